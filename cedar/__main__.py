@@ -1,0 +1,3 @@
+from cedar.cli import main
+
+main()

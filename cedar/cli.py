@@ -1,0 +1,136 @@
+"""The `cedar` command line.
+
+Kept light on purpose: `cedar --help` and `cedar check` must start fast, so the modules behind
+each command are imported inside it, and nothing here imports Great Expectations or pandas.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from cedar.errors import CedarError
+
+app = typer.Typer(
+    name="cedar",
+    help="Cedar: an open, versioned dataset of political violence and protest events.\n\n"
+    "Example: cedar check my-events.csv",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+
+class OutputFormat(str, Enum):
+    text = "text"
+    json = "json"
+
+
+# Options shared by several commands, defined once.
+FormatOption = Annotated[OutputFormat, typer.Option("--format", "-f", help="text for people, json for programs.")]
+MaxErrorsOption = Annotated[Optional[int], typer.Option(
+    "--max-errors", min=1, help="Stop after this many errors (all are reported by default).")]
+EncodingOption = Annotated[str, typer.Option(
+    "--encoding", help="Text encoding of CSV and JSON files, e.g. cp1252 or latin-1.")]
+InputFormatOption = Annotated[Optional[str], typer.Option(
+    "--input-format", help="csv, jsonl, json or parquet; by default taken from the file's ending.")]
+
+
+def _out(text: str = "", err: bool = False) -> None:
+    typer.echo(text, err=err)
+
+
+@app.command()
+def check(
+    files: Annotated[list[Path], typer.Argument(help="Submission files: .csv, .jsonl, .json or .parquet.",
+                                                show_default=False)],
+    output: FormatOption = OutputFormat.text,
+    max_errors: MaxErrorsOption = None,
+    encoding: EncodingOption = "utf-8",
+    input_format: InputFormatOption = None,
+) -> None:
+    """Check submission files against the rules that gate a release, and report every problem.
+
+    Exit 0 when valid, 1 when the data has errors, 2 for a wrong call or an unreadable file.
+
+    Example: cedar check my-events.csv --format json
+    """
+    from cedar.validate.check import check_files
+    from cedar.validate.render import render_text
+
+    _check_encoding(encoding)
+    result = check_files(files, input_format=input_format, encoding=encoding, max_errors=max_errors)
+    if output is OutputFormat.json:
+        _out(json.dumps(result.report.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        _out(render_text(result.report))
+    raise typer.Exit(result.exit_code)
+
+
+def _check_encoding(encoding: str) -> None:
+    import codecs
+
+    try:
+        codecs.lookup(encoding)
+    except LookupError:
+        raise CedarError(f"Unknown encoding '{encoding}'.", "Use a Python codec name such as utf-8, cp1252 or "
+                         "latin-1.", exit_code=2) from None
+
+
+@app.command()
+def codebook(
+    out: Annotated[Optional[Path], typer.Option(
+        "--out", help="Folder to write codebook.md and event.schema.json into; without it the codebook is printed.")]
+    = None,
+) -> None:
+    """Write the codebook (Markdown) and the JSON Schema, both generated from the event model.
+
+    Example: cedar codebook --out docs
+    """
+    from cedar.schema.codebook import codebook_markdown, json_schema_text
+
+    if out is None:
+        _out(codebook_markdown())
+        return
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "codebook.md").write_text(codebook_markdown(), encoding="utf-8")
+    (out / "event.schema.json").write_text(json_schema_text(), encoding="utf-8")
+    _out(f"Wrote {out / 'codebook.md'} and {out / 'event.schema.json'}")
+
+
+@app.command()
+def demo() -> None:
+    """Run the whole path on the bundled seed: check the Nagorno-Karabakh sample submission.
+
+    Example: cedar demo
+    """
+    from cedar.sample_data import seed_path
+    from cedar.validate.check import check_files
+    from cedar.validate.render import render_text
+
+    path = seed_path()
+    _out(f"Checking the bundled seed submission {path.name} ...")
+    result = check_files([path])
+    _out(render_text(result.report))
+    if result.exit_code:
+        raise typer.Exit(result.exit_code)
+
+
+def main() -> None:
+    try:
+        app()
+    except CedarError as exc:
+        _out(f"Error: {exc.message}", err=True)
+        if exc.hint:
+            _out(f"Hint: {exc.hint}", err=True)
+        sys.exit(exc.exit_code)
+
+
+if __name__ == "__main__":
+    main()

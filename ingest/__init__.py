@@ -1,0 +1,1 @@
+"""Reading submissions and peer exports, and loading them into the store."""

@@ -1,0 +1,1 @@
+"""Building, gating, publishing, listing, downloading and diffing releases."""

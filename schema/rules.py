@@ -1,0 +1,366 @@
+"""The rules an event must keep, declared once: a stable code, the column it is reported on,
+a message template that says how to fix the value, and the check itself.
+
+The declarations are apart from the engine that runs them (`cedar.validate.rows`), so that the
+codebook lists them and other engines can run the same rules.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterator
+
+from . import countries, derive, vocab
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    template: str  # rendered with the finding's params plus {field} and {value}
+    doc: str  # one line for the codebook
+    check: Callable[[Any, "Context"], Iterator["Finding"]] | None = None  # None: enforced by the model's types
+
+    def render(self, **params: Any) -> str:
+        return self.template.format(**params)
+
+
+@dataclass(frozen=True)
+class Finding:
+    field: str
+    value: Any
+    params: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Context:
+    """What rules may need beyond the row: today's date and the source documents' texts."""
+
+    today: dt.date = field(default_factory=lambda: dt.datetime.now(dt.timezone.utc).date())
+    documents: dict[str, str | None] = field(default_factory=dict)  # path as written -> text (None: unreadable)
+
+
+RULES: dict[str, Rule] = {}
+
+
+def declare(code: str, template: str, doc: str, check: Callable | None = None) -> Rule:
+    rule = Rule(code, template, doc, check)
+    RULES[code] = rule
+    return rule
+
+
+def rule(code: str, template: str, doc: str) -> Callable:
+    def register(fn: Callable) -> Callable:
+        declare(code, template, doc, fn)
+        return fn
+
+    return register
+
+
+# Rules the model's types enforce; the row engine maps Pydantic's error kinds onto these codes.
+declare("missing-value", "{field} is required: give a value.", "A required column is empty.")
+declare("not-in-vocabulary", "'{value}' is not a permitted {field}. Use one of: {allowed}.",
+        "A value outside its controlled vocabulary.")
+declare("not-a-number", "'{value}' in {field} is not a number: write a decimal number such as 39.8153.",
+        "Text in a number column.")
+declare("not-an-integer", "'{value}' in {field} is not a whole number: write digits only, such as 6.",
+        "Text or a fraction in a whole-number column.")
+declare("not-a-date", "'{value}' in {field} is not a date: write it as YYYY-MM-DD, such as 2023-09-19.",
+        "A date that cannot be read.")
+declare("not-a-timestamp", "'{value}' in {field} is not a time: write it as ISO 8601, such as 2023-09-19T12:00:00Z.",
+        "A timestamp that cannot be read.")
+declare("not-a-boolean", "'{value}' in {field} is not true or false.", "A yes/no column with another value.")
+declare("out-of-range", "{value} in {field} is out of range: it must be {bound}.",
+        "A number outside its range (latitude -90..90, longitude -180..180, counts >= 0).")
+declare("bad-format", "'{value}' in {field} does not have the expected form: {expected}.",
+        "A code that does not match its pattern (event ids, ISO codes, hashes).")
+declare("unexpected-field", "{field} is not a field of this part of the event: remove it or check its spelling.",
+        "A nested object carries a key the model does not know.")
+declare("invalid-value", "'{value}' in {field} is not valid: {detail}.", "A value the model cannot accept.")
+
+
+@rule("sub-event-not-in-type",
+      "'{value}' is a sub-event type of {actual_type}, not of {event_type}: change event_type to "
+      "{actual_type} or pick a sub-event type of {event_type} ({allowed}).",
+      "sub_event_type belongs to its event_type.")
+def _sub_event_in_type(e: Any, ctx: Context) -> Iterator[Finding]:
+    if e.event_type and e.sub_event_type and vocab.EVENT_TYPE_OF[e.sub_event_type] != e.event_type:
+        yield Finding("sub_event_type", e.sub_event_type, {
+            "actual_type": vocab.EVENT_TYPE_OF[e.sub_event_type], "event_type": e.event_type,
+            "allowed": ", ".join(vocab.SUB_EVENT_TYPES[e.event_type])})
+
+
+@rule("disorder-type-mismatch",
+      "disorder_type '{value}' disagrees with sub_event_type '{sub_event_type}', whose disorder type is "
+      "'{expected}': leave disorder_type empty (it is derived) or write '{expected}'.",
+      "A submitted disorder_type must agree with the one derived from sub_event_type.")
+def _disorder_type(e: Any, ctx: Context) -> Iterator[Finding]:
+    if e.disorder_type and e.sub_event_type:
+        expected = vocab.disorder_type_of(e.sub_event_type)
+        if e.disorder_type != expected:
+            yield Finding("disorder_type", e.disorder_type, {"sub_event_type": e.sub_event_type, "expected": expected})
+
+
+@rule("interaction-mismatch",
+      "interaction {value} disagrees with inter1 {inter1} and inter2 {inter2}, which give {expected}: "
+      "leave interaction empty (it is derived) or write {expected}.",
+      "A submitted interaction must equal ACLED's rule applied to inter1 and inter2.")
+def _interaction(e: Any, ctx: Context) -> Iterator[Finding]:
+    if e.interaction is not None and e.inter1:
+        expected = vocab.interaction_of(e.inter1, e.inter2)
+        if e.interaction != expected:
+            yield Finding("interaction", e.interaction, {"inter1": e.inter1, "inter2": e.inter2 or 0, "expected": expected})
+
+
+@rule("civilian-targeting-mismatch",
+      "civilian_targeting {value} disagrees with event_type '{event_type}' and target_kind '{target_kind}', "
+      "which give {expected}: leave civilian_targeting empty (it is derived) or correct target_kind.",
+      "A submitted civilian_targeting must agree with the one derived from event type and target kind.")
+def _civilian_targeting(e: Any, ctx: Context) -> Iterator[Finding]:
+    if e.civilian_targeting is not None and e.event_type:
+        expected = derive.civilian_targeting(e.event_type, e.target_kind)
+        if e.civilian_targeting != expected:
+            yield Finding("civilian_targeting", e.civilian_targeting,
+                          {"event_type": e.event_type, "target_kind": e.target_kind, "expected": expected})
+
+
+@rule("source-scale-mismatch",
+      "source_scale '{value}' disagrees with the scales of the sources, which give '{expected}': "
+      "leave source_scale empty (it is derived) or correct the sources' scale.",
+      "A submitted source_scale must agree with the one derived from the sources.")
+def _source_scale(e: Any, ctx: Context) -> Iterator[Finding]:
+    if e.source_scale is not None and any(s.scale for s in e.sources or ()):
+        expected = derive.source_scale(e.sources)
+        if e.source_scale != expected:
+            yield Finding("source_scale", e.source_scale, {"expected": expected})
+
+
+@rule("end-before-start",
+      "event_date_end {value} is before event_date {event_date}: swap them or correct the end date.",
+      "event_date <= event_date_end.")
+def _end_before_start(e: Any, ctx: Context) -> Iterator[Finding]:
+    if e.event_date and e.event_date_end and e.event_date_end < e.event_date:
+        yield Finding("event_date_end", e.event_date_end, {"event_date": e.event_date})
+
+
+@rule("span-needs-end",
+      "date_precision is 'span' but event_date_end is empty: give the last day of the span, or use "
+      "'week' or 'month' precision.",
+      "A span has an end date.")
+def _span_needs_end(e: Any, ctx: Context) -> Iterator[Finding]:
+    if e.date_precision == "span" and e.event_date_end is None:
+        yield Finding("event_date_end", None)
+
+
+@rule("date-in-future",
+      "{field} {value} is in the future (today is {today}): events are coded after they happen; correct the year.",
+      "No date after today.")
+def _date_in_future(e: Any, ctx: Context) -> Iterator[Finding]:
+    for name in ("event_date", "event_date_end"):
+        value = getattr(e, name)
+        if value and value > ctx.today:
+            yield Finding(name, value, {"today": ctx.today})
+
+
+@rule("fatalities-out-of-order",
+      "{field} {value} breaks fatalities_low <= fatalities <= fatalities_high ({low} <= {best} <= {high}): "
+      "correct the estimates.",
+      "fatalities_low <= fatalities <= fatalities_high.")
+def _fatalities_order(e: Any, ctx: Context) -> Iterator[Finding]:
+    low, best, high = e.fatalities_low, e.fatalities, e.fatalities_high
+    shown = {"low": _show(low), "best": _show(best), "high": _show(high)}
+    if low is not None and high is not None and low > high:
+        yield Finding("fatalities_low", low, shown)
+    elif best is not None and low is not None and low > best:
+        yield Finding("fatalities_low", low, shown)
+    elif best is not None and high is not None and best > high:
+        yield Finding("fatalities_high", high, shown)
+
+
+def _show(v: Any) -> str:
+    return "empty" if v is None else str(v)
+
+
+@rule("protest-with-fatalities",
+      "A peaceful protest has {value} fatalities: if people died, code it as 'Protest with intervention' or "
+      "'Excessive force against protesters'; otherwise write 0 or leave it empty.",
+      "Peaceful protests have no fatalities.")
+def _protest_fatalities(e: Any, ctx: Context) -> Iterator[Finding]:
+    if e.sub_event_type == "Peaceful protest" and e.fatalities:
+        yield Finding("fatalities", e.fatalities)
+
+
+@rule("battle-needs-two-armed-actors",
+      "A battle needs two armed actors, but {field} is {value}: give actor2 with an armed actor type "
+      "(1-4 or 8), or code the event as another type.",
+      "Battles have two armed actors (inter codes 1, 2, 3, 4 or 8 on both sides).")
+def _battle_actors(e: Any, ctx: Context) -> Iterator[Finding]:
+    if e.event_type != "Battles":
+        return
+    if e.inter1 is not None and e.inter1 not in vocab.ARMED_ACTOR_TYPES:
+        yield Finding("inter1", e.inter1)
+    if not e.actor2:
+        yield Finding("actor2", e.actor2 or "empty")
+    elif e.inter2 is not None and e.inter2 not in vocab.ARMED_ACTOR_TYPES:
+        yield Finding("inter2", e.inter2)
+
+
+@rule("violence-against-civilians-needs-civilian-target",
+      "Violence against civilians must have civilians as its target, but target_kind is '{value}': "
+      "set target_kind to 'civilians' (and inter2 to 7), or code the event as another type.",
+      "Violence against civilians has target_kind 'civilians' and, when actor2 is given, inter2 7.")
+def _vac_target(e: Any, ctx: Context) -> Iterator[Finding]:
+    if e.event_type != "Violence against civilians":
+        return
+    if e.target_kind != "civilians":
+        yield Finding("target_kind", e.target_kind)
+    elif e.actor2 and e.inter2 not in (None, 7):
+        yield Finding("inter2", e.inter2)
+
+
+@rule("second-actor-type-without-actor",
+      "inter2 is {value} but actor2 is empty: name actor2, or set inter2 to 0.",
+      "inter2 is 0 or empty exactly when there is no actor2, and set when there is one.")
+def _inter2_actor2(e: Any, ctx: Context) -> Iterator[Finding]:
+    if not e.actor2 and e.inter2:
+        yield Finding("inter2", e.inter2)
+    elif e.actor2 and not e.inter2:
+        yield Finding("inter2", e.inter2 if e.inter2 is not None else "empty")
+
+
+@rule("unknown-country",
+      "'{value}' is not an ISO 3166-1 alpha-3 country code: use the code of the country, e.g. AZE for Azerbaijan.",
+      "iso3 is an assigned ISO 3166-1 alpha-3 code.")
+def _known_country(e: Any, ctx: Context) -> Iterator[Finding]:
+    if e.iso3 and not countries.is_iso3(e.iso3):
+        yield Finding("iso3", e.iso3)
+
+
+@rule("iso3-country-mismatch",
+      "country '{value}' does not match iso3 {iso3} ({expected}): correct one of the two.",
+      "iso3 matches country.")
+def _iso3_matches(e: Any, ctx: Context) -> Iterator[Finding]:
+    if e.iso3 and e.country and countries.is_iso3(e.iso3) and not countries.name_matches_code(e.country, e.iso3):
+        yield Finding("country", e.country, {"iso3": e.iso3, "expected": countries.country_name(e.iso3)})
+
+
+@rule("point-outside-country",
+      "The point {value} lies outside {country} ({iso3}): check the coordinates (swapped latitude and "
+      "longitude? a lost minus sign?) or the country.",
+      "latitude and longitude lie inside the stated country, with a tolerance near borders.")
+def _point_in_country(e: Any, ctx: Context) -> Iterator[Finding]:
+    if e.latitude is None or e.longitude is None or not e.iso3 or not countries.is_iso3(e.iso3):
+        return
+    if countries.point_in_country(e.iso3, e.latitude, e.longitude) is False:
+        yield Finding("latitude", f"{e.latitude}, {e.longitude}", {"country": e.country, "iso3": e.iso3})
+
+
+@rule("missing-source",
+      "The event has no source: give at least one source (name, and where you can url, date and scale).",
+      "At least one source.")
+def _has_source(e: Any, ctx: Context) -> Iterator[Finding]:
+    if not e.sources:
+        yield Finding("sources", None)
+
+
+@rule("document-not-found",
+      "The source document '{value}' cannot be read: put the file beside the submission, or correct the path.",
+      "A source document named by a source exists.")
+def _document_exists(e: Any, ctx: Context) -> Iterator[Finding]:
+    for s in e.sources or ():
+        if s.document and ctx.documents.get(s.document) is None:
+            yield Finding("sources", s.document)
+
+
+@rule("document-hash-mismatch",
+      "The document '{value}' has sha256 {actual}, not {expected}: the text changed since it was coded; "
+      "correct document_sha256 or restore the text.",
+      "A document's sha256, where given, matches its text.")
+def _document_hash(e: Any, ctx: Context) -> Iterator[Finding]:
+    import hashlib
+
+    for s in e.sources or ():
+        text = ctx.documents.get(s.document) if s.document else None
+        if text is not None and s.document_sha256:
+            actual = hashlib.sha256(text.encode("utf-8")).hexdigest()
+            if actual != s.document_sha256:
+                yield Finding("sources", s.document, {"actual": actual, "expected": s.document_sha256})
+
+
+EVIDENCE_GAP = " [...] "
+
+
+@rule("evidence-not-in-document",
+      "The evidence '{value}' does not appear word for word in the source document: quote the document "
+      "exactly (same quotation marks and apostrophes), or separate passages with ' [...] '.",
+      "Quoted evidence appears word for word in a source document of the event.")
+def _evidence_quoted(e: Any, ctx: Context) -> Iterator[Finding]:
+    if not e.evidence:
+        return
+    texts = [ctx.documents.get(s.document) for s in (e.sources or ()) if s.document]
+    texts = [t for t in texts if t is not None]
+    if not texts:
+        return  # nothing to compare with; an unreadable document is its own error
+    for passage in e.evidence.split(EVIDENCE_GAP):
+        if not any(passage.strip() in t for t in texts):
+            yield Finding("evidence", passage.strip())
+
+
+@rule("verified-without-basis",
+      "The event is verified but {problem}: {fix}.",
+      "verified states its basis: two independent sources, an acknowledgement on record, the outlet's own voice, "
+      "or eyewitnesses.")
+def _verified_basis(e: Any, ctx: Context) -> Iterator[Finding]:
+    if e.verification_status != "verified":
+        return
+    basis = e.verification_basis
+    if basis is None:
+        yield Finding("verification_basis", None, {
+            "problem": "verification_basis is empty",
+            "fix": "set it to one of " + ", ".join(vocab.VERIFICATION_BASES) + ", or code the event as unverified"})
+    elif basis == "independent-sources" and len({s.name for s in e.sources or ()}) < 2:
+        yield Finding("verification_basis", basis, {
+            "problem": "it rests on independent sources and fewer than two are listed",
+            "fix": "list both sources, or code the event as unverified"})
+    elif basis == "actor-acknowledgement" and not e.claimed_by:
+        yield Finding("verification_basis", basis, {
+            "problem": "it rests on the actor's acknowledgement and claimed_by is empty",
+            "fix": "name who acknowledged it in claimed_by"})
+
+
+@rule("disputed-needs-both-sides",
+      "{what} is disputed but {missing}: a dispute needs a claimant on each side; name both, or code it as "
+      "unverified.",
+      "disputed needs a claimant on each side (claimed_by and denied_by; for a claim, an asserting and a "
+      "denying claim on the same aspect).")
+def _disputed(e: Any, ctx: Context) -> Iterator[Finding]:
+    if e.verification_status == "disputed":
+        missing = [n for n in ("claimed_by", "denied_by") if not getattr(e, n)]
+        if missing:
+            yield Finding(missing[0], None, {"what": "The event", "missing": " and ".join(missing) + " is empty"})
+    for i, c in enumerate(e.claims or ()):
+        if c.status != "disputed":
+            continue
+        stances = {o.stance for o in e.claims if o.aspect == c.aspect}
+        if stances != {"asserts", "denies"}:
+            yield Finding(f"claims[{i}].status", c.status, {
+                "what": f"The claim on {c.aspect}",
+                "missing": "no claim " + ("denies" if "denies" not in stances else "asserts") + " it"})
+
+
+@rule("separator-in-list-item",
+      "'{value}' in {field} is empty or contains ';', which separates list items in CSV: write each item "
+      "without it.",
+      "List items are not empty and do not contain ';', the list separator in CSV.")
+def _list_items(e: Any, ctx: Context) -> Iterator[Finding]:
+    for name in ("assoc_actor_1", "assoc_actor_2", "claimed_by", "denied_by", "tags"):
+        for item in getattr(e, name) or ():
+            if ";" in item or not item.strip():
+                yield Finding(name, item)
+    for s in e.sources or ():
+        if ";" in s.name:
+            yield Finding("sources", s.name)
+
+
+def cross_field_rules() -> list[Rule]:
+    return [r for r in RULES.values() if r.check is not None]

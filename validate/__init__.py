@@ -1,0 +1,1 @@
+"""Row rules, dataset expectations and the reports they produce."""

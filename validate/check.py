@@ -1,0 +1,109 @@
+"""`cedar check`: every submission file read, every record validated, one report.
+
+The same function gates `cedar ingest`, so a submission that passes here goes in, and one that
+fails here is refused there with the same report.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Callable
+
+from cedar.ingest.readers import Record, Unreadable, read
+from cedar.schema.model import Event
+from cedar.schema.rules import Context
+from cedar.validate.report import Problem, Report
+from cedar.validate.rows import validate_record
+
+EXIT_OK, EXIT_INVALID, EXIT_UNREADABLE = 0, 1, 2
+
+
+@dataclass
+class CheckedEvent:
+    file: Path
+    row: int
+    event: Event
+
+
+@dataclass
+class CheckResult:
+    report: Report
+    unreadable: bool = False
+    events: list[CheckedEvent] = field(default_factory=list)
+    documents: dict[Path, str] = field(default_factory=dict)  # resolved path -> text, for the store
+
+    @property
+    def exit_code(self) -> int:
+        if self.unreadable:
+            return EXIT_UNREADABLE
+        return EXIT_OK if self.report.valid else EXIT_INVALID
+
+
+class _Documents(dict):
+    """Source documents named by a submission, read on first use, relative to its folder.
+
+    Only files inside the submission's folder are read: a path that climbs out of it (`..`,
+    an absolute path) is treated as unreadable."""
+
+    def __init__(self, folder: Path, store: dict[Path, str]):
+        super().__init__()
+        self.folder = folder.resolve()
+        self.store = store
+
+    def __missing__(self, name: str) -> str | None:
+        text = None
+        rel = PurePosixPath(name.replace("\\", "/"))
+        if not rel.is_absolute() and ".." not in rel.parts:
+            path = (self.folder / rel).resolve()
+            if path.is_relative_to(self.folder) and path.is_file():
+                try:
+                    text = path.read_text(encoding="utf-8")
+                except (OSError, UnicodeDecodeError):
+                    text = None
+                if text is not None:
+                    self.store[path] = text
+        self[name] = text
+        return text
+
+    def get(self, name, default=None):  # dict.get does not call __missing__
+        return self[name] if name is not None else default
+
+
+def check_files(paths: list[Path], *, input_format: str | None = None, encoding: str = "utf-8",
+                max_errors: int | None = None, keep_events: bool = False,
+                on_record: Callable[[], None] | None = None) -> CheckResult:
+    report = Report(check="submission", max_errors=max_errors)
+    result = CheckResult(report)
+    for path in paths:
+        report.files.append(str(path))
+        ctx = Context(documents=_Documents(path.parent, result.documents))
+        try:
+            for item in read(path, input_format, encoding):
+                if isinstance(item, Problem):
+                    report.add(item)
+                    continue
+                _check_record(path, item, ctx, result, keep_events)
+                if on_record:
+                    on_record()
+                if report.full:
+                    report.truncated = True
+                    break
+        except Unreadable as exc:
+            report.add(exc.problem)
+            result.unreadable = True
+        except OSError as exc:
+            report.add(Problem("unreadable-file", f"Cannot read '{path}': {exc.strerror or exc}.", file=str(path)))
+            result.unreadable = True
+        if report.full:
+            break
+    return result
+
+
+def _check_record(path: Path, record: Record, ctx: Context, result: CheckResult, keep: bool) -> None:
+    result.report.rows_checked += 1
+    where = {"file": str(path), "row": record.row, "line": record.line}
+    event, problems = validate_record(record.data, ctx, where, record.cell_problems, record.absent)
+    result.report.extend(problems)
+    if event is not None and keep:
+        result.events.append(CheckedEvent(path, record.row, event))

@@ -1,0 +1,116 @@
+"""One error record and one report type for every check Cedar runs.
+
+A `Problem` names a stable kebab-case code, where it is (file, row, line, field), the value
+found, and a message rendered from the code's template. A `Report` gathers them; its
+`to_dict()` is what `--format json` prints, and its shape is tested.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Iterable
+
+ERROR, WARNING = "error", "warning"
+REPORT_FORMAT = "cedar-report/1"
+
+
+@dataclass(frozen=True)
+class Problem:
+    code: str
+    message: str
+    severity: str = ERROR
+    file: str | None = None
+    row: int | None = None  # the record's number as the user counts it (CSV: its first line)
+    line: int | None = None  # the line in the file where the record starts, where known
+    field: str | None = None
+    value: Any = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "code": self.code,
+            "severity": self.severity,
+            "file": self.file,
+            "row": self.row,
+            "line": self.line,
+            "field": self.field,
+            "value": jsonable(self.value),
+            "message": self.message,
+        }
+
+    def where(self) -> str:
+        parts = []
+        if self.file:
+            parts.append(self.file)
+        if self.row is not None:
+            parts.append(f"row {self.row}" + (f" (line {self.line})" if self.line and self.line != self.row else ""))
+        if self.field:
+            parts.append(f"column {self.field}")
+        return ", ".join(parts)
+
+
+def jsonable(value: Any) -> Any:
+    """A value as JSON can hold it: dates as ISO text, anything else unknown as its text."""
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    if isinstance(value, (list, tuple)):
+        return [jsonable(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    return str(value)
+
+
+@dataclass
+class Report:
+    """The outcome of a check: every problem found, up to a limit, and what was looked at."""
+
+    check: str
+    max_errors: int | None = None
+    problems: list[Problem] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)
+    rows_checked: int = 0
+    truncated: bool = False
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def add(self, problem: Problem) -> None:
+        if problem.severity == ERROR and self.max_errors is not None and self.error_count >= self.max_errors:
+            self.truncated = True
+            return
+        self.problems.append(problem)
+
+    def extend(self, problems: Iterable[Problem]) -> None:
+        for p in problems:
+            self.add(p)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == ERROR]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == WARNING]
+
+    @property
+    def error_count(self) -> int:
+        return sum(1 for p in self.problems if p.severity == ERROR)
+
+    @property
+    def full(self) -> bool:
+        return self.max_errors is not None and self.error_count >= self.max_errors
+
+    @property
+    def valid(self) -> bool:
+        return self.error_count == 0 and not self.truncated
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "format": REPORT_FORMAT,
+            "check": self.check,
+            "valid": self.valid,
+            "files": list(self.files),
+            "rows_checked": self.rows_checked,
+            "error_count": self.error_count,
+            "warning_count": len(self.warnings),
+            "truncated": self.truncated,
+            "problems": [p.to_dict() for p in self.problems],
+            **self.extra,
+        }

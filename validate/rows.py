@@ -1,0 +1,124 @@
+"""The row engine: runs the model's types and the declared rules on one record at a time,
+reporting every problem of the row rather than the first.
+
+Pydantic's error kinds are mapped onto the rule codes declared in `cedar.schema.rules`, so a
+contributor sees one vocabulary of codes whichever layer found the problem.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import ValidationError
+
+from cedar.schema import derive
+from cedar.schema.model import Event, EventDraft, required_fields
+from cedar.schema.rules import RULES, Context, cross_field_rules
+from cedar.validate.report import ERROR, Problem
+
+_PYDANTIC_CODES = {
+    "missing": "missing-value",
+    "string_too_short": "missing-value",
+    "literal_error": "not-in-vocabulary",
+    "enum": "not-in-vocabulary",
+    "int_parsing": "not-an-integer",
+    "int_type": "not-an-integer",
+    "int_from_float": "not-an-integer",
+    "float_parsing": "not-a-number",
+    "float_type": "not-a-number",
+    "finite_number": "not-a-number",
+    "date_parsing": "not-a-date",
+    "date_type": "not-a-date",
+    "date_from_datetime_parsing": "not-a-date",
+    "date_from_datetime_inexact": "not-a-date",
+    "datetime_parsing": "not-a-timestamp",
+    "datetime_type": "not-a-timestamp",
+    "datetime_from_date_parsing": "not-a-timestamp",
+    "bool_parsing": "not-a-boolean",
+    "bool_type": "not-a-boolean",
+    "greater_than_equal": "out-of-range",
+    "less_than_equal": "out-of-range",
+    "greater_than": "out-of-range",
+    "less_than": "out-of-range",
+    "string_pattern_mismatch": "bad-format",
+    "extra_forbidden": "unexpected-field",
+}
+_BOUNDS = {"greater_than_equal": "at least {ge}", "less_than_equal": "at most {le}",
+           "greater_than": "more than {gt}", "less_than": "less than {lt}"}
+_PATTERNS = {"event_id": "three capital letters and a number, e.g. AZE12", "iso3": "three capital letters, e.g. AZE",
+             "document_sha256": "64 lower-case hexadecimal digits"}
+
+
+def field_name(loc: tuple[Any, ...]) -> str:
+    """('sources', 0, 'name') -> 'sources[0].name'"""
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + str(part)
+    return out
+
+
+def _number(v: Any) -> Any:
+    return int(v) if isinstance(v, float) and v.is_integer() else v
+
+
+def message(code: str, field: str | None, value: Any, **params: Any) -> str:
+    return RULES[code].render(field=field, value=value, **params)
+
+
+def _from_pydantic(err: dict[str, Any], where: dict[str, Any]) -> Problem:
+    kind = err["type"]
+    code = _PYDANTIC_CODES.get(kind, "invalid-value")
+    name = field_name(err["loc"])
+    value = err.get("input") if kind not in ("missing",) else None
+    ctx = err.get("ctx") or {}
+    params: dict[str, Any] = {}
+    if code == "not-in-vocabulary":
+        params["allowed"] = ctx.get("expected", "")
+    elif code == "out-of-range":
+        params["bound"] = _BOUNDS[kind].format(**{k: _number(v) for k, v in ctx.items()})
+    elif code == "bad-format":
+        params["expected"] = _PATTERNS.get(str(err["loc"][-1]), f"the pattern {ctx.get('pattern')}")
+    elif code == "invalid-value":
+        params["detail"] = err.get("msg", "")
+    if isinstance(value, dict):
+        value = None
+    return Problem(code, message(code, name, value, **params), field=name, value=value, **where)
+
+
+def validate_record(data: dict[str, Any], ctx: Context, where: dict[str, Any], cell_problems: list[Problem] = (),
+                    absent: frozenset[str] = frozenset()) -> tuple[Event | None, list[Problem]]:
+    """The event a record codes (None when it has errors) and every problem found in it.
+
+    `where` gives the file, row and line for the problems; `absent` names columns missing from
+    the whole file, which were reported once and are not reported again per row."""
+    problems = [Problem(p.code, p.message or message(p.code, p.field, p.value), p.severity, **{**where, "field": p.field,
+                        "value": p.value}) for p in cell_problems]
+    failed = {p.field for p in problems}
+    clean = {k: v for k, v in data.items() if k not in failed}
+    try:
+        draft = EventDraft.model_validate(clean)
+    except ValidationError as exc:
+        for err in exc.errors():
+            problems.append(_from_pydantic(err, where))
+            failed.add(str(err["loc"][0]) if err["loc"] else "")
+        draft = EventDraft.model_validate({k: v for k, v in clean.items() if k not in failed})
+
+    for name in required_fields():
+        if getattr(draft, name) is None and name not in failed and name not in absent:
+            problems.append(Problem("missing-value", message("missing-value", name, None), field=name, **where))
+            failed.add(name)
+
+    for rule in cross_field_rules():
+        for finding in rule.check(draft, ctx):
+            top = finding.field.split("[")[0].split(".")[0]
+            if top in failed:
+                continue  # already reported on this field; a second message would only repeat it
+            problems.append(Problem(rule.code, rule.render(field=finding.field, value=finding.value, **finding.params),
+                                    field=finding.field, value=finding.value, **where))
+
+    if any(p.severity == ERROR for p in problems) or absent & set(required_fields()):
+        return None, problems
+    return Event.model_validate(derive.complete(draft.model_dump(), draft.sources)), problems
