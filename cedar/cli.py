@@ -122,6 +122,10 @@ def demo() -> None:
         raise typer.Exit(result.exit_code)
 
 
+# The other command groups register themselves on `app` when imported.
+from cedar import cli_release, cli_store  # noqa: E402,F401
+
+
 def main() -> None:
     try:
         app()

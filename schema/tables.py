@@ -1,0 +1,75 @@
+"""The store's tables and the users' views, generated from the event model.
+
+Table names are prefixed so that the plain names (`events`, `claims`, `sources`,
+`event_actors`) stay free for the views users query, in the store and over a release alike.
+"""
+
+from __future__ import annotations
+
+from . import flat
+from .model import Claim, Source
+
+EVENT_COLUMNS = flat.duckdb_columns()
+
+# Store-only tables: (name, [(column, type)], primary key)
+TABLES: dict[str, tuple[list[tuple[str, str]], tuple[str, ...]]] = {
+    # the current version of every event that is not deleted
+    "event_current": (EVENT_COLUMNS, ("event_id",)),
+    # every version of every event, the current one included
+    "event_history": (EVENT_COLUMNS, ("event_id", "version")),
+    # long forms of the nested parts, one row per item, for every version
+    "event_claims": ([("event_id", "VARCHAR"), ("version", "INTEGER"), ("claim_no", "INTEGER"),
+                      *flat.duckdb_columns(Claim)], ("event_id", "version", "claim_no")),
+    "event_sources": ([("event_id", "VARCHAR"), ("version", "INTEGER"), ("source_no", "INTEGER"),
+                       *flat.duckdb_columns(Source)], ("event_id", "version", "source_no")),
+    "documents": ([("sha256", "VARCHAR"), ("name", "VARCHAR"), ("text", "VARCHAR"), ("bytes", "BIGINT"),
+                   ("first_submission_id", "VARCHAR"), ("added", "TIMESTAMP")], ("sha256",)),
+    "submissions": ([("submission_id", "VARCHAR"), ("kind", "VARCHAR"), ("file_name", "VARCHAR"),
+                     ("file_sha256", "VARCHAR"), ("submitter", "VARCHAR"), ("received", "TIMESTAMP"),
+                     ("rows", "INTEGER"), ("added", "INTEGER"), ("updated", "INTEGER"), ("deleted", "INTEGER")],
+                    ("submission_id",)),
+    "deletions": ([("event_id", "VARCHAR"), ("last_version", "INTEGER"), ("reason", "VARCHAR"),
+                   ("deleted_at", "TIMESTAMP"), ("submission_id", "VARCHAR")], ("event_id",)),
+    # the last number given per country: ids are never given twice, not even after a deletion
+    "id_counters": ([("iso3", "VARCHAR"), ("last_number", "INTEGER")], ("iso3",)),
+    "releases": ([("version", "VARCHAR"), ("created", "TIMESTAMP"), ("previous", "VARCHAR"),
+                  ("event_count", "INTEGER"), ("manifest_sha256", "VARCHAR"), ("store", "VARCHAR")], ("version",)),
+    "store_meta": ([("key", "VARCHAR"), ("value", "VARCHAR")], ("key",)),
+}
+
+
+def create_table_sql(name: str) -> str:
+    columns, key = TABLES[name]
+    body = ",\n  ".join(f'"{c}" {t}' for c, t in columns)
+    return f'CREATE TABLE IF NOT EXISTS {name} (\n  {body},\n  PRIMARY KEY ({", ".join(key)})\n)'
+
+
+def _actor_rows() -> str:
+    """acledR's long form: one row per actor and role."""
+    parts = [
+        "SELECT event_id, 'actor1' AS role, actor1 AS actor, inter1 AS inter FROM event_current",
+        "SELECT event_id, 'assoc_actor_1', unnest(assoc_actor_1), NULL FROM event_current",
+        "SELECT event_id, 'actor2', actor2, inter2 FROM event_current WHERE actor2 IS NOT NULL",
+        "SELECT event_id, 'assoc_actor_2', unnest(assoc_actor_2), NULL FROM event_current",
+    ]
+    return "\nUNION ALL ".join(parts)
+
+
+def view_sql(events_table: str = "event_current", claims_table: str = "event_claims",
+             sources_table: str = "event_sources") -> list[str]:
+    """The users' views. Over the store they read the current versions; a release builds the same
+    views over its own files by passing table expressions (e.g. read_parquet(...))."""
+    claim_cols = ", ".join(f'c."{n}"' for n in Claim.model_fields)
+    source_cols = ", ".join(f's."{n}"' for n in Source.model_fields)
+    return [
+        f"CREATE OR REPLACE VIEW events AS SELECT * FROM {events_table}",
+        f"CREATE OR REPLACE VIEW claims AS SELECT c.event_id, c.claim_no, {claim_cols} FROM {claims_table} c "
+        f"JOIN {events_table} e ON e.event_id = c.event_id AND e.version = c.version",
+        f"CREATE OR REPLACE VIEW sources AS SELECT s.event_id, s.source_no, {source_cols} FROM {sources_table} s "
+        f"JOIN {events_table} e ON e.event_id = s.event_id AND e.version = s.version",
+        "CREATE OR REPLACE VIEW event_actors AS " + _actor_rows().replace("event_current", events_table),
+    ]
+
+
+def schema_sql() -> list[str]:
+    return [create_table_sql(name) for name in TABLES] + view_sql()
