@@ -191,18 +191,18 @@ def _protest_fatalities(e: Any, ctx: Context) -> Iterator[Finding]:
 
 
 @rule("battle-needs-two-armed-actors",
-      "A battle needs two armed actors, but {field} is {value}: give actor2 with an armed actor type "
+      "A battle needs two armed actors, but {field} is {shown}: give actor2 with an armed actor type "
       "(1-4 or 8), or code the event as another type.",
       "Battles have two armed actors (inter codes 1, 2, 3, 4 or 8 on both sides).")
 def _battle_actors(e: Any, ctx: Context) -> Iterator[Finding]:
     if e.event_type != "Battles":
         return
     if e.inter1 is not None and e.inter1 not in vocab.ARMED_ACTOR_TYPES:
-        yield Finding("inter1", e.inter1)
+        yield Finding("inter1", e.inter1, {"shown": e.inter1})
     if not e.actor2:
-        yield Finding("actor2", e.actor2 or "empty")
+        yield Finding("actor2", e.actor2, {"shown": "empty"})
     elif e.inter2 is not None and e.inter2 not in vocab.ARMED_ACTOR_TYPES:
-        yield Finding("inter2", e.inter2)
+        yield Finding("inter2", e.inter2, {"shown": e.inter2})
 
 
 @rule("violence-against-civilians-needs-civilian-target",
@@ -219,13 +219,16 @@ def _vac_target(e: Any, ctx: Context) -> Iterator[Finding]:
 
 
 @rule("second-actor-type-without-actor",
-      "inter2 is {value} but actor2 is empty: name actor2, or set inter2 to 0.",
+      "inter2 is {shown} but {problem}: {fix}.",
       "inter2 is 0 or empty exactly when there is no actor2, and set when there is one.")
 def _inter2_actor2(e: Any, ctx: Context) -> Iterator[Finding]:
     if not e.actor2 and e.inter2:
-        yield Finding("inter2", e.inter2)
+        yield Finding("inter2", e.inter2, {"shown": e.inter2, "problem": "actor2 is empty",
+                                           "fix": "name actor2, or set inter2 to 0"})
     elif e.actor2 and not e.inter2:
-        yield Finding("inter2", e.inter2 if e.inter2 is not None else "empty")
+        yield Finding("inter2", e.inter2, {
+            "shown": _show(e.inter2), "problem": f"actor2 is '{e.actor2}'",
+            "fix": "give actor2's actor type (1-8) in inter2, or leave actor2 empty"})
 
 
 @rule("unknown-country",
@@ -337,7 +340,7 @@ def _disputed(e: Any, ctx: Context) -> Iterator[Finding]:
     if e.verification_status == "disputed":
         missing = [n for n in ("claimed_by", "denied_by") if not getattr(e, n)]
         if missing:
-            yield Finding(missing[0], None, {"what": "The event", "missing": " and ".join(missing) + " is empty"})
+            yield Finding(missing[0], None, {"what": "The event", "missing": " and ".join(missing) + (" are" if len(missing) > 1 else " is") + " empty"})
     for i, c in enumerate(e.claims or ()):
         if c.status != "disputed":
             continue

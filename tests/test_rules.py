@@ -1,0 +1,183 @@
+"""Every rule in cedar.schema.rules.RULES with one passing and one failing case.
+
+The events are the seed's first event (a verified battle with its source document) with one
+change each. A rule declared without a case here fails `test_every_rule_has_a_case`.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import json
+from typing import Any, Callable
+
+import pytest
+
+from cedar.sample_data import SAMPLE_DIR, SEED_DOCUMENT, SEED_SUBMISSION
+from cedar.schema.rules import RULES, Context
+from cedar.validate.rows import validate_record
+
+SEED = json.loads((SAMPLE_DIR / SEED_SUBMISSION).read_text(encoding="utf-8"))
+DOCUMENT = (SAMPLE_DIR / SEED_DOCUMENT).read_text(encoding="utf-8")
+TODAY = dt.date(2024, 1, 1)
+BASE = SEED[0]  # Battles / Armed clash, verified by the actor's acknowledgement, one source with its document
+
+
+def _problems(event: dict[str, Any]) -> list:
+    ctx = Context(today=TODAY, documents={SEED_DOCUMENT: DOCUMENT})
+    _, problems = validate_record(event, ctx, {"file": "test.json", "row": 1, "line": 1})
+    return problems
+
+
+def put(**changes: Any) -> Callable[[dict], None]:
+    return lambda e: e.update(changes)
+
+
+def source(**changes: Any) -> Callable[[dict], None]:
+    return lambda e: e["sources"][0].update(changes)
+
+
+def both(*edits: Callable[[dict], None]) -> Callable[[dict], None]:
+    def run(e: dict) -> None:
+        for edit in edits:
+            edit(e)
+    return run
+
+
+PROTEST = put(event_type="Protests", sub_event_type="Peaceful protest", actor1="Protesters (Azerbaijan)", inter1=6,
+              actor2=None, inter2=0, target_kind="none", claims=[])
+HEADQUARTERS = put(event_type="Strategic developments", sub_event_type="Headquarters or base established",
+                   actor2=None, target_kind="none", claims=[])
+VAC = put(event_type="Violence against civilians", sub_event_type="Attack", actor2="Civilians (Azerbaijan)",
+          inter2=7, claims=[])
+LACKS_DENIAL = lambda e: e.update(claims=[c for c in e["claims"] if c["stance"] != "denies" or c["aspect"] != "target"])
+
+# code -> (edit giving a valid event that exercises the rule, edit that breaks it, field reported)
+CASES: dict[str, tuple[Callable, Callable, str]] = {
+    "missing-value": (put(actor1="Military Forces of Azerbaijan"), put(actor1=None), "actor1"),
+    "not-in-vocabulary": (put(verification_status="unverified"), put(verification_status="confirmed"),
+                          "verification_status"),
+    "not-a-number": (put(latitude="39.9"), put(latitude="north"), "latitude"),
+    "not-an-integer": (put(fatalities=3), put(fatalities="six"), "fatalities"),
+    "not-a-date": (put(event_date="2023-09-18"), put(event_date="19/09/2023"), "event_date"),
+    "not-a-timestamp": (put(timestamp="2023-09-20T10:00:00Z"), put(timestamp="yesterday"), "timestamp"),
+    "not-a-boolean": (put(civilian_targeting=False), put(civilian_targeting="maybe"), "civilian_targeting"),
+    "out-of-range": (put(latitude=40.0), put(latitude=123), "latitude"),
+    "bad-format": (put(event_id="AZE12"), put(event_id="aze-12"), "event_id"),
+    "unexpected-field": (source(kind="newspaper"), source(author="Reuters staff"), "sources.0.author"),
+    "invalid-value": (put(claims=[]), put(claims="none"), "claims"),
+    "sub-event-not-in-type": (put(sub_event_type="Government regains territory"),
+                              put(sub_event_type="Peaceful protest"), "sub_event_type"),
+    "disorder-type-mismatch": (put(disorder_type="Political violence"), put(disorder_type="Demonstrations"),
+                               "disorder_type"),
+    "interaction-mismatch": (put(interaction=12), put(interaction=11), "interaction"),
+    "civilian-targeting-mismatch": (put(civilian_targeting=False), put(civilian_targeting=True),
+                                    "civilian_targeting"),
+    "source-scale-mismatch": (put(source_scale="international"), put(source_scale="national"), "source_scale"),
+    "end-before-start": (put(date_precision="span", event_date_end="2023-09-20"),
+                         put(date_precision="span", event_date_end="2023-09-18"), "event_date_end"),
+    "span-needs-end": (put(date_precision="span", event_date_end="2023-09-19"), put(date_precision="span"),
+                       "event_date_end"),
+    "date-in-future": (put(event_date=TODAY.isoformat()), put(event_date="2099-01-01"), "event_date"),
+    "fatalities-out-of-order": (put(fatalities_low=2, fatalities=3, fatalities_high=10),
+                                put(fatalities_low=5, fatalities=3, fatalities_high=10), "fatalities_low"),
+    "protest-with-fatalities": (both(PROTEST, put(fatalities=0)), both(PROTEST, put(fatalities=2)), "fatalities"),
+    "battle-needs-two-armed-actors": (put(inter2=8), put(actor2="Civilians (Azerbaijan)", inter2=7), "inter2"),
+    "violence-against-civilians-needs-civilian-target": (both(VAC, put(target_kind="civilians")),
+                                                         both(VAC, put(target_kind="armed_group")), "target_kind"),
+    "second-actor-type-without-actor": (both(HEADQUARTERS, put(inter2=0)), both(HEADQUARTERS, put(inter2=2)),
+                                        "inter2"),
+    "unknown-country": (put(iso3="AZE"), put(iso3="ZZZ"), "iso3"),
+    "iso3-country-mismatch": (put(country="azerbaijan"), put(country="Armenia"), "country"),
+    "point-outside-country": (put(latitude=40.4, longitude=49.87), put(latitude=-39.8153), "latitude"),
+    "missing-source": (lambda e: e["sources"].append({"name": "AFP"}), put(sources=[]), "sources"),
+    "document-not-found": (source(document=SEED_DOCUMENT), source(document="missing.txt"), "sources"),
+    "document-hash-mismatch": (source(document_sha256=None), source(document_sha256="0" * 64), "sources"),
+    "evidence-not-in-document": (
+        put(evidence="On Tuesday, Azerbaijan’s armed forces initiated [...] primarily inhabited by ethnic Armenians."),
+        put(evidence="Azerbaijan's armed forces initiated"),  # straight apostrophe: the document has a curly one
+        "evidence"),
+    "verified-without-basis": (put(verification_basis="outlet-own-reporting"), put(verification_basis=None),
+                               "verification_basis"),
+    "disputed-needs-both-sides": (put(verification_status="disputed", denied_by=["Government of Armenia"]),
+                                  put(verification_status="disputed"), "denied_by"),
+    "separator-in-list-item": (put(tags=["operation launch", "Karabakh"]), put(tags=["operation launch; Karabakh"]),
+                               "tags"),
+}
+
+
+def _edited(edit: Callable[[dict], None]) -> dict:
+    event = copy.deepcopy(BASE)
+    edit(event)
+    return event
+
+
+def test_the_base_event_is_valid():
+    assert _problems(copy.deepcopy(BASE)) == []
+
+
+@pytest.mark.parametrize("code", sorted(CASES))
+def test_rule_passes_a_valid_event(code):
+    passing, _, _ = CASES[code]
+    problems = _problems(_edited(passing))
+    assert problems == [], [p.message for p in problems]
+
+
+@pytest.mark.parametrize("code", sorted(CASES))
+def test_rule_reports_a_broken_event(code):
+    _, failing, field = CASES[code]
+    problems = _problems(_edited(failing))
+    found = [p for p in problems if p.code == code]
+    assert found, f"{code} not reported; got {[(p.code, p.field) for p in problems]}"
+    p = found[0]
+    assert p.field.replace("[", ".").replace("]", "") == field
+    assert p.row == 1 and p.file == "test.json"
+    assert p.message and "{" not in p.message, p.message  # rendered from its template, every slot filled
+
+
+# More failing cases where one rule has several ways to break.
+@pytest.mark.parametrize("code, edit, field", [
+    ("missing-value", put(actor1=""), "actor1"),
+    ("not-an-integer", put(fatalities=2.5), "fatalities"),
+    ("out-of-range", put(fatalities=-3), "fatalities"),
+    ("unexpected-field", put(colour="red"), "colour"),
+    ("fatalities-out-of-order", put(fatalities_low=5, fatalities_high=4), "fatalities_low"),
+    ("fatalities-out-of-order", put(fatalities=12, fatalities_high=10), "fatalities_high"),
+    ("battle-needs-two-armed-actors", put(actor2=None, inter2=0), "actor2"),
+    ("battle-needs-two-armed-actors", put(actor1="Protesters (Azerbaijan)", inter1=6), "inter1"),
+    ("violence-against-civilians-needs-civilian-target", both(VAC, put(target_kind="civilians", inter2=2)), "inter2"),
+    ("second-actor-type-without-actor", put(inter2=None), "inter2"),
+    ("verified-without-basis", put(verification_basis="independent-sources"), "verification_basis"),
+    ("verified-without-basis", put(claimed_by=[]), "verification_basis"),
+    ("disputed-needs-both-sides", LACKS_DENIAL, "claims.1.status"),
+    ("separator-in-list-item", put(claimed_by=[" "]), "claimed_by"),
+    ("separator-in-list-item", source(name="Reuters; AFP"), "sources"),
+])
+def test_rule_reports_other_breaks(code, edit, field):
+    problems = _problems(_edited(edit))
+    assert any(p.code == code and p.field.replace("[", ".").replace("]", "") == field for p in problems), \
+        [(p.code, p.field, p.message) for p in problems]
+
+
+def test_second_actor_type_message_fits_the_case():
+    # actor2 named, inter2 empty: the message must not claim actor2 is empty
+    [p] = [p for p in _problems(_edited(put(inter2=None))) if p.code == "second-actor-type-without-actor"]
+    assert "actor2 is empty" not in p.message
+    [p] = [p for p in _problems(_edited(both(HEADQUARTERS, put(inter2=2))))
+           if p.code == "second-actor-type-without-actor"]
+    assert "actor2 is empty" in p.message
+
+
+def test_every_problem_of_a_row_is_reported_at_once():
+    problems = _problems(_edited(put(latitude=123, event_date="2099-01-01", iso3="ZZZ",
+                                     sub_event_type="Peaceful protest")))
+    assert {"out-of-range", "date-in-future", "unknown-country", "sub-event-not-in-type"} <= {p.code for p in problems}
+
+
+def test_every_rule_has_a_case():
+    covered = set(CASES) | set(FILE_CASES)
+    assert set(RULES) - covered == set(), "add a passing and a failing case for these rules"
+    assert covered - set(RULES) == set(), "these cases test codes that are not declared"
+
+
+FILE_CASES: dict[str, Any] = {}
