@@ -10,7 +10,6 @@ from __future__ import annotations
 import codecs
 import csv
 import difflib
-import io
 import json
 import sys
 from dataclasses import dataclass, field
@@ -18,12 +17,15 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from cedar.schema import flat
-from cedar.schema.model import Event, required_fields
-from cedar.validate.report import Problem
+from cedar.schema.model import Claim, Event, Source, required_fields
+from cedar.validate.report import Problem, problem
 
 FORMATS = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "json", ".parquet": "parquet",
            ".pq": "parquet"}
 COMPANIONS = ("sources", "claims")
+# What an empty file of each format lacks, for the empty-file message.
+NEEDS = {"csv": "a header row and at least one event row", "jsonl": "one JSON object (an event) per line",
+         "json": "an array of event objects", "parquet": "at least one event row"}
 
 
 class Unreadable(Exception):
@@ -48,34 +50,37 @@ def detect_format(path: Path, given: str | None = None) -> str:
         return given
     fmt = FORMATS.get(path.suffix.lower())
     if fmt is None:
-        raise Unreadable(Problem(
-            "unknown-format", f"Cannot tell the format of '{path.name}' from its ending: name it .csv, .jsonl, "
-            ".json or .parquet, or pass --input-format.", file=str(path)))
+        reason = f"its ending '{path.suffix}' is not one Cedar reads" if path.suffix else "it has no ending"
+        raise Unreadable(problem("unknown-format", file=str(path), value=path.name, reason=reason))
     return fmt
 
 
 def read(path: Path, fmt: str | None = None, encoding: str = "utf-8") -> Iterator[Record | Problem]:
     """Every record and every header-level problem of a submission file, in file order."""
+    if path.is_dir():
+        raise Unreadable(problem("unreadable-file", file=str(path), value=str(path),
+                                 reason="it is a folder, not a file: name the files inside it"))
     if not path.is_file():
-        raise Unreadable(Problem("file-not-found", f"There is no file '{path}': check the path.", file=str(path)))
+        raise Unreadable(problem("file-not-found", file=str(path), value=str(path)))
     fmt = detect_format(path, fmt)
+    if fmt not in NEEDS:
+        raise Unreadable(problem("unknown-format", file=str(path), value=path.name,
+                                 reason=f"--input-format {fmt} is not one Cedar reads"))
     if fmt != "parquet" and path.stat().st_size == 0:
-        yield Problem("empty-file", "The file is empty: a submission needs a header and at least one event.",
-                      file=str(path))
+        yield problem("empty-file", file=str(path), needs=NEEDS[fmt])
         return
     if fmt == "csv":
-        companions = _read_companions(path, encoding)
+        companions, problems = _read_companions(path, encoding)
+        yield from problems
         yield from _read_csv(path, encoding, companions)
     elif fmt == "jsonl":
         yield from _read_jsonl(path, encoding)
     elif fmt == "json":
         yield from _read_json(path, encoding)
     elif fmt == "parquet":
-        companions = _read_companions(path, encoding)
+        companions, problems = _read_companions(path, encoding)
+        yield from problems
         yield from _read_parquet(path, companions)
-    else:
-        raise Unreadable(Problem("unknown-format", f"Unknown input format '{fmt}': use csv, jsonl, json or parquet.",
-                                 file=str(path)))
 
 
 # --- text and lines ---------------------------------------------------------------------------
@@ -83,8 +88,7 @@ def read(path: Path, fmt: str | None = None, encoding: str = "utf-8") -> Iterato
 def _lines(path: Path, encoding: str) -> Iterator[str]:
     """Decoded lines, line endings kept (the csv module wants them). A byte that is not in the
     encoding stops reading with the line it is on."""
-    is_utf8 = codecs.lookup(encoding).name == "utf-8"
-    if is_utf8:
+    if codecs.lookup(encoding).name == "utf-8":
         with path.open("rb") as f:
             for number, raw in enumerate(f, start=1):
                 try:
@@ -93,23 +97,35 @@ def _lines(path: Path, encoding: str) -> Iterator[str]:
                     raise Unreadable(_encoding_problem(path, number, raw, exc, encoding)) from None
                 yield text
         return
-    with path.open("rb") as raw_file:
-        text_file = io.TextIOWrapper(raw_file, encoding=encoding, newline="")
-        number = 0
-        try:
-            for number, text in enumerate(text_file, start=1):
-                yield text
-        except UnicodeDecodeError as exc:
-            raise Unreadable(_encoding_problem(path, number + 1, b"", exc, encoding)) from None
+    # Other encodings: decode a raw line at a time, so that an error names its own line (a text
+    # wrapper decodes whole blocks and would blame an earlier one); split the text on "\n" only,
+    # which also keeps UTF-16, whose raw lines are cut inside a character, whole.
+    decoder = codecs.getincrementaldecoder(encoding)()
+    pending, number = "", 1
+    with path.open("rb") as f:
+        for raw in f:
+            try:
+                pending += decoder.decode(raw)
+            except UnicodeDecodeError as exc:
+                raise Unreadable(_encoding_problem(path, number, raw, exc, encoding)) from None
+            *lines, pending = pending.split("\n")
+            for text in lines:
+                number += 1
+                yield text + "\n"
+    try:
+        pending += decoder.decode(b"", final=True)
+    except UnicodeDecodeError as exc:
+        raise Unreadable(_encoding_problem(path, number, b"", exc, encoding)) from None
+    if pending:
+        yield pending
 
 
 def _encoding_problem(path: Path, line: int, raw: bytes, exc: UnicodeDecodeError, encoding: str) -> Problem:
-    bad = raw[exc.start:exc.end] if raw else exc.object[exc.start:exc.end]
-    return Problem(
-        "not-utf8" if codecs.lookup(encoding).name == "utf-8" else "bad-encoding",
-        f"Line {line} has bytes that are not {encoding} ({bad!r} at byte {exc.start + 1} of the line). Save the "
-        f"file as UTF-8, or name its encoding with --encoding (for example --encoding cp1252 or --encoding latin-1).",
-        file=str(path), row=line, line=line, value=bad.hex())
+    bad = exc.object[exc.start:exc.end]
+    code = "not-utf8" if codecs.lookup(encoding).name == "utf-8" else "bad-encoding"
+    position = exc.start + 1 if raw else "end"
+    return problem(code, file=str(path), row=line, line=line, value=bytes(bad).hex(), bad=repr(bytes(bad)),
+                   position=position, encoding=encoding)
 
 
 # --- CSV --------------------------------------------------------------------------------------
@@ -120,21 +136,21 @@ def _header_problems(path: Path, header: list[str], known: tuple[str, ...], row:
     seen = set()
     for name in header:
         if name in seen:
-            problems.append(Problem("duplicate-column", f"Column '{name}' appears twice in the header: keep one.",
-                                    file=str(path), row=row, line=row, field=name, value=name))
+            problems.append(problem("duplicate-column", file=str(path), row=row, line=row, field=name, value=name))
         seen.add(name)
         if name not in known:
-            close = difflib.get_close_matches(name, known, n=1)
-            hint = f"did you mean '{close[0]}'?" if close else "remove it, or see `cedar codebook` for the columns"
-            problems.append(Problem("unknown-column", f"'{name}' is not a Cedar column: {hint}",
-                                    file=str(path), row=row, line=row, field=name, value=name))
+            problems.append(_unknown_column(path, row, row, name, known))
     missing = [c for c in required if c not in seen]
     if missing:
-        problems.append(Problem(
-            "missing-columns", f"The header lacks required column(s): {', '.join(missing)}. Add them (see "
-            f"`cedar codebook`); the header has: {', '.join(header) or 'nothing'}.",
-            file=str(path), row=row, line=row, field=", ".join(missing), value=missing))
+        problems.append(problem("missing-columns", file=str(path), row=row, line=row, field=", ".join(missing),
+                                value=missing, missing=", ".join(missing), header=", ".join(header) or "nothing"))
     return problems, frozenset(missing)
+
+
+def _unknown_column(path: Path, row: int | None, line: int | None, name: str, known: tuple[str, ...]) -> Problem:
+    close = difflib.get_close_matches(name, known, n=1)
+    hint = f"did you mean '{close[0]}'?" if close else "remove it, or see `cedar codebook` for the columns."
+    return problem("unknown-column", file=str(path), row=row, line=line, field=name, value=name, hint=hint)
 
 
 def _csv_rows(path: Path, encoding: str) -> Iterator[tuple[int, list[str]]]:
@@ -148,9 +164,8 @@ def _csv_rows(path: Path, encoding: str) -> Iterator[tuple[int, list[str]]]:
         except StopIteration:
             return
         except csv.Error as exc:
-            raise Unreadable(Problem("bad-csv", f"Line {reader.line_num} cannot be read as CSV ({exc}): check its "
-                                     "quotation marks: a quote inside a quoted value is written twice (\"\").",
-                                     file=str(path), row=start, line=start)) from None
+            raise Unreadable(problem("bad-csv", file=str(path), row=start, line=reader.line_num,
+                                     detail=str(exc))) from None
         if cells and any(c.strip() for c in cells):
             yield start, cells
         start = reader.line_num + 1
@@ -161,8 +176,7 @@ def _read_csv(path: Path, encoding: str, companions: dict[str, dict[str, list[di
     try:
         header_line, header = next(rows)
     except StopIteration:
-        yield Problem("empty-file", "The file has no header and no rows: a submission needs a header and at least "
-                      "one event.", file=str(path))
+        yield problem("empty-file", file=str(path), needs=NEEDS["csv"])
         return
     header = [h.strip() for h in header]
     known = flat.event_columns()
@@ -173,15 +187,12 @@ def _read_csv(path: Path, encoding: str, companions: dict[str, dict[str, list[di
     for line, cells in rows:
         count += 1
         if len(cells) != len(header):
-            yield Problem("wrong-cell-count",
-                          f"This row has {len(cells)} cells and the header {len(header)}: a value with a comma "
-                          "must be in double quotes, and every row needs one cell per column.",
-                          file=str(path), row=line, line=line, value=len(cells))
+            yield problem("wrong-cell-count", file=str(path), row=line, line=line, value=len(cells),
+                          header_cells=len(header))
             continue
         yield _flat_record(path, line, dict(zip(header, cells)), kinds, known, companions, absent)
     if count == 0:
-        yield Problem("no-rows", "The file has a header but no rows: add at least one event.", file=str(path),
-                      row=header_line, line=header_line)
+        yield problem("no-rows", file=str(path), row=header_line, line=header_line, has="a header")
 
 
 def _flat_record(path: Path, line: int, cells: dict[str, Any], kinds: dict[str, str], known: tuple[str, ...],
@@ -195,7 +206,7 @@ def _flat_record(path: Path, line: int, cells: dict[str, Any], kinds: dict[str, 
         try:
             typed[name] = coerce(kinds[name], raw)
         except flat.CellError as exc:
-            problems.append(Problem(exc.code, "", file=str(path), row=line, line=line, field=name, value=raw))
+            problems.append(problem(exc.code, file=str(path), row=line, line=line, field=name, value=raw))
     key = typed.get("ref") or typed.get("event_id")
     data = flat.from_flat(typed, companions.get("sources", {}).get(key) if key else None,
                           companions.get("claims", {}).get(key) if key else None)
@@ -213,52 +224,60 @@ def coerce(kind: str, value: Any) -> Any:
     return value
 
 
-def _read_companions(path: Path, encoding: str) -> dict[str, dict[str, list[dict]]]:
-    """Companion tables beside a flat file: NAME.sources.csv and NAME.claims.csv, keyed by event_ref."""
+def _read_companions(path: Path, encoding: str) -> tuple[dict[str, dict[str, list[dict]]], list[Problem]]:
+    """Companion tables beside a flat file, NAME.sources.csv and NAME.claims.csv, keyed by event_ref,
+    and the problems of their headers and rows (reported, not fatal, like the main file's)."""
     out: dict[str, dict[str, list[dict]]] = {}
-    for part, columns, model in (("sources", flat.SOURCE_COLUMNS, "Source"), ("claims", flat.CLAIM_COLUMNS, "Claim")):
+    problems: list[Problem] = []
+    for part, model in (("sources", Source), ("claims", Claim)):
         companion = path.with_name(f"{path.stem}.{part}.csv")
         if not companion.is_file():
             continue
-        table: dict[str, list[dict]] = {}
+        columns = (flat.EVENT_KEY, *model.model_fields)
+        required = (flat.EVENT_KEY, *(n for n, f in model.model_fields.items() if f.is_required()))
         rows = _csv_rows(companion, encoding)
         try:
-            _, header = next(rows)
+            header_line, header = next(rows)
         except StopIteration:
-            continue
+            continue  # an empty companion adds nothing
         header = [h.strip() for h in header]
+        found, _ = _header_problems(companion, header, columns, header_line, required)
+        problems += found
         if flat.EVENT_KEY not in header:
-            raise Unreadable(Problem("missing-columns", f"{companion.name} lacks the column {flat.EVENT_KEY}, which "
-                                     "names the ref (or event_id) of the event each row belongs to.",
-                                     file=str(companion), row=1, line=1, field=flat.EVENT_KEY))
+            continue  # its rows cannot be matched to events
+        table: dict[str, list[dict]] = {}
         for line, cells in rows:
             if len(cells) != len(header):
-                raise Unreadable(Problem("wrong-cell-count", f"Row has {len(cells)} cells, the header "
-                                         f"{len(header)}.", file=str(companion), row=line, line=line))
+                problems.append(problem("wrong-cell-count", file=str(companion), row=line, line=line,
+                                        value=len(cells), header_cells=len(header)))
+                continue
             item = {k: (v if v != "" else None) for k, v in zip(header, cells) if k in columns}
             table.setdefault(item.pop(flat.EVENT_KEY) or "", []).append(item)
         out[part] = table
-    return out
+    return out, problems
 
 
 # --- JSON -------------------------------------------------------------------------------------
 
 def _nested_record(path: Path, row: int, line: int | None, obj: Any) -> Record | Problem:
     if not isinstance(obj, dict):
-        return Problem("not-an-object", f"Record {row} is a {type(obj).__name__}, not an object: each event is a "
-                       "JSON object with the event's fields.", file=str(path), row=row, line=line)
+        return problem("not-an-object", file=str(path), row=row, line=line, value=obj if not isinstance(obj, list)
+                       else None, kind=_JSON_KINDS.get(type(obj), "a value"))
     kinds = flat.kinds_of(Event)
     data: dict[str, Any] = {}
     problems = []
     for name, value in obj.items():
         kind = kinds.get(name)
-        if kind is None or name in ("sources", "claims"):
+        if kind is None:
+            problems.append(_unknown_column(path, row, line, name, tuple(kinds)))
+            continue
+        if name in ("sources", "claims"):
             data[name] = value
             continue
         try:
             data[name] = coerce(kind, value)
         except flat.CellError as exc:
-            problems.append(Problem(exc.code, "", file=str(path), row=row, line=line, field=name, value=value))
+            problems.append(problem(exc.code, file=str(path), row=row, line=line, field=name, value=value))
     return Record(row, line, data, problems)
 
 
@@ -271,16 +290,16 @@ def _read_jsonl(path: Path, encoding: str) -> Iterator[Record | Problem]:
         try:
             obj = json.loads(text)
         except json.JSONDecodeError as exc:
-            yield Problem("invalid-json", f"Line {number} is not valid JSON ({exc.msg} at column {exc.colno}): each "
-                          "line holds one complete JSON object.", file=str(path), row=number, line=number)
+            yield problem("invalid-json", file=str(path), row=number, line=number,
+                          detail=f"{exc.msg} at column {exc.colno}", fix="each line holds one complete JSON object")
             continue
         except RecursionError:
-            yield Problem("invalid-json", f"Line {number} is nested too deeply to read.", file=str(path),
-                          row=number, line=number)
+            yield problem("invalid-json", file=str(path), row=number, line=number, detail="nested too deeply",
+                          fix="flatten the record")
             continue
         yield _nested_record(path, number, number, obj)
     if count == 0:
-        yield Problem("no-rows", "The file has no events: add one JSON object per line.", file=str(path))
+        yield problem("empty-file", file=str(path), needs=NEEDS["jsonl"])
 
 
 def _read_json(path: Path, encoding: str) -> Iterator[Record | Problem]:
@@ -288,24 +307,25 @@ def _read_json(path: Path, encoding: str) -> Iterator[Record | Problem]:
     decoder = json.JSONDecoder()
     pos = _skip_ws(text, 0)
     if pos >= len(text):
-        yield Problem("empty-file", "The file holds no JSON: a submission is an array of event objects.",
-                      file=str(path))
+        yield problem("empty-file", file=str(path), needs=NEEDS["json"])
         return
+    first_line = 1 + text.count("\n", 0, pos)
     if text[pos] == "{":  # {"events": [...]} is accepted too
         key = text.find("[", pos)
         if key < 0 or '"events"' not in text[pos:key]:
-            raise Unreadable(Problem("invalid-json", "The JSON is an object without an \"events\" array: write an "
-                                     "array of events, or {\"events\": [...]}.", file=str(path), row=1, line=1))
+            raise Unreadable(problem("invalid-json", file=str(path), line=first_line,
+                                     detail='an object without an "events" array',
+                                     fix='write an array of events, or {"events": [...]}'))
         pos = key
     if text[pos] != "[":
-        raise Unreadable(Problem("invalid-json", "The JSON is not an array of events: write [ {...}, {...} ].",
-                                 file=str(path), row=1, line=1))
+        raise Unreadable(problem("invalid-json", file=str(path), line=first_line, detail="not an array of events",
+                                 fix="write [ {...}, {...} ]"))
     pos = _skip_ws(text, pos + 1)
     line = 1 + text.count("\n", 0, pos)
     counted_to = pos
     row = 0
     if pos < len(text) and text[pos] == "]":
-        yield Problem("no-rows", "The array is empty: add at least one event.", file=str(path), row=None, line=line)
+        yield problem("no-rows", file=str(path), line=line, has="an empty array")
         return
     while pos < len(text):
         line += text.count("\n", counted_to, pos)
@@ -313,24 +333,31 @@ def _read_json(path: Path, encoding: str) -> Iterator[Record | Problem]:
         try:
             obj, end = decoder.raw_decode(text, pos)
         except json.JSONDecodeError as exc:
-            raise Unreadable(Problem("invalid-json", f"Line {exc.lineno}, column {exc.colno}: {exc.msg}. Check the "
-                                     "commas and brackets around it.", file=str(path), row=row + 1,
-                                     line=exc.lineno)) from None
+            raise Unreadable(problem("invalid-json", file=str(path), row=row + 1, line=exc.lineno,
+                                     detail=f"{exc.msg} at column {exc.colno}",
+                                     fix="check the commas, quotes and brackets around it")) from None
         except RecursionError:
-            raise Unreadable(Problem("invalid-json", f"Record {row + 1} is nested too deeply to read.",
-                                     file=str(path), row=row + 1, line=line)) from None
+            raise Unreadable(problem("invalid-json", file=str(path), row=row + 1, line=line,
+                                     detail="nested too deeply", fix="flatten the record")) from None
         row += 1
         yield _nested_record(path, row, line, obj)
         pos = _skip_ws(text, end)
-        if pos < len(text) and text[pos] == ",":
+        if pos >= len(text):
+            break
+        if text[pos] == ",":
             pos = _skip_ws(text, pos + 1)
             continue
-        if pos < len(text) and text[pos] == "]":
+        if text[pos] == "]":
             return
-        raise Unreadable(Problem("invalid-json", f"Line {1 + text.count(chr(10), 0, pos)}: expected ',' or ']' after "
-                                 f"record {row}.", file=str(path), row=row, line=1 + text.count("\n", 0, pos)))
-    raise Unreadable(Problem("invalid-json", "The array is not closed with ']': the file may be cut off.",
-                             file=str(path), row=row, line=line))
+        raise Unreadable(problem("invalid-json", file=str(path), row=row, line=1 + text.count("\n", 0, pos),
+                                 detail=f"expected ',' or ']' after record {row}",
+                                 fix="separate records with commas and close the array with ']'"))
+    raise Unreadable(problem("invalid-json", file=str(path), row=row, line=1 + text.count("\n"),
+                             detail="the array is not closed with ']'", fix="the file may be cut off: export it again"))
+
+
+_JSON_KINDS = {list: "an array", str: "a string", int: "a number", float: "a number", bool: "true or false",
+               type(None): "null"}
 
 
 def _skip_ws(text: str, pos: int) -> int:
@@ -347,8 +374,7 @@ def _read_parquet(path: Path, companions: dict[str, dict[str, list[dict]]]) -> I
     try:
         pf = pq.ParquetFile(path)
     except Exception as exc:  # pyarrow raises several kinds for a damaged file
-        raise Unreadable(Problem("bad-parquet", f"The file cannot be read as Parquet ({exc}): export it again.",
-                                 file=str(path))) from None
+        raise Unreadable(problem("bad-parquet", file=str(path), detail=str(exc))) from None
     header = pf.schema_arrow.names
     known = flat.event_columns()
     problems, absent = _header_problems(path, header, known, None, required_fields())
@@ -360,8 +386,8 @@ def _read_parquet(path: Path, companions: dict[str, dict[str, list[dict]]]) -> I
             for cells in batch.to_pylist():
                 row += 1
                 yield _flat_record(path, row, cells, kinds, known, companions, absent)
-    except Exception as exc:
-        raise Unreadable(Problem("bad-parquet", f"Parquet row group after row {row} cannot be read ({exc}).",
-                                 file=str(path), row=row)) from None
+    except Exception as exc:  # a damaged row group further in
+        raise Unreadable(problem("bad-parquet", file=str(path), row=row + 1,
+                                 detail=f"the rows after row {row}: {exc}")) from None
     if row == 0:
-        yield Problem("no-rows", "The file has columns but no rows: add at least one event.", file=str(path))
+        yield problem("no-rows", file=str(path), has="columns")

@@ -9,13 +9,17 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import json
+from pathlib import Path
 from typing import Any, Callable
 
 import pytest
 
 from cedar.sample_data import SAMPLE_DIR, SEED_DOCUMENT, SEED_SUBMISSION
 from cedar.schema.rules import RULES, Context
+from cedar.schema import flat
+from cedar.validate.check import check_files
 from cedar.validate.rows import validate_record
+from test_readers import COLUMNS, flat_seed, write_seed_csv
 
 SEED = json.loads((SAMPLE_DIR / SEED_SUBMISSION).read_text(encoding="utf-8"))
 DOCUMENT = (SAMPLE_DIR / SEED_DOCUMENT).read_text(encoding="utf-8")
@@ -180,4 +184,97 @@ def test_every_rule_has_a_case():
     assert covered - set(RULES) == set(), "these cases test codes that are not declared"
 
 
-FILE_CASES: dict[str, Any] = {}
+# --- rules on whole files, run through check_files ------------------------------------------------
+
+def _seed_csv(tmp: Path, **kw: Any) -> tuple[Path, dict]:
+    return write_seed_csv(tmp, **kw), {}
+
+
+def _file(name: str, content: bytes, **kw: Any) -> Callable[[Path], tuple[Path, dict]]:
+    def make(tmp: Path) -> tuple[Path, dict]:
+        (tmp / name).write_bytes(content)
+        return tmp / name, kw
+    return make
+
+
+def _lines(edit: Callable[[list[str]], list[str]], **kw: Any) -> Callable[[Path], tuple[Path, dict]]:
+    return lambda tmp: _seed_csv(tmp, lines=edit, **kw)
+
+
+def _cp1252(encoding: str) -> Callable[[Path], tuple[Path, dict]]:
+    return lambda tmp: (write_seed_csv(tmp, encoding="cp1252", companions=False), {"encoding": encoding})
+
+
+def _append_column(name: str) -> Callable[[list[str]], list[str]]:
+    return lambda ls: [ls[0].rstrip("\n") + f",{name}\n"] + [line.rstrip("\n") + ",x\n" for line in ls[1:]]
+
+
+def _as_txt(tmp: Path) -> tuple[Path, dict]:
+    path = write_seed_csv(tmp)
+    return path.rename(tmp / "events.txt"), {"input_format": "csv"}
+
+
+def _jsonl(tmp: Path) -> tuple[Path, dict]:
+    (tmp / SEED_DOCUMENT).write_text(DOCUMENT, encoding="utf-8")
+    (tmp / "events.jsonl").write_text("".join(json.dumps(e) + "\n" for e in SEED), encoding="utf-8")
+    return tmp / "events.jsonl", {}
+
+
+def _parquet(tmp: Path) -> tuple[Path, dict]:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    csv_path = write_seed_csv(tmp)
+    pq.write_table(pa.Table.from_pylist(flat_seed()[0], schema=flat.arrow_schema()), tmp / "events.parquet")
+    csv_path.unlink()
+    return tmp / "events.parquet", {}
+
+
+# code -> (valid file, file that breaks the rule); each gives the path and check_files' options
+FILE_CASES: dict[str, tuple[Callable[[Path], tuple[Path, dict]], Callable[[Path], tuple[Path, dict]]]] = {
+    "file-not-found": (_seed_csv, lambda tmp: (tmp / "nope.csv", {})),
+    "unreadable-file": (_seed_csv, lambda tmp: (tmp, {})),
+    "unknown-format": (_as_txt, _file("events.xlsx", b"PK\x03\x04")),
+    "empty-file": (_seed_csv, _file("events.csv", b"")),
+    "no-rows": (_seed_csv, _lines(lambda ls: ls[:1])),
+    "not-utf8": (_cp1252("cp1252"), _cp1252("utf-8")),
+    "bad-encoding": (_cp1252("cp1252"), _cp1252("ascii")),
+    "bad-csv": (_seed_csv, _lines(lambda ls: ls[:2] + ['"AZE1"x,' + ls[2]] + ls[3:])),
+    "missing-columns": (_seed_csv, lambda tmp: _seed_csv(tmp, columns=[c for c in COLUMNS if c != "iso3"])),
+    "unknown-column": (_seed_csv, _lines(_append_column("notez"))),
+    "duplicate-column": (_seed_csv, _lines(_append_column("notes"))),
+    "wrong-cell-count": (_seed_csv, _lines(lambda ls: ls[:2] + [ls[2].rstrip("\n") + ",x\n"] + ls[3:])),
+    "invalid-json": (_jsonl, _file("events.jsonl", b'{"ref": "a",}\n')),
+    "not-an-object": (_jsonl, _file("events.json", b"[1]")),
+    "bad-parquet": (_parquet, _file("events.parquet", b"PAR1 this is not parquet")),
+}
+
+
+@pytest.mark.parametrize("code", sorted(FILE_CASES))
+def test_file_rule_passes_a_valid_file(code, tmp_path):
+    path, options = FILE_CASES[code][0](tmp_path)
+    result = check_files([path], **options)
+    assert result.exit_code == 0, [p.to_dict() for p in result.report.problems]
+    assert result.report.rows_checked == len(SEED)
+
+
+@pytest.mark.parametrize("code", sorted(FILE_CASES))
+def test_file_rule_reports_a_broken_file(code, tmp_path):
+    path, options = FILE_CASES[code][1](tmp_path)
+    result = check_files([path], **options)
+    problems = [p for p in result.report.problems if p.code == code]
+    assert problems, [p.to_dict() for p in result.report.problems]
+    assert result.exit_code in (1, 2)
+    assert problems[0].message == problems[0].message.strip() and "{" not in problems[0].message
+
+
+def test_every_message_comes_from_its_rules_template():
+    # A code used in a report without a declaration would raise KeyError in `problem`; this
+    # checks the other way: no reader writes a message by hand.
+    import inspect
+
+    from cedar.ingest import readers
+    from cedar.validate import check
+
+    for module in (readers, check):
+        assert "Problem(" not in inspect.getsource(module).replace("-> Problem(", ""), module.__name__

@@ -13,7 +13,7 @@ from typing import Callable
 from cedar.ingest.readers import Record, Unreadable, read
 from cedar.schema.model import Event
 from cedar.schema.rules import Context
-from cedar.validate.report import Problem, Report
+from cedar.validate.report import Problem, Report, problem
 from cedar.validate.rows import validate_record
 
 EXIT_OK, EXIT_INVALID, EXIT_UNREADABLE = 0, 1, 2
@@ -93,7 +93,7 @@ def check_files(paths: list[Path], *, input_format: str | None = None, encoding:
             report.add(exc.problem)
             result.unreadable = True
         except OSError as exc:
-            report.add(Problem("unreadable-file", f"Cannot read '{path}': {exc.strerror or exc}.", file=str(path)))
+            report.add(problem("unreadable-file", file=str(path), value=str(path), reason=exc.strerror or str(exc)))
             result.unreadable = True
         if report.full:
             break

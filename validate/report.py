@@ -48,6 +48,16 @@ class Problem:
         return ", ".join(parts)
 
 
+def problem(code: str, *, file: str | None = None, row: int | None = None, line: int | None = None,
+            field: str | None = None, value: Any = None, severity: str = ERROR, **params: Any) -> Problem:
+    """A problem whose message is rendered from its rule's template (every code is declared in
+    cedar.schema.rules, so the codebook lists every code a report can carry)."""
+    from cedar.schema.rules import RULES
+
+    message = RULES[code].render(file=file, row=row, line=line, field=field, value=value, **params)
+    return Problem(code, message, severity, file, row, line, field, value)
+
+
 def jsonable(value: Any) -> Any:
     """A value as JSON can hold it: dates as ISO text, anything else unknown as its text."""
     if value is None or isinstance(value, (str, int, float, bool)):
