@@ -1,5 +1,145 @@
-"""`cedar` commands of the release (registered on the app of cedar.cli; heavy modules imported inside each command)."""
+"""`cedar release build|list|diff` (registered on the app of cedar.cli).
+
+Heavy modules (pyarrow, pandas, Great Expectations) are imported inside the commands, so that
+`cedar --help` stays fast.
+"""
 
 from __future__ import annotations
 
-from cedar.cli import app  # noqa: F401
+import json
+import os
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from cedar.cli import FormatOption, OutputFormat, _out, app
+
+release_app = typer.Typer(
+    name="release",
+    help="Build, list and compare versioned releases of the dataset.\n\n"
+    "Example: cedar release build 2026.11.1 --store data/releases",
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode=None,
+)
+app.add_typer(release_app, name="release")
+
+DEFAULT_DB = Path("data/cedar.duckdb")
+DEFAULT_STORE = Path("data/releases")
+
+DbOption = Annotated[Optional[Path], typer.Option(
+    "--db", help="The DuckDB store (default: $CEDAR_DB, else data/cedar.duckdb).", show_default=False)]
+StoreOption = Annotated[Optional[Path], typer.Option(
+    "--store", help="The release store folder (default: $CEDAR_RELEASES, else data/releases).", show_default=False)]
+
+
+def _db(db: Optional[Path]) -> Path:
+    return db or Path(os.environ.get("CEDAR_DB") or DEFAULT_DB)
+
+
+def _store(store: Optional[Path]) -> Path:
+    return store or Path(os.environ.get("CEDAR_RELEASES") or DEFAULT_STORE)
+
+
+@release_app.command("build")
+def build(
+    version: Annotated[str, typer.Argument(help="The new version, YYYY.MM.N (e.g. 2026.11.1); it must sort after "
+                                                "every published version.", show_default=False)],
+    db: DbOption = None,
+    store: StoreOption = None,
+    output: FormatOption = OutputFormat.text,
+) -> None:
+    """Build a release from the store: every file written, the gate run, and the release
+    published only when every expectation passed.
+
+    Versions are YYYY.MM.N: year, two-digit month, then 1, 2, ... They sort as numbers and are
+    kept apart from the schema version. A published version is never overwritten. Exit 0 when
+    published, 1 when the gate failed (nothing published), 2 for a wrong call.
+
+    Example: cedar release build 2026.11.1 --db data/cedar.duckdb --store data/releases
+    """
+    from cedar.releases.build import build_release
+
+    text = output is OutputFormat.text
+
+    def step(message: str) -> None:
+        if text:
+            _out(f"... {message}", err=True)
+
+    result = build_release(version, _db(db), _store(store), step=step)
+    if not text:
+        _out(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        _print_build(result)
+    raise typer.Exit(0 if result.passed else 1)
+
+
+def _print_build(result) -> None:  # noqa: ANN001
+    from cedar.validate.render import render_text
+
+    gate = result.gate
+    counts = ", ".join(f"{v} {k}" for k, v in result.row_counts.items())
+    changes = ", ".join(f"{v} {k}" for k, v in result.changes.items())
+    if result.passed:
+        _out(f"Published release {result.version} in {result.folder}")
+        _out(f"  previous: {result.previous or 'none (first release)'}")
+        _out(f"  rows: {counts}")
+        _out(f"  changes: {changes}")
+        _out(f"  gate: {len(gate.outcomes)} expectations passed ({gate.seconds:.1f} s); "
+             f"report: {result.folder / 'validation' / 'report.html'}")
+        _out(f"  recorded in the store's releases table: {'yes' if result.recorded_in_store else 'no (index.json is the authority)'}")
+    else:
+        _out(render_text(gate.report))
+        _out(f"Release {result.version} NOT published: {gate.report.error_count} of {len(gate.outcomes)} "
+             f"expectations failed. Nothing was written to the release store's index.")
+        if result.rejected_report:
+            _out(f"Report: {result.rejected_report}")
+
+
+@release_app.command("list")
+def list_(store: StoreOption = None, output: FormatOption = OutputFormat.text) -> None:
+    """List the published releases, newest first.
+
+    Example: cedar release list --store data/releases
+    """
+    from cedar.releases.index import read_index
+
+    path = _store(store)
+    releases = read_index(path)
+    if output is OutputFormat.json:
+        _out(json.dumps({"store": str(path), "releases": releases}, ensure_ascii=False, indent=2))
+        return
+    if not releases:
+        _out(f"No releases in {path}.")
+        return
+    _out(f"{'version':12} {'created':22} {'events':>8}  {'previous':12} schema")
+    for r in releases:
+        _out(f"{r['version']:12} {r['created']:22} {r['events']:>8}  {r.get('previous_version') or '-':12} "
+             f"{r.get('schema_version', '')}")
+
+
+@release_app.command("diff")
+def diff(
+    a: Annotated[str, typer.Argument(help="The older version.", show_default=False)],
+    b: Annotated[str, typer.Argument(help="The newer version.", show_default=False)],
+    store: StoreOption = None,
+    output: FormatOption = OutputFormat.text,
+) -> None:
+    """Compare two published releases: the events added, updated and deleted from A to B.
+
+    Example: cedar release diff 2026.10.1 2026.11.1 --store data/releases
+    """
+    from cedar.releases.diff import diff_releases
+
+    changes = diff_releases(_store(store), a, b)
+    counts = changes.counts()
+    if output is OutputFormat.json:
+        _out(json.dumps({"from": a, "to": b, "counts": counts, "added": changes.added, "updated": changes.updated,
+                         "deleted": changes.deleted}, indent=2))
+        return
+    _out(f"{a} -> {b}: {counts['added']} added, {counts['updated']} updated, {counts['deleted']} deleted, "
+         f"{counts['unchanged']} unchanged")
+    for label, ids in (("added", changes.added), ("updated", changes.updated), ("deleted", changes.deleted)):
+        if ids:
+            _out(f"  {label}: {', '.join(ids)}")

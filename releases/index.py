@@ -1,0 +1,78 @@
+"""The release store's index.json: every published version, newest first, with its manifest's hash.
+
+index.json is the authority on what is published: it lives beside the releases, so anyone who
+has the store (a folder, or a copy of it behind a URL) can read it, whereas the DuckDB store's
+`releases` table is only written when the store can be opened for writing at the time.
+It is only ever replaced whole: written to a temporary file in the same folder, flushed, and
+renamed over the old one with os.replace, which is atomic on POSIX and Windows.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Iterator
+
+from cedar.errors import CedarError
+
+from . import version as versions
+
+INDEX = "index.json"
+FORMAT = "cedar-release-index/1"
+
+
+def read_index(store: Path) -> list[dict[str, Any]]:
+    """The published releases, newest first; an empty list for a store without an index."""
+    path = store / INDEX
+    if not path.exists():
+        return []
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        releases = list(data["releases"])
+    except (ValueError, KeyError, TypeError) as exc:
+        raise CedarError(f"The release index {path} cannot be read: {exc}.",
+                         "Restore index.json from a copy of the release store.") from None
+    return sorted(releases, key=lambda r: versions.sort_key(r["version"]), reverse=True)
+
+
+def write_index(store: Path, releases: list[dict[str, Any]]) -> None:
+    releases = sorted(releases, key=lambda r: versions.sort_key(r["version"]), reverse=True)
+    text = json.dumps({"format": FORMAT, "releases": releases}, ensure_ascii=False, indent=2) + "\n"
+    tmp = store / f".{INDEX}.{os.getpid()}.tmp"
+    with tmp.open("w", encoding="utf-8") as fh:
+        fh.write(text)
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, store / INDEX)
+
+
+def latest(store: Path) -> dict[str, Any] | None:
+    releases = read_index(store)
+    return releases[0] if releases else None
+
+
+def find(store: Path, version: str) -> dict[str, Any]:
+    for r in read_index(store):
+        if r["version"] == version:
+            return r
+    raise CedarError(f"Version {version} is not published in {store}.",
+                     f"See the published versions with: cedar release list --store {store}")
+
+
+@contextmanager
+def store_lock(store: Path) -> Iterator[None]:
+    """One release build at a time per release store."""
+    store.mkdir(parents=True, exist_ok=True)
+    with (store / ".lock").open("a+") as fh:
+        try:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise CedarError(f"Another release build is running on {store}.",
+                             "Wait for it to finish, then build again.") from None
+        try:
+            yield
+        finally:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_UN)

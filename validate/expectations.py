@@ -1,0 +1,216 @@
+"""The release gate's expectations, generated from the event model and its vocabularies.
+
+Each expectation is a plain `Spec` here (no Great Expectations import, so this module is cheap
+and testable on its own); `cedar.validate.gate` turns them into GX expectations and runs them.
+A spec carries the stable code of the rule it enforces (the codes of schema/rules.py where one
+exists, so the codebook documents them), the table it runs on, and a sentence for the report.
+
+Model expectations (per table, from the model's annotations):
+  - not null: fields the model requires, and what the store always fills in;
+  - vocabularies: every Literal field's permitted values;
+  - ranges and patterns: the fields' ge/le bounds, regular expressions and minimum lengths;
+  - cross-column rules: sub_event_type belongs to event_type, disorder_type and the first digit of
+    interaction agree with what they derive from, fatalities_low <= fatalities <= fatalities_high,
+    event_date <= event_date_end, no event date after the release date;
+  - unique keys, and every claim, source and actor row belongs to a released event.
+Dataset expectations (against the store's deletions and the previous release):
+  - every id deleted in the store is absent; no id deleted in an earlier release comes back;
+  - every event of the previous release is still there or deleted with a reason;
+  - the row count changes by at most max(ROW_COUNT_MIN_SLACK, ROW_COUNT_CHANGE * previous count);
+  - an event whose version did not change keeps its fatalities, and the fatality total equals the
+    previous total plus what the added, updated and deleted events account for.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import typing
+from dataclasses import dataclass, field
+from typing import Any
+
+from cedar.schema import countries, flat, vocab
+from cedar.schema.model import STORE, DERIVED, Claim, Event, Source, field_meta
+
+# The stated bound on the change in row count from one release to the next.
+ROW_COUNT_CHANGE = 0.25  # a quarter of the previous release's events, up or down ...
+ROW_COUNT_MIN_SLACK = 1000  # ... or this many events, whichever is larger
+
+# What the store and the derivations always fill in, beyond what the contributor must give.
+# (source_scale is derived too, but is empty when no source states its scale.)
+ALWAYS_FILLED = tuple(n for n in flat.event_columns()
+                      if field_meta(n).get("given_by") == STORE and field_meta(n).get("concept") == "identity"
+                      or field_meta(n).get("given_by") == DERIVED and n != "source_scale")
+
+
+@dataclass(frozen=True)
+class Spec:
+    code: str  # the rule's stable code
+    table: str  # which frame it runs on: events, claims, sources, actors, previous, unchanged
+    expectation: str  # the GX expectation class, e.g. ExpectColumnValuesToBeBetween
+    kwargs: dict[str, Any] = field(default_factory=dict)
+    description: str = ""
+    columns: tuple[str, ...] = ()
+    dataset: bool = False  # a dataset expectation (against the store's history), not a model one
+
+    @property
+    def name(self) -> str:
+        return f"{self.table}: {self.code}" + (f" ({', '.join(self.columns)})" if self.columns else "")
+
+
+def _literal_values(annotation: Any) -> tuple[Any, ...] | None:
+    for arg in (annotation, *typing.get_args(annotation)):
+        if typing.get_origin(arg) is typing.Literal:
+            return typing.get_args(arg)
+        inner = _literal_values(arg) if typing.get_args(arg) and arg is not annotation else None
+        if inner:
+            return inner
+    return None
+
+
+def _constraints(f: Any) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for m in f.metadata:
+        for key in ("ge", "le", "pattern", "min_length"):
+            if getattr(m, key, None) is not None:
+                out[key] = getattr(m, key)
+    return out
+
+
+def _field_specs(table: str, model: type, names: list[str], required: set[str]) -> list[Spec]:
+    specs: list[Spec] = []
+    kinds = flat.kinds_of(model)
+    for name in names:
+        f = model.model_fields[name]
+        if name in required:
+            specs.append(Spec("missing-value", table, "ExpectColumnValuesToNotBeNull", {"column": name},
+                              f"{name} is never empty", (name,)))
+        if kinds[name] == flat.LIST:
+            continue
+        values = _literal_values(f.annotation)
+        if values:
+            shown = ", ".join(map(str, values[:6])) + (" ..." if len(values) > 6 else "")
+            specs.append(Spec("not-in-vocabulary", table, "ExpectColumnValuesToBeInSet",
+                              {"column": name, "value_set": list(values)}, f"{name} is one of {shown}", (name,)))
+        c = _constraints(f)
+        if "ge" in c or "le" in c:
+            kw = {"column": name, "min_value": c.get("ge"), "max_value": c.get("le")}
+            bound = " and ".join(s for s in (f">= {c['ge']}" if "ge" in c else "", f"<= {c['le']}" if "le" in c else "")
+                                 if s)
+            specs.append(Spec("out-of-range", table, "ExpectColumnValuesToBeBetween", kw, f"{name} is {bound}",
+                              (name,)))
+        if "pattern" in c:
+            specs.append(Spec("bad-format", table, "ExpectColumnValuesToMatchRegex",
+                              {"column": name, "regex": c["pattern"]}, f"{name} matches {c['pattern']}", (name,)))
+        if "min_length" in c:
+            specs.append(Spec("missing-value", table, "ExpectColumnValueLengthsToBeBetween",
+                              {"column": name, "min_value": c["min_length"]},
+                              f"{name} has at least {c['min_length']} character(s)", (name,)))
+    return specs
+
+
+def _pair(code: str, a: str, b: str, pairs: list[tuple[Any, Any]], description: str) -> Spec:
+    return Spec(code, "events", "ExpectColumnPairValuesToBeInSet",
+                {"column_A": a, "column_B": b, "value_pairs_set": pairs, "ignore_row_if": "either_value_is_missing"},
+                description, (a, b))
+
+
+def _order(code: str, high: str, low: str, description: str) -> Spec:
+    return Spec(code, "events", "ExpectColumnPairValuesAToBeGreaterThanB",
+                {"column_A": high, "column_B": low, "or_equal": True, "ignore_row_if": "either_value_is_missing"},
+                description, (low, high))
+
+
+def model_specs(release_date: dt.date) -> list[Spec]:
+    """The expectations the event model implies, for the events and the long tables."""
+    event_names = list(flat.event_columns())
+    required = {n for n in event_names if Event.model_fields[n].is_required()} | set(ALWAYS_FILLED)
+    specs = [
+        Spec("duplicate-event-id", "events", "ExpectColumnValuesToBeUnique", {"column": "event_id"},
+             "every event_id is given once", ("event_id",)),
+        *_field_specs("events", Event, event_names, required),
+        Spec("not-in-vocabulary", "events", "ExpectColumnValuesToBeInSet",
+             {"column": "iso3", "value_set": sorted(countries._names_by_code())},
+             "iso3 is an ISO 3166-1 alpha-3 code", ("iso3",)),
+        _pair("sub-event-not-in-type", "event_type", "sub_event_type",
+              [(t, s) for s, t in vocab.EVENT_TYPE_OF.items()], "sub_event_type belongs to event_type"),
+        _pair("disorder-type-mismatch", "sub_event_type", "disorder_type",
+              [(s, vocab.disorder_type_of(s)) for s in vocab.ALL_SUB_EVENT_TYPES],
+              "disorder_type is the one its sub_event_type gives"),
+        _pair("interaction-mismatch", "inter1", "interaction",
+              sorted({(a, vocab.interaction_of(a, b)) for a in vocab.ACTOR_TYPES for b in (0, *vocab.ACTOR_TYPES)}),
+              "interaction is one that inter1 can give (10 x inter1 alone, else 10 x min + max)"),
+        _order("fatalities-out-of-order", "fatalities", "fatalities_low", "fatalities_low <= fatalities"),
+        _order("fatalities-out-of-order", "fatalities_high", "fatalities", "fatalities <= fatalities_high"),
+        _order("fatalities-out-of-order", "fatalities_high", "fatalities_low", "fatalities_low <= fatalities_high"),
+        _order("end-before-start", "event_date_end", "event_date", "event_date <= event_date_end"),
+        Spec("date-in-future", "events", "ExpectColumnValuesToBeBetween",
+             {"column": "event_date", "max_value": release_date.isoformat()},
+             f"no event_date after the release date ({release_date.isoformat()})", ("event_date",)),
+    ]
+    for table, model, key in (("claims", Claim, "claim_no"), ("sources", Source, "source_no")):
+        names = list(model.model_fields)
+        req = {n for n in names if model.model_fields[n].is_required()}
+        specs += [
+            Spec("missing-value", table, "ExpectColumnValuesToNotBeNull", {"column": "event_id"},
+                 "event_id is never empty", ("event_id",)),
+            Spec("duplicate-row", table, "ExpectCompoundColumnsToBeUnique", {"column_list": ["event_id", key]},
+                 f"(event_id, {key}) is given once", ("event_id", key)),
+            *_field_specs(table, model, names, req),
+        ]
+    specs += [
+        Spec("not-in-vocabulary", "actors", "ExpectColumnValuesToBeInSet",
+             {"column": "role", "value_set": ["actor1", "assoc_actor_1", "actor2", "assoc_actor_2"]},
+             "role is actor1, assoc_actor_1, actor2 or assoc_actor_2", ("role",)),
+        Spec("missing-value", "actors", "ExpectColumnValuesToNotBeNull", {"column": "actor"},
+             "actor is never empty", ("actor",)),
+    ]
+    return specs
+
+
+def reference_specs(event_ids: list[str]) -> list[Spec]:
+    """Every row of a long table belongs to an event of the release."""
+    return [Spec("unknown-event", table, "ExpectColumnValuesToBeInSet", {"column": "event_id", "value_set": event_ids},
+                 "event_id names an event of this release", ("event_id",))
+            for table in ("claims", "sources", "actors")]
+
+
+def row_count_bounds(previous_count: int) -> tuple[int, int]:
+    slack = max(ROW_COUNT_MIN_SLACK, math.ceil(ROW_COUNT_CHANGE * previous_count))
+    return max(0, previous_count - slack), previous_count + slack
+
+
+def dataset_specs(*, store_deleted: list[str], released_deleted: list[str], previous_count: int | None,
+                  keep_ids: list[str], expected_fatalities: int | None) -> list[Spec]:
+    """Expectations over the release as a whole, against the store's deletions and the previous
+    release. `keep_ids`: ids the previous release's events may have now (current ids and ids
+    deleted in the store); `expected_fatalities`: the previous total plus the changes' share."""
+    specs = [
+        Spec("deleted-id-present", "events", "ExpectColumnValuesToNotBeInSet",
+             {"column": "event_id", "value_set": store_deleted},
+             "no event deleted in the store is in the release", ("event_id",), True),
+        Spec("deleted-id-reused", "events", "ExpectColumnValuesToNotBeInSet",
+             {"column": "event_id", "value_set": released_deleted},
+             "no id deleted in an earlier release comes back", ("event_id",), True),
+    ]
+    if previous_count is not None:
+        low, high = row_count_bounds(previous_count)
+        specs += [
+            Spec("row-count-change", "events", "ExpectTableRowCountToBeBetween",
+                 {"min_value": low, "max_value": high},
+                 f"the number of events is within {low}..{high} (previous release: {previous_count}; bound: "
+                 f"max({ROW_COUNT_MIN_SLACK}, {ROW_COUNT_CHANGE:.0%}) of it)", (), True),
+            Spec("previous-event-missing", "previous", "ExpectColumnValuesToBeInSet",
+                 {"column": "event_id", "value_set": keep_ids},
+                 "every event of the previous release is still there, or deleted in the store with a reason",
+                 ("event_id",), True),
+            Spec("fatalities-changed-without-version", "unchanged", "ExpectColumnPairValuesToBeEqual",
+                 {"column_A": "fatalities", "column_B": "previous_fatalities", "ignore_row_if": "both_values_are_missing"},
+                 "an event whose version did not change keeps its fatalities", ("fatalities",), True),
+        ]
+    if expected_fatalities is not None:
+        specs.append(Spec("fatality-total-jump", "events", "ExpectColumnSumToBeBetween",
+                          {"column": "fatalities", "min_value": expected_fatalities, "max_value": expected_fatalities},
+                          f"the fatality total is {expected_fatalities}: the previous total plus what the added, "
+                          "updated and deleted events account for", ("fatalities",), True))
+    return specs
