@@ -159,6 +159,9 @@ class Event(_Strict):
                              "provenance", default=None)
     submission_id: Optional[str] = col("The submission the current version came from", "provenance", STORE, default=None)
     coder: Optional[str] = col("Who coded the event", "provenance", default=None)
+    external_ids: list[str] = col(
+        "The event's ids in peer datasets, as 'dataset:id' (acled:ARG10607, ucdp-ged:244657, gdelt:676461023)",
+        "provenance", default_factory=list)
     schema_version: Optional[str] = col("Version of this schema the event was coded against", "provenance",
                                         default=None)
 
