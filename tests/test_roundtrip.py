@@ -98,6 +98,7 @@ def events(draw: st.DrawFn) -> Event:
         "ref": draw(OPT_TEXT),
         "submission_id": draw(OPT_TEXT),
         "coder": draw(OPT_TEXT),
+        "external_ids": draw(ITEMS),
         "schema_version": draw(OPT_TEXT),
     }
     return Event.model_validate(data)
