@@ -28,6 +28,10 @@ TABLES: dict[str, tuple[list[tuple[str, str]], tuple[str, ...]]] = {
                      ("file_sha256", "VARCHAR"), ("submitter", "VARCHAR"), ("received", "TIMESTAMP"),
                      ("rows", "INTEGER"), ("added", "INTEGER"), ("updated", "INTEGER"), ("deleted", "INTEGER")],
                     ("submission_id",)),
+    # every file of a submission: the same file (and the same companion tables) ingested twice adds nothing
+    "submission_files": ([("submission_id", "VARCHAR"), ("file_no", "INTEGER"), ("file_name", "VARCHAR"),
+                          ("file_sha256", "VARCHAR"), ("companions_sha256", "VARCHAR"), ("rows", "INTEGER")],
+                         ("submission_id", "file_no")),
     "deletions": ([("event_id", "VARCHAR"), ("last_version", "INTEGER"), ("reason", "VARCHAR"),
                    ("deleted_at", "TIMESTAMP"), ("submission_id", "VARCHAR")], ("event_id",)),
     # the last number given per country: ids are never given twice, not even after a deletion

@@ -1,0 +1,176 @@
+"""Deletion submissions: `cedar ingest --deletions FILE`, a list of event ids with the reason each goes.
+
+A deletion file is CSV (header `event_id,reason`), JSON Lines, or a JSON array (or
+`{"deletions": [...]}`) of objects with those two keys. Every id must name a current event and
+every row needs a reason; one problem refuses the whole file. Deleted events leave
+`event_current`, keep every version in `event_history`, and are listed in `deletions` with their
+reason; their ids are never given again.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from pathlib import Path
+from typing import Any, Callable
+
+from cedar.ingest import store, submissions
+from cedar.validate.report import Problem, Report
+
+COLUMNS = ("event_id", "reason")
+_ID = re.compile(r"^[A-Z]{3}[0-9]+$")
+
+
+def read(path: Path, encoding: str = "utf-8") -> tuple[list[tuple[int, dict[str, Any]]], list[Problem]]:
+    """(row as the user counts it, {event_id, reason}) for every row, and the problems of the file."""
+    f = str(path)
+    if not path.is_file():
+        return [], [Problem("file-not-found", f"There is no file '{path}': check the path.", file=f)]
+    try:
+        text = path.read_text(encoding="utf-8-sig" if encoding.lower().replace("_", "-") == "utf-8" else encoding)
+    except (UnicodeDecodeError, LookupError, OSError) as exc:
+        return [], [Problem("unreadable-file", f"Cannot read '{path}' as {encoding} text ({exc}).", file=f)]
+    suffix = path.suffix.lower()
+    rows: list[tuple[int, Any]] = []
+    try:
+        if suffix == ".csv":
+            reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+            header = [h.strip() for h in next(reader, [])]
+            problems = [Problem("unknown-column", f"'{h}' is not a column of a deletion list: it has event_id and "
+                                "reason.", file=f, row=1, field=h, value=h) for h in header if h not in COLUMNS]
+            problems += [Problem("missing-columns", f"The header lacks {c}: a deletion list has the columns "
+                                 "event_id,reason.", file=f, row=1, field=c) for c in COLUMNS if c not in header]
+            if problems:
+                return [], problems
+            for cells in reader:
+                if any(c.strip() for c in cells):
+                    rows.append((reader.line_num, dict(zip(header, cells)) if len(cells) == len(header) else cells))
+        elif suffix in (".jsonl", ".ndjson"):
+            for n, line in enumerate(text.splitlines(), start=1):
+                if line.strip():
+                    rows.append((n, json.loads(line)))
+        elif suffix == ".json":
+            data = json.loads(text)
+            if isinstance(data, dict) and isinstance(data.get("deletions"), list):
+                data = data["deletions"]
+            if not isinstance(data, list):
+                return [], [Problem("invalid-json", "A deletion list in JSON is an array of {\"event_id\": ..., "
+                                    "\"reason\": ...} objects.", file=f)]
+            rows = list(enumerate(data, start=1))
+        else:
+            return [], [Problem("unknown-format", f"Cannot tell the format of '{path.name}': a deletion list is "
+                                ".csv, .jsonl or .json.", file=f)]
+    except (csv.Error, json.JSONDecodeError) as exc:
+        return [], [Problem("unreadable-file", f"'{path.name}' cannot be read ({exc}).", file=f)]
+    out, problems = [], []
+    for row, item in rows:
+        if isinstance(item, list):
+            problems.append(Problem("wrong-cell-count", "This row does not have one cell per column (event_id, "
+                                    "reason): put a reason with a comma in double quotes.", file=f, row=row))
+            continue
+        if not isinstance(item, dict):
+            problems.append(Problem("not-an-object", "Each deletion is an object with event_id and reason.",
+                                    file=f, row=row))
+            continue
+        extra = [k for k in item if k not in COLUMNS]
+        problems += [Problem("unknown-column", f"'{k}' is not a field of a deletion: it has event_id and reason.",
+                             file=f, row=row, field=k) for k in extra]
+        event_id = str(item.get("event_id") or "").strip()
+        reason = str(item.get("reason") or "").strip()
+        if not event_id:
+            problems.append(Problem("missing-value", "event_id is required: name the event to delete.", file=f,
+                                    row=row, field="event_id"))
+        elif not _ID.match(event_id):
+            problems.append(Problem("bad-format", f"'{event_id}' is not an event id: three capital letters and a "
+                                    "number, e.g. AZE12.", file=f, row=row, field="event_id", value=event_id))
+        if not reason:
+            problems.append(Problem("missing-reason", "A deletion needs a reason (e.g. 'retracted by the outlet', "
+                                    "'duplicate of AZE3'): it is published with the deletion.", file=f, row=row,
+                                    field="reason"))
+        out.append((row, {"event_id": event_id, "reason": reason}))
+    if not rows:
+        problems.append(Problem("no-rows", "The deletion list has no rows.", file=f))
+    return out, problems
+
+
+def ingest(db: Path, paths: list[Path], *, submitter: str | None = None, dry_run: bool = False,
+           encoding: str = "utf-8", say: Callable[[str], None] = lambda _: None) -> Any:
+    from cedar.ingest.load import Outcome, held_problem
+
+    prints = [submissions.fingerprint(p) for p in paths if p.is_file()]
+    report = Report(check="deletions")
+    report.files = [str(p) for p in paths]
+    outcome = Outcome(report, 0, str(db), dry_run)
+    with store.connect(db, write=True) as con:
+        outcome.held = submissions.find_held(con, prints)
+        report.extend(held_problem(h) for h in outcome.held)
+        held = {h.path for h in outcome.held}
+        todo = [p for p in paths if p not in held]
+        if not todo:
+            return outcome
+        rows: list[tuple[str, int, str, str]] = []
+        per_file: dict[Path, int] = {}
+        for path in todo:
+            items, problems = read(path, encoding)
+            report.extend(problems)
+            report.rows_checked += len(items)
+            per_file[path] = len(items)
+            rows += [(str(path), row, d["event_id"], d["reason"]) for row, d in items]
+        if any(p.code in ("file-not-found", "unreadable-file", "unknown-format") for p in report.errors):
+            outcome.exit_code = 2
+            return outcome
+        submission_id = submissions.next_submission_id(con)
+        say(f"Deleting {len(rows)} events in {db} as submission {submission_id}, if the store agrees ...")
+        con.execute("BEGIN TRANSACTION")
+        try:
+            con.execute("CREATE OR REPLACE TEMP TABLE stage_deletions (file VARCHAR, row INTEGER, event_id VARCHAR, "
+                        "reason VARCHAR)")
+            con.executemany("INSERT INTO stage_deletions VALUES (?, ?, ?, ?)", [r for r in rows if r[2]])
+            report.extend(_problems(con))
+            if not report.valid:
+                con.execute("ROLLBACK")
+                outcome.exit_code = 1
+                return outcome
+            received = store.utcnow()
+            con.execute("INSERT INTO deletions SELECT s.event_id, c.version, s.reason, ?, ? FROM stage_deletions s "
+                        "JOIN event_current c USING (event_id)", [received, submission_id])
+            con.execute("DELETE FROM event_current WHERE event_id IN (SELECT event_id FROM stage_deletions)")
+            counts = {"added": 0, "updated": 0, "unchanged": 0, "deleted": len(rows)}
+            submissions.record(con, submission_id, "deletions", [p for p in prints if p.path in set(todo)],
+                               per_file, submitter, received, counts)
+            outcome.events = [{"file": f, "row": r, "ref": None, "event_id": e, "version": v, "change": "deleted"}
+                              for f, r, e, v in con.execute(
+                                  "SELECT s.file, s.row, s.event_id, d.last_version FROM stage_deletions s "
+                                  "JOIN deletions d USING (event_id) ORDER BY s.file, s.row").fetchall()]
+            con.execute("ROLLBACK" if dry_run else "COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+        outcome.submission_id, outcome.counts = submission_id, counts
+        outcome.store_counts = store.counts(con)
+    return outcome
+
+
+def _problems(con: Any) -> list[Problem]:
+    out = []
+    for file, row, event_id, deleted_in in con.execute("""
+        SELECT s.file, s.row, s.event_id, d.submission_id FROM stage_deletions s
+        LEFT JOIN event_current c USING (event_id) LEFT JOIN deletions d USING (event_id)
+        WHERE c.event_id IS NULL ORDER BY s.file, s.row
+    """).fetchall():
+        if deleted_in:
+            out.append(Problem("already-deleted", f"{event_id} was already deleted by submission {deleted_in}: "
+                               "remove this row.", file=file, row=row, field="event_id", value=event_id))
+        else:
+            out.append(Problem("unknown-event-id", f"There is no event {event_id} in the store: check the id "
+                               "(`cedar query \"SELECT event_id FROM events\"`).", file=file, row=row,
+                               field="event_id", value=event_id))
+    for file, row, event_id, first in con.execute("""
+        SELECT file, row, event_id, first_value(row) OVER w FROM stage_deletions
+        WINDOW w AS (PARTITION BY event_id ORDER BY file, row) QUALIFY row_number() OVER w > 1 ORDER BY file, row
+    """).fetchall():
+        out.append(Problem("duplicate-event-id", f"{event_id} is also deleted in row {first}: keep one row.",
+                           file=file, row=row, field="event_id", value=event_id))
+    return out

@@ -1,0 +1,230 @@
+"""`cedar ingest`: a checked submission into the store, all of it in one transaction or none of it.
+
+1. Files an earlier submission already holds (same sha256) are not read again.
+2. The rest go through `check_files`, the very checks of `cedar check`; any error refuses it all.
+3. Under the store's write lock, in one transaction: rows naming an event_id must name a current
+   event (else an error with row and column, and a rollback); new rows get ids; changed rows a
+   new version (the earlier one stays in event_history); rows that change nothing stay as they
+   are; claims, sources and documents go in beside them; possible duplicates become warnings;
+   the submission is recorded; COMMIT (or ROLLBACK for --dry-run).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+from cedar.ingest import duplicates, ids, stage, store, submissions
+from cedar.schema.model import Claim, Source
+from cedar.schema.tables import EVENT_COLUMNS
+from cedar.validate.report import ERROR, WARNING, Problem, Report
+
+# Columns that say which version a row is, not what the event is: a row equal to the current version
+# in everything else changes nothing.
+IDENTITY = ("event_id", "version", "timestamp", "submission_id", "ref")
+
+
+@dataclass
+class Outcome:
+    report: Report
+    exit_code: int
+    store: str
+    dry_run: bool = False
+    submission_id: str | None = None
+    held: list[submissions.Held] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)
+    events: list[dict[str, Any]] = field(default_factory=list)  # file, row, ref, event_id, version, change
+    store_counts: dict[str, int] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"store": self.store, "dry_run": self.dry_run, "submission_id": self.submission_id,
+                "already_ingested": [{"file": str(h.path), "submission_id": h.submission_id,
+                                      "received": str(h.received), "submitter": h.submitter} for h in self.held],
+                "counts": self.counts,
+                "ids": {e["ref"]: e["event_id"] for e in self.events if e.get("ref")},
+                "events": self.events, "store_counts": self.store_counts}
+
+
+def held_problem(h: submissions.Held) -> Problem:
+    by = f" by {h.submitter}" if h.submitter else ""
+    return Problem("already-ingested", f"This file is already in the store: submission {h.submission_id} brought it "
+                   f"in on {h.received}{by}. Nothing from it is ingested again.", WARNING, file=str(h.path),
+                   value=h.submission_id)
+
+
+def ingest(db: Path, paths: list[Path], *, submitter: str | None = None, dry_run: bool = False,
+           input_format: str | None = None, encoding: str = "utf-8", max_errors: int | None = None,
+           say: Callable[[str], None] = lambda _: None, on_record: Callable[[], None] | None = None) -> Outcome:
+    from cedar.validate.check import check_files
+
+    prints = [submissions.fingerprint(p) for p in paths if p.is_file()]
+    with store.connect(db, write=True) as con:  # fails fast when the store is missing or busy
+        held = submissions.find_held(con, prints)
+    held_paths = {h.path for h in held}
+    todo = [p for p in paths if p not in held_paths]
+    report = Report(check="ingest", max_errors=max_errors)
+    report.extend(held_problem(h) for h in held)
+    outcome = Outcome(report, 0, str(db), dry_run, held=held)
+    if not todo:
+        report.files.extend(str(p) for p in paths)
+        return outcome
+
+    say(f"Checking {len(todo)} file{'s' * (len(todo) != 1)} ...")
+    result = check_files(todo, input_format=input_format, encoding=encoding, max_errors=max_errors,
+                         keep_events=True, on_record=on_record)
+    checked = result.report
+    report.files, report.rows_checked, report.truncated = checked.files, checked.rows_checked, checked.truncated
+    report.extend(checked.problems)
+    if result.exit_code or not report.valid:
+        outcome.exit_code = result.exit_code or 1
+        return outcome
+
+    tables = stage.build(result.events, result.documents)
+    rows_per_file: dict[Path, int] = {}
+    for item in result.events:
+        rows_per_file[item.file] = rows_per_file.get(item.file, 0) + 1
+    todo_prints = [p for p in prints if p.path in set(todo)]
+    with store.connect(db, write=True) as con:
+        late = submissions.find_held(con, todo_prints)  # another ingest may have finished meanwhile
+        if late:
+            report.extend(held_problem(h) for h in late)
+            outcome.held += late
+            return outcome
+        submission_id = submissions.next_submission_id(con)
+        say(f"Writing {len(result.events)} events as submission {submission_id} to {db} ...")
+        con.execute("BEGIN TRANSACTION")
+        try:
+            stage.load(con, tables)
+            problems = store_problems(con)
+            report.extend(problems)
+            if not report.valid:
+                con.execute("ROLLBACK")
+                outcome.exit_code = 1
+                return outcome
+            received = store.utcnow()
+            counts = write(con, submission_id, received)
+            report.extend(duplicates.find(con))
+            submissions.record(con, submission_id, "events", todo_prints, rows_per_file, submitter, received,
+                               counts)
+            outcome.events = [dict(zip(("file", "row", "ref", "event_id", "version", "change"), r)) for r in
+                              con.execute("SELECT file, row, ref, event_id, version, change FROM stage_events "
+                                          "ORDER BY row_no").fetchall()]
+            con.execute("ROLLBACK" if dry_run else "COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+        outcome.submission_id, outcome.counts = submission_id, counts
+        outcome.store_counts = store.counts(con)
+    return outcome
+
+
+def store_problems(con: Any) -> list[Problem]:
+    """Errors only the store can find: event ids that name no current event, one event named twice,
+    a row coded from an older version than the current one, one ref used twice."""
+    out = []
+    for file, row, event_id, deleted_in, reason in con.execute("""
+        SELECT s.file, s.row, s.event_id, d.submission_id, d.reason FROM stage_events s
+        LEFT JOIN event_current c ON c.event_id = s.event_id LEFT JOIN deletions d ON d.event_id = s.event_id
+        WHERE s.event_id IS NOT NULL AND c.event_id IS NULL ORDER BY s.row_no
+    """).fetchall():
+        if deleted_in:
+            out.append(Problem("event-deleted", f"{event_id} was deleted by submission {deleted_in} (reason: "
+                               f"{reason}) and cannot be updated; ids are never reused. If the event must come "
+                               "back, leave event_id empty to add it as a new event.", file=file, row=row,
+                               field="event_id", value=event_id))
+        else:
+            out.append(Problem("unknown-event-id", f"There is no event {event_id} in the store. Leave event_id "
+                               "empty for a new event (the store gives its id); to update an event, copy its id "
+                               "from the store (`cedar query \"SELECT event_id, ... FROM events\"`).", file=file,
+                               row=row, field="event_id", value=event_id))
+    for file, row, event_id, first in con.execute("""
+        SELECT file, row, event_id, first_value(row) OVER w FROM stage_events WHERE event_id IS NOT NULL
+        WINDOW w AS (PARTITION BY event_id ORDER BY row_no) QUALIFY row_number() OVER w > 1 ORDER BY row_no
+    """).fetchall():
+        out.append(Problem("duplicate-event-id", f"{event_id} is also named in row {first}: a submission may "
+                           "change an event once; merge the two rows.", file=file, row=row, field="event_id",
+                           value=event_id))
+    for file, row, event_id, given, current in con.execute("""
+        SELECT s.file, s.row, s.event_id, s.version, c.version FROM stage_events s JOIN event_current c
+        USING (event_id) WHERE s.version IS NOT NULL AND s.version <> c.version ORDER BY s.row_no
+    """).fetchall():
+        out.append(Problem("stale-version", f"The row says version {given} of {event_id}, but the store holds "
+                           f"version {current}: the event changed since this row was coded from it. Start from "
+                           "the current version, or leave version empty.", file=file, row=row, field="version",
+                           value=given))
+    for file, row, ref, first in con.execute("""
+        SELECT file, row, ref, first_value(row) OVER w FROM stage_events WHERE ref IS NOT NULL
+        WINDOW w AS (PARTITION BY ref ORDER BY row_no) QUALIFY row_number() OVER w > 1 ORDER BY row_no
+    """).fetchall():
+        out.append(Problem("duplicate-ref", f"ref '{ref}' is also used in row {first}: each row's ref must be its "
+                           "own, so that the report can say which id each row was given.", file=file, row=row,
+                           field="ref", value=ref))
+    return out
+
+
+def _q(names: list[str] | tuple[str, ...], alias: str = "") -> str:
+    prefix = f"{alias}." if alias else ""
+    return ", ".join(f'{prefix}"{n}"' for n in names)
+
+
+def _struct(alias: str, names: list[str]) -> str:
+    return "struct_pack(" + ", ".join(f'"{n}" := {alias}."{n}"' for n in names) + ")"
+
+
+def _mark_changes(con: Any) -> None:
+    con.execute("UPDATE stage_events SET change = CASE WHEN event_id IS NULL THEN 'added' ELSE 'updated' END")
+    content = [c for c, _ in EVENT_COLUMNS if c not in IDENTITY]
+    claim_cols, source_cols = list(Claim.model_fields), list(Source.model_fields)
+    same_row = " AND ".join(f's."{c}" IS NOT DISTINCT FROM e."{c}"' for c in content)
+    con.execute(f"""
+        UPDATE stage_events SET change = 'unchanged' WHERE row_no IN (
+            WITH sc AS (SELECT row_no, list({_struct('c', claim_cols)} ORDER BY claim_no) AS l
+                        FROM stage_claims c GROUP BY row_no),
+                 ss AS (SELECT row_no, list({_struct('c', source_cols)} ORDER BY source_no) AS l
+                        FROM stage_sources c GROUP BY row_no),
+                 named AS (SELECT e.event_id, e.version FROM event_current e
+                           WHERE e.event_id IN (SELECT event_id FROM stage_events)),
+                 ec AS (SELECT c.event_id, list({_struct('c', claim_cols)} ORDER BY claim_no) AS l
+                        FROM event_claims c JOIN named USING (event_id, version) GROUP BY c.event_id),
+                 es AS (SELECT c.event_id, list({_struct('c', source_cols)} ORDER BY source_no) AS l
+                        FROM event_sources c JOIN named USING (event_id, version) GROUP BY c.event_id)
+            SELECT s.row_no FROM stage_events s JOIN event_current e ON e.event_id = s.event_id
+            LEFT JOIN sc ON sc.row_no = s.row_no LEFT JOIN ss ON ss.row_no = s.row_no
+            LEFT JOIN ec ON ec.event_id = s.event_id LEFT JOIN es ON es.event_id = s.event_id
+            WHERE {same_row} AND sc.l IS NOT DISTINCT FROM ec.l AND ss.l IS NOT DISTINCT FROM es.l)
+    """)
+
+
+def write(con: Any, submission_id: str, received: Any) -> dict[str, int]:
+    """The staged submission into the store's tables (inside the caller's transaction)."""
+    _mark_changes(con)
+    ids.assign(con)
+    con.execute("UPDATE stage_events SET version = 1, timestamp = ?, submission_id = ? WHERE change = 'added'",
+                [received, submission_id])
+    con.execute("UPDATE stage_events s SET version = e.version + 1, timestamp = ?, submission_id = ? "
+                "FROM event_current e WHERE e.event_id = s.event_id AND s.change = 'updated'",
+                [received, submission_id])
+    con.execute("UPDATE stage_events s SET version = e.version FROM event_current e "
+                "WHERE e.event_id = s.event_id AND s.change = 'unchanged'")
+    cols = _q([c for c, _ in EVENT_COLUMNS])
+    changed = "change IN ('added', 'updated')"
+    con.execute(f"INSERT INTO event_history ({cols}) SELECT {cols} FROM stage_events WHERE {changed}")
+    con.execute("DELETE FROM event_current WHERE event_id IN "
+                "(SELECT event_id FROM stage_events WHERE change = 'updated')")
+    con.execute(f"INSERT INTO event_current ({cols}) SELECT {cols} FROM stage_events WHERE {changed}")
+    for part, no, names in (("claims", "claim_no", list(Claim.model_fields)),
+                            ("sources", "source_no", list(Source.model_fields))):
+        con.execute(f"INSERT INTO event_{part} SELECT s.event_id, s.version, p.{no}, {_q(names, 'p')} "
+                    f"FROM stage_{part} p JOIN stage_events s USING (row_no) WHERE s.{changed}")
+    before = con.execute("SELECT count(*) FROM documents").fetchone()[0]
+    con.execute("INSERT INTO documents SELECT DISTINCT ON (sha256) sha256, name, text, bytes, ?, ? "
+                "FROM stage_documents ON CONFLICT (sha256) DO NOTHING", [submission_id, received])
+    after = con.execute("SELECT count(*) FROM documents").fetchone()[0]
+    counts = dict(con.execute("SELECT change, count(*) FROM stage_events GROUP BY change").fetchall())
+    return {"added": int(counts.get("added", 0)), "updated": int(counts.get("updated", 0)),
+            "unchanged": int(counts.get("unchanged", 0)), "deleted": 0, "documents_added": int(after - before)}
+
+
+def has_errors(report: Report) -> bool:
+    return any(p.severity == ERROR for p in report.problems)

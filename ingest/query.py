@@ -1,0 +1,144 @@
+"""`cedar query`: one read-only SQL statement over the store, printed as a table, CSV or JSON.
+
+Three locks keep it read-only: only a statement that reads (SELECT, and EXPLAIN, DESCRIBE, SHOW,
+SUMMARIZE, which DuckDB parses as SELECT) is accepted; the file is opened read-only, so DuckDB
+itself refuses any write to the store; and access to other files is switched off and the
+configuration locked, so COPY ... TO, EXPORT DATABASE, ATTACH or read_csv cannot reach the disk.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import decimal
+import io
+import json
+from pathlib import Path
+from typing import Any, Iterator
+
+from cedar.errors import CedarError
+from cedar.ingest import store
+
+READING = {"SELECT", "EXPLAIN"}
+TABLE_ROWS = 100
+CELL_WIDTH = 48
+
+
+def _refuse(kind: str) -> CedarError:
+    return CedarError(f"cedar query only reads: a {kind} statement is refused, and the store is opened read-only.",
+                      "Change the store through `cedar ingest` (new events and updates) or `cedar ingest --deletions` "
+                      "(deletions, with reasons), so that every change keeps its history. To export a result, "
+                      "use --format csv or --format json and redirect the output.", exit_code=2)
+
+
+def statement_kind(con: Any, sql: str) -> str:
+    import duckdb
+
+    try:
+        statements = con.extract_statements(sql)
+    except duckdb.Error as exc:
+        raise CedarError(f"The SQL cannot be read: {_first_line(exc)}", "Check the statement's syntax.",
+                         exit_code=2) from None
+    if len(statements) != 1:
+        raise CedarError(f"Give one SQL statement (found {len(statements)}).",
+                         "Run each statement with its own `cedar query`.", exit_code=2)
+    kind = statements[0].type.name
+    if kind not in READING:
+        raise _refuse(kind.replace("_STATEMENT", ""))
+    return kind
+
+
+def _first_line(exc: Exception) -> str:
+    return str(exc).strip().splitlines()[0]
+
+
+def run(db: Path, sql: str) -> tuple[list[str], Iterator[tuple]]:
+    """Column names and rows of one read-only statement. Rows are fetched in batches while iterating."""
+    import duckdb
+
+    with store.connect(db, write=False) as con:
+        con.execute("SET enable_external_access = false")
+        con.execute("SET lock_configuration = true")
+        statement_kind(con, sql)
+        try:
+            cur = con.execute(sql)
+        except duckdb.PermissionException as exc:
+            raise CedarError(f"The query tries to reach a file outside the store: {_first_line(exc)}",
+                             "cedar query reads the store only; read other files with DuckDB itself.",
+                             exit_code=2) from None
+        except duckdb.InvalidInputException as exc:
+            if "read-only" in str(exc):
+                raise _refuse("writing") from None
+            raise CedarError(f"The query failed: {_first_line(exc)}", "Check the statement.", exit_code=2) from None
+        except duckdb.Error as exc:
+            raise CedarError(f"The query failed: {_first_line(exc)}",
+                             "The views are events, event_actors, claims and sources; the store's tables include "
+                             "event_history, deletions, submissions and documents.", exit_code=2) from None
+        names = [d[0] for d in cur.description] if cur.description else []
+        rows = list(_batches(cur))
+    return names, iter(rows)
+
+
+def _batches(cur: Any) -> Iterator[tuple]:
+    while True:
+        batch = cur.fetchmany(10_000)
+        if not batch:
+            return
+        yield from batch
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, (list, tuple)):
+        return "; ".join(_text(v) for v in value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (dt.date, dt.datetime, dt.time)):
+        return value.isoformat()
+    return str(value)
+
+
+def _json(value: Any) -> Any:
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    if isinstance(value, decimal.Decimal):
+        return float(value)
+    if isinstance(value, (list, tuple)):
+        return [_json(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _json(v) for k, v in value.items()}
+    if isinstance(value, (dt.date, dt.datetime, dt.time)):
+        return value.isoformat()
+    return str(value)
+
+
+def as_table(names: list[str], rows: Iterator[tuple], limit: int = TABLE_ROWS) -> str:
+    shown, more = [], 0
+    for row in rows:
+        if len(shown) < limit:
+            shown.append([_text(v) for v in row])
+        else:
+            more += 1
+    cells = [[c if len(c) <= CELL_WIDTH else c[:CELL_WIDTH - 1] + "…" for c in r] for r in shown]
+    cells = [[c.replace("\n", " ") for c in r] for r in cells]
+    widths = [max([len(n)] + [len(r[i]) for r in cells]) for i, n in enumerate(names)]
+    line = lambda r: "  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip()  # noqa: E731
+    out = [line(names), line(["-" * w for w in widths])] + [line(r) for r in cells]
+    total = len(shown) + more
+    out.append(f"({total} row{'s' * (total != 1)}" + (f"; the first {limit} shown, use --format csv for all)"
+                                                       if more else ")"))
+    return "\n".join(out)
+
+
+def as_csv(names: list[str], rows: Iterator[tuple]) -> str:
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(names)
+    for row in rows:
+        w.writerow([_text(v) for v in row])
+    return buf.getvalue().rstrip("\n")
+
+
+def as_json(names: list[str], rows: Iterator[tuple]) -> str:
+    return json.dumps([dict(zip(names, (_json(v) for v in row))) for row in rows], ensure_ascii=False, indent=1)

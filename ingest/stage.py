@@ -1,0 +1,79 @@
+"""Staging a checked submission: its events, claims, sources and documents as Arrow tables, loaded
+into temporary DuckDB tables with the store's own column types, so that everything after this
+(ids, updates, history, duplicates) is set work in SQL.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from cedar.schema import flat
+from cedar.schema.model import Claim, Source
+from cedar.schema.tables import EVENT_COLUMNS, TABLES
+
+ROW_COLUMNS = [("row_no", "INTEGER"), ("file", "VARCHAR"), ("row", "INTEGER"), ("change", "VARCHAR")]
+STAGE_TABLES = {
+    "stage_events": ROW_COLUMNS + EVENT_COLUMNS,
+    "stage_claims": [("row_no", "INTEGER"), ("claim_no", "INTEGER"), *flat.duckdb_columns(Claim)],
+    "stage_sources": [("row_no", "INTEGER"), ("source_no", "INTEGER"), *flat.duckdb_columns(Source)],
+    "stage_documents": [c for c in TABLES["documents"][0] if c[0] in ("sha256", "name", "text", "bytes")],
+}
+
+
+def sha256_text(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _document_path(file: Path, name: str) -> Path | None:
+    rel = PurePosixPath(name.replace("\\", "/"))
+    if rel.is_absolute() or ".." in rel.parts:
+        return None
+    return (file.parent / rel).resolve()
+
+
+def build(checked: list[Any], documents: dict[Path, str]) -> dict[str, Any]:
+    """Arrow tables of the checked events (`CheckResult.events`) and the documents they cite."""
+    import pyarrow as pa
+
+    events, claims, sources = [], [], []
+    for row_no, item in enumerate(checked, start=1):
+        row, source_rows, claim_rows = flat.to_flat(item.event, str(row_no))
+        row.update(row_no=row_no, file=str(item.file), row=item.row, change=None)
+        row["timestamp"] = None  # the store gives it
+        events.append(row)
+        for no, c in enumerate(claim_rows, start=1):
+            c.update(row_no=row_no, claim_no=no)
+            claims.append(c)
+        for no, s in enumerate(source_rows, start=1):
+            s.update(row_no=row_no, source_no=no)
+            if s.get("document") and not s.get("document_sha256"):
+                path = _document_path(item.file, s["document"])
+                text = documents.get(path) if path else None
+                if text is not None:
+                    s["document_sha256"] = sha256_text(text)
+            sources.append(s)
+    docs = [{"sha256": sha256_text(text), "name": path.name, "text": text, "bytes": len(text.encode("utf-8"))}
+            for path, text in documents.items()]
+    event_schema = flat.arrow_schema()
+    extra = pa.schema([("row_no", pa.int64()), ("file", pa.string()), ("row", pa.int64()), ("change", pa.string())])
+    return {
+        "stage_events": pa.Table.from_pylist(events, schema=pa.unify_schemas([extra, event_schema])),
+        "stage_claims": pa.Table.from_pylist(claims, schema=pa.unify_schemas(
+            [pa.schema([("row_no", pa.int64()), ("claim_no", pa.int64())]), flat.arrow_schema(Claim)])),
+        "stage_sources": pa.Table.from_pylist(sources, schema=pa.unify_schemas(
+            [pa.schema([("row_no", pa.int64()), ("source_no", pa.int64())]), flat.arrow_schema(Source)])),
+        "stage_documents": pa.Table.from_pylist(docs, schema=pa.schema(
+            [("sha256", pa.string()), ("name", pa.string()), ("text", pa.string()), ("bytes", pa.int64())])),
+    }
+
+
+def load(con: Any, tables: dict[str, Any]) -> None:
+    """Temporary tables with the store's types, filled from the Arrow tables by column name."""
+    for name, columns in STAGE_TABLES.items():
+        body = ", ".join(f'"{c}" {t}' for c, t in columns)
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {name} ({body})")
+        con.register(f"{name}_arrow", tables[name])
+        con.execute(f"INSERT INTO {name} BY NAME SELECT * FROM {name}_arrow")
+        con.unregister(f"{name}_arrow")

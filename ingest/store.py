@@ -1,0 +1,112 @@
+"""Opening the DuckDB store: where it is, one writer at a time, readers read-only, and `cedar init`.
+
+DuckDB lets one process hold a database file for writing; while it does, no other process can
+open the file at all, not even read-only ("Could not set lock ... PID n"). That error becomes a
+"store is busy" CedarError here, so every command reports it the same way.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Iterator
+
+from cedar.errors import CedarError
+
+DEFAULT_DB = Path("data/cedar.duckdb")
+ENV_DB = "CEDAR_DB"
+
+
+def utcnow() -> dt.datetime:
+    """Now in UTC, without a zone: the store's TIMESTAMP columns hold UTC."""
+    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None, microsecond=0)
+
+
+def _busy(path: Path, exc: Exception) -> CedarError:
+    text = str(exc)
+    pid = re.search(r"PID (\d+)", text)
+    holder = re.search(r"lock is held in (.+?) \(PID", text)
+    who = f"process {pid.group(1)}" + (f" ({holder.group(1)})" if holder else "") if pid else "another process"
+    return CedarError(
+        f"The store {path} is busy: {who} has it open for writing, and DuckDB allows one writer and no readers "
+        "meanwhile.",
+        "Wait for that process to finish (an ingest, import or release build) and run the command again"
+        + (f"; if it seems stuck, look at it with `ps -p {pid.group(1)}`." if pid else "."))
+
+
+def _translate(path: Path, exc: Exception, read_only: bool) -> CedarError:
+    text = str(exc)
+    if "Could not set lock" in text:
+        return _busy(path, exc)
+    if read_only and ("does not exist" in text or not path.exists()):
+        return _missing(path)
+    if "not a valid DuckDB database" in text or "Unable to open" in text or "older" in text or "newer" in text:
+        return CedarError(f"{path} cannot be opened as a Cedar store: {text.splitlines()[0]}",
+                          "Pass the right file with --db (or CEDAR_DB), or create a new store with `cedar init`.")
+    return CedarError(f"Cannot open the store {path}: {text.splitlines()[0]}",
+                      "Check the path and its permissions (--db or CEDAR_DB).")
+
+
+def _missing(path: Path) -> CedarError:
+    return CedarError(f"There is no store at {path}.",
+                      f"Create it with `cedar init --db {path}`, or point --db (or CEDAR_DB) at an existing store.")
+
+
+@contextmanager
+def connect(path: Path, *, write: bool, create: bool = False) -> Iterator[Any]:
+    """A connection to the store: read-write (one process at a time) or read-only.
+
+    Without `create`, a store that does not exist, or a DuckDB file that is not a Cedar store,
+    is an error rather than a new empty file."""
+    import duckdb
+
+    path = Path(path)
+    if not create and not path.is_file():
+        raise _missing(path)
+    if create:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        con = duckdb.connect(str(path), read_only=not write)
+    except duckdb.Error as exc:
+        raise _translate(path, exc, not write) from None
+    try:
+        con.execute("SET TimeZone = 'UTC'")
+        if not create and not _is_store(con):
+            raise CedarError(f"{path} is a DuckDB file but not a Cedar store (it has no store_meta table).",
+                             f"Create a store with `cedar init --db NEW.duckdb`, or point --db at a Cedar store.")
+        yield con
+    finally:
+        con.close()
+
+
+def _is_store(con: Any) -> bool:
+    return bool(con.execute("SELECT count(*) FROM duckdb_tables() WHERE database_name = current_database() "
+                            "AND table_name = 'store_meta'").fetchone()[0])
+
+
+def init(path: Path) -> dict[str, Any]:
+    """Create the store's tables and views (idempotent: an existing store keeps its contents)."""
+    from cedar import __version__
+    from cedar.schema.model import SCHEMA_VERSION
+    from cedar.schema.tables import schema_sql
+
+    existed = Path(path).is_file()
+    with connect(path, write=True, create=True) as con:
+        con.execute("BEGIN")
+        for sql in schema_sql():
+            con.execute(sql)
+        con.execute("INSERT INTO store_meta VALUES ('created', ?), ('schema_version', ?), ('cedar_version', ?) "
+                    "ON CONFLICT (key) DO NOTHING", [utcnow().isoformat(), SCHEMA_VERSION, __version__])
+        con.execute("COMMIT")
+        return {"store": str(path), "existed": existed, **counts(con)}
+
+
+def counts(con: Any) -> dict[str, int]:
+    """How much the store holds: current events, versions, submissions, deletions, documents."""
+    row = con.execute(
+        "SELECT (SELECT count(*) FROM event_current), (SELECT count(*) FROM event_history), "
+        "(SELECT count(*) FROM submissions), (SELECT count(*) FROM deletions), (SELECT count(*) FROM documents)"
+    ).fetchone()
+    return dict(zip(("events", "versions", "submissions", "deletions", "documents"), map(int, row)))
