@@ -1,0 +1,72 @@
+"""The shape of `cedar check --format json`: what a contributor's CI reads, key by key."""
+
+from __future__ import annotations
+
+import json
+
+from conftest import run_cedar
+
+REPORT_KEYS = {"format": str, "check": str, "valid": bool, "files": list, "rows_checked": int, "error_count": int,
+               "warning_count": int, "truncated": bool, "problems": list}
+PROBLEM_KEYS = {"code": str, "severity": str, "file": str, "row": (int, type(None)), "line": (int, type(None)),
+                "field": (str, type(None)), "value": object, "message": str}
+
+
+def _report(*args: str) -> tuple[int, dict]:
+    proc = run_cedar("check", "--format", "json", *args)
+    assert "Traceback" not in proc.stderr
+    return proc.returncode, json.loads(proc.stdout)
+
+
+def _assert_shape(report: dict) -> None:
+    assert set(report) == set(REPORT_KEYS)
+    for key, kind in REPORT_KEYS.items():
+        assert isinstance(report[key], kind), (key, report[key])
+    assert report["format"] == "cedar-report/1" and report["check"] == "submission"
+    assert all(isinstance(f, str) for f in report["files"])
+    assert report["error_count"] == sum(p["severity"] == "error" for p in report["problems"])
+    assert report["warning_count"] == sum(p["severity"] == "warning" for p in report["problems"])
+    for p in report["problems"]:
+        assert list(p) == list(PROBLEM_KEYS)  # the order is part of the shape: people read it too
+        for key, kind in PROBLEM_KEYS.items():
+            assert isinstance(p[key], kind), (key, p[key])
+        assert p["severity"] in ("error", "warning")
+        assert p["message"].strip()
+
+
+def test_report_of_a_valid_file(seed_dir):
+    path = seed_dir / "karabakh-2023-09-19.json"
+    code, report = _report(str(path))
+    assert code == 0
+    _assert_shape(report)
+    assert report["valid"] is True and report["problems"] == [] and report["error_count"] == 0
+    assert report["files"] == [str(path)] and report["rows_checked"] == 6 and report["truncated"] is False
+
+
+def test_report_of_an_invalid_file(seed_dir):
+    path = seed_dir / "karabakh-2023-09-19.json"
+    events = json.loads(path.read_text(encoding="utf-8"))
+    events[1]["latitude"] = 123
+    events[3]["event_date"] = "2099-01-01"
+    events[4]["iso3"] = "ZZZ"
+    bad = seed_dir / "bad.json"
+    bad.write_text(json.dumps(events), encoding="utf-8")
+    code, report = _report(str(bad))
+    assert code == 1
+    _assert_shape(report)
+    assert report["valid"] is False and report["error_count"] == 3 and report["rows_checked"] == 6
+    by_code = {p["code"]: p for p in report["problems"]}
+    assert set(by_code) == {"out-of-range", "date-in-future", "unknown-country"}
+    latitude = by_code["out-of-range"]
+    assert (latitude["file"], latitude["row"], latitude["field"], latitude["value"]) == (str(bad), 2, "latitude", 123)
+    assert by_code["date-in-future"]["value"] == "2099-01-01"  # dates as ISO text
+
+
+def test_report_of_an_unreadable_file_has_the_same_shape(tmp_path):
+    path = tmp_path / "events.csv"
+    path.write_bytes(b"event_date\n\xff\xfe\n")
+    code, report = _report(str(path))
+    assert code == 2
+    _assert_shape(report)
+    assert [p["code"] for p in report["problems"]] == ["missing-columns", "not-utf8"]
+    assert report["problems"][1]["row"] == 2

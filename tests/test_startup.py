@@ -1,0 +1,45 @@
+"""`cedar --help` and `cedar check --help` start without Great Expectations or pandas, which take
+seconds to import; the wall time is measured and printed (run with -s to see it), not asserted."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+
+import pytest
+
+HEAVY = ("great_expectations", "pandas")
+
+
+def _imported(*args: str) -> tuple[set[str], float]:
+    start = time.perf_counter()
+    proc = subprocess.run([sys.executable, "-X", "importtime", "-m", "cedar", *args], capture_output=True,
+                          text=True, timeout=120)
+    seconds = time.perf_counter() - start
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert "Usage" in proc.stdout
+    # lines look like "import time:       123 |        456 |     package.module"
+    modules = {line.rsplit("|", 1)[1].strip() for line in proc.stderr.splitlines()
+               if line.startswith("import time:") and line.count("|") == 2}
+    assert "cedar.cli" in modules  # the parse found the imports
+    return {m.split(".")[0] for m in modules}, seconds
+
+
+@pytest.mark.parametrize("args", [("--help",), ("check", "--help")])
+def test_help_imports_neither_great_expectations_nor_pandas(args):
+    top_level, seconds = _imported(*args)
+    assert not top_level & set(HEAVY), sorted(top_level & set(HEAVY))
+    print(f"\ncedar {' '.join(args)}: {seconds:.2f} s with -X importtime")
+
+
+@pytest.mark.parametrize("args", [("--help",), ("check", "--help")])
+def test_help_wall_time(args):
+    best = min(_wall(args) for _ in range(3))
+    print(f"\ncedar {' '.join(args)}: best of 3 {best:.3f} s wall")
+
+
+def _wall(args: tuple[str, ...]) -> float:
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "cedar", *args], capture_output=True, timeout=120, check=True)
+    return time.perf_counter() - start
