@@ -183,6 +183,8 @@ def _read_csv(path: Path, encoding: str, companions: dict[str, dict[str, list[di
     problems, absent = _header_problems(path, header, known, header_line, required_fields())
     yield from problems
     kinds = flat.column_kinds()
+    # (cell index, column, kind) of the known columns, worked out once for every row
+    columns = [(i, name, kinds[name]) for i, name in enumerate(header) if name in kinds]
     count = 0
     for line, cells in rows:
         count += 1
@@ -190,23 +192,42 @@ def _read_csv(path: Path, encoding: str, companions: dict[str, dict[str, list[di
             yield problem("wrong-cell-count", file=str(path), row=line, line=line, value=len(cells),
                           header_cells=len(header))
             continue
-        yield _flat_record(path, line, dict(zip(header, cells)), kinds, known, companions, absent)
+        typed: dict[str, Any] = {}
+        problems = []
+        for i, name, kind in columns:
+            text = cells[i]
+            if not text:  # most cells of a row are empty: skip the parser
+                typed[name] = [] if kind == flat.LIST else None
+                continue
+            if kind == flat.TEXT:  # the commonest kind: parse_cell's rule inline
+                typed[name] = None if text.isspace() else text
+                continue
+            try:
+                typed[name] = flat.parse_cell(kind, text)
+            except flat.CellError as exc:
+                problems.append(problem(exc.code, file=str(path), row=line, line=line, field=name, value=text))
+        yield _flat_record(line, typed, problems, companions, absent)
     if count == 0:
         yield problem("no-rows", file=str(path), row=header_line, line=header_line, has="a header")
 
 
-def _flat_record(path: Path, line: int, cells: dict[str, Any], kinds: dict[str, str], known: tuple[str, ...],
-                 companions: dict[str, dict[str, list[dict]]], absent: frozenset[str]) -> Record:
-    """A flat row (text cells from CSV, or typed values from Parquet) as nested event data."""
+def _typed_cells(path: Path, row: int, cells: dict[str, Any], kinds: dict[str, str]) -> tuple[dict, list[Problem]]:
+    """The known columns' values as their kinds (Parquet gives typed values, text is parsed)."""
     typed: dict[str, Any] = {}
     problems = []
     for name, raw in cells.items():
-        if name not in known:
+        if name not in kinds:
             continue
         try:
             typed[name] = coerce(kinds[name], raw)
         except flat.CellError as exc:
-            problems.append(problem(exc.code, file=str(path), row=line, line=line, field=name, value=raw))
+            problems.append(problem(exc.code, file=str(path), row=row, line=row, field=name, value=raw))
+    return typed, problems
+
+
+def _flat_record(line: int, typed: dict[str, Any], problems: list[Problem],
+                 companions: dict[str, dict[str, list[dict]]], absent: frozenset[str]) -> Record:
+    """A flat row's typed cells, with its companion rows, as nested event data."""
     key = typed.get("ref") or typed.get("event_id")
     data = flat.from_flat(typed, companions.get("sources", {}).get(key) if key else None,
                           companions.get("claims", {}).get(key) if key else None)
@@ -385,7 +406,8 @@ def _read_parquet(path: Path, companions: dict[str, dict[str, list[dict]]]) -> I
         for batch in pf.iter_batches(batch_size=10_000):
             for cells in batch.to_pylist():
                 row += 1
-                yield _flat_record(path, row, cells, kinds, known, companions, absent)
+                typed, problems = _typed_cells(path, row, cells, kinds)
+                yield _flat_record(row, typed, problems, companions, absent)
     except Exception as exc:  # a damaged row group further in
         raise Unreadable(problem("bad-parquet", file=str(path), row=row + 1,
                                  detail=f"the rows after row {row}: {exc}")) from None

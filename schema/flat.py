@@ -111,36 +111,38 @@ _INTEGER = re.compile(r"^[+-]?[0-9]+(\.0*)?$")
 _TRUE, _FALSE = {"true", "yes", "1", "t", "y"}, {"false", "no", "0", "f", "n"}
 
 
+def _parse_int(s: str) -> int:
+    if not _INTEGER.match(s):
+        raise ValueError
+    return int(float(s)) if "." in s else int(s)
+
+
+def _parse_bool(s: str) -> bool:
+    low = s.lower()
+    if low in _TRUE:
+        return True
+    if low in _FALSE:
+        return False
+    raise ValueError
+
+
+_PARSERS = {INT: _parse_int, FLOAT: float, BOOL: _parse_bool, DATE: dt.date.fromisoformat,
+            TIMESTAMP: lambda s: dt.datetime.fromisoformat(s.replace("Z", "+00:00"))}
+
+
 def parse_cell(kind: str, text: str) -> Any:
     """A CSV cell's text as a value of its column's kind; empty text is None (an empty list)."""
     if kind == LIST:
         return [item.strip() for item in text.split(";") if item.strip()] if text.strip() else []
-    if text == "" or text.isspace():
+    if not text or text.isspace():
         return None
-    if kind == TEXT:
+    parser = _PARSERS.get(kind)
+    if parser is None:  # text
         return text
-    s = text.strip()
     try:
-        if kind == INT:
-            if not _INTEGER.match(s):
-                raise ValueError
-            return int(float(s)) if "." in s else int(s)
-        if kind == FLOAT:
-            return float(s)
-        if kind == BOOL:
-            low = s.lower()
-            if low in _TRUE:
-                return True
-            if low in _FALSE:
-                return False
-            raise ValueError
-        if kind == DATE:
-            return dt.date.fromisoformat(s)
-        if kind == TIMESTAMP:
-            return dt.datetime.fromisoformat(s.replace("Z", "+00:00"))
+        return parser(text.strip())
     except (ValueError, OverflowError):
         raise CellError(_CELL_CODES[kind]) from None
-    return text
 
 
 def format_cell(kind: str, value: Any) -> str:

@@ -12,6 +12,7 @@ this module holds types, vocabularies and ranges only.
 from __future__ import annotations
 
 import datetime as dt
+from functools import lru_cache
 from typing import Any, Literal, Optional
 
 from pydantic import BaseModel, ConfigDict, Field, create_model
@@ -176,6 +177,7 @@ def field_meta(name: str) -> dict[str, Any]:
     return dict(extra) if isinstance(extra, dict) else {}
 
 
+@lru_cache(maxsize=None)  # asked for every row checked; the model does not change while running
 def required_fields() -> tuple[str, ...]:
     """Fields a contributor must supply."""
     return tuple(n for n, f in Event.model_fields.items() if f.is_required())

@@ -8,6 +8,7 @@ codebook lists them and other engines can run the same rules.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterator
 
@@ -38,6 +39,13 @@ class Context:
 
     today: dt.date = field(default_factory=lambda: dt.datetime.now(dt.timezone.utc).date())
     documents: dict[str, str | None] = field(default_factory=dict)  # path as written -> text (None: unreadable)
+    _hashes: dict[str, str] = field(default_factory=dict, repr=False)
+
+    def sha256(self, name: str, text: str) -> str:
+        """The sha256 of a document's text, worked out once however many events cite it."""
+        if name not in self._hashes:
+            self._hashes[name] = hashlib.sha256(text.encode("utf-8")).hexdigest()
+        return self._hashes[name]
 
 
 RULES: dict[str, Rule] = {}
@@ -311,12 +319,10 @@ def _document_exists(e: Any, ctx: Context) -> Iterator[Finding]:
       "correct document_sha256 or restore the text.",
       "A document's sha256, where given, matches its text.")
 def _document_hash(e: Any, ctx: Context) -> Iterator[Finding]:
-    import hashlib
-
     for s in e.sources or ():
         text = ctx.documents.get(s.document) if s.document else None
         if text is not None and s.document_sha256:
-            actual = hashlib.sha256(text.encode("utf-8")).hexdigest()
+            actual = ctx.sha256(s.document, text)
             if actual != s.document_sha256:
                 yield Finding("sources", s.document, {"actual": actual, "expected": s.document_sha256})
 

@@ -103,7 +103,7 @@ def check_files(paths: list[Path], *, input_format: str | None = None, encoding:
 def _check_record(path: Path, record: Record, ctx: Context, result: CheckResult, keep: bool) -> None:
     result.report.rows_checked += 1
     where = {"file": str(path), "row": record.row, "line": record.line}
-    event, problems = validate_record(record.data, ctx, where, record.cell_problems, record.absent)
+    event, problems = validate_record(record.data, ctx, where, record.cell_problems, record.absent, build=keep)
     result.report.extend(problems)
     if event is not None and keep:
         result.events.append(CheckedEvent(path, record.row, event))

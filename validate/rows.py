@@ -89,15 +89,16 @@ def _from_pydantic(err: dict[str, Any], where: dict[str, Any]) -> Problem:
 
 
 def validate_record(data: dict[str, Any], ctx: Context, where: dict[str, Any], cell_problems: list[Problem] = (),
-                    absent: frozenset[str] = frozenset()) -> tuple[Event | None, list[Problem]]:
-    """The event a record codes (None when it has errors) and every problem found in it.
+                    absent: frozenset[str] = frozenset(), build: bool = True) -> tuple[Event | None, list[Problem]]:
+    """The event a record codes (None when it has errors, or when `build` is false: a check that
+    keeps no events need not pay for building them) and every problem found in it.
 
     `where` gives the file, row and line for the problems; `absent` names columns missing from
     the whole file, which were reported once and are not reported again per row."""
     problems = [Problem(p.code, p.message or message(p.code, p.field, p.value), p.severity, **{**where, "field": p.field,
                         "value": p.value}) for p in cell_problems]
     failed = {p.field for p in problems}
-    clean = {k: v for k, v in data.items() if k not in failed}
+    clean = {k: v for k, v in data.items() if k not in failed} if failed else data
     try:
         draft = EventDraft.model_validate(clean)
     except ValidationError as exc:
@@ -119,6 +120,8 @@ def validate_record(data: dict[str, Any], ctx: Context, where: dict[str, Any], c
             problems.append(Problem(rule.code, rule.render(field=finding.field, value=finding.value, **finding.params),
                                     field=finding.field, value=finding.value, **where))
 
-    if any(p.severity == ERROR for p in problems) or absent & set(required_fields()):
+    if any(p.severity == ERROR for p in problems) or not absent.isdisjoint(required_fields()):
+        return None, problems
+    if not build:
         return None, problems
     return Event.model_validate(derive.complete(draft.model_dump(), draft.sources)), problems
