@@ -1,0 +1,131 @@
+"""`cedar download` (registered on the app of cedar.cli): a published release from a release
+store, a folder or an HTTP(S) URL, checked file by file against its manifest."""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Any, Optional
+
+import typer
+
+from cedar.cli import _out, app
+
+SourceOption = Annotated[str, typer.Option(
+    "--from", help="The release store: a folder, or an http(s):// URL of the folder that holds index.json.",
+    show_default=False)]
+TimeoutOption = Annotated[float, typer.Option(
+    "--timeout", min=0.1, help="Seconds to wait for the server to connect or send more bytes.")]
+TriesOption = Annotated[int, typer.Option(
+    "--tries", min=1, max=20, help="Attempts per file when the connection breaks (with backoff; a broken file "
+    "resumes where it stopped if the server allows).")]
+
+
+class FileSet(str, Enum):
+    parquet = "parquet"
+    csv = "csv"
+    all = "all"
+
+
+class _Bar:
+    """A rich progress bar on stderr for files that take more than a moment; nothing when stderr
+    is not a terminal (so programs and tests read plain lines)."""
+
+    DELAY = 0.5  # seconds a file may take before it gets a bar
+
+    def __init__(self) -> None:
+        self.live = sys.stderr.isatty()
+        self.progress: Any = None
+        self.tasks: dict[str, Any] = {}
+        self.started: dict[str, float] = {}
+        self.sizes: dict[str, int] = {}
+
+    def start(self, name: str, size: int) -> None:
+        self.started[name] = time.monotonic()
+        self.sizes[name] = size
+
+    def advance(self, name: str, have: int) -> None:
+        if not self.live:
+            return
+        if name not in self.tasks:
+            if time.monotonic() - self.started.get(name, 0) < self.DELAY:
+                return
+            if self.progress is None:
+                from rich.console import Console
+                from rich.progress import (BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn,
+                                           TransferSpeedColumn)
+
+                self.progress = Progress(TextColumn("{task.description}"), BarColumn(), DownloadColumn(),
+                                         TransferSpeedColumn(), TimeRemainingColumn(),
+                                         console=Console(stderr=True), transient=True)
+                self.progress.start()
+            self.tasks[name] = self.progress.add_task(name, total=self.sizes.get(name) or None)
+        self.progress.update(self.tasks[name], completed=have)
+
+    def done(self, name: str, status: str) -> None:
+        if name in self.tasks:
+            self.progress.remove_task(self.tasks.pop(name))
+
+    def close(self) -> None:
+        if self.progress is not None:
+            self.progress.stop()
+
+
+def _size(n: int) -> str:
+    for unit in ("bytes", "kB", "MB", "GB"):
+        if n < 1000 or unit == "GB":
+            return f"{n} {unit}" if unit == "bytes" else f"{n:.1f} {unit}"
+        n /= 1000  # type: ignore[assignment]
+    return str(n)
+
+
+@app.command()
+def download(
+    version: Annotated[str, typer.Argument(help="A published version (YYYY.MM.N) or latest.")] = "latest",
+    source: SourceOption = ...,  # type: ignore[assignment]
+    to: Annotated[Path, typer.Option("--to", help="The folder to download into; the release goes to TO/VERSION.")]
+    = Path("."),
+    files: Annotated[FileSet, typer.Option("--format", help="parquet, csv or all: which form of the tables to get "
+                                                             "(the codebook, changes, deletions and validation report "
+                                                             "come with each).")] = FileSet.all,
+    timeout: TimeoutOption = 30.0,
+    tries: TriesOption = 4,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON for programs.")] = False,
+) -> None:
+    """Download a published release and check every file against its manifest before it gets its name.
+
+    The manifest's own sha256 is checked against the store's index.json; each file streams to a
+    temporary name and is refused and removed when its sha256 or size differ. Exit 0 when the
+    release arrived whole, 1 when the store or the connection is at fault (nothing is left under a
+    final name), 2 for a wrong call.
+
+    Example: cedar download latest --from https://example.org/cedar/releases --to cedar-data
+    """
+    from cedar.releases.download import download as run
+
+    bar = _Bar()
+    say = (lambda m: None) if as_json else (lambda m: typer.echo(m, err=True))
+    try:
+        result = run(source, version, to, files.value, timeout=timeout, tries=tries, listener=bar, say=say)
+    finally:
+        bar.close()
+    if as_json:
+        _out(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+        return
+    got = [f for f in result.files if f.status == "downloaded"]
+    kept = [f for f in result.files if f.status == "present"]
+    _out(f"Downloaded release {result.version} into {result.folder}: {len(got)} file(s), "
+         f"{_size(result.downloaded_bytes)} in {result.seconds:.1f} s"
+         + (f"; {len(kept)} already there and unchanged" if kept else "") + ".")
+    s = result.stats
+    if s.retries or s.resumed or s.restarted:
+        _out(f"  the connection broke: {s.retries} retr{'y' if s.retries == 1 else 'ies'}, {s.resumed} resumed "
+             f"with a range request, {s.restarted} restarted from the first byte.")
+    _out("  every file matched the sha256 in its manifest, and the manifest matched the store's index.json.")
+    _out(f"  check it yourself:  cd {result.folder} && sha256sum -c "
+         f"{'' if result.format == 'all' else '--ignore-missing '}SHA256SUMS")
+    if result.format != "csv":
+        _out(f"  query it:           cedar query --release {result.folder} \"SELECT count(*) FROM events\"")
