@@ -1,0 +1,161 @@
+"""An import into the store, through the store's own ingest function (`cedar.ingest.load.ingest`).
+
+1. Events the store already holds under the same external id (an earlier ACLED export, say) get
+   that event's event_id, so that ingest updates them (a new version) instead of adding them again;
+   rows that change nothing stay as they are. An external id whose Cedar event was deleted is not
+   brought back (a warning says so): ids are never reused, and a deletion is a decision.
+2. The submission is written as JSON Lines and ingested whole or not at all; the report's rows are
+   put back to the rows of the peer file.
+3. Likely matches with events of other datasets are listed and, unless it is a dry run, linked as
+   corroboration (see matching.py).
+An ACLED deleted-events file becomes a deletion list (event_id, reason) for `cedar ingest --deletions`.
+"""
+
+from __future__ import annotations
+
+import csv
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+from cedar.validate.report import WARNING, Problem
+
+from . import matching
+from .common import ImportResult, ImportedEvent
+
+
+@dataclass
+class StoreOutcome:
+    outcome: Any  # cedar.ingest.load.Outcome
+    updated_by_external_id: int = 0
+    skipped_deleted: int = 0
+    matches: list[matching.Match] = field(default_factory=list)
+    links_added: int = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**self.outcome.to_dict(), "matched_by_external_id": self.updated_by_external_id,
+                "skipped_deleted": self.skipped_deleted, "likely_matches": [m.to_dict() for m in self.matches],
+                "links_added": self.links_added}
+
+
+def external_index(con: Any) -> tuple[dict[str, str], dict[str, str]]:
+    """external id -> current event_id, and external id -> event_id of a deleted event."""
+    current = dict((x, e) for e, x in con.execute(
+        "SELECT event_id, unnest(external_ids) FROM event_current WHERE len(external_ids) > 0").fetchall())
+    deleted = dict((x, e) for e, x in con.execute(
+        "SELECT DISTINCT h.event_id, unnest(h.external_ids) FROM event_history h JOIN deletions d USING (event_id) "
+        "WHERE len(h.external_ids) > 0").fetchall())
+    return current, deleted
+
+
+def ingest(result: ImportResult, db: Path, *, submitter: str | None = None, dry_run: bool = False,
+           out: Path | None = None, link: bool = True, say: Callable[[str], None] = lambda _: None) -> StoreOutcome:
+    from cedar.ingest import load, store
+
+    with store.connect(db, write=False) as con:
+        current, deleted = external_index(con)
+    keep: list[ImportedEvent] = []
+    updated = skipped = 0
+    for item in result.events:
+        ext = (item.data.get("external_ids") or [None])[0]
+        if ext in current:
+            item.data = {"event_id": current[ext], **item.data}
+            updated += 1
+        elif ext in deleted:
+            skipped += 1
+            result.report.add(Problem("deleted-in-store", f"{ext} was held as {deleted[ext]}, which was deleted "
+                                      "from the store; it is not brought back (ids are never reused). To add it "
+                                      "again as a new event, remove its external id from the deletion's record "
+                                      "first.", WARNING, str(result.path), item.row, item.row, "external_ids", ext))
+            continue
+        keep.append(item)
+    result.events = keep
+    say(f"{updated} of {len(keep)} events are already in the store (same external id): they are updated, not added.")
+    with tempfile.TemporaryDirectory(prefix="cedar-import-") as tmp:
+        path = out or Path(tmp) / f"{result.path.stem}.{result.dataset}.cedar.jsonl"
+        result.write_jsonl(path)
+        outcome = load.ingest(db, [path], submitter=submitter or f"cedar import {result.dataset}", dry_run=dry_run,
+                              say=say)
+        rows = {n: item.row for n, item in enumerate(keep, start=1)}
+        _put_back(outcome, str(path), str(result.path), rows)
+    done = StoreOutcome(outcome, updated, skipped)
+    if outcome.exit_code or outcome.submission_id is None:
+        return done
+    ids = {e["ref"]: e["event_id"] for e in outcome.events if e.get("ref")}
+    new = [matching.candidate(ids[i.data["ref"]], i.event) for i in keep if i.data.get("ref") in ids]
+    if new:
+        with store.connect(db, write=not dry_run) as con:
+            held = matching.held_candidates(con, min(c.start for c in new), max(c.end for c in new))
+            done.matches = matching.find(new, held)
+            if link and not dry_run and done.matches:
+                done.links_added = matching.link(con, done.matches, f"cedar import {result.dataset}",
+                                                 store.utcnow())
+    for m in done.matches[:200]:
+        outcome.report.add(Problem(
+            "likely-match", f"{m.a.key} ({m.a.label}) and {m.b.key} ({m.b.label}) look like the same event in two "
+            f"datasets: {m.a.event_type} / {m.b.event_type}, {m.days_apart} day(s) and {m.km:.1f} km apart. They are "
+            "linked as corroboration, not merged.", WARNING, str(result.path), None, None, "event_id", m.b.key))
+    return done
+
+
+def _put_back(outcome: Any, written: str, peer: str, rows: dict[int, int]) -> None:
+    """Problems and event rows of the written submission, named by the peer file's rows."""
+    report = outcome.report
+    fixed = []
+    for p in report.problems:
+        if p.file == written:
+            row = rows.get(p.row, p.row) if p.row is not None else None
+            p = Problem(p.code, p.message, p.severity, peer, row, row, p.field, p.value)
+        fixed.append(p)
+    report.problems = fixed
+    report.files = [peer if f == written else f for f in report.files]
+    for e in outcome.events:
+        if e.get("file") == written:
+            e["file"], e["row"] = peer, rows.get(e["row"], e["row"])
+
+
+def apply_deletions(path: Path, db: Path, *, submitter: str | None = None, dry_run: bool = False,
+                    say: Callable[[str], None] = lambda _: None) -> tuple[Any, list[Problem]]:
+    """An ACLED deleted-events file applied to the store: every ACLED id the store holds is deleted with the
+    reason 'deleted by ACLED on DATE'; ids the store does not hold are listed as warnings."""
+    from cedar.ingest import deletions, store
+    from cedar.ingest.load import Outcome
+    from cedar.validate.report import Report
+
+    from . import acled
+
+    layout, header, rows = acled.open_file(path)
+    with store.connect(db, write=False) as con:
+        current, deleted = external_index(con)
+    warnings: list[Problem] = []
+    todo: list[tuple[str, str]] = []
+    for line, ext, when in acled.read_deletions(path, rows, header):
+        if ext is None:
+            warnings.append(Problem("missing-value", "Row refused: event_id_cnty is empty.", WARNING, str(path), line,
+                                    line, "event_id_cnty"))
+        elif ext in current:
+            todo.append((current[ext], f"deleted by ACLED{' on ' + when if when else ''} ({ext})"))
+        elif ext in deleted:
+            warnings.append(Problem("already-deleted", f"{ext} ({deleted[ext]}) is already deleted.", WARNING,
+                                    str(path), line, line, "event_id_cnty", ext))
+        else:
+            warnings.append(Problem("not-held", f"{ext} is not in the store: nothing to delete.", WARNING, str(path),
+                                    line, line, "event_id_cnty", ext))
+    if not todo:
+        report = Report(check="deletions", files=[str(path)])
+        report.extend(warnings)
+        return Outcome(report, 0, str(db), dry_run), warnings
+    with tempfile.TemporaryDirectory(prefix="cedar-import-") as tmp:
+        out = Path(tmp) / f"{path.stem}.deletions.csv"
+        with open(out, "w", encoding="utf-8", newline="") as f:
+            w = csv.writer(f)
+            w.writerow(["event_id", "reason"])
+            w.writerows(dict(todo).items())
+        outcome = deletions.ingest(db, [out], submitter=submitter or "cedar import acled (deletions)",
+                                   dry_run=dry_run, say=say)
+        outcome.report.files = [str(path)]
+        outcome.report.problems = [Problem(p.code, p.message, p.severity, str(path) if p.file == str(out) else p.file,
+                                           None, None, p.field, p.value) for p in outcome.report.problems]
+    outcome.report.extend(warnings)
+    return outcome, warnings

@@ -1,0 +1,242 @@
+"""The importers on the real samples in ../shared/samples, exactly as they are: counts of imported and
+refused rows, every refusal explained, every imported event passing `cedar check`; plus files made
+here from the samples: ACLED's pre-2023 layout, inter codes as labels, files cut off in their last
+row, unknown layouts."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+import subprocess
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from cedar.ingest.importers import LayoutError, import_file
+from cedar.validate.check import check_files
+
+from conftest import SAMPLES
+
+ACLED = SAMPLES / "acled" / "acled-argentina-2022-06.csv"
+GED = SAMPLES / "ucdp" / "ged-myanmar.csv"
+GDELT = SAMPLES / "gdelt" / "20170701234500.export.tsv"
+
+pytestmark = pytest.mark.skipif(not ACLED.is_file(), reason="the shared samples are not here")
+
+
+def cedar_import(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    """`cedar import ...` in a child process, as a user runs it."""
+    code = "import cedar.cli_import; from cedar.cli import main; main()"
+    return subprocess.run([sys.executable, "-c", code, "import", *args], capture_output=True, text=True, cwd=cwd,
+                          timeout=120)
+
+
+def passes_check(result, tmp_path: Path) -> None:
+    out = tmp_path / f"{result.dataset}.jsonl"
+    result.write_jsonl(out)
+    checked = check_files([out])
+    assert checked.report.valid, [p.message for p in checked.report.errors][:5]
+    assert checked.report.rows_checked == len(result.events)
+
+
+# --- ACLED ------------------------------------------------------------------------------------
+
+def test_acled_sample_imports_every_row(tmp_path):
+    r = import_file("acled", ACLED)
+    assert (r.rows_read, r.imported, len(r.refused)) == (326, 326, 0)
+    passes_check(r, tmp_path)
+    # the misspelling is mapped with a warning, reported once with the rows it recurs on
+    spelled = [p for p in r.report.warnings if p.code == "misspelled-label"]
+    assert spelled[0].row == 2 and spelled[0].value == "Demostrations"
+    assert "319 more" in spelled[1].message
+    first = r.events[0]
+    assert first.data["external_ids"] == ["acled:ARG10607"] and first.data["ref"] == "acled:ARG10607"
+    assert first.data["iso3"] == "ARG" and first.data["date_precision"] == "day"
+    assert first.data["assoc_actor_1"] == ["SISAP: Public Health Union", "Health Workers (Argentina)",
+                                           "ATE: Association of State Workers", "Labour Group (Argentina)"]
+    assert [s["name"] for s in first.data["sources"]] == ["Diario El Chubut", "Diario Cronica (Argentina)"]
+    assert first.data["verification_status"] == "unverified"
+    # 0 is "not reported" unless the notes say no one died; 1 stays 1
+    fat = Counter(e.data.get("fatalities") for e in r.events)
+    assert fat == Counter({None: 323, 1: 2, 0: 1})
+    # a combined source scale stays on the event; a single one goes to every source
+    combined = [e for e in r.events if e.data.get("source_scale")]
+    assert {e.data["source_scale"] for e in combined} == {"subnational-national", "national-regional"}
+    by_prec = Counter(e.data["geo_precision"] for e in r.events)
+    assert by_prec == Counter({"exact": 249, "region": 47, "near": 30})
+
+
+def _old_layout(tmp_path: Path, date_format: str = "%-d-%b-%y") -> Path:
+    """The sample rewritten in ACLED's pre-2023 layout: data_id, event_id_no_cnty, iso3, dates like 9-May-20,
+    no disorder_type, civilian_targeting or tags."""
+    from cedar.ingest.importers.acled import OLD
+
+    rows = list(csv.DictReader(ACLED.open(encoding="utf-8", newline="")))
+    out = tmp_path / "acled-old.csv"
+    with out.open("w", encoding="utf-8", newline="") as f:
+        w = csv.DictWriter(f, OLD)
+        w.writeheader()
+        for n, r in enumerate(rows, start=1):
+            d = dt.date.fromisoformat(r["event_date"])
+            w.writerow({**{k: r[k] for k in OLD if k in r}, "data_id": 9000000 + n, "iso3": "ARG",
+                        "event_id_no_cnty": r["event_id_cnty"][3:], "event_date": d.strftime(date_format)})
+    return out
+
+
+def test_acled_old_layout_gives_the_same_events(tmp_path):
+    new = import_file("acled", ACLED)
+    old = import_file("acled", _old_layout(tmp_path))
+    assert (old.imported, len(old.refused)) == (326, 0)
+    assert [e.data for e in old.events] == [e.data for e in new.events]
+    passes_check(old, tmp_path)
+    spelled = import_file("acled", _old_layout(tmp_path, "%d %B %Y"))
+    assert [e.data for e in spelled.events] == [e.data for e in new.events]
+
+
+def test_acled_inter_codes_as_labels(tmp_path):
+    from cedar.schema.vocab import ACTOR_TYPES
+
+    text = ACLED.read_text(encoding="utf-8")
+    rows = list(csv.reader(text.splitlines()))
+    i1, i2 = rows[0].index("inter1"), rows[0].index("inter2")
+    for r in rows[1:]:
+        r[i1] = ACTOR_TYPES[int(r[i1])]
+        r[i2] = ACTOR_TYPES.get(int(r[i2]), "")
+    out = tmp_path / "labels.csv"
+    with out.open("w", encoding="utf-8", newline="") as f:
+        csv.writer(f).writerows(rows)
+    r = import_file("acled", out)
+    assert [e.data for e in r.events] == [e.data for e in import_file("acled", ACLED).events]
+
+
+def test_acled_cut_off_in_last_row(tmp_path):
+    data = ACLED.read_bytes()
+    cut = tmp_path / "cut.csv"
+    cut.write_bytes(data[: len(data) - 400])  # inside the notes of the last row
+    r = import_file("acled", cut)
+    assert (r.imported, len(r.refused)) == (325, 1)
+    (row, reasons), = r.refused.items()
+    assert row == 327 and "cut off" in reasons[0]
+
+
+def test_acled_file_missing_columns_is_refused_saying_what_it_found(tmp_path):
+    rows = list(csv.reader(ACLED.read_text(encoding="utf-8").splitlines()))
+    out = tmp_path / "short.csv"
+    with out.open("w", encoding="utf-8", newline="") as f:
+        csv.writer(f).writerows([r[:-3] for r in rows])
+    with pytest.raises(LayoutError) as exc:
+        import_file("acled", out)
+    assert "28 columns" in exc.value.message and "lacks fatalities, tags, timestamp" in exc.value.message
+
+
+# --- UCDP GED ---------------------------------------------------------------------------------
+
+def test_ged_sample_imports_every_row_fast(tmp_path):
+    started = time.perf_counter()
+    r = import_file("ucdp", GED)
+    took = time.perf_counter() - started
+    print(f"GED: {r.rows_read} rows in {took:.2f} s")
+    assert took < 15
+    assert (r.rows_read, r.imported, len(r.refused)) == (7374, 7374, 0)
+    passes_check(r, tmp_path)
+    repaired = [p for p in r.report.warnings if p.code == "fatalities-range-repaired"]
+    assert len(repaired) == 10 and all(p.row for p in repaired)
+    by_id = {e.data["external_ids"][0]: e.data for e in r.events}
+    e = by_id["ucdp-ged:71686"]  # low 0, best 3, high 0 in the real data
+    assert (e["fatalities_low"], e["fatalities"], e["fatalities_high"]) == (0, 3, 3)
+    types = Counter((e.data["event_type"], e.data["sub_event_type"]) for e in r.events)
+    assert types == Counter({("Battles", "Armed clash"): 4966 + 78, ("Violence against civilians", "Attack"): 2330})
+    e = by_id["ucdp-ged:48644"]
+    assert e["actor1"] == "Government of Myanmar (Burma)" and e["inter1"] == 1 and e["inter2"] == 2
+    assert e["event_date_end"] == "1991-10-10" and e["date_precision"] == "week"
+    assert e["claims"][0]["claimant"] == "state television, rebel sources"
+    prec = Counter(e.data["date_precision"] for e in r.events)
+    assert prec == Counter({"day": 6286, "week": 643, "month": 340, "span": 105})
+
+
+def test_ged_cut_off_inside_a_quoted_value(tmp_path):
+    data = GED.read_text(encoding="utf-8")
+    # the last quoted value that spans lines: cut the file just after its first line break
+    i = len(data)
+    while True:
+        i = data.rfind(',"', 0, i)
+        close = data.find('"', i + 2)
+        if "\n" in data[i + 2:close]:
+            break
+    cut = tmp_path / "cut.csv"
+    cut.write_text(data[: data.find("\n", i + 2) + 3], encoding="utf-8")
+    r = import_file("ucdp", cut)
+    assert len(r.refused) == 1
+    (row, reasons), = r.refused.items()
+    assert "cut off" in reasons[0]
+    assert r.imported + 1 == r.rows_read
+
+
+# --- GDELT ------------------------------------------------------------------------------------
+
+def test_gdelt_sample(tmp_path):
+    r = import_file("gdelt", GDELT)
+    assert (r.rows_read, r.imported, len(r.refused)) == (50, 4, 46)
+    passes_check(r, tmp_path)
+    codes = Counter(p.code for p in r.report.problems if p.message.startswith("Row refused"))
+    assert codes == Counter({"not-an-event-cedar-codes": 45, "unknown-actor": 1})
+    assert all(reasons and reasons[0] for reasons in r.refused.values())
+    assert "CAMEO 040 (Consult) is not an event Cedar codes" in r.refused[1][0]
+    assert "173 needs the actor who acted" in r.refused[41][0]
+    kinds = Counter((e.data["event_type"], e.data["sub_event_type"]) for e in r.events)
+    assert kinds == Counter({("Battles", "Armed clash"): 3, ("Strategic developments", "Arrests"): 1})
+    e = r.events[0].data
+    assert e["external_ids"] == ["gdelt:669666380"] and "cameo:190" in e["tags"]
+    assert e["verification_status"] == "unverified" and "Machine-coded" in e["verification_note"]
+    assert e["sources"][0]["url"].startswith("http://thenationonlineng.net/")
+
+
+def test_gdelt_strict_refuses_the_file(tmp_path):
+    out = tmp_path / "g.jsonl"
+    p = cedar_import("gdelt", str(GDELT), "--strict", "--out", str(out), "--format", "json")
+    assert p.returncode == 1, p.stderr
+    report = json.loads(p.stdout)
+    assert report["valid"] is False and report["import"]["refused"] == 46
+    assert not out.exists()
+
+
+def test_gdelt_1_layout_is_refused(tmp_path):
+    rows = [line.split("\t") for line in GDELT.read_text(encoding="utf-8").splitlines()]
+    old = tmp_path / "20130401.export.CSV"
+    # GDELT 1.0: no ADM2 columns, so 58 columns with DATEADDED and SOURCEURL
+    old.write_text("\n".join("\t".join(r[:39] + r[40:47] + r[48:55] + r[56:61]) for r in rows) + "\n",
+                   encoding="utf-8")
+    with pytest.raises(LayoutError) as exc:
+        import_file("gdelt", old)
+    assert "58 tab-separated columns" in exc.value.message and "GDELT 1.0" in exc.value.message
+    assert "61" in exc.value.message
+    p = cedar_import("gdelt", str(old))
+    assert p.returncode == 1 and "Traceback" not in p.stderr and "GDELT 1.0" in p.stderr
+
+
+def test_gdelt_cut_off(tmp_path):
+    data = GDELT.read_text(encoding="utf-8")
+    cut = tmp_path / "cut.tsv"
+    cut.write_text(data[: len(data) - 150], encoding="utf-8")
+    r = import_file("gdelt", cut)
+    assert r.rows_read == 50 and "cut off" in r.refused[50][0]
+
+
+# --- the command line -------------------------------------------------------------------------
+
+def test_cli_writes_a_submission_that_cedar_check_passes(tmp_path):
+    out = tmp_path / "acled.jsonl"
+    p = cedar_import("acled", str(ACLED), "--out", str(out))
+    assert p.returncode == 0, p.stderr
+    assert "326 rows read, 326 imported, 0 refused" in p.stdout
+    assert check_files([out]).report.valid
+    p = cedar_import("gdelt", str(GDELT), "--format", "json", cwd=tmp_path)
+    assert p.returncode == 0, p.stderr
+    report = json.loads(p.stdout)
+    assert report["import"]["imported"] == 4 and report["import"]["refused"] == 46
+    assert len(report["import"]["refused_rows"]) == 46
+    assert (tmp_path / "20170701234500.export.cedar.jsonl").is_file()

@@ -1,0 +1,138 @@
+"""Imports into the store: a newer ACLED export updates the events held under the same external id
+instead of duplicating them, ACLED's deleted-events file deletes, and the same event in two datasets
+is listed as a likely match and linked as corroboration, not merged."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from cedar.ingest import store
+from cedar.ingest.importers import import_file, store_sync
+from cedar.ingest.importers.matching import candidate, find
+
+from conftest import SAMPLES
+
+ACLED = SAMPLES / "acled" / "acled-argentina-2022-06.csv"
+GDELT = SAMPLES / "gdelt" / "20170701234500.export.tsv"
+
+pytestmark = pytest.mark.skipif(not ACLED.is_file(), reason="the shared samples are not here")
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Path:
+    path = tmp_path / "store.duckdb"
+    store.init(path)
+    return path
+
+
+def rows_of(db: Path, sql: str) -> list[tuple]:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return con.execute(sql).fetchall()
+    finally:
+        con.close()
+
+
+def _edited(tmp_path: Path, name: str, edit) -> Path:
+    rows = list(csv.reader(ACLED.open(encoding="utf-8", newline="")))
+    edit(rows)
+    out = tmp_path / name
+    with out.open("w", encoding="utf-8", newline="") as f:
+        csv.writer(f).writerows(rows)
+    return out
+
+
+def test_newer_acled_export_updates_instead_of_duplicating(db, tmp_path):
+    first = store_sync.ingest(import_file("acled", ACLED), db)
+    assert first.outcome.exit_code == 0 and first.outcome.counts["added"] == 326
+    again = store_sync.ingest(import_file("acled", ACLED), db)
+    assert again.updated_by_external_id == 326
+    assert again.outcome.counts["added"] == 0 and again.outcome.counts["unchanged"] == 326
+
+    def edit(rows):
+        i = next(k for k, r in enumerate(rows) if r[5] == "Riots")
+        rows[i][27] += " A later report adds detail."
+        edit.id = rows[i][0]
+    newer = store_sync.ingest(import_file("acled", _edited(tmp_path, "newer.csv", edit)), db)
+    assert newer.outcome.exit_code == 0
+    assert (newer.outcome.counts["added"], newer.outcome.counts["updated"]) == (0, 1)
+    assert rows_of(db, "SELECT count(*), count(DISTINCT event_id) FROM events") == [(326, 326)]
+    [(version, notes)] = rows_of(db, f"SELECT version, notes FROM events WHERE list_contains(external_ids, "
+                                     f"'acled:{edit.id}')")
+    assert version == 2 and notes.endswith("A later report adds detail.")
+
+
+def test_acled_deleted_events_file_deletes(db, tmp_path):
+    store_sync.ingest(import_file("acled", ACLED), db)
+    gone = tmp_path / "deleted.csv"
+    gone.write_text("event_id_cnty,deleted_timestamp\nARG10626,1660000000\nARG99999,1660000000\n", encoding="utf-8")
+    outcome, warnings = store_sync.apply_deletions(gone, db)
+    assert outcome.exit_code == 0 and outcome.counts["deleted"] == 1
+    assert [w.code for w in warnings] == ["not-held"] and warnings[0].row == 3
+    [(reason,)] = rows_of(db, "SELECT reason FROM deletions")
+    assert reason == "deleted by ACLED on 2022-08-08 (acled:ARG10626)"
+    assert rows_of(db, "SELECT count(*) FROM events") == [(325,)]
+    # the deleted event is not brought back by the next export
+    result = import_file("acled", ACLED)
+    again = store_sync.ingest(result, db)
+    assert again.skipped_deleted == 1 and again.outcome.counts["added"] == 0
+    [note] = [p for p in result.report.problems if p.code == "deleted-in-store"]
+    assert note.row == 3 and note.value == "acled:ARG10626"
+
+
+def _gdelt_protest_like(tmp_path: Path, acled_row: dict) -> Path:
+    """A GDELT row reporting an ACLED sample protest: CAMEO 141, same day, 3 km away."""
+    cells = GDELT.read_text(encoding="utf-8").splitlines()[0].split("\t")
+    cells[0] = "900000001"
+    cells[1] = acled_row["event_date"].replace("-", "")
+    cells[5], cells[6], cells[7], cells[12] = "ARGLAB", "ARGENTINA", "ARG", "LAB"
+    cells[26], cells[27], cells[28], cells[29] = "141", "141", "14", "3"
+    cells[51], cells[52], cells[53] = "4", f"{acled_row['location']}, {acled_row['admin1']}, Argentina", "AR"
+    cells[56], cells[57] = str(float(acled_row["latitude"]) + 0.02), str(float(acled_row["longitude"]) + 0.02)
+    out = tmp_path / "gdelt.tsv"
+    out.write_text("\t".join(cells) + "\n", encoding="utf-8")
+    return out
+
+
+def test_same_event_in_two_datasets_is_linked_not_merged(db, tmp_path):
+    acled_rows = list(csv.DictReader(ACLED.open(encoding="utf-8", newline="")))
+    target = acled_rows[0]
+    store_sync.ingest(import_file("acled", ACLED), db)
+    g = import_file("gdelt", _gdelt_protest_like(tmp_path, target))
+    assert g.imported == 1
+    done = store_sync.ingest(g, db)
+    assert done.outcome.exit_code == 0
+    mine = [m for m in done.matches if m.b.label == f"acled:{target['event_id_cnty']}"]
+    assert mine and mine[0].km < 5 and mine[0].days_apart == 0
+    assert any(p.code == "likely-match" for p in done.outcome.report.problems)
+    # linked, both kept
+    assert rows_of(db, "SELECT count(*) FROM events") == [(327,)]
+    [(a, b, relation)] = rows_of(db, "SELECT event_id, other_event_id, relation FROM event_links "
+                                     f"WHERE '{mine[0].b.key}' IN (event_id, other_event_id)")
+    assert relation == "corroborates" and {a, b} == {mine[0].a.key, mine[0].b.key}
+    [(reports, datasets)] = rows_of(db, "SELECT independent_reports, reporting_datasets FROM event_corroboration "
+                                        f"WHERE event_id = '{mine[0].b.key}'")
+    assert reports == 2 and datasets == 2
+
+
+def test_matching_rules():
+    from types import SimpleNamespace as E
+    import datetime as dt
+
+    def ev(ext, date, lat, lon, etype="Battles", dp="day", gp="exact"):
+        return E(external_ids=[ext], event_date=date, event_date_end=None, date_precision=dp, latitude=lat,
+                 longitude=lon, geo_precision=gp, event_type=etype)
+    d = dt.date(2022, 6, 1)
+    a = candidate("A1", ev("acled:X1", d, 10.0, 10.0))
+    near = candidate("U1", ev("ucdp-ged:1", d + dt.timedelta(days=1), 10.05, 10.0, "Explosions/Remote violence"))
+    far = candidate("U2", ev("ucdp-ged:2", d, 11.0, 10.0))
+    late = candidate("U3", ev("ucdp-ged:3", d + dt.timedelta(days=5), 10.0, 10.0))
+    other_type = candidate("U4", ev("ucdp-ged:4", d, 10.0, 10.0, "Protests"))
+    same_dataset = candidate("A2", ev("acled:X2", d, 10.0, 10.0))
+    weekly = candidate("U5", ev("ucdp-ged:5", d + dt.timedelta(days=5), 10.0, 10.0, dp="week"))
+    found = find([a], [near, far, late, other_type, same_dataset, weekly])
+    assert [m.b.key for m in found] == ["U1", "U5"]
