@@ -55,6 +55,8 @@ def init(db: DbOption = DEFAULT_DB) -> None:
     from cedar.ingest import store
 
     info = store.init(db)
+    if info["columns_added"]:
+        _out(f"Brought the store {db} up to the current model: added {', '.join(info['columns_added'])}.")
     if info["existed"]:
         _out(f"The store {db} is ready (it existed: {info['events']} events, {info['submissions']} submissions).")
     else:

@@ -104,6 +104,7 @@ def ingest(db: Path, paths: list[Path], *, submitter: str | None = None, dry_run
     report.files = [str(p) for p in paths]
     outcome = Outcome(report, 0, str(db), dry_run)
     with store.connect(db, write=True) as con:
+        store.check_schema(con, db)
         outcome.held = submissions.find_held(con, prints)
         report.extend(held_problem(h) for h in outcome.held)
         held = {h.path for h in outcome.held}

@@ -29,23 +29,39 @@ def find(con: Any, near_km: float = NEAR_KM, max_listed: int = MAX_LISTED) -> li
     stored event: one warning a row (its first match), at most `max_listed`, then a count of the rest."""
     dist = haversine_sql("a", "b")
     same = "a.event_date = b.event_date AND a.event_type = b.event_type AND a.actor1 = b.actor1"
+    point = "event_date, event_type, actor1, latitude, longitude"
+    on_point = " AND ".join(f"p.{c} = s.{c}" for c in point.split(", "))
+    # Rows at the very same point are matched by a window, not a join, and only distinct points are
+    # compared pairwise: a file that repeats one event many times stays linear, not quadratic.
     rows = con.execute(f"""
-        WITH inside AS (
-            SELECT a.row_no, min(b.row_no) AS other_row_no FROM stage_events a
-            JOIN stage_events b ON b.row_no < a.row_no AND {same}
-            WHERE a.change IN ('added', 'updated') AND {dist} <= $km GROUP BY a.row_no),
-        against AS (
-            SELECT a.row_no, min(b.event_id) AS other_id FROM stage_events a
-            JOIN event_current b ON {same} AND b.event_id IS DISTINCT FROM a.event_id
-            WHERE a.change IN ('added', 'updated') AND {dist} <= $km
-              AND b.event_id NOT IN (SELECT event_id FROM stage_events WHERE event_id IS NOT NULL)
-            GROUP BY a.row_no)
+        WITH s AS (
+            SELECT row_no, change, {point},
+                   first_value(row_no) OVER (PARTITION BY {point} ORDER BY row_no) AS first_row
+            FROM stage_events),
+        pts AS (SELECT * FROM s WHERE row_no = first_row),
+        near_pts AS (
+            SELECT a.row_no, min(b.row_no) AS other_row FROM pts a
+            JOIN pts b ON b.row_no < a.row_no AND {same}
+            WHERE {dist} <= $km GROUP BY a.row_no),
+        inside AS (
+            SELECT row_no, first_row AS other_row FROM s WHERE row_no <> first_row
+            UNION ALL SELECT row_no, other_row FROM near_pts),
+        store_pts AS (
+            SELECT {point}, arg_min(event_id, lpad(event_id, 24, '0')) AS event_id FROM event_current
+            WHERE event_id NOT IN (SELECT event_id FROM stage_events WHERE event_id IS NOT NULL)
+            GROUP BY ALL),
+        new_pts AS (SELECT DISTINCT {point} FROM stage_events WHERE change IN ('added', 'updated')),
+        near_store AS (
+            SELECT a.event_date, a.event_type, a.actor1, a.latitude, a.longitude,
+                   arg_min(b.event_id, lpad(b.event_id, 24, '0')) AS other_id
+            FROM new_pts a JOIN store_pts b ON {same} WHERE {dist} <= $km GROUP BY ALL),
+        against AS (SELECT s.row_no, p.other_id FROM stage_events s JOIN near_store p ON {on_point})
         SELECT s.file, s.row, s.event_id, o.row, o.event_id, g.other_id,
                {haversine_sql("s", "o")}, {haversine_sql("s", "e")}
         FROM stage_events s
-        LEFT JOIN inside i ON i.row_no = s.row_no LEFT JOIN stage_events o ON o.row_no = i.other_row_no
+        LEFT JOIN inside i ON i.row_no = s.row_no LEFT JOIN stage_events o ON o.row_no = i.other_row
         LEFT JOIN against g ON g.row_no = s.row_no LEFT JOIN event_current e ON e.event_id = g.other_id
-        WHERE i.row_no IS NOT NULL OR g.row_no IS NOT NULL
+        WHERE s.change IN ('added', 'updated') AND (i.row_no IS NOT NULL OR g.row_no IS NOT NULL)
         ORDER BY s.row_no
     """, {"km": near_km}).fetchall()
     out = []

@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import gc
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
@@ -59,7 +60,8 @@ def ingest(db: Path, paths: list[Path], *, submitter: str | None = None, dry_run
     from cedar.validate.check import check_files
 
     prints = [submissions.fingerprint(p) for p in paths if p.is_file()]
-    with store.connect(db, write=True) as con:  # fails fast when the store is missing or busy
+    with store.connect(db, write=True) as con:  # fails fast when the store is missing, busy or outdated
+        store.check_schema(con, db)
         held = submissions.find_held(con, prints)
     held_paths = {h.path for h in held}
     todo = [p for p in paths if p not in held_paths]
@@ -80,7 +82,11 @@ def ingest(db: Path, paths: list[Path], *, submitter: str | None = None, dry_run
         outcome.exit_code = result.exit_code or 1
         return outcome
 
-    tables = stage.build(result.events, result.documents)
+    gc.disable()  # building many small objects over the heap of checked events: collections only cost time
+    try:
+        tables = stage.build(result.events, result.documents)
+    finally:
+        gc.enable()
     rows_per_file: dict[Path, int] = {}
     for item in result.events:
         rows_per_file[item.file] = rows_per_file.get(item.file, 0) + 1

@@ -66,7 +66,11 @@ def connect(path: Path, *, write: bool, create: bool = False) -> Iterator[Any]:
     if not create and not path.is_file():
         raise _missing(path)
     if create:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise CedarError(f"Cannot create the folder {path.parent} for the store: {exc.strerror or exc}.",
+                             "Pass a path you can write to with --db (or CEDAR_DB).") from None
     try:
         con = duckdb.connect(str(path), read_only=not write)
     except duckdb.Error as exc:
@@ -90,17 +94,24 @@ def init(path: Path) -> dict[str, Any]:
     """Create the store's tables and views (idempotent: an existing store keeps its contents)."""
     from cedar import __version__
     from cedar.schema.model import SCHEMA_VERSION
-    from cedar.schema.tables import schema_sql
+    from cedar.schema.tables import schema_sql, view_sql
 
     existed = Path(path).is_file()
     with connect(path, write=True, create=True) as con:
         con.execute("BEGIN")
         for sql in schema_sql():
             con.execute(sql)
+        added = missing_columns(con)
+        for table, column, kind in added:  # a store made by an older Cedar: new model fields become columns
+            default = " DEFAULT []" if kind.endswith("[]") else ""
+            con.execute(f'ALTER TABLE {table} ADD COLUMN "{column}" {kind}{default}')
+        for sql in view_sql():
+            con.execute(sql)
         con.execute("INSERT INTO store_meta VALUES ('created', ?), ('schema_version', ?), ('cedar_version', ?) "
                     "ON CONFLICT (key) DO NOTHING", [utcnow().isoformat(), SCHEMA_VERSION, __version__])
         con.execute("COMMIT")
-        return {"store": str(path), "existed": existed, **counts(con)}
+        return {"store": str(path), "existed": existed, "columns_added": [f"{t}.{c}" for t, c, _ in added],
+                **counts(con)}
 
 
 def counts(con: Any) -> dict[str, int]:
@@ -110,3 +121,21 @@ def counts(con: Any) -> dict[str, int]:
         "(SELECT count(*) FROM submissions), (SELECT count(*) FROM deletions), (SELECT count(*) FROM documents)"
     ).fetchone()
     return dict(zip(("events", "versions", "submissions", "deletions", "documents"), map(int, row)))
+
+
+def missing_columns(con: Any) -> list[tuple[str, str, str]]:
+    """(table, column, type) the model has and the store lacks: the store was made by an older Cedar."""
+    from cedar.schema.tables import TABLES
+
+    have = set(con.execute("SELECT table_name, column_name FROM duckdb_columns() "
+                           "WHERE database_name = current_database()").fetchall())
+    return [(t, c, kind) for t, (columns, _) in TABLES.items() for c, kind in columns if (t, c) not in have]
+
+
+def check_schema(con: Any, path: Path) -> None:
+    """Refuse to write to a store whose tables lack columns of the current model."""
+    missing = missing_columns(con)
+    if missing:
+        names = ", ".join(sorted({f"{t}.{c}" for t, c, _ in missing}))
+        raise CedarError(f"The store {path} was made by an older Cedar: it lacks the column(s) {names}.",
+                         f"Run `cedar init --db {path}` to add them (no data is changed), then run this again.")

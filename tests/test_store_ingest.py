@@ -256,3 +256,20 @@ def test_ingest_of_a_flat_csv_with_companion_sources(db, tmp_path):
     proc, report = ingest(db, str(path))
     assert proc.returncode == 0 and report["submission_id"] == "S2"
     assert counts(db)["events"] == before["events"] + 12
+
+
+def test_a_store_made_by_an_older_cedar_is_brought_up_to_date_by_init(seeded, tmp_path):
+    import duckdb
+
+    con = duckdb.connect(str(seeded))
+    con.execute("ALTER TABLE event_history DROP COLUMN tags")
+    con.execute("DROP TABLE submission_files")
+    con.close()
+    other = write_events(tmp_path, "later.json", [dict(seed_events()[0], ref="later", event_date="2023-09-21")])
+    proc = run_cedar("ingest", str(other), "--db", str(seeded))
+    assert proc.returncode == 1 and "older Cedar" in proc.stderr and "cedar init" in proc.stderr
+    proc = run_cedar("init", "--db", str(seeded))
+    assert proc.returncode == 0 and "event_history.tags" in proc.stdout
+    proc, report = ingest(seeded, str(other))
+    assert proc.returncode == 0, proc.stdout
+    assert query(seeded, "SELECT tags FROM event_history WHERE event_id = 'AZE1'") == [{"tags": []}]
