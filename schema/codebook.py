@@ -56,16 +56,43 @@ def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
+# The rule a cell of each kind breaks when its text cannot be read as that kind.
+_KIND_RULES = {flat.FLOAT: "not-a-number", flat.INT: "not-an-integer", flat.DATE: "not-a-date",
+               flat.TIMESTAMP: "not-a-timestamp", flat.BOOL: "not-a-boolean"}
+_PREFIX = {Source: "sources.", Claim: "claims."}
+
+
+def column_rules(model: type, name: str) -> list[str]:
+    """The codes of the rules a column is checked by: those its type implies, then the
+    cross-field rules that name it."""
+    f = model.model_fields[name]
+    codes = ["missing-value"] if f.is_required() else []
+    if _vocabulary(f.annotation):
+        codes.append("not-in-vocabulary")
+    if flat.kinds_of(model)[name] in _KIND_RULES:
+        codes.append(_KIND_RULES[flat.kinds_of(model)[name]])
+    for m in f.metadata:
+        if getattr(m, "ge", None) is not None or getattr(m, "le", None) is not None:
+            codes.append("out-of-range")
+        if getattr(m, "pattern", None) is not None:
+            codes.append("bad-format")
+    qualified = _PREFIX.get(model, "") + name
+    codes += [r.code for r in RULES.values() if qualified in r.columns]
+    return list(dict.fromkeys(codes))
+
+
 def _column_table(model: type, names: tuple[str, ...]) -> list[str]:
     kinds = flat.kinds_of(model)
-    rows = ["| column | type | required | given by | ACLED | meaning | values |", "|---|---|---|---|---|---|---|"]
+    rows = ["| column | type | required | given by | ACLED | meaning | values | rules |",
+            "|---|---|---|---|---|---|---|---|"]
     for name in names:
         f = model.model_fields[name]
         meta = field_meta(name) if model is Event else {}
         values = " ".join(v for v in (_vocabulary(f.annotation), _range(f)) if v)
         kind = kinds[name] if name != "sources" else "list (names; details in the sources table)"
+        rules = ", ".join(f"`{code}`" for code in column_rules(model, name))
         rows.append(f"| `{name}` | {kind} | {'yes' if f.is_required() else ''} | {meta.get('given_by', 'contributor')} "
-                    f"| {meta.get('acled', '')} | {_cell(f.description or '')} | {_cell(values)} |")
+                    f"| {meta.get('acled', '')} | {_cell(f.description or '')} | {_cell(values)} | {rules} |")
     return rows
 
 
@@ -125,7 +152,8 @@ def codebook_markdown() -> str:
             "## Sources", "", *_dict_table("scale", vocab.SOURCE_SCALES), "",
             *_dict_table("kind", vocab.SOURCE_KINDS), "",
             "## Regions", "", ", ".join(vocab.REGIONS), "",
-            "## Rules", "", "Every problem a check reports carries one of these codes.", "",
+            "## Rules", "", "Every problem a check reports carries one of these codes. The tables of columns above"
+            " name the rules each column is checked by.", "",
             "| code | rule |", "|---|---|",
             *(f"| `{r.code}` | {_cell(r.doc)} |" for r in RULES.values()), ""]
     return "\n".join(out)

@@ -12,7 +12,8 @@ import hashlib
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterator
 
-from . import countries, derive, vocab
+from . import countries, derive, flat, vocab
+from .model import Event
 
 
 @dataclass(frozen=True)
@@ -21,6 +22,7 @@ class Rule:
     template: str  # rendered with the finding's params plus {field} and {value}
     doc: str  # one line for the codebook
     check: Callable[[Any, "Context"], Iterator["Finding"]] | None = None  # None: enforced by the model's types
+    columns: tuple[str, ...] = ()  # the columns it is about, for the codebook ("sources.x": the sources table's)
 
     def render(self, **params: Any) -> str:
         return self.template.format(**params)
@@ -51,15 +53,15 @@ class Context:
 RULES: dict[str, Rule] = {}
 
 
-def declare(code: str, template: str, doc: str, check: Callable | None = None) -> Rule:
-    rule = Rule(code, template, doc, check)
+def declare(code: str, template: str, doc: str, check: Callable | None = None, columns: tuple[str, ...] = ()) -> Rule:
+    rule = Rule(code, template, doc, check, columns)
     RULES[code] = rule
     return rule
 
 
-def rule(code: str, template: str, doc: str) -> Callable:
+def rule(code: str, template: str, doc: str, columns: tuple[str, ...] = ()) -> Callable:
     def register(fn: Callable) -> Callable:
-        declare(code, template, doc, fn)
+        declare(code, template, doc, fn, columns)
         return fn
 
     return register
@@ -121,7 +123,8 @@ declare("bad-parquet", "The file cannot be read as Parquet ({detail}): export it
 @rule("sub-event-not-in-type",
       "'{value}' is a sub-event type of {actual_type}, not of {event_type}: change event_type to "
       "{actual_type} or pick a sub-event type of {event_type} ({allowed}).",
-      "sub_event_type belongs to its event_type.")
+      "sub_event_type belongs to its event_type.",
+      columns=("event_type", "sub_event_type"))
 def _sub_event_in_type(e: Any, ctx: Context) -> Iterator[Finding]:
     if e.event_type and e.sub_event_type and vocab.EVENT_TYPE_OF[e.sub_event_type] != e.event_type:
         yield Finding("sub_event_type", e.sub_event_type, {
@@ -132,7 +135,8 @@ def _sub_event_in_type(e: Any, ctx: Context) -> Iterator[Finding]:
 @rule("disorder-type-mismatch",
       "disorder_type '{value}' disagrees with sub_event_type '{sub_event_type}', whose disorder type is "
       "'{expected}': leave disorder_type empty (it is derived) or write '{expected}'.",
-      "A submitted disorder_type must agree with the one derived from sub_event_type.")
+      "A submitted disorder_type must agree with the one derived from sub_event_type.",
+      columns=("disorder_type", "sub_event_type"))
 def _disorder_type(e: Any, ctx: Context) -> Iterator[Finding]:
     if e.disorder_type and e.sub_event_type:
         expected = vocab.disorder_type_of(e.sub_event_type)
@@ -143,7 +147,8 @@ def _disorder_type(e: Any, ctx: Context) -> Iterator[Finding]:
 @rule("interaction-mismatch",
       "interaction {value} disagrees with inter1 {inter1} and inter2 {inter2}, which give {expected}: "
       "leave interaction empty (it is derived) or write {expected}.",
-      "A submitted interaction must equal ACLED's rule applied to inter1 and inter2.")
+      "A submitted interaction must equal ACLED's rule applied to inter1 and inter2.",
+      columns=("interaction", "inter1", "inter2"))
 def _interaction(e: Any, ctx: Context) -> Iterator[Finding]:
     if e.interaction is not None and e.inter1:
         expected = vocab.interaction_of(e.inter1, e.inter2)
@@ -154,7 +159,8 @@ def _interaction(e: Any, ctx: Context) -> Iterator[Finding]:
 @rule("civilian-targeting-mismatch",
       "civilian_targeting {value} disagrees with event_type '{event_type}' and target_kind '{target_kind}', "
       "which give {expected}: leave civilian_targeting empty (it is derived) or correct target_kind.",
-      "A submitted civilian_targeting must agree with the one derived from event type and target kind.")
+      "A submitted civilian_targeting must agree with the one derived from event type and target kind.",
+      columns=("civilian_targeting", "event_type", "target_kind"))
 def _civilian_targeting(e: Any, ctx: Context) -> Iterator[Finding]:
     if e.civilian_targeting is not None and e.event_type:
         expected = derive.civilian_targeting(e.event_type, e.target_kind)
@@ -166,7 +172,8 @@ def _civilian_targeting(e: Any, ctx: Context) -> Iterator[Finding]:
 @rule("source-scale-mismatch",
       "source_scale '{value}' disagrees with the scales of the sources, which give '{expected}': "
       "leave source_scale empty (it is derived) or correct the sources' scale.",
-      "A submitted source_scale must agree with the one derived from the sources.")
+      "A submitted source_scale must agree with the one derived from the sources.",
+      columns=("source_scale", "sources.scale"))
 def _source_scale(e: Any, ctx: Context) -> Iterator[Finding]:
     if e.source_scale is not None and any(s.scale for s in e.sources or ()):
         expected = derive.source_scale(e.sources)
@@ -176,7 +183,8 @@ def _source_scale(e: Any, ctx: Context) -> Iterator[Finding]:
 
 @rule("end-before-start",
       "event_date_end {value} is before event_date {event_date}: swap them or correct the end date.",
-      "event_date <= event_date_end.")
+      "event_date <= event_date_end.",
+      columns=("event_date", "event_date_end"))
 def _end_before_start(e: Any, ctx: Context) -> Iterator[Finding]:
     if e.event_date and e.event_date_end and e.event_date_end < e.event_date:
         yield Finding("event_date_end", e.event_date_end, {"event_date": e.event_date})
@@ -185,7 +193,8 @@ def _end_before_start(e: Any, ctx: Context) -> Iterator[Finding]:
 @rule("span-needs-end",
       "date_precision is 'span' but event_date_end is empty: give the last day of the span, or use "
       "'week' or 'month' precision.",
-      "A span has an end date.")
+      "A span has an end date.",
+      columns=("date_precision", "event_date_end"))
 def _span_needs_end(e: Any, ctx: Context) -> Iterator[Finding]:
     if e.date_precision == "span" and e.event_date_end is None:
         yield Finding("event_date_end", None)
@@ -193,7 +202,8 @@ def _span_needs_end(e: Any, ctx: Context) -> Iterator[Finding]:
 
 @rule("date-in-future",
       "{field} {value} is in the future (today is {today}): events are coded after they happen; correct the year.",
-      "No date after today.")
+      "No date after today.",
+      columns=("event_date", "event_date_end"))
 def _date_in_future(e: Any, ctx: Context) -> Iterator[Finding]:
     for name in ("event_date", "event_date_end"):
         value = getattr(e, name)
@@ -204,7 +214,8 @@ def _date_in_future(e: Any, ctx: Context) -> Iterator[Finding]:
 @rule("fatalities-out-of-order",
       "{field} {value} breaks fatalities_low <= fatalities <= fatalities_high ({low} <= {best} <= {high}): "
       "correct the estimates.",
-      "fatalities_low <= fatalities <= fatalities_high.")
+      "fatalities_low <= fatalities <= fatalities_high.",
+      columns=("fatalities", "fatalities_low", "fatalities_high"))
 def _fatalities_order(e: Any, ctx: Context) -> Iterator[Finding]:
     low, best, high = e.fatalities_low, e.fatalities, e.fatalities_high
     shown = {"low": _show(low), "best": _show(best), "high": _show(high)}
@@ -223,7 +234,8 @@ def _show(v: Any) -> str:
 @rule("protest-with-fatalities",
       "A peaceful protest has {value} fatalities: if people died, code it as 'Protest with intervention' or "
       "'Excessive force against protesters'; otherwise write 0 or leave it empty.",
-      "Peaceful protests have no fatalities.")
+      "Peaceful protests have no fatalities.",
+      columns=("sub_event_type", "fatalities"))
 def _protest_fatalities(e: Any, ctx: Context) -> Iterator[Finding]:
     if e.sub_event_type == "Peaceful protest" and e.fatalities:
         yield Finding("fatalities", e.fatalities)
@@ -232,7 +244,8 @@ def _protest_fatalities(e: Any, ctx: Context) -> Iterator[Finding]:
 @rule("battle-needs-two-armed-actors",
       "A battle needs two armed actors, but {field} is {shown}: give actor2 with an armed actor type "
       "(1-4 or 8), or code the event as another type.",
-      "Battles have two armed actors (inter codes 1, 2, 3, 4 or 8 on both sides).")
+      "Battles have two armed actors (inter codes 1, 2, 3, 4 or 8 on both sides).",
+      columns=("event_type", "inter1", "actor2", "inter2"))
 def _battle_actors(e: Any, ctx: Context) -> Iterator[Finding]:
     if e.event_type != "Battles":
         return
@@ -247,7 +260,8 @@ def _battle_actors(e: Any, ctx: Context) -> Iterator[Finding]:
 @rule("violence-against-civilians-needs-civilian-target",
       "Violence against civilians must have civilians as its target, but target_kind is '{value}': "
       "set target_kind to 'civilians' (and inter2 to 7), or code the event as another type.",
-      "Violence against civilians has target_kind 'civilians' and, when actor2 is given, inter2 7.")
+      "Violence against civilians has target_kind 'civilians' and, when actor2 is given, inter2 7.",
+      columns=("event_type", "target_kind", "inter2"))
 def _vac_target(e: Any, ctx: Context) -> Iterator[Finding]:
     if e.event_type != "Violence against civilians":
         return
@@ -259,7 +273,8 @@ def _vac_target(e: Any, ctx: Context) -> Iterator[Finding]:
 
 @rule("second-actor-type-without-actor",
       "inter2 is {shown} but {problem}: {fix}.",
-      "inter2 is 0 or empty exactly when there is no actor2, and set when there is one.")
+      "inter2 is 0 or empty exactly when there is no actor2, and set when there is one.",
+      columns=("actor2", "inter2"))
 def _inter2_actor2(e: Any, ctx: Context) -> Iterator[Finding]:
     if not e.actor2 and e.inter2:
         yield Finding("inter2", e.inter2, {"shown": e.inter2, "problem": "actor2 is empty",
@@ -272,7 +287,8 @@ def _inter2_actor2(e: Any, ctx: Context) -> Iterator[Finding]:
 
 @rule("unknown-country",
       "'{value}' is not an ISO 3166-1 alpha-3 country code: use the code of the country, e.g. AZE for Azerbaijan.",
-      "iso3 is an assigned ISO 3166-1 alpha-3 code.")
+      "iso3 is an assigned ISO 3166-1 alpha-3 code.",
+      columns=("iso3",))
 def _known_country(e: Any, ctx: Context) -> Iterator[Finding]:
     if e.iso3 and not countries.is_iso3(e.iso3):
         yield Finding("iso3", e.iso3)
@@ -280,7 +296,8 @@ def _known_country(e: Any, ctx: Context) -> Iterator[Finding]:
 
 @rule("iso3-country-mismatch",
       "country '{value}' does not match iso3 {iso3} ({expected}): correct one of the two.",
-      "iso3 matches country.")
+      "iso3 matches country.",
+      columns=("country", "iso3"))
 def _iso3_matches(e: Any, ctx: Context) -> Iterator[Finding]:
     if e.iso3 and e.country and countries.is_iso3(e.iso3) and not countries.name_matches_code(e.country, e.iso3):
         yield Finding("country", e.country, {"iso3": e.iso3, "expected": countries.country_name(e.iso3)})
@@ -289,7 +306,8 @@ def _iso3_matches(e: Any, ctx: Context) -> Iterator[Finding]:
 @rule("point-outside-country",
       "The point {value} lies outside {country} ({iso3}): check the coordinates (swapped latitude and "
       "longitude? a lost minus sign?) or the country.",
-      "latitude and longitude lie inside the stated country, with a tolerance near borders.")
+      "latitude and longitude lie inside the stated country, with a tolerance near borders.",
+      columns=("latitude", "longitude", "iso3"))
 def _point_in_country(e: Any, ctx: Context) -> Iterator[Finding]:
     if e.latitude is None or e.longitude is None or not e.iso3 or not countries.is_iso3(e.iso3):
         return
@@ -299,7 +317,8 @@ def _point_in_country(e: Any, ctx: Context) -> Iterator[Finding]:
 
 @rule("missing-source",
       "The event has no source: give at least one source (name, and where you can url, date and scale).",
-      "At least one source.")
+      "At least one source.",
+      columns=("sources",))
 def _has_source(e: Any, ctx: Context) -> Iterator[Finding]:
     if not e.sources:
         yield Finding("sources", None)
@@ -307,7 +326,8 @@ def _has_source(e: Any, ctx: Context) -> Iterator[Finding]:
 
 @rule("document-not-found",
       "The source document '{value}' cannot be read: put the file beside the submission, or correct the path.",
-      "A source document named by a source exists.")
+      "A source document named by a source exists.",
+      columns=("sources.document",))
 def _document_exists(e: Any, ctx: Context) -> Iterator[Finding]:
     for s in e.sources or ():
         if s.document and ctx.documents.get(s.document) is None:
@@ -317,7 +337,8 @@ def _document_exists(e: Any, ctx: Context) -> Iterator[Finding]:
 @rule("document-hash-mismatch",
       "The document '{value}' has sha256 {actual}, not {expected}: the text changed since it was coded; "
       "correct document_sha256 or restore the text.",
-      "A document's sha256, where given, matches its text.")
+      "A document's sha256, where given, matches its text.",
+      columns=("sources.document", "sources.document_sha256"))
 def _document_hash(e: Any, ctx: Context) -> Iterator[Finding]:
     for s in e.sources or ():
         text = ctx.documents.get(s.document) if s.document else None
@@ -333,7 +354,8 @@ EVIDENCE_GAP = " [...] "
 @rule("evidence-not-in-document",
       "The evidence '{value}' does not appear word for word in the source document: quote the document "
       "exactly (same quotation marks and apostrophes), or separate passages with ' [...] '.",
-      "Quoted evidence appears word for word in a source document of the event.")
+      "Quoted evidence appears word for word in a source document of the event.",
+      columns=("evidence", "sources.document"))
 def _evidence_quoted(e: Any, ctx: Context) -> Iterator[Finding]:
     if not e.evidence:
         return
@@ -349,7 +371,8 @@ def _evidence_quoted(e: Any, ctx: Context) -> Iterator[Finding]:
 @rule("verified-without-basis",
       "The event is verified but {problem}: {fix}.",
       "verified states its basis: two independent sources, an acknowledgement on record, the outlet's own voice, "
-      "or eyewitnesses.")
+      "or eyewitnesses.",
+      columns=("verification_status", "verification_basis", "sources", "claimed_by"))
 def _verified_basis(e: Any, ctx: Context) -> Iterator[Finding]:
     if e.verification_status != "verified":
         return
@@ -372,7 +395,8 @@ def _verified_basis(e: Any, ctx: Context) -> Iterator[Finding]:
       "{what} is disputed but {missing}: a dispute needs a claimant on each side; name both, or code it as "
       "unverified.",
       "disputed needs a claimant on each side (claimed_by and denied_by; for a claim, an asserting and a "
-      "denying claim on the same aspect).")
+      "denying claim on the same aspect).",
+      columns=("verification_status", "claimed_by", "denied_by", "claims.status", "claims.stance"))
 def _disputed(e: Any, ctx: Context) -> Iterator[Finding]:
     if e.verification_status == "disputed":
         missing = [n for n in ("claimed_by", "denied_by") if not getattr(e, n)]
@@ -388,12 +412,17 @@ def _disputed(e: Any, ctx: Context) -> Iterator[Finding]:
                 "missing": "no claim " + ("denies" if "denies" not in stances else "asserts") + " it"})
 
 
+# Every list column of the flat row (sources' names are checked on the sources themselves).
+_LIST_COLUMNS = tuple(n for n, kind in flat.kinds_of(Event).items() if kind == flat.LIST and n not in ("sources", "claims"))
+
+
 @rule("separator-in-list-item",
       "'{value}' in {field} is empty or contains ';', which separates list items in CSV: write each item "
       "without it.",
-      "List items are not empty and do not contain ';', the list separator in CSV.")
+      "List items are not empty and do not contain ';', the list separator in CSV.",
+      columns=(*_LIST_COLUMNS, "sources.name"))
 def _list_items(e: Any, ctx: Context) -> Iterator[Finding]:
-    for name in ("assoc_actor_1", "assoc_actor_2", "claimed_by", "denied_by", "tags"):
+    for name in _LIST_COLUMNS:
         for item in getattr(e, name) or ():
             if ";" in item or not item.strip():
                 yield Finding(name, item)

@@ -71,3 +71,21 @@ def test_codebook_lists_every_vocabulary_value():
             assert f"| `{value}` |" in md, value
     for region in vocab.REGIONS:
         assert region in md
+
+
+def test_every_cross_field_rule_names_real_columns_and_the_codebook_shows_it_there():
+    md = codebook_markdown()
+    tables = {"": {}, "sources.": _table_rows(md, "Sources table"), "claims.": _table_rows(md, "Claims table")}
+    for section in ("Identity", "Time", "Action", "Actor", "Target", "Location", "Magnitude", "Verification",
+                    "Sources", "Notes", "Provenance"):
+        tables[""].update(_table_rows(md, section))
+    models = {"": Event, "sources.": Source, "claims.": Claim}
+    for rule in RULES.values():
+        if rule.check is None:
+            continue
+        assert rule.columns, f"{rule.code} names no columns"
+        for column in rule.columns:
+            prefix, _, name = column.rpartition(".")
+            prefix = prefix + "." if prefix else ""
+            assert name in models[prefix].model_fields, f"{rule.code}: no column {column}"
+            assert f"`{rule.code}`" in tables[prefix][name].rsplit(" | ", 1)[1], (rule.code, column)

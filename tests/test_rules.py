@@ -156,6 +156,7 @@ def test_rule_reports_a_broken_event(code):
     ("disputed-needs-both-sides", LACKS_DENIAL, "claims.1.status"),
     ("separator-in-list-item", put(claimed_by=[" "]), "claimed_by"),
     ("separator-in-list-item", source(name="Reuters; AFP"), "sources"),
+    ("separator-in-list-item", put(external_ids=["acled:AZE1; ucdp-ged:2"]), "external_ids"),
 ])
 def test_rule_reports_other_breaks(code, edit, field):
     problems = _problems(_edited(edit))
