@@ -98,15 +98,23 @@ def _print_build(result) -> None:  # noqa: ANN001
 
 
 @release_app.command("list")
-def list_(store: StoreOption = None, output: FormatOption = OutputFormat.text) -> None:
+def list_(store: StoreOption = None, output: FormatOption = OutputFormat.text,
+          source: Annotated[Optional[str], typer.Option(
+              "--from", help="List another release store instead: a folder or an http(s):// URL (its index.json "
+              "is read and checked, nothing is written).", show_default=False)] = None) -> None:
     """List the published releases, newest first.
 
-    Example: cedar release list --store data/releases
+    Examples: cedar release list --store data/releases ;
+    cedar release list --from https://example.org/cedar/releases
     """
     from cedar.releases.index import read_index
 
-    path = _store(store)
-    releases = read_index(path)
+    if source is not None:
+        from cedar.releases.download import list_releases
+
+        path, releases = list_releases(source)
+    else:
+        path, releases = _store(store), read_index(_store(store))
     if output is OutputFormat.json:
         _out(json.dumps({"store": str(path), "releases": releases}, ensure_ascii=False, indent=2))
         return
@@ -115,8 +123,8 @@ def list_(store: StoreOption = None, output: FormatOption = OutputFormat.text) -
         return
     _out(f"{'version':12} {'created':22} {'events':>8}  {'previous':12} schema")
     for r in releases:
-        _out(f"{r['version']:12} {r['created']:22} {r['events']:>8}  {r.get('previous_version') or '-':12} "
-             f"{r.get('schema_version', '')}")
+        _out(f"{r['version']:12} {str(r.get('created', '')):22} {str(r.get('events', '')):>8}  "
+             f"{str(r.get('previous_version') or '-'):12} {r.get('schema_version', '')}")
 
 
 @release_app.command("diff")

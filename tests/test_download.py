@@ -385,3 +385,26 @@ def test_safe_relpath_accepts_release_names_only():
                 "a" * 300):
         with pytest.raises(ValueError):
             safe_relpath(bad)
+
+
+# --- cedar release list --from ---------------------------------------------------------------
+
+def test_release_list_from_a_url_and_a_folder(store):
+    with serving(store) as server:
+        proc = run_cedar("release", "list", "--from", server.url)
+        as_json = run_cedar("release", "list", "--from", server.url, "--format", "json")
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.splitlines()[1].startswith(V1) and " 6 " in proc.stdout.splitlines()[1]
+    data = json.loads(as_json.stdout)
+    assert data["store"] == server.url and [r["version"] for r in data["releases"]] == [V1]
+    folder = run_cedar("release", "list", "--from", str(store), "--format", "json")
+    assert json.loads(folder.stdout)["releases"] == data["releases"]
+
+
+def test_release_list_from_a_store_that_is_down_or_not_a_store(tmp_path):
+    proc = run_cedar("release", "list", "--from", f"http://127.0.0.1:{free_port()}/releases/")
+    assert_refused(proc, "connection was refused")
+    proc = run_cedar("release", "list", "--from", str(tmp_path))
+    assert_refused(proc, "is not a Cedar release store")
+    proc = run_cedar("release", "list", "--from", "ftp://127.0.0.1/x")
+    assert_refused(proc, "ftp:// is not supported", code=2)
