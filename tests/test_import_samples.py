@@ -30,8 +30,7 @@ pytestmark = pytest.mark.skipif(not ACLED.is_file(), reason="the shared samples 
 
 def cedar_import(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
     """`cedar import ...` in a child process, as a user runs it."""
-    code = "import cedar.cli_import; from cedar.cli import main; main()"
-    return subprocess.run([sys.executable, "-c", code, "import", *args], capture_output=True, text=True, cwd=cwd,
+    return subprocess.run([sys.executable, "-m", "cedar", "import", *args], capture_output=True, text=True, cwd=cwd,
                           timeout=120)
 
 
