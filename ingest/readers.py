@@ -245,6 +245,11 @@ def coerce(kind: str, value: Any) -> Any:
     return value
 
 
+def _blank_to_none(value: Any) -> Any:
+    """Empty or blank text is "not given" (None), in every form a submission comes in."""
+    return None if isinstance(value, str) and (not value or value.isspace()) else value
+
+
 def _read_companions(path: Path, encoding: str) -> tuple[dict[str, dict[str, list[dict]]], list[Problem]]:
     """Companion tables beside a flat file, NAME.sources.csv and NAME.claims.csv, keyed by event_ref,
     and the problems of their headers and rows (reported, not fatal, like the main file's)."""
@@ -272,7 +277,7 @@ def _read_companions(path: Path, encoding: str) -> tuple[dict[str, dict[str, lis
                 problems.append(problem("wrong-cell-count", file=str(companion), row=line, line=line,
                                         value=len(cells), header_cells=len(header)))
                 continue
-            item = {k: (v if v != "" else None) for k, v in zip(header, cells) if k in columns}
+            item = {k: _blank_to_none(v) for k, v in zip(header, cells) if k in columns}
             table.setdefault(item.pop(flat.EVENT_KEY) or "", []).append(item)
         out[part] = table
     return out, problems
@@ -293,7 +298,9 @@ def _nested_record(path: Path, row: int, line: int | None, obj: Any) -> Record |
             problems.append(_unknown_column(path, row, line, name, tuple(kinds)))
             continue
         if name in ("sources", "claims"):
-            data[name] = value
+            # as in a companion table, blank text in a source or claim means "not given"
+            data[name] = [{k: _blank_to_none(v) for k, v in item.items()} if isinstance(item, dict) else item
+                          for item in value] if isinstance(value, list) else value
             continue
         try:
             data[name] = coerce(kind, value)

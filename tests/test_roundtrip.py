@@ -168,3 +168,55 @@ def test_nested_through_csv_files_and_the_reader(batch):
     assert all(isinstance(r, Record) for r in records), [r for r in records if not isinstance(r, Record)]
     assert [r.cell_problems for r in records] == [[] for _ in batch]
     assert [Event.model_validate(r.data) for r in records] == batch
+
+
+AWARE_TIMES = st.datetimes(min_value=dt.datetime(2, 1, 1), max_value=dt.datetime(9998, 12, 31), timezones=st.sampled_from([dt.timezone.utc, dt.timezone(dt.timedelta(hours=4)),
+                                                      dt.timezone(dt.timedelta(hours=-5, minutes=-30))]))
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(events(), min_size=1, max_size=4), st.lists(opt(AWARE_TIMES), min_size=4, max_size=4))
+def test_nested_through_parquet_and_the_reader(batch, times):
+    """Parquet keeps timestamps as UTC instants, so the events carry time zones here (a time without
+    one is read as UTC, which is what the model's timestamp means)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    batch = [e.model_copy(update={"ref": f"{e.ref or ''}#{i}", "timestamp": times[i]}) for i, e in enumerate(batch)]
+    rows, sources, claims = [], [], []
+    for e in batch:
+        r, s, c = flat.to_flat(e, e.ref)
+        rows.append(r)
+        sources += s
+        claims += c
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "events.parquet"
+        pq.write_table(pa.Table.from_pylist(rows, schema=flat.arrow_schema()), path)
+        path.with_name("events.sources.csv").write_text(
+            _csv(flat.SOURCE_COLUMNS, {flat.EVENT_KEY: flat.TEXT, **flat.kinds_of(Source)}, sources),
+            encoding="utf-8", newline="")
+        path.with_name("events.claims.csv").write_text(
+            _csv(flat.CLAIM_COLUMNS, {flat.EVENT_KEY: flat.TEXT, **flat.kinds_of(Claim)}, claims),
+            encoding="utf-8", newline="")
+        records = list(read(path))
+    assert all(isinstance(r, Record) for r in records), [r for r in records if not isinstance(r, Record)]
+    assert [r.cell_problems for r in records] == [[] for _ in batch]
+    assert [Event.model_validate(r.data) for r in records] == batch
+
+
+@settings(max_examples=40, deadline=None)
+@given(events())
+def test_nested_json_with_blank_source_and_claim_text_reads_as_not_given(event):
+    """In JSON as in a companion table, "" in a source or claim means not given."""
+    import json
+
+    data = json.loads(event.model_dump_json())
+    for item in data["sources"] + data["claims"]:
+        for key, value in item.items():
+            if value is None:
+                item[key] = ""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "events.jsonl"
+        path.write_text(json.dumps(data, ensure_ascii=False) + "\n", encoding="utf-8")
+        [record] = list(read(path))
+    assert Event.model_validate(record.data) == event
