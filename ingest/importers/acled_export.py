@@ -1,0 +1,126 @@
+"""A release's events in ACLED's own layout: the 31 columns of ACLED's exports since 2023, in ACLED's
+order and spelling, inter codes as numbers, so that scripts and packages written for ACLED (acledR,
+acled-py, ...) run on a Cedar release unchanged.
+
+Where Cedar holds more than ACLED's layout can say, the ACLED convention is written and the
+difference is documented in docs/importers.md: a fatalities figure that was not reported is
+written 0 (ACLED's "no information"), a span is time_precision 3, a country-level place is
+geo_precision 3, and the timestamp is the Unix time of the event's last change in Cedar.
+"""
+
+from __future__ import annotations
+
+import calendar
+import csv
+import datetime as dt
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Iterable
+
+from .acled import CURRENT as ACLED_COLUMNS
+
+FILE_NAME = "events-acled.csv"
+
+TIME_PRECISION = {"day": 1, "week": 2, "month": 3, "span": 3}
+GEO_PRECISION = {"exact": 1, "near": 2, "region": 3, "country": 3}
+SCALE_LABELS = {"local": "Local partner", "subnational": "Subnational", "national": "National",
+                "regional": "Regional", "international": "International", "new_media": "New media",
+                "other": "Other"}
+TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+@lru_cache(maxsize=None)
+def iso_numeric(iso3: str) -> int:
+    """ACLED's numeric iso: ISO 3166-1 numeric (0 for a code ISO does not assign, such as XKX)."""
+    import pycountry
+
+    c = pycountry.countries.get(alpha_3=iso3)
+    return int(c.numeric) if c else 0
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    s = str(value)
+    return "'" + s if s.startswith(TRIGGERS) else s
+
+
+def _list(value: Any) -> str:
+    return _text("; ".join(value)) if value else ""
+
+
+def _scale(value: str | None) -> str:
+    if not value:
+        return ""
+    return "-".join(SCALE_LABELS.get(p, p) for p in value.split("-"))
+
+
+def _unix(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        value = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+    if value.tzinfo is not None:
+        value = value.astimezone(dt.timezone.utc).replace(tzinfo=None)
+    return str(calendar.timegm(value.timetuple()))
+
+
+def _sources(event: dict[str, Any]) -> list[str]:
+    names = event.get("sources") or []
+    return [s["name"] if isinstance(s, dict) else s for s in names]
+
+
+def acled_row(e: dict[str, Any]) -> list[str]:
+    """One event (a release row: typed values, lists as lists) as the cells of ACLED's 31 columns."""
+    date = e["event_date"]
+    if isinstance(date, str):
+        date = dt.date.fromisoformat(date)
+    inter2 = e.get("inter2") or 0 if e.get("actor2") else 0
+    fatalities = e.get("fatalities")
+    cells = {
+        "event_id_cnty": _text(e.get("event_id")),
+        "event_date": date.isoformat(),
+        "year": str(date.year),
+        "time_precision": str(TIME_PRECISION[e["date_precision"]]),
+        "disorder_type": _text(e.get("disorder_type")),
+        "event_type": _text(e["event_type"]),
+        "sub_event_type": _text(e["sub_event_type"]),
+        "actor1": _text(e["actor1"]),
+        "assoc_actor_1": _list(e.get("assoc_actor_1")),
+        "inter1": str(e["inter1"]),
+        "actor2": _text(e.get("actor2")),
+        "assoc_actor_2": _list(e.get("assoc_actor_2")),
+        "inter2": str(inter2),
+        "interaction": str(e.get("interaction") or (10 * e["inter1"] if not inter2 else
+                                                     10 * min(e["inter1"], inter2) + max(e["inter1"], inter2))),
+        "civilian_targeting": "Civilian targeting" if e.get("civilian_targeting") else "",
+        "iso": str(iso_numeric(e["iso3"])),
+        "region": _text(e.get("region")),
+        "country": _text(e["country"]),
+        "admin1": _text(e.get("admin1")),
+        "admin2": _text(e.get("admin2")),
+        "admin3": _text(e.get("admin3")),
+        "location": _text(e["location"]),
+        "latitude": repr(float(e["latitude"])),
+        "longitude": repr(float(e["longitude"])),
+        "geo_precision": str(GEO_PRECISION[e["geo_precision"]]),
+        "source": _list(_sources(e)),
+        "source_scale": _scale(e.get("source_scale")),
+        "notes": _text(e.get("notes")),
+        "fatalities": str(fatalities if fatalities is not None else 0),
+        "tags": _list(e.get("tags")),
+        "timestamp": _unix(e.get("timestamp")),
+    }
+    return [cells[c] for c in ACLED_COLUMNS]
+
+
+def write_acled_csv(path: Path, events: Iterable[dict[str, Any]]) -> int:
+    """ACLED's layout of the events, UTF-8 without BOM, '\\n' line ends; returns the row count."""
+    n = 0
+    with open(path, "w", encoding="utf-8", newline="") as f:
+        w = csv.writer(f, lineterminator="\n")
+        w.writerow(ACLED_COLUMNS)
+        for e in events:
+            w.writerow(acled_row(e))
+            n += 1
+    return n

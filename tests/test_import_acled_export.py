@@ -1,0 +1,61 @@
+"""Every release carries events-acled.csv: the release's events in ACLED's 31 columns, in ACLED's order and
+spelling, inter codes as numbers; ACLED's own importer reads it back."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+
+from cedar.ingest import store
+from cedar.ingest.importers import import_file, store_sync
+from cedar.ingest.importers.acled import CURRENT
+from cedar.ingest.importers.acled_export import acled_row
+
+from conftest import SAMPLES
+
+ACLED = SAMPLES / "acled" / "acled-argentina-2022-06.csv"
+GED = SAMPLES / "ucdp" / "ged-myanmar.csv"
+
+
+def test_acled_columns_are_acleds_31():
+    assert len(CURRENT) == 31 and CURRENT[0] == "event_id_cnty" and CURRENT[-1] == "timestamp"
+
+
+def test_row_follows_acled_conventions():
+    e = {"event_id": "MMR7", "event_date": "2021-03-01", "date_precision": "span", "disorder_type": "Political violence",
+         "event_type": "Violence against civilians", "sub_event_type": "Attack", "actor1": "=cmd", "inter1": 1,
+         "actor2": "Civilians (Myanmar)", "inter2": 7, "interaction": 17, "civilian_targeting": True,
+         "iso3": "MMR", "country": "Myanmar", "location": "Yangon", "latitude": 16.8, "longitude": 96.15,
+         "geo_precision": "country", "sources": ["A", "B"], "source_scale": "subnational-national",
+         "fatalities": None, "tags": ["x", "y"], "timestamp": "2026-01-01T00:00:00Z"}
+    row = dict(zip(CURRENT, acled_row(e)))
+    assert row["time_precision"] == "3" and row["geo_precision"] == "3" and row["iso"] == "104"
+    assert row["civilian_targeting"] == "Civilian targeting" and row["fatalities"] == "0"
+    assert row["source"] == "A; B" and row["source_scale"] == "Subnational-National" and row["tags"] == "x; y"
+    assert row["actor1"] == "'=cmd" and row["timestamp"] == "1767225600" and row["year"] == "2021"
+
+
+@pytest.mark.skipif(not ACLED.is_file(), reason="the shared samples are not here")
+def test_release_carries_acled_layout_csv(tmp_path: Path):
+    from cedar.releases.build import build_release
+
+    db = tmp_path / "store.duckdb"
+    store.init(db)
+    assert store_sync.ingest(import_file("acled", ACLED), db).outcome.exit_code == 0
+    assert store_sync.ingest(import_file("ucdp", GED), db).outcome.exit_code == 0
+    result = build_release("2026.11.1", db, tmp_path / "releases", created="2026-11-24T00:00:00Z")
+    assert result.passed, [o for o in result.gate.outcomes if not o.success][:3]
+    path = result.folder / "events-acled.csv"
+    with path.open(encoding="utf-8", newline="") as f:
+        rows = list(csv.reader(f))
+    assert rows[0] == list(CURRENT)
+    assert len(rows) == 1 + 326 + 7374
+    body = [dict(zip(CURRENT, r)) for r in rows[1:]]
+    assert all(r["inter1"].isdigit() and r["inter2"].isdigit() and r["interaction"].isdigit() for r in body)
+    assert {r["iso"] for r in body} == {"32", "104"}
+    # ACLED's own layout reads back through the ACLED importer
+    back = import_file("acled", path)
+    assert (back.imported, len(back.refused)) == (326 + 7374, 0)
+    assert "events-acled.csv" in (result.folder / "SHA256SUMS").read_text(encoding="utf-8")
