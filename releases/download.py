@@ -95,9 +95,15 @@ def read_index(source: remote.Source) -> list[dict[str, Any]]:
     try:
         raw = source.read_small(INDEX)
     except remote.NotFound:
+        hint = "Give the folder or URL that holds index.json and the version folders."
+        try:
+            source.read_small(MANIFEST, 1 << 20)
+            hint = ("This looks like one release's own folder (it has a manifest.json): give the folder above it, "
+                    "which holds index.json, and the version as an argument.")
+        except CedarError:
+            pass
         raise CedarError(f"{source.describe()} is not a Cedar release store: it has no {INDEX} "
-                         f"({source.describe(INDEX)} was not found).",
-                         "Give the folder or URL that holds index.json and the version folders.") from None
+                         f"({source.describe(INDEX)} was not found).", hint) from None
     try:
         data = json.loads(raw.decode("utf-8"))
         releases = data["releases"]
@@ -304,6 +310,7 @@ def download(source_text: str, wanted: str = "latest", to: Path = Path("."), fmt
                          "Free some space, or download to another folder with --to, or fewer files with "
                          "--format parquet.")
 
+    _remove_stale_stages(to)
     stage = to / f".cedar-{v}.download-{os.getpid()}"
     if stage.exists():
         shutil.rmtree(stage)
@@ -322,6 +329,25 @@ def download(source_text: str, wanted: str = "latest", to: Path = Path("."), fmt
     result.files.sort(key=lambda f: f.name)
     result.seconds = time.perf_counter() - t0
     return result
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # someone else's process
+        return True
+    return True
+
+
+def _remove_stale_stages(to: Path) -> None:
+    """Staging folders of downloads that were killed (kill -9, power loss) are removed once their
+    process is gone; a download still running in another process keeps its own."""
+    for p in to.glob(".cedar-*.download-*"):
+        pid = p.name.rsplit("-", 1)[-1]
+        if p.is_dir() and not p.is_symlink() and pid.isdigit() and int(pid) != os.getpid() and not _alive(int(pid)):
+            shutil.rmtree(p, ignore_errors=True)
 
 
 def _fetch_one(source: remote.Source, v: str, name: str, meta: dict[str, Any], stage: Path,

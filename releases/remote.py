@@ -318,7 +318,7 @@ class HttpSource:
                 h = state["hash"]
                 try:
                     while have < size:
-                        chunk = resp.read(min(CHUNK, size - have))
+                        chunk = resp.read1(min(CHUNK, size - have))
                         if not chunk:
                             break
                         out.write(chunk)

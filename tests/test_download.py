@@ -408,3 +408,20 @@ def test_release_list_from_a_store_that_is_down_or_not_a_store(tmp_path):
     assert_refused(proc, "is not a Cedar release store")
     proc = run_cedar("release", "list", "--from", "ftp://127.0.0.1/x")
     assert_refused(proc, "ftp:// is not supported", code=2)
+
+
+def test_a_release_folder_given_instead_of_the_store_gets_a_hint(store, tmp_path):
+    with serving(store) as server:
+        proc = download(server.url + f"{V1}/", tmp_path)
+    assert_refused(proc, "is not a Cedar release store", "give the folder above it")
+
+
+def test_a_killed_downloads_staging_folder_is_removed_by_the_next(store, tmp_path):
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    stale = tmp_path / f".cedar-{V1}.download-{dead.stdout.strip()}"
+    (stale / "validation").mkdir(parents=True)
+    (stale / "events.csv.part").write_bytes(b"half")
+    proc = download(str(store), tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert not stale.exists()
+    assert_complete(store, tmp_path)
