@@ -149,7 +149,10 @@ def _header_problems(path: Path, header: list[str], known: tuple[str, ...], row:
 
 def _unknown_column(path: Path, row: int | None, line: int | None, name: str, known: tuple[str, ...]) -> Problem:
     close = difflib.get_close_matches(name, known, n=1)
-    hint = f"did you mean '{close[0]}'?" if close else "remove it, or see `cedar codebook` for the columns."
+    if not name:
+        hint = "a column without a name: name it, or delete the column."
+    else:
+        hint = f"did you mean '{close[0]}'?" if close else "remove it, or see `cedar codebook` for the columns."
     return problem("unknown-column", file=str(path), row=row, line=line, field=name, value=name, hint=hint)
 
 
@@ -179,6 +182,8 @@ def _read_csv(path: Path, encoding: str, companions: dict[str, dict[str, list[di
         yield problem("empty-file", file=str(path), needs=NEEDS["csv"])
         return
     header = [h.strip() for h in header]
+    while header and not header[-1]:  # spreadsheets pad the header with empty cells at its end
+        header.pop()
     known = flat.event_columns()
     problems, absent = _header_problems(path, header, known, header_line, required_fields())
     yield from problems
@@ -188,6 +193,8 @@ def _read_csv(path: Path, encoding: str, companions: dict[str, dict[str, list[di
     count = 0
     for line, cells in rows:
         count += 1
+        if len(cells) > len(header) and not any(c.strip() for c in cells[len(header):]):
+            cells = cells[:len(header)]  # empty cells past the last column are padding, not data
         if len(cells) != len(header):
             yield problem("wrong-cell-count", file=str(path), row=line, line=line, value=len(cells),
                           header_cells=len(header))

@@ -243,6 +243,20 @@ def test_blank_lines_are_skipped_and_line_numbers_stay_right(tmp_path):
     assert (p["row"], p["field"]) == (7, "iso3")  # header, blank, two events, two blanks, then event 3
 
 
+def test_empty_cells_past_the_last_column_are_padding(tmp_path):
+    # a spreadsheet export that pads the header and some rows with empty cells
+    path = write_seed_csv(tmp_path, lines=lambda ls: [ls[0].rstrip("\n") + ",,\n"] +
+                          [line.rstrip("\n") + (",," if i % 2 else ",") + "\n" for i, line in enumerate(ls[1:])])
+    code, report = check(path)
+    assert code == 0 and report["rows_checked"] == 6, report["problems"]
+    # a surplus cell with a value is still too many
+    path = write_seed_csv(tmp_path, lines=lambda ls: ls[:3] + [ls[3].rstrip("\n") + ",,x\n"] + ls[4:])
+    code, report = check(path)
+    assert code == 1
+    [p] = found(report, "wrong-cell-count")
+    assert p["row"] == 4 and p["value"] == len(COLUMNS) + 2
+
+
 def test_a_stray_quote_is_unreadable_csv(tmp_path):
     path = write_seed_csv(tmp_path, lines=lambda ls: ls[:3] + ['"AZE1"x,' + ls[3]] + ls[4:])
     code, report = check(path)

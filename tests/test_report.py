@@ -70,3 +70,19 @@ def test_report_of_an_unreadable_file_has_the_same_shape(tmp_path):
     _assert_shape(report)
     assert [p["code"] for p in report["problems"]] == ["missing-columns", "not-utf8"]
     assert report["problems"][1]["row"] == 2
+
+
+def test_text_report_names_code_place_and_fix_once(seed_dir):
+    path = seed_dir / "karabakh-2023-09-19.json"
+    events = json.loads(path.read_text(encoding="utf-8"))
+    events[1]["latitude"] = 123
+    events[0].update(actor2="Civilians (Azerbaijan)", inter2=7)  # a value the message does not quote is shown
+    bad = seed_dir / "bad.json"
+    bad.write_text(json.dumps(events), encoding="utf-8")
+    proc = run_cedar("check", str(bad))
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr
+    lines = proc.stdout.splitlines()
+    assert f"ERROR   out-of-range: {bad}, row 2 (line 1), column latitude" in lines
+    assert "        123 in latitude is out of range: it must be at most 90." in lines
+    assert f"ERROR   battle-needs-two-armed-actors: {bad}, row 1, column inter2 [value: 7]" in lines
+    assert lines[-1] == "INVALID: 2 errors, 0 warnings in 6 rows of 1 file"
