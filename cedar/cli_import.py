@@ -10,7 +10,7 @@ from typing import Annotated, Any, Optional
 
 import typer
 
-from cedar.cli import FormatOption, OutputFormat, _out, app
+from cedar.cli import EncodingOption, FormatOption, OutputFormat, _check_encoding, _out, app
 from cedar.cli_store import DEFAULT_DB, DbOption, _progress, _say
 from cedar.errors import CedarError
 
@@ -41,6 +41,7 @@ def import_(
     submitter: Annotated[Optional[str], typer.Option("--submitter", help="Recorded with the submission "
                                                      "(default: cedar import DATASET).")] = None,
     output: FormatOption = OutputFormat.text,
+    encoding: EncodingOption = "utf-8",
 ) -> None:
     """Import a peer dataset's export: every row mapped to a Cedar event and checked with the rules of
     `cedar check`; a row that cannot be mapped is reported with its line and the reason.
@@ -56,15 +57,16 @@ def import_(
     from cedar.ingest.importers import import_file
     from cedar.validate.render import render_text
 
+    _check_encoding(encoding)
     if dry_run and not ingest:
         raise CedarError("--dry-run goes with --ingest.", "Add --ingest, or leave --dry-run out.", exit_code=2)
     if not file.is_file():
         raise CedarError(f"There is no file '{file}'.", "Check the path.", exit_code=2)
-    if dataset is Dataset.acled and _is_acled_deletions(file):
-        _deletions(file, db, ingest, submitter, dry_run, output)
+    if dataset is Dataset.acled and _is_acled_deletions(file, encoding):
+        _deletions(file, db, ingest, submitter, dry_run, output, encoding)
         return
     with _progress(f"Importing {dataset.value}") as tick:
-        result = import_file(dataset.value, file, strict=strict, on_row=tick)
+        result = import_file(dataset.value, file, strict=strict, encoding=encoding, on_row=tick)
     report = result.report
     summary: dict[str, Any] = result.summary()
     code = 0
@@ -114,18 +116,18 @@ def import_(
     raise typer.Exit(code)
 
 
-def _is_acled_deletions(file: Path) -> bool:
+def _is_acled_deletions(file: Path, encoding: str) -> bool:
     from cedar.ingest.importers import acled
 
     try:
-        layout, _, _ = acled.open_file(file)
+        layout, _, _ = acled.open_file(file, encoding)
     except CedarError:
         return False
     return layout == "deleted"
 
 
 def _deletions(file: Path, db: Path, ingest: bool, submitter: Optional[str], dry_run: bool,
-               output: OutputFormat) -> None:
+               output: OutputFormat, encoding: str) -> None:
     from cedar.ingest.importers import store_sync
     from cedar.validate.render import render_text
 
@@ -133,7 +135,8 @@ def _deletions(file: Path, db: Path, ingest: bool, submitter: Optional[str], dry
         raise CedarError(f"{file} is an ACLED deleted-events file (event_id_cnty, deleted_timestamp): deletions "
                          "apply to events in a store.", "Add --ingest (and --db) to delete the events the store "
                          "holds under those ACLED ids.", exit_code=2)
-    outcome, _ = store_sync.apply_deletions(file, db, submitter=submitter, dry_run=dry_run, say=_say)
+    outcome, _ = store_sync.apply_deletions(file, db, submitter=submitter, dry_run=dry_run, encoding=encoding,
+                                             say=_say)
     report = outcome.report
     report.extra["deletions"] = outcome.to_dict()
     if output is OutputFormat.json:

@@ -239,3 +239,48 @@ def test_cli_writes_a_submission_that_cedar_check_passes(tmp_path):
     assert report["import"]["imported"] == 4 and report["import"]["refused"] == 46
     assert len(report["import"]["refused_rows"]) == 46
     assert (tmp_path / "20170701234500.export.cedar.jsonl").is_file()
+
+
+def test_gdelt_zip_as_published(tmp_path):
+    import zipfile
+
+    z = tmp_path / "20170701234500.export.CSV.zip"
+    with zipfile.ZipFile(z, "w") as archive:
+        archive.write(GDELT, "20170701234500.export.CSV")
+    r = import_file("gdelt", z)
+    assert (r.rows_read, r.imported, len(r.refused)) == (50, 4, 46)
+
+
+def test_acled_old_layout_without_optional_ids(tmp_path):
+    """Some pre-2023 exports lack data_id, event_id_no_cnty or iso3: the rows still map (iso names the country)."""
+    path = _old_layout(tmp_path)
+    rows = list(csv.reader(path.read_text(encoding="utf-8").splitlines()))
+    drop = {rows[0].index("data_id"), rows[0].index("iso3")}
+    out = tmp_path / "lean.csv"
+    with out.open("w", encoding="utf-8", newline="") as f:
+        csv.writer(f).writerows([[c for i, c in enumerate(r) if i not in drop] for r in rows])
+    r = import_file("acled", out)
+    assert (r.imported, len(r.refused)) == (326, 0)
+
+
+def test_acled_pre_2019_layout_is_refused(tmp_path):
+    old = tmp_path / "acled-2017.csv"
+    old.write_text("GWNO,EVENT_ID_CNTY,EVENT_ID_NO_CNTY,EVENT_DATE,YEAR,TIME_PRECISION,EVENT_TYPE,ACTOR1,ALLY_ACTOR_1,"
+                   "INTER1,ACTOR2,ALLY_ACTOR_2,INTER2,INTERACTION,COUNTRY,ADMIN1,ADMIN2,ADMIN3,LOCATION,LATITUDE,"
+                   "LONGITUDE,GEO_PRECISION,SOURCE,NOTES,FATALITIES\n", encoding="utf-8")
+    with pytest.raises(LayoutError) as exc:
+        import_file("acled", old)
+    assert "pre-2019" in exc.value.message and "sub_event_type" in exc.value.message
+
+
+def test_not_utf8_names_the_line_and_the_option(tmp_path):
+    data = ACLED.read_text(encoding="utf-8").replace("Comodoro Rivadavia", "Comodoro Rivadav\u00eda")
+    latin = tmp_path / "latin.csv"
+    latin.write_bytes(data.encode("latin-1"))
+    from cedar.errors import CedarError
+
+    with pytest.raises(CedarError) as exc:
+        import_file("acled", latin)
+    assert "not utf-8 text" in exc.value.message.lower() and "--encoding" in exc.value.hint
+    r = import_file("acled", latin, encoding="latin-1")
+    assert r.imported == 326 and r.events[0].data["location"] == "Comodoro Rivadav\u00eda"

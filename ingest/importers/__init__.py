@@ -11,7 +11,7 @@ from .common import ImportResult, LayoutError, run
 DATASETS = ("acled", "ucdp", "gdelt")
 
 
-def import_file(dataset: str, path: Path, *, strict: bool = False,
+def import_file(dataset: str, path: Path, *, strict: bool = False, encoding: str = "utf-8",
                 on_row: Callable[[], None] | None = None) -> ImportResult:
     """A peer export mapped and checked row by row (the file is read once, streaming)."""
     from cedar.errors import CedarError
@@ -21,13 +21,13 @@ def import_file(dataset: str, path: Path, *, strict: bool = False,
         raise CedarError(f"There is no file '{path}'.", "Check the path.", exit_code=2)
     if dataset == "acled":
         from . import acled
-        rows = acled.read(path)
+        rows = acled.read(path, encoding)
     elif dataset == "ucdp":
         from . import ucdp
-        rows = ucdp.read(path)
+        rows = ucdp.read(path, encoding)
     elif dataset == "gdelt":
         from . import gdelt
-        rows = gdelt.read(path)
+        rows = gdelt.read(path, encoding)
     else:
         raise CedarError(f"Unknown dataset '{dataset}'.", f"Use one of {', '.join(DATASETS)}.", exit_code=2)
     return run(dataset, path, rows, strict=strict, on_row=on_row)

@@ -31,6 +31,8 @@ OLD = ("data_id", "iso", "event_id_cnty", "event_id_no_cnty", "event_date", "yea
        "sub_event_type", "actor1", "assoc_actor_1", "inter1", "actor2", "assoc_actor_2", "inter2", "interaction",
        "region", "country", "admin1", "admin2", "admin3", "location", "latitude", "longitude", "geo_precision",
        "source", "source_scale", "notes", "fatalities", "timestamp", "iso3")
+# Columns of the pre-2023 layout that some of its exports lack (not needed to map a row; one of iso and iso3 is).
+OLD_IDS = ("data_id", "event_id_no_cnty", "iso", "iso3", "timestamp")
 # Columns some pre-2023 exports carry as well (disorder_type came in 2022, before the layout changed).
 OLD_OPTIONAL = ("disorder_type", "civilian_targeting", "tags")
 DELETED = ("event_id_cnty", "deleted_timestamp")
@@ -77,14 +79,22 @@ def layout_of(path: Path, header: list[str]) -> str:
     have = set(names)
     if set(DELETED) <= have and "event_date" not in have:
         return "deleted"
+    if "sub_event_type" not in have and ("ally_actor_1" in have or "gwno" in have):
+        raise LayoutError(path, f"{len(header)} columns ({', '.join(header[:6])}, ...): ACLED's pre-2019 layout "
+                          "(ally_actor_1, no sub_event_type), whose event types predate ACLED's 2019 taxonomy and "
+                          "cannot be mapped onto it soundly", "ACLED's current 31-column layout or its pre-2023 "
+                          "layout (with sub_event_type)", "Download the same period again from ACLED: its current "
+                          "exports recode old events in the 2019 taxonomy.")
     missing_current = [c for c in CURRENT if c not in have]
-    missing_old = [c for c in OLD if c not in have]
+    missing_old = [c for c in OLD if c not in have and c not in OLD_IDS]
+    if "iso" not in have and "iso3" not in have:
+        missing_old.append("iso or iso3")
     if not missing_current:
         return "current"
-    if not missing_old:
+    if not missing_old and have & {"data_id", "event_id_no_cnty", "iso3"}:
         return "old"
-    best, missing = (("the current 31-column layout", missing_current) if len(missing_current) <= len(missing_old)
-                     else ("the pre-2023 layout", missing_old))
+    best, missing = (("the pre-2023 layout", missing_old) if have & {"data_id", "event_id_no_cnty", "iso3"}
+                     else ("the current 31-column layout", missing_current))
     raise LayoutError(path, f"{len(header)} columns ({', '.join(header[:8])}{', ...' if len(header) > 8 else ''})",
                       f"ACLED's current 31-column layout ({', '.join(CURRENT[:4])}, ...), its pre-2023 layout "
                       f"({', '.join(OLD[:4])}, ...) or a deleted-events file (event_id_cnty, deleted_timestamp); "
@@ -92,9 +102,9 @@ def layout_of(path: Path, header: list[str]) -> str:
                       "Export the file again from ACLED with all columns; do not remove columns.")
 
 
-def open_file(path: Path) -> tuple[str, list[str], Iterator[Any]]:
+def open_file(path: Path, encoding: str = "utf-8") -> tuple[str, list[str], Iterator[Any]]:
     """The layout, the header (lower case) and the remaining raw rows of an ACLED file."""
-    rows = read_rows(path)
+    rows = read_rows(path, encoding=encoding)
     first = next(rows, None)
     if first is None or not any(c.strip() for c in first.cells):
         raise LayoutError(path, "no header row (the file is empty)", "a CSV file with ACLED's header row")
@@ -102,8 +112,8 @@ def open_file(path: Path) -> tuple[str, list[str], Iterator[Any]]:
     return layout_of(path, first.cells), header, rows
 
 
-def read(path: Path) -> Iterator[Mapped]:
-    layout, header, rows = open_file(path)
+def read(path: Path, encoding: str = "utf-8") -> Iterator[Mapped]:
+    layout, header, rows = open_file(path, encoding)
     if layout == "deleted":
         raise LayoutError(path, "the columns of a deleted-events file (event_id_cnty, deleted_timestamp)",
                           "events; deletions are applied to a store", "Pass --ingest (and --db) to apply them.")

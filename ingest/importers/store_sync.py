@@ -116,6 +116,7 @@ def _put_back(outcome: Any, written: str, peer: str, rows: dict[int, int]) -> No
 
 
 def apply_deletions(path: Path, db: Path, *, submitter: str | None = None, dry_run: bool = False,
+                    encoding: str = "utf-8",
                     say: Callable[[str], None] = lambda _: None) -> tuple[Any, list[Problem]]:
     """An ACLED deleted-events file applied to the store: every ACLED id the store holds is deleted with the
     reason 'deleted by ACLED on DATE'; ids the store does not hold are listed as warnings."""
@@ -125,7 +126,7 @@ def apply_deletions(path: Path, db: Path, *, submitter: str | None = None, dry_r
 
     from . import acled
 
-    layout, header, rows = acled.open_file(path)
+    layout, header, rows = acled.open_file(path, encoding)
     with store.connect(db, write=False) as con:
         current, deleted = external_index(con)
     warnings: list[Problem] = []

@@ -49,8 +49,8 @@ def iso3_of(name: str) -> str | None:
     return code
 
 
-def open_file(path: Path) -> tuple[list[str], Iterator[Any]]:
-    rows = read_rows(path)
+def open_file(path: Path, encoding: str = "utf-8") -> tuple[list[str], Iterator[Any]]:
+    rows = read_rows(path, encoding=encoding)
     first = next(rows, None)
     if first is None or not any(c.strip() for c in first.cells):
         raise LayoutError(path, "no header row (the file is empty)", "UCDP GED's CSV with its 49-column header")
@@ -68,9 +68,9 @@ def open_file(path: Path) -> tuple[list[str], Iterator[Any]]:
     return header, rows
 
 
-def _rebels(path: Path) -> set[str]:
+def _rebels(path: Path, encoding: str) -> set[str]:
     """Actor ids that fight a government in a state-based dyad of this file (UCDP's side_b there)."""
-    header, rows = open_file(path)
+    header, rows = open_file(path, encoding)
     i_type, i_side = header.index("type_of_violence"), header.index("side_b_new_id")
     i_gw = header.index("gwnob")
     out = set()
@@ -82,9 +82,9 @@ def _rebels(path: Path) -> set[str]:
     return out
 
 
-def read(path: Path) -> Iterator[Mapped]:
-    rebels = _rebels(path)
-    header, rows = open_file(path)
+def read(path: Path, encoding: str = "utf-8") -> Iterator[Mapped]:
+    rebels = _rebels(path, encoding)
+    header, rows = open_file(path, encoding)
     known = set(COLUMNS)
     unknown = [h for h in header if h not in known]
     first = True
