@@ -185,6 +185,12 @@ def _read_csv(path: Path, encoding: str, companions: dict[str, dict[str, list[di
     while header and not header[-1]:  # spreadsheets pad the header with empty cells at its end
         header.pop()
     known = flat.event_columns()
+    if len(header) == 1:
+        for separator, label in ((";", "';'"), ("\t", "tabs")):
+            if sum(part.strip() in known for part in header[0].split(separator)) >= 2:
+                # every row would be one long cell: one problem says it all
+                yield problem("wrong-separator", file=str(path), row=header_line, line=header_line, separator=label)
+                return
     problems, absent = _header_problems(path, header, known, header_line, required_fields())
     yield from problems
     kinds = flat.column_kinds()

@@ -106,6 +106,9 @@ declare("bad-encoding", "Line {line} has bytes that are not {encoding} ({bad} at
         "A text file that does not decode with the --encoding given.")
 declare("bad-csv", "Line {line} cannot be read as CSV ({detail}): check its quotation marks; a quote inside a quoted "
         "value is written twice (\"\").", "Text the CSV reader cannot split into cells, such as a stray quote.")
+declare("wrong-separator", "The columns are separated by {separator}, not commas: save the file as CSV with commas "
+        "between columns (in a spreadsheet: Save As, CSV UTF-8, comma-delimited).",
+        "A CSV file whose columns are separated by ';' or tabs.")
 declare("missing-columns", "The header lacks required column(s): {missing}. Add them (see `cedar codebook`); the header "
         "has: {header}.", "Required columns absent from a flat file's header (one problem naming them all).")
 declare("unknown-column", "'{value}' is not a Cedar column: {hint}",

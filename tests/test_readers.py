@@ -160,6 +160,23 @@ def test_unknown_columns_are_reported_with_the_closest_column(tmp_path):
     assert "did you mean 'notes'?" in p["message"]
 
 
+@pytest.mark.parametrize("separator, label", [(";", "';'"), ("\t", "tabs")])
+def test_a_file_separated_by_semicolons_or_tabs_says_so(tmp_path, separator, label):
+    # European spreadsheets save "CSV" with ';'
+    path = tmp_path / "events.csv"
+    rows, _, _ = flat_seed()
+    out = io.StringIO()
+    w = csv.writer(out, delimiter=separator, lineterminator="\n")
+    w.writerow(COLUMNS)
+    w.writerows([flat.format_cell(KINDS[c], r[c]) for c in COLUMNS] for r in rows)
+    path.write_text(out.getvalue(), encoding="utf-8")
+    code, report = check(path)
+    assert code == 1
+    [p] = report["problems"]  # one problem, not one a row
+    assert p["code"] == "wrong-separator" and p["row"] == 1
+    assert f"separated by {label}, not commas" in p["message"]
+
+
 def test_a_duplicate_column_is_reported(tmp_path):
     path = write_seed_csv(tmp_path, lines=lambda ls: [ls[0].rstrip("\n") + ",notes\n"] +
                           [line.rstrip("\n") + ",x\n" for line in ls[1:]])

@@ -241,6 +241,7 @@ FILE_CASES: dict[str, tuple[Callable[[Path], tuple[Path, dict]], Callable[[Path]
     "not-utf8": (_cp1252("cp1252"), _cp1252("utf-8")),
     "bad-encoding": (_cp1252("cp1252"), _cp1252("ascii")),
     "bad-csv": (_seed_csv, _lines(lambda ls: ls[:2] + ['"AZE1"x,' + ls[2]] + ls[3:])),
+    "wrong-separator": (_seed_csv, lambda tmp: _seed_csv(tmp, lines=lambda ls: [line.replace(",", ";") for line in ls])),
     "missing-columns": (_seed_csv, lambda tmp: _seed_csv(tmp, columns=[c for c in COLUMNS if c != "iso3"])),
     "unknown-column": (_seed_csv, _lines(_append_column("notez"))),
     "duplicate-column": (_seed_csv, _lines(_append_column("notes"))),
