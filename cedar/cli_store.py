@@ -95,14 +95,19 @@ def ingest(
     from cedar.ingest import load
     from cedar.validate.render import render_text
 
+    from cedar.errors import CedarError
+
     _check_encoding(encoding)
-    if deletions:
-        outcome = deletion_lists.ingest(db, files, submitter=submitter, dry_run=dry_run, encoding=encoding,
-                                        say=_say)
-    else:
-        with _progress("Checking") as tick:
-            outcome = load.ingest(db, files, submitter=submitter, dry_run=dry_run, input_format=input_format,
-                                  encoding=encoding, max_errors=max_errors, say=_say, on_record=tick)
+    try:
+        if deletions:
+            outcome = deletion_lists.ingest(db, files, submitter=submitter, dry_run=dry_run, encoding=encoding,
+                                            say=_say)
+        else:
+            with _progress("Checking") as tick:
+                outcome = load.ingest(db, files, submitter=submitter, dry_run=dry_run, input_format=input_format,
+                                      encoding=encoding, max_errors=max_errors, say=_say, on_record=tick)
+    except KeyboardInterrupt:
+        raise CedarError("Interrupted: nothing was written, the store is as it was.", exit_code=130) from None
     report = outcome.report
     report.extra.update(outcome.to_dict())
     if output is OutputFormat.json:

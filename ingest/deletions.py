@@ -147,7 +147,7 @@ def ingest(db: Path, paths: list[Path], *, submitter: str | None = None, dry_run
                                   "JOIN deletions d USING (event_id) ORDER BY s.file, s.row").fetchall()]
             con.execute("ROLLBACK" if dry_run else "COMMIT")
         except BaseException:
-            con.execute("ROLLBACK")
+            store.rollback(con)
             raise
         outcome.submission_id, outcome.counts = submission_id, counts
         outcome.store_counts = store.counts(con)

@@ -90,6 +90,8 @@ def ingest(db: Path, paths: list[Path], *, submitter: str | None = None, dry_run
     rows_per_file: dict[Path, int] = {}
     for item in result.events:
         rows_per_file[item.file] = rows_per_file.get(item.file, 0) + 1
+    event_count = len(result.events)
+    result.events.clear()  # the Arrow tables hold them now
     todo_prints = [p for p in prints if p.path in set(todo)]
     with store.connect(db, write=True) as con:
         late = submissions.find_held(con, todo_prints)  # another ingest may have finished meanwhile
@@ -98,7 +100,7 @@ def ingest(db: Path, paths: list[Path], *, submitter: str | None = None, dry_run
             outcome.held += late
             return outcome
         submission_id = submissions.next_submission_id(con)
-        say(f"Writing {len(result.events)} events as submission {submission_id} to {db} ...")
+        say(f"Writing {event_count} events as submission {submission_id} to {db} ...")
         con.execute("BEGIN TRANSACTION")
         try:
             stage.load(con, tables)
@@ -118,7 +120,7 @@ def ingest(db: Path, paths: list[Path], *, submitter: str | None = None, dry_run
                                           "ORDER BY row_no").fetchall()]
             con.execute("ROLLBACK" if dry_run else "COMMIT")
         except BaseException:
-            con.execute("ROLLBACK")
+            store.rollback(con)
             raise
         outcome.submission_id, outcome.counts = submission_id, counts
         outcome.store_counts = store.counts(con)

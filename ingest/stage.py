@@ -33,12 +33,39 @@ def _document_path(file: Path, name: str) -> Path | None:
     return (file.parent / rel).resolve()
 
 
-def build(checked: list[Any], documents: dict[Path, str]) -> dict[str, Any]:
-    """Arrow tables of the checked events (`CheckResult.events`) and the documents they cite."""
+CHUNK = 20_000
+
+
+def build(checked: list[Any], documents: dict[Path, str], chunk: int = CHUNK) -> dict[str, Any]:
+    """Arrow tables of the checked events (`CheckResult.events`) and the documents they cite, built a
+    chunk of rows at a time so that the rows as Python dicts never all exist at once."""
     import pyarrow as pa
 
+    schemas = {
+        "stage_events": pa.unify_schemas([pa.schema([("row_no", pa.int64()), ("file", pa.string()),
+                                                     ("row", pa.int64()), ("change", pa.string())]),
+                                          flat.arrow_schema()]),
+        "stage_claims": pa.unify_schemas([pa.schema([("row_no", pa.int64()), ("claim_no", pa.int64())]),
+                                          flat.arrow_schema(Claim)]),
+        "stage_sources": pa.unify_schemas([pa.schema([("row_no", pa.int64()), ("source_no", pa.int64())]),
+                                           flat.arrow_schema(Source)]),
+    }
+    batches: dict[str, list[Any]] = {name: [] for name in schemas}
+    for start in range(0, len(checked), chunk):
+        rows = _rows(checked[start:start + chunk], start, documents)
+        for name, schema in schemas.items():
+            batches[name].append(pa.RecordBatch.from_pylist(rows[name], schema=schema))
+    tables = {name: pa.Table.from_batches(batches[name], schema=schema) for name, schema in schemas.items()}
+    docs = [{"sha256": sha256_text(text), "name": path.name, "text": text, "bytes": len(text.encode("utf-8"))}
+            for path, text in documents.items()]
+    tables["stage_documents"] = pa.Table.from_pylist(docs, schema=pa.schema(
+        [("sha256", pa.string()), ("name", pa.string()), ("text", pa.string()), ("bytes", pa.int64())]))
+    return tables
+
+
+def _rows(checked: list[Any], offset: int, documents: dict[Path, str]) -> dict[str, list[dict[str, Any]]]:
     events, claims, sources = [], [], []
-    for row_no, item in enumerate(checked, start=1):
+    for row_no, item in enumerate(checked, start=offset + 1):
         row, source_rows, claim_rows = flat.to_flat(item.event, str(row_no))
         row.update(row_no=row_no, file=str(item.file), row=item.row, change=None)
         row["timestamp"] = None  # the store gives it
@@ -54,19 +81,7 @@ def build(checked: list[Any], documents: dict[Path, str]) -> dict[str, Any]:
                 if text is not None:
                     s["document_sha256"] = sha256_text(text)
             sources.append(s)
-    docs = [{"sha256": sha256_text(text), "name": path.name, "text": text, "bytes": len(text.encode("utf-8"))}
-            for path, text in documents.items()]
-    event_schema = flat.arrow_schema()
-    extra = pa.schema([("row_no", pa.int64()), ("file", pa.string()), ("row", pa.int64()), ("change", pa.string())])
-    return {
-        "stage_events": pa.Table.from_pylist(events, schema=pa.unify_schemas([extra, event_schema])),
-        "stage_claims": pa.Table.from_pylist(claims, schema=pa.unify_schemas(
-            [pa.schema([("row_no", pa.int64()), ("claim_no", pa.int64())]), flat.arrow_schema(Claim)])),
-        "stage_sources": pa.Table.from_pylist(sources, schema=pa.unify_schemas(
-            [pa.schema([("row_no", pa.int64()), ("source_no", pa.int64())]), flat.arrow_schema(Source)])),
-        "stage_documents": pa.Table.from_pylist(docs, schema=pa.schema(
-            [("sha256", pa.string()), ("name", pa.string()), ("text", pa.string()), ("bytes", pa.int64())])),
-    }
+    return {"stage_events": events, "stage_claims": claims, "stage_sources": sources}
 
 
 def load(con: Any, tables: dict[str, Any]) -> None:

@@ -85,6 +85,16 @@ def connect(path: Path, *, write: bool, create: bool = False) -> Iterator[Any]:
         con.close()
 
 
+def rollback(con: Any) -> None:
+    """Undo the open transaction; if that fails too, closing the connection undoes it."""
+    import duckdb
+
+    try:
+        con.execute("ROLLBACK")
+    except duckdb.Error:
+        pass
+
+
 def _is_store(con: Any) -> bool:
     return bool(con.execute("SELECT count(*) FROM duckdb_tables() WHERE database_name = current_database() "
                             "AND table_name = 'store_meta'").fetchone()[0])
