@@ -13,6 +13,7 @@ from typing import Annotated, Any, Optional
 import typer
 
 from cedar.cli import _out, app
+from cedar.errors import CedarError
 
 SourceOption = Annotated[str, typer.Option(
     "--from", help="The release store: a folder, or an http(s):// URL of the folder that holds index.json.",
@@ -110,6 +111,9 @@ def download(
     say = (lambda m: None) if as_json else (lambda m: typer.echo(m, err=True))
     try:
         result = run(source, version, to, files.value, timeout=timeout, tries=tries, listener=bar, say=say)
+    except KeyboardInterrupt:
+        raise CedarError("Interrupted: the files fetched so far were removed; nothing is left under a final name.",
+                         "Run the same command again to start over.", exit_code=130) from None
     finally:
         bar.close()
     if as_json:

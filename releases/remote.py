@@ -243,6 +243,11 @@ class HttpSource:
                 return attempt()
             except _Transient as exc:
                 last = exc
+            except ssl.SSLCertVerificationError as exc:  # another try will not change the certificate
+                raise CedarError(f"Cannot get {url}: the server's TLS certificate is not trusted "
+                                 f"({exc.verify_message or exc.reason}).",
+                                 "Check the address. Cedar checks certificates against the system's trusted "
+                                 "authorities (set SSL_CERT_FILE to use another bundle).") from None
             except (OSError, http.client.HTTPException) as exc:  # refused, reset, timed out, cut off
                 last = exc
         raise CedarError(f"Cannot get {url}: {_describe(last, self.timeout)} (tried {self.tries} time"

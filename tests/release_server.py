@@ -41,8 +41,17 @@ class Server(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
 
-    def __init__(self, root: Path, port: int = 0, faults: Faults | None = None, log: Path | None = None):
+    def __init__(self, root: Path, port: int = 0, faults: Faults | None = None, log: Path | None = None,
+                 tls: tuple[Path, Path] | None = None):
         super().__init__(("127.0.0.1", port), Handler)
+        self.scheme = "http"
+        if tls:  # (certificate, key): serve https
+            import ssl
+
+            ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            ctx.load_cert_chain(str(tls[0]), str(tls[1]))
+            self.socket = ctx.wrap_socket(self.socket, server_side=True)
+            self.scheme = "https"
         self.root = root
         self.faults = faults or Faults()
         self.requests: list[dict] = []
@@ -55,7 +64,7 @@ class Server(ThreadingHTTPServer):
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}{PREFIX}"
+        return f"{self.scheme}://127.0.0.1:{self.port}{PREFIX}"
 
     def record(self, entry: dict) -> None:
         with self.lock:
@@ -187,8 +196,9 @@ class Handler(BaseHTTPRequestHandler):
 
 
 @contextmanager
-def serving(root: Path, faults: Faults | None = None, port: int = 0) -> Iterator[Server]:
-    server = Server(root, port, faults)
+def serving(root: Path, faults: Faults | None = None, port: int = 0,
+            tls: tuple[Path, Path] | None = None) -> Iterator[Server]:
+    server = Server(root, port, faults, tls=tls)
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
     try:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -425,3 +426,51 @@ def test_a_killed_downloads_staging_folder_is_removed_by_the_next(store, tmp_pat
     assert proc.returncode == 0, proc.stderr
     assert not stale.exists()
     assert_complete(store, tmp_path)
+
+
+# --- https -----------------------------------------------------------------------------------
+
+@pytest.fixture
+def certificate(tmp_path) -> tuple[Path, Path]:
+    if not shutil.which("openssl"):
+        pytest.skip("openssl is not installed")
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    proc = subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", str(key), "-out",
+                           str(cert), "-days", "1", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"],
+                          capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    return cert, key
+
+
+def test_https_with_a_trusted_certificate_and_an_untrusted_one(store, tmp_path, certificate):
+    with serving(store, tls=certificate) as server:
+        assert server.url.startswith("https://127.0.0.1:")
+        untrusted = download(server.url, tmp_path / "a")
+        trusted = subprocess.run([sys.executable, "-m", "cedar", "download", "--from", server.url, "--to",
+                                  str(tmp_path / "b"), *QUICK], capture_output=True, text=True, timeout=120,
+                                 env={**os.environ, "SSL_CERT_FILE": str(certificate[0])})
+    assert_refused(untrusted, "TLS certificate is not trusted")
+    assert "tried" not in untrusted.stderr  # not retried: another try would not change the certificate
+    assert_nothing_published(tmp_path / "a")
+    assert trusted.returncode == 0, trusted.stderr
+    assert_complete(store, tmp_path / "b")
+
+
+def test_ctrl_c_in_the_middle_leaves_nothing(store, tmp_path):
+    with serving(store, Faults(stall={f"{V1}/events.csv"})) as server:
+        client = subprocess.Popen([sys.executable, "-m", "cedar", "download", "--from", server.url, "--to",
+                                   str(tmp_path), "--timeout", "30"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                  text=True)
+        try:
+            deadline = time.monotonic() + 30
+            while time.monotonic() < deadline and not any(r["path"].endswith("/events.csv") for r in server.requests):
+                time.sleep(0.02)
+            time.sleep(0.2)
+            client.send_signal(signal.SIGINT)
+            _out, err = client.communicate(timeout=30)
+        finally:
+            if client.poll() is None:
+                client.kill()
+                client.wait(timeout=10)
+    assert client.returncode == 130 and "Interrupted" in err and "Traceback" not in err
+    assert list(tmp_path.iterdir()) == []
