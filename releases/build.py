@@ -135,7 +135,7 @@ def _build_in(tmp: Path, version: str, store: Path, snap: snapshot.Snapshot, pre
               "sources": (snap.sources, snapshot.source_columns()), "actors": (snap.actors, snapshot.ACTOR_COLUMNS)}
     for name, (table, columns) in tables.items():
         pq.write_table(table, tmp / f"{name}.parquet", compression="zstd", write_statistics=True)
-        csvsafe.write_csv(tmp / f"{name}.csv", columns, table.to_pylist())
+        csvsafe.write_table(tmp / f"{name}.csv", columns, table)
     from cedar.ingest.importers.acled_export import FILE_NAME, write_acled_csv
 
     write_acled_csv(tmp / FILE_NAME, snap.events.to_pylist())
@@ -238,23 +238,33 @@ def _write_datapackage(tmp: Path, version: str) -> None:
 
 def _run_gate(snap: snapshot.Snapshot, tables: dict[str, Any], changes: Changes, prev_events: Any,
               prev_deletions: list[dict[str, Any]], store_deleted: dict[str, Any], created: str) -> Any:
+    import pandas as pd
+
     from cedar.validate import expectations as ex
     from cedar.validate.gate import run_gate
 
     # The gate's frames leave out list columns: no expectation reads them (see validate.gate).
     frames = {name: t.select([n for n, kind in cols if kind != flat.LIST]).to_pandas()
               for name, (t, cols) in tables.items()}
+    released = set(changes.new)
+    # check frames (see cedar.validate.expectations): membership computed once, read by GX as a flag
+    refs = [pd.DataFrame({"event_id": frames[t]["event_id"], "table": t}) for t in ("claims", "sources", "actors")]
+    frames["references"] = pd.concat(refs, ignore_index=True)
+    frames["references"]["in_release"] = frames["references"]["event_id"].isin(released)
+    frames["deleted"] = pd.DataFrame({"event_id": sorted(store_deleted, key=id_key)})
+    frames["deleted"]["in_release"] = frames["deleted"]["event_id"].isin(released)
+    frames["released_deleted"] = pd.DataFrame({"event_id": [r["event_id"] for r in prev_deletions]}, dtype=object)
+    frames["released_deleted"]["in_release"] = frames["released_deleted"]["event_id"].isin(released)
     release_date = dt.date.fromisoformat(created[:10])
-    event_ids = list(changes.new)
-    specs = ex.model_specs(release_date) + ex.reference_specs(event_ids)
+    specs = ex.model_specs(release_date) + ex.reference_specs()
     expected_total = None
     previous_count = None
     if prev_events is not None:
-        import pandas as pd
-
         previous_count = prev_events.num_rows
         prev = prev_events.to_pandas()
-        frames["previous"] = prev[["event_id"]]
+        ids = prev["event_id"]
+        frames["previous"] = pd.DataFrame({"event_id": ids, "now": [
+            "released" if i in released else "deleted" if i in store_deleted else None for i in ids]}, dtype=object)
         cur = frames["events"][["event_id", "version", "fatalities"]]
         both = cur.merge(prev.rename(columns={"version": "previous_version", "fatalities": "previous_fatalities"}),
                          on="event_id", how="inner")
@@ -268,12 +278,7 @@ def _run_gate(snap: snapshot.Snapshot, tables: dict[str, Any], changes: Changes,
         expected_total = (sum(n(v) for v in prev_fat.values())
                           - sum(n(prev_fat[i]) for i in changes.updated + changes.deleted)
                           + sum(n(cur_fat[i]) for i in changes.updated + changes.added))
-    specs += ex.dataset_specs(
-        store_deleted=sorted(store_deleted, key=id_key),
-        released_deleted=[r["event_id"] for r in prev_deletions],
-        previous_count=previous_count,
-        keep_ids=sorted(set(event_ids) | set(store_deleted), key=id_key),
-        expected_fatalities=expected_total)
+    specs += ex.dataset_specs(previous_count=previous_count, expected_fatalities=expected_total)
     return run_gate(frames, specs)
 
 

@@ -47,3 +47,31 @@ def write_csv(path: Path, columns: list[tuple[str, str]], rows: Iterable[dict[st
             w.writerow([cell(kind, row.get(name)) for name, kind in columns])
             n += 1
     return n
+
+
+def _column(kind: str, values: list[Any]) -> list[str]:
+    """A column's cells, as `cell` writes them, formatted a column at a time (fast)."""
+    if kind == flat.TEXT:
+        return ["" if v is None else "'" + v if v.startswith(TRIGGERS) else v for v in values]
+    if kind == flat.LIST:
+        return _column(flat.TEXT, [None if v is None else flat.LIST_SEPARATOR.join(v) for v in values])
+    if kind == flat.INT:
+        return ["" if v is None else str(v) for v in values]
+    if kind == flat.FLOAT:
+        return ["" if v is None else repr(float(v)) for v in values]
+    if kind == flat.BOOL:
+        return ["" if v is None else "true" if v else "false" for v in values]
+    return [cell(kind, v) for v in values]
+
+
+def write_table(path: Path, columns: list[tuple[str, str]], table: Any, batch_rows: int = 50_000) -> int:
+    """Write an Arrow table in the columns' order, a batch of rows at a time."""
+    n = 0
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        w = csv.writer(fh, lineterminator="\n")
+        w.writerow([name for name, _ in columns])
+        for batch in table.select([name for name, _ in columns]).to_batches(max_chunksize=batch_rows):
+            cols = [_column(kind, batch.column(i).to_pylist()) for i, (_, kind) in enumerate(columns)]
+            w.writerows(zip(*cols))
+            n += batch.num_rows
+    return n

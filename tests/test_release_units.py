@@ -69,9 +69,11 @@ def test_suite_covers_every_vocabulary_and_range_of_the_model():
     assert {"latitude", "longitude", "fatalities", "version"} <= between
     not_null = {s.kwargs["column"] for s in events if s.expectation == "ExpectColumnValuesToNotBeNull"}
     assert {"event_id", "version", "event_type", "latitude", "disorder_type"} <= not_null
-    pair = next(s for s in events if s.code == "sub-event-not-in-type")
-    assert ("Battles", "Armed clash") in pair.kwargs["value_pairs_set"]
-    assert len(pair.kwargs["value_pairs_set"]) == len(vocab.ALL_SUB_EVENT_TYPES)
+    pairs = [s for s in events if s.code == "sub-event-not-in-type"]
+    assert len(pairs) == len(vocab.EVENT_TYPES)
+    battles = next(s for s in pairs if s.when == ("event_type", "Battles"))
+    assert battles.kwargs["column"] == "sub_event_type" and "Armed clash" in battles.kwargs["value_set"]
+    assert sum(len(s.kwargs["value_set"]) for s in pairs) == len(vocab.ALL_SUB_EVENT_TYPES)
     assert any(s.expectation == "ExpectColumnValuesToBeUnique" and s.kwargs["column"] == "event_id" for s in events)
 
 
@@ -88,3 +90,21 @@ def test_help_imports_neither_great_expectations_nor_pandas():
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip() == "[]"
+
+
+def test_column_writer_matches_cell_writer(tmp_path):
+    import pyarrow as pa
+
+    from cedar.releases.snapshot import arrow_schema
+
+    columns = [("t", flat.TEXT), ("l", flat.LIST), ("i", flat.INT), ("f", flat.FLOAT), ("b", flat.BOOL),
+               ("d", flat.DATE), ("ts", flat.TIMESTAMP)]
+    rows = [{"t": "=x", "l": ["-a", "b"], "i": -3, "f": -46.75, "b": True, "d": dt.date(2023, 9, 19),
+             "ts": dt.datetime(2026, 11, 1, 12, tzinfo=dt.timezone.utc)},
+            {"t": None, "l": [], "i": None, "f": None, "b": None, "d": None, "ts": None},
+            {"t": "a, \"quoted\"\nline", "l": ["x"], "i": 0, "f": 0.1, "b": False, "d": dt.date(2024, 1, 1),
+             "ts": dt.datetime(2026, 11, 1, 12, 0, 0, 5, tzinfo=dt.timezone.utc)}]
+    csvsafe.write_csv(tmp_path / "a.csv", columns, rows)
+    csvsafe.write_table(tmp_path / "b.csv", columns, pa.Table.from_pylist(rows, schema=arrow_schema(columns)),
+                        batch_rows=2)
+    assert (tmp_path / "a.csv").read_bytes() == (tmp_path / "b.csv").read_bytes()
