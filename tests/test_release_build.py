@@ -14,7 +14,8 @@ import duckdb
 import pytest
 
 from conftest import run_cedar
-from release_support import execute, make_store
+from cedar.sample_data import SAMPLE_DIR, SEED_DOCUMENT, seed_path
+from release_support import cedar_ok, execute, make_store
 
 V1, V2 = "2026.11.1", "2026.11.2"
 DATA_FILES = ("events.parquet", "events.csv", "claims.parquet", "claims.csv", "sources.parquet", "sources.csv",
@@ -235,6 +236,8 @@ def test_dataset_expectations_catch_history_tampering(seed, tmp_path):
 
 @pytest.fixture(scope="module")
 def second(seed, tmp_path_factory):
+    """A second release after real submissions: AZE2 updated, AZE3 deleted with a reason, AZE7
+    added; text a spreadsheet would run planted in the update and the new event."""
     from cedar.releases.build import build_release
 
     root = tmp_path_factory.mktemp("second-release")
@@ -242,22 +245,16 @@ def second(seed, tmp_path_factory):
     shutil.copy(seed["db"], db)
     store = root / "releases"
     shutil.copytree(seed["store"], store)
-    execute(db,
-            # AZE2 updated: a new version with a new toll and a note a spreadsheet would run
-            "UPDATE event_current SET version = 2, fatalities = 4, fatalities_low = 2, fatalities_high = 6, "
-            "notes = '=HYPERLINK(\"x\",\"click\")', location = '-Stepanakert', longitude = -46.75 "
-            "WHERE event_id = 'AZE2'",
-            "UPDATE event_claims SET version = 2 WHERE event_id = 'AZE2'",
-            "UPDATE event_sources SET version = 2 WHERE event_id = 'AZE2'",
-            # AZE3 deleted with a reason
-            "DELETE FROM event_current WHERE event_id = 'AZE3'",
-            "INSERT INTO deletions VALUES ('AZE3', 1, 'duplicate of AZE2', TIMESTAMP '2026-11-02 00:00:00', 's2')",
-            # AZE7 added
-            "INSERT INTO event_current SELECT * REPLACE ('AZE7' AS event_id, '@SUM(1)' AS verification_note) "
-            "FROM event_current WHERE event_id = 'AZE1'",
-            "INSERT INTO event_claims SELECT * REPLACE ('AZE7' AS event_id) FROM event_claims WHERE event_id = 'AZE1'",
-            "INSERT INTO event_sources SELECT * REPLACE ('AZE7' AS event_id) FROM event_sources "
-            "WHERE event_id = 'AZE1'")
+    shutil.copy(SAMPLE_DIR / SEED_DOCUMENT, root / SEED_DOCUMENT)
+    events = json.loads(seed_path().read_text(encoding="utf-8"))
+    update = dict(events[1], event_id="AZE2", fatalities=4, fatalities_low=2, fatalities_high=6,
+                  notes='=HYPERLINK("x","click")', location="-Stepanakert")
+    added = dict(events[0], ref="karabakh-7", verification_note="@SUM(1)", event_date="2023-09-20")
+    (root / "changes.json").write_text(json.dumps([update, added], ensure_ascii=False), encoding="utf-8")
+    out = cedar_ok("ingest", "--db", str(db), str(root / "changes.json"))
+    assert "karabakh-7 -> AZE7" in out, out
+    (root / "gone.csv").write_text("event_id,reason\nAZE3,duplicate of AZE2\n", encoding="utf-8")
+    cedar_ok("ingest", "--db", str(db), "--deletions", str(root / "gone.csv"))
     result = build_release(V2, db, store)
     assert result.passed, result.gate.report.to_dict()["problems"]
     return {"db": db, "store": store, "folder": store / V2, "result": result}
@@ -297,7 +294,7 @@ def test_csv_neutralises_formulas_and_parquet_keeps_exact_values(second):
     assert rows["AZE2"]["notes"] == "'=HYPERLINK(\"x\",\"click\")"
     assert rows["AZE2"]["location"] == "'-Stepanakert"
     assert rows["AZE7"]["verification_note"] == "'@SUM(1)"
-    assert rows["AZE2"]["longitude"] == "-46.75"  # numbers stay numbers
+    assert float(rows["AZE2"]["longitude"]) == 46.7519  # numbers stay numbers
     assert rows["AZE2"]["fatalities"] == "4"
     exact = dict(duckdb.connect().execute(
         f"SELECT event_id, notes FROM read_parquet('{folder / 'events.parquet'}')").fetchall())
