@@ -105,6 +105,7 @@ def codebook(
 
 
 DEMO_DB = Path("data/demo.duckdb")
+DEMO_RELEASES = Path("data/demo-releases")
 DEMO_QUERY = ("SELECT event_type, verification_status, count(*) AS events FROM events "
               "GROUP BY ALL ORDER BY event_type, verification_status")
 
@@ -112,11 +113,17 @@ DEMO_QUERY = ("SELECT event_type, verification_status, count(*) AS events FROM e
 @app.command()
 def demo(
     db: Annotated[Path, typer.Option("--db", help="The demo store, created afresh on every run.")] = DEMO_DB,
+    releases: Annotated[Path, typer.Option("--releases", help="The demo release store, emptied on every run.")]
+    = DEMO_RELEASES,
 ) -> None:
-    """Run the whole path on the bundled seed: a fresh store, the Nagorno-Karabakh sample ingested, a query.
+    """Run the whole path on the bundled seed: a fresh store, the Nagorno-Karabakh sample ingested,
+    a release built behind the gate, and a query.
 
     Example: cedar demo
     """
+    import datetime as dt
+    import shutil
+
     from cedar.ingest import load, query, store
     from cedar.sample_data import seed_path
     from cedar.validate.render import render_text
@@ -136,7 +143,20 @@ def demo(
          "document(s) stored")
     for e in outcome.events:
         _out(f"   {e['ref']} -> {e['event_id']}")
-    _out(f'3. cedar query --db {db} "{DEMO_QUERY}"')
+
+    from cedar.releases.build import build_release
+
+    version = f"{dt.datetime.now(dt.timezone.utc):%Y.%m}.1"
+    if releases.exists():
+        shutil.rmtree(releases)
+    _out(f"3. Building release {version} into {releases} (published only if every expectation passes)")
+    built = build_release(version, db, releases)
+    if not built.passed:
+        _out(render_text(built.gate.report))
+        _out(f"   Release {version} NOT published.")
+        raise typer.Exit(1)
+    _out(f"   published {built.folder}: " + ", ".join(f"{v} {k}" for k, v in built.row_counts.items()))
+    _out(f'4. cedar query --db {db} "{DEMO_QUERY}"')
     names, rows = query.run(db, DEMO_QUERY)
     _out(query.as_table(names, rows))
 

@@ -84,11 +84,13 @@ def test_output_formats(store):
     assert "(3 rows)" in proc.stdout
 
 
-def test_demo_runs_init_ingest_and_a_query(tmp_path):
+def test_demo_runs_init_ingest_release_and_a_query(tmp_path):
     proc = run_cedar("demo", cwd=tmp_path)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert (tmp_path / "data" / "demo.duckdb").is_file()
     assert "karabakh-1 -> AZE1" in proc.stdout
     assert "verification_status" in proc.stdout and "Battles" in proc.stdout
+    manifests = list((tmp_path / "data" / "demo-releases").glob("*/manifest.json"))
+    assert len(manifests) == 1 and "published" in proc.stdout
     again = run_cedar("demo", cwd=tmp_path)  # a fresh store every run
     assert again.returncode == 0 and "karabakh-1 -> AZE1" in again.stdout
