@@ -205,13 +205,16 @@ def _span_needs_end(e: Any, ctx: Context) -> Iterator[Finding]:
 
 @rule("date-in-future",
       "{field} {value} is in the future (today is {today}): events are coded after they happen; correct the year.",
-      "No date after today.",
-      columns=("event_date", "event_date_end"))
+      "No date after today (the event's dates and its sources' publication dates).",
+      columns=("event_date", "event_date_end", "sources.published"))
 def _date_in_future(e: Any, ctx: Context) -> Iterator[Finding]:
     for name in ("event_date", "event_date_end"):
         value = getattr(e, name)
         if value and value > ctx.today:
             yield Finding(name, value, {"today": ctx.today})
+    for i, s in enumerate(e.sources or ()):
+        if s.published and s.published > ctx.today:
+            yield Finding(f"sources[{i}].published", s.published, {"today": ctx.today})
 
 
 @rule("fatalities-out-of-order",
@@ -392,6 +395,12 @@ def _verified_basis(e: Any, ctx: Context) -> Iterator[Finding]:
         yield Finding("verification_basis", basis, {
             "problem": "it rests on the actor's acknowledgement and claimed_by is empty",
             "fix": "name who acknowledged it in claimed_by"})
+    elif basis == "actor-acknowledgement" and e.sources and all(
+            s.name.casefold() in {c.casefold() for c in e.claimed_by} for s in e.sources):
+        # the acknowledgement counts when an independent source reports it, not the actor's own channel alone
+        yield Finding("verification_basis", basis, {
+            "problem": "the only source of the actor's acknowledgement is the actor itself",
+            "fix": "add an independent source that reports the acknowledgement, or code the event as unverified"})
 
 
 @rule("disputed-needs-both-sides",
@@ -434,5 +443,13 @@ def _list_items(e: Any, ctx: Context) -> Iterator[Finding]:
             yield Finding("sources", s.name)
 
 
+_cross_field: tuple[int, list[Rule]] = (-1, [])
+
+
 def cross_field_rules() -> list[Rule]:
-    return [r for r in RULES.values() if r.check is not None]
+    """The rules with a check, in declaration order; asked for every row, so kept until a rule
+    is declared."""
+    global _cross_field
+    if _cross_field[0] != len(RULES):
+        _cross_field = (len(RULES), [r for r in RULES.values() if r.check is not None])
+    return _cross_field[1]

@@ -153,6 +153,8 @@ def test_rule_reports_a_broken_event(code):
     ("second-actor-type-without-actor", put(inter2=None), "inter2"),
     ("verified-without-basis", put(verification_basis="independent-sources"), "verification_basis"),
     ("verified-without-basis", put(claimed_by=[]), "verification_basis"),
+    ("verified-without-basis", source(name="Ministry of Defence of Azerbaijan"), "verification_basis"),
+    ("date-in-future", source(published="2099-01-02"), "sources.0.published"),
     ("disputed-needs-both-sides", LACKS_DENIAL, "claims.1.status"),
     ("separator-in-list-item", put(claimed_by=[" "]), "claimed_by"),
     ("separator-in-list-item", source(name="Reuters; AFP"), "sources"),
