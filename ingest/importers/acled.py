@@ -273,6 +273,16 @@ def map_row(cells: dict[str, str], layout: str, notes: list[Note]) -> tuple[dict
     target = target or TARGET_OF_SUB_EVENT.get(sub, "unknown")
     if event_type == "Violence against civilians" and inter2 in (0, 7):
         target = "civilians"
+    given_ct = text(cells.get("civilian_targeting"))
+    if given_ct is not None or "civilian_targeting" in cells:
+        from cedar.schema.derive import civilian_targeting
+
+        derived_ct = civilian_targeting(event_type, target)
+        if bool(given_ct) != derived_ct:
+            notes.append(Note("derived-differs", f"civilian_targeting '{given_ct or ''}' disagrees with event_type "
+                              f"'{event_type}' and actor2's type; Cedar derives "
+                              f"{'Civilian targeting' if derived_ct else 'no civilian targeting'}.",
+                              "civilian_targeting", given_ct))
     iso3 = iso3_of(cells, notes)
     country = text(cells.get("country")) or ""
     if not countries.name_matches_code(country, iso3):
