@@ -95,9 +95,9 @@ def build_release(version: str, db: Path, store: Path, *, created: str | None = 
         step("Reading the store")
         snap = snapshot.read_store(db)
         timings["snapshot"] = time.perf_counter() - t0
+        for stale in store.glob(".tmp-*"):  # left by a build that was killed; none runs now (lock)
+            shutil.rmtree(stale, ignore_errors=True)
         tmp = store / f".tmp-{version}-{os.getpid()}"
-        if tmp.exists():
-            shutil.rmtree(tmp)
         tmp.mkdir()
         try:
             result = _build_in(tmp, version, store, snap, previous, created, step, timings)
