@@ -150,17 +150,27 @@ def query(
     db: DbOption = DEFAULT_DB,
     output: Annotated[QueryFormat, typer.Option("--format", "-f", help="table for people; csv or json for "
                                                 "programs (every row).")] = QueryFormat.table,
+    release: Annotated[Optional[Path], typer.Option(
+        "--release", help="Query a downloaded release instead of the store: its folder, or the --to folder of "
+        "cedar download (its newest release).", show_default=False)] = None,
 ) -> None:
     """Run a read-only SQL query on the store. Statements that would write are refused.
 
     Views: events (current events), event_actors (one row per actor and role), claims, sources.
     Tables: event_history (every version), deletions, submissions, documents.
+    With --release, the same four views over the release's Parquet files.
 
-    Example: cedar query "SELECT event_type, count(*) FROM events GROUP BY ALL"
+    Examples: cedar query "SELECT event_type, count(*) FROM events GROUP BY ALL" ;
+    cedar query --release cedar-data "SELECT country, count(*) FROM events GROUP BY ALL"
     """
     from cedar.ingest import query as q
 
-    names, rows = q.run(db, sql)
+    if release is not None:
+        from cedar.releases import localrelease
+
+        names, rows = localrelease.run(release, sql)
+    else:
+        names, rows = q.run(db, sql)
     if output is QueryFormat.csv:
         _out(q.as_csv(names, rows))
     elif output is QueryFormat.json:

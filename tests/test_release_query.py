@@ -130,3 +130,38 @@ def test_a_release_without_parquet_files_says_what_to_do(downloaded, tmp_path):
     with pytest.raises(CedarError) as err:
         localrelease.run(tmp_path / "empty", "SELECT 1")
     assert "not a downloaded release" in err.value.message
+
+
+# --- through the command line ----------------------------------------------------------------
+
+def test_cedar_query_release_as_table_csv_and_json(downloaded):
+    import csv
+    import io
+    import json
+
+    from conftest import run_cedar
+
+    table = run_cedar("query", "--release", str(downloaded), MONTHLY)
+    assert table.returncode == 0, table.stderr
+    assert table.stdout.splitlines()[0].split() == ["country", "month", "events"]
+    assert "Azerbaijan  2023-09  6" in table.stdout and "(1 row)" in table.stdout
+    as_csv = run_cedar("query", "--release", str(downloaded / V1), MONTHLY, "--format", "csv")
+    assert list(csv.DictReader(io.StringIO(as_csv.stdout))) == [
+        {"country": "Azerbaijan", "month": "2023-09", "events": "6"}]
+    as_json = run_cedar("query", "--release", str(downloaded), "SELECT event_id, assoc_actor_2, fatalities "
+                        "FROM events ORDER BY event_id LIMIT 2", "--format", "json")
+    rows = json.loads(as_json.stdout)
+    assert [r["event_id"] for r in rows] == ["AZE1", "AZE2"] and isinstance(rows[0]["assoc_actor_2"], list)
+
+
+def test_cedar_query_release_refuses_writes_and_other_files(downloaded):
+    from conftest import run_cedar
+
+    for sql, words in (("DROP VIEW events", "DROP statements are refused"),
+                       ("SELECT * FROM read_csv('/etc/passwd')", "outside the release"),
+                       (f"EXPLAIN ANALYZE COPY (SELECT 1) TO '{downloaded / V1 / 'events.parquet'}'", "EXPLAIN")):
+        proc = run_cedar("query", "--release", str(downloaded), sql)
+        assert proc.returncode == 2, proc.stdout + proc.stderr
+        assert "Traceback" not in proc.stderr and words in proc.stderr
+    proc = run_cedar("query", "--release", str(downloaded / "nothing"), "SELECT 1")
+    assert proc.returncode == 2 and "There is no release" in proc.stderr
