@@ -166,6 +166,18 @@ def test_rule_reports_other_breaks(code, edit, field):
         [(p.code, p.field, p.message) for p in problems]
 
 
+@pytest.mark.parametrize("document", ["nul\x00byte.txt", "x" * 5000 + ".txt", "../karabakh-2023-09-19.txt", "/etc/hostname"])
+def test_document_paths_that_cannot_be_read_are_reported_not_raised(tmp_path, document):
+    # through check_files, whose document reader resolves paths against the submission's folder
+    (tmp_path / SEED_DOCUMENT).write_text(DOCUMENT, encoding="utf-8")
+    event = _edited(source(document=document))
+    path = tmp_path / "events.json"
+    path.write_text(json.dumps([event]), encoding="utf-8")
+    result = check_files([path])
+    assert "document-not-found" in {p.code for p in result.report.problems}
+    assert result.exit_code == 1
+
+
 def test_second_actor_type_message_fits_the_case():
     # actor2 named, inter2 empty: the message must not claim actor2 is empty
     [p] = [p for p in _problems(_edited(put(inter2=None))) if p.code == "second-actor-type-without-actor"]

@@ -54,15 +54,14 @@ class _Documents(dict):
     def __missing__(self, name: str) -> str | None:
         text = None
         rel = PurePosixPath(name.replace("\\", "/"))
-        if not rel.is_absolute() and ".." not in rel.parts:
-            path = (self.folder / rel).resolve()
-            if path.is_relative_to(self.folder) and path.is_file():
-                try:
+        if not rel.is_absolute() and ".." not in rel.parts and "\0" not in name:  # NUL: no such file anywhere
+            try:
+                path = (self.folder / rel).resolve()
+                if path.is_relative_to(self.folder) and path.is_file():
                     text = path.read_text(encoding="utf-8")
-                except (OSError, UnicodeDecodeError):
-                    text = None
-                if text is not None:
                     self.store[path] = text
+            except (OSError, ValueError):  # too long a name, not UTF-8, unreadable: the rule reports it
+                text = None
         self[name] = text
         return text
 
