@@ -122,6 +122,11 @@ def ingest(db: Path, paths: list[Path], *, submitter: str | None = None, dry_run
         if any(p.code in ("file-not-found", "unreadable-file", "unknown-format") for p in report.errors):
             outcome.exit_code = 2
             return outcome
+        if not any(r[2] for r in rows):  # nothing the store could check; read() has said why
+            if report.valid:
+                report.add(Problem("no-rows", "The deletion list names no events.", file=str(todo[0])))
+            outcome.exit_code = 1
+            return outcome
         submission_id = submissions.next_submission_id(con)
         say(f"Deleting {len(rows)} events in {db} as submission {submission_id}, if the store agrees ...")
         con.execute("BEGIN TRANSACTION")

@@ -273,3 +273,30 @@ def test_a_store_made_by_an_older_cedar_is_brought_up_to_date_by_init(seeded, tm
     proc, report = ingest(seeded, str(other))
     assert proc.returncode == 0, proc.stdout
     assert query(seeded, "SELECT tags FROM event_history WHERE event_id = 'AZE1'") == [{"tags": []}]
+
+
+@pytest.mark.parametrize("name, text", [
+    ("gone.jsonl", '{"event_id": "AZE1", "reason": "retracted"}\n{"event_id": "AZE2", "reason": "duplicate of AZE1"}\n'),
+    ("gone.json", '{"deletions": [{"event_id": "AZE1", "reason": "retracted"}, '
+                  '{"event_id": "AZE2", "reason": "duplicate of AZE1"}]}'),
+])
+def test_deletion_lists_in_json_and_json_lines(seeded, tmp_path, name, text):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    proc, report = ingest(seeded, "--deletions", str(path))
+    assert proc.returncode == 0, proc.stdout
+    assert query(seeded, "SELECT event_id, reason FROM deletions ORDER BY event_id") == [
+        {"event_id": "AZE1", "reason": "retracted"}, {"event_id": "AZE2", "reason": "duplicate of AZE1"}]
+    # the same list again adds nothing and names the submission that holds it
+    proc, report = ingest(seeded, "--deletions", str(path))
+    assert proc.returncode == 0 and report["already_ingested"][0]["submission_id"] == "S2"
+    assert counts(seeded)["deletions"] == 2
+
+
+def test_a_deletion_list_with_other_columns_is_refused(seeded, tmp_path):
+    path = tmp_path / "gone.csv"
+    path.write_text("event_id,why\nAZE1,retracted\n", encoding="utf-8")
+    proc, report = ingest(seeded, "--deletions", str(path))
+    assert proc.returncode == 1
+    assert {("unknown-column", 1, "why"), ("missing-columns", 1, "reason")} <= codes(report)
+    assert counts(seeded)["deletions"] == 0
