@@ -170,6 +170,7 @@ def _build_in(tmp: Path, version: str, store: Path, snap: snapshot.Snapshot, pre
     step("Running the gate (Great Expectations)")
     t = time.perf_counter()
     gate = _run_gate(snap, tables, changes, prev_events, prev_deletions, store_deleted, created)
+    gate.report.files = [f"{name}.parquet" for name in tables]
     timings["gate"] = time.perf_counter() - t
     timings["gx_import_and_run"] = gate.seconds
     _write_validation(tmp, version, created, previous, gate, row_counts)
