@@ -65,8 +65,13 @@ def import_(
     if dataset is Dataset.acled and _is_acled_deletions(file, encoding):
         _deletions(file, db, ingest, submitter, dry_run, output, encoding)
         return
-    with _progress(f"Importing {dataset.value}") as tick:
-        result = import_file(dataset.value, file, strict=strict, encoding=encoding, on_row=tick)
+    from cedar.ingest.importers import LayoutError
+
+    try:
+        with _progress(f"Importing {dataset.value}") as tick:
+            result = import_file(dataset.value, file, strict=strict, encoding=encoding, on_row=tick)
+    except LayoutError as exc:
+        _layout_refused(file, exc, output)
     report = result.report
     summary: dict[str, Any] = result.summary()
     code = 0
@@ -114,6 +119,19 @@ def import_(
         _out(render_text(report))
         _out("\n".join([head, *lines]))
     raise typer.Exit(code)
+
+
+def _layout_refused(file: Path, exc: Any, output: OutputFormat) -> None:
+    """A file in a layout the importer does not know: one error, in the report's own shape for --format json."""
+    from cedar.validate.report import Problem, Report
+
+    if output is not OutputFormat.json:
+        raise exc
+    report = Report(check="import", files=[str(file)])
+    report.add(Problem("unknown-layout", exc.message + (f" {exc.hint}" if exc.hint else ""), file=str(file),
+                       value=exc.found))
+    _out(json.dumps(report.to_dict(), ensure_ascii=False, indent=2, default=str))
+    raise typer.Exit(1)
 
 
 def _is_acled_deletions(file: Path, encoding: str) -> bool:

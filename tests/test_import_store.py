@@ -136,3 +136,49 @@ def test_matching_rules():
     weekly = candidate("U5", ev("ucdp-ged:5", d + dt.timedelta(days=5), 10.0, 10.0, dp="week"))
     found = find([a], [near, far, late, other_type, same_dataset, weekly])
     assert [m.b.key for m in found] == ["U1", "U5"]
+
+
+def test_command_line_ingest_update_and_delete(tmp_path):
+    import json
+
+    from conftest import run_cedar
+
+    db = tmp_path / "cli.duckdb"
+    assert run_cedar("init", "--db", str(db)).returncode == 0
+    p = run_cedar("import", "acled", str(ACLED), "--ingest", "--db", str(db), "--format", "json")
+    assert p.returncode == 0, p.stderr
+    report = json.loads(p.stdout)
+    assert report["import"]["store"]["counts"]["added"] == 326
+    assert report["import"]["store"]["ids"]["acled:ARG10607"].startswith("ARG")
+    p = run_cedar("import", "acled", str(ACLED), "--ingest", "--db", str(db))
+    assert p.returncode == 0 and "0 added, 0 updated, 326 unchanged (326 matched by external id)" in p.stdout
+    gone = tmp_path / "acled-deleted.csv"
+    gone.write_text("event_id_cnty,deleted_timestamp\nARG10607,1660000000\n", encoding="utf-8")
+    p = run_cedar("import", "acled", str(gone))
+    assert p.returncode == 2 and "--ingest" in p.stderr
+    p = run_cedar("import", "acled", str(gone), "--ingest", "--db", str(db))
+    assert p.returncode == 0 and "Deleted 1 event(s)" in p.stdout, p.stdout + p.stderr
+    assert rows_of(db, "SELECT count(*) FROM events") == [(325,)]
+
+
+def test_unknown_layout_in_json(tmp_path):
+    import json
+
+    from conftest import run_cedar
+
+    bad = tmp_path / "mentions.tsv"
+    bad.write_text("\t".join(["x"] * 16) + "\n", encoding="utf-8")
+    p = run_cedar("import", "gdelt", str(bad), "--format", "json")
+    assert p.returncode == 1
+    [problem] = json.loads(p.stdout)["problems"]
+    assert problem["code"] == "unknown-layout" and "16 tab-separated columns" in problem["message"]
+
+
+def test_file_without_final_line_break_is_flagged(tmp_path):
+    data = ACLED.read_bytes().rstrip(b"\r\n")
+    path = tmp_path / "no-eol.csv"
+    path.write_bytes(data)
+    r = import_file("acled", path)
+    assert r.imported == 326
+    [w] = [p for p in r.report.warnings if p.code == "no-final-line-break"]
+    assert w.row == 327

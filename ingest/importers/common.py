@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import zipfile
 import datetime as dt
 import json
 import re
@@ -65,7 +66,6 @@ def read_rows(path: Path, delimiter: str = ",", encoding: str = "utf-8") -> Iter
     its exports) is read from inside; a UTF-8 byte-order mark is skipped."""
     import codecs
     import io
-    import zipfile
 
     if encoding.lower().replace("_", "-") in ("utf-8", "utf8"):
         encoding = "utf-8-sig"
@@ -267,7 +267,9 @@ def run(dataset: str, path: Path, rows: Iterator[Mapped], *, strict: bool = Fals
     seen: dict[str, int] = {}
     f = str(path)
     repeats: dict[tuple[str, Any], list[int]] = {}  # a warning met again is counted, not repeated
+    last: int | None = None
     for m in rows:
+        last = m.line if m.refusal is None else None
         result.rows_read += 1
         if on_row:
             on_row()
@@ -303,6 +305,10 @@ def run(dataset: str, path: Path, rows: Iterator[Mapped], *, strict: bool = Fals
             report.extend(reasons)
             result.refused[m.line] = [p.message.removeprefix("Row refused: ") for p in reasons]
         report.rows_checked += 1
+    if last is not None and not zipfile.is_zipfile(path) and not ends_with_newline(path):
+        report.add(Problem("no-final-line-break", "The file does not end with a line break, as complete exports do: "
+                           "its last row may be cut off. It was imported because it reads as a whole row; compare it "
+                           "with the source.", WARNING, f, last, last))
     for (code, value), lines in repeats.items():
         if len(lines) > 1:
             report.add(Problem(code, f"The same ({code}) applies to {len(lines) - 1} more row(s): "
