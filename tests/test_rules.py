@@ -93,7 +93,7 @@ CASES: dict[str, tuple[Callable, Callable, str]] = {
                                         "inter2"),
     "unknown-country": (put(iso3="AZE"), put(iso3="ZZZ"), "iso3"),
     "iso3-country-mismatch": (put(country="azerbaijan"), put(country="Armenia"), "country"),
-    "point-outside-country": (put(latitude=40.4, longitude=49.87), put(latitude=-39.8153), "latitude"),
+    "point-outside-country": (put(latitude=39.82, longitude=46.76), put(latitude=-39.8153), "latitude"),
     "missing-source": (lambda e: e["sources"].append({"name": "AFP"}), put(sources=[]), "sources"),
     "document-not-found": (source(document=SEED_DOCUMENT), source(document="missing.txt"), "sources"),
     "document-hash-mismatch": (source(document_sha256=None), source(document_sha256="0" * 64), "sources"),
@@ -145,6 +145,8 @@ def test_rule_reports_a_broken_event(code):
     ("not-an-integer", put(fatalities=2.5), "fatalities"),
     ("out-of-range", put(fatalities=-3), "fatalities"),
     ("unexpected-field", put(colour="red"), "colour"),
+    ("invalid-value", put(admin1=["Khankendi"]), "admin1"),
+    ("invalid-value", put(sources=[["Reuters"]]), "sources.0"),
     ("fatalities-out-of-order", put(fatalities_low=5, fatalities_high=4), "fatalities_low"),
     ("fatalities-out-of-order", put(fatalities=12, fatalities_high=10), "fatalities_high"),
     ("battle-needs-two-armed-actors", put(actor2=None, inter2=0), "actor2"),
@@ -176,6 +178,16 @@ def test_document_paths_that_cannot_be_read_are_reported_not_raised(tmp_path, do
     result = check_files([path])
     assert "document-not-found" in {p.code for p in result.report.problems}
     assert result.exit_code == 1
+
+
+@pytest.mark.parametrize("edit, says", [
+    (put(admin1=["Khankendi"]), "write text here"),
+    (put(claims="none"), "write a list here"),
+    (put(sources=["Reuters"]), "write an object with named fields here"),
+])
+def test_invalid_value_says_what_to_write(edit, says):
+    [p] = [p for p in _problems(_edited(edit)) if p.code == "invalid-value"]
+    assert says in p.message, p.message
 
 
 def test_second_actor_type_message_fits_the_case():

@@ -43,6 +43,12 @@ _PYDANTIC_CODES = {
     "string_pattern_mismatch": "bad-format",
     "extra_forbidden": "unexpected-field",
 }
+# What to write instead, for the kinds of value the model refuses without a rule of their own.
+_DETAILS = {"string_type": "write text here, not a number, list or object",
+            "list_type": "write a list here (in CSV: items separated by ';')",
+            "dict_type": "write an object with named fields here",
+            "model_type": "write an object with named fields here",
+            "model_attributes_type": "write an object with named fields here"}
 _BOUNDS = {"greater_than_equal": "at least {ge}", "less_than_equal": "at most {le}",
            "greater_than": "more than {gt}", "less_than": "less than {lt}"}
 _PATTERNS = {"event_id": "three capital letters and a number, e.g. AZE12", "iso3": "three capital letters, e.g. AZE",
@@ -82,7 +88,7 @@ def _from_pydantic(err: dict[str, Any], where: dict[str, Any]) -> Problem:
     elif code == "bad-format":
         params["expected"] = _PATTERNS.get(str(err["loc"][-1]), f"the pattern {ctx.get('pattern')}")
     elif code == "invalid-value":
-        params["detail"] = err.get("msg", "")
+        params["detail"] = _DETAILS.get(kind) or err.get("msg", "").rstrip(".")
     if isinstance(value, dict):
         value = None
     return Problem(code, message(code, name, value, **params), field=name, value=value, **where)
