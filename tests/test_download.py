@@ -298,9 +298,10 @@ def test_a_redirect_to_another_host_is_refused(store, tmp_path):
 
 
 def test_a_server_that_says_a_file_is_larger_than_its_manifest(store, tmp_path):
+    size = json.loads((store / V1 / "manifest.json").read_text())["files"]["events.csv"]["bytes"]
     with serving(store, Faults(extra={f"{V1}/events.csv": b"x" * 100_000})) as server:
         proc = download(server.url, tmp_path)
-    assert_refused(proc, "events.csv is 106372 bytes by the server's word, but the manifest says 6372")
+    assert_refused(proc, f"events.csv is {size + 100_000} bytes by the server's word, but the manifest says {size}")
     assert_nothing_published(tmp_path)
 
 
@@ -474,3 +475,33 @@ def test_ctrl_c_in_the_middle_leaves_nothing(store, tmp_path):
                 client.wait(timeout=10)
     assert client.returncode == 130 and "Interrupted" in err and "Traceback" not in err
     assert list(tmp_path.iterdir()) == []
+
+
+# --- as a new user would try it: the standard library's own web server -----------------------
+
+def test_with_python_http_server_clean_then_tampered(tmp_path_factory, tmp_path):
+    """`python -m http.server` (no Range support) serving a copy of the store: a clean download,
+    then the same after a file in the store was changed."""
+    src = copy_store(tmp_path_factory, tmp_path / "store")
+    port = free_port()
+    server = subprocess.Popen([sys.executable, "-m", "http.server", "--bind", "127.0.0.1", "--directory", str(src),
+                               str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        url = f"http://127.0.0.1:{port}/"
+        deadline = time.monotonic() + 20
+        while True:  # until it listens
+            listed = run_cedar("release", "list", "--from", url, "--format", "json")
+            if listed.returncode == 0 or time.monotonic() > deadline:
+                break
+            time.sleep(0.2)
+        assert [r["version"] for r in json.loads(listed.stdout)["releases"]] == [V1]
+        clean = download(url, tmp_path / "clean")
+        assert clean.returncode == 0, clean.stderr
+        assert_complete(src, tmp_path / "clean")
+        _flip_a_byte(src / V1 / "claims.parquet")
+        tampered = download(url, tmp_path / "tampered")
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+    assert_refused(tampered, "claims.parquet does not match its manifest")
+    assert_nothing_published(tmp_path / "tampered")
