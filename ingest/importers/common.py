@@ -163,6 +163,11 @@ def date(value: str | None, name: str, formats: Iterable[str] = _DATE_FORMATS) -
     if v is None:
         raise Refuse("missing-value", f"{name} is empty: the event has no date.", name, None)
     v = v[:10] if re.match(r"^\d{4}-\d{2}-\d{2}[T ]", v) else v
+    if len(v) == 10 and v[4] == "-" and "%Y-%m-%d" in formats:
+        try:
+            return dt.date.fromisoformat(v)
+        except ValueError:
+            pass
     for fmt in formats:
         try:
             return dt.datetime.strptime(v, fmt).date()
