@@ -162,7 +162,7 @@ def demo(
 
 
 # The other command groups register themselves on `app` when imported.
-from cedar import cli_download, cli_import, cli_release, cli_store  # noqa: E402,F401
+from cedar import cli_download, cli_import, cli_release, cli_store, cli_synth  # noqa: E402,F401
 
 
 def main() -> None:

@@ -1,0 +1,129 @@
+"""The SQL forms of the cross-field rules of `rules.py`, for the vectorised engine
+(`cedar.validate.sql_engine`), keyed by the same codes.
+
+Each rule with a Python check has an entry here: a list of (column the finding is reported on,
+condition), where a condition is DuckDB SQL over the row's typed values `v_<column>` (NULL when
+the cell is empty or failed its type rule, exactly the None the Python check sees) and, for list
+columns, `l_<column>` (the items as a VARCHAR[]). `{name}` placeholders are filled from the
+vocabularies by `expand`. Country look-ups are joins the engine makes against the tables of
+`lookups()`: `iso3_known` (iso3 is an assigned code), `country_named` (country is one of its names,
+compared case-folded) and the
+taxonomy's are `type_of_sub`, `disorder_of_sub` (of v_sub_event_type) and `disorder_of_type` (of
+v_event_type). `has_<list column>` is true when the list has an item: cheaper than `len(l_<column>)`,
+which the engine computes only for the rows a condition reaches. Type rules (vocabularies, ranges, patterns, required columns) need no
+entry: the engine reads them off the model, as the row engine's Pydantic model does.
+
+An empty list marks a rule that cannot fire in a file the SQL engine accepts (a CSV without
+companion tables, so sources carry no scale or document and there are no claims); the reason is
+in NO_SQL_FORM. `test_engines_differential.py` holds the two forms to the same findings, and
+`test_every_rule_has_a_sql_form` fails when a rule is declared without one.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from . import vocab
+
+_ARMED = ", ".join(str(i) for i in sorted(vocab.ARMED_ACTOR_TYPES))
+
+SQL_RULES: dict[str, list[tuple[str, str]]] = {
+    "sub-event-not-in-type": [
+        ("sub_event_type", "v_event_type IS NOT NULL AND v_sub_event_type IS NOT NULL "
+                           "AND type_of_sub <> v_event_type")],
+    "disorder-type-mismatch": [
+        ("disorder_type", "v_disorder_type IS NOT NULL AND v_sub_event_type IS NOT NULL "
+                          "AND v_disorder_type <> disorder_of_sub")],
+    "interaction-mismatch": [
+        ("interaction", "v_interaction IS NOT NULL AND v_inter1 IS NOT NULL AND v_interaction <> "
+                        "CASE WHEN coalesce(v_inter2, 0) = 0 THEN 10 * v_inter1 "
+                        "ELSE 10 * least(v_inter1, v_inter2) + greatest(v_inter1, v_inter2) END")],
+    "civilian-targeting-mismatch": [
+        ("civilian_targeting", "v_civilian_targeting IS NOT NULL AND v_event_type IS NOT NULL AND "
+                               "v_civilian_targeting <> (disorder_of_type = 'Political violence' "
+                               "AND v_target_kind = 'civilians')")],
+    "source-scale-mismatch": [],
+    "end-before-start": [("event_date_end", "v_event_date_end < v_event_date")],
+    "span-needs-end": [("event_date_end", "v_date_precision = 'span' AND v_event_date_end IS NULL")],
+    "date-in-future": [("event_date", "v_event_date > {today}"), ("event_date_end", "v_event_date_end > {today}")],
+    "fatalities-out-of-order": [
+        ("fatalities_low", "v_fatalities_low > v_fatalities_high OR v_fatalities_low > v_fatalities"),
+        ("fatalities_high", "NOT coalesce(v_fatalities_low > v_fatalities_high OR v_fatalities_low > v_fatalities, "
+                            "false) AND v_fatalities > v_fatalities_high")],
+    "protest-with-fatalities": [("fatalities", "v_sub_event_type = 'Peaceful protest' AND v_fatalities <> 0")],
+    "battle-needs-two-armed-actors": [
+        ("inter1", f"v_event_type = 'Battles' AND v_inter1 NOT IN ({_ARMED})"),
+        ("actor2", "v_event_type = 'Battles' AND v_actor2 IS NULL"),
+        ("inter2", f"v_event_type = 'Battles' AND v_actor2 IS NOT NULL AND v_inter2 NOT IN ({_ARMED})")],
+    "violence-against-civilians-needs-civilian-target": [
+        ("target_kind", "v_event_type = 'Violence against civilians' AND v_target_kind <> 'civilians'"),
+        ("inter2", "v_event_type = 'Violence against civilians' AND v_target_kind = 'civilians' "
+                   "AND v_actor2 IS NOT NULL AND v_inter2 <> 7")],
+    "second-actor-type-without-actor": [
+        ("inter2", "(v_actor2 IS NULL AND coalesce(v_inter2, 0) <> 0) "
+                   "OR (v_actor2 IS NOT NULL AND coalesce(v_inter2, 0) = 0)")],
+    "unknown-country": [("iso3", "v_iso3 IS NOT NULL AND NOT iso3_known")],
+    "iso3-country-mismatch": [("country", "v_country IS NOT NULL AND iso3_known AND NOT country_named")],
+    "missing-source": [("sources", "NOT has_sources")],
+    "document-not-found": [],
+    "document-hash-mismatch": [],
+    "evidence-not-in-document": [],
+    "verified-without-basis": [
+        ("verification_basis",
+         "v_verification_status = 'verified' AND (v_verification_basis IS NULL "
+         "OR (v_verification_basis = 'independent-sources' AND len(list_distinct(l_sources)) < 2) "
+         "OR (v_verification_basis = 'actor-acknowledgement' AND NOT has_claimed_by) "
+         "OR (v_verification_basis = 'actor-acknowledgement' AND has_sources AND list_has_all("
+         "list_transform(l_claimed_by, lambda x: lower(x)), list_transform(l_sources, lambda x: lower(x)))))")],
+    "disputed-needs-both-sides": [
+        ("claimed_by", "v_verification_status = 'disputed' AND NOT has_claimed_by"),
+        ("denied_by", "v_verification_status = 'disputed' AND has_claimed_by AND NOT has_denied_by")],
+    "separator-in-list-item": [],
+}
+
+# Rules that look a row up in the gazetteer (nearest places) have no SQL form: the engine runs
+# their own Python check once per distinct combination of the columns named here (a few tens of
+# thousands of places in a million rows) and joins the findings back to the rows.
+PER_DISTINCT: dict[str, tuple[str, ...]] = {
+    "point-outside-country": ("iso3", "latitude", "longitude", "country"),
+    "admin1-mismatch": ("iso3", "admin1", "latitude", "longitude", "country"),
+}
+
+NO_SQL_FORM: dict[str, str] = {
+    "source-scale-mismatch": "sources carry a scale only in a companion sources table",
+    "document-not-found": "source documents are named only in a companion sources table",
+    "document-hash-mismatch": "source documents are named only in a companion sources table",
+    "evidence-not-in-document": "evidence is compared only with documents of a companion sources table",
+    "separator-in-list-item": "a CSV list cell is split at ';', so no item read from CSV contains one or is empty",
+}
+
+
+def _q(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+@lru_cache(maxsize=None)
+def lookups() -> dict[str, str]:
+    """SQL for the look-up tables the country rules join: countries(code, box_lat_min, box_lat_max,
+    box_lon_min, box_lon_max) and country_names(pair) with pairs 'ISO|name'."""
+    from . import countries
+
+    names = countries._names_by_code()
+    boxes = countries._boxes()
+    rows = ", ".join(f"({_q(code)}, " + (", ".join(repr(float(x)) for x in boxes[code]) if code in boxes
+                                          else "NULL, NULL, NULL, NULL") + ")" for code in sorted(names))
+    pairs = ", ".join(f"({_q(f'{code}|{n}')})" for code, ns in sorted(names.items()) for n in sorted(ns))
+    subs = ", ".join(f"({_q(sub)}, {_q(vocab.EVENT_TYPE_OF[sub])}, {_q(vocab.disorder_type_of(sub))})"
+                     for sub in vocab.ALL_SUB_EVENT_TYPES)
+    types = ", ".join(f"({_q(t)}, {_q(d)})" for t, d in vocab.DISORDER_OF_EVENT_TYPE.items())
+    return {
+        "sub_event_types": f"SELECT * FROM (VALUES {subs}) t(sub, type_of_sub, disorder_of_sub)",
+        "event_types": f"SELECT * FROM (VALUES {types}) t(type, disorder_of_type)",
+        "countries": f"SELECT * FROM (VALUES {rows}) t(code, box_lat_min, box_lat_max, box_lon_min, box_lon_max)",
+        "country_names": f"SELECT * FROM (VALUES {pairs}) t(pair)",
+    }
+
+
+def expand(condition: str, today: str) -> str:
+    """A condition with its vocabularies filled in; `today` as ISO text."""
+    return condition.format(today=f"DATE '{today}'")

@@ -1,0 +1,138 @@
+"""The two engines of the row rules agree: per-row Pydantic (cedar.validate.rows) and vectorised
+SQL in DuckDB (cedar.validate.sql_engine) report the same set of (row, column, code) on
+hypothesis-generated rows with planted faults."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from cedar.ingest import synth
+from cedar.schema import rules_sql, vocab
+from cedar.schema.rules import RULES
+from cedar.validate import sql_engine
+from cedar.validate.check import check_files
+
+TODAY = dt.date(2025, 6, 30)
+_BASE = [r for r, _ in synth.rows(60, seed=3, today=TODAY)]
+
+# Values that break, or nearly break, a rule: vocabulary neighbours, bad numbers and dates, blanks.
+_TEXTS = st.sampled_from(["", " ", "  x ", "Battles", "battles", "Riots", "Peaceful protest", "Armed clash",
+                          "Attack", "Agreement", "civilians", "none", "unknown", "span", "day", "week",
+                          "verified", "disputed", "unverified", "independent-sources", "actor-acknowledgement",
+                          "AZE", "aze", "XYZ", "Azerbaijan", "France", "FRA", "Atlantis", "Political violence",
+                          "Demonstrations", "a; b", ";", "Reuters", "Reuters; AFP", "Reuters; Reuters",
+                          'quoted "text", with comma', "line\nbreak", "Ünïcödé"])
+_NUMBERS = st.one_of(st.integers(-20, 400).map(str), st.floats(-300, 300, allow_nan=False).map(repr),
+                     st.sampled_from(["", " 5 ", "3.0", "3.5", "1e2", "abc", "12,5", "-0", "+7", "nan", "inf",
+                                      "0", "1", "6", "7", "8", "9", "10", "20", "60", "18"]))
+_DATES = st.one_of(st.dates(dt.date(1990, 1, 1), dt.date(2027, 12, 31)).map(dt.date.isoformat),
+                   st.sampled_from(["", "2023-02-30", "19/09/2023", "20230919", "2023-9-1", " 2023-09-19 ",
+                                    "yesterday", "0000-01-01"]))
+_COLUMN_VALUES = {
+    **{c: _TEXTS for c in synth.COLUMNS},
+    **{c: _NUMBERS for c in ("interaction", "inter1", "inter2", "latitude", "longitude", "fatalities",
+                             "fatalities_low", "fatalities_high")},
+    "event_date": _DATES, "event_date_end": _DATES,
+    "event_type": st.sampled_from(["", *vocab.EVENT_TYPES, "Battle"]),
+    "sub_event_type": st.sampled_from(["", *vocab.ALL_SUB_EVENT_TYPES[::2], "Armed Clash"]),
+}
+_EDIT = st.sampled_from(synth.COLUMNS).flatmap(lambda c: st.tuples(st.just(c), _COLUMN_VALUES[c]))
+_ROW = st.tuples(st.integers(0, len(_BASE) - 1), st.lists(_EDIT, max_size=4))
+
+
+def _codes_with_forms() -> set[str]:
+    return {c for c, r in RULES.items() if r.check is None or c in rules_sql.SQL_RULES or c in rules_sql.PER_DISTINCT}
+
+
+def _write(path: Path, rows: list[dict[str, str]]) -> None:
+    with path.open("w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f, lineterminator="\n")
+        w.writerow(synth.COLUMNS)
+        for r in rows:
+            w.writerow([r[c] for c in synth.COLUMNS])
+
+
+def _check_rows(path: Path):
+    from cedar.ingest.readers import read
+    from cedar.schema.rules import Context
+    from cedar.validate.report import Problem, Report
+    from cedar.validate.rows import validate_record
+
+    report = Report(check="row")
+    ctx = Context(today=TODAY)
+    for item in read(path):
+        if isinstance(item, Problem):
+            report.add(item)
+            continue
+        where = {"file": str(path), "row": item.row, "line": item.line}
+        report.extend(validate_record(item.data, ctx, where, item.cell_problems, item.absent, build=False)[1])
+    return report
+
+
+def _sql_engine(path: Path) -> set[tuple[int, str, str]] | None:
+    found = sql_engine.findings(path, TODAY)
+    if found is None:
+        return None
+    starts, lines = sql_engine.record_starts(path)
+    return {(int(lines[i]), field, code) for i, code, field in found[1]}
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(_ROW, min_size=1, max_size=6))
+def test_same_findings(tmp_path: Path, spec: list) -> None:
+    rows = []
+    for base, edits in spec:
+        r = dict(_BASE[base])
+        for column, value in edits:
+            r[column] = value
+        rows.append(r)
+    path = tmp_path / "h.csv"
+    _write(path, rows)
+    sql = _sql_engine(path)
+    assert sql is not None, "DuckDB refused a well-formed CSV"
+    assert sql == _row_engine_set(path)
+
+
+def _row_engine_set(path: Path) -> set[tuple[int, str, str]]:
+    codes = _codes_with_forms()
+    return {(p.row, p.field, p.code) for p in _check_rows(path).problems if p.code in codes}
+
+
+def test_planted_faults_agree(tmp_path: Path) -> None:
+    path = tmp_path / "f.csv"
+    with path.open("w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f, lineterminator="\n")
+        w.writerow(synth.COLUMNS)
+        for r, _ in synth.rows(1500, seed=9, faults=0.3, today=TODAY):
+            w.writerow([r[c] for c in synth.COLUMNS])
+    sql = _sql_engine(path)
+    row = _row_engine_set(path)
+    assert len(row) > 300
+    assert sql == row
+
+
+def test_lines_of_records_with_quoted_newlines(tmp_path: Path) -> None:
+    rows = [dict(_BASE[i]) for i in range(4)]
+    rows[0]["notes"] = "first line\nsecond line\n\nfourth"
+    rows[1]["event_date"] = "not a date"
+    rows[2]["notes"] = 'a "quoted"\nword'
+    rows[3]["iso3"] = "XYZ"
+    path = tmp_path / "q.csv"
+    _write(path, rows)
+    sql = _sql_engine(path)
+    assert sql == _row_engine_set(path)
+    assert {(r, c) for r, _, c in sql} == {(6, "not-a-date"), (9, "unknown-country")}
+
+
+def test_every_rule_has_a_sql_form_or_a_reason() -> None:
+    for code, forms in rules_sql.SQL_RULES.items():
+        assert code in RULES, f"SQL form for an undeclared rule {code}"
+        assert forms or code in rules_sql.NO_SQL_FORM, code
+    # an error rule with neither form makes the engine refuse every file: the row engine then checks it
+    if sql_engine.missing_forms():
+        assert not sql_engine.accepts(Path(__file__))

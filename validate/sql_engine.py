@@ -1,0 +1,494 @@
+"""The vectorised engine: the row rules run as one DuckDB query over a whole CSV file.
+
+The rules are the same as the row engine's (`cedar.validate.rows`): the type rules are read off
+the event model (kinds, vocabularies, ranges, patterns, required columns), the cross-field rules
+come from their SQL forms in `cedar.schema.rules_sql`, keyed by the codes of `rules.py`. DuckDB
+reads every column as VARCHAR, so that a bad cell is a finding and not a failed read; each
+column is typed with TRY_CAST (behind a pattern where DuckDB accepts more than Python does), and
+a cell that fails its type is NULL for the cross-field rules, as the row engine leaves it out of
+the draft it checks.
+
+Line numbers: DuckDB's CSV reader does not say on which line a record starts. A byte scan
+(numpy, a block at a time) finds the newlines outside quotes, which end the records; record i of
+DuckDB's output is the i-th non-empty record of the scan, and its first line is one more than
+the number of newlines before it, quoted newlines included. The query streams one short column
+per row in file order (DuckDB keeps insertion order), so memory stays flat as the file grows.
+
+Messages: the few flagged rows are read again by their byte offsets and run through the row
+engine, which gives the exact message of each finding; the set of (row, column, code) is the
+SQL engine's own, and the differential test holds it equal to the row engine's.
+
+The engine takes a file only when it can answer for all of it: UTF-8 CSV, a header that names
+known columns once each with every required one, no companion tables (sources.csv, claims.csv),
+and no row DuckDB's strict reader refuses (a wrong cell count, a stray quote). Anything else
+returns False and goes to the row engine, which reports such files in full.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import datetime as dt
+import io
+import typing
+from pathlib import Path
+from typing import Any
+
+from cedar.schema import flat, rules_sql
+from cedar.schema.model import Event, required_fields
+from cedar.schema.rules import RULES, Context
+from cedar.validate.report import Problem, Report
+
+# Above this size `cedar check` uses the SQL engine for a CSV it can take (see check.choose_engine).
+SQL_THRESHOLD_BYTES = 4 * 1024 * 1024
+
+_WS = "".join(chr(c) for c in range(0x3001) if chr(c).isspace())  # what Python's str.strip() removes
+_ASCII_WS = "".join(c for c in _WS if ord(c) < 128)
+
+
+def _plain(raw: str) -> str:
+    """True when a cell cannot start with whitespace (a cheap test on its first character)."""
+    return f"ascii({raw}) BETWEEN 33 AND 127"
+
+
+def _blank_text(raw: str) -> str:
+    """A text cell as the row engine reads it: NULL when empty or all whitespace (Python's isspace).
+    Trimming a set of characters is slow in DuckDB, so only a cell that starts with one pays for it."""
+    return f"CASE WHEN {_plain(raw)} THEN {raw} WHEN trim({raw}, {_q(_WS)}) = '' THEN NULL ELSE {raw} END"
+
+
+def _stripped(raw: str) -> str:
+    """A cell stripped as Python's str.strip() does, NULL when nothing is left."""
+    return (f"CASE WHEN {_plain(raw)} AND ascii(right({raw}, 1)) BETWEEN 33 AND 127 THEN {raw} "
+            f"ELSE nullif(trim({raw}, {_q(_WS)}), '') END")
+
+
+_BLOCK = 32 * 1024 * 1024
+_BLANK = "-"  # the finding column's mark for a row with no content (skipped, as the row engine does)
+
+
+def _q(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _ident(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+# --- records and their lines ------------------------------------------------------------------
+
+def record_starts(path: Path) -> tuple[Any, Any]:
+    """Byte offset and first line of every non-empty CSV record (header included), in file order.
+
+    A record ends at a newline outside quotes: a newline with an even number of quote characters
+    before it (an escaped quote, "", counts twice and keeps the parity)."""
+    import numpy as np
+
+    starts, lines = [np.zeros(1, dtype=np.int64)], [np.ones(1, dtype=np.int64)]
+    quotes = newlines = base = 0
+    size = path.stat().st_size
+    with path.open("rb") as f:
+        while True:
+            block = f.read(_BLOCK)
+            if not block:
+                break
+            a = np.frombuffer(block, dtype=np.uint8)
+            nl = np.flatnonzero(a == 10)
+            q = np.flatnonzero(a == 34)
+            even = ((np.searchsorted(q, nl) + quotes) & 1) == 0
+            ends = nl[even]
+            starts.append(ends.astype(np.int64) + base + 1)
+            lines.append(np.flatnonzero(even).astype(np.int64) + newlines + 2)
+            quotes += len(q)
+            newlines += len(nl)
+            base += len(a)
+    starts_a, lines_a = np.concatenate(starts), np.concatenate(lines)
+    # a record is empty when the next one starts right after its newline ("\n" or "\r\n") or at the end
+    nxt = np.append(starts_a[1:], size + 1)
+    length = nxt - starts_a - 1
+    keep = length > 0
+    if keep.any():
+        with path.open("rb") as f:  # a lone "\r" line is empty too: look at those one-byte records
+            for i in np.flatnonzero(length == 1):
+                f.seek(int(starts_a[i]))
+                if f.read(1) == b"\r":
+                    keep[i] = False
+    keep &= starts_a < size
+    return starts_a[keep], lines_a[keep]
+
+
+def _read_records(path: Path, spans: list[tuple[int, int]]) -> list[list[str]]:
+    """The cells of the records at these byte spans (start, end)."""
+    out = []
+    with path.open("rb") as f:
+        for start, end in spans:
+            f.seek(start)
+            text = f.read(end - start).decode("utf-8-sig" if start == 0 else "utf-8")
+            out.append(next(csv.reader(io.StringIO(text)), []))
+    return out
+
+
+# --- the query --------------------------------------------------------------------------------
+
+def _literals(annotation: Any) -> tuple | None:
+    for arg in (annotation, *typing.get_args(annotation)):
+        if typing.get_origin(arg) is typing.Literal:
+            return typing.get_args(arg)
+    return None
+
+
+def _constraints(name: str) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for m in Event.model_fields[name].metadata:
+        for key in ("ge", "le", "pattern"):
+            if getattr(m, key, None) is not None:
+                out[key] = getattr(m, key)
+    return out
+
+
+def _columns(header: list[str]) -> tuple[list[str], list[tuple[str, str]]]:
+    """SELECT items typing every column, and the (column, code-expression) type findings."""
+    kinds = flat.column_kinds()
+    required = set(required_fields())
+    items: list[str] = []
+    findings: list[tuple[str, str]] = []
+    ws = _q(_WS)
+    for name, kind in kinds.items():
+        raw = _ident(name) if name in header else "NULL::VARCHAR"
+        field = Event.model_fields[name]
+        lits = _literals(field.annotation)
+        cons = _constraints(name)
+        if kind == flat.LIST:
+            if name in _LISTS_USED:  # the others are only split, and no rule can fault a CSV list's items
+                items.append(f"{raw} AS r_{name}")
+                items.append(f"CASE WHEN {raw} IS NULL THEN false WHEN {_plain(raw)} AND ascii({raw}) <> 59 THEN true "
+                             f"ELSE len({_list(raw)}) > 0 END AS has_{name}")
+            continue
+        if name not in header:
+            items.append(f"NULL::VARCHAR AS s_{name}")
+            items.append(f"NULL::{'VARCHAR' if kind == flat.TEXT else 'DOUBLE'} AS n_{name}")
+            findings.append((name, "'missing-value'" if name in required else
+                             "'not-in-vocabulary'" if _has_default(field, lits) else "NULL::VARCHAR"))
+            continue
+        if kind == flat.TEXT:
+            s = _blank_text(raw)
+            bad = []
+            if lits is not None:
+                bad.append(f"WHEN s_{name} NOT IN ({', '.join(_q(v) for v in lits)}) THEN 'not-in-vocabulary'")
+            if "pattern" in cons:
+                pattern = cons["pattern"].removeprefix("^").removesuffix("$")
+                bad.append(f"WHEN NOT regexp_full_match(s_{name}, {_q(pattern)}) THEN 'bad-format'")
+            value = f"s_{name}"
+        else:
+            s = _stripped(raw)
+            if kind == flat.INT:
+                value = (f"CASE WHEN regexp_full_match(s_{name}, '[+-]?[0-9]+(\\.0*)?') "
+                         f"THEN TRY_CAST(s_{name} AS DOUBLE) END")
+                bad = [f"WHEN n_{name} IS NULL THEN 'not-an-integer'"]
+            elif kind == flat.FLOAT:
+                value = f"TRY_CAST(s_{name} AS DOUBLE)"
+                bad = [f"WHEN n_{name} IS NULL THEN 'not-a-number'"]
+            elif kind == flat.DATE:
+                value = (f"CASE WHEN regexp_full_match(s_{name}, '[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}') "
+                         f"AND NOT starts_with(s_{name}, '0000') THEN TRY_CAST(s_{name} AS DATE) "
+                         f"WHEN regexp_full_match(s_{name}, '[0-9]{{8}}') AND NOT starts_with(s_{name}, '0000') "
+                         f"THEN TRY_CAST(TRY_STRPTIME(s_{name}, '%Y%m%d') AS DATE) END")
+                bad = [f"WHEN n_{name} IS NULL THEN 'not-a-date'"]
+            elif kind == flat.TIMESTAMP:
+                value = (f"CASE WHEN regexp_full_match(s_{name}, '[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}([T ][0-9:.]+"
+                         f"(Z|[+-][0-9]{{2}}:?[0-9]{{2}})?)?') THEN TRY_CAST(replace(s_{name}, 'Z', '+00:00') "
+                         f"AS TIMESTAMPTZ) END")
+                bad = [f"WHEN n_{name} IS NULL THEN 'not-a-timestamp'"]
+            else:  # BOOL
+                value = (f"CASE WHEN lower(s_{name}) IN ('true', 'yes', '1', 't', 'y') THEN true "
+                         f"WHEN lower(s_{name}) IN ('false', 'no', '0', 'f', 'n') THEN false END")
+                bad = [f"WHEN n_{name} IS NULL THEN 'not-a-boolean'"]
+            if lits is not None:
+                bad.append(f"WHEN n_{name} NOT IN ({', '.join(str(v) for v in lits)}) THEN 'not-in-vocabulary'")
+            if "ge" in cons or "le" in cons:
+                lo = f"n_{name} < {cons['ge']}" if "ge" in cons else "false"
+                hi = f"n_{name} > {cons['le']}" if "le" in cons else "false"
+                bad.append(f"WHEN isnan(n_{name}) OR {lo} OR {hi} THEN 'out-of-range'")
+            items.append(f"{value} AS n_{name}")
+        if name in required:
+            empty = "'missing-value'"
+        elif _has_default(field, lits):
+            empty = "'not-in-vocabulary'"  # a column with a default value, given empty: None is not in it
+        else:
+            empty = "NULL"
+        code = f"CASE WHEN s_{name} IS NULL THEN {empty} {' '.join(bad)} END" if bad or empty != "NULL" \
+            else "NULL::VARCHAR"
+        items.append(f"{s} AS s_{name}")
+        findings.append((name, code))
+    return items, findings
+
+
+_LISTS_USED = {n for forms in rules_sql.SQL_RULES.values() for _, c in forms for n in flat.column_kinds()
+               if f"l_{n}" in c or f"has_{n}" in c}
+
+
+def _list(raw: str) -> str:
+    """A list cell's items as the row engine reads them: split at ';', stripped, empty ones dropped."""
+    return (f"CASE WHEN {raw} IS NULL THEN []::VARCHAR[] ELSE list_filter(list_transform(string_split({raw}, ';'), "
+            f"lambda x: {_stripped('x')}), lambda x: x IS NOT NULL) END")
+
+
+def _has_default(field: Any, lits: tuple | None) -> bool:
+    """A vocabulary column with a default value (target_kind): given empty, None is not in it."""
+    return not field.is_required() and field.default is not None and lits is not None
+
+
+def build_query(path: Path, header: list[str], today: dt.date, distinct: dict[str, str] | None = None,
+                head_only: bool = False) -> str:
+    items, type_findings = _columns(header)
+    kinds = flat.column_kinds()
+    defaults = {n: f.default for n, f in Event.model_fields.items()
+                if n in kinds and not f.is_required() and isinstance(f.default, str)}
+    # typed values for the rules: NULL when empty or failed (target_kind's default stands in, as in the draft)
+    typed = []
+    for name, code in type_findings:
+        src = f"s_{name}" if kinds[name] == flat.TEXT else f"n_{name}"
+        value = f"CASE WHEN e_{name} IS NULL THEN {src} END"
+        if name in defaults:
+            value = f"coalesce({value}, {_q(defaults[name])})"
+        typed.append(f"{code} AS e_{name}")
+        typed.append(f"{value} AS v_{name}")
+    parts = [f"CASE WHEN e_{name} IS NOT NULL THEN e_{name} || '|{name}' END" for name, code in type_findings
+             if code != "NULL::VARCHAR"]
+    for code, forms in rules_sql.SQL_RULES.items():
+        for field, condition in forms:
+            guard = f"e_{field} IS NULL AND " if field in dict(type_findings) else ""
+            condition = rules_sql.expand(condition, today.isoformat())
+            for name in _LISTS_USED:  # lists are split only where a condition reaches them
+                condition = condition.replace(f"l_{name}", _list(f"r_{name}"))
+            parts.append(f"CASE WHEN {guard}({condition}) THEN '{code}|{field}' END")
+    kinds_h = {h: kinds[h] for h in header}
+    blank = "coalesce(" + ", ".join(f"s_{h}" if k != flat.LIST else _stripped(_ident(h)) for h, k in kinds_h.items()) \
+        + ") IS NULL"  # a list cell of ';' only is not blank to the row engine: close enough to be rare
+    columns = "{" + ", ".join(f"{_q(h)}: 'VARCHAR'" for h in header) + "}"
+    source = (f"read_csv({_q(str(path))}, header = true, delim = ',', quote = '\"', escape = '\"', "
+              f"auto_detect = false, strict_mode = true, columns = {columns})")
+    look = dict(rules_sql.lookups())
+    joins, picks = "", ""
+    for i, (code, table) in enumerate((distinct or {}).items()):
+        look[f"d{i}"] = table
+        cols = _per_distinct()[code]
+        joins += " LEFT JOIN d{0} ON ".format(i) + " AND ".join(
+            f"d{i}.k_{c} IS NOT DISTINCT FROM b.v_{c}" for c in cols)
+        picks += f", d{i}.fields AS d{i}_fields"
+        for field in dict.fromkeys(f for f, _ in type_findings):
+            if field in cols:
+                guard = f"e_{field} IS NULL AND "
+                parts.append(f"CASE WHEN {guard}list_contains(string_split(d{i}_fields, ','), '{field}') "
+                             f"THEN '{code}|{field}' END")
+    query = (f"WITH {', '.join(f'{k} AS ({v})' for k, v in look.items())}, "
+            f"a0 AS (SELECT * FROM {source}), "
+            f"a1 AS (SELECT *, {', '.join(i for i in items if ' AS s_' in i)} FROM a0), "
+            f"a AS (SELECT *, {', '.join(i for i in items if ' AS s_' not in i)}, {blank} AS blank_ FROM a1), "
+            f"b AS (SELECT *, {', '.join(typed)} FROM a), "
+            f"c AS (SELECT b.*, k.code IS NOT NULL AS iso3_known, m.pair IS NOT NULL AS country_named, "
+            f"k.box_lat_min, k.box_lat_max, k.box_lon_min, k.box_lon_max, x.type_of_sub, x.disorder_of_sub, "
+            f"y.disorder_of_type{picks} FROM b "
+            f"LEFT JOIN sub_event_types x ON x.sub = b.v_sub_event_type "
+            f"LEFT JOIN event_types y ON y.type = b.v_event_type "
+            f"LEFT JOIN countries k ON k.code = b.v_iso3 "
+            f"LEFT JOIN country_names m ON m.pair = b.v_iso3 || '|' || lower(b.v_country){joins}) ")
+    if head_only:
+        return query
+    return (query + f"SELECT CASE WHEN blank_ THEN '{_BLANK}' ELSE nullif(concat_ws(',', {', '.join(parts)}), '') "
+            f"END AS f FROM c")
+
+
+# --- the engine -------------------------------------------------------------------------------
+
+def _header(path: Path) -> list[str] | None:
+    """The header's column names, or None when the header has a problem for the row engine to report."""
+    with path.open("r", encoding="utf-8-sig", newline="") as f:
+        try:
+            header = next(csv.reader(f, strict=True))
+        except (StopIteration, csv.Error, UnicodeDecodeError):
+            return None
+    names = [h.strip() for h in header]
+    known = set(flat.event_columns())
+    if (len(names) < 2 or len(set(names)) != len(names) or any(n not in known for n in names)
+            or any(n != h for n, h in zip(names, header))
+            or not set(required_fields()) <= set(names)):
+        return None
+    return names
+
+
+def missing_forms() -> list[str]:
+    """Error rules with a Python check and no SQL form: while there is one, the engine takes no file
+    (a rule only the row engine knows would go unchecked). Warnings without a form are left out of
+    the SQL engine's report, which says so (`rules_not_run`)."""
+    return [code for code, r in RULES.items() if r.check is not None and code not in rules_sql.SQL_RULES
+            and code not in rules_sql.PER_DISTINCT and getattr(r, "severity", "error") == "error"]
+
+
+def warnings_without_form() -> list[str]:
+    return [code for code, r in RULES.items() if r.check is not None and code not in rules_sql.SQL_RULES
+            and code not in rules_sql.PER_DISTINCT and getattr(r, "severity", "error") != "error"]
+
+
+def _per_distinct() -> dict[str, tuple[str, ...]]:
+    return {code: cols for code, cols in rules_sql.PER_DISTINCT.items() if code in RULES}
+
+
+def _distinct_findings(con: Any, head: str, today: dt.date) -> dict[str, str]:
+    """Run each per-distinct rule's own Python check once per distinct combination of its columns;
+    the findings as a VALUES table to join (SQL per rule, keyed by the columns)."""
+    from types import SimpleNamespace
+
+    kinds = flat.column_kinds()
+    ctx = Context(today=today)
+    blank = {n: None for n in Event.model_fields}
+    tables = {}
+    for code, cols in _per_distinct().items():
+        rule = RULES[code]
+        select = ", ".join(f"v_{c}" for c in cols)
+        rows = []
+        for values in con.sql(f"{head} SELECT DISTINCT {select} FROM c").fetchall():
+            draft = SimpleNamespace(**{**blank, **{c: _py(kinds[c], v) for c, v in zip(cols, values)}})
+            fields = sorted({f.field.split("[")[0].split(".")[0] for f in rule.check(draft, ctx)})
+            if fields:
+                rows.append("(" + ", ".join(_sql_value(v) for v in values) + ", " + _q(",".join(fields)) + ")")
+        if rows:
+            names = ", ".join(f"k_{c}" for c in cols)
+            tables[code] = f"SELECT * FROM (VALUES {', '.join(rows)}) t({names}, fields)"
+    return tables
+
+
+def _py(kind: str, value: Any) -> Any:
+    if value is None:
+        return None
+    if kind == flat.INT:
+        return int(value)
+    return value
+
+
+def _sql_value(v: Any) -> str:
+    if v is None:
+        return "NULL"
+    if isinstance(v, str):
+        return _q(v)
+    if isinstance(v, float):
+        return f"{v!r}::DOUBLE"
+    if isinstance(v, dt.date):
+        return f"DATE '{v.isoformat()}'"
+    return str(v)
+
+
+def accepts(path: Path, input_format: str | None = None, encoding: str = "utf-8") -> bool:
+    """Whether the SQL engine can answer for this file (otherwise the row engine reads it)."""
+    if missing_forms():
+        return False
+    if (input_format or path.suffix.lower().lstrip(".")) != "csv" or codecs.lookup(encoding).name != "utf-8":
+        return False
+    if not path.is_file() or path.stat().st_size == 0:
+        return False
+    if any(path.with_name(f"{path.stem}.{part}.csv").exists() for part in ("sources", "claims")):
+        return False
+    return _header(path) is not None
+
+
+def findings(path: Path, today: dt.date, batch_rows: int = 200_000) -> tuple[int, list[tuple[int, str, str]]] | None:
+    """(rows checked, [(record index, code, column)]) for a file `accepts` took; record index 1 is the
+    first row after the header. None when DuckDB refuses the file (the row engine reports why)."""
+    import duckdb
+    import pyarrow.compute as pc
+
+    header = _header(path)
+    if header is None:
+        return None
+    con = duckdb.connect()
+    con.execute("SET preserve_insertion_order = true")
+    con.execute("SET enable_progress_bar = false")
+    out: list[tuple[int, str, str]] = []
+    rows = blank = 0
+    try:
+        distinct = _distinct_findings(con, build_query(path, header, today, head_only=True), today)
+        reader = con.sql(build_query(path, header, today, distinct)).to_arrow_reader(batch_rows)
+        for batch in reader:
+            col = batch.column(0)
+            valid = pc.indices_nonzero(pc.is_valid(col)).to_pylist()
+            for i in valid:
+                text = col[i].as_py()
+                if text == _BLANK:
+                    blank += 1
+                    continue
+                for item in text.split(","):
+                    code, field = item.split("|")
+                    out.append((rows + i + 1, code, field))
+            rows += len(col)
+    except duckdb.Error:
+        return None
+    finally:
+        con.close()
+    return rows - blank, out
+
+
+def check_csv(path: Path, report: Report, today: dt.date | None = None) -> bool:
+    """Check a CSV with the SQL engine, adding its problems to the report; False (and nothing added)
+    when the file is not one the engine can answer for."""
+    today = today or Context().today
+    found = findings(path, today)
+    if found is None:
+        return False
+    checked, items = found
+    if checked == 0:
+        return False  # the row engine says "no rows"
+    starts, lines = record_starts(path)
+    by_row: dict[int, list[tuple[str, str]]] = {}
+    for index, code, field in items:
+        by_row.setdefault(index, []).append((code, field))
+    flagged = sorted(by_row)
+    by_code = {code for codes in by_row.values() for code, _ in codes}
+    size = path.stat().st_size
+    spans = [(int(starts[i]), int(starts[i + 1]) if i + 1 < len(starts) else size) for i in flagged]
+    exact = _exact_problems(path, spans, [int(lines[i]) for i in flagged], today)
+    report.rows_checked += checked
+    if warnings_without_form():
+        report.extra.setdefault("rules_not_run", sorted(warnings_without_form()))
+    for index, line in zip(flagged, (int(lines[i]) for i in flagged)):
+        known = {(p.code, p.field): p for p in exact.get(line, []) if p.code in by_code}
+        for code, field in by_row[index]:
+            p = known.get((code, field)) or Problem(code, _render(code, field), file=str(path), row=line, line=line,
+                                                   field=field)
+            report.add(p)
+            if report.full:
+                report.truncated = True
+                return True
+    return True
+
+
+def _render(code: str, field: str) -> str:
+    class _Blank(dict):
+        def __missing__(self, key: str) -> str:
+            return "?"
+
+    return RULES[code].template.format_map(_Blank(field=field, value=""))
+
+
+def _exact_problems(path: Path, spans: list[tuple[int, int]], lines: list[int], today: dt.date) -> dict[int, list[Problem]]:
+    """The row engine's problems for these records, by line: the exact messages."""
+    from cedar.ingest.readers import _flat_record
+    from cedar.validate.report import problem
+    from cedar.validate.rows import validate_record
+
+    header = _header(path) or []
+    kinds = flat.column_kinds()
+    ctx = Context(today=today)
+    out: dict[int, list[Problem]] = {}
+    for line, cells in zip(lines, _read_records(path, spans)):
+        typed: dict[str, Any] = {}
+        cell_problems = []
+        for name, text in zip(header, cells):
+            try:
+                typed[name] = flat.parse_cell(kinds[name], text)
+            except flat.CellError as exc:
+                cell_problems.append(problem(exc.code, file=str(path), row=line, line=line, field=name, value=text))
+        record = _flat_record(line, typed, cell_problems, {}, frozenset())
+        where = {"file": str(path), "row": line, "line": line}
+        _, problems = validate_record(record.data, ctx, where, record.cell_problems, record.absent, build=False)
+        out[line] = problems
+    return out
