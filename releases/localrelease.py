@@ -16,6 +16,8 @@ Locks, measured on DuckDB 2.0.1:
   (which DuckDB reports as an EXPLAIN statement and executes). So only one statement is run, and
   only a SELECT (DuckDB parses DESCRIBE, SHOW, SUMMARIZE, FROM-first and VALUES as SELECT), or an
   EXPLAIN whose statement is itself a SELECT.
+- run() takes a `timeout` (a timer calls DuckDB's interrupt) and a `memory_limit` (set before the
+  configuration is locked), for a command line that offers them.
 """
 
 from __future__ import annotations
@@ -55,8 +57,9 @@ def _quote(path: Path) -> str:
     return "'" + str(path).replace("'", "''") + "'"
 
 
-def connect(folder: Path) -> Any:
-    """An in-memory DuckDB with the users' views over the release's Parquet files, locked down."""
+def connect(folder: Path, memory_limit: str | None = None) -> Any:
+    """An in-memory DuckDB with the users' views over the release's Parquet files, locked down
+    (memory_limit, e.g. '2GB', is set before the configuration is locked)."""
     import duckdb
 
     folder = find_release(folder).resolve()
@@ -78,6 +81,8 @@ def connect(folder: Path) -> Any:
                                     sources_table=with_version.format(_quote(files["sources"]),
                                                                       _quote(files["events"]))):
             con.execute(stmt)
+        if memory_limit:
+            con.execute("SET memory_limit = ?", [memory_limit])
         con.execute("SET enable_external_access = false")
         con.execute("SET lock_configuration = true")
     except duckdb.Error as exc:
@@ -128,17 +133,31 @@ def check_statement(con: Any, sql: str) -> None:
     raise _refuse(kind.replace("_STATEMENT", "").replace("_", " "))
 
 
-def run(folder: Path, sql: str) -> tuple[list[str], Iterator[tuple]]:
-    """Column names and rows of one read-only statement over a downloaded release."""
+def run(folder: Path, sql: str, *, timeout: float | None = None,
+        memory_limit: str | None = None) -> tuple[list[str], Iterator[tuple]]:
+    """Column names and rows of one read-only statement over a downloaded release. A query that
+    runs longer than `timeout` seconds is interrupted; one that needs more than `memory_limit`
+    fails with DuckDB's out-of-memory error; both become a CedarError."""
+    import threading
+
     import duckdb
 
-    con = connect(folder)
+    con = connect(folder, memory_limit)
+    timer = threading.Timer(timeout, con.interrupt) if timeout else None
     try:
         check_statement(con, sql)
         try:
+            if timer:
+                timer.start()
             cur = con.execute(sql)
             names = [d[0] for d in cur.description] if cur.description else []
             rows = cur.fetchall()
+        except duckdb.InterruptException:
+            raise CedarError(f"The query was stopped after {timeout:g} s.",
+                             "Narrow it down (a WHERE clause, a LIMIT), or allow more time.") from None
+        except duckdb.OutOfMemoryException:
+            raise CedarError(f"The query needs more memory than the limit of {memory_limit}.",
+                             "Narrow it down, or allow more memory.") from None
         except duckdb.PermissionException as exc:
             raise CedarError(f"The query tries to reach a file outside the release: {_first_line(exc)}",
                              "cedar query --release reads the release only; read other files with DuckDB itself.",
@@ -147,5 +166,7 @@ def run(folder: Path, sql: str) -> tuple[list[str], Iterator[tuple]]:
             raise CedarError(f"The query failed: {_first_line(exc)}",
                              "The views are events, event_actors, claims and sources.", exit_code=2) from None
     finally:
+        if timer:
+            timer.cancel()
         con.close()
     return names, iter(rows)

@@ -165,3 +165,19 @@ def test_cedar_query_release_refuses_writes_and_other_files(downloaded):
         assert "Traceback" not in proc.stderr and words in proc.stderr
     proc = run_cedar("query", "--release", str(downloaded / "nothing"), "SELECT 1")
     assert proc.returncode == 2 and "There is no release" in proc.stderr
+
+
+def test_a_query_that_runs_too_long_or_needs_too_much_memory_is_stopped(downloaded):
+    import time
+
+    t = time.monotonic()
+    with pytest.raises(CedarError) as err:
+        localrelease.run(downloaded, "SELECT count(*) FROM range(100000000000) a, events", timeout=0.5)
+    assert "stopped after 0.5 s" in err.value.message and time.monotonic() - t < 10
+    with pytest.raises(CedarError) as err:
+        localrelease.run(downloaded, "SELECT list(range) FROM range(100000000)", memory_limit="100MB")
+    assert "more memory than the limit of 100MB" in err.value.message
+    # the limit cannot be raised from inside
+    with pytest.raises(CedarError):
+        localrelease.run(downloaded, "SELECT current_setting('memory_limit'); SET memory_limit = '10GB'",
+                         memory_limit="100MB")
