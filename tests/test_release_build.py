@@ -15,7 +15,7 @@ import pytest
 
 from conftest import run_cedar
 from cedar.sample_data import SAMPLE_DIR, SEED_DOCUMENT, seed_path
-from release_support import cedar_ok, execute, make_store
+from release_support import cedar_ok, execute, ingest_store
 
 V1, V2 = "2026.11.1", "2026.11.2"
 DATA_FILES = ("events.parquet", "events.csv", "claims.parquet", "claims.csv", "sources.parquet", "sources.csv",
@@ -35,7 +35,7 @@ def _csv(path: Path) -> list[dict[str, str]]:
 def seed(tmp_path_factory):
     """The seed's store, released once through the command line."""
     root = tmp_path_factory.mktemp("seed-release")
-    db = make_store(root / "cedar.duckdb")
+    db = ingest_store(root / "cedar.duckdb")
     store = root / "releases"
     proc = run_cedar("release", "build", V1, "--db", str(db), "--store", str(store))
     assert proc.returncode == 0, proc.stdout + proc.stderr
@@ -285,7 +285,7 @@ def test_release_diff_and_list(second):
     lines = proc.stdout.splitlines()
     assert lines[1].startswith(V2) and lines[2].startswith(V1)
     proc = run_cedar("release", "diff", V1, "2026.12.1", "--store", str(second["store"]))
-    assert proc.returncode == 1 and "not published" in proc.stderr
+    assert proc.returncode == 2 and "not published" in proc.stderr
 
 
 def test_csv_neutralises_formulas_and_parquet_keeps_exact_values(second):
