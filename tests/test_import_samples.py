@@ -182,7 +182,7 @@ def test_gdelt_sample(tmp_path):
     assert (r.rows_read, r.imported, len(r.refused)) == (50, 4, 46)
     passes_check(r, tmp_path)
     codes = Counter(p.code for p in r.report.problems if p.message.startswith("Row refused"))
-    assert codes == Counter({"not-an-event-cedar-codes": 45, "unknown-actor": 1})
+    assert codes == Counter({"not-an-event-cedar-codes": 45, "actor-missing": 1})
     assert all(reasons and reasons[0] for reasons in r.refused.values())
     assert "CAMEO 040 (Consult) is not an event Cedar codes" in r.refused[1][0]
     assert "173 needs the actor who acted" in r.refused[41][0]

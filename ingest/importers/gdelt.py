@@ -179,7 +179,7 @@ def map_row(cells: dict[str, str]) -> tuple[dict[str, Any], str]:
         if a1 and i1 is not None:
             actor1, inter1 = a1, i1
         elif event_type == "Strategic developments":
-            raise Refuse("unknown-actor", f"CAMEO {code} needs the actor who acted, and Actor1 is "
+            raise Refuse("actor-missing", f"CAMEO {code} needs the actor who acted, and Actor1 is "
                          + (f"'{a1}' with no actor type Cedar can map" if a1 else "empty") + ".", "Actor1Code",
                          cells["Actor1Code"])
         else:
