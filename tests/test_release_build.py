@@ -255,6 +255,7 @@ def second(seed, tmp_path_factory):
     assert "karabakh-7 -> AZE7" in out, out
     (root / "gone.csv").write_text("event_id,reason\nAZE3,duplicate of AZE2\n", encoding="utf-8")
     cedar_ok("ingest", "--db", str(db), "--deletions", str(root / "gone.csv"))
+    (store / ".tmp-2026.11.9-1" / "validation").mkdir(parents=True)  # left by a killed build
     result = build_release(V2, db, store)
     assert result.passed, result.gate.report.to_dict()["problems"]
     return {"db": db, "store": store, "folder": store / V2, "result": result}
@@ -268,6 +269,7 @@ def test_second_release_records_changes_and_deletions(second):
         {"event_id": "AZE3", "deleted_in": V2, "last_version": "1", "reason": "duplicate of AZE2"}]
     index = json.loads((second["store"] / "index.json").read_text())
     assert [r["version"] for r in index["releases"]] == [V2, V1]
+    assert not list(second["store"].glob(".tmp-*"))
     assert json.loads((folder / "manifest.json").read_text())["previous_version"] == V1
     con = duckdb.connect(str(second["db"]), read_only=True)
     assert con.execute("SELECT version, previous FROM releases WHERE version = ?", [V2]).fetchone() == (V2, V1)
