@@ -234,6 +234,15 @@ def _write_datapackage(tmp: Path, version: str) -> None:
     resources.append({"name": "deletions", "path": "deletions.csv", "table": "deletions",
                       "columns": snapshot.DELETION_COLUMNS, "required": {"event_id", "deleted_in"},
                       "key": ["event_id"]})
+    from cedar.ingest.importers.acled_export import FILE_NAME as ACLED_FILE
+
+    resources.append({"name": "codebook", "path": "codebook.md", "columns": None, "mediatype": "text/markdown",
+                      "description": "What every column means, its vocabulary and the rules; generated from the "
+                                     "event model."})
+    if (tmp / ACLED_FILE).is_file():
+        resources.append({"name": "events-acled", "path": ACLED_FILE, "columns": None,
+                          "description": "The events in ACLED's column layout, order and spelling, for tools "
+                                         "made for ACLED exports (written by cedar.ingest.importers.acled_export)."})
     manifest.write_json(tmp / manifest.DATAPACKAGE, manifest.datapackage(version, tmp, resources))
 
 

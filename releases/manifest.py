@@ -109,8 +109,11 @@ def datapackage(version: str, folder: Path, resources: list[dict[str, Any]]) -> 
     out = []
     for r in resources:
         path = folder / r["path"]
-        csv = r["path"].endswith(".csv")
-        if csv:
+        csv = r["path"].endswith(".csv") and r.get("columns") is not None
+        if r.get("columns") is None:  # a file described in words (e.g. events-acled.csv)
+            res = {"name": r["name"], "path": r["path"], "profile": "data-resource", "type": "file",
+                   "mediatype": r.get("mediatype", "text/csv"), "description": r["description"]}
+        elif csv:
             res: dict[str, Any] = {"name": r["name"], "path": r["path"], "profile": "tabular-data-resource",
                                    "format": "csv", "mediatype": "text/csv", "encoding": "utf-8",
                                    "dialect": {"delimiter": ",", "quoteChar": '"', "doubleQuote": True,

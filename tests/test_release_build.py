@@ -120,7 +120,10 @@ def test_datapackage_is_valid_for_frictionless(seed):
     for res in package["resources"]:
         assert res["hash"] == "sha256:" + _sha(seed["folder"] / res["path"])
         assert res["bytes"] == (seed["folder"] / res["path"]).stat().st_size
-    assert {r["path"] for r in package["resources"]} >= {"events.csv", "events.parquet", "changes.csv"}
+    described = {r["path"] for r in package["resources"]}
+    files = {p.relative_to(seed["folder"]).as_posix() for p in seed["folder"].rglob("*") if p.is_file()}
+    assert described == {f for f in files if not f.startswith("validation/")} - {
+        "datapackage.json", "manifest.json", "SHA256SUMS"}
 
 
 def test_html_report_is_self_contained(seed):
