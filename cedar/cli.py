@@ -61,11 +61,11 @@ def check(
 
     Example: cedar check my-events.csv --format json
     """
-    from cedar.validate.check import check_files
     from cedar.validate.render import render_text
+    from cedar.validate.sql_engine import check_files_auto  # large CSVs: the vectorised engine
 
     _check_encoding(encoding)
-    result = check_files(files, input_format=input_format, encoding=encoding, max_errors=max_errors)
+    result = check_files_auto(files, input_format=input_format, encoding=encoding, max_errors=max_errors)
     if output is OutputFormat.json:
         _out(json.dumps(result.report.to_dict(), ensure_ascii=False, indent=2))
     else:

@@ -136,3 +136,14 @@ def test_every_rule_has_a_sql_form_or_a_reason() -> None:
     # an error rule with neither form makes the engine refuse every file: the row engine then checks it
     if sql_engine.missing_forms():
         assert not sql_engine.accepts(Path(__file__))
+
+
+def test_cedar_check_chooses_an_engine_that_agrees(tmp_path: Path) -> None:
+    path = tmp_path / "big.csv"
+    _write(path, [r for r, _ in synth.rows(400, seed=5, faults=0.1)])
+    auto = sql_engine.check_files_auto([path], threshold=0).report  # as if the file were large
+    row = check_files([path]).report
+    assert auto.rows_checked == row.rows_checked == 400
+    codes = _codes_with_forms()
+    assert {(p.row, p.field, p.code, p.message) for p in auto.problems if p.code in codes} == \
+        {(p.row, p.field, p.code, p.message) for p in row.problems if p.code in codes}

@@ -492,3 +492,27 @@ def _exact_problems(path: Path, spans: list[tuple[int, int]], lines: list[int], 
         _, problems = validate_record(record.data, ctx, where, record.cell_problems, record.absent, build=False)
         out[line] = problems
     return out
+
+
+def check_files_auto(paths: list[Path], *, input_format: str | None = None, encoding: str = "utf-8",
+                     max_errors: int | None = None, threshold: int = SQL_THRESHOLD_BYTES) -> Any:
+    """`cedar check`'s choice of engine: the SQL engine when every file is a CSV of at least
+    `threshold` bytes that it accepts, else the row engine (check.check_files) for all of them.
+
+    Below the threshold (4 MB, about 12,000 rows) the row engine is as fast (DuckDB's planning of
+    the query takes about 0.2 s) and its messages are the exact ones without a second pass."""
+    from cedar.validate.check import CheckResult, check_files
+
+    if paths and all(p.is_file() and p.stat().st_size >= threshold and accepts(p, input_format, encoding)
+                     for p in paths):
+        report = Report(check="submission", max_errors=max_errors)
+        for path in paths:
+            report.files.append(str(path))
+            if not check_csv(path, report):
+                break
+            if report.full:
+                break
+        else:
+            report.extra["engine"] = "sql"
+            return CheckResult(report)
+    return check_files(paths, input_format=input_format, encoding=encoding, max_errors=max_errors)

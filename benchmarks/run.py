@@ -1,0 +1,326 @@
+"""`make bench`: Cedar at ACLED's size, and the plain ways beside it, on the same files.
+
+Every command runs as a child process; its wall time is measured around it and its peak memory
+(max RSS) read from os.wait4's resource usage for that child alone. Sizes scale with BENCH_SCALE
+(1 = the full run: 1M-row checks and ingest, a 3M-event release; 0.001 for a smoke run).
+Results go to benchmarks/results.json and, as a table, to README.md between the BENCHMARKS
+markers.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+PY = sys.executable
+CEDAR = [PY, "-m", "cedar"]
+VERSION = "2026.01.1"
+
+
+def run_measured(cmd: list[str], *, timeout: float | None = None, ok: tuple[int, ...] = (0,)) -> dict[str, Any]:
+    """Like `run`, with the child's own peak memory from os.wait4 (GNU time is not needed)."""
+    start = time.perf_counter()
+    err_path = ROOT / "benchmarks" / "work" / "stderr.txt"
+    with err_path.open("wb") as err:
+        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=err, cwd=ROOT)
+        deadline = None if timeout is None else start + timeout
+        while True:
+            pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+            if pid:
+                break
+            if deadline and time.perf_counter() > deadline:
+                proc.kill()
+                pid, status, usage = os.wait4(proc.pid, 0)
+                return {"seconds": round(time.perf_counter() - start, 3), "timed_out": timeout,
+                        "peak_mb": round(usage.ru_maxrss / 1024, 1)}
+            time.sleep(0.02)
+    seconds = time.perf_counter() - start
+    code = os.waitstatus_to_exitcode(status)
+    proc.returncode = code
+    out: dict[str, Any] = {"seconds": round(seconds, 3), "exit": code, "peak_mb": round(usage.ru_maxrss / 1024, 1)}
+    if code not in ok:
+        out["error"] = err_path.read_text(encoding="utf-8", errors="replace")[-2000:]
+    return out
+
+
+# --- the query suite --------------------------------------------------------------------------
+
+POINT = (33.3152, 44.3661)  # Baghdad
+
+QUERIES: dict[str, str] = {
+    "count by country": "SELECT country, count(*) AS n FROM ev GROUP BY country ORDER BY n DESC",
+    "count by country and month": "SELECT country, date_trunc('month', event_date) AS month, count(*) AS n "
+                                  "FROM ev GROUP BY ALL ORDER BY country, month",
+    "fatalities by actor type": "SELECT inter1, sum(fatalities) AS deaths FROM ev GROUP BY inter1 ORDER BY inter1",
+    "top 20 actors": "SELECT actor1, count(*) AS n FROM ev GROUP BY actor1 ORDER BY n DESC LIMIT 20",
+    "events within 50 km of a point": (
+        "SELECT count(*) FROM ev WHERE 2 * 6371 * asin(sqrt(pow(sin(radians(latitude - {lat}) / 2), 2) + "
+        "cos(radians({lat})) * cos(radians(latitude)) * pow(sin(radians(longitude - {lon}) / 2), 2))) <= 50"
+    ).format(lat=POINT[0], lon=POINT[1]),
+    "verified share by source scale": "SELECT source_scale, avg((verification_status = 'verified')::INT) AS share "
+                                      "FROM ev GROUP BY source_scale ORDER BY source_scale",
+    "events by type and year": "SELECT event_type, year(event_date) AS y, count(*) FROM ev GROUP BY ALL ORDER BY ALL",
+    "deadliest 10 events": "SELECT event_id, fatalities FROM ev ORDER BY fatalities DESC NULLS LAST, event_id LIMIT 10",
+    "civilian targeting by country": "SELECT country, sum(civilian_targeting::INT) AS n FROM ev GROUP BY country "
+                                     "ORDER BY n DESC",
+    "one country, one year": "SELECT sub_event_type, count(*), sum(fatalities) FROM ev WHERE iso3 = 'UKR' "
+                             "AND event_date BETWEEN DATE '2023-01-01' AND DATE '2023-12-31' GROUP BY ALL ORDER BY ALL",
+}
+
+
+def _pandas_queries() -> dict[str, Any]:
+    import numpy as np
+
+    lat0, lon0 = np.radians(POINT[0]), np.radians(POINT[1])
+
+    def within(df):  # noqa: ANN001
+        la, lo = np.radians(df.latitude.to_numpy()), np.radians(df.longitude.to_numpy())
+        h = np.sin((la - lat0) / 2) ** 2 + np.cos(lat0) * np.cos(la) * np.sin((lo - lon0) / 2) ** 2
+        return int((2 * 6371 * np.arcsin(np.sqrt(h)) <= 50).sum())
+
+    return {
+        "count by country": lambda d: d.groupby("country").size().sort_values(ascending=False),
+        "count by country and month": lambda d: d.groupby(["country", d.event_date.dt.to_period("M")]).size(),
+        "fatalities by actor type": lambda d: d.groupby("inter1").fatalities.sum(),
+        "top 20 actors": lambda d: d.actor1.value_counts().head(20),
+        "events within 50 km of a point": within,
+        "verified share by source scale": lambda d: (d.verification_status == "verified").groupby(d.source_scale).mean(),
+        "events by type and year": lambda d: d.groupby(["event_type", d.event_date.dt.year]).size(),
+        "deadliest 10 events": lambda d: d.nlargest(10, "fatalities")[["event_id", "fatalities"]],
+        "civilian targeting by country": lambda d: d.groupby("country").civilian_targeting.sum().sort_values(),
+        "one country, one year": lambda d: d[(d.iso3 == "UKR") & (d.event_date >= "2023-01-01") & (
+            d.event_date <= "2023-12-31")].groupby("sub_event_type").fatalities.agg(["size", "sum"]),
+    }
+
+
+def queries_child(release: str, repeat: str) -> None:
+    """In a child process: the suite on the release's Parquet with DuckDB, median of `repeat` runs."""
+    import duckdb
+
+    n = int(repeat)
+    con = duckdb.connect()
+    con.execute(f"CREATE VIEW ev AS SELECT * FROM read_parquet('{release}/events.parquet')")
+    out = {}
+    for name, sql in QUERIES.items():
+        times = []
+        for _ in range(n):
+            t = time.perf_counter()
+            con.sql(sql).fetchall()
+            times.append(time.perf_counter() - t)
+        out[name] = round(statistics.median(times), 4)
+    print(json.dumps(out))
+
+
+def pandas_child(release: str, repeat: str) -> None:
+    """In a child process: pandas read_csv of the release's CSV, then the same aggregations."""
+    import pandas as pd
+
+    t = time.perf_counter()
+    df = pd.read_csv(f"{release}/events.csv", parse_dates=["event_date"], low_memory=False)
+    load = time.perf_counter() - t
+    out = {"read_csv": round(load, 3)}
+    for name, fn in _pandas_queries().items():
+        times = []
+        for _ in range(int(repeat)):
+            t = time.perf_counter()
+            fn(df)
+            times.append(time.perf_counter() - t)
+        out[name] = round(statistics.median(times), 4)
+    print(json.dumps(out))
+
+
+def pydantic_child(path: str) -> None:
+    """In a child process: the plain way to check, csv.DictReader and the Pydantic model one row at a time."""
+    import csv
+
+    from pydantic import ValidationError
+
+    from cedar.schema import flat
+    from cedar.schema.model import Event
+
+    kinds = flat.column_kinds()
+    bad = rows = 0
+    with open(path, newline="", encoding="utf-8") as f:
+        for row in csv.DictReader(f):
+            rows += 1
+            data = {}
+            for k, v in row.items():
+                if kinds[k] == flat.LIST:
+                    data[k] = [i.strip() for i in v.split(";") if i.strip()]
+                elif v != "":
+                    data[k] = v
+            data["sources"] = [{"name": n} for n in data.get("sources", [])]
+            try:
+                Event.model_validate(data)
+            except ValidationError:
+                bad += 1
+    print(json.dumps({"rows": rows, "invalid": bad}))
+
+
+def _child(name: str, *args: str) -> list[str]:
+    return [PY, "-m", "benchmarks.run", name, *args]
+
+
+def _json_child(cmd: list[str], timeout: float | None = None) -> tuple[dict, dict]:
+    start = time.perf_counter()
+    proc = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, timeout=timeout)
+    seconds = time.perf_counter() - start
+    if proc.returncode != 0:
+        raise RuntimeError(proc.stderr[-2000:])
+    return json.loads(proc.stdout.strip().splitlines()[-1]), {"seconds": round(seconds, 3)}
+
+
+# --- the run ----------------------------------------------------------------------------------
+
+def main(scale: float | None = None, work: Path | None = None, plain: bool = True, say=print) -> dict[str, Any]:
+    scale = float(os.environ.get("BENCH_SCALE", "1")) if scale is None else scale
+    work = work or ROOT / "benchmarks" / "work"
+    work.mkdir(parents=True, exist_ok=True)
+    n_check = max(200, int(1_000_000 * scale))
+    n_release = max(600, int(3_000_000 * scale))
+    timeout = float(os.environ.get("BENCH_TIMEOUT", "1800"))
+    res: dict[str, Any] = {"scale": scale, "rows_check": n_check, "events_release": n_release,
+                           "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
+                           "started": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
+
+    def step(name: str, cmd: list[str], **kw: Any) -> dict[str, Any]:
+        say(f"bench: {name} ...")
+        r = run_measured(cmd, timeout=kw.pop("timeout", timeout), **kw)
+        say(f"bench: {name}: {r.get('seconds')} s, {r.get('peak_mb')} MB" + (" (FAILED)" if "error" in r else ""))
+        res[name] = r
+        return r
+
+    clean, faulty = work / f"synth-{n_check}.csv", work / f"synth-{n_check}-faults.csv"
+    parts = [clean] + [work / f"synth-{n_check}-part{i}.csv" for i in (2, 3)]
+    if not clean.exists():
+        step("synth", CEDAR + ["synth", str(n_check), "--seed", "1", "--out", str(clean)])
+    if not faulty.exists():
+        step("synth_faults", CEDAR + ["synth", str(n_check), "--seed", "2", "--faults", "0.01", "--out", str(faulty)])
+    res["file_mb"] = round(clean.stat().st_size / 2**20, 1)
+
+    step("check_clean", CEDAR + ["check", str(clean), "--format", "json"])
+    step("check_faults", CEDAR + ["check", str(faulty), "--format", "json"], ok=(1,))
+    half = work / f"synth-{n_check // 2}.csv"
+    if not half.exists():
+        subprocess.run(CEDAR + ["synth", str(n_check // 2), "--seed", "1", "--out", str(half)], cwd=ROOT, check=True)
+    step("check_half", CEDAR + ["check", str(half), "--format", "json"])  # memory flat as the file grows?
+    if plain:
+        step("plain_pydantic_check", _child("pydantic", str(clean)))
+        step("plain_frictionless_check", [PY, "-m", "frictionless", "validate", str(clean)], ok=(0, 1))
+
+    db = work / "bench.duckdb"
+    for p in (db, Path(str(db) + ".wal")):
+        p.unlink(missing_ok=True)
+    step("init", CEDAR + ["init", "--db", str(db)])
+    step("ingest", CEDAR + ["ingest", str(clean), "--db", str(db)])
+    for i, extra in enumerate(parts[1:], start=2):
+        size = (n_release - n_check) // 2
+        if size <= 0:
+            break
+        if not extra.exists():
+            subprocess.run(CEDAR + ["synth", str(size), "--seed", str(10 + i), "--out", str(extra)], cwd=ROOT,
+                           check=True)
+        step(f"ingest_part{i}", CEDAR + ["ingest", str(extra), "--db", str(db)])
+    store = work / "releases"
+    shutil.rmtree(store, ignore_errors=True)
+    step("release_build", CEDAR + ["release", "build", VERSION, "--db", str(db), "--store", str(store)])
+    release = store / VERSION
+    if (release / "events.parquet").exists():
+        say("bench: queries ...")
+        q, _ = _json_child(_child("queries", str(release), "5"))
+        res["queries"] = q
+        if plain:
+            say("bench: pandas ...")
+            pq, _ = _json_child(_child("pandas", str(release), "3"))
+            res["plain_pandas_queries"] = pq
+    res["finished"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+    res["ratios"] = ratios(res)
+    return res
+
+
+def ratios(res: dict[str, Any]) -> dict[str, float]:
+    out = {}
+    check = res.get("check_clean", {}).get("seconds")
+    for plain in ("plain_pydantic_check", "plain_frictionless_check"):
+        other = res.get(plain, {})
+        if check and other.get("seconds") and "error" not in other:
+            out[f"{plain} / cedar check"] = round(other["seconds"] / check, 2)
+    q, p = res.get("queries", {}), res.get("plain_pandas_queries", {})
+    for name in q:
+        if name in p and q[name]:
+            out[f"pandas / duckdb: {name}"] = round(p[name] / q[name], 1)
+    if q and p.get("read_csv"):
+        out["pandas incl. read_csv / duckdb, whole suite"] = round(
+            (p["read_csv"] + sum(p[n] for n in q if n in p)) / sum(q.values()), 1)
+    return out
+
+
+TARGETS = {"check_clean": 6.0, "check_faults": 6.0, "ingest": 30.0, "release_build": 120.0}
+
+
+def table(res: dict[str, Any]) -> str:
+    rows = ["| what | rows | wall s | peak MB | target | plain way | plain s | ratio |",
+            "|---|---:|---:|---:|---|---|---:|---:|"]
+
+    def fig(name: str) -> tuple[str, str]:
+        r = res.get(name) or {}
+        if "timed_out" in r:
+            return f"> {r['timed_out']:.0f} (stopped)", str(r.get("peak_mb", ""))
+        return (f"{r['seconds']:.2f}" + (" (failed)" if "error" in r else "")) if r else "-", str(r.get("peak_mb", "-"))
+
+    n, m = res["rows_check"], res["events_release"]
+    for name, label, count, target, plain in (
+            ("check_clean", "cedar check, clean", n, "< 6 s, < 2 GB", "plain_pydantic_check"),
+            ("check_faults", "cedar check, 1% faults", n, "< 6 s, < 2 GB", "plain_frictionless_check"),
+            ("check_half", "cedar check, clean, half the rows", n // 2, "peak flat", None),
+            ("ingest", "cedar ingest", n, "< 30 s", None),
+            ("release_build", "cedar release build (gate included)", m, "< 120 s, < 8 GB", None)):
+        s, mb = fig(name)
+        ps = pr = pl = ""
+        if plain and plain in res:
+            pl = {"plain_pydantic_check": "Pydantic, a row at a time",
+                  "plain_frictionless_check": "frictionless validate"}[plain]
+            ps = fig(plain)[0]
+            c, o = res.get("check_clean", {}).get("seconds"), res[plain].get("seconds")
+            pr = f"{o / c:.1f}x" if c and o else ""
+        rows.append(f"| {label} | {count:,} | {s} | {mb} | {target} | {pl} | {ps} | {pr} |")
+    q, p = res.get("queries", {}), res.get("plain_pandas_queries", {})
+    if q:
+        rows += ["", f"Queries on the {m:,}-event release (DuckDB on events.parquet, median of 5; target < 0.3 s each) "
+                 f"and the same with pandas on events.csv (read_csv once: {p.get('read_csv', '-')} s):", "",
+                 "| query | DuckDB s | pandas s | pandas / DuckDB |", "|---|---:|---:|---:|"]
+        for name, t in q.items():
+            pt = p.get(name)
+            rows.append(f"| {name} | {t:.4f} | {pt if pt is not None else '-'} | "
+                        f"{(f'{pt / t:.1f}x' if pt and t else '-')} |")
+    return "\n".join(rows)
+
+
+def write(res: dict[str, Any], results: Path | None = None, readme: Path | None = None) -> None:
+    results = results or ROOT / "benchmarks" / "results.json"
+    results.write_text(json.dumps(res, indent=2) + "\n", encoding="utf-8")
+    readme = readme or ROOT / "README.md"
+    begin, end = "<!-- BENCHMARKS:BEGIN -->", "<!-- BENCHMARKS:END -->"
+    text = readme.read_text(encoding="utf-8")
+    block = (f"{begin}\n_Measured by `make bench` (BENCH_SCALE={res['scale']}) on {res['started']}, "
+             f"{res['machine']['cpus']} cores; every figure is a child process's wall time and peak RSS._\n\n"
+             f"{table(res)}\n{end}")
+    if begin in text and end in text:
+        text = text[:text.index(begin)] + block + text[text.index(end) + len(end):]
+    else:
+        text = text.rstrip("\n") + "\n\n## Benchmarks\n\n" + block + "\n"
+    readme.write_text(text, encoding="utf-8")
+
+
+if __name__ == "__main__":
+    children = {"queries": queries_child, "pandas": pandas_child, "pydantic": pydantic_child}
+    children[sys.argv[1]](*sys.argv[2:])

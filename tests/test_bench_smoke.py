@@ -1,0 +1,27 @@
+"""The benchmark code runs once at a tiny size, so that it cannot rot (`make bench` is not a test:
+its figures are measured, not asserted)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from benchmarks import run
+
+
+def test_bench_runs_at_a_tiny_size(tmp_path: Path) -> None:
+    res = run.main(scale=0.0001, work=tmp_path / "work", say=lambda *_: None)
+    for step in ("check_clean", "check_faults", "check_half", "plain_pydantic_check", "plain_frictionless_check",
+                 "ingest", "release_build"):
+        assert "error" not in res[step], (step, res[step].get("error"))
+        assert res[step]["seconds"] > 0 and res[step]["peak_mb"] > 0
+    assert res["check_faults"]["exit"] == 1  # the planted faults are found
+    assert set(res["queries"]) == set(run.QUERIES) == set(res["plain_pandas_queries"]) - {"read_csv"}
+    readme = tmp_path / "README.md"
+    readme.write_text("# Cedar\n", encoding="utf-8")
+    run.write(res, tmp_path / "results.json", readme)
+    assert json.loads((tmp_path / "results.json").read_text())["rows_check"] == 200
+    text = readme.read_text(encoding="utf-8")
+    assert "| cedar check, clean | 200 |" in text and "events within 50 km of a point" in text
+    run.write(res, tmp_path / "results.json", readme)  # a second run replaces the table, not appends
+    assert readme.read_text(encoding="utf-8").count("BENCHMARKS:BEGIN") == 1
