@@ -30,9 +30,9 @@ def _busy(path: Path, exc: Exception) -> CedarError:
     holder = re.search(r"lock is held in (.+?) \(PID", text)
     who = f"process {pid.group(1)}" + (f" ({holder.group(1)})" if holder else "") if pid else "another process"
     return CedarError(
-        f"The store {path} is busy: {who} has it open for writing, and DuckDB allows one writer and no readers "
-        "meanwhile.",
-        "Wait for that process to finish (an ingest, import or release build) and run the command again"
+        f"The store {path} is busy: {who} has it open. DuckDB lets one process write to a store, and while "
+        "it does no other process may open it; readers may share it only with other readers.",
+        "Wait for that process to finish (an ingest, import, release build or query) and run the command again"
         + (f"; if it seems stuck, look at it with `ps -p {pid.group(1)}`." if pid else "."))
 
 

@@ -73,3 +73,24 @@ def test_kill_9_during_an_ingest_leaves_the_earlier_store(tmp_path):
     assert done.returncode == 0, done.stdout
     assert counts(db)["events"] == before["events"] + 4000
     assert report["ids"]["r0"] == "AZE7"
+
+
+def test_readers_share_the_store_and_keep_a_writer_out(tmp_path):
+    db = tmp_path / "cedar.duckdb"
+    init(db)
+    assert ingest(db, str(seed_path()))[0].returncode == 0
+    reader = subprocess.Popen([sys.executable, "-c", "import sys, duckdb\ncon = duckdb.connect(sys.argv[1], "
+                               "read_only=True)\nprint('reading', flush=True)\nsys.stdin.readline()", str(db)],
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert reader.stdout.readline().strip() == "reading"
+        proc = run_cedar("query", "SELECT count(*) AS n FROM events", "--db", str(db), "--format", "csv")
+        assert proc.returncode == 0 and proc.stdout.splitlines() == ["n", "6"]
+        other = tmp_path / "other.json"
+        other.write_bytes(seed_path().read_bytes().replace(b"karabakh-1", b"other-1"))
+        proc = run_cedar("ingest", str(other), "--db", str(db))
+        assert proc.returncode == 1 and "is busy" in proc.stderr and "Traceback" not in proc.stderr
+    finally:
+        reader.stdin.close()
+        reader.wait(timeout=30)
+    assert counts(db)["submissions"] == 1
