@@ -152,6 +152,7 @@ def test_ged_sample_imports_every_row_fast(tmp_path):
     e = by_id["ucdp-ged:48644"]
     assert e["actor1"] == "Government of Myanmar (Burma)" and e["inter1"] == 1 and e["inter2"] == 2
     assert e["event_date_end"] == "1991-10-10" and e["date_precision"] == "week"
+    assert (e["admin1"], e["admin2"]) == ("Ayeyarwady", "Bogale")  # UCDP: "Ayeyarwady division", "Bogale district"
     assert e["claims"][0]["claimant"] == "state television, rebel sources"
     prec = Counter(e.data["date_precision"] for e in r.events)
     assert prec == Counter({"day": 6286, "week": 643, "month": 340, "span": 105})

@@ -7,6 +7,7 @@ the rows. Every choice is documented in docs/importers.md.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -39,6 +40,22 @@ UCDP_COUNTRIES = {"bosnia-herzegovina": "BIH", "kingdom of eswatini (swaziland)"
                   "madagascar (malagasy)": "MDG", "zimbabwe (rhodesia)": "ZWE", "ivory coast": "CIV",
                   "vietnam (north vietnam)": "VNM", "myanmar (burma)": "MMR", "iran": "IRN", "syria": "SYR",
                   "united states of america": "USA", "turkey": "TUR"}
+
+
+# UCDP writes the kind of unit after an admin name, in lower case ("Kayin state", "Bogale district");
+# Cedar's admin1/admin2 hold the name. A capitalised word ("Northern Region") is part of the name.
+_UNIT_WORDS = ("state", "division", "region", "province", "district", "county", "governorate", "prefecture",
+               "department", "municipality", "oblast", "township", "zone", "city", "town", "area", "territory")
+_UNIT = re.compile(r"\s+(?:" + "|".join(_UNIT_WORDS) + r")$")
+
+
+def admin_name(value: str | None) -> str | None:
+    """'Ayeyarwady division' -> 'Ayeyarwady'; names without a lower-case unit word stay as they are."""
+    v = text(value)
+    if v is None:
+        return None
+    stripped = _UNIT.sub("", v)
+    return stripped or v
 
 
 def iso3_of(name: str) -> str | None:
@@ -247,8 +264,8 @@ def map_row(cells: dict[str, str], rebels: set[str], notes: list[Note]) -> tuple
         "target_kind": target,
         "country": country,
         "iso3": iso3,
-        "admin1": text(cells.get("adm_1")),
-        "admin2": text(cells.get("adm_2")),
+        "admin1": admin_name(cells.get("adm_1")),
+        "admin2": admin_name(cells.get("adm_2")),
         "location": text(cells.get("where_coordinates")) or where or country,
         "latitude": number(cells.get("latitude"), "latitude"),
         "longitude": number(cells.get("longitude"), "longitude"),
