@@ -153,6 +153,11 @@ def query(
     release: Annotated[Optional[Path], typer.Option(
         "--release", help="Query a downloaded release instead of the store: its folder, or the --to folder of "
         "cedar download (its newest release).", show_default=False)] = None,
+    timeout: Annotated[float, typer.Option(
+        "--timeout", min=0, help="Stop the query after this many seconds (0: no limit).")] = 600.0,
+    memory_limit: Annotated[str, typer.Option(
+        "--memory-limit", help="Stop the query when DuckDB needs more memory than this, e.g. 500MB or 4GB.")]
+    = "2GB",
 ) -> None:
     """Run a read-only SQL query on the store. Statements that would write are refused.
 
@@ -160,17 +165,28 @@ def query(
     Tables: event_history (every version), deletions, submissions, documents.
     With --release, the same four views over the release's Parquet files.
 
+    A query is stopped with a message after --timeout seconds or beyond --memory-limit. Files
+    outside the store or release, ATTACH, INSTALL/LOAD and settings are refused.
+
     Examples: cedar query "SELECT event_type, count(*) FROM events GROUP BY ALL" ;
     cedar query --release cedar-data "SELECT country, count(*) FROM events GROUP BY ALL"
     """
     from cedar.ingest import query as q
 
+    import re
+
+    if not re.fullmatch(r"\s*\d+(\.\d+)?\s*([KMGT]i?B|B)\s*", memory_limit, re.IGNORECASE):
+        from cedar.errors import CedarError
+
+        raise CedarError(f"--memory-limit '{memory_limit}' is not a size.", "Give a size such as 500MB or 2GB.",
+                         exit_code=2)
+    limits = {"timeout": timeout or None, "memory_limit": memory_limit.strip()}
     if release is not None:
         from cedar.releases import localrelease
 
-        names, rows = localrelease.run(release, sql)
+        names, rows = localrelease.run(release, sql, **limits)
     else:
-        names, rows = q.run(db, sql)
+        names, rows = q.run(db, sql, **limits)
     if output is QueryFormat.csv:
         _out(q.as_csv(names, rows))
     elif output is QueryFormat.json:

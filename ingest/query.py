@@ -4,6 +4,8 @@ Three locks keep it read-only: only a statement that reads (SELECT, and EXPLAIN,
 SUMMARIZE, which DuckDB parses as SELECT) is accepted; the file is opened read-only, so DuckDB
 itself refuses any write to the store; and access to other files is switched off and the
 configuration locked, so COPY ... TO, EXPORT DATABASE, ATTACH or read_csv cannot reach the disk.
+Automatic installing and loading of extensions is off as well, and a `--timeout` and a
+`--memory-limit` stop a query that runs too long or takes too much memory.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import datetime as dt
 import decimal
 import io
 import json
+import re
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -45,23 +48,74 @@ def statement_kind(con: Any, sql: str) -> str:
     kind = statements[0].type.name
     if kind not in READING:
         raise _refuse(kind.replace("_STATEMENT", ""))
+    if kind == "EXPLAIN" and not _explains_a_select(con, statements[0].query):
+        # EXPLAIN ANALYZE runs its statement, and DuckDB lets a database write into its own
+        # files (the store's .tmp folder): only an EXPLAIN of a SELECT is run.
+        raise _refuse("EXPLAIN of anything but a SELECT (EXPLAIN ANALYZE runs it)")
     return kind
+
+
+_EXPLAIN = re.compile(r"^\s*EXPLAIN\b(\s+ANALY[SZ]E\b)?(\s*\([^()]*\))?", re.IGNORECASE)
+_LEADING_COMMENTS = re.compile(r"^(\s*(--[^\n]*(\n|$)|/\*.*?\*/))*", re.DOTALL)
+
+
+def _explains_a_select(con: Any, text: str) -> bool:
+    import duckdb
+
+    text = _LEADING_COMMENTS.sub("", text, count=1)
+    m = _EXPLAIN.match(text)
+    if not m:
+        return False
+    try:
+        inner = con.extract_statements(text[m.end():])
+    except duckdb.Error:
+        return False
+    return len(inner) == 1 and inner[0].type.name == "SELECT"
 
 
 def _first_line(exc: Exception) -> str:
     return str(exc).strip().splitlines()[0]
 
 
-def run(db: Path, sql: str) -> tuple[list[str], Iterator[tuple]]:
-    """Column names and rows of one read-only statement. Rows are fetched in batches while iterating."""
+def run(db: Path, sql: str, *, timeout: float | None = None,
+        memory_limit: str | None = None) -> tuple[list[str], Iterator[tuple]]:
+    """Column names and rows of one read-only statement. Rows are fetched in batches while iterating.
+
+    A query that runs (or fetches) longer than `timeout` seconds is interrupted (a timer calls
+    DuckDB's interrupt); one that needs more than `memory_limit` (e.g. '2GB') stops with DuckDB's
+    out-of-memory error. The limit, and no automatic extension installing or loading, are set
+    before the configuration is locked, so the query cannot lift them."""
+    import threading
+
     import duckdb
 
     with store.connect(db, write=False) as con:
+        if memory_limit:
+            try:
+                con.execute("SET memory_limit = ?", [memory_limit])
+            except duckdb.Error as exc:
+                raise CedarError(f"The memory limit '{memory_limit}' cannot be used: {_first_line(exc)}",
+                                 "Give a size such as 500MB or 2GB.", exit_code=2) from None
+        con.execute("SET autoinstall_known_extensions = false")
+        con.execute("SET autoload_known_extensions = false")
         con.execute("SET enable_external_access = false")
         con.execute("SET lock_configuration = true")
         statement_kind(con, sql)
+        timer = threading.Timer(timeout, con.interrupt) if timeout else None
         try:
+            if timer:
+                timer.start()
             cur = con.execute(sql)
+            names = [d[0] for d in cur.description] if cur.description else []
+            rows = list(_batches(cur))
+        except duckdb.InterruptException:
+            raise CedarError(f"The query was stopped after {timeout:g} s (--timeout).",
+                             "Narrow it down (a WHERE clause, a LIMIT), or allow more time with --timeout.",
+                             exit_code=2) from None
+        except duckdb.OutOfMemoryException:
+            raise CedarError(f"The query was stopped: it needs more memory than the limit of {memory_limit} "
+                             "(--memory-limit).", "Narrow it down, or allow more memory with --memory-limit.",
+                             exit_code=2) from None
         except duckdb.PermissionException as exc:
             raise CedarError(f"The query tries to reach a file outside the store: {_first_line(exc)}",
                              "cedar query reads the store only; read other files with DuckDB itself.",
@@ -74,8 +128,9 @@ def run(db: Path, sql: str) -> tuple[list[str], Iterator[tuple]]:
             raise CedarError(f"The query failed: {_first_line(exc)}",
                              "The views are events, event_actors, claims and sources; the store's tables include "
                              "event_history, deletions, submissions and documents.", exit_code=2) from None
-        names = [d[0] for d in cur.description] if cur.description else []
-        rows = list(_batches(cur))
+        finally:
+            if timer:
+                timer.cancel()
     return names, iter(rows)
 
 
