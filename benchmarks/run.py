@@ -26,12 +26,13 @@ CEDAR = [PY, "-m", "cedar"]
 VERSION = "2026.01.1"
 
 
-def run_measured(cmd: list[str], *, timeout: float | None = None, ok: tuple[int, ...] = (0,)) -> dict[str, Any]:
+def run_measured(cmd: list[str], *, timeout: float | None = None, ok: tuple[int, ...] = (0,),
+                 cwd: Path | None = None) -> dict[str, Any]:
     """Like `run`, with the child's own peak memory from os.wait4 (GNU time is not needed)."""
     start = time.perf_counter()
     err_path = ROOT / "benchmarks" / "work" / "stderr.txt"
     with err_path.open("wb") as err:
-        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=err, cwd=ROOT)
+        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=err, cwd=cwd or ROOT)
         deadline = None if timeout is None else start + timeout
         while True:
             pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
@@ -215,7 +216,9 @@ def main(scale: float | None = None, work: Path | None = None, plain: bool = Tru
     step("check_half", CEDAR + ["check", str(half), "--format", "json"])  # memory flat as the file grows?
     if plain:
         step("plain_pydantic_check", _child("pydantic", str(clean)))
-        step("plain_frictionless_check", [PY, "-m", "frictionless", "validate", str(clean)], ok=(0, 1))
+        # frictionless refuses a path outside its working folder ("not safe"): run it beside the file
+        step("plain_frictionless_check", [PY, "-m", "frictionless", "validate", clean.name], ok=(0, 1),
+             cwd=clean.parent)
 
     db = work / "bench.duckdb"
     for p in (db, Path(str(db) + ".wal")):

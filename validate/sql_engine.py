@@ -437,6 +437,11 @@ def check_csv(path: Path, report: Report, today: dt.date | None = None) -> bool:
     checked, items = found
     if checked == 0:
         return False  # the row engine says "no rows"
+    report.rows_checked += checked
+    if warnings_without_form():
+        report.extra.setdefault("rules_not_run", sorted(warnings_without_form()))
+    if not items:
+        return True  # nothing to place: the byte scan for lines is not needed
     starts, lines = record_starts(path)
     by_row: dict[int, list[tuple[str, str]]] = {}
     for index, code, field in items:
@@ -446,9 +451,6 @@ def check_csv(path: Path, report: Report, today: dt.date | None = None) -> bool:
     size = path.stat().st_size
     spans = [(int(starts[i]), int(starts[i + 1]) if i + 1 < len(starts) else size) for i in flagged]
     exact = _exact_problems(path, spans, [int(lines[i]) for i in flagged], today)
-    report.rows_checked += checked
-    if warnings_without_form():
-        report.extra.setdefault("rules_not_run", sorted(warnings_without_form()))
     for index, line in zip(flagged, (int(lines[i]) for i in flagged)):
         known = {(p.code, p.field): p for p in exact.get(line, []) if p.code in by_code}
         for code, field in by_row[index]:
