@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
-from cedar.ingest import duplicates, ids, stage, store, submissions
+from cedar.ingest import actors, duplicates, ids, stage, store, submissions
 from cedar.schema.model import Claim, Source
 from cedar.schema.tables import EVENT_COLUMNS
 from cedar.validate.report import ERROR, WARNING, Problem, Report
@@ -63,6 +63,7 @@ def ingest(db: Path, paths: list[Path], *, submitter: str | None = None, dry_run
     with store.connect(db, write=True) as con:  # fails fast when the store is missing, busy or outdated
         store.check_schema(con, db)
         held = submissions.find_held(con, prints)
+        registry = actors.load_with_seed(con, str(db))
     held_paths = {h.path for h in held}
     todo = [p for p in paths if p not in held_paths]
     report = Report(check="ingest", max_errors=max_errors)
@@ -74,7 +75,7 @@ def ingest(db: Path, paths: list[Path], *, submitter: str | None = None, dry_run
 
     say(f"Checking {len(todo)} file{'s' * (len(todo) != 1)} ...")
     result = check_files(todo, input_format=input_format, encoding=encoding, max_errors=max_errors,
-                         keep_events=True, on_record=on_record)
+                         keep_events=True, on_record=on_record, actors=registry)
     checked = result.report
     report.files, report.rows_checked, report.truncated = checked.files, checked.rows_checked, checked.truncated
     report.extend(checked.problems)
@@ -112,6 +113,8 @@ def ingest(db: Path, paths: list[Path], *, submitter: str | None = None, dry_run
                 return outcome
             received = store.utcnow()
             counts = write(con, submission_id, received)
+            actors.put_seed(con)
+            actors.record_staged(con)
             report.extend(duplicates.find(con))
             submissions.record(con, submission_id, "events", todo_prints, rows_per_file, submitter, received,
                                counts)

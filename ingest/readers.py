@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from cedar.schema import flat
-from cedar.schema.model import Claim, Event, Source, required_fields
+from cedar.schema.model import Claim, Event, Source, submission_required_fields
 from cedar.validate.report import Problem, problem
 
 FORMATS = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "json", ".parquet": "parquet",
@@ -191,7 +191,7 @@ def _read_csv(path: Path, encoding: str, companions: dict[str, dict[str, list[di
                 # every row would be one long cell: one problem says it all
                 yield problem("wrong-separator", file=str(path), row=header_line, line=header_line, separator=label)
                 return
-    problems, absent = _header_problems(path, header, known, header_line, required_fields())
+    problems, absent = _header_problems(path, header, known, header_line, submission_required_fields())
     yield from problems
     kinds = flat.column_kinds()
     # (cell index, column, kind) of the known columns, worked out once for every row
@@ -418,7 +418,7 @@ def _read_parquet(path: Path, companions: dict[str, dict[str, list[dict]]]) -> I
         raise Unreadable(problem("bad-parquet", file=str(path), detail=str(exc))) from None
     header = pf.schema_arrow.names
     known = flat.event_columns()
-    problems, absent = _header_problems(path, header, known, None, required_fields())
+    problems, absent = _header_problems(path, header, known, None, submission_required_fields())
     yield from problems
     kinds = flat.column_kinds()
     row = 0

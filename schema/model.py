@@ -124,9 +124,13 @@ class Event(_Strict):
     admin2: Optional[str] = col("Second-level administrative unit", "location", acled="admin2", default=None)
     admin3: Optional[str] = col("Third-level administrative unit", "location", acled="admin3", default=None)
     location: str = col("The named place the coordinates stand for", "location", acled="location", min_length=1)
-    latitude: float = col("WGS84 latitude, decimal degrees", "location", acled="latitude", ge=-90, le=90)
-    longitude: float = col("WGS84 longitude, decimal degrees", "location", acled="longitude", ge=-180, le=180)
-    geo_precision: GeoPrecision = col("How precisely the place is known", "location", acled="geo_precision")
+    latitude: float = col("WGS84 latitude, decimal degrees. A submission may leave it empty when `location` names a "
+                          "place the gazetteer knows: the check fills it (and longitude, admin1, admin2, "
+                          "geo_precision)", "location", acled="latitude", ge=-90, le=90)
+    longitude: float = col("WGS84 longitude, decimal degrees (filled with latitude when left empty)", "location",
+                           acled="longitude", ge=-180, le=180)
+    geo_precision: GeoPrecision = col("How precisely the place is known (filled with the coordinates: exact for a "
+                                      "town, region for an admin1)", "location", acled="geo_precision")
     # magnitude
     fatalities: Optional[int] = col(
         "Best estimate of deaths; empty means not reported, which is not 0", "magnitude", acled="fatalities",
@@ -181,6 +185,17 @@ def field_meta(name: str) -> dict[str, Any]:
 def required_fields() -> tuple[str, ...]:
     """Fields a contributor must supply."""
     return tuple(n for n, f in Event.model_fields.items() if f.is_required())
+
+
+# Required in the store and in releases, but a submission may leave them empty: the check fills them
+# from the gazetteer when `location` names a known place (see cedar.schema.gazetteer).
+FILLED_AT_CHECK = ("latitude", "longitude", "geo_precision")
+
+
+@lru_cache(maxsize=None)
+def submission_required_fields() -> tuple[str, ...]:
+    """Fields a submission must carry before anything is filled in (a header may lack the filled ones)."""
+    return tuple(n for n in required_fields() if n not in FILLED_AT_CHECK)
 
 
 def contributor_fields() -> tuple[str, ...]:

@@ -23,6 +23,8 @@ class Rule:
     doc: str  # one line for the codebook
     check: Callable[[Any, "Context"], Iterator["Finding"]] | None = None  # None: enforced by the model's types
     columns: tuple[str, ...] = ()  # the columns it is about, for the codebook ("sources.x": the sources table's)
+    severity: str = "error"  # "warning": reported, and the row still passes
+    fills: bool = False  # runs before the others and may fill or replace values of the row (places, actors)
 
     def render(self, **params: Any) -> str:
         return self.template.format(**params)
@@ -41,6 +43,8 @@ class Context:
 
     today: dt.date = field(default_factory=lambda: dt.datetime.now(dt.timezone.utc).date())
     documents: dict[str, str | None] = field(default_factory=dict)  # path as written -> text (None: unreadable)
+    actors: Any = None  # the store's actor registry (cedar.ingest.actors.Registry), None without a store
+    row_failed: set[str] = field(default_factory=set)  # fields of the current row already found faulty
     _hashes: dict[str, str] = field(default_factory=dict, repr=False)
 
     def sha256(self, name: str, text: str) -> str:
@@ -53,15 +57,17 @@ class Context:
 RULES: dict[str, Rule] = {}
 
 
-def declare(code: str, template: str, doc: str, check: Callable | None = None, columns: tuple[str, ...] = ()) -> Rule:
-    rule = Rule(code, template, doc, check, columns)
+def declare(code: str, template: str, doc: str, check: Callable | None = None, columns: tuple[str, ...] = (),
+            severity: str = "error", fills: bool = False) -> Rule:
+    rule = Rule(code, template, doc, check, columns, severity, fills)
     RULES[code] = rule
     return rule
 
 
-def rule(code: str, template: str, doc: str, columns: tuple[str, ...] = ()) -> Callable:
+def rule(code: str, template: str, doc: str, columns: tuple[str, ...] = (), severity: str = "error",
+         fills: bool = False) -> Callable:
     def register(fn: Callable) -> Callable:
-        declare(code, template, doc, fn, columns)
+        declare(code, template, doc, fn, columns, severity, fills)
         return fn
 
     return register
@@ -121,6 +127,99 @@ declare("not-an-object", "Record {row} is {kind}, not an object: each event is a
         "A JSON record that is not an object.")
 declare("bad-parquet", "The file cannot be read as Parquet ({detail}): export it again.",
         "A damaged or truncated Parquet file.")
+
+
+# Rules that fill or replace values before the others run (their findings say what was changed).
+@rule("place-filled",
+      "latitude and longitude were empty and are filled from the gazetteer: '{value}' is {how}. Filled: "
+      "latitude {latitude}, longitude {longitude}, admin1 {admin1}, admin2 {admin2}, geo_precision "
+      "{geo_precision}. Check them, or give the coordinates yourself.",
+      "A row without coordinates whose location (or admin2, admin1) names a place in its country gets the "
+      "place's coordinates, admin1, admin2 and a geo_precision (exact for a town, region for an admin1); a warning "
+      "that says how the place was found.",
+      columns=("location", "latitude", "longitude", "admin1", "admin2", "geo_precision", "region"),
+      severity="warning", fills=True)
+def _fill_place(e: Any, ctx: Context) -> Iterator[Finding]:
+    if ctx.row_failed & {"latitude", "longitude", "iso3"}:
+        return  # a coordinate was given and is faulty: reported as such, never replaced
+    from . import places
+
+    for name, value, params in places.fill(e):
+        yield Finding(name, value, params)
+
+
+@rule("place-not-found",
+      "latitude and longitude are empty and '{value}' names no place in {iso3} that the gazetteer knows: give the "
+      "coordinates, or a town's name (GeoNames spelling or an alternate name) in location.",
+      "A row without coordinates needs a location the gazetteer can find within the stated country.",
+      columns=("location", "latitude", "longitude"), fills=True)
+def _place_not_found(e: Any, ctx: Context) -> Iterator[Finding]:
+    if ctx.row_failed & {"latitude", "longitude", "iso3"}:
+        return
+    if e.latitude is None and e.longitude is None and e.iso3 and countries.is_iso3(e.iso3):
+        yield Finding("latitude", e.location or e.admin1 or "", {"iso3": e.iso3})
+
+
+_ACTOR_FIELDS = ("actor1", "actor2", "assoc_actor_1", "assoc_actor_2")
+
+
+@rule("actor-alias-replaced",
+      "'{value}' in {field} is an alias of '{canonical}' in the actor registry and was replaced by it.",
+      "An actor name that the registry knows as an alias is replaced by its canonical name (a warning listing "
+      "each replacement; checks without a store have no registry).",
+      columns=_ACTOR_FIELDS, severity="warning", fills=True)
+def _actor_alias(e: Any, ctx: Context) -> Iterator[Finding]:
+    if ctx.actors is None:
+        return
+    for name in ("actor1", "actor2"):
+        value = getattr(e, name)
+        canonical = ctx.actors.canonical(value) if value else None
+        if canonical and canonical != value:
+            setattr(e, name, canonical)
+            yield Finding(name, value, {"canonical": canonical})
+    for name in ("assoc_actor_1", "assoc_actor_2"):
+        items = list(getattr(e, name) or ())
+        for i, value in enumerate(items):
+            canonical = ctx.actors.canonical(value) if value else None
+            if canonical and canonical != value:
+                items[i] = canonical
+                yield Finding(f"{name}[{i}]", value, {"canonical": canonical})
+        if items != list(getattr(e, name) or ()):
+            setattr(e, name, items)
+
+
+@rule("unknown-actor",
+      "'{value}' in {field} is not in the actor registry. Closest names: {closest}. Use one of them if it is "
+      "meant, or add the actor (a new actor enters the registry when the submission is ingested).",
+      "An actor the registry does not know is a warning naming the three closest registry names.",
+      columns=_ACTOR_FIELDS, severity="warning")
+def _unknown_actor(e: Any, ctx: Context) -> Iterator[Finding]:
+    if ctx.actors is None:
+        return
+    for name in ("actor1", "actor2"):
+        value = getattr(e, name)
+        if value and not ctx.actors.known(value):
+            yield Finding(name, value, {"closest": ctx.actors.closest_text(value)})
+    for name in ("assoc_actor_1", "assoc_actor_2"):
+        for i, value in enumerate(getattr(e, name) or ()):
+            if value and not ctx.actors.known(value):
+                yield Finding(f"{name}[{i}]", value, {"closest": ctx.actors.closest_text(value)})
+
+
+@rule("actor-type-contradicts-registry",
+      "{field} is {value} but the actor registry has '{actor}' as type {expected} ({label}): correct {field}, or "
+      "check that the actor is the one meant.",
+      "inter1 and inter2 agree with the actor type the registry holds for actor1 and actor2.",
+      columns=("actor1", "inter1", "actor2", "inter2"))
+def _actor_type(e: Any, ctx: Context) -> Iterator[Finding]:
+    if ctx.actors is None:
+        return
+    for actor, inter in (("actor1", "inter1"), ("actor2", "inter2")):
+        name, given = getattr(e, actor), getattr(e, inter)
+        expected = ctx.actors.type_of(name) if name else None
+        if expected and given and given != expected:
+            yield Finding(inter, given, {"actor": name, "expected": expected,
+                                         "label": vocab.ACTOR_TYPES.get(expected, "")})
 
 
 @rule("sub-event-not-in-type",
@@ -310,15 +409,81 @@ def _iso3_matches(e: Any, ctx: Context) -> Iterator[Finding]:
 
 
 @rule("point-outside-country",
-      "The point {value} lies outside {country} ({iso3}): check the coordinates (swapped latitude and "
+      "The point {value} lies outside {country} ({iso3}): {found}. Check the coordinates (swapped latitude and "
       "longitude? a lost minus sign?) or the country.",
-      "latitude and longitude lie inside the stated country, with a tolerance near borders.",
+      "latitude and longitude lie inside the stated country, judged by the nearest GeoNames places: a tolerance "
+      "of 25 km near borders and coasts (wider where the country has few places); the country found is named.",
       columns=("latitude", "longitude", "iso3"))
 def _point_in_country(e: Any, ctx: Context) -> Iterator[Finding]:
     if e.latitude is None or e.longitude is None or not e.iso3 or not countries.is_iso3(e.iso3):
         return
-    if countries.point_in_country(e.iso3, e.latitude, e.longitude) is False:
-        yield Finding("latitude", f"{e.latitude}, {e.longitude}", {"country": e.country, "iso3": e.iso3})
+    from . import places
+
+    found = places.point_outside(e.iso3, e.latitude, e.longitude)
+    if found is not None:
+        yield Finding("latitude", f"{e.latitude}, {e.longitude}", {"country": e.country, "iso3": e.iso3,
+                                                                     "found": found})
+
+
+@rule("point-maybe-outside-country",
+      "The point {value} may lie outside {iso3}: it is {km} km from a place of {found} and {own_km} km from the "
+      "nearest place of {iso3} ({nearest}). Check the coordinates and the country.",
+      "A point past the border tolerance but not beyond doubt in another country (GeoNames has few places there) "
+      "is flagged (a warning) with the country it may lie in.",
+      columns=("latitude", "longitude", "iso3"), severity="warning")
+def _point_maybe_outside(e: Any, ctx: Context) -> Iterator[Finding]:
+    if e.latitude is None or e.longitude is None or not e.iso3 or not countries.is_iso3(e.iso3):
+        return
+    from . import places
+
+    near = places.point_near_border(e.iso3, e.latitude, e.longitude)
+    if near:
+        yield Finding("latitude", f"{e.latitude}, {e.longitude}", {"iso3": e.iso3, **near})
+
+
+@rule("point-far-from-places",
+      "The point {value} is {km} km from the nearest place of {iso3} in the gazetteer ({nearest}): at sea, or in "
+      "an empty land? Check the coordinates.",
+      "A point more than 100 km from every place of the gazetteer is flagged (a warning): at sea, or a slip.",
+      columns=("latitude", "longitude"), severity="warning")
+def _point_far(e: Any, ctx: Context) -> Iterator[Finding]:
+    if e.latitude is None or e.longitude is None or not e.iso3 or not countries.is_iso3(e.iso3):
+        return
+    from . import places
+
+    far = places.point_far(e.iso3, e.latitude, e.longitude)
+    if far:
+        yield Finding("latitude", f"{e.latitude}, {e.longitude}", {"iso3": e.iso3, **far})
+
+
+@rule("admin1-mismatch",
+      "admin1 '{value}' is not where the point lies: the gazetteer puts it in {found} ({iso3}). Correct admin1 "
+      "or the coordinates.",
+      "A stated admin1 agrees with the admin1 of the GeoNames places around the point (GeoNames' and ISO "
+      "3166-2's spellings accepted); a warning, since admin borders are not drawn exactly.",
+      columns=("admin1", "latitude", "longitude"), severity="warning")
+def _admin1(e: Any, ctx: Context) -> Iterator[Finding]:
+    if not e.admin1 or e.latitude is None or e.longitude is None or not e.iso3 or not countries.is_iso3(e.iso3):
+        return
+    from . import places
+
+    found = places.admin1_mismatch(e.iso3, e.admin1, e.latitude, e.longitude)
+    if found:
+        yield Finding("admin1", e.admin1, {"found": found, "iso3": e.iso3})
+
+
+@rule("region-mismatch",
+      "region '{value}' is not ACLED's region of {iso3}, which is {expected}: write '{expected}' or leave region "
+      "empty (it is filled from the country).",
+      "region is ACLED's region of the country (a table of every country).",
+      columns=("region", "iso3"))
+def _region(e: Any, ctx: Context) -> Iterator[Finding]:
+    if e.region and e.iso3 and countries.is_iso3(e.iso3):
+        from .gazetteer import region_of
+
+        expected = region_of(e.iso3)
+        if expected and e.region != expected:
+            yield Finding("region", e.region, {"iso3": e.iso3, "expected": expected})
 
 
 @rule("missing-source",
@@ -443,13 +608,23 @@ def _list_items(e: Any, ctx: Context) -> Iterator[Finding]:
             yield Finding("sources", s.name)
 
 
-_cross_field: tuple[int, list[Rule]] = (-1, [])
+_cross_field: tuple[int, list[Rule], list[Rule]] = (-1, [], [])
+
+
+def _split() -> tuple[int, list[Rule], list[Rule]]:
+    global _cross_field
+    if _cross_field[0] != len(RULES):
+        _cross_field = (len(RULES), [r for r in RULES.values() if r.check is not None and not r.fills],
+                        [r for r in RULES.values() if r.check is not None and r.fills])
+    return _cross_field
 
 
 def cross_field_rules() -> list[Rule]:
-    """The rules with a check, in declaration order; asked for every row, so kept until a rule
-    is declared."""
-    global _cross_field
-    if _cross_field[0] != len(RULES):
-        _cross_field = (len(RULES), [r for r in RULES.values() if r.check is not None])
-    return _cross_field[1]
+    """The rules with a check, in declaration order, apart from the filling ones; asked for every
+    row, so kept until a rule is declared."""
+    return _split()[1]
+
+
+def filling_rules() -> list[Rule]:
+    """The rules that fill or replace values (places, actor aliases): run first, on the draft row."""
+    return _split()[2]

@@ -87,6 +87,11 @@ SQL_RULES: dict[str, list[tuple[str, str]]] = {
 PER_DISTINCT: dict[str, tuple[str, ...]] = {
     "point-outside-country": ("iso3", "latitude", "longitude", "country"),
     "admin1-mismatch": ("iso3", "admin1", "latitude", "longitude", "country"),
+    "point-maybe-outside-country": ("iso3", "latitude", "longitude"),
+    "point-far-from-places": ("iso3", "latitude", "longitude"),
+    "region-mismatch": ("iso3", "region"),
+    "place-not-found": ("iso3", "location", "admin1", "admin2", "latitude", "longitude"),
+    "actor-type-contradicts-registry": ("actor1", "inter1", "actor2", "inter2"),  # never without a registry
 }
 
 NO_SQL_FORM: dict[str, str] = {

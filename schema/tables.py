@@ -39,6 +39,9 @@ TABLES: dict[str, tuple[list[tuple[str, str]], tuple[str, ...]]] = {
     "releases": ([("version", "VARCHAR"), ("created", "TIMESTAMP"), ("previous", "VARCHAR"),
                   ("event_count", "INTEGER"), ("manifest_sha256", "VARCHAR"), ("store", "VARCHAR")], ("version",)),
     "store_meta": ([("key", "VARCHAR"), ("value", "VARCHAR")], ("key",)),
+    # the actor registry (cedar.ingest.actors): canonical name, ACLED inter code, ISO3, aliases, years seen
+    "actors": ([("name", "VARCHAR"), ("actor_type", "INTEGER"), ("country", "VARCHAR"), ("aliases", "VARCHAR[]"),
+                ("first_year", "INTEGER"), ("last_year", "INTEGER")], ("name",)),
 }
 
 

@@ -139,15 +139,15 @@ def test_an_unknown_encoding_is_a_wrong_call(tmp_path):
 # --- the header ---------------------------------------------------------------------------------
 
 def test_missing_required_columns_are_one_error_naming_them_all(tmp_path):
-    columns = [c for c in COLUMNS if c not in ("event_date", "iso3", "latitude")]
+    columns = [c for c in COLUMNS if c not in ("event_date", "iso3", "location")]
     code, report = check(write_seed_csv(tmp_path, columns=columns))
     assert code == 1
     [p] = found(report, "missing-columns")
-    assert p["row"] == 1 and p["value"] == ["event_date", "iso3", "latitude"]
-    assert all(name in p["message"] for name in ("event_date", "iso3", "latitude"))
+    assert p["row"] == 1 and p["value"] == ["event_date", "iso3", "location"]
+    assert all(name in p["message"] for name in ("event_date", "iso3", "location"))
     # the absent columns are not reported again on every row
     assert not [q for q in report["problems"] if q["code"] == "missing-value"
-                and q["field"] in ("event_date", "iso3", "latitude")]
+                and q["field"] in ("event_date", "iso3", "location")]
 
 
 def test_unknown_columns_are_reported_with_the_closest_column(tmp_path):

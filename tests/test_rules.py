@@ -94,6 +94,13 @@ CASES: dict[str, tuple[Callable, Callable, str]] = {
     "unknown-country": (put(iso3="AZE"), put(iso3="ZZZ"), "iso3"),
     "iso3-country-mismatch": (put(country="azerbaijan"), put(country="Armenia"), "country"),
     "point-outside-country": (put(latitude=39.82, longitude=46.76), put(latitude=-39.8153), "latitude"),
+    "point-maybe-outside-country": (put(latitude=39.82, longitude=46.76), put(latitude=40.8, longitude=45.2),
+                                    "latitude"),
+    "point-far-from-places": (put(latitude=39.82, longitude=46.76), put(latitude=39.3, longitude=51.0), "latitude"),
+    "admin1-mismatch": (put(admin1="Xankəndi"), put(admin1="Baki"), "admin1"),
+    "region-mismatch": (put(region=None), put(region="Europe"), "region"),
+    "place-not-found": (put(admin1="Khankendi"), put(latitude=None, longitude=None, location="Nowhere at all",
+                                                      admin1=None), "latitude"),
     "missing-source": (lambda e: e["sources"].append({"name": "AFP"}), put(sources=[]), "sources"),
     "document-not-found": (source(document=SEED_DOCUMENT), source(document="missing.txt"), "sources"),
     "document-hash-mismatch": (source(document_sha256=None), source(document_sha256="0" * 64), "sources"),
@@ -205,8 +212,38 @@ def test_every_problem_of_a_row_is_reported_at_once():
     assert {"out-of-range", "date-in-future", "unknown-country", "sub-event-not-in-type"} <= {p.code for p in problems}
 
 
+# Rules that only warn (the passing case has no problem at all, the failing one the warning), and the
+# actor rules, which need the actor registry (here the bundled seed's).
+WARN_CASES: dict[str, tuple[Callable, Callable, str]] = {
+    "place-filled": (put(admin1="Khankendi"), put(latitude=None, longitude=None), "latitude"),
+    "actor-alias-replaced": (put(actor1="Military Forces of Azerbaijan (2003-)"), put(actor1="Azerbaijani army"),
+                             "actor1"),
+    "unknown-actor": (put(actor2="Russian Peacekeeping Force", inter2=8),
+                      put(actor2="Armenian armed groupz", inter2=2), "actor2"),
+    "actor-type-contradicts-registry": (put(inter1=1), put(inter1=3), "inter1"),
+}
+
+
+def _registry_problems(event: dict[str, Any]) -> list:
+    from cedar.ingest.actors import Registry, seed_actors
+
+    ctx = Context(today=TODAY, documents={SEED_DOCUMENT: DOCUMENT}, actors=Registry(seed_actors()))
+    _, problems = validate_record(event, ctx, {"file": "test.json", "row": 1, "line": 1})
+    return problems
+
+
+@pytest.mark.parametrize("code", sorted(WARN_CASES))
+def test_registry_and_warning_rules(code):
+    passing, failing, field = WARN_CASES[code]
+    problems = _registry_problems(_edited(passing))
+    assert problems == [], [p.message for p in problems]
+    found = [p for p in _registry_problems(_edited(failing)) if p.code == code]
+    assert found and found[0].field == field and "{" not in found[0].message
+    assert found[0].severity == RULES[code].severity
+
+
 def test_every_rule_has_a_case():
-    covered = set(CASES) | set(FILE_CASES)
+    covered = set(CASES) | set(FILE_CASES) | set(WARN_CASES)
     assert set(RULES) - covered == set(), "add a passing and a failing case for these rules"
     assert covered - set(RULES) == set(), "these cases test codes that are not declared"
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Callable
+from typing import Any, Callable
 
 from cedar.ingest.readers import Record, Unreadable, read
 from cedar.schema.model import Event
@@ -71,12 +71,13 @@ class _Documents(dict):
 
 def check_files(paths: list[Path], *, input_format: str | None = None, encoding: str = "utf-8",
                 max_errors: int | None = None, keep_events: bool = False,
-                on_record: Callable[[], None] | None = None) -> CheckResult:
+                on_record: Callable[[], None] | None = None, actors: Any = None) -> CheckResult:
+    """`actors`: the store's actor registry (cedar.ingest.actors.Registry); None checks no actor names."""
     report = Report(check="submission", max_errors=max_errors)
     result = CheckResult(report)
     for path in paths:
         report.files.append(str(path))
-        ctx = Context(documents=_Documents(path.parent, result.documents))
+        ctx = Context(documents=_Documents(path.parent, result.documents), actors=actors)
         try:
             for item in read(path, input_format, encoding):
                 if isinstance(item, Problem):

@@ -13,7 +13,7 @@ from pydantic import ValidationError
 
 from cedar.schema import derive
 from cedar.schema.model import Event, EventDraft, required_fields
-from cedar.schema.rules import RULES, Context, cross_field_rules
+from cedar.schema.rules import RULES, Context, cross_field_rules, filling_rules
 from cedar.validate.report import ERROR, Problem
 
 _PYDANTIC_CODES = {
@@ -94,6 +94,17 @@ def _from_pydantic(err: dict[str, Any], where: dict[str, Any]) -> Problem:
     return Problem(code, message(code, name, value, **params), field=name, value=value, **where)
 
 
+def _run(rule: Any, draft: Any, ctx: Context, failed: set[str], problems: list[Problem], where: dict[str, Any]) -> None:
+    for finding in rule.check(draft, ctx):
+        top = finding.field.split("[")[0].split(".")[0]
+        if top in failed:
+            continue  # already reported on this field; a second message would only repeat it
+        problems.append(Problem(rule.code, rule.render(field=finding.field, value=finding.value, **finding.params),
+                                rule.severity, field=finding.field, value=finding.value, **where))
+        if rule.fills and rule.severity == ERROR:
+            failed.update({top, *rule.columns})  # what could not be filled is not reported again as missing
+
+
 def validate_record(data: dict[str, Any], ctx: Context, where: dict[str, Any], cell_problems: list[Problem] = (),
                     absent: frozenset[str] = frozenset(), build: bool = True) -> tuple[Event | None, list[Problem]]:
     """The event a record codes (None when it has errors, or when `build` is false: a check that
@@ -113,18 +124,17 @@ def validate_record(data: dict[str, Any], ctx: Context, where: dict[str, Any], c
             failed.add(str(err["loc"][0]) if err["loc"] else "")
         draft = EventDraft.model_validate({k: v for k, v in clean.items() if k not in failed})
 
+    ctx.row_failed = failed
+    for rule in filling_rules():  # places and actor aliases, filled or replaced before anything is required
+        _run(rule, draft, ctx, failed, problems, where)
+
     for name in required_fields():
         if getattr(draft, name) is None and name not in failed and name not in absent:
             problems.append(Problem("missing-value", message("missing-value", name, None), field=name, **where))
             failed.add(name)
 
     for rule in cross_field_rules():
-        for finding in rule.check(draft, ctx):
-            top = finding.field.split("[")[0].split(".")[0]
-            if top in failed:
-                continue  # already reported on this field; a second message would only repeat it
-            problems.append(Problem(rule.code, rule.render(field=finding.field, value=finding.value, **finding.params),
-                                    field=finding.field, value=finding.value, **where))
+        _run(rule, draft, ctx, failed, problems, where)
 
     if any(p.severity == ERROR for p in problems) or not absent.isdisjoint(required_fields()):
         return None, problems

@@ -1,0 +1,130 @@
+"""`cedar actors list|show|search|alias`: the actor registry of the store (cedar.ingest.actors).
+
+list, show and search open the store read-only; alias writes (one writer at a time: a busy store
+is reported as such)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from cedar.cli import FormatOption, OutputFormat, _out, app
+from cedar.errors import CedarError
+
+actors_app = typer.Typer(help="The actor registry: canonical names, actor types, countries, aliases.\n\n"
+                         "Example: cedar actors search \"Azerbaijani army\"", no_args_is_help=True)
+app.add_typer(actors_app, name="actors")
+
+DbOption = Annotated[Path, typer.Option(
+    "--db", envvar="CEDAR_DB", help="The store: a DuckDB file (or set CEDAR_DB).", show_default=True)]
+DEFAULT_DB = Path("data/cedar.duckdb")
+
+
+def _registry(db: Path):
+    from cedar.ingest import actors, store
+
+    with store.connect(db, write=False) as con:
+        if not actors.has_table(con):
+            raise CedarError(f"The store {db} has no actor registry yet.", f"Run `cedar init --db {db}` to add it.")
+        return actors.load(con, str(db))
+
+
+def _row(a) -> str:
+    years = f"{a.first_year or ''}-{a.last_year or ''}" if a.first_year or a.last_year else ""
+    return f"{a.name}\t{a.actor_type or ''}\t{a.country or ''}\t{years}\t{'; '.join(a.aliases)}"
+
+
+@actors_app.command("list")
+def list_actors(
+    db: DbOption = DEFAULT_DB,
+    country: Annotated[Optional[str], typer.Option("--country", help="Only actors of this ISO3 country.")] = None,
+    actor_type: Annotated[Optional[int], typer.Option("--type", min=1, max=8, help="Only this actor type (1-8).")]
+    = None,
+    output: FormatOption = OutputFormat.text,
+) -> None:
+    """List the registry: name, actor type, country, years seen, aliases (tab-separated).
+
+    Example: cedar actors list --country AZE
+    """
+    registry = _registry(db)
+    chosen = [a for a in registry.actors.values() if (country is None or a.country == country.upper())
+              and (actor_type is None or a.actor_type == actor_type)]
+    if output is OutputFormat.json:
+        _out(json.dumps([a.to_dict() for a in chosen], ensure_ascii=False, indent=2))
+        return
+    _out("name\tactor_type\tcountry\tyears\taliases")
+    for a in chosen:
+        _out(_row(a))
+    _out(f"{len(chosen)} of {len(registry)} actors", err=True)
+
+
+@actors_app.command("show")
+def show(
+    name: Annotated[str, typer.Argument(help="A canonical name or an alias.", show_default=False)],
+    db: DbOption = DEFAULT_DB,
+    output: FormatOption = OutputFormat.text,
+) -> None:
+    """Show one actor, found by its canonical name or an alias.
+
+    Example: cedar actors show "Azerbaijani army"
+    """
+    from cedar.schema.vocab import ACTOR_TYPES
+
+    registry = _registry(db)
+    canonical = registry.canonical(name)
+    if canonical is None:
+        raise CedarError(f"'{name}' is not in the actor registry.",
+                         f"Closest names: {registry.closest_text(name)}.", exit_code=1)
+    a = registry.actors[canonical]
+    if output is OutputFormat.json:
+        _out(json.dumps(a.to_dict(), ensure_ascii=False, indent=2))
+        return
+    _out(f"name:       {a.name}")
+    _out(f"actor type: {a.actor_type or ''} {ACTOR_TYPES.get(a.actor_type or 0, '')}".rstrip())
+    _out(f"country:    {a.country or ''}")
+    _out(f"years seen: {a.first_year or ''}-{a.last_year or ''}")
+    _out(f"aliases:    {'; '.join(a.aliases)}")
+
+
+@actors_app.command("search")
+def search(
+    query: Annotated[str, typer.Argument(help="Any spelling of an actor's name.", show_default=False)],
+    db: DbOption = DEFAULT_DB,
+    limit: Annotated[int, typer.Option("--limit", min=1, help="How many names to show.")] = 5,
+    output: FormatOption = OutputFormat.text,
+) -> None:
+    """Fuzzy search (rapidfuzz WRatio over names and aliases): the closest canonical names with scores 0-100.
+
+    Example: cedar actors search "azeri army"
+    """
+    registry = _registry(db)
+    hits = registry.search(query, limit)
+    if output is OutputFormat.json:
+        _out(json.dumps([{"name": n, "score": s, "matched": m} for n, s, m in hits], ensure_ascii=False, indent=2))
+        return
+    for n, s, m in hits:
+        _out(f"{s:5.1f}  {n}" + (f"  (alias '{m}')" if m != n else ""))
+
+
+@actors_app.command("alias")
+def alias(
+    name: Annotated[str, typer.Argument(help="The canonical name.", show_default=False)],
+    new_alias: Annotated[str, typer.Argument(metavar="ALIAS", help="The other spelling to add.", show_default=False)],
+    db: DbOption = DEFAULT_DB,
+) -> None:
+    """Add an alias to a canonical name: at check and ingest the alias is then replaced by the name.
+
+    Example: cedar actors alias "Military Forces of Azerbaijan (2003-)" "Azeri army"
+    """
+    from cedar.ingest import actors, store
+
+    if not new_alias.strip() or ";" in new_alias:
+        raise CedarError(f"'{new_alias}' cannot be an alias.", "Give a non-empty name without ';'.", exit_code=2)
+    with store.connect(db, write=True) as con:
+        if not actors.has_table(con):
+            raise CedarError(f"The store {db} has no actor registry yet.", f"Run `cedar init --db {db}` to add it.")
+        actor = actors.add_alias(con, name, new_alias.strip())
+    _out(f"'{actor.name}' has the aliases: {'; '.join(actor.aliases)}")

