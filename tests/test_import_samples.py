@@ -154,6 +154,11 @@ def test_ged_sample_imports_every_row_fast(tmp_path):
     assert e["event_date_end"] == "1991-10-10" and e["date_precision"] == "week"
     assert (e["admin1"], e["admin2"]) == ("Ayeyarwady", "Bogale")  # UCDP: "Ayeyarwady division", "Bogale district"
     assert e["claims"][0]["claimant"] == "state television, rebel sources"
+    # rows are named by the line they start on, past quoted values that span lines
+    lines = GED.read_text(encoding="utf-8").split("\n")
+    last = r.events[-1]
+    start = last.data["external_ids"][0].split(":")[1] + ","
+    assert lines[last.row - 1].startswith(start) and len(lines) > 7375
     prec = Counter(e.data["date_precision"] for e in r.events)
     assert prec == Counter({"day": 6286, "week": 643, "month": 340, "span": 105})
 
