@@ -239,7 +239,7 @@ def _has_default(field: Any, lits: tuple | None) -> bool:
 
 
 def build_query(path: Path, header: list[str], today: dt.date, distinct: dict[str, str] | None = None,
-                head_only: bool = False) -> str:
+                head_only: bool = False, distinct_of: tuple[str, ...] | None = None) -> str:
     items, type_findings = _columns(header)
     kinds = flat.column_kinds()
     defaults = {n: f.default for n, f in Event.model_fields.items()
@@ -268,6 +268,14 @@ def build_query(path: Path, header: list[str], today: dt.date, distinct: dict[st
     columns = "{" + ", ".join(f"{_q(h)}: 'VARCHAR'" for h in header) + "}"
     source = (f"read_csv({_q(str(path))}, header = true, delim = ',', quote = '\"', escape = '\"', "
               f"auto_detect = false, strict_mode = true, columns = {columns})")
+    if distinct_of:  # only the columns of a per-distinct rule, typed as above: a lighter second pass
+        mine = [i for i in items if i.rsplit(" AS ", 1)[1][2:] in distinct_of]
+        t = [x for x in typed if x.rsplit(" AS ", 1)[1][2:] in distinct_of]
+        return (f"WITH a0 AS (SELECT * FROM {source}), "
+                f"a1 AS (SELECT *, {', '.join(i for i in mine if ' AS s_' in i)} FROM a0), "
+                f"a AS (SELECT *, {', '.join(i for i in mine if ' AS s_' not in i) or 'NULL AS nothing_'} FROM a1), "
+                f"b AS (SELECT {', '.join(t)} FROM a) "
+                f"SELECT DISTINCT {', '.join(f'v_{c}' for c in distinct_of)} FROM b")
     look = dict(rules_sql.lookups())
     joins, picks = "", ""
     for i, (code, table) in enumerate((distinct or {}).items()):
@@ -334,7 +342,7 @@ def _per_distinct() -> dict[str, tuple[str, ...]]:
     return {code: cols for code, cols in rules_sql.PER_DISTINCT.items() if code in RULES}
 
 
-def _distinct_findings(con: Any, head: str, today: dt.date) -> dict[str, str]:
+def _distinct_findings(con: Any, path: Path, header: list[str], today: dt.date) -> dict[str, str]:
     """Run each per-distinct rule's own Python check once per distinct combination of its columns;
     the findings as a VALUES table to join (SQL per rule, keyed by the columns)."""
     from types import SimpleNamespace
@@ -345,9 +353,8 @@ def _distinct_findings(con: Any, head: str, today: dt.date) -> dict[str, str]:
     tables = {}
     for code, cols in _per_distinct().items():
         rule = RULES[code]
-        select = ", ".join(f"v_{c}" for c in cols)
         rows = []
-        for values in con.sql(f"{head} SELECT DISTINCT {select} FROM c").fetchall():
+        for values in con.sql(build_query(path, header, today, distinct_of=cols)).fetchall():
             draft = SimpleNamespace(**{**blank, **{c: _py(kinds[c], v) for c, v in zip(cols, values)}})
             fields = sorted({f.field.split("[")[0].split(".")[0] for f in rule.check(draft, ctx)})
             if fields:
@@ -406,7 +413,7 @@ def findings(path: Path, today: dt.date, batch_rows: int = 200_000) -> tuple[int
     out: list[tuple[int, str, str]] = []
     rows = blank = 0
     try:
-        distinct = _distinct_findings(con, build_query(path, header, today, head_only=True), today)
+        distinct = _distinct_findings(con, path, header, today)
         reader = con.sql(build_query(path, header, today, distinct)).to_arrow_reader(batch_rows)
         for batch in reader:
             col = batch.column(0)
@@ -454,8 +461,8 @@ def check_csv(path: Path, report: Report, today: dt.date | None = None) -> bool:
     for index, line in zip(flagged, (int(lines[i]) for i in flagged)):
         known = {(p.code, p.field): p for p in exact.get(line, []) if p.code in by_code}
         for code, field in by_row[index]:
-            p = known.get((code, field)) or Problem(code, _render(code, field), file=str(path), row=line, line=line,
-                                                   field=field)
+            p = known.get((code, field)) or Problem(code, _render(code, field), getattr(RULES[code], "severity", "error"),
+                                                   file=str(path), row=line, line=line, field=field)
             report.add(p)
             if report.full:
                 report.truncated = True
