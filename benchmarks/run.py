@@ -47,7 +47,8 @@ def run_measured(cmd: list[str], *, timeout: float | None = None, ok: tuple[int,
     seconds = time.perf_counter() - start
     code = os.waitstatus_to_exitcode(status)
     proc.returncode = code
-    out: dict[str, Any] = {"seconds": round(seconds, 3), "exit": code, "peak_mb": round(usage.ru_maxrss / 1024, 1)}
+    out: dict[str, Any] = {"seconds": round(seconds, 3), "exit": code, "peak_mb": round(usage.ru_maxrss / 1024, 1),
+                           "cpu_seconds": round(usage.ru_utime + usage.ru_stime, 3)}  # less shaken by other load
     if code not in ok:
         out["error"] = err_path.read_text(encoding="utf-8", errors="replace")[-2000:]
     return out
