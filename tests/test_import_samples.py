@@ -290,3 +290,17 @@ def test_not_utf8_names_the_line_and_the_option(tmp_path):
     assert "not utf-8 text" in exc.value.message.lower() and "--encoding" in exc.value.hint
     r = import_file("acled", latin, encoding="latin-1")
     assert r.imported == 326 and r.events[0].data["location"] == "Comodoro Rivadav\u00eda"
+
+
+def test_excel_workbook_is_refused_with_a_hint(tmp_path):
+    import zipfile
+
+    from cedar.errors import CedarError
+
+    book = tmp_path / "acled.xlsx"
+    with zipfile.ZipFile(book, "w") as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+        z.writestr("xl/workbook.xml", "<workbook/>")
+    with pytest.raises(CedarError) as exc:
+        import_file("acled", book)
+    assert "Excel workbook" in exc.value.message and "CSV" in exc.value.hint

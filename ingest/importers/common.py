@@ -74,6 +74,9 @@ def read_rows(path: Path, delimiter: str = ",", encoding: str = "utf-8") -> Iter
         if zipfile.is_zipfile(path):
             archive = stack.enter_context(zipfile.ZipFile(path))
             members = [m for m in archive.infolist() if not m.is_dir()]
+            if any(m.filename.startswith("xl/") for m in members):
+                raise CedarError(f"{path} is an Excel workbook, not a CSV export.",
+                                 "Save it as CSV (UTF-8) or download the CSV export, and import that.", exit_code=1)
             if len(members) != 1:
                 raise CedarError(f"{path} is a zip archive with {len(members)} files; expected one export inside.",
                                  "Unzip it and import the export file itself.", exit_code=1)
