@@ -40,6 +40,8 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("rows", type=int, nargs="?", default=100_000)
     parser.add_argument("--spread", action="store_true")
+    parser.add_argument("--ablate", action="store_true", help="also time it without the profiler, with and "
+                        "without the place rules")
     args = parser.parse_args()
     from benchmarks.fixtures import seed_csv
     from cedar.validate.check import check_files
@@ -64,6 +66,37 @@ def main() -> None:
           f"warnings {len(result.report.warnings)}")
     print(f"check_files wall {total:.1f} s under cProfile; place checks {place:.2f} s "
           f"= {100 * place / total:.1f}% of the wall time (profiled function time {profiled:.1f} s)")
+    if args.ablate:
+        print(f"without the profiler: {_ablate(args.rows, args.spread)}")
+
+
+def _ablate(rows: int, spread: bool) -> str:
+    """The same check in a fresh process with and without the place rules (their checks made no-ops):
+    the difference is the place checks' time, free of the profiler's overhead."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, time, tempfile; from pathlib import Path\n"
+        "from benchmarks.fixtures import seed_csv; from benchmarks import place_checks as pc\n"
+        "from cedar.schema import rules; from cedar.validate.check import check_files\n"
+        "off = sys.argv[3] == 'off'\n"
+        "if off:\n"
+        "    for r in list(rules.RULES.values()):\n"
+        "        if r.check and r.check.__name__ in pc.PLACE_RULES:\n"
+        "            rules.RULES[r.code] = rules.Rule(r.code, r.template, r.doc, lambda e, c: iter(()), r.columns,\n"
+        "                                             r.severity, r.fills)\n"
+        "d = tempfile.mkdtemp(); p = seed_csv(Path(d) / 'f.csv', int(sys.argv[1]))\n"
+        "if sys.argv[2] == 'spread': pc._spread(p)\n"
+        "t = time.perf_counter(); check_files([p]); print(time.perf_counter() - t)\n")
+    times = {}
+    for mode in ("on", "off"):
+        out = subprocess.run([sys.executable, "-c", code, str(rows), "spread" if spread else "seed", mode],
+                             capture_output=True, text=True, check=True).stdout
+        times[mode] = float(out.strip().splitlines()[-1])
+    share = (times["on"] - times["off"]) / times["on"]
+    return (f"check_files {times['on']:.1f} s with the place rules, {times['off']:.1f} s without: "
+            f"place checks {100 * share:.1f}% of the time")
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@ point or name (the gazetteer caches its lookups), so a file of many rows at few 
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any, Iterator
 
 from .gazetteer import FAR_KM, gazetteer, region_of
@@ -14,6 +15,7 @@ def _name(iso3: str | None) -> str:
     return f"{country_name(iso3) or iso3} ({iso3})" if iso3 else "another country"
 
 
+@lru_cache(maxsize=100_000)  # rows repeat their points: each answer is worked out once
 def point_outside(iso3: str, latitude: float, longitude: float) -> str | None:
     """None when the point lies in the country (or nothing is known about it), else what was found."""
     g = gazetteer()
@@ -28,6 +30,7 @@ def point_outside(iso3: str, latitude: float, longitude: float) -> str | None:
             f"{check.distance_km:.0f} km away")
 
 
+@lru_cache(maxsize=100_000)
 def point_near_border(iso3: str, latitude: float, longitude: float) -> dict[str, Any] | None:
     """The point may lie across a border (not sure enough to refuse it): what was found, else None."""
     check = gazetteer().check_point(iso3, latitude, longitude)
@@ -37,6 +40,7 @@ def point_near_border(iso3: str, latitude: float, longitude: float) -> dict[str,
             "own_km": f"{check.distance_km:.0f}", "nearest": check.nearest.name}
 
 
+@lru_cache(maxsize=100_000)
 def point_far(iso3: str, latitude: float, longitude: float) -> dict[str, Any] | None:
     check = gazetteer().check_point(iso3, latitude, longitude)
     if check.inside and check.nearest_any_km is not None and check.nearest_any_km > FAR_KM:
@@ -44,6 +48,7 @@ def point_far(iso3: str, latitude: float, longitude: float) -> dict[str, Any] | 
     return None
 
 
+@lru_cache(maxsize=100_000)
 def admin1_mismatch(iso3: str, admin1: str, latitude: float, longitude: float) -> str | None:
     """None when the stated admin1 agrees with the point (or cannot be judged), else the admin1 found."""
     g = gazetteer()

@@ -194,3 +194,32 @@ def test_alias_command_adds_an_alias_and_refuses_one_that_names_another_actor(db
 
     with store.connect(db, write=True) as con, pytest.raises(CedarError, match="already"):
         actors.add_alias(con, "Government of Azerbaijan (2003-)", "Azeri army")
+
+
+def test_actors_commands(db):
+    listed = run_cedar("actors", "list", "--db", str(db), "--format", "json")
+    assert listed.returncode == 0, listed.stderr
+    assert ARMY in {a["name"] for a in json.loads(listed.stdout)}
+    shown = run_cedar("actors", "show", "Azerbaijani army", "--db", str(db))
+    assert shown.returncode == 0 and ARMY in shown.stdout and "State forces" in shown.stdout
+    found = run_cedar("actors", "search", "azeri army", "--db", str(db), "--format", "json")
+    hits = json.loads(found.stdout)
+    assert hits[0]["name"] == ARMY and hits[0]["score"] > 50 and len(hits) == 5
+    added = run_cedar("actors", "alias", ARMY, "Azeri army", "--db", str(db))
+    assert added.returncode == 0 and "Azeri army" in added.stdout
+    again = run_cedar("actors", "alias", "Government of Azerbaijan (2003-)", "Azeri army", "--db", str(db))
+    assert again.returncode == 1 and "already" in again.stderr and "Traceback" not in again.stderr
+    unknown = run_cedar("actors", "show", "Nobody at all", "--db", str(db))
+    assert unknown.returncode == 1 and "Closest names" in unknown.stderr
+
+
+def test_cedar_check_with_and_without_a_store(db, tmp_path):
+    path = _write(tmp_path, [_event(actor1="Azerbaijani army")])
+    with_store = run_cedar("check", str(path), "--db", str(db), "--format", "json")
+    report = json.loads(with_store.stdout)
+    assert with_store.returncode == 0, with_store.stdout
+    assert [p["code"] for p in report["problems"]] == ["actor-alias-replaced"]
+    assert str(db) in with_store.stderr and "Actor registry" in with_store.stderr
+    without = run_cedar("check", str(path), "--format", "json", cwd=tmp_path)
+    report = json.loads(without.stdout)
+    assert without.returncode == 0 and report["problems"] == [] and "No actor registry" in without.stderr
