@@ -26,13 +26,18 @@ CEDAR = [PY, "-m", "cedar"]
 VERSION = "2026.01.1"
 
 
+# `cedar check` as a contributor runs it, offline: no store, so no actor registry (with one, the check
+# takes the row engine for alias replacement); a store in data/ must not change what is measured.
+_ENV = {**os.environ, "CEDAR_DB": str(ROOT / "benchmarks" / "work" / "no-store.duckdb")}
+
+
 def run_measured(cmd: list[str], *, timeout: float | None = None, ok: tuple[int, ...] = (0,),
                  cwd: Path | None = None) -> dict[str, Any]:
     """Like `run`, with the child's own peak memory from os.wait4 (GNU time is not needed)."""
     start = time.perf_counter()
     err_path = ROOT / "benchmarks" / "work" / "stderr.txt"
     with err_path.open("wb") as err:
-        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=err, cwd=cwd or ROOT)
+        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=err, cwd=cwd or ROOT, env=_ENV)
         deadline = None if timeout is None else start + timeout
         while True:
             pid, status, usage = os.wait4(proc.pid, os.WNOHANG)

@@ -81,7 +81,8 @@ def places() -> tuple[dict[str, list[Place]], list[str], list[float]]:
         # GeoNames uses ISO 3166-2 codes where they are letters (US states, Swiss cantons); its numbers
         # are mostly FIPS codes, which ISO numbers otherwise: those towns go without admin1
         sub = pycountry.subdivisions.get(code=f"{city['countrycode']}-{a1}") if a1.isalpha() else None
-        by_country.setdefault(code, []).append(Place(code, name, sub.name if sub else "", city["name"],
+        admin1 = sub.name.split(" [")[0] if sub else ""  # ISO's "Wales [Cymru GB-CYM]" is "Wales"
+        by_country.setdefault(code, []).append(Place(code, name, admin1, city["name"],
                                                      round(float(city["latitude"]), 4),
                                                      round(float(city["longitude"]), 4)))
     names = sorted(by_country)
