@@ -32,3 +32,10 @@ def run_cedar(*args: str, cwd: Path | None = None) -> subprocess.CompletedProces
     """The real command line in a child process, as a user runs it."""
     return subprocess.run([sys.executable, "-m", "cedar", *args], capture_output=True, text=True, cwd=cwd,
                           timeout=120)
+
+
+def pytest_sessionstart(session) -> None:
+    # The importer tests read the real peer exports in ../shared/samples; without them they would
+    # fail one by one with a missing file, so say once what is missing.
+    if not (SAMPLES / "acled" / "acled-argentina-2022-06.csv").is_file():
+        raise pytest.UsageError(f"The shared sample files are missing: expected them in {SAMPLES}.")

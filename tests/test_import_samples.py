@@ -25,7 +25,6 @@ ACLED = SAMPLES / "acled" / "acled-argentina-2022-06.csv"
 GED = SAMPLES / "ucdp" / "ged-myanmar.csv"
 GDELT = SAMPLES / "gdelt" / "20170701234500.export.tsv"
 
-pytestmark = pytest.mark.skipif(not ACLED.is_file(), reason="the shared samples are not here")
 
 
 def cedar_import(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:

@@ -19,7 +19,6 @@ from conftest import SAMPLES
 ACLED = SAMPLES / "acled" / "acled-argentina-2022-06.csv"
 GDELT = SAMPLES / "gdelt" / "20170701234500.export.tsv"
 
-pytestmark = pytest.mark.skipif(not ACLED.is_file(), reason="the shared samples are not here")
 
 
 @pytest.fixture
