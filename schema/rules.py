@@ -408,6 +408,12 @@ def _iso3_matches(e: Any, ctx: Context) -> Iterator[Finding]:
         yield Finding("country", e.country, {"iso3": e.iso3, "expected": countries.country_name(e.iso3)})
 
 
+def _cell(e: Any) -> tuple[float, float]:
+    """The point to 0.01 degree (about a kilometre, well within the border tolerance), as the gazetteer
+    answers it: rows at nearby points share one cached answer."""
+    return round(e.latitude, 2), round(e.longitude, 2)
+
+
 @rule("point-outside-country",
       "The point {value} lies outside {country} ({iso3}): {found}. Check the coordinates (swapped latitude and "
       "longitude? a lost minus sign?) or the country.",
@@ -419,7 +425,7 @@ def _point_in_country(e: Any, ctx: Context) -> Iterator[Finding]:
         return
     from . import places
 
-    found = places.point_outside(e.iso3, e.latitude, e.longitude)
+    found = places.point_outside(e.iso3, *_cell(e))
     if found is not None:
         yield Finding("latitude", f"{e.latitude}, {e.longitude}", {"country": e.country, "iso3": e.iso3,
                                                                      "found": found})
@@ -436,7 +442,7 @@ def _point_maybe_outside(e: Any, ctx: Context) -> Iterator[Finding]:
         return
     from . import places
 
-    near = places.point_near_border(e.iso3, e.latitude, e.longitude)
+    near = places.point_near_border(e.iso3, *_cell(e))
     if near:
         yield Finding("latitude", f"{e.latitude}, {e.longitude}", {"iso3": e.iso3, **near})
 
@@ -451,7 +457,7 @@ def _point_far(e: Any, ctx: Context) -> Iterator[Finding]:
         return
     from . import places
 
-    far = places.point_far(e.iso3, e.latitude, e.longitude)
+    far = places.point_far(e.iso3, *_cell(e))
     if far:
         yield Finding("latitude", f"{e.latitude}, {e.longitude}", {"iso3": e.iso3, **far})
 
@@ -467,7 +473,7 @@ def _admin1(e: Any, ctx: Context) -> Iterator[Finding]:
         return
     from . import places
 
-    found = places.admin1_mismatch(e.iso3, e.admin1, e.latitude, e.longitude)
+    found = places.admin1_mismatch(e.iso3, e.admin1, *_cell(e))
     if found:
         yield Finding("admin1", e.admin1, {"found": found, "iso3": e.iso3})
 
