@@ -83,6 +83,17 @@ def _check_new_version(store: Path, version: str) -> dict[str, Any] | None:
     return published[0] if published else None
 
 
+def _clear_unpublished(store: Path) -> None:
+    """A version folder that index.json does not name was never published: a build renamed it into
+    place and was killed before it wrote the index. index.json is the authority, so the folder is
+    removed (under the store lock, so no build is between those two steps now), and the version can
+    be built again."""
+    published = {r["version"] for r in index.read_index(store)}
+    for p in store.iterdir():
+        if p.is_dir() and not p.is_symlink() and versions.is_version(p.name) and p.name not in published:
+            shutil.rmtree(p, ignore_errors=True)
+
+
 def build_release(version: str, db: Path, store: Path, *, created: str | None = None,
                   step: Callable[[str], None] | None = None) -> BuildResult:
     step = step or (lambda _msg: None)
@@ -90,6 +101,7 @@ def build_release(version: str, db: Path, store: Path, *, created: str | None = 
     t0 = time.perf_counter()
     store.mkdir(parents=True, exist_ok=True)
     with index.store_lock(store):
+        _clear_unpublished(store)
         previous = _check_new_version(store, version)
         created = created or created_now()
         step("Reading the store")
