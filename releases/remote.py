@@ -9,6 +9,9 @@ distrusts the server:
   from https down to http; a redirect back to a URL already seen is a loop;
 - a file is never read past the bytes its manifest gives (one byte more is read to tell that the
   server sends too much), and small files (index.json, manifest.json, SHA256SUMS) past a limit;
+- a server that keeps a transfer alive by sending a few bytes at a time (so that no single read
+  times out) is cut off: over every window of PACE_WINDOW x `timeout` seconds a transfer must
+  bring MIN_RATE bytes a second on average, or it is refused;
 - a connection that breaks, times out or is refused is retried with exponential backoff, a
   bounded number of times; a file broken off in the middle is resumed with an HTTP Range request
   (`Range: bytes=N-`) when the server answers 206 with the matching Content-Range, and started
@@ -39,12 +42,36 @@ MAX_REDIRECTS = 5
 SMALL_LIMIT = 16 << 20  # index.json, manifest.json, SHA256SUMS: 16 MiB at most
 CHUNK = 1 << 16
 USER_AGENT = "cedar-download/1"
+MIN_RATE = 1024  # bytes a second a transfer must average over each pace window
+PACE_WINDOW = 5  # the window, in multiples of `timeout`
 
 Progress = Callable[[int], None]  # called with the bytes of the file held so far
 
 
 class NotFound(CedarError):
     """The store has no such file (HTTP 404 or 410, or no file in the folder)."""
+
+
+class _Pace:
+    """Refuses a transfer that trickles: fewer than MIN_RATE bytes a second over a whole window."""
+
+    def __init__(self, url: str, timeout: float):
+        self.url = url
+        self.window = PACE_WINDOW * timeout
+        self.mark = time.monotonic()
+        self.at_mark = 0
+
+    def check(self, have: int) -> None:
+        now = time.monotonic()
+        if now - self.mark < self.window:
+            return
+        got = have - self.at_mark
+        if got < MIN_RATE * self.window:
+            raise CedarError(f"{self.url} sends too slowly: {got} bytes in the last {now - self.mark:.0f} s "
+                             f"(at least {MIN_RATE} bytes a second are needed). Refused, nothing kept.",
+                             "The server or the line is overloaded, or the server is hostile; try again later, or "
+                             "allow a slower transfer with a longer --timeout.")
+        self.mark, self.at_mark = now, have
 
 
 class _Transient(Exception):
@@ -268,7 +295,15 @@ class HttpSource:
                     raise CedarError(f"{final} is {length} bytes, more than the {limit} a release store's "
                                      f"{rel.rsplit('/', 1)[-1]} may have: refused.",
                                      "This is not a Cedar release store, or it has been tampered with.")
-                data = resp.read(limit + 1)
+                pace, parts, have = _Pace(final, self.timeout), [], 0
+                while have <= limit:
+                    chunk = resp.read1(min(CHUNK, limit + 1 - have))
+                    if not chunk:
+                        break
+                    parts.append(chunk)
+                    have += len(chunk)
+                    pace.check(have)
+                data = b"".join(parts)
                 if len(data) > limit:
                     raise CedarError(f"{final} sends more than {limit} bytes: refused.",
                                      "This is not a Cedar release store, or it has been tampered with.")
@@ -321,8 +356,11 @@ class HttpSource:
                                      "The release store was changed after the release was published, or is not to "
                                      "be trusted; tell its maintainers.")
                 h = state["hash"]
+                pace = _Pace(final, self.timeout)
+                pace.at_mark = have
                 try:
                     while have < size:
+                        pace.check(have)
                         chunk = resp.read1(min(CHUNK, size - have))
                         if not chunk:
                             break
