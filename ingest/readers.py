@@ -108,6 +108,9 @@ def _lines(path: Path, encoding: str) -> Iterator[str]:
                 pending += decoder.decode(raw)
             except UnicodeDecodeError as exc:
                 raise Unreadable(_encoding_problem(path, number, raw, exc, encoding)) from None
+            except UnicodeError as exc:  # e.g. "UTF-16 stream does not start with BOM"
+                raise Unreadable(problem("bad-encoding", file=str(path), row=number, line=number, value="",
+                                         bad=str(exc), position=1, encoding=encoding)) from None
             *lines, pending = pending.split("\n")
             for text in lines:
                 number += 1

