@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test bench codebook clean
+.PHONY: demo test reliability bench codebook clean
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -18,6 +18,14 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
+
+# The reliability suites at full size (fuzzing, kill -9, concurrency, hostile SQL and stores, text);
+# `make test` runs the same suites at a small size. Figures: build/reliability-figures.jsonl.
+RELIABILITY_FIGURES := build/reliability-figures.jsonl
+reliability: $(STAMP)
+	mkdir -p build && rm -f $(RELIABILITY_FIGURES)
+	CEDAR_RELIABILITY=full CEDAR_RELIABILITY_FIGURES=$(RELIABILITY_FIGURES) $(BIN)/python -m pytest tests/test_reliability_*.py
+	$(BIN)/python tests/reliability/figures.py $(RELIABILITY_FIGURES)
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks
