@@ -36,6 +36,7 @@ def run_measured(cmd: list[str], *, timeout: float | None = None, ok: tuple[int,
     """Like `run`, with the child's own peak memory from os.wait4 (GNU time is not needed)."""
     start = time.perf_counter()
     err_path = ROOT / "benchmarks" / "work" / "stderr.txt"
+    err_path.parent.mkdir(parents=True, exist_ok=True)  # benchmarks/work/ is not in git: a clean clone lacks it
     with err_path.open("wb") as err:
         proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=err, cwd=cwd or ROOT, env=_ENV)
         deadline = None if timeout is None else start + timeout
