@@ -172,6 +172,10 @@ def demo(
     _out(f'4. cedar query --db {db} "{DEMO_QUERY}"')
     names, rows = query.run(db, DEMO_QUERY)
     _out(query.as_table(names, rows))
+    from cedar.cli_release import list_
+
+    _out(f"5. cedar release list --store {releases}")
+    list_(store=releases, output=OutputFormat.text, source=None)
 
 
 # The other command groups register themselves on `app` when imported.

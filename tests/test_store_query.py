@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import csv
 import io
 import json
@@ -92,5 +93,6 @@ def test_demo_runs_init_ingest_release_and_a_query(tmp_path):
     assert "verification_status" in proc.stdout and "Battles" in proc.stdout
     manifests = list((tmp_path / "data" / "demo-releases").glob("*/manifest.json"))
     assert len(manifests) == 1 and "published" in proc.stdout
+    assert "cedar release list" in proc.stdout and re.search(r"^\d{4}\.\d{2}\.1 .* 6 ", proc.stdout, re.M)
     again = run_cedar("demo", cwd=tmp_path)  # a fresh store every run
     assert again.returncode == 0 and "karabakh-1 -> AZE1" in again.stdout
