@@ -17,7 +17,7 @@ import io
 import json
 import re
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 from cedar.errors import CedarError
 from cedar.ingest import store
@@ -34,9 +34,12 @@ def _refuse(kind: str) -> CedarError:
                       "use --format csv or --format json and redirect the output.", exit_code=2)
 
 
-def statement_kind(con: Any, sql: str) -> str:
+def statement_kind(con: Any, sql: str, refuse: Callable[[str], CedarError] | None = None) -> str:
+    """The kind of the one statement `sql` holds, when it only reads (a SELECT, or an EXPLAIN of
+    one); anything else is refused with `refuse(kind)`. Shared by the store and `--release`."""
     import duckdb
 
+    refuse = refuse or _refuse
     try:
         statements = con.extract_statements(sql)
     except duckdb.Error as exc:
@@ -47,11 +50,11 @@ def statement_kind(con: Any, sql: str) -> str:
                          "Run each statement with its own `cedar query`.", exit_code=2)
     kind = statements[0].type.name
     if kind not in READING:
-        raise _refuse(kind.replace("_STATEMENT", ""))
+        raise refuse(kind.replace("_STATEMENT", "").replace("_", " "))
     if kind == "EXPLAIN" and not _explains_a_select(con, statements[0].query):
         # EXPLAIN ANALYZE runs its statement, and DuckDB lets a database write into its own
         # files (the store's .tmp folder): only an EXPLAIN of a SELECT is run.
-        raise _refuse("EXPLAIN of anything but a SELECT (EXPLAIN ANALYZE runs it)")
+        raise refuse("EXPLAIN of anything but a SELECT (EXPLAIN ANALYZE runs it)")
     return kind
 
 

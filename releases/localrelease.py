@@ -22,7 +22,6 @@ Locks, measured on DuckDB 2.0.1:
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -33,8 +32,6 @@ from . import version as versions
 from .manifest import MANIFEST
 
 PARQUET = {"events": "events.parquet", "claims": "claims.parquet", "sources": "sources.parquet"}
-_EXPLAIN = re.compile(r"^\s*EXPLAIN\b(\s+ANALY[SZ]E\b)?(\s*\([^()]*\))?", re.IGNORECASE)
-_LEADING_COMMENTS = re.compile(r"^(\s*(--[^\n]*(\n|$)|/\*.*?\*/))*", re.DOTALL)
 
 
 def find_release(path: Path) -> Path:
@@ -104,33 +101,10 @@ def _refuse(kind: str) -> CedarError:
 
 
 def check_statement(con: Any, sql: str) -> None:
-    """One statement that reads, or an EXPLAIN of one; anything else is refused."""
-    import duckdb
+    """One statement that reads, or an EXPLAIN of one; anything else is refused (the store's guard)."""
+    from cedar.ingest.query import statement_kind
 
-    try:
-        statements = con.extract_statements(sql)
-    except duckdb.Error as exc:
-        raise CedarError(f"The SQL cannot be read: {_first_line(exc)}", "Check the statement's syntax.",
-                         exit_code=2) from None
-    if len(statements) != 1:
-        raise CedarError(f"Give one SQL statement (found {len(statements)}).",
-                         "Run each statement with its own `cedar query`.", exit_code=2)
-    kind = statements[0].type.name
-    if kind == "SELECT":
-        return
-    if kind == "EXPLAIN":
-        text = _LEADING_COMMENTS.sub("", statements[0].query, count=1)
-        m = _EXPLAIN.match(text)
-        if m:
-            inner = text[m.end():]
-            try:
-                inner_statements = con.extract_statements(inner)
-            except duckdb.Error:
-                inner_statements = []
-            if len(inner_statements) == 1 and inner_statements[0].type.name == "SELECT":
-                return
-        raise _refuse("EXPLAIN of anything but a SELECT (EXPLAIN ANALYZE runs it)")
-    raise _refuse(kind.replace("_STATEMENT", "").replace("_", " "))
+    statement_kind(con, sql, refuse=_refuse)
 
 
 def run(folder: Path, sql: str, *, timeout: float | None = None,
