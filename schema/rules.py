@@ -128,6 +128,13 @@ declare("not-an-object", "Record {row} is {kind}, not an object: each event is a
 declare("bad-parquet", "The file cannot be read as Parquet ({detail}): export it again.",
         "A damaged or truncated Parquet file.")
 
+# Values a submission may use once, across all its files (cedar.validate.repeats); `first` says where
+# the value was used first ("row 3", or "row 3 of other.csv").
+declare("duplicate-ref", "ref '{value}' is also used in {first}: each row's ref must be its own, so that the report "
+        "can say which id each row was given.", "Two rows of one submission (in any of its files) share a ref.")
+declare("duplicate-event-id", "{value} is also named in {first}: a submission may change an event once; merge the "
+        "two rows.", "Two rows of one submission (in any of its files) name the same event_id.")
+
 
 # Rules that fill or replace values before the others run (their findings say what was changed).
 @rule("place-filled",

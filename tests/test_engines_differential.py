@@ -1,6 +1,6 @@
 """The two engines of the row rules agree: per-row Pydantic (cedar.validate.rows) and vectorised
 SQL in DuckDB (cedar.validate.sql_engine) report the same set of (row, column, code) on
-hypothesis-generated rows with planted faults."""
+hypothesis-generated rows with planted faults, refs and event_ids used twice among them."""
 
 from __future__ import annotations
 
@@ -18,7 +18,8 @@ from cedar.validate import sql_engine
 from cedar.validate.check import check_files
 
 TODAY = dt.date(2025, 6, 30)
-_BASE = [r for r, _ in synth.rows(60, seed=3, today=TODAY)]
+_BASE = [{"event_id": "", **r} for r, _ in synth.rows(60, seed=3, today=TODAY)]
+COLUMNS = ("event_id", *synth.COLUMNS)  # event_id too: a submission may name an event once
 
 # Values that break, or nearly break, a rule: vocabulary neighbours, bad numbers and dates, blanks.
 _TEXTS = st.sampled_from(["", " ", "  x ", "Battles", "battles", "Riots", "Peaceful protest", "Armed clash",
@@ -40,8 +41,11 @@ _COLUMN_VALUES = {
     "event_date": _DATES, "event_date_end": _DATES,
     "event_type": st.sampled_from(["", *vocab.EVENT_TYPES, "Battle"]),
     "sub_event_type": st.sampled_from(["", *vocab.ALL_SUB_EVENT_TYPES[::2], "Armed Clash"]),
+    # values used twice: a ref of another base row, the same id in two rows, blanks (never a repeat)
+    "ref": st.sampled_from(["", " ", "s1", "s2", "s3", " s1", "x"]),
+    "event_id": st.sampled_from(["", " ", "AZE1", "AZE2", "aze1", "AZE1 "]),
 }
-_EDIT = st.sampled_from(synth.COLUMNS).flatmap(lambda c: st.tuples(st.just(c), _COLUMN_VALUES[c]))
+_EDIT = st.sampled_from(COLUMNS).flatmap(lambda c: st.tuples(st.just(c), _COLUMN_VALUES[c]))
 _ROW = st.tuples(st.integers(0, len(_BASE) - 1), st.lists(_EDIT, max_size=4))
 
 
@@ -52,25 +56,29 @@ def _codes_with_forms() -> set[str]:
 def _write(path: Path, rows: list[dict[str, str]]) -> None:
     with path.open("w", newline="", encoding="utf-8") as f:
         w = csv.writer(f, lineterminator="\n")
-        w.writerow(synth.COLUMNS)
+        w.writerow(COLUMNS)
         for r in rows:
-            w.writerow([r[c] for c in synth.COLUMNS])
+            w.writerow([r.get(c, "") for c in COLUMNS])
 
 
 def _check_rows(path: Path):
     from cedar.ingest.readers import read
     from cedar.schema.rules import Context
+    from cedar.validate.repeats import Repeats
     from cedar.validate.report import Problem, Report
     from cedar.validate.rows import validate_record
 
     report = Report(check="row")
     ctx = Context(today=TODAY)
+    repeats = Repeats()
+    repeats.start(str(path))
     for item in read(path):
         if isinstance(item, Problem):
             report.add(item)
             continue
         where = {"file": str(path), "row": item.row, "line": item.line}
         report.extend(validate_record(item.data, ctx, where, item.cell_problems, item.absent, build=False)[1])
+        report.extend(repeats.see(item.row, item.line, item.data))
     return report
 
 
@@ -108,11 +116,14 @@ def test_planted_faults_agree(tmp_path: Path) -> None:
     with path.open("w", newline="", encoding="utf-8") as f:
         w = csv.writer(f, lineterminator="\n")
         w.writerow(synth.COLUMNS)
-        for r, _ in synth.rows(1500, seed=9, faults=0.3, today=TODAY):
+        for i, (r, _) in enumerate(synth.rows(1500, seed=9, faults=0.3, today=TODAY), start=1):
+            if i % 97 == 0:
+                r["ref"] = f"s{i - 50}"  # the ref of an earlier row
             w.writerow([r[c] for c in synth.COLUMNS])
     sql = _sql_engine(path)
     row = _row_engine_set(path)
     assert len(row) > 300
+    assert sum(1 for _, _, code in row if code == "duplicate-ref") == 1500 // 97
     assert sql == row
 
 
@@ -147,3 +158,24 @@ def test_cedar_check_chooses_an_engine_that_agrees(tmp_path: Path) -> None:
     codes = _codes_with_forms()
     assert {(p.row, p.field, p.code, p.message) for p in auto.problems if p.code in codes} == \
         {(p.row, p.field, p.code, p.message) for p in row.problems if p.code in codes}
+
+
+def test_refs_and_ids_used_twice_across_files_agree(tmp_path: Path) -> None:
+    """Both engines report a value used again in a later file, naming the row and file of its first use."""
+    first, second = [dict(r) for r in _BASE[:5]], [dict(r) for r in _BASE[5:10]]
+    first[1]["event_id"] = first[3]["event_id"] = "AZE7"  # twice in one file
+    second[0]["ref"] = first[2]["ref"]  # again in the next file
+    second[4]["event_id"] = "AZE7"
+    a, b = tmp_path / "a.csv", tmp_path / "b.csv"
+    _write(a, first)
+    _write(b, second)
+    auto = sql_engine.check_files_auto([a, b], threshold=0).report
+    assert auto.extra.get("engine") == "sql"
+    row = check_files([a, b]).report
+    twice = {"duplicate-ref", "duplicate-event-id"}
+    found = {(p.file, p.row, p.field, p.code, p.message) for p in auto.problems if p.code in twice}
+    assert found == {(p.file, p.row, p.field, p.code, p.message) for p in row.problems if p.code in twice}
+    assert {(f, r, c) for f, r, _, c, _ in found} == {(str(a), 5, "duplicate-event-id"),
+                                                      (str(b), 2, "duplicate-ref"), (str(b), 6, "duplicate-event-id")}
+    [ref] = [p for p in auto.problems if p.code == "duplicate-ref"]
+    assert f"row 4 of {a}" in ref.message, ref.message

@@ -294,6 +294,21 @@ def _parquet(tmp: Path) -> tuple[Path, dict]:
     return tmp / "events.parquet", {}
 
 
+def _json_events(*edits: Callable[[list[dict]], None]) -> Callable[[Path], tuple[Path, dict]]:
+    def make(tmp: Path) -> tuple[Path, dict]:
+        (tmp / SEED_DOCUMENT).write_text(DOCUMENT, encoding="utf-8")
+        events = copy.deepcopy(SEED)
+        for edit in edits:
+            edit(events)
+        (tmp / "events.json").write_text(json.dumps(events), encoding="utf-8")
+        return tmp / "events.json", {}
+    return make
+
+
+def _ids(*ids: str | None) -> Callable[[list[dict]], None]:
+    return lambda events: [e.update(event_id=i) for e, i in zip(events, ids)]
+
+
 # code -> (valid file, file that breaks the rule); each gives the path and check_files' options
 FILE_CASES: dict[str, tuple[Callable[[Path], tuple[Path, dict]], Callable[[Path], tuple[Path, dict]]]] = {
     "file-not-found": (_seed_csv, lambda tmp: (tmp / "nope.csv", {})),
@@ -312,6 +327,8 @@ FILE_CASES: dict[str, tuple[Callable[[Path], tuple[Path, dict]], Callable[[Path]
     "invalid-json": (_jsonl, _file("events.jsonl", b'{"ref": "a",}\n')),
     "not-an-object": (_jsonl, _file("events.json", b"[1]")),
     "bad-parquet": (_parquet, _file("events.parquet", b"PAR1 this is not parquet")),
+    "duplicate-ref": (_jsonl, _json_events(lambda events: events[2].update(ref=events[0]["ref"]))),
+    "duplicate-event-id": (_json_events(_ids("AZE1", "AZE2")), _json_events(_ids("AZE1", None, "AZE1"))),
 }
 
 

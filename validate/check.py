@@ -13,6 +13,7 @@ from typing import Any, Callable
 from cedar.ingest.readers import Record, Unreadable, read
 from cedar.schema.model import Event
 from cedar.schema.rules import Context
+from cedar.validate.repeats import Repeats
 from cedar.validate.report import Problem, Report, problem
 from cedar.validate.rows import validate_record
 
@@ -75,15 +76,17 @@ def check_files(paths: list[Path], *, input_format: str | None = None, encoding:
     """`actors`: the store's actor registry (cedar.ingest.actors.Registry); None checks no actor names."""
     report = Report(check="submission", max_errors=max_errors)
     result = CheckResult(report)
+    repeats = Repeats()  # refs and event_ids used twice, across all the files
     for path in paths:
         report.files.append(str(path))
+        repeats.start(str(path))
         ctx = Context(documents=_Documents(path.parent, result.documents), actors=actors)
         try:
             for item in read(path, input_format, encoding):
                 if isinstance(item, Problem):
                     report.add(item)
                     continue
-                _check_record(path, item, ctx, result, keep_events)
+                _check_record(path, item, ctx, result, keep_events, repeats)
                 if on_record:
                     on_record()
                 if report.full:
@@ -100,10 +103,15 @@ def check_files(paths: list[Path], *, input_format: str | None = None, encoding:
     return result
 
 
-def _check_record(path: Path, record: Record, ctx: Context, result: CheckResult, keep: bool) -> None:
+def _check_record(path: Path, record: Record, ctx: Context, result: CheckResult, keep: bool,
+                  repeats: Repeats) -> None:
     result.report.rows_checked += 1
     where = {"file": str(path), "row": record.row, "line": record.line}
     event, problems = validate_record(record.data, ctx, where, record.cell_problems, record.absent, build=keep)
     result.report.extend(problems)
+    twice = repeats.see(record.row, record.line, record.data)
+    if twice:
+        result.report.extend(twice)
+        event = None
     if event is not None and keep:
         result.events.append(CheckedEvent(path, record.row, event))

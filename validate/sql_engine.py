@@ -37,6 +37,7 @@ from typing import Any
 from cedar.schema import flat, rules_sql
 from cedar.schema.model import Event, required_fields
 from cedar.schema.rules import RULES, Context
+from cedar.validate import repeats
 from cedar.validate.report import Problem, Report
 
 # Above this size `cedar check` uses the SQL engine for a CSV it can take (see check.choose_engine).
@@ -303,8 +304,9 @@ def build_query(path: Path, header: list[str], today: dt.date, distinct: dict[st
             f"LEFT JOIN country_names m ON m.pair = b.v_iso3 || '|' || lower(b.v_country){joins}) ")
     if head_only:
         return query
+    keys = "".join(f", s_{k} AS k_{k}" for k in repeats.CODES if k in header)  # for values used twice
     return (query + f"SELECT CASE WHEN blank_ THEN '{_BLANK}' ELSE nullif(concat_ws(',', {', '.join(parts)}), '') "
-            f"END AS f FROM c")
+            f"END AS f{keys} FROM c")
 
 
 # --- the engine -------------------------------------------------------------------------------
@@ -398,9 +400,12 @@ def accepts(path: Path, input_format: str | None = None, encoding: str = "utf-8"
     return _header(path) is not None
 
 
-def findings(path: Path, today: dt.date, batch_rows: int = 200_000) -> tuple[int, list[tuple[int, str, str]]] | None:
+def findings(path: Path, today: dt.date, batch_rows: int = 200_000, seen: repeats.Repeats | None = None,
+             ) -> tuple[int, list[tuple[int, str, str]]] | None:
     """(rows checked, [(record index, code, column)]) for a file `accepts` took; record index 1 is the
-    first row after the header. None when DuckDB refuses the file (the row engine reports why)."""
+    first row after the header. None when DuckDB refuses the file (the row engine reports why).
+    `seen`: the refs and event_ids of the check's earlier files (a fresh one: this file's alone);
+    where each repeated value was first used is left in `seen.first_use`."""
     import duckdb
     import pyarrow.compute as pc
 
@@ -412,10 +417,15 @@ def findings(path: Path, today: dt.date, batch_rows: int = 200_000) -> tuple[int
     con.execute("SET enable_progress_bar = false")
     out: list[tuple[int, str, str]] = []
     rows = blank = 0
+    seen = seen or repeats.Repeats()
+    seen.start(str(path))
+    keys: dict[str, list[Any]] = {k: [] for k in repeats.CODES if k in header}
     try:
         distinct = _distinct_findings(con, path, header, today)
         reader = con.sql(build_query(path, header, today, distinct)).to_arrow_reader(batch_rows)
         for batch in reader:
+            for k, chunks in keys.items():
+                chunks.append(batch.column(f"k_{k}"))
             col = batch.column(0)
             valid = pc.indices_nonzero(pc.is_valid(col)).to_pylist()
             for i in valid:
@@ -427,6 +437,9 @@ def findings(path: Path, today: dt.date, batch_rows: int = 200_000) -> tuple[int
                     code, field = item.split("|")
                     out.append((rows + i + 1, code, field))
             rows += len(col)
+        for index, field, value, first_file, first_index in seen.see_columns(con, keys):
+            out.append((index, repeats.CODES[field], field))
+            seen.first_use[(str(path), index, field)] = (value, first_file, first_index)
     except duckdb.Error:
         return None
     finally:
@@ -434,11 +447,12 @@ def findings(path: Path, today: dt.date, batch_rows: int = 200_000) -> tuple[int
     return rows - blank, out
 
 
-def check_csv(path: Path, report: Report, today: dt.date | None = None) -> bool:
+def check_csv(path: Path, report: Report, today: dt.date | None = None, seen: repeats.Repeats | None = None) -> bool:
     """Check a CSV with the SQL engine, adding its problems to the report; False (and nothing added)
-    when the file is not one the engine can answer for."""
+    when the file is not one the engine can answer for. `seen`: the check's earlier files' refs and ids."""
     today = today or Context().today
-    found = findings(path, today)
+    seen = seen or repeats.Repeats()
+    found = findings(path, today, seen=seen)
     if found is None:
         return False
     checked, items = found
@@ -449,7 +463,7 @@ def check_csv(path: Path, report: Report, today: dt.date | None = None) -> bool:
         report.extra.setdefault("rules_not_run", sorted(warnings_without_form()))
     if not items:
         return True  # nothing to place: the byte scan for lines is not needed
-    starts, lines = record_starts(path)
+    starts, lines = seen.lines[str(path)] = record_starts(path)
     by_row: dict[int, list[tuple[str, str]]] = {}
     for index, code, field in items:
         by_row.setdefault(index, []).append((code, field))
@@ -461,13 +475,24 @@ def check_csv(path: Path, report: Report, today: dt.date | None = None) -> bool:
     for index, line in zip(flagged, (int(lines[i]) for i in flagged)):
         known = {(p.code, p.field): p for p in exact.get(line, []) if p.code in by_code}
         for code, field in by_row[index]:
-            p = known.get((code, field)) or Problem(code, _render(code, field), getattr(RULES[code], "severity", "error"),
-                                                   file=str(path), row=line, line=line, field=field)
+            if code == repeats.CODES.get(field):
+                p = _repeat_problem(path, index, line, field, seen)
+            else:
+                p = known.get((code, field)) or Problem(code, _render(code, field), getattr(RULES[code], "severity", "error"),
+                                                       file=str(path), row=line, line=line, field=field)
             report.add(p)
             if report.full:
                 report.truncated = True
                 return True
     return True
+
+
+def _repeat_problem(path: Path, index: int, line: int, field: str, seen: repeats.Repeats) -> Problem:
+    value, first_file, first_index = seen.first_use[(str(path), index, field)]
+    if first_file not in seen.lines:  # an earlier file with no problem of its own: its lines were not needed
+        seen.lines[first_file] = record_starts(Path(first_file))
+    first_line = int(seen.lines[first_file][1][first_index])
+    return repeats.duplicate(field, value, str(path), line, line, first_file, first_line)
 
 
 def _render(code: str, field: str) -> str:
@@ -515,9 +540,10 @@ def check_files_auto(paths: list[Path], *, input_format: str | None = None, enco
     if paths and all(p.is_file() and p.stat().st_size >= threshold and accepts(p, input_format, encoding)
                      for p in paths):
         report = Report(check="submission", max_errors=max_errors)
+        seen = repeats.Repeats()  # refs and event_ids used twice, across all the files
         for path in paths:
             report.files.append(str(path))
-            if not check_csv(path, report):
+            if not check_csv(path, report, seen=seen):
                 break
             if report.full:
                 break

@@ -1,0 +1,93 @@
+"""Values a submission may use once across all its files: a row's ref (the ingest report maps each
+ref to the id it was given) and an event_id (a submission changes an event once).
+
+`cedar ingest` would refuse such a submission in the store (ingest/load.py, store_problems); `cedar
+check` finds it first, with the same codes and messages. The row engine shows each record to
+`Repeats.see`; the SQL engine hands over a whole file's values as Arrow columns (`see_columns`),
+compared in DuckDB. Either way the later row is reported and the message names the first.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from cedar.validate.report import Problem, problem
+
+CODES = {"ref": "duplicate-ref", "event_id": "duplicate-event-id"}
+
+
+def first_text(file: str | None, first_file: str | None, first_row: int | None) -> str:
+    """Where a value was first used, as the message says it."""
+    return f"row {first_row}" if first_file == file else f"row {first_row} of {first_file}"
+
+
+def duplicate(field: str, value: str, file: str | None, row: int | None, line: int | None,
+              first_file: str | None, first_row: int | None) -> Problem:
+    return problem(CODES[field], file=file, row=row, line=line, field=field, value=value,
+                   first=first_text(file, first_file, first_row))
+
+
+class Repeats:
+    """What one check has seen so far, over all its files."""
+
+    def __init__(self) -> None:
+        self.files: list[str] = []
+        # row engine: value -> file number * 2**32 + row (an int costs less memory than a tuple)
+        self._first: dict[str, dict[str, int]] = {f: {} for f in CODES}
+        # SQL engine: per field, an Arrow table (f: file number, i: record index, v: value) per file
+        self._tables: dict[str, list[Any]] = {f: [] for f in CODES}
+        self.lines: dict[str, Any] = {}  # file -> its records' (starts, first lines) (sql_engine.record_starts)
+        # SQL engine: (file, record index, field) -> (value, first file, first record index)
+        self.first_use: dict[tuple[str, int, str], tuple[str, str, int]] = {}
+
+    def start(self, file: str) -> None:
+        """The next file of the check (named twice on a command line, a file counts twice)."""
+        self.files.append(file)
+
+    def see(self, row: int, line: int | None, data: dict[str, Any]) -> list[Problem]:
+        """The problems of one record of the current file whose ref or event_id an earlier record used."""
+        out = []
+        file_no = len(self.files) - 1
+        file = self.files[file_no]
+        for field, first in self._first.items():
+            value = data.get(field)
+            if not isinstance(value, str):
+                continue  # empty, or not text: the type rules report it
+            here = file_no << 32 | row
+            seen = first.setdefault(value, here)
+            if seen != here:
+                out.append(duplicate(field, value, file, row, line, self.files[seen >> 32], seen & 0xFFFFFFFF))
+        return out
+
+    def see_columns(self, con: Any, columns: dict[str, Any]) -> list[tuple[int, str, str, str, int]]:
+        """(record index, field, value, first file, first record index) of each record of the current file whose
+        value an earlier record (of this file or an earlier one) used. `columns`: per field, the
+        file's values in record order (record index 1 first), null where empty."""
+        import numpy as np
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        file_no = len(self.files) - 1
+        out = []
+        for field, values in columns.items():
+            values = values if isinstance(values, pa.ChunkedArray) else pa.chunked_array(values, pa.string())
+            n = len(values)
+            table = pa.table({"f": pa.array(np.full(n, file_no, dtype=np.int32)),
+                              "i": pa.array(np.arange(1, n + 1, dtype=np.int64)), "v": values})
+            table = table.filter(pc.is_valid(table["v"]))
+            self._tables[field].append(table)
+            every = pa.concat_tables(self._tables[field])
+            if pc.count_distinct(every["v"]).as_py() == every.num_rows:
+                continue  # the common case: no value twice, and no window to pay for
+            con.register("repeats_", every)
+            try:
+                found = con.execute("""
+                    SELECT i, v, first_f, first_i FROM (
+                        SELECT f, i, v, first_value(f) OVER w AS first_f, first_value(i) OVER w AS first_i,
+                               row_number() OVER w AS n
+                        FROM repeats_ WINDOW w AS (PARTITION BY v ORDER BY f, i))
+                    WHERE n > 1 AND f = ? ORDER BY i""", [file_no]).fetchall()
+            finally:
+                con.unregister("repeats_")
+            out += [(i, field, v, self.files[ff], fi) for i, v, ff, fi in found]
+        return out
