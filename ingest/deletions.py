@@ -62,7 +62,7 @@ def read(path: Path, encoding: str = "utf-8") -> tuple[list[tuple[int, dict[str,
         else:
             return [], [Problem("unknown-format", f"Cannot tell the format of '{path.name}': a deletion list is "
                                 ".csv, .jsonl or .json.", file=f)]
-    except (csv.Error, json.JSONDecodeError) as exc:
+    except (csv.Error, ValueError, RecursionError) as exc:  # ValueError: JSON's own, and a number too long to read
         return [], [Problem("unreadable-file", f"'{path.name}' cannot be read ({exc}).", file=f)]
     out, problems = [], []
     for row, item in rows:

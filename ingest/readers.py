@@ -332,7 +332,7 @@ def _read_jsonl(path: Path, encoding: str) -> Iterator[Record | Problem]:
             continue
         count += 1
         try:
-            obj = json.loads(text)
+            obj = json.loads(text, parse_int=_json_int)
         except json.JSONDecodeError as exc:
             yield problem("invalid-json", file=str(path), row=number, line=number,
                           detail=f"{exc.msg} at column {exc.colno}", fix="each line holds one complete JSON object")
@@ -346,9 +346,15 @@ def _read_jsonl(path: Path, encoding: str) -> Iterator[Record | Problem]:
         yield problem("empty-file", file=str(path), needs=NEEDS["jsonl"])
 
 
+def _json_int(text: str) -> int | float:
+    """A JSON integer. One longer than Python's int() takes (flat.MAX_INTEGER_TEXT; its ValueError
+    would escape the decoder) is read as infinite, which the model reports as not a number."""
+    return int(text) if len(text) <= flat.MAX_INTEGER_TEXT else float(text)
+
+
 def _read_json(path: Path, encoding: str) -> Iterator[Record | Problem]:
     text = "".join(_lines(path, encoding))
-    decoder = json.JSONDecoder()
+    decoder = json.JSONDecoder(parse_int=_json_int)
     pos = _skip_ws(text, 0)
     if pos >= len(text):
         yield problem("empty-file", file=str(path), needs=NEEDS["json"])

@@ -108,13 +108,16 @@ class CellError(ValueError):
 _CELL_CODES = {INT: "not-an-integer", FLOAT: "not-a-number", BOOL: "not-a-boolean", DATE: "not-a-date",
                TIMESTAMP: "not-a-timestamp"}
 _INTEGER = re.compile(r"^[+-]?[0-9]+(\.0*)?$")
+# Longer text is not a whole number to Python's int() (sys.get_int_max_str_digits); the SQL engine
+# draws the same line, so both engines call it not-an-integer.
+MAX_INTEGER_TEXT = 4300
 _TRUE, _FALSE = {"true", "yes", "1", "t", "y"}, {"false", "no", "0", "f", "n"}
 
 
 def _parse_int(s: str) -> int:
-    if not _INTEGER.match(s):
+    if len(s) > MAX_INTEGER_TEXT or not _INTEGER.match(s):
         raise ValueError
-    return int(float(s)) if "." in s else int(s)
+    return int(s.partition(".")[0])  # not through float: exact however long, and no OverflowError
 
 
 def _parse_bool(s: str) -> bool:

@@ -39,6 +39,12 @@ Region = Literal[vocab.REGIONS]  # type: ignore[valid-type]
 
 CONTRIBUTOR, STORE, DERIVED = "contributor", "store", "derived"
 
+# Every whole number has bounds that no real event reaches and that fit the store's 32-bit INTEGER
+# columns (flat.DUCKDB_TYPES): a value that passes the check can always be staged and stored.
+MAX_FATALITIES = 10_000_000  # more than any single event on record
+MAX_VERSION = 1_000_000  # changes of one event
+INTERACTION_RANGE = (10, 88)  # 10 x inter1 alone (10-80), else 10 x min + max of the inter codes (11-88)
+
 
 def col(description: str, concept: str, given_by: str = CONTRIBUTOR, acled: str | None = None, **kw: Any) -> Any:
     """A field with the metadata the codebook and the derived schemas read."""
@@ -86,7 +92,8 @@ class Event(_Strict):
     event_id: Optional[str] = col(
         "Stable id given by the store: ISO 3166-1 alpha-3 code and a number, e.g. AZE12. Never reused.",
         "identity", STORE, "event_id_cnty", pattern=r"^[A-Z]{3}[0-9]+$", default=None)
-    version: Optional[int] = col("1 for a new event, raised by one at every change", "identity", STORE, default=None, ge=1)
+    version: Optional[int] = col("1 for a new event, raised by one at every change", "identity", STORE, default=None, ge=1,
+                                  le=MAX_VERSION)
     timestamp: Optional[dt.datetime] = col("Time of the last change (UTC)", "identity", STORE, "timestamp", default=None)
     # time
     event_date: dt.date = col("Day the event took place, or the first day of its span", "time", acled="event_date")
@@ -100,7 +107,7 @@ class Event(_Strict):
     sub_event_type: SubEventType = col("ACLED sub-event type; must belong to event_type", "action", acled="sub_event_type")
     interaction: Optional[int] = col(
         "ACLED interaction code, derived: 10*inter1 alone, else 10*min(inter1,inter2)+max(inter1,inter2)",
-        "action", DERIVED, "interaction", default=None)
+        "action", DERIVED, "interaction", default=None, ge=INTERACTION_RANGE[0], le=INTERACTION_RANGE[1])
     # actor
     actor1: str = col("The actor who acts (ACLED's naming, e.g. 'Military Forces of Azerbaijan (2003-)')",
                       "actor", acled="actor1", min_length=1)
@@ -134,9 +141,11 @@ class Event(_Strict):
     # magnitude
     fatalities: Optional[int] = col(
         "Best estimate of deaths; empty means not reported, which is not 0", "magnitude", acled="fatalities",
-        default=None, ge=0)
-    fatalities_low: Optional[int] = col("Lowest credible figure", "magnitude", default=None, ge=0)
-    fatalities_high: Optional[int] = col("Highest credible figure", "magnitude", default=None, ge=0)
+        default=None, ge=0, le=MAX_FATALITIES)
+    fatalities_low: Optional[int] = col("Lowest credible figure", "magnitude", default=None, ge=0,
+                                        le=MAX_FATALITIES)
+    fatalities_high: Optional[int] = col("Highest credible figure", "magnitude", default=None, ge=0,
+                                         le=MAX_FATALITIES)
     # verification
     verification_status: VerificationStatus = col("How far the event as a whole is verified", "verification")
     verification_basis: Optional[VerificationBasis] = col(

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Iterator
 
 from . import countries, derive, flat, vocab
-from .model import Event
+from .model import INTERACTION_RANGE, MAX_FATALITIES, MAX_VERSION, Event
 
 
 @dataclass(frozen=True)
@@ -87,7 +87,8 @@ declare("not-a-timestamp", "'{value}' in {field} is not a time: write it as ISO 
         "A timestamp that cannot be read.")
 declare("not-a-boolean", "'{value}' in {field} is not true or false.", "A yes/no column with another value.")
 declare("out-of-range", "{value} in {field} is out of range: it must be {bound}.",
-        "A number outside its range (latitude -90..90, longitude -180..180, counts >= 0).")
+        f"A number outside its range (latitude -90..90, longitude -180..180, fatalities 0..{MAX_FATALITIES:,}, "
+        f"interaction {INTERACTION_RANGE[0]}..{INTERACTION_RANGE[1]}, version 1..{MAX_VERSION:,}).")
 declare("bad-format", "'{value}' in {field} does not have the expected form: {expected}.",
         "A code that does not match its pattern (event ids, ISO codes, hashes).")
 declare("unexpected-field", "{field} is not a field of this part of the event: remove it or check its spelling.",

@@ -30,7 +30,10 @@ _TEXTS = st.sampled_from(["", " ", "  x ", "Battles", "battles", "Riots", "Peace
                           'quoted "text", with comma', "line\nbreak", "Ünïcödé"])
 _NUMBERS = st.one_of(st.integers(-20, 400).map(str), st.floats(-300, 300, allow_nan=False).map(repr),
                      st.sampled_from(["", " 5 ", "3.0", "3.5", "1e2", "abc", "12,5", "-0", "+7", "nan", "inf",
-                                      "0", "1", "6", "7", "8", "9", "10", "20", "60", "18"]))
+                                      "0", "1", "6", "7", "8", "9", "10", "20", "60", "18", "88", "89",
+                                      # beyond the model's bounds, beyond 64 bits, beyond a double, too long
+                                      "10000000", "10000001", "1" + "0" * 30, "-" + "9" * 25 + ".00", "9" * 400,
+                                      "9" * 4300, "9" * 4301]))
 _DATES = st.one_of(st.dates(dt.date(1990, 1, 1), dt.date(2027, 12, 31)).map(dt.date.isoformat),
                    st.sampled_from(["", "2023-02-30", "19/09/2023", "20230919", "2023-9-1", " 2023-09-19 ",
                                     "yesterday", "0000-01-01"]))

@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 
 from cedar.ingest.readers import Record, read
 from cedar.schema import flat, vocab
-from cedar.schema.model import Claim, Event, Source
+from cedar.schema.model import INTERACTION_RANGE, Claim, Event, Source
 
 # Letters a coder of this region writes, the characters CSV must quote, and emoji; plus any
 # printable character hypothesis likes.
@@ -62,7 +62,7 @@ def events(draw: st.DrawFn) -> Event:
         "disorder_type": draw(opt(st.sampled_from(vocab.DISORDER_LABELS))),
         "event_type": vocab.EVENT_TYPE_OF[sub_event_type],
         "sub_event_type": sub_event_type,
-        "interaction": draw(opt(st.integers(0, 88))),
+        "interaction": draw(opt(st.integers(*INTERACTION_RANGE))),
         "actor1": draw(TEXT),
         "assoc_actor_1": draw(ITEMS),
         "inter1": draw(st.sampled_from(list(vocab.ACTOR_TYPES))),

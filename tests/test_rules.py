@@ -197,6 +197,16 @@ def test_invalid_value_says_what_to_write(edit, says):
     assert says in p.message, p.message
 
 
+@pytest.mark.parametrize("edit, code, field", [
+    (put(inter1=10 ** 30), "not-in-vocabulary", "inter1"),  # pydantic's int_parsing_size, for a Literal
+    (put(fatalities=float("inf")), "not-an-integer", "fatalities"),  # JSON's 1e999, or a number too long
+    (put(fatalities=2 ** 63), "out-of-range", "fatalities"),
+])
+def test_numbers_beyond_any_bound(edit, code, field):
+    problems = _problems(_edited(edit))
+    assert [(p.code, p.field) for p in problems] == [(code, field)], [p.message for p in problems]
+
+
 def test_second_actor_type_message_fits_the_case():
     # actor2 named, inter2 empty: the message must not claim actor2 is empty
     [p] = [p for p in _problems(_edited(put(inter2=None))) if p.code == "second-actor-type-without-actor"]
@@ -360,3 +370,25 @@ def test_every_message_comes_from_its_rules_template():
 
     for module in (readers, check):
         assert "Problem(" not in inspect.getsource(module).replace("-> Problem(", ""), module.__name__
+
+
+def test_every_whole_number_is_bounded_within_the_store_columns():
+    """Issue 9: a count beyond 64 bits passed the check and crashed staging. Every whole number of the
+    model is bounded (or a Literal of codes) within the store's 32-bit INTEGER columns."""
+    import typing
+
+    from cedar.schema.model import Claim, Event, Source
+
+    for model in (Event, Source, Claim):
+        for name, kind in flat.kinds_of(model).items():
+            if kind != flat.INT:
+                continue
+            f = model.model_fields[name]
+            literal = [a for a in (f.annotation, *typing.get_args(f.annotation)) if typing.get_origin(a) is typing.Literal]
+            bounds = {k: getattr(m, k) for m in f.metadata for k in ("ge", "le") if getattr(m, k, None) is not None}
+            if literal:
+                values = typing.get_args(literal[0])
+                assert -2 ** 31 <= min(values) and max(values) < 2 ** 31, name
+                continue
+            assert set(bounds) == {"ge", "le"}, f"{model.__name__}.{name} needs ge and le"
+            assert -2 ** 31 <= bounds["ge"] and bounds["le"] < 2 ** 31, name

@@ -7,11 +7,12 @@ contributor sees one vocabulary of codes whichever layer found the problem.
 
 from __future__ import annotations
 
+import typing
 from typing import Any
 
 from pydantic import ValidationError
 
-from cedar.schema import derive
+from cedar.schema import derive, flat
 from cedar.schema.model import Event, EventDraft, required_fields
 from cedar.schema.rules import RULES, Context, cross_field_rules, filling_rules
 from cedar.validate.report import ERROR, Problem
@@ -80,6 +81,12 @@ def _from_pydantic(err: dict[str, Any], where: dict[str, Any]) -> Problem:
     name = field_name(err["loc"])
     value = err.get("input") if kind not in ("missing",) else None
     ctx = err.get("ctx") or {}
+    if code == "not-a-number" and _is_int(err["loc"]):  # inf or nan from JSON in a whole-number column
+        code = "not-an-integer"
+    if kind == "int_parsing_size" and _literals(err["loc"]):  # beyond 64 bits, where a code (inter1) is asked
+        code = "not-in-vocabulary"
+        *head, last = _literals(err["loc"])
+        ctx = {"expected": f"{', '.join(map(repr, head))} or {last!r}"}  # as pydantic words a Literal's values
     params: dict[str, Any] = {}
     if code == "not-in-vocabulary":
         params["allowed"] = ctx.get("expected", "")
@@ -92,6 +99,19 @@ def _from_pydantic(err: dict[str, Any], where: dict[str, Any]) -> Problem:
     if isinstance(value, dict):
         value = None
     return Problem(code, message(code, name, value, **params), field=name, value=value, **where)
+
+
+def _is_int(loc: tuple[Any, ...]) -> bool:
+    return len(loc) == 1 and flat.kinds_of(Event).get(str(loc[0])) == flat.INT
+
+
+def _literals(loc: tuple[Any, ...]) -> tuple[Any, ...]:
+    """The values of the Literal a top-level field takes, else ()."""
+    f = Event.model_fields.get(str(loc[0])) if len(loc) == 1 else None
+    for arg in (f.annotation, *typing.get_args(f.annotation)) if f else ():
+        if typing.get_origin(arg) is typing.Literal:
+            return typing.get_args(arg)
+    return ()
 
 
 def _run(rule: Any, draft: Any, ctx: Context, failed: set[str], problems: list[Problem], where: dict[str, Any]) -> None:

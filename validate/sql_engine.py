@@ -184,7 +184,7 @@ def _columns(header: list[str]) -> tuple[list[str], list[tuple[str, str]]]:
             s = _stripped(raw)
             if kind == flat.INT:
                 value = (f"CASE WHEN regexp_full_match(s_{name}, '[+-]?[0-9]+(\\.0*)?') "
-                         f"THEN TRY_CAST(s_{name} AS DOUBLE) END")
+                         f"AND length(s_{name}) <= {flat.MAX_INTEGER_TEXT} THEN TRY_CAST(s_{name} AS DOUBLE) END")
                 bad = [f"WHEN n_{name} IS NULL THEN 'not-an-integer'"]
             elif kind == flat.FLOAT:
                 value = f"TRY_CAST(s_{name} AS DOUBLE)"
