@@ -10,9 +10,11 @@ the draft it checks.
 
 Line numbers: DuckDB's CSV reader does not say on which line a record starts. A byte scan
 (numpy, a block at a time) finds the newlines outside quotes, which end the records; record i of
-DuckDB's output is the i-th non-empty record of the scan, and its first line is one more than
-the number of newlines before it, quoted newlines included. The query streams one short column
-per row in file order (DuckDB keeps insertion order), so memory stays flat as the file grows.
+DuckDB's reader is the i-th non-empty record of the scan, and its first line is one more than
+the number of newlines before it, quoted newlines included. The query numbers the records as the
+reader gives them (`record_`) and streams two short columns per row, so memory stays flat as the
+file grows; its rows do not come in file order on a large file (the joins reorder them), so the
+findings are put back in order by that number.
 
 Messages: the few flagged rows are read again by their byte offsets and run through the row
 engine, which gives the exact message of each finding; the set of (row, column, code) is the
@@ -240,7 +242,11 @@ def _has_default(field: Any, lits: tuple | None) -> bool:
 
 
 def build_query(path: Path, header: list[str], today: dt.date, distinct: dict[str, str] | None = None,
-                head_only: bool = False, distinct_of: tuple[str, ...] | None = None) -> str:
+                head_only: bool = False, distinct_of: tuple[str, ...] | None = None, also: tuple[str, ...] = ()) -> str:
+    """The query of the findings column f, one row per record; `also`: more SELECT items over the typed
+    values (ingest stages a file from them, cedar.ingest.stage_csv). The rows need not come in file
+    order (DuckDB's joins reorder them on large files): `record_` numbers them, 1 for the first record
+    after the header, numbered at the scan (a window over the reader's output keeps its order)."""
     items, type_findings = _columns(header)
     kinds = flat.column_kinds()
     defaults = {n: f.default for n, f in Event.model_fields.items()
@@ -291,7 +297,7 @@ def build_query(path: Path, header: list[str], today: dt.date, distinct: dict[st
                 parts.append(f"CASE WHEN {guard}list_contains(string_split(d{i}_fields, ','), '{field}') "
                              f"THEN '{code}|{field}' END")
     query = (f"WITH {', '.join(f'{k} AS ({v})' for k, v in look.items())}, "
-            f"a0 AS (SELECT * FROM {source}), "
+            f"a0 AS (SELECT *, row_number() OVER () AS record_ FROM {source}), "
             f"a1 AS (SELECT *, {', '.join(i for i in items if ' AS s_' in i)} FROM a0), "
             f"a AS (SELECT *, {', '.join(i for i in items if ' AS s_' not in i)}, {blank} AS blank_ FROM a1), "
             f"b AS (SELECT *, {', '.join(typed)} FROM a), "
@@ -306,7 +312,7 @@ def build_query(path: Path, header: list[str], today: dt.date, distinct: dict[st
         return query
     keys = "".join(f", s_{k} AS k_{k}" for k in repeats.CODES if k in header)  # for values used twice
     return (query + f"SELECT CASE WHEN blank_ THEN '{_BLANK}' ELSE nullif(concat_ws(',', {', '.join(parts)}), '') "
-            f"END AS f{keys} FROM c")
+            f"END AS f{keys}{''.join(', ' + a for a in also)} FROM c")
 
 
 # --- the engine -------------------------------------------------------------------------------
@@ -407,6 +413,7 @@ def findings(path: Path, today: dt.date, batch_rows: int = 200_000, seen: repeat
     `seen`: the refs and event_ids of the check's earlier files (a fresh one: this file's alone);
     where each repeated value was first used is left in `seen.first_use`."""
     import duckdb
+    import pyarrow as pa
     import pyarrow.compute as pc
 
     header = _header(path)
@@ -420,23 +427,29 @@ def findings(path: Path, today: dt.date, batch_rows: int = 200_000, seen: repeat
     seen = seen or repeats.Repeats()
     seen.start(str(path))
     keys: dict[str, list[Any]] = {k: [] for k in repeats.CODES if k in header}
+    records: list[Any] = []
     try:
         distinct = _distinct_findings(con, path, header, today)
-        reader = con.sql(build_query(path, header, today, distinct)).to_arrow_reader(batch_rows)
+        reader = con.sql(build_query(path, header, today, distinct, also=("record_",))).to_arrow_reader(batch_rows)
         for batch in reader:
             for k, chunks in keys.items():
                 chunks.append(batch.column(f"k_{k}"))
-            col = batch.column(0)
+            col, record = batch.column(0), batch.column("record_")
+            records.append(record)
             valid = pc.indices_nonzero(pc.is_valid(col)).to_pylist()
             for i in valid:
                 text = col[i].as_py()
                 if text == _BLANK:
                     blank += 1
                     continue
+                index = record[i].as_py()
                 for item in text.split(","):
                     code, field = item.split("|")
-                    out.append((rows + i + 1, code, field))
+                    out.append((index, code, field))
             rows += len(col)
+        if keys and records:  # the values in record order, as see_columns takes them
+            order = pc.sort_indices(pa.chunked_array(records))
+            keys = {k: pa.chunked_array(chunks).take(order) for k, chunks in keys.items()}
         for index, field, value, first_file, first_index in seen.see_columns(con, keys):
             out.append((index, repeats.CODES[field], field))
             seen.first_use[(str(path), index, field)] = (value, first_file, first_index)
@@ -444,6 +457,7 @@ def findings(path: Path, today: dt.date, batch_rows: int = 200_000, seen: repeat
         return None
     finally:
         con.close()
+    out.sort(key=lambda item: item[0])  # file order; a row's findings keep theirs
     return rows - blank, out
 
 
