@@ -27,7 +27,8 @@ import shutil
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from contextlib import contextmanager
+from typing import Any, Callable, Iterator
 
 from cedar.errors import CedarError
 from cedar.schema import flat
@@ -35,7 +36,7 @@ from cedar.schema.model import SCHEMA_VERSION, Claim, Event, Source
 
 from . import csvsafe, index, manifest, snapshot
 from . import version as versions
-from .diff import Changes, compare, id_key
+from .diff import id_key
 
 DATA_TABLES = ("events", "claims", "sources", "actors")
 
@@ -104,18 +105,25 @@ def build_release(version: str, db: Path, store: Path, *, created: str | None = 
         _clear_unpublished(store)
         previous = _check_new_version(store, version)
         created = created or created_now()
-        step("Reading the store")
-        snap = snapshot.read_store(db)
-        timings["snapshot"] = time.perf_counter() - t0
         for stale in store.glob(".tmp-*"):  # left by a build that was killed; none runs now (lock)
             shutil.rmtree(stale, ignore_errors=True)
         tmp = store / f".tmp-{version}-{os.getpid()}"
+        work = store / f".tmp-{version}-{os.getpid()}-work"  # the staging database, never published
         tmp.mkdir()
+        con = None
         try:
-            result = _build_in(tmp, version, store, snap, previous, created, step, timings)
+            step("Reading the store")
+            con = snapshot.open_work(work)
+            snapshot.stage_store(con, db)
+            timings["snapshot"] = time.perf_counter() - t0
+            result = _build_in(con, tmp, version, store, previous, created, step, timings)
         except BaseException:
             shutil.rmtree(tmp, ignore_errors=True)
             raise
+        finally:
+            if con is not None:
+                con.close()
+            shutil.rmtree(work, ignore_errors=True)
         if not result.passed:
             result.rejected_report = _keep_rejected(tmp, store, version)
             shutil.rmtree(tmp, ignore_errors=True)
@@ -137,66 +145,149 @@ def build_release(version: str, db: Path, store: Path, *, created: str | None = 
         return result
 
 
-def _build_in(tmp: Path, version: str, store: Path, snap: snapshot.Snapshot, previous: dict[str, Any] | None,
-              created: str, step: Callable[[str], None], timings: dict[str, float]) -> BuildResult:
-    import pyarrow.parquet as pq
+def _sql_path(path: Path) -> str:
+    return "'" + str(path).replace("'", "''") + "'"
 
+
+def _count(con: Any, sql: str) -> int:
+    return int(con.execute(sql).fetchall()[0][0] or 0)
+
+
+def _build_in(con: Any, tmp: Path, version: str, store: Path, previous: dict[str, Any] | None, created: str,
+              step: Callable[[str], None], timings: dict[str, float]) -> BuildResult:
+    """Write every file from the staged tables of `con`, run the gate, write the manifest."""
     t = time.perf_counter()
     step("Writing the data files")
-    tables = {"events": (snap.events, snapshot.event_columns()), "claims": (snap.claims, snapshot.claim_columns()),
-              "sources": (snap.sources, snapshot.source_columns()), "actors": (snap.actors, snapshot.ACTOR_COLUMNS)}
-    for name, (table, columns) in tables.items():
-        pq.write_table(table, tmp / f"{name}.parquet", compression="zstd", write_statistics=True)
-        csvsafe.write_table(tmp / f"{name}.csv", columns, table)
-    from cedar.ingest.importers.acled_export import FILE_NAME, write_acled_csv
+    hashes = manifest.Hashes(tmp)
+    try:
+        with _one_thread(con):
+            _write_data_files(con, tmp, hashes)
+            changes, prev_deletions, deletions = _write_changes(con, tmp, version, store, previous, hashes)
+        from cedar.schema.codebook import codebook_markdown
 
-    write_acled_csv(tmp / FILE_NAME, snap.events.to_pylist())
+        (tmp / "codebook.md").write_text(codebook_markdown(), encoding="utf-8")
+        _write_datapackage(tmp, version, hashes)
+        row_counts = {name: _count(con, f"SELECT count(*) FROM {name}") for name in snapshot.table_columns()}
+        row_counts.update(changes=_count(con, "SELECT count(*) FROM changes"), deletions=deletions)
+        changes["unchanged"] = row_counts["events"] - changes["added"] - changes["updated"]
+        timings["write"] = time.perf_counter() - t
 
-    # changes and deletions against the previous release
-    new_versions = dict(zip(snap.events.column("event_id").to_pylist(), snap.events.column("version").to_pylist()))
-    prev_events = None
+        step("Running the gate (Great Expectations)")
+        t = time.perf_counter()
+        gate = _run_gate(con, previous is not None, prev_deletions, created)
+        gate.report.files = [f"{name}.parquet" for name in snapshot.table_columns()]
+        timings["gate"] = time.perf_counter() - t
+        timings["gx_import_and_run"] = gate.seconds
+        _write_validation(tmp, version, created, previous, gate, row_counts)
+
+        t = time.perf_counter()
+        gate_summary = {"passed": gate.passed, "expectations": len(gate.outcomes),
+                        "failed": sum(not o.success for o in gate.outcomes),
+                        "engine": gate.report.extra.get("engine")}
+        man = manifest.manifest(tmp, version=version, created=created,
+                                previous=previous["version"] if previous else None, row_counts=row_counts,
+                                gate=gate_summary, hashes=hashes)
+        manifest.write_json(tmp / manifest.MANIFEST, man)
+        manifest.write_sums(tmp, hashes)
+        timings["hashes"] = time.perf_counter() - t  # what is left of hashing once the gate has run
+    finally:
+        hashes.close()
+    return BuildResult(version, store, gate.passed, None, previous["version"] if previous else None, row_counts,
+                       changes, gate, timings=timings)
+
+
+@contextmanager
+def _one_thread(con: Any) -> Iterator[None]:
+    """DuckDB on one thread while files are written: every file must keep the staged tables' row
+    order, and with several threads DuckDB 2.0.1 wrote some row groups of a CSV out of order
+    (measured on 1M events; see csvsafe.copy_cells)."""
+    threads = int(con.execute("SELECT current_setting('threads')").fetchall()[0][0])
+    con.execute("SET threads = 1")
+    try:
+        yield
+    finally:
+        con.execute(f"SET threads = {threads}")
+
+
+def _write_changes(con: Any, tmp: Path, version: str, store: Path, previous: dict[str, Any] | None,
+                   hashes: manifest.Hashes) -> tuple[dict[str, int], list[str], int]:
+    """changes.csv and deletions.csv against the previous release. Leaves the tables
+    previous_events and changes for the gate. Returns the change counts, the ids of the previous
+    release's deletions and the number of rows of deletions.csv."""
     prev_deletions: list[dict[str, Any]] = []
     if previous:
         prev_dir = store / previous["version"]
-        prev_events = pq.read_table(prev_dir / "events.parquet", columns=["event_id", "version", "fatalities"])
+        con.execute("CREATE TABLE previous_events AS SELECT event_id, CAST(version AS BIGINT) AS version, "
+                    "CAST(fatalities AS BIGINT) AS fatalities "
+                    f"FROM read_parquet({_sql_path(prev_dir / 'events.parquet')})")
         prev_deletions = _read_deletions(prev_dir / "deletions.csv")
-    old_versions = (dict(zip(prev_events.column("event_id").to_pylist(), prev_events.column("version").to_pylist()))
-                    if prev_events is not None else {})
-    changes = compare(old_versions, new_versions)
-    csvsafe.write_csv(tmp / "changes.csv", snapshot.CHANGE_COLUMNS, changes.rows())
-    store_deleted = {r["event_id"]: r for r in snap.deletions.to_pylist()}
+    else:
+        con.execute("CREATE TABLE previous_events (event_id VARCHAR, version BIGINT, fatalities BIGINT)")
+    con.execute(_CHANGES.format(order=snapshot.id_order()))
+    csvsafe.copy_csv(con, "changes", snapshot.CHANGE_COLUMNS, tmp / "changes.csv")
+    hashes.start("changes.csv")
+    counts = dict(con.execute("SELECT change, count(*) FROM changes GROUP BY change").fetchall())
     deletions = prev_deletions + [
-        {"event_id": i, "deleted_in": version, "last_version": old_versions[i],
-         "reason": (store_deleted.get(i) or {}).get("reason")} for i in changes.deleted]
+        {"event_id": i, "deleted_in": version, "last_version": last, "reason": reason}
+        for i, last, reason in con.execute(
+            "SELECT c.event_id, c.previous_version, d.reason FROM changes c "
+            "LEFT JOIN store_deletions d ON d.event_id = c.event_id WHERE c.change = 'deleted'").fetchall()]
     deletions.sort(key=lambda r: id_key(r["event_id"]))
     csvsafe.write_csv(tmp / "deletions.csv", snapshot.DELETION_COLUMNS, deletions)
+    return ({k: int(counts.get(k, 0)) for k in ("added", "updated", "deleted")},
+            [r["event_id"] for r in prev_deletions], len(deletions))
 
-    from cedar.schema.codebook import codebook_markdown
 
-    (tmp / "codebook.md").write_text(codebook_markdown(), encoding="utf-8")
-    row_counts = {name: t.num_rows for name, (t, _) in tables.items()}
-    row_counts.update(changes=len(changes.rows()), deletions=len(deletions))
-    _write_datapackage(tmp, version)
-    timings["write"] = time.perf_counter() - t
+def _write_data_files(con: Any, tmp: Path, hashes: manifest.Hashes) -> None:
+    """The tables' Parquet and CSV files and events-acled.csv, by DuckDB's COPY.
 
-    step("Running the gate (Great Expectations)")
-    t = time.perf_counter()
-    gate = _run_gate(snap, tables, changes, prev_events, prev_deletions, store_deleted, created)
-    gate.report.files = [f"{name}.parquet" for name in tables]
-    timings["gate"] = time.perf_counter() - t
-    timings["gx_import_and_run"] = gate.seconds
-    _write_validation(tmp, version, created, previous, gate, row_counts)
+    Run with DuckDB on one thread (see _one_thread); two COPYs run at once, each on its own
+    cursor, to use two cores. Each file is hashed as soon as it is written."""
+    from concurrent.futures import ThreadPoolExecutor
 
-    result = BuildResult(version, store, gate.passed, None, previous["version"] if previous else None, row_counts,
-                         changes.counts(), gate, timings=timings)
-    gate_summary = {"passed": gate.passed, "expectations": len(gate.outcomes),
-                    "failed": sum(not o.success for o in gate.outcomes), "engine": gate.report.extra.get("engine")}
-    man = manifest.manifest(tmp, version=version, created=created,
-                            previous=previous["version"] if previous else None, row_counts=row_counts,
-                            gate=gate_summary)
-    manifest.write_json(tmp / manifest.MANIFEST, man)
-    manifest.write_sums(tmp)
-    return result
+    from cedar.ingest.importers.acled_export import FILE_NAME, copy_acled_csv
+
+    def parquet(cur: Any, name: str) -> None:
+        cur.execute(f"COPY {name} TO {_sql_path(tmp / f'{name}.parquet')} (FORMAT parquet, COMPRESSION zstd)")
+
+    columns = snapshot.table_columns()
+    # the biggest files first, in two queues of about the same work
+    queues: list[list[tuple[str, Callable[[Any], None]]]] = [
+        [("events.csv", lambda cur: csvsafe.copy_csv(cur, "events", columns["events"], tmp / "events.csv")),
+         ("events.parquet", lambda cur: parquet(cur, "events")),
+         ("claims.csv", lambda cur: csvsafe.copy_csv(cur, "claims", columns["claims"], tmp / "claims.csv")),
+         ("claims.parquet", lambda cur: parquet(cur, "claims"))],
+        [(FILE_NAME, lambda cur: copy_acled_csv(cur, "events", tmp / FILE_NAME)),
+         ("actors.csv", lambda cur: csvsafe.copy_csv(cur, "actors", columns["actors"], tmp / "actors.csv")),
+         ("sources.csv", lambda cur: csvsafe.copy_csv(cur, "sources", columns["sources"], tmp / "sources.csv")),
+         ("actors.parquet", lambda cur: parquet(cur, "actors")),
+         ("sources.parquet", lambda cur: parquet(cur, "sources"))],
+    ]
+
+    def run(queue: list[tuple[str, Callable[[Any], None]]]) -> None:
+        cur = con.cursor()
+        try:
+            for name, write in queue:
+                write(cur)
+                hashes.start(name)
+        finally:
+            cur.close()
+
+    with ThreadPoolExecutor(max_workers=len(queues), thread_name_prefix="copy") as pool:
+        for future in [pool.submit(run, q) for q in queues]:
+            future.result()
+
+
+# changes.csv: one row per added, updated or deleted event, in id order.
+_CHANGES = """
+CREATE TABLE changes AS SELECT * FROM (
+  SELECT coalesce(n.event_id, o.event_id) AS event_id,
+         CASE WHEN o.event_id IS NULL THEN 'added' WHEN n.event_id IS NULL THEN 'deleted' ELSE 'updated' END AS change,
+         n.version AS version, o.version AS previous_version
+  FROM events n FULL JOIN previous_events o ON n.event_id = o.event_id
+  WHERE n.event_id IS NULL OR o.event_id IS NULL OR n.version IS DISTINCT FROM o.version
+) ORDER BY {order}
+"""
 
 
 def _read_deletions(path: Path) -> list[dict[str, Any]]:
@@ -219,7 +310,7 @@ def _unneutralise(text: str) -> str:
     return text
 
 
-def _write_datapackage(tmp: Path, version: str) -> None:
+def _write_datapackage(tmp: Path, version: str, hashes: manifest.Hashes) -> None:
     ev_required = {n for n in flat.event_columns() if Event.model_fields[n].is_required()}
     from cedar.validate.expectations import ALWAYS_FILLED
 
@@ -255,53 +346,41 @@ def _write_datapackage(tmp: Path, version: str) -> None:
         resources.append({"name": "events-acled", "path": ACLED_FILE, "columns": None,
                           "description": "The events in ACLED's column layout, order and spelling, for tools "
                                          "made for ACLED exports (written by cedar.ingest.importers.acled_export)."})
-    manifest.write_json(tmp / manifest.DATAPACKAGE, manifest.datapackage(version, tmp, resources))
+    manifest.write_json(tmp / manifest.DATAPACKAGE, manifest.datapackage(version, tmp, resources, hashes))
 
 
-def _run_gate(snap: snapshot.Snapshot, tables: dict[str, Any], changes: Changes, prev_events: Any,
-              prev_deletions: list[dict[str, Any]], store_deleted: dict[str, Any], created: str) -> Any:
-    import pandas as pd
-
+def _run_gate(con: Any, has_previous: bool, prev_deletions: list[str], created: str) -> Any:
     from cedar.validate import expectations as ex
     from cedar.validate.gate import run_gate
 
-    # The gate's frames leave out list columns: no expectation reads them (see validate.gate).
-    frames = {name: t.select([n for n, kind in cols if kind != flat.LIST]).to_pandas()
-              for name, (t, cols) in tables.items()}
-    released = set(changes.new)
-    # check frames (see cedar.validate.expectations): membership computed once, read by GX as a flag
-    refs = [pd.DataFrame({"event_id": frames[t]["event_id"], "table": t}) for t in ("claims", "sources", "actors")]
-    frames["references"] = pd.concat(refs, ignore_index=True)
-    frames["references"]["in_release"] = frames["references"]["event_id"].isin(released)
-    frames["deleted"] = pd.DataFrame({"event_id": sorted(store_deleted, key=id_key)})
-    frames["deleted"]["in_release"] = frames["deleted"]["event_id"].isin(released)
-    frames["released_deleted"] = pd.DataFrame({"event_id": [r["event_id"] for r in prev_deletions]}, dtype=object)
-    frames["released_deleted"]["in_release"] = frames["released_deleted"]["event_id"].isin(released)
+    # the check tables of cedar.validate.expectations: membership computed once, read by GX as a flag
+    con.execute("CREATE TEMP TABLE released AS SELECT event_id FROM events")
+    con.execute('CREATE TABLE long_rows AS '
+                + " UNION ALL ".join(f"SELECT event_id, '{t}' AS \"table\", event_id IN (SELECT event_id FROM released) "
+                                     f"AS in_release FROM {t}" for t in ("claims", "sources", "actors")))
+    con.execute("CREATE TABLE deleted AS SELECT event_id, event_id IN (SELECT event_id FROM released) AS in_release "
+                "FROM store_deletions")
+    con.execute("CREATE TABLE released_deleted AS SELECT event_id, event_id IN (SELECT event_id FROM released) "
+                "AS in_release FROM (SELECT unnest(?::VARCHAR[]) AS event_id)", [prev_deletions])
     release_date = dt.date.fromisoformat(created[:10])
     specs = ex.model_specs(release_date) + ex.reference_specs()
     expected_total = None
     previous_count = None
-    if prev_events is not None:
-        previous_count = prev_events.num_rows
-        prev = prev_events.to_pandas()
-        ids = prev["event_id"]
-        frames["previous"] = pd.DataFrame({"event_id": ids, "now": [
-            "released" if i in released else "deleted" if i in store_deleted else None for i in ids]}, dtype=object)
-        cur = frames["events"][["event_id", "version", "fatalities"]]
-        both = cur.merge(prev.rename(columns={"version": "previous_version", "fatalities": "previous_fatalities"}),
-                         on="event_id", how="inner")
-        frames["unchanged"] = both[both["version"] == both["previous_version"]].reset_index(drop=True)
-        prev_fat = dict(zip(prev["event_id"], prev["fatalities"]))
-        cur_fat = dict(zip(cur["event_id"], cur["fatalities"]))
-
-        def n(v: Any) -> int:
-            return 0 if v is None or pd.isna(v) else int(v)
-
-        expected_total = (sum(n(v) for v in prev_fat.values())
-                          - sum(n(prev_fat[i]) for i in changes.updated + changes.deleted)
-                          + sum(n(cur_fat[i]) for i in changes.updated + changes.added))
+    if has_previous:
+        previous_count = _count(con, "SELECT count(*) FROM previous_events")
+        con.execute("CREATE TABLE previous AS SELECT p.event_id, CASE WHEN p.event_id IN (SELECT event_id FROM released) "
+                    "THEN 'released' WHEN p.event_id IN (SELECT event_id FROM store_deletions) THEN 'deleted' END AS now "
+                    "FROM previous_events p")
+        con.execute("CREATE TABLE unchanged AS SELECT e.event_id, e.fatalities, p.fatalities AS previous_fatalities "
+                    "FROM events e JOIN previous_events p ON p.event_id = e.event_id AND p.version = e.version")
+        expected_total = _count(con, """
+            SELECT (SELECT coalesce(sum(fatalities), 0) FROM previous_events)
+                 - (SELECT coalesce(sum(p.fatalities), 0) FROM previous_events p
+                    JOIN changes c ON c.event_id = p.event_id AND c.change IN ('updated', 'deleted'))
+                 + (SELECT coalesce(sum(e.fatalities), 0) FROM events e
+                    JOIN changes c ON c.event_id = e.event_id AND c.change IN ('updated', 'added'))""")
     specs += ex.dataset_specs(previous_count=previous_count, expected_fatalities=expected_total)
-    return run_gate(frames, specs)
+    return run_gate(con, specs)
 
 
 def _write_validation(tmp: Path, version: str, created: str, previous: dict[str, Any] | None, gate: Any,

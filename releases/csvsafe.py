@@ -4,12 +4,21 @@ A free-text cell that starts with `=`, `+`, `-`, `@`, a tab or a carriage return
 apostrophe, so a spreadsheet shows it as text instead of evaluating it. Only text and list
 columns are touched: numbers, dates, booleans and coordinates are written as they are (a
 longitude of -12.5 stays a number), and Parquet keeps every value exactly.
+
+Quoting: a cell is quoted when it holds a comma, a double quote, a line feed or a carriage return
+(quotes doubled); lines end with a line feed; UTF-8 without a BOM.
+
+The rule is written twice, once per writer, and tests hold the two to the same bytes:
+  - in Python (`cell`, `write_csv`, `writer`): the release's small files (deletions.csv);
+  - in SQL (`sql_cell`, `copy_csv`): the big tables, written by DuckDB's own CSV writer (COPY)
+    from the build's staging database, each cell made into its text in SQL first.
 """
 
 from __future__ import annotations
 
 import csv
 import datetime as dt
+import io
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -37,11 +46,27 @@ def _timestamp(value: Any) -> str:
     return value.isoformat() + "Z"
 
 
+class writer:  # noqa: N801 (used like csv.writer)
+    """csv.writer with '\\n' line ends that also quotes a cell holding a carriage return, as DuckDB's
+    CSV writer does (Python's quotes only the characters of its line terminator)."""
+
+    def __init__(self, fh: Any) -> None:
+        self._fh = fh
+        self._buf = io.StringIO()
+        self._csv = csv.writer(self._buf, lineterminator="\r\n")
+
+    def writerow(self, row: Iterable[str]) -> None:
+        self._buf.seek(0)
+        self._buf.truncate()
+        self._csv.writerow(row)
+        self._fh.write(self._buf.getvalue()[:-2] + "\n")
+
+
 def write_csv(path: Path, columns: list[tuple[str, str]], rows: Iterable[dict[str, Any]]) -> int:
     """Write rows (dicts of typed values) as UTF-8 CSV without a BOM; returns the row count."""
     n = 0
     with path.open("w", encoding="utf-8", newline="") as fh:
-        w = csv.writer(fh, lineterminator="\n")
+        w = writer(fh)
         w.writerow([name for name, _ in columns])
         for row in rows:
             w.writerow([cell(kind, row.get(name)) for name, kind in columns])
@@ -49,29 +74,53 @@ def write_csv(path: Path, columns: list[tuple[str, str]], rows: Iterable[dict[st
     return n
 
 
-def _column(kind: str, values: list[Any]) -> list[str]:
-    """A column's cells, as `cell` writes them, formatted a column at a time (fast)."""
+# --- the same rule in SQL, for DuckDB's COPY ---------------------------------------------------
+
+_SQL_TRIGGERS = "'=', '+', '-', '@', chr(9), chr(13)"
+
+
+def sql_neutralise(text: str) -> str:
+    """SQL: the text expression (never NULL) with the apostrophe a trigger needs."""
+    return f"(CASE WHEN left({text}, 1) IN ({_SQL_TRIGGERS}) THEN '''' || {text} ELSE {text} END)"
+
+
+def sql_cell(kind: str, expr: str) -> str:
+    """SQL: a column's value as the text `cell` writes for it ('' for NULL), before quoting.
+
+    Expects a connection whose TimeZone is UTC (times are written in UTC with a Z)."""
     if kind == flat.TEXT:
-        return ["" if v is None else "'" + v if v.startswith(TRIGGERS) else v for v in values]
+        text = f"coalesce({expr}, '')"
+        return sql_neutralise(text)
     if kind == flat.LIST:
-        return _column(flat.TEXT, [None if v is None else flat.LIST_SEPARATOR.join(v) for v in values])
+        return sql_neutralise(f"coalesce(array_to_string({expr}, '{flat.LIST_SEPARATOR}'), '')")
     if kind == flat.INT:
-        return ["" if v is None else str(v) for v in values]
-    if kind == flat.FLOAT:
-        return ["" if v is None else repr(float(v)) for v in values]
+        return f"coalesce(CAST({expr} AS VARCHAR), '')"
+    if kind == flat.FLOAT:  # DuckDB prints doubles as Python's repr does, but for the sign of zero
+        return (f"(CASE WHEN {expr} IS NULL THEN '' WHEN {expr} = 0 AND signbit({expr}) THEN '-0.0' "
+                f"ELSE CAST({expr} AS VARCHAR) END)")
     if kind == flat.BOOL:
-        return ["" if v is None else "true" if v else "false" for v in values]
-    return [cell(kind, v) for v in values]
+        return f"(CASE WHEN {expr} IS NULL THEN '' WHEN {expr} THEN 'true' ELSE 'false' END)"
+    if kind == flat.DATE:
+        return f"coalesce(CAST({expr} AS VARCHAR), '')"
+    if kind == flat.TIMESTAMP:
+        return (f"(CASE WHEN {expr} IS NULL THEN '' ELSE strftime({expr}, '%Y-%m-%dT%H:%M:%S') || "
+                f"CASE WHEN microsecond({expr}) % 1000000 = 0 THEN '' ELSE strftime({expr}, '.%f') END || 'Z' END)")
+    raise ValueError(kind)
 
 
-def write_table(path: Path, columns: list[tuple[str, str]], table: Any, batch_rows: int = 50_000) -> int:
-    """Write an Arrow table in the columns' order, a batch of rows at a time."""
-    n = 0
-    with path.open("w", encoding="utf-8", newline="") as fh:
-        w = csv.writer(fh, lineterminator="\n")
-        w.writerow([name for name, _ in columns])
-        for batch in table.select([name for name, _ in columns]).to_batches(max_chunksize=batch_rows):
-            cols = [_column(kind, batch.column(i).to_pylist()) for i, (_, kind) in enumerate(columns)]
-            w.writerows(zip(*cols))
-            n += batch.num_rows
-    return n
+def copy_cells(con: Any, cells: dict[str, str], source: str, path: Path) -> None:
+    """Write one CSV line per row of `source` (a FROM clause) with the cells' text expressions
+    (column name -> SQL), in the rows' order.
+
+    DuckDB's CSV writer quotes as the Python writer does, but for an empty string, which it quotes
+    to tell it from NULL: every empty cell is made NULL, written empty. Run with one DuckDB thread
+    (see releases.build): with several, DuckDB 2.0.1 wrote some of these files' row groups out of
+    order (measured), and a release is written in event_id order."""
+    select = ", ".join(f'NULLIF({expr}, \'\') AS "{name}"' for name, expr in cells.items())
+    target = str(path).replace("'", "''")
+    con.execute(f"COPY (SELECT {select} FROM {source}) TO '{target}' (FORMAT csv, HEADER true, NEW_LINE '\\n', COMMENT '')")
+
+
+def copy_csv(con: Any, table: str, columns: list[tuple[str, str]], path: Path) -> None:
+    """Write a staged table as the release's CSV: the same bytes as `write_csv` gives for its rows."""
+    copy_cells(con, {name: sql_cell(kind, f'"{name}"') for name, kind in columns}, table, path)

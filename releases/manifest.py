@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import typing
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +31,29 @@ def sha256_file(path: Path) -> str:
         for chunk in iter(lambda: fh.read(1 << 20), b""):
             h.update(chunk)
     return h.hexdigest()
+
+
+class Hashes:
+    """sha256 of a release folder's files, each read once: datapackage.json, manifest.json and
+    SHA256SUMS all need them, and at 3M events the data files are gigabytes. `start` hashes a file
+    in a background thread as soon as it is written (hashlib and file reads release the GIL, so this
+    overlaps with DuckDB writing the next file); a file must not change after it is hashed."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sha256")
+        self._jobs: dict[str, Future[str]] = {}
+
+    def start(self, rel: str) -> None:
+        if rel not in self._jobs:
+            self._jobs[rel] = self._pool.submit(sha256_file, self.folder / rel)
+
+    def __call__(self, rel: str) -> str:
+        self.start(rel)
+        return self._jobs[rel].result()
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=True, cancel_futures=True)
 
 
 def write_json(path: Path, data: Any) -> None:
@@ -104,8 +128,10 @@ def table_schema(table: str, columns: list[tuple[str, str]], csv: bool, required
     return schema
 
 
-def datapackage(version: str, folder: Path, resources: list[dict[str, Any]]) -> dict[str, Any]:
+def datapackage(version: str, folder: Path, resources: list[dict[str, Any]],
+                hashes: Hashes | None = None) -> dict[str, Any]:
     """resources: name, path, table, columns, required, key. Bytes and hashes are read off the files."""
+    digest = hashes or (lambda rel: sha256_file(folder / rel))
     out = []
     for r in resources:
         path = folder / r["path"]
@@ -127,7 +153,7 @@ def datapackage(version: str, folder: Path, resources: list[dict[str, Any]]) -> 
                    "description": f"The rows of resource '{r['table']}' in Parquet: the same columns (see that "
                                   "resource's table schema), lists as Parquet lists, values exactly as stored."}
         res["bytes"] = path.stat().st_size
-        res["hash"] = "sha256:" + sha256_file(path)
+        res["hash"] = "sha256:" + digest(r["path"])
         if csv:
             res["schema"] = table_schema(r["table"], r["columns"], csv, r.get("required", set()), r.get("key", []))
         out.append(res)
@@ -144,19 +170,21 @@ def datapackage(version: str, folder: Path, resources: list[dict[str, Any]]) -> 
 # --- manifest.json and SHA256SUMS -------------------------------------------------------------
 
 def manifest(folder: Path, *, version: str, created: str, previous: str | None, row_counts: dict[str, int],
-             gate: dict[str, Any]) -> dict[str, Any]:
+             gate: dict[str, Any], hashes: Hashes | None = None) -> dict[str, Any]:
+    digest = hashes or (lambda rel: sha256_file(folder / rel))
     files = {}
     for rel in files_of(folder):
         if rel.as_posix() in (MANIFEST, SUMS):
             continue
         p = folder / rel
-        files[rel.as_posix()] = {"bytes": p.stat().st_size, "sha256": sha256_file(p)}
+        files[rel.as_posix()] = {"bytes": p.stat().st_size, "sha256": digest(rel.as_posix())}
     return {"format": MANIFEST_FORMAT, "version": version, "schema_version": SCHEMA_VERSION, "created": created,
             "previous_version": previous, "row_counts": row_counts, "gate": gate, "files": files}
 
 
-def write_sums(folder: Path) -> None:
-    lines = [f"{sha256_file(folder / rel)}  {rel.as_posix()}\n" for rel in files_of(folder) if rel.as_posix() != SUMS]
+def write_sums(folder: Path, hashes: Hashes | None = None) -> None:
+    digest = hashes or (lambda rel: sha256_file(folder / rel))
+    lines = [f"{digest(rel.as_posix())}  {rel.as_posix()}\n" for rel in files_of(folder) if rel.as_posix() != SUMS]
     (folder / SUMS).write_text("".join(lines), encoding="utf-8")
 
 

@@ -1,19 +1,25 @@
-"""A consistent snapshot of the store, read through a read-only connection, as Arrow tables in
+"""A consistent snapshot of the store, staged in a DuckDB database of the build's own, as tables in
 the release's column order and row order (natural order of event ids: AZE2 before AZE10).
 
-The Arrow types come from the event model (schema.flat.arrow_schema), so Parquet, CSV, the
-datapackage's table schemas and the gate all see the same typed columns.
+The store is attached read-only only while its tables are copied (a few seconds), so a writer is
+kept out for no longer than that. From the staged tables the data files are written with DuckDB's
+COPY and the gate runs its SQL; nothing holds a whole table in Python. The staging database lives
+in a work folder beside the release's temporary folder and is removed with it; DuckDB spills to
+that folder past its memory limit, so peak memory stays bounded as the store grows.
+
+The column types come from the event model (schema.flat): integers as BIGINT and times as UTC
+TIMESTAMPTZ, so Parquet, CSV, the datapackage's table schemas and the gate all see the same typed
+columns.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from cedar.errors import CedarError
 from cedar.schema import flat
-from cedar.schema.model import Claim, Event, Source
+from cedar.schema.model import Claim, Source
 
 # Kinds of the columns of each release table, in order. Events and the long forms read the
 # model; the rest are the release's own small tables.
@@ -23,6 +29,15 @@ CHANGE_COLUMNS = [("event_id", flat.TEXT), ("change", flat.TEXT), ("version", fl
                   ("previous_version", flat.INT)]
 DELETION_COLUMNS = [("event_id", flat.TEXT), ("deleted_in", flat.TEXT), ("last_version", flat.INT),
                     ("reason", flat.TEXT)]
+
+# DuckDB types of the release's columns (what Parquet carries; Arrow reads them back as int64,
+# float64, bool, date32, timestamp[us, tz=UTC], string and list<string>).
+SQL_TYPES = {flat.INT: "BIGINT", flat.FLOAT: "DOUBLE", flat.BOOL: "BOOLEAN", flat.DATE: "DATE",
+             flat.TIMESTAMP: "TIMESTAMPTZ", flat.TEXT: "VARCHAR", flat.LIST: "VARCHAR[]"}
+
+# The staging database's memory before it spills to its work folder (the build's peak memory
+# is this plus Python, GX and DuckDB's own overheads).
+MEMORY_LIMIT = "2GB"
 
 
 def event_columns() -> list[tuple[str, str]]:
@@ -38,12 +53,10 @@ def source_columns() -> list[tuple[str, str]]:
     return [("event_id", flat.TEXT), ("source_no", flat.INT), *flat.kinds_of(Source).items()]
 
 
-def arrow_schema(columns: list[tuple[str, str]]) -> Any:
-    import pyarrow as pa
-
-    arrow = {flat.INT: pa.int64(), flat.FLOAT: pa.float64(), flat.BOOL: pa.bool_(), flat.DATE: pa.date32(),
-             flat.TIMESTAMP: pa.timestamp("us", tz="UTC"), flat.TEXT: pa.string(), flat.LIST: pa.list_(pa.string())}
-    return pa.schema([(n, arrow[k]) for n, k in columns])
+def table_columns() -> dict[str, list[tuple[str, str]]]:
+    """The release's data tables and their columns, in the order they are written."""
+    return {"events": event_columns(), "claims": claim_columns(), "sources": source_columns(),
+            "actors": ACTOR_COLUMNS}
 
 
 def id_order(column: str = "event_id") -> str:
@@ -52,80 +65,80 @@ def id_order(column: str = "event_id") -> str:
             f"{column}")
 
 
-@dataclass
-class Snapshot:
-    events: Any  # pyarrow.Table, one row per current event
-    claims: Any
-    sources: Any
-    actors: Any
-    deletions: Any  # the store's deletions: event_id, last_version, reason
+def _typed(columns: list[tuple[str, str]], alias: str = "") -> str:
+    prefix = f"{alias}." if alias else ""
+    return ", ".join(f'CAST({prefix}"{n}" AS {SQL_TYPES[k]}) AS "{n}"' for n, k in columns)
 
 
-def _quote(cols: list[tuple[str, str]]) -> str:
-    return ", ".join(f'"{n}"' for n, _ in cols)
+def open_work(work: Path) -> Any:
+    """The build's staging database: a file in `work` (created), UTC, bounded memory."""
+    import duckdb
+
+    work.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect(str(work / "stage.duckdb"))
+    con.execute("SET TimeZone = 'UTC'")
+    con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
+    con.execute(f"SET temp_directory = '{_sql_text(str(work / 'spill'))}'")
+    return con
 
 
-def read_store(db: Path) -> Snapshot:
+def _sql_text(text: str) -> str:
+    return text.replace("'", "''")
+
+
+def stage_store(con: Any, db: Path) -> None:
+    """Copy the store's current events, their long forms and its deletions into `con`'s tables
+    events, claims, sources, actors and store_deletions, typed and in release order."""
     import duckdb
 
     if not db.exists():
         raise CedarError(f"There is no store at {db}.", "Create one with `cedar init`, or name it with --db.",
                          exit_code=2)
     try:
-        con = duckdb.connect(str(db), read_only=True)
+        con.execute(f"ATTACH '{_sql_text(str(db))}' AS store (READ_ONLY)")
     except duckdb.IOException as exc:
         if "lock" in str(exc).lower():
             raise CedarError(f"The store {db} is busy: another process is writing to it.",
                              "Wait for it to finish (an ingest, say), then build the release again.") from None
         raise CedarError(f"Cannot open the store {db}: {exc}.") from None
+    except duckdb.Error as exc:
+        raise CedarError(f"Cannot open the store {db}: {exc}.") from None
     try:
-        ev, cl, so = event_columns(), claim_columns(), source_columns()
+        con.execute("BEGIN")  # one transaction: every table from the same state of the store
         order = id_order("e.event_id")
-        events = con.sql(f"SELECT {_quote(ev)} FROM event_current e ORDER BY {order}").to_arrow_table()
-        claims = con.sql(
-            f"SELECT {', '.join('c.' + chr(34) + n + chr(34) for n, _ in cl)} FROM event_claims c "
-            f"JOIN event_current e ON e.event_id = c.event_id AND e.version = c.version "
-            f"ORDER BY {order}, c.claim_no").to_arrow_table()
-        sources = con.sql(
-            f"SELECT {', '.join('s.' + chr(34) + n + chr(34) for n, _ in so)} FROM event_sources s "
-            f"JOIN event_current e ON e.event_id = s.event_id AND e.version = s.version "
-            f"ORDER BY {order}, s.source_no").to_arrow_table()
-        actors = con.sql(_ACTORS.format(order=id_order("event_id"))).to_arrow_table()
-        deletions = con.sql("SELECT event_id, last_version, reason FROM deletions "
-                            f"ORDER BY {id_order()}").to_arrow_table()
+        con.execute(f"CREATE TABLE events AS SELECT {_typed(event_columns(), 'e')} FROM store.event_current e "
+                    f"ORDER BY {order}")
+        con.execute(f"CREATE TABLE claims AS SELECT {_typed(claim_columns(), 'c')} FROM store.event_claims c "
+                    f"JOIN store.event_current e ON e.event_id = c.event_id AND e.version = c.version "
+                    f"ORDER BY {order}, c.claim_no")
+        con.execute(f"CREATE TABLE sources AS SELECT {_typed(source_columns(), 's')} FROM store.event_sources s "
+                    f"JOIN store.event_current e ON e.event_id = s.event_id AND e.version = s.version "
+                    f"ORDER BY {order}, s.source_no")
+        con.execute(f"CREATE TABLE actors AS SELECT {_typed(ACTOR_COLUMNS)} FROM ({_ACTORS}) "
+                    f"ORDER BY {id_order()}, rank, position")
+        con.execute("CREATE TABLE store_deletions AS SELECT event_id, CAST(last_version AS BIGINT) AS last_version, "
+                    f"reason FROM store.deletions ORDER BY {id_order()}")
+        con.execute("COMMIT")
     except duckdb.CatalogException as exc:
         raise CedarError(f"{db} is not a Cedar store: {exc}.", "Create one with `cedar init`.") from None
     finally:
-        con.close()
-    return Snapshot(_typed(events, ev), _typed(claims, cl), _typed(sources, so), _typed(actors, ACTOR_COLUMNS),
-                    deletions)
+        try:
+            con.execute("ROLLBACK")
+        except duckdb.Error:
+            pass  # committed
+        con.execute("DETACH store")
 
 
 # acledR's long form of the actors: one row per actor and role, with its place in a list.
 _ACTORS = """
-SELECT event_id, role, position, actor, inter FROM (
-  SELECT event_id, 'actor1' AS role, 1 AS rank, 1 AS position, actor1 AS actor, inter1 AS inter FROM event_current
+  SELECT event_id, 'actor1' AS role, 1 AS rank, 1 AS position, actor1 AS actor, inter1 AS inter
+    FROM store.event_current
   UNION ALL
   SELECT event_id, 'assoc_actor_1', 2, generate_subscripts(assoc_actor_1, 1), unnest(assoc_actor_1), NULL
-    FROM event_current
+    FROM store.event_current
   UNION ALL
-  SELECT event_id, 'actor2', 3, 1, actor2, inter2 FROM event_current WHERE actor2 IS NOT NULL
+  SELECT event_id, 'actor2', 3, 1, actor2, inter2 FROM store.event_current WHERE actor2 IS NOT NULL
   UNION ALL
   SELECT event_id, 'assoc_actor_2', 4, generate_subscripts(assoc_actor_2, 1), unnest(assoc_actor_2), NULL
-    FROM event_current
-) ORDER BY {order}, rank, position
+    FROM store.event_current
 """
-
-
-def _typed(table: Any, columns: list[tuple[str, str]]) -> Any:
-    """The table cast to the model's Arrow types (DuckDB's INTEGER -> int64, TIMESTAMP -> UTC)."""
-    import pyarrow as pa
-
-    schema = arrow_schema(columns)
-    arrays = []
-    for field in schema:
-        col = table.column(field.name)
-        if pa.types.is_timestamp(field.type) and col.type.tz is None:
-            col = col.cast(pa.timestamp("us")).cast(field.type)
-        arrays.append(col.cast(field.type))
-    return pa.Table.from_arrays(arrays, schema=schema)

@@ -58,3 +58,50 @@ def test_release_carries_acled_layout_csv(tmp_path: Path):
     back = import_file("acled", path)
     assert (back.imported, len(back.refused)) == (326 + 7374, 0)
     assert "events-acled.csv" in (result.folder / "SHA256SUMS").read_text(encoding="utf-8")
+    # the build's SQL writer gives the bytes the row writer gives for the released events
+    import pyarrow.parquet as pq
+
+    from cedar.ingest.importers.acled_export import write_acled_csv
+
+    write_acled_csv(tmp_path / "py.csv", pq.read_table(result.folder / "events.parquet").to_pylist())
+    assert path.read_bytes() == (tmp_path / "py.csv").read_bytes()
+
+
+def _acled_by_sql(tmp_path: Path, events: list[dict]) -> bytes:
+    """events written by the release build's SQL writer, from a typed table like the build's."""
+    import duckdb
+
+    from cedar.ingest.importers.acled_export import copy_acled_csv
+    from cedar.releases.snapshot import SQL_TYPES, event_columns
+
+    columns = event_columns()
+    con = duckdb.connect()
+    con.execute("SET TimeZone = 'UTC'")
+    con.execute("CREATE TABLE events (" + ", ".join(f'"{n}" {SQL_TYPES[k]}' for n, k in columns) + ")")
+    marks = ", ".join("?" for _ in columns)
+    con.executemany(f"INSERT INTO events VALUES ({marks})", [[e.get(n) for n, _ in columns] for e in events])
+    copy_acled_csv(con, "events", tmp_path / "sql.csv")
+    return (tmp_path / "sql.csv").read_bytes()
+
+
+def test_sql_writer_follows_the_same_conventions(tmp_path: Path):
+    import datetime as dt
+
+    from cedar.ingest.importers.acled_export import write_acled_csv
+
+    base = {"event_id": "MMR7", "event_date": dt.date(2021, 3, 1), "date_precision": "span",
+            "disorder_type": "Political violence", "event_type": "Violence against civilians",
+            "sub_event_type": "Attack", "actor1": "=cmd", "inter1": 1, "actor2": "Civilians (Myanmar)", "inter2": 7,
+            "interaction": 17, "civilian_targeting": True, "iso3": "MMR", "country": "Myanmar", "location": "Yangon",
+            "latitude": 16.8, "longitude": 96.15, "geo_precision": "country", "sources": ["A", "B"],
+            "source_scale": "subnational-national", "fatalities": None, "tags": ["x", "y"],
+            "timestamp": dt.datetime(2026, 1, 1, 0, 0, 0, 500, tzinfo=dt.timezone.utc)}
+    others = [dict(base, event_id="XKX1", iso3="XKX", actor2=None, inter2=None, interaction=None, inter1=3,
+                   civilian_targeting=None, sources=[], tags=None, source_scale=None, fatalities=4,
+                   notes='-1, "quoted"\nsecond line', assoc_actor_1=["@a", "b"], date_precision="day",
+                   geo_precision="exact", latitude=-0.0, longitude=-12.5),
+              dict(base, event_id="ARG2", iso3="ARG", actor2="", inter2=5, interaction=0, inter1=2,
+                   source_scale="new_media-other-unknown", timestamp=None, location="\tTab")]
+    events = [base, *others]
+    write_acled_csv(tmp_path / "py.csv", events)
+    assert _acled_by_sql(tmp_path, events) == (tmp_path / "py.csv").read_bytes()

@@ -3,12 +3,15 @@ and a command line that does not import Great Expectations or pandas to show its
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import subprocess
 import sys
 import typing
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from cedar.errors import CedarError
 from cedar.releases import csvsafe
@@ -92,19 +95,71 @@ def test_help_imports_neither_great_expectations_nor_pandas():
     assert proc.stdout.strip() == "[]"
 
 
-def test_column_writer_matches_cell_writer(tmp_path):
-    import pyarrow as pa
+def _sql_written(tmp_path, columns, rows):
+    """rows written by DuckDB's COPY through csvsafe.copy_csv, from a typed table."""
+    import duckdb
 
-    from cedar.releases.snapshot import arrow_schema
+    from cedar.releases.snapshot import SQL_TYPES
 
-    columns = [("t", flat.TEXT), ("l", flat.LIST), ("i", flat.INT), ("f", flat.FLOAT), ("b", flat.BOOL),
-               ("d", flat.DATE), ("ts", flat.TIMESTAMP)]
+    con = duckdb.connect()
+    con.execute("SET TimeZone = 'UTC'")
+    con.execute("CREATE TABLE t (" + ", ".join(f'"{n}" {SQL_TYPES[k]}' for n, k in columns) + ")")
+    marks = ", ".join("?" for _ in columns)
+    con.executemany(f"INSERT INTO t VALUES ({marks})", [[r.get(n) for n, _ in columns] for r in rows])
+    csvsafe.copy_csv(con, "t", columns, tmp_path / "sql.csv")
+    return (tmp_path / "sql.csv").read_bytes()
+
+
+COLUMNS = [("t", flat.TEXT), ("l", flat.LIST), ("i", flat.INT), ("f", flat.FLOAT), ("b", flat.BOOL),
+           ("d", flat.DATE), ("ts", flat.TIMESTAMP)]
+
+
+def test_sql_writer_matches_cell_writer(tmp_path):
     rows = [{"t": "=x", "l": ["-a", "b"], "i": -3, "f": -46.75, "b": True, "d": dt.date(2023, 9, 19),
              "ts": dt.datetime(2026, 11, 1, 12, tzinfo=dt.timezone.utc)},
             {"t": None, "l": [], "i": None, "f": None, "b": None, "d": None, "ts": None},
-            {"t": "a, \"quoted\"\nline", "l": ["x"], "i": 0, "f": 0.1, "b": False, "d": dt.date(2024, 1, 1),
-             "ts": dt.datetime(2026, 11, 1, 12, 0, 0, 5, tzinfo=dt.timezone.utc)}]
-    csvsafe.write_csv(tmp_path / "a.csv", columns, rows)
-    csvsafe.write_table(tmp_path / "b.csv", columns, pa.Table.from_pylist(rows, schema=arrow_schema(columns)),
-                        batch_rows=2)
-    assert (tmp_path / "a.csv").read_bytes() == (tmp_path / "b.csv").read_bytes()
+            {"t": "a, \"quoted\"\nline", "l": ["x", "y,z"], "i": 0, "f": 0.1 + 0.2, "b": False,
+             "d": dt.date(2024, 1, 1), "ts": dt.datetime(2026, 11, 1, 12, 0, 0, 5, tzinfo=dt.timezone.utc)},
+            {"t": "", "l": None, "i": 2**40, "f": -0.0, "b": None, "d": None, "ts": None},
+            {"t": "\tx\ry", "l": ["@a"], "i": 1, "f": 1e-05, "b": True, "d": None, "ts": None},
+            {"t": "+1 \u05e9\u05dc\u05d5\u05dd \U0001F600 '", "l": ["\rcr"], "i": 1, "f": 1e16, "b": True, "d": None,
+             "ts": dt.datetime(1999, 12, 31, 23, 59, 59, 999999, tzinfo=dt.timezone.utc)}]
+    csvsafe.write_csv(tmp_path / "a.csv", COLUMNS, rows)
+    assert _sql_written(tmp_path, COLUMNS, rows) == (tmp_path / "a.csv").read_bytes()
+
+
+_text = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), max_size=12)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.fixed_dictionaries({
+    "t": st.none() | _text, "l": st.none() | st.lists(_text, max_size=3),
+    "i": st.none() | st.integers(-2**62, 2**62), "f": st.none() | st.floats(allow_nan=False),
+    "b": st.none() | st.booleans(), "d": st.none() | st.dates(dt.date(1000, 1, 1), dt.date(9999, 12, 31)),
+    "ts": st.none() | st.datetimes(dt.datetime(1971, 1, 1), dt.datetime(2200, 1, 1),
+                                   timezones=st.just(dt.timezone.utc))}), min_size=1, max_size=5))
+def test_sql_writer_matches_cell_writer_on_any_values(tmp_path, rows):
+    """The two writers of the CSV rule give the same bytes, whatever the text (quotes, commas,
+    newlines, carriage returns, formula triggers, any script) and numbers."""
+    csvsafe.write_csv(tmp_path / "a.csv", COLUMNS, rows)
+    assert _sql_written(tmp_path, COLUMNS, rows) == (tmp_path / "a.csv").read_bytes()
+
+
+def test_sql_writer_keeps_row_order_over_many_row_groups(tmp_path):
+    """A release's CSV is in event_id order: DuckDB's COPY runs on one thread for it (with two,
+    DuckDB 2.0.1 wrote some row groups of a 1M-event CSV out of order)."""
+    import duckdb
+
+    from cedar.releases.build import _one_thread
+
+    con = duckdb.connect()
+    con.execute("SET threads = 2")
+    con.execute("CREATE TABLE t AS SELECT 'AZE' || i AS id, CASE WHEN i % 7 = 0 THEN '=x, \"y\"' ELSE 'z' END AS note, "
+                "i * 0.5 AS f FROM range(1, 300001) r(i) ORDER BY i")
+    columns = [("id", flat.TEXT), ("note", flat.TEXT), ("f", flat.FLOAT)]
+    with _one_thread(con):
+        csvsafe.copy_csv(con, "t", columns, tmp_path / "t.csv")
+    assert con.execute("SELECT current_setting('threads')").fetchall()[0][0] == 2
+    with (tmp_path / "t.csv").open(encoding="utf-8", newline="") as fh:
+        ids = [row[0] for row in csv.reader(fh)][1:]
+    assert ids == [f"AZE{i}" for i in range(1, 300001)]

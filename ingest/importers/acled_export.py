@@ -11,7 +11,6 @@ geo_precision 3, and the timestamp is the Unix time of the event's last change i
 from __future__ import annotations
 
 import calendar
-import csv
 import datetime as dt
 from functools import lru_cache
 from pathlib import Path
@@ -117,10 +116,67 @@ def acled_row(e: dict[str, Any]) -> list[str]:
 def write_acled_csv(path: Path, events: Iterable[dict[str, Any]]) -> int:
     """ACLED's layout of the events, UTF-8 without BOM, '\\n' line ends; returns the row count."""
     n = 0
+    from cedar.releases.csvsafe import writer
+
     with open(path, "w", encoding="utf-8", newline="") as f:
-        w = csv.writer(f, lineterminator="\n")
+        w = writer(f)
         w.writerow(ACLED_COLUMNS)
         for e in events:
             w.writerow(acled_row(e))
             n += 1
     return n
+
+
+def _sql_map(expr: str, mapping: dict[str, Any]) -> str:
+    whens = " ".join(f"WHEN '{k}' THEN '{v}'" for k, v in mapping.items())
+    return f"(CASE {expr} {whens} END)"
+
+
+def copy_acled_csv(con: Any, table: str, path: Path) -> None:
+    """`write_acled_csv` done by DuckDB over a staged events table (the release build's): the
+    same bytes, each cell made in SQL as `acled_row` makes it (a test holds the two together)."""
+    from cedar.releases.csvsafe import copy_cells, sql_cell
+    from cedar.schema import flat
+
+    codes = [r[0] for r in con.execute(f"SELECT DISTINCT iso3 FROM {table} WHERE iso3 IS NOT NULL").fetchall()]
+    iso = _sql_map("iso3", {c: iso_numeric(c) for c in codes if c.isalpha()}) if codes else "NULL"
+    text = lambda c: sql_cell(flat.TEXT, c)  # noqa: E731
+    listed = lambda c: sql_cell(flat.LIST, f"CASE WHEN len({c}) > 0 THEN {c} END")  # noqa: E731
+    inter2 = "(CASE WHEN coalesce(actor2, '') <> '' THEN coalesce(inter2, 0) ELSE 0 END)"
+    scale = ("(CASE WHEN coalesce(source_scale, '') = '' THEN '' ELSE array_to_string(list_transform("
+             "string_split(source_scale, '-'), lambda p: coalesce(" + _sql_map("p", SCALE_LABELS) + ", p)), '-') END)")
+    cells = {
+        "event_id_cnty": text("event_id"),
+        "event_date": "CAST(event_date AS VARCHAR)",
+        "year": "CAST(year(event_date) AS VARCHAR)",
+        "time_precision": _sql_map("date_precision", TIME_PRECISION),
+        "disorder_type": text("disorder_type"),
+        "event_type": text("event_type"),
+        "sub_event_type": text("sub_event_type"),
+        "actor1": text("actor1"),
+        "assoc_actor_1": listed("assoc_actor_1"),
+        "inter1": "CAST(inter1 AS VARCHAR)",
+        "actor2": text("actor2"),
+        "assoc_actor_2": listed("assoc_actor_2"),
+        "inter2": f"CAST({inter2} AS VARCHAR)",
+        "interaction": f"CAST(coalesce(NULLIF(interaction, 0), CASE WHEN {inter2} = 0 THEN 10 * inter1 "
+                       f"ELSE 10 * least(inter1, {inter2}) + greatest(inter1, {inter2}) END) AS VARCHAR)",
+        "civilian_targeting": "(CASE WHEN civilian_targeting THEN 'Civilian targeting' ELSE '' END)",
+        "iso": f"coalesce({iso}, '0')",
+        "region": text("region"),
+        "country": text("country"),
+        "admin1": text("admin1"),
+        "admin2": text("admin2"),
+        "admin3": text("admin3"),
+        "location": text("location"),
+        "latitude": sql_cell(flat.FLOAT, "latitude"),
+        "longitude": sql_cell(flat.FLOAT, "longitude"),
+        "geo_precision": _sql_map("geo_precision", GEO_PRECISION),
+        "source": listed("sources"),
+        "source_scale": scale,
+        "notes": text("notes"),
+        "fatalities": "CAST(coalesce(fatalities, 0) AS VARCHAR)",
+        "tags": listed("tags"),
+        "timestamp": "coalesce(CAST(epoch_us(\"timestamp\") // 1000000 AS VARCHAR), '')",
+    }
+    copy_cells(con, {c: cells[c] for c in ACLED_COLUMNS}, table, path)

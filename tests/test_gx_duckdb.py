@@ -1,0 +1,55 @@
+"""The one patch of Great Expectations (cedar.validate.gx_duckdb) is still needed, and works.
+
+GX's SQL path over DuckDB fails without it (GX issue 11579: results read after their connection
+closed). When the first test fails, the pinned GX has fixed the bug: drop the patch, then this file.
+Real GX, real DuckDB; the unpatched run is in a child process, since the patch is process-wide."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+PROBE = r"""
+import json, sys, duckdb, great_expectations as gx
+from cedar.validate.gate import _quiet_gx
+from cedar.validate.gx_duckdb import add_duckdb_source
+
+_quiet_gx()
+con = duckdb.connect()
+con.execute("CREATE TABLE events AS SELECT 'AZE' || i AS event_id, CASE WHEN i = 7 THEN NULL ELSE i END AS fatalities "
+            "FROM range(1, 1001) r(i)")
+ctx = gx.get_context(mode="ephemeral")
+source = add_duckdb_source(ctx, "probe", con, patch=sys.argv[1] == "patched")
+suite = ctx.suites.add(gx.ExpectationSuite(name="probe"))
+suite.add_expectation(gx.expectations.ExpectColumnValuesToNotBeNull(column="fatalities"))
+suite.add_expectation(gx.expectations.UnexpectedRowsExpectation(
+    unexpected_rows_query="SELECT * FROM {batch} WHERE NOT regexp_full_match(event_id, '^[A-Z]{{3}}[0-9]+$')"))
+batch = source.add_table_asset("events", table_name="events").add_batch_definition_whole_table("all").get_batch()
+result = batch.validate(suite, result_format={"result_format": "SUMMARY", "unexpected_index_column_names": ["event_id"]})
+print(json.dumps([{"success": r.success, "result": r.result, "exception": json.dumps(r.exception_info, default=str)}
+                  for r in result.results], default=str))
+"""
+
+
+def _probe(mode: str) -> list[dict]:
+    proc = subprocess.run([sys.executable, "-c", PROBE, mode], capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def test_unpatched_gx_sql_path_still_fails_on_duckdb():
+    not_null, rows = _probe("unpatched")
+    # the metric bundle comes back empty: IndexError in resolve_metric_bundle, as GX issue 11579 reports
+    assert not_null["success"] is False and '"raised_exception": true' in not_null["exception"]
+    assert "IndexError" in not_null["exception"] and "resolve_metric_bundle" in not_null["exception"]
+    # the query expectation reads an empty result too (None where its count should be)
+    assert rows["success"] is False and '"raised_exception": true' in rows["exception"]
+
+
+def test_patched_gx_sql_path_gives_real_results():
+    not_null, rows = _probe("patched")
+    assert not_null["success"] is False and rows["success"] is True
+    assert not_null["result"]["unexpected_count"] == 1
+    assert not_null["result"]["partial_unexpected_index_list"] == [{"event_id": "AZE7", "fatalities": None}]
+    assert '"raised_exception": true' not in not_null["exception"]
