@@ -1,102 +1,185 @@
-"""How much of `cedar check` goes to place checks: cProfile over check_files on a file made from the
-seed (benchmarks.fixtures.seed_csv), the share of the time spent inside the gazetteer's functions
-(the place rules, with the gazetteer calls they make and its loading).
+"""How much of `cedar check` goes to place checks (issue 7: under a fifth on a 100,000-row file).
 
-    python -m benchmarks.place_checks 100000            # the seed's two points, repeated
-    python -m benchmarks.place_checks 100000 --spread   # every row moved to its own point (worst case)
+Both engines, each in a fresh child process (so that the gazetteer's loading counts), on two files:
+seed-like (the seed's events repeated: two points for the whole file) and the worst case (every row
+moved by up to 0.2 degrees, so that no two rows share a point). The files have no companion sources
+table, so that `cedar check` takes them as a contributor's large CSV.
+
+- engine "cli": the real `cedar check FILE --format json` (for 100,000 rows, 36 MB, the SQL engine;
+  the report's `engine` says which one answered), under cProfile: the place checks are the SQL
+  engine's place pass (`_place_items`: each batch's distinct places, the gazetteer's loading and the
+  vectorised look-ups), or the row engine's place rules and batch look-ups, as a share of the
+  command's time. Then by ablation, free of the profiler: the command timed again with the place
+  checks turned off; the difference is their cost (the place keys the query streams included).
+- engine "row": the row engine (`check_files`, what `cedar check` runs for small files and with a
+  store) under cProfile: the place rules of cedar.schema.rules (with every gazetteer call they make)
+  and the batch look-ups (`Gazetteer.prefetch`, the gazetteer's loading included), and by ablation.
+
+    python -m benchmarks.place_checks 100000            # both engines, both files
 """
 
 from __future__ import annotations
 
 import argparse
-import cProfile
 import csv
-import pstats
+import json
 import random
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
-
+from typing import Any
 
 PLACE_RULES = {"_fill_place", "_place_not_found", "_point_in_country", "_point_far", "_admin1", "_region",
                "_point_maybe_outside"}
+ROOT = Path(__file__).resolve().parents[1]
 
 
-def _spread(path: Path) -> None:
-    """Every row's point moved by up to 0.2 degrees, so that no two rows share a point."""
-    rng = random.Random(7)
-    with path.open(encoding="utf-8", newline="") as f:
-        rows = list(csv.reader(f))
-    head = rows[0]
-    la, lo = head.index("latitude"), head.index("longitude")
-    for r in rows[1:]:
-        r[la] = f"{float(r[la]) + rng.uniform(-0.2, 0.2):.5f}"
-        r[lo] = f"{float(r[lo]) + rng.uniform(-0.2, 0.2):.5f}"
-    with path.open("w", encoding="utf-8", newline="") as f:
-        csv.writer(f).writerows(rows)
+def make_file(path: Path, rows: int, spread: bool) -> Path:
+    """The seed's events repeated to `rows` rows, without the companion sources table; with `spread`,
+    every row's point moved by up to 0.2 degrees (no two rows share a point)."""
+    from benchmarks.fixtures import seed_csv
+
+    seed_csv(path, rows)
+    path.with_name(f"{path.stem}.sources.csv").unlink()
+    if spread:
+        rng = random.Random(7)
+        with path.open(encoding="utf-8", newline="") as f:
+            table = list(csv.reader(f))
+        la, lo = table[0].index("latitude"), table[0].index("longitude")
+        for r in table[1:]:
+            r[la] = f"{float(r[la]) + rng.uniform(-0.2, 0.2):.5f}"
+            r[lo] = f"{float(r[lo]) + rng.uniform(-0.2, 0.2):.5f}"
+        with path.open("w", encoding="utf-8", newline="") as f:
+            csv.writer(f).writerows(table)
+    return path
+
+
+# Run in the child: the check under cProfile (or, with "off", without the place checks and unprofiled).
+_CHILD = r"""
+import contextlib, cProfile, io, json, pstats, sys, time
+from pathlib import Path
+path, engine, mode = Path(sys.argv[1]), sys.argv[2], sys.argv[3]
+from benchmarks import place_checks as pc
+if mode == "off":
+    pc.turn_off_place_checks()
+prof = cProfile.Profile()
+out = io.StringIO()
+start, cpu = time.perf_counter(), time.process_time()
+if mode == "profile":
+    prof.enable()
+if engine == "cli":
+    from cedar.cli import app
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(io.StringIO()):
+        try:
+            app(["check", str(path), "--format", "json"])
+        except SystemExit:
+            pass
+    report = json.loads(out.getvalue())
+else:
+    from cedar.validate.check import check_files
+    report = check_files([path]).report.to_dict()
+prof.disable()
+seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
+place = pc.place_seconds(pstats.Stats(prof)) if mode == "profile" else None
+print(json.dumps({"seconds": seconds, "cpu_seconds": cpu, "place_seconds": place,
+                  "engine": report.get("engine", "row"), "rows": report["rows_checked"],
+                  "errors": report["error_count"], "warnings": report["warning_count"]}))
+"""
+
+
+def turn_off_place_checks() -> None:
+    """For the ablation: no place pass in the SQL engine, place rules and look-ups as no-ops in the row engine."""
+    from cedar.schema import gazetteer, rules, rules_sql
+    from cedar.validate import sql_engine
+
+    rules_sql.PER_DISTINCT.clear()  # the SQL engine streams no place keys and runs no place pass
+    sql_engine.missing_forms = lambda: []  # (and still takes the file)
+    gazetteer.Gazetteer.prefetch = lambda *a, **k: None
+    for r in list(rules.RULES.values()):
+        if r.check and r.check.__name__ in PLACE_RULES:
+            rules.RULES[r.code] = rules.Rule(r.code, r.template, r.doc, lambda e, c: iter(()), r.columns,
+                                             r.severity, r.fills)
+
+
+def place_seconds(stats: Any) -> float:
+    """Cumulative time of the place checks in a profile: the SQL engine's place pass, the row engine's place
+    rules (each holds the gazetteer calls it makes; none calls another) and the batch look-ups."""
+    total = 0.0
+    for (file, _, name), v in stats.stats.items():
+        if ((file.endswith("validate/sql_engine.py") and name == "_place_items")
+                or (file.endswith("schema/rules.py") and name in PLACE_RULES)
+                or (file.endswith("schema/gazetteer.py") and name == "prefetch")):
+            total += v[3]
+    return total
+
+
+def _child(path: Path, engine: str, mode: str) -> dict[str, Any]:
+    start = time.perf_counter()
+    proc = subprocess.run([sys.executable, "-c", _CHILD, str(path), engine, mode], capture_output=True, text=True,
+                          cwd=ROOT, env=_env())
+    if proc.returncode != 0:
+        raise RuntimeError(proc.stderr[-2000:])
+    out = json.loads(proc.stdout.strip().splitlines()[-1])
+    out["process_seconds"] = round(time.perf_counter() - start, 3)
+    return out
+
+
+def _env() -> dict[str, str]:
+    import os
+
+    # as a contributor runs it: no store, so no actor registry (with one, the check takes the row engine)
+    return {**os.environ, "CEDAR_DB": str(ROOT / "benchmarks" / "work" / "no-store.duckdb")}
+
+
+def measure(path: Path, engine: str, ablate: bool = True) -> dict[str, Any]:
+    """The place checks' share of one check of this file, by profile and by ablation."""
+    prof = _child(path, engine, "profile")
+    out = {"engine": prof["engine"], "rows": prof["rows"], "errors": prof["errors"], "warnings": prof["warnings"],
+           "profiled_seconds": round(prof["seconds"], 3), "place_seconds": round(prof["place_seconds"], 3),
+           "share_profiled": round(prof["place_seconds"] / prof["seconds"], 3)}
+    if ablate:
+        on, off = _child(path, engine, "on"), _child(path, engine, "off")
+        out.update(seconds=round(on["seconds"], 3), cpu_seconds=round(on["cpu_seconds"], 3),
+                   seconds_without=round(off["seconds"], 3), cpu_seconds_without=round(off["cpu_seconds"], 3),
+                   share_ablated=round(max(0.0, on["seconds"] - off["seconds"]) / on["seconds"], 3),
+                   share_ablated_cpu=round(max(0.0, on["cpu_seconds"] - off["cpu_seconds"]) / on["cpu_seconds"], 3))
+    return out
+
+
+def run_all(rows: int, work: Path, say: Any = print, ablate: bool = True) -> dict[str, Any]:
+    """Both engines on both files of `rows` rows: {"<engine> <case>": measure(...)}."""
+    out: dict[str, Any] = {"rows": rows}
+    for case, spread in (("seed-like", False), ("every row its own point", True)):
+        path = make_file(work / f"places-{rows}-{'spread' if spread else 'seed'}.csv", rows, spread)
+        for engine in ("cli", "row"):
+            name = f"{'cedar check' if engine == 'cli' else 'row engine'}, {case}"
+            say(f"bench: place checks: {name} ...")
+            out[name] = measure(path, engine, ablate=ablate)
+            say(f"bench: place checks: {name}: {_describe(out[name])}")
+    return out
+
+
+def _describe(r: dict[str, Any]) -> str:
+    text = (f"{r['engine']} engine, {r['rows']} rows: place checks {r['place_seconds']:.2f} s of "
+            f"{r['profiled_seconds']:.2f} s under cProfile = {100 * r['share_profiled']:.1f}%")
+    if "share_ablated" in r:
+        text += (f"; without the profiler {r['seconds']:.2f} s wall / {r['cpu_seconds']:.2f} CPU s, "
+                 f"{r['seconds_without']:.2f} s / {r['cpu_seconds_without']:.2f} CPU s without the place checks "
+                 f"= {100 * r['share_ablated']:.1f}% of wall, {100 * r['share_ablated_cpu']:.1f}% of CPU")
+    return text
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("rows", type=int, nargs="?", default=100_000)
-    parser.add_argument("--spread", action="store_true")
-    parser.add_argument("--ablate", action="store_true", help="also time it without the profiler, with and "
-                        "without the place rules")
     args = parser.parse_args()
-    from benchmarks.fixtures import seed_csv
-    from cedar.validate.check import check_files
-
     with tempfile.TemporaryDirectory() as tmp:
-        path = seed_csv(Path(tmp) / f"seed-{args.rows}.csv", args.rows)
-        if args.spread:
-            _spread(path)
-        prof = cProfile.Profile()
-        start = time.perf_counter()
-        prof.enable()
-        result = check_files([path])
-        prof.disable()
-        total = time.perf_counter() - start
-    stats = pstats.Stats(prof)
-    # the place rules of cedar.schema.rules: their cumulative time holds every gazetteer call they make
-    # (the gazetteer's loading included), and none of them calls another
-    place = sum(v[3] for (file, _, name), v in stats.stats.items()  # type: ignore[attr-defined]
-                if file.endswith("schema/rules.py") and name in PLACE_RULES)
-    profiled = sum(v[2] for v in stats.stats.values())  # type: ignore[attr-defined]
-    print(f"rows {result.report.rows_checked}, errors {result.report.error_count}, "
-          f"warnings {len(result.report.warnings)}")
-    print(f"check_files wall {total:.1f} s under cProfile; place checks {place:.2f} s "
-          f"= {100 * place / total:.1f}% of the wall time (profiled function time {profiled:.1f} s)")
-    if args.ablate:
-        print(f"without the profiler: {_ablate(args.rows, args.spread)}")
-
-
-def _ablate(rows: int, spread: bool) -> str:
-    """The same check in a fresh process with and without the place rules (their checks made no-ops):
-    the difference is the place checks' time, free of the profiler's overhead."""
-    import subprocess
-    import sys
-
-    code = (
-        "import sys, time, tempfile; from pathlib import Path\n"
-        "from benchmarks.fixtures import seed_csv; from benchmarks import place_checks as pc\n"
-        "from cedar.schema import rules; from cedar.validate.check import check_files\n"
-        "off = sys.argv[3] == 'off'\n"
-        "if off:\n"
-        "    for r in list(rules.RULES.values()):\n"
-        "        if r.check and r.check.__name__ in pc.PLACE_RULES:\n"
-        "            rules.RULES[r.code] = rules.Rule(r.code, r.template, r.doc, lambda e, c: iter(()), r.columns,\n"
-        "                                             r.severity, r.fills)\n"
-        "d = tempfile.mkdtemp(); p = seed_csv(Path(d) / 'f.csv', int(sys.argv[1]))\n"
-        "if sys.argv[2] == 'spread': pc._spread(p)\n"
-        "t = time.perf_counter(); check_files([p]); print(time.perf_counter() - t)\n")
-    times = {}
-    for mode in ("on", "off"):
-        out = subprocess.run([sys.executable, "-c", code, str(rows), "spread" if spread else "seed", mode],
-                             capture_output=True, text=True, check=True).stdout
-        times[mode] = float(out.strip().splitlines()[-1])
-    share = (times["on"] - times["off"]) / times["on"]
-    return (f"check_files {times['on']:.1f} s with the place rules, {times['off']:.1f} s without: "
-            f"place checks {100 * share:.1f}% of the time")
+        res = run_all(args.rows, Path(tmp), say=lambda *_: None)
+    for name, r in res.items():
+        if isinstance(r, dict):
+            print(f"{name}: {_describe(r)}")
 
 
 if __name__ == "__main__":

@@ -221,6 +221,11 @@ def main(scale: float | None = None, work: Path | None = None, plain: bool = Tru
     if not half.exists():
         subprocess.run(CEDAR + ["synth", str(n_check // 2), "--seed", "1", "--out", str(half)], cwd=ROOT, check=True)
     step("check_half", CEDAR + ["check", str(half), "--format", "json"])  # memory flat as the file grows?
+    # issue 7: the place checks' share of a check of 100,000 rows, both engines, seed-like and worst case
+    from benchmarks import place_checks
+
+    rows_places = max(500, int(100_000 * scale))
+    res["place_checks"] = place_checks.run_all(rows_places, work, say=say, ablate=scale >= 0.01)
     if plain:
         step("plain_pydantic_check", _child("pydantic", str(clean)))
         # frictionless refuses a path outside its working folder ("not safe"): run it beside the file
@@ -303,6 +308,23 @@ def table(res: dict[str, Any]) -> str:
             c, o = res.get("check_clean", {}).get("seconds"), res[plain].get("seconds")
             pr = f"{o / c:.1f}x" if c and o else ""
         rows.append(f"| {label} | {count:,} | {s} | {mb} | {target} | {pl} | {ps} | {pr} |")
+    places = res.get("place_checks") or {}
+    if places:
+        rows += ["", f"Place checks' share of a check of {places['rows']:,} rows (issue 7: under a fifth), by cProfile "
+                 "in a fresh process (the place pass or rules, the gazetteer's loading included, over the whole "
+                 "check) and, for `cedar check`, by ablation (timed again without the place checks):", "",
+                 "| check, file | engine | wall s | CPU s | place checks, cProfile | place checks, ablation (wall / CPU) |",
+                 "|---|---|---:|---:|---:|---:|"]
+        for name, r in places.items():
+            if not isinstance(r, dict):
+                continue
+            ablated = (f"{100 * r['share_ablated']:.1f}% / {100 * r['share_ablated_cpu']:.1f}%"
+                       if "share_ablated" in r else "-")
+            rows.append(f"| {name} | {r['engine']} | {r.get('seconds', r['profiled_seconds']):.2f} | "
+                        f"{r['cpu_seconds']:.2f} | {100 * r['share_profiled']:.1f}% | {ablated} |"
+                        if "cpu_seconds" in r else
+                        f"| {name} | {r['engine']} | {r['profiled_seconds']:.2f} (profiled) | - | "
+                        f"{100 * r['share_profiled']:.1f}% | {ablated} |")
     q, p = res.get("queries", {}), res.get("plain_pandas_queries", {})
     if q:
         rows += ["", f"Queries on the {m:,}-event release (DuckDB on events.parquet, median of 5; target < 0.3 s each) "

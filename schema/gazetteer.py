@@ -39,7 +39,7 @@ SPACING_FACTOR = 1.5
 SURE_MARGIN_KM = 20.0  # past the tolerance by this much, among another country's towns: outside beyond doubt
 NEAR_TOWN_KM = 10.0  # a point this close to a town of another country, far from the stated one, lies in it
 FAR_OUTSIDE_KM = 300.0  # a point this far from every place of the stated country lies outside it  # times the distance between the stated country's places there
-_CACHE_FORMAT = 6
+_CACHE_FORMAT = 8  # 8: packed (`_pack`): arrays and a k-d tree, the names apart
 
 # ACLED's region of each country (ISO 3166-1 alpha-3). Countries not listed take the region of their
 # continent (Europe, Oceania, Antarctica) in `region_of`.
@@ -138,23 +138,64 @@ class Gazetteer:
     """The tables, built once (see `gazetteer()`)."""
 
     def __init__(self, data: dict[str, Any]):
-        import numpy as np
-        from scipy.spatial import cKDTree
-
-        self.names: list[str] = data["names"]
-        self.iso3: list[str] = data["iso3"]
-        self.lat = np.asarray(data["lat"], dtype=float)
-        self.lon = np.asarray(data["lon"], dtype=float)
-        self.pop: list[int] = data["pop"]
-        self.admin1: list[str | None] = data["admin1"]
-        self.admin2: list[str | None] = data["admin2"]
-        self.ids: list[int | None] = data["ids"]
-        self.spacing: list[float] = data["spacing"]
-        self.by_name: dict[str, int | tuple[int, ...]] = data["by_name"]  # folded name -> place(s), largest first
+        if "lists" not in data:
+            data = _pack(data)
+        arrays = data["arrays"]
+        self.lat, self.lon = arrays["lat"], arrays["lon"]
+        # countries and admin1 names as small integers, so that many points are judged at once in numpy
+        self.countries: list[str] = data["countries"]
+        self._cidx, self._a1, self._spacing = arrays["cidx"], arrays["a1"], arrays["spacing"]
+        self.admin1_list: list[str] = data["admin1_list"]
         self.admin1_names: dict[str, dict[str, str]] = data["admin1_names"]  # iso3 -> unit key -> admin1
-        self.admin1_seat: dict[tuple[str, str], int] = data["admin1_seat"]  # (iso3, admin1) -> largest place
-        self.country_iso3: set[str] = set(self.iso3)
-        self._tree = cKDTree(_xyz(self.lat, self.lon))
+        self._tree = data["tree"]
+        self._lists: Any = data["lists"]  # pickled: the names and the rest, loaded when first asked for
+        self.country_iso3: set[str] = set(self.countries)
+        self._country_of: dict[str, int] = {c: i for i, c in enumerate(self.countries)}
+        self.admin1_code: dict[str, int] = {a: i for i, a in enumerate(self.admin1_list)}
+        self._points: dict[tuple[str, float, float], PointCheck] = {}  # each cell worked out once per process
+
+    def _list(self, name: str) -> Any:
+        if isinstance(self._lists, bytes):  # the point checks need none of these: a check of points never loads them
+            self._lists = pickle.loads(self._lists)
+        return self._lists[name]
+
+    @property
+    def names(self) -> list[str]:
+        return self._list("names")
+
+    @property
+    def pop(self) -> list[int]:
+        return self._list("pop")
+
+    @property
+    def admin2(self) -> list[str | None]:
+        return self._list("admin2")
+
+    @property
+    def ids(self) -> list[int | None]:
+        return self._list("ids")
+
+    @property
+    def by_name(self) -> dict[str, int | tuple[int, ...]]:
+        """Folded name -> place(s), largest first."""
+        return self._list("by_name")
+
+    @property
+    def admin1_seat(self) -> dict[tuple[str, str], int]:
+        """(iso3, admin1) -> its largest place."""
+        return self._list("admin1_seat")
+
+    @property
+    def iso3(self) -> list[str]:
+        if "iso3" not in self.__dict__:
+            self.__dict__["iso3"] = [self.countries[c] for c in self._cidx.tolist()]
+        return self.__dict__["iso3"]
+
+    @property
+    def admin1(self) -> list[str | None]:
+        if "admin1" not in self.__dict__:
+            self.__dict__["admin1"] = [self.admin1_list[a] if a >= 0 else None for a in self._a1.tolist()]
+        return self.__dict__["admin1"]
 
     def named(self, key: str) -> tuple[int, ...]:
         hit = self.by_name.get(key, ())
@@ -179,10 +220,57 @@ class Gazetteer:
     def check_point(self, iso3: str, latitude: float, longitude: float) -> PointCheck:
         # to 0.01 degree (about a kilometre, well within the border tolerance): each such cell is worked out
         # once per process, however many rows fall in it
-        return _check_point(self, iso3, round(latitude, 2), round(longitude, 2))
+        key = (iso3, round(latitude, 2), round(longitude, 2))
+        found = self._points.get(key)
+        if found is None:
+            self.prefetch([key[0]], [key[1]], [key[2]])
+            found = self._points[key]
+        return found
+
+    def prefetch(self, iso3s: list[str], lats: list[float], lons: list[float]) -> None:
+        """Judge many points (cells, already rounded) in one vectorised pass and keep the answers for
+        `check_point`: the row engine calls it for a batch of rows before checking them one by one."""
+        todo = [k for k in dict.fromkeys(zip(iso3s, lats, lons)) if k not in self._points]
+        if not todo:
+            return
+        if len(self._points) + len(todo) > 400_000:
+            self._points.clear()  # bounded: a huge file of distinct points does not grow the process
+        codes, la, lo = zip(*todo)
+        batch = self.check_points(list(codes), la, lo)
+        for r, key in enumerate(todo):
+            self._points[key] = batch.one(self, r)
+
+    def check_points(self, iso3s: list[str], lats: Any, lons: Any) -> PointBatch:
+        """Whether each point lies in its stated country, for many points at once (see `PointBatch`)."""
+        return _check_points(self, iso3s, lats, lons)
 
     def admin1_matches(self, iso3: str, stated: str, found: tuple[str, ...]) -> bool:
         return bool(set(_admin1_candidates(self, iso3, stated)) & set(found)) or _fuzzy_admin1(stated, found)
+
+    def admin1_matches_many(self, iso3s: list[str], stated: list[str], found: Any) -> Any:
+        """`admin1_matches` for many points at once: `found` holds admin1 codes (n, K) as PointBatch.admin1
+        does. The candidates are worked out once per distinct (country, stated admin1), the rest in numpy."""
+        import numpy as np
+
+        pair_id: dict[tuple[str, str], int] = {}
+        ids = np.fromiter((pair_id.setdefault(p, len(pair_id)) for p in zip(iso3s, stated)), dtype=np.int64,
+                          count=len(stated))
+        width = len(self.admin1_list) + 1
+        keys = np.where(found >= 0, ids[:, None] * width + found, -1)
+        # the stated admin1 spelled as GeoNames spells it settles most rows without the slower candidates
+        # (GeoNames' own name found at the point matches too: the fuzzy comparison of unit keys accepts it)
+        wanted = np.array([i * width + self.admin1_code[a] for (code, name), i in pair_id.items()
+                           for a in (self.admin1_names.get(code, {}).get(unit_key(name)), name)
+                           if a in self.admin1_code], dtype=np.int64)
+        matched = np.isin(keys, wanted).any(axis=1)
+        rest = {int(i) for i in np.unique(ids[~matched]).tolist()}
+        if rest:
+            wanted = np.array([i * width + self.admin1_code[a] for (code, name), i in pair_id.items() if i in rest
+                               for a in _admin1_candidates(self, code, name)], dtype=np.int64)
+            matched |= np.isin(keys, wanted).any(axis=1)
+        for r in np.flatnonzero(~matched & (found >= 0).any(axis=1)).tolist():  # spelled a little differently?
+            matched[r] = _fuzzy_admin1(stated[r], tuple(self.admin1_list[a] for a in found[r].tolist() if a >= 0))
+        return matched
 
     def known_admin1(self, iso3: str, stated: str) -> str | None:
         """The GeoNames admin1 a stated admin1 names, if it names one."""
@@ -207,51 +295,98 @@ def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     return 2 * EARTH_KM * math.asin(math.sqrt(min(1.0, a)))
 
 
-@lru_cache(maxsize=200_000)
-def _check_point(g: Gazetteer, iso3: str, lat: float, lon: float) -> PointCheck:
-    if iso3 not in g.country_iso3:
-        return PointCheck(None, None, None, None, None)
-    la, lo = math.radians(lat), math.radians(lon)
-    chords, idx = g._tree.query((math.cos(la) * math.cos(lo), math.cos(la) * math.sin(lo), math.sin(la)),
-                                k=K_NEAREST)
-    chords, idx = chords.tolist(), idx.tolist()
-    countries = g.iso3
-    nearest_any = _chord_km(chords[0])
-    own = [(c, i) for c, i in zip(chords, idx) if countries[i] == iso3]
-    if own:
-        d_own, i_own = _chord_km(own[0][0]), own[0][1]
-    else:  # none of the stated country among the nearest: look further, in that country only
-        i_own = _nearest_in_country(g, iso3, lat, lon)
-        d_own = distance_km(lat, lon, float(g.lat[i_own]), float(g.lon[i_own]))
-    limit = 2 * math.sin(min(math.pi / 2, (d_own + BORDER_KM) / (2 * EARTH_KM)))  # as a chord
-    admin1 = g.admin1
-    admin1s = tuple(dict.fromkeys(admin1[i] for c, i in own if admin1[i] and c <= limit))
-    if not admin1s and admin1[i_own]:
-        admin1s = (admin1[i_own],)
-    tolerance = max(BORDER_KM, SPACING_FACTOR * g.spacing[i_own])  # wider where the country has few places
-    inside = countries[idx[0]] == iso3 or d_own <= tolerance or d_own <= nearest_any + tolerance
-    found = None if inside else countries[idx[0]]
-    # Outside beyond doubt: well past the tolerance and among another country's towns, or far from the country.
-    # Between that and the tolerance, the point may lie across the border: flagged, not refused.
-    sure = not inside and ((d_own > tolerance + SURE_MARGIN_KM and nearest_any <= NEAR_TOWN_KM)
-                           or d_own > FAR_OUTSIDE_KM)
-    return PointCheck(inside, found, g.place(i_own), d_own, nearest_any, admin1s, sure)
+@dataclass
+class PointBatch:
+    """`check_points`' answer for n points, as arrays (`PointCheck` is one of them)."""
+
+    known: Any  # bool: the stated country has places in the gazetteer (else nothing is known about the point)
+    inside: Any  # bool
+    sure: Any  # bool: outside beyond doubt
+    nearest_any: Any  # int: index of the nearest place of any country (its country is the one found)
+    own: Any  # int: index of the nearest place of the stated country (-1 when not known)
+    d_own: Any  # float: km to that place
+    d_any: Any  # float: km to the nearest place of any country
+    admin1: Any  # (n, K) int: admin1 codes of the stated country's places around the point, nearest first; -1 none
+
+    def one(self, g: "Gazetteer", r: int) -> PointCheck:
+        if not self.known[r]:
+            return PointCheck(None, None, None, None, None)
+        inside = bool(self.inside[r])
+        admin1s = tuple(dict.fromkeys(g.admin1_list[a] for a in self.admin1[r].tolist() if a >= 0))
+        return PointCheck(inside, None if inside else g.countries[int(g._cidx[int(self.nearest_any[r])])],
+                          g.place(int(self.own[r])),
+                          float(self.d_own[r]), float(self.d_any[r]), admin1s, bool(self.sure[r]))
 
 
-def _nearest_in_country(g: Gazetteer, iso3: str, lat: float, lon: float) -> int:
+def _chord_km_array(chord: Any) -> Any:
     import numpy as np
 
-    members = _members(g, iso3)
-    p = _xyz([lat], [lon])[0]
-    pts = _xyz(g.lat[members], g.lon[members])
-    return int(members[int(np.argmin(((pts - p) ** 2).sum(axis=1)))])
+    return 2 * EARTH_KM * np.arcsin(np.minimum(1.0, chord / 2))
+
+
+def _check_points(g: Gazetteer, iso3s: list[str], lats: Any, lons: Any) -> PointBatch:
+    """The nearest places of every point in one k-d tree query, and the verdicts as numpy arrays.
+
+    A point is inside its stated country when its nearest place is of that country, or a place of that
+    country lies within the border tolerance (25 km, wider where the country has few places) or within
+    the tolerance of the nearest place of any country. Outside beyond doubt: well past the tolerance and
+    among another country's towns, or far from the country; between that and the tolerance the point
+    may lie across the border (flagged, not refused)."""
+    import numpy as np
+
+    lat, lon = np.asarray(lats, dtype=float), np.asarray(lons, dtype=float)
+    n = len(lat)
+    c = np.fromiter((g._country_of.get(code, -1) for code in iso3s), dtype=np.int32, count=n)
+    known = c >= 0
+    out = PointBatch(known, np.zeros(n, bool), np.zeros(n, bool), np.zeros(n, np.int64), np.full(n, -1, np.int64),
+                     np.full(n, np.nan), np.full(n, np.nan), np.full((n, K_NEAREST), -1, np.int32))
+    rows = np.flatnonzero(known)
+    if not len(rows):
+        return out
+    ck, xyz = c[rows], _xyz(lat[rows], lon[rows])
+    chords, idx = g._tree.query(xyz, k=K_NEAREST)
+    own = g._cidx[idx] == ck[:, None]
+    has_own = own.any(axis=1)
+    first = own.argmax(axis=1)
+    m = np.arange(len(rows))
+    i_own = np.where(has_own, idx[m, first], -1)
+    d_own = np.where(has_own, _chord_km_array(chords[m, first]), np.nan)
+    for code in np.unique(ck[~has_own]).tolist():  # none of the stated country among the nearest: look further
+        sel = np.flatnonzero(~has_own & (ck == code))
+        members, tree = _country_tree(g, code)
+        j = members[tree.query(xyz[sel], k=1)[1]]
+        i_own[sel] = j
+        d_own[sel] = _haversine_km(lat[rows][sel], lon[rows][sel], g.lat[j], g.lon[j])
+    d_any = _chord_km_array(chords[:, 0])
+    limit = 2 * np.sin(np.minimum(np.pi / 2, (d_own + BORDER_KM) / (2 * EARTH_KM)))  # as a chord
+    a1 = g._a1[idx]
+    a1 = np.where(own & (chords <= limit[:, None]) & (a1 >= 0), a1, -1)
+    none = (a1 < 0).all(axis=1)
+    a1[none, 0] = g._a1[i_own[none]]  # no admin1 around: the nearest own place's, if it has one
+    tolerance = np.maximum(BORDER_KM, SPACING_FACTOR * g._spacing[i_own])
+    inside = (g._cidx[idx[:, 0]] == ck) | (d_own <= tolerance) | (d_own <= d_any + tolerance)
+    sure = ~inside & (((d_own > tolerance + SURE_MARGIN_KM) & (d_any <= NEAR_TOWN_KM)) | (d_own > FAR_OUTSIDE_KM))
+    out.inside[rows], out.sure[rows], out.nearest_any[rows], out.own[rows] = inside, sure, idx[:, 0], i_own
+    out.d_own[rows], out.d_any[rows], out.admin1[rows] = d_own, d_any, a1
+    return out
+
+
+def _haversine_km(lat1: Any, lon1: Any, lat2: Any, lon2: Any) -> Any:
+    import numpy as np
+
+    p1, p2 = np.radians(lat1), np.radians(lat2)
+    a = np.sin((p2 - p1) / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(np.radians(lon2 - lon1) / 2) ** 2
+    return 2 * EARTH_KM * np.arcsin(np.sqrt(np.minimum(1.0, a)))
 
 
 @lru_cache(maxsize=None)
-def _members(g: Gazetteer, iso3: str) -> Any:
+def _country_tree(g: Gazetteer, code: int) -> tuple[Any, Any]:
+    """The places of one country (by its index) and a k-d tree over them."""
     import numpy as np
+    from scipy.spatial import cKDTree
 
-    return np.array([i for i, c in enumerate(g.iso3) if c == iso3], dtype=int)
+    members = np.flatnonzero(g._cidx == code)
+    return members, cKDTree(_xyz(g.lat[members], g.lon[members]))
 
 
 @lru_cache(maxsize=50_000)
@@ -323,6 +458,7 @@ def _closest(key: str, names: dict[str, str]) -> str | None:
     return names[best[0]] if best else None
 
 
+@lru_cache(maxsize=100_000)
 def _fuzzy_admin1(stated: str, found: tuple[str, ...]) -> bool:
     from rapidfuzz import fuzz
 
@@ -388,6 +524,26 @@ def gazetteer() -> Gazetteer:
     return _GAZETTEER
 
 
+def _pack(data: dict[str, Any]) -> dict[str, Any]:
+    """The tables as the cache keeps them: what the point checks need as numpy arrays and a k-d tree
+    (loaded in milliseconds), the names and the rest pickled apart, unpickled on first use."""
+    import numpy as np
+    from scipy.spatial import cKDTree
+
+    countries = sorted(set(data["iso3"]))
+    code_of = {c: i for i, c in enumerate(countries)}
+    admin1_list = sorted({a for a in data["admin1"] if a})
+    a1_of = {a: i for i, a in enumerate(admin1_list)}
+    lat, lon = np.asarray(data["lat"], dtype=float), np.asarray(data["lon"], dtype=float)
+    lists = {k: data[k] for k in ("names", "pop", "admin2", "ids", "by_name", "admin1_seat")}
+    return {"format": data["format"], "countries": countries, "admin1_list": admin1_list,
+            "admin1_names": data["admin1_names"], "tree": cKDTree(_xyz(lat, lon)),
+            "arrays": {"lat": lat, "lon": lon, "spacing": np.asarray(data["spacing"], dtype=float),
+                       "cidx": np.array([code_of[c] for c in data["iso3"]], dtype=np.int32),
+                       "a1": np.array([a1_of[a] if a else -1 for a in data["admin1"]], dtype=np.int32)},
+            "lists": pickle.dumps(lists, protocol=pickle.HIGHEST_PROTOCOL)}
+
+
 def _load_data() -> dict[str, Any]:
     path = cache_path()
     try:
@@ -397,7 +553,7 @@ def _load_data() -> dict[str, Any]:
             return data
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError):
         pass
-    data = build_data()
+    data = _pack(build_data())
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
@@ -518,5 +674,6 @@ def build_data() -> dict[str, Any]:
             if seat is None or pops[i] > pops[seat]:
                 admin1_seat[(iso3s[i], a1)] = i
     return {"format": _CACHE_FORMAT, "spacing": _spacing(iso3s, lats, lons), "names": names, "iso3": iso3s, "lat": lats, "lon": lons, "pop": pops,
-            "admin1": a1s, "admin2": a2s, "ids": ids, "by_name": by_name, "admin1_names": admin1_names,
+            "admin1": a1s, "admin2": a2s, "ids": ids, "by_name": by_name,
+            "admin1_names": admin1_names,
             "admin1_seat": admin1_seat}

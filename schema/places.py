@@ -94,3 +94,29 @@ def fill(e: Any) -> Iterator[tuple[str, Any, dict[str, Any]]]:
     yield ("latitude", name, {"how": found.how, "latitude": e.latitude, "longitude": e.longitude,
                               "admin1": e.admin1 or "unknown", "admin2": e.admin2 or "unknown",
                               "geo_precision": e.geo_precision})
+
+
+def point_verdicts(iso3s: list[str], lats: Any, lons: Any, admin1s: list[str | None]) -> dict[str, Any]:
+    """The point rules for many rows at once: for each rule code, a boolean array saying on which rows it
+    fires. The points are cells (rounded as `rules._cell` rounds them) of countries that `is_iso3` knows;
+    each verdict is the one `point_outside`, `point_near_border`, `point_far` and `admin1_mismatch` give
+    for a single point, worked out in numpy over one k-d tree query for all the points."""
+    import numpy as np
+
+    from .countries import point_in_country
+
+    g = gazetteer()
+    b = g.check_points(iso3s, lats, lons)
+    outside = b.known & ~b.inside & b.sure
+    for r in np.flatnonzero(~b.known).tolist():  # no GeoNames place in the country: the coarse box
+        outside[r] = point_in_country(iso3s[r], float(lats[r]), float(lons[r])) is False
+    stated = np.array([a is not None for a in admin1s], dtype=bool)
+    judged = np.flatnonzero(stated & b.known & b.inside & (b.admin1 >= 0).any(axis=1))
+    mismatch = np.zeros(len(admin1s), dtype=bool)
+    if len(judged):
+        mismatch[judged] = ~g.admin1_matches_many([iso3s[r] for r in judged.tolist()],
+                                                  [admin1s[r] for r in judged.tolist()], b.admin1[judged])
+    return {"point-outside-country": outside,
+            "point-maybe-outside-country": b.known & ~b.inside & ~b.sure,
+            "point-far-from-places": b.known & b.inside & (b.d_any > FAR_KM),
+            "admin1-mismatch": mismatch}

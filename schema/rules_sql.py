@@ -7,7 +7,7 @@ the cell is empty or failed its type rule, exactly the None the Python check see
 columns, `l_<column>` (the items as a VARCHAR[]). `{name}` placeholders are filled from the
 vocabularies by `expand`. Country look-ups are joins the engine makes against the tables of
 `lookups()`: `iso3_known` (iso3 is an assigned code), `country_named` (country is one of its names,
-compared case-folded) and the
+compared case-folded), `region_of_iso3` (ACLED's region of iso3) and the
 taxonomy's are `type_of_sub`, `disorder_of_sub` (of v_sub_event_type) and `disorder_of_type` (of
 v_event_type). `has_<list column>` is true when the list has an item: cheaper than `len(l_<column>)`,
 which the engine computes only for the rows a condition reaches. Type rules (vocabularies, ranges, patterns, required columns) need no
@@ -64,6 +64,7 @@ SQL_RULES: dict[str, list[tuple[str, str]]] = {
                    "OR (v_actor2 IS NOT NULL AND coalesce(v_inter2, 0) = 0)")],
     "unknown-country": [("iso3", "v_iso3 IS NOT NULL AND NOT iso3_known")],
     "iso3-country-mismatch": [("country", "v_country IS NOT NULL AND iso3_known AND NOT country_named")],
+    "region-mismatch": [("region", "v_region IS NOT NULL AND iso3_known AND v_region <> region_of_iso3")],
     "missing-source": [("sources", "NOT has_sources")],
     "document-not-found": [],
     "document-hash-mismatch": [],
@@ -81,18 +82,22 @@ SQL_RULES: dict[str, list[tuple[str, str]]] = {
     "separator-in-list-item": [],
 }
 
-# Rules that look a row up in the gazetteer (nearest places) have no SQL form: the engine runs
-# their own Python check once per distinct combination of the columns named here (a few tens of
-# thousands of places in a million rows) and joins the findings back to the rows.
+# Rules that look a row up in the gazetteer (nearest places, place names) have no SQL form: the engine
+# works them out once per distinct place of the file (its columns are named here), the points all at
+# once in numpy over one k-d tree query (cedar.schema.places.point_verdicts) and the bare place names
+# by the rules' own Python checks, and joins the findings back to the rows.
 PER_DISTINCT: dict[str, tuple[str, ...]] = {
-    "point-outside-country": ("iso3", "latitude", "longitude", "country"),
-    "admin1-mismatch": ("iso3", "admin1", "latitude", "longitude", "country"),
+    "place-filled": ("iso3", "location", "admin1", "admin2", "latitude", "longitude", "geo_precision"),
+    "place-not-found": ("iso3", "location", "admin1", "admin2", "latitude", "longitude"),
+    "point-outside-country": ("iso3", "latitude", "longitude"),
+    "admin1-mismatch": ("iso3", "admin1", "latitude", "longitude"),
     "point-maybe-outside-country": ("iso3", "latitude", "longitude"),
     "point-far-from-places": ("iso3", "latitude", "longitude"),
-    "region-mismatch": ("iso3", "region"),
-    "place-not-found": ("iso3", "location", "admin1", "admin2", "latitude", "longitude"),
-    "actor-type-contradicts-registry": ("actor1", "inter1", "actor2", "inter2"),  # never without a registry
 }
+
+# Rules that need the store's actor registry: `cedar check` with a store runs the row engine, so the SQL
+# engine, which checks without one, never has to answer for them.
+NEEDS_REGISTRY: tuple[str, ...] = ("actor-alias-replaced", "unknown-actor", "actor-type-contradicts-registry")
 
 NO_SQL_FORM: dict[str, str] = {
     "source-scale-mismatch": "sources carry a scale only in a companion sources table",
@@ -109,14 +114,13 @@ def _q(text: str) -> str:
 
 @lru_cache(maxsize=None)
 def lookups() -> dict[str, str]:
-    """SQL for the look-up tables the country rules join: countries(code, box_lat_min, box_lat_max,
-    box_lon_min, box_lon_max) and country_names(pair) with pairs 'ISO|name'."""
+    """SQL for the look-up tables the country rules join: countries(code, region) and country_names(pair)
+    with pairs 'ISO|name'."""
     from . import countries
+    from .gazetteer import region_of
 
     names = countries._names_by_code()
-    boxes = countries._boxes()
-    rows = ", ".join(f"({_q(code)}, " + (", ".join(repr(float(x)) for x in boxes[code]) if code in boxes
-                                          else "NULL, NULL, NULL, NULL") + ")" for code in sorted(names))
+    rows = ", ".join(f"({_q(code)}, {_q(region_of(code)) if region_of(code) else 'NULL'})" for code in sorted(names))
     pairs = ", ".join(f"({_q(f'{code}|{n}')})" for code, ns in sorted(names.items()) for n in sorted(ns))
     subs = ", ".join(f"({_q(sub)}, {_q(vocab.EVENT_TYPE_OF[sub])}, {_q(vocab.disorder_type_of(sub))})"
                      for sub in vocab.ALL_SUB_EVENT_TYPES)
@@ -124,7 +128,7 @@ def lookups() -> dict[str, str]:
     return {
         "sub_event_types": f"SELECT * FROM (VALUES {subs}) t(sub, type_of_sub, disorder_of_sub)",
         "event_types": f"SELECT * FROM (VALUES {types}) t(type, disorder_of_type)",
-        "countries": f"SELECT * FROM (VALUES {rows}) t(code, box_lat_min, box_lat_max, box_lon_min, box_lon_max)",
+        "countries": f"SELECT * FROM (VALUES {rows}) t(code, region)",
         "country_names": f"SELECT * FROM (VALUES {pairs}) t(pair)",
     }
 

@@ -16,6 +16,9 @@ def test_bench_runs_at_a_tiny_size(tmp_path: Path) -> None:
         assert "error" not in res[step], (step, res[step].get("error"))
         assert res[step]["seconds"] > 0 and res[step]["peak_mb"] > 0
     assert res["check_faults"]["exit"] == 1  # the planted faults are found
+    places = res["place_checks"]
+    assert {r["engine"] for n, r in places.items() if n != "rows"} == {"row"}  # 500 rows: below the SQL threshold
+    assert all(0 < r["share_profiled"] < 1 for n, r in places.items() if n != "rows")
     assert set(res["queries"]) == set(run.QUERIES) == set(res["plain_pandas_queries"]) - {"read_csv"}
     readme = tmp_path / "README.md"
     readme.write_text("# Cedar\n", encoding="utf-8")
@@ -23,5 +26,6 @@ def test_bench_runs_at_a_tiny_size(tmp_path: Path) -> None:
     assert json.loads((tmp_path / "results.json").read_text())["rows_check"] == 200
     text = readme.read_text(encoding="utf-8")
     assert "| cedar check, clean | 200 |" in text and "events within 50 km of a point" in text
+    assert "| row engine, every row its own point | row |" in text
     run.write(res, tmp_path / "results.json", readme)  # a second run replaces the table, not appends
     assert readme.read_text(encoding="utf-8").count("BENCHMARKS:BEGIN") == 1

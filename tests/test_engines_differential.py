@@ -48,7 +48,12 @@ _COLUMN_VALUES = {
     "ref": st.sampled_from(["", " ", "s1", "s2", "s3", " s1", "x"]),
     "event_id": st.sampled_from(["", " ", "AZE1", "AZE2", "aze1", "AZE1 "]),
 }
-_EDIT = st.sampled_from(COLUMNS).flatmap(lambda c: st.tuples(st.just(c), _COLUMN_VALUES[c]))
+# A bare place name: both coordinates emptied and location set (the row's own town, an alternate name,
+# a town of another country, an admin1, a name no gazetteer knows, or nothing).
+_BARE_NAMES = ["=own", "", "Stepanakert", "Khankendi", "Xankəndi", "Baku", "Paris", "Buenos Aires", "Córdoba",
+               "Springfield", "Nowhere Town", "Bandundu Province", "Flanders", "  Baku "]
+_BARE = st.tuples(st.just(_BARE_EDIT := "bare place name"), st.sampled_from(_BARE_NAMES))
+_EDIT = st.one_of(st.sampled_from(COLUMNS).flatmap(lambda c: st.tuples(st.just(c), _COLUMN_VALUES[c])), _BARE)
 _ROW = st.tuples(st.integers(0, len(_BASE) - 1), st.lists(_EDIT, max_size=4))
 
 
@@ -100,7 +105,11 @@ def test_same_findings(tmp_path: Path, spec: list) -> None:
     for base, edits in spec:
         r = dict(_BASE[base])
         for column, value in edits:
-            r[column] = value
+            if column == _BARE_EDIT:
+                r["latitude"] = r["longitude"] = ""
+                r["location"] = r["location"] if value == "=own" else value
+            else:
+                r[column] = value
         rows.append(r)
     path = tmp_path / "h.csv"
     _write(path, rows)
@@ -128,6 +137,26 @@ def test_planted_faults_agree(tmp_path: Path) -> None:
     assert len(row) > 300
     assert sum(1 for _, _, code in row if code == "duplicate-ref") == 1500 // 97
     assert sql == row
+
+
+def test_bare_place_names_agree(tmp_path: Path) -> None:
+    """Rows without coordinates: the row engine fills them from the place name (or finds none); the SQL
+    engine must report the same, not a missing latitude and longitude."""
+    rows = []
+    for i, (r, _) in enumerate(synth.rows(400, seed=21, today=TODAY)):
+        if i % 3 == 0:
+            r["latitude"] = r["longitude"] = ""
+            r["location"] = _BARE_NAMES[(i // 3) % len(_BARE_NAMES)].replace("=own", r["location"])
+            r["geo_precision"] = "" if i % 2 else r["geo_precision"]
+            r["admin1"] = "" if i % 5 == 0 else r["admin1"]
+        rows.append(r)
+    path = tmp_path / "bare.csv"
+    _write(path, rows)
+    sql, row = _sql_engine(path), _row_engine_set(path)
+    assert sql == row
+    codes = {c for _, _, c in row}
+    assert {"place-filled", "place-not-found"} <= codes
+    assert not any(f in ("latitude", "longitude") and c == "missing-value" for _, f, c in row)
 
 
 def test_lines_of_records_with_quoted_newlines(tmp_path: Path) -> None:

@@ -15,7 +15,7 @@ from cedar.schema.model import Event
 from cedar.schema.rules import Context
 from cedar.validate.repeats import Repeats
 from cedar.validate.report import Problem, Report, problem
-from cedar.validate.rows import validate_record
+from cedar.validate.rows import prefetch_places, validate_record
 
 EXIT_OK, EXIT_INVALID, EXIT_UNREADABLE = 0, 1, 2
 
@@ -82,7 +82,7 @@ def check_files(paths: list[Path], *, input_format: str | None = None, encoding:
         repeats.start(str(path))
         ctx = Context(documents=_Documents(path.parent, result.documents), actors=actors)
         try:
-            for item in read(path, input_format, encoding):
+            for item in prefetch_places(read(path, input_format, encoding)):
                 if isinstance(item, Problem):
                     report.add(item)
                     continue

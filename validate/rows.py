@@ -7,8 +7,10 @@ contributor sees one vocabulary of codes whichever layer found the problem.
 
 from __future__ import annotations
 
+import math
 import typing
-from typing import Any
+from itertools import islice
+from typing import Any, Iterable, Iterator
 
 from pydantic import ValidationError
 
@@ -161,3 +163,37 @@ def validate_record(data: dict[str, Any], ctx: Context, where: dict[str, Any], c
     if not build:
         return None, problems
     return Event.model_validate(derive.complete(draft.model_dump(), draft.sources)), problems
+
+
+def prefetch_places(items: Iterable[Any], size: int = 4096) -> Iterator[Any]:
+    """The records as they come, with the gazetteer's answers for their points worked out a batch at a
+    time (one vectorised look-up for `size` records: Gazetteer.prefetch) before the rules ask for them
+    one by one. Anything that is not a record with a usable point passes through untouched."""
+    it = iter(items)
+    while True:
+        batch: list[Any] = []
+        try:
+            batch.extend(islice(it, size))
+        except BaseException:  # the reader gave up (an unreadable file): what it read first is still checked
+            yield from batch
+            raise
+        if not batch:
+            return
+        points = [p for p in map(_point, batch) if p is not None]
+        if points:
+            from cedar.schema.gazetteer import gazetteer
+
+            gazetteer().prefetch(*map(list, zip(*points)))
+        yield from batch
+
+
+def _point(item: Any) -> tuple[str, float, float] | None:
+    data = getattr(item, "data", None)
+    if not isinstance(data, dict):
+        return None
+    iso3, lat, lon = data.get("iso3"), data.get("latitude"), data.get("longitude")
+    if not isinstance(iso3, str) or type(lat) not in (int, float) or type(lon) not in (int, float):
+        return None
+    if not (math.isfinite(lat) and math.isfinite(lon)):
+        return None
+    return iso3, round(lat, 2), round(lon, 2)  # the cell, as cedar.schema.rules._cell rounds a point

@@ -8,6 +8,13 @@ column is typed with TRY_CAST (behind a pattern where DuckDB accepts more than P
 a cell that fails its type is NULL for the cross-field rules, as the row engine leaves it out of
 the draft it checks.
 
+Places: the rules that ask the gazetteer (rules_sql.PER_DISTINCT) are worked out once per distinct
+place key of the file: the query streams each row's key beside its findings, and each batch's new
+keys are judged together (`_place_items`), the points all at once in numpy, the bare place names by
+the row engine's own rules; a row with both coordinates empty and a
+known iso3 gets its coordinates from its place name, as in the row engine, so latitude, longitude
+and geo_precision are required only where nothing fills them.
+
 Line numbers: DuckDB's CSV reader does not say on which line a record starts. A byte scan
 (numpy, a block at a time) finds the newlines outside quotes, which end the records; record i of
 DuckDB's reader is the i-th non-empty record of the scan, and its first line is one more than
@@ -34,10 +41,11 @@ import datetime as dt
 import io
 import typing
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 from cedar.schema import flat, rules_sql
-from cedar.schema.model import Event, required_fields
+from cedar.schema.model import FILLED_AT_CHECK, Event, required_fields, submission_required_fields
 from cedar.schema.rules import RULES, Context
 from cedar.validate import repeats
 from cedar.validate.report import Problem, Report
@@ -152,7 +160,7 @@ def _constraints(name: str) -> dict[str, Any]:
 def _columns(header: list[str]) -> tuple[list[str], list[tuple[str, str]]]:
     """SELECT items typing every column, and the (column, code-expression) type findings."""
     kinds = flat.column_kinds()
-    required = set(required_fields())
+    required = set(submission_required_fields())  # the filled ones are required after the gazetteer: see build_query
     items: list[str] = []
     findings: list[tuple[str, str]] = []
     ws = _q(_WS)
@@ -241,12 +249,33 @@ def _has_default(field: Any, lits: tuple | None) -> bool:
     return not field.is_required() and field.default is not None and lits is not None
 
 
-def build_query(path: Path, header: list[str], today: dt.date, distinct: dict[str, str] | None = None,
-                head_only: bool = False, distinct_of: tuple[str, ...] | None = None, also: tuple[str, ...] = ()) -> str:
-    """The query of the findings column f, one row per record; `also`: more SELECT items over the typed
-    values (ingest stages a file from them, cedar.ingest.stage_csv). The rows need not come in file
-    order (DuckDB's joins reorder them on large files): `record_` numbers them, 1 for the first record
-    after the header, numbered at the scan (a window over the reader's output keeps its order)."""
+# Fields the gazetteer fills from a bare place name (both coordinates empty, a known iso3): on such a
+# row their missing-value findings are the place pass's (cedar.schema.rules' fill rules decide them),
+# elsewhere they are required as any other field.
+_PLACE_OWNED = tuple(f for f in required_fields() if f in FILLED_AT_CHECK
+                     or any(f in RULES[c].columns for c in ("place-filled", "place-not-found")))
+_FILL = "e_iso3 IS NULL AND iso3_known AND s_latitude IS NULL AND s_longitude IS NULL"
+
+# The place key of a row (NULL iso3: no place rule can fire on it): its point, or for a row without
+# coordinates the names the gazetteer resolves. A faulty iso3 or coordinate leaves the row out, as the
+# row engine's rules skip it.
+_PLACE_KEY = {
+    "k_iso3": "CASE WHEN e_iso3 IS NULL AND e_latitude IS NULL AND e_longitude IS NULL "
+              "AND (v_latitude IS NULL) = (v_longitude IS NULL) THEN v_iso3 END",
+    "k_lat": "v_latitude", "k_lon": "v_longitude", "k_admin1": "v_admin1",
+    "k_location": "CASE WHEN v_latitude IS NULL THEN v_location END",
+    "k_admin2": "CASE WHEN v_latitude IS NULL THEN v_admin2 END",
+    "k_gp": "CASE WHEN v_latitude IS NULL THEN s_geo_precision IS NULL END",
+}
+
+
+def build_query(path: Path, header: list[str], today: dt.date, head_only: bool = False,
+                with_places: bool = False, also: tuple[str, ...] = ()) -> str:
+    """The query of the findings column f, one row per record; with `with_places` each row's place key
+    (`_PLACE_KEY`) beside it, for the place rules (`_place_items`); `also`: more SELECT items over the
+    typed values (ingest stages a file from them, cedar.ingest.stage_csv). The rows need not come in
+    file order (DuckDB's joins reorder them on large files): `record_` numbers them, 1 for the first
+    record after the header, numbered at the scan (a window over the reader's output keeps its order)."""
     items, type_findings = _columns(header)
     kinds = flat.column_kinds()
     defaults = {n: f.default for n, f in Event.model_fields.items()
@@ -260,59 +289,52 @@ def build_query(path: Path, header: list[str], today: dt.date, distinct: dict[st
             value = f"coalesce({value}, {_q(defaults[name])})"
         typed.append(f"{code} AS e_{name}")
         typed.append(f"{value} AS v_{name}")
-    parts = [f"CASE WHEN e_{name} IS NOT NULL THEN e_{name} || '|{name}' END" for name, code in type_findings
-             if code != "NULL::VARCHAR"]
+    parts = []
+    for name, code in type_findings:
+        if code == "NULL::VARCHAR":
+            continue
+        owned = f" AND NOT (fill_ AND e_{name} = 'missing-value')" if name in _PLACE_OWNED else ""
+        parts.append((f"e_{name} IS NOT NULL{owned}", f"e_{name} || '|{name}'"))
+    for name in _PLACE_OWNED:
+        if name not in submission_required_fields():  # required once filled: missing when nothing fills it
+            parts.append((f"s_{name} IS NULL AND NOT fill_", f"'missing-value|{name}'"))
     for code, forms in rules_sql.SQL_RULES.items():
         for field, condition in forms:
             guard = f"e_{field} IS NULL AND " if field in dict(type_findings) else ""
             condition = rules_sql.expand(condition, today.isoformat())
             for name in _LISTS_USED:  # lists are split only where a condition reaches them
                 condition = condition.replace(f"l_{name}", _list(f"r_{name}"))
-            parts.append(f"CASE WHEN {guard}({condition}) THEN '{code}|{field}' END")
+            parts.append((f"{guard}({condition})", f"'{code}|{field}'"))
     kinds_h = {h: kinds[h] for h in header}
     blank = "coalesce(" + ", ".join(f"s_{h}" if k != flat.LIST else _stripped(_ident(h)) for h, k in kinds_h.items()) \
         + ") IS NULL"  # a list cell of ';' only is not blank to the row engine: close enough to be rare
     columns = "{" + ", ".join(f"{_q(h)}: 'VARCHAR'" for h in header) + "}"
     source = (f"read_csv({_q(str(path))}, header = true, delim = ',', quote = '\"', escape = '\"', "
               f"auto_detect = false, strict_mode = true, columns = {columns})")
-    if distinct_of:  # only the columns of a per-distinct rule, typed as above: a lighter second pass
-        mine = [i for i in items if i.rsplit(" AS ", 1)[1][2:] in distinct_of]
-        t = [x for x in typed if x.rsplit(" AS ", 1)[1][2:] in distinct_of]
-        return (f"WITH a0 AS (SELECT * FROM {source}), "
-                f"a1 AS (SELECT *, {', '.join(i for i in mine if ' AS s_' in i)} FROM a0), "
-                f"a AS (SELECT *, {', '.join(i for i in mine if ' AS s_' not in i) or 'NULL AS nothing_'} FROM a1), "
-                f"b AS (SELECT {', '.join(t)} FROM a) "
-                f"SELECT DISTINCT {', '.join(f'v_{c}' for c in distinct_of)} FROM b")
-    look = dict(rules_sql.lookups())
-    joins, picks = "", ""
-    for i, (code, table) in enumerate((distinct or {}).items()):
-        look[f"d{i}"] = table
-        cols = _per_distinct()[code]
-        joins += " LEFT JOIN d{0} ON ".format(i) + " AND ".join(
-            f"d{i}.k_{c} IS NOT DISTINCT FROM b.v_{c}" for c in cols)
-        picks += f", d{i}.fields AS d{i}_fields"
-        for field in dict.fromkeys(f for f, _ in type_findings):
-            if field in cols:
-                guard = f"e_{field} IS NULL AND "
-                parts.append(f"CASE WHEN {guard}list_contains(string_split(d{i}_fields, ','), '{field}') "
-                             f"THEN '{code}|{field}' END")
-    query = (f"WITH {', '.join(f'{k} AS ({v})' for k, v in look.items())}, "
-            f"a0 AS (SELECT *, row_number() OVER () AS record_ FROM {source}), "
+    head = (f"a0 AS (SELECT *, row_number() OVER () AS record_ FROM {source}), "
             f"a1 AS (SELECT *, {', '.join(i for i in items if ' AS s_' in i)} FROM a0), "
             f"a AS (SELECT *, {', '.join(i for i in items if ' AS s_' not in i)}, {blank} AS blank_ FROM a1), "
-            f"b AS (SELECT *, {', '.join(typed)} FROM a), "
-            f"c AS (SELECT b.*, k.code IS NOT NULL AS iso3_known, m.pair IS NOT NULL AS country_named, "
-            f"k.box_lat_min, k.box_lat_max, k.box_lon_min, k.box_lon_max, x.type_of_sub, x.disorder_of_sub, "
-            f"y.disorder_of_type{picks} FROM b "
-            f"LEFT JOIN sub_event_types x ON x.sub = b.v_sub_event_type "
-            f"LEFT JOIN event_types y ON y.type = b.v_event_type "
-            f"LEFT JOIN countries k ON k.code = b.v_iso3 "
-            f"LEFT JOIN country_names m ON m.pair = b.v_iso3 || '|' || lower(b.v_country){joins}) ")
+            f"b AS (SELECT *, {', '.join(typed)} FROM a)")
+    if with_places:
+        head += f", b2 AS (SELECT *, {', '.join(f'{v} AS {k}' for k, v in _PLACE_KEY.items())} FROM b)"
+    look = dict(rules_sql.lookups())
+    query = (f"WITH {', '.join(f'{k} AS ({v})' for k, v in look.items())}, {head}, "
+             f"c0 AS (SELECT b.*, k.code IS NOT NULL AS iso3_known, m.pair IS NOT NULL AS country_named, "
+             f"k.region AS region_of_iso3, "
+             f"x.type_of_sub, x.disorder_of_sub, y.disorder_of_type FROM {'b2' if with_places else 'b'} b "
+             f"LEFT JOIN sub_event_types x ON x.sub = b.v_sub_event_type "
+             f"LEFT JOIN event_types y ON y.type = b.v_event_type "
+             f"LEFT JOIN countries k ON k.code = b.v_iso3 "
+             f"LEFT JOIN country_names m ON m.pair = b.v_iso3 || '|' || lower(b.v_country)), "
+             f"c AS (SELECT *, {_FILL} AS fill_ FROM c0) ")
     if head_only:
         return query
     keys = "".join(f", s_{k} AS k_{k}" for k in repeats.CODES if k in header)  # for values used twice
-    return (query + f"SELECT CASE WHEN blank_ THEN '{_BLANK}' ELSE nullif(concat_ws(',', {', '.join(parts)}), '') "
-            f"END AS f{keys}{''.join(', ' + a for a in also)} FROM c")
+    found = ", ".join(f"CASE WHEN {cond} THEN {value} END" for cond, value in parts)
+    if with_places:
+        keys += "".join(f", {k}" for k in _PLACE_KEY)
+    return (query + f"SELECT CASE WHEN blank_ THEN '{_BLANK}' ELSE nullif(concat_ws(',', {found}), '') END "
+            f"AS f{keys}{''.join(', ' + a for a in also)} FROM c")
 
 
 # --- the engine -------------------------------------------------------------------------------
@@ -333,64 +355,109 @@ def _header(path: Path) -> list[str] | None:
     return names
 
 
+def _covered(code: str) -> bool:
+    return (code in rules_sql.SQL_RULES or code in rules_sql.PER_DISTINCT or code in rules_sql.NEEDS_REGISTRY)
+
+
 def missing_forms() -> list[str]:
     """Error rules with a Python check and no SQL form: while there is one, the engine takes no file
     (a rule only the row engine knows would go unchecked). Warnings without a form are left out of
     the SQL engine's report, which says so (`rules_not_run`)."""
-    return [code for code, r in RULES.items() if r.check is not None and code not in rules_sql.SQL_RULES
-            and code not in rules_sql.PER_DISTINCT and getattr(r, "severity", "error") == "error"]
+    return [code for code, r in RULES.items() if r.check is not None and not _covered(code)
+            and getattr(r, "severity", "error") == "error"]
 
 
 def warnings_without_form() -> list[str]:
-    return [code for code, r in RULES.items() if r.check is not None and code not in rules_sql.SQL_RULES
-            and code not in rules_sql.PER_DISTINCT and getattr(r, "severity", "error") != "error"]
+    return [code for code, r in RULES.items() if r.check is not None and getattr(r, "severity", "error") != "error"
+            and (not _covered(code) or code in rules_sql.NEEDS_REGISTRY)]
 
 
-def _per_distinct() -> dict[str, tuple[str, ...]]:
-    return {code: cols for code, cols in rules_sql.PER_DISTINCT.items() if code in RULES}
+def _place_items(batch: Any, record: Any, known: dict[tuple, list[str]], today: dt.date,
+                 out: list[tuple[int, str, str]]) -> None:
+    """The place rules (rules_sql.PER_DISTINCT) for one batch of rows (`record`: their record numbers):
+    worked out once per distinct place key (`known` keeps them across batches) and added to `out` for
+    every row of a key they fire on."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    names = list(_PLACE_KEY)
+    valid = pc.is_valid(batch.column("k_iso3"))
+    if not pc.any(valid).as_py():
+        return
+    at = pc.indices_nonzero(valid)
+    table = pa.Table.from_batches([batch.select(names)]).take(at).append_column("i_", at)
+    groups = table.group_by(names, use_threads=False).aggregate([("i_", "list")])
+    cols = [groups.column(n).to_pylist() for n in names]
+    keys = list(zip(*cols))
+    new = [j for j, k in enumerate(keys) if k not in known]
+    if new:
+        if len(known) + len(new) > 200_000:
+            known.clear()  # bounded: a file of distinct places does not grow the process
+        codes = _place_codes({n: [c[j] for j in new] for n, c in zip(names, cols)}, today)
+        for j, found in zip(new, codes):
+            known[keys[j]] = found
+    rows = groups.column("i__list")
+    numbers = None
+    for j, k in enumerate(keys):
+        if known[k] and numbers is None:
+            numbers = record.to_pylist()
+        for item in known[k]:
+            code, field = item.split("|")
+            out.extend((numbers[i], code, field) for i in rows[j].as_py())
 
 
-def _distinct_findings(con: Any, path: Path, header: list[str], today: dt.date) -> dict[str, str]:
-    """Run each per-distinct rule's own Python check once per distinct combination of its columns;
-    the findings as a VALUES table to join (SQL per rule, keyed by the columns)."""
-    from types import SimpleNamespace
+def _place_codes(cols: dict[str, list[Any]], today: dt.date) -> list[list[str]]:
+    """'code|field' findings of the place rules for each place key: the points all at once (places.
+    point_verdicts: one k-d tree query, numpy); a key without coordinates through the row engine's own
+    fill and place rules."""
+    import numpy as np
 
-    kinds = flat.column_kinds()
+    from cedar.schema.countries import is_iso3
+    from cedar.schema.places import point_verdicts
+    from cedar.schema.rules import _cell
+
+    n = len(cols["k_iso3"])
+    codes: list[list[str]] = [[] for _ in range(n)]
+    known = [is_iso3(c) for c in cols["k_iso3"]]
+    points = [r for r in range(n) if known[r] and cols["k_lat"][r] is not None]
+    if points:
+        cells = [_cell(SimpleNamespace(latitude=cols["k_lat"][r], longitude=cols["k_lon"][r])) for r in points]
+        verdicts = point_verdicts([cols["k_iso3"][r] for r in points], [c[0] for c in cells], [c[1] for c in cells],
+                                  [cols["k_admin1"][r] for r in points])
+        for code, fired in verdicts.items():
+            field = "admin1" if code == "admin1-mismatch" else "latitude"
+            for i in np.flatnonzero(fired).tolist():
+                codes[points[i]].append(f"{code}|{field}")
+    for r in range(n):
+        if known[r] and cols["k_lat"][r] is None:
+            codes[r] = _named_place_findings(cols["k_iso3"][r], cols["k_admin1"][r], cols["k_location"][r],
+                                             cols["k_admin2"][r], cols["k_gp"][r], today)
+    return codes
+
+
+def _named_place_findings(iso3: str, admin1: str | None, location: str | None, admin2: str | None,
+                          gp_empty: bool, today: dt.date) -> list[str]:
+    """What the row engine finds on a row without coordinates and with these names: its fill rules, the
+    required fields they own, then the place rules on the point filled in."""
+    from cedar.schema.rules import cross_field_rules, filling_rules
+    from cedar.validate.rows import _run
+
+    draft = SimpleNamespace(**{n: None for n in Event.model_fields})
+    draft.iso3, draft.admin1, draft.location, draft.admin2 = iso3, admin1, location, admin2
+    draft.geo_precision = None if gp_empty else "given"
     ctx = Context(today=today)
-    blank = {n: None for n in Event.model_fields}
-    tables = {}
-    for code, cols in _per_distinct().items():
-        rule = RULES[code]
-        rows = []
-        for values in con.sql(build_query(path, header, today, distinct_of=cols)).fetchall():
-            draft = SimpleNamespace(**{**blank, **{c: _py(kinds[c], v) for c, v in zip(cols, values)}})
-            fields = sorted({f.field.split("[")[0].split(".")[0] for f in rule.check(draft, ctx)})
-            if fields:
-                rows.append("(" + ", ".join(_sql_value(v) for v in values) + ", " + _q(",".join(fields)) + ")")
-        if rows:
-            names = ", ".join(f"k_{c}" for c in cols)
-            tables[code] = f"SELECT * FROM (VALUES {', '.join(rows)}) t({names}, fields)"
-    return tables
-
-
-def _py(kind: str, value: Any) -> Any:
-    if value is None:
-        return None
-    if kind == flat.INT:
-        return int(value)
-    return value
-
-
-def _sql_value(v: Any) -> str:
-    if v is None:
-        return "NULL"
-    if isinstance(v, str):
-        return _q(v)
-    if isinstance(v, float):
-        return f"{v!r}::DOUBLE"
-    if isinstance(v, dt.date):
-        return f"DATE '{v.isoformat()}'"
-    return str(v)
+    failed: set[str] = set()
+    ctx.row_failed = failed
+    problems: list[Problem] = []
+    for rule in filling_rules():
+        _run(rule, draft, ctx, failed, problems, {})
+    out = [f"{p.code}|{p.field.split('[')[0].split('.')[0]}" for p in problems]
+    out += [f"missing-value|{name}" for name in _PLACE_OWNED if getattr(draft, name) is None and name not in failed]
+    problems = []
+    for rule in cross_field_rules():
+        if rule.code in rules_sql.PER_DISTINCT:
+            _run(rule, draft, ctx, failed, problems, {})
+    return out + [f"{p.code}|{p.field.split('[')[0].split('.')[0]}" for p in problems]
 
 
 def accepts(path: Path, input_format: str | None = None, encoding: str = "utf-8") -> bool:
@@ -428,9 +495,11 @@ def findings(path: Path, today: dt.date, batch_rows: int = 200_000, seen: repeat
     seen.start(str(path))
     keys: dict[str, list[Any]] = {k: [] for k in repeats.CODES if k in header}
     records: list[Any] = []
+    places = bool(rules_sql.PER_DISTINCT)
+    known: dict[tuple, list[str]] = {}
     try:
-        distinct = _distinct_findings(con, path, header, today)
-        reader = con.sql(build_query(path, header, today, distinct, also=("record_",))).to_arrow_reader(batch_rows)
+        reader = con.sql(build_query(path, header, today, with_places=places, also=("record_",))
+                         ).to_arrow_reader(batch_rows)
         for batch in reader:
             for k, chunks in keys.items():
                 chunks.append(batch.column(f"k_{k}"))
@@ -446,6 +515,8 @@ def findings(path: Path, today: dt.date, batch_rows: int = 200_000, seen: repeat
                 for item in text.split(","):
                     code, field = item.split("|")
                     out.append((index, code, field))
+            if places:
+                _place_items(batch, record, known, today, out)
             rows += len(col)
         if keys and records:  # the values in record order, as see_columns takes them
             order = pc.sort_indices(pa.chunked_array(records))
