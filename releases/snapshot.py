@@ -105,28 +105,38 @@ def stage_store(con: Any, db: Path) -> None:
         raise CedarError(f"Cannot open the store {db}: {exc}.") from None
     try:
         con.execute("BEGIN")  # one transaction: every table from the same state of the store
-        order = id_order("e.event_id")
+        # each event's place in natural order, computed once on the narrow key; the wide tables are
+        # then sorted on that integer
+        con.execute("CREATE TEMP TABLE event_order AS SELECT event_id, version, "
+                    f"row_number() OVER (ORDER BY {id_order()}) AS n FROM store.event_current")
         con.execute(f"CREATE TABLE events AS SELECT {_typed(event_columns(), 'e')} FROM store.event_current e "
-                    f"ORDER BY {order}")
-        con.execute(f"CREATE TABLE claims AS SELECT {_typed(claim_columns(), 'c')} FROM store.event_claims c "
-                    f"JOIN store.event_current e ON e.event_id = c.event_id AND e.version = c.version "
-                    f"ORDER BY {order}, c.claim_no")
-        con.execute(f"CREATE TABLE sources AS SELECT {_typed(source_columns(), 's')} FROM store.event_sources s "
-                    f"JOIN store.event_current e ON e.event_id = s.event_id AND e.version = s.version "
-                    f"ORDER BY {order}, s.source_no")
-        con.execute(f"CREATE TABLE actors AS SELECT {_typed(ACTOR_COLUMNS)} FROM ({_ACTORS}) "
-                    f"ORDER BY {id_order()}, rank, position")
+                    "JOIN event_order o ON o.event_id = e.event_id ORDER BY o.n")
+        for table, long, key, columns in (("claims", "event_claims", "claim_no", claim_columns()),
+                                          ("sources", "event_sources", "source_no", source_columns())):
+            con.execute(f"CREATE TABLE {table} AS SELECT {_typed(columns, 'x')} FROM store.{long} x "
+                        f"JOIN event_order o ON o.event_id = x.event_id AND o.version = x.version "
+                        f"ORDER BY o.n, x.{key}")
+        con.execute(f"CREATE TABLE actors AS SELECT {_typed(ACTOR_COLUMNS, 'a')} FROM ({_ACTORS}) a "
+                    "JOIN event_order o ON o.event_id = a.event_id ORDER BY o.n, a.rank, a.position")
         con.execute("CREATE TABLE store_deletions AS SELECT event_id, CAST(last_version AS BIGINT) AS last_version, "
                     f"reason FROM store.deletions ORDER BY {id_order()}")
+        con.execute("DROP TABLE event_order")
         con.execute("COMMIT")
     except duckdb.CatalogException as exc:
         raise CedarError(f"{db} is not a Cedar store: {exc}.", "Create one with `cedar init`.") from None
     finally:
-        try:
-            con.execute("ROLLBACK")
-        except duckdb.Error:
-            pass  # committed
+        _rollback_open(con)
         con.execute("DETACH store")
+
+
+def _rollback_open(con: Any) -> None:
+    """Roll back the staging transaction when it did not commit (an error is being raised)."""
+    import duckdb
+
+    try:
+        con.execute("ROLLBACK")
+    except duckdb.TransactionException:
+        pass  # no transaction open: it committed
 
 
 # acledR's long form of the actors: one row per actor and role, with its place in a list.
