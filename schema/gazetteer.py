@@ -21,6 +21,7 @@ distinct point and name is worked out once per process.
 
 from __future__ import annotations
 
+import bisect
 import math
 import os
 import pickle
@@ -39,7 +40,7 @@ SPACING_FACTOR = 1.5
 SURE_MARGIN_KM = 20.0  # past the tolerance by this much, among another country's towns: outside beyond doubt
 NEAR_TOWN_KM = 10.0  # a point this close to a town of another country, far from the stated one, lies in it
 FAR_OUTSIDE_KM = 300.0  # a point this far from every place of the stated country lies outside it  # times the distance between the stated country's places there
-_CACHE_FORMAT = 8  # 8: packed (`_pack`): arrays and a k-d tree, the names apart
+_CACHE_FORMAT = 9  # 9: packed (`_pack`): arrays and a k-d tree, the name index as text, the rest apart
 
 # ACLED's region of each country (ISO 3166-1 alpha-3). Countries not listed take the region of their
 # continent (Europe, Oceania, Antarctica) in `region_of`.
@@ -149,6 +150,9 @@ class Gazetteer:
         self.admin1_names: dict[str, dict[str, str]] = data["admin1_names"]  # iso3 -> unit key -> admin1
         self._tree = data["tree"]
         self._lists: Any = data["lists"]  # pickled: the names and the rest, loaded when first asked for
+        # folded name -> places, largest first: sorted names (one text, split on first use) and their places
+        self._name_keys: Any = data["name_keys"]
+        self._name_places, self._name_ends = arrays["name_places"], arrays["name_ends"]
         self.country_iso3: set[str] = set(self.countries)
         self._country_of: dict[str, int] = {c: i for i, c in enumerate(self.countries)}
         self.admin1_code: dict[str, int] = {a: i for i, a in enumerate(self.admin1_list)}
@@ -176,11 +180,6 @@ class Gazetteer:
         return self._list("ids")
 
     @property
-    def by_name(self) -> dict[str, int | tuple[int, ...]]:
-        """Folded name -> place(s), largest first."""
-        return self._list("by_name")
-
-    @property
     def admin1_seat(self) -> dict[tuple[str, str], int]:
         """(iso3, admin1) -> its largest place."""
         return self._list("admin1_seat")
@@ -198,8 +197,13 @@ class Gazetteer:
         return self.__dict__["admin1"]
 
     def named(self, key: str) -> tuple[int, ...]:
-        hit = self.by_name.get(key, ())
-        return (hit,) if isinstance(hit, int) else hit
+        """The places of a folded name (or alternate name), largest first."""
+        if isinstance(self._name_keys, str):
+            self._name_keys = self._name_keys.split("\n")
+        i = bisect.bisect_left(self._name_keys, key)
+        if i == len(self._name_keys) or self._name_keys[i] != key:
+            return ()
+        return tuple(self._name_places[self._name_ends[i - 1] if i else 0:self._name_ends[i]].tolist())
 
     def place(self, i: int) -> Place:
         return Place(self.names[i], self.iso3[i], float(self.lat[i]), float(self.lon[i]), self.pop[i],
@@ -535,12 +539,19 @@ def _pack(data: dict[str, Any]) -> dict[str, Any]:
     admin1_list = sorted({a for a in data["admin1"] if a})
     a1_of = {a: i for i, a in enumerate(admin1_list)}
     lat, lon = np.asarray(data["lat"], dtype=float), np.asarray(data["lon"], dtype=float)
-    lists = {k: data[k] for k in ("names", "pop", "admin2", "ids", "by_name", "admin1_seat")}
+    lists = {k: data[k] for k in ("names", "pop", "admin2", "ids", "admin1_seat")}
+    # the name index as one text of sorted folded names and arrays of their places: a dict of 400,000
+    # names took half a second to unpickle, the text splits in a few hundredths
+    keys = sorted(data["by_name"])
+    hits = [data["by_name"][k] for k in keys]
+    places = [i for h in hits for i in ((h,) if isinstance(h, int) else h)]
+    ends = np.cumsum([1 if isinstance(h, int) else len(h) for h in hits], dtype=np.int64)
     return {"format": data["format"], "countries": countries, "admin1_list": admin1_list,
-            "admin1_names": data["admin1_names"], "tree": cKDTree(_xyz(lat, lon)),
+            "admin1_names": data["admin1_names"], "tree": cKDTree(_xyz(lat, lon)), "name_keys": "\n".join(keys),
             "arrays": {"lat": lat, "lon": lon, "spacing": np.asarray(data["spacing"], dtype=float),
                        "cidx": np.array([code_of[c] for c in data["iso3"]], dtype=np.int32),
-                       "a1": np.array([a1_of[a] if a else -1 for a in data["admin1"]], dtype=np.int32)},
+                       "a1": np.array([a1_of[a] if a else -1 for a in data["admin1"]], dtype=np.int32),
+                       "name_places": np.array(places, dtype=np.int32), "name_ends": ends},
             "lists": pickle.dumps(lists, protocol=pickle.HIGHEST_PROTOCOL)}
 
 

@@ -414,16 +414,15 @@ def _place_codes(cols: dict[str, list[Any]], today: dt.date) -> list[list[str]]:
 
     from cedar.schema.countries import is_iso3
     from cedar.schema.places import point_verdicts
-    from cedar.schema.rules import _cell
 
     n = len(cols["k_iso3"])
     codes: list[list[str]] = [[] for _ in range(n)]
     known = [is_iso3(c) for c in cols["k_iso3"]]
     points = [r for r in range(n) if known[r] and cols["k_lat"][r] is not None]
     if points:
-        cells = [_cell(SimpleNamespace(latitude=cols["k_lat"][r], longitude=cols["k_lon"][r])) for r in points]
-        verdicts = point_verdicts([cols["k_iso3"][r] for r in points], [c[0] for c in cells], [c[1] for c in cells],
-                                  [cols["k_admin1"][r] for r in points])
+        lat, lon = cols["k_lat"], cols["k_lon"]  # to the cell, as rules._cell rounds a point
+        verdicts = point_verdicts([cols["k_iso3"][r] for r in points], [round(lat[r], 2) for r in points],
+                                  [round(lon[r], 2) for r in points], [cols["k_admin1"][r] for r in points])
         for code, fired in verdicts.items():
             field = "admin1" if code == "admin1-mismatch" else "latitude"
             for i in np.flatnonzero(fired).tolist():
