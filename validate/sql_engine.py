@@ -377,17 +377,17 @@ def _place_items(batch: Any, record: Any, known: dict[tuple, list[str]], today: 
     """The place rules (rules_sql.PER_DISTINCT) for one batch of rows (`record`: their record numbers):
     worked out once per distinct place key (`known` keeps them across batches) and added to `out` for
     every row of a key they fire on."""
-    import pyarrow as pa
+    import numpy as np
     import pyarrow.compute as pc
 
     names = list(_PLACE_KEY)
-    valid = pc.is_valid(batch.column("k_iso3"))
-    if not pc.any(valid).as_py():
+    valid = pc.indices_nonzero(pc.is_valid(batch.column("k_iso3")))
+    if not len(valid):
         return
-    at = pc.indices_nonzero(valid)
-    table = pa.Table.from_batches([batch.select(names)]).take(at).append_column("i_", at)
-    groups = table.group_by(names, use_threads=False).aggregate([("i_", "list")])
-    cols = [groups.column(n).to_pylist() for n in names]
+    at = _numbers(valid)
+    group, first = _groups([batch.column(n).take(valid) for n in names])
+    firsts = _arrow(at[first])
+    cols = [batch.column(n).take(firsts).to_pylist() for n in names]
     keys = list(zip(*cols))
     new = [j for j, k in enumerate(keys) if k not in known]
     if new:
@@ -396,14 +396,54 @@ def _place_items(batch: Any, record: Any, known: dict[tuple, list[str]], today: 
         codes = _place_codes({n: [c[j] for j in new] for n, c in zip(names, cols)}, today)
         for j, found in zip(new, codes):
             known[keys[j]] = found
-    rows = groups.column("i__list")
-    numbers = None
-    for j, k in enumerate(keys):
-        if known[k] and numbers is None:
-            numbers = record.to_pylist()
-        for item in known[k]:
+    hit = [j for j, k in enumerate(keys) if known[k]]
+    if not hit:
+        return
+    numbers = _numbers(record)
+    rows = np.flatnonzero(np.isin(group, hit))
+    for i in rows.tolist():
+        number = int(numbers[at[i]])
+        for item in known[keys[group[i]]]:
             code, field = item.split("|")
-            out.extend((numbers[i], code, field) for i in rows[j].as_py())
+            out.append((number, code, field))
+
+
+def _numbers(array: Any) -> Any:
+    """An Arrow array of whole numbers without nulls as a numpy int64 array (Array.to_numpy imports
+    pandas, a quarter of a second that `cedar check` does not need)."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    array = pc.cast(array, pa.int64())
+    return np.frombuffer(array.buffers()[1], dtype=np.int64, count=len(array), offset=array.offset * 8)
+
+
+def _arrow(numbers: Any) -> Any:
+    """A numpy int64 array as an Arrow array, without the pandas check pyarrow makes on numpy input."""
+    import numpy as np
+    import pyarrow as pa
+
+    numbers = np.ascontiguousarray(numbers, dtype=np.int64)
+    return pa.Array.from_buffers(pa.int64(), len(numbers), [None, pa.py_buffer(numbers)])
+
+
+def _groups(columns: list[Any]) -> tuple[Any, Any]:
+    """Rows grouped by their values in these Arrow columns (nulls alike): each row's group, and the
+    first row of each group. Each column becomes dictionary codes and the codes are combined a column
+    at a time, kept dense, so no key outgrows 64 bits (and no Acero: its import alone took 0.4 s)."""
+    import numpy as np
+    import pyarrow.compute as pc
+
+    key = np.zeros(len(columns[0]), dtype=np.int64)
+    for col in columns:
+        codes = pc.dictionary_encode(col, null_encoding="encode")
+        codes = codes.combine_chunks() if hasattr(codes, "combine_chunks") else codes
+        width = len(codes.dictionary)
+        if width > 1:
+            _, key = np.unique(key * width + _numbers(codes.indices), return_inverse=True)
+    _, first, group = np.unique(key, return_index=True, return_inverse=True)
+    return group, first
 
 
 def _place_codes(cols: dict[str, list[Any]], today: dt.date) -> list[list[str]]:
