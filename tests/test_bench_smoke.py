@@ -16,6 +16,8 @@ def test_bench_runs_at_a_tiny_size(tmp_path: Path) -> None:
         assert "error" not in res[step], (step, res[step].get("error"))
         assert res[step]["seconds"] > 0 and res[step]["peak_mb"] > 0
     assert res["check_faults"]["exit"] == 1  # the planted faults are found
+    # the plain way judges the same clean file valid, row for row: a baseline that failed every row would be unfair
+    assert res["plain_pydantic_check"]["result"] == {"rows": res["rows_check"], "invalid": 0}
     places = res["place_checks"]
     assert {r["engine"] for n, r in places.items() if n != "rows"} == {"row"}  # 500 rows: below the SQL threshold
     assert all(0 < r["share_profiled"] < 1 for n, r in places.items() if n != "rows")
