@@ -47,8 +47,10 @@ def _progress(label: str) -> Iterator[Any]:
 
 @app.command()
 def init(db: DbOption = DEFAULT_DB) -> None:
-    """Create the store: the event tables, history, documents, submissions, deletions, releases, and the
-    views events, event_actors, claims and sources. Running it on an existing store changes no data.
+    """Create the store: the event tables, history, documents, submissions, deletions, releases, the
+    actor registry (filled from the bundled seed), links between datasets' events, and the views
+    events, event_actors, claims, sources and event_corroboration. Running it on an existing store
+    changes no event: it adds what the store lacks (columns, tables, the seed's actors).
 
     Example: cedar init --db data/cedar.duckdb
     """
@@ -161,8 +163,10 @@ def query(
 ) -> None:
     """Run a read-only SQL query on the store. Statements that would write are refused.
 
-    Views: events (current events), event_actors (one row per actor and role), claims, sources.
-    Tables: event_history (every version), deletions, submissions, documents.
+    Views: events (current events), event_actors (one row per actor and role), claims, sources,
+    event_corroboration (the datasets and linked events that report each event).
+    Tables: event_history (every version), deletions, submissions, documents, actors (the actor
+    registry), event_links (the same event in two datasets).
     With --release, the same four views over the release's Parquet files.
 
     A query is stopped with a message after --timeout seconds or beyond --memory-limit. Files

@@ -3,13 +3,16 @@
 aliases, and the first and last year it was seen in an event.
 
 It lives in the store's `actors` table. It is filled from the bundled seed registry
-(cedar/sample/actors.json, at every ingest) and from the events of every ingest and import. Checks
+(cedar/sample/actors.json) by `cedar init`, and from the events of every ingest and import. A store
+that does not hold this seed yet (made before init put it in, or by a Cedar with another seed) is
+checked against its registry with the seed added, and gets the seed at its next ingest. Checks
 read it into a `Registry`: aliases are replaced by canonical names, unknown names get the closest
 registry names (rapidfuzz), and an actor type that contradicts the registry is an error.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 from dataclasses import dataclass, field
@@ -19,6 +22,7 @@ from typing import Any
 from cedar.errors import CedarError
 
 COLUMNS = ("name", "actor_type", "country", "aliases", "first_year", "last_year")
+SEED_META = "actors_seed"  # store_meta key: the sha256 of the seed registry the store holds
 
 
 def _seed_path() -> Path:
@@ -127,6 +131,21 @@ def load_with_seed(con: Any, source: str = "") -> Registry:
     return Registry(list(stored.values()), source)
 
 
+def seed_digest() -> str:
+    return hashlib.sha256(_seed_path().read_bytes()).hexdigest()
+
+
+def seed_is_in(con: Any) -> bool:
+    row = con.execute("SELECT value FROM store_meta WHERE key = ?", [SEED_META]).fetchone()
+    return row is not None and row[0] == seed_digest()
+
+
+def load_for_check(con: Any, source: str = "") -> Registry:
+    """The registry rows are checked against: the store's, with the seed added when the store lacks it
+    (as the ingest would put it in)."""
+    return load(con, source) if seed_is_in(con) else load_with_seed(con, source)
+
+
 def has_table(con: Any) -> bool:
     return bool(con.execute("SELECT count(*) FROM duckdb_tables() WHERE database_name = current_database() "
                             "AND table_name = 'actors'").fetchone()[0])
@@ -158,7 +177,7 @@ def open_registry(db: Path | None) -> tuple[Registry | None, str]:
             if not has_table(con):
                 return None, (f"No actor registry: the store {path} predates it (run `cedar init --db {path}`); "
                               "actor names were not checked.")
-            registry = load(con, str(path))
+            registry = load_for_check(con, str(path))
     except CedarError as exc:
         return None, f"No actor registry: {exc.message} Actor names were not checked."
     return registry, f"Actor registry: {len(registry)} actors from {path}."
@@ -171,8 +190,12 @@ def seed_actors() -> list[Actor]:
 
 
 def put_seed(con: Any) -> None:
-    """The bundled seed registry into the store (inside the caller's transaction): new actors added,
-    known ones gain the seed's aliases and keep everything else."""
+    """The bundled seed registry into the store (inside the caller's transaction), unless it holds it
+    already: new actors added, known ones gain the seed's aliases and keep everything else."""
+    if seed_is_in(con):
+        return
+    con.execute("INSERT INTO store_meta VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                [SEED_META, seed_digest()])
     for a in seed_actors():
         con.execute("""
             INSERT INTO actors VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (name) DO UPDATE SET

@@ -64,7 +64,7 @@ def ingest(db: Path, paths: list[Path], *, submitter: str | None = None, dry_run
     with store.connect(db, write=True) as con:  # fails fast when the store is missing, busy or outdated
         store.check_schema(con, db)
         held = submissions.find_held(con, prints)
-        registry = actors.load_with_seed(con, str(db))
+        registry = actors.load_for_check(con, str(db))
     held_paths = {h.path for h in held}
     todo = [p for p in paths if p not in held_paths]
     report = Report(check="ingest", max_errors=max_errors)
@@ -114,7 +114,7 @@ def ingest(db: Path, paths: list[Path], *, submitter: str | None = None, dry_run
                 return outcome
             received = store.utcnow()
             counts = write(con, submission_id, received)
-            actors.put_seed(con)
+            actors.put_seed(con)  # a store from before `cedar init` put the seed in (else nothing to do)
             actors.record_staged(con)
             report.extend(duplicates.find(con))
             submissions.record(con, submission_id, "events", todo_prints, rows_per_file, submitter, received,

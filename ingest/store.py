@@ -103,8 +103,9 @@ def _is_store(con: Any) -> bool:
 def init(path: Path) -> dict[str, Any]:
     """Create the store's tables and views (idempotent: an existing store keeps its contents)."""
     from cedar import __version__
+    from cedar.ingest import actors
     from cedar.schema.model import SCHEMA_VERSION
-    from cedar.schema.tables import schema_sql, view_sql
+    from cedar.schema.tables import schema_sql, store_view_sql, view_sql
 
     existed = Path(path).is_file()
     with connect(path, write=True, create=True) as con:
@@ -115,8 +116,9 @@ def init(path: Path) -> dict[str, Any]:
         for table, column, kind in added:  # a store made by an older Cedar: new model fields become columns
             default = " DEFAULT []" if kind.endswith("[]") else ""
             con.execute(f'ALTER TABLE {table} ADD COLUMN "{column}" {kind}{default}')
-        for sql in view_sql():
+        for sql in view_sql() + store_view_sql():
             con.execute(sql)
+        actors.put_seed(con)  # the bundled registry: a check against a new store knows its actors and aliases
         con.execute("INSERT INTO store_meta VALUES ('created', ?), ('schema_version', ?), ('cedar_version', ?) "
                     "ON CONFLICT (key) DO NOTHING", [utcnow().isoformat(), SCHEMA_VERSION, __version__])
         con.execute("COMMIT")
@@ -143,8 +145,13 @@ def missing_columns(con: Any) -> list[tuple[str, str, str]]:
 
 
 def check_schema(con: Any, path: Path) -> None:
-    """Refuse to write to a store whose tables lack columns of the current model."""
-    missing = missing_columns(con)
+    """Refuse to write to a store whose tables lack columns of the current model (a table that is made
+    when first needed may be absent)."""
+    from cedar.schema.tables import CREATED_ON_DEMAND
+
+    have = {t for (t,) in con.execute("SELECT table_name FROM duckdb_tables() "
+                                      "WHERE database_name = current_database()").fetchall()}
+    missing = [m for m in missing_columns(con) if m[0] in have or m[0] not in CREATED_ON_DEMAND]
     if missing:
         names = ", ".join(sorted({f"{t}.{c}" for t, c, _ in missing}))
         raise CedarError(f"The store {path} was made by an older Cedar: it lacks the column(s) {names}.",

@@ -42,7 +42,14 @@ TABLES: dict[str, tuple[list[tuple[str, str]], tuple[str, ...]]] = {
     # the actor registry (cedar.ingest.actors): canonical name, ACLED inter code, ISO3, aliases, years seen
     "actors": ([("name", "VARCHAR"), ("actor_type", "INTEGER"), ("country", "VARCHAR"), ("aliases", "VARCHAR[]"),
                 ("first_year", "INTEGER"), ("last_year", "INTEGER")], ("name",)),
+    # the same event in two datasets, linked as corroboration by `cedar import --ingest` (importers/matching.py)
+    "event_links": ([("event_id", "VARCHAR"), ("other_event_id", "VARCHAR"), ("relation", "VARCHAR"),
+                     ("days_apart", "INTEGER"), ("km", "DOUBLE"), ("found_at", "TIMESTAMP"), ("found_by", "VARCHAR")],
+                    ("event_id", "other_event_id")),
 }
+# Tables an older store may lack without being out of date: before `cedar init` made them, the first
+# import that linked events did (it still does, for such a store).
+CREATED_ON_DEMAND = ("event_links",)
 
 
 def create_table_sql(name: str) -> str:
@@ -78,5 +85,21 @@ def view_sql(events_table: str = "event_current", claims_table: str = "event_cla
     ]
 
 
+def store_view_sql() -> list[str]:
+    """Views of the store only (a release has no links): per current event, the datasets and linked
+    events that report it; a link raises the count of independent reports without changing either event."""
+    return ["""CREATE OR REPLACE VIEW event_corroboration AS
+SELECT e.event_id,
+       len(e.external_ids) AS own_datasets,
+       count(l.other) AS linked_events,
+       len(list_distinct(flatten(list(o.external_ids)) || e.external_ids)) AS reporting_datasets,
+       1 + count(l.other) AS independent_reports
+FROM event_current e
+LEFT JOIN (SELECT event_id AS id, other_event_id AS other FROM event_links
+           UNION ALL SELECT other_event_id, event_id FROM event_links) l ON l.id = e.event_id
+LEFT JOIN event_current o ON o.event_id = l.other
+GROUP BY e.event_id, e.external_ids"""]
+
+
 def schema_sql() -> list[str]:
-    return [create_table_sql(name) for name in TABLES] + view_sql()
+    return [create_table_sql(name) for name in TABLES] + view_sql() + store_view_sql()

@@ -223,3 +223,45 @@ def test_cedar_check_with_and_without_a_store(db, tmp_path):
     without = run_cedar("check", str(path), "--format", "json", cwd=tmp_path)
     report = json.loads(without.stdout)
     assert without.returncode == 0 and report["problems"] == [] and "No actor registry" in without.stderr
+
+
+# --- the registry from `cedar init` (issue 7) ---------------------------------------------------
+
+def test_init_fills_the_registry_from_the_seed_and_a_check_uses_it_before_any_ingest(tmp_path):
+    db = tmp_path / "fresh.duckdb"
+    assert run_cedar("init", "--db", str(db)).returncode == 0
+    seed = actors.seed_actors()
+    with store.connect(db, write=False) as con:
+        reg = actors.load(con)
+        assert actors.seed_is_in(con)
+    assert set(reg.actors) == {a.name for a in seed}
+    assert reg.canonical("Azerbaijani army") == ARMY
+    listed = run_cedar("actors", "list", "--db", str(db))
+    assert listed.returncode == 0 and ARMY in listed.stdout
+    # `cedar check` against the new store replaces an alias: the registry was there before any ingest
+    path = _write(tmp_path, [_event(actor1="Azerbaijani army")])
+    proc = run_cedar("check", str(path), "--db", str(db), "--format", "json")
+    replaced = [p for p in json.loads(proc.stdout)["problems"] if p["code"] == "actor-alias-replaced"]
+    assert [(p["field"], p["value"]) for p in replaced] == [("actor1", "Azerbaijani army")], proc.stdout
+    # init again changes nothing
+    assert run_cedar("init", "--db", str(db)).returncode == 0
+    with store.connect(db, write=False) as con:
+        assert len(actors.load(con)) == len(seed)
+
+
+def test_a_store_without_the_seed_is_checked_with_it_and_gets_it_at_the_next_ingest(tmp_path):
+    """A store made before `cedar init` put the seed in (or with another seed): empty registry, no marker."""
+    db = tmp_path / "older.duckdb"
+    store.init(db)
+    con = duckdb.connect(str(db))
+    con.execute("DELETE FROM actors")
+    con.execute("DELETE FROM store_meta WHERE key = ?", [actors.SEED_META])
+    con.close()
+    reg, said = actors.open_registry(db)
+    assert reg is not None and reg.canonical("Azerbaijani army") == ARMY, said  # the seed, added in memory
+    with store.connect(db, write=False) as con:
+        assert len(actors.load(con)) == 0
+    assert load.ingest(db, [_write(tmp_path, [_event(actor1="Azerbaijani army", ref="a")])]).exit_code == 0
+    with store.connect(db, write=False) as con:
+        assert actors.seed_is_in(con)
+        assert actors.load(con).canonical("Azerbaijani army") == ARMY

@@ -181,3 +181,24 @@ def test_file_without_final_line_break_is_flagged(tmp_path):
     assert r.imported == 326
     [w] = [p for p in r.report.warnings if p.code == "no-final-line-break"]
     assert w.row == 327
+
+
+def test_links_table_is_made_by_init_and_an_older_store_without_it_still_works(db, tmp_path):
+    """event_links is declared with the other tables (schema/tables.py) and made by `cedar init`; a store
+    from before, which lacks it until its first linking import, is not refused and gets it then."""
+    from cedar.ingest import load
+    from cedar.ingest.importers import matching
+    from cedar.sample_data import seed_path
+
+    assert rows_of(db, "SELECT count(*) FROM event_links") == [(0,)]
+    assert rows_of(db, "SELECT count(*) FROM event_corroboration") == [(0,)]
+    con = duckdb.connect(str(db))
+    con.execute("DROP VIEW event_corroboration")
+    con.execute("DROP TABLE event_links")
+    con.close()
+    assert load.ingest(db, [seed_path()]).exit_code == 0  # check_schema does not ask for `cedar init`
+    with store.connect(db, write=True) as con:
+        assert matching.link(con, [], "test", None) == 0
+    assert rows_of(db, "SELECT count(*) FROM event_corroboration") == rows_of(db, "SELECT count(*) FROM events")
+    info = store.init(db)  # and init leaves it as it is
+    assert info["columns_added"] == [] and [(info["events"],)] == rows_of(db, "SELECT count(*) FROM events")

@@ -9,7 +9,8 @@ Two events are a likely match when
 - their event types are compatible: the same type, or a pair in COMPATIBLE (one dataset's battle
   is another's shelling; UCDP's one-sided violence may be ACLED's remote violence).
 
-A link is stored in `event_links` (created here when missing) and the view `event_corroboration`
+A link is stored in `event_links` (declared in schema/tables.py, made by `cedar init`; made here for
+a store from before that) and the view `event_corroboration`
 counts, per current event, the datasets and linked events that report it: a link raises the
 count of independent reports of an event without changing either event.
 """
@@ -117,23 +118,6 @@ def find(new: Iterable[Candidate], held: Iterable[Candidate]) -> list[Match]:
 
 # --- in the store -----------------------------------------------------------------------------
 
-LINKS_SQL = [
-    """CREATE TABLE IF NOT EXISTS event_links (
-  event_id VARCHAR, other_event_id VARCHAR, relation VARCHAR, days_apart INTEGER, km DOUBLE,
-  found_at TIMESTAMP, found_by VARCHAR, PRIMARY KEY (event_id, other_event_id))""",
-    """CREATE OR REPLACE VIEW event_corroboration AS
-SELECT e.event_id,
-       len(e.external_ids) AS own_datasets,
-       count(l.other) AS linked_events,
-       len(list_distinct(flatten(list(o.external_ids)) || e.external_ids)) AS reporting_datasets,
-       1 + count(l.other) AS independent_reports
-FROM event_current e
-LEFT JOIN (SELECT event_id AS id, other_event_id AS other FROM event_links
-           UNION ALL SELECT other_event_id, event_id FROM event_links) l ON l.id = e.event_id
-LEFT JOIN event_current o ON o.event_id = l.other
-GROUP BY e.event_id, e.external_ids""",
-]
-
 
 def held_candidates(con: Any, start: dt.date, end: dt.date) -> list[Candidate]:
     """Current events with an external id whose dates come near [start, end]."""
@@ -149,7 +133,9 @@ def held_candidates(con: Any, start: dt.date, end: dt.date) -> list[Candidate]:
 
 def link(con: Any, matches: list[Match], found_by: str, now: Any) -> int:
     """Store the matches as corroboration links (once per pair); returns how many were new."""
-    for sql in LINKS_SQL:
+    from cedar.schema import tables
+
+    for sql in (tables.create_table_sql("event_links"), *tables.store_view_sql()):
         con.execute(sql)
     before = con.execute("SELECT count(*) FROM event_links").fetchone()[0]
     rows = []

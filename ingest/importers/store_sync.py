@@ -123,7 +123,7 @@ def _store_check(result: ImportResult, items: list[ImportedEvent], db: Path) -> 
     with store.connect(db, write=False) as con:
         if hasattr(actors, "has_table") and not actors.has_table(con):
             return items
-        ctx.actors = actors.load(con, str(db))
+        ctx.actors = actors.load_for_check(con, str(db))
     keep = []
     severity = ERROR if result.strict else WARNING
     f = str(result.path)
