@@ -130,15 +130,15 @@ def _summary(outcome: Any) -> str:
     verb = "Dry run: would have written" if outcome.dry_run else "Ingested"
     lines = [f"{verb} submission {outcome.submission_id} into {outcome.store}: {c.get('added', 0)} added, "
              f"{c.get('updated', 0)} updated, {c.get('unchanged', 0)} unchanged, {c.get('deleted', 0)} deleted."]
-    if outcome.dry_run:
-        lines.append("Nothing was written.")
     mapped = [e for e in outcome.events if e["change"] != "unchanged"]
     for e in mapped[:20]:
         ref = f"{e['ref']} -> " if e.get("ref") else f"row {e['row']}: "
         lines.append(f"  {ref}{e['event_id']} (version {e['version']}, {e['change']})")
     if len(mapped) > 20:
         lines.append(f"  ... and {len(mapped) - 20} more (--format json lists every row)")
-    if not outcome.dry_run:
+    if outcome.dry_run:
+        lines.append("Nothing was written.")
+    else:
         s = outcome.store_counts
         lines.append(f"The store holds {s['events']} current events, {s['versions']} versions, "
                      f"{s['deletions']} deletions, {s['submissions']} submissions.")

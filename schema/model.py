@@ -119,7 +119,8 @@ class Event(_Strict):
     inter2: Optional[SecondActorType] = col(
         "Actor type of actor2 (ACLED inter code 1-8; 0 or empty when there is no actor2)", "target",
         acled="inter2", default=None)
-    target_kind: TargetKind = col("What the event was aimed at, whether or not it is an actor", "target", default="unknown")
+    target_kind: TargetKind = col("What the event was aimed at, whether or not it is an actor; empty (or a file without "
+                                  "the column) means unknown", "target", default="unknown")
     civilian_targeting: Optional[bool] = col(
         "True when civilians were the target of political violence (derived from event type and target kind)",
         "target", DERIVED, "civilian_targeting", default=None)

@@ -192,6 +192,27 @@ def test_cedar_check_chooses_an_engine_that_agrees(tmp_path: Path) -> None:
         {(p.row, p.field, p.code, p.message) for p in row.problems if p.code in codes}
 
 
+def test_target_kind_empty_or_absent_is_unknown_in_both_engines(tmp_path: Path) -> None:
+    """An empty target_kind cell, and a file without the column, take the default 'unknown' in both."""
+    rows = [dict(r, target_kind=k) for r, k in zip(_BASE[:8], ["", " ", "civilians", "", "none", "", "", ""])]
+    with_column, without = tmp_path / "with.csv", tmp_path / "without.csv"
+    _write(with_column, rows)
+    columns = [c for c in COLUMNS if c != "target_kind"]
+    with without.open("w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f, lineterminator="\n")
+        w.writerow(columns)
+        for r in rows:
+            w.writerow([r.get(c, "") for c in columns])
+    for path in (with_column, without):
+        found = _sql_engine(path)
+        assert found == _row_engine_set(path)
+        assert not any(code == "not-in-vocabulary" for _, field, code in found if field == "target_kind"), found
+    auto = sql_engine.check_files_auto([without], threshold=0).report
+    assert auto.extra.get("engine") == "sql"
+    assert {(p.row, p.code, p.message) for p in auto.problems} == {(p.row, p.code, p.message)
+                                                                  for p in check_files([without]).report.problems}
+
+
 def test_refs_and_ids_used_twice_across_files_agree(tmp_path: Path) -> None:
     """Both engines report a value used again in a later file, naming the row and file of its first use."""
     first, second = [dict(r) for r in _BASE[:5]], [dict(r) for r in _BASE[5:10]]

@@ -207,6 +207,15 @@ def test_numbers_beyond_any_bound(edit, code, field):
     assert [(p.code, p.field) for p in problems] == [(code, field)], [p.message for p in problems]
 
 
+def test_an_empty_target_kind_is_unknown_as_an_absent_one():
+    """An empty cell (None) is "not given" and takes the default 'unknown', as an absent column or key
+    does, instead of "'None' is not a permitted target_kind"."""
+    absent = _edited(lambda e: e.pop("target_kind", None))
+    assert _problems(_edited(put(target_kind=None))) == _problems(absent) == []
+    [p] = _problems(_edited(both(VAC, put(target_kind=None))))
+    assert p.code == "violence-against-civilians-needs-civilian-target" and "None" not in p.message, p.message
+
+
 def test_second_actor_type_message_fits_the_case():
     # actor2 named, inter2 empty: the message must not claim actor2 is empty
     [p] = [p for p in _problems(_edited(put(inter2=None))) if p.code == "second-actor-type-without-actor"]

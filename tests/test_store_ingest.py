@@ -221,6 +221,9 @@ def test_dry_run_works_everything_out_and_writes_nothing(db):
     assert proc.returncode == 0, proc.stdout
     assert report["dry_run"] and report["ids"]["karabakh-1"] == "AZE1"
     assert counts(db)["events"] == 0 and counts(db)["submissions"] == 0
+    text = run_cedar("ingest", str(seed_path()), "--db", str(db), "--dry-run").stdout.rstrip().splitlines()
+    assert text[-1] == "Nothing was written.", text  # last, below the ids it would have given
+    assert text[-2].strip().startswith("karabakh-6 -> ") and text[-8].startswith("Dry run: would have written")
     proc, report = ingest(db, str(seed_path()))
     assert report["ids"]["karabakh-1"] == "AZE1"
 

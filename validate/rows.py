@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import typing
+from functools import lru_cache
 from itertools import islice
 from typing import Any, Iterable, Iterator
 
@@ -116,6 +117,12 @@ def _literals(loc: tuple[Any, ...]) -> tuple[Any, ...]:
     return ()
 
 
+@lru_cache(maxsize=None)
+def _defaults() -> tuple[str, ...]:
+    """Fields with a value as default (target_kind 'unknown'): an empty cell or null takes it."""
+    return tuple(n for n, f in Event.model_fields.items() if not f.is_required() and isinstance(f.default, str))
+
+
 def _run(rule: Any, draft: Any, ctx: Context, failed: set[str], problems: list[Problem], where: dict[str, Any]) -> None:
     for finding in rule.check(draft, ctx):
         top = finding.field.split("[")[0].split(".")[0]
@@ -138,6 +145,8 @@ def validate_record(data: dict[str, Any], ctx: Context, where: dict[str, Any], c
                         "value": p.value}) for p in cell_problems]
     failed = {p.field for p in problems}
     clean = {k: v for k, v in data.items() if k not in failed} if failed else data
+    if any(clean.get(name, ...) is None for name in _defaults()):  # not given: the default, as for an absent column
+        clean = {k: v for k, v in clean.items() if v is not None or k not in _defaults()}
     try:
         draft = EventDraft.model_validate(clean)
     except ValidationError as exc:

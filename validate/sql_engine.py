@@ -178,8 +178,7 @@ def _columns(header: list[str]) -> tuple[list[str], list[tuple[str, str]]]:
         if name not in header:
             items.append(f"NULL::VARCHAR AS s_{name}")
             items.append(f"NULL::{'VARCHAR' if kind == flat.TEXT else 'DOUBLE'} AS n_{name}")
-            findings.append((name, "'missing-value'" if name in required else
-                             "'not-in-vocabulary'" if _has_default(field, lits) else "NULL::VARCHAR"))
+            findings.append((name, "'missing-value'" if name in required else "NULL::VARCHAR"))
             continue
         if kind == flat.TEXT:
             s = _blank_text(raw)
@@ -221,12 +220,7 @@ def _columns(header: list[str]) -> tuple[list[str], list[tuple[str, str]]]:
                 hi = f"n_{name} > {cons['le']}" if "le" in cons else "false"
                 bad.append(f"WHEN isnan(n_{name}) OR {lo} OR {hi} THEN 'out-of-range'")
             items.append(f"{value} AS n_{name}")
-        if name in required:
-            empty = "'missing-value'"
-        elif _has_default(field, lits):
-            empty = "'not-in-vocabulary'"  # a column with a default value, given empty: None is not in it
-        else:
-            empty = "NULL"
+        empty = "'missing-value'" if name in required else "NULL"  # empty target_kind: its default, in build_query
         code = f"CASE WHEN s_{name} IS NULL THEN {empty} {' '.join(bad)} END" if bad or empty != "NULL" \
             else "NULL::VARCHAR"
         items.append(f"{s} AS s_{name}")
@@ -242,11 +236,6 @@ def _list(raw: str) -> str:
     """A list cell's items as the row engine reads them: split at ';', stripped, empty ones dropped."""
     return (f"CASE WHEN {raw} IS NULL THEN []::VARCHAR[] ELSE list_filter(list_transform(string_split({raw}, ';'), "
             f"lambda x: {_stripped('x')}), lambda x: x IS NOT NULL) END")
-
-
-def _has_default(field: Any, lits: tuple | None) -> bool:
-    """A vocabulary column with a default value (target_kind): given empty, None is not in it."""
-    return not field.is_required() and field.default is not None and lits is not None
 
 
 # Fields the gazetteer fills from a bare place name (both coordinates empty, a known iso3): on such a
