@@ -153,6 +153,9 @@ def _check_release_store(store: Path) -> tuple[list[str], list[str]]:
     return published, unindexed
 
 
+BUILD_STEPS = ("Reading the store", "Writing the data files", "Running the gate", "Publishing")  # its stderr lines
+
+
 def test_kill_9_during_release_build(tmp_path):
     rng = random.Random(None if FULL else 5)
     db = tmp_path / "cedar.duckdb"
@@ -165,11 +168,17 @@ def test_kill_9_during_release_build(tmp_path):
     span = time.monotonic() - t0
     trials = size(2, 50)
     killed = finished = leftovers = 0
+    by_stage: dict[str, int] = {}
     t_all = time.monotonic()
     for n in range(2, trials + 2):
         version = f"2026.11.{n}"
-        code, _ = _kill_at(["release", "build", version, "--db", str(db), "--store", str(store)],
-                           rng.uniform(0.1, span * 1.05))
+        # every other kill at a random moment of the whole run (much of which is start-up and the gate),
+        # the others just after a step the build announces, so that each step, publishing too, is hit
+        stage = rng.choice(BUILD_STEPS) if n % 2 else None
+        delay = rng.uniform(0, 0.4) if stage else rng.uniform(0.1, span * 1.05)
+        by_stage[stage or "any moment"] = by_stage.get(stage or "any moment", 0) + 1
+        code, _ = _kill_at(["release", "build", version, "--db", str(db), "--store", str(store)], delay,
+                           f"... {stage}" if stage else None)
         published, unindexed = _check_release_store(store)
         leftovers += len(unindexed)
         if code == 0:
@@ -188,7 +197,7 @@ def test_kill_9_during_release_build(tmp_path):
     proc = run_cedar("release", "list", "--store", str(store), "--format", "json")
     assert proc.returncode == 0, proc.stderr
     record("crash-release-build", trials=trials, killed=killed, finished_before_kill=finished,
-           unindexed_folders_seen=leftovers, seconds=round(time.monotonic() - t_all, 1))
+           unindexed_folders_seen=leftovers, kill_after=by_stage, seconds=round(time.monotonic() - t_all, 1))
 
 
 def test_a_publish_cut_between_rename_and_index_is_cleared_by_the_next_build(tmp_path):
