@@ -375,9 +375,6 @@ def _run_gate(con: Any, has_previous: bool, prev_deletions: list[str], created: 
 
     # the check tables of cedar.validate.expectations: membership computed once, read by GX as a flag
     con.execute("CREATE TEMP TABLE released AS SELECT event_id FROM events")
-    con.execute('CREATE TABLE long_rows AS '
-                + " UNION ALL ".join(f"SELECT event_id, '{t}' AS \"table\", event_id IN (SELECT event_id FROM released) "
-                                     f"AS in_release FROM {t}" for t in ("claims", "sources", "actors")))
     con.execute("CREATE TABLE deleted AS SELECT event_id, event_id IN (SELECT event_id FROM released) AS in_release "
                 "FROM store_deletions")
     con.execute("CREATE TABLE released_deleted AS SELECT event_id, event_id IN (SELECT event_id FROM released) "

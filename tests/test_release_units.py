@@ -163,3 +163,23 @@ def test_sql_writer_keeps_row_order_over_many_row_groups(tmp_path):
     with (tmp_path / "t.csv").open(encoding="utf-8", newline="") as fh:
         ids = [row[0] for row in csv.reader(fh)][1:]
     assert ids == [f"AZE{i}" for i in range(1, 300001)]
+
+
+def test_gate_names_long_rows_without_a_released_event():
+    """The staging join keeps orphan rows out of a release, so the gate's guard on it is tested
+    here, on GX's SQL path over a small DuckDB database."""
+    import duckdb
+
+    from cedar.validate.gate import run_gate
+
+    con = duckdb.connect()
+    con.execute("CREATE TABLE events AS SELECT 'AZE' || i AS event_id FROM range(1, 4) r(i)")
+    con.execute("CREATE TABLE claims AS SELECT 'AZE1' AS event_id")
+    con.execute("CREATE TABLE sources AS SELECT * FROM (VALUES ('AZE2'), ('AZE9')) t(event_id)")
+    con.execute("CREATE TABLE actors AS SELECT 'AZE3' AS event_id")
+    gate = run_gate(con, ex.reference_specs())
+    assert not gate.passed
+    (outcome,) = gate.outcomes
+    assert (outcome.spec.code, outcome.unexpected_count, outcome.sample_ids) == ("unknown-event", 1, ["AZE9"])
+    con.execute("DELETE FROM sources WHERE event_id = 'AZE9'")
+    assert run_gate(con, ex.reference_specs()).passed
