@@ -163,7 +163,7 @@ def _build_in(con: Any, tmp: Path, version: str, store: Path, previous: dict[str
     together they keep both cores busy."""
     from concurrent.futures import ThreadPoolExecutor
 
-    step("Writing the data files and running the gate (Great Expectations)")
+    step("Writing the data files")
     hashes = manifest.Hashes(tmp)
     try:
         with _one_thread(con), ThreadPoolExecutor(max_workers=1, thread_name_prefix="gate") as pool:
@@ -172,6 +172,7 @@ def _build_in(con: Any, tmp: Path, version: str, store: Path, previous: dict[str
             try:
                 gate_run = pool.submit(_timed, _run_gate, gate_con, previous is not None,
                                        [r["event_id"] for r in prev_deletions], created)
+                step("Running the gate (Great Expectations), beside the writing")
                 t = time.perf_counter()
                 _write_data_files(con, tmp, hashes)
                 changes, deletions = _write_changes(con, tmp, version, prev_deletions, hashes)
