@@ -210,14 +210,23 @@ def record_staged(con: Any) -> int:
     registry: new names added with the type and country they were coded with, the years seen widened.
     Returns how many actors were new."""
     before = con.execute("SELECT count(*) FROM actors").fetchone()[0]
+    # the commonest type and country of each name; ties go to the lowest (mode() breaks them by the order
+    # the rows happen to be scanned in, and the store must not depend on that)
     con.execute("""
         INSERT INTO actors
-        SELECT name, mode(inter) FILTER (WHERE inter BETWEEN 1 AND 8), mode(iso3), [], min(y), max(y) FROM (
-            SELECT actor1 AS name, inter1 AS inter, iso3, year(event_date) AS y FROM stage_events
-            UNION ALL SELECT actor2, inter2, iso3, year(event_date) FROM stage_events WHERE actor2 IS NOT NULL
-            UNION ALL SELECT unnest(assoc_actor_1), NULL, iso3, year(event_date) FROM stage_events
-            UNION ALL SELECT unnest(assoc_actor_2), NULL, iso3, year(event_date) FROM stage_events
-        ) WHERE name IS NOT NULL AND trim(name) <> '' GROUP BY name
+        WITH seen AS (
+            SELECT name, inter, iso3, y FROM (
+                SELECT actor1 AS name, inter1 AS inter, iso3, year(event_date) AS y FROM stage_events
+                UNION ALL SELECT actor2, inter2, iso3, year(event_date) FROM stage_events WHERE actor2 IS NOT NULL
+                UNION ALL SELECT unnest(assoc_actor_1), NULL, iso3, year(event_date) FROM stage_events
+                UNION ALL SELECT unnest(assoc_actor_2), NULL, iso3, year(event_date) FROM stage_events
+            ) WHERE name IS NOT NULL AND trim(name) <> ''),
+        types AS (SELECT name, first(inter ORDER BY n DESC, inter) AS inter FROM (
+            SELECT name, inter, count(*) AS n FROM seen WHERE inter BETWEEN 1 AND 8 GROUP BY name, inter) GROUP BY name),
+        places AS (SELECT name, first(iso3 ORDER BY n DESC, iso3) AS iso3 FROM (
+            SELECT name, iso3, count(*) AS n FROM seen WHERE iso3 IS NOT NULL GROUP BY name, iso3) GROUP BY name)
+        SELECT name, t.inter, p.iso3, [], min(y), max(y) FROM seen LEFT JOIN types t USING (name)
+        LEFT JOIN places p USING (name) GROUP BY name, t.inter, p.iso3
         ON CONFLICT (name) DO UPDATE SET
           actor_type = coalesce(actors.actor_type, excluded.actor_type),
           country = coalesce(actors.country, excluded.country),
