@@ -2,6 +2,8 @@
 
 1. Files an earlier submission already holds (same sha256) are not read again.
 2. The rest go through `check_files`, the very checks of `cedar check`; any error refuses it all.
+   Large CSVs that the SQL engine takes are checked by it and staged by DuckDB straight from the file
+   (cedar.ingest.stage_csv), to the same report and the same store.
 3. Under the store's write lock, in one transaction: rows naming an event_id must name a current
    event (else an error with row and column, and a rollback); new rows get ids; changed rows a
    new version (the earlier one stays in event_history); rows that change nothing stay as they
@@ -16,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
-from cedar.ingest import actors, duplicates, ids, stage, store, submissions
+from cedar.ingest import actors, duplicates, ids, stage, stage_csv, store, submissions
 from cedar.schema.model import Claim, Source
 from cedar.schema.tables import EVENT_COLUMNS
 from cedar.validate import repeats
@@ -57,7 +59,10 @@ def held_problem(h: submissions.Held) -> Problem:
 
 def ingest(db: Path, paths: list[Path], *, submitter: str | None = None, dry_run: bool = False,
            input_format: str | None = None, encoding: str = "utf-8", max_errors: int | None = None,
-           say: Callable[[str], None] = lambda _: None, on_record: Callable[[], None] | None = None) -> Outcome:
+           say: Callable[[str], None] = lambda _: None, on_record: Callable[[], None] | None = None,
+           fast_threshold: int = stage_csv.THRESHOLD_BYTES) -> Outcome:
+    """`fast_threshold`: CSVs of at least this size that the SQL engine takes are checked and staged by
+    DuckDB (cedar.ingest.stage_csv); tests pass 0 or a huge size to choose the path."""
     from cedar.validate.check import check_files
 
     prints = [submissions.fingerprint(p) for p in paths if p.is_file()]
@@ -75,25 +80,39 @@ def ingest(db: Path, paths: list[Path], *, submitter: str | None = None, dry_run
         return outcome
 
     say(f"Checking {len(todo)} file{'s' * (len(todo) != 1)} ...")
-    result = check_files(todo, input_format=input_format, encoding=encoding, max_errors=max_errors,
-                         keep_events=True, on_record=on_record, actors=registry)
-    checked = result.report
+    staged = None
+    if stage_csv.takes(todo, input_format, encoding, fast_threshold):  # large CSVs: checked and staged by DuckDB
+        gc.disable()  # a report of many warnings is many small objects: collections only cost time
+        try:
+            staged = stage_csv.check_and_stage(todo, registry, max_errors=max_errors)
+        finally:
+            gc.enable()
+    if staged is not None:
+        checked, exit_code = staged.report, 0
+    else:
+        result = check_files(todo, input_format=input_format, encoding=encoding, max_errors=max_errors,
+                             keep_events=True, on_record=on_record, actors=registry)
+        checked, exit_code = result.report, result.exit_code
     report.files, report.rows_checked, report.truncated = checked.files, checked.rows_checked, checked.truncated
+    report.extra.update(checked.extra)
     report.extend(checked.problems)
-    if result.exit_code or not report.valid:
-        outcome.exit_code = result.exit_code or 1
+    if exit_code or not report.valid:
+        outcome.exit_code = exit_code or 1
         return outcome
 
-    gc.disable()  # building many small objects over the heap of checked events: collections only cost time
-    try:
-        tables = stage.build(result.events, result.documents)
-    finally:
-        gc.enable()
-    rows_per_file: dict[Path, int] = {}
-    for item in result.events:
-        rows_per_file[item.file] = rows_per_file.get(item.file, 0) + 1
-    event_count = len(result.events)
-    result.events.clear()  # the Arrow tables hold them now
+    if staged is not None:
+        tables, rows_per_file, event_count = staged.tables, staged.rows_per_file, staged.event_count
+    else:
+        gc.disable()  # building many small objects over the heap of checked events: collections only cost time
+        try:
+            tables = stage.build(result.events, result.documents)
+        finally:
+            gc.enable()
+        rows_per_file = {}
+        for item in result.events:
+            rows_per_file[item.file] = rows_per_file.get(item.file, 0) + 1
+        event_count = len(result.events)
+        result.events.clear()  # the Arrow tables hold them now
     todo_prints = [p for p in prints if p.path in set(todo)]
     with store.connect(db, write=True) as con:
         late = submissions.find_held(con, todo_prints)  # another ingest may have finished meanwhile
@@ -187,12 +206,15 @@ def _mark_changes(con: Any) -> None:
     content = [c for c, _ in EVENT_COLUMNS if c not in IDENTITY]
     claim_cols, source_cols = list(Claim.model_fields), list(Source.model_fields)
     same_row = " AND ".join(f's."{c}" IS NOT DISTINCT FROM e."{c}"' for c in content)
+    # only rows that name an event can change nothing: the lists of sources and claims of new rows
+    # (all of a large first submission) are not built
     con.execute(f"""
         UPDATE stage_events SET change = 'unchanged' WHERE row_no IN (
-            WITH sc AS (SELECT row_no, list({_struct('c', claim_cols)} ORDER BY claim_no) AS l
-                        FROM stage_claims c GROUP BY row_no),
+            WITH named_rows AS (SELECT row_no FROM stage_events WHERE event_id IS NOT NULL),
+                 sc AS (SELECT row_no, list({_struct('c', claim_cols)} ORDER BY claim_no) AS l
+                        FROM stage_claims c SEMI JOIN named_rows USING (row_no) GROUP BY row_no),
                  ss AS (SELECT row_no, list({_struct('c', source_cols)} ORDER BY source_no) AS l
-                        FROM stage_sources c GROUP BY row_no),
+                        FROM stage_sources c SEMI JOIN named_rows USING (row_no) GROUP BY row_no),
                  named AS (SELECT e.event_id, e.version FROM event_current e
                            WHERE e.event_id IN (SELECT event_id FROM stage_events)),
                  ec AS (SELECT c.event_id, list({_struct('c', claim_cols)} ORDER BY claim_no) AS l

@@ -36,9 +36,11 @@ def _document_path(file: Path, name: str) -> Path | None:
 CHUNK = 20_000
 
 
-def build(checked: list[Any], documents: dict[Path, str], chunk: int = CHUNK) -> dict[str, Any]:
+def build(checked: list[Any], documents: dict[Path, str], chunk: int = CHUNK,
+          numbers: list[int] | None = None) -> dict[str, Any]:
     """Arrow tables of the checked events (`CheckResult.events`) and the documents they cite, built a
-    chunk of rows at a time so that the rows as Python dicts never all exist at once."""
+    chunk of rows at a time so that the rows as Python dicts never all exist at once. The events'
+    row_no counts from 1, or is taken from `numbers` (stage_csv stages a few rows of a file this way)."""
     import pyarrow as pa
 
     schemas = {
@@ -52,7 +54,8 @@ def build(checked: list[Any], documents: dict[Path, str], chunk: int = CHUNK) ->
     }
     batches: dict[str, list[Any]] = {name: [] for name in schemas}
     for start in range(0, len(checked), chunk):
-        rows = _rows(checked[start:start + chunk], start, documents)
+        rows = _rows(checked[start:start + chunk], start, documents,
+                     numbers[start:start + chunk] if numbers is not None else None)
         for name, schema in schemas.items():
             batches[name].append(pa.RecordBatch.from_pylist(rows[name], schema=schema))
     tables = {name: pa.Table.from_batches(batches[name], schema=schema) for name, schema in schemas.items()}
@@ -63,9 +66,10 @@ def build(checked: list[Any], documents: dict[Path, str], chunk: int = CHUNK) ->
     return tables
 
 
-def _rows(checked: list[Any], offset: int, documents: dict[Path, str]) -> dict[str, list[dict[str, Any]]]:
+def _rows(checked: list[Any], offset: int, documents: dict[Path, str],
+          numbers: list[int] | None = None) -> dict[str, list[dict[str, Any]]]:
     events, claims, sources = [], [], []
-    for row_no, item in enumerate(checked, start=offset + 1):
+    for row_no, item in zip(numbers or range(offset + 1, offset + len(checked) + 1), checked):
         row, source_rows, claim_rows = flat.to_flat(item.event, str(row_no))
         row.update(row_no=row_no, file=str(item.file), row=item.row, change=None)
         row["timestamp"] = None  # the store gives it
@@ -85,10 +89,12 @@ def _rows(checked: list[Any], offset: int, documents: dict[Path, str]) -> dict[s
 
 
 def load(con: Any, tables: dict[str, Any]) -> None:
-    """Temporary tables with the store's types, filled from the Arrow tables by column name."""
+    """Temporary tables with the store's types, filled from the Arrow tables (or lists of Arrow tables)
+    by column name."""
     for name, columns in STAGE_TABLES.items():
         body = ", ".join(f'"{c}" {t}' for c, t in columns)
         con.execute(f"CREATE OR REPLACE TEMP TABLE {name} ({body})")
-        con.register(f"{name}_arrow", tables[name])
-        con.execute(f"INSERT INTO {name} BY NAME SELECT * FROM {name}_arrow")
-        con.unregister(f"{name}_arrow")
+        for table in tables[name] if isinstance(tables[name], list) else [tables[name]]:
+            con.register(f"{name}_arrow", table)
+            con.execute(f"INSERT INTO {name} BY NAME SELECT * FROM {name}_arrow")
+            con.unregister(f"{name}_arrow")

@@ -35,3 +35,17 @@ def complete(data: dict[str, Any], sources: list[Any]) -> dict[str, Any]:
         out["inter2"] = 0
     out["schema_version"] = out.get("schema_version") or SCHEMA_VERSION
     return out
+
+
+# `complete`'s derivations in DuckDB SQL, over the vectorised engine's typed values (`v_<column>`, and its
+# taxonomy look-ups `disorder_of_sub`, `disorder_of_type`): cedar.ingest.stage_csv stages a large CSV with
+# them, and tests/test_ingest_fast_differential.py holds them equal to `complete`. (source_scale needs no
+# form there: sources read from a CSV carry no scale, so the row's own value stands.)
+SQL = {
+    "disorder_type": "disorder_of_sub",
+    "interaction": "CASE WHEN coalesce(v_inter2, 0) = 0 THEN 10 * v_inter1 "
+                   "ELSE 10 * least(v_inter1, v_inter2) + greatest(v_inter1, v_inter2) END",
+    "civilian_targeting": "coalesce(disorder_of_type = 'Political violence' AND v_target_kind = 'civilians', false)",
+    "inter2": "coalesce(v_inter2, 0)",
+    "schema_version": f"coalesce(v_schema_version, '{SCHEMA_VERSION}')",
+}
