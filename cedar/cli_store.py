@@ -111,8 +111,8 @@ def ingest(
     except KeyboardInterrupt:
         raise CedarError("Interrupted: nothing was written, the store is as it was.", exit_code=130) from None
     report = outcome.report
-    report.extra.update(outcome.to_dict())
-    if output is OutputFormat.json:
+    if output is OutputFormat.json:  # the text report says the same in its summary
+        report.extra.update(outcome.to_dict())
         _out(json.dumps(report.to_dict(), ensure_ascii=False, indent=2, default=str))
     else:
         _out(render_text(report))

@@ -2,15 +2,35 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from cedar.validate.report import Report, jsonable
 
 
 def render_text(report: Report) -> str:
     lines = []
+    heads: dict[tuple[str, str], str] = {}
+    # a report of a large ingest repeats a message on many rows (an unknown actor): its text is made once
+    tails: dict[tuple[str, type, Any], str] = {}
     for p in report.problems:
-        where = p.where()
-        value = "" if p.value is None or _in_message(p.value, p.message) else f" [value: {jsonable(p.value)!r}]"
-        lines.append(f"{p.severity.upper():7} {p.code}: {where}{value}\n        {p.message}")
+        head = heads.get((p.severity, p.code))
+        if head is None:
+            head = heads[(p.severity, p.code)] = f"{p.severity.upper():7} {p.code}: "
+        if p.file and p.row is not None and p.field and (p.line is None or p.line == p.row):
+            where = f"{p.file}, row {p.row}, column {p.field}"  # the commonest form of Problem.where, inline
+        else:
+            where = p.where()
+        try:
+            key: tuple[str, type, Any] | None = (p.message, type(p.value), p.value)  # 1 and True hash alike
+            tail = tails.get(key)  # type: ignore[arg-type]
+        except TypeError:  # a list value
+            key = tail = None
+        if tail is None:
+            value = "" if p.value is None or _in_message(p.value, p.message) else f" [value: {jsonable(p.value)!r}]"
+            tail = f"{value}\n        {p.message}"
+            if key is not None:
+                tails[key] = tail
+        lines.append(f"{head}{where}{tail}")
     errors, warnings = report.error_count, len(report.warnings)
     files = len(report.files)
     summary = (f"{'valid' if report.valid else 'INVALID'}: {errors} error{'s' * (errors != 1)}, "

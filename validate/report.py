@@ -88,6 +88,9 @@ class Report:
         self.problems.append(problem)
 
     def extend(self, problems: Iterable[Problem]) -> None:
+        if self.max_errors is None:  # nothing to count: a million warnings are added at once
+            self.problems.extend(problems)
+            return
         for p in problems:
             self.add(p)
 
