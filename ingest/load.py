@@ -125,6 +125,7 @@ def ingest(db: Path, paths: list[Path], *, submitter: str | None = None, dry_run
         con.execute("BEGIN TRANSACTION")
         try:
             stage.load(con, tables)
+            tables.clear()  # the staging tables hold them now: a million rows' Arrow copy is not kept
             problems = store_problems(con)
             report.extend(problems)
             if not report.valid:
