@@ -252,6 +252,10 @@ def test_mutated_real_files_never_crash_or_hang(lab):
         for args in _commands(kind, target, db, rng):
             res = worker.run(args, CASE_SECONDS)
             _count("mutation " + args[0])
+            if not res.ok():  # a random full-size case cannot be drawn again: keep the file for a rerun
+                kept = REPO / "build" / "reliability-failures"
+                kept.mkdir(parents=True, exist_ok=True)
+                shutil.copy(target, kept / f"{i}-{name}-{how}{target.suffix}"[:200])
             assert_rule(res), f"{name} after {how}"
             by_code[res.code] = by_code.get(res.code, 0) + 1
             slowest = max(slowest, (res.seconds, f"{args[0]} {name} {how}"))
