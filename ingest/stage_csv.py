@@ -212,25 +212,11 @@ def _row_engine(path: Path, header: list[str], starts: Any, rows: list[tuple[int
                 ctx: Context, twice: dict[int, list[Problem]]) -> list[tuple[int, int, list[Problem], Any]]:
     """(rid, row_no, problems, event or None) of these records, by the row engine; `twice`: the problems
     of refs and event_ids used again, which follow a record's own (and keep its event out)."""
-    from cedar.ingest.readers import _flat_record
-    from cedar.validate.report import problem
-    from cedar.validate.rows import validate_record
-
     size = path.stat().st_size
     spans = [(int(starts[rid + 1]), int(starts[rid + 2]) if rid + 2 < len(starts) else size) for rid, _, _ in rows]
-    kinds = flat.column_kinds()
     out = []
-    for (rid, line, row_no), cells in zip(rows, sql_engine._read_records(path, spans)):
-        typed: dict[str, Any] = {}
-        cell_problems = []
-        for name, text in zip(header, cells):
-            try:
-                typed[name] = flat.parse_cell(kinds[name], text)
-            except flat.CellError as exc:
-                cell_problems.append(problem(exc.code, file=str(path), row=line, line=line, field=name, value=text))
-        record = _flat_record(line, typed, cell_problems, {}, frozenset())
-        where = {"file": str(path), "row": line, "line": line}
-        event, problems = validate_record(record.data, ctx, where, record.cell_problems, record.absent)
+    records = sql_engine.row_engine_records(path, header, spans, [line for _, line, _ in rows], ctx, build=True)
+    for (rid, _, row_no), (_, event, problems) in zip(rows, records):
         if rid in twice:
             problems, event = problems + twice[rid], None
         out.append((rid, row_no, problems, event))

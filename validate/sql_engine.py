@@ -616,16 +616,15 @@ def _render(code: str, field: str) -> str:
     return RULES[code].template.format_map(_Blank(field=field, value=""))
 
 
-def _exact_problems(path: Path, spans: list[tuple[int, int]], lines: list[int], today: dt.date) -> dict[int, list[Problem]]:
-    """The row engine's problems for these records, by line: the exact messages."""
+def row_engine_records(path: Path, header: list[str], spans: list[tuple[int, int]], lines: list[int], ctx: Context,
+                       build: bool = False) -> Any:
+    """(line, event or None, problems) of the CSV records at these byte spans, by the row engine: the
+    exact messages (and, with `build`, the event) for the few records the SQL engine hands back."""
     from cedar.ingest.readers import _flat_record
     from cedar.validate.report import problem
     from cedar.validate.rows import validate_record
 
-    header = _header(path) or []
     kinds = flat.column_kinds()
-    ctx = Context(today=today)
-    out: dict[int, list[Problem]] = {}
     for line, cells in zip(lines, _read_records(path, spans)):
         typed: dict[str, Any] = {}
         cell_problems = []
@@ -636,9 +635,14 @@ def _exact_problems(path: Path, spans: list[tuple[int, int]], lines: list[int], 
                 cell_problems.append(problem(exc.code, file=str(path), row=line, line=line, field=name, value=text))
         record = _flat_record(line, typed, cell_problems, {}, frozenset())
         where = {"file": str(path), "row": line, "line": line}
-        _, problems = validate_record(record.data, ctx, where, record.cell_problems, record.absent, build=False)
-        out[line] = problems
-    return out
+        event, problems = validate_record(record.data, ctx, where, record.cell_problems, record.absent, build=build)
+        yield line, event, problems
+
+
+def _exact_problems(path: Path, spans: list[tuple[int, int]], lines: list[int], today: dt.date) -> dict[int, list[Problem]]:
+    """The row engine's problems for these records, by line: the exact messages."""
+    return {line: problems for line, _, problems in
+            row_engine_records(path, _header(path) or [], spans, lines, Context(today=today))}
 
 
 def check_files_auto(paths: list[Path], *, input_format: str | None = None, encoding: str = "utf-8",
