@@ -43,3 +43,22 @@ def _wall(args: tuple[str, ...]) -> float:
     start = time.perf_counter()
     subprocess.run([sys.executable, "-m", "cedar", *args], capture_output=True, timeout=120, check=True)
     return time.perf_counter() - start
+
+
+def test_check_of_a_large_csv_imports_neither_great_expectations_nor_pandas(tmp_path, monkeypatch):
+    """The SQL engine's path (a CSV over its threshold), a ref used twice so that the repeats pass runs."""
+    from cedar.validate.sql_engine import SQL_THRESHOLD_BYTES
+
+    path = tmp_path / "big.csv"
+    subprocess.run([sys.executable, "-m", "cedar", "synth", "16000", "--seed", "3", "--out", str(path)], check=True,
+                   capture_output=True, timeout=300)
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    assert path.stat().st_size >= SQL_THRESHOLD_BYTES and lines[1].startswith("s1,")
+    path.write_text("".join(lines + ["s1" + lines[2][lines[2].index(","):]]), encoding="utf-8")
+    monkeypatch.setenv("CEDAR_DB", str(tmp_path / "no-store.duckdb"))
+    proc = subprocess.run([sys.executable, "-X", "importtime", "-m", "cedar", "check", str(path), "--format", "json"],
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 1 and '"duplicate-ref"' in proc.stdout and '"engine": "sql"' in proc.stdout
+    modules = {line.rsplit("|", 1)[1].strip().split(".")[0] for line in proc.stderr.splitlines()
+               if line.startswith("import time:") and line.count("|") == 2}
+    assert "cedar" in modules and not modules & set(HEAVY), sorted(modules & set(HEAVY))

@@ -72,8 +72,8 @@ class Repeats:
         for field, values in columns.items():
             values = values if isinstance(values, pa.ChunkedArray) else pa.chunked_array(values, pa.string())
             n = len(values)
-            table = pa.table({"f": pa.array(np.full(n, file_no, dtype=np.int32)),
-                              "i": pa.array(np.arange(1, n + 1, dtype=np.int64)), "v": values})
+            table = pa.table({"f": _from_numpy(np.full(n, file_no, dtype=np.int32), pa.int32()),
+                              "i": _from_numpy(np.arange(1, n + 1, dtype=np.int64), pa.int64()), "v": values})
             table = table.filter(pc.is_valid(table["v"]))
             self._tables[field].append(table)
             every = pa.concat_tables(self._tables[field])
@@ -91,3 +91,11 @@ class Repeats:
                 con.unregister("repeats_")
             out += [(i, field, v, self.files[ff], fi) for i, v, ff, fi in found]
         return out
+
+
+def _from_numpy(a: Any, type_: Any) -> Any:
+    """An Arrow array over a numpy array's buffer. pa.array(ndarray) asks pandas whether the array is
+    categorical, and so imports it (0.2 s) on the path of every large `cedar check`."""
+    import pyarrow as pa
+
+    return pa.Array.from_buffers(type_, len(a), [None, pa.py_buffer(a)])
