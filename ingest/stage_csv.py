@@ -132,9 +132,10 @@ def _file(con: Any, path: Path, ctx: Context, registry: Any, report: Report, off
     # One pass over the file; the rules asked once per distinct place run over its typed columns after
     # (_distinct_rows), and the actor-type rule once per distinct name (_actor_names).
     try:  # reading the file: DuckDB's strict reader may refuse a row (the row engine says why)
-        query = sql_engine.build_query(path, header, today, with_places=True,
-                                       also=("record_ - 1 AS rid", *_typed_items(header)))
-        _do(con, f"CREATE OR REPLACE TABLE x AS {query}")  # rid: the record's index - 1, whatever the order
+        query = sql_engine.build_query(path, header, today, with_places=True, also=_typed_items(header))
+        _do(con, f"CREATE OR REPLACE TABLE x_file AS {query}")
+        # rid: the record's index - 1; the query keeps the file's order (see build_query), so rowid is it
+        _do(con, "CREATE OR REPLACE VIEW x AS SELECT rowid AS rid, * FROM x_file")
     except duckdb.Error:
         return None
     _distinct_rows(con, today)

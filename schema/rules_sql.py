@@ -5,8 +5,7 @@ Each rule with a Python check has an entry here: a list of (column the finding i
 condition), where a condition is DuckDB SQL over the row's typed values `v_<column>` (NULL when
 the cell is empty or failed its type rule, exactly the None the Python check sees) and, for list
 columns, `l_<column>` (the items as a VARCHAR[]). `{name}` placeholders are filled from the
-vocabularies by `expand`. Country look-ups are joins the engine makes against the tables of
-`lookups()`: `iso3_known` (iso3 is an assigned code), `country_named` (country is one of its names,
+vocabularies by `expand`. Country look-ups are columns the engine computes by `lookups()`: `iso3_known` (iso3 is an assigned code), `country_named` (country is one of its names,
 compared case-folded), `region_of_iso3` (ACLED's region of iso3) and the
 taxonomy's are `type_of_sub`, `disorder_of_sub` (of v_sub_event_type) and `disorder_of_type` (of
 v_event_type). `has_<list column>` is true when the list has an item: cheaper than `len(l_<column>)`,
@@ -113,24 +112,43 @@ def _q(text: str) -> str:
 
 
 @lru_cache(maxsize=None)
-def lookups() -> dict[str, str]:
-    """SQL for the look-up tables the country rules join: countries(code, region) and country_names(pair)
-    with pairs 'ISO|name'."""
+def lookups() -> tuple[list[str], list[str]]:
+    """SELECT items of the look-ups the country and taxonomy rules use, in two steps (the second reads
+    the first's): `iso3_known`, `country_named` (pairs 'ISO|name', the name case-folded),
+    `region_of_iso3`, `type_of_sub`, `disorder_of_sub` and `disorder_of_type`.
+
+    Each vocabulary is an inline ENUM: casting to it is a hash look-up, and its code indexes a list of
+    what the value maps to. Joins against look-up tables would do the same, but DuckDB's hash joins
+    give up the file's row order, which the engine keeps to number records without a window (a
+    window over a whole file runs on one thread)."""
     from . import countries
     from .gazetteer import region_of
 
+    def enum(values: list[str]) -> str:
+        return "ENUM(" + ", ".join(_q(v) for v in values) + ")"
+
+    def listed(values: list[str | None]) -> str:
+        return "[" + ", ".join(_q(v) if v is not None else "NULL" for v in values) + "]"
+
     names = countries._names_by_code()
-    rows = ", ".join(f"({_q(code)}, {_q(region_of(code)) if region_of(code) else 'NULL'})" for code in sorted(names))
-    pairs = ", ".join(f"({_q(f'{code}|{n}')})" for code, ns in sorted(names.items()) for n in sorted(ns))
-    subs = ", ".join(f"({_q(sub)}, {_q(vocab.EVENT_TYPE_OF[sub])}, {_q(vocab.disorder_type_of(sub))})"
-                     for sub in vocab.ALL_SUB_EVENT_TYPES)
-    types = ", ".join(f"({_q(t)}, {_q(d)})" for t, d in vocab.DISORDER_OF_EVENT_TYPE.items())
-    return {
-        "sub_event_types": f"SELECT * FROM (VALUES {subs}) t(sub, type_of_sub, disorder_of_sub)",
-        "event_types": f"SELECT * FROM (VALUES {types}) t(type, disorder_of_type)",
-        "countries": f"SELECT * FROM (VALUES {rows}) t(code, region)",
-        "country_names": f"SELECT * FROM (VALUES {pairs}) t(pair)",
-    }
+    codes = sorted(names)
+    pairs = [f"{code}|{n}" for code, ns in sorted(names.items()) for n in sorted(ns)]
+    subs = list(vocab.ALL_SUB_EVENT_TYPES)
+    types = list(vocab.DISORDER_OF_EVENT_TYPE)
+    first = [
+        f"enum_code(TRY_CAST(v_iso3 AS {enum(codes)})) + 1 AS i_iso3",
+        f"TRY_CAST(v_iso3 || '|' || lower(v_country) AS {enum(pairs)}) IS NOT NULL AS country_named",
+        f"enum_code(TRY_CAST(v_sub_event_type AS {enum(subs)})) + 1 AS i_sub",
+        f"enum_code(TRY_CAST(v_event_type AS {enum(types)})) + 1 AS i_type",
+    ]
+    second = [
+        "i_iso3 IS NOT NULL AS iso3_known",
+        f"{listed([region_of(c) for c in codes])}[i_iso3] AS region_of_iso3",
+        f"{listed([vocab.EVENT_TYPE_OF[s] for s in subs])}[i_sub] AS type_of_sub",
+        f"{listed([vocab.disorder_type_of(s) for s in subs])}[i_sub] AS disorder_of_sub",
+        f"{listed([vocab.DISORDER_OF_EVENT_TYPE[t] for t in types])}[i_type] AS disorder_of_type",
+    ]
+    return first, second
 
 
 def expand(condition: str, today: str) -> str:

@@ -19,9 +19,9 @@ Line numbers: DuckDB's CSV reader does not say on which line a record starts. A 
 (numpy, a block at a time) finds the newlines outside quotes, which end the records; record i of
 DuckDB's reader is the i-th non-empty record of the scan, and its first line is one more than
 the number of newlines before it, quoted newlines included. The query numbers the records as the
-reader gives them (`record_`) and streams two short columns per row, so memory stays flat as the
-file grows; its rows do not come in file order on a large file (the joins reorder them), so the
-findings are put back in order by that number.
+reader gives them (its rows come in file order: every step is a projection, run in parallel with
+DuckDB's insertion order kept) and streams two short columns per row, so memory stays flat as the
+file grows.
 
 Messages: the few flagged rows are read again by their byte offsets and run through the row
 engine, which gives the exact message of each finding; the set of (row, column, code) is the
@@ -262,9 +262,10 @@ def build_query(path: Path, header: list[str], today: dt.date, head_only: bool =
                 with_places: bool = False, also: tuple[str, ...] = ()) -> str:
     """The query of the findings column f, one row per record; with `with_places` each row's place key
     (`_PLACE_KEY`) beside it, for the place rules (`_place_items`); `also`: more SELECT items over the
-    typed values (ingest stages a file from them, cedar.ingest.stage_csv). The rows need not come in
-    file order (DuckDB's joins reorder them on large files): `record_` numbers them, 1 for the first
-    record after the header, numbered at the scan (a window over the reader's output keeps its order)."""
+    typed values (ingest stages a file from them, cedar.ingest.stage_csv). The rows come in file order
+    when the connection keeps insertion order (`ordered`): every step is a projection, the look-ups
+    included (rules_sql.lookups), so DuckDB runs it on all threads and keeps the order; there is no
+    record number column, since numbering a whole file with a window runs on one thread."""
     items, type_findings = _columns(header)
     kinds = flat.column_kinds()
     defaults = {n: f.default for n, f in Event.model_fields.items()
@@ -300,22 +301,16 @@ def build_query(path: Path, header: list[str], today: dt.date, head_only: bool =
     columns = "{" + ", ".join(f"{_q(h)}: 'VARCHAR'" for h in header) + "}"
     source = (f"read_csv({_q(str(path))}, header = true, delim = ',', quote = '\"', escape = '\"', "
               f"auto_detect = false, strict_mode = true, columns = {columns})")
-    head = (f"a0 AS (SELECT *, row_number() OVER () AS record_ FROM {source}), "
+    head = (f"a0 AS (SELECT * FROM {source}), "
             f"a1 AS (SELECT *, {', '.join(i for i in items if ' AS s_' in i)} FROM a0), "
             f"a AS (SELECT *, {', '.join(i for i in items if ' AS s_' not in i)}, {blank} AS blank_ FROM a1), "
             f"b AS (SELECT *, {', '.join(typed)} FROM a)")
     if with_places:
         head += f", b2 AS (SELECT *, {', '.join(f'{v} AS {k}' for k, v in _PLACE_KEY.items())} FROM b)"
-    look = dict(rules_sql.lookups())
-    query = (f"WITH {', '.join(f'{k} AS ({v})' for k, v in look.items())}, {head}, "
-             f"c0 AS (SELECT b.*, k.code IS NOT NULL AS iso3_known, m.pair IS NOT NULL AS country_named, "
-             f"k.region AS region_of_iso3, "
-             f"x.type_of_sub, x.disorder_of_sub, y.disorder_of_type FROM {'b2' if with_places else 'b'} b "
-             f"LEFT JOIN sub_event_types x ON x.sub = b.v_sub_event_type "
-             f"LEFT JOIN event_types y ON y.type = b.v_event_type "
-             f"LEFT JOIN countries k ON k.code = b.v_iso3 "
-             f"LEFT JOIN country_names m ON m.pair = b.v_iso3 || '|' || lower(b.v_country)), "
-             f"c AS (SELECT *, {_FILL} AS fill_ FROM c0) ")
+    first, second = rules_sql.lookups()
+    query = (f"WITH {head}, c0 AS (SELECT *, {', '.join(first)} FROM {'b2' if with_places else 'b'}), "
+             f"c1 AS (SELECT *, {', '.join(second)} FROM c0), "
+             f"c AS (SELECT *, {_FILL} AS fill_ FROM c1) ")
     if head_only:
         return query
     keys = "".join(f", s_{k} AS k_{k}" for k in repeats.CODES if k in header)  # for values used twice
@@ -361,9 +356,9 @@ def warnings_without_form() -> list[str]:
             and (not _covered(code) or code in rules_sql.NEEDS_REGISTRY)]
 
 
-def _place_items(batch: Any, record: Any, known: dict[tuple, list[str]], today: dt.date,
+def _place_items(batch: Any, start: int, known: dict[tuple, list[str]], today: dt.date,
                  out: list[tuple[int, str, str]]) -> None:
-    """The place rules (rules_sql.PER_DISTINCT) for one batch of rows (`record`: their record numbers):
+    """The place rules (rules_sql.PER_DISTINCT) for one batch of rows (`start`: its first row's record number):
     worked out once per distinct place key (`known` keeps them across batches) and added to `out` for
     every row of a key they fire on."""
     import numpy as np
@@ -388,10 +383,9 @@ def _place_items(batch: Any, record: Any, known: dict[tuple, list[str]], today: 
     hit = [j for j, k in enumerate(keys) if known[k]]
     if not hit:
         return
-    numbers = _numbers(record)
     rows = np.flatnonzero(np.isin(group, hit))
     for i in rows.tolist():
-        number = int(numbers[at[i]])
+        number = start + int(at[i])
         for item in known[keys[group[i]]]:
             code, field = item.split("|")
             out.append((number, code, field))
@@ -522,33 +516,29 @@ def findings(path: Path, today: dt.date, batch_rows: int = 200_000, seen: repeat
     seen = seen or repeats.Repeats()
     seen.start(str(path))
     keys: dict[str, list[Any]] = {k: [] for k in repeats.CODES if k in header}
-    records: list[Any] = []
     places = bool(rules_sql.PER_DISTINCT)
     known: dict[tuple, list[str]] = {}
     try:
-        reader = con.sql(build_query(path, header, today, with_places=places, also=("record_",))
-                         ).to_arrow_reader(batch_rows)
+        reader = con.sql(build_query(path, header, today, with_places=places)).to_arrow_reader(batch_rows)
         for batch in reader:
             for k, chunks in keys.items():
                 chunks.append(batch.column(f"k_{k}"))
-            col, record = batch.column(0), batch.column("record_")
-            records.append(record)
+            col = batch.column(0)
             valid = pc.indices_nonzero(pc.is_valid(col)).to_pylist()
             for i in valid:
                 text = col[i].as_py()
                 if text == _BLANK:
                     blank += 1
                     continue
-                index = record[i].as_py()
+                index = rows + 1 + i  # the rows come in file order: see build_query
                 for item in text.split(","):
                     code, field = item.split("|")
                     out.append((index, code, field))
             if places:
-                _place_items(batch, record, known, today, out)
+                _place_items(batch, rows + 1, known, today, out)
             rows += len(col)
-        if keys and records:  # the values in record order, as see_columns takes them
-            order = pc.sort_indices(pa.chunked_array(records))
-            keys = {k: pa.chunked_array(chunks).take(order) for k, chunks in keys.items()}
+        if keys and rows:  # the values in record order, as see_columns takes them
+            keys = {k: pa.chunked_array(chunks) for k, chunks in keys.items()}
         for index, field, value, first_file, first_index in seen.see_columns(con, keys):
             out.append((index, repeats.CODES[field], field))
             seen.first_use[(str(path), index, field)] = (value, first_file, first_index)
@@ -556,7 +546,7 @@ def findings(path: Path, today: dt.date, batch_rows: int = 200_000, seen: repeat
         return None
     finally:
         con.close()
-    out.sort(key=lambda item: item[0])  # file order; a row's findings keep theirs
+    out.sort(key=lambda item: item[0])  # the place and repeat findings after each batch's: file order
     return rows - blank, out
 
 
