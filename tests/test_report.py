@@ -86,3 +86,21 @@ def test_text_report_names_code_place_and_fix_once(seed_dir):
     assert "        123 in latitude is out of range: it must be at most 90." in lines
     assert f"ERROR   battle-needs-two-armed-actors: {bad}, row 1, column inter2 [value: 7]" in lines
     assert lines[-1] == "INVALID: 2 errors, 0 warnings in 6 rows of 1 file"
+
+
+def test_text_report_counts_the_warnings_of_a_code_beyond_its_first_hundred():
+    from cedar.validate.render import WARNINGS_SHOWN_PER_CODE, render_text
+    from cedar.validate.report import Problem, Report
+
+    report = Report(check="submission")
+    report.rows_checked = 300
+    for row in range(2, 302):
+        report.add(Problem("unknown-actor", f"'Actor {row}' is not in the actor registry.", "warning",
+                           file="a.csv", row=row, field="actor1", value=f"Actor {row}"))
+    report.add(Problem("bad-format", "The date is not YYYY-MM-DD.", "error", file="a.csv", row=301, field="event_date"))
+    text = render_text(report)
+    assert text.count("WARNING unknown-actor: a.csv") == WARNINGS_SHOWN_PER_CODE
+    assert "'Actor 101'" in text and "'Actor 102'" not in text
+    assert f"WARNING unknown-actor: {300 - WARNINGS_SHOWN_PER_CODE} more like the {WARNINGS_SHOWN_PER_CODE} above" in text
+    assert "ERROR   bad-format: a.csv, row 301, column event_date" in text  # errors are never held back
+    assert text.splitlines()[-1] == "INVALID: 1 error, 300 warnings in 300 rows of 0 files"

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from cedar.validate.report import Report, jsonable
+from cedar.validate.report import WARNING, Report, jsonable
+
+# Warnings of one code shown in full; the rest are counted. A million-row ingest against a young
+# registry warns of an unknown actor on every row: hundreds of megabytes of text that nobody reads,
+# and seconds to print them. Errors are all shown (--max-errors bounds them); --format json lists all.
+WARNINGS_SHOWN_PER_CODE = 100
 
 
 def render_text(report: Report) -> str:
@@ -12,7 +17,12 @@ def render_text(report: Report) -> str:
     heads: dict[tuple[str, str], str] = {}
     # a report of a large ingest repeats a message on many rows (an unknown actor): its text is made once
     tails: dict[tuple[str, type, Any], str] = {}
+    shown: dict[str, int] = {}
     for p in report.problems:
+        if p.severity == WARNING:
+            shown[p.code] = shown.get(p.code, 0) + 1
+            if shown[p.code] > WARNINGS_SHOWN_PER_CODE:
+                continue
         head = heads.get((p.severity, p.code))
         if head is None:
             head = heads[(p.severity, p.code)] = f"{p.severity.upper():7} {p.code}: "
@@ -31,6 +41,10 @@ def render_text(report: Report) -> str:
             if key is not None:
                 tails[key] = tail
         lines.append(f"{head}{where}{tail}")
+    for code, count in shown.items():
+        if count > WARNINGS_SHOWN_PER_CODE:
+            lines.append(f"WARNING {code}: {count - WARNINGS_SHOWN_PER_CODE} more like the {WARNINGS_SHOWN_PER_CODE} "
+                         "above (--format json lists every one)")
     errors, warnings = report.error_count, len(report.warnings)
     files = len(report.files)
     summary = (f"{'valid' if report.valid else 'INVALID'}: {errors} error{'s' * (errors != 1)}, "
