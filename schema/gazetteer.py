@@ -40,7 +40,7 @@ SPACING_FACTOR = 1.5
 SURE_MARGIN_KM = 20.0  # past the tolerance by this much, among another country's towns: outside beyond doubt
 NEAR_TOWN_KM = 10.0  # a point this close to a town of another country, far from the stated one, lies in it
 FAR_OUTSIDE_KM = 300.0  # a point this far from every place of the stated country lies outside it  # times the distance between the stated country's places there
-_CACHE_FORMAT = 9  # 9: packed (`_pack`): arrays and a k-d tree, the name index as text, the rest apart
+_CACHE_FORMAT = 11  # 11: packed (`_pack`): arrays, the name index as text, the rest apart; no k-d tree
 
 # ACLED's region of each country (ISO 3166-1 alpha-3). Countries not listed take the region of their
 # continent (Europe, Oceania, Antarctica) in `region_of`.
@@ -148,7 +148,7 @@ class Gazetteer:
         self._cidx, self._a1, self._spacing = arrays["cidx"], arrays["a1"], arrays["spacing"]
         self.admin1_list: list[str] = data["admin1_list"]
         self.admin1_names: dict[str, dict[str, str]] = data["admin1_names"]  # iso3 -> unit key -> admin1
-        self._tree = data["tree"]
+        self._tree_: Any = None
         self._lists: Any = data["lists"]  # pickled: the names and the rest, loaded when first asked for
         # folded name -> places, largest first: sorted names (one text, split on first use) and their places
         self._name_keys: Any = data["name_keys"]
@@ -157,6 +157,13 @@ class Gazetteer:
         self._country_of: dict[str, int] = {c: i for i, c in enumerate(self.countries)}
         self.admin1_code: dict[str, int] = {a: i for i, a in enumerate(self.admin1_list)}
         self._points: dict[tuple[str, float, float], PointCheck] = {}  # each cell worked out once per process
+
+    @property
+    def _tree(self) -> Any:
+        """The k-d tree of every place, built when a point is first checked (0.02 s for 170,000 places)."""
+        if self._tree_ is None:
+            self._tree_ = _kdtree(_xyz(self.lat, self.lon))
+        return self._tree_
 
     def _list(self, name: str) -> Any:
         if isinstance(self._lists, bytes):  # the point checks need none of these: a check of points never loads them
@@ -289,6 +296,24 @@ def _xyz(lat: Any, lon: Any) -> Any:
     return np.column_stack((np.cos(la) * np.cos(lo), np.cos(la) * np.sin(lo), np.sin(la)))
 
 
+def _kdtree(xyz: Any) -> Any:
+    """A k-d tree over these points. pykdtree imports in a millisecond and builds the whole gazetteer's
+    tree in 0.02 s; scipy's cKDTree took 0.18 s to import (scipy.spatial brings scipy.sparse), which
+    was most of what place checks cost a 100,000-row `cedar check`. Its query gives Euclidean distances
+    and uint32 indices (as int64 here); it needs C-ordered float64 points."""
+    import numpy as np
+    from pykdtree.kdtree import KDTree
+
+    return KDTree(np.ascontiguousarray(xyz, dtype=np.float64))
+
+
+def _query(tree: Any, xyz: Any, k: int) -> tuple[Any, Any]:
+    import numpy as np
+
+    d, i = tree.query(np.ascontiguousarray(xyz, dtype=np.float64), k=k)
+    return d, i.astype(np.int64)
+
+
 def _chord_km(chord: float) -> float:
     return 2 * EARTH_KM * math.asin(min(1.0, chord / 2))
 
@@ -348,7 +373,7 @@ def _check_points(g: Gazetteer, iso3s: list[str], lats: Any, lons: Any) -> Point
     if not len(rows):
         return out
     ck, xyz = c[rows], _xyz(lat[rows], lon[rows])
-    chords, idx = g._tree.query(xyz, k=K_NEAREST)
+    chords, idx = _query(g._tree, xyz, K_NEAREST)
     own = g._cidx[idx] == ck[:, None]
     has_own = own.any(axis=1)
     first = own.argmax(axis=1)
@@ -358,7 +383,7 @@ def _check_points(g: Gazetteer, iso3s: list[str], lats: Any, lons: Any) -> Point
     for code in np.unique(ck[~has_own]).tolist():  # none of the stated country among the nearest: look further
         sel = np.flatnonzero(~has_own & (ck == code))
         members, tree = _country_tree(g, code)
-        j = members[tree.query(xyz[sel], k=1)[1]]
+        j = members[_query(tree, xyz[sel], 1)[1]]
         i_own[sel] = j
         d_own[sel] = _haversine_km(lat[rows][sel], lon[rows][sel], g.lat[j], g.lon[j])
     d_any = _chord_km_array(chords[:, 0])
@@ -387,10 +412,9 @@ def _haversine_km(lat1: Any, lon1: Any, lat2: Any, lon2: Any) -> Any:
 def _country_tree(g: Gazetteer, code: int) -> tuple[Any, Any]:
     """The places of one country (by its index) and a k-d tree over them."""
     import numpy as np
-    from scipy.spatial import cKDTree
 
     members = np.flatnonzero(g._cidx == code)
-    return members, cKDTree(_xyz(g.lat[members], g.lon[members]))
+    return members, _kdtree(_xyz(g.lat[members], g.lon[members]))
 
 
 @lru_cache(maxsize=50_000)
@@ -529,10 +553,9 @@ def gazetteer() -> Gazetteer:
 
 
 def _pack(data: dict[str, Any]) -> dict[str, Any]:
-    """The tables as the cache keeps them: what the point checks need as numpy arrays and a k-d tree
-    (loaded in milliseconds), the names and the rest pickled apart, unpickled on first use."""
+    """The tables as the cache keeps them: what the point checks need as numpy arrays (loaded in
+    milliseconds), the names and the rest pickled apart, unpickled on first use."""
     import numpy as np
-    from scipy.spatial import cKDTree
 
     countries = sorted(set(data["iso3"]))
     code_of = {c: i for i, c in enumerate(countries)}
@@ -547,7 +570,7 @@ def _pack(data: dict[str, Any]) -> dict[str, Any]:
     places = [i for h in hits for i in ((h,) if isinstance(h, int) else h)]
     ends = np.cumsum([1 if isinstance(h, int) else len(h) for h in hits], dtype=np.int64)
     return {"format": data["format"], "countries": countries, "admin1_list": admin1_list,
-            "admin1_names": data["admin1_names"], "tree": cKDTree(_xyz(lat, lon)), "name_keys": "\n".join(keys),
+            "admin1_names": data["admin1_names"], "name_keys": "\n".join(keys),
             "arrays": {"lat": lat, "lon": lon, "spacing": np.asarray(data["spacing"], dtype=float),
                        "cidx": np.array([code_of[c] for c in data["iso3"]], dtype=np.int32),
                        "a1": np.array([a1_of[a] if a else -1 for a in data["admin1"]], dtype=np.int32),
@@ -562,7 +585,7 @@ def _load_data() -> dict[str, Any]:
             data = pickle.load(f)
         if data.get("format") == _CACHE_FORMAT:
             return data
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError):
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError, ImportError):
         pass
     data = _pack(build_data())
     try:
@@ -580,7 +603,6 @@ def _spacing(iso3s: list[str], lats: list[float], lons: list[float]) -> list[flo
     """For each place, the distance (km) to the third-nearest other place of its country: how thinly the
     country is settled there, which widens the border tolerance where a country has few places."""
     import numpy as np
-    from scipy.spatial import cKDTree
 
     out = np.zeros(len(iso3s))
     codes = np.array(iso3s)
@@ -590,7 +612,7 @@ def _spacing(iso3s: list[str], lats: list[float], lons: list[float]) -> list[flo
         if len(members) < 2:
             continue
         k = min(4, len(members))
-        chords, _ = cKDTree(xyz[members]).query(xyz[members], k=k)
+        chords, _ = _query(_kdtree(xyz[members]), xyz[members], k)
         chord = np.minimum(chords[:, k - 1], 2.0)
         out[members] = 2 * EARTH_KM * np.arcsin(chord / 2)
     return [round(float(v), 1) for v in out]
