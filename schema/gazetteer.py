@@ -40,7 +40,7 @@ SPACING_FACTOR = 1.5
 SURE_MARGIN_KM = 20.0  # past the tolerance by this much, among another country's towns: outside beyond doubt
 NEAR_TOWN_KM = 10.0  # a point this close to a town of another country, far from the stated one, lies in it
 FAR_OUTSIDE_KM = 300.0  # a point this far from every place of the stated country lies outside it  # times the distance between the stated country's places there
-_CACHE_FORMAT = 11  # 11: packed (`_pack`): arrays, the name index as text, the rest apart; no k-d tree
+_CACHE_FORMAT = 12  # 12: packed (`_pack`): arrays, the name index as text with its line starts, the rest apart
 
 # ACLED's region of each country (ISO 3166-1 alpha-3). Countries not listed take the region of their
 # continent (Europe, Oceania, Antarctica) in `region_of`.
@@ -151,8 +151,9 @@ class Gazetteer:
         self._tree_: Any = None
         self._lists: Any = data["lists"]  # pickled: the names and the rest, loaded when first asked for
         # folded name -> places, largest first: sorted names (one text, split on first use) and their places
-        self._name_keys: Any = data["name_keys"]
+        self._name_keys = _Lines(data["name_keys"], arrays["name_starts"])
         self._name_places, self._name_ends = arrays["name_places"], arrays["name_ends"]
+        self._subdivisions: Any = data["subdivisions"]  # pickled: ISO 3166-2 by iso3, loaded when first asked for
         self.country_iso3: set[str] = set(self.countries)
         self._country_of: dict[str, int] = {c: i for i, c in enumerate(self.countries)}
         self.admin1_code: dict[str, int] = {a: i for i, a in enumerate(self.admin1_list)}
@@ -205,12 +206,17 @@ class Gazetteer:
 
     def named(self, key: str) -> tuple[int, ...]:
         """The places of a folded name (or alternate name), largest first."""
-        if isinstance(self._name_keys, str):
-            self._name_keys = self._name_keys.split("\n")
         i = bisect.bisect_left(self._name_keys, key)
         if i == len(self._name_keys) or self._name_keys[i] != key:
             return ()
         return tuple(self._name_places[self._name_ends[i - 1] if i else 0:self._name_ends[i]].tolist())
+
+    def subdivisions(self, iso3: str) -> tuple[tuple[str, str], ...]:
+        """(ISO 3166-2 code, name) of a country's subdivisions, from pycountry when the cache was built
+        (pycountry takes 0.05 s to load them)."""
+        if isinstance(self._subdivisions, bytes):
+            self._subdivisions = pickle.loads(self._subdivisions)
+        return self._subdivisions.get(iso3, ())
 
     def place(self, i: int) -> Place:
         return Place(self.names[i], self.iso3[i], float(self.lat[i]), float(self.lon[i]), self.pop[i],
@@ -287,6 +293,21 @@ class Gazetteer:
         """The GeoNames admin1 a stated admin1 names, if it names one."""
         found = _admin1_candidates(self, iso3, stated)
         return found[0] if found else None
+
+
+class _Lines:
+    """The lines of a text of sorted names, as a sequence for bisect: splitting its 400,000 names took
+    0.04 s, more than all the look-ups of a large check. `starts`: where each line starts, and one past
+    the end."""
+
+    def __init__(self, text: str, starts: Any):
+        self.text, self.starts = text, starts
+
+    def __len__(self) -> int:
+        return len(self.starts) - 1
+
+    def __getitem__(self, i: int) -> str:
+        return self.text[int(self.starts[i]):int(self.starts[i + 1]) - 1]
 
 
 def _xyz(lat: Any, lon: Any) -> Any:
@@ -494,14 +515,19 @@ def _fuzzy_admin1(stated: str, found: tuple[str, ...]) -> bool:
     return any(fuzz.ratio(key, unit_key(f)) >= 85 for f in found)
 
 
-@lru_cache(maxsize=None)
-def _iso_subdivisions(iso3: str) -> tuple[tuple[str, str], ...]:
+def _subdivisions_by_iso3() -> dict[str, tuple[tuple[str, str], ...]]:
     import pycountry
 
-    country = pycountry.countries.get(alpha_3=iso3)
-    if country is None:
-        return ()
-    return tuple((s.code, s.name) for s in pycountry.subdivisions.get(country_code=country.alpha_2) or ())
+    out: dict[str, list[tuple[str, str]]] = {}
+    alpha3 = {c.alpha_2: c.alpha_3 for c in pycountry.countries}
+    for sub in pycountry.subdivisions:
+        if sub.country_code in alpha3:
+            out.setdefault(alpha3[sub.country_code], []).append((sub.code, sub.name))
+    return {code: tuple(subs) for code, subs in out.items()}
+
+
+def _iso_subdivisions(iso3: str) -> tuple[tuple[str, str], ...]:
+    return gazetteer().subdivisions(iso3)
 
 
 def iso_subdivisions(iso3: str) -> tuple[tuple[str, str], ...]:
@@ -571,10 +597,12 @@ def _pack(data: dict[str, Any]) -> dict[str, Any]:
     ends = np.cumsum([1 if isinstance(h, int) else len(h) for h in hits], dtype=np.int64)
     return {"format": data["format"], "countries": countries, "admin1_list": admin1_list,
             "admin1_names": data["admin1_names"], "name_keys": "\n".join(keys),
+            "subdivisions": pickle.dumps(_subdivisions_by_iso3(), protocol=pickle.HIGHEST_PROTOCOL),
             "arrays": {"lat": lat, "lon": lon, "spacing": np.asarray(data["spacing"], dtype=float),
                        "cidx": np.array([code_of[c] for c in data["iso3"]], dtype=np.int32),
                        "a1": np.array([a1_of[a] if a else -1 for a in data["admin1"]], dtype=np.int32),
-                       "name_places": np.array(places, dtype=np.int32), "name_ends": ends},
+                       "name_places": np.array(places, dtype=np.int32), "name_ends": ends,
+                       "name_starts": np.cumsum([0] + [len(k) + 1 for k in keys], dtype=np.int64)},
             "lists": pickle.dumps(lists, protocol=pickle.HIGHEST_PROTOCOL)}
 
 

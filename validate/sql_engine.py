@@ -356,22 +356,80 @@ def warnings_without_form() -> list[str]:
             and (not _covered(code) or code in rules_sql.NEEDS_REGISTRY)]
 
 
+def _warm_places() -> Any:
+    """Load what the place pass needs (numpy, the gazetteer, its k-d tree: about 0.13 s) on a thread
+    while DuckDB reads the file: its threads run without the GIL, so the loading mostly takes no
+    wall time. The caller joins the thread before the first place pass."""
+    import threading
+
+    def load() -> None:
+        from cedar.schema.gazetteer import gazetteer
+
+        gazetteer()._tree  # noqa: B018 (built on first use)
+
+    thread = threading.Thread(target=load, name="cedar-places", daemon=True)
+    thread.start()
+    return thread
+
+
+# Rows judged together by one place pass: each pass costs a few hundredths of a second however small
+# (a k-d tree query, the admin1 look-ups), and DuckDB hands a 100,000-row file over in five batches.
+_PLACE_RUN = 250_000
+
+
+def _place_pass(run: list[Any], start: int, warm: Any, known: dict[tuple, list[str]], today: dt.date,
+                out: list[tuple[int, str, str]]) -> None:
+    """The place rules over these batches of place keys (the first row's record number `start`), once
+    the loading thread has finished."""
+    import pyarrow as pa
+
+    if warm is not None:
+        warm.join()
+    _place_items(pa.concat_batches(run) if len(run) > 1 else run[0], start, known, today, out)
+
+
 def _place_items(batch: Any, start: int, known: dict[tuple, list[str]], today: dt.date,
                  out: list[tuple[int, str, str]]) -> None:
-    """The place rules (rules_sql.PER_DISTINCT) for one batch of rows (`start`: its first row's record number):
-    worked out once per distinct place key (`known` keeps them across batches) and added to `out` for
-    every row of a key they fire on."""
+    """The place rules (rules_sql.PER_DISTINCT) for a run of rows (`start`: its first row's record number),
+    added to `out` for every row they fire on. A row with a point is judged once per distinct (iso3,
+    point, admin1) of the run, all at once in numpy (places.point_verdicts); a row without one, once per
+    distinct place key through the row engine's rules (`known` keeps those across runs)."""
     import numpy as np
     import pyarrow.compute as pc
 
-    names = list(_PLACE_KEY)
-    valid = pc.indices_nonzero(pc.is_valid(batch.column("k_iso3")))
-    if not len(valid):
+    from cedar.schema.countries import is_iso3
+
+    iso3 = batch.column("k_iso3")
+    size = len(iso3)
+    if iso3.null_count == size:
         return
-    at = _numbers(valid)
-    group, first = _groups([batch.column(n).take(valid) for n in names])
-    firsts = _arrow(at[first])
-    cols = [batch.column(n).take(firsts).to_pylist() for n in names]
+    # rows of an assigned iso3 (asked once per distinct code), with and without a point; numpy, not
+    # pyarrow.array or to_numpy, which import pandas (0.17 s) to see whether they were given a frame
+    encoded = pc.dictionary_encode(iso3, null_encoding="encode")  # (pc.fill_null with an int imports it too)
+    assigned = np.array([v is not None and is_iso3(v) for v in encoded.dictionary.to_pylist()], dtype=bool)
+    country = assigned[_numbers(encoded.indices)]
+    has_point = np.zeros(size, dtype=bool)
+    has_point[_numbers(pc.indices_nonzero(pc.is_valid(batch.column("k_lat"))))] = True
+    points, named = np.flatnonzero(country & has_point), np.flatnonzero(country & ~has_point)
+    if len(points):
+        names = ("k_iso3", "k_lat", "k_lon", "k_admin1")
+        taken = [batch.column(name).take(_arrow(points)) for name in names]
+        group, first = _groups(taken)
+        c, la, lo, a1 = (col.take(_arrow(first)).to_pylist() for col in taken)
+        verdicts = point_verdicts_of(c, la, lo, a1)
+        fired = np.zeros(len(first), dtype=bool)
+        for hits in verdicts.values():
+            fired |= hits
+        for i in np.flatnonzero(fired[group]).tolist():
+            g = group[i]
+            for code, hits in verdicts.items():
+                if hits[g]:
+                    out.append((start + int(points[i]), code, "admin1" if code == "admin1-mismatch" else "latitude"))
+    if not len(named):
+        return
+    names = list(_PLACE_KEY)
+    group, first = _groups([batch.column(n).take(_arrow(named)) for n in names])
+    cols = [batch.column(n).take(_arrow(named[first])).to_pylist() for n in names]
     keys = list(zip(*cols))
     new = [j for j, k in enumerate(keys) if k not in known]
     if new:
@@ -383,12 +441,18 @@ def _place_items(batch: Any, start: int, known: dict[tuple, list[str]], today: d
     hit = [j for j, k in enumerate(keys) if known[k]]
     if not hit:
         return
-    rows = np.flatnonzero(np.isin(group, hit))
-    for i in rows.tolist():
-        number = start + int(at[i])
+    for i in np.flatnonzero(np.isin(group, hit)).tolist():
         for item in known[keys[group[i]]]:
             code, field = item.split("|")
-            out.append((number, code, field))
+            out.append((start + int(named[i]), code, field))
+
+
+def point_verdicts_of(iso3s: list[str], lats: list[float], lons: list[float], admin1s: list[str | None]) -> dict:
+    """places.point_verdicts of distinct points, each rounded to its cell as rules._cell rounds a point
+    (Python's round: numpy's differs from it on a few halves)."""
+    from cedar.schema.places import point_verdicts
+
+    return point_verdicts(iso3s, [round(v, 2) for v in lats], [round(v, 2) for v in lons], admin1s)
 
 
 def _numbers(array: Any) -> Any:
@@ -436,16 +500,15 @@ def _place_codes(cols: dict[str, list[Any]], today: dt.date) -> list[list[str]]:
     import numpy as np
 
     from cedar.schema.countries import is_iso3
-    from cedar.schema.places import point_verdicts
 
     n = len(cols["k_iso3"])
     codes: list[list[str]] = [[] for _ in range(n)]
-    known = [is_iso3(c) for c in cols["k_iso3"]]
+    assigned = {c: is_iso3(c) for c in set(cols["k_iso3"])}
+    known = [assigned[c] for c in cols["k_iso3"]]
     points = [r for r in range(n) if known[r] and cols["k_lat"][r] is not None]
     if points:
-        lat, lon = cols["k_lat"], cols["k_lon"]  # to the cell, as rules._cell rounds a point
-        verdicts = point_verdicts([cols["k_iso3"][r] for r in points], [round(lat[r], 2) for r in points],
-                                  [round(lon[r], 2) for r in points], [cols["k_admin1"][r] for r in points])
+        verdicts = point_verdicts_of([cols["k_iso3"][r] for r in points], [cols["k_lat"][r] for r in points],
+                                     [cols["k_lon"][r] for r in points], [cols["k_admin1"][r] for r in points])
         for code, fired in verdicts.items():
             field = "admin1" if code == "admin1-mismatch" else "latitude"
             for i in np.flatnonzero(fired).tolist():
@@ -518,6 +581,9 @@ def findings(path: Path, today: dt.date, batch_rows: int = 200_000, seen: repeat
     keys: dict[str, list[Any]] = {k: [] for k in repeats.CODES if k in header}
     places = bool(rules_sql.PER_DISTINCT)
     known: dict[tuple, list[str]] = {}
+    warm = _warm_places() if places else None
+    run: list[Any] = []  # the place keys of the rows read since the last place pass
+    run_start = 1
     try:
         reader = con.sql(build_query(path, header, today, with_places=places)).to_arrow_reader(batch_rows)
         for batch in reader:
@@ -534,9 +600,14 @@ def findings(path: Path, today: dt.date, batch_rows: int = 200_000, seen: repeat
                 for item in text.split(","):
                     code, field = item.split("|")
                     out.append((index, code, field))
-            if places:
-                _place_items(batch, rows + 1, known, today, out)
             rows += len(col)
+            if places:
+                run.append(batch.select(list(_PLACE_KEY)))
+                if rows + 1 - run_start >= _PLACE_RUN:
+                    warm = _place_pass(run, run_start, warm, known, today, out)
+                    run, run_start = [], rows + 1
+        if places and run:
+            _place_pass(run, run_start, warm, known, today, out)
         if keys and rows:  # the values in record order, as see_columns takes them
             keys = {k: pa.chunked_array(chunks) for k, chunks in keys.items()}
         for index, field, value, first_file, first_index in seen.see_columns(con, keys):
