@@ -252,7 +252,7 @@ def main(scale: float | None = None, work: Path | None = None, plain: bool = Tru
             say("bench: pandas ...")
             pq, _ = _json_child(_child("pandas", str(release), "3"))
             res["plain_pandas_queries"] = pq
-    # issue 7: the place checks' share of a check of 100,000 rows, both engines, seed-like and worst case.
+    # issue 7: the place checks' share of a check of 100,000 rows, both engines, seed-like, synth and worst case.
     # Last, because making its files grows this process, and Linux hands a parent's peak RSS on to the
     # children it starts (exec keeps ru_maxrss): every later peak figure would be at least this process's.
     from benchmarks import place_checks

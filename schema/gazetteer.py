@@ -40,7 +40,7 @@ SPACING_FACTOR = 1.5
 SURE_MARGIN_KM = 20.0  # past the tolerance by this much, among another country's towns: outside beyond doubt
 NEAR_TOWN_KM = 10.0  # a point this close to a town of another country, far from the stated one, lies in it
 FAR_OUTSIDE_KM = 300.0  # a point this far from every place of the stated country lies outside it  # times the distance between the stated country's places there
-_CACHE_FORMAT = 12  # 12: packed (`_pack`): arrays, the name index as text with its line starts, the rest apart
+_CACHE_FORMAT = 13  # 13: packed (`_pack`) in two pickles: what point checks need, then the names (read when asked)
 
 # ACLED's region of each country (ISO 3166-1 alpha-3). Countries not listed take the region of their
 # continent (Europe, Oceania, Antarctica) in `region_of`.
@@ -139,7 +139,7 @@ class Gazetteer:
     """The tables, built once (see `gazetteer()`)."""
 
     def __init__(self, data: dict[str, Any]):
-        if "lists" not in data:
+        if "names" not in data:
             data = _pack(data)
         arrays = data["arrays"]
         self.lat, self.lon = arrays["lat"], arrays["lon"]
@@ -149,11 +149,9 @@ class Gazetteer:
         self.admin1_list: list[str] = data["admin1_list"]
         self.admin1_names: dict[str, dict[str, str]] = data["admin1_names"]  # iso3 -> unit key -> admin1
         self._tree_: Any = None
-        self._lists: Any = data["lists"]  # pickled: the names and the rest, loaded when first asked for
-        # folded name -> places, largest first: sorted names (one text, split on first use) and their places
-        self._name_keys = _Lines(data["name_keys"], arrays["name_starts"])
-        self._name_places, self._name_ends = arrays["name_places"], arrays["name_ends"]
-        self._subdivisions: Any = data["subdivisions"]  # pickled: ISO 3166-2 by iso3, loaded when first asked for
+        self._names_part: Any = data["names"]  # the name tables, or what reads them from the cache when asked
+        self._lists: Any = None  # the names and the rest of each place
+        self._subdivisions: Any = None
         self.country_iso3: set[str] = set(self.countries)
         self._country_of: dict[str, int] = {c: i for i, c in enumerate(self.countries)}
         self.admin1_code: dict[str, int] = {a: i for i, a in enumerate(self.admin1_list)}
@@ -166,9 +164,25 @@ class Gazetteer:
             self._tree_ = _kdtree(_xyz(self.lat, self.lon))
         return self._tree_
 
+    def _names(self) -> dict[str, Any]:
+        """The name tables (two thirds of the cache), read on first use: a check of points never needs them."""
+        if callable(self._names_part):
+            self._names_part = self._names_part()
+        return self._names_part
+
+    @property
+    def _name_keys(self) -> "_Lines":
+        """Folded names (and alternate names), sorted; `_name_places` and `_name_ends` give their places,
+        largest first."""
+        if "_name_keys_" not in self.__dict__:
+            part = self._names()
+            self.__dict__["_name_keys_"] = _Lines(part["name_keys"], part["name_starts"])
+            self._name_places, self._name_ends = part["name_places"], part["name_ends"]
+        return self.__dict__["_name_keys_"]
+
     def _list(self, name: str) -> Any:
-        if isinstance(self._lists, bytes):  # the point checks need none of these: a check of points never loads them
-            self._lists = pickle.loads(self._lists)
+        if self._lists is None:
+            self._lists = pickle.loads(self._names()["lists"])
         return self._lists[name]
 
     @property
@@ -193,29 +207,27 @@ class Gazetteer:
         return self._list("admin1_seat")
 
     @property
-    def iso3(self) -> list[str]:
-        if "iso3" not in self.__dict__:
-            self.__dict__["iso3"] = [self.countries[c] for c in self._cidx.tolist()]
-        return self.__dict__["iso3"]
+    def iso3(self) -> "_Coded":
+        """Each place's iso3, read off its code when asked (a list of all took 0.02 s to build)."""
+        return _Coded(self._cidx, self.countries)
 
     @property
-    def admin1(self) -> list[str | None]:
-        if "admin1" not in self.__dict__:
-            self.__dict__["admin1"] = [self.admin1_list[a] if a >= 0 else None for a in self._a1.tolist()]
-        return self.__dict__["admin1"]
+    def admin1(self) -> "_Coded":
+        return _Coded(self._a1, self.admin1_list)
 
     def named(self, key: str) -> tuple[int, ...]:
         """The places of a folded name (or alternate name), largest first."""
-        i = bisect.bisect_left(self._name_keys, key)
-        if i == len(self._name_keys) or self._name_keys[i] != key:
+        keys = self._name_keys
+        i = bisect.bisect_left(keys, key)
+        if i == len(keys) or keys[i] != key:
             return ()
         return tuple(self._name_places[self._name_ends[i - 1] if i else 0:self._name_ends[i]].tolist())
 
     def subdivisions(self, iso3: str) -> tuple[tuple[str, str], ...]:
         """(ISO 3166-2 code, name) of a country's subdivisions, from pycountry when the cache was built
         (pycountry takes 0.05 s to load them)."""
-        if isinstance(self._subdivisions, bytes):
-            self._subdivisions = pickle.loads(self._subdivisions)
+        if self._subdivisions is None:
+            self._subdivisions = pickle.loads(self._names()["subdivisions"])
         return self._subdivisions.get(iso3, ())
 
     def place(self, i: int) -> Place:
@@ -293,6 +305,20 @@ class Gazetteer:
         """The GeoNames admin1 a stated admin1 names, if it names one."""
         found = _admin1_candidates(self, iso3, stated)
         return found[0] if found else None
+
+
+class _Coded:
+    """A column of small integer codes (-1: none) read as the names they stand for."""
+
+    def __init__(self, codes: Any, names: list[str]):
+        self.codes, self.names = codes, names
+
+    def __len__(self) -> int:
+        return len(self.codes)
+
+    def __getitem__(self, i: int) -> str | None:
+        code = int(self.codes[i])
+        return self.names[code] if code >= 0 else None
 
 
 class _Lines:
@@ -580,7 +606,7 @@ def gazetteer() -> Gazetteer:
 
 def _pack(data: dict[str, Any]) -> dict[str, Any]:
     """The tables as the cache keeps them: what the point checks need as numpy arrays (loaded in
-    milliseconds), the names and the rest pickled apart, unpickled on first use."""
+    milliseconds), and apart from them ("names") the name index and the rest of each place, pickled."""
     import numpy as np
 
     countries = sorted(set(data["iso3"]))
@@ -595,36 +621,55 @@ def _pack(data: dict[str, Any]) -> dict[str, Any]:
     hits = [data["by_name"][k] for k in keys]
     places = [i for h in hits for i in ((h,) if isinstance(h, int) else h)]
     ends = np.cumsum([1 if isinstance(h, int) else len(h) for h in hits], dtype=np.int64)
+    names = {"name_keys": "\n".join(keys), "name_places": np.array(places, dtype=np.int32), "name_ends": ends,
+             "name_starts": np.cumsum([0] + [len(k) + 1 for k in keys], dtype=np.int64),
+             "subdivisions": pickle.dumps(_subdivisions_by_iso3(), protocol=pickle.HIGHEST_PROTOCOL),
+             "lists": pickle.dumps(lists, protocol=pickle.HIGHEST_PROTOCOL)}
     return {"format": data["format"], "countries": countries, "admin1_list": admin1_list,
-            "admin1_names": data["admin1_names"], "name_keys": "\n".join(keys),
-            "subdivisions": pickle.dumps(_subdivisions_by_iso3(), protocol=pickle.HIGHEST_PROTOCOL),
+            "admin1_names": data["admin1_names"],
             "arrays": {"lat": lat, "lon": lon, "spacing": np.asarray(data["spacing"], dtype=float),
                        "cidx": np.array([code_of[c] for c in data["iso3"]], dtype=np.int32),
-                       "a1": np.array([a1_of[a] if a else -1 for a in data["admin1"]], dtype=np.int32),
-                       "name_places": np.array(places, dtype=np.int32), "name_ends": ends,
-                       "name_starts": np.cumsum([0] + [len(k) + 1 for k in keys], dtype=np.int64)},
-            "lists": pickle.dumps(lists, protocol=pickle.HIGHEST_PROTOCOL)}
+                       "a1": np.array([a1_of[a] if a else -1 for a in data["admin1"]], dtype=np.int32)},
+            "names": names}
+
+
+_UNREADABLE = (OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError, ImportError, KeyError)
 
 
 def _load_data() -> dict[str, Any]:
+    """The packed tables: from the cache file (two pickles, the names second and read only when asked
+    for), else built and written there."""
     path = cache_path()
     try:
         with path.open("rb") as f:
             data = pickle.load(f)
+            offset = f.tell()
         if data.get("format") == _CACHE_FORMAT:
+            data["names"] = lambda: _read_names(path, offset)
             return data
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError, ImportError):
+    except _UNREADABLE:
         pass
     data = _pack(build_data())
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
         with tmp.open("wb") as f:
-            pickle.dump(data, f, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump({k: v for k, v in data.items() if k != "names"}, f, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump(data["names"], f, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, path)
     except OSError:
         pass  # a read-only home: the tables stay in memory for this process
     return data
+
+
+def _read_names(path: Path, offset: int) -> dict[str, Any]:
+    """The cache's second pickle; built again should the file have gone meanwhile."""
+    try:
+        with path.open("rb") as f:
+            f.seek(offset)
+            return pickle.load(f)
+    except _UNREADABLE:
+        return _pack(build_data())["names"]
 
 
 def _spacing(iso3s: list[str], lats: list[float], lons: list[float]) -> list[float]:
