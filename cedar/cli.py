@@ -75,11 +75,10 @@ def check(
         from cedar.validate.sql_engine import check_files_auto  # large CSVs: the vectorised engine
 
         result = check_files_auto(files, input_format=input_format, encoding=encoding, max_errors=max_errors)
-    else:  # alias replacement needs the row engine
-        from cedar.validate.check import check_files
+    else:  # large CSVs as ingest checks them, with the registry
+        from cedar.ingest.stage_csv import check_files
 
-        result = check_files(files, input_format=input_format, encoding=encoding, max_errors=max_errors,
-                             actors=registry)
+        result = check_files(files, registry, input_format=input_format, encoding=encoding, max_errors=max_errors)
     _out(note, err=True)
     if output is OutputFormat.json:
         _out(json.dumps(result.report.to_dict(), ensure_ascii=False, indent=2))

@@ -70,12 +70,13 @@ def _typed_items(header: list[str]) -> tuple[str, ...]:
     return tuple(items)
 
 
-def check_and_stage(paths: list[Path], registry: Any, *, max_errors: int | None = None) -> Staged | None:
-    """The check report of these files and, when it has no error, their staged tables. None when
-    DuckDB cannot read a file after all (the row engine then reads them all and says why)."""
+def check_and_stage(paths: list[Path], registry: Any, *, max_errors: int | None = None,
+                    stage: bool = True) -> Staged | None:
+    """The check report of these files and, when it has no error (and `stage`), their staged tables.
+    None when DuckDB cannot read a file after all (the row engine then reads them all and says why)."""
     import duckdb
 
-    from cedar.ingest import stage
+    from cedar.ingest.stage import build
 
     report = Report(check="submission", max_errors=max_errors)
     report.extra["engine"] = "sql"  # as `cedar check` says which engine checked
@@ -90,21 +91,37 @@ def check_and_stage(paths: list[Path], registry: Any, *, max_errors: int | None 
         seen = repeats.Repeats()  # refs and event_ids used twice, across all the files
         for path in paths:
             report.files.append(str(path))
-            count = _file(con, path, ctx, registry, report, offset, seen, parts)
+            count = _file(con, path, ctx, registry, report, offset, seen, parts if stage else None)
             if count is None:
                 return None
             out.rows_per_file[path] = count
             offset += count
             if report.full:
                 break
-        if not report.valid or report.truncated:
+        if not report.valid or report.truncated or not stage:
             return out
-        tables: dict[str, Any] = stage.build([], {})  # no claims or documents: a CSV the engine takes has neither
+        tables: dict[str, Any] = build([], {})  # no claims or documents: a CSV the engine takes has neither
         tables.update(parts)
         out.tables = tables
         return out
     finally:
         con.close()
+
+
+def check_files(paths: list[Path], registry: Any, *, input_format: str | None = None, encoding: str = "utf-8",
+                max_errors: int | None = None, threshold: int = THRESHOLD_BYTES) -> Any:
+    """`cedar check` with a store's actor registry: large CSVs checked as ingest checks them (one DuckDB
+    query; the registry and the gazetteer asked once per distinct name and place), nothing staged; other
+    files, or a file DuckDB refuses after all, by the row engine. The report is the same either way
+    (tests/test_ingest_fast_differential.py)."""
+    from cedar.validate.check import CheckResult
+    from cedar.validate.check import check_files as row_engine
+
+    if takes(paths, input_format, encoding, threshold):
+        staged = check_and_stage(paths, registry, max_errors=max_errors, stage=False)
+        if staged is not None:
+            return CheckResult(staged.report)
+    return row_engine(paths, input_format=input_format, encoding=encoding, max_errors=max_errors, actors=registry)
 
 
 def _do(con: Any, sql: str, params: list | None = None) -> None:
@@ -117,9 +134,9 @@ def _one(con: Any, sql: str, params: list | None = None) -> Any:
 
 
 def _file(con: Any, path: Path, ctx: Context, registry: Any, report: Report, offset: int,
-          seen: repeats.Repeats, parts: dict[str, list[Any]]) -> int | None:
+          seen: repeats.Repeats, parts: dict[str, list[Any]] | None) -> int | None:
     """Check one file into the report and, when all is clean so far, add its staged rows (numbered after
-    `offset` rows) to `parts`; returns how many rows it has, or None when its records cannot be told
+    `offset` rows) to `parts` (None: a check only); returns how many rows it has, or None when its records cannot be told
     apart (DuckDB's and the byte scan's counts differ). `seen`: the refs and event_ids of the earlier files."""
     import duckdb
     import numpy as np
@@ -170,7 +187,7 @@ def _file(con: Any, path: Path, ctx: Context, registry: Any, report: Report, off
     stop = _report(report, checked, warnings, path, registry)
     report.rows_checked += rows if stop is None else \
         _one(con, "SELECT count(*) FROM x_rows WHERE rid <= ?", [stop])
-    if report.valid and not report.truncated:
+    if parts is not None and report.valid and not report.truncated:
         for name, tables in _stage(con, path, checked).items():
             parts[name] += tables
     con.unregister("x_names")

@@ -222,3 +222,30 @@ def test_a_file_duckdb_refuses_goes_to_the_row_engine(stores: tuple[Path, Path],
     assert "engine" not in b.report.extra  # the row engine read it after all
     _same_outcome(a, b)
     assert "wrong-cell-count" in {p.code for p in b.report.problems}
+
+
+def test_cedar_check_with_a_store_reports_as_the_row_engine(stores: tuple[Path, Path], tmp_path: Path) -> None:
+    # `cedar check --db` takes a large CSV through ingest's SQL path, staging nothing: the same report
+    from cedar.ingest import stage_csv
+    from cedar.validate.check import check_files
+
+    db = stores[1]
+    second, _ = _second_submission(tmp_path, db)
+    faulty = [r for r, _ in synth.rows(200, seed=23, faults=0.05, ref_prefix="f")]
+    assert faulty[5]["iso3"] != "FRA"
+    faulty[5].update(latitude="48.8566", longitude="2.3522")  # Paris
+    faulty[6]["actor1"] = ALIAS
+    third = _write(tmp_path / "third.csv", faulty, synth.COLUMNS)
+    registry, _ = actors.open_registry(db)
+    for paths in ([second], [second, third]):
+        fast = stage_csv.check_files(paths, registry, threshold=0)
+        row = check_files(paths, actors=registry)
+        assert fast.report.extra.get("engine") == "sql" and row.report.extra.get("engine") is None
+        assert (fast.exit_code, fast.report.rows_checked) == (row.exit_code, row.report.rows_checked)
+        assert [_problem(p) for p in fast.report.problems] == [_problem(p) for p in row.report.problems]
+    codes = {p.code for p in fast.report.problems}
+    assert {"actor-alias-replaced", "unknown-actor"} <= codes and fast.exit_code == 1
+    assert any(p.code.startswith("point-") and p.row == 7 and p.file == str(third) for p in fast.report.problems)
+    before = _tables(db)
+    stage_csv.check_files([second], registry, threshold=0)
+    assert _tables(db) == before
