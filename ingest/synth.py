@@ -73,7 +73,7 @@ def places() -> tuple[dict[str, list[Place]], list[str], list[float]]:
     import numpy as np
 
     from cedar.schema.gazetteer import gazetteer
-    from cedar.schema.places import point_verdicts
+    from cedar.schema.places import cells, point_verdicts
 
     g = gazetteer()
     by_id = {gid: i for i, gid in enumerate(g.ids) if gid is not None}
@@ -92,8 +92,8 @@ def places() -> tuple[dict[str, list[Place]], list[str], list[float]]:
         towns.append(Place(code, name, g.admin1[i] or "", city["name"], round(float(city["latitude"]), 4),
                            round(float(city["longitude"]), 4)))
     # judged as `cedar check` judges them: at the cell its rules round a point to
-    verdicts = point_verdicts([t.iso3 for t in towns], [round(t.latitude, 2) for t in towns],
-                              [round(t.longitude, 2) for t in towns], [t.admin1 or None for t in towns])
+    verdicts = point_verdicts([t.iso3 for t in towns], cells([t.latitude for t in towns]),
+                              cells([t.longitude for t in towns]), [t.admin1 or None for t in towns])
     flagged = np.logical_or.reduce(list(verdicts.values()))
     by_country: dict[str, list[Place]] = {}
     for town, bad in zip(towns, flagged.tolist()):

@@ -514,16 +514,24 @@ def _admin1_candidates(g: Gazetteer, iso3: str, stated: str) -> tuple[str, ...]:
 
 def _iso_subdivision_admin1(g: Gazetteer, iso3: str, stated: str) -> str | None:
     """A stated ISO 3166-2 code or subdivision name, as the GeoNames admin1 of the same name."""
-    subs = _iso_subdivisions(iso3)
-    wanted = unit_key(stated)
-    code = stated.strip().upper()
+    by_code, by_key = _subdivision_keys(iso3)
+    key = by_code.get(stated.strip().upper()) or by_key.get(unit_key(stated))
+    if key is None:
+        return None
     names = g.admin1_names.get(iso3, {})
-    for sub_code, sub_name in subs:
-        if sub_code == code or unit_key(sub_name) == wanted:
-            if unit_key(sub_name) in names:
-                return names[unit_key(sub_name)]
-            return _closest(unit_key(sub_name), names)
-    return None
+    return names[key] if key in names else _closest(key, names)
+
+
+@lru_cache(maxsize=None)
+def _subdivision_keys(iso3: str) -> tuple[dict[str, str], dict[str, str]]:
+    """A country's ISO 3166-2 subdivisions as unit keys of their names, by code and by that key (the
+    first listed wins, as a scan in ISO's order would find it)."""
+    by_code: dict[str, str] = {}
+    by_key: dict[str, str] = {}
+    for code, name in _iso_subdivisions(iso3):
+        by_code.setdefault(code, unit_key(name))
+        by_key.setdefault(unit_key(name), unit_key(name))
+    return by_code, by_key
 
 
 def _closest(key: str, names: dict[str, str]) -> str | None:

@@ -412,11 +412,17 @@ def _place_items(batch: Any, start: int, known: dict[tuple, list[str]], today: d
     has_point[_numbers(pc.indices_nonzero(pc.is_valid(batch.column("k_lat"))))] = True
     points, named = np.flatnonzero(country & has_point), np.flatnonzero(country & ~has_point)
     if len(points):
-        names = ("k_iso3", "k_lat", "k_lon", "k_admin1")
-        taken = [batch.column(name).take(_arrow(points)) for name in names]
-        group, first = _groups(taken)
-        c, la, lo, a1 = (col.take(_arrow(first)).to_pylist() for col in taken)
-        verdicts = point_verdicts_of(c, la, lo, a1)
+        from cedar.schema.places import cells, point_verdicts
+
+        at = _arrow(points)
+        iso3s, admin1s = batch.column("k_iso3").take(at), batch.column("k_admin1").take(at)
+        lats, lons = cells(_floats(batch.column("k_lat").take(at))), cells(_floats(batch.column("k_lon").take(at)))
+        # one verdict per cell: a cell's hundredths of a degree, as one whole number, are its code
+        cell = (np.rint(lats * 100).astype(np.int64) + 9000) * 36001 + np.rint(lons * 100).astype(np.int64) + 18000
+        group, first = _groups([iso3s, (cell, 18001 * 36001), admin1s])
+        firsts = _arrow(first)
+        verdicts = point_verdicts(iso3s.take(firsts).to_pylist(), lats[first], lons[first],
+                                  admin1s.take(firsts).to_pylist())
         fired = np.zeros(len(first), dtype=bool)
         for hits in verdicts.values():
             fired |= hits
@@ -447,12 +453,11 @@ def _place_items(batch: Any, start: int, known: dict[tuple, list[str]], today: d
             out.append((start + int(named[i]), code, field))
 
 
-def point_verdicts_of(iso3s: list[str], lats: list[float], lons: list[float], admin1s: list[str | None]) -> dict:
-    """places.point_verdicts of distinct points, each rounded to its cell as rules._cell rounds a point
-    (Python's round: numpy's differs from it on a few halves)."""
-    from cedar.schema.places import point_verdicts
+def _floats(array: Any) -> Any:
+    """An Arrow array of doubles without nulls as a numpy array over its buffer (see `_numbers`)."""
+    import numpy as np
 
-    return point_verdicts(iso3s, [round(v, 2) for v in lats], [round(v, 2) for v in lons], admin1s)
+    return np.frombuffer(array.buffers()[1], dtype=np.float64, count=len(array), offset=array.offset * 8)
 
 
 def _numbers(array: Any) -> Any:
@@ -476,24 +481,28 @@ def _arrow(numbers: Any) -> Any:
 
 
 def _groups(columns: list[Any]) -> tuple[Any, Any]:
-    """Rows grouped by their values in these Arrow columns (nulls alike): each row's group, and the
+    """Rows grouped by their values in these Arrow columns (nulls alike) or (codes, bound) pairs: each row's group, and the
     first row of each group. Each column becomes dictionary codes and the codes are combined a column
     at a time, made dense again (a sort) only when the next column could take the key past 62 bits
     (and no Acero: its import alone took 0.4 s)."""
     import numpy as np
     import pyarrow.compute as pc
 
-    key = np.zeros(len(columns[0]), dtype=np.int64)
+    first_column = columns[0][0] if isinstance(columns[0], tuple) else columns[0]
+    key = np.zeros(len(first_column), dtype=np.int64)
     bound = 1  # key < bound
     for col in columns:
-        codes = pc.dictionary_encode(col, null_encoding="encode")
-        codes = codes.combine_chunks() if hasattr(codes, "combine_chunks") else codes
-        width = len(codes.dictionary)
+        if isinstance(col, tuple):  # (codes, how many there can be): already whole numbers
+            indices, width = col
+        else:
+            codes = pc.dictionary_encode(col, null_encoding="encode")
+            codes = codes.combine_chunks() if hasattr(codes, "combine_chunks") else codes
+            width, indices = len(codes.dictionary), _numbers(codes.indices)
         if width > 1:
             if bound * width >= 1 << 62:
                 _, key = np.unique(key, return_inverse=True)
                 bound = int(key.max()) + 1
-            key = key * width + _numbers(codes.indices)
+            key = key * width + indices
             bound *= width
     _, first, group = np.unique(key, return_index=True, return_inverse=True)
     return group, first
@@ -506,6 +515,7 @@ def _place_codes(cols: dict[str, list[Any]], today: dt.date) -> list[list[str]]:
     import numpy as np
 
     from cedar.schema.countries import is_iso3
+    from cedar.schema.places import cells, point_verdicts
 
     n = len(cols["k_iso3"])
     codes: list[list[str]] = [[] for _ in range(n)]
@@ -513,8 +523,8 @@ def _place_codes(cols: dict[str, list[Any]], today: dt.date) -> list[list[str]]:
     known = [assigned[c] for c in cols["k_iso3"]]
     points = [r for r in range(n) if known[r] and cols["k_lat"][r] is not None]
     if points:
-        verdicts = point_verdicts_of([cols["k_iso3"][r] for r in points], [cols["k_lat"][r] for r in points],
-                                     [cols["k_lon"][r] for r in points], [cols["k_admin1"][r] for r in points])
+        verdicts = point_verdicts([cols["k_iso3"][r] for r in points], cells([cols["k_lat"][r] for r in points]),
+                                  cells([cols["k_lon"][r] for r in points]), [cols["k_admin1"][r] for r in points])
         for code, fired in verdicts.items():
             field = "admin1" if code == "admin1-mismatch" else "latitude"
             for i in np.flatnonzero(fired).tolist():
