@@ -104,3 +104,18 @@ def test_text_report_counts_the_warnings_of_a_code_beyond_its_first_hundred():
     assert f"WARNING unknown-actor: {300 - WARNINGS_SHOWN_PER_CODE} more like the {WARNINGS_SHOWN_PER_CODE} above" in text
     assert "ERROR   bad-format: a.csv, row 301, column event_date" in text  # errors are never held back
     assert text.splitlines()[-1] == "INVALID: 1 error, 300 warnings in 300 rows of 0 files"
+
+
+def test_error_count_follows_the_list_as_it_grows_or_is_replaced():
+    from cedar.validate.report import Problem, Report
+
+    report = Report(check="submission", max_errors=3)
+    for _ in range(5):
+        report.add(Problem("bad-format", "m", "error"))
+    assert (report.error_count, report.truncated, len(report.problems)) == (3, True, 3)
+    report.problems.append(Problem("unknown-actor", "m", "warning"))
+    assert report.error_count == 3 and report.full
+    report.problems = [Problem("bad-format", "m", "error")]  # as store_sync puts a fixed list in its place
+    assert report.error_count == 1 and not report.full
+    report.problems.pop()
+    assert report.error_count == 0 and report.to_dict()["error_count"] == 0

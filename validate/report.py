@@ -80,6 +80,9 @@ class Report:
     rows_checked: int = 0
     truncated: bool = False
     extra: dict[str, Any] = field(default_factory=dict)
+    # errors counted so far, and of which list up to where: `full` is asked once a row, and counting a
+    # million warnings each time made a check with --max-errors quadratic
+    _counted: tuple[int, int, int] = field(default=(0, 0, 0), init=False, repr=False, compare=False)
 
     def add(self, problem: Problem) -> None:
         if problem.severity == ERROR and self.max_errors is not None and self.error_count >= self.max_errors:
@@ -104,7 +107,15 @@ class Report:
 
     @property
     def error_count(self) -> int:
-        return sum(1 for p in self.problems if p.severity == ERROR)
+        """Counted as the list grows (problems are only ever appended; a list put in its place, or one
+        that shrank, is counted afresh)."""
+        problems = self.problems
+        of, upto, errors = self._counted
+        if of != id(problems) or upto > len(problems):
+            upto = errors = 0
+        errors += sum(1 for i in range(upto, len(problems)) if problems[i].severity == ERROR)
+        self._counted = (id(problems), len(problems), errors)
+        return errors
 
     @property
     def full(self) -> bool:
