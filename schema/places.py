@@ -60,6 +60,14 @@ def admin1_mismatch(iso3: str, admin1: str, latitude: float, longitude: float) -
     return check.admin1s[0]
 
 
+@lru_cache(maxsize=100_000)
+def quiet(iso3: str, latitude: float, longitude: float, admin1: str | None) -> bool:
+    """Whether none of the point answers above has anything to say of this cell (and admin1)."""
+    return (point_outside(iso3, latitude, longitude) is None and point_near_border(iso3, latitude, longitude) is None
+            and point_far(iso3, latitude, longitude) is None
+            and (admin1 is None or admin1_mismatch(iso3, admin1, latitude, longitude) is None))
+
+
 def fill(e: Any) -> Iterator[tuple[str, Any, dict[str, Any]]]:
     """Fill what the gazetteer can give a row: the region from the country, and the coordinates (with
     admin1, admin2 and geo_precision where empty) from a place name, when both coordinates are empty.

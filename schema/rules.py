@@ -622,6 +622,21 @@ def _list_items(e: Any, ctx: Context) -> Iterator[Finding]:
             yield Finding("sources", s.name)
 
 
+# The point rules: what they find depends only on the row's country, cell and admin1.
+POINT_RULES = frozenset(("point-outside-country", "point-maybe-outside-country", "point-far-from-places",
+                         "admin1-mismatch"))
+
+
+def point_rules_quiet(e: Any) -> bool:
+    """True when no rule of POINT_RULES can fire on this row, worked out once per (country, cell, admin1):
+    the row engine then skips them (four rule calls a row were most of what place checks cost it)."""
+    if e.latitude is None or e.longitude is None or not e.iso3 or not countries.is_iso3(e.iso3):
+        return True
+    from . import places
+
+    return places.quiet(e.iso3, *_cell(e), e.admin1 or None)
+
+
 _cross_field: tuple[int, list[Rule], list[Rule]] = (-1, [], [])
 
 

@@ -15,7 +15,7 @@ from typing import Any, Iterable, Iterator
 
 from pydantic import ValidationError
 
-from cedar.schema import derive, flat
+from cedar.schema import derive, flat, rules
 from cedar.schema.model import Event, EventDraft, required_fields
 from cedar.schema.rules import RULES, Context, cross_field_rules, filling_rules
 from cedar.validate.report import ERROR, Problem
@@ -164,7 +164,10 @@ def validate_record(data: dict[str, Any], ctx: Context, where: dict[str, Any], c
             problems.append(Problem("missing-value", message("missing-value", name, None), field=name, **where))
             failed.add(name)
 
+    quiet = rules.point_rules_quiet(draft)
     for rule in cross_field_rules():
+        if quiet and rule.code in rules.POINT_RULES:
+            continue
         _run(rule, draft, ctx, failed, problems, where)
 
     if any(p.severity == ERROR for p in problems) or not absent.isdisjoint(required_fields()):
