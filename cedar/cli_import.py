@@ -123,13 +123,13 @@ def import_(
 
 def _layout_refused(file: Path, exc: Any, output: OutputFormat) -> None:
     """A file in a layout the importer does not know: one error, in the report's own shape for --format json."""
-    from cedar.validate.report import Problem, Report
+    from cedar.validate.report import Report, problem
 
     if output is not OutputFormat.json:
         raise exc
     report = Report(check="import", files=[str(file)])
-    report.add(Problem("unknown-layout", exc.message + (f" {exc.hint}" if exc.hint else ""), file=str(file),
-                       value=exc.found))
+    report.add(problem("unknown-layout", file=str(file), value=exc.found, expected=exc.expected,
+                       hint=f" {exc.hint}" if exc.hint else ""))
     _out(json.dumps(report.to_dict(), ensure_ascii=False, indent=2, default=str))
     raise typer.Exit(1)
 

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from cedar.ingest import store, submissions
-from cedar.validate.report import Problem, Report
+from cedar.validate.report import Problem, Report, problem
 
 COLUMNS = ("event_id", "reason")
 _ID = re.compile(r"^[A-Z]{3}[0-9]+$")
@@ -86,9 +86,7 @@ def read(path: Path, encoding: str = "utf-8") -> tuple[list[tuple[int, dict[str,
             problems.append(Problem("bad-format", f"'{event_id}' is not an event id: three capital letters and a "
                                     "number, e.g. AZE12.", file=f, row=row, field="event_id", value=event_id))
         if not reason:
-            problems.append(Problem("missing-reason", "A deletion needs a reason (e.g. 'retracted by the outlet', "
-                                    "'duplicate of AZE3'): it is published with the deletion.", file=f, row=row,
-                                    field="reason"))
+            problems.append(problem("missing-reason", file=f, row=row, field="reason"))
         out.append((row, {"event_id": event_id, "reason": reason}))
     if not rows:
         problems.append(Problem("no-rows", "The deletion list has no rows.", file=f))
@@ -167,12 +165,11 @@ def _problems(con: Any) -> list[Problem]:
         WHERE c.event_id IS NULL ORDER BY s.file, s.row
     """).fetchall():
         if deleted_in:
-            out.append(Problem("already-deleted", f"{event_id} was already deleted by submission {deleted_in}: "
-                               "remove this row.", file=file, row=row, field="event_id", value=event_id))
+            out.append(problem("already-deleted", file=file, row=row, field="event_id", value=event_id,
+                               by=f" by submission {deleted_in}", fix="remove this row."))
         else:
-            out.append(Problem("unknown-event-id", f"There is no event {event_id} in the store: check the id "
-                               "(`cedar query \"SELECT event_id FROM events\"`).", file=file, row=row,
-                               field="event_id", value=event_id))
+            out.append(problem("unknown-event-id", file=file, row=row, field="event_id", value=event_id,
+                               fix="check the id (`cedar query \"SELECT event_id FROM events\"`)."))
     for file, row, event_id, first in con.execute("""
         SELECT file, row, event_id, first_value(row) OVER w FROM stage_deletions
         WINDOW w AS (PARTITION BY event_id ORDER BY file, row) QUALIFY row_number() OVER w > 1 ORDER BY file, row

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from cedar.validate.report import WARNING, Problem
+from cedar.validate.report import Problem, problem
 
 NEAR_KM = 5.0
 
@@ -67,20 +67,14 @@ def find(con: Any, near_km: float = NEAR_KM, max_listed: int = MAX_LISTED) -> li
     out = []
     for file, row, event_id, other_row, other_row_id, other_id, km_row, km_store in rows[:max_listed]:
         if other_id is not None:
-            out.append(Problem(
-                "possible-duplicate",
-                f"This row ({event_id}) may be the same event as {other_id} in the store: same event_date, "
-                f"event_type and actor1, {km_store:.1f} km apart. If it is, update {other_id} by giving its "
-                "event_id in this row instead of adding a new event; nothing is merged for you.", WARNING,
-                file=file, row=row, field="event_id", value=other_id))
+            out.append(problem("possible-duplicate", file=file, row=row, field="event_id", value=other_id,
+                               event_id=event_id, other=f"{other_id} in the store", km=f"{km_store:.1f}",
+                               fix=f"update {other_id} by giving its event_id in this row instead of adding a new "
+                                   "event"))
         else:
-            out.append(Problem(
-                "possible-duplicate",
-                f"This row ({event_id}) may be the same event as row {other_row} ({other_row_id}) of this "
-                f"submission: same event_date, event_type and actor1, {km_row:.1f} km apart. If it is, keep one "
-                "row; nothing is merged for you.", WARNING, file=file, row=row, value=other_row_id))
+            out.append(problem("possible-duplicate", file=file, row=row, value=other_row_id, event_id=event_id,
+                               other=f"row {other_row} ({other_row_id}) of this submission", km=f"{km_row:.1f}",
+                               fix="keep one row"))
     if len(rows) > max_listed:
-        out.append(Problem(
-            "possible-duplicate", f"{len(rows) - max_listed} more rows may duplicate an earlier row or a stored "
-            f"event (only the first {max_listed} are listed).", WARNING, value=len(rows) - max_listed))
+        out.append(problem("possible-duplicates-not-listed", value=len(rows) - max_listed, listed=max_listed))
     return out

@@ -22,7 +22,7 @@ from cedar.ingest import actors, duplicates, ids, stage, stage_csv, store, submi
 from cedar.schema.model import Claim, Source
 from cedar.schema.tables import EVENT_COLUMNS
 from cedar.validate import repeats
-from cedar.validate.report import ERROR, WARNING, Problem, Report
+from cedar.validate.report import ERROR, Problem, Report, problem
 
 # Columns that say which version a row is, not what the event is: a row equal to the current version
 # in everything else changes nothing.
@@ -51,10 +51,8 @@ class Outcome:
 
 
 def held_problem(h: submissions.Held) -> Problem:
-    by = f" by {h.submitter}" if h.submitter else ""
-    return Problem("already-ingested", f"This file is already in the store: submission {h.submission_id} brought it "
-                   f"in on {h.received}{by}. Nothing from it is ingested again.", WARNING, file=str(h.path),
-                   value=h.submission_id)
+    return problem("already-ingested", file=str(h.path), value=h.submission_id, received=h.received,
+                   by=f" by {h.submitter}" if h.submitter else "")
 
 
 def ingest(db: Path, paths: list[Path], *, submitter: str | None = None, dry_run: bool = False,
@@ -161,15 +159,13 @@ def store_problems(con: Any) -> list[Problem]:
         WHERE s.event_id IS NOT NULL AND c.event_id IS NULL ORDER BY s.row_no
     """).fetchall():
         if deleted_in:
-            out.append(Problem("event-deleted", f"{event_id} was deleted by submission {deleted_in} (reason: "
-                               f"{reason}) and cannot be updated; ids are never reused. If the event must come "
-                               "back, leave event_id empty to add it as a new event.", file=file, row=row,
-                               field="event_id", value=event_id))
+            out.append(problem("event-deleted", file=file, row=row, field="event_id", value=event_id,
+                               submission=deleted_in, reason=reason))
         else:
-            out.append(Problem("unknown-event-id", f"There is no event {event_id} in the store. Leave event_id "
-                               "empty for a new event (the store gives its id); to update an event, copy its id "
-                               "from the store (`cedar query \"SELECT event_id, ... FROM events\"`).", file=file,
-                               row=row, field="event_id", value=event_id))
+            out.append(problem("unknown-event-id", file=file, row=row, field="event_id", value=event_id,
+                               fix="leave event_id empty for a new event (the store gives its id); to update an "
+                                   "event, copy its id from the store (`cedar query \"SELECT event_id, ... FROM "
+                                   "events\"`)."))
     for file, row, event_id, first_file, first in con.execute("""
         SELECT file, row, event_id, first_value(file) OVER w, first_value(row) OVER w FROM stage_events
         WHERE event_id IS NOT NULL WINDOW w AS (PARTITION BY event_id ORDER BY row_no)
@@ -180,10 +176,8 @@ def store_problems(con: Any) -> list[Problem]:
         SELECT s.file, s.row, s.event_id, s.version, c.version FROM stage_events s JOIN event_current c
         USING (event_id) WHERE s.version IS NOT NULL AND s.version <> c.version ORDER BY s.row_no
     """).fetchall():
-        out.append(Problem("stale-version", f"The row says version {given} of {event_id}, but the store holds "
-                           f"version {current}: the event changed since this row was coded from it. Start from "
-                           "the current version, or leave version empty.", file=file, row=row, field="version",
-                           value=given))
+        out.append(problem("stale-version", file=file, row=row, field="version", value=given, event_id=event_id,
+                           current=current))
     for file, row, ref, first_file, first in con.execute("""
         SELECT file, row, ref, first_value(file) OVER w, first_value(row) OVER w FROM stage_events
         WHERE ref IS NOT NULL WINDOW w AS (PARTITION BY ref ORDER BY row_no)

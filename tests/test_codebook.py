@@ -89,3 +89,17 @@ def test_every_cross_field_rule_names_real_columns_and_the_codebook_shows_it_the
             prefix = prefix + "." if prefix else ""
             assert name in models[prefix].model_fields, f"{rule.code}: no column {column}"
             assert f"`{rule.code}`" in tables[prefix][name].rsplit(" | ", 1)[1], (rule.code, column)
+
+
+def test_every_code_a_report_can_carry_is_declared_so_the_codebook_lists_it():
+    # codes written out where a problem is made, in the package's code (importers' refusal codes are
+    # made from variables and listed in docs/importers.md)
+    made = {}
+    for folder in ("cedar", "schema", "ingest", "validate", "releases"):
+        for path in (REPO / folder).rglob("*.py"):
+            for code in re.findall(r'\b[Pp]roblem\(\s*"([a-z0-9-]+)"', path.read_text(encoding="utf-8")):
+                made.setdefault(code, str(path.relative_to(REPO)))
+    assert len(made) > 30
+    assert {code: where for code, where in made.items() if code not in RULES} == {}
+    text = (REPO / "docs" / "codebook.md").read_text(encoding="utf-8")
+    assert all(f"`{code}`" in text for code in made), [c for c in made if f"`{c}`" not in text]

@@ -261,10 +261,24 @@ def test_registry_and_warning_rules(code):
     assert found[0].severity == RULES[code].severity
 
 
+# Codes only a store (or an import into one) can find: each is asserted by the tests named here.
+STORE_CASES = {
+    "already-ingested": "test_ingest_fast_differential.py", "unknown-event-id": "test_store_ingest.py",
+    "event-deleted": "test_store_ingest.py", "stale-version": "test_store_ingest.py",
+    "possible-duplicate": "test_store_ingest.py", "possible-duplicates-not-listed": "test_store_ingest.py",
+    "missing-reason": "test_store_ingest.py", "already-deleted": "test_store_ingest.py",
+    "not-held": "test_import_store.py", "deleted-in-store": "test_import_store.py",
+    "likely-match": "test_import_store.py", "no-final-line-break": "test_import_store.py",
+    "unknown-layout": "test_import_store.py",
+}
+
+
 def test_every_rule_has_a_case():
-    covered = set(CASES) | set(FILE_CASES) | set(WARN_CASES)
+    covered = set(CASES) | set(FILE_CASES) | set(WARN_CASES) | set(STORE_CASES)
     assert set(RULES) - covered == set(), "add a passing and a failing case for these rules"
     assert covered - set(RULES) == set(), "these cases test codes that are not declared"
+    for code, module in STORE_CASES.items():
+        assert f'"{code}"' in (Path(__file__).parent / module).read_text(encoding="utf-8"), (code, module)
 
 
 # --- rules on whole files, run through check_files ------------------------------------------------

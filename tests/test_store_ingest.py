@@ -216,6 +216,20 @@ def test_possible_duplicates_are_warnings_and_nothing_is_merged(seeded, tmp_path
     assert counts(seeded)["events"] == 15
 
 
+def test_possible_duplicates_past_the_listed_ones_are_counted(db, tmp_path):
+    from cedar.ingest.duplicates import MAX_LISTED
+
+    copies = [dict(seed_events()[0], ref=f"copy-{i}") for i in range(MAX_LISTED + 5)]
+    proc, report = ingest(db, str(write_events(tmp_path, "copies.json", copies)))
+    assert proc.returncode == 0, proc.stdout
+    listed = [p for p in report["problems"] if p["code"] == "possible-duplicate"]
+    [more] = [p for p in report["problems"] if p["code"] == "possible-duplicates-not-listed"]
+    assert len(listed) == MAX_LISTED and more["severity"] == "warning"
+    assert more["value"] == len(copies) - 1 - MAX_LISTED  # every copy but the first has an earlier twin
+    assert more["message"] == f"{more['value']} more rows may duplicate an earlier row or a stored event (only the " \
+        f"first {MAX_LISTED} are listed)."
+
+
 def test_dry_run_works_everything_out_and_writes_nothing(db):
     proc, report = ingest(db, str(seed_path()), "--dry-run")
     assert proc.returncode == 0, proc.stdout

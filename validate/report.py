@@ -49,13 +49,15 @@ class Problem:
 
 
 def problem(code: str, *, file: str | None = None, row: int | None = None, line: int | None = None,
-            field: str | None = None, value: Any = None, severity: str = ERROR, **params: Any) -> Problem:
+            field: str | None = None, value: Any = None, severity: str | None = None, **params: Any) -> Problem:
     """A problem whose message is rendered from its rule's template (every code is declared in
-    cedar.schema.rules, so the codebook lists every code a report can carry)."""
+    cedar.schema.rules, so the codebook lists every code a report can carry); of the rule's severity
+    unless one is given."""
     from cedar.schema.rules import RULES
 
-    message = RULES[code].render(file=file, row=row, line=line, field=field, value=value, **params)
-    return Problem(code, message, severity, file, row, line, field, value)
+    rule = RULES[code]
+    message = rule.render(file=file, row=row, line=line, field=field, value=value, **params)
+    return Problem(code, message, severity or rule.severity, file, row, line, field, value)
 
 
 def jsonable(value: Any) -> Any:

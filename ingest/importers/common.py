@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
 from cedar.errors import CedarError
-from cedar.validate.report import ERROR, WARNING, Problem, Report
+from cedar.validate.report import ERROR, WARNING, Problem, Report, problem
 
 csv.field_size_limit(sys.maxsize)
 
@@ -314,9 +314,7 @@ def run(dataset: str, path: Path, rows: Iterator[Mapped], *, strict: bool = Fals
             result.refused[m.line] = [p.message.removeprefix("Row refused: ") for p in reasons]
         report.rows_checked += 1
     if last is not None and not zipfile.is_zipfile(path) and not ends_with_newline(path):
-        report.add(Problem("no-final-line-break", "The file does not end with a line break, as complete exports do: "
-                           "its last row may be cut off. It was imported because it reads as a whole row; compare it "
-                           "with the source.", WARNING, f, last, last))
+        report.add(problem("no-final-line-break", file=f, row=last, line=last))
     for (code, value), lines in repeats.items():
         if len(lines) > 1:
             report.add(Problem(code, f"The same ({code}) applies to {len(lines) - 1} more row(s): "

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
-from cedar.validate.report import WARNING, Problem
+from cedar.validate.report import WARNING, Problem, problem
 
 from . import matching
 from .common import ImportResult, ImportedEvent
@@ -64,10 +64,8 @@ def ingest(result: ImportResult, db: Path, *, submitter: str | None = None, dry_
             updated += 1
         elif ext in deleted:
             skipped += 1
-            result.report.add(Problem("deleted-in-store", f"{ext} was held as {deleted[ext]}, which was deleted "
-                                      "from the store; it is not brought back (ids are never reused). To add it "
-                                      "again as a new event, remove its external id from the deletion's record "
-                                      "first.", WARNING, str(result.path), item.row, item.row, "external_ids", ext))
+            result.report.add(problem("deleted-in-store", file=str(result.path), row=item.row, line=item.row,
+                                      field="external_ids", value=ext, event_id=deleted[ext]))
             continue
         keep.append(item)
     keep = _store_check(result, keep, db)
@@ -98,10 +96,9 @@ def ingest(result: ImportResult, db: Path, *, submitter: str | None = None, dry_
                 done.links_added = matching.link(con, done.matches, f"cedar import {result.dataset}",
                                                  store.utcnow())
     for m in done.matches[:200]:
-        outcome.report.add(Problem(
-            "likely-match", f"{m.a.key} ({m.a.label}) and {m.b.key} ({m.b.label}) look like the same event in two "
-            f"datasets: {m.a.event_type} / {m.b.event_type}, {m.days_apart} day(s) and {m.km:.1f} km apart. They are "
-            "linked as corroboration, not merged.", WARNING, str(result.path), None, None, "event_id", m.b.key))
+        outcome.report.add(problem("likely-match", file=str(result.path), field="event_id", value=m.b.key,
+                                   label=m.b.label, first=m.a.key, first_label=m.a.label, first_type=m.a.event_type,
+                                   type=m.b.event_type, days=m.days_apart, km=f"{m.km:.1f}"))
     return done
 
 
@@ -179,11 +176,11 @@ def apply_deletions(path: Path, db: Path, *, submitter: str | None = None, dry_r
         elif ext in current:
             todo.append((current[ext], f"deleted by ACLED{' on ' + when if when else ''} ({ext})"))
         elif ext in deleted:
-            warnings.append(Problem("already-deleted", f"{ext} ({deleted[ext]}) is already deleted.", WARNING,
-                                    str(path), line, line, "event_id_cnty", ext))
+            warnings.append(problem("already-deleted", file=str(path), row=line, line=line, field="event_id_cnty",
+                                    value=ext, severity=WARNING, by=f" (as {deleted[ext]})", fix="nothing to do."))
         else:
-            warnings.append(Problem("not-held", f"{ext} is not in the store: nothing to delete.", WARNING, str(path),
-                                    line, line, "event_id_cnty", ext))
+            warnings.append(problem("not-held", file=str(path), row=line, line=line, field="event_id_cnty",
+                                    value=ext))
     if not todo:
         report = Report(check="deletions", files=[str(path)])
         report.extend(warnings)
