@@ -263,9 +263,10 @@ def build_query(path: Path, header: list[str], today: dt.date, head_only: bool =
     """The query of the findings column f, one row per record; with `with_places` each row's place key
     (`_PLACE_KEY`) beside it, for the place rules (`_place_items`); `also`: more SELECT items over the
     typed values (ingest stages a file from them, cedar.ingest.stage_csv). The rows come in file order
-    when the connection keeps insertion order (`ordered`): every step is a projection, the look-ups
-    included (rules_sql.lookups), so DuckDB runs it on all threads and keeps the order; there is no
-    record number column, since numbering a whole file with a window runs on one thread."""
+    on a connection that keeps insertion order (`SET preserve_insertion_order = true`): every step is a
+    projection, the look-ups included (rules_sql.lookups), so DuckDB runs it on all threads and keeps
+    the order. There is no record number column: numbering a whole file with a window runs on one
+    thread, so a reader counts the rows as they come (ingest: the rowid of the table they fill)."""
     items, type_findings = _columns(header)
     kinds = flat.column_kinds()
     defaults = {n: f.default for n, f in Event.model_fields.items()
@@ -363,9 +364,12 @@ def _warm_places() -> Any:
     import threading
 
     def load() -> None:
-        from cedar.schema.gazetteer import gazetteer
+        try:
+            from cedar.schema.gazetteer import gazetteer
 
-        gazetteer()._tree  # noqa: B018 (built on first use)
+            gazetteer()._tree  # noqa: B018 (built on first use)
+        except BaseException:  # the place pass loads it again and says what went wrong, without a thread's traceback
+            pass
 
     thread = threading.Thread(target=load, name="cedar-places", daemon=True)
     thread.start()
@@ -620,8 +624,8 @@ def findings(path: Path, today: dt.date, batch_rows: int = 200_000, seen: repeat
             if places:
                 run.append(batch.select(list(_PLACE_KEY)))
                 if rows + 1 - run_start >= _PLACE_RUN:
-                    warm = _place_pass(run, run_start, warm, known, today, out)
-                    run, run_start = [], rows + 1
+                    _place_pass(run, run_start, warm, known, today, out)
+                    run, run_start, warm = [], rows + 1, None
         if places and run:
             _place_pass(run, run_start, warm, known, today, out)
         if keys and rows:  # the values in record order, as see_columns takes them
@@ -633,6 +637,8 @@ def findings(path: Path, today: dt.date, batch_rows: int = 200_000, seen: repeat
         return None
     finally:
         con.close()
+        if warm is not None:
+            warm.join()  # (the row engine may read the file next, and load the gazetteer itself)
     out.sort(key=lambda item: item[0])  # the place and repeat findings after each batch's: file order
     return rows - blank, out
 
