@@ -76,9 +76,10 @@ def check(
 
         result = check_files_auto(files, input_format=input_format, encoding=encoding, max_errors=max_errors)
     else:  # large CSVs as ingest checks them, with the registry
-        from cedar.ingest.stage_csv import check_files
+        from cedar.ingest.stage_csv import check_with_registry
 
-        result = check_files(files, registry, input_format=input_format, encoding=encoding, max_errors=max_errors)
+        result = check_with_registry(files, registry, input_format=input_format, encoding=encoding,
+                                     max_errors=max_errors)
     _out(note, err=True)
     if output is OutputFormat.json:
         _out(json.dumps(result.report.to_dict(), ensure_ascii=False, indent=2))

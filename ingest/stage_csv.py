@@ -26,7 +26,7 @@ from cedar.schema import derive, flat
 from cedar.schema.rules import RULES, Context
 from cedar.schema.tables import EVENT_COLUMNS
 from cedar.validate import repeats, sql_engine
-from cedar.validate.report import ERROR, Problem, Report
+from cedar.validate.report import Problem, Report
 
 # Same idea as `cedar check`'s choice of engine: below this the row engine is as quick.
 THRESHOLD_BYTES = sql_engine.SQL_THRESHOLD_BYTES
@@ -108,8 +108,9 @@ def check_and_stage(paths: list[Path], registry: Any, *, max_errors: int | None 
         con.close()
 
 
-def check_files(paths: list[Path], registry: Any, *, input_format: str | None = None, encoding: str = "utf-8",
-                max_errors: int | None = None, threshold: int = THRESHOLD_BYTES) -> Any:
+def check_with_registry(paths: list[Path], registry: Any, *, input_format: str | None = None,
+                        encoding: str = "utf-8", max_errors: int | None = None,
+                        threshold: int = THRESHOLD_BYTES) -> Any:
     """`cedar check` with a store's actor registry: large CSVs checked as ingest checks them (one DuckDB
     query; the registry and the gazetteer asked once per distinct name and place), nothing staged; other
     files, or a file DuckDB refuses after all, by the row engine. The report is the same either way

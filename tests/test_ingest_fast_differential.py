@@ -238,7 +238,7 @@ def test_cedar_check_with_a_store_reports_as_the_row_engine(stores: tuple[Path, 
     third = _write(tmp_path / "third.csv", faulty, synth.COLUMNS)
     registry, _ = actors.open_registry(db)
     for paths in ([second], [second, third]):
-        fast = stage_csv.check_files(paths, registry, threshold=0)
+        fast = stage_csv.check_with_registry(paths, registry, threshold=0)
         row = check_files(paths, actors=registry)
         assert fast.report.extra.get("engine") == "sql" and row.report.extra.get("engine") is None
         assert (fast.exit_code, fast.report.rows_checked) == (row.exit_code, row.report.rows_checked)
@@ -247,5 +247,5 @@ def test_cedar_check_with_a_store_reports_as_the_row_engine(stores: tuple[Path, 
     assert {"actor-alias-replaced", "unknown-actor"} <= codes and fast.exit_code == 1
     assert any(p.code.startswith("point-") and p.row == 7 and p.file == str(third) for p in fast.report.problems)
     before = _tables(db)
-    stage_csv.check_files([second], registry, threshold=0)
+    stage_csv.check_with_registry([second], registry, threshold=0)
     assert _tables(db) == before
