@@ -1,13 +1,45 @@
-"""The one kind of error the command line shows: what went wrong, and what to do about it."""
+"""The errors the library raises: what went wrong and what to do about it, typed by whose fault it is.
+
+The library never decides an exit status: the command line maps each type to one (`cedar.cli`).
+Every error carries a message (what is wrong) and, where there is one, a hint (how to fix it).
+"""
 
 from __future__ import annotations
 
 
 class CedarError(Exception):
-    """A user-facing failure. `exit_code` 1: the data is at fault; 2: the call is."""
+    """A failure a user can act on. Raise one of the subclasses; this is what callers catch."""
 
-    def __init__(self, message: str, hint: str | None = None, exit_code: int = 1):
+    def __init__(self, message: str, hint: str | None = None, exit_code: int | None = None):
         super().__init__(message)
         self.message = message
         self.hint = hint
-        self.exit_code = exit_code
+        self.exit_code = 1 if exit_code is None else exit_code  # TRANSITIONAL: goes when every raise is typed
+
+
+class UsageError(CedarError):
+    """A wrong call: an option, argument, path or statement that cannot work as given."""
+
+
+class InputError(CedarError):
+    """Input that cannot be read: a missing file, a wrong encoding or layout, a broken export."""
+
+
+class DataError(CedarError):
+    """The data is at fault: a refused submission, an unknown actor, a failed gate."""
+
+
+class StoreError(CedarError):
+    """The store cannot be used as asked: missing, of another schema, or refusing the change."""
+
+
+class StoreBusy(StoreError):
+    """Another process is writing the store."""
+
+
+class TransferError(CedarError):
+    """A release could not be fetched or does not match what its manifest promises."""
+
+
+class Interrupted(CedarError):
+    """The user stopped the work (Ctrl-C); what was being written was rolled back or removed."""
