@@ -179,10 +179,11 @@ def test_acled_file_missing_columns_is_refused_saying_what_it_found(tmp_path, ac
 # --- UCDP GED ---------------------------------------------------------------------------------
 
 def test_ged_sample_imports_every_row_fast(tmp_path):
-    started = time.perf_counter()
+    # CPU time of this process, not wall time: other jobs on a shared machine slow the wall clock
+    started = time.process_time()
     r = import_file("ucdp", GED)
-    took = time.perf_counter() - started
-    print(f"GED: {r.rows_read} rows in {took:.2f} s")
+    took = time.process_time() - started
+    print(f"GED: {r.rows_read} rows in {took:.2f} CPU s")
     assert took < 15
     assert (r.rows_read, r.imported, len(r.refused)) == (7374, 7374, 0)
     passes_check(r, tmp_path)

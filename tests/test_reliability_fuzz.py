@@ -1,4 +1,4 @@
-"""Fuzzing `cedar check`, `cedar ingest` and every importer (issue 9, part 1).
+"""Fuzzing `cedar check`, `cedar ingest` and every importer.
 
 The rule for every case: an exit code of 0, 1 or 2, never a traceback, never a hang (each case
 is bounded by a deadline that kills the process), and always a report or a clear `Error:` line.
