@@ -21,14 +21,16 @@ test: $(STAMP)
 
 # The reliability suites at full size (fuzzing, kill -9, concurrency, hostile SQL and stores, text);
 # `make test` runs the same suites at a small size. Figures: build/reliability-figures.jsonl, written
-# into README.md (between its RELIABILITY markers) when every suite passed.
+# into docs/reliability.md (between its RELIABILITY markers) when every suite passed.
 RELIABILITY_FIGURES := build/reliability-figures.jsonl
 reliability: $(STAMP)
 	mkdir -p build && rm -f $(RELIABILITY_FIGURES)
 	echo "$$(date -u +%Y-%m-%dT%H:%M:%SZ) $$(cut -d' ' -f1 /proc/loadavg)" > build/reliability-started
 	CEDAR_RELIABILITY=full CEDAR_RELIABILITY_FIGURES=$(RELIABILITY_FIGURES) $(BIN)/python -m pytest tests/test_reliability_*.py
-	$(BIN)/python tests/reliability/figures.py $(RELIABILITY_FIGURES) --started build/reliability-started --readme README.md
+	$(BIN)/python tests/reliability/figures.py $(RELIABILITY_FIGURES) --started build/reliability-started --page docs/reliability.md
 
+# Figures: benchmarks/results.json, and tables written into docs/performance.md (between its
+# BENCHMARKS markers).
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks
 

@@ -3,8 +3,8 @@
 Every command runs as a child process; its wall time is measured around it and its peak memory
 (max RSS) read from os.wait4's resource usage for that child alone. Sizes scale with BENCH_SCALE
 (1 = the full run: 1M-row checks and ingest, a 3M-event release; 0.001 for a smoke run).
-Results go to benchmarks/results.json and, as a table, to README.md between the BENCHMARKS
-markers.
+Results go to benchmarks/results.json and, as tables, to docs/performance.md between the
+BENCHMARKS markers.
 """
 
 from __future__ import annotations
@@ -252,7 +252,7 @@ def main(scale: float | None = None, work: Path | None = None, plain: bool = Tru
             say("bench: pandas ...")
             pq, _ = _json_child(_child("pandas", str(release), "3"))
             res["plain_pandas_queries"] = pq
-    # issue 7: the place checks' share of a check of 100,000 rows, both engines, seed-like, synth and worst case.
+    # the place checks' share of a check of 100,000 rows, both engines, seed-like, synth and worst case.
     # Last, because making its files grows this process, and Linux hands a parent's peak RSS on to the
     # children it starts (exec keeps ru_maxrss): every later peak figure would be at least this process's.
     from benchmarks import place_checks
@@ -312,7 +312,7 @@ def table(res: dict[str, Any]) -> str:
         rows.append(f"| {label} | {count:,} | {s} | {mb} | {target} | {pl} | {ps} | {pr} |")
     places = res.get("place_checks") or {}
     if places:
-        rows += ["", f"Place checks' share of a check of {places['rows']:,} rows (issue 7: under a fifth), by cProfile "
+        rows += ["", f"Place checks' share of a check of {places['rows']:,} rows (target: under a fifth), by cProfile "
                  "in a fresh process (the place pass or rules, the gazetteer's loading included, over the whole "
                  "check) and, for `cedar check`, by ablation (timed again without the place checks):", "",
                  "| check, file | engine | wall s | CPU s | place checks, cProfile | place checks, ablation (wall / CPU) |",
@@ -339,12 +339,13 @@ def table(res: dict[str, Any]) -> str:
     return "\n".join(rows)
 
 
-def write(res: dict[str, Any], results: Path | None = None, readme: Path | None = None) -> None:
+def write(res: dict[str, Any], results: Path | None = None, page: Path | None = None) -> None:
+    """results.json, and the tables into `page` (docs/performance.md) between its BENCHMARKS markers."""
     results = results or ROOT / "benchmarks" / "results.json"
     results.write_text(json.dumps(res, indent=2) + "\n", encoding="utf-8")
-    readme = readme or ROOT / "README.md"
+    page = page or ROOT / "docs" / "performance.md"
     begin, end = "<!-- BENCHMARKS:BEGIN -->", "<!-- BENCHMARKS:END -->"
-    text = readme.read_text(encoding="utf-8")
+    text = page.read_text(encoding="utf-8")
     block = (f"{begin}\n_Measured by `make bench` (BENCH_SCALE={res['scale']}) on {res['started']}, "
              f"{res['machine']['cpus']} cores; every figure is a child process's wall time and peak RSS._\n\n"
              f"{table(res)}\n{end}")
@@ -352,7 +353,7 @@ def write(res: dict[str, Any], results: Path | None = None, readme: Path | None 
         text = text[:text.index(begin)] + block + text[text.index(end) + len(end):]
     else:
         text = text.rstrip("\n") + "\n\n## Benchmarks\n\n" + block + "\n"
-    readme.write_text(text, encoding="utf-8")
+    page.write_text(text, encoding="utf-8")
 
 
 if __name__ == "__main__":

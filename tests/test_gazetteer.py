@@ -1,9 +1,10 @@
-"""The offline gazetteer: the seed's places, the Argentina ACLED sample, points at sea and across
+"""The offline gazetteer: the seed's places, ACLED exports of Argentine events, points at sea and across
 borders, names shared by several countries, alternate names and ACLED's regions."""
 
 from __future__ import annotations
 
 import csv
+from pathlib import Path
 
 import pycountry
 import pytest
@@ -12,9 +13,6 @@ from cedar.schema import gazetteer as gz
 from cedar.schema import places
 from cedar.schema.vocab import REGIONS
 
-from conftest import SAMPLES
-
-ACLED_ARG = SAMPLES / "acled" / "acled-argentina-2022-06.csv"
 STEPANAKERT = (39.8153, 46.7519)  # CODING.md: Stepanakert = Khankendi = Xankəndi, AZ-XA
 LACHIN = (39.6383, 46.5461)  # AZ-LAC
 
@@ -57,14 +55,14 @@ def test_seed_admin1_mismatch_names_the_admin1_found():
     assert found == "Laçın"
 
 
-def _argentina_rows() -> list[dict[str, str]]:
-    with ACLED_ARG.open(encoding="utf-8") as f:
+def _argentina_rows(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8", newline="") as f:
         return list(csv.DictReader(f))
 
 
-def test_every_point_of_the_argentina_sample_lies_in_argentina_and_its_admin1():
-    rows = _argentina_rows()
-    assert len(rows) == 326
+def test_every_point_of_the_argentina_sample_lies_in_argentina_and_its_admin1(acled_file):
+    rows = _argentina_rows(acled_file)
+    assert rows and {r["iso"] for r in rows} == {"32"}
     for r in rows:
         lat, lon = float(r["latitude"]), float(r["longitude"])
         assert places.point_outside("ARG", lat, lon) is None, r["event_id_cnty"]
@@ -72,10 +70,11 @@ def test_every_point_of_the_argentina_sample_lies_in_argentina_and_its_admin1():
         assert places.admin1_mismatch("ARG", r["admin1"], lat, lon) is None, (r["event_id_cnty"], r["admin1"])
 
 
-def test_argentina_sample_place_names_resolve_near_acled_coordinates(g):
-    """GeoNames' towns of 1,000 people and more lack some suburbs and villages (Monte Grande, Chabás):
-    those do not resolve; those that do lie where ACLED puts them."""
-    rows = _argentina_rows()
+def test_argentina_sample_place_names_resolve_near_acled_coordinates(g, acled_file):
+    """GeoNames' towns of 1,000 people and more lack some suburbs and villages (Monte Grande, Chabás) and
+    ACLED's city districts (Buenos Aires - Comuna 1): those do not resolve; those that do lie where ACLED
+    puts them."""
+    rows = _argentina_rows(acled_file)
     near = missing = 0
     for r in rows:
         found = g.resolve(r["location"], "ARG", r["admin1"])

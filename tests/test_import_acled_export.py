@@ -13,10 +13,7 @@ from cedar.ingest.importers import import_file, store_sync
 from cedar.ingest.importers.acled import CURRENT
 from cedar.ingest.importers.acled_export import acled_row
 
-from conftest import SAMPLES
-
-ACLED = SAMPLES / "acled" / "acled-argentina-2022-06.csv"
-GED = SAMPLES / "ucdp" / "ged-myanmar.csv"
+from conftest import ACLED, GED
 
 
 def test_acled_columns_are_acleds_31():
@@ -50,13 +47,13 @@ def test_release_carries_acled_layout_csv(tmp_path: Path):
     with path.open(encoding="utf-8", newline="") as f:
         rows = list(csv.reader(f))
     assert rows[0] == list(CURRENT)
-    assert len(rows) == 1 + 326 + 7374
+    assert len(rows) == 1 + 36 + 7374
     body = [dict(zip(CURRENT, r)) for r in rows[1:]]
     assert all(r["inter1"].isdigit() and r["inter2"].isdigit() and r["interaction"].isdigit() for r in body)
     assert {r["iso"] for r in body} == {"32", "104"}
     # ACLED's own layout reads back through the ACLED importer
     back = import_file("acled", path)
-    assert (back.imported, len(back.refused)) == (326 + 7374, 0)
+    assert (back.imported, len(back.refused)) == (36 + 7374, 0)
     assert "events-acled.csv" in (result.folder / "SHA256SUMS").read_text(encoding="utf-8")
     # the build's SQL writer gives the bytes the row writer gives for the released events
     import pyarrow.parquet as pq

@@ -14,10 +14,7 @@ from cedar.ingest import store
 from cedar.ingest.importers import import_file, store_sync
 from cedar.ingest.importers.matching import candidate, find
 
-from conftest import SAMPLES
-
-ACLED = SAMPLES / "acled" / "acled-argentina-2022-06.csv"
-GDELT = SAMPLES / "gdelt" / "20170701234500.export.tsv"
+from conftest import ACLED, ACLED_DELETED, GDELT, data_rows
 
 
 
@@ -36,8 +33,9 @@ def rows_of(db: Path, sql: str) -> list[tuple]:
         con.close()
 
 
-def _edited(tmp_path: Path, name: str, edit) -> Path:
-    rows = list(csv.reader(ACLED.open(encoding="utf-8", newline="")))
+def _edited(source: Path, tmp_path: Path, name: str, edit) -> Path:
+    with source.open(encoding="utf-8", newline="") as f:
+        rows = list(csv.reader(f))
     edit(rows)
     out = tmp_path / name
     with out.open("w", encoding="utf-8", newline="") as f:
@@ -45,21 +43,22 @@ def _edited(tmp_path: Path, name: str, edit) -> Path:
     return out
 
 
-def test_newer_acled_export_updates_instead_of_duplicating(db, tmp_path):
-    first = store_sync.ingest(import_file("acled", ACLED), db)
-    assert first.outcome.exit_code == 0 and first.outcome.counts["added"] == 326
-    again = store_sync.ingest(import_file("acled", ACLED), db)
-    assert again.updated_by_external_id == 326
-    assert again.outcome.counts["added"] == 0 and again.outcome.counts["unchanged"] == 326
+def test_newer_acled_export_updates_instead_of_duplicating(db, tmp_path, acled_file):
+    n = data_rows(acled_file)
+    first = store_sync.ingest(import_file("acled", acled_file), db)
+    assert first.outcome.exit_code == 0 and first.outcome.counts["added"] == n
+    again = store_sync.ingest(import_file("acled", acled_file), db)
+    assert again.updated_by_external_id == n
+    assert again.outcome.counts["added"] == 0 and again.outcome.counts["unchanged"] == n
 
     def edit(rows):
         i = next(k for k, r in enumerate(rows) if r[5] == "Riots")
         rows[i][27] += " A later report adds detail."
         edit.id = rows[i][0]
-    newer = store_sync.ingest(import_file("acled", _edited(tmp_path, "newer.csv", edit)), db)
+    newer = store_sync.ingest(import_file("acled", _edited(acled_file, tmp_path, "newer.csv", edit)), db)
     assert newer.outcome.exit_code == 0
     assert (newer.outcome.counts["added"], newer.outcome.counts["updated"]) == (0, 1)
-    assert rows_of(db, "SELECT count(*), count(DISTINCT event_id) FROM events") == [(326, 326)]
+    assert rows_of(db, "SELECT count(*), count(DISTINCT event_id) FROM events") == [(n, n)]
     [(version, notes)] = rows_of(db, f"SELECT version, notes FROM events WHERE list_contains(external_ids, "
                                      f"'acled:{edit.id}')")
     assert version == 2 and notes.endswith("A later report adds detail.")
@@ -67,20 +66,18 @@ def test_newer_acled_export_updates_instead_of_duplicating(db, tmp_path):
 
 def test_acled_deleted_events_file_deletes(db, tmp_path):
     store_sync.ingest(import_file("acled", ACLED), db)
-    gone = tmp_path / "deleted.csv"
-    gone.write_text("event_id_cnty,deleted_timestamp\nARG10626,1660000000\nARG99999,1660000000\n", encoding="utf-8")
-    outcome, warnings = store_sync.apply_deletions(gone, db)
+    outcome, warnings = store_sync.apply_deletions(ACLED_DELETED, db)
     assert outcome.exit_code == 0 and outcome.counts["deleted"] == 1
     assert [w.code for w in warnings] == ["not-held"] and warnings[0].row == 3
     [(reason,)] = rows_of(db, "SELECT reason FROM deletions")
-    assert reason == "deleted by ACLED on 2022-08-08 (acled:ARG10626)"
-    assert rows_of(db, "SELECT count(*) FROM events") == [(325,)]
+    assert reason == "deleted by ACLED on 2023-04-12 (acled:ARG13064)"
+    assert rows_of(db, "SELECT count(*) FROM events") == [(35,)]
     # the deleted event is not brought back by the next export
     result = import_file("acled", ACLED)
     again = store_sync.ingest(result, db)
     assert again.skipped_deleted == 1 and again.outcome.counts["added"] == 0
     [note] = [p for p in result.report.problems if p.code == "deleted-in-store"]
-    assert note.row == 3 and note.value == "acled:ARG10626"
+    assert note.row == 4 and note.value == "acled:ARG13064"
 
 
 def _gdelt_protest_like(tmp_path: Path, acled_row: dict) -> Path:
@@ -109,7 +106,7 @@ def test_same_event_in_two_datasets_is_linked_not_merged(db, tmp_path):
     assert mine and mine[0].km < 5 and mine[0].days_apart == 0
     assert any(p.code == "likely-match" for p in done.outcome.report.problems)
     # linked, both kept
-    assert rows_of(db, "SELECT count(*) FROM events") == [(327,)]
+    assert rows_of(db, "SELECT count(*) FROM events") == [(37,)]
     [(a, b, relation)] = rows_of(db, "SELECT event_id, other_event_id, relation FROM event_links "
                                      f"WHERE '{mine[0].b.key}' IN (event_id, other_event_id)")
     assert relation == "corroborates" and {a, b} == {mine[0].a.key, mine[0].b.key}
@@ -147,17 +144,17 @@ def test_command_line_ingest_update_and_delete(tmp_path):
     p = run_cedar("import", "acled", str(ACLED), "--ingest", "--db", str(db), "--format", "json")
     assert p.returncode == 0, p.stderr
     report = json.loads(p.stdout)
-    assert report["import"]["store"]["counts"]["added"] == 326
-    assert report["import"]["store"]["ids"]["acled:ARG10607"].startswith("ARG")
+    assert report["import"]["store"]["counts"]["added"] == 36
+    assert report["import"]["store"]["ids"]["acled:ARG13050"].startswith("ARG")
     p = run_cedar("import", "acled", str(ACLED), "--ingest", "--db", str(db))
-    assert p.returncode == 0 and "0 added, 0 updated, 326 unchanged (326 matched by external id)" in p.stdout
+    assert p.returncode == 0 and "0 added, 0 updated, 36 unchanged (36 matched by external id)" in p.stdout
     gone = tmp_path / "acled-deleted.csv"
-    gone.write_text("event_id_cnty,deleted_timestamp\nARG10607,1660000000\n", encoding="utf-8")
+    gone.write_text("event_id_cnty,deleted_timestamp\nARG13050,1681300000\n", encoding="utf-8")
     p = run_cedar("import", "acled", str(gone))
     assert p.returncode == 2 and "--ingest" in p.stderr
     p = run_cedar("import", "acled", str(gone), "--ingest", "--db", str(db))
     assert p.returncode == 0 and "Deleted 1 event(s)" in p.stdout, p.stdout + p.stderr
-    assert rows_of(db, "SELECT count(*) FROM events") == [(325,)]
+    assert rows_of(db, "SELECT count(*) FROM events") == [(35,)]
 
 
 def test_unknown_layout_in_json(tmp_path):
@@ -173,14 +170,15 @@ def test_unknown_layout_in_json(tmp_path):
     assert problem["code"] == "unknown-layout" and "16 tab-separated columns" in problem["message"]
 
 
-def test_file_without_final_line_break_is_flagged(tmp_path):
-    data = ACLED.read_bytes().rstrip(b"\r\n")
+def test_file_without_final_line_break_is_flagged(tmp_path, acled_file):
+    data = acled_file.read_bytes().rstrip(b"\r\n")
     path = tmp_path / "no-eol.csv"
     path.write_bytes(data)
     r = import_file("acled", path)
-    assert r.imported == 326
+    n = data_rows(acled_file)
+    assert r.imported == n
     [w] = [p for p in r.report.warnings if p.code == "no-final-line-break"]
-    assert w.row == 327
+    assert w.row == n + 1
 
 
 def test_links_table_is_made_by_init_and_an_older_store_without_it_still_works(db, tmp_path):

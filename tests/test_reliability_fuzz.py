@@ -1,4 +1,4 @@
-"""Fuzzing `cedar check`, `cedar ingest` and every importer (issue 9, part 1).
+"""Fuzzing `cedar check`, `cedar ingest` and every importer.
 
 The rule for every case: an exit code of 0, 1 or 2, never a traceback, never a hang (each case
 is bounded by a deadline that kills the process), and always a report or a clear `Error:` line.
@@ -8,7 +8,7 @@ Cases come from two sources:
   faults of every kind (a field deleted, a value of the wrong type or outside its vocabulary,
   NaN and huge numbers, broken sources and claims, unknown fields, duplicate refs);
 - byte-level mutations (tests/reliability/mutate.py) of real files: the bundled seed as JSON,
-  JSON Lines, CSV with its companion and Parquet, the peer samples in /work/shared/samples, and
+  JSON Lines, CSV with its companion and Parquet, the peer files in tests/data, and
   a deletion list; plus the fixed giants (1 MB cells, 10,000 columns, 100,000-deep JSON).
 
 Size: a few dozen cases in `make test`; CEDAR_RELIABILITY=full (make reliability) runs
@@ -28,7 +28,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import REPO, SAMPLES, run_cedar
+from conftest import ACLED, GDELT, GED, REPO, run_cedar
 from reliability import mutate
 from reliability.scale import FULL, record, size
 from reliability.worker import Worker
@@ -201,11 +201,9 @@ def _bases(root: Path) -> dict[str, tuple[str, Path]]:
     (base / "gone.csv").write_text("event_id,reason\nAZE1,duplicate of AZE2\nAZE3,retracted by the outlet\n",
                                    encoding="utf-8")
     out["gone.csv"] = ("deletions", base / "gone.csv")
-    for dataset, sample, keep in (("acled", "acled/acled-argentina-2022-06.csv", 40),
-                                  ("ucdp", "ucdp/ged-myanmar.csv", 40), ("gdelt", "gdelt/20170701234500.export.tsv",
-                                                                          50)):
-        lines = (SAMPLES / sample).read_bytes().split(b"\n")
-        path = base / Path(sample).name
+    for dataset, sample, keep in (("acled", ACLED, 40), ("ucdp", GED, 40), ("gdelt", GDELT, 50)):
+        lines = sample.read_bytes().split(b"\n")
+        path = base / sample.name
         path.write_bytes(b"\n".join(lines[:keep]) + b"\n")
         out[path.name] = (dataset, path)
     return out

@@ -1,8 +1,8 @@
 """The figures of a reliability run (the JSON Lines file of CEDAR_RELIABILITY_FIGURES) as a Markdown
-table: printed, and with --readme written into README.md between its RELIABILITY markers, so that
-the README carries the figures of the last complete `make reliability`.
+table: printed, and with --page written into docs/reliability.md between its RELIABILITY markers,
+so that the page carries the figures of the last complete `make reliability`.
 
-    python tests/reliability/figures.py build/reliability-figures.jsonl [--readme README.md]
+    python tests/reliability/figures.py build/reliability-figures.jsonl [--page docs/reliability.md]
         [--started build/reliability-started]
 """
 
@@ -45,27 +45,28 @@ def heading(rows: list[dict], started: Path | None) -> str:
     return "".join(parts) + ":_"
 
 
-def write_readme(readme: Path, text: str) -> None:
-    body = readme.read_text(encoding="utf-8")
+def write_page(page: Path, text: str) -> None:
+    body = page.read_text(encoding="utf-8")
     head, sep, rest = body.partition(BEGIN)
     _, sep2, tail = rest.partition(END)
     if not (sep and sep2):
-        raise SystemExit(f"{readme} has no {BEGIN} ... {END} block to write the figures into")
-    readme.write_text(f"{head}{BEGIN}\n{text}\n{END}{tail}", encoding="utf-8")
+        raise SystemExit(f"{page} has no {BEGIN} ... {END} block to write the figures into")
+    page.write_text(f"{head}{BEGIN}\n{text}\n{END}{tail}", encoding="utf-8")
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("figures", nargs="?", default="build/reliability-figures.jsonl")
-    ap.add_argument("--readme", type=Path, help="write the table into this README between its markers")
+    ap.add_argument("--page", type=Path, help="write the table into this page (docs/reliability.md) between its "
+                    "markers")
     ap.add_argument("--started", type=Path, help="a file holding the run's start (ISO time) and load average")
     args = ap.parse_args()
     rows = [json.loads(line) for line in Path(args.figures).read_text(encoding="utf-8").splitlines() if line.strip()]
     text = f"{heading(rows, args.started)}\n\n{table(rows)}"
     print(text)
-    if args.readme:
-        write_readme(args.readme, text)
-        print(f"Wrote the figures into {args.readme}.")
+    if args.page:
+        write_page(args.page, text)
+        print(f"Wrote the figures into {args.page}.")
 
 
 if __name__ == "__main__":
