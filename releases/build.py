@@ -30,7 +30,7 @@ from pathlib import Path
 from contextlib import contextmanager
 from typing import Any, Callable, Iterator
 
-from cedar.errors import CedarError
+from cedar.errors import UsageError
 from cedar.schema import flat
 from cedar.schema.model import SCHEMA_VERSION, Claim, Event, Source
 
@@ -76,11 +76,11 @@ def _check_new_version(store: Path, version: str) -> dict[str, Any] | None:
     versions.parse(version)
     published = index.read_index(store)
     if any(r["version"] == version for r in published) or (store / version).exists():
-        raise CedarError(f"Release {version} already exists in {store}: a published version is never overwritten.",
-                         "Build the next version instead, e.g. by raising the last number.", exit_code=2)
+        raise UsageError(f"Release {version} already exists in {store}: a published version is never overwritten.",
+                         "Build the next version instead, e.g. by raising the last number.")
     if published and versions.sort_key(version) < versions.sort_key(published[0]["version"]):
-        raise CedarError(f"Release {version} would sort before the latest release {published[0]['version']}.",
-                         "Versions only go up: give a version after the latest.", exit_code=2)
+        raise UsageError(f"Release {version} would sort before the latest release {published[0]['version']}.",
+                         "Versions only go up: give a version after the latest.")
     return published[0] if published else None
 
 
@@ -133,7 +133,7 @@ def build_release(version: str, db: Path, store: Path, *, created: str | None = 
         final = store / version
         if final.exists():  # created since we looked: never overwrite
             shutil.rmtree(tmp, ignore_errors=True)
-            raise CedarError(f"Release {version} appeared in {store} during the build.", exit_code=2)
+            raise UsageError(f"Release {version} appeared in {store} during the build.")
         os.rename(tmp, final)
         entry = {"version": version, "created": created, "previous_version": previous["version"] if previous else None,
                  "schema_version": SCHEMA_VERSION, "events": result.row_counts["events"],

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from cedar.errors import CedarError
+from cedar.errors import DataError
 
 _ID = re.compile(r"^([A-Z]*)([0-9]*)$")
 
@@ -65,7 +65,7 @@ def versions_of(parquet: Path) -> dict[str, int]:
     import pyarrow.parquet as pq
 
     if not parquet.is_file():
-        raise CedarError(f"{parquet} is missing.", "The release folder is incomplete: download it again.")
+        raise DataError(f"{parquet} is missing.", "The release folder is incomplete: download it again.")
     t = pq.read_table(parquet, columns=["event_id", "version"])
     return dict(zip(t.column("event_id").to_pylist(), t.column("version").to_pylist()))
 

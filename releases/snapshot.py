@@ -17,7 +17,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from cedar.errors import CedarError
+from cedar.errors import StoreBusy, StoreError, UsageError
 from cedar.schema import flat
 from cedar.schema.model import Claim, Source
 
@@ -92,17 +92,16 @@ def stage_store(con: Any, db: Path) -> None:
     import duckdb
 
     if not db.exists():
-        raise CedarError(f"There is no store at {db}.", "Create one with `cedar init`, or name it with --db.",
-                         exit_code=2)
+        raise UsageError(f"There is no store at {db}.", "Create one with `cedar init`, or name it with --db.")
     try:
         con.execute(f"ATTACH '{_sql_text(str(db))}' AS store (READ_ONLY)")
     except duckdb.IOException as exc:
         if "lock" in str(exc).lower():
-            raise CedarError(f"The store {db} is busy: another process is writing to it.",
-                             "Wait for it to finish (an ingest, say), then build the release again.") from None
-        raise CedarError(f"Cannot open the store {db}: {exc}.") from None
+            raise StoreBusy(f"The store {db} is busy: another process is writing to it.",
+                            "Wait for it to finish (an ingest, say), then build the release again.") from None
+        raise StoreError(f"Cannot open the store {db}: {exc}.") from None
     except duckdb.Error as exc:
-        raise CedarError(f"Cannot open the store {db}: {exc}.") from None
+        raise StoreError(f"Cannot open the store {db}: {exc}.") from None
     try:
         con.execute("BEGIN")  # one transaction: every table from the same state of the store
         # each event's place in natural order, computed once on the narrow key; the wide tables are
@@ -123,7 +122,7 @@ def stage_store(con: Any, db: Path) -> None:
         con.execute("DROP TABLE event_order")
         con.execute("COMMIT")
     except duckdb.CatalogException as exc:
-        raise CedarError(f"{db} is not a Cedar store: {exc}.", "Create one with `cedar init`.") from None
+        raise StoreError(f"{db} is not a Cedar store: {exc}.", "Create one with `cedar init`.") from None
     finally:
         _rollback_open(con)
         con.execute("DETACH store")
