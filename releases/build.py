@@ -47,7 +47,7 @@ from .diff import id_key
 from .gating import run_release_gate
 from .html_report import render
 
-DATA_TABLES = ("events", "claims", "sources", "actors")
+Step = Callable[[str], None]  # announces a step of the build ("Reading the store", ...)
 
 
 @dataclass
@@ -102,9 +102,6 @@ def _clear_unpublished(store: Path) -> None:
     for p in store.iterdir():
         if p.is_dir() and not p.is_symlink() and versions.is_version(p.name) and p.name not in published:
             shutil.rmtree(p, ignore_errors=True)
-
-
-Step = Callable[[str], None]  # announces a step of the build ("Reading the store", ...)
 
 
 def build_release(version: str, db: Path, store: Path, *, created: str | None = None,

@@ -13,6 +13,8 @@ from typing import Any
 
 from cedar.errors import DataError
 
+from . import index
+
 _ID = re.compile(r"^([A-Z]*)([0-9]*)$")
 
 
@@ -62,7 +64,7 @@ def compare(old: dict[str, int], new: dict[str, int]) -> Changes:
 
 def versions_of(parquet: Path) -> dict[str, int]:
     """event_id -> version of a release's events.parquet."""
-    import pyarrow.parquet as pq
+    import pyarrow.parquet as pq  # heavy: paid by `release diff` only
 
     if not parquet.is_file():
         raise DataError(f"{parquet} is missing.", "The release folder is incomplete: download it again.")
@@ -71,8 +73,6 @@ def versions_of(parquet: Path) -> dict[str, int]:
 
 
 def diff_releases(store: Path, a: str, b: str) -> Changes:
-    from . import index
-
     for v in (a, b):
         index.find(store, v)
     return compare(versions_of(store / a / "events.parquet"), versions_of(store / b / "events.parquet"))

@@ -21,6 +21,8 @@ import csv
 from pathlib import Path
 from typing import Any
 
+import duckdb
+
 from cedar.errors import StoreBusy, StoreError, UsageError
 from cedar.schema import flat
 from cedar.schema.model import Claim, Source
@@ -78,8 +80,6 @@ def _typed(columns: list[tuple[str, str]], alias: str = "") -> str:
 
 def open_work(work: Path) -> Any:
     """The build's staging database: a file in `work` (created), UTC, bounded memory."""
-    import duckdb
-
     work.mkdir(parents=True, exist_ok=True)
     con = duckdb.connect(str(work / "stage.duckdb"))
     con.execute("SET TimeZone = 'UTC'")
@@ -95,8 +95,6 @@ def _sql_text(text: str) -> str:
 def stage_store(con: Any, db: Path) -> None:
     """Copy the store's current events, their long forms and its deletions into `con`'s tables
     events, claims, sources, actors and store_deletions, typed and in release order."""
-    import duckdb
-
     if not db.exists():
         raise UsageError(f"There is no store at {db}.", "Create one with `cedar init`, or name it with --db.")
     try:
@@ -136,8 +134,6 @@ def stage_store(con: Any, db: Path) -> None:
 
 def _rollback_open(con: Any) -> None:
     """Roll back the staging transaction when it did not commit (an error is being raised)."""
-    import duckdb
-
     try:
         con.execute("ROLLBACK")
     except duckdb.TransactionException:

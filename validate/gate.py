@@ -12,8 +12,10 @@ Great Expectations (about 2 s to import) is imported only inside `run_gate`.
 
 from __future__ import annotations
 
+import logging
 import os
 import time
+import warnings
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -78,9 +80,6 @@ class GateResult:
 
 def _quiet_gx() -> None:
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")  # no usage statistics sent anywhere
-    import logging
-    import warnings
-
     logging.getLogger("great_expectations").setLevel(logging.ERROR)
     warnings.filterwarnings("ignore", module="great_expectations")
     # SQLAlchemy's reflection does not know DuckDB's list columns; no expectation reads them
@@ -92,7 +91,7 @@ def run_gate(con: Any, specs: list[Spec]) -> GateResult:
     events, claims, sources, actors and the check tables of cedar.validate.expectations)."""
     start = time.perf_counter()
     _quiet_gx()
-    import great_expectations as gx
+    import great_expectations as gx  # heavy (about 2 s): only when the gate runs, after _quiet_gx
     from great_expectations.data_context.types.base import ProgressBarsConfig
     from great_expectations.expectations.row_conditions import Column
 
