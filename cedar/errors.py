@@ -14,7 +14,8 @@ class CedarError(Exception):
         super().__init__(message)
         self.message = message
         self.hint = hint
-        self.exit_code = 1 if exit_code is None else exit_code  # TRANSITIONAL: goes when every raise is typed
+        # TRANSITIONAL: goes when every raise is typed and the command line maps the types itself
+        self.exit_code = _status_of(self) if exit_code is None else exit_code
 
 
 class UsageError(CedarError):
@@ -43,3 +44,11 @@ class TransferError(CedarError):
 
 class Interrupted(CedarError):
     """The user stopped the work (Ctrl-C); what was being written was rolled back or removed."""
+
+
+def _status_of(error: CedarError) -> int:
+    """The exit status the command line gives a type: 2 for a wrong call or unreadable input, 130 for an
+    interruption, 1 for the rest."""
+    if isinstance(error, (UsageError, InputError)):
+        return 2
+    return 130 if isinstance(error, Interrupted) else 1

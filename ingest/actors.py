@@ -3,32 +3,29 @@
 aliases, and the first and last year it was seen in an event.
 
 It lives in the store's `actors` table. It is filled from the bundled seed registry
-(cedar/sample/actors.json) by `cedar init`, and from the events of every ingest and import. A store
-that does not hold this seed yet (made before init put it in, or by a Cedar with another seed) is
-checked against its registry with the seed added, and gets the seed at its next ingest. Checks
-read it into a `Registry`: aliases are replaced by canonical names, unknown names get the closest
-registry names (rapidfuzz), and an actor type that contradicts the registry is an error.
+(cedar/sample/actors.json, cedar.ingest.actor_seed) by `cedar init`, and from the events of every
+ingest and import. A store that does not hold this seed yet (made before init put it in, or by a
+Cedar with another seed) is checked against its registry with the seed added, and gets the seed
+at its next ingest. Checks read it into a `Registry`: aliases are replaced by canonical names,
+unknown names get the closest registry names (rapidfuzz), and an actor type that contradicts the
+registry is an error.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from cedar.errors import CedarError
+from rapidfuzz import fuzz, process, utils
+
+from cedar.errors import CedarError, DataError
+from cedar.ingest import store
+# the seed's functions are also called through this module (the ingest puts the seed in)
+from cedar.ingest.actor_seed import SEED_META, put_seed, seed_digest, seed_entries, seed_is_in  # noqa: F401
 
 COLUMNS = ("name", "actor_type", "country", "aliases", "first_year", "last_year")
-SEED_META = "actors_seed"  # store_meta key: the sha256 of the seed registry the store holds
-
-
-def _seed_path() -> Path:
-    from importlib.resources import files
-
-    return Path(str(files("cedar").joinpath("sample", "actors.json")))
 
 
 def key(name: str) -> str:
@@ -79,8 +76,6 @@ class Registry:
 
     def search(self, query: str, limit: int = 5) -> list[tuple[str, float, str]]:
         """(canonical name, score 0-100, the name or alias that matched), best first."""
-        from rapidfuzz import fuzz, process, utils
-
         out: list[tuple[str, float, str]] = []
         seen: set[str] = set()
         # WRatio finds names that contain the query; ties among them (every "... army" matches "army" alike)
@@ -131,15 +126,6 @@ def load_with_seed(con: Any, source: str = "") -> Registry:
     return Registry(list(stored.values()), source)
 
 
-def seed_digest() -> str:
-    return hashlib.sha256(_seed_path().read_bytes()).hexdigest()
-
-
-def seed_is_in(con: Any) -> bool:
-    row = con.execute("SELECT value FROM store_meta WHERE key = ?", [SEED_META]).fetchone()
-    return row is not None and row[0] == seed_digest()
-
-
 def load_for_check(con: Any, source: str = "") -> Registry:
     """The registry rows are checked against: the store's, with the seed added when the store lacks it
     (as the ingest would put it in)."""
@@ -154,9 +140,7 @@ def has_table(con: Any) -> bool:
 def find_store(db: Path | None) -> Path | None:
     """The store a check reads its registry from: --db, else CEDAR_DB, else the default store, if the file
     exists."""
-    from cedar.ingest.store import DEFAULT_DB, ENV_DB
-
-    for candidate in (db, os.environ.get(ENV_DB), DEFAULT_DB):
+    for candidate in (db, os.environ.get(store.ENV_DB), store.DEFAULT_DB):
         if candidate:
             return Path(candidate) if Path(candidate).is_file() else None
     return None
@@ -166,8 +150,6 @@ def open_registry(db: Path | None) -> tuple[Registry | None, str]:
     """The registry of the store a check finds, read-only, and a sentence saying where it came from or why
     there is none. A store that is busy (another process writes to it) is not waited for: the check goes on
     without the registry."""
-    from cedar.ingest import store
-
     path = find_store(db)
     if path is None:
         where = f"no store at {db}" if db else "no store (give --db or set CEDAR_DB)"
@@ -184,25 +166,8 @@ def open_registry(db: Path | None) -> tuple[Registry | None, str]:
 
 
 def seed_actors() -> list[Actor]:
-    data = json.loads(_seed_path().read_text(encoding="utf-8"))
     return [Actor(d["name"], d.get("actor_type"), d.get("country"), list(d.get("aliases") or []),
-                  d.get("first_year"), d.get("last_year")) for d in data]
-
-
-def put_seed(con: Any) -> None:
-    """The bundled seed registry into the store (inside the caller's transaction), unless it holds it
-    already: new actors added, known ones gain the seed's aliases and keep everything else."""
-    if seed_is_in(con):
-        return
-    con.execute("INSERT INTO store_meta VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                [SEED_META, seed_digest()])
-    for a in seed_actors():
-        con.execute("""
-            INSERT INTO actors VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (name) DO UPDATE SET
-              aliases = list_distinct(list_concat(actors.aliases, excluded.aliases)),
-              actor_type = coalesce(actors.actor_type, excluded.actor_type),
-              country = coalesce(actors.country, excluded.country)
-        """, [a.name, a.actor_type, a.country, a.aliases, a.first_year, a.last_year])
+                  d.get("first_year"), d.get("last_year")) for d in seed_entries()]
 
 
 def record_staged(con: Any) -> int:
@@ -242,14 +207,13 @@ def add_alias(con: Any, name: str, alias: str) -> Actor:
     canonical = registry.canonical(name)
     if canonical is None or key(canonical) != key(name):
         close = registry.closest_text(name)
-        raise CedarError(f"'{name}' is not a canonical name in the actor registry.",
-                         f"Closest names: {close}. `cedar actors search` finds others.", exit_code=1)
+        raise DataError(f"'{name}' is not a canonical name in the actor registry.",
+                        f"Closest names: {close}. `cedar actors search` finds others.")
     owner = registry.canonical(alias)
     if owner is not None and owner != canonical:
         what = "the canonical name" if key(owner) == key(alias) else "an alias"
-        raise CedarError(f"'{alias}' is already {what} of '{owner}'.",
-                         "An alias names one actor: remove it there first, or choose another spelling.",
-                         exit_code=1)
+        raise DataError(f"'{alias}' is already {what} of '{owner}'.",
+                        "An alias names one actor: remove it there first, or choose another spelling.")
     actor = registry.actors[canonical]
     if owner is None:
         actor.aliases.append(alias)

@@ -41,7 +41,7 @@ def build(checked: list[Any], documents: dict[Path, str], chunk: int = CHUNK,
     """Arrow tables of the checked events (`CheckResult.events`) and the documents they cite, built a
     chunk of rows at a time so that the rows as Python dicts never all exist at once. The events'
     row_no counts from 1, or is taken from `numbers` (stage_csv stages a few rows of a file this way)."""
-    import pyarrow as pa
+    import pyarrow as pa  # heavy: paid by an ingest only
 
     schemas = {
         "stage_events": pa.unify_schemas([pa.schema([("row_no", pa.int64()), ("file", pa.string()),

@@ -2,7 +2,7 @@
 
 DuckDB lets one process hold a database file for writing; while it does, no other process can
 open the file at all, not even read-only ("Could not set lock ... PID n"). That error becomes a
-"store is busy" CedarError here, so every command reports it the same way.
+"store is busy" StoreBusy here, so every command reports it the same way.
 """
 
 from __future__ import annotations
@@ -13,7 +13,13 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Iterator
 
-from cedar.errors import CedarError
+import duckdb
+
+from cedar import __version__
+from cedar.errors import StoreBusy, StoreError
+from cedar.ingest.actor_seed import put_seed
+from cedar.schema.model import SCHEMA_VERSION
+from cedar.schema.tables import CREATED_ON_DEMAND, TABLES, schema_sql, store_view_sql, view_sql
 
 DEFAULT_DB = Path("data/cedar.duckdb")
 ENV_DB = "CEDAR_DB"
@@ -24,33 +30,33 @@ def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None, microsecond=0)
 
 
-def _busy(path: Path, exc: Exception) -> CedarError:
+def _busy(path: Path, exc: Exception) -> StoreBusy:
     text = str(exc)
     pid = re.search(r"PID (\d+)", text)
     holder = re.search(r"lock is held in (.+?) \(PID", text)
     who = f"process {pid.group(1)}" + (f" ({holder.group(1)})" if holder else "") if pid else "another process"
-    return CedarError(
-        f"The store {path} is busy: {who} has it open. DuckDB lets one process write to a store, and while "
-        "it does no other process may open it; readers may share it only with other readers.",
-        "Wait for that process to finish (an ingest, import, release build or query) and run the command again"
-        + (f"; if it seems stuck, look at it with `ps -p {pid.group(1)}`." if pid else "."))
+    return StoreBusy(
+       f"The store {path} is busy: {who} has it open. DuckDB lets one process write to a store, and while "
+       "it does no other process may open it; readers may share it only with other readers.",
+       "Wait for that process to finish (an ingest, import, release build or query) and run the command again"
+       + (f"; if it seems stuck, look at it with `ps -p {pid.group(1)}`." if pid else "."))
 
 
-def _translate(path: Path, exc: Exception, read_only: bool) -> CedarError:
+def _translate(path: Path, exc: Exception, read_only: bool) -> StoreError:
     text = str(exc)
     if "Could not set lock" in text:
         return _busy(path, exc)
     if read_only and ("does not exist" in text or not path.exists()):
         return _missing(path)
     if "not a valid DuckDB database" in text or "Unable to open" in text or "older" in text or "newer" in text:
-        return CedarError(f"{path} cannot be opened as a Cedar store: {text.splitlines()[0]}",
+        return StoreError(f"{path} cannot be opened as a Cedar store: {text.splitlines()[0]}",
                           "Pass the right file with --db (or CEDAR_DB), or create a new store with `cedar init`.")
-    return CedarError(f"Cannot open the store {path}: {text.splitlines()[0]}",
+    return StoreError(f"Cannot open the store {path}: {text.splitlines()[0]}",
                       "Check the path and its permissions (--db or CEDAR_DB).")
 
 
-def _missing(path: Path) -> CedarError:
-    return CedarError(f"There is no store at {path}.",
+def _missing(path: Path) -> StoreError:
+    return StoreError(f"There is no store at {path}.",
                       f"Create it with `cedar init --db {path}`, or point --db (or CEDAR_DB) at an existing store.")
 
 
@@ -60,8 +66,6 @@ def connect(path: Path, *, write: bool, create: bool = False) -> Iterator[Any]:
 
     Without `create`, a store that does not exist, or a DuckDB file that is not a Cedar store,
     is an error rather than a new empty file."""
-    import duckdb
-
     path = Path(path)
     if not create and not path.is_file():
         raise _missing(path)
@@ -69,7 +73,7 @@ def connect(path: Path, *, write: bool, create: bool = False) -> Iterator[Any]:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            raise CedarError(f"Cannot create the folder {path.parent} for the store: {exc.strerror or exc}.",
+            raise StoreError(f"Cannot create the folder {path.parent} for the store: {exc.strerror or exc}.",
                              "Pass a path you can write to with --db (or CEDAR_DB).") from None
     try:
         con = duckdb.connect(str(path), read_only=not write)
@@ -78,7 +82,7 @@ def connect(path: Path, *, write: bool, create: bool = False) -> Iterator[Any]:
     try:
         con.execute("SET TimeZone = 'UTC'")
         if not create and not _is_store(con):
-            raise CedarError(f"{path} is a DuckDB file but not a Cedar store (it has no store_meta table).",
+            raise StoreError(f"{path} is a DuckDB file but not a Cedar store (it has no store_meta table).",
                              f"Create a store with `cedar init --db NEW.duckdb`, or point --db at a Cedar store.")
         yield con
     finally:
@@ -87,8 +91,6 @@ def connect(path: Path, *, write: bool, create: bool = False) -> Iterator[Any]:
 
 def rollback(con: Any) -> None:
     """Undo the open transaction; if that fails too, closing the connection undoes it."""
-    import duckdb
-
     try:
         con.execute("ROLLBACK")
     except duckdb.Error:
@@ -102,11 +104,6 @@ def _is_store(con: Any) -> bool:
 
 def init(path: Path) -> dict[str, Any]:
     """Create the store's tables and views (idempotent: an existing store keeps its contents)."""
-    from cedar import __version__
-    from cedar.ingest import actors
-    from cedar.schema.model import SCHEMA_VERSION
-    from cedar.schema.tables import schema_sql, store_view_sql, view_sql
-
     existed = Path(path).is_file()
     with connect(path, write=True, create=True) as con:
         con.execute("BEGIN")
@@ -118,7 +115,7 @@ def init(path: Path) -> dict[str, Any]:
             con.execute(f'ALTER TABLE {table} ADD COLUMN "{column}" {kind}{default}')
         for sql in view_sql() + store_view_sql():
             con.execute(sql)
-        actors.put_seed(con)  # the bundled registry: a check against a new store knows its actors and aliases
+        put_seed(con)  # the bundled registry: a check against a new store knows its actors and aliases
         con.execute("INSERT INTO store_meta VALUES ('created', ?), ('schema_version', ?), ('cedar_version', ?) "
                     "ON CONFLICT (key) DO NOTHING", [utcnow().isoformat(), SCHEMA_VERSION, __version__])
         con.execute("COMMIT")
@@ -137,8 +134,6 @@ def counts(con: Any) -> dict[str, int]:
 
 def missing_columns(con: Any) -> list[tuple[str, str, str]]:
     """(table, column, type) the model has and the store lacks: the store was made by an older Cedar."""
-    from cedar.schema.tables import TABLES
-
     have = set(con.execute("SELECT table_name, column_name FROM duckdb_columns() "
                            "WHERE database_name = current_database()").fetchall())
     return [(t, c, kind) for t, (columns, _) in TABLES.items() for c, kind in columns if (t, c) not in have]
@@ -147,12 +142,10 @@ def missing_columns(con: Any) -> list[tuple[str, str, str]]:
 def check_schema(con: Any, path: Path) -> None:
     """Refuse to write to a store whose tables lack columns of the current model (a table that is made
     when first needed may be absent)."""
-    from cedar.schema.tables import CREATED_ON_DEMAND
-
     have = {t for (t,) in con.execute("SELECT table_name FROM duckdb_tables() "
                                       "WHERE database_name = current_database()").fetchall()}
     missing = [m for m in missing_columns(con) if m[0] in have or m[0] not in CREATED_ON_DEMAND]
     if missing:
         names = ", ".join(sorted({f"{t}.{c}" for t, c, _ in missing}))
-        raise CedarError(f"The store {path} was made by an older Cedar: it lacks the column(s) {names}.",
+        raise StoreError(f"The store {path} was made by an older Cedar: it lacks the column(s) {names}.",
                          f"Run `cedar init --db {path}` to add them (no data is changed), then run this again.")

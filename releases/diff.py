@@ -11,7 +11,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from cedar.errors import CedarError
+from cedar.errors import DataError
+
+from . import index
 
 _ID = re.compile(r"^([A-Z]*)([0-9]*)$")
 
@@ -62,17 +64,15 @@ def compare(old: dict[str, int], new: dict[str, int]) -> Changes:
 
 def versions_of(parquet: Path) -> dict[str, int]:
     """event_id -> version of a release's events.parquet."""
-    import pyarrow.parquet as pq
+    import pyarrow.parquet as pq  # heavy: paid by `release diff` only
 
     if not parquet.is_file():
-        raise CedarError(f"{parquet} is missing.", "The release folder is incomplete: download it again.")
+        raise DataError(f"{parquet} is missing.", "The release folder is incomplete: download it again.")
     t = pq.read_table(parquet, columns=["event_id", "version"])
     return dict(zip(t.column("event_id").to_pylist(), t.column("version").to_pylist()))
 
 
 def diff_releases(store: Path, a: str, b: str) -> Changes:
-    from . import index
-
     for v in (a, b):
         index.find(store, v)
     return compare(versions_of(store / a / "events.parquet"), versions_of(store / b / "events.parquet"))

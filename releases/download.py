@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
-from cedar.errors import CedarError
+from cedar.errors import CedarError, TransferError, UsageError
 
 from . import remote
 from . import version as versions
@@ -102,34 +102,34 @@ def read_index(source: remote.Source) -> list[dict[str, Any]]:
                     "which holds index.json, and the version as an argument.")
         except CedarError:
             pass
-        raise CedarError(f"{source.describe()} is not a Cedar release store: it has no {INDEX} "
-                         f"({source.describe(INDEX)} was not found).", hint) from None
+        raise TransferError(f"{source.describe()} is not a Cedar release store: it has no {INDEX} "
+                            f"({source.describe(INDEX)} was not found).", hint) from None
     try:
         data = json.loads(raw.decode("utf-8"))
         releases = data["releases"]
         if not isinstance(releases, list):
             raise TypeError("'releases' is not a list")
     except (ValueError, KeyError, TypeError, UnicodeDecodeError) as exc:
-        raise CedarError(f"The release index {source.describe(INDEX)} cannot be read: {exc}.",
-                         "This is not a Cedar release store, or its index.json is damaged; tell its maintainers.") \
+        raise TransferError(f"The release index {source.describe(INDEX)} cannot be read: {exc}.",
+                            "This is not a Cedar release store, or its index.json is damaged; tell its maintainers.") \
             from None
     seen = set()
     for n, entry in enumerate(releases, start=1):
         where = f"entry {n} of {source.describe(INDEX)}"
         if not isinstance(entry, dict):
-            raise CedarError(f"The release index is damaged: {where} is not an object.")
+            raise TransferError(f"The release index is damaged: {where} is not an object.")
         v = entry.get("version")
         if not isinstance(v, str) or not versions.is_version(v):
-            raise CedarError(f"The release index names a version {v!r} ({where}) that is not YYYY.MM.N: refused.",
-                             "A version becomes a folder name, so only YYYY.MM.N is accepted; tell the store's "
-                             "maintainers.")
+            raise TransferError(f"The release index names a version {v!r} ({where}) that is not YYYY.MM.N: refused.",
+                                "A version becomes a folder name, so only YYYY.MM.N is accepted; tell the store's "
+                                "maintainers.")
         if v in seen:
-            raise CedarError(f"The release index names version {v} twice: refused.")
+            raise TransferError(f"The release index names version {v} twice: refused.")
         seen.add(v)
         sha = entry.get("manifest_sha256")
         if not isinstance(sha, str) or not _SHA256.match(sha):
-            raise CedarError(f"The release index gives no valid manifest_sha256 for version {v}: refused.",
-                             "Without it the release cannot be checked; tell the store's maintainers.")
+            raise TransferError(f"The release index gives no valid manifest_sha256 for version {v}: refused.",
+                                "Without it the release cannot be checked; tell the store's maintainers.")
     return sorted(releases, key=lambda r: versions.sort_key(r["version"]), reverse=True)
 
 
@@ -140,7 +140,7 @@ def list_releases(source_text: str, **options: Any) -> tuple[str, list[dict[str,
 
 def pick(releases: list[dict[str, Any]], wanted: str, where: str) -> dict[str, Any]:
     if not releases:
-        raise CedarError(f"The release store {where} has no published releases yet.")
+        raise TransferError(f"The release store {where} has no published releases yet.")
     if wanted == "latest":
         return releases[0]
     versions.parse(wanted)  # a malformed version is a wrong call (exit 2)
@@ -148,8 +148,8 @@ def pick(releases: list[dict[str, Any]], wanted: str, where: str) -> dict[str, A
         if r["version"] == wanted:
             return r
     shown = ", ".join(r["version"] for r in releases[:10]) + (" ..." if len(releases) > 10 else "")
-    raise CedarError(f"Version {wanted} is not published in {where}.",
-                     f"Published versions, newest first: {shown}. Or ask for `latest`.")
+    raise TransferError(f"Version {wanted} is not published in {where}.",
+                        f"Published versions, newest first: {shown}. Or ask for `latest`.")
 
 
 # --- the manifest ----------------------------------------------------------------------------
@@ -181,46 +181,46 @@ def fetch_manifest(source: remote.Source, entry: dict[str, Any]) -> tuple[dict[s
     try:
         raw = source.read_small(rel)
     except remote.NotFound:
-        raise CedarError(f"The release index of {source.describe()} lists version {v}, but its manifest "
-                         f"{source.describe(rel)} is missing.",
-                         "The release store is incomplete (the release folder was removed or never copied); tell "
-                         "its maintainers, or download another version.") from None
+        raise TransferError(f"The release index of {source.describe()} lists version {v}, but its manifest "
+                            f"{source.describe(rel)} is missing.",
+                            "The release store is incomplete (the release folder was removed or never copied); tell "
+                            "its maintainers, or download another version.") from None
     digest = hashlib.sha256(raw).hexdigest()
     if digest != entry["manifest_sha256"]:
-        raise CedarError(f"The manifest of {v} ({source.describe(rel)}) does not match the release index: its sha256 "
-                         f"is {digest}, the index says {entry['manifest_sha256']}. Refused: nothing was downloaded.",
-                         "The release was changed after it was published, or the copy is damaged; tell the store's "
-                         "maintainers.")
+        raise TransferError(f"The manifest of {v} ({source.describe(rel)}) does not match the release index: its "
+                            f"sha256 is {digest}, the index says {entry['manifest_sha256']}. Refused: nothing was "
+                            "downloaded.", "The release was changed after it was published, or the copy is damaged; "
+                            "tell the store's maintainers.")
     try:
         man = json.loads(raw.decode("utf-8"))
         files = man["files"]
         if not isinstance(files, dict):
             raise TypeError("'files' is not an object")
     except (ValueError, KeyError, TypeError, UnicodeDecodeError) as exc:
-        raise CedarError(f"The manifest {source.describe(rel)} cannot be read: {exc}.") from None
+        raise TransferError(f"The manifest {source.describe(rel)} cannot be read: {exc}.") from None
     if man.get("version") != v:
-        raise CedarError(f"The manifest {source.describe(rel)} is for version {man.get('version')!r}, not {v}: "
-                         "refused.")
+        raise TransferError(f"The manifest {source.describe(rel)} is for version {man.get('version')!r}, not {v}: "
+                            "refused.")
     names = set()
     for name, meta in files.items():
         try:
             safe_relpath(name)
         except ValueError as why:
-            raise CedarError(f"The manifest of {v} names a file {name!r}: {why}. Refused: nothing was downloaded.",
-                             "A release may only hold files inside its own folder; this store is not to be "
-                             "trusted.") from None
+            raise TransferError(f"The manifest of {v} names a file {name!r}: {why}. Refused: nothing was downloaded.",
+                                "A release may only hold files inside its own folder; this store is not to be "
+                                "trusted.") from None
         if name in (MANIFEST, SUMS):
-            raise CedarError(f"The manifest of {v} lists {name} among its files: refused.")
+            raise TransferError(f"The manifest of {v} lists {name} among its files: refused.")
         if not isinstance(meta, dict) or not isinstance(meta.get("bytes"), int) or isinstance(meta.get("bytes"), bool) \
                 or meta["bytes"] < 0 or not isinstance(meta.get("sha256"), str) or not _SHA256.match(meta["sha256"]):
-            raise CedarError(f"The manifest of {v} gives no valid bytes and sha256 for {name}: refused.")
+            raise TransferError(f"The manifest of {v} gives no valid bytes and sha256 for {name}: refused.")
         names.add(name)
     for name in names:  # "a" and "a/b" cannot both be files
         parts = name.split("/")
         for i in range(1, len(parts)):
             if "/".join(parts[:i]) in names:
-                raise CedarError(f"The manifest of {v} names {'/'.join(parts[:i])} both as a file and as a folder: "
-                                 "refused.")
+                raise TransferError(f"The manifest of {v} names {'/'.join(parts[:i])} both as a file and as a folder: "
+                                    "refused.")
     return man, raw
 
 
@@ -231,19 +231,19 @@ def check_sums(raw: bytes, man: dict[str, Any], manifest_sha: str, where: str) -
     try:
         lines = raw.decode("utf-8").splitlines()
     except UnicodeDecodeError:
-        raise CedarError(f"{where} is not UTF-8 text: refused.") from None
+        raise TransferError(f"{where} is not UTF-8 text: refused.") from None
     for line in lines:
         digest, sep, name = line.partition("  ")
         if not sep or expected.get(name) != digest:
-            raise CedarError(f"{where} does not agree with the manifest (at {line[:120]!r}): refused.",
-                             "The release was changed after it was published; tell the store's maintainers.")
+            raise TransferError(f"{where} does not agree with the manifest (at {line[:120]!r}): refused.",
+                                "The release was changed after it was published; tell the store's maintainers.")
 
 
 def select(man: dict[str, Any], fmt: str) -> list[str]:
     """The files to fetch: with parquet, a table's CSV is left out where its Parquet exists, and
     the other way round with csv; every other file (codebook, changes, deletions, validation, ...) always."""
     if fmt not in FORMATS:
-        raise CedarError(f"Unknown format '{fmt}'.", "Use parquet, csv or all.", exit_code=2)
+        raise UsageError(f"Unknown format '{fmt}'.", "Use parquet, csv or all.")
     names = sorted(man["files"])
     if fmt == "all":
         return names
@@ -272,7 +272,7 @@ def download(source_text: str, wanted: str = "latest", to: Path = Path("."), fmt
     listener = listener or Listener()
     say = say or (lambda _m: None)
     if fmt not in FORMATS:
-        raise CedarError(f"Unknown format '{fmt}'.", "Use parquet, csv or all.", exit_code=2)
+        raise UsageError(f"Unknown format '{fmt}'.", "Use parquet, csv or all.")
     if wanted != "latest":
         versions.parse(wanted)
     source = remote.open_source(source_text, timeout=timeout, tries=tries, backoff=backoff)
@@ -290,11 +290,11 @@ def download(source_text: str, wanted: str = "latest", to: Path = Path("."), fmt
     files = man["files"]
 
     if to.exists() and not to.is_dir():
-        raise CedarError(f"{to} is a file, not a folder.", "Give a folder with --to.", exit_code=2)
+        raise UsageError(f"{to} is a file, not a folder.", "Give a folder with --to.")
     to.mkdir(parents=True, exist_ok=True)
     final = to / v
     if final.exists() and (final.is_symlink() or not final.is_dir()):
-        raise CedarError(f"{final} exists and is not a folder.", "Move it away or give another --to.", exit_code=2)
+        raise UsageError(f"{final} exists and is not a folder.", "Move it away or give another --to.")
     result = DownloadResult(v, source.describe(), final, fmt, stats=source.stats)
     todo = []
     for name in names:
@@ -306,9 +306,9 @@ def download(source_text: str, wanted: str = "latest", to: Path = Path("."), fmt
     need = sum(files[n]["bytes"] for n in todo)
     free = shutil.disk_usage(to).free
     if need > free:
-        raise CedarError(f"Release {v} needs {need} bytes in {to}, which has {free} free.",
-                         "Free some space, or download to another folder with --to, or fewer files with "
-                         "--format parquet.")
+        raise TransferError(f"Release {v} needs {need} bytes in {to}, which has {free} free.",
+                            "Free some space, or download to another folder with --to, or fewer files with "
+                            "--format parquet.")
 
     _remove_stale_stages(to)
     stage = to / f".cedar-{v}.download-{os.getpid()}"
@@ -365,13 +365,13 @@ def _fetch_one(source: remote.Source, v: str, name: str, meta: dict[str, Any], s
             os.fsync(out.fileno())
         got = part.stat().st_size
         if got != size:
-            raise CedarError(f"{name}: {got} bytes arrived, the manifest says {size}. Refused and removed.",
-                             "Run the download again; if it happens again, tell the store's maintainers.")
+            raise TransferError(f"{name}: {got} bytes arrived, the manifest says {size}. Refused and removed.",
+                                "Run the download again; if it happens again, tell the store's maintainers.")
         if digest != sha:
-            raise CedarError(f"{name} does not match its manifest: its sha256 is {digest}, the manifest says {sha}. "
-                             "The file was refused and removed.",
-                             f"The file at {source.describe(f'{v}/{name}')} was changed after release {v} was "
-                             "published, or was damaged on the way; tell the store's maintainers.")
+            raise TransferError(f"{name} does not match its manifest: its sha256 is {digest}, the manifest says {sha}. "
+                                "The file was refused and removed.",
+                                f"The file at {source.describe(f'{v}/{name}')} was changed after release {v} was "
+                                "published, or was damaged on the way; tell the store's maintainers.")
         os.replace(part, target)
         ok = True
     finally:

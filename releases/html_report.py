@@ -18,6 +18,8 @@ table{border-collapse:collapse;width:100%;margin:.4em 0 1em} th,td{border:1px so
 code{font:13px ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;background:#f6f8fa;padding:0 .2em}
 .ok{color:#1a7f37;font-weight:600} .no{color:#cf222e;font-weight:600} .meta td:first-child{width:14em;color:#57606a}
 .ids{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:13px;word-break:break-word}
+pre{font:13px ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;background:#f6f8fa;padding:.5em;
+     white-space:pre-wrap;word-break:break-word;margin:.2em 0 1em}
 """
 
 
@@ -30,7 +32,7 @@ def _e(value: Any) -> str:
 
 
 def render(*, version: str, created: str, previous: str | None, passed: bool, expectations: list[dict[str, Any]],
-           row_counts: dict[str, int], engine: str, seconds: float) -> str:
+           row_counts: dict[str, int], engine: str, seconds: float, sql_reads: str = "") -> str:
     failed = [x for x in expectations if not x["success"]]
     verdict = ("<span class='verdict pass'>PASSED</span>" if passed else
                f"<span class='verdict fail'>FAILED: {len(failed)} of {len(expectations)} expectations</span>")
@@ -48,7 +50,7 @@ def render(*, version: str, created: str, previous: str | None, passed: bool, ex
         "</table>",
     ]
     if failed:
-        out += ["<h2>Failing expectations</h2>", _table(failed, detail=True)]
+        out += ["<h2>Failing expectations</h2>", _table(failed, detail=True), _failing_rows(failed, sql_reads)]
     for title, dataset in (("Expectations from the event model", False), ("Dataset expectations", True)):
         rows = [x for x in expectations if x["dataset"] is dataset]
         if rows:
@@ -75,3 +77,17 @@ def _table(rows: list[dict[str, Any]], detail: bool) -> str:
             f"<td><code>{_e(x['expectation'])}</code></td><td>{_e(', '.join(x['columns']))}</td>"
             f"<td>{_e(observed)}</td><td>{_e(x['unexpected_count'])}</td><td class='ids'>{_e(ids)}</td></tr>")
     return head + "".join(body) + "</table>"
+
+
+def _failing_rows(failed: list[dict[str, Any]], sql_reads: str) -> str:
+    """Each failing expectation's SQL, which returns all of its failing rows (not only the sample)."""
+    out = ["<h2>All failing rows, by SQL</h2>",
+           "<p>Each query returns every row that breaks its expectation. " + _e(sql_reads) + "</p>"]
+    for x in failed:
+        title = f"<p><code>{_e(x['code'])}</code> on {_e(x['table'])}: {_e(x['description'])}</p>"
+        if x.get("failing_rows_sql"):
+            out.append(f"{title}<pre>{_e(x['failing_rows_sql'])}</pre>")
+        else:
+            out.append(f"{title}<p>An expectation over the table as a whole: no row breaks it alone; the observed "
+                       "value is in the table above.</p>")
+    return "\n".join(out)

@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Iterator
 
-from cedar.errors import CedarError
+from cedar.errors import DataError, StoreBusy, UsageError
 
 from . import version as versions
 
@@ -33,8 +33,8 @@ def read_index(store: Path) -> list[dict[str, Any]]:
         data = json.loads(path.read_text(encoding="utf-8"))
         releases = list(data["releases"])
     except (ValueError, KeyError, TypeError) as exc:
-        raise CedarError(f"The release index {path} cannot be read: {exc}.",
-                         "Restore index.json from a copy of the release store.") from None
+        raise DataError(f"The release index {path} cannot be read: {exc}.",
+                        "Restore index.json from a copy of the release store.") from None
     return sorted(releases, key=lambda r: versions.sort_key(r["version"]), reverse=True)
 
 
@@ -58,8 +58,8 @@ def find(store: Path, version: str) -> dict[str, Any]:
     for r in read_index(store):
         if r["version"] == version:
             return r
-    raise CedarError(f"Version {version} is not published in {store}.",
-                     f"See the published versions with: cedar release list --store {store}", exit_code=2)
+    raise UsageError(f"Version {version} is not published in {store}.",
+                     f"See the published versions with: cedar release list --store {store}")
 
 
 @contextmanager
@@ -70,8 +70,8 @@ def store_lock(store: Path) -> Iterator[None]:
         try:
             fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            raise CedarError(f"Another release build is running on {store}.",
-                             "Wait for it to finish, then build again.") from None
+            raise StoreBusy(f"Another release build is running on {store}.",
+                            "Wait for it to finish, then build again.") from None
         try:
             yield
         finally:

@@ -17,7 +17,7 @@ distrusts the server:
   (`Range: bytes=N-`) when the server answers 206 with the matching Content-Range, and started
   again from its first byte when it answers 200.
 
-Errors are CedarErrors that name the URL or path and say what to do.
+Errors are TransferErrors (UsageErrors for a wrong address) that name the URL or path and say what to do.
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import BinaryIO, Callable, Protocol
 from urllib.parse import quote, urljoin, urlsplit
 
-from cedar.errors import CedarError
+from cedar.errors import TransferError, UsageError
 
 DEFAULT_TIMEOUT = 30.0  # seconds, for connecting and for every read
 DEFAULT_TRIES = 4  # attempts per request, the first one included
@@ -48,7 +48,7 @@ PACE_WINDOW = 5  # the window, in multiples of `timeout`
 Progress = Callable[[int], None]  # called with the bytes of the file held so far
 
 
-class NotFound(CedarError):
+class NotFound(TransferError):
     """The store has no such file (HTTP 404 or 410, or no file in the folder)."""
 
 
@@ -67,10 +67,10 @@ class _Pace:
             return
         got = have - self.at_mark
         if got < MIN_RATE * self.window:
-            raise CedarError(f"{self.url} sends too slowly: {got} bytes in the last {now - self.mark:.0f} s "
-                             f"(at least {MIN_RATE} bytes a second are needed). Refused, nothing kept.",
-                             "The server or the line is overloaded, or the server is hostile; try again later, or "
-                             "allow a slower transfer with a longer --timeout.")
+            raise TransferError(f"{self.url} sends too slowly: {got} bytes in the last {now - self.mark:.0f} s "
+                                f"(at least {MIN_RATE} bytes a second are needed). Refused, nothing kept.",
+                                "The server or the line is overloaded, or the server is hostile; try again later, or "
+                                "allow a slower transfer with a longer --timeout.")
         self.mark, self.at_mark = now, have
 
 
@@ -107,19 +107,19 @@ def open_source(text: str, *, timeout: float = DEFAULT_TIMEOUT, tries: int = DEF
     if scheme == "file":
         return FolderSource(Path(urlsplit(text).path))
     if scheme:
-        raise CedarError(f"'{text}' is not a release store Cedar can read ({scheme}:// is not supported).",
-                         "Give a folder, or an http:// or https:// URL of a release store.", exit_code=2)
+        raise UsageError(f"'{text}' is not a release store Cedar can read ({scheme}:// is not supported).",
+                         "Give a folder, or an http:// or https:// URL of a release store.")
     path = Path(text)
     if not path.is_dir():
-        raise CedarError(f"There is no release store folder at {text}.",
-                         "Give the folder that holds index.json, or an http(s):// URL to one.", exit_code=2)
+        raise UsageError(f"There is no release store folder at {text}.",
+                         "Give the folder that holds index.json, or an http(s):// URL to one.")
     return FolderSource(path)
 
 
-def _too_large(where: str, limit: int) -> CedarError:
-    return CedarError(f"{where} is larger than the manifest says ({limit} bytes): refused, nothing kept.",
-                      "The release store was changed after the release was published, or is not to be trusted; "
-                      "tell its maintainers.")
+def _too_large(where: str, limit: int) -> TransferError:
+    return TransferError(f"{where} is larger than the manifest says ({limit} bytes): refused, nothing kept.",
+                         "The release store was changed after the release was published, or is not to be trusted; "
+                         "tell its maintainers.")
 
 
 # --- a folder --------------------------------------------------------------------------------
@@ -142,8 +142,8 @@ class FolderSource:
         with self._path(rel).open("rb") as fh:
             data = fh.read(limit + 1)
         if len(data) > limit:
-            raise CedarError(f"{self.describe(rel)} is larger than {limit} bytes: refused.",
-                             "This is not a Cedar release store, or it has been tampered with.")
+            raise TransferError(f"{self.describe(rel)} is larger than {limit} bytes: refused.",
+                                "This is not a Cedar release store, or it has been tampered with.")
         return data
 
     def fetch(self, rel: str, out: BinaryIO, size: int, progress: Progress | None = None) -> str:
@@ -162,8 +162,8 @@ class FolderSource:
                 if progress:
                     progress(have)
         if have < size:
-            raise CedarError(f"{self.describe(rel)} has {have} bytes, the manifest says {size}: refused.",
-                             "The release folder was changed after it was published; get it again from its source.")
+            raise TransferError(f"{self.describe(rel)} has {have} bytes, the manifest says {size}: refused.",
+                                "The release folder was changed after it was published; get it again from its source.")
         return h.hexdigest()
 
 
@@ -181,11 +181,9 @@ class HttpSource:
                  backoff: float = BACKOFF):
         parts = urlsplit(base)
         if not parts.hostname:
-            raise CedarError(f"'{base}' has no host name.", "Give a URL such as https://example.org/cedar/releases/",
-                             exit_code=2)
+            raise UsageError(f"'{base}' has no host name.", "Give a URL such as https://example.org/cedar/releases/")
         if parts.query or parts.fragment:
-            raise CedarError(f"'{base}' has a query or fragment; a release store URL is a plain folder URL.",
-                             exit_code=2)
+            raise UsageError(f"'{base}' has a query or fragment; a release store URL is a plain folder URL.")
         self.base = base if base.endswith("/") else base + "/"
         self.parts = urlsplit(self.base)
         self.timeout = timeout
@@ -226,39 +224,39 @@ class HttpSource:
             resp.close()
             conn.close()
             if not location:
-                raise CedarError(f"{url} answered HTTP {resp.status} (a redirect) without saying where to.",
-                                 "The server is misconfigured; tell the release store's maintainers.")
+                raise TransferError(f"{url} answered HTTP {resp.status} (a redirect) without saying where to.",
+                                    "The server is misconfigured; tell the release store's maintainers.")
             new = urljoin(url, location)
             self._check_redirect(url, new)
             if new in seen:
-                raise CedarError(f"Redirect loop: {url} sends Cedar back to {new}, where it has been already.",
-                                 "The server is misconfigured; tell the release store's maintainers.")
+                raise TransferError(f"Redirect loop: {url} sends Cedar back to {new}, where it has been already.",
+                                    "The server is misconfigured; tell the release store's maintainers.")
             seen.append(new)
             url = new
-        raise CedarError(f"Too many redirects (more than {MAX_REDIRECTS}) starting from {seen[0]}: "
-                         + " -> ".join(seen[:MAX_REDIRECTS + 1]) + ".",
-                         "The server is misconfigured (probably a redirect loop); tell the release store's "
-                         "maintainers.")
+        raise TransferError(f"Too many redirects (more than {MAX_REDIRECTS}) starting from {seen[0]}: "
+                            + " -> ".join(seen[:MAX_REDIRECTS + 1]) + ".",
+                            "The server is misconfigured (probably a redirect loop); tell the release store's "
+                            "maintainers.")
 
     def _check_redirect(self, old: str, new: str) -> None:
         a, b = urlsplit(old), urlsplit(new)
         if b.scheme not in ("http", "https"):
-            raise CedarError(f"{old} redirects to {new}: refused (only http and https are followed).")
+            raise TransferError(f"{old} redirects to {new}: refused (only http and https are followed).")
         if (b.hostname or "").lower() != (a.hostname or "").lower() or _port(b) != _port(a) and not (
                 a.scheme == "http" and b.scheme == "https" and _port(b) == 443 and _port(a) == 80):
-            raise CedarError(f"{old} redirects to another host, {b.hostname}:{_port(b)}: refused.",
-                             "Cedar follows redirects only on the release store's own host. If the store has moved, "
-                             f"use its new address with --from.")
+            raise TransferError(f"{old} redirects to another host, {b.hostname}:{_port(b)}: refused.",
+                                "Cedar follows redirects only on the release store's own host. If the store has moved, "
+                                f"use its new address with --from.")
         if a.scheme == "https" and b.scheme == "http":
-            raise CedarError(f"{old} redirects from https down to plain http ({new}): refused.")
+            raise TransferError(f"{old} redirects from https down to plain http ({new}): refused.")
 
     def _status_error(self, url: str, resp: http.client.HTTPResponse) -> Exception:
         if resp.status in (404, 410):
             return NotFound(f"{url} was not found (HTTP {resp.status}).")
         if resp.status >= 500 or resp.status == 429:
             return _Transient(f"HTTP {resp.status} {resp.reason}")
-        return CedarError(f"{url} answered HTTP {resp.status} {resp.reason}.",
-                          "Check the URL given with --from; it should be the folder that holds index.json.")
+        return TransferError(f"{url} answered HTTP {resp.status} {resp.reason}.",
+                             "Check the URL given with --from; it should be the folder that holds index.json.")
 
     def _retrying(self, url: str, attempt: Callable[[], bytes | str]) -> bytes | str:
         last: BaseException | None = None
@@ -271,16 +269,16 @@ class HttpSource:
             except _Transient as exc:
                 last = exc
             except ssl.SSLCertVerificationError as exc:  # another try will not change the certificate
-                raise CedarError(f"Cannot get {url}: the server's TLS certificate is not trusted "
-                                 f"({exc.verify_message or exc.reason}).",
-                                 "Check the address. Cedar checks certificates against the system's trusted "
-                                 "authorities (set SSL_CERT_FILE to use another bundle).") from None
+                raise TransferError(f"Cannot get {url}: the server's TLS certificate is not trusted "
+                                    f"({exc.verify_message or exc.reason}).",
+                                    "Check the address. Cedar checks certificates against the system's trusted "
+                                    "authorities (set SSL_CERT_FILE to use another bundle).") from None
             except (OSError, http.client.HTTPException) as exc:  # refused, reset, timed out, cut off
                 last = exc
-        raise CedarError(f"Cannot get {url}: {_describe(last, self.timeout)} (tried {self.tries} time"
-                         f"{'s' * (self.tries != 1)}).",
-                         "Check that the address is right and the server is up, then run the command again "
-                         "(on a slow or unreliable line, a longer --timeout or more --tries may help).")
+        raise TransferError(f"Cannot get {url}: {_describe(last, self.timeout)} (tried {self.tries} time"
+                            f"{'s' * (self.tries != 1)}).",
+                            "Check that the address is right and the server is up, then run the command again "
+                            "(on a slow or unreliable line, a longer --timeout or more --tries may help).")
 
     def read_small(self, rel: str, limit: int = SMALL_LIMIT) -> bytes:
         url = self.url(rel)
@@ -292,9 +290,9 @@ class HttpSource:
                     raise self._status_error(final, resp)
                 length = resp.getheader("Content-Length")
                 if length and length.isdigit() and int(length) > limit:
-                    raise CedarError(f"{final} is {length} bytes, more than the {limit} a release store's "
-                                     f"{rel.rsplit('/', 1)[-1]} may have: refused.",
-                                     "This is not a Cedar release store, or it has been tampered with.")
+                    raise TransferError(f"{final} is {length} bytes, more than the {limit} a release store's "
+                                        f"{rel.rsplit('/', 1)[-1]} may have: refused.",
+                                        "This is not a Cedar release store, or it has been tampered with.")
                 pace, parts, have = _Pace(final, self.timeout), [], 0
                 while have <= limit:
                     chunk = resp.read1(min(CHUNK, limit + 1 - have))
@@ -305,8 +303,8 @@ class HttpSource:
                     pace.check(have)
                 data = b"".join(parts)
                 if len(data) > limit:
-                    raise CedarError(f"{final} sends more than {limit} bytes: refused.",
-                                     "This is not a Cedar release store, or it has been tampered with.")
+                    raise TransferError(f"{final} sends more than {limit} bytes: refused.",
+                                        "This is not a Cedar release store, or it has been tampered with.")
                 return data
             finally:
                 resp.close()
@@ -351,10 +349,10 @@ class HttpSource:
                 have = state["have"]
                 length = resp.getheader("Content-Length")
                 if length and length.isdigit() and have + int(length) > size:
-                    raise CedarError(f"{final} is {have + int(length)} bytes by the server's word, but the manifest "
-                                     f"says {size}: refused, nothing kept.",
-                                     "The release store was changed after the release was published, or is not to "
-                                     "be trusted; tell its maintainers.")
+                    raise TransferError(f"{final} is {have + int(length)} bytes by the server's word, but the manifest "
+                                        f"says {size}: refused, nothing kept.",
+                                        "The release store was changed after the release was published, or is not to "
+                                        "be trusted; tell its maintainers.")
                 h = state["hash"]
                 pace = _Pace(final, self.timeout)
                 pace.at_mark = have

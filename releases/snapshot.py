@@ -7,6 +7,9 @@ COPY and the gate runs its SQL; nothing holds a whole table in Python. The stagi
 in a work folder beside the release's temporary folder and is removed with it; DuckDB spills to
 that folder past its memory limit, so peak memory stays bounded as the store grows.
 
+`stage_previous` adds the previous release's event ids, versions and fatalities and the changes
+against it (changes.csv), and reads its deletions.csv.
+
 The column types come from the event model (schema.flat): integers as BIGINT and times as UTC
 TIMESTAMPTZ, so Parquet, CSV, the datapackage's table schemas and the gate all see the same typed
 columns.
@@ -14,12 +17,17 @@ columns.
 
 from __future__ import annotations
 
+import csv
 from pathlib import Path
 from typing import Any
 
-from cedar.errors import CedarError
+import duckdb
+
+from cedar.errors import StoreBusy, StoreError, UsageError
 from cedar.schema import flat
 from cedar.schema.model import Claim, Source
+
+from . import csvsafe
 
 # Kinds of the columns of each release table, in order. Events and the long forms read the
 # model; the rest are the release's own small tables.
@@ -72,8 +80,6 @@ def _typed(columns: list[tuple[str, str]], alias: str = "") -> str:
 
 def open_work(work: Path) -> Any:
     """The build's staging database: a file in `work` (created), UTC, bounded memory."""
-    import duckdb
-
     work.mkdir(parents=True, exist_ok=True)
     con = duckdb.connect(str(work / "stage.duckdb"))
     con.execute("SET TimeZone = 'UTC'")
@@ -89,20 +95,17 @@ def _sql_text(text: str) -> str:
 def stage_store(con: Any, db: Path) -> None:
     """Copy the store's current events, their long forms and its deletions into `con`'s tables
     events, claims, sources, actors and store_deletions, typed and in release order."""
-    import duckdb
-
     if not db.exists():
-        raise CedarError(f"There is no store at {db}.", "Create one with `cedar init`, or name it with --db.",
-                         exit_code=2)
+        raise UsageError(f"There is no store at {db}.", "Create one with `cedar init`, or name it with --db.")
     try:
         con.execute(f"ATTACH '{_sql_text(str(db))}' AS store (READ_ONLY)")
     except duckdb.IOException as exc:
         if "lock" in str(exc).lower():
-            raise CedarError(f"The store {db} is busy: another process is writing to it.",
-                             "Wait for it to finish (an ingest, say), then build the release again.") from None
-        raise CedarError(f"Cannot open the store {db}: {exc}.") from None
+            raise StoreBusy(f"The store {db} is busy: another process is writing to it.",
+                            "Wait for it to finish (an ingest, say), then build the release again.") from None
+        raise StoreError(f"Cannot open the store {db}: {exc}.") from None
     except duckdb.Error as exc:
-        raise CedarError(f"Cannot open the store {db}: {exc}.") from None
+        raise StoreError(f"Cannot open the store {db}: {exc}.") from None
     try:
         con.execute("BEGIN")  # one transaction: every table from the same state of the store
         # each event's place in natural order, computed once on the narrow key; the wide tables are
@@ -123,7 +126,7 @@ def stage_store(con: Any, db: Path) -> None:
         con.execute("DROP TABLE event_order")
         con.execute("COMMIT")
     except duckdb.CatalogException as exc:
-        raise CedarError(f"{db} is not a Cedar store: {exc}.", "Create one with `cedar init`.") from None
+        raise StoreError(f"{db} is not a Cedar store: {exc}.", "Create one with `cedar init`.") from None
     finally:
         _rollback_open(con)
         con.execute("DETACH store")
@@ -131,8 +134,6 @@ def stage_store(con: Any, db: Path) -> None:
 
 def _rollback_open(con: Any) -> None:
     """Roll back the staging transaction when it did not commit (an error is being raised)."""
-    import duckdb
-
     try:
         con.execute("ROLLBACK")
     except duckdb.TransactionException:
@@ -152,3 +153,57 @@ _ACTORS = """
   SELECT event_id, 'assoc_actor_2', 4, generate_subscripts(assoc_actor_2, 1), unnest(assoc_actor_2), NULL
     FROM store.event_current
 """
+
+
+def _sql_path(path: Path) -> str:
+    return "'" + _sql_text(str(path)) + "'"
+
+
+def stage_previous(con: Any, store: Path, previous: dict[str, Any] | None) -> list[dict[str, Any]]:
+    """The tables previous_events (the previous release's event_id, version, fatalities) and
+    changes (one row per added, updated or deleted event, in id order); returns the previous
+    release's deletions."""
+    prev_deletions: list[dict[str, Any]] = []
+    if previous:
+        prev_dir = store / previous["version"]
+        con.execute("CREATE TABLE previous_events AS SELECT event_id, CAST(version AS BIGINT) AS version, "
+                    "CAST(fatalities AS BIGINT) AS fatalities "
+                    f"FROM read_parquet({_sql_path(prev_dir / 'events.parquet')})")
+        prev_deletions = read_deletions(prev_dir / "deletions.csv")
+    else:
+        con.execute("CREATE TABLE previous_events (event_id VARCHAR, version BIGINT, fatalities BIGINT)")
+    con.execute(_CHANGES.format(order=id_order()))
+    return prev_deletions
+
+
+# changes.csv: one row per added, updated or deleted event, in id order.
+_CHANGES = """
+CREATE TABLE changes AS SELECT * FROM (
+  SELECT coalesce(n.event_id, o.event_id) AS event_id,
+         CASE WHEN o.event_id IS NULL THEN 'added' WHEN n.event_id IS NULL THEN 'deleted' ELSE 'updated' END AS change,
+         n.version AS version, o.version AS previous_version
+  FROM events n FULL JOIN previous_events o ON n.event_id = o.event_id
+  WHERE n.event_id IS NULL OR o.event_id IS NULL OR n.version IS DISTINCT FROM o.version
+) ORDER BY {order}
+"""
+
+
+def read_deletions(path: Path) -> list[dict[str, Any]]:
+    """The rows of a release's deletions.csv, typed, with their text as it was before it was neutralised."""
+    if not path.is_file():
+        return []
+    with path.open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    out = []
+    for r in rows:
+        out.append({"event_id": r["event_id"], "deleted_in": r["deleted_in"],
+                    "last_version": int(r["last_version"]) if r.get("last_version") else None,
+                    "reason": _unneutralise(r.get("reason") or "") or None})
+    return out
+
+
+def _unneutralise(text: str) -> str:
+    """A CSV text cell as it was before csvsafe neutralised it (so it is not prefixed twice)."""
+    if text.startswith("'") and text[1:].startswith(csvsafe.TRIGGERS):
+        return text[1:]
+    return text

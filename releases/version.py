@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from cedar.errors import CedarError
+from cedar.errors import UsageError
 
 PATTERN = re.compile(r"^(?P<year>[0-9]{4})\.(?P<month>0[1-9]|1[0-2])\.(?P<n>[1-9][0-9]*)$")
 EXAMPLE = "2026.11.1"
@@ -18,9 +18,9 @@ EXAMPLE = "2026.11.1"
 def parse(version: str) -> tuple[int, int, int]:
     m = PATTERN.match(version)
     if not m:
-        raise CedarError(f"'{version}' is not a release version.",
+        raise UsageError(f"'{version}' is not a release version.",
                          f"Write YYYY.MM.N: the year, the two-digit month and a running number from 1, "
-                         f"e.g. {EXAMPLE}.", exit_code=2)
+                         f"e.g. {EXAMPLE}.")
     return int(m["year"]), int(m["month"]), int(m["n"])
 
 

@@ -10,8 +10,8 @@ import pytest
 
 from cedar.ingest import store
 from cedar.ingest.importers import import_file, store_sync
-from cedar.ingest.importers.acled import CURRENT
-from cedar.ingest.importers.acled_export import acled_row
+from cedar.schema.acled_layout import CURRENT
+from cedar.releases.acled_export import acled_row
 
 from conftest import ACLED, GED
 
@@ -58,7 +58,7 @@ def test_release_carries_acled_layout_csv(tmp_path: Path):
     # the build's SQL writer gives the bytes the row writer gives for the released events
     import pyarrow.parquet as pq
 
-    from cedar.ingest.importers.acled_export import write_acled_csv
+    from cedar.releases.acled_export import write_acled_csv
 
     write_acled_csv(tmp_path / "py.csv", pq.read_table(result.folder / "events.parquet").to_pylist())
     assert path.read_bytes() == (tmp_path / "py.csv").read_bytes()
@@ -68,7 +68,7 @@ def _acled_by_sql(tmp_path: Path, events: list[dict]) -> bytes:
     """events written by the release build's SQL writer, from a typed table like the build's."""
     import duckdb
 
-    from cedar.ingest.importers.acled_export import copy_acled_csv
+    from cedar.releases.acled_export import copy_acled_csv
     from cedar.releases.snapshot import SQL_TYPES, event_columns
 
     columns = event_columns()
@@ -84,7 +84,7 @@ def _acled_by_sql(tmp_path: Path, events: list[dict]) -> bytes:
 def test_sql_writer_follows_the_same_conventions(tmp_path: Path):
     import datetime as dt
 
-    from cedar.ingest.importers.acled_export import write_acled_csv
+    from cedar.releases.acled_export import write_acled_csv
 
     base = {"event_id": "MMR7", "event_date": dt.date(2021, 3, 1), "date_precision": "span",
             "disorder_type": "Political violence", "event_type": "Violence against civilians",

@@ -193,7 +193,7 @@ def model_specs(release_date: dt.date) -> list[Spec]:
 # Sets of ids (all events, all deletions) are not given to GX as value sets: GX copies and
 # serialises an expectation's arguments many times over, which for 100,000 ids takes minutes.
 # Membership is computed once in SQL into a flag column of a check table of the build's staging
-# database (releases.build), and the expectation reads the flag; the table keeps event_id, so
+# database (cedar.releases.gating), and the expectation reads the flag; the table keeps event_id, so
 # failures still name their events.
 #   deleted:    event_id, in_release          one row per id deleted in the store
 #   released_deleted: event_id, in_release    one row per id in the previous release's deletions

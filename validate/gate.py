@@ -12,15 +12,25 @@ Great Expectations (about 2 s to import) is imported only inside `run_gate`.
 
 from __future__ import annotations
 
+import logging
 import os
 import time
+import warnings
 from dataclasses import dataclass, field
 from typing import Any
 
 from cedar.validate.expectations import Spec
+from cedar.validate.failing_rows import failing_rows_sql, gx_query
+from cedar.validate.gx_duckdb import add_duckdb_source
 from cedar.validate.report import Problem, Report, jsonable
 
 SAMPLE_IDS = 20  # failing event ids named per expectation
+# What the failing_rows_sql of an expectation reads (cedar.validate.failing_rows).
+FAILING_ROWS_TABLES = (
+    "events, claims, sources and event_actors are the release's tables events, claims, sources and actors: "
+    "the views of those names in `cedar query` over the store (the events a build releases) or over a "
+    "downloaded release (`cedar query --release`). deleted, released_deleted, previous and unchanged are "
+    "the gate's check tables in the build's staging database (cedar.validate.expectations).")
 
 
 @dataclass
@@ -32,6 +42,7 @@ class Outcome:
     sample_ids: list[str] = field(default_factory=list)
     sample_values: list[Any] = field(default_factory=list)
     error: str | None = None
+    failing_rows_sql: str | None = None  # for a failed expectation: the SELECT of all its failing rows
 
     def to_dict(self) -> dict[str, Any]:
         s = self.spec
@@ -39,7 +50,8 @@ class Outcome:
                 "description": s.description, "dataset": s.dataset, "kwargs": _short_kwargs(s.kwargs),
                 "success": self.success, "observed": jsonable(self.observed),
                 "unexpected_count": self.unexpected_count, "sample_event_ids": self.sample_ids,
-                "sample_values": jsonable(self.sample_values), "error": self.error}
+                "sample_values": jsonable(self.sample_values), "failing_rows_sql": self.failing_rows_sql,
+                "error": self.error}
 
 
 def _short_kwargs(kwargs: dict[str, Any]) -> dict[str, Any]:
@@ -68,9 +80,6 @@ class GateResult:
 
 def _quiet_gx() -> None:
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")  # no usage statistics sent anywhere
-    import logging
-    import warnings
-
     logging.getLogger("great_expectations").setLevel(logging.ERROR)
     warnings.filterwarnings("ignore", module="great_expectations")
     # SQLAlchemy's reflection does not know DuckDB's list columns; no expectation reads them
@@ -82,11 +91,9 @@ def run_gate(con: Any, specs: list[Spec]) -> GateResult:
     events, claims, sources, actors and the check tables of cedar.validate.expectations)."""
     start = time.perf_counter()
     _quiet_gx()
-    import great_expectations as gx
+    import great_expectations as gx  # heavy (about 2 s): only when the gate runs, after _quiet_gx
     from great_expectations.data_context.types.base import ProgressBarsConfig
     from great_expectations.expectations.row_conditions import Column
-
-    from cedar.validate.gx_duckdb import add_duckdb_source
 
     ctx = gx.get_context(mode="ephemeral")
     ctx.variables.progress_bars = ProgressBarsConfig(globally=False, metric_calculations=False)
@@ -113,6 +120,8 @@ def run_gate(con: Any, specs: list[Spec]) -> GateResult:
         for r in result.results:
             spec = table_specs[r.expectation_config.meta["cedar_index"]]
             outcome = _outcome(spec, r)
+            if not outcome.success:
+                outcome.failing_rows_sql = failing_rows_sql(spec)
             if spec.expectation == "UnexpectedRowsExpectation" and not outcome.success and not outcome.error:
                 _name_rows(con, table, outcome)
             outcomes.append(outcome)
@@ -124,6 +133,7 @@ def run_gate(con: Any, specs: list[Spec]) -> GateResult:
         if not o.success:
             report.add(_problem(o))
     report.extra["expectations"] = [o.to_dict() for o in outcomes]
+    report.extra["failing_rows_sql_reads"] = FAILING_ROWS_TABLES
     report.extra["engine"] = f"great_expectations {gx.__version__} (SQL on DuckDB)"
     return GateResult(report, outcomes, raw, time.perf_counter() - start, gx.__version__)
 
@@ -131,8 +141,7 @@ def run_gate(con: Any, specs: list[Spec]) -> GateResult:
 def _name_rows(con: Any, table: str, outcome: Outcome) -> None:
     """GX counts the rows an UnexpectedRowsExpectation finds (its SUMMARY result keeps no rows);
     the report names the first of them by event_id, as it does for every other expectation."""
-    query = outcome.spec.kwargs["unexpected_rows_query"].replace("{batch}", f'"{table}"')
-    query = query.replace("{{", "{").replace("}}", "}")
+    query = gx_query(outcome.spec, f'"{table}"')
     rows = con.execute(f"SELECT event_id FROM ({query}) LIMIT {SAMPLE_IDS}").fetchall()
     outcome.unexpected_count = outcome.observed if isinstance(outcome.observed, int) else None
     outcome.sample_ids = [str(r[0]) for r in rows]

@@ -31,7 +31,7 @@ def patch_execute_query() -> None:
     global _patched
     if _patched:
         return
-    import great_expectations as gx
+    import great_expectations as gx  # heavy (seconds): paid by the gate only
     from great_expectations.execution_engine.sqlalchemy_execution_engine import SqlAlchemyExecutionEngine
 
     if gx.__version__ != PINNED_GX:
@@ -44,7 +44,7 @@ def patch_execute_query() -> None:
 
 def add_duckdb_source(context: Any, name: str, con: Any, *, patch: bool = True) -> Any:
     """A GX SQL datasource that runs its queries on the DuckDB connection `con`."""
-    from duckdb_engine import ConnectionWrapper
+    from duckdb_engine import ConnectionWrapper  # heavy (SQLAlchemy): paid by the gate only
 
     if patch:
         patch_execute_query()

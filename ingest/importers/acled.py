@@ -18,33 +18,12 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from cedar.schema import countries, vocab
+from cedar.schema.acled_layout import CURRENT, DELETED, GEO_PRECISION, OLD, OLD_IDS, SCALES, TIME_PRECISION
+from cedar.schema.acled_layout import INTER_LABELS as _INTER_LABELS
 
 from .common import LayoutError, Mapped, Note, Refuse, date, integer, jsonable, number, read_rows, split_list, text
 
 DATASET = "acled"
-
-CURRENT = ("event_id_cnty", "event_date", "year", "time_precision", "disorder_type", "event_type", "sub_event_type",
-           "actor1", "assoc_actor_1", "inter1", "actor2", "assoc_actor_2", "inter2", "interaction",
-           "civilian_targeting", "iso", "region", "country", "admin1", "admin2", "admin3", "location", "latitude",
-           "longitude", "geo_precision", "source", "source_scale", "notes", "fatalities", "tags", "timestamp")
-OLD = ("data_id", "iso", "event_id_cnty", "event_id_no_cnty", "event_date", "year", "time_precision", "event_type",
-       "sub_event_type", "actor1", "assoc_actor_1", "inter1", "actor2", "assoc_actor_2", "inter2", "interaction",
-       "region", "country", "admin1", "admin2", "admin3", "location", "latitude", "longitude", "geo_precision",
-       "source", "source_scale", "notes", "fatalities", "timestamp", "iso3")
-# Columns of the pre-2023 layout that some of its exports lack (not needed to map a row; one of iso and iso3 is).
-OLD_IDS = ("data_id", "event_id_no_cnty", "iso", "iso3", "timestamp")
-# Columns some pre-2023 exports carry as well (disorder_type came in 2022, before the layout changed).
-OLD_OPTIONAL = ("disorder_type", "civilian_targeting", "tags")
-DELETED = ("event_id_cnty", "deleted_timestamp")
-
-TIME_PRECISION = {1: "day", 2: "week", 3: "month"}
-GEO_PRECISION = {1: "exact", 2: "near", 3: "region"}
-
-# inter codes written as labels (ACLED's API since 2023 writes labels; singular and plural forms).
-_INTER_LABELS = {label.casefold(): code for code, label in vocab.ACTOR_TYPES.items()}
-_INTER_LABELS.update({"rebel group": 2, "political militia": 3, "identity militia": 4, "rioter": 5, "protester": 6,
-                      "civilian": 7, "external/other force": 8, "external forces": 8, "other forces": 8,
-                      "state force": 1, "": 0, "no actor": 0, "none": 0})
 
 # Misspellings met in real ACLED data, mapped with a warning.
 MISSPELLED = {
@@ -54,10 +33,6 @@ MISSPELLED = {
                    "explosions/remote violence ": "Explosions/Remote violence",
                    "strategic development": "Strategic developments"},
 }
-
-# ACLED's source_scale labels -> Cedar's scales.
-SCALES = {"local partner": "local", "local": "local", "subnational": "subnational", "national": "national",
-          "regional": "regional", "international": "international", "new media": "new_media", "other": "other"}
 
 # ACLED's inter code of the second actor -> what the event was aimed at.
 TARGET_OF_INTER = {1: "state_forces", 2: "armed_group", 3: "armed_group", 4: "armed_group", 5: "rioters",

@@ -16,32 +16,26 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable
 
-from .acled import CURRENT as ACLED_COLUMNS
+import pycountry
+
+from cedar.schema import flat
+from cedar.schema.acled_layout import CURRENT as ACLED_COLUMNS
+from cedar.schema.acled_layout import GEO_PRECISION_CODE, SCALE_LABELS, TIME_PRECISION_CODE
+
+from .csvsafe import copy_cells, neutralise, sql_cell, writer
 
 FILE_NAME = "events-acled.csv"
-
-TIME_PRECISION = {"day": 1, "week": 2, "month": 3, "span": 3}
-GEO_PRECISION = {"exact": 1, "near": 2, "region": 3, "country": 3}
-SCALE_LABELS = {"local": "Local partner", "subnational": "Subnational", "national": "National",
-                "regional": "Regional", "international": "International", "new_media": "New media",
-                "other": "Other"}
-TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
 
 @lru_cache(maxsize=None)
 def iso_numeric(iso3: str) -> int:
     """ACLED's numeric iso: ISO 3166-1 numeric (0 for a code ISO does not assign, such as XKX)."""
-    import pycountry
-
     c = pycountry.countries.get(alpha_3=iso3)
     return int(c.numeric) if c else 0
 
 
 def _text(value: Any) -> str:
-    if value is None:
-        return ""
-    s = str(value)
-    return "'" + s if s.startswith(TRIGGERS) else s
+    return "" if value is None else neutralise(str(value))
 
 
 def _list(value: Any) -> str:
@@ -80,7 +74,7 @@ def acled_row(e: dict[str, Any]) -> list[str]:
         "event_id_cnty": _text(e.get("event_id")),
         "event_date": date.isoformat(),
         "year": str(date.year),
-        "time_precision": str(TIME_PRECISION[e["date_precision"]]),
+        "time_precision": str(TIME_PRECISION_CODE[e["date_precision"]]),
         "disorder_type": _text(e.get("disorder_type")),
         "event_type": _text(e["event_type"]),
         "sub_event_type": _text(e["sub_event_type"]),
@@ -102,7 +96,7 @@ def acled_row(e: dict[str, Any]) -> list[str]:
         "location": _text(e["location"]),
         "latitude": repr(float(e["latitude"])),
         "longitude": repr(float(e["longitude"])),
-        "geo_precision": str(GEO_PRECISION[e["geo_precision"]]),
+        "geo_precision": str(GEO_PRECISION_CODE[e["geo_precision"]]),
         "source": _list(_sources(e)),
         "source_scale": _scale(e.get("source_scale")),
         "notes": _text(e.get("notes")),
@@ -116,8 +110,6 @@ def acled_row(e: dict[str, Any]) -> list[str]:
 def write_acled_csv(path: Path, events: Iterable[dict[str, Any]]) -> int:
     """ACLED's layout of the events, UTF-8 without BOM, '\\n' line ends; returns the row count."""
     n = 0
-    from cedar.releases.csvsafe import writer
-
     with open(path, "w", encoding="utf-8", newline="") as f:
         w = writer(f)
         w.writerow(ACLED_COLUMNS)
@@ -135,9 +127,6 @@ def _sql_map(expr: str, mapping: dict[str, Any]) -> str:
 def copy_acled_csv(con: Any, table: str, path: Path) -> None:
     """`write_acled_csv` done by DuckDB over a staged events table (the release build's): the
     same bytes, each cell made in SQL as `acled_row` makes it (a test holds the two together)."""
-    from cedar.releases.csvsafe import copy_cells, sql_cell
-    from cedar.schema import flat
-
     codes = [r[0] for r in con.execute(f"SELECT DISTINCT iso3 FROM {table} WHERE iso3 IS NOT NULL").fetchall()]
     iso = _sql_map("iso3", {c: iso_numeric(c) for c in codes if c.isalpha()}) if codes else "NULL"
     text = lambda c: sql_cell(flat.TEXT, c)  # noqa: E731
@@ -149,7 +138,7 @@ def copy_acled_csv(con: Any, table: str, path: Path) -> None:
         "event_id_cnty": text("event_id"),
         "event_date": "CAST(event_date AS VARCHAR)",
         "year": "CAST(year(event_date) AS VARCHAR)",
-        "time_precision": _sql_map("date_precision", TIME_PRECISION),
+        "time_precision": _sql_map("date_precision", TIME_PRECISION_CODE),
         "disorder_type": text("disorder_type"),
         "event_type": text("event_type"),
         "sub_event_type": text("sub_event_type"),
@@ -171,7 +160,7 @@ def copy_acled_csv(con: Any, table: str, path: Path) -> None:
         "location": text("location"),
         "latitude": sql_cell(flat.FLOAT, "latitude"),
         "longitude": sql_cell(flat.FLOAT, "longitude"),
-        "geo_precision": _sql_map("geo_precision", GEO_PRECISION),
+        "geo_precision": _sql_map("geo_precision", GEO_PRECISION_CODE),
         "source": listed("sources"),
         "source_scale": scale,
         "notes": text("notes"),
