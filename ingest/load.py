@@ -31,10 +31,14 @@ IDENTITY = ("event_id", "version", "timestamp", "submission_id", "ref")
 
 @dataclass
 class Outcome:
+    """What an ingest did. `refused`: the submission was refused and nothing was written; `unreadable`:
+    it was refused because a file could not be read (a wrong call rather than wrong data)."""
+
     report: Report
-    exit_code: int
     store: str
     dry_run: bool = False
+    refused: bool = False
+    unreadable: bool = False
     submission_id: str | None = None
     held: list[submissions.Held] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
@@ -88,7 +92,7 @@ def ingest(db: Path, paths: list[Path], *, submitter: str | None = None, dry_run
     todo = [p for p in paths if p not in held_paths]
     report = Report(check="ingest", max_errors=max_errors)
     report.extend(held_problem(h) for h in held)
-    outcome = Outcome(report, 0, str(db), dry_run, held=held)
+    outcome = Outcome(report, str(db), dry_run, held=held)
     if not todo:
         report.files.extend(str(p) for p in paths)
         return outcome
@@ -100,7 +104,7 @@ def ingest(db: Path, paths: list[Path], *, submitter: str | None = None, dry_run
     report.extra.update(checked.report.extra)
     report.extend(checked.report.problems)
     if checked.unreadable or not report.valid:
-        outcome.exit_code = 2 if checked.unreadable else 1
+        outcome.refused, outcome.unreadable = True, checked.unreadable
         return outcome
     tables = _tables(checked)
     todo_set = set(todo)
@@ -165,7 +169,7 @@ def _write_submission(db: Path, outcome: Outcome, staged: _Tables, prints: list[
             report.extend(store_problems(con))
             if not report.valid:
                 con.execute("ROLLBACK")
-                outcome.exit_code = 1
+                outcome.refused = True
                 return
             received = store.utcnow()
             counts = write(con, submission_id, received)
