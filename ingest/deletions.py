@@ -100,7 +100,7 @@ def ingest(db: Path, paths: list[Path], *, submitter: str | None = None, dry_run
     prints = [submissions.fingerprint(p) for p in paths if p.is_file()]
     report = Report(check="deletions")
     report.files = [str(p) for p in paths]
-    outcome = Outcome(report, 0, str(db), dry_run)
+    outcome = Outcome(report, str(db), dry_run)
     with store.connect(db, write=True) as con:
         store.check_schema(con, db)
         outcome.held = submissions.find_held(con, prints)
@@ -118,12 +118,12 @@ def ingest(db: Path, paths: list[Path], *, submitter: str | None = None, dry_run
             per_file[path] = len(items)
             rows += [(str(path), row, d["event_id"], d["reason"]) for row, d in items]
         if any(p.code in ("file-not-found", "unreadable-file", "unknown-format") for p in report.errors):
-            outcome.exit_code = 2
+            outcome.refused = outcome.unreadable = True
             return outcome
         if not any(r[2] for r in rows):  # nothing the store could check; read() has said why
             if report.valid:
                 report.add(Problem("no-rows", "The deletion list names no events.", file=str(todo[0])))
-            outcome.exit_code = 1
+            outcome.refused = True
             return outcome
         submission_id = submissions.next_submission_id(con)
         say(f"Deleting {len(rows)} events in {db} as submission {submission_id}, if the store agrees ...")
@@ -135,7 +135,7 @@ def ingest(db: Path, paths: list[Path], *, submitter: str | None = None, dry_run
             report.extend(_problems(con))
             if not report.valid:
                 con.execute("ROLLBACK")
-                outcome.exit_code = 1
+                outcome.refused = True
                 return outcome
             received = store.utcnow()
             con.execute("INSERT INTO deletions SELECT s.event_id, c.version, s.reason, ?, ? FROM stage_deletions s "

@@ -31,10 +31,14 @@ IDENTITY = ("event_id", "version", "timestamp", "submission_id", "ref")
 
 @dataclass
 class Outcome:
+    """What an ingest did. `refused`: the submission was refused and nothing was written; `unreadable`:
+    it was refused because a file could not be read (a wrong call rather than wrong data)."""
+
     report: Report
-    exit_code: int
     store: str
     dry_run: bool = False
+    refused: bool = False
+    unreadable: bool = False
     submission_id: str | None = None
     held: list[submissions.Held] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
@@ -50,6 +54,24 @@ class Outcome:
                 "events": self.events, "store_counts": self.store_counts}
 
 
+@dataclass
+class _Checked:
+    """The files' check: its report, and what the store needs of it (DuckDB's staging of a large CSV, or
+    the row engine's checked events)."""
+
+    report: Report
+    unreadable: bool = False
+    staged: Any = None  # stage_csv's result: the Arrow tables, built by DuckDB
+    result: Any = None  # check_files' result: the checked events and documents
+
+
+@dataclass
+class _Tables:
+    tables: dict[str, Any]
+    rows_per_file: dict[Path, int]
+    event_count: int
+
+
 def held_problem(h: submissions.Held) -> Problem:
     return problem("already-ingested", file=str(h.path), value=h.submission_id, received=h.received,
                    by=f" by {h.submitter}" if h.submitter else "")
@@ -61,8 +83,6 @@ def ingest(db: Path, paths: list[Path], *, submitter: str | None = None, dry_run
            fast_threshold: int = stage_csv.THRESHOLD_BYTES) -> Outcome:
     """`fast_threshold`: CSVs of at least this size that the SQL engine takes are checked and staged by
     DuckDB (cedar.ingest.stage_csv); tests pass 0 or a huge size to choose the path."""
-    from cedar.validate.check import check_files
-
     prints = [submissions.fingerprint(p) for p in paths if p.is_file()]
     with store.connect(db, write=True) as con:  # fails fast when the store is missing, busy or outdated
         store.check_schema(con, db)
@@ -72,81 +92,101 @@ def ingest(db: Path, paths: list[Path], *, submitter: str | None = None, dry_run
     todo = [p for p in paths if p not in held_paths]
     report = Report(check="ingest", max_errors=max_errors)
     report.extend(held_problem(h) for h in held)
-    outcome = Outcome(report, 0, str(db), dry_run, held=held)
+    outcome = Outcome(report, str(db), dry_run, held=held)
     if not todo:
         report.files.extend(str(p) for p in paths)
         return outcome
 
     say(f"Checking {len(todo)} file{'s' * (len(todo) != 1)} ...")
-    staged = None
-    if stage_csv.takes(todo, input_format, encoding, fast_threshold):  # large CSVs: checked and staged by DuckDB
+    checked = _check(todo, registry, input_format, encoding, max_errors, on_record, fast_threshold)
+    report.files, report.rows_checked, report.truncated = (checked.report.files, checked.report.rows_checked,
+                                                           checked.report.truncated)
+    report.extra.update(checked.report.extra)
+    report.extend(checked.report.problems)
+    if checked.unreadable or not report.valid:
+        outcome.refused, outcome.unreadable = True, checked.unreadable
+        return outcome
+    tables = _tables(checked)
+    todo_set = set(todo)
+    _write_submission(db, outcome, tables, [p for p in prints if p.path in todo_set], submitter, say)
+    return outcome
+
+
+def _check(todo: list[Path], registry: Any, input_format: str | None, encoding: str, max_errors: int | None,
+           on_record: Callable[[], None] | None, fast_threshold: int) -> _Checked:
+    """The very checks of `cedar check`: large CSVs by DuckDB (staged on the way), the rest by the row engine."""
+    from cedar.validate.check import check_files
+
+    if stage_csv.takes(todo, input_format, encoding, fast_threshold):
         gc.disable()  # a report of many warnings is many small objects: collections only cost time
         try:
             staged = stage_csv.check_and_stage(todo, registry, max_errors=max_errors)
         finally:
             gc.enable()
-    if staged is not None:
-        checked, exit_code = staged.report, 0
-    else:
-        result = check_files(todo, input_format=input_format, encoding=encoding, max_errors=max_errors,
-                             keep_events=True, on_record=on_record, actors=registry)
-        checked, exit_code = result.report, result.exit_code
-    report.files, report.rows_checked, report.truncated = checked.files, checked.rows_checked, checked.truncated
-    report.extra.update(checked.extra)
-    report.extend(checked.problems)
-    if exit_code or not report.valid:
-        outcome.exit_code = exit_code or 1
-        return outcome
+        if staged is not None:
+            return _Checked(staged.report, staged=staged)
+    result = check_files(todo, input_format=input_format, encoding=encoding, max_errors=max_errors,
+                         keep_events=True, on_record=on_record, actors=registry)
+    return _Checked(result.report, unreadable=result.unreadable, result=result)
 
-    if staged is not None:
-        tables, rows_per_file, event_count = staged.tables, staged.rows_per_file, staged.event_count
-    else:
-        gc.disable()  # building many small objects over the heap of checked events: collections only cost time
-        try:
-            tables = stage.build(result.events, result.documents)
-        finally:
-            gc.enable()
-        rows_per_file = {}
-        for item in result.events:
-            rows_per_file[item.file] = rows_per_file.get(item.file, 0) + 1
-        event_count = len(result.events)
-        result.events.clear()  # the Arrow tables hold them now
-    todo_prints = [p for p in prints if p.path in set(todo)]
+
+def _tables(checked: _Checked) -> _Tables:
+    """The checked submission as the Arrow tables the store stages."""
+    if checked.staged is not None:
+        staged = checked.staged
+        return _Tables(staged.tables, staged.rows_per_file, staged.event_count)
+    result = checked.result
+    gc.disable()  # building many small objects over the heap of checked events: collections only cost time
+    try:
+        tables = stage.build(result.events, result.documents)
+    finally:
+        gc.enable()
+    rows_per_file: dict[Path, int] = {}
+    for item in result.events:
+        rows_per_file[item.file] = rows_per_file.get(item.file, 0) + 1
+    event_count = len(result.events)
+    result.events.clear()  # the Arrow tables hold them now
+    return _Tables(tables, rows_per_file, event_count)
+
+
+def _write_submission(db: Path, outcome: Outcome, staged: _Tables, prints: list[submissions.FileFingerprint],
+                      submitter: str | None, say: Callable[[str], None]) -> None:
+    """Under the write lock, in one transaction: the staged submission checked against the store, written,
+    recorded, and committed (rolled back for a dry run or when the store refuses it)."""
+    report = outcome.report
     with store.connect(db, write=True) as con:
-        late = submissions.find_held(con, todo_prints)  # another ingest may have finished meanwhile
+        late = submissions.find_held(con, prints)  # another ingest may have finished meanwhile
         if late:
             report.extend(held_problem(h) for h in late)
             outcome.held += late
-            return outcome
+            return
         submission_id = submissions.next_submission_id(con)
-        say(f"Writing {event_count} events as submission {submission_id} to {db} ...")
+        say(f"Writing {staged.event_count} events as submission {submission_id} to {db} ...")
         con.execute("BEGIN TRANSACTION")
         try:
-            stage.load(con, tables)
-            tables.clear()  # the staging tables hold them now: a million rows' Arrow copy is not kept
-            problems = store_problems(con)
-            report.extend(problems)
+            stage.load(con, staged.tables)
+            staged.tables.clear()  # the staging tables hold them now: a million rows' Arrow copy is not kept
+            report.extend(store_problems(con))
             if not report.valid:
                 con.execute("ROLLBACK")
-                outcome.exit_code = 1
-                return outcome
+                outcome.refused = True
+                return
             received = store.utcnow()
             counts = write(con, submission_id, received)
             actors.put_seed(con)  # a store from before `cedar init` put the seed in (else nothing to do)
             actors.record_staged(con)
             report.extend(duplicates.find(con))
-            submissions.record(con, submission_id, "events", todo_prints, rows_per_file, submitter, received,
+            submissions.record(con, submission_id, "events", prints, staged.rows_per_file, submitter, received,
                                counts)
             outcome.events = [dict(zip(("file", "row", "ref", "event_id", "version", "change"), r)) for r in
                               con.execute("SELECT file, row, ref, event_id, version, change FROM stage_events "
                                           "ORDER BY row_no").fetchall()]
-            con.execute("ROLLBACK" if dry_run else "COMMIT")
+            con.execute("ROLLBACK" if outcome.dry_run else "COMMIT")
         except BaseException:
             store.rollback(con)
             raise
         outcome.submission_id, outcome.counts = submission_id, counts
         outcome.store_counts = store.counts(con)
-    return outcome
 
 
 def store_problems(con: Any) -> list[Problem]:

@@ -39,8 +39,8 @@ def test_release_carries_acled_layout_csv(tmp_path: Path):
 
     db = tmp_path / "store.duckdb"
     store.init(db)
-    assert store_sync.ingest(import_file("acled", ACLED), db).outcome.exit_code == 0
-    assert store_sync.ingest(import_file("ucdp", GED), db).outcome.exit_code == 0
+    assert not store_sync.ingest(import_file("acled", ACLED), db).outcome.refused
+    assert not store_sync.ingest(import_file("ucdp", GED), db).outcome.refused
     result = build_release("2026.11.1", db, tmp_path / "releases", created="2026-11-24T00:00:00Z")
     assert result.passed, [o for o in result.gate.outcomes if not o.success][:3]
     path = result.folder / "events-acled.csv"

@@ -46,7 +46,7 @@ def _edited(source: Path, tmp_path: Path, name: str, edit) -> Path:
 def test_newer_acled_export_updates_instead_of_duplicating(db, tmp_path, acled_file):
     n = data_rows(acled_file)
     first = store_sync.ingest(import_file("acled", acled_file), db)
-    assert first.outcome.exit_code == 0 and first.outcome.counts["added"] == n
+    assert not first.outcome.refused and first.outcome.counts["added"] == n
     again = store_sync.ingest(import_file("acled", acled_file), db)
     assert again.updated_by_external_id == n
     assert again.outcome.counts["added"] == 0 and again.outcome.counts["unchanged"] == n
@@ -56,7 +56,7 @@ def test_newer_acled_export_updates_instead_of_duplicating(db, tmp_path, acled_f
         rows[i][27] += " A later report adds detail."
         edit.id = rows[i][0]
     newer = store_sync.ingest(import_file("acled", _edited(acled_file, tmp_path, "newer.csv", edit)), db)
-    assert newer.outcome.exit_code == 0
+    assert not newer.outcome.refused
     assert (newer.outcome.counts["added"], newer.outcome.counts["updated"]) == (0, 1)
     assert rows_of(db, "SELECT count(*), count(DISTINCT event_id) FROM events") == [(n, n)]
     [(version, notes)] = rows_of(db, f"SELECT version, notes FROM events WHERE list_contains(external_ids, "
@@ -67,7 +67,7 @@ def test_newer_acled_export_updates_instead_of_duplicating(db, tmp_path, acled_f
 def test_acled_deleted_events_file_deletes(db, tmp_path):
     store_sync.ingest(import_file("acled", ACLED), db)
     outcome, warnings = store_sync.apply_deletions(ACLED_DELETED, db)
-    assert outcome.exit_code == 0 and outcome.counts["deleted"] == 1
+    assert not outcome.refused and outcome.counts["deleted"] == 1
     assert [w.code for w in warnings] == ["not-held"] and warnings[0].row == 3
     [(reason,)] = rows_of(db, "SELECT reason FROM deletions")
     assert reason == "deleted by ACLED on 2023-04-12 (acled:ARG13064)"
@@ -101,7 +101,7 @@ def test_same_event_in_two_datasets_is_linked_not_merged(db, tmp_path):
     g = import_file("gdelt", _gdelt_protest_like(tmp_path, target))
     assert g.imported == 1
     done = store_sync.ingest(g, db)
-    assert done.outcome.exit_code == 0
+    assert not done.outcome.refused
     mine = [m for m in done.matches if m.b.label == f"acled:{target['event_id_cnty']}"]
     assert mine and mine[0].km < 5 and mine[0].days_apart == 0
     assert any(p.code == "likely-match" for p in done.outcome.report.problems)
@@ -194,7 +194,7 @@ def test_links_table_is_made_by_init_and_an_older_store_without_it_still_works(d
     con.execute("DROP VIEW event_corroboration")
     con.execute("DROP TABLE event_links")
     con.close()
-    assert load.ingest(db, [seed_path()]).exit_code == 0  # check_schema does not ask for `cedar init`
+    assert not load.ingest(db, [seed_path()]).refused  # check_schema does not ask for `cedar init`
     with store.connect(db, write=True) as con:
         assert matching.link(con, [], "test", None) == 0
     assert rows_of(db, "SELECT count(*) FROM event_corroboration") == rows_of(db, "SELECT count(*) FROM events")

@@ -60,8 +60,8 @@ def _tables(db: Path) -> dict[str, list[tuple]]:
 
 
 def _same_outcome(a: load.Outcome, b: load.Outcome) -> None:
-    assert (a.exit_code, a.counts, a.report.rows_checked, a.report.truncated) == \
-        (b.exit_code, b.counts, b.report.rows_checked, b.report.truncated)
+    assert (a.refused, a.unreadable, a.counts, a.report.rows_checked, a.report.truncated) == \
+        (b.refused, b.unreadable, b.counts, b.report.rows_checked, b.report.truncated)
     assert [_problem(p) for p in a.report.problems] == [_problem(p) for p in b.report.problems]
     assert [{k: v for k, v in e.items()} for e in a.events] == [{k: v for k, v in e.items()} for e in b.events]
 
@@ -102,7 +102,7 @@ def stores(tmp_path: Path) -> tuple[Path, Path]:
         store.init(db)
         outcomes.append(_ingest(db, [base], fast))
     _same_outcome(*outcomes)
-    assert outcomes[0].exit_code == 0 and outcomes[0].counts["added"] == 300
+    assert not outcomes[0].refused and outcomes[0].counts["added"] == 300
     _same_stores(*dbs)
     for db in dbs:
         with store.connect(db, write=True) as con:
@@ -153,7 +153,7 @@ def test_both_paths_give_the_same_store_and_report(stores: tuple[Path, Path], tm
     second, aliased = _second_submission(tmp_path, row_db)
     a, b = _ingest(row_db, [second], False), _ingest(fast_db, [second], True)
     _same_outcome(a, b)
-    assert a.exit_code == 0, [p.to_dict() for p in a.report.problems if p.severity == "error"]
+    assert not a.refused, [p.to_dict() for p in a.report.problems if p.severity == "error"]
     assert a.counts == {"added": 120, "updated": 20, "unchanged": 10 + aliased, "deleted": 0, "documents_added": 0}
     seen = {p.code for p in a.report.problems}
     assert {"actor-alias-replaced", "unknown-actor", "place-filled"} <= seen
@@ -172,7 +172,7 @@ def test_two_files_in_one_submission(stores: tuple[Path, Path], tmp_path: Path) 
     two = _write(tmp_path / "two.csv", [r for r, _ in synth.rows(70, seed=32, ref_prefix="w")], synth.COLUMNS)
     a, b = _ingest(row_db, [one, two], False), _ingest(fast_db, [one, two], True)
     _same_outcome(a, b)
-    assert a.exit_code == 0 and a.counts["added"] == 150
+    assert not a.refused and a.counts["added"] == 150
     _same_stores(row_db, fast_db)
 
 
@@ -187,7 +187,7 @@ def test_a_bad_file_is_refused_with_the_same_report_and_the_store_unchanged(
     before = _tables(fast_db)
     a = _ingest(row_db, [bad], False, max_errors=max_errors)
     b = _ingest(fast_db, [bad], True, max_errors=max_errors)
-    assert a.exit_code == 1
+    assert a.refused and not a.unreadable
     _same_outcome(a, b)
     assert b.report.truncated is (max_errors is not None)
     assert _tables(fast_db) == before
@@ -241,10 +241,11 @@ def test_cedar_check_with_a_store_reports_as_the_row_engine(stores: tuple[Path, 
         fast = stage_csv.check_with_registry(paths, registry, threshold=0)
         row = check_files(paths, actors=registry)
         assert fast.report.extra.get("engine") == "sql" and row.report.extra.get("engine") is None
-        assert (fast.exit_code, fast.report.rows_checked) == (row.exit_code, row.report.rows_checked)
+        assert (fast.unreadable, fast.report.valid, fast.report.rows_checked) == \
+            (row.unreadable, row.report.valid, row.report.rows_checked)
         assert [_problem(p) for p in fast.report.problems] == [_problem(p) for p in row.report.problems]
     codes = {p.code for p in fast.report.problems}
-    assert {"actor-alias-replaced", "unknown-actor"} <= codes and fast.exit_code == 1
+    assert {"actor-alias-replaced", "unknown-actor"} <= codes and not fast.report.valid and not fast.unreadable
     assert any(p.code.startswith("point-") and p.row == 7 and p.file == str(third) for p in fast.report.problems)
     before = _tables(db)
     stage_csv.check_with_registry([second], registry, threshold=0)

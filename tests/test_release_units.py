@@ -13,7 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cedar.errors import CedarError
+from cedar.errors import CedarError, UsageError
 from cedar.releases import csvsafe
 from cedar.releases import version as versions
 from cedar.releases.diff import compare
@@ -31,7 +31,7 @@ def test_versions_sort_as_numbers():
 def test_bad_versions_are_refused(bad):
     with pytest.raises(CedarError) as err:
         versions.parse(bad)
-    assert err.value.exit_code == 2
+    assert isinstance(err.value, UsageError)
 
 
 @pytest.mark.parametrize("text, expected", [

@@ -17,9 +17,6 @@ from cedar.validate.repeats import Repeats
 from cedar.validate.report import Problem, Report, problem
 from cedar.validate.rows import prefetch_places, validate_record
 
-EXIT_OK, EXIT_INVALID, EXIT_UNREADABLE = 0, 1, 2
-
-
 @dataclass
 class CheckedEvent:
     file: Path
@@ -29,16 +26,12 @@ class CheckedEvent:
 
 @dataclass
 class CheckResult:
+    """What a check found: the report, and `unreadable` when a file could not be read at all."""
+
     report: Report
     unreadable: bool = False
     events: list[CheckedEvent] = field(default_factory=list)
     documents: dict[Path, str] = field(default_factory=dict)  # resolved path -> text, for the store
-
-    @property
-    def exit_code(self) -> int:
-        if self.unreadable:
-            return EXIT_UNREADABLE
-        return EXIT_OK if self.report.valid else EXIT_INVALID
 
 
 class _Documents(dict):

@@ -73,8 +73,8 @@ def ingest(result: ImportResult, db: Path, *, submitter: str | None = None, dry_
     if result.strict and result.refused:
         from cedar.validate.report import Report
 
-        return StoreOutcome(load.Outcome(Report(check="ingest", files=[str(result.path)]), 1, str(db), dry_run),
-                            updated, skipped)
+        refused = load.Outcome(Report(check="ingest", files=[str(result.path)]), str(db), dry_run, refused=True)
+        return StoreOutcome(refused, updated, skipped)
     say(f"{updated} of {len(keep)} events are already in the store (same external id): they are updated, not added.")
     with tempfile.TemporaryDirectory(prefix="cedar-import-") as tmp:
         path = out or Path(tmp) / f"{result.path.stem}.{result.dataset}.cedar.jsonl"
@@ -84,7 +84,7 @@ def ingest(result: ImportResult, db: Path, *, submitter: str | None = None, dry_
         rows = {n: item.row for n, item in enumerate(keep, start=1)}
         _put_back(outcome, str(path), str(result.path), rows)
     done = StoreOutcome(outcome, updated, skipped)
-    if outcome.exit_code or outcome.submission_id is None:
+    if outcome.refused or outcome.submission_id is None:
         return done
     ids = {e["ref"]: e["event_id"] for e in outcome.events if e.get("ref")}
     new = [matching.candidate(ids[i.data["ref"]], i.event) for i in keep if i.data.get("ref") in ids]
@@ -184,7 +184,7 @@ def apply_deletions(path: Path, db: Path, *, submitter: str | None = None, dry_r
     if not todo:
         report = Report(check="deletions", files=[str(path)])
         report.extend(warnings)
-        return Outcome(report, 0, str(db), dry_run), warnings
+        return Outcome(report, str(db), dry_run), warnings
     with tempfile.TemporaryDirectory(prefix="cedar-import-") as tmp:
         out = Path(tmp) / f"{path.stem}.deletions.csv"
         with open(out, "w", encoding="utf-8", newline="") as f:

@@ -1,5 +1,6 @@
-"""`cedar download` (registered on the app of cedar.cli): a published release from a release
-store, a folder or an HTTP(S) URL, checked file by file against its manifest."""
+"""`cedar download`: a published release from a release store, a folder or an HTTP(S) URL, checked
+file by file against its manifest (the library imported inside the command, so that `cedar --help`
+stays fast)."""
 
 from __future__ import annotations
 
@@ -8,12 +9,12 @@ import sys
 import time
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Any, Optional
+from typing import Annotated, Any
 
 import typer
 
-from cedar.cli import _out, app
-from cedar.errors import CedarError
+from cedar.cli.common import out, say
+from cedar.errors import Interrupted
 
 SourceOption = Annotated[str, typer.Option(
     "--from", help="The release store: a folder, or an http(s):// URL of the folder that holds index.json.",
@@ -83,7 +84,6 @@ def _size(n: int) -> str:
     return str(n)
 
 
-@app.command()
 def download(
     version: Annotated[str, typer.Argument(help="A published version (YYYY.MM.N) or latest.")] = "latest",
     source: SourceOption = ...,  # type: ignore[assignment]
@@ -108,28 +108,28 @@ def download(
     from cedar.releases.download import download as run
 
     bar = _Bar()
-    say = (lambda m: None) if as_json else (lambda m: typer.echo(m, err=True))
+    note = (lambda m: None) if as_json else say
     try:
-        result = run(source, version, to, files.value, timeout=timeout, tries=tries, listener=bar, say=say)
+        result = run(source, version, to, files.value, timeout=timeout, tries=tries, listener=bar, say=note)
     except KeyboardInterrupt:
-        raise CedarError("Interrupted: the files fetched so far were removed; nothing is left under a final name.",
-                         "Run the same command again to start over.", exit_code=130) from None
+        raise Interrupted("Interrupted: the files fetched so far were removed; nothing is left under a final name.",
+                          "Run the same command again to start over.") from None
     finally:
         bar.close()
     if as_json:
-        _out(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+        out(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
         return
     got = [f for f in result.files if f.status == "downloaded"]
     kept = [f for f in result.files if f.status == "present"]
-    _out(f"Downloaded release {result.version} into {result.folder}: {len(got)} file(s), "
+    out(f"Downloaded release {result.version} into {result.folder}: {len(got)} file(s), "
          f"{_size(result.downloaded_bytes)} in {result.seconds:.1f} s"
          + (f"; {len(kept)} already there and unchanged" if kept else "") + ".")
     s = result.stats
     if s.retries or s.resumed or s.restarted:
-        _out(f"  the connection broke: {s.retries} retr{'y' if s.retries == 1 else 'ies'}, {s.resumed} resumed "
+        out(f"  the connection broke: {s.retries} retr{'y' if s.retries == 1 else 'ies'}, {s.resumed} resumed "
              f"with a range request, {s.restarted} restarted from the first byte.")
-    _out("  every file matched the sha256 in its manifest, and the manifest matched the store's index.json.")
-    _out(f"  check it yourself:  cd {result.folder} && sha256sum -c "
+    out("  every file matched the sha256 in its manifest, and the manifest matched the store's index.json.")
+    out(f"  check it yourself:  cd {result.folder} && sha256sum -c "
          f"{'' if result.format == 'all' else '--ignore-missing '}SHA256SUMS")
     if result.format != "csv":
-        _out(f"  query it:           cedar query --release {result.folder} \"SELECT count(*) FROM events\"")
+        out(f"  query it:           cedar query --release {result.folder} \"SELECT count(*) FROM events\"")

@@ -1,43 +1,43 @@
 """`cedar actors list|show|search|alias`: the actor registry of the store (cedar.ingest.actors).
 
 list, show and search open the store read-only; alias writes (one writer at a time: a busy store
-is reported as such)."""
+is reported as such). The library is imported inside the commands, so that `cedar --help` stays fast.
+"""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated, Any, Optional
 
 import typer
 
-from cedar.cli import FormatOption, OutputFormat, _out, app
-from cedar.errors import CedarError
+from cedar.cli.common import DEFAULT_DB, DbOption, FormatOption, OutputFormat, out
+from cedar.errors import DataError, StoreError, UsageError
 
-actors_app = typer.Typer(help="The actor registry: canonical names, actor types, countries, aliases.\n\n"
-                         "Example: cedar actors search \"Azerbaijani army\"", no_args_is_help=True)
-app.add_typer(actors_app, name="actors")
-
-DbOption = Annotated[Path, typer.Option(
-    "--db", envvar="CEDAR_DB", help="The store: a DuckDB file (or set CEDAR_DB).", show_default=True)]
-DEFAULT_DB = Path("data/cedar.duckdb")
+app = typer.Typer(help="The actor registry: canonical names, actor types, countries, aliases.\n\n"
+                  "Example: cedar actors search \"Azerbaijani army\"", no_args_is_help=True)
 
 
-def _registry(db: Path):
+def _no_registry(db: Path) -> StoreError:
+    return StoreError(f"The store {db} has no actor registry yet.", f"Run `cedar init --db {db}` to add it.")
+
+
+def _registry(db: Path) -> Any:
     from cedar.ingest import actors, store
 
     with store.connect(db, write=False) as con:
         if not actors.has_table(con):
-            raise CedarError(f"The store {db} has no actor registry yet.", f"Run `cedar init --db {db}` to add it.")
+            raise _no_registry(db)
         return actors.load(con, str(db))
 
 
-def _row(a) -> str:
+def _row(a: Any) -> str:
     years = f"{a.first_year or ''}-{a.last_year or ''}" if a.first_year or a.last_year else ""
     return f"{a.name}\t{a.actor_type or ''}\t{a.country or ''}\t{years}\t{'; '.join(a.aliases)}"
 
 
-@actors_app.command("list")
+@app.command("list")
 def list_actors(
     db: DbOption = DEFAULT_DB,
     country: Annotated[Optional[str], typer.Option("--country", help="Only actors of this ISO3 country.")] = None,
@@ -53,15 +53,15 @@ def list_actors(
     chosen = [a for a in registry.actors.values() if (country is None or a.country == country.upper())
               and (actor_type is None or a.actor_type == actor_type)]
     if output is OutputFormat.json:
-        _out(json.dumps([a.to_dict() for a in chosen], ensure_ascii=False, indent=2))
+        out(json.dumps([a.to_dict() for a in chosen], ensure_ascii=False, indent=2))
         return
-    _out("name\tactor_type\tcountry\tyears\taliases")
+    out("name\tactor_type\tcountry\tyears\taliases")
     for a in chosen:
-        _out(_row(a))
-    _out(f"{len(chosen)} of {len(registry)} actors", err=True)
+        out(_row(a))
+    out(f"{len(chosen)} of {len(registry)} actors", err=True)
 
 
-@actors_app.command("show")
+@app.command("show")
 def show(
     name: Annotated[str, typer.Argument(help="A canonical name or an alias.", show_default=False)],
     db: DbOption = DEFAULT_DB,
@@ -76,20 +76,19 @@ def show(
     registry = _registry(db)
     canonical = registry.canonical(name)
     if canonical is None:
-        raise CedarError(f"'{name}' is not in the actor registry.",
-                         f"Closest names: {registry.closest_text(name)}.", exit_code=1)
+        raise DataError(f"'{name}' is not in the actor registry.", f"Closest names: {registry.closest_text(name)}.")
     a = registry.actors[canonical]
     if output is OutputFormat.json:
-        _out(json.dumps(a.to_dict(), ensure_ascii=False, indent=2))
+        out(json.dumps(a.to_dict(), ensure_ascii=False, indent=2))
         return
-    _out(f"name:       {a.name}")
-    _out(f"actor type: {a.actor_type or ''} {ACTOR_TYPES.get(a.actor_type or 0, '')}".rstrip())
-    _out(f"country:    {a.country or ''}")
-    _out(f"years seen: {a.first_year or ''}-{a.last_year or ''}")
-    _out(f"aliases:    {'; '.join(a.aliases)}")
+    out(f"name:       {a.name}")
+    out(f"actor type: {a.actor_type or ''} {ACTOR_TYPES.get(a.actor_type or 0, '')}".rstrip())
+    out(f"country:    {a.country or ''}")
+    out(f"years seen: {a.first_year or ''}-{a.last_year or ''}")
+    out(f"aliases:    {'; '.join(a.aliases)}")
 
 
-@actors_app.command("search")
+@app.command("search")
 def search(
     query: Annotated[str, typer.Argument(help="Any spelling of an actor's name.", show_default=False)],
     db: DbOption = DEFAULT_DB,
@@ -103,13 +102,13 @@ def search(
     registry = _registry(db)
     hits = registry.search(query, limit)
     if output is OutputFormat.json:
-        _out(json.dumps([{"name": n, "score": s, "matched": m} for n, s, m in hits], ensure_ascii=False, indent=2))
+        out(json.dumps([{"name": n, "score": s, "matched": m} for n, s, m in hits], ensure_ascii=False, indent=2))
         return
     for n, s, m in hits:
-        _out(f"{s:5.1f}  {n}" + (f"  (alias '{m}')" if m != n else ""))
+        out(f"{s:5.1f}  {n}" + (f"  (alias '{m}')" if m != n else ""))
 
 
-@actors_app.command("alias")
+@app.command("alias")
 def alias(
     name: Annotated[str, typer.Argument(help="The canonical name.", show_default=False)],
     new_alias: Annotated[str, typer.Argument(metavar="ALIAS", help="The other spelling to add.", show_default=False)],
@@ -122,9 +121,9 @@ def alias(
     from cedar.ingest import actors, store
 
     if not new_alias.strip() or ";" in new_alias:
-        raise CedarError(f"'{new_alias}' cannot be an alias.", "Give a non-empty name without ';'.", exit_code=2)
+        raise UsageError(f"'{new_alias}' cannot be an alias.", "Give a non-empty name without ';'.")
     with store.connect(db, write=True) as con:
         if not actors.has_table(con):
-            raise CedarError(f"The store {db} has no actor registry yet.", f"Run `cedar init --db {db}` to add it.")
+            raise _no_registry(db)
         actor = actors.add_alias(con, name, new_alias.strip())
-    _out(f"'{actor.name}' has the aliases: {'; '.join(actor.aliases)}")
+    out(f"'{actor.name}' has the aliases: {'; '.join(actor.aliases)}")

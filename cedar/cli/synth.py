@@ -1,5 +1,5 @@
-"""`cedar synth`: synthetic submissions of any size, for benchmarks and trials (registered on the
-app of cedar.cli)."""
+"""`cedar synth`: synthetic submissions of any size, for benchmarks and trials (the generator and its
+gazetteer imported inside the command, so that `cedar --help` stays fast)."""
 
 from __future__ import annotations
 
@@ -9,14 +9,13 @@ from typing import Annotated, Optional
 
 import typer
 
-from cedar.cli import FormatOption, OutputFormat, _out, app
+from cedar.cli.common import FormatOption, OutputFormat, out, progress
 
 
-@app.command()
 def synth(
     n: Annotated[int, typer.Argument(min=1, help="How many events to write.", show_default=False)],
     seed: Annotated[int, typer.Option("--seed", help="Random seed: the same seed gives the same file.")] = 0,
-    out: Annotated[Optional[Path], typer.Option("--out", "-o", help="CSV file to write.")] = None,
+    to: Annotated[Optional[Path], typer.Option("--out", "-o", help="CSV file to write.")] = None,
     faults: Annotated[float, typer.Option(
         "--faults", min=0.0, max=1.0,
         help="Share of rows with one planted fault of a kind the rules catch, e.g. 0.01.")] = 0.0,
@@ -32,16 +31,15 @@ def synth(
 
     Example: cedar synth 1000000 --seed 1 --faults 0.01 --out events-1m.csv
     """
-    from cedar.cli_store import _progress
     from cedar.ingest import synth as make
 
-    path = out or Path(f"synth-{n}.csv")
-    with _progress(f"Writing {path}") as tick:
+    path = to or Path(f"synth-{n}.csv")
+    with progress(f"Writing {path}") as tick:
         planted = make.write(path, n, seed=seed, faults=faults, on_row=tick)
     if output == OutputFormat.json:
-        _out(json.dumps({"file": str(path), "rows": n, "seed": seed, "fault_rate": faults,
-                         "faults_planted": dict(sorted(planted.items()))}, indent=2))
+        out(json.dumps({"file": str(path), "rows": n, "seed": seed, "fault_rate": faults,
+                        "faults_planted": dict(sorted(planted.items()))}, indent=2))
         return
-    _out(f"wrote {n} events to {path}" + (f", {sum(planted.values())} with a planted fault" if faults else ""))
+    out(f"wrote {n} events to {path}" + (f", {sum(planted.values())} with a planted fault" if faults else ""))
     for kind, count in sorted(planted.items()):
-        _out(f"   {count:>8}  {kind}")
+        out(f"   {count:>8}  {kind}")

@@ -1,4 +1,4 @@
-"""`cedar release build|list|diff` (registered on the app of cedar.cli).
+"""`cedar release build|list|diff`.
 
 Heavy modules (pyarrow, pandas, Great Expectations) are imported inside the commands, so that
 `cedar --help` stays fast.
@@ -9,13 +9,14 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated, Any, Optional
 
 import typer
 
-from cedar.cli import FormatOption, OutputFormat, _out, app
+from cedar.cli import exits
+from cedar.cli.common import DEFAULT_DB, DbOption, FormatOption, OutputFormat, out
 
-release_app = typer.Typer(
+app = typer.Typer(
     name="release",
     help="Build, list and compare versioned releases of the dataset.\n\n"
     "Example: cedar release build 2026.11.1 --store data/releases",
@@ -23,30 +24,22 @@ release_app = typer.Typer(
     add_completion=False,
     rich_markup_mode=None,
 )
-app.add_typer(release_app, name="release")
 
-DEFAULT_DB = Path("data/cedar.duckdb")
 DEFAULT_STORE = Path("data/releases")
 
-DbOption = Annotated[Optional[Path], typer.Option(
-    "--db", help="The DuckDB store (default: $CEDAR_DB, else data/cedar.duckdb).", show_default=False)]
 StoreOption = Annotated[Optional[Path], typer.Option(
     "--store", help="The release store folder (default: $CEDAR_RELEASES, else data/releases).", show_default=False)]
-
-
-def _db(db: Optional[Path]) -> Path:
-    return db or Path(os.environ.get("CEDAR_DB") or DEFAULT_DB)
 
 
 def _store(store: Optional[Path]) -> Path:
     return store or Path(os.environ.get("CEDAR_RELEASES") or DEFAULT_STORE)
 
 
-@release_app.command("build")
+@app.command("build")
 def build(
     version: Annotated[str, typer.Argument(help="The new version, YYYY.MM.N (e.g. 2026.11.1); it must sort after "
                                                 "every published version.", show_default=False)],
-    db: DbOption = None,
+    db: DbOption = DEFAULT_DB,
     store: StoreOption = None,
     output: FormatOption = OutputFormat.text,
 ) -> None:
@@ -65,39 +58,40 @@ def build(
 
     def step(message: str) -> None:
         if text:
-            _out(f"... {message}", err=True)
+            out(f"... {message}", err=True)
 
-    result = build_release(version, _db(db), _store(store), step=step)
+    result = build_release(version, db, _store(store), step=step)
     if not text:
-        _out(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+        out(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
     else:
         _print_build(result)
-    raise typer.Exit(0 if result.passed else 1)
+    raise typer.Exit(exits.for_release(result))
 
 
-def _print_build(result) -> None:  # noqa: ANN001
+def _print_build(result: Any) -> None:
     from cedar.validate.render import render_text
 
     gate = result.gate
     counts = ", ".join(f"{v} {k}" for k, v in result.row_counts.items())
     changes = ", ".join(f"{v} {k}" for k, v in result.changes.items())
     if result.passed:
-        _out(f"Published release {result.version} in {result.folder}")
-        _out(f"  previous: {result.previous or 'none (first release)'}")
-        _out(f"  rows: {counts}")
-        _out(f"  changes: {changes}")
-        _out(f"  gate: {len(gate.outcomes)} expectations passed ({gate.seconds:.1f} s); "
-             f"report: {result.folder / 'validation' / 'report.html'}")
-        _out(f"  recorded in the store's releases table: {'yes' if result.recorded_in_store else 'no (index.json is the authority)'}")
+        out(f"Published release {result.version} in {result.folder}")
+        out(f"  previous: {result.previous or 'none (first release)'}")
+        out(f"  rows: {counts}")
+        out(f"  changes: {changes}")
+        out(f"  gate: {len(gate.outcomes)} expectations passed ({gate.seconds:.1f} s); "
+            f"report: {result.folder / 'validation' / 'report.html'}")
+        out(f"  recorded in the store's releases table: "
+            f"{'yes' if result.recorded_in_store else 'no (index.json is the authority)'}")
     else:
-        _out(render_text(gate.report))
-        _out(f"Release {result.version} NOT published: {gate.report.error_count} of {len(gate.outcomes)} "
-             f"expectations failed. Nothing was written to the release store's index.")
+        out(render_text(gate.report))
+        out(f"Release {result.version} NOT published: {gate.report.error_count} of {len(gate.outcomes)} "
+            f"expectations failed. Nothing was written to the release store's index.")
         if result.rejected_report:
-            _out(f"Report: {result.rejected_report}")
+            out(f"Report: {result.rejected_report}")
 
 
-@release_app.command("list")
+@app.command("list")
 def list_(store: StoreOption = None, output: FormatOption = OutputFormat.text,
           source: Annotated[Optional[str], typer.Option(
               "--from", help="List another release store instead: a folder or an http(s):// URL (its index.json "
@@ -115,19 +109,24 @@ def list_(store: StoreOption = None, output: FormatOption = OutputFormat.text,
         path, releases = list_releases(source)
     else:
         path, releases = _store(store), read_index(_store(store))
+    print_releases(path, releases, output)
+
+
+def print_releases(path: Path | str, releases: list[dict[str, Any]], output: OutputFormat) -> None:
+    """A release store's index (cedar.releases.index.read_index), newest first."""
     if output is OutputFormat.json:
-        _out(json.dumps({"store": str(path), "releases": releases}, ensure_ascii=False, indent=2))
+        out(json.dumps({"store": str(path), "releases": releases}, ensure_ascii=False, indent=2))
         return
     if not releases:
-        _out(f"No releases in {path}.")
+        out(f"No releases in {path}.")
         return
-    _out(f"{'version':12} {'created':22} {'events':>8}  {'previous':12} schema")
+    out(f"{'version':12} {'created':22} {'events':>8}  {'previous':12} schema")
     for r in releases:
-        _out(f"{r['version']:12} {str(r.get('created', '')):22} {str(r.get('events', '')):>8}  "
-             f"{str(r.get('previous_version') or '-'):12} {r.get('schema_version', '')}")
+        out(f"{r['version']:12} {str(r.get('created', '')):22} {str(r.get('events', '')):>8}  "
+            f"{str(r.get('previous_version') or '-'):12} {r.get('schema_version', '')}")
 
 
-@release_app.command("diff")
+@app.command("diff")
 def diff(
     a: Annotated[str, typer.Argument(help="The older version.", show_default=False)],
     b: Annotated[str, typer.Argument(help="The newer version.", show_default=False)],
@@ -143,11 +142,11 @@ def diff(
     changes = diff_releases(_store(store), a, b)
     counts = changes.counts()
     if output is OutputFormat.json:
-        _out(json.dumps({"from": a, "to": b, "counts": counts, "added": changes.added, "updated": changes.updated,
-                         "deleted": changes.deleted}, indent=2))
+        out(json.dumps({"from": a, "to": b, "counts": counts, "added": changes.added, "updated": changes.updated,
+                        "deleted": changes.deleted}, indent=2))
         return
-    _out(f"{a} -> {b}: {counts['added']} added, {counts['updated']} updated, {counts['deleted']} deleted, "
-         f"{counts['unchanged']} unchanged")
+    out(f"{a} -> {b}: {counts['added']} added, {counts['updated']} updated, {counts['deleted']} deleted, "
+        f"{counts['unchanged']} unchanged")
     for label, ids in (("added", changes.added), ("updated", changes.updated), ("deleted", changes.deleted)):
         if ids:
-            _out(f"  {label}: {', '.join(ids)}")
+            out(f"  {label}: {', '.join(ids)}")

@@ -1,0 +1,75 @@
+"""`cedar check` and `cedar codebook`: the rules a submission must pass, applied and written out.
+
+The library modules are imported inside the commands: `cedar check` must start fast.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from cedar.cli import exits
+from cedar.cli.common import (DEFAULT_DB, ENV_DB, EncodingOption, FormatOption, InputFormatOption, MaxErrorsOption,
+                              OutputFormat, check_encoding, out)
+
+
+def check(
+    files: Annotated[list[Path], typer.Argument(help="Submission files: .csv, .jsonl, .json or .parquet.",
+                                                show_default=False)],
+    output: FormatOption = OutputFormat.text,
+    max_errors: MaxErrorsOption = None,
+    encoding: EncodingOption = "utf-8",
+    input_format: InputFormatOption = None,
+    db: Annotated[Optional[Path], typer.Option(
+        "--db", envvar=ENV_DB, help=f"A store whose actor registry checks actor names (read-only); by default "
+        f"{ENV_DB} or {DEFAULT_DB} if it exists. Without one, actor names are not checked.")] = None,
+) -> None:
+    """Check submission files against the rules that gate a release, and report every problem.
+
+    Exit 0 when valid, 1 when the data has errors, 2 for a wrong call or an unreadable file.
+
+    Example: cedar check my-events.csv --format json
+    """
+    from cedar.ingest.actors import open_registry
+    from cedar.validate.render import render_text
+
+    check_encoding(encoding)
+    registry, note = open_registry(db)  # a busy store is not waited for: the check goes on without it
+    if registry is None:
+        from cedar.validate.sql_engine import check_files_auto  # large CSVs: the vectorised engine
+
+        result = check_files_auto(files, input_format=input_format, encoding=encoding, max_errors=max_errors)
+    else:  # large CSVs as ingest checks them, with the registry
+        from cedar.ingest.stage_csv import check_with_registry
+
+        result = check_with_registry(files, registry, input_format=input_format, encoding=encoding,
+                                     max_errors=max_errors)
+    out(note, err=True)
+    if output is OutputFormat.json:
+        out(json.dumps(result.report.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        out(render_text(result.report))
+    raise typer.Exit(exits.for_check(result))
+
+
+def codebook(
+    to: Annotated[Optional[Path], typer.Option(
+        "--out", help="Folder to write codebook.md and event.schema.json into; without it the codebook is printed.")]
+    = None,
+) -> None:
+    """Write the codebook (Markdown) and the JSON Schema, both generated from the event model.
+
+    Example: cedar codebook --out docs
+    """
+    from cedar.schema.codebook import codebook_markdown, json_schema_text
+
+    if to is None:
+        out(codebook_markdown())
+        return
+    to.mkdir(parents=True, exist_ok=True)
+    (to / "codebook.md").write_text(codebook_markdown(), encoding="utf-8")
+    (to / "event.schema.json").write_text(json_schema_text(), encoding="utf-8")
+    out(f"Wrote {to / 'codebook.md'} and {to / 'event.schema.json'}")

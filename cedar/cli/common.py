@@ -1,0 +1,69 @@
+"""What the commands of `cedar` share: the options defined once, and the helpers that print."""
+
+from __future__ import annotations
+
+import codecs
+import sys
+from contextlib import contextmanager
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Any, Iterator, Optional
+
+import typer
+
+from cedar.errors import UsageError
+from cedar.ingest.store import DEFAULT_DB, ENV_DB
+
+
+class OutputFormat(str, Enum):
+    text = "text"
+    json = "json"
+
+
+FormatOption = Annotated[OutputFormat, typer.Option("--format", "-f", help="text for people, json for programs.")]
+MaxErrorsOption = Annotated[Optional[int], typer.Option(
+    "--max-errors", min=1, help="Stop after this many errors (all are reported by default).")]
+EncodingOption = Annotated[str, typer.Option(
+    "--encoding", help="Text encoding of CSV and JSON files, e.g. cp1252 or latin-1.")]
+InputFormatOption = Annotated[Optional[str], typer.Option(
+    "--input-format", help="csv, jsonl, json or parquet; by default taken from the file's ending.")]
+# The store every command but `check` works on; `check` reads one only if it exists (its own --db).
+DbOption = Annotated[Path, typer.Option(
+    "--db", envvar=ENV_DB, help=f"The store: a DuckDB file (or set {ENV_DB}).", show_default=True)]
+
+__all__ = ["DEFAULT_DB", "ENV_DB", "DbOption", "EncodingOption", "FormatOption", "InputFormatOption",
+           "MaxErrorsOption", "OutputFormat", "check_encoding", "out", "progress", "say"]
+
+
+def out(text: str = "", err: bool = False) -> None:
+    # Text without escape codes has none to strip: saying so spares echo a regex over all of it (the
+    # report of a million-row ingest is hundreds of megabytes).
+    typer.echo(text, err=err, color=True if "\x1b" not in text else None)
+
+
+def say(text: str) -> None:
+    """A note on the way (what a long command is doing now), on stderr so that stdout stays the result."""
+    typer.echo(text, err=True)
+
+
+def check_encoding(encoding: str) -> None:
+    try:
+        codecs.lookup(encoding)
+    except LookupError:
+        raise UsageError(f"Unknown encoding '{encoding}'.",
+                         "Use a Python codec name such as utf-8, cp1252 or latin-1.") from None
+
+
+@contextmanager
+def progress(label: str) -> Iterator[Any]:
+    """A row counter on the terminal while a long step runs; nothing when stderr is not a terminal."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    from rich.console import Console  # rich.progress takes ~80 ms to import: only on a terminal
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    with Progress(SpinnerColumn(), TextColumn("{task.description} {task.completed} rows"), TimeElapsedColumn(),
+                  console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task(label)
+        yield lambda: bar.advance(task)

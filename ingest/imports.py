@@ -1,0 +1,105 @@
+"""`cedar import`: a peer dataset's export mapped to Cedar events, then written as a submission file,
+ingested into the store, or (an ACLED deleted-events file) applied to the store as deletions.
+
+`run_import` does the work and says what happened in an `ImportRun`; it prints nothing and decides no
+exit status (the command line does both).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+from pathlib import Path
+from typing import Any, Callable
+
+from cedar.errors import CedarError, InputError, UsageError
+from cedar.ingest.importers import acled, import_file, store_sync
+from cedar.ingest.importers.common import ImportResult
+from cedar.validate.report import Report
+
+
+class Verdict(str, Enum):
+    WRITTEN = "written"  # the events were written to a submission file
+    STORED = "stored"  # the store took the submission (or would have: a dry run)
+    ALREADY_HELD = "already-held"  # the store holds this very submission already: nothing to do
+    STRICT_REFUSED = "strict-refused"  # strict, and a row could not be mapped: nothing written
+    NOTHING_MAPPED = "nothing-mapped"  # not one row could be mapped
+    STORE_REFUSED = "store-refused"  # the store refused the submission: nothing written
+    DELETED = "deleted"  # an ACLED deleted-events file applied to the store (or would have been)
+    DELETIONS_REFUSED = "deletions-refused"  # the store refused those deletions: nothing changed
+
+
+REFUSED = frozenset({Verdict.STRICT_REFUSED, Verdict.NOTHING_MAPPED, Verdict.STORE_REFUSED,
+                     Verdict.DELETIONS_REFUSED})
+
+
+@dataclass
+class ImportRun:
+    dataset: str
+    path: Path
+    report: Report  # the mapping's problems and the store's, with the run's summary in report.extra
+    verdict: Verdict
+    mapped: ImportResult | None = None  # the rows mapped (None for a deleted-events file)
+    stored: store_sync.StoreOutcome | None = None  # what the store did with them
+    deletions: Any = None  # cedar.ingest.load.Outcome of a deleted-events file applied
+    out: Path | None = None  # the submission file written
+    unreadable: bool = False  # the store refused because it could not read what it was given
+
+    @property
+    def refused(self) -> bool:
+        return self.verdict in REFUSED
+
+
+def run_import(dataset: str, path: Path, *, db: Path, ingest: bool = False, out: Path | None = None,
+               strict: bool = False, dry_run: bool = False, submitter: str | None = None, encoding: str = "utf-8",
+               on_row: Callable[[], None] | None = None, say: Callable[[str], None] = lambda _: None) -> ImportRun:
+    """Map every row of `path` (an export of `dataset`) and write the events to `out` (by default FILE's name
+    with .cedar.jsonl in the current folder), or with `ingest` into the store `db`. Raises LayoutError for a
+    file of a layout the importer does not know."""
+    if not path.is_file():
+        raise InputError(f"There is no file '{path}'.", "Check the path.")
+    if dataset == "acled" and _is_acled_deletions(path, encoding):
+        return _apply_deletions(path, db, ingest=ingest, submitter=submitter, dry_run=dry_run, encoding=encoding,
+                                say=say)
+    mapped = import_file(dataset, path, strict=strict, encoding=encoding, on_row=on_row)
+    run = ImportRun(dataset, path, mapped.report, Verdict.WRITTEN, mapped=mapped)
+    summary: dict[str, Any] = mapped.summary()
+    if mapped.refused_all:
+        run.verdict = Verdict.STRICT_REFUSED
+    elif not mapped.events:
+        run.verdict = Verdict.NOTHING_MAPPED
+    elif ingest:
+        done = store_sync.ingest(mapped, db, submitter=submitter, dry_run=dry_run, out=out, say=say)
+        outcome = done.outcome
+        run.report.extend(outcome.report.problems)
+        summary["store"] = done.to_dict()
+        run.stored, run.unreadable = done, outcome.unreadable
+        run.verdict = (Verdict.STORE_REFUSED if outcome.refused else
+                       Verdict.ALREADY_HELD if outcome.submission_id is None else Verdict.STORED)
+    else:
+        run.out = out or Path.cwd() / f"{path.stem}.cedar.jsonl"
+        mapped.write_jsonl(run.out)
+        summary["out"] = str(run.out)
+    run.report.extra["import"] = summary
+    return run
+
+
+def _is_acled_deletions(path: Path, encoding: str) -> bool:
+    try:
+        layout, _, _ = acled.open_file(path, encoding)
+    except CedarError:  # not an ACLED file of a known layout: the import itself says why
+        return False
+    return layout == "deleted"
+
+
+def _apply_deletions(path: Path, db: Path, *, ingest: bool, submitter: str | None, dry_run: bool, encoding: str,
+                     say: Callable[[str], None]) -> ImportRun:
+    if not ingest:
+        raise UsageError(f"{path} is an ACLED deleted-events file (event_id_cnty, deleted_timestamp): deletions "
+                         "apply to events in a store.", "Add --ingest (and --db) to delete the events the store "
+                         "holds under those ACLED ids.")
+    outcome, _ = store_sync.apply_deletions(path, db, submitter=submitter, dry_run=dry_run, encoding=encoding,
+                                             say=say)
+    outcome.report.extra["deletions"] = outcome.to_dict()
+    verdict = Verdict.DELETIONS_REFUSED if outcome.refused else Verdict.DELETED
+    return ImportRun("acled", path, outcome.report, verdict, deletions=outcome, unreadable=outcome.unreadable)
