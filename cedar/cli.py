@@ -35,7 +35,8 @@ class OutputFormat(str, Enum):
 # Options shared by several commands, defined once.
 FormatOption = Annotated[OutputFormat, typer.Option("--format", "-f", help="text for people, json for programs.")]
 MaxErrorsOption = Annotated[Optional[int], typer.Option(
-    "--max-errors", min=1, help="Stop after this many errors (all are reported by default).")]
+    "--max-errors", min=1, help="List at most this many errors; the rest are still counted (by default all are "
+    "listed).")]
 EncodingOption = Annotated[str, typer.Option(
     "--encoding", help="Text encoding of CSV and JSON files, e.g. cp1252 or latin-1.")]
 InputFormatOption = Annotated[Optional[str], typer.Option(
@@ -48,11 +49,18 @@ def _out(text: str = "", err: bool = False) -> None:
     typer.echo(text, err=err, color=True if "\x1b" not in text else None)
 
 
+class CheckFormat(str, Enum):
+    text = "text"
+    json = "json"
+    csv = "csv"
+
+
 @app.command()
 def check(
     files: Annotated[list[Path], typer.Argument(help="Submission files: .csv, .jsonl, .json or .parquet.",
                                                 show_default=False)],
-    output: FormatOption = OutputFormat.text,
+    output: Annotated[CheckFormat, typer.Option("--format", "-f", help="text for people, json for programs, csv "
+                                                "for a table of the problems (one row each).")] = CheckFormat.text,
     max_errors: MaxErrorsOption = None,
     encoding: EncodingOption = "utf-8",
     input_format: InputFormatOption = None,
@@ -67,22 +75,20 @@ def check(
     Example: cedar check my-events.csv --format json
     """
     from cedar.ingest.actors import open_registry
-    from cedar.validate.render import render_text
+    from cedar.validate.engine import check_files
+    from cedar.validate.render import cut_short, render_csv, render_text
 
     _check_encoding(encoding)
     registry, note = open_registry(db)  # a busy store is not waited for: the check goes on without it
-    if registry is None:
-        from cedar.validate.sql_engine import check_files_auto  # large CSVs: the vectorised engine
-
-        result = check_files_auto(files, input_format=input_format, encoding=encoding, max_errors=max_errors)
-    else:  # large CSVs as ingest checks them, with the registry
-        from cedar.ingest.stage_csv import check_with_registry
-
-        result = check_with_registry(files, registry, input_format=input_format, encoding=encoding,
-                                     max_errors=max_errors)
+    result = check_files(files, registry=registry, input_format=input_format, encoding=encoding,
+                         max_errors=max_errors)
     _out(note, err=True)
-    if output is OutputFormat.json:
+    if output is CheckFormat.json:
         _out(json.dumps(result.report.to_dict(), ensure_ascii=False, indent=2))
+    elif output is CheckFormat.csv:  # UTF-8 bytes whatever the terminal's encoding; the table has its own line ends
+        typer.echo(render_csv(result.report).encode("utf-8"), nl=False)
+        if result.report.truncated:
+            _out(cut_short(result.report), err=True)
     else:
         _out(render_text(result.report))
     raise typer.Exit(result.exit_code)

@@ -1,7 +1,7 @@
 """`cedar ingest`: a checked submission into the store, all of it in one transaction or none of it.
 
 1. Files an earlier submission already holds (same sha256) are not read again.
-2. The rest go through `check_files`, the very checks of `cedar check`; any error refuses it all.
+2. The rest go through `engine.check_files`, the very checks of `cedar check`; any error refuses it all.
    Large CSVs that the SQL engine takes are checked by it and staged by DuckDB straight from the file
    (cedar.ingest.stage_csv), to the same report and the same store.
 3. Under the store's write lock, in one transaction: rows naming an event_id must name a current
@@ -21,7 +21,7 @@ from typing import Any, Callable
 from cedar.ingest import actors, duplicates, ids, stage, stage_csv, store, submissions
 from cedar.schema.model import Claim, Source
 from cedar.schema.tables import EVENT_COLUMNS
-from cedar.validate import repeats
+from cedar.validate import engine, repeats
 from cedar.validate.report import ERROR, Problem, Report, problem
 
 # Columns that say which version a row is, not what the event is: a row equal to the current version
@@ -58,11 +58,9 @@ def held_problem(h: submissions.Held) -> Problem:
 def ingest(db: Path, paths: list[Path], *, submitter: str | None = None, dry_run: bool = False,
            input_format: str | None = None, encoding: str = "utf-8", max_errors: int | None = None,
            say: Callable[[str], None] = lambda _: None, on_record: Callable[[], None] | None = None,
-           fast_threshold: int = stage_csv.THRESHOLD_BYTES) -> Outcome:
+           fast_threshold: int = engine.SQL_THRESHOLD_BYTES) -> Outcome:
     """`fast_threshold`: CSVs of at least this size that the SQL engine takes are checked and staged by
     DuckDB (cedar.ingest.stage_csv); tests pass 0 or a huge size to choose the path."""
-    from cedar.validate.check import check_files
-
     prints = [submissions.fingerprint(p) for p in paths if p.is_file()]
     with store.connect(db, write=True) as con:  # fails fast when the store is missing, busy or outdated
         store.check_schema(con, db)
@@ -78,28 +76,17 @@ def ingest(db: Path, paths: list[Path], *, submitter: str | None = None, dry_run
         return outcome
 
     say(f"Checking {len(todo)} file{'s' * (len(todo) != 1)} ...")
-    staged = None
-    if stage_csv.takes(todo, input_format, encoding, fast_threshold):  # large CSVs: checked and staged by DuckDB
-        gc.disable()  # a report of many warnings is many small objects: collections only cost time
-        try:
-            staged = stage_csv.check_and_stage(todo, registry, max_errors=max_errors)
-        finally:
-            gc.enable()
-    if staged is not None:
-        checked, exit_code = staged.report, 0
-    else:
-        result = check_files(todo, input_format=input_format, encoding=encoding, max_errors=max_errors,
-                             keep_events=True, on_record=on_record, actors=registry)
-        checked, exit_code = result.report, result.exit_code
-    report.files, report.rows_checked, report.truncated = checked.files, checked.rows_checked, checked.truncated
-    report.extra.update(checked.extra)
-    report.extend(checked.problems)
-    if exit_code or not report.valid:
-        outcome.exit_code = exit_code or 1
+    staged = stage_csv.CsvStager()  # large CSVs: checked and staged by DuckDB
+    result = engine.check_files(todo, registry=registry, input_format=input_format, encoding=encoding,
+                                max_errors=max_errors, keep_events=True, stager=staged, on_record=on_record,
+                                threshold=fast_threshold)
+    report.take(result.report)
+    if result.exit_code or not report.valid:
+        outcome.exit_code = result.exit_code or 1
         return outcome
 
-    if staged is not None:
-        tables, rows_per_file, event_count = staged.tables, staged.rows_per_file, staged.event_count
+    if result.engine == "sql":
+        tables, rows_per_file, event_count = staged.tables(), staged.rows_per_file, staged.event_count
     else:
         gc.disable()  # building many small objects over the heap of checked events: collections only cost time
         try:

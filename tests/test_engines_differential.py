@@ -14,8 +14,9 @@ from hypothesis import strategies as st
 from cedar.ingest import synth
 from cedar.schema import rules_sql, vocab
 from cedar.schema.rules import RULES
-from cedar.validate import sql_engine
+from cedar.validate import engine, sql_engine
 from cedar.validate.check import check_files
+from cedar.validate.record_scan import record_starts
 
 TODAY = dt.date(2025, 6, 30)
 _BASE = [{"event_id": "", **r} for r, _ in synth.rows(60, seed=3, today=TODAY)]
@@ -70,7 +71,7 @@ def _write(path: Path, rows: list[dict[str, str]]) -> None:
 
 
 def _check_rows(path: Path):
-    from cedar.ingest.readers import read
+    from cedar.validate.readers import read
     from cedar.schema.rules import Context
     from cedar.validate.repeats import Repeats
     from cedar.validate.report import Problem, Report
@@ -94,7 +95,7 @@ def _sql_engine(path: Path) -> set[tuple[int, str, str]] | None:
     found = sql_engine.findings(path, TODAY)
     if found is None:
         return None
-    starts, lines = sql_engine.record_starts(path)
+    starts, lines = record_starts(path)
     return {(int(lines[i]), field, code) for i, code, field in found[1]}
 
 
@@ -184,7 +185,7 @@ def test_every_rule_has_a_sql_form_or_a_reason() -> None:
 def test_cedar_check_chooses_an_engine_that_agrees(tmp_path: Path) -> None:
     path = tmp_path / "big.csv"
     _write(path, [r for r, _ in synth.rows(400, seed=5, faults=0.1)])
-    auto = sql_engine.check_files_auto([path], threshold=0).report  # as if the file were large
+    auto = engine.check_files([path], threshold=0).report  # as if the file were large
     row = check_files([path]).report
     assert auto.rows_checked == row.rows_checked == 400
     codes = _codes_with_forms()
@@ -207,7 +208,7 @@ def test_target_kind_empty_or_absent_is_unknown_in_both_engines(tmp_path: Path) 
         found = _sql_engine(path)
         assert found == _row_engine_set(path)
         assert not any(code == "not-in-vocabulary" for _, field, code in found if field == "target_kind"), found
-    auto = sql_engine.check_files_auto([without], threshold=0).report
+    auto = engine.check_files([without], threshold=0).report
     assert auto.extra.get("engine") == "sql"
     assert {(p.row, p.code, p.message) for p in auto.problems} == {(p.row, p.code, p.message)
                                                                   for p in check_files([without]).report.problems}
@@ -222,7 +223,7 @@ def test_refs_and_ids_used_twice_across_files_agree(tmp_path: Path) -> None:
     a, b = tmp_path / "a.csv", tmp_path / "b.csv"
     _write(a, first)
     _write(b, second)
-    auto = sql_engine.check_files_auto([a, b], threshold=0).report
+    auto = engine.check_files([a, b], threshold=0).report
     assert auto.extra.get("engine") == "sql"
     row = check_files([a, b]).report
     twice = {"duplicate-ref", "duplicate-event-id"}

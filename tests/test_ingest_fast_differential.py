@@ -226,7 +226,7 @@ def test_a_file_duckdb_refuses_goes_to_the_row_engine(stores: tuple[Path, Path],
 
 def test_cedar_check_with_a_store_reports_as_the_row_engine(stores: tuple[Path, Path], tmp_path: Path) -> None:
     # `cedar check --db` takes a large CSV through ingest's SQL path, staging nothing: the same report
-    from cedar.ingest import stage_csv
+    from cedar.validate import engine
     from cedar.validate.check import check_files
 
     db = stores[1]
@@ -238,7 +238,7 @@ def test_cedar_check_with_a_store_reports_as_the_row_engine(stores: tuple[Path, 
     third = _write(tmp_path / "third.csv", faulty, synth.COLUMNS)
     registry, _ = actors.open_registry(db)
     for paths in ([second], [second, third]):
-        fast = stage_csv.check_with_registry(paths, registry, threshold=0)
+        fast = engine.check_files(paths, registry=registry, threshold=0)
         row = check_files(paths, actors=registry)
         assert fast.report.extra.get("engine") == "sql" and row.report.extra.get("engine") is None
         assert (fast.exit_code, fast.report.rows_checked) == (row.exit_code, row.report.rows_checked)
@@ -247,5 +247,5 @@ def test_cedar_check_with_a_store_reports_as_the_row_engine(stores: tuple[Path, 
     assert {"actor-alias-replaced", "unknown-actor"} <= codes and fast.exit_code == 1
     assert any(p.code.startswith("point-") and p.row == 7 and p.file == str(third) for p in fast.report.problems)
     before = _tables(db)
-    stage_csv.check_with_registry([second], registry, threshold=0)
+    engine.check_files([second], registry=registry, threshold=0)
     assert _tables(db) == before

@@ -7,7 +7,8 @@ import json
 from conftest import run_cedar
 
 REPORT_KEYS = {"format": str, "check": str, "valid": bool, "files": list, "rows_checked": int, "error_count": int,
-               "warning_count": int, "truncated": bool, "problems": list}
+               "warning_count": int, "truncated": bool, "partial": bool, "totals": dict, "problems": list}
+TOTALS_KEYS = {"errors": int, "warnings": int, "by_code": dict, "by_column": dict}
 PROBLEM_KEYS = {"code": str, "severity": str, "file": str, "row": (int, type(None)), "line": (int, type(None)),
                 "field": (str, type(None)), "value": object, "message": str}
 
@@ -26,6 +27,11 @@ def _assert_shape(report: dict) -> None:
     assert all(isinstance(f, str) for f in report["files"])
     assert report["error_count"] == sum(p["severity"] == "error" for p in report["problems"])
     assert report["warning_count"] == sum(p["severity"] == "warning" for p in report["problems"])
+    totals = report["totals"]
+    assert set(totals) == set(TOTALS_KEYS) and all(isinstance(totals[k], t) for k, t in TOTALS_KEYS.items())
+    if not report["partial"]:  # nothing left out: the totals are the list's
+        assert (totals["errors"], totals["warnings"]) == (report["error_count"], report["warning_count"])
+        assert sum(totals["by_code"].values()) == len(report["problems"])
     for p in report["problems"]:
         assert list(p) == list(PROBLEM_KEYS)  # the order is part of the shape: people read it too
         for key, kind in PROBLEM_KEYS.items():
@@ -41,6 +47,8 @@ def test_report_of_a_valid_file(seed_dir):
     _assert_shape(report)
     assert report["valid"] is True and report["problems"] == [] and report["error_count"] == 0
     assert report["files"] == [str(path)] and report["rows_checked"] == 6 and report["truncated"] is False
+    assert report["partial"] is False
+    assert report["totals"] == {"errors": 0, "warnings": 0, "by_code": {}, "by_column": {}}
 
 
 def test_report_of_an_invalid_file(seed_dir):
