@@ -88,7 +88,7 @@ def check(
     elif output is CheckFormat.csv:  # UTF-8 bytes whatever the terminal's encoding; the table has its own line ends
         typer.echo(render_csv(result.report).encode("utf-8"), nl=False)
         if result.report.truncated:
-            _out(cut_short(result.report), err=True)
+            _out(cut_short(result.report, after_counts=False), err=True)
     else:
         _out(render_text(result.report))
     raise typer.Exit(result.exit_code)

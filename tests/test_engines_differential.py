@@ -8,6 +8,7 @@ import csv
 import datetime as dt
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -191,6 +192,29 @@ def test_cedar_check_chooses_an_engine_that_agrees(tmp_path: Path) -> None:
     codes = _codes_with_forms()
     assert {(p.row, p.field, p.code, p.message) for p in auto.problems if p.code in codes} == \
         {(p.row, p.field, p.code, p.message) for p in row.problems if p.code in codes}
+
+
+@pytest.mark.parametrize("max_errors", [None, 1, 7, 60])
+def test_both_engines_count_every_problem_past_max_errors(tmp_path: Path, max_errors: int | None) -> None:
+    """--max-errors bounds the list, not the reading: both engines read the whole file and give the same
+    totals, by code and by column; they list the same rows, up to the one whose error fills the list."""
+    rows = [r for r, _ in synth.rows(600, seed=13, faults=0.2)]
+    rows[550]["ref"] = rows[20]["ref"]  # a value used again far past the cap
+    path = tmp_path / "faults.csv"
+    _write(path, rows)
+    sql = engine.check_files([path], threshold=0, max_errors=max_errors).report
+    row = check_files([path], max_errors=max_errors).report
+    assert sql.extra.get("engine") == "sql"
+    assert sql.rows_checked == row.rows_checked == 600
+    totals = sql.totals()
+    assert totals == row.totals() and totals["by_code"]["duplicate-ref"] == 1
+    assert totals["errors"] > 80 and sum(totals["by_code"].values()) == totals["errors"] + totals["warnings"]
+    assert {p.row for p in sql.problems} == {p.row for p in row.problems}
+    if max_errors is None:
+        assert not sql.truncated and not row.truncated and sql.error_count == totals["errors"]
+    else:
+        assert sql.truncated and row.truncated and sql.error_count == row.error_count == max_errors
+        assert sql.to_dict()["partial"] is True and sql.to_dict()["totals"] == totals
 
 
 def test_target_kind_empty_or_absent_is_unknown_in_both_engines(tmp_path: Path) -> None:

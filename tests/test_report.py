@@ -127,3 +127,39 @@ def test_error_count_follows_the_list_as_it_grows_or_is_replaced():
     assert report.error_count == 1 and not report.full
     report.problems.pop()
     assert report.error_count == 0 and report.to_dict()["error_count"] == 0
+
+
+def test_problems_past_max_errors_are_counted_not_kept():
+    from cedar.validate.report import Problem, Report
+
+    report = Report(check="submission", max_errors=2)
+    for row in range(2, 10_002):
+        report.add(Problem("out-of-range", "m", "error", file="a.csv", row=row, field="latitude"))
+        report.add(Problem("place-filled", "m", "warning", file="a.csv", row=row, field="assoc_actor_1[2]"))
+    report.count("error", "bad-format", "sources[0].name", 5)
+    assert len(report.problems) == 3 and report.error_count == 2  # error, warning, error: then the list is full
+    assert report.truncated and not report.valid
+    assert report.totals() == {"errors": 10_005, "warnings": 10_000,
+                               "by_code": {"bad-format": 5, "out-of-range": 10_000, "place-filled": 10_000},
+                               "by_column": {"assoc_actor_1": 10_000, "latitude": 10_000, "sources.name": 5}}
+    shown = report.to_dict()
+    assert shown["partial"] is True and shown["error_count"] == 2 and shown["totals"]["errors"] == 10_005
+
+
+def test_text_report_of_a_cut_short_check_says_what_it_left_out():
+    from cedar.validate.render import render_text
+    from cedar.validate.report import Problem, Report
+
+    report = Report(check="submission", max_errors=5)
+    report.files, report.rows_checked = ["a.csv"], 2000
+    for row in range(2, 1002):
+        report.add(Problem("bad-format", "m", "error", file="a.csv", row=row, field="event_date"))
+    lines = render_text(report).splitlines()
+    assert lines[-2] == "INVALID: 1000 errors, 0 warnings in 2000 rows of 1 file"
+    assert lines[-1] == ("Listed the first 5 of 1,000 errors (--max-errors 5); the counts above are for the "
+                         "whole file.")
+    report.count("warning", "unknown-actor", "actor1", 40)
+    report.files.append("b.csv")
+    assert render_text(report).splitlines()[-1] == (
+        "Listed the first 5 of 1,000 errors and 0 of 40 warnings (--max-errors 5); the counts above are for "
+        "all 2 files.")

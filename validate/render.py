@@ -61,8 +61,9 @@ def render_text(report: Report) -> str:
     return "\n".join(lines)
 
 
-def cut_short(report: Report, listed_warnings: int | None = None) -> str:
-    """What a report cut short by --max-errors lists, beside what it counted."""
+def cut_short(report: Report, listed_warnings: int | None = None, *, after_counts: bool = True) -> str:
+    """What a report cut short by --max-errors lists, beside what it counted; `after_counts`: the line
+    follows the text report's summary of the counts."""
     if listed_warnings is None:
         listed_warnings = len(report.warnings)
     listed, errors = report.error_count, report.error_count + report.left_out(ERROR)
@@ -73,7 +74,8 @@ def cut_short(report: Report, listed_warnings: int | None = None) -> str:
         said += f" and {'the first ' if errors == listed else ''}{listed_warnings:,} of {total:,} warnings"
     files = len(report.files)
     whole = "the whole file" if files == 1 else f"all {files} files"
-    return f"Listed {said} (--max-errors {report.max_errors}); the counts above are for {whole}."
+    tail = f"the counts above are for {whole}" if after_counts else "the others were counted, not listed"
+    return f"Listed {said} (--max-errors {report.max_errors}); {tail}."
 
 
 CSV_COLUMNS = ("file", "row", "line", "field", "code", "severity", "value", "message")
