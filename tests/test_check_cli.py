@@ -86,7 +86,8 @@ def test_csv_report_joins_back_to_the_submission_by_row(tmp_path):
     assert b"\n" not in b"".join(lines)  # every line ends with CRLF (RFC 4180)
     con = duckdb.connect()
     joined = con.execute("""
-        WITH submission AS (SELECT row_number() OVER () + 1 AS row, * FROM read_csv(?, header = true, all_varchar = true)),
+        WITH submission AS (SELECT row_number() OVER () + 1 AS row, *
+                            FROM read_csv(?, header = true, all_varchar = true)),
              problems AS (SELECT * FROM read_csv(?, header = true, all_varchar = true))
         SELECT p.row, p.field, p.code, p.value, s.event_type, s.latitude, s.iso3, p.file
         FROM problems p JOIN submission s ON s.row = CAST(p.row AS INTEGER) ORDER BY CAST(p.row AS INTEGER), p.code

@@ -228,7 +228,8 @@ def row_engine_records(path: Path, header: list[str], at: list[tuple[int, int]],
         yield record.row, event, problems
 
 
-def _exact_problems(path: Path, at: list[tuple[int, int]], lines: list[int], today: dt.date) -> dict[int, list[Problem]]:
+def _exact_problems(path: Path, at: list[tuple[int, int]], lines: list[int],
+                    today: dt.date) -> dict[int, list[Problem]]:
     """The row engine's problems for these records, by line: the exact messages."""
     return {line: problems for line, _, problems in
             row_engine_records(path, csv_header(path) or [], at, lines, Context(today=today))}

@@ -150,8 +150,8 @@ def _arrow(numbers: Any) -> Any:
 
 
 def _groups(columns: list[Any]) -> tuple[Any, Any]:
-    """Rows grouped by their values in these Arrow columns (nulls alike) or (codes, bound) pairs: each row's group, and the
-    first row of each group. Each column becomes dictionary codes and the codes are combined a column
+    """Rows grouped by their values in these Arrow columns (nulls alike) or (codes, bound) pairs: each row's
+    group, and the first row of each group. Each column becomes dictionary codes and the codes are combined a column
     at a time, made dense again (a sort) only when the next column could take the key past 62 bits
     (and no Acero: its import alone took 0.4 s)."""
     import numpy as np

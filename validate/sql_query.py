@@ -186,11 +186,11 @@ def build_query(path: Path, header: list[str], today: dt.date, with_places: bool
                 also: tuple[str, ...] = ()) -> str:
     """The query of the findings column f, one row per record; with `with_places` each row's place key
     (`PLACE_KEY`) beside it, for the place rules (cedar.validate.sql_places); `also`: more SELECT items over the
-    typed values (ingest stages a file from them, cedar.ingest.stage_csv). The rows come in file order
+    typed values (the store's event columns, sql_registry.event_columns). The rows come in file order
     on a connection that keeps insertion order (`SET preserve_insertion_order = true`): every step is a
     projection, the look-ups included (rules_sql.lookups), so DuckDB runs it on all threads and keeps
     the order. There is no record number column: numbering a whole file with a window runs on one
-    thread, so a reader counts the rows as they come (ingest: the rowid of the table they fill)."""
+    thread, so a reader counts the rows as they come (sql_registry: the rowid of the table they fill)."""
     items, type_findings = _columns(header)
     kinds = flat.column_kinds()
     defaults = {n: f.default for n, f in Event.model_fields.items()

@@ -231,7 +231,8 @@ def _actor_names(con: Any, registry: ActorRegistry | None) -> None:
     canonical = [registry.canonical(n) for n in names] if registry is not None else names
     types = [registry.actors[c].actor_type if c else None for c in canonical] if registry is not None else \
         [None] * len(names)
-    con.register("x_names", pa.table({"name": pa.array(names, pa.string()), "canonical": pa.array(canonical, pa.string()),
+    con.register("x_names", pa.table({"name": pa.array(names, pa.string()),
+                                      "canonical": pa.array(canonical, pa.string()),
                                       "actor_type": pa.array(types, pa.int32())}))
 
 
