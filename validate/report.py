@@ -166,21 +166,20 @@ class Report:
     def totals(self) -> dict[str, Any]:
         """Every problem found, listed or not: errors, warnings, and how many of each code and in each
         column (problems that name no column are in neither `by_column` count)."""
+        listed: dict[tuple[str, str, str | None], int] = {}  # a million problems share a few thousand keys
+        for p in self.problems:
+            key = (p.severity, p.code, p.field)
+            listed[key] = listed.get(key, 0) + 1
+        by_severity: dict[str, int] = {}
         by_code: dict[str, int] = {}
         by_column: dict[str, int] = {}
-        warnings = 0
-        for p in self.problems:
-            by_code[p.code] = by_code.get(p.code, 0) + 1
-            warnings += p.severity == WARNING
-            if p.field is not None:
-                column = column_of(p.field)
-                by_column[column] = by_column.get(column, 0) + 1
-        for (_, code, column), n in self._left_out.items():
-            by_code[code] = by_code.get(code, 0) + n
-            if column is not None:
-                by_column[column] = by_column.get(column, 0) + n
-        return {"errors": self.error_count + self.left_out(ERROR),
-                "warnings": warnings + self.left_out(WARNING),
+        for counts, column in ((listed, column_of), (self._left_out, lambda c: c)):
+            for (severity, code, field_), n in counts.items():
+                by_severity[severity] = by_severity.get(severity, 0) + n
+                by_code[code] = by_code.get(code, 0) + n
+                if field_ is not None:
+                    by_column[column(field_)] = by_column.get(column(field_), 0) + n
+        return {"errors": by_severity.get(ERROR, 0), "warnings": by_severity.get(WARNING, 0),
                 "by_code": dict(sorted(by_code.items())), "by_column": dict(sorted(by_column.items()))}
 
     def to_dict(self) -> dict[str, Any]:
