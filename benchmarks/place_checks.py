@@ -121,7 +121,7 @@ def place_seconds(stats: Any) -> float:
     rules (each holds the gazetteer calls it makes; none calls another) and the batch look-ups."""
     total = 0.0
     for (file, _, name), v in stats.stats.items():
-        if ((file.endswith("validate/sql_engine.py") and name == "_place_items")
+        if ((file.endswith("validate/sql_places.py") and name == "_place_items")
                 or (file.endswith("schema/rules.py") and name in PLACE_RULES)
                 or (file.endswith("schema/gazetteer.py") and name == "prefetch")):
             total += v[3]

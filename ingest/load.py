@@ -1,7 +1,7 @@
 """`cedar ingest`: a checked submission into the store, all of it in one transaction or none of it.
 
 1. Files an earlier submission already holds (same sha256) are not read again.
-2. The rest go through `check_files`, the very checks of `cedar check`; any error refuses it all.
+2. The rest go through `engine.check_files`, the very checks of `cedar check`; any error refuses it all.
    Large CSVs that the SQL engine takes are checked by it and staged by DuckDB straight from the file
    (cedar.ingest.stage_csv), to the same report and the same store.
 3. Under the store's write lock, in one transaction: rows naming an event_id must name a current
@@ -21,7 +21,8 @@ from typing import Any, Callable
 from cedar.ingest import actors, duplicates, ids, stage, stage_csv, store, submissions
 from cedar.schema.model import Claim, Source
 from cedar.schema.tables import EVENT_COLUMNS
-from cedar.validate import repeats
+from cedar.validate import engine, repeats
+from cedar.validate.check import CheckResult
 from cedar.validate.report import ERROR, Problem, Report, problem
 
 # Columns that say which version a row is, not what the event is: a row equal to the current version
@@ -56,13 +57,11 @@ class Outcome:
 
 @dataclass
 class _Checked:
-    """The files' check: its report, and what the store needs of it (DuckDB's staging of a large CSV, or
-    the row engine's checked events)."""
+    """The files' check, and what the store needs of it: DuckDB's staging of a large CSV, or the row
+    engine's checked events (in the result)."""
 
-    report: Report
-    unreadable: bool = False
-    staged: Any = None  # stage_csv's result: the Arrow tables, built by DuckDB
-    result: Any = None  # check_files' result: the checked events and documents
+    result: CheckResult
+    staged: stage_csv.CsvStager
 
 
 @dataclass
@@ -80,7 +79,7 @@ def held_problem(h: submissions.Held) -> Problem:
 def ingest(db: Path, paths: list[Path], *, submitter: str | None = None, dry_run: bool = False,
            input_format: str | None = None, encoding: str = "utf-8", max_errors: int | None = None,
            say: Callable[[str], None] = lambda _: None, on_record: Callable[[], None] | None = None,
-           fast_threshold: int = stage_csv.THRESHOLD_BYTES) -> Outcome:
+           fast_threshold: int = engine.SQL_THRESHOLD_BYTES) -> Outcome:
     """`fast_threshold`: CSVs of at least this size that the SQL engine takes are checked and staged by
     DuckDB (cedar.ingest.stage_csv); tests pass 0 or a huge size to choose the path."""
     prints = [submissions.fingerprint(p) for p in paths if p.is_file()]
@@ -99,12 +98,9 @@ def ingest(db: Path, paths: list[Path], *, submitter: str | None = None, dry_run
 
     say(f"Checking {len(todo)} file{'s' * (len(todo) != 1)} ...")
     checked = _check(todo, registry, input_format, encoding, max_errors, on_record, fast_threshold)
-    report.files, report.rows_checked, report.truncated = (checked.report.files, checked.report.rows_checked,
-                                                           checked.report.truncated)
-    report.extra.update(checked.report.extra)
-    report.extend(checked.report.problems)
-    if checked.unreadable or not report.valid:
-        outcome.refused, outcome.unreadable = True, checked.unreadable
+    report.take(checked.result.report)
+    if checked.result.unreadable or not report.valid:
+        outcome.refused, outcome.unreadable = True, checked.result.unreadable
         return outcome
     tables = _tables(checked)
     todo_set = set(todo)
@@ -115,27 +111,19 @@ def ingest(db: Path, paths: list[Path], *, submitter: str | None = None, dry_run
 def _check(todo: list[Path], registry: Any, input_format: str | None, encoding: str, max_errors: int | None,
            on_record: Callable[[], None] | None, fast_threshold: int) -> _Checked:
     """The very checks of `cedar check`: large CSVs by DuckDB (staged on the way), the rest by the row engine."""
-    from cedar.validate.check import check_files
-
-    if stage_csv.takes(todo, input_format, encoding, fast_threshold):
-        gc.disable()  # a report of many warnings is many small objects: collections only cost time
-        try:
-            staged = stage_csv.check_and_stage(todo, registry, max_errors=max_errors)
-        finally:
-            gc.enable()
-        if staged is not None:
-            return _Checked(staged.report, staged=staged)
-    result = check_files(todo, input_format=input_format, encoding=encoding, max_errors=max_errors,
-                         keep_events=True, on_record=on_record, actors=registry)
-    return _Checked(result.report, unreadable=result.unreadable, result=result)
+    staged = stage_csv.CsvStager()
+    result = engine.check_files(todo, registry=registry, input_format=input_format, encoding=encoding,
+                                max_errors=max_errors, keep_events=True, stager=staged, on_record=on_record,
+                                threshold=fast_threshold)
+    return _Checked(result, staged)
 
 
 def _tables(checked: _Checked) -> _Tables:
     """The checked submission as the Arrow tables the store stages."""
-    if checked.staged is not None:
-        staged = checked.staged
-        return _Tables(staged.tables, staged.rows_per_file, staged.event_count)
     result = checked.result
+    if result.engine == "sql":
+        staged = checked.staged
+        return _Tables(staged.tables(), staged.rows_per_file, staged.event_count)
     gc.disable()  # building many small objects over the heap of checked events: collections only cost time
     try:
         tables = stage.build(result.events, result.documents)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from cedar.ingest.readers import COMPANIONS
+from cedar.validate.records import COMPANIONS, companion_path
 
 _FLAT_SUFFIXES = {".csv", ".parquet", ".pq"}
 
@@ -46,7 +46,7 @@ def sha256_file(path: Path) -> str:
 def fingerprint(path: Path) -> FileFingerprint:
     companions = None
     if path.suffix.lower() in _FLAT_SUFFIXES:
-        parts = [(part, path.with_name(f"{path.stem}.{part}.csv")) for part in COMPANIONS]
+        parts = [(part, companion_path(path, part)) for part in COMPANIONS]
         found = [f"{part} {sha256_file(p)}" for part, p in parts if p.is_file()]
         if found:
             companions = hashlib.sha256("\n".join(found).encode()).hexdigest()

@@ -46,3 +46,68 @@ def test_check_of_missing_file_is_a_wrong_call_without_traceback(tmp_path):
     assert proc.returncode == 2
     assert "Traceback" not in proc.stderr
     assert "nope.csv" in proc.stdout
+
+
+def _csv_submission(folder) -> tuple:
+    """A CSV submission with three planted faults: a formula-like text, a negative number, an unknown country."""
+    import csv
+
+    from cedar.ingest import synth
+
+    rows = [r for r, _ in synth.rows(30, seed=4)]
+    rows[3]["event_type"] = "=1+1"  # text that a spreadsheet would run: neutralised in the report
+    rows[7]["latitude"] = "-123"  # a number: written as it is
+    rows[12]["iso3"] = "ZZZ"
+    path = folder / "events.csv"
+    with path.open("w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f, lineterminator="\n")
+        w.writerow(synth.COLUMNS)
+        w.writerows([r[c] for c in synth.COLUMNS] for r in rows)
+    return path
+
+
+def _cedar_bytes(*args: str):
+    import subprocess
+    import sys
+
+    return subprocess.run([sys.executable, "-m", "cedar", *args], capture_output=True, timeout=120)
+
+
+def test_csv_report_joins_back_to_the_submission_by_row(tmp_path):
+    import duckdb
+
+    path = _csv_submission(tmp_path)
+    proc = _cedar_bytes("check", str(path), "--format", "csv")
+    assert proc.returncode == 1 and b"Traceback" not in proc.stderr
+    out = tmp_path / "problems.csv"
+    out.write_bytes(proc.stdout)
+    lines = proc.stdout.split(b"\r\n")
+    assert lines[0] == b"file,row,line,field,code,severity,value,message" and lines[-1] == b""
+    assert b"\n" not in b"".join(lines)  # every line ends with CRLF (RFC 4180)
+    con = duckdb.connect()
+    joined = con.execute("""
+        WITH submission AS (SELECT row_number() OVER () + 1 AS row, *
+                            FROM read_csv(?, header = true, all_varchar = true)),
+             problems AS (SELECT * FROM read_csv(?, header = true, all_varchar = true))
+        SELECT p.row, p.field, p.code, p.value, s.event_type, s.latitude, s.iso3, p.file
+        FROM problems p JOIN submission s ON s.row = CAST(p.row AS INTEGER) ORDER BY CAST(p.row AS INTEGER), p.code
+    """, [str(path), str(out)]).fetchall()
+    assert len(joined) == con.execute("SELECT count(*) FROM read_csv(?, header = true)", [str(out)]).fetchone()[0]
+    found = {(row, field, code): rest for row, field, code, *rest in joined}
+    assert found[("5", "event_type", "not-in-vocabulary")][:2] == ["'=1+1", "=1+1"]
+    assert found[("9", "latitude", "out-of-range")][0] == "-123.0"
+    assert found[("9", "latitude", "out-of-range")][2] == "-123"
+    assert found[("14", "iso3", "unknown-country")][0] == "ZZZ"
+    assert all(rest[-1] == str(path) for rest in found.values())
+
+
+def test_csv_report_cut_short_says_so_on_stderr(tmp_path):
+    path = _csv_submission(tmp_path)
+    whole = _cedar_bytes("check", str(path), "--format", "csv").stdout.split(b"\r\n")
+    proc = _cedar_bytes("check", str(path), "--format", "csv", "--max-errors", "1")
+    assert proc.returncode == 1
+    listed = proc.stdout.split(b"\r\n")
+    assert listed[:2] == whole[:2] and len(listed) == 3  # header, the first problem, the end
+    errors = sum(b",error," in line for line in whole)
+    assert proc.stderr.decode().splitlines()[-1] == (
+        f"Listed the first 1 of {errors} errors (--max-errors 1); the others were counted, not listed.")

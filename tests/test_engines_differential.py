@@ -8,14 +8,16 @@ import csv
 import datetime as dt
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cedar.ingest import synth
 from cedar.schema import rules_sql, vocab
 from cedar.schema.rules import RULES
-from cedar.validate import sql_engine
+from cedar.validate import engine, sql_engine
 from cedar.validate.check import check_files
+from cedar.validate.record_scan import record_starts
 
 TODAY = dt.date(2025, 6, 30)
 _BASE = [{"event_id": "", **r} for r, _ in synth.rows(60, seed=3, today=TODAY)]
@@ -70,7 +72,7 @@ def _write(path: Path, rows: list[dict[str, str]]) -> None:
 
 
 def _check_rows(path: Path):
-    from cedar.ingest.readers import read
+    from cedar.validate.readers import read
     from cedar.schema.rules import Context
     from cedar.validate.repeats import Repeats
     from cedar.validate.report import Problem, Report
@@ -94,7 +96,7 @@ def _sql_engine(path: Path) -> set[tuple[int, str, str]] | None:
     found = sql_engine.findings(path, TODAY)
     if found is None:
         return None
-    starts, lines = sql_engine.record_starts(path)
+    starts, lines = record_starts(path)
     return {(int(lines[i]), field, code) for i, code, field in found[1]}
 
 
@@ -184,12 +186,35 @@ def test_every_rule_has_a_sql_form_or_a_reason() -> None:
 def test_cedar_check_chooses_an_engine_that_agrees(tmp_path: Path) -> None:
     path = tmp_path / "big.csv"
     _write(path, [r for r, _ in synth.rows(400, seed=5, faults=0.1)])
-    auto = sql_engine.check_files_auto([path], threshold=0).report  # as if the file were large
+    auto = engine.check_files([path], threshold=0).report  # as if the file were large
     row = check_files([path]).report
     assert auto.rows_checked == row.rows_checked == 400
     codes = _codes_with_forms()
     assert {(p.row, p.field, p.code, p.message) for p in auto.problems if p.code in codes} == \
         {(p.row, p.field, p.code, p.message) for p in row.problems if p.code in codes}
+
+
+@pytest.mark.parametrize("max_errors", [None, 1, 7, 60])
+def test_both_engines_count_every_problem_past_max_errors(tmp_path: Path, max_errors: int | None) -> None:
+    """--max-errors bounds the list, not the reading: both engines read the whole file and give the same
+    totals, by code and by column; they list the same rows, up to the one whose error fills the list."""
+    rows = [r for r, _ in synth.rows(600, seed=13, faults=0.2)]
+    rows[550]["ref"] = rows[20]["ref"]  # a value used again far past the cap
+    path = tmp_path / "faults.csv"
+    _write(path, rows)
+    sql = engine.check_files([path], threshold=0, max_errors=max_errors).report
+    row = check_files([path], max_errors=max_errors).report
+    assert sql.extra.get("engine") == "sql"
+    assert sql.rows_checked == row.rows_checked == 600
+    totals = sql.totals()
+    assert totals == row.totals() and totals["by_code"]["duplicate-ref"] == 1
+    assert totals["errors"] > 80 and sum(totals["by_code"].values()) == totals["errors"] + totals["warnings"]
+    assert {p.row for p in sql.problems} == {p.row for p in row.problems}
+    if max_errors is None:
+        assert not sql.truncated and not row.truncated and sql.error_count == totals["errors"]
+    else:
+        assert sql.truncated and row.truncated and sql.error_count == row.error_count == max_errors
+        assert sql.to_dict()["partial"] is True and sql.to_dict()["totals"] == totals
 
 
 def test_target_kind_empty_or_absent_is_unknown_in_both_engines(tmp_path: Path) -> None:
@@ -207,7 +232,7 @@ def test_target_kind_empty_or_absent_is_unknown_in_both_engines(tmp_path: Path) 
         found = _sql_engine(path)
         assert found == _row_engine_set(path)
         assert not any(code == "not-in-vocabulary" for _, field, code in found if field == "target_kind"), found
-    auto = sql_engine.check_files_auto([without], threshold=0).report
+    auto = engine.check_files([without], threshold=0).report
     assert auto.extra.get("engine") == "sql"
     assert {(p.row, p.code, p.message) for p in auto.problems} == {(p.row, p.code, p.message)
                                                                   for p in check_files([without]).report.problems}
@@ -222,7 +247,7 @@ def test_refs_and_ids_used_twice_across_files_agree(tmp_path: Path) -> None:
     a, b = tmp_path / "a.csv", tmp_path / "b.csv"
     _write(a, first)
     _write(b, second)
-    auto = sql_engine.check_files_auto([a, b], threshold=0).report
+    auto = engine.check_files([a, b], threshold=0).report
     assert auto.extra.get("engine") == "sql"
     row = check_files([a, b]).report
     twice = {"duplicate-ref", "duplicate-event-id"}

@@ -62,6 +62,7 @@ def _tables(db: Path) -> dict[str, list[tuple]]:
 def _same_outcome(a: load.Outcome, b: load.Outcome) -> None:
     assert (a.refused, a.unreadable, a.counts, a.report.rows_checked, a.report.truncated) == \
         (b.refused, b.unreadable, b.counts, b.report.rows_checked, b.report.truncated)
+    assert a.report.totals() == b.report.totals()
     assert [_problem(p) for p in a.report.problems] == [_problem(p) for p in b.report.problems]
     assert [{k: v for k, v in e.items()} for e in a.events] == [{k: v for k, v in e.items()} for e in b.events]
 
@@ -190,6 +191,9 @@ def test_a_bad_file_is_refused_with_the_same_report_and_the_store_unchanged(
     assert a.refused and not a.unreadable
     _same_outcome(a, b)
     assert b.report.truncated is (max_errors is not None)
+    assert b.report.rows_checked == 400  # read to the end either way: the totals are the whole file's
+    if max_errors is not None:
+        assert b.report.error_count == max_errors < b.report.totals()["errors"]
     assert _tables(fast_db) == before
     _same_stores(row_db, fast_db)
 
@@ -226,7 +230,7 @@ def test_a_file_duckdb_refuses_goes_to_the_row_engine(stores: tuple[Path, Path],
 
 def test_cedar_check_with_a_store_reports_as_the_row_engine(stores: tuple[Path, Path], tmp_path: Path) -> None:
     # `cedar check --db` takes a large CSV through ingest's SQL path, staging nothing: the same report
-    from cedar.ingest import stage_csv
+    from cedar.validate import engine
     from cedar.validate.check import check_files
 
     db = stores[1]
@@ -238,7 +242,7 @@ def test_cedar_check_with_a_store_reports_as_the_row_engine(stores: tuple[Path, 
     third = _write(tmp_path / "third.csv", faulty, synth.COLUMNS)
     registry, _ = actors.open_registry(db)
     for paths in ([second], [second, third]):
-        fast = stage_csv.check_with_registry(paths, registry, threshold=0)
+        fast = engine.check_files(paths, registry=registry, threshold=0)
         row = check_files(paths, actors=registry)
         assert fast.report.extra.get("engine") == "sql" and row.report.extra.get("engine") is None
         assert (fast.unreadable, fast.report.valid, fast.report.rows_checked) == \
@@ -248,5 +252,28 @@ def test_cedar_check_with_a_store_reports_as_the_row_engine(stores: tuple[Path, 
     assert {"actor-alias-replaced", "unknown-actor"} <= codes and not fast.report.valid and not fast.unreadable
     assert any(p.code.startswith("point-") and p.row == 7 and p.file == str(third) for p in fast.report.problems)
     before = _tables(db)
-    stage_csv.check_with_registry([second], registry, threshold=0)
+    engine.check_files([second], registry=registry, threshold=0)
     assert _tables(db) == before
+
+
+def test_cedar_check_with_a_store_counts_past_max_errors_as_the_row_engine(stores: tuple[Path, Path],
+                                                                          tmp_path: Path) -> None:
+    from cedar.validate import engine
+    from cedar.validate.check import check_files
+
+    faulty = [r for r, _ in synth.rows(300, seed=27, faults=0.1, ref_prefix="m")]
+    for r in faulty[::7]:
+        r["actor1"] = ALIAS  # a warning on rows far past the cap, counted and not listed
+    path = _write(tmp_path / "many.csv", faulty, synth.COLUMNS)
+    registry, _ = actors.open_registry(stores[1])
+    whole = check_files([path], actors=registry).report
+    for max_errors in (1, 4, 20):
+        fast = engine.check_files([path], registry=registry, max_errors=max_errors, threshold=0).report
+        row = check_files([path], actors=registry, max_errors=max_errors).report
+        assert fast.extra.get("engine") == "sql"
+        assert [_problem(p) for p in fast.problems] == [_problem(p) for p in row.problems]
+        assert fast.totals() == row.totals() == whole.totals()
+        assert fast.rows_checked == row.rows_checked == 300 and fast.truncated and row.truncated
+        assert fast.error_count == max_errors
+    assert whole.totals()["by_code"]["actor-alias-replaced"] == len(faulty[::7])
+

@@ -282,7 +282,7 @@ def test_a_stray_quote_is_unreadable_csv(tmp_path):
     assert (p["code"], p["line"]) == ("bad-csv", 4)
 
 
-def test_max_errors_stops_and_says_so(tmp_path):
+def test_max_errors_lists_the_first_counts_all_and_says_so(tmp_path):
     def edit(rows):
         for row in rows:
             row.update(latitude=123.0, iso3="ZZZ")
@@ -290,8 +290,14 @@ def test_max_errors_stops_and_says_so(tmp_path):
     code, report = check(path, "--max-errors", "3")
     assert code == 1
     assert report["error_count"] == 3 and len(report["problems"]) == 3 and report["truncated"] is True
+    assert report["partial"] is True and report["rows_checked"] == 6
+    totals = report["totals"]
+    assert totals["errors"] == 12 and totals["by_code"] == {"out-of-range": 6, "unknown-country": 6}
+    assert totals["by_column"] == {"iso3": 6, "latitude": 6}
     proc = run_cedar("check", str(path), "--max-errors", "3")
-    assert "stopped after 3 errors" in proc.stdout
+    lines = proc.stdout.splitlines()
+    assert lines[-2].startswith("INVALID: 12 errors, 0 warnings in 6 rows of 1 file")
+    assert lines[-1] == "Listed the first 3 of 12 errors (--max-errors 3); the counts above are for the whole file."
     assert run_cedar("check", str(path), "--max-errors", "0").returncode == 2
 
 

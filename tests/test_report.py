@@ -7,7 +7,8 @@ import json
 from conftest import run_cedar
 
 REPORT_KEYS = {"format": str, "check": str, "valid": bool, "files": list, "rows_checked": int, "error_count": int,
-               "warning_count": int, "truncated": bool, "problems": list}
+               "warning_count": int, "truncated": bool, "partial": bool, "totals": dict, "problems": list}
+TOTALS_KEYS = {"errors": int, "warnings": int, "by_code": dict, "by_column": dict}
 PROBLEM_KEYS = {"code": str, "severity": str, "file": str, "row": (int, type(None)), "line": (int, type(None)),
                 "field": (str, type(None)), "value": object, "message": str}
 
@@ -26,6 +27,11 @@ def _assert_shape(report: dict) -> None:
     assert all(isinstance(f, str) for f in report["files"])
     assert report["error_count"] == sum(p["severity"] == "error" for p in report["problems"])
     assert report["warning_count"] == sum(p["severity"] == "warning" for p in report["problems"])
+    totals = report["totals"]
+    assert set(totals) == set(TOTALS_KEYS) and all(isinstance(totals[k], t) for k, t in TOTALS_KEYS.items())
+    if not report["partial"]:  # nothing left out: the totals are the list's
+        assert (totals["errors"], totals["warnings"]) == (report["error_count"], report["warning_count"])
+        assert sum(totals["by_code"].values()) == len(report["problems"])
     for p in report["problems"]:
         assert list(p) == list(PROBLEM_KEYS)  # the order is part of the shape: people read it too
         for key, kind in PROBLEM_KEYS.items():
@@ -41,6 +47,8 @@ def test_report_of_a_valid_file(seed_dir):
     _assert_shape(report)
     assert report["valid"] is True and report["problems"] == [] and report["error_count"] == 0
     assert report["files"] == [str(path)] and report["rows_checked"] == 6 and report["truncated"] is False
+    assert report["partial"] is False
+    assert report["totals"] == {"errors": 0, "warnings": 0, "by_code": {}, "by_column": {}}
 
 
 def test_report_of_an_invalid_file(seed_dir):
@@ -119,3 +127,39 @@ def test_error_count_follows_the_list_as_it_grows_or_is_replaced():
     assert report.error_count == 1 and not report.full
     report.problems.pop()
     assert report.error_count == 0 and report.to_dict()["error_count"] == 0
+
+
+def test_problems_past_max_errors_are_counted_not_kept():
+    from cedar.validate.report import Problem, Report
+
+    report = Report(check="submission", max_errors=2)
+    for row in range(2, 10_002):
+        report.add(Problem("out-of-range", "m", "error", file="a.csv", row=row, field="latitude"))
+        report.add(Problem("place-filled", "m", "warning", file="a.csv", row=row, field="assoc_actor_1[2]"))
+    report.count("error", "bad-format", "sources[0].name", 5)
+    assert len(report.problems) == 3 and report.error_count == 2  # error, warning, error: then the list is full
+    assert report.truncated and not report.valid
+    assert report.totals() == {"errors": 10_005, "warnings": 10_000,
+                               "by_code": {"bad-format": 5, "out-of-range": 10_000, "place-filled": 10_000},
+                               "by_column": {"assoc_actor_1": 10_000, "latitude": 10_000, "sources.name": 5}}
+    shown = report.to_dict()
+    assert shown["partial"] is True and shown["error_count"] == 2 and shown["totals"]["errors"] == 10_005
+
+
+def test_text_report_of_a_cut_short_check_says_what_it_left_out():
+    from cedar.validate.render import render_text
+    from cedar.validate.report import Problem, Report
+
+    report = Report(check="submission", max_errors=5)
+    report.files, report.rows_checked = ["a.csv"], 2000
+    for row in range(2, 1002):
+        report.add(Problem("bad-format", "m", "error", file="a.csv", row=row, field="event_date"))
+    lines = render_text(report).splitlines()
+    assert lines[-2] == "INVALID: 1000 errors, 0 warnings in 2000 rows of 1 file"
+    assert lines[-1] == ("Listed the first 5 of 1,000 errors (--max-errors 5); the counts above are for the "
+                         "whole file.")
+    report.count("warning", "unknown-actor", "actor1", 40)
+    report.files.append("b.csv")
+    assert render_text(report).splitlines()[-1] == (
+        "Listed the first 5 of 1,000 errors and 0 of 40 warnings (--max-errors 5); the counts above are for "
+        "all 2 files.")

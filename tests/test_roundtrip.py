@@ -18,7 +18,7 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cedar.ingest.readers import Record, read
+from cedar.validate.readers import Record, read
 from cedar.schema import flat, vocab
 from cedar.schema.model import INTERACTION_RANGE, Claim, Event, Source
 

@@ -388,10 +388,9 @@ def test_every_message_comes_from_its_rules_template():
     # checks the other way: no reader writes a message by hand.
     import inspect
 
-    from cedar.ingest import readers
-    from cedar.validate import check
+    from cedar.validate import check, read_flat, read_json, readers, records, text
 
-    for module in (readers, check):
+    for module in (readers, read_flat, read_json, records, text, check):
         assert "Problem(" not in inspect.getsource(module).replace("-> Problem(", ""), module.__name__
 
 

@@ -47,7 +47,7 @@ def _wall(args: tuple[str, ...]) -> float:
 
 def test_check_of_a_large_csv_imports_neither_great_expectations_nor_pandas(tmp_path, monkeypatch):
     """The SQL engine's path (a CSV over its threshold), a ref used twice so that the repeats pass runs."""
-    from cedar.validate.sql_engine import SQL_THRESHOLD_BYTES
+    from cedar.validate.engine import SQL_THRESHOLD_BYTES
 
     path = tmp_path / "big.csv"
     subprocess.run([sys.executable, "-m", "cedar", "synth", "16000", "--seed", "3", "--out", str(path)], check=True,

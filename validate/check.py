@@ -1,21 +1,37 @@
-"""`cedar check`: every submission file read, every record validated, one report.
+"""The row engine: every submission file read, every record validated, one report.
 
-The same function gates `cedar ingest`, so a submission that passes here goes in, and one that
-fails here is refused there with the same report.
+`cedar.validate.engine.check_files` chooses between it and the SQL engine for `cedar check` and
+`cedar ingest`, so a submission that passes the check goes in, and one that fails it is refused
+there with the same report.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Any, Callable
+from typing import Any, Callable, Protocol
 
-from cedar.ingest.readers import Record, Unreadable, read
 from cedar.schema.model import Event
 from cedar.schema.rules import Context
+from cedar.validate.readers import Record, Unreadable, read
 from cedar.validate.repeats import Repeats
 from cedar.validate.report import Problem, Report, problem
 from cedar.validate.rows import prefetch_places, validate_record
+
+
+class ActorRegistry(Protocol):
+    """What a check asks of a store's actor registry (the ingest layer's registry is one)."""
+
+    actors: dict[str, Any]  # canonical name -> actor, with its actor_type
+
+    def canonical(self, name: str) -> str | None: ...
+
+    def known(self, name: str) -> bool: ...
+
+    def type_of(self, name: str) -> int | None: ...
+
+    def closest_text(self, name: str) -> str: ...
+
 
 @dataclass
 class CheckedEvent:
@@ -32,6 +48,11 @@ class CheckResult:
     unreadable: bool = False
     events: list[CheckedEvent] = field(default_factory=list)
     documents: dict[Path, str] = field(default_factory=dict)  # resolved path -> text, for the store
+
+    @property
+    def engine(self) -> str:
+        """Which engine checked the files: "sql" or "row"."""
+        return self.report.extra.get("engine", "row")
 
 
 class _Documents(dict):
@@ -65,8 +86,10 @@ class _Documents(dict):
 
 def check_files(paths: list[Path], *, input_format: str | None = None, encoding: str = "utf-8",
                 max_errors: int | None = None, keep_events: bool = False,
-                on_record: Callable[[], None] | None = None, actors: Any = None) -> CheckResult:
-    """`actors`: the store's actor registry (cedar.ingest.actors.Registry); None checks no actor names."""
+                on_record: Callable[[], None] | None = None, actors: ActorRegistry | None = None) -> CheckResult:
+    """The row engine over every record of these files. `actors`: the store's actor registry (an
+    ActorRegistry); None checks no actor names. Every file is read to its end: past --max-errors the
+    problems are counted, not listed, and no more events are kept (the result cannot be valid)."""
     report = Report(check="submission", max_errors=max_errors)
     result = CheckResult(report)
     repeats = Repeats()  # refs and event_ids used twice, across all the files
@@ -79,20 +102,16 @@ def check_files(paths: list[Path], *, input_format: str | None = None, encoding:
                 if isinstance(item, Problem):
                     report.add(item)
                     continue
-                _check_record(path, item, ctx, result, keep_events, repeats)
+                _check_record(path, item, ctx, result, keep_events and not report.truncated, repeats)
                 if on_record:
                     on_record()
-                if report.full:
-                    report.truncated = True
-                    break
-        except Unreadable as exc:
-            report.add(exc.problem)
+        except Unreadable as exc:  # listed even past --max-errors: it says why the exit status is 2
+            report.problems.append(exc.problem)
             result.unreadable = True
         except OSError as exc:
-            report.add(problem("unreadable-file", file=str(path), value=str(path), reason=exc.strerror or str(exc)))
+            report.problems.append(problem("unreadable-file", file=str(path), value=str(path),
+                                           reason=exc.strerror or str(exc)))
             result.unreadable = True
-        if report.full:
-            break
     return result
 
 

@@ -1,10 +1,15 @@
-"""A report as text for people: one line a problem, then a summary."""
+"""A report as text for people (one line a problem, then a summary) and as CSV (one row a problem)."""
 
 from __future__ import annotations
 
+import csv
+import io
+import json
 from typing import Any
 
-from cedar.validate.report import WARNING, Report, jsonable
+from cedar.schema import flat
+from cedar.schema.csvtext import neutralise
+from cedar.validate.report import ERROR, WARNING, Report, jsonable
 
 # Warnings of one code shown in full; the rest are counted. A million-row ingest against a young
 # registry warns of an unknown actor on every row: hundreds of megabytes of text that nobody reads,
@@ -45,15 +50,71 @@ def render_text(report: Report) -> str:
         if count > WARNINGS_SHOWN_PER_CODE:
             lines.append(f"WARNING {code}: {count - WARNINGS_SHOWN_PER_CODE} more like the {WARNINGS_SHOWN_PER_CODE} "
                          "above (--format json lists every one)")
-    errors, warnings = report.error_count, len(report.warnings)
+    listed_warnings = sum(shown.values())
+    errors, warnings = report.error_count + report.left_out(ERROR), listed_warnings + report.left_out(WARNING)
     files = len(report.files)
-    summary = (f"{'valid' if report.valid else 'INVALID'}: {errors} error{'s' * (errors != 1)}, "
-               f"{warnings} warning{'s' * (warnings != 1)} in {report.rows_checked} "
-               f"row{'s' * (report.rows_checked != 1)} of {files} file{'s' * (files != 1)}")
+    lines.append(f"{'valid' if report.valid else 'INVALID'}: {errors} error{'s' * (errors != 1)}, "
+                 f"{warnings} warning{'s' * (warnings != 1)} in {report.rows_checked} "
+                 f"row{'s' * (report.rows_checked != 1)} of {files} file{'s' * (files != 1)}")
     if report.truncated:
-        summary += f" (stopped after {report.max_errors} errors; more may follow)"
-    lines.append(summary)
+        lines.append(cut_short(report, listed_warnings))
     return "\n".join(lines)
+
+
+def cut_short(report: Report, listed_warnings: int | None = None, *, after_counts: bool = True) -> str:
+    """What a report cut short by --max-errors lists, beside what it counted; `after_counts`: the line
+    follows the text report's summary of the counts."""
+    if listed_warnings is None:
+        listed_warnings = len(report.warnings)
+    listed, errors = report.error_count, report.error_count + report.left_out(ERROR)
+    left_warnings = report.left_out(WARNING)
+    said = f"the first {listed:,} of {errors:,} errors" if errors > listed else f"all {errors:,} errors"
+    if left_warnings:
+        total = listed_warnings + left_warnings
+        said += f" and {'the first ' if errors == listed else ''}{listed_warnings:,} of {total:,} warnings"
+    files = len(report.files)
+    whole = "the whole file" if files == 1 else f"all {files} files"
+    tail = f"the counts above are for {whole}" if after_counts else "the others were counted, not listed"
+    return f"Listed {said} (--max-errors {report.max_errors}); {tail}."
+
+
+CSV_COLUMNS = ("file", "row", "line", "field", "code", "severity", "value", "message")
+
+
+def render_csv(report: Report) -> str:
+    """The problems as one table, one row a problem (RFC 4180: CRLF line ends, a header row), that joins
+    back to the submission by file and row. Text that a spreadsheet would run as a formula is
+    neutralised; numbers are written as they are."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    for p in report.problems:
+        writer.writerow([_text(p.file), _number(p.row), _number(p.line), _text(p.field), _text(p.code),
+                         _text(p.severity), _value(p.value), _text(p.message)])
+    return out.getvalue()
+
+
+def _text(value: str | None) -> str:
+    return "" if value is None else neutralise(value)
+
+
+def _number(value: int | None) -> str:
+    return "" if value is None else str(value)
+
+
+def _value(value: Any) -> str:
+    """A problem's value as a cell: numbers and booleans as they are, lists as a CSV list cell."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return str(value)
+    if isinstance(value, (list, tuple)):
+        return neutralise(flat.LIST_SEPARATOR.join(str(jsonable(v)) for v in value))
+    if isinstance(value, dict):
+        return neutralise(json.dumps(jsonable(value), ensure_ascii=False))
+    return neutralise(str(jsonable(value)))
 
 
 def _in_message(value: object, message: str) -> bool:

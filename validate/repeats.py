@@ -36,7 +36,7 @@ class Repeats:
         self._first: dict[str, dict[str, int]] = {f: {} for f in CODES}
         # SQL engine: per field, an Arrow table (f: file number, i: record index, v: value) per file
         self._tables: dict[str, list[Any]] = {f: [] for f in CODES}
-        self.lines: dict[str, Any] = {}  # file -> its records' (starts, first lines) (sql_engine.record_starts)
+        self.lines: dict[str, Any] = {}  # file -> its records' (starts, first lines) (record_scan.record_starts)
         # SQL engine: (file, record index, field) -> (value, first file, first record index)
         self.first_use: dict[tuple[str, int, str], tuple[str, str, int]] = {}
 

@@ -2,11 +2,14 @@
 
 A `Problem` names a stable kebab-case code, where it is (file, row, line, field), the value
 found, and a message rendered from the code's template. A `Report` gathers them; its
-`to_dict()` is what `--format json` prints, and its shape is tested.
+`to_dict()` is what `--format json` prints, and its shape is tested. With --max-errors a report
+lists problems up to the cap and counts the rest: `totals` are for everything checked, and
+`partial` says when the list is shorter than they are.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
@@ -71,26 +74,45 @@ def jsonable(value: Any) -> Any:
     return str(value)
 
 
+def column_of(field: str | None) -> str | None:
+    """The column a problem's field is in: 'sources[0].name' -> 'sources.name', 'assoc_actor_1[2]' ->
+    'assoc_actor_1'."""
+    if field is None or "[" not in field:
+        return field
+    return re.sub(r"\[[0-9]+\]", "", field)
+
+
 @dataclass
 class Report:
-    """The outcome of a check: every problem found, up to a limit, and what was looked at."""
+    """The outcome of a check: every problem found, listed up to --max-errors and counted beyond it,
+    and what was looked at."""
 
     check: str
     max_errors: int | None = None
     problems: list[Problem] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
     rows_checked: int = 0
-    truncated: bool = False
+    truncated: bool = False  # problems were counted but not listed (`partial` in the JSON report)
     extra: dict[str, Any] = field(default_factory=dict)
     # errors counted so far, and of which list up to where: `full` is asked once a row, and counting a
     # million warnings each time made a check with --max-errors quadratic
     _counted: tuple[int, int, int] = field(default=(0, 0, 0), init=False, repr=False, compare=False)
+    # (severity, code, column) -> how many problems past --max-errors were counted and not listed
+    _left_out: dict[tuple[str, str, str | None], int] = field(default_factory=dict, init=False, repr=False,
+                                                               compare=False)
 
     def add(self, problem: Problem) -> None:
-        if problem.severity == ERROR and self.max_errors is not None and self.error_count >= self.max_errors:
-            self.truncated = True
+        """List the problem, or once --max-errors errors are listed, only count it."""
+        if self.max_errors is not None and self.full:
+            self.count(problem.severity, problem.code, problem.field)
             return
         self.problems.append(problem)
+
+    def count(self, severity: str, code: str, field: str | None = None, n: int = 1) -> None:
+        """Count problems that are not listed (past --max-errors), without making them."""
+        key = (severity, code, column_of(field))
+        self._left_out[key] = self._left_out.get(key, 0) + n
+        self.truncated = True
 
     def extend(self, problems: Iterable[Problem]) -> None:
         if self.max_errors is None:  # nothing to count: a million warnings are added at once
@@ -98,6 +120,16 @@ class Report:
             return
         for p in problems:
             self.add(p)
+
+    def take(self, other: Report) -> None:
+        """Another report's files, rows, problems and counts added to this one's (an ingest's report takes
+        its check's)."""
+        self.files += other.files
+        self.rows_checked += other.rows_checked
+        self.extra.update(other.extra)
+        self.extend(other.problems)
+        for (severity, code, column), n in other._left_out.items():
+            self.count(severity, code, column, n)
 
     @property
     def errors(self) -> list[Problem]:
@@ -109,8 +141,8 @@ class Report:
 
     @property
     def error_count(self) -> int:
-        """Counted as the list grows (problems are only ever appended; a list put in its place, or one
-        that shrank, is counted afresh)."""
+        """The errors listed, counted as the list grows (problems are only ever appended; a list put in
+        its place, or one that shrank, is counted afresh)."""
         problems = self.problems
         of, upto, errors = self._counted
         if of != id(problems) or upto > len(problems):
@@ -119,6 +151,10 @@ class Report:
         self._counted = (id(problems), len(problems), errors)
         return errors
 
+    def left_out(self, severity: str) -> int:
+        """How many problems of this severity were counted and not listed."""
+        return sum(n for (s, _, _), n in self._left_out.items() if s == severity)
+
     @property
     def full(self) -> bool:
         return self.max_errors is not None and self.error_count >= self.max_errors
@@ -126,6 +162,25 @@ class Report:
     @property
     def valid(self) -> bool:
         return self.error_count == 0 and not self.truncated
+
+    def totals(self) -> dict[str, Any]:
+        """Every problem found, listed or not: errors, warnings, and how many of each code and in each
+        column (problems that name no column are in neither `by_column` count)."""
+        listed: dict[tuple[str, str, str | None], int] = {}  # a million problems share a few thousand keys
+        for p in self.problems:
+            key = (p.severity, p.code, p.field)
+            listed[key] = listed.get(key, 0) + 1
+        by_severity: dict[str, int] = {}
+        by_code: dict[str, int] = {}
+        by_column: dict[str, int] = {}
+        for counts, column in ((listed, column_of), (self._left_out, lambda c: c)):
+            for (severity, code, field_), n in counts.items():
+                by_severity[severity] = by_severity.get(severity, 0) + n
+                by_code[code] = by_code.get(code, 0) + n
+                if field_ is not None:
+                    by_column[column(field_)] = by_column.get(column(field_), 0) + n
+        return {"errors": by_severity.get(ERROR, 0), "warnings": by_severity.get(WARNING, 0),
+                "by_code": dict(sorted(by_code.items())), "by_column": dict(sorted(by_column.items()))}
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -137,6 +192,8 @@ class Report:
             "error_count": self.error_count,
             "warning_count": len(self.warnings),
             "truncated": self.truncated,
+            "partial": self.truncated,
+            "totals": self.totals(),
             "problems": [p.to_dict() for p in self.problems],
             **self.extra,
         }

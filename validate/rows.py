@@ -16,6 +16,7 @@ from typing import Any, Iterable, Iterator
 from pydantic import ValidationError
 
 from cedar.schema import derive, flat, rules
+from cedar.schema.gazetteer import gazetteer
 from cedar.schema.model import Event, EventDraft, required_fields
 from cedar.schema.rules import RULES, Context, cross_field_rules, filling_rules
 from cedar.validate.report import ERROR, Problem
@@ -123,7 +124,9 @@ def _defaults() -> tuple[str, ...]:
     return tuple(n for n, f in Event.model_fields.items() if not f.is_required() and isinstance(f.default, str))
 
 
-def _run(rule: Any, draft: Any, ctx: Context, failed: set[str], problems: list[Problem], where: dict[str, Any]) -> None:
+def run_rule(rule: Any, draft: Any, ctx: Context, failed: set[str], problems: list[Problem],
+             where: dict[str, Any]) -> None:
+    """One rule over a draft: its findings as problems, a field already reported on left out."""
     for finding in rule.check(draft, ctx):
         top = finding.field.split("[")[0].split(".")[0]
         if top in failed:
@@ -157,7 +160,7 @@ def validate_record(data: dict[str, Any], ctx: Context, where: dict[str, Any], c
 
     ctx.row_failed = failed
     for rule in filling_rules():  # places and actor aliases, filled or replaced before anything is required
-        _run(rule, draft, ctx, failed, problems, where)
+        run_rule(rule, draft, ctx, failed, problems, where)
 
     for name in required_fields():
         if getattr(draft, name) is None and name not in failed and name not in absent:
@@ -168,7 +171,7 @@ def validate_record(data: dict[str, Any], ctx: Context, where: dict[str, Any], c
     for rule in cross_field_rules():
         if quiet and rule.code in rules.POINT_RULES:
             continue
-        _run(rule, draft, ctx, failed, problems, where)
+        run_rule(rule, draft, ctx, failed, problems, where)
 
     if any(p.severity == ERROR for p in problems) or not absent.isdisjoint(required_fields()):
         return None, problems
@@ -193,8 +196,6 @@ def prefetch_places(items: Iterable[Any], size: int = 4096) -> Iterator[Any]:
             return
         points = [p for p in map(_point, batch) if p is not None]
         if points:
-            from cedar.schema.gazetteer import gazetteer
-
             gazetteer().prefetch(*map(list, zip(*points)))
         yield from batch
 

@@ -6,20 +6,28 @@ The library modules are imported inside the commands: `cedar check` must start f
 from __future__ import annotations
 
 import json
+from enum import Enum
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
 
 from cedar.cli import exits
-from cedar.cli.common import (DEFAULT_DB, ENV_DB, EncodingOption, FormatOption, InputFormatOption, MaxErrorsOption,
-                              OutputFormat, check_encoding, out)
+from cedar.cli.common import (DEFAULT_DB, ENV_DB, EncodingOption, InputFormatOption, MaxErrorsOption, check_encoding,
+                              out)
+
+
+class CheckFormat(str, Enum):
+    text = "text"
+    json = "json"
+    csv = "csv"
 
 
 def check(
     files: Annotated[list[Path], typer.Argument(help="Submission files: .csv, .jsonl, .json or .parquet.",
                                                 show_default=False)],
-    output: FormatOption = OutputFormat.text,
+    output: Annotated[CheckFormat, typer.Option("--format", "-f", help="text for people, json for programs, csv "
+                                                "for a table of the problems (one row each).")] = CheckFormat.text,
     max_errors: MaxErrorsOption = None,
     encoding: EncodingOption = "utf-8",
     input_format: InputFormatOption = None,
@@ -34,22 +42,20 @@ def check(
     Example: cedar check my-events.csv --format json
     """
     from cedar.ingest.actors import open_registry
-    from cedar.validate.render import render_text
+    from cedar.validate.engine import check_files
+    from cedar.validate.render import cut_short, render_csv, render_text
 
     check_encoding(encoding)
     registry, note = open_registry(db)  # a busy store is not waited for: the check goes on without it
-    if registry is None:
-        from cedar.validate.sql_engine import check_files_auto  # large CSVs: the vectorised engine
-
-        result = check_files_auto(files, input_format=input_format, encoding=encoding, max_errors=max_errors)
-    else:  # large CSVs as ingest checks them, with the registry
-        from cedar.ingest.stage_csv import check_with_registry
-
-        result = check_with_registry(files, registry, input_format=input_format, encoding=encoding,
-                                     max_errors=max_errors)
+    result = check_files(files, registry=registry, input_format=input_format, encoding=encoding,
+                         max_errors=max_errors)
     out(note, err=True)
-    if output is OutputFormat.json:
+    if output is CheckFormat.json:
         out(json.dumps(result.report.to_dict(), ensure_ascii=False, indent=2))
+    elif output is CheckFormat.csv:  # UTF-8 bytes whatever the terminal's encoding; the table has its own line ends
+        typer.echo(render_csv(result.report).encode("utf-8"), nl=False)
+        if result.report.truncated:
+            out(cut_short(result.report, after_counts=False), err=True)
     else:
         out(render_text(result.report))
     raise typer.Exit(exits.for_check(result))

@@ -22,7 +22,8 @@ class OutputFormat(str, Enum):
 
 FormatOption = Annotated[OutputFormat, typer.Option("--format", "-f", help="text for people, json for programs.")]
 MaxErrorsOption = Annotated[Optional[int], typer.Option(
-    "--max-errors", min=1, help="Stop after this many errors (all are reported by default).")]
+    "--max-errors", min=1, help="List at most this many errors; the rest are still counted (by default all are "
+    "listed).")]
 EncodingOption = Annotated[str, typer.Option(
     "--encoding", help="Text encoding of CSV and JSON files, e.g. cp1252 or latin-1.")]
 InputFormatOption = Annotated[Optional[str], typer.Option(

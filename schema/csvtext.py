@@ -1,0 +1,14 @@
+"""Text cells that a spreadsheet shows as text and does not run (OWASP: CSV injection).
+
+A text cell that starts with `=`, `+`, `-`, `@`, a tab or a carriage return gets a leading
+apostrophe. Numbers are written as they are (a longitude of -12.5 stays a number). The same rule
+as the release files' (cedar.releases.csvsafe), for the CSVs the checks write.
+"""
+
+from __future__ import annotations
+
+TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(text: str) -> str:
+    return "'" + text if text.startswith(TRIGGERS) else text

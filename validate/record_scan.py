@@ -1,0 +1,73 @@
+"""Where the records of a CSV start, by a byte scan, and their cells read back by byte offset.
+
+DuckDB's CSV reader does not say on which line a record starts. A byte scan (numpy, a block at a
+time) finds the newlines outside quotes, which end the records; record i of DuckDB's reader is the
+i-th non-empty record of the scan, and its first line is one more than the number of newlines
+before it, quoted newlines included.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+from typing import Any
+
+_BLOCK = 32 * 1024 * 1024
+
+
+def record_starts(path: Path) -> tuple[Any, Any]:
+    """Byte offset and first line of every non-empty CSV record (header included), in file order.
+
+    A record ends at a newline outside quotes: a newline with an even number of quote characters
+    before it (an escaped quote, "", counts twice and keeps the parity)."""
+    import numpy as np  # (a check of a small file by the row engine does not need it)
+
+    starts, lines = [np.zeros(1, dtype=np.int64)], [np.ones(1, dtype=np.int64)]
+    quotes = newlines = base = 0
+    size = path.stat().st_size
+    with path.open("rb") as f:
+        while True:
+            block = f.read(_BLOCK)
+            if not block:
+                break
+            a = np.frombuffer(block, dtype=np.uint8)
+            nl = np.flatnonzero(a == 10)
+            q = np.flatnonzero(a == 34)
+            even = ((np.searchsorted(q, nl) + quotes) & 1) == 0
+            ends = nl[even]
+            starts.append(ends.astype(np.int64) + base + 1)
+            lines.append(np.flatnonzero(even).astype(np.int64) + newlines + 2)
+            quotes += len(q)
+            newlines += len(nl)
+            base += len(a)
+    starts_a, lines_a = np.concatenate(starts), np.concatenate(lines)
+    # a record is empty when the next one starts right after its newline ("\n" or "\r\n") or at the end
+    nxt = np.append(starts_a[1:], size + 1)
+    length = nxt - starts_a - 1
+    keep = length > 0
+    if keep.any():
+        with path.open("rb") as f:  # a lone "\r" line is empty too: look at those one-byte records
+            for i in np.flatnonzero(length == 1):
+                f.seek(int(starts_a[i]))
+                if f.read(1) == b"\r":
+                    keep[i] = False
+    keep &= starts_a < size
+    return starts_a[keep], lines_a[keep]
+
+
+def spans(path: Path, starts: Any, indices: list[int]) -> list[tuple[int, int]]:
+    """The byte spans (start, end) of the records at these indices of `starts` (record_starts)."""
+    size = path.stat().st_size
+    return [(int(starts[i]), int(starts[i + 1]) if i + 1 < len(starts) else size) for i in indices]
+
+
+def read_records(path: Path, at: list[tuple[int, int]]) -> list[list[str]]:
+    """The cells of the records at these byte spans (start, end)."""
+    out = []
+    with path.open("rb") as f:
+        for start, end in at:
+            f.seek(start)
+            text = f.read(end - start).decode("utf-8-sig" if start == 0 else "utf-8")
+            out.append(next(csv.reader(io.StringIO(text)), []))
+    return out
