@@ -327,7 +327,7 @@ def _stage(con: Any, path: Path, checked: list[tuple[int, int, list[Problem], An
     import pyarrow as pa
 
     from cedar.ingest import stage
-    from cedar.schema.gazetteer import region_of
+    from cedar.schema.regions import region_of
 
     isos = [r[0] for r in con.execute("SELECT DISTINCT iso3 FROM x WHERE iso3 IS NOT NULL").fetchall()]
     con.register("x_regions", pa.table({"iso3": pa.array(isos, pa.string()),

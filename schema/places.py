@@ -6,12 +6,13 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any, Iterator
 
-from .gazetteer import FAR_KM, gazetteer, region_of
+from .countries import country_name, is_iso3, point_in_country
+from .gazetteer import gazetteer
+from .gazetteer_points import FAR_KM
+from .regions import region_of
 
 
 def _name(iso3: str | None) -> str:
-    from .countries import country_name
-
     return f"{country_name(iso3) or iso3} ({iso3})" if iso3 else "another country"
 
 
@@ -20,9 +21,7 @@ def point_outside(iso3: str, latitude: float, longitude: float) -> str | None:
     """None when the point lies in the country (or nothing is known about it), else what was found."""
     g = gazetteer()
     check = g.check_point(iso3, latitude, longitude)
-    if check.inside is None:
-        from .countries import point_in_country  # no GeoNames place in the country: the coarse box
-
+    if check.inside is None:  # no GeoNames place in the country: the coarse box
         return None if point_in_country(iso3, latitude, longitude) is not False else "it lies outside its box"
     if check.inside or not check.sure:
         return None
@@ -72,8 +71,6 @@ def fill(e: Any) -> Iterator[tuple[str, Any, dict[str, Any]]]:
     """Fill what the gazetteer can give a row: the region from the country, and the coordinates (with
     admin1, admin2 and geo_precision where empty) from a place name, when both coordinates are empty.
     Yields (field, value, params) for each row filled from a place name."""
-    from .countries import is_iso3
-
     if not e.iso3 or not is_iso3(e.iso3):
         return
     if e.region is None:
@@ -120,8 +117,6 @@ def point_verdicts(iso3s: list[str], lats: Any, lons: Any, admin1s: list[str | N
     each verdict is the one `point_outside`, `point_near_border`, `point_far` and `admin1_mismatch` give
     for a single point, worked out in numpy over one k-d tree query for all the points."""
     import numpy as np
-
-    from .countries import point_in_country
 
     g = gazetteer()
     b = g.check_points(iso3s, lats, lons)

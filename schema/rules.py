@@ -531,7 +531,7 @@ def _admin1(e: Any, ctx: Context) -> Iterator[Finding]:
       columns=("region", "iso3"))
 def _region(e: Any, ctx: Context) -> Iterator[Finding]:
     if e.region and e.iso3 and countries.is_iso3(e.iso3):
-        from .gazetteer import region_of
+        from .regions import region_of
 
         expected = region_of(e.iso3)
         if expected and e.region != expected:

@@ -367,7 +367,7 @@ def _warm_places() -> Any:
         try:
             from cedar.schema.gazetteer import gazetteer
 
-            gazetteer()._tree  # noqa: B018 (built on first use)
+            gazetteer().tree  # noqa: B018 (built on first use)
         except BaseException:  # the place pass loads it again and says what went wrong, without a thread's traceback
             pass
 
