@@ -104,7 +104,7 @@ def fill(e: Any) -> Iterator[tuple[str, Any, dict[str, Any]]]:
 def cells(values: Any) -> Any:
     """Coordinates to 0.01 degree, the cell the point rules judge (rows at nearby points share one answer):
     the nearest whole number of hundredths, ties to even, as `round(v * 100) / 100` gives one value
-    (rules._cell), so that both engines judge the same cell. (Python's round(v, 2) rounds the exact
+    (rules_places._cell), so that both engines judge the same cell. (Python's round(v, 2) rounds the exact
     decimal value instead, which differs from any vectorised form on a few halves.)"""
     import numpy as np
 
@@ -113,7 +113,7 @@ def cells(values: Any) -> Any:
 
 def point_verdicts(iso3s: list[str], lats: Any, lons: Any, admin1s: list[str | None]) -> dict[str, Any]:
     """The point rules for many rows at once: for each rule code, a boolean array saying on which rows it
-    fires. The points are cells (rounded as `rules._cell` rounds them) of countries that `is_iso3` knows;
+    fires. The points are cells (rounded as `rules_places._cell` rounds them) of countries that `is_iso3` knows;
     each verdict is the one `point_outside`, `point_near_border`, `point_far` and `admin1_mismatch` give
     for a single point, worked out in numpy over one k-d tree query for all the points."""
     import numpy as np
