@@ -11,7 +11,6 @@ from typing import Any
 from .geometry import EARTH_KM, chord_km, haversine_km, kdtree, query, xyz
 
 BORDER_KM = 25.0  # a point this close to a place of the stated country is inside it, whatever lies nearer
-FAR_KM = 100.0  # a point farther than this from every place is at sea or in an empty land: flagged
 K_NEAREST = 12
 SPACING_FACTOR = 1.5  # times the distance between the stated country's places there
 SURE_MARGIN_KM = 20.0  # past the tolerance by this much, among another country's towns: outside beyond doubt

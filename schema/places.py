@@ -1,5 +1,6 @@
 """What the row rules ask of the gazetteer: each answer is one call, worked out once per distinct
-point or name (the gazetteer caches its lookups), so a file of many rows at few places costs little."""
+point or name (the gazetteer caches its lookups), so a file of many rows at few places costs little.
+numpy is imported inside the batch functions, which only the place checks of many rows call."""
 
 from __future__ import annotations
 
@@ -7,9 +8,18 @@ from functools import lru_cache
 from typing import Any, Iterator
 
 from .countries import country_name, is_iso3, point_in_country
-from .gazetteer import gazetteer
-from .gazetteer_points import FAR_KM
 from .regions import region_of
+
+FAR_KM = 100.0  # a point farther than this from every place is at sea or in an empty land: flagged
+
+
+def _gazetteer() -> Any:
+    """The gazetteer of this process (`cedar.schema.gazetteer`). Its modules are imported on the first
+    place looked up, not with the rules: a command that looks no place up (the codebook, the reports,
+    the store's queries) loads neither them nor the tables."""
+    from .gazetteer import gazetteer
+
+    return gazetteer()
 
 
 def _name(iso3: str | None) -> str:
@@ -19,7 +29,7 @@ def _name(iso3: str | None) -> str:
 @lru_cache(maxsize=100_000)  # rows repeat their points: each answer is worked out once
 def point_outside(iso3: str, latitude: float, longitude: float) -> str | None:
     """None when the point lies in the country (or nothing is known about it), else what was found."""
-    g = gazetteer()
+    g = _gazetteer()
     check = g.check_point(iso3, latitude, longitude)
     if check.inside is None:  # no GeoNames place in the country: the coarse box
         return None if point_in_country(iso3, latitude, longitude) is not False else "it lies outside its box"
@@ -32,7 +42,7 @@ def point_outside(iso3: str, latitude: float, longitude: float) -> str | None:
 @lru_cache(maxsize=100_000)
 def point_near_border(iso3: str, latitude: float, longitude: float) -> dict[str, Any] | None:
     """The point may lie across a border (not sure enough to refuse it): what was found, else None."""
-    check = gazetteer().check_point(iso3, latitude, longitude)
+    check = _gazetteer().check_point(iso3, latitude, longitude)
     if check.inside is None or check.inside or check.sure:
         return None
     return {"found": _name(check.found_iso3), "km": f"{check.nearest_any_km:.0f}",
@@ -41,7 +51,7 @@ def point_near_border(iso3: str, latitude: float, longitude: float) -> dict[str,
 
 @lru_cache(maxsize=100_000)
 def point_far(iso3: str, latitude: float, longitude: float) -> dict[str, Any] | None:
-    check = gazetteer().check_point(iso3, latitude, longitude)
+    check = _gazetteer().check_point(iso3, latitude, longitude)
     if check.inside and check.nearest_any_km is not None and check.nearest_any_km > FAR_KM:
         return {"km": f"{check.distance_km:.0f}", "nearest": check.nearest.name}
     return None
@@ -50,7 +60,7 @@ def point_far(iso3: str, latitude: float, longitude: float) -> dict[str, Any] | 
 @lru_cache(maxsize=100_000)
 def admin1_mismatch(iso3: str, admin1: str, latitude: float, longitude: float) -> str | None:
     """None when the stated admin1 agrees with the point (or cannot be judged), else the admin1 found."""
-    g = gazetteer()
+    g = _gazetteer()
     check = g.check_point(iso3, latitude, longitude)
     if not check.inside or not check.admin1s:
         return None
@@ -77,7 +87,7 @@ def fill(e: Any) -> Iterator[tuple[str, Any, dict[str, Any]]]:
         e.region = region_of(e.iso3)
     if e.latitude is not None or e.longitude is not None:
         return
-    g = gazetteer()
+    g = _gazetteer()
     found = None
     precision = None
     for name, level in ((e.location, None), (e.admin2, "near"), (e.admin1, "region")):
@@ -118,7 +128,7 @@ def point_verdicts(iso3s: list[str], lats: Any, lons: Any, admin1s: list[str | N
     for a single point, worked out in numpy over one k-d tree query for all the points."""
     import numpy as np
 
-    g = gazetteer()
+    g = _gazetteer()
     b = g.check_points(iso3s, lats, lons)
     outside = b.known & ~b.inside & b.sure
     for r in np.flatnonzero(~b.known).tolist():  # no GeoNames place in the country: the coarse box
