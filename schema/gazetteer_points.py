@@ -12,7 +12,7 @@ from .geometry import EARTH_KM, chord_km, haversine_km, kdtree, query, xyz
 
 BORDER_KM = 25.0  # a point this close to a place of the stated country is inside it, whatever lies nearer
 K_NEAREST = 12
-SPACING_FACTOR = 1.5  # times the distance between the stated country's places there
+SPACING_FACTOR = 1.5  # the tolerance, at least, in times the spacing of the stated country's places there
 SURE_MARGIN_KM = 20.0  # past the tolerance by this much, among another country's towns: outside beyond doubt
 NEAR_TOWN_KM = 10.0  # a point this close to a town of another country, far from the stated one, lies in it
 FAR_OUTSIDE_KM = 300.0  # a point this far from every place of the stated country lies outside it

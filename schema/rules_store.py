@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from .rules_base import declare
 
-# What only the store can find, at `cedar ingest`, `cedar delete` and `cedar import --ingest`.
 declare("already-ingested", "This file is already in the store: submission {value} brought it in on {received}{by}. "
         "Nothing from it is ingested again.", "A file whose bytes the store already holds is not ingested twice.",
         severity="warning")
