@@ -5,21 +5,26 @@ numpy is imported inside the batch functions, which only the place checks of man
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 from .countries import country_name, is_iso3, point_in_country
 from .regions import region_of
 
 FAR_KM = 100.0  # a point farther than this from every place is at sea or in an empty land: flagged
 
+_gazetteer_of: Callable[[], Any] | None = None  # cedar.schema.gazetteer.gazetteer, once imported
+
 
 def _gazetteer() -> Any:
-    """The gazetteer of this process (`cedar.schema.gazetteer`). Its modules are imported on the first
-    place looked up, not with the rules: a command that looks no place up (the codebook, the reports,
-    the store's queries) loads neither them nor the tables."""
-    from .gazetteer import gazetteer
+    """The gazetteer of this process. Its modules are imported on the first place looked up, not with
+    the rules: a command that looks no place up (the codebook, the reports, the store's queries) loads
+    neither them nor the tables. Kept once imported: each distinct point asks for it."""
+    global _gazetteer_of
+    if _gazetteer_of is None:
+        from .gazetteer import gazetteer
 
-    return gazetteer()
+        _gazetteer_of = gazetteer
+    return _gazetteer_of()
 
 
 def _name(iso3: str | None) -> str:
