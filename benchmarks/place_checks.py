@@ -122,7 +122,7 @@ def place_seconds(stats: Any) -> float:
     total = 0.0
     for (file, _, name), v in stats.stats.items():
         if ((file.endswith("validate/sql_places.py") and name == "_place_items")
-                or (file.endswith("schema/rules.py") and name in PLACE_RULES)
+                or (file.endswith(("schema/rules_fill.py", "schema/rules_places.py")) and name in PLACE_RULES)
                 or (file.endswith("schema/gazetteer.py") and name == "prefetch")):
             total += v[3]
     return total

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from cedar.ingest import stage
-from cedar.schema.gazetteer import region_of
+from cedar.schema.regions import region_of
 from cedar.schema.tables import EVENT_COLUMNS
 from cedar.validate.check import CheckedEvent
 from cedar.validate.sql_query import ident, quote

@@ -5,8 +5,8 @@ expectation suite are all generated from the classes below. Field metadata (`con
 `given_by`, `acled`) says which group a column belongs to, who supplies it (the contributor,
 the store, or a derivation), and ACLED's name for it where one exists.
 
-Cross-field rules are not here but in `rules.py`, declared once with their codes and messages;
-this module holds types, vocabularies and ranges only.
+Cross-field rules are not here but in `rules.py` and the topic modules it imports, declared once
+with their codes and messages; this module holds types, vocabularies and ranges only.
 """
 
 from __future__ import annotations

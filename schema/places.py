@@ -1,28 +1,42 @@
 """What the row rules ask of the gazetteer: each answer is one call, worked out once per distinct
-point or name (the gazetteer caches its lookups), so a file of many rows at few places costs little."""
+point or name (the gazetteer caches its lookups), so a file of many rows at few places costs little.
+numpy is imported inside the batch functions, which only the place checks of many rows call."""
 
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
-from .gazetteer import FAR_KM, gazetteer, region_of
+from .countries import country_name, is_iso3, point_in_country
+from .regions import region_of
+
+FAR_KM = 100.0  # a point farther than this from every place is at sea or in an empty land: flagged
+
+_gazetteer_of: Callable[[], Any] | None = None  # cedar.schema.gazetteer.gazetteer, once imported
+
+
+def _gazetteer() -> Any:
+    """The gazetteer of this process. Its modules are imported on the first place looked up, not with
+    the rules: a command that looks no place up (the codebook, the reports, the store's queries) loads
+    neither them nor the tables. Kept once imported: each distinct point asks for it."""
+    global _gazetteer_of
+    if _gazetteer_of is None:
+        from .gazetteer import gazetteer
+
+        _gazetteer_of = gazetteer
+    return _gazetteer_of()
 
 
 def _name(iso3: str | None) -> str:
-    from .countries import country_name
-
     return f"{country_name(iso3) or iso3} ({iso3})" if iso3 else "another country"
 
 
 @lru_cache(maxsize=100_000)  # rows repeat their points: each answer is worked out once
 def point_outside(iso3: str, latitude: float, longitude: float) -> str | None:
     """None when the point lies in the country (or nothing is known about it), else what was found."""
-    g = gazetteer()
+    g = _gazetteer()
     check = g.check_point(iso3, latitude, longitude)
-    if check.inside is None:
-        from .countries import point_in_country  # no GeoNames place in the country: the coarse box
-
+    if check.inside is None:  # no GeoNames place in the country: the coarse box
         return None if point_in_country(iso3, latitude, longitude) is not False else "it lies outside its box"
     if check.inside or not check.sure:
         return None
@@ -33,7 +47,7 @@ def point_outside(iso3: str, latitude: float, longitude: float) -> str | None:
 @lru_cache(maxsize=100_000)
 def point_near_border(iso3: str, latitude: float, longitude: float) -> dict[str, Any] | None:
     """The point may lie across a border (not sure enough to refuse it): what was found, else None."""
-    check = gazetteer().check_point(iso3, latitude, longitude)
+    check = _gazetteer().check_point(iso3, latitude, longitude)
     if check.inside is None or check.inside or check.sure:
         return None
     return {"found": _name(check.found_iso3), "km": f"{check.nearest_any_km:.0f}",
@@ -42,7 +56,7 @@ def point_near_border(iso3: str, latitude: float, longitude: float) -> dict[str,
 
 @lru_cache(maxsize=100_000)
 def point_far(iso3: str, latitude: float, longitude: float) -> dict[str, Any] | None:
-    check = gazetteer().check_point(iso3, latitude, longitude)
+    check = _gazetteer().check_point(iso3, latitude, longitude)
     if check.inside and check.nearest_any_km is not None and check.nearest_any_km > FAR_KM:
         return {"km": f"{check.distance_km:.0f}", "nearest": check.nearest.name}
     return None
@@ -51,7 +65,7 @@ def point_far(iso3: str, latitude: float, longitude: float) -> dict[str, Any] | 
 @lru_cache(maxsize=100_000)
 def admin1_mismatch(iso3: str, admin1: str, latitude: float, longitude: float) -> str | None:
     """None when the stated admin1 agrees with the point (or cannot be judged), else the admin1 found."""
-    g = gazetteer()
+    g = _gazetteer()
     check = g.check_point(iso3, latitude, longitude)
     if not check.inside or not check.admin1s:
         return None
@@ -72,15 +86,13 @@ def fill(e: Any) -> Iterator[tuple[str, Any, dict[str, Any]]]:
     """Fill what the gazetteer can give a row: the region from the country, and the coordinates (with
     admin1, admin2 and geo_precision where empty) from a place name, when both coordinates are empty.
     Yields (field, value, params) for each row filled from a place name."""
-    from .countries import is_iso3
-
     if not e.iso3 or not is_iso3(e.iso3):
         return
     if e.region is None:
         e.region = region_of(e.iso3)
     if e.latitude is not None or e.longitude is not None:
         return
-    g = gazetteer()
+    g = _gazetteer()
     found = None
     precision = None
     for name, level in ((e.location, None), (e.admin2, "near"), (e.admin1, "region")):
@@ -107,7 +119,7 @@ def fill(e: Any) -> Iterator[tuple[str, Any, dict[str, Any]]]:
 def cells(values: Any) -> Any:
     """Coordinates to 0.01 degree, the cell the point rules judge (rows at nearby points share one answer):
     the nearest whole number of hundredths, ties to even, as `round(v * 100) / 100` gives one value
-    (rules._cell), so that both engines judge the same cell. (Python's round(v, 2) rounds the exact
+    (rules_places._cell), so that both engines judge the same cell. (Python's round(v, 2) rounds the exact
     decimal value instead, which differs from any vectorised form on a few halves.)"""
     import numpy as np
 
@@ -116,14 +128,12 @@ def cells(values: Any) -> Any:
 
 def point_verdicts(iso3s: list[str], lats: Any, lons: Any, admin1s: list[str | None]) -> dict[str, Any]:
     """The point rules for many rows at once: for each rule code, a boolean array saying on which rows it
-    fires. The points are cells (rounded as `rules._cell` rounds them) of countries that `is_iso3` knows;
+    fires. The points are cells (rounded as `rules_places._cell` rounds them) of countries that `is_iso3` knows;
     each verdict is the one `point_outside`, `point_near_border`, `point_far` and `admin1_mismatch` give
     for a single point, worked out in numpy over one k-d tree query for all the points."""
     import numpy as np
 
-    from .countries import point_in_country
-
-    g = gazetteer()
+    g = _gazetteer()
     b = g.check_points(iso3s, lats, lons)
     outside = b.known & ~b.inside & b.sure
     for r in np.flatnonzero(~b.known).tolist():  # no GeoNames place in the country: the coarse box

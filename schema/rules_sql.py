@@ -22,7 +22,8 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from . import vocab
+from . import countries, vocab
+from .regions import region_of
 
 _ARMED = ", ".join(str(i) for i in sorted(vocab.ARMED_ACTOR_TYPES))
 
@@ -121,9 +122,6 @@ def lookups() -> tuple[list[str], list[str]]:
     what the value maps to. Joins against look-up tables would do the same, but DuckDB's hash joins
     give up the file's row order, which the engine keeps to number records without a window (a
     window over a whole file runs on one thread)."""
-    from . import countries
-    from .gazetteer import region_of
-
     def enum(values: list[str]) -> str:
         return "ENUM(" + ", ".join(_q(v) for v in values) + ")"
 

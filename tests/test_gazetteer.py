@@ -11,6 +11,9 @@ import pytest
 
 from cedar.schema import gazetteer as gz
 from cedar.schema import places
+from cedar.schema.geometry import distance_km
+from cedar.schema.placenames import fold, unit_key
+from cedar.schema.regions import region_of
 from cedar.schema.vocab import REGIONS
 
 STEPANAKERT = (39.8153, 46.7519)  # CODING.md: Stepanakert = Khankendi = Xankəndi, AZ-XA
@@ -31,14 +34,14 @@ def test_alternate_names_of_stepanakert_are_one_place(g, name):
     found = g.resolve(name, "AZE")
     assert found is not None and found.precision == "exact"
     assert found.place.geonameid == g.resolve("Khankendi", "AZE").place.geonameid
-    assert gz.distance_km(*STEPANAKERT, found.place.latitude, found.place.longitude) < 2
+    assert distance_km(*STEPANAKERT, found.place.latitude, found.place.longitude) < 2
 
 
 @pytest.mark.parametrize("name", ["Lachin", "Laçın", "Lacin"])
 def test_lachin(g, name):
     found = g.resolve(name, "AZE")
     assert found is not None
-    assert gz.distance_km(*LACHIN, found.place.latitude, found.place.longitude) < 2
+    assert distance_km(*LACHIN, found.place.latitude, found.place.longitude) < 2
 
 
 @pytest.mark.parametrize("point,admin1", [(STEPANAKERT, "Khankendi"), (STEPANAKERT, "Xankəndi"),
@@ -81,7 +84,7 @@ def test_argentina_sample_place_names_resolve_near_acled_coordinates(g, acled_fi
         if found is None:
             missing += 1
             continue
-        km = gz.distance_km(float(r["latitude"]), float(r["longitude"]), found.place.latitude, found.place.longitude)
+        km = distance_km(float(r["latitude"]), float(r["longitude"]), found.place.latitude, found.place.longitude)
         near += km < 30
     assert near >= 0.8 * len(rows), (near, missing)
 
@@ -119,8 +122,8 @@ def test_a_name_in_several_countries_resolves_within_the_stated_country(g):
 
 def test_a_name_twice_in_one_country_resolves_within_the_stated_admin1(g):
     chubut = g.resolve("Rawson", "ARG", "Chubut")
-    assert chubut.place.admin1 == "Chubut" and gz.distance_km(-43.2993, -65.0935, chubut.place.latitude,
-                                                             chubut.place.longitude) < 10
+    assert chubut.place.admin1 == "Chubut" and distance_km(-43.2993, -65.0935, chubut.place.latitude,
+                                                          chubut.place.longitude) < 10
     largest = g.resolve("Rawson", "ARG")
     assert largest.candidates >= 2 and "largest" in largest.how
 
@@ -131,14 +134,14 @@ def test_an_admin1_name_resolves_to_its_largest_town_at_region_precision(g):
 
 
 def test_every_country_has_an_acled_region():
-    missing = [c.alpha_3 for c in pycountry.countries if gz.region_of(c.alpha_3) not in REGIONS]
+    missing = [c.alpha_3 for c in pycountry.countries if region_of(c.alpha_3) not in REGIONS]
     assert not missing
-    assert gz.region_of("AZE") == "Caucasus and Central Asia"
-    assert gz.region_of("ARG") == "South America"
-    assert gz.region_of("XKX") == "Europe"
+    assert region_of("AZE") == "Caucasus and Central Asia"
+    assert region_of("ARG") == "South America"
+    assert region_of("XKX") == "Europe"
 
 
 def test_fold():
-    assert gz.fold("Xankəndi") == gz.fold("Xankǝndi") == gz.fold("XANKENDI") == "xankendi"
-    assert gz.fold("Laçın") == "lacin"
-    assert gz.unit_key("Departamento de Escalante") == "escalante"
+    assert fold("Xankəndi") == fold("Xankǝndi") == fold("XANKENDI") == "xankendi"
+    assert fold("Laçın") == "lacin"
+    assert unit_key("Departamento de Escalante") == "escalante"

@@ -209,4 +209,4 @@ def _point(item: Any) -> tuple[str, float, float] | None:
         return None
     if not (math.isfinite(lat) and math.isfinite(lon)):
         return None
-    return iso3, round(lat * 100) / 100, round(lon * 100) / 100  # the cell, as cedar.schema.rules._cell rounds it
+    return iso3, round(lat * 100) / 100, round(lon * 100) / 100  # the cell, as schema.rules_places._cell rounds it

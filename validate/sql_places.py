@@ -36,7 +36,7 @@ def warm_places() -> Any:
 
     def load() -> None:
         try:
-            gazetteer()._tree  # noqa: B018 (built on first use)
+            gazetteer().tree  # noqa: B018 (built on first use)
         except BaseException:  # the place pass loads it again and says what went wrong, without a thread's traceback
             pass
 
