@@ -10,12 +10,10 @@ from __future__ import annotations
 class CedarError(Exception):
     """A failure a user can act on. Raise one of the subclasses; this is what callers catch."""
 
-    def __init__(self, message: str, hint: str | None = None, exit_code: int | None = None):
+    def __init__(self, message: str, hint: str | None = None):
         super().__init__(message)
         self.message = message
         self.hint = hint
-        # TRANSITIONAL: goes when every raise is typed and the command line maps the types itself
-        self.exit_code = _status_of(self) if exit_code is None else exit_code
 
 
 class UsageError(CedarError):
@@ -44,11 +42,3 @@ class TransferError(CedarError):
 
 class Interrupted(CedarError):
     """The user stopped the work (Ctrl-C); what was being written was rolled back or removed."""
-
-
-def _status_of(error: CedarError) -> int:
-    """The exit status the command line gives a type: 2 for a wrong call or unreadable input, 130 for an
-    interruption, 1 for the rest."""
-    if isinstance(error, (UsageError, InputError)):
-        return 2
-    return 130 if isinstance(error, Interrupted) else 1

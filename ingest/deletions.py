@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from cedar.ingest import store, submissions
+from cedar.ingest.load import Outcome, held_problem
 from cedar.validate.report import Problem, Report, problem
 
 COLUMNS = ("event_id", "reason")
@@ -25,28 +26,70 @@ _ID = re.compile(r"^[A-Z]{3}[0-9]+$")
 
 def read(path: Path, encoding: str = "utf-8") -> tuple[list[tuple[int, dict[str, Any]]], list[Problem]]:
     """(row as the user counts it, {event_id, reason}) for every row, and the problems of the file."""
+    rows, problems = _load(path, encoding)
+    if problems:
+        return [], problems
+    f = str(path)
+    out = []
+    for row, item in rows:
+        if isinstance(item, tuple):  # a CSV row of the wrong length: (its cells, the header's)
+            problems.append(problem("wrong-cell-count", file=f, row=row, value=item[0], header_cells=item[1]))
+            continue
+        if not isinstance(item, dict):
+            problems.append(problem("deletion-not-an-object", file=f, row=row, kind=_kind(item)))
+            continue
+        problems += [problem("unknown-column", file=f, row=row, field=k, value=k, hint=_HAS_COLUMNS)
+                     for k in item if k not in COLUMNS]
+        event_id = str(item.get("event_id") or "").strip()
+        reason = str(item.get("reason") or "").strip()
+        if not event_id:
+            problems.append(problem("missing-value", file=f, row=row, field="event_id"))
+        elif not _ID.match(event_id):
+            problems.append(problem("bad-format", file=f, row=row, field="event_id", value=event_id,
+                                    expected="three capital letters and a number, e.g. AZE12"))
+        if not reason:
+            problems.append(problem("missing-reason", file=f, row=row, field="reason"))
+        out.append((row, {"event_id": event_id, "reason": reason}))
+    if not rows:
+        problems.append(problem("no-deletions", file=f))
+    return out, problems
+
+
+_HAS_COLUMNS = "a deletion list has the columns event_id and reason."
+_KINDS = {list: "an array", str: "a string", int: "a number", float: "a number", bool: "true or false",
+          type(None): "null", dict: "an object"}
+
+
+def _kind(value: Any) -> str:
+    return _KINDS.get(type(value), "a value")
+
+
+def _load(path: Path, encoding: str) -> tuple[list[tuple[int, Any]], list[Problem]]:
+    """The rows of a deletion list as read (a CSV row of the wrong length as the numbers of its cells and
+    the header's), or the problems that keep the file from being read at all."""
     f = str(path)
     if not path.is_file():
-        return [], [Problem("file-not-found", f"There is no file '{path}': check the path.", file=f)]
+        return [], [problem("file-not-found", file=f, value=f)]
     try:
         text = path.read_text(encoding="utf-8-sig" if encoding.lower().replace("_", "-") == "utf-8" else encoding)
     except (UnicodeDecodeError, LookupError, OSError) as exc:
-        return [], [Problem("unreadable-file", f"Cannot read '{path}' as {encoding} text ({exc}).", file=f)]
+        why = f"it is not {encoding} text ({exc})" if isinstance(exc, UnicodeDecodeError) else str(exc)
+        return [], [problem("unreadable-file", file=f, value=f, reason=why)]
     suffix = path.suffix.lower()
     rows: list[tuple[int, Any]] = []
     try:
         if suffix == ".csv":
             reader = csv.reader(io.StringIO(text, newline=""), strict=True)
             header = [h.strip() for h in next(reader, [])]
-            problems = [Problem("unknown-column", f"'{h}' is not a column of a deletion list: it has event_id and "
-                                "reason.", file=f, row=1, field=h, value=h) for h in header if h not in COLUMNS]
-            problems += [Problem("missing-columns", f"The header lacks {c}: a deletion list has the columns "
-                                 "event_id,reason.", file=f, row=1, field=c) for c in COLUMNS if c not in header]
+            problems = [problem("unknown-column", file=f, row=1, field=h, value=h, hint=_HAS_COLUMNS)
+                        for h in header if h not in COLUMNS]
+            problems += [problem("missing-deletion-columns", file=f, row=1, field=c) for c in COLUMNS if c not in header]
             if problems:
                 return [], problems
             for cells in reader:
                 if any(c.strip() for c in cells):
-                    rows.append((reader.line_num, dict(zip(header, cells)) if len(cells) == len(header) else cells))
+                    rows.append((reader.line_num, dict(zip(header, cells)) if len(cells) == len(header)
+                                 else (len(cells), len(header))))
         elif suffix in (".jsonl", ".ndjson"):
             for n, line in enumerate(text.splitlines(), start=1):
                 if line.strip():
@@ -56,47 +99,17 @@ def read(path: Path, encoding: str = "utf-8") -> tuple[list[tuple[int, dict[str,
             if isinstance(data, dict) and isinstance(data.get("deletions"), list):
                 data = data["deletions"]
             if not isinstance(data, list):
-                return [], [Problem("invalid-json", "A deletion list in JSON is an array of {\"event_id\": ..., "
-                                    "\"reason\": ...} objects.", file=f)]
+                return [], [problem("not-a-deletion-list", file=f, kind=_kind(data))]
             rows = list(enumerate(data, start=1))
         else:
-            return [], [Problem("unknown-format", f"Cannot tell the format of '{path.name}': a deletion list is "
-                                ".csv, .jsonl or .json.", file=f)]
+            return [], [problem("unknown-deletion-format", file=f, value=path.name)]
     except (csv.Error, ValueError, RecursionError) as exc:  # ValueError: JSON's own, and a number too long to read
-        return [], [Problem("unreadable-file", f"'{path.name}' cannot be read ({exc}).", file=f)]
-    out, problems = [], []
-    for row, item in rows:
-        if isinstance(item, list):
-            problems.append(Problem("wrong-cell-count", "This row does not have one cell per column (event_id, "
-                                    "reason): put a reason with a comma in double quotes.", file=f, row=row))
-            continue
-        if not isinstance(item, dict):
-            problems.append(Problem("not-an-object", "Each deletion is an object with event_id and reason.",
-                                    file=f, row=row))
-            continue
-        extra = [k for k in item if k not in COLUMNS]
-        problems += [Problem("unknown-column", f"'{k}' is not a field of a deletion: it has event_id and reason.",
-                             file=f, row=row, field=k) for k in extra]
-        event_id = str(item.get("event_id") or "").strip()
-        reason = str(item.get("reason") or "").strip()
-        if not event_id:
-            problems.append(Problem("missing-value", "event_id is required: name the event to delete.", file=f,
-                                    row=row, field="event_id"))
-        elif not _ID.match(event_id):
-            problems.append(Problem("bad-format", f"'{event_id}' is not an event id: three capital letters and a "
-                                    "number, e.g. AZE12.", file=f, row=row, field="event_id", value=event_id))
-        if not reason:
-            problems.append(problem("missing-reason", file=f, row=row, field="reason"))
-        out.append((row, {"event_id": event_id, "reason": reason}))
-    if not rows:
-        problems.append(Problem("no-rows", "The deletion list has no rows.", file=f))
-    return out, problems
+        return [], [problem("unreadable-file", file=f, value=path.name, reason=str(exc))]
+    return rows, []
 
 
 def ingest(db: Path, paths: list[Path], *, submitter: str | None = None, dry_run: bool = False,
            encoding: str = "utf-8", say: Callable[[str], None] = lambda _: None) -> Any:
-    from cedar.ingest.load import Outcome, held_problem
-
     prints = [submissions.fingerprint(p) for p in paths if p.is_file()]
     report = Report(check="deletions")
     report.files = [str(p) for p in paths]
@@ -117,12 +130,12 @@ def ingest(db: Path, paths: list[Path], *, submitter: str | None = None, dry_run
             report.rows_checked += len(items)
             per_file[path] = len(items)
             rows += [(str(path), row, d["event_id"], d["reason"]) for row, d in items]
-        if any(p.code in ("file-not-found", "unreadable-file", "unknown-format") for p in report.errors):
+        if any(p.code in ("file-not-found", "unreadable-file", "unknown-deletion-format") for p in report.errors):
             outcome.refused = outcome.unreadable = True
             return outcome
         if not any(r[2] for r in rows):  # nothing the store could check; read() has said why
             if report.valid:
-                report.add(Problem("no-rows", "The deletion list names no events.", file=str(todo[0])))
+                report.add(problem("no-deletions", file=str(todo[0])))
             outcome.refused = True
             return outcome
         submission_id = submissions.next_submission_id(con)
@@ -170,10 +183,10 @@ def _problems(con: Any) -> list[Problem]:
         else:
             out.append(problem("unknown-event-id", file=file, row=row, field="event_id", value=event_id,
                                fix="check the id (`cedar query \"SELECT event_id FROM events\"`)."))
-    for file, row, event_id, first in con.execute("""
-        SELECT file, row, event_id, first_value(row) OVER w FROM stage_deletions
+    for file, row, event_id, first_file, first_row in con.execute("""
+        SELECT file, row, event_id, first_value(file) OVER w, first_value(row) OVER w FROM stage_deletions
         WINDOW w AS (PARTITION BY event_id ORDER BY file, row) QUALIFY row_number() OVER w > 1 ORDER BY file, row
     """).fetchall():
-        out.append(Problem("duplicate-event-id", f"{event_id} is also deleted in row {first}: keep one row.",
-                           file=file, row=row, field="event_id", value=event_id))
+        where = f"row {first_row}" + ("" if first_file == file else f" of {first_file}")
+        out.append(problem("duplicate-event-id", file=file, row=row, field="event_id", value=event_id, first=where))
     return out

@@ -9,17 +9,20 @@ and the codebook lists them (a topic module imported first on its own would chan
 - rules_base: Rule, Finding, Context, RULES and the `declare` and `@rule` that fill it;
 - rules_input: codes of the model's types, of the readers (files, headers, rows) and of values a
   submission may use once;
-- rules_store: codes only the store finds (ingest, deletions, importers);
+- rules_store: codes only the store finds (ingest, deletion lists);
+- rules_import: codes of the importers of peer datasets (layouts, refused rows, warnings);
 - rules_fill: rules that fill or replace values before the others (places, actor aliases);
 - rules_event: the event's cross-field rules (actors, taxonomy, derived fields, dates, fatalities);
 - rules_places: country, point, admin1 and region;
 - rules_sources: sources, documents, evidence and verification;
-- rules_lists: the items of list columns.
+- rules_lists: the items of list columns;
+- rules_gate: codes only the release gate finds, and the wording of its problems.
 """
 
 from __future__ import annotations
 
-from . import rules_input, rules_store, rules_fill, rules_event, rules_places, rules_sources, rules_lists  # noqa: F401
+from . import rules_input, rules_store, rules_import, rules_fill, rules_event  # noqa: F401
+from . import rules_places, rules_sources, rules_lists, rules_gate  # noqa: F401
 from .rules_base import RULES, Context, Finding, Rule, cross_field_rules, declare, filling_rules, rule
 from .rules_places import POINT_RULES, point_rules_quiet
 from .rules_sources import EVIDENCE_GAP

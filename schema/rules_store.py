@@ -1,6 +1,6 @@
-"""The codes only the store can find: at `cedar ingest`, `cedar delete` and `cedar import --ingest`
-(files already ingested, events unknown, deleted or changed since, duplicates, deletions, and the
-importers' matches and layouts). New codes of the store, its deletions and the importers go here."""
+"""The codes only the store can find: at `cedar ingest`, `cedar ingest --deletions` and `cedar import
+--ingest` (files already ingested, events unknown, deleted or changed since, duplicates), and the codes
+of deletion lists. New codes of the store and its deletions go here; the importers' are in rules_import."""
 
 from __future__ import annotations
 
@@ -28,16 +28,16 @@ declare("missing-reason", "A deletion needs a reason (e.g. 'retracted by the out
         "published with the deletion.", "A row of a deletion list without a reason.")
 declare("already-deleted", "{value} was already deleted{by}: {fix}", "A deletion names an event deleted before (an "
         "error in a deletion list, a warning in an imported deletions file).")
-declare("not-held", "{value} is not in the store: nothing to delete.", "An imported deletion names an event the store "
-        "never held.", severity="warning")
-declare("deleted-in-store", "{value} was held as {event_id}, which was deleted from the store; it is not brought back "
-        "(ids are never reused). To add it again as a new event, remove its external id from the deletion's record "
-        "first.", "An imported row whose event was deleted from the store.", severity="warning")
-declare("likely-match", "{first} ({first_label}) and {value} ({label}) look like the same event in two datasets: "
-        "{first_type} / {type}, {days} day(s) and {km} km apart. They are linked as corroboration, not merged.",
-        "Events of two datasets that look alike are linked (event_links), never merged.", severity="warning")
-declare("no-final-line-break", "The file does not end with a line break, as complete exports do: its last row may be "
-        "cut off. It was imported because it reads as a whole row; compare it with the source.",
-        "An imported export whose last line has no line break.", severity="warning")
-declare("unknown-layout", "{file} is not in a layout this importer knows: it has {value}; expected {expected}.{hint}",
-        "An export in a layout the importer does not know (its columns say which).")
+
+# A deletion list's own layout: CSV with the header event_id,reason, JSON Lines, or a JSON array of objects
+# with those two keys (cedar.ingest.deletions); what it shares with a submission has that code.
+declare("unknown-deletion-format", "Cannot tell the format of '{value}': a deletion list is .csv, .jsonl or .json.",
+        "A deletion list whose file ending names none of its formats.")
+declare("missing-deletion-columns", "The header lacks {field}: a deletion list has the columns event_id,reason.",
+        "A deletion list's header without event_id or reason (a problem for each).")
+declare("not-a-deletion-list", "A deletion list in JSON is an array of {{\"event_id\": ..., \"reason\": ...}} objects, or "
+        "an object whose \"deletions\" is one; this file holds {kind}.", "A JSON deletion list that holds no array.")
+declare("deletion-not-an-object", "Row {row} is {kind}: each deletion is an object with event_id and reason.",
+        "An item of a JSON or JSON Lines deletion list that is not an object.")
+declare("no-deletions", "The deletion list names no events: give a row (event_id, reason) for each event to delete.",
+        "A deletion list without rows.")

@@ -3,6 +3,7 @@ names every column, every event and sub-event type and every rule code."""
 
 from __future__ import annotations
 
+import ast
 import json
 import re
 
@@ -91,15 +92,77 @@ def test_every_cross_field_rule_names_real_columns_and_the_codebook_shows_it_the
             assert f"`{rule.code}`" in tables[prefix][name].rsplit(" | ", 1)[1], (rule.code, column)
 
 
+PACKAGE = ("cedar", "schema", "ingest", "validate", "releases")
+
+
+def _calls():
+    """(where, call) for every call in the package's code."""
+    for folder in PACKAGE:
+        for path in sorted((REPO / folder).rglob("*.py")):
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                if isinstance(node, ast.Call):
+                    yield f"{path.relative_to(REPO)}:{node.lineno}", node
+
+
+def _called(call: ast.Call) -> str | None:
+    func = call.func
+    return func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else None
+
+
+def _arg(call: ast.Call, position: int, name: str) -> ast.expr | None:
+    if len(call.args) > position:
+        return call.args[position]
+    return next((k.value for k in call.keywords if k.arg == name), None)
+
+
+def _writes_text(node: ast.expr) -> bool:
+    """Whether an expression is text written out: a string literal, an f-string, one of them joined to
+    something or formatted ("..." + x, "...".format(x)), or either of them (`a or "..."`); a string passed
+    to a call (a code to a renderer) is not."""
+    if isinstance(node, ast.JoinedStr) or isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return True
+    if isinstance(node, ast.BinOp):
+        return _writes_text(node.left) or _writes_text(node.right)
+    if isinstance(node, ast.BoolOp):
+        return any(_writes_text(v) for v in node.values)
+    if isinstance(node, ast.IfExp):
+        return _writes_text(node.body) or _writes_text(node.orelse)
+    return isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and _writes_text(node.func.value)
+
+
+def _codes(node: ast.expr | None) -> list[str]:
+    """The codes an argument names: a string, or either string of `"a" if ... else "b"`."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return [node.value]
+    if isinstance(node, ast.IfExp):
+        return _codes(node.body) + _codes(node.orelse)
+    return []
+
+
+def test_no_problem_is_made_with_a_message_written_in_the_code():
+    # Problem(code, message, ...) and dataclasses.replace(problem, message=...) take a message rendered
+    # from a declared template (cedar.validate.report.problem), never text written where the problem is made
+    written = []
+    for where, call in _calls():
+        name = _called(call)
+        message = _arg(call, 1, "message") if name == "Problem" else _arg(call, 99, "message") \
+            if name == "replace" else None
+        if message is not None and _writes_text(message):
+            written.append(where)
+    assert written == []
+
+
 def test_every_code_a_report_can_carry_is_declared_so_the_codebook_lists_it():
-    # codes written out where a problem is made, in the package's code (importers' refusal codes are
-    # made from variables and listed in docs/importers.md)
-    made = {}
-    for folder in ("cedar", "schema", "ingest", "validate", "releases"):
-        for path in (REPO / folder).rglob("*.py"):
-            for code in re.findall(r'\b[Pp]roblem\(\s*"([a-z0-9-]+)"', path.read_text(encoding="utf-8")):
-                made.setdefault(code, str(path.relative_to(REPO)))
-    assert len(made) > 30
+    # codes written out where a problem, an importer's refusal or note is made, or that word a problem
+    made: dict[str, str] = {}
+    for where, call in _calls():
+        name = _called(call)
+        codes = _codes(_arg(call, 0, "code")) if name in ("problem", "Problem", "Refuse", "Note") else []
+        codes += _codes(_arg(call, 1, "worded_as")) if name == "reworded" else []
+        codes += _codes(next((k.value for k in call.keywords if k.arg == "worded_as"), None))
+        for code in codes:
+            made.setdefault(code, where)
+    assert len(made) > 60 and {"missing-peer-id", "row-refused", "expectation-failed", "derived-differs"} <= set(made)
     assert {code: where for code, where in made.items() if code not in RULES} == {}
     text = (REPO / "docs" / "codebook.md").read_text(encoding="utf-8")
-    assert all(f"`{code}`" in text for code in made), [c for c in made if f"`{c}`" not in text]
+    assert [c for c in made if f"| `{c}` |" not in text] == []

@@ -129,12 +129,12 @@ def test_the_sql_counts_what_great_expectations_counts_for_keys_and_pairs():
                 "('AZE3', 5, 4), ('AZE4', NULL, 3)) t(event_id, a, b)")
     con.execute("CREATE TABLE claims AS SELECT * FROM (VALUES ('AZE1', 1), ('AZE1', 1), ('AZE1', 2), ('AZE2', 1)) "
                 "t(event_id, claim_no)")
-    specs = [
+    specs = [  # declared codes, as every problem the gate reports has one
         Spec("duplicate-event-id", "events", "ExpectColumnValuesToBeUnique", {"column": "event_id"}),
         Spec("duplicate-row", "claims", "ExpectCompoundColumnsToBeUnique", {"column_list": ["event_id", "claim_no"]}),
-        Spec("equal", "events", "ExpectColumnPairValuesToBeEqual",
+        Spec("fatalities-changed-without-version", "events", "ExpectColumnPairValuesToBeEqual",
              {"column_A": "a", "column_B": "b", "ignore_row_if": "both_values_are_missing"}),
-        Spec("order", "events", "ExpectColumnPairValuesAToBeGreaterThanB",
+        Spec("fatalities-out-of-order", "events", "ExpectColumnPairValuesAToBeGreaterThanB",
              {"column_A": "b", "column_B": "a", "or_equal": True, "ignore_row_if": "either_value_is_missing"}),
     ]
     gate = run_gate(con, specs)
@@ -145,4 +145,4 @@ def test_the_sql_counts_what_great_expectations_counts_for_keys_and_pairs():
         assert len(rows) == o.unexpected_count, (o.failing_rows_sql, rows, o.unexpected_count)
         got[o.spec.code] = sorted(r[0] for r in rows)
     assert got == {"duplicate-event-id": ["AZE1", "AZE1"], "duplicate-row": ["AZE1", "AZE1"],
-                   "equal": ["AZE1", "AZE3", "AZE4"], "order": ["AZE3"]}
+                   "fatalities-changed-without-version": ["AZE1", "AZE3", "AZE4"], "fatalities-out-of-order": ["AZE3"]}

@@ -346,3 +346,20 @@ def test_excel_workbook_is_refused_with_a_hint(tmp_path):
     with pytest.raises(CedarError) as exc:
         import_file("acled", book)
     assert "Excel workbook" in exc.value.message and "CSV" in exc.value.hint
+
+
+def test_the_importers_errors_are_typed_and_keep_their_exit_statuses(tmp_path):
+    """A file of an unknown layout or one that is not an export is the data's fault (1); a wrong path or
+    dataset is a wrong call (2). The type alone decides it: no error carries a status of its own."""
+    from cedar.cli.exits import for_error
+    from cedar.errors import CedarError, DataError, InputError, UsageError
+
+    short = tmp_path / "short.csv"
+    short.write_text("a,b\n1,2\n", encoding="utf-8")
+    cases = [(("acled", short), LayoutError, 1), (("acled", tmp_path / "none.csv"), InputError, 2),
+             (("peers", short), UsageError, 2)]
+    for args, kind, status in cases:
+        with pytest.raises(CedarError) as exc:
+            import_file(*args)
+        assert type(exc.value) is kind and for_error(exc.value) == status and not hasattr(exc.value, "exit_code")
+    assert issubclass(LayoutError, DataError)

@@ -273,11 +273,24 @@ STORE_CASES = {
 }
 
 
+# Codes of the importers, of deletion lists and of the release gate, and the wordings of refused rows and
+# failed expectations: each is met in a file made for it in the test named here.
+REPORT_CASES = dict.fromkeys((
+    "cut-off-row", "too-few-cells", "too-many-cells", "unknown-peer-column", "duplicate-external-id", "missing-peer-id",
+    "unknown-date-form", "no-iso-country", "no-location", "not-a-cameo-code", "not-an-event-cedar-codes",
+    "actor-missing", "incompatible-actors", "misspelled-label", "unknown-label", "derived-differs", "year-mismatch",
+    "fatalities-range-repaired", "row-refused", "row-refused-by-check", "row-refused-by-store", "warning-repeated",
+    "unknown-deletion-format", "missing-deletion-columns", "not-a-deletion-list", "deletion-not-an-object",
+    "no-deletions", "expectation-failed", "duplicate-row", "unknown-event", "deleted-id-present", "deleted-id-reused",
+    "row-count-change", "previous-event-missing", "fatalities-changed-without-version", "fatality-total-jump"),
+    "test_report_codes.py")
+
+
 def test_every_rule_has_a_case():
-    covered = set(CASES) | set(FILE_CASES) | set(WARN_CASES) | set(STORE_CASES)
+    covered = set(CASES) | set(FILE_CASES) | set(WARN_CASES) | set(STORE_CASES) | set(REPORT_CASES)
     assert set(RULES) - covered == set(), "add a passing and a failing case for these rules"
     assert covered - set(RULES) == set(), "these cases test codes that are not declared"
-    for code, module in STORE_CASES.items():
+    for code, module in {**STORE_CASES, **REPORT_CASES}.items():
         assert f'"{code}"' in (Path(__file__).parent / module).read_text(encoding="utf-8"), (code, module)
 
 

@@ -22,7 +22,7 @@ from typing import Any
 from cedar.validate.expectations import Spec
 from cedar.validate.failing_rows import failing_rows_sql, gx_query
 from cedar.validate.gx_duckdb import add_duckdb_source
-from cedar.validate.report import Problem, Report, jsonable
+from cedar.validate.report import ERROR, Problem, Report, jsonable, problem
 
 SAMPLE_IDS = 20  # failing event ids named per expectation
 # What the failing_rows_sql of an expectation reads (cedar.validate.failing_rows).
@@ -195,8 +195,9 @@ def _problem(o: Outcome) -> Problem:
             detail += "; values: " + ", ".join(repr(v) for v in o.sample_values[:5])
     else:
         detail = f"observed {jsonable(o.observed)!r}"
-    return Problem(code=s.code, message=f"Expected: {s.description} ({s.expectation}). Failed: {detail}.",
-                   file=s.table, field=", ".join(s.columns) or None, value=o.sample_ids or jsonable(o.observed))
+    return problem(s.code, file=s.table, field=", ".join(s.columns) or None, value=o.sample_ids or jsonable(o.observed),
+                   severity=ERROR, worded_as="expectation-failed", description=s.description,
+                   expectation=s.expectation, detail=detail)
 
 
 def _slim(result: dict[str, Any]) -> dict[str, Any]:

@@ -52,15 +52,24 @@ class Problem:
 
 
 def problem(code: str, *, file: str | None = None, row: int | None = None, line: int | None = None,
-            field: str | None = None, value: Any = None, severity: str | None = None, **params: Any) -> Problem:
+            field: str | None = None, value: Any = None, severity: str | None = None, worded_as: str | None = None,
+            **params: Any) -> Problem:
     """A problem whose message is rendered from its rule's template (every code is declared in
     cedar.schema.rules, so the codebook lists every code a report can carry); of the rule's severity
-    unless one is given."""
+    unless one is given. `worded_as` names another declared template to word it with while the problem
+    keeps its own code: a row an importer refuses for this reason, a failed expectation of the gate."""
     from cedar.schema.rules import RULES
 
     rule = RULES[code]
-    message = rule.render(file=file, row=row, line=line, field=field, value=value, **params)
+    message = RULES[worded_as or code].render(file=file, row=row, line=line, field=field, value=value, **params)
     return Problem(code, message, severity or rule.severity, file, row, line, field, value)
+
+
+def reworded(p: Problem, worded_as: str, *, severity: str | None = None, **params: Any) -> Problem:
+    """The same problem (code, place, value) worded by a template that quotes its message as {reason}:
+    a row refused because the event it maps to fails a check, say."""
+    return problem(p.code, file=p.file, row=p.row, line=p.line, field=p.field, value=p.value,
+                   severity=severity or p.severity, worded_as=worded_as, reason=p.message, **params)
 
 
 def jsonable(value: Any) -> Any:

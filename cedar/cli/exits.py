@@ -17,11 +17,11 @@ _BY_TYPE = ((Interrupted, INTERRUPTED), (UsageError, WRONG_CALL), (InputError, W
 
 
 def for_error(exc: CedarError) -> int:
+    """The status of an error's type: a wrong call or unreadable input 2, an interruption 130, the rest 1."""
     for kind, status in _BY_TYPE:
         if isinstance(exc, kind):
             return status
-    # A plain CedarError raised with the older exit_code= keeps its status until every raise is typed.
-    return getattr(exc, "exit_code", FAILED)
+    return FAILED
 
 
 def report(exc: CedarError) -> int:

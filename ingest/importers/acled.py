@@ -20,8 +20,10 @@ from typing import Any, Iterator
 from cedar.schema import countries, vocab
 from cedar.schema.acled_layout import CURRENT, DELETED, GEO_PRECISION, OLD, OLD_IDS, SCALES, TIME_PRECISION
 from cedar.schema.acled_layout import INTER_LABELS as _INTER_LABELS
+from cedar.schema.derive import civilian_targeting
 
-from .common import LayoutError, Mapped, Note, Refuse, date, integer, jsonable, number, read_rows, split_list, text
+from .common import (LayoutError, Mapped, Note, Refuse, date, integer, jsonable, mapped_rows, number, read_rows,
+                     split_list, text)
 
 DATASET = "acled"
 
@@ -92,42 +94,10 @@ def read(path: Path, encoding: str = "utf-8") -> Iterator[Mapped]:
     if layout == "deleted":
         raise LayoutError(path, "the columns of a deleted-events file (event_id_cnty, deleted_timestamp)",
                           "events; deletions are applied to a store", "Pass --ingest (and --db) to apply them.")
-    return mapped_rows(path, layout, header, rows)
-
-
-def mapped_rows(path: Path, layout: str, header: list[str], rows: Iterator[Any]) -> Iterator[Mapped]:
     known = set(CURRENT) | set(OLD) | set(DELETED)
     unknown = [h for h in header if h not in known]
-    first = True
-    for raw in rows:
-        if raw.error:
-            yield Mapped(raw.line, refusal=Refuse("cut-off-row" if raw.error == "unexpected end of data" else
-                                                  "bad-csv", f"the row cannot be read as CSV ({raw.error})"
-                                                  + (": the file ends inside a quoted value, it looks cut off in "
-                                                     "its last row." if raw.error == "unexpected end of data"
-                                                     else ": check its quotation marks.")))
-            continue
-        if not any(c.strip() for c in raw.cells):
-            continue
-        m = Mapped(raw.line)
-        if first and unknown:
-            m.notes.append(Note("unknown-peer-column", f"Column(s) {', '.join(unknown)} are not ACLED columns this "
-                                "importer knows; they are left out.", None, unknown))
-        first = False
-        if len(raw.cells) != len(header):
-            m.refusal = Refuse("wrong-cell-count", f"the row has {len(raw.cells)} cells and the header "
-                               f"{len(header)}" + (": the file looks cut off in its last row"
-                                                   if len(raw.cells) < len(header) else "") + ".",
-                               None, len(raw.cells))
-            yield m
-            continue
-        cells = dict(zip(header, raw.cells))
-        try:
-            m.data, m.external_id = map_row(cells, layout, m.notes)
-        except Refuse as r:
-            m.refusal = r
-            m.external_id = None
-        yield m
+    note = Note("unknown-peer-column", None, unknown, columns=", ".join(unknown), peer="ACLED") if unknown else None
+    return mapped_rows(rows, header, "the header", lambda cells, notes: map_row(cells, layout, notes), note=note)
 
 
 def inter_code(value: str | None, name: str) -> int:
@@ -136,8 +106,8 @@ def inter_code(value: str | None, name: str) -> int:
         return int(float(v))
     code = _INTER_LABELS.get(v.casefold())
     if code is None:
-        raise Refuse("not-in-vocabulary", f"{name} '{v}' is neither an ACLED inter code (0-8) nor one of its labels "
-                     f"({', '.join(vocab.ACTOR_TYPES.values())}).", name, v)
+        raise Refuse("not-in-vocabulary", name, v,
+                     allowed=f"0-8 (ACLED's inter codes) or their labels: {', '.join(vocab.ACTOR_TYPES.values())}")
     return code
 
 
@@ -158,8 +128,7 @@ def iso3_of(cells: dict[str, str], notes: list[Note]) -> str:
     code = countries.code_for_name(name)
     if code:
         return code
-    raise Refuse("unknown-country", f"neither iso '{num}' nor country '{name}' names a country with an ISO 3166-1 "
-                 "code.", "iso", num)
+    raise Refuse("no-iso-country", "iso", num, given=f"iso '{num}', country '{name}'")
 
 
 def _label(value: str | None, name: str, allowed: tuple[str, ...], notes: list[Note]) -> str | None:
@@ -173,10 +142,9 @@ def _label(value: str | None, name: str, allowed: tuple[str, ...], notes: list[N
             return a
     fixed = MISSPELLED.get(name, {}).get(v.casefold()) or MISSPELLED.get(name, {}).get(v.casefold() + " ")
     if fixed:
-        notes.append(Note("misspelled-label", f"{name} '{v}' is a misspelling in ACLED's data: read as '{fixed}'.",
-                          name, v))
+        notes.append(Note("misspelled-label", name, v, peer="ACLED", fixed=fixed))
         return fixed
-    raise Refuse("not-in-vocabulary", f"{name} '{v}' is not one of ACLED's labels ({', '.join(allowed)}).", name, v)
+    raise Refuse("not-in-vocabulary", name, v, allowed=", ".join(allowed))
 
 
 def sources_of(source: str | None, scale: str | None, notes: list[Note]) -> tuple[list[dict[str, Any]], str | None]:
@@ -190,8 +158,8 @@ def sources_of(source: str | None, scale: str | None, notes: list[Note]) -> tupl
             continue
         s = SCALES.get(part.casefold())
         if s is None:
-            notes.append(Note("unknown-label", f"source_scale part '{part}' is not one of ACLED's scales "
-                              f"({', '.join(sorted(SCALES))}); it is left out.", "source_scale", scale))
+            notes.append(Note("unknown-label", "source_scale", scale, label=part, peer="ACLED",
+                              labels=f"scales ({', '.join(sorted(SCALES))})"))
         elif s not in scales:
             scales.append(s)
     one = scales[0] if len(scales) == 1 else None
@@ -211,92 +179,29 @@ def fatalities_of(value: str | None, notes_text: str | None) -> int | None:
 
 
 def map_row(cells: dict[str, str], layout: str, notes: list[Note]) -> tuple[dict[str, Any], str]:
+    """One ACLED row as a Cedar event (nested, JSON-ready) and its external id; a Refuse says why it cannot be.
+    The steps run in the row's order of columns, so that a row's warnings come before its refusal."""
     event_id = text(cells.get("event_id_cnty"))
     if not event_id:
-        raise Refuse("missing-value", "event_id_cnty is empty: an ACLED row without its id cannot be kept apart "
-                     "from others or updated later.", "event_id_cnty")
+        raise Refuse("missing-peer-id", "event_id_cnty", peer="ACLED")
     external = f"{DATASET}:{event_id}"
-    event_date = date(cells.get("event_date"), "event_date")
-    year = integer(cells.get("year"), "year")
-    if year is not None and year != event_date.year:
-        notes.append(Note("year-mismatch", f"year {year} disagrees with event_date {event_date}: event_date is kept.",
-                          "year", year))
-    tp = integer(cells.get("time_precision"), "time_precision")
-    if tp not in TIME_PRECISION:
-        raise Refuse("not-in-vocabulary", f"time_precision '{cells.get('time_precision')}' is not 1, 2 or 3.",
-                     "time_precision", cells.get("time_precision"))
-    event_type = _label(cells.get("event_type"), "event_type", vocab.EVENT_TYPES, notes)
-    sub = _label(cells.get("sub_event_type"), "sub_event_type", vocab.ALL_SUB_EVENT_TYPES, notes)
-    if event_type is None or sub is None:
-        raise Refuse("missing-value", "event_type or sub_event_type is empty.", "event_type")
-    disorder = _label(cells.get("disorder_type"), "disorder_type", vocab.DISORDER_LABELS, notes)
-    if disorder and disorder != vocab.disorder_type_of(sub):
-        notes.append(Note("derived-differs", f"disorder_type '{disorder}' disagrees with sub_event_type '{sub}'; "
-                          f"Cedar derives '{vocab.disorder_type_of(sub)}'.", "disorder_type", disorder))
-    inter1 = inter_code(cells.get("inter1"), "inter1")
-    inter2 = inter_code(cells.get("inter2"), "inter2")
-    actor1 = text(cells.get("actor1"))
-    actor2 = text(cells.get("actor2"))
-    if actor2 is None:
-        inter2 = 0
-    interaction = text(cells.get("interaction"))
-    if interaction and interaction.isdigit() and inter1 and int(interaction) != vocab.interaction_of(inter1, inter2):
-        notes.append(Note("derived-differs", f"interaction {interaction} disagrees with inter1 {inter1} and inter2 "
-                          f"{inter2}; Cedar derives {vocab.interaction_of(inter1, inter2)}.", "interaction",
-                          interaction))
-    target = TARGET_OF_INTER.get(inter2) if actor2 else None
-    target = target or TARGET_OF_SUB_EVENT.get(sub, "unknown")
-    if event_type == "Violence against civilians" and inter2 in (0, 7):
-        target = "civilians"
-    given_ct = text(cells.get("civilian_targeting"))
-    if given_ct is not None or "civilian_targeting" in cells:
-        from cedar.schema.derive import civilian_targeting
-
-        derived_ct = civilian_targeting(event_type, target)
-        if bool(given_ct) != derived_ct:
-            notes.append(Note("derived-differs", f"civilian_targeting '{given_ct or ''}' disagrees with event_type "
-                              f"'{event_type}' and actor2's type; Cedar derives "
-                              f"{'Civilian targeting' if derived_ct else 'no civilian targeting'}.",
-                              "civilian_targeting", given_ct))
-    iso3 = iso3_of(cells, notes)
-    country = text(cells.get("country")) or ""
-    if not countries.name_matches_code(country, iso3):
-        country = countries.country_name(iso3) or country
-    region = text(cells.get("region"))
-    if region and region not in vocab.REGIONS:
-        notes.append(Note("unknown-label", f"region '{region}' is not one of ACLED's regions; left out.", "region",
-                          region))
-        region = None
-    gp = integer(cells.get("geo_precision"), "geo_precision")
-    if gp not in GEO_PRECISION:
-        raise Refuse("not-in-vocabulary", f"geo_precision '{cells.get('geo_precision')}' is not 1, 2 or 3.",
-                     "geo_precision", cells.get("geo_precision"))
+    when = _dates(cells, notes)
+    event_type, sub = _taxonomy(cells, notes)
+    who = _actors(cells, event_type, sub, notes)
+    place, geo_precision = _place(cells, notes)
     notes_text = text(cells.get("notes"))
     sources, combined = sources_of(cells.get("source"), cells.get("source_scale"), notes)
     n_sources = len(sources)
     data = {
         "ref": external,
-        "event_date": event_date,
-        "date_precision": TIME_PRECISION[tp],
+        **when,
         "event_type": event_type,
         "sub_event_type": sub,
-        "actor1": actor1,
-        "assoc_actor_1": split_list(cells.get("assoc_actor_1")),
-        "inter1": inter1,
-        "actor2": actor2,
-        "assoc_actor_2": split_list(cells.get("assoc_actor_2")),
-        "inter2": inter2,
-        "target_kind": target,
-        "country": country,
-        "iso3": iso3,
-        "region": region,
-        "admin1": text(cells.get("admin1")),
-        "admin2": text(cells.get("admin2")),
-        "admin3": text(cells.get("admin3")),
-        "location": text(cells.get("location")),
+        **who,
+        **place,
         "latitude": number(cells.get("latitude"), "latitude"),
         "longitude": number(cells.get("longitude"), "longitude"),
-        "geo_precision": GEO_PRECISION[gp],
+        "geo_precision": geo_precision,
         "fatalities": fatalities_of(cells.get("fatalities"), notes_text),
         "verification_status": "unverified",
         "verification_note": f"Imported from ACLED ({event_id}): coded by ACLED from {n_sources} named report"
@@ -310,6 +215,78 @@ def map_row(cells: dict[str, str], layout: str, notes: list[Note]) -> tuple[dict
         "external_ids": [external],
     }
     return jsonable(data), external
+
+
+def _dates(cells: dict[str, str], notes: list[Note]) -> dict[str, Any]:
+    """event_date and its precision; a year that disagrees with the date is a warning (the date wins)."""
+    event_date = date(cells.get("event_date"), "event_date")
+    year = integer(cells.get("year"), "year")
+    if year is not None and year != event_date.year:
+        notes.append(Note("year-mismatch", "year", year, event_date=event_date))
+    tp = integer(cells.get("time_precision"), "time_precision")
+    if tp not in TIME_PRECISION:
+        raise Refuse("not-in-vocabulary", "time_precision", cells.get("time_precision"), allowed="1, 2, 3")
+    return {"event_date": event_date, "date_precision": TIME_PRECISION[tp]}
+
+
+def _taxonomy(cells: dict[str, str], notes: list[Note]) -> tuple[str, str]:
+    """event_type and sub_event_type; ACLED's disorder_type is derived by Cedar, and checked against it."""
+    event_type = _label(cells.get("event_type"), "event_type", vocab.EVENT_TYPES, notes)
+    sub = _label(cells.get("sub_event_type"), "sub_event_type", vocab.ALL_SUB_EVENT_TYPES, notes)
+    if event_type is None or sub is None:
+        raise Refuse("missing-value", "event_type" if event_type is None else "sub_event_type")
+    disorder = _label(cells.get("disorder_type"), "disorder_type", vocab.DISORDER_LABELS, notes)
+    if disorder and disorder != vocab.disorder_type_of(sub):
+        notes.append(Note("derived-differs", "disorder_type", disorder, shown=f"'{disorder}'",
+                          given=f"sub_event_type '{sub}'", derived=f"'{vocab.disorder_type_of(sub)}'"))
+    return event_type, sub
+
+
+def _actors(cells: dict[str, str], event_type: str, sub: str, notes: list[Note]) -> dict[str, Any]:
+    """The actors, their inter codes and what the event was aimed at; ACLED's interaction and
+    civilian_targeting are derived by Cedar, and checked against it."""
+    inter1 = inter_code(cells.get("inter1"), "inter1")
+    inter2 = inter_code(cells.get("inter2"), "inter2")
+    actor2 = text(cells.get("actor2"))
+    if actor2 is None:
+        inter2 = 0
+    interaction = text(cells.get("interaction"))
+    if interaction and interaction.isdigit() and inter1 and int(interaction) != vocab.interaction_of(inter1, inter2):
+        notes.append(Note("derived-differs", "interaction", interaction, shown=interaction,
+                          given=f"inter1 {inter1} and inter2 {inter2}", derived=vocab.interaction_of(inter1, inter2)))
+    target = TARGET_OF_INTER.get(inter2) if actor2 else None
+    target = target or TARGET_OF_SUB_EVENT.get(sub, "unknown")
+    if event_type == "Violence against civilians" and inter2 in (0, 7):
+        target = "civilians"
+    given_ct = text(cells.get("civilian_targeting"))
+    if given_ct is not None or "civilian_targeting" in cells:
+        derived_ct = civilian_targeting(event_type, target)
+        if bool(given_ct) != derived_ct:
+            notes.append(Note("derived-differs", "civilian_targeting", given_ct, shown=f"'{given_ct or ''}'",
+                              given=f"event_type '{event_type}' and actor2's type",
+                              derived="Civilian targeting" if derived_ct else "no civilian targeting"))
+    return {"actor1": text(cells.get("actor1")), "assoc_actor_1": split_list(cells.get("assoc_actor_1")),
+            "inter1": inter1, "actor2": actor2, "assoc_actor_2": split_list(cells.get("assoc_actor_2")),
+            "inter2": inter2, "target_kind": target}
+
+
+def _place(cells: dict[str, str], notes: list[Note]) -> tuple[dict[str, Any], str]:
+    """The country (its ISO code, and ACLED's name where it names the code), region and admin names, and the
+    geo precision (the coordinates are read after the sources, in the row's order)."""
+    iso3 = iso3_of(cells, notes)
+    country = text(cells.get("country")) or ""
+    if not countries.name_matches_code(country, iso3):
+        country = countries.country_name(iso3) or country
+    region = text(cells.get("region"))
+    if region and region not in vocab.REGIONS:
+        notes.append(Note("unknown-label", "region", region, label=region, peer="ACLED", labels="regions"))
+        region = None
+    gp = integer(cells.get("geo_precision"), "geo_precision")
+    if gp not in GEO_PRECISION:
+        raise Refuse("not-in-vocabulary", "geo_precision", cells.get("geo_precision"), allowed="1, 2, 3")
+    return {"country": country, "iso3": iso3, "region": region, "admin1": text(cells.get("admin1")),
+            "admin2": text(cells.get("admin2")), "admin3": text(cells.get("admin3")),
+            "location": text(cells.get("location"))}, GEO_PRECISION[gp]
 
 
 def read_deletions(path: Path, rows: Iterator[Any], header: list[str]) -> Iterator[tuple[int, str | None, str]]:

@@ -63,19 +63,23 @@ ROOTS: dict[str, str] = {
 }
 
 
-def lookup(code: str) -> tuple[str, str, str | None] | str:
-    """The (event type, sub-event type, second side) a CAMEO code maps to, or the reason it is refused."""
+# Why a code under a root of ROOTS that has no entry is refused.
+NOT_CODED = ("Cedar codes political violence, protests and the strategic developments of ACLED's taxonomy; verbal "
+             "and material cooperation, demands, threats, force postures and sanctions are not events in it")
+
+
+def lookup(code: str) -> tuple[str, str, str | None] | str | None:
+    """The (event type, sub-event type, second side) a CAMEO code maps to, the reason it is not an event Cedar
+    codes, or None when it is no CAMEO event code (its root is not 01-20)."""
     code = code.strip()
     root = code[:2]
     if root not in ROOTS:
-        return f"'{code}' is not a CAMEO event code (its root '{root}' is not 01-20)"
+        return None
     for k in (code, code[:3]):
         if k in CROSSWALK:
             return CROSSWALK[k]
         if REFUSED.get(k):
-            return f"CAMEO {code}: {REFUSED[k]}"
+            return REFUSED[k]
     if root in CROSSWALK and root != "17":
         return CROSSWALK[root]
-    return (f"CAMEO {code} ({ROOTS[root]}) is not an event Cedar codes: Cedar codes political violence, protests "
-            "and the strategic developments of ACLED's taxonomy; verbal and material cooperation, demands, threats, "
-            "force postures and sanctions are not events in it")
+    return NOT_CODED

@@ -8,48 +8,52 @@ warnings met on the way; `run` turns that into an `ImportResult`.
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import csv
-import zipfile
 import datetime as dt
+import io
 import json
 import re
 import sys
+import time
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any, Callable, Iterator
 
-from cedar.errors import CedarError
-from cedar.validate.report import ERROR, WARNING, Problem, Report, problem
+from cedar.errors import DataError
+from cedar.schema.rules import RULES, Context
+from cedar.validate.report import ERROR, WARNING, Report, problem, reworded
+from cedar.validate.rows import validate_record
 
 csv.field_size_limit(sys.maxsize)
 
 
-class LayoutError(CedarError):
-    """The file is not in a layout the importer knows: says what it found and what it expected."""
+class LayoutError(DataError):
+    """The file is not in a layout the importer knows: says what it found and what it expected. The data is
+    at fault (exit 1), as with a row refused; the message is the one a JSON report gives (unknown-layout)."""
 
     def __init__(self, path: Path, found: str, expected: str, hint: str | None = None):
-        super().__init__(f"{path} is not in a layout this importer knows: it has {found}; expected {expected}.",
-                         hint, exit_code=1)
+        super().__init__(RULES["unknown-layout"].render(file=path, value=found, expected=expected, hint=""), hint)
         self.found, self.expected = found, expected
 
 
 class Refuse(Exception):
-    """A row that cannot be mapped: `code` names why, `message` says it to a person."""
+    """A row that cannot be mapped: `code` (declared in cedar.schema.rules_import or rules_input) names why,
+    and its template says it with the field, the value and `params`."""
 
-    def __init__(self, code: str, message: str, field: str | None = None, value: Any = None):
-        super().__init__(message)
-        self.code, self.message, self.field, self.value = code, message, field, value
+    def __init__(self, code: str, field: str | None = None, value: Any = None, **params: Any):
+        super().__init__(code)
+        self.code, self.field, self.value, self.params = code, field, value, params
 
 
-@dataclass
 class Note:
-    """A warning met while mapping a row (a misspelled label mapped, a range repaired)."""
+    """A warning met while mapping a row (a misspelled label mapped, a range repaired): a declared code,
+    and the field, value and params its template says it with."""
 
-    code: str
-    message: str
-    field: str | None = None
-    value: Any = None
+    def __init__(self, code: str, field: str | None = None, value: Any = None, **params: Any):
+        self.code, self.field, self.value, self.params = code, field, value, params
 
 
 @dataclass
@@ -64,9 +68,6 @@ def read_rows(path: Path, delimiter: str = ",", encoding: str = "utf-8") -> Iter
     (a stray quote, a file that ends inside a quoted value) comes back with `error` set instead of
     raising, and reading goes on with the next line. A zip archive with one file (as GDELT publishes
     its exports) is read from inside; a UTF-8 byte-order mark is skipped."""
-    import codecs
-    import io
-
     if encoding.lower().replace("_", "-") in ("utf-8", "utf8"):
         encoding = "utf-8-sig"
     quoting = csv.QUOTE_NONE if delimiter == "\t" else csv.QUOTE_MINIMAL
@@ -75,11 +76,11 @@ def read_rows(path: Path, delimiter: str = ",", encoding: str = "utf-8") -> Iter
             archive = stack.enter_context(zipfile.ZipFile(path))
             members = [m for m in archive.infolist() if not m.is_dir()]
             if any(m.filename.startswith("xl/") for m in members):
-                raise CedarError(f"{path} is an Excel workbook, not a CSV export.",
-                                 "Save it as CSV (UTF-8) or download the CSV export, and import that.", exit_code=1)
+                raise DataError(f"{path} is an Excel workbook, not a CSV export.",
+                                "Save it as CSV (UTF-8) or download the CSV export, and import that.")
             if len(members) != 1:
-                raise CedarError(f"{path} is a zip archive with {len(members)} files; expected one export inside.",
-                                 "Unzip it and import the export file itself.", exit_code=1)
+                raise DataError(f"{path} is a zip archive with {len(members)} files; expected one export inside.",
+                                "Unzip it and import the export file itself.")
             f = io.TextIOWrapper(stack.enter_context(archive.open(members[0])), encoding=encoding, newline="")
         else:
             codecs.lookup(encoding)
@@ -96,10 +97,10 @@ def read_rows(path: Path, delimiter: str = ",", encoding: str = "utf-8") -> Iter
                 start = reader.line_num + 1
                 continue
             except UnicodeDecodeError as exc:
-                raise CedarError(f"{path} is not {encoding.removesuffix('-sig')} text near line "
-                                 f"{reader.line_num + 1} ({exc.reason}).",
-                                 "Peer exports are UTF-8; name the file's encoding with --encoding (e.g. latin-1), "
-                                 "or save it as UTF-8.") from None
+                raise DataError(f"{path} is not {encoding.removesuffix('-sig')} text near line "
+                                f"{reader.line_num + 1} ({exc.reason}).",
+                                "Peer exports are UTF-8; name the file's encoding with --encoding (e.g. latin-1), "
+                                "or save it as UTF-8.") from None
             yield RawRow(start, cells)
             start = reader.line_num + 1
 
@@ -140,9 +141,9 @@ def integer(value: str | None, name: str) -> int | None:
     try:
         f = float(v)
     except ValueError:
-        raise Refuse("not-an-integer", f"{name} is '{v}', not a whole number.", name, v) from None
+        raise Refuse("not-an-integer", name, v) from None
     if not f.is_integer():
-        raise Refuse("not-an-integer", f"{name} is '{v}', not a whole number.", name, v)
+        raise Refuse("not-an-integer", name, v)
     return int(f)
 
 
@@ -153,18 +154,20 @@ def number(value: str | None, name: str) -> float | None:
     try:
         return float(v)
     except ValueError:
-        raise Refuse("not-a-number", f"{name} is '{v}', not a number.", name, v) from None
+        raise Refuse("not-a-number", name, v) from None
 
 
 _DATE_FORMATS = ("%Y-%m-%d", "%d-%b-%y", "%d-%b-%Y", "%d %B %Y", "%d %b %Y", "%B %d, %Y", "%Y%m%d")
+# The forms a refusal names as examples of those read.
+_EXAMPLES = {"%Y-%m-%d": "2020-05-09", "%d-%b-%y": "9-May-20", "%d %B %Y": "09 May 2020", "%Y%m%d": "20200509"}
 
 
-def date(value: str | None, name: str, formats: Iterable[str] = _DATE_FORMATS) -> dt.date:
+def date(value: str | None, name: str, formats: tuple[str, ...] = _DATE_FORMATS) -> dt.date:
     """A date in one of the unambiguous forms peer exports use (2020-05-09, 9-May-20, 09 May 2020);
     day/month forms such as 5/9/2020 are refused, as the order of day and month cannot be told."""
     v = text(value)
     if v is None:
-        raise Refuse("missing-value", f"{name} is empty: the event has no date.", name, None)
+        raise Refuse("missing-value", name, None)
     v = v[:10] if re.match(r"^\d{4}-\d{2}-\d{2}[T ]", v) else v
     if len(v) == 10 and v[4] == "-" and "%Y-%m-%d" in formats:
         try:
@@ -176,8 +179,9 @@ def date(value: str | None, name: str, formats: Iterable[str] = _DATE_FORMATS) -
             return dt.datetime.strptime(v, fmt).date()
         except ValueError:
             continue
-    raise Refuse("not-a-date", f"{name} '{v}' is not a date in a form this importer reads (2020-05-09, 9-May-20 or "
-                 "09 May 2020; day/month forms like 5/9/2020 are ambiguous).", name, v)
+    examples = [_EXAMPLES[f] for f in formats if f in _EXAMPLES]
+    raise Refuse("unknown-date-form", name, v, forms=", ".join(examples[:-1]) + " or " * (len(examples) > 1)
+                 + examples[-1])
 
 
 def jsonable(data: dict[str, Any]) -> dict[str, Any]:
@@ -205,6 +209,41 @@ class Mapped:
     refusal: Refuse | None = None
     notes: list[Note] = field(default_factory=list)
     external_id: str | None = None
+
+
+MapRow = Callable[[dict[str, str], list[Note]], tuple[dict[str, Any], str]]
+
+
+def _split_error(error: str) -> Refuse:
+    """A row the CSV reader could not split: cut off when the file ends inside a quoted value."""
+    return Refuse("cut-off-row" if error == "unexpected end of data" else "bad-csv", detail=error)
+
+
+def mapped_rows(rows: Iterator[RawRow], columns: list[str] | tuple[str, ...], expected: str, map_row: MapRow, *,
+                note: Note | None = None) -> Iterator[Mapped]:
+    """Every row of an export mapped by `map_row` (cells by column name), or refused: a row the reader could
+    not split, or with more or fewer cells than `columns` (`expected` says whose: "the header"). Blank rows
+    are skipped; `note` (columns left out, say) goes with the first row."""
+    first = True
+    for raw in rows:
+        if raw.error:
+            yield Mapped(raw.line, refusal=_split_error(raw.error))
+            continue
+        if not any(c.strip() for c in raw.cells):
+            continue
+        m = Mapped(raw.line)
+        if first and note:
+            m.notes.append(note)
+        first = False
+        if len(raw.cells) != len(columns):
+            m.refusal = Refuse("too-few-cells" if len(raw.cells) < len(columns) else "too-many-cells", None,
+                               len(raw.cells), expected=expected, cells=len(columns))
+        else:
+            try:
+                m.data, m.external_id = map_row(dict(zip(columns, raw.cells)), m.notes)
+            except Refuse as r:
+                m.refusal = r
+        yield m
 
 
 @dataclass
@@ -261,16 +300,11 @@ def _ranges(lines: list[int], limit: int = 20) -> str:
 def run(dataset: str, path: Path, rows: Iterator[Mapped], *, strict: bool = False,
         on_row: Callable[[], None] | None = None) -> ImportResult:
     """Check every mapped row with the rules of `cedar check`; collect events, refusals and warnings."""
-    import time
-
-    from cedar.schema.rules import Context
-    from cedar.validate.rows import validate_record
-
     started = time.perf_counter()
     report = Report(check=f"import-{dataset}")
     report.files.append(str(path))
     result = ImportResult(dataset, path, report, strict=strict)
-    refusal_severity = ERROR if strict else WARNING
+    severity = ERROR if strict else WARNING  # of a refused row
     ctx = Context()
     seen: dict[str, int] = {}
     f = str(path)
@@ -281,30 +315,17 @@ def run(dataset: str, path: Path, rows: Iterator[Mapped], *, strict: bool = Fals
         result.rows_read += 1
         if on_row:
             on_row()
-        for n in m.notes:
-            key = (n.code, str(n.value) if n.code in REPEATING else m.line)
-            if key in repeats:
-                repeats[key].append(m.line)
-                continue
-            repeats[key] = [m.line]
-            report.add(Problem(n.code, n.message, WARNING, f, m.line, m.line, n.field, n.value))
-        reasons: list[Problem] = []
+        _note(report, f, m, repeats)
         if m.refusal is None and m.external_id and m.external_id in seen:
-            m.refusal = Refuse("duplicate-external-id", f"{m.external_id} is also row {seen[m.external_id]} of this "
-                               "file: one event, one row; this row is left out.", "external_ids", m.external_id)
+            m.refusal = Refuse("duplicate-external-id", "external_ids", m.external_id, first=seen[m.external_id])
         if m.refusal is not None:
             r = m.refusal
-            reasons.append(Problem(r.code, f"Row refused: {r.message}", refusal_severity, f, m.line, m.line,
-                                   r.field, r.value))
+            reason = problem(r.code, file=f, row=m.line, line=m.line, field=r.field, value=r.value, **r.params)
+            reasons = [reworded(reason, "row-refused", severity=severity)]
         else:
-            where = {"file": f, "row": m.line, "line": m.line}
-            event, problems = validate_record(m.data, ctx, where)
-            for p in problems:
-                if p.severity == ERROR:
-                    reasons.append(Problem(p.code, f"Row refused: the event it maps to fails `cedar check`: "
-                                           f"{p.message}", refusal_severity, f, m.line, m.line, p.field, p.value))
-                else:
-                    report.add(p)
+            event, problems = validate_record(m.data, ctx, {"file": f, "row": m.line, "line": m.line})
+            reasons = [reworded(p, "row-refused-by-check", severity=severity) for p in problems if p.severity == ERROR]
+            report.extend(p for p in problems if p.severity != ERROR)
             if event is not None:
                 result.events.append(ImportedEvent(m.line, m.data, event))
                 if m.external_id:
@@ -317,7 +338,19 @@ def run(dataset: str, path: Path, rows: Iterator[Mapped], *, strict: bool = Fals
         report.add(problem("no-final-line-break", file=f, row=last, line=last))
     for (code, value), lines in repeats.items():
         if len(lines) > 1:
-            report.add(Problem(code, f"The same ({code}) applies to {len(lines) - 1} more row(s): "
-                               f"{_ranges(lines[1:])}.", WARNING, f, None, None, None, value))
+            report.add(problem(code, file=f, value=value, severity=WARNING, worded_as="warning-repeated", warning=code,
+                               count=len(lines) - 1, rows=_ranges(lines[1:])))
     result.seconds = time.perf_counter() - started
     return result
+
+
+def _note(report: Report, f: str, m: Mapped, repeats: dict[tuple[str, Any], list[int]]) -> None:
+    """The row's warnings, each reported once a row, and those of REPEATING once a value (counted after)."""
+    for n in m.notes:
+        key = (n.code, str(n.value) if n.code in REPEATING else m.line)
+        if key in repeats:
+            repeats[key].append(m.line)
+            continue
+        repeats[key] = [m.line]
+        report.add(problem(n.code, file=f, row=m.line, line=m.line, field=n.field, value=n.value, severity=WARNING,
+                           **n.params))

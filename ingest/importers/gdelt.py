@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 from cedar.schema import countries
 
 from . import cameo
-from .common import LayoutError, Mapped, Refuse, integer, jsonable, number, read_rows, text
+from .common import LayoutError, Mapped, Refuse, date, integer, jsonable, mapped_rows, number, read_rows, text
 
 DATASET = "gdelt"
 
@@ -81,25 +81,8 @@ def open_file(path: Path, encoding: str = "utf-8") -> Iterator[Any]:
 
 
 def read(path: Path, encoding: str = "utf-8") -> Iterator[Mapped]:
-    for raw in open_file(path, encoding):
-        if raw.error:
-            yield Mapped(raw.line, refusal=Refuse("cut-off-row", f"the row cannot be read ({raw.error})."))
-            continue
-        if not any(c.strip() for c in raw.cells):
-            continue
-        m = Mapped(raw.line)
-        if len(raw.cells) != 61:
-            m.refusal = Refuse("wrong-cell-count", f"the row has {len(raw.cells)} tab-separated cells, not 61"
-                               + (": the file looks cut off in its last row" if len(raw.cells) < 61 else "") + ".",
-                               None, len(raw.cells))
-            yield m
-            continue
-        cells = dict(zip(COLUMNS, raw.cells))
-        try:
-            m.data, m.external_id = map_row(cells)
-        except Refuse as r:
-            m.refusal = r
-        yield m
+    return mapped_rows(open_file(path, encoding), COLUMNS, "GDELT 2.0's tab-separated layout",
+                       lambda cells, notes: map_row(cells))
 
 
 def _actor_inter(cells: dict[str, str], n: int, action_iso3: str, violent: bool) -> int | None:
@@ -125,18 +108,17 @@ def _target(cells: dict[str, str], inter2: int) -> str:
 def _place(cells: dict[str, str]) -> dict[str, Any]:
     gtype = integer(cells["ActionGeo_Type"], "ActionGeo_Type")
     if not gtype:
-        raise Refuse("no-location", "ActionGeo_Type is 0: GDELT found no place for the action, and Cedar keeps no "
-                     "event without one.", "ActionGeo_Type", cells["ActionGeo_Type"])
+        raise Refuse("no-location", "ActionGeo_Type", cells["ActionGeo_Type"], given="ActionGeo_Type 0")
     if gtype not in GEO:
-        raise Refuse("not-in-vocabulary", f"ActionGeo_Type '{gtype}' is not 1-5.", "ActionGeo_Type", gtype)
+        raise Refuse("not-in-vocabulary", "ActionGeo_Type", gtype, allowed="1-5")
     fips = cells["ActionGeo_CountryCode"].strip()
     iso3 = _fips().get(fips)
     if iso3 is None:
-        raise Refuse("unknown-country", f"ActionGeo_CountryCode '{fips}' is not a FIPS 10-4 country code with an "
-                     "ISO 3166-1 counterpart.", "ActionGeo_CountryCode", fips)
+        raise Refuse("no-iso-country", "ActionGeo_CountryCode", fips,
+                     given=f"ActionGeo_CountryCode '{fips}' (FIPS 10-4)")
     lat, lon = number(cells["ActionGeo_Lat"], "ActionGeo_Lat"), number(cells["ActionGeo_Long"], "ActionGeo_Long")
     if lat is None or lon is None:
-        raise Refuse("no-location", "ActionGeo_Lat or ActionGeo_Long is empty.", "ActionGeo_Lat", None)
+        raise Refuse("no-location", "ActionGeo_Lat", None, given="ActionGeo_Lat or ActionGeo_Long empty")
     parts = [p.strip() for p in cells["ActionGeo_FullName"].split(",") if p.strip()]
     name = countries.country_name(iso3) or (parts[-1] if parts else iso3)
     admin1 = parts[1] if gtype in (3, 4) and len(parts) >= 3 else parts[0] if gtype in (2, 5) and parts else None
@@ -145,25 +127,62 @@ def _place(cells: dict[str, str]) -> dict[str, Any]:
 
 
 def map_row(cells: dict[str, str]) -> tuple[dict[str, Any], str]:
+    """One GDELT row as a Cedar event (nested, JSON-ready) and its external id; a Refuse says why it cannot be."""
     gid = text(cells["GLOBALEVENTID"])
     if not gid:
-        raise Refuse("missing-value", "GLOBALEVENTID is empty.", "GLOBALEVENTID")
+        raise Refuse("missing-peer-id", "GLOBALEVENTID", peer="GDELT")
     external = f"{DATASET}:{gid}"
     code = cells["EventCode"].strip()
-    target = cameo.lookup(code)
-    if isinstance(target, str):
-        raise Refuse("not-an-event-cedar-codes", target + ".", "EventCode", code)
-    event_type, sub, second = target
+    event_type, sub, second = _taxonomy(code)
     place = _place(cells)
-    iso3, cname = place["iso3"], place["country"]
-    try:
-        event_date = dt.datetime.strptime(cells["SQLDATE"].strip(), "%Y%m%d").date()
-    except ValueError:
-        raise Refuse("not-a-date", f"SQLDATE '{cells['SQLDATE']}' is not a date YYYYMMDD.", "SQLDATE",
-                     cells["SQLDATE"]) from None
+    event_date = date(cells["SQLDATE"], "SQLDATE", ("%Y%m%d",))
     url = text(cells["SOURCEURL"])
     if not url:
-        raise Refuse("missing-source", "SOURCEURL is empty: Cedar keeps no event without a source.", "SOURCEURL")
+        raise Refuse("missing-source", "SOURCEURL")
+    who = _actors(cells, code, event_type, second, place["iso3"], place["country"])
+    added = text(cells["DATEADDED"]) or ""
+    published = None
+    try:
+        published = dt.datetime.strptime(added[:8], "%Y%m%d").date().isoformat()
+    except ValueError:
+        pass
+    n_sources = integer(cells["NumSources"], "NumSources")
+    root = cells["EventRootCode"].strip() or code[:2]
+    data = {
+        "ref": external,
+        "event_date": event_date,
+        "date_precision": "day",
+        "event_type": event_type,
+        "sub_event_type": sub,
+        **who,
+        **place,
+        "verification_status": "unverified",
+        "verification_note": f"Machine-coded by GDELT from news text (GLOBALEVENTID {gid}); GDELT counts "
+                             f"{n_sources if n_sources is not None else 'an unknown number of'} source"
+                             f"{'s' * (n_sources != 1)} (NumSources). Nobody checked it by hand.",
+        "sources": [jsonable({"name": urlsplit(url).hostname or url, "url": url, "published": published})],
+        "notes": _notes(cells, gid, code, root, added),
+        "tags": [f"cameo:{code}", f"cameo-root:{root}", f"gdelt-quadclass:{cells['QuadClass'].strip()}"],
+        "coder": "GDELT",
+        "external_ids": [external],
+    }
+    return jsonable(data), external
+
+
+def _taxonomy(code: str) -> tuple[str, str, str | None]:
+    """The event type, sub-event type and second side a CAMEO code maps to (cameo.py), or a Refuse."""
+    target = cameo.lookup(code)
+    if target is None:
+        raise Refuse("not-a-cameo-code", "EventCode", code, root=code[:2])
+    if isinstance(target, str):
+        raise Refuse("not-an-event-cedar-codes", "EventCode", code, root=cameo.ROOTS[code[:2]], why=target)
+    return target
+
+
+def _actors(cells: dict[str, str], code: str, event_type: str, second: str | None, iso3: str,
+            cname: str) -> dict[str, Any]:
+    """The actors of the event, their inter codes and the target: protesters and rioters of the country for
+    protests and riots (GDELT's actor as an associate), else GDELT's actors where their CAMEO types map."""
     violent = event_type != "Protests" and event_type != "Riots"
     a1, a2 = text(cells["Actor1Name"]), text(cells["Actor2Name"])
     i1 = _actor_inter(cells, 1, iso3, violent)
@@ -179,64 +198,39 @@ def map_row(cells: dict[str, str]) -> tuple[dict[str, Any], str]:
         if a1 and i1 is not None:
             actor1, inter1 = a1, i1
         elif event_type == "Strategic developments":
-            raise Refuse("actor-missing", f"CAMEO {code} needs the actor who acted, and Actor1 is "
-                         + (f"'{a1}' with no actor type Cedar can map" if a1 else "empty") + ".", "Actor1Code",
-                         cells["Actor1Code"])
+            raise Refuse("actor-missing", "Actor1Code", cells["Actor1Code"], cameo=code,
+                         actor1=f"'{a1}' with no actor type Cedar can map" if a1 else "empty")
         else:
             actor1, inter1 = f"Unidentified Armed Group ({cname})", 3
             assoc1 = [a1] if a1 else []
         if second == "civilians":
             if i2 is not None and i2 in ARMED:
-                raise Refuse("incompatible-actors", f"CAMEO {code} maps to violence against civilians, but Actor2 "
-                             f"'{a2}' is an armed actor ({cells['Actor2Type1Code'] or cells['Actor2Code']}).",
-                             "Actor2Code", cells["Actor2Code"])
+                raise _incompatible(cells, code, "violence against civilians", "a second actor that is not armed")
             actor2, inter2, target_kind = f"Civilians ({cname})", 7, "civilians"
             assoc2 = [a2] if a2 else []
         elif second == "armed":
             if inter1 not in ARMED or i2 not in ARMED or not a2:
-                raise Refuse("incompatible-actors", f"CAMEO {code} maps to a battle, which needs two armed actors; "
-                             f"GDELT gives Actor1 '{a1 or ''}' and Actor2 '{a2 or ''}', "
-                             + ("not both armed" if a2 else "and no second actor") + ".", "Actor2Code",
-                             cells["Actor2Code"])
+                raise _incompatible(cells, code, "a battle", "two armed actors")
             actor2, inter2, target_kind = a2, i2, _target(cells, i2)
         elif a2 and i2 is not None:
             actor2, inter2, target_kind = a2, i2, _target(cells, i2)
-    added = text(cells["DATEADDED"]) or ""
-    published = None
-    try:
-        published = dt.datetime.strptime(added[:8], "%Y%m%d").date().isoformat()
-    except ValueError:
-        pass
-    n_sources = integer(cells["NumSources"], "NumSources")
-    root = cells["EventRootCode"].strip() or code[:2]
-    notes = (f"GDELT event {gid}, machine-coded: CAMEO {code} ({cameo.ROOTS.get(root, '?')}), Actor1 "
-             f"{cells['Actor1Code'] or '-'} '{a1 or ''}', Actor2 {cells['Actor2Code'] or '-'} '{a2 or ''}'"
-             f", at {cells['ActionGeo_FullName'] or '-'}; QuadClass {cells['QuadClass']}, GoldsteinScale "
-             f"{cells['GoldsteinScale']}, AvgTone {cells['AvgTone']}; {cells['NumMentions']} mentions in "
-             f"{cells['NumArticles']} articles from {cells['NumSources']} sources; added {added}.")
-    data = {
-        "ref": external,
-        "event_date": event_date,
-        "date_precision": "day",
-        "event_type": event_type,
-        "sub_event_type": sub,
-        "actor1": actor1,
-        "assoc_actor_1": assoc1,
-        "inter1": inter1,
-        "actor2": actor2,
-        "assoc_actor_2": assoc2,
-        "inter2": inter2,
-        "target_kind": target_kind,
-        **place,
-        "verification_status": "unverified",
-        "verification_note": f"Machine-coded by GDELT from news text (GLOBALEVENTID {gid}); GDELT counts "
-                             f"{n_sources if n_sources is not None else 'an unknown number of'} source"
-                             f"{'s' * (n_sources != 1)} (NumSources). Nobody checked it by hand.",
-        "sources": [{"name": urlsplit(url).hostname or url, "url": url, "published": published}],
-        "notes": notes,
-        "tags": [f"cameo:{code}", f"cameo-root:{root}", f"gdelt-quadclass:{cells['QuadClass'].strip()}"],
-        "coder": "GDELT",
-        "external_ids": [external],
-    }
-    data["sources"] = [jsonable(s) for s in data["sources"]]
-    return jsonable(data), external
+    return {"actor1": actor1, "assoc_actor_1": assoc1, "inter1": inter1, "actor2": actor2, "assoc_actor_2": assoc2,
+            "inter2": inter2, "target_kind": target_kind}
+
+
+def _incompatible(cells: dict[str, str], code: str, maps_to: str, needs: str) -> Refuse:
+    """A CAMEO code whose event type GDELT's actors cannot fill, naming them and their CAMEO types."""
+    types = [cells[f"Actor{n}Type1Code"] or cells[f"Actor{n}Code"] or "-" for n in (1, 2)]
+    return Refuse("incompatible-actors", "Actor2Code", cells["Actor2Code"], cameo=code, maps_to=maps_to, needs=needs,
+                  actor1=text(cells["Actor1Name"]) or "", type1=types[0], actor2=text(cells["Actor2Name"]) or "",
+                  type2=types[1])
+
+
+def _notes(cells: dict[str, str], gid: str, code: str, root: str, added: str) -> str:
+    """What GDELT says that Cedar has no column for: the codes, actors, place, tone and counts."""
+    a1, a2 = text(cells["Actor1Name"]), text(cells["Actor2Name"])
+    return (f"GDELT event {gid}, machine-coded: CAMEO {code} ({cameo.ROOTS.get(root, '?')}), Actor1 "
+            f"{cells['Actor1Code'] or '-'} '{a1 or ''}', Actor2 {cells['Actor2Code'] or '-'} '{a2 or ''}'"
+            f", at {cells['ActionGeo_FullName'] or '-'}; QuadClass {cells['QuadClass']}, GoldsteinScale "
+            f"{cells['GoldsteinScale']}, AvgTone {cells['AvgTone']}; {cells['NumMentions']} mentions in "
+            f"{cells['NumArticles']} articles from {cells['NumSources']} sources; added {added}.")

@@ -15,13 +15,16 @@ from __future__ import annotations
 
 import csv
 import tempfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable
 
-from cedar.validate.report import WARNING, Problem, problem
+from cedar.ingest import actors, deletions, load, store
+from cedar.schema.rules import Context
+from cedar.validate.report import ERROR, WARNING, Problem, Report, problem, reworded
+from cedar.validate.rows import validate_record
 
-from . import matching
+from . import acled, matching
 from .common import ImportResult, ImportedEvent
 
 
@@ -51,8 +54,6 @@ def external_index(con: Any) -> tuple[dict[str, str], dict[str, str]]:
 
 def ingest(result: ImportResult, db: Path, *, submitter: str | None = None, dry_run: bool = False,
            out: Path | None = None, link: bool = True, say: Callable[[str], None] = lambda _: None) -> StoreOutcome:
-    from cedar.ingest import load, store
-
     with store.connect(db, write=False) as con:
         current, deleted = external_index(con)
     keep: list[ImportedEvent] = []
@@ -71,8 +72,6 @@ def ingest(result: ImportResult, db: Path, *, submitter: str | None = None, dry_
     keep = _store_check(result, keep, db)
     result.events = keep
     if result.strict and result.refused:
-        from cedar.validate.report import Report
-
         refused = load.Outcome(Report(check="ingest", files=[str(result.path)]), str(db), dry_run, refused=True)
         return StoreOutcome(refused, updated, skipped)
     say(f"{updated} of {len(keep)} events are already in the store (same external id): they are updated, not added.")
@@ -105,20 +104,9 @@ def ingest(result: ImportResult, db: Path, *, submitter: str | None = None, dry_
 def _store_check(result: ImportResult, items: list[ImportedEvent], db: Path) -> list[ImportedEvent]:
     """Rows the store's own check would refuse (it knows more than a file check: the actor registry) are
     refused here one by one, so that the rest go in; the store's ingest refuses a submission whole."""
-    from cedar.ingest import store
-    from cedar.schema.rules import Context
-    from cedar.validate.report import ERROR
-    from cedar.validate.rows import validate_record
-
     ctx = Context()
-    try:
-        from cedar.ingest import actors
-    except ImportError:
-        return items
-    if not hasattr(ctx, "actors") or not hasattr(actors, "load"):
-        return items
     with store.connect(db, write=False) as con:
-        if hasattr(actors, "has_table") and not actors.has_table(con):
+        if not actors.has_table(con):
             return items
         ctx.actors = actors.load_for_check(con, str(db))
     keep = []
@@ -128,9 +116,7 @@ def _store_check(result: ImportResult, items: list[ImportedEvent], db: Path) -> 
         _, problems = validate_record(dict(item.data), ctx, {"file": f, "row": item.row, "line": item.row})
         errors = [p for p in problems if p.severity == ERROR]
         if errors:
-            for p in errors:
-                result.report.add(Problem(p.code, f"Row refused: the store's check refuses the event it maps to: "
-                                          f"{p.message}", severity, f, item.row, item.row, p.field, p.value))
+            result.report.extend(reworded(p, "row-refused-by-store", severity=severity) for p in errors)
             result.refused[item.row] = [p.message for p in errors]
             continue
         keep.append(item)
@@ -144,7 +130,7 @@ def _put_back(outcome: Any, written: str, peer: str, rows: dict[int, int]) -> No
     for p in report.problems:
         if p.file == written:
             row = rows.get(p.row, p.row) if p.row is not None else None
-            p = Problem(p.code, p.message, p.severity, peer, row, row, p.field, p.value)
+            p = replace(p, file=peer, row=row, line=row)
         fixed.append(p)
     report.problems = fixed
     report.files = [peer if f == written else f for f in report.files]
@@ -158,12 +144,6 @@ def apply_deletions(path: Path, db: Path, *, submitter: str | None = None, dry_r
                     say: Callable[[str], None] = lambda _: None) -> tuple[Any, list[Problem]]:
     """An ACLED deleted-events file applied to the store: every ACLED id the store holds is deleted with the
     reason 'deleted by ACLED on DATE'; ids the store does not hold are listed as warnings."""
-    from cedar.ingest import deletions, store
-    from cedar.ingest.load import Outcome
-    from cedar.validate.report import Report
-
-    from . import acled
-
     layout, header, rows = acled.open_file(path, encoding)
     with store.connect(db, write=False) as con:
         current, deleted = external_index(con)
@@ -171,8 +151,8 @@ def apply_deletions(path: Path, db: Path, *, submitter: str | None = None, dry_r
     todo: list[tuple[str, str]] = []
     for line, ext, when in acled.read_deletions(path, rows, header):
         if ext is None:
-            warnings.append(Problem("missing-value", "Row refused: event_id_cnty is empty.", WARNING, str(path), line,
-                                    line, "event_id_cnty"))
+            empty = problem("missing-value", file=str(path), row=line, line=line, field="event_id_cnty")
+            warnings.append(reworded(empty, "row-refused", severity=WARNING))
         elif ext in current:
             todo.append((current[ext], f"deleted by ACLED{' on ' + when if when else ''} ({ext})"))
         elif ext in deleted:
@@ -184,7 +164,7 @@ def apply_deletions(path: Path, db: Path, *, submitter: str | None = None, dry_r
     if not todo:
         report = Report(check="deletions", files=[str(path)])
         report.extend(warnings)
-        return Outcome(report, str(db), dry_run), warnings
+        return load.Outcome(report, str(db), dry_run), warnings
     with tempfile.TemporaryDirectory(prefix="cedar-import-") as tmp:
         out = Path(tmp) / f"{path.stem}.deletions.csv"
         with open(out, "w", encoding="utf-8", newline="") as f:
@@ -194,7 +174,7 @@ def apply_deletions(path: Path, db: Path, *, submitter: str | None = None, dry_r
         outcome = deletions.ingest(db, [out], submitter=submitter or "cedar import acled (deletions)",
                                    dry_run=dry_run, say=say)
         outcome.report.files = [str(path)]
-        outcome.report.problems = [Problem(p.code, p.message, p.severity, str(path) if p.file == str(out) else p.file,
-                                           None, None, p.field, p.value) for p in outcome.report.problems]
+        outcome.report.problems = [replace(p, file=str(path) if p.file == str(out) else p.file, row=None, line=None)
+                                   for p in outcome.report.problems]
     outcome.report.extend(warnings)
     return outcome, warnings

@@ -13,7 +13,8 @@ from typing import Any, Iterator
 
 from cedar.schema import countries
 
-from .common import LayoutError, Mapped, Note, Refuse, date, integer, jsonable, number, read_rows, split_list, text
+from .common import (LayoutError, Mapped, Note, Refuse, date, integer, jsonable, mapped_rows, number, read_rows,
+                     split_list, text)
 
 DATASET = "ucdp-ged"
 
@@ -102,37 +103,9 @@ def _rebels(path: Path, encoding: str) -> set[str]:
 def read(path: Path, encoding: str = "utf-8") -> Iterator[Mapped]:
     rebels = _rebels(path, encoding)
     header, rows = open_file(path, encoding)
-    known = set(COLUMNS)
-    unknown = [h for h in header if h not in known]
-    first = True
-    for raw in rows:
-        if raw.error:
-            yield Mapped(raw.line, refusal=Refuse("cut-off-row" if raw.error == "unexpected end of data" else
-                                                  "bad-csv", f"the row cannot be read as CSV ({raw.error})"
-                                                  + (": the file ends inside a quoted value, it looks cut off in "
-                                                     "its last row." if raw.error == "unexpected end of data"
-                                                     else ": check its quotation marks.")))
-            continue
-        if not any(c.strip() for c in raw.cells):
-            continue
-        m = Mapped(raw.line)
-        if first and unknown:
-            m.notes.append(Note("unknown-peer-column", f"Column(s) {', '.join(unknown)} are not GED columns this "
-                                "importer knows; they are left out.", None, unknown))
-        first = False
-        if len(raw.cells) != len(header):
-            m.refusal = Refuse("wrong-cell-count", f"the row has {len(raw.cells)} cells and the header "
-                               f"{len(header)}" + (": the file looks cut off in its last row"
-                                                   if len(raw.cells) < len(header) else "") + ".",
-                               None, len(raw.cells))
-            yield m
-            continue
-        cells = dict(zip(header, raw.cells))
-        try:
-            m.data, m.external_id = map_row(cells, rebels, m.notes)
-        except Refuse as r:
-            m.refusal = r
-        yield m
+    unknown = [h for h in header if h not in set(COLUMNS)]
+    note = Note("unknown-peer-column", None, unknown, columns=", ".join(unknown), peer="GED") if unknown else None
+    return mapped_rows(rows, header, "the header", lambda cells, notes: map_row(cells, rebels, notes), note=note)
 
 
 def _actor_type(side: str, side_ids: str, gwno: str, country_gw: str, rebels: set[str]) -> int:
@@ -173,95 +146,39 @@ def _sources(cells: dict[str, str]) -> list[dict[str, Any]]:
 
 
 def map_row(cells: dict[str, str], rebels: set[str], notes: list[Note]) -> tuple[dict[str, Any], str]:
+    """One GED row as a Cedar event (nested, JSON-ready) and its external id; a Refuse says why it cannot be."""
     ged_id = text(cells.get("id"))
     if not ged_id:
-        raise Refuse("missing-value", "id is empty: a GED row without its id cannot be kept apart or updated.", "id")
+        raise Refuse("missing-peer-id", "id", peer="GED")
     external = f"{DATASET}:{ged_id}"
-    tov = integer(cells.get("type_of_violence"), "type_of_violence")
-    if tov not in VIOLENCE:
-        raise Refuse("not-in-vocabulary", f"type_of_violence '{cells.get('type_of_violence')}' is not 1, 2 or 3.",
-                     "type_of_violence", cells.get("type_of_violence"))
-    start = date(cells.get("date_start"), "date_start", ("%Y-%m-%d",))
-    end = date(cells.get("date_end") or cells.get("date_start"), "date_end", ("%Y-%m-%d",))
-    dp = integer(cells.get("date_prec"), "date_prec")
-    if dp not in DATE_PREC:
-        raise Refuse("not-in-vocabulary", f"date_prec '{cells.get('date_prec')}' is not 1-5.", "date_prec",
-                     cells.get("date_prec"))
-    precision = DATE_PREC[dp]
-    if end < start:
-        raise Refuse("end-before-start", f"date_end {end} is before date_start {start}.", "date_end", str(end))
-    if precision == "day" and end > start:
-        precision = "span"  # an exact day that lasts several days is a span
-    wp = integer(cells.get("where_prec"), "where_prec")
-    if wp not in WHERE_PREC:
-        raise Refuse("not-in-vocabulary", f"where_prec '{cells.get('where_prec')}' is not 1-7.", "where_prec",
-                     cells.get("where_prec"))
-    name = text(cells.get("country")) or ""
-    iso3 = iso3_of(name)
-    if iso3 is None:
-        raise Refuse("unknown-country", f"country '{name}' has no ISO 3166-1 code this importer knows.", "country",
-                     name)
-    country = name if countries.name_matches_code(name, iso3) else (countries.country_name(iso3) or name)
+    tov = _coded(cells, "type_of_violence", VIOLENCE, "1, 2, 3")
+    when = _dates(cells)
+    wp = _coded(cells, "where_prec", WHERE_PREC, "1-7")
+    iso3, country = _country(cells)
     side_a, side_b = text(cells.get("side_a")), text(cells.get("side_b"))
     if not side_a or not side_b:
-        raise Refuse("missing-value", "side_a or side_b is empty: the event has no actors.", "side_a")
+        raise Refuse("missing-value", "side_a" if not side_a else "side_b")
     gw = cells.get("country_id") or ""
     inter1 = _actor_type(side_a, cells.get("side_a_new_id") or "", cells.get("gwnoa") or "", gw, rebels)
-    best, low, high = (integer(cells.get(k), k) for k in ("best", "low", "high"))
-    for k, v in (("best", best), ("low", low), ("high", high)):
-        if v is not None and v < 0:
-            raise Refuse("out-of-range", f"{k} is {v}: a death toll is 0 or more.", k, v)
-    if best is not None and ((low is not None and low > best) or (high is not None and high < best)):
-        new_low = min(low, best) if low is not None else None
-        new_high = max(high, best) if high is not None else None
-        notes.append(Note("fatalities-range-repaired", f"low {low} <= best {best} <= high {high} does not hold: the "
-                          f"best estimate is kept and the range widened to hold it (low {new_low}, high {new_high}).",
-                          "best", f"{low}/{best}/{high}"))
-        low, high = new_low, new_high
-    if tov == 3:
-        event_type, sub = "Violence against civilians", "Attack"
-        actor2, inter2, target = f"Civilians ({country})", 7, "civilians"
-    else:
-        event_type, sub = "Battles", "Armed clash"
-        actor2 = side_b
-        inter2 = _actor_type(side_b, cells.get("side_b_new_id") or "", cells.get("gwnob") or "", gw, rebels)
-        target = {1: "state_forces", 8: "state_forces"}.get(inter2, "armed_group")
+    best, low, high = _deaths(cells, notes)
+    (event_type, sub), who = _second_side(cells, tov, country, side_b, gw, rebels)
     n_sources = integer(cells.get("number_of_sources"), "number_of_sources")
     clarity = integer(cells.get("event_clarity"), "event_clarity")
     sources = _sources(cells)
     if not sources:
-        raise Refuse("missing-source", "source_article is empty: Cedar keeps no event without a source.",
-                     "source_article")
+        raise Refuse("missing-source", "source_article")
     claims = [{"aspect": "occurrence", "claimant": c, "stance": "asserts", "status": "unverified",
                "note": "UCDP's source_original: the original source of the information"}
               for c in split_list(cells.get("source_original"))]
-    counted = "unknown" if n_sources in (None, -1) else str(n_sources)
-    deaths = ", ".join(f"{label} {cells.get(k) or '?'}" for k, label in (
-        ("deaths_a", "side A"), ("deaths_b", "side B"), ("deaths_civilians", "civilians"),
-        ("deaths_unknown", "unknown")))
     where = text(cells.get("where_description"))
-    notes_text = (f"UCDP GED {VIOLENCE[tov]} violence, conflict '{text(cells.get('conflict_name'))}', dyad "
-                  f"'{text(cells.get('dyad_name'))}'" + (f", at {where}" if where else "")
-                  + (" (international waters or airspace)" if wp == 7 else "")
-                  + f". Deaths by UCDP: {deaths}; best {best}, low {low}, high {high}.")
-    tags = [f"ucdp-conflict:{text(cells.get('conflict_new_id'))}", f"ucdp-dyad:{text(cells.get('dyad_new_id'))}"]
-    if text(cells.get("active_year")) in ("True", "true", "1"):
-        tags.append("ucdp-active-year")
-    if clarity == 2:
-        tags.append("ucdp-low-clarity")
     data = {
         "ref": external,
-        "event_date": start,
-        "event_date_end": end if (end > start or precision == "span") else None,
-        "date_precision": precision,
+        **when,
         "event_type": event_type,
         "sub_event_type": sub,
         "actor1": side_a,
         "inter1": inter1,
-        "actor2": actor2,
-        "assoc_actor_2": [side_b] if tov == 3 and side_b != "Civilians" else [],
-        "inter2": inter2,
-        "target_kind": target,
+        **who,
         "country": country,
         "iso3": iso3,
         "admin1": admin_name(cells.get("adm_1")),
@@ -274,15 +191,102 @@ def map_row(cells: dict[str, str], rebels: set[str], notes: list[Note]) -> tuple
         "fatalities_low": low,
         "fatalities_high": high,
         "verification_status": "unverified",
-        "verification_note": f"Imported from UCDP GED (id {ged_id}, {text(cells.get('relid'))}): UCDP counts "
-                             f"{counted} source{'s' * (counted != '1')} (number_of_sources), event clarity "
-                             f"{'clear' if clarity == 1 else 'lower' if clarity == 2 else 'not given'}, code status "
-                             f"{text(cells.get('code_status')) or 'not given'}; UCDP publishes no verification status.",
+        "verification_note": _verification_note(cells, ged_id, n_sources, clarity),
         "claims": claims,
         "sources": sources,
-        "notes": notes_text,
-        "tags": [t.replace(";", ",") for t in tags],
+        "notes": _notes(cells, tov, wp, where, (best, low, high)),
+        "tags": _tags(cells, clarity),
         "coder": "UCDP",
         "external_ids": [external],
     }
     return jsonable(data), external
+
+
+def _coded(cells: dict[str, str], name: str, codes: dict[int, str], allowed: str) -> int:
+    """A cell of one of GED's codes (type_of_violence, date_prec, where_prec)."""
+    n = integer(cells.get(name), name)
+    if n not in codes:
+        raise Refuse("not-in-vocabulary", name, cells.get(name), allowed=allowed)
+    return n
+
+
+def _dates(cells: dict[str, str]) -> dict[str, Any]:
+    """date_start and date_end; an exact day that lasts several days is a span."""
+    start = date(cells.get("date_start"), "date_start", ("%Y-%m-%d",))
+    end = date(cells.get("date_end") or cells.get("date_start"), "date_end", ("%Y-%m-%d",))
+    precision = DATE_PREC[_coded(cells, "date_prec", DATE_PREC, "1-5")]
+    if end < start:
+        raise Refuse("end-before-start", "date_end", str(end), event_date=start)
+    if precision == "day" and end > start:
+        precision = "span"
+    return {"event_date": start, "event_date_end": end if (end > start or precision == "span") else None,
+            "date_precision": precision}
+
+
+def _country(cells: dict[str, str]) -> tuple[str, str]:
+    """The ISO code of GED's country, and its name (GED's where it names the code)."""
+    name = text(cells.get("country")) or ""
+    iso3 = iso3_of(name)
+    if iso3 is None:
+        raise Refuse("no-iso-country", "country", name, given=f"country '{name}'")
+    return iso3, name if countries.name_matches_code(name, iso3) else (countries.country_name(iso3) or name)
+
+
+def _deaths(cells: dict[str, str], notes: list[Note]) -> tuple[int | None, int | None, int | None]:
+    """best, low and high; a range that does not hold best is widened around it, with a warning."""
+    best, low, high = (integer(cells.get(k), k) for k in ("best", "low", "high"))
+    for k, v in (("best", best), ("low", low), ("high", high)):
+        if v is not None and v < 0:
+            raise Refuse("out-of-range", k, v, bound="0 or more (a death toll)")
+    if best is not None and ((low is not None and low > best) or (high is not None and high < best)):
+        new_low = min(low, best) if low is not None else None
+        new_high = max(high, best) if high is not None else None
+        notes.append(Note("fatalities-range-repaired", "best", f"{low}/{best}/{high}", low=low, best=best, high=high,
+                          new_low=new_low, new_high=new_high))
+        low, high = new_low, new_high
+    return best, low, high
+
+
+def _second_side(cells: dict[str, str], tov: int, country: str, side_b: str, gw: str,
+                 rebels: set[str]) -> tuple[tuple[str, str], dict[str, Any]]:
+    """The event's type and its second actor: one-sided violence is an attack on civilians (side_b, who
+    did it with side_a, is kept as an associate), the rest are armed clashes with side_b."""
+    if tov == 3:
+        return ("Violence against civilians", "Attack"), {
+            "actor2": f"Civilians ({country})", "assoc_actor_2": [side_b] if side_b != "Civilians" else [],
+            "inter2": 7, "target_kind": "civilians"}
+    inter2 = _actor_type(side_b, cells.get("side_b_new_id") or "", cells.get("gwnob") or "", gw, rebels)
+    return ("Battles", "Armed clash"), {
+        "actor2": side_b, "assoc_actor_2": [], "inter2": inter2,
+        "target_kind": {1: "state_forces", 8: "state_forces"}.get(inter2, "armed_group")}
+
+
+def _verification_note(cells: dict[str, str], ged_id: str, n_sources: int | None, clarity: int | None) -> str:
+    counted = "unknown" if n_sources in (None, -1) else str(n_sources)
+    return (f"Imported from UCDP GED (id {ged_id}, {text(cells.get('relid'))}): UCDP counts "
+            f"{counted} source{'s' * (counted != '1')} (number_of_sources), event clarity "
+            f"{'clear' if clarity == 1 else 'lower' if clarity == 2 else 'not given'}, code status "
+            f"{text(cells.get('code_status')) or 'not given'}; UCDP publishes no verification status.")
+
+
+def _notes(cells: dict[str, str], tov: int, wp: int, where: str | None,
+           deaths: tuple[int | None, int | None, int | None]) -> str:
+    """What GED says that Cedar has no column for: the conflict, the dyad, the place and its deaths by side
+    (best, low and high as imported, after any repair)."""
+    by_side = ", ".join(f"{label} {cells.get(k) or '?'}" for k, label in (
+        ("deaths_a", "side A"), ("deaths_b", "side B"), ("deaths_civilians", "civilians"),
+        ("deaths_unknown", "unknown")))
+    best, low, high = deaths
+    return (f"UCDP GED {VIOLENCE[tov]} violence, conflict '{text(cells.get('conflict_name'))}', dyad "
+            f"'{text(cells.get('dyad_name'))}'" + (f", at {where}" if where else "")
+            + (" (international waters or airspace)" if wp == 7 else "")
+            + f". Deaths by UCDP: {by_side}; best {best}, low {low}, high {high}.")
+
+
+def _tags(cells: dict[str, str], clarity: int | None) -> list[str]:
+    tags = [f"ucdp-conflict:{text(cells.get('conflict_new_id'))}", f"ucdp-dyad:{text(cells.get('dyad_new_id'))}"]
+    if text(cells.get("active_year")) in ("True", "true", "1"):
+        tags.append("ucdp-active-year")
+    if clarity == 2:
+        tags.append("ucdp-low-clarity")
+    return [t.replace(";", ",") for t in tags]
