@@ -118,7 +118,8 @@ def copy_cells(con: Any, cells: dict[str, str], source: str, path: Path) -> None
     order (measured), and a release is written in event_id order."""
     select = ", ".join(f'NULLIF({expr}, \'\') AS "{name}"' for name, expr in cells.items())
     target = str(path).replace("'", "''")
-    con.execute(f"COPY (SELECT {select} FROM {source}) TO '{target}' (FORMAT csv, HEADER true, NEW_LINE '\\n', COMMENT '')")
+    con.execute(f"COPY (SELECT {select} FROM {source}) TO '{target}' "
+                "(FORMAT csv, HEADER true, NEW_LINE '\\n', COMMENT '')")
 
 
 def copy_csv(con: Any, table: str, columns: list[tuple[str, str]], path: Path) -> None:

@@ -8,12 +8,11 @@ from pathlib import Path
 
 import duckdb
 import pytest
-
 from cedar.ingest import actors, load, store
-from cedar.sample_data import seed_path
 from cedar.validate.check import check_files
-
 from conftest import run_cedar
+
+from cedar.sample_data import seed_path
 
 ARMY = "Military Forces of Azerbaijan (2003-)"
 

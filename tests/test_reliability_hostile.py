@@ -13,15 +13,13 @@ import time
 from pathlib import Path, PurePosixPath
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
-
+from cedar.releases.download import safe_relpath
 from conftest import run_cedar
 from download_support import V1, copy_store, rewrite_manifest
-from reliability.scale import FULL, record, size
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from release_server import Faults, serving
-
-from cedar.releases.download import safe_relpath
+from reliability.scale import FULL, record, size
 
 QUICK = ("--timeout", "3", "--tries", "2")
 PIECES = ["..", ".", "", "a", "b.csv", "%2e%2e", "\\", "C:", "\x00", "\n", "\u2024\u2024", "..\u2215x", "~", "/", "//",

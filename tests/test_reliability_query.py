@@ -14,7 +14,6 @@ from pathlib import Path
 
 import duckdb
 import pytest
-
 from conftest import run_cedar
 from download_support import V1, copy_store
 from reliability.scale import record

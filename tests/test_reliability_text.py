@@ -9,7 +9,6 @@ import json
 import time
 
 import pyarrow.parquet as pq
-
 from conftest import run_cedar
 from reliability.scale import record
 from store_helpers import init, seed_events, write_events
