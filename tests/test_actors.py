@@ -224,7 +224,7 @@ def test_cedar_check_with_and_without_a_store(db, tmp_path):
     assert without.returncode == 0 and report["problems"] == [] and "No actor registry" in without.stderr
 
 
-# --- the registry from `cedar init` (issue 7) ---------------------------------------------------
+# --- the registry from `cedar init` -------------------------------------------------------------
 
 def test_init_fills_the_registry_from_the_seed_and_a_check_uses_it_before_any_ingest(tmp_path):
     db = tmp_path / "fresh.duckdb"

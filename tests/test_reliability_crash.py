@@ -1,5 +1,5 @@
-"""Crash consistency (issue 9, part 2): `kill -9` at random moments during `cedar ingest` and
-during `cedar release build`, and concurrency (part 3): several ingests at once, readers of a
+"""Crash consistency: `kill -9` at random moments during `cedar ingest` and
+during `cedar release build`, and concurrency: several ingests at once, readers of a
 release while another is built.
 
 After every kill: the store opens, its counts equal the sum of the submissions that reported

@@ -1,4 +1,4 @@
-"""Hostile release stores (issue 9, part 5), beyond tests/test_download.py's cases: generated file
+"""Hostile release stores, beyond tests/test_download.py's cases: generated file
 names a manifest might carry (every accepted one stays inside the release folder), and over a
 real loopback server: a manifest naming a path outside, a file larger than the manifest says, a
 hash mismatch, an index pointing at a missing version, redirects to other hosts (another loopback

@@ -1,4 +1,4 @@
-"""Text safety (issue 9, part 6): Unicode edge cases go through `cedar check`, the store, a
+"""Text safety: Unicode edge cases go through `cedar check`, the store, a
 release's Parquet and CSV, and `cedar query` exactly as written; CSV injection is neutralised in
 CSV (a leading apostrophe) and never in Parquet."""
 

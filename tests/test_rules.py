@@ -398,7 +398,7 @@ def test_every_message_comes_from_its_rules_template():
 
 
 def test_every_whole_number_is_bounded_within_the_store_columns():
-    """Issue 9: a count beyond 64 bits passed the check and crashed staging. Every whole number of the
+    """A count beyond 64 bits once passed the check and crashed staging. Every whole number of the
     model is bounded (or a Literal of codes) within the store's 32-bit INTEGER columns."""
     import typing
 
