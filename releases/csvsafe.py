@@ -23,13 +23,11 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from cedar.schema import flat
+from cedar.schema.csvtext import TRIGGERS, neutralise
 
-TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+__all__ = ["TRIGGERS", "cell", "copy_cells", "copy_csv", "neutralise", "sql_cell", "sql_neutralise", "write_csv",
+           "writer"]
 TEXT_KINDS = (flat.TEXT, flat.LIST)
-
-
-def neutralise(text: str) -> str:
-    return "'" + text if text.startswith(TRIGGERS) else text
 
 
 def cell(kind: str, value: Any) -> str:
