@@ -5,9 +5,10 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-from cedar.sample_data import SEED_DOCUMENT, seed_path
-from cedar.validate.check import check_files
 from cedar.schema import flat
+from cedar.validate.check import check_files
+
+from cedar.sample_data import SEED_DOCUMENT, seed_path
 
 
 def seed_csv(path: Path, rows: int) -> Path:
@@ -28,5 +29,6 @@ def seed_csv(path: Path, rows: int) -> Path:
             row, sources, _ = flat.to_flat(event, f"r{i}")
             w.writerow([flat.format_cell(kinds[c], row[c]) for c in columns])
             for s in sources:
-                sw.writerow([s[flat.EVENT_KEY]] + [flat.format_cell(source_kinds[c], s[c]) for c in flat.SOURCE_COLUMNS[1:]])
+                sw.writerow([s[flat.EVENT_KEY]]
+                            + [flat.format_cell(source_kinds[c], s[c]) for c in flat.SOURCE_COLUMNS[1:]])
     return path

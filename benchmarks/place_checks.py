@@ -1,4 +1,4 @@
-"""How much of `cedar check` goes to place checks (issue 7: under a fifth on a 100,000-row file).
+"""How much of `cedar check` goes to place checks (the target: under a fifth on a 100,000-row file).
 
 Both engines, each in a fresh child process (so that the gazetteer's loading counts), on three files:
 seed-like (the seed's events repeated: two points for the whole file), synth (`cedar synth`: what a

@@ -105,7 +105,8 @@ def _pandas_queries() -> dict[str, Any]:
         "fatalities by actor type": lambda d: d.groupby("inter1").fatalities.sum(),
         "top 20 actors": lambda d: d.actor1.value_counts().head(20),
         "events within 50 km of a point": within,
-        "verified share by source scale": lambda d: (d.verification_status == "verified").groupby(d.source_scale).mean(),
+        "verified share by source scale":
+            lambda d: (d.verification_status == "verified").groupby(d.source_scale).mean(),
         "events by type and year": lambda d: d.groupby(["event_type", d.event_date.dt.year]).size(),
         "deadliest 10 events": lambda d: d.nlargest(10, "fatalities")[["event_id", "fatalities"]],
         "civilian targeting by country": lambda d: d.groupby("country").civilian_targeting.sum().sort_values(),
@@ -154,10 +155,9 @@ def pydantic_child(path: str) -> None:
     """In a child process: the plain way to check, csv.DictReader and the Pydantic model one row at a time."""
     import csv
 
-    from pydantic import ValidationError
-
     from cedar.schema import flat
     from cedar.schema.model import Event
+    from pydantic import ValidationError
 
     kinds = flat.column_kinds()
     bad = rows = 0
@@ -315,7 +315,8 @@ def table(res: dict[str, Any]) -> str:
         rows += ["", f"Place checks' share of a check of {places['rows']:,} rows (target: under a fifth), by cProfile "
                  "in a fresh process (the place pass or rules, the gazetteer's loading included, over the whole "
                  "check) and, for `cedar check`, by ablation (timed again without the place checks):", "",
-                 "| check, file | engine | wall s | CPU s | place checks, cProfile | place checks, ablation (wall / CPU) |",
+                 "| check, file | engine | wall s | CPU s | place checks, cProfile "
+                 "| place checks, ablation (wall / CPU) |",
                  "|---|---|---:|---:|---:|---:|"]
         for name, r in places.items():
             if not isinstance(r, dict):

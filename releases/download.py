@@ -30,7 +30,7 @@ import shutil
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Protocol
 
 from cedar.errors import CedarError, TransferError, UsageError
 
@@ -77,9 +77,19 @@ class DownloadResult:
                 "restarted": self.stats.restarted}
 
 
-class Listener:
+class Listener(Protocol):
     """What a caller may watch: a file begins, its bytes arrive, it is done. The command line
     draws a progress bar from these; the defaults do nothing."""
+
+    def start(self, name: str, size: int) -> None: ...
+
+    def advance(self, name: str, have: int) -> None: ...
+
+    def done(self, name: str, status: str) -> None: ...
+
+
+class _Unwatched:
+    """The listener when nobody watches: every call does nothing."""
 
     def start(self, name: str, size: int) -> None: ...
 
@@ -269,7 +279,7 @@ def download(source_text: str, wanted: str = "latest", to: Path = Path("."), fmt
              backoff: float = remote.BACKOFF, listener: Listener | None = None,
              say: Callable[[str], None] | None = None) -> DownloadResult:
     t0 = time.perf_counter()
-    listener = listener or Listener()
+    listener = listener or _Unwatched()
     say = say or (lambda _m: None)
     if fmt not in FORMATS:
         raise UsageError(f"Unknown format '{fmt}'.", "Use parquet, csv or all.")

@@ -31,8 +31,9 @@ def stage_check_tables(con: Any, has_previous: bool, prev_deletions: list[str]) 
     con.execute("CREATE TABLE released_deleted AS SELECT event_id, event_id IN (SELECT event_id FROM released) "
                 "AS in_release FROM (SELECT unnest(?::VARCHAR[]) AS event_id)", [prev_deletions])
     if has_previous:
-        con.execute("CREATE TABLE previous AS SELECT p.event_id, CASE WHEN p.event_id IN (SELECT event_id FROM released) "
-                    "THEN 'released' WHEN p.event_id IN (SELECT event_id FROM store_deletions) THEN 'deleted' END AS now "
+        con.execute("CREATE TABLE previous AS SELECT p.event_id, "
+                    "CASE WHEN p.event_id IN (SELECT event_id FROM released) THEN 'released' "
+                    "WHEN p.event_id IN (SELECT event_id FROM store_deletions) THEN 'deleted' END AS now "
                     "FROM previous_events p")
         con.execute("CREATE TABLE unchanged AS SELECT e.event_id, e.fatalities, p.fatalities AS previous_fatalities "
                     "FROM events e JOIN previous_events p ON p.event_id = e.event_id AND p.version = e.version")

@@ -72,7 +72,8 @@ def _table(rows: list[dict[str, Any]], detail: bool) -> str:
             observed = f"error: {x['error']}"
         ids = ", ".join(x["sample_event_ids"]) or ("" if ok else ", ".join(map(str, x.get("sample_values") or [])))
         body.append(
-            f"<tr class='{'ok-row' if ok else 'bad'}'><td class='{'ok' if ok else 'no'}'>{'pass' if ok else 'FAIL'}</td>"
+            f"<tr class='{'ok-row' if ok else 'bad'}'>"
+            f"<td class='{'ok' if ok else 'no'}'>{'pass' if ok else 'FAIL'}</td>"
             f"<td>{_e(x['table'])}</td><td><code>{_e(x['code'])}</code><br>{_e(x['description'])}</td>"
             f"<td><code>{_e(x['expectation'])}</code></td><td>{_e(', '.join(x['columns']))}</td>"
             f"<td>{_e(observed)}</td><td>{_e(x['unexpected_count'])}</td><td class='ids'>{_e(ids)}</td></tr>")

@@ -17,6 +17,7 @@ from typing import Any
 
 from cedar.schema import flat
 from cedar.schema.model import SCHEMA_VERSION, Claim, Event, Source
+from pydantic import BaseModel
 
 MANIFEST, SUMS, DATAPACKAGE = "manifest.json", "SHA256SUMS", "datapackage.json"
 MANIFEST_FORMAT = "cedar-release-manifest/1"
@@ -67,8 +68,9 @@ def files_of(folder: Path) -> list[Path]:
 
 # --- datapackage.json -------------------------------------------------------------------------
 
-def _model_of(table: str) -> type | None:
-    return {"events": Event, "claims": Claim, "sources": Source}.get(table)
+def _model_of(table: str) -> type[BaseModel] | None:
+    models: dict[str, type[BaseModel]] = {"events": Event, "claims": Claim, "sources": Source}
+    return models.get(table)
 
 
 def _literal_values(annotation: Any) -> list[Any] | None:
@@ -136,11 +138,12 @@ def datapackage(version: str, folder: Path, resources: list[dict[str, Any]],
     for r in resources:
         path = folder / r["path"]
         csv = r["path"].endswith(".csv") and r.get("columns") is not None
+        res: dict[str, Any]
         if r.get("columns") is None:  # a file described in words (e.g. events-acled.csv)
             res = {"name": r["name"], "path": r["path"], "profile": "data-resource", "type": "file",
                    "mediatype": r.get("mediatype", "text/csv"), "description": r["description"]}
         elif csv:
-            res: dict[str, Any] = {"name": r["name"], "path": r["path"], "profile": "tabular-data-resource",
+            res = {"name": r["name"], "path": r["path"], "profile": "tabular-data-resource",
                                    "format": "csv", "mediatype": "text/csv", "encoding": "utf-8",
                                    "dialect": {"delimiter": ",", "quoteChar": '"', "doubleQuote": True,
                                                "header": True}}

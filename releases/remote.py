@@ -28,9 +28,9 @@ import re
 import socket
 import ssl
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO, Callable, Protocol
+from typing import Any, BinaryIO, Callable, Protocol
 from urllib.parse import quote, urljoin, urlsplit
 
 from cedar.errors import TransferError, UsageError
@@ -85,6 +85,14 @@ class Stats:
     retries: int = 0
     resumed: int = 0
     restarted: int = 0
+
+
+@dataclass
+class _Got:
+    """What a download holds so far: its bytes and their running sha256, kept across retries."""
+
+    have: int = 0
+    hash: Any = field(default_factory=hashlib.sha256)
 
 
 class Source(Protocol):
@@ -206,10 +214,10 @@ class HttpSource:
             parts = urlsplit(url)
             conn: http.client.HTTPConnection
             if parts.scheme == "https":
-                conn = http.client.HTTPSConnection(parts.hostname, _port(parts), timeout=self.timeout,
+                conn = http.client.HTTPSConnection(parts.hostname or "", _port(parts), timeout=self.timeout,
                                                    context=self._ssl or ssl.create_default_context())
             else:
-                conn = http.client.HTTPConnection(parts.hostname, _port(parts), timeout=self.timeout)
+                conn = http.client.HTTPConnection(parts.hostname or "", _port(parts), timeout=self.timeout)
             target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
             try:
                 conn.request("GET", target, headers={"User-Agent": USER_AGENT, "Accept-Encoding": "identity",
@@ -246,7 +254,7 @@ class HttpSource:
                 a.scheme == "http" and b.scheme == "https" and _port(b) == 443 and _port(a) == 80):
             raise TransferError(f"{old} redirects to another host, {b.hostname}:{_port(b)}: refused.",
                                 "Cedar follows redirects only on the release store's own host. If the store has moved, "
-                                f"use its new address with --from.")
+                                "use its new address with --from.")
         if a.scheme == "https" and b.scheme == "http":
             raise TransferError(f"{old} redirects from https down to plain http ({new}): refused.")
 
@@ -316,18 +324,18 @@ class HttpSource:
         """Write the file's bytes to `out` (an empty file opened for writing) and return their
         sha256. Never reads more than `size` + 1 bytes from the server."""
         url = self.url(rel)
-        state = {"have": 0, "hash": hashlib.sha256()}
+        state = _Got()
 
         def restart() -> None:
             out.seek(0)
             out.truncate()
-            state["have"], state["hash"] = 0, hashlib.sha256()
+            state.have, state.hash = 0, hashlib.sha256()
             self.stats.restarted += 1
             if progress:
                 progress(0)
 
         def attempt() -> str:
-            have = state["have"]
+            have = state.have
             headers = {"Range": f"bytes={have}-"} if have else {}
             conn, resp, final = self._open(url, headers)
             try:
@@ -346,14 +354,14 @@ class HttpSource:
                     raise _Transient("the server refused the range request")
                 else:
                     raise self._status_error(final, resp)
-                have = state["have"]
+                have = state.have
                 length = resp.getheader("Content-Length")
                 if length and length.isdigit() and have + int(length) > size:
                     raise TransferError(f"{final} is {have + int(length)} bytes by the server's word, but the manifest "
                                         f"says {size}: refused, nothing kept.",
                                         "The release store was changed after the release was published, or is not to "
                                         "be trusted; tell its maintainers.")
-                h = state["hash"]
+                h = state.hash
                 pace = _Pace(final, self.timeout)
                 pace.at_mark = have
                 try:
@@ -365,7 +373,7 @@ class HttpSource:
                         out.write(chunk)
                         h.update(chunk)
                         have += len(chunk)
-                        state["have"] = have
+                        state.have = have
                         if progress:
                             progress(have)
                 except http.client.IncompleteRead as exc:
@@ -373,7 +381,7 @@ class HttpSource:
                         out.write(exc.partial)
                         h.update(exc.partial)
                         have += len(exc.partial)
-                        state["have"] = have
+                        state.have = have
                     raise _Transient(f"the connection broke after {have} of {size} bytes") from None
                 if have < size:
                     raise _Transient(f"the connection ended after {have} of {size} bytes")

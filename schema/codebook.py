@@ -7,6 +7,8 @@ import json
 import typing
 from typing import Any
 
+from pydantic import BaseModel
+
 from . import flat, vocab
 from .model import LIST_SEPARATOR, SCHEMA_VERSION, Claim, Event, Source, field_meta
 from .rules import RULES
@@ -59,10 +61,10 @@ def _cell(text: str) -> str:
 # The rule a cell of each kind breaks when its text cannot be read as that kind.
 _KIND_RULES = {flat.FLOAT: "not-a-number", flat.INT: "not-an-integer", flat.DATE: "not-a-date",
                flat.TIMESTAMP: "not-a-timestamp", flat.BOOL: "not-a-boolean"}
-_PREFIX = {Source: "sources.", Claim: "claims."}
+_PREFIX: dict[type[BaseModel], str] = {Source: "sources.", Claim: "claims."}
 
 
-def column_rules(model: type, name: str) -> list[str]:
+def column_rules(model: type[BaseModel], name: str) -> list[str]:
     """The codes of the rules a column is checked by: those its type implies, then the
     cross-field rules that name it."""
     f = model.model_fields[name]
@@ -81,7 +83,7 @@ def column_rules(model: type, name: str) -> list[str]:
     return list(dict.fromkeys(codes))
 
 
-def _column_table(model: type, names: tuple[str, ...]) -> list[str]:
+def _column_table(model: type[BaseModel], names: tuple[str, ...]) -> list[str]:
     kinds = flat.kinds_of(model)
     rows = ["| column | type | required | given by | ACLED | meaning | values | rules |",
             "|---|---|---|---|---|---|---|---|"]
@@ -132,7 +134,8 @@ def codebook_markdown() -> str:
             "## Claims table", "", "One row per claim: what one claimant says about one aspect of the event.", "",
             *_column_table(Claim, tuple(Claim.model_fields)), ""]
 
-    out += ["## Event types and sub-event types", "", "| disorder type | event type | sub-event type |", "|---|---|---|"]
+    out += ["## Event types and sub-event types", "",
+            "| disorder type | event type | sub-event type |", "|---|---|---|"]
     for sub in vocab.ALL_SUB_EVENT_TYPES:
         out.append(f"| {vocab.disorder_type_of(sub)} | {vocab.EVENT_TYPE_OF[sub]} | {sub} |")
     out += ["", "## Actor types (inter1, inter2)", "", *_dict_table("code", vocab.ACTOR_TYPES),

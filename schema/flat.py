@@ -11,7 +11,9 @@ import re
 import types
 import typing
 from functools import lru_cache
-from typing import Any
+from typing import Any, Callable
+
+from pydantic import BaseModel
 
 from .model import LIST_SEPARATOR, NESTED_ONLY, Claim, Event, Source
 
@@ -36,7 +38,7 @@ def _kind(annotation: Any) -> str:
 
 
 @lru_cache(maxsize=None)
-def kinds_of(model: type) -> dict[str, str]:
+def kinds_of(model: type[BaseModel]) -> dict[str, str]:
     return {name: _kind(f.annotation) for name, f in model.model_fields.items()}
 
 
@@ -53,13 +55,13 @@ DUCKDB_TYPES = {INT: "INTEGER", FLOAT: "DOUBLE", BOOL: "BOOLEAN", DATE: "DATE", 
                 TEXT: "VARCHAR", LIST: "VARCHAR[]"}
 
 
-def duckdb_columns(model: type = Event) -> list[tuple[str, str]]:
+def duckdb_columns(model: type[BaseModel] = Event) -> list[tuple[str, str]]:
     names = event_columns() if model is Event else tuple(model.model_fields)
     kinds = kinds_of(model)
     return [(n, DUCKDB_TYPES[kinds[n]]) for n in names]
 
 
-def arrow_schema(model: type = Event) -> Any:
+def arrow_schema(model: type[BaseModel] = Event) -> Any:
     import pyarrow as pa
 
     arrow = {INT: pa.int64(), FLOAT: pa.float64(), BOOL: pa.bool_(), DATE: pa.date32(),
@@ -129,8 +131,9 @@ def _parse_bool(s: str) -> bool:
     raise ValueError
 
 
-_PARSERS = {INT: _parse_int, FLOAT: float, BOOL: _parse_bool, DATE: dt.date.fromisoformat,
-            TIMESTAMP: lambda s: dt.datetime.fromisoformat(s.replace("Z", "+00:00"))}
+_PARSERS: dict[str, Callable[[str], Any]] = {
+    INT: _parse_int, FLOAT: float, BOOL: _parse_bool, DATE: dt.date.fromisoformat,
+    TIMESTAMP: lambda s: dt.datetime.fromisoformat(s.replace("Z", "+00:00"))}
 
 
 def parse_cell(kind: str, text: str) -> Any:

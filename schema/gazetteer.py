@@ -22,7 +22,7 @@ from __future__ import annotations
 import bisect
 import pickle
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from .gazetteer_cache import load_data, pack
 from .gazetteer_names import Resolved, admin1_candidates, fuzzy_admin1
@@ -161,7 +161,7 @@ class Gazetteer:
         return self._subdivisions.get(iso3, ())
 
     def place(self, i: int) -> Place:
-        return Place(self.names[i], self.iso3[i], float(self.lat[i]), float(self.lon[i]), self.pop[i],
+        return Place(self.names[i], cast(str, self.iso3[i]), float(self.lat[i]), float(self.lon[i]), self.pop[i],
                      self.admin1[i], self.admin2[i], self.ids[i])
 
     # names ------------------------------------------------------------------------------------
@@ -195,7 +195,7 @@ class Gazetteer:
         wanted = np.array([i * width + self.admin1_code[a] for (code, name), i in pair_id.items()
                            for a in (self.admin1_names.get(code, {}).get(unit_key(name)), name)
                            if a in self.admin1_code], dtype=np.int64)
-        matched = np.isin(keys, wanted).any(axis=1)
+        matched = np.asarray(np.isin(keys, wanted).any(axis=1))
         rest = {int(i) for i in np.unique(ids[~matched]).tolist()}
         if rest:
             wanted = np.array([i * width + self.admin1_code[a] for (code, name), i in pair_id.items() if i in rest

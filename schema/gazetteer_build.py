@@ -33,10 +33,15 @@ class _Columns:
 
     def add(self, name: str, iso3: str, lat: float, lon: float, pop: int, admin1: str | None, admin2: str | None,
             geonameid: int | None, alternates: list[str]) -> int:
-        for column, value in ((self.names, name), (self.iso3, iso3), (self.lat, lat), (self.lon, lon),
-                              (self.pop, pop), (self.admin1, admin1), (self.admin2, admin2), (self.ids, geonameid),
-                              (self.alternates, alternates)):
-            column.append(value)
+        self.names.append(name)
+        self.iso3.append(iso3)
+        self.lat.append(lat)
+        self.lon.append(lon)
+        self.pop.append(pop)
+        self.admin1.append(admin1)
+        self.admin2.append(admin2)
+        self.ids.append(geonameid)
+        self.alternates.append(alternates)
         return len(self.names) - 1
 
 
@@ -94,9 +99,9 @@ def _add_geonames_towns(cols: _Columns, cities: Iterable[dict[str, Any]], alpha3
         else:
             pending.append((i, a1code))
     for i, a1code in pending:
-        tally = votes.get(a1code)
-        if tally:
-            cols.admin1[i] = max(tally, key=tally.get)
+        counted = votes.get(a1code)
+        if counted:
+            cols.admin1[i] = max(counted, key=lambda state: counted[state])
     return used
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from functools import lru_cache
-from typing import Any, Literal, Optional
+from typing import TYPE_CHECKING, Any, Literal, Optional
 
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
@@ -21,21 +21,40 @@ from . import vocab
 
 SCHEMA_VERSION = "1.0.0"
 
-EventType = Literal[vocab.EVENT_TYPES]  # type: ignore[valid-type]
-SubEventType = Literal[vocab.ALL_SUB_EVENT_TYPES]  # type: ignore[valid-type]
-DisorderType = Literal[vocab.DISORDER_LABELS]  # type: ignore[valid-type]
-ActorType = Literal[tuple(vocab.ACTOR_TYPES)]  # type: ignore[valid-type]
-SecondActorType = Literal[(0, *vocab.ACTOR_TYPES)]  # type: ignore[valid-type]
-TargetKind = Literal[tuple(vocab.TARGET_KINDS)]  # type: ignore[valid-type]
-DatePrecision = Literal[tuple(vocab.DATE_PRECISIONS)]  # type: ignore[valid-type]
-GeoPrecision = Literal[tuple(vocab.GEO_PRECISIONS)]  # type: ignore[valid-type]
-VerificationStatus = Literal[tuple(vocab.VERIFICATION_STATUSES)]  # type: ignore[valid-type]
-VerificationBasis = Literal[tuple(vocab.VERIFICATION_BASES)]  # type: ignore[valid-type]
-ClaimAspect = Literal[tuple(vocab.CLAIM_ASPECTS)]  # type: ignore[valid-type]
-ClaimStance = Literal[tuple(vocab.CLAIM_STANCES)]  # type: ignore[valid-type]
-SourceScale = Literal[tuple(vocab.SOURCE_SCALES)]  # type: ignore[valid-type]
-SourceKind = Literal[tuple(vocab.SOURCE_KINDS)]  # type: ignore[valid-type]
-Region = Literal[vocab.REGIONS]  # type: ignore[valid-type]
+# The vocabularies are tuples read at run time: Pydantic checks each field against its Literal, and a
+# static type checker, which cannot evaluate them, sees the plain type of their values.
+if TYPE_CHECKING:
+    EventType = str
+    SubEventType = str
+    DisorderType = str
+    ActorType = int
+    SecondActorType = int
+    TargetKind = str
+    DatePrecision = str
+    GeoPrecision = str
+    VerificationStatus = str
+    VerificationBasis = str
+    ClaimAspect = str
+    ClaimStance = str
+    SourceScale = str
+    SourceKind = str
+    Region = str
+else:
+    EventType = Literal[vocab.EVENT_TYPES]
+    SubEventType = Literal[vocab.ALL_SUB_EVENT_TYPES]
+    DisorderType = Literal[vocab.DISORDER_LABELS]
+    ActorType = Literal[tuple(vocab.ACTOR_TYPES)]
+    SecondActorType = Literal[(0, *vocab.ACTOR_TYPES)]
+    TargetKind = Literal[tuple(vocab.TARGET_KINDS)]
+    DatePrecision = Literal[tuple(vocab.DATE_PRECISIONS)]
+    GeoPrecision = Literal[tuple(vocab.GEO_PRECISIONS)]
+    VerificationStatus = Literal[tuple(vocab.VERIFICATION_STATUSES)]
+    VerificationBasis = Literal[tuple(vocab.VERIFICATION_BASES)]
+    ClaimAspect = Literal[tuple(vocab.CLAIM_ASPECTS)]
+    ClaimStance = Literal[tuple(vocab.CLAIM_STANCES)]
+    SourceScale = Literal[tuple(vocab.SOURCE_SCALES)]
+    SourceKind = Literal[tuple(vocab.SOURCE_KINDS)]
+    Region = Literal[vocab.REGIONS]
 
 CONTRIBUTOR, STORE, DERIVED = "contributor", "store", "derived"
 
@@ -48,7 +67,7 @@ INTERACTION_RANGE = (10, 88)  # 10 x inter1 alone (10-80), else 10 x min + max o
 
 def col(description: str, concept: str, given_by: str = CONTRIBUTOR, acled: str | None = None, **kw: Any) -> Any:
     """A field with the metadata the codebook and the derived schemas read."""
-    extra = {"concept": concept, "given_by": given_by}
+    extra: dict[str, Any] = {"concept": concept, "given_by": given_by}
     if acled:
         extra["acled"] = acled
     return Field(description=description, json_schema_extra=extra, **kw)
@@ -92,9 +111,11 @@ class Event(_Strict):
     event_id: Optional[str] = col(
         "Stable id given by the store: ISO 3166-1 alpha-3 code and a number, e.g. AZE12. Never reused.",
         "identity", STORE, "event_id_cnty", pattern=r"^[A-Z]{3}[0-9]+$", default=None)
-    version: Optional[int] = col("1 for a new event, raised by one at every change", "identity", STORE, default=None, ge=1,
+    version: Optional[int] = col("1 for a new event, raised by one at every change", "identity", STORE, default=None,
+                                 ge=1,
                                   le=MAX_VERSION)
-    timestamp: Optional[dt.datetime] = col("Time of the last change (UTC)", "identity", STORE, "timestamp", default=None)
+    timestamp: Optional[dt.datetime] = col("Time of the last change (UTC)", "identity", STORE, "timestamp",
+                                           default=None)
     # time
     event_date: dt.date = col("Day the event took place, or the first day of its span", "time", acled="event_date")
     event_date_end: Optional[dt.date] = col(
@@ -104,28 +125,32 @@ class Event(_Strict):
     disorder_type: Optional[DisorderType] = col(
         "ACLED's disorder type, derived from the sub-event type", "action", DERIVED, "disorder_type", default=None)
     event_type: EventType = col("ACLED event type", "action", acled="event_type")
-    sub_event_type: SubEventType = col("ACLED sub-event type; must belong to event_type", "action", acled="sub_event_type")
+    sub_event_type: SubEventType = col("ACLED sub-event type; must belong to event_type", "action",
+                                       acled="sub_event_type")
     interaction: Optional[int] = col(
         "ACLED interaction code, derived: 10*inter1 alone, else 10*min(inter1,inter2)+max(inter1,inter2)",
         "action", DERIVED, "interaction", default=None, ge=INTERACTION_RANGE[0], le=INTERACTION_RANGE[1])
     # actor
     actor1: str = col("The actor who acts (ACLED's naming, e.g. 'Military Forces of Azerbaijan (2003-)')",
                       "actor", acled="actor1", min_length=1)
-    assoc_actor_1: list[str] = col("Actors associated with actor1", "actor", acled="assoc_actor_1", default_factory=list)
+    assoc_actor_1: list[str] = col("Actors associated with actor1", "actor", acled="assoc_actor_1",
+                                   default_factory=list)
     inter1: ActorType = col("Actor type of actor1 (ACLED inter code 1-8)", "actor", acled="inter1")
     # target
     actor2: Optional[str] = col("The actor acted upon or against, if any", "target", acled="actor2", default=None)
-    assoc_actor_2: list[str] = col("Actors associated with actor2", "target", acled="assoc_actor_2", default_factory=list)
+    assoc_actor_2: list[str] = col("Actors associated with actor2", "target", acled="assoc_actor_2",
+                                   default_factory=list)
     inter2: Optional[SecondActorType] = col(
         "Actor type of actor2 (ACLED inter code 1-8; 0 or empty when there is no actor2)", "target",
         acled="inter2", default=None)
-    target_kind: TargetKind = col("What the event was aimed at, whether or not it is an actor; empty (or a file without "
-                                  "the column) means unknown", "target", default="unknown")
+    target_kind: TargetKind = col("What the event was aimed at, whether or not it is an actor; empty (or a file "
+                                  "without the column) means unknown", "target", default="unknown")
     civilian_targeting: Optional[bool] = col(
         "True when civilians were the target of political violence (derived from event type and target kind)",
         "target", DERIVED, "civilian_targeting", default=None)
     # location
-    country: str = col("Country name (ISO 3166-1 short name or a common name)", "location", acled="country", min_length=1)
+    country: str = col("Country name (ISO 3166-1 short name or a common name)", "location", acled="country",
+                       min_length=1)
     iso3: str = col("ISO 3166-1 alpha-3 code of the country", "location", acled="iso", pattern=r"^[A-Z]{3}$")
     region: Optional[Region] = col("ACLED region", "location", acled="region", default=None)
     admin1: Optional[str] = col("First-level administrative unit", "location", acled="admin1", default=None)
@@ -172,7 +197,8 @@ class Event(_Strict):
     # provenance
     ref: Optional[str] = col("The submitter's own reference for the row; the ingest report maps it to event_id",
                              "provenance", default=None)
-    submission_id: Optional[str] = col("The submission the current version came from", "provenance", STORE, default=None)
+    submission_id: Optional[str] = col("The submission the current version came from", "provenance", STORE,
+                                       default=None)
     coder: Optional[str] = col("Who coded the event", "provenance", default=None)
     external_ids: list[str] = col(
         "The event's ids in peer datasets, as 'dataset:id' (acled:ARG10607, ucdp-ged:244657, gdelt:676461023)",

@@ -5,6 +5,7 @@ imports them all, in order)."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 from dataclasses import dataclass, field
@@ -29,7 +30,7 @@ class Rule:
 class Finding:
     field: str
     value: Any
-    params: dict[str, Any] = field(default_factory=dict)
+    params: dict[str, Any] = dataclasses.field(default_factory=dict)  # `field` is the attribute above
 
 
 @dataclass

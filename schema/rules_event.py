@@ -78,7 +78,8 @@ def _interaction(e: Any, ctx: Context) -> Iterator[Finding]:
     if e.interaction is not None and e.inter1:
         expected = vocab.interaction_of(e.inter1, e.inter2)
         if e.interaction != expected:
-            yield Finding("interaction", e.interaction, {"inter1": e.inter1, "inter2": e.inter2 or 0, "expected": expected})
+            yield Finding("interaction", e.interaction, {"inter1": e.inter1, "inter2": e.inter2 or 0,
+                                                         "expected": expected})
 
 
 @rule("civilian-targeting-mismatch",

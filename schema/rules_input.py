@@ -30,7 +30,8 @@ declare("invalid-value", "'{value}' in {field} is not valid: {detail}.", "A valu
 
 
 # Rules the readers enforce on a whole file, its header or a row's shape, before any event is built.
-declare("file-not-found", "There is no file '{value}': check the path.", "A file named on the command line does not exist.")
+declare("file-not-found", "There is no file '{value}': check the path.",
+        "A file named on the command line does not exist.")
 declare("unreadable-file", "Cannot read '{value}': {reason}.", "The file exists but the system refuses to read it.")
 declare("unknown-format", "Cannot tell the format of '{value}' ({reason}): name the file .csv, .jsonl, .json or "
         ".parquet, or pass --input-format csv, jsonl, json or parquet.",
@@ -41,7 +42,8 @@ declare("no-rows", "The file has {has} but no events: add at least one event.",
 declare("not-utf8", "Line {line} has bytes that are not UTF-8 ({bad} at byte {position} of the line): save the file "
         "as UTF-8, or name its encoding with --encoding (for example --encoding cp1252 or --encoding latin-1).",
         "A text file that is not UTF-8, read without --encoding.")
-declare("bad-encoding", "Line {line} has bytes that are not {encoding} ({bad} at byte {position} of the line): name the "
+declare("bad-encoding",
+        "Line {line} has bytes that are not {encoding} ({bad} at byte {position} of the line): name the "
         "file's real encoding with --encoding, or save it as UTF-8 and leave --encoding out.",
         "A text file that does not decode with the --encoding given.")
 declare("bad-csv", "Line {line} cannot be read as CSV ({detail}): check its quotation marks; a quote inside a quoted "
@@ -49,13 +51,15 @@ declare("bad-csv", "Line {line} cannot be read as CSV ({detail}): check its quot
 declare("wrong-separator", "The columns are separated by {separator}, not commas: save the file as CSV with commas "
         "between columns (in a spreadsheet: Save As, CSV UTF-8, comma-delimited).",
         "A CSV file whose columns are separated by ';' or tabs.")
-declare("missing-columns", "The header lacks required column(s): {missing}. Add them (see `cedar codebook`); the header "
+declare("missing-columns",
+        "The header lacks required column(s): {missing}. Add them (see `cedar codebook`); the header "
         "has: {header}.", "Required columns absent from a flat file's header (one problem naming them all).")
 declare("unknown-column", "'{value}' is not a Cedar column: {hint}",
         "A header names a column the model does not have (with the closest column, if one is close).")
 declare("duplicate-column", "Column '{value}' appears twice in the header: keep one.", "A header names a column twice.")
 declare("wrong-cell-count", "This row has {value} cells and the header {header_cells}: a value with a comma must be in "
-        "double quotes, and every row needs one cell per column.", "A CSV row with more or fewer cells than the header.")
+        "double quotes, and every row needs one cell per column.",
+        "A CSV row with more or fewer cells than the header.")
 declare("invalid-json", "Line {line} is not valid JSON ({detail}): {fix}.", "Text that cannot be read as JSON.")
 declare("not-an-object", "Record {row} is {kind}, not an object: each event is a JSON object with the event's fields.",
         "A JSON record that is not an object.")

@@ -9,7 +9,8 @@ from .model import Event
 from .rules_base import Context, Finding, rule
 
 # Every list column of the flat row (sources' names are checked on the sources themselves).
-_LIST_COLUMNS = tuple(n for n, kind in flat.kinds_of(Event).items() if kind == flat.LIST and n not in ("sources", "claims"))
+_LIST_COLUMNS = tuple(n for n, kind in flat.kinds_of(Event).items() if kind == flat.LIST and n not in ("sources",
+                                                                                                       "claims"))
 
 
 @rule("separator-in-list-item",

@@ -53,8 +53,7 @@ EVIDENCE_GAP = " [...] "
 def _evidence_quoted(e: Any, ctx: Context) -> Iterator[Finding]:
     if not e.evidence:
         return
-    texts = [ctx.documents.get(s.document) for s in (e.sources or ()) if s.document]
-    texts = [t for t in texts if t is not None]
+    texts = [t for t in (ctx.documents.get(s.document) for s in (e.sources or ()) if s.document) if t is not None]
     if not texts:
         return  # nothing to compare with; an unreadable document is its own error
     for passage in e.evidence.split(EVIDENCE_GAP):

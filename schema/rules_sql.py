@@ -5,12 +5,13 @@ Each rule with a Python check has an entry here: a list of (column the finding i
 condition), where a condition is DuckDB SQL over the row's typed values `v_<column>` (NULL when
 the cell is empty or failed its type rule, exactly the None the Python check sees) and, for list
 columns, `l_<column>` (the items as a VARCHAR[]). `{name}` placeholders are filled from the
-vocabularies by `expand`. Country look-ups are columns the engine computes by `lookups()`: `iso3_known` (iso3 is an assigned code), `country_named` (country is one of its names,
+vocabularies by `expand`. Country look-ups are columns the engine computes by `lookups()`:
+`iso3_known` (iso3 is an assigned code), `country_named` (country is one of its names,
 compared case-folded), `region_of_iso3` (ACLED's region of iso3) and the
 taxonomy's are `type_of_sub`, `disorder_of_sub` (of v_sub_event_type) and `disorder_of_type` (of
 v_event_type). `has_<list column>` is true when the list has an item: cheaper than `len(l_<column>)`,
-which the engine computes only for the rows a condition reaches. Type rules (vocabularies, ranges, patterns, required columns) need no
-entry: the engine reads them off the model, as the row engine's Pydantic model does.
+which the engine computes only for the rows a condition reaches. Type rules (vocabularies, ranges,
+patterns, required columns) need no entry: the engine reads them off the model, as the row engine's Pydantic model does.
 
 An empty list marks a rule that cannot fire in a file the SQL engine accepts (a CSV without
 companion tables, so sources carry no scale or document and there are no claims); the reason is

@@ -15,12 +15,12 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
-
-from cedar.sample_data import seed_path
 from cedar.schema import flat, tables
 from cedar.schema.model import Claim, Source
 from cedar.validate.check import check_files
 from conftest import run_cedar
+
+from cedar.sample_data import seed_path
 
 FIXED_TIME = dt.datetime(2026, 11, 1, 12, 0, 0)
 
@@ -62,7 +62,8 @@ def _insert(con: duckdb.DuckDBPyConnection, table: str, rows: list[dict[str, Any
     if not rows:
         return
     cols = list(rows[0])
-    sql = f"INSERT INTO {table} ({', '.join(chr(34) + c + chr(34) for c in cols)}) VALUES ({', '.join('?' * len(cols))})"
+    names = ", ".join(chr(34) + c + chr(34) for c in cols)
+    sql = f"INSERT INTO {table} ({names}) VALUES ({', '.join('?' * len(cols))})"
     con.executemany(sql, [[r[c] for c in cols] for r in rows])
 
 

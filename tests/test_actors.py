@@ -8,12 +8,11 @@ from pathlib import Path
 
 import duckdb
 import pytest
-
 from cedar.ingest import actors, load, store
-from cedar.sample_data import seed_path
 from cedar.validate.check import check_files
-
 from conftest import run_cedar
+
+from cedar.sample_data import seed_path
 
 ARMY = "Military Forces of Azerbaijan (2003-)"
 
@@ -225,7 +224,7 @@ def test_cedar_check_with_and_without_a_store(db, tmp_path):
     assert without.returncode == 0 and report["problems"] == [] and "No actor registry" in without.stderr
 
 
-# --- the registry from `cedar init` (issue 7) ---------------------------------------------------
+# --- the registry from `cedar init` -------------------------------------------------------------
 
 def test_init_fills_the_registry_from_the_seed_and_a_check_uses_it_before_any_ingest(tmp_path):
     db = tmp_path / "fresh.duckdb"

@@ -15,7 +15,6 @@ import time
 from pathlib import Path
 
 import pytest
-
 from conftest import run_cedar
 from download_support import V1, copy_store, pristine_store, rewrite_manifest, sha
 from release_server import Faults, free_port, serving

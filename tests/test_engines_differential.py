@@ -9,15 +9,14 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
-
 from cedar.ingest import synth
 from cedar.schema import rules_sql, vocab
 from cedar.schema.rules import RULES
 from cedar.validate import engine, sql_engine
 from cedar.validate.check import check_files
 from cedar.validate.record_scan import record_starts
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 TODAY = dt.date(2025, 6, 30)
 _BASE = [{"event_id": "", **r} for r, _ in synth.rows(60, seed=3, today=TODAY)]
@@ -72,8 +71,8 @@ def _write(path: Path, rows: list[dict[str, str]]) -> None:
 
 
 def _check_rows(path: Path):
-    from cedar.validate.readers import read
     from cedar.schema.rules import Context
+    from cedar.validate.readers import read
     from cedar.validate.repeats import Repeats
     from cedar.validate.report import Problem, Report
     from cedar.validate.rows import validate_record

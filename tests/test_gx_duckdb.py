@@ -26,7 +26,8 @@ suite.add_expectation(gx.expectations.ExpectColumnValuesToNotBeNull(column="fata
 suite.add_expectation(gx.expectations.UnexpectedRowsExpectation(
     unexpected_rows_query="SELECT * FROM {batch} WHERE NOT regexp_full_match(event_id, '^[A-Z]{{3}}[0-9]+$')"))
 batch = source.add_table_asset("events", table_name="events").add_batch_definition_whole_table("all").get_batch()
-result = batch.validate(suite, result_format={"result_format": "SUMMARY", "unexpected_index_column_names": ["event_id"]})
+result = batch.validate(suite, result_format={"result_format": "SUMMARY",
+                                             "unexpected_index_column_names": ["event_id"]})
 print(json.dumps([{"success": r.success, "result": r.result, "exception": json.dumps(r.exception_info, default=str)}
                   for r in result.results], default=str))
 """

@@ -1,5 +1,5 @@
-"""Crash consistency (issue 9, part 2): `kill -9` at random moments during `cedar ingest` and
-during `cedar release build`, and concurrency (part 3): several ingests at once, readers of a
+"""Crash consistency: `kill -9` at random moments during `cedar ingest` and
+during `cedar release build`, and concurrency: several ingests at once, readers of a
 release while another is built.
 
 After every kill: the store opens, its counts equal the sum of the submissions that reported
@@ -24,12 +24,10 @@ import time
 from pathlib import Path
 
 import duckdb
-
+from cedar.releases import index as release_index
 from conftest import run_cedar
 from reliability.scale import FULL, record, size
 from store_helpers import init, seed_events, write_events
-
-from cedar.releases import index as release_index
 
 CEDAR = [sys.executable, "-m", "cedar"]
 
@@ -268,7 +266,7 @@ def test_readers_query_a_release_while_another_is_built(tmp_path):
     results = {"2026.11.2": (builder.returncode, err), "2026.11.3": (second.returncode, err2)}
     winners = [v for v, (code, _) in results.items() if code == 0]
     assert winners, results
-    for v, (code, text) in results.items():
+    for code, text in results.values():
         assert "Traceback" not in text, text
         if code:
             assert "Another release build is running" in text or "would sort before" in text, text

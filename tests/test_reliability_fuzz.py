@@ -25,10 +25,9 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import ACLED, GDELT, GED, REPO, run_cedar
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
-from conftest import ACLED, GDELT, GED, REPO, run_cedar
 from reliability import mutate
 from reliability.scale import FULL, record, size
 from reliability.worker import Worker

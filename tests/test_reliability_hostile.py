@@ -1,4 +1,4 @@
-"""Hostile release stores (issue 9, part 5), beyond tests/test_download.py's cases: generated file
+"""Hostile release stores, beyond tests/test_download.py's cases: generated file
 names a manifest might carry (every accepted one stays inside the release folder), and over a
 real loopback server: a manifest naming a path outside, a file larger than the manifest says, a
 hash mismatch, an index pointing at a missing version, redirects to other hosts (another loopback
@@ -13,15 +13,13 @@ import time
 from pathlib import Path, PurePosixPath
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
-
+from cedar.releases.download import safe_relpath
 from conftest import run_cedar
 from download_support import V1, copy_store, rewrite_manifest
-from reliability.scale import FULL, record, size
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from release_server import Faults, serving
-
-from cedar.releases.download import safe_relpath
+from reliability.scale import FULL, record, size
 
 QUICK = ("--timeout", "3", "--tries", "2")
 PIECES = ["..", ".", "", "a", "b.csv", "%2e%2e", "\\", "C:", "\x00", "\n", "\u2024\u2024", "..\u2215x", "~", "/", "//",

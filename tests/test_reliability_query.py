@@ -1,4 +1,4 @@
-"""Hostile SQL through `cedar query` (issue 9, part 4), against the store (--db) and against a
+"""Hostile SQL through `cedar query`, against the store (--db) and against a
 downloaded release (--release): no write to the store or release, no file outside them read or
 written, no other database attached, no extension installed or loaded, no setting changed to
 allow any of that; a query that runs too long or takes too much memory is stopped. Every attempt
@@ -14,7 +14,6 @@ from pathlib import Path
 
 import duckdb
 import pytest
-
 from conftest import run_cedar
 from download_support import V1, copy_store
 from reliability.scale import record

@@ -1,4 +1,4 @@
-"""Text safety (issue 9, part 6): Unicode edge cases go through `cedar check`, the store, a
+"""Text safety: Unicode edge cases go through `cedar check`, the store, a
 release's Parquet and CSV, and `cedar query` exactly as written; CSV injection is neutralised in
 CSV (a leading apostrophe) and never in Parquet."""
 
@@ -9,7 +9,6 @@ import json
 import time
 
 import pyarrow.parquet as pq
-
 from conftest import run_cedar
 from reliability.scale import record
 from store_helpers import init, seed_events, write_events

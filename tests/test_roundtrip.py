@@ -15,12 +15,11 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
-
-from cedar.validate.readers import Record, read
 from cedar.schema import flat, vocab
 from cedar.schema.model import INTERACTION_RANGE, Claim, Event, Source
+from cedar.validate.readers import Record, read
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 # Letters a coder of this region writes, the characters CSV must quote, and emoji; plus any
 # printable character hypothesis likes.
@@ -170,7 +169,8 @@ def test_nested_through_csv_files_and_the_reader(batch):
     assert [Event.model_validate(r.data) for r in records] == batch
 
 
-AWARE_TIMES = st.datetimes(min_value=dt.datetime(2, 1, 1), max_value=dt.datetime(9998, 12, 31), timezones=st.sampled_from([dt.timezone.utc, dt.timezone(dt.timedelta(hours=4)),
+AWARE_TIMES = st.datetimes(min_value=dt.datetime(2, 1, 1), max_value=dt.datetime(9998, 12, 31),
+                           timezones=st.sampled_from([dt.timezone.utc, dt.timezone(dt.timedelta(hours=4)),
                                                       dt.timezone(dt.timedelta(hours=-5, minutes=-30))]))
 
 

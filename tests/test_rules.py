@@ -13,13 +13,13 @@ from pathlib import Path
 from typing import Any, Callable
 
 import pytest
-
-from cedar.sample_data import SAMPLE_DIR, SEED_DOCUMENT, SEED_SUBMISSION
-from cedar.schema.rules import RULES, Context
 from cedar.schema import flat
+from cedar.schema.rules import RULES, Context
 from cedar.validate.check import check_files
 from cedar.validate.rows import validate_record
 from test_readers import COLUMNS, flat_seed, write_seed_csv
+
+from cedar.sample_data import SAMPLE_DIR, SEED_DOCUMENT, SEED_SUBMISSION
 
 SEED = json.loads((SAMPLE_DIR / SEED_SUBMISSION).read_text(encoding="utf-8"))
 DOCUMENT = (SAMPLE_DIR / SEED_DOCUMENT).read_text(encoding="utf-8")
@@ -54,7 +54,8 @@ HEADQUARTERS = put(event_type="Strategic developments", sub_event_type="Headquar
                    actor2=None, target_kind="none", claims=[])
 VAC = put(event_type="Violence against civilians", sub_event_type="Attack", actor2="Civilians (Azerbaijan)",
           inter2=7, claims=[])
-LACKS_DENIAL = lambda e: e.update(claims=[c for c in e["claims"] if c["stance"] != "denies" or c["aspect"] != "target"])
+def _lacks_denial(e):
+    e.update(claims=[c for c in e["claims"] if c["stance"] != "denies" or c["aspect"] != "target"])
 
 # code -> (edit giving a valid event that exercises the rule, edit that breaks it, field reported)
 CASES: dict[str, tuple[Callable, Callable, str]] = {
@@ -164,7 +165,7 @@ def test_rule_reports_a_broken_event(code):
     ("verified-without-basis", put(claimed_by=[]), "verification_basis"),
     ("verified-without-basis", source(name="Ministry of Defence of Azerbaijan"), "verification_basis"),
     ("date-in-future", source(published="2099-01-02"), "sources.0.published"),
-    ("disputed-needs-both-sides", LACKS_DENIAL, "claims.1.status"),
+    ("disputed-needs-both-sides", _lacks_denial, "claims.1.status"),
     ("separator-in-list-item", put(claimed_by=[" "]), "claimed_by"),
     ("separator-in-list-item", source(name="Reuters; AFP"), "sources"),
     ("separator-in-list-item", put(external_ids=["acled:AZE1; ucdp-ged:2"]), "external_ids"),
@@ -175,7 +176,8 @@ def test_rule_reports_other_breaks(code, edit, field):
         [(p.code, p.field, p.message) for p in problems]
 
 
-@pytest.mark.parametrize("document", ["nul\x00byte.txt", "x" * 5000 + ".txt", "../karabakh-2023-09-19.txt", "/etc/hostname"])
+@pytest.mark.parametrize("document", ["nul\x00byte.txt", "x" * 5000 + ".txt", "../karabakh-2023-09-19.txt",
+                                      "/etc/hostname"])
 def test_document_paths_that_cannot_be_read_are_reported_not_raised(tmp_path, document):
     # through check_files, whose document reader resolves paths against the submission's folder
     (tmp_path / SEED_DOCUMENT).write_text(DOCUMENT, encoding="utf-8")
@@ -365,7 +367,8 @@ FILE_CASES: dict[str, tuple[Callable[[Path], tuple[Path, dict]], Callable[[Path]
     "not-utf8": (_cp1252("cp1252"), _cp1252("utf-8")),
     "bad-encoding": (_cp1252("cp1252"), _cp1252("ascii")),
     "bad-csv": (_seed_csv, _lines(lambda ls: ls[:2] + ['"AZE1"x,' + ls[2]] + ls[3:])),
-    "wrong-separator": (_seed_csv, lambda tmp: _seed_csv(tmp, lines=lambda ls: [line.replace(",", ";") for line in ls])),
+    "wrong-separator": (_seed_csv, lambda tmp: _seed_csv(tmp, lines=lambda ls: [line.replace(",",
+                                                                                             ";") for line in ls])),
     "missing-columns": (_seed_csv, lambda tmp: _seed_csv(tmp, columns=[c for c in COLUMNS if c != "iso3"])),
     "unknown-column": (_seed_csv, _lines(_append_column("notez"))),
     "duplicate-column": (_seed_csv, _lines(_append_column("notes"))),
@@ -408,7 +411,7 @@ def test_every_message_comes_from_its_rules_template():
 
 
 def test_every_whole_number_is_bounded_within_the_store_columns():
-    """Issue 9: a count beyond 64 bits passed the check and crashed staging. Every whole number of the
+    """A count beyond 64 bits once passed the check and crashed staging. Every whole number of the
     model is bounded (or a Literal of codes) within the store's 32-bit INTEGER columns."""
     import typing
 
@@ -419,7 +422,8 @@ def test_every_whole_number_is_bounded_within_the_store_columns():
             if kind != flat.INT:
                 continue
             f = model.model_fields[name]
-            literal = [a for a in (f.annotation, *typing.get_args(f.annotation)) if typing.get_origin(a) is typing.Literal]
+            literal = [a for a in (f.annotation,
+                                   *typing.get_args(f.annotation)) if typing.get_origin(a) is typing.Literal]
             bounds = {k: getattr(m, k) for m in f.metadata for k in ("ge", "le") if getattr(m, k, None) is not None}
             if literal:
                 values = typing.get_args(literal[0])

@@ -5,8 +5,9 @@ from __future__ import annotations
 import hashlib
 import json
 
-from cedar.sample_data import SAMPLE_DIR, SEED_DOCUMENT, seed_path
 from cedar.validate.check import check_files
+
+from cedar.sample_data import SAMPLE_DIR, SEED_DOCUMENT, seed_path
 
 
 def _checked():

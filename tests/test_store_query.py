@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import re
 import csv
 import io
 import json
+import re
 
 import pytest
 from conftest import run_cedar

@@ -30,7 +30,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from cedar.schema import countries, flat, vocab
-from cedar.schema.model import STORE, DERIVED, Claim, Event, Source, field_meta
+from cedar.schema.model import DERIVED, STORE, Claim, Event, Source, field_meta
+from pydantic import BaseModel
 
 # The stated bound on the change in row count from one release to the next.
 ROW_COUNT_CHANGE = 0.25  # a quarter of the previous release's events, up or down ...
@@ -78,7 +79,7 @@ def _constraints(f: Any) -> dict[str, Any]:
     return out
 
 
-def _field_specs(table: str, model: type, names: list[str], required: set[str]) -> list[Spec]:
+def _field_specs(table: str, model: type[BaseModel], names: list[str], required: set[str]) -> list[Spec]:
     specs: list[Spec] = []
     kinds = flat.kinds_of(model)
     for name in names:
@@ -239,7 +240,8 @@ def dataset_specs(*, previous_count: int | None, expected_fatalities: int | None
                  "every event of the previous release is still there, or deleted in the store with a reason",
                  ("event_id",), True),
             Spec("fatalities-changed-without-version", "unchanged", "ExpectColumnPairValuesToBeEqual",
-                 {"column_A": "fatalities", "column_B": "previous_fatalities", "ignore_row_if": "both_values_are_missing"},
+                 {"column_A": "fatalities", "column_B": "previous_fatalities",
+                  "ignore_row_if": "both_values_are_missing"},
                  "an event whose version did not change keeps its fatalities", ("fatalities",), True),
         ]
     if expected_fatalities is not None:

@@ -38,7 +38,7 @@ def patch_execute_query() -> None:
         raise RuntimeError(f"cedar.validate.gx_duckdb patches Great Expectations {PINNED_GX}, not {gx.__version__}: "
                            "check whether GX issue 11579 is fixed there (tests/test_gx_duckdb.py) before "
                            "moving the pin.")
-    SqlAlchemyExecutionEngine.execute_query = _buffered_execute_query
+    SqlAlchemyExecutionEngine.execute_query = _buffered_execute_query  # type: ignore[method-assign]  # the patch
     _patched = True
 
 

@@ -8,8 +8,16 @@ from typing import Any, Iterator
 
 from cedar.schema import flat
 from cedar.schema.model import Claim, Source, submission_required_fields
-from cedar.validate.records import (NEEDS, Record, Unreadable, blank_to_none, coerce, companion_path,
-                                    flat_record, header_problems)
+from cedar.validate.records import (
+    NEEDS,
+    Record,
+    Unreadable,
+    blank_to_none,
+    coerce,
+    companion_path,
+    flat_record,
+    header_problems,
+)
 from cedar.validate.report import Problem, problem
 from cedar.validate.text import csv_rows
 

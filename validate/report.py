@@ -182,12 +182,13 @@ class Report:
         by_severity: dict[str, int] = {}
         by_code: dict[str, int] = {}
         by_column: dict[str, int] = {}
-        for counts, column in ((listed, column_of), (self._left_out, lambda c: c)):
+        for counts, by_field in ((listed, True), (self._left_out, False)):  # counted ones are keyed by column
             for (severity, code, field_), n in counts.items():
                 by_severity[severity] = by_severity.get(severity, 0) + n
                 by_code[code] = by_code.get(code, 0) + n
-                if field_ is not None:
-                    by_column[column(field_)] = by_column.get(column(field_), 0) + n
+                name = column_of(field_) if by_field else field_
+                if name is not None:
+                    by_column[name] = by_column.get(name, 0) + n
         return {"errors": by_severity.get(ERROR, 0), "warnings": by_severity.get(WARNING, 0),
                 "by_code": dict(sorted(by_code.items())), "by_column": dict(sorted(by_column.items()))}
 

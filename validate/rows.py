@@ -11,15 +11,14 @@ import math
 import typing
 from functools import lru_cache
 from itertools import islice
-from typing import Any, Iterable, Iterator
-
-from pydantic import ValidationError
+from typing import Any, Iterable, Iterator, Mapping, Sequence
 
 from cedar.schema import derive, flat, rules
 from cedar.schema.gazetteer import gazetteer
 from cedar.schema.model import Event, EventDraft, required_fields
 from cedar.schema.rules import RULES, Context, cross_field_rules, filling_rules
 from cedar.validate.report import ERROR, Problem
+from pydantic import ValidationError
 
 _PYDANTIC_CODES = {
     "missing": "missing-value",
@@ -79,7 +78,7 @@ def message(code: str, field: str | None, value: Any, **params: Any) -> str:
     return RULES[code].render(field=field, value=value, **params)
 
 
-def _from_pydantic(err: dict[str, Any], where: dict[str, Any]) -> Problem:
+def _from_pydantic(err: Mapping[str, Any], where: dict[str, Any]) -> Problem:
     kind = err["type"]
     code = _PYDANTIC_CODES.get(kind, "invalid-value")
     name = field_name(err["loc"])
@@ -137,21 +136,22 @@ def run_rule(rule: Any, draft: Any, ctx: Context, failed: set[str], problems: li
             failed.update({top, *rule.columns})  # what could not be filled is not reported again as missing
 
 
-def validate_record(data: dict[str, Any], ctx: Context, where: dict[str, Any], cell_problems: list[Problem] = (),
+def validate_record(data: dict[str, Any], ctx: Context, where: dict[str, Any], cell_problems: Sequence[Problem] = (),
                     absent: frozenset[str] = frozenset(), build: bool = True) -> tuple[Event | None, list[Problem]]:
     """The event a record codes (None when it has errors, or when `build` is false: a check that
     keeps no events need not pay for building them) and every problem found in it.
 
     `where` gives the file, row and line for the problems; `absent` names columns missing from
     the whole file, which were reported once and are not reported again per row."""
-    problems = [Problem(p.code, p.message or message(p.code, p.field, p.value), p.severity, **{**where, "field": p.field,
+    problems = [Problem(p.code, p.message or message(p.code, p.field, p.value), p.severity, **{**where,
+                                                                                               "field": p.field,
                         "value": p.value}) for p in cell_problems]
-    failed = {p.field for p in problems}
+    failed = {p.field or "" for p in problems}
     clean = {k: v for k, v in data.items() if k not in failed} if failed else data
     if any(clean.get(name, ...) is None for name in _defaults()):  # not given: the default, as for an absent column
         clean = {k: v for k, v in clean.items() if v is not None or k not in _defaults()}
     try:
-        draft = EventDraft.model_validate(clean)
+        draft: Any = EventDraft.model_validate(clean)  # a model made at run time: no static attributes
     except ValidationError as exc:
         for err in exc.errors():
             problems.append(_from_pydantic(err, where))
@@ -204,7 +204,9 @@ def _point(item: Any) -> tuple[str, float, float] | None:
     data = getattr(item, "data", None)
     if not isinstance(data, dict):
         return None
-    iso3, lat, lon = data.get("iso3"), data.get("latitude"), data.get("longitude")
+    iso3: Any = data.get("iso3")
+    lat: Any = data.get("latitude")
+    lon: Any = data.get("longitude")
     if not isinstance(iso3, str) or type(lat) not in (int, float) or type(lon) not in (int, float):
         return None
     if not (math.isfinite(lat) and math.isfinite(lon)):

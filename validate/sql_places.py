@@ -215,10 +215,15 @@ def _named_place_findings(iso3: str, admin1: str | None, location: str | None, a
     problems: list[Problem] = []
     for rule in filling_rules():
         run_rule(rule, draft, ctx, failed, problems, {})
-    out = [f"{p.code}|{p.field.split('[')[0].split('.')[0]}" for p in problems]
+    out = [f"{p.code}|{_column(p.field)}" for p in problems]
     out += [f"missing-value|{name}" for name in PLACE_OWNED if getattr(draft, name) is None and name not in failed]
     problems = []
     for rule in cross_field_rules():
         if rule.code in rules_sql.PER_DISTINCT:
             run_rule(rule, draft, ctx, failed, problems, {})
-    return out + [f"{p.code}|{p.field.split('[')[0].split('.')[0]}" for p in problems]
+    return out + [f"{p.code}|{_column(p.field)}" for p in problems]
+
+
+def _column(field: str | None) -> str:
+    """The top-level column a problem's field is in (sources[0].name: sources)."""
+    return (field or "").split("[")[0].split(".")[0]

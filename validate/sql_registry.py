@@ -280,7 +280,8 @@ def _report(report: Report, checked: Iterator[tuple[int, int, list[Problem], Any
         message = messages.get(key)
         if message is None:
             message = messages[key] = (
-                rule.render(field=column, value=name, closest=registry.closest_text(name)) if is_unknown
+                rule.render(field=column, value=name,
+                            closest=registry.closest_text(name) if registry else "") if is_unknown
                 else rule.render(field=column, value=name, canonical=canonical))
         add(Problem(rule.code, message, rule.severity, file, line, line, column, name))
     rows.add_before(None)

@@ -41,7 +41,8 @@ def _json(value: Any) -> Any:
 
 def as_table(names: list[str], rows: Iterator[tuple], limit: int = TABLE_ROWS) -> str:
     """The first `limit` rows, columns aligned, long cells cut, and how many rows there were."""
-    shown, more = [], 0
+    shown: list[list[str]] = []
+    more = 0
     for row in rows:
         if len(shown) < limit:
             shown.append([_text(v) for v in row])

@@ -13,8 +13,7 @@ from typing import Annotated, Optional
 import typer
 
 from cedar.cli import exits
-from cedar.cli.common import (DEFAULT_DB, ENV_DB, EncodingOption, InputFormatOption, MaxErrorsOption, check_encoding,
-                              out)
+from cedar.cli.common import DEFAULT_DB, ENV_DB, EncodingOption, InputFormatOption, MaxErrorsOption, check_encoding, out
 
 
 class CheckFormat(str, Enum):

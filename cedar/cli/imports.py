@@ -14,8 +14,17 @@ from typing import Annotated, Any, Optional
 import typer
 
 from cedar.cli import exits
-from cedar.cli.common import (DEFAULT_DB, DbOption, EncodingOption, FormatOption, OutputFormat, check_encoding, out,
-                              progress, say)
+from cedar.cli.common import (
+    DEFAULT_DB,
+    DbOption,
+    EncodingOption,
+    FormatOption,
+    OutputFormat,
+    check_encoding,
+    out,
+    progress,
+    say,
+)
 from cedar.errors import UsageError
 
 

@@ -55,13 +55,13 @@ def query(
 
     if not _SIZE.fullmatch(memory_limit):
         raise UsageError(f"--memory-limit '{memory_limit}' is not a size.", "Give a size such as 500MB or 2GB.")
-    limits = {"timeout": timeout or None, "memory_limit": memory_limit.strip()}
+    limit = memory_limit.strip()
     if release is not None:
         from cedar.releases import localrelease
 
-        names, rows = localrelease.run(release, sql, **limits)
+        names, rows = localrelease.run(release, sql, timeout=timeout or None, memory_limit=limit)
     else:
-        names, rows = q.run(db, sql, **limits)
+        names, rows = q.run(db, sql, timeout=timeout or None, memory_limit=limit)
     if output is QueryFormat.csv:
         out(q.as_csv(names, rows))
     elif output is QueryFormat.json:

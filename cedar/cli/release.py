@@ -103,6 +103,7 @@ def list_(store: StoreOption = None, output: FormatOption = OutputFormat.text,
     """
     from cedar.releases.index import read_index
 
+    path: Path | str
     if source is not None:
         from cedar.releases.download import list_releases
 

@@ -12,8 +12,19 @@ from typing import Annotated, Any, Optional
 import typer
 
 from cedar.cli import exits
-from cedar.cli.common import (DEFAULT_DB, DbOption, EncodingOption, FormatOption, InputFormatOption, MaxErrorsOption,
-                              OutputFormat, check_encoding, out, progress, say)
+from cedar.cli.common import (
+    DEFAULT_DB,
+    DbOption,
+    EncodingOption,
+    FormatOption,
+    InputFormatOption,
+    MaxErrorsOption,
+    OutputFormat,
+    check_encoding,
+    out,
+    progress,
+    say,
+)
 from cedar.errors import Interrupted
 
 
