@@ -83,7 +83,8 @@ def _load(path: Path, encoding: str) -> tuple[list[tuple[int, Any]], list[Proble
             header = [h.strip() for h in next(reader, [])]
             problems = [problem("unknown-column", file=f, row=1, field=h, value=h, hint=_HAS_COLUMNS)
                         for h in header if h not in COLUMNS]
-            problems += [problem("missing-deletion-columns", file=f, row=1, field=c) for c in COLUMNS if c not in header]
+            problems += [problem("missing-deletion-columns", file=f, row=1, field=c)
+                         for c in COLUMNS if c not in header]
             if problems:
                 return [], problems
             for cells in reader:

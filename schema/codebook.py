@@ -11,7 +11,7 @@ from pydantic import BaseModel
 
 from . import flat, vocab
 from .model import LIST_SEPARATOR, SCHEMA_VERSION, Claim, Event, Source, field_meta
-from .rules import RULES
+from .rules import RULES, Rule
 
 CONCEPTS = ("identity", "time", "action", "actor", "target", "location", "magnitude", "verification", "sources",
             "notes", "provenance")
@@ -155,11 +155,30 @@ def codebook_markdown() -> str:
             "## Sources", "", *_dict_table("scale", vocab.SOURCE_SCALES), "",
             *_dict_table("kind", vocab.SOURCE_KINDS), "",
             "## Regions", "", ", ".join(vocab.REGIONS), "",
-            "## Rules", "", "Every problem a check reports carries one of these codes. The tables of columns above"
-            " name the rules each column is checked by.", "",
-            "| code | rule |", "|---|---|",
-            *(f"| `{r.code}` | {_cell(r.doc)} |" for r in RULES.values()), ""]
+            *_rules_section()]
     return "\n".join(out)
+
+
+def _rules_section() -> list[str]:
+    """Every code a report can carry, with its message template ({names} are filled from the finding), and
+    the wordings that quote another code's message."""
+    codes = [r for r in RULES.values() if not r.wording]
+    wordings = [r for r in RULES.values() if r.wording]
+    return ["## Rules", "",
+            "Every problem that `cedar check`, `cedar ingest`, `cedar import` or the release gate reports carries one "
+            "of these codes, and its message is the code's template with the names in braces filled in. The tables "
+            "of columns above name the rules each column is checked by.", "",
+            "| code | severity | rule | message |", "|---|---|---|---|",
+            *(f"| `{r.code}` | {r.severity} | {_cell(r.doc)} | {_template(r)} |" for r in codes), "",
+            "### Wordings", "",
+            "A refused row, a warning repeated on many rows and a failed expectation are worded alike whatever their "
+            "code: the message is one of these templates, quoting the problem's own message as `{reason}`.", "",
+            "| wording | used for | message |", "|---|---|---|",
+            *(f"| `{r.code}` | {_cell(r.doc)} | {_template(r)} |" for r in wordings), ""]
+
+
+def _template(rule: Rule) -> str:
+    return _cell(rule.template.replace("{{", "{").replace("}}", "}"))  # as printed: format's escapes undone
 
 
 def json_schema() -> dict[str, Any]:

@@ -21,8 +21,11 @@ and the codebook lists them (a topic module imported first on its own would chan
 
 from __future__ import annotations
 
+# isort: off
+# The order of these imports is the order the rules run and the codebook lists them: keep it.
 from . import rules_input, rules_store, rules_import, rules_fill, rules_event  # noqa: F401
 from . import rules_places, rules_sources, rules_lists, rules_gate  # noqa: F401
+# isort: on
 from .rules_base import RULES, Context, Finding, Rule, cross_field_rules, declare, filling_rules, rule
 from .rules_places import POINT_RULES, point_rules_quiet
 from .rules_sources import EVIDENCE_GAP

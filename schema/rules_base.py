@@ -21,6 +21,7 @@ class Rule:
     columns: tuple[str, ...] = ()  # the columns it is about, for the codebook ("sources.x": the sources table's)
     severity: str = "error"  # "warning": reported, and the row still passes
     fills: bool = False  # runs before the others and may fill or replace values of the row (places, actors)
+    wording: bool = False  # not a code of its own: how a problem of another code is worded (it quotes its reason)
 
     def render(self, **params: Any) -> str:
         return self.template.format(**params)
@@ -54,8 +55,8 @@ RULES: dict[str, Rule] = {}
 
 
 def declare(code: str, template: str, doc: str, check: Callable | None = None, columns: tuple[str, ...] = (),
-            severity: str = "error", fills: bool = False) -> Rule:
-    rule = Rule(code, template, doc, check, columns, severity, fills)
+            severity: str = "error", fills: bool = False, wording: bool = False) -> Rule:
+    rule = Rule(code, template, doc, check, columns, severity, fills, wording)
     RULES[code] = rule
     return rule
 

@@ -12,7 +12,7 @@ from .rules_base import declare
 FAILED = "Expected: {description} ({expectation}). Failed: {detail}."
 
 declare("expectation-failed", FAILED, "The wording of an expectation the release gate finds broken: the problem "
-        "carries the code of the rule it enforces.")
+        "carries the code of the rule it enforces.", wording=True)
 declare("duplicate-row", FAILED, "Two rows of a release's claims or sources table with the same event_id and number.")
 declare("unknown-event", FAILED, "A claim, source or actor row of a release that names no event of the release.")
 declare("deleted-id-present", FAILED, "An event deleted in the store is in the release.")

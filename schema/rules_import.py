@@ -62,15 +62,15 @@ declare("fatalities-range-repaired", "low {low} <= best {best} <= high {high} do
 
 # How a refused or repeated row is worded; the problem keeps the code of its reason.
 declare("row-refused", "Row refused: {reason}", "The wording of a row an importer leaves out (a warning; an error with "
-        "--strict): the problem carries the code of the reason.")
+        "--strict): the problem carries the code of the reason.", wording=True)
 declare("row-refused-by-check", "Row refused: the event it maps to fails `cedar check`: {reason}",
-        "The wording of a row whose mapped event fails a rule: the problem carries the rule's code.")
+        "The wording of a row whose mapped event fails a rule: the problem carries the rule's code.", wording=True)
 declare("row-refused-by-store", "Row refused: the store's check refuses the event it maps to: {reason}",
         "The wording of a row whose mapped event the store's check refuses (an actor of another type in the "
-        "registry, say): the problem carries the rule's code.")
+        "registry, say): the problem carries the rule's code.", wording=True)
 declare("warning-repeated", "The same ({warning}) applies to {count} more row(s): {rows}.",
         "The wording of a warning met again on more rows of a file, listed once: the problem carries its code.",
-        severity="warning")
+        severity="warning", wording=True)
 
 # An import into the store.
 declare("not-held", "{value} is not in the store: nothing to delete.", "An imported deletion names an event the store "

@@ -35,8 +35,9 @@ declare("unknown-deletion-format", "Cannot tell the format of '{value}': a delet
         "A deletion list whose file ending names none of its formats.")
 declare("missing-deletion-columns", "The header lacks {field}: a deletion list has the columns event_id,reason.",
         "A deletion list's header without event_id or reason (a problem for each).")
-declare("not-a-deletion-list", "A deletion list in JSON is an array of {{\"event_id\": ..., \"reason\": ...}} objects, or "
-        "an object whose \"deletions\" is one; this file holds {kind}.", "A JSON deletion list that holds no array.")
+declare("not-a-deletion-list", "A deletion list in JSON is an array of {{\"event_id\": ..., \"reason\": ...}} "
+        "objects, or an object whose \"deletions\" is one; this file holds {kind}.",
+        "A JSON deletion list that holds no array.")
 declare("deletion-not-an-object", "Row {row} is {kind}: each deletion is an object with event_id and reason.",
         "An item of a JSON or JSON Lines deletion list that is not an object.")
 declare("no-deletions", "The deletion list names no events: give a row (event_id, reason) for each event to delete.",

@@ -8,7 +8,6 @@ import json
 import re
 
 import pytest
-
 from cedar.schema import vocab
 from cedar.schema.codebook import codebook_markdown, json_schema_text
 from cedar.schema.model import Claim, Event, Source

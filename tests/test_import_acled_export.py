@@ -6,13 +6,10 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-import pytest
-
 from cedar.ingest import store
 from cedar.ingest.importers import import_file, store_sync
-from cedar.schema.acled_layout import CURRENT
 from cedar.releases.acled_export import acled_row
-
+from cedar.schema.acled_layout import CURRENT
 from conftest import ACLED, GED
 
 
@@ -21,7 +18,8 @@ def test_acled_columns_are_acleds_31():
 
 
 def test_row_follows_acled_conventions():
-    e = {"event_id": "MMR7", "event_date": "2021-03-01", "date_precision": "span", "disorder_type": "Political violence",
+    e = {"event_id": "MMR7", "event_date": "2021-03-01", "date_precision": "span",
+         "disorder_type": "Political violence",
          "event_type": "Violence against civilians", "sub_event_type": "Attack", "actor1": "=cmd", "inter1": 1,
          "actor2": "Civilians (Myanmar)", "inter2": 7, "interaction": 17, "civilian_targeting": True,
          "iso3": "MMR", "country": "Myanmar", "location": "Yangon", "latitude": 16.8, "longitude": 96.15,
@@ -57,7 +55,6 @@ def test_release_carries_acled_layout_csv(tmp_path: Path):
     assert "events-acled.csv" in (result.folder / "SHA256SUMS").read_text(encoding="utf-8")
     # the build's SQL writer gives the bytes the row writer gives for the released events
     import pyarrow.parquet as pq
-
     from cedar.releases.acled_export import write_acled_csv
 
     write_acled_csv(tmp_path / "py.csv", pq.read_table(result.folder / "events.parquet").to_pylist())
@@ -67,7 +64,6 @@ def test_release_carries_acled_layout_csv(tmp_path: Path):
 def _acled_by_sql(tmp_path: Path, events: list[dict]) -> bytes:
     """events written by the release build's SQL writer, from a typed table like the build's."""
     import duckdb
-
     from cedar.releases.acled_export import copy_acled_csv
     from cedar.releases.snapshot import SQL_TYPES, event_columns
 

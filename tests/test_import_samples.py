@@ -15,10 +15,8 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-
 from cedar.ingest.importers import LayoutError, import_file
 from cedar.validate.check import check_files
-
 from conftest import ACLED, ACLED_PRE2023, GDELT, GED, data_rows
 
 

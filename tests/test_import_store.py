@@ -9,13 +9,10 @@ from pathlib import Path
 
 import duckdb
 import pytest
-
 from cedar.ingest import store
 from cedar.ingest.importers import import_file, store_sync
 from cedar.ingest.importers.matching import candidate, find
-
 from conftest import ACLED, ACLED_DELETED, GDELT, data_rows
-
 
 
 @pytest.fixture
@@ -116,8 +113,8 @@ def test_same_event_in_two_datasets_is_linked_not_merged(db, tmp_path):
 
 
 def test_matching_rules():
-    from types import SimpleNamespace as E
     import datetime as dt
+    from types import SimpleNamespace as E
 
     def ev(ext, date, lat, lon, etype="Battles", dp="day", gp="exact"):
         return E(external_ids=[ext], event_date=date, event_date_end=None, date_precision=dp, latitude=lat,
@@ -186,6 +183,7 @@ def test_links_table_is_made_by_init_and_an_older_store_without_it_still_works(d
     from before, which lacks it until its first linking import, is not refused and gets it then."""
     from cedar.ingest import load
     from cedar.ingest.importers import matching
+
     from cedar.sample_data import seed_path
 
     assert rows_of(db, "SELECT count(*) FROM event_links") == [(0,)]

@@ -12,10 +12,10 @@ from pathlib import Path
 
 import duckdb
 import pytest
-
 from conftest import run_cedar
-from cedar.sample_data import SAMPLE_DIR, SEED_DOCUMENT, seed_path
 from release_support import cedar_ok, execute, ingest_store
+
+from cedar.sample_data import SAMPLE_DIR, SEED_DOCUMENT, seed_path
 
 V1, V2 = "2026.11.1", "2026.11.2"
 DATA_FILES = ("events.parquet", "events.csv", "claims.parquet", "claims.csv", "sources.parquet", "sources.csv",
@@ -73,7 +73,8 @@ def test_parquet_read_back_by_duckdb_has_the_stores_row_count(seed):
     types = {r[0]: r[1] for r in q.execute(f"DESCRIBE SELECT * FROM read_parquet('{folder / 'events.parquet'}')")
              .fetchall()}
     assert types["event_id"] == "VARCHAR" and types["latitude"] == "DOUBLE"
-    tags = q.execute(f"SELECT typeof(assoc_actor_2) FROM read_parquet('{folder / 'events.parquet'}') LIMIT 1").fetchone()
+    events = folder / "events.parquet"
+    tags = q.execute(f"SELECT typeof(assoc_actor_2) FROM read_parquet('{events}') LIMIT 1").fetchone()
     assert tags[0] == "VARCHAR[]"
     manifest = json.loads((folder / "manifest.json").read_text())
     assert manifest["row_counts"]["events"] == stored
@@ -317,7 +318,8 @@ def test_a_third_release_may_not_bring_back_a_deleted_id(second, tmp_path):
     shutil.copytree(second["store"], store)
     # the deletion of AZE3 vanishes from the store and AZE3 comes back
     execute(db, "DELETE FROM deletions WHERE event_id = 'AZE3'",
-            "INSERT INTO event_current SELECT * REPLACE ('AZE3' AS event_id) FROM event_current WHERE event_id = 'AZE1'")
+            "INSERT INTO event_current SELECT * REPLACE ('AZE3' AS event_id) FROM event_current "
+            "WHERE event_id = 'AZE1'")
     before = (store / "index.json").read_bytes()
     result = build_release("2026.11.3", db, store)
     assert not result.passed

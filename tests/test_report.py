@@ -109,7 +109,8 @@ def test_text_report_counts_the_warnings_of_a_code_beyond_its_first_hundred():
     text = render_text(report)
     assert text.count("WARNING unknown-actor: a.csv") == WARNINGS_SHOWN_PER_CODE
     assert "'Actor 101'" in text and "'Actor 102'" not in text
-    assert f"WARNING unknown-actor: {300 - WARNINGS_SHOWN_PER_CODE} more like the {WARNINGS_SHOWN_PER_CODE} above" in text
+    shown = WARNINGS_SHOWN_PER_CODE
+    assert f"WARNING unknown-actor: {300 - shown} more like the {shown} above" in text
     assert "ERROR   bad-format: a.csv, row 301, column event_date" in text  # errors are never held back
     assert text.splitlines()[-1] == "INVALID: 1 error, 300 warnings in 300 rows of 0 files"
 

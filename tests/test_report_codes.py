@@ -10,14 +10,12 @@ from pathlib import Path
 from typing import Callable
 
 import pytest
-
 from cedar.ingest import deletions, store
 from cedar.ingest.importers import import_file, store_sync
 from cedar.ingest.importers.gdelt import COLUMNS as GDELT_COLUMNS
 from cedar.schema.rules import RULES
 from cedar.validate import expectations
 from cedar.validate.gate import Outcome, _problem
-
 from conftest import ACLED, GDELT, GED
 
 Edit = Callable[[list[list[str]]], None]
@@ -118,7 +116,8 @@ def test_a_refused_row_says_why_in_its_codes_words(tmp_path, declared, dataset, 
 
 
 NOTE_CASES = [
-    ("unknown-label", ACLED, _put(region="Atlantis"), "'Atlantis' in region is not one of ACLED's regions; it is left out."),
+    ("unknown-label", ACLED, _put(region="Atlantis"),
+     "'Atlantis' in region is not one of ACLED's regions; it is left out."),
     ("derived-differs", ACLED, _put(interaction="77"), "interaction 77 disagrees with inter1"),
     ("year-mismatch", ACLED, _put(year="1999"), "year 1999 disagrees with event_date 2023-"),
     ("unknown-peer-column", ACLED, _add_column, "Column(s) mystery are not ACLED columns this importer knows"),

@@ -294,7 +294,8 @@ def test_a_store_made_by_an_older_cedar_is_brought_up_to_date_by_init(seeded, tm
 
 
 @pytest.mark.parametrize("name, text", [
-    ("gone.jsonl", '{"event_id": "AZE1", "reason": "retracted"}\n{"event_id": "AZE2", "reason": "duplicate of AZE1"}\n'),
+    ("gone.jsonl",
+     '{"event_id": "AZE1", "reason": "retracted"}\n{"event_id": "AZE2", "reason": "duplicate of AZE1"}\n'),
     ("gone.json", '{"deletions": [{"event_id": "AZE1", "reason": "retracted"}, '
                   '{"event_id": "AZE2", "reason": "duplicate of AZE1"}]}'),
 ])

@@ -22,8 +22,20 @@ from cedar.schema.acled_layout import CURRENT, DELETED, GEO_PRECISION, OLD, OLD_
 from cedar.schema.acled_layout import INTER_LABELS as _INTER_LABELS
 from cedar.schema.derive import civilian_targeting
 
-from .common import (LayoutError, Mapped, Note, Refuse, date, integer, jsonable, mapped_rows, number, read_rows,
-                     split_list, text)
+from .common import (
+    LayoutError,
+    Mapped,
+    Note,
+    Refuse,
+    date,
+    integer,
+    jsonable,
+    mapped_rows,
+    number,
+    read_rows,
+    split_list,
+    text,
+)
 
 DATASET = "acled"
 
@@ -125,9 +137,9 @@ def iso3_of(cells: dict[str, str], notes: list[Note]) -> str:
         if c:
             return c.alpha_3
     name = text(cells.get("country")) or ""
-    code = countries.code_for_name(name)
-    if code:
-        return code
+    named = countries.code_for_name(name)
+    if named:
+        return named
     raise Refuse("no-iso-country", "iso", num, given=f"iso '{num}', country '{name}'")
 
 
@@ -163,10 +175,10 @@ def sources_of(source: str | None, scale: str | None, notes: list[Note]) -> tupl
         elif s not in scales:
             scales.append(s)
     one = scales[0] if len(scales) == 1 else None
-    out = [{"name": n, "scale": one} for n in names]
+    out: list[dict[str, Any]] = [{"name": n, "scale": one} for n in names]
     if scale and (text(scale) or "").casefold() == "local partner":
-        for s in out:
-            s["kind"] = "partner"
+        for entry in out:
+            entry["kind"] = "partner"
     combined = "-".join(s for s in vocab.SOURCE_SCALES if s in scales) if len(scales) > 1 else None
     return out, combined
 

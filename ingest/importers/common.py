@@ -20,12 +20,13 @@ import time
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import IO, Any, Callable, Iterator, Literal
 
-from cedar.errors import DataError
 from cedar.schema.rules import RULES, Context
 from cedar.validate.report import ERROR, WARNING, Report, problem, reworded
 from cedar.validate.rows import validate_record
+
+from cedar.errors import DataError
 
 csv.field_size_limit(sys.maxsize)
 
@@ -70,7 +71,8 @@ def read_rows(path: Path, delimiter: str = ",", encoding: str = "utf-8") -> Iter
     its exports) is read from inside; a UTF-8 byte-order mark is skipped."""
     if encoding.lower().replace("_", "-") in ("utf-8", "utf8"):
         encoding = "utf-8-sig"
-    quoting = csv.QUOTE_NONE if delimiter == "\t" else csv.QUOTE_MINIMAL
+    quoting: Literal[0, 3] = csv.QUOTE_NONE if delimiter == "\t" else csv.QUOTE_MINIMAL
+    f: IO[str]
     with contextlib.ExitStack() as stack:
         if zipfile.is_zipfile(path):
             archive = stack.enter_context(zipfile.ZipFile(path))
@@ -323,6 +325,7 @@ def run(dataset: str, path: Path, rows: Iterator[Mapped], *, strict: bool = Fals
             reason = problem(r.code, file=f, row=m.line, line=m.line, field=r.field, value=r.value, **r.params)
             reasons = [reworded(reason, "row-refused", severity=severity)]
         else:
+            assert m.data is not None  # a row is mapped when nothing refused it
             event, problems = validate_record(m.data, ctx, {"file": f, "row": m.line, "line": m.line})
             reasons = [reworded(p, "row-refused-by-check", severity=severity) for p in problems if p.severity == ERROR]
             report.extend(p for p in problems if p.severity != ERROR)

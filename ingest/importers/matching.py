@@ -65,7 +65,7 @@ class Match:
 def candidate(key: str, data: Any, label: str = "") -> Candidate:
     """A Candidate from an Event (or anything with its attributes)."""
     ext = list(getattr(data, "external_ids", None) or [])
-    start = getattr(data, "event_date")
+    start = data.event_date
     end = getattr(data, "event_date_end", None) or start
     return Candidate(key, frozenset(x.split(":", 1)[0] for x in ext), start, end, data.date_precision,
                      data.latitude, data.longitude, data.geo_precision, data.event_type, label or (ext[0] if ext

@@ -25,7 +25,7 @@ from cedar.validate.report import ERROR, WARNING, Problem, Report, problem, rewo
 from cedar.validate.rows import validate_record
 
 from . import acled, matching
-from .common import ImportResult, ImportedEvent
+from .common import ImportedEvent, ImportResult
 
 
 @dataclass

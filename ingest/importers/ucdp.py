@@ -13,8 +13,20 @@ from typing import Any, Iterator
 
 from cedar.schema import countries
 
-from .common import (LayoutError, Mapped, Note, Refuse, date, integer, jsonable, mapped_rows, number, read_rows,
-                     split_list, text)
+from .common import (
+    LayoutError,
+    Mapped,
+    Note,
+    Refuse,
+    date,
+    integer,
+    jsonable,
+    mapped_rows,
+    number,
+    read_rows,
+    split_list,
+    text,
+)
 
 DATASET = "ucdp-ged"
 
@@ -91,7 +103,7 @@ def _rebels(path: Path, encoding: str) -> set[str]:
     header, rows = open_file(path, encoding)
     i_type, i_side = header.index("type_of_violence"), header.index("side_b_new_id")
     i_gw = header.index("gwnob")
-    out = set()
+    out: set[str] = set()
     for raw in rows:
         if raw.error or len(raw.cells) != len(header):
             continue
