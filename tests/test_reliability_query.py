@@ -57,6 +57,7 @@ def _digest(paths: list[Path]) -> dict[str, str]:
 
 
 def attacks(t: dict, where: str) -> list[tuple[str, str]]:  # (what, SQL)
+    # One list, read whole: the catalogue of attempts by kind is the test's specification.
     out, rel, db = t["outside"], t["release"], t["db"]
     w = out / "written"
     return [
