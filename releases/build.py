@@ -31,13 +31,13 @@ from pathlib import Path
 from typing import Any, Callable, Iterator
 
 import duckdb
+
+from cedar.errors import UsageError
 from cedar.schema import flat
 from cedar.schema.codebook import codebook_markdown
 from cedar.schema.model import SCHEMA_VERSION, Claim, Event, Source
 from cedar.validate.expectations import ALWAYS_FILLED
 from cedar.validate.gate import GateResult
-
-from cedar.errors import UsageError
 
 from . import csvsafe, index, manifest, snapshot
 from . import version as versions

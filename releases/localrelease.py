@@ -24,10 +24,10 @@ from pathlib import Path
 from typing import Any, Iterator
 
 import duckdb
-from cedar.schema import tables
-from cedar.validate import readonly
 
 from cedar.errors import InputError, TransferError, UsageError
+from cedar.schema import tables
+from cedar.validate import readonly
 
 from . import version as versions
 from .manifest import MANIFEST

@@ -15,9 +15,10 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
+from pydantic import BaseModel
+
 from cedar.schema import flat
 from cedar.schema.model import SCHEMA_VERSION, Claim, Event, Source
-from pydantic import BaseModel
 
 MANIFEST, SUMS, DATAPACKAGE = "manifest.json", "SHA256SUMS", "datapackage.json"
 MANIFEST_FORMAT = "cedar-release-manifest/1"

@@ -22,10 +22,10 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
-from cedar.schema import flat
-from cedar.schema.model import Claim, Source
 
 from cedar.errors import StoreBusy, StoreError, UsageError
+from cedar.schema import flat
+from cedar.schema.model import Claim, Source
 
 from . import csvsafe
 

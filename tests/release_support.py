@@ -15,12 +15,12 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
-from cedar.schema import flat, tables
-from cedar.schema.model import Claim, Source
-from cedar.validate.check import check_files
 from conftest import run_cedar
 
 from cedar.sample_data import seed_path
+from cedar.schema import flat, tables
+from cedar.schema.model import Claim, Source
+from cedar.validate.check import check_files
 
 FIXED_TIME = dt.datetime(2026, 11, 1, 12, 0, 0)
 

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from cedar.ingest import actors, load, store
-from cedar.validate.check import check_files
 from conftest import run_cedar
 
+from cedar.ingest import actors, load, store
 from cedar.sample_data import seed_path
+from cedar.validate.check import check_files
 
 ARMY = "Military Forces of Azerbaijan (2003-)"
 

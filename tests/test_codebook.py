@@ -8,11 +8,12 @@ import json
 import re
 
 import pytest
+from conftest import REPO
+
 from cedar.schema import vocab
 from cedar.schema.codebook import codebook_markdown, json_schema_text
 from cedar.schema.model import Claim, Event, Source
 from cedar.schema.rules import RULES
-from conftest import REPO
 
 DOCS = REPO / "docs"
 STALE = "{} is out of date with the event model: run `make codebook` (cedar codebook --out docs) and commit it."

@@ -9,14 +9,15 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
 from cedar.ingest import synth
 from cedar.schema import rules_sql, vocab
 from cedar.schema.rules import RULES
 from cedar.validate import engine, sql_engine
 from cedar.validate.check import check_files
 from cedar.validate.record_scan import record_starts
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 
 TODAY = dt.date(2025, 6, 30)
 _BASE = [{"event_id": "", **r} for r, _ in synth.rows(60, seed=3, today=TODAY)]

@@ -8,11 +8,12 @@ import shutil
 from pathlib import Path
 
 import pytest
+from release_support import execute, ingest_store
+
 from cedar.ingest import query
 from cedar.releases import gating, snapshot
 from cedar.releases.build import build_release
 from cedar.validate.failing_rows import CHECK_TABLES
-from release_support import execute, ingest_store
 
 V1, V2 = "2026.11.1", "2026.11.2"
 
@@ -119,6 +120,7 @@ def test_the_sql_counts_what_great_expectations_counts_for_keys_and_pairs():
     """Repeated keys and pairs with missing values, where GX's rules are easy to get wrong: the
     recorded SQL returns as many rows as GX counts, on a small DuckDB database."""
     import duckdb
+
     from cedar.validate.expectations import Spec
     from cedar.validate.gate import run_gate
 

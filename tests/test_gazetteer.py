@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pycountry
 import pytest
+
 from cedar.schema import gazetteer as gz
 from cedar.schema import places
 from cedar.schema.geometry import distance_km

@@ -6,11 +6,12 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
+from conftest import ACLED, GED
+
 from cedar.ingest import store
 from cedar.ingest.importers import import_file, store_sync
 from cedar.releases.acled_export import acled_row
 from cedar.schema.acled_layout import CURRENT
-from conftest import ACLED, GED
 
 
 def test_acled_columns_are_acleds_31():
@@ -55,6 +56,7 @@ def test_release_carries_acled_layout_csv(tmp_path: Path):
     assert "events-acled.csv" in (result.folder / "SHA256SUMS").read_text(encoding="utf-8")
     # the build's SQL writer gives the bytes the row writer gives for the released events
     import pyarrow.parquet as pq
+
     from cedar.releases.acled_export import write_acled_csv
 
     write_acled_csv(tmp_path / "py.csv", pq.read_table(result.folder / "events.parquet").to_pylist())
@@ -64,6 +66,7 @@ def test_release_carries_acled_layout_csv(tmp_path: Path):
 def _acled_by_sql(tmp_path: Path, events: list[dict]) -> bytes:
     """events written by the release build's SQL writer, from a typed table like the build's."""
     import duckdb
+
     from cedar.releases.acled_export import copy_acled_csv
     from cedar.releases.snapshot import SQL_TYPES, event_columns
 

@@ -15,9 +15,10 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from conftest import ACLED, ACLED_PRE2023, GDELT, GED, data_rows
+
 from cedar.ingest.importers import LayoutError, import_file
 from cedar.validate.check import check_files
-from conftest import ACLED, ACLED_PRE2023, GDELT, GED, data_rows
 
 
 def cedar_import(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:

@@ -9,10 +9,11 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from conftest import ACLED, ACLED_DELETED, GDELT, data_rows
+
 from cedar.ingest import store
 from cedar.ingest.importers import import_file, store_sync
 from cedar.ingest.importers.matching import candidate, find
-from conftest import ACLED, ACLED_DELETED, GDELT, data_rows
 
 
 @pytest.fixture
@@ -183,7 +184,6 @@ def test_links_table_is_made_by_init_and_an_older_store_without_it_still_works(d
     from before, which lacks it until its first linking import, is not refused and gets it then."""
     from cedar.ingest import load
     from cedar.ingest.importers import matching
-
     from cedar.sample_data import seed_path
 
     assert rows_of(db, "SELECT count(*) FROM event_links") == [(0,)]

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
+
 from cedar.ingest import actors, load, store, synth
 from cedar.schema import flat
 

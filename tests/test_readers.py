@@ -15,11 +15,11 @@ from pathlib import Path
 from typing import Any, Callable
 
 import pytest
-from cedar.schema import flat
-from cedar.schema.model import Event
 from conftest import run_cedar
 
 from cedar.sample_data import SAMPLE_DIR, SEED_DOCUMENT, SEED_SUBMISSION
+from cedar.schema import flat
+from cedar.schema.model import Event
 
 SEED: list[dict[str, Any]] = json.loads((SAMPLE_DIR / SEED_SUBMISSION).read_text(encoding="utf-8"))
 COLUMNS = list(flat.event_columns())

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from cedar.releases import localrelease
 from download_support import V1, pristine_store, sha, store_db
 
 from cedar.errors import CedarError, UsageError
+from cedar.releases import localrelease
 
 VIEWS = ("events", "claims", "sources", "event_actors")
 MONTHLY = ("SELECT country, strftime(event_date, '%Y-%m') AS month, count(*) AS events FROM events "

@@ -10,16 +10,16 @@ import sys
 import typing
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from cedar.errors import CedarError, UsageError
 from cedar.releases import csvsafe
 from cedar.releases import version as versions
 from cedar.releases.diff import compare
 from cedar.schema import flat, vocab
 from cedar.schema.model import Event
 from cedar.validate import expectations as ex
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
-
-from cedar.errors import CedarError, UsageError
 
 
 def test_versions_sort_as_numbers():
@@ -99,6 +99,7 @@ def test_help_imports_neither_great_expectations_nor_pandas():
 def _sql_written(tmp_path, columns, rows):
     """rows written by DuckDB's COPY through csvsafe.copy_csv, from a typed table."""
     import duckdb
+
     from cedar.releases.snapshot import SQL_TYPES
 
     con = duckdb.connect()
@@ -149,6 +150,7 @@ def test_sql_writer_keeps_row_order_over_many_row_groups(tmp_path):
     """A release's CSV is in event_id order: DuckDB's COPY runs on one thread for it (with two,
     DuckDB 2.0.1 wrote some row groups of a 1M-event CSV out of order)."""
     import duckdb
+
     from cedar.releases.build import _one_thread
 
     con = duckdb.connect()
@@ -168,6 +170,7 @@ def test_gate_names_long_rows_without_a_released_event():
     """The staging join keeps orphan rows out of a release, so the gate's guard on it is tested
     here, on GX's SQL path over a small DuckDB database."""
     import duckdb
+
     from cedar.validate.gate import run_gate
 
     con = duckdb.connect()

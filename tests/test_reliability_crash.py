@@ -24,10 +24,11 @@ import time
 from pathlib import Path
 
 import duckdb
-from cedar.releases import index as release_index
 from conftest import run_cedar
 from reliability.scale import FULL, record, size
 from store_helpers import init, seed_events, write_events
+
+from cedar.releases import index as release_index
 
 CEDAR = [sys.executable, "-m", "cedar"]
 

@@ -13,13 +13,14 @@ import time
 from pathlib import Path, PurePosixPath
 
 import pytest
-from cedar.releases.download import safe_relpath
 from conftest import run_cedar
 from download_support import V1, copy_store, rewrite_manifest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from release_server import Faults, serving
 from reliability.scale import FULL, record, size
+
+from cedar.releases.download import safe_relpath
 
 QUICK = ("--timeout", "3", "--tries", "2")
 PIECES = ["..", ".", "", "a", "b.csv", "%2e%2e", "\\", "C:", "\x00", "\n", "\u2024\u2024", "..\u2215x", "~", "/", "//",

@@ -10,13 +10,14 @@ from pathlib import Path
 from typing import Callable
 
 import pytest
+from conftest import ACLED, GDELT, GED
+
 from cedar.ingest import deletions, store
 from cedar.ingest.importers import import_file, store_sync
 from cedar.ingest.importers.gdelt import COLUMNS as GDELT_COLUMNS
 from cedar.schema.rules import RULES
 from cedar.validate import expectations
 from cedar.validate.gate import Outcome, _problem
-from conftest import ACLED, GDELT, GED
 
 Edit = Callable[[list[list[str]]], None]
 PLACEHOLDER = re.compile(r"\{[a-z_]+\}")  # a template's field left in a message

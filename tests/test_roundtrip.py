@@ -15,11 +15,12 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
 from cedar.schema import flat, vocab
 from cedar.schema.model import INTERACTION_RANGE, Claim, Event, Source
 from cedar.validate.readers import Record, read
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 
 # Letters a coder of this region writes, the characters CSV must quote, and emoji; plus any
 # printable character hypothesis likes.

@@ -13,13 +13,13 @@ from pathlib import Path
 from typing import Any, Callable
 
 import pytest
+from test_readers import COLUMNS, flat_seed, write_seed_csv
+
+from cedar.sample_data import SAMPLE_DIR, SEED_DOCUMENT, SEED_SUBMISSION
 from cedar.schema import flat
 from cedar.schema.rules import RULES, Context
 from cedar.validate.check import check_files
 from cedar.validate.rows import validate_record
-from test_readers import COLUMNS, flat_seed, write_seed_csv
-
-from cedar.sample_data import SAMPLE_DIR, SEED_DOCUMENT, SEED_SUBMISSION
 
 SEED = json.loads((SAMPLE_DIR / SEED_SUBMISSION).read_text(encoding="utf-8"))
 DOCUMENT = (SAMPLE_DIR / SEED_DOCUMENT).read_text(encoding="utf-8")

@@ -5,9 +5,8 @@ from __future__ import annotations
 import hashlib
 import json
 
-from cedar.validate.check import check_files
-
 from cedar.sample_data import SAMPLE_DIR, SEED_DOCUMENT, seed_path
+from cedar.validate.check import check_files
 
 
 def _checked():

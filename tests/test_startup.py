@@ -33,6 +33,23 @@ def test_help_imports_neither_great_expectations_nor_pandas(args):
     print(f"\ncedar {' '.join(args)}: {seconds:.2f} s with -X importtime")
 
 
+def test_help_imports_no_database_and_no_model():
+    """Every command's module is imported to build the help: none may pull in DuckDB or the event model
+    at start-up (they cost 0.2 s and 40 MB before any command runs)."""
+    modules = _modules("--help")
+    top_level = {m.split(".")[0] for m in modules}
+    assert "cedar.cli" in modules
+    assert "duckdb" not in top_level and "pydantic" not in top_level, sorted(top_level & {"duckdb", "pydantic"})
+    assert not {m for m in modules if m.startswith(("cedar.schema.", "cedar.ingest.store"))}
+
+
+def _modules(*args: str) -> set[str]:
+    proc = subprocess.run([sys.executable, "-X", "importtime", "-m", "cedar", *args], capture_output=True,
+                          text=True, timeout=120)
+    return {line.rsplit("|", 1)[1].strip() for line in proc.stderr.splitlines()
+            if line.startswith("import time:") and line.count("|") == 2}
+
+
 @pytest.mark.parametrize("args", [("--help",), ("check", "--help")])
 def test_help_wall_time(args):
     best = min(_wall(args) for _ in range(3))

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from cedar.ingest import stage
-from cedar.validate.check import check_files
-
 from cedar.sample_data import seed_path
+from cedar.validate.check import check_files
 
 SEED_DOC_SHA = "3543a0ab5d43955f4c2c11d1bb8fc1a318b272da8423eff51b4d6c449fdc5a18"
 

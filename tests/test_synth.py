@@ -8,7 +8,6 @@ from pathlib import Path
 
 from cedar.ingest import synth
 from cedar.validate.check import check_files
-
 from tests.conftest import run_cedar
 
 

@@ -29,9 +29,10 @@ import typing
 from dataclasses import dataclass, field
 from typing import Any
 
+from pydantic import BaseModel
+
 from cedar.schema import countries, flat, vocab
 from cedar.schema.model import DERIVED, STORE, Claim, Event, Source, field_meta
-from pydantic import BaseModel
 
 # The stated bound on the change in row count from one release to the next.
 ROW_COUNT_CHANGE = 0.25  # a quarter of the previous release's events, up or down ...

@@ -13,12 +13,13 @@ from functools import lru_cache
 from itertools import islice
 from typing import Any, Iterable, Iterator, Mapping, Sequence
 
+from pydantic import ValidationError
+
 from cedar.schema import derive, flat, rules
 from cedar.schema.gazetteer import gazetteer
 from cedar.schema.model import Event, EventDraft, required_fields
 from cedar.schema.rules import RULES, Context, cross_field_rules, filling_rules
 from cedar.validate.report import ERROR, Problem
-from pydantic import ValidationError
 
 _PYDANTIC_CODES = {
     "missing": "missing-value",

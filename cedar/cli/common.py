@@ -12,7 +12,7 @@ from typing import Annotated, Any, Iterator, Optional
 import typer
 
 from cedar.errors import UsageError
-from cedar.ingest.store import DEFAULT_DB, ENV_DB
+from cedar.ingest.defaults import DEFAULT_DB, ENV_DB
 
 
 class OutputFormat(str, Enum):

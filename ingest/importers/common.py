@@ -22,11 +22,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, Callable, Iterator, Literal
 
+from cedar.errors import DataError
 from cedar.schema.rules import RULES, Context
 from cedar.validate.report import ERROR, WARNING, Report, problem, reworded
 from cedar.validate.rows import validate_record
-
-from cedar.errors import DataError
 
 csv.field_size_limit(sys.maxsize)
 
