@@ -18,10 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from rapidfuzz import fuzz, process, utils
-
 from cedar.errors import CedarError, DataError
-from cedar.ingest import store
 
 # the seed's functions are also called through this module (the ingest puts the seed in)
 from cedar.ingest.actor_seed import SEED_META, put_seed, seed_digest, seed_entries, seed_is_in  # noqa: F401
@@ -82,6 +79,10 @@ class Registry:
         seen: set[str] = set()
         # WRatio finds names that contain the query; ties among them (every "... army" matches "army" alike)
         # are broken by how alike the whole names are (token_sort_ratio): the score shown is their mean.
+        # rapidfuzz and the store's DuckDB are imported where they are used: `cedar check` without a store
+        # imports this module and needs neither (about 50 ms and 20 MB)
+        from rapidfuzz import fuzz, process, utils
+
         q = utils.default_process(key(query))
         wide = process.extract(q, self._choices, scorer=fuzz.WRatio, processor=utils.default_process,
                                limit=limit * 8)
@@ -156,6 +157,8 @@ def open_registry(db: Path | None) -> tuple[Registry | None, str]:
     if path is None:
         where = f"no store at {db}" if db else "no store (give --db or set CEDAR_DB)"
         return None, f"No actor registry: {where}; actor names were not checked."
+    from cedar.ingest import store
+
     try:
         with store.connect(path, write=False) as con:
             if not has_table(con):
