@@ -1,4 +1,4 @@
-"""A release store built once per test session (the seed's six events, released through the real
+"""A release store built once per test run (the seed's six events, released through the real
 build and gate), copied afresh for every test that changes it."""
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """The one patch of Great Expectations (cedar.validate.gx_duckdb) is still needed, and works.
 
-GX's SQL path over DuckDB fails without it (GX issue 11579: results read after their connection
+GX's SQL path over DuckDB fails without it (a GX bug: results read after their connection
 closed). When the first test fails, the pinned GX has fixed the bug: drop the patch, then this file.
 Real GX, real DuckDB; the unpatched run is in a child process, since the patch is process-wide."""
 
@@ -41,7 +41,7 @@ def _probe(mode: str) -> list[dict]:
 
 def test_unpatched_gx_sql_path_still_fails_on_duckdb():
     not_null, rows = _probe("unpatched")
-    # the metric bundle comes back empty: IndexError in resolve_metric_bundle, as GX issue 11579 reports
+    # the metric bundle comes back empty: IndexError in resolve_metric_bundle, as the unpatched GX does
     assert not_null["success"] is False and '"raised_exception": true' in not_null["exception"]
     assert "IndexError" in not_null["exception"] and "resolve_metric_bundle" in not_null["exception"]
     # the query expectation reads an empty result too (None where its count should be)

@@ -3,8 +3,8 @@
 GX 1.24.1's `SqlAlchemyExecutionEngine.execute_query` runs a query inside
 `with self.get_connection() as conn:` and returns the cursor result after that block has closed
 the connection. Most drivers buffer their results, so that works for them; DuckDB's results are
-not buffered, so every expectation fails with IndexError in `resolve_metric_bundle` (GX issue
-11579). The patch returns the same result buffered (`.freeze()()`) while the connection is still
+not buffered, so every expectation fails with IndexError in `resolve_metric_bundle` (a GX bug,
+unfixed in 1.24.1). The patch returns the same result buffered (`.freeze()()`) while the connection is still
 open. It replaces a private method, so GX is pinned (pyproject.toml, requirements.lock), the patch
 refuses another GX version, and tests/test_gx_duckdb.py shows that without it the pinned GX still
 fails: when that test fails, GX has fixed the bug and this module can go.
@@ -36,8 +36,8 @@ def patch_execute_query() -> None:
 
     if gx.__version__ != PINNED_GX:
         raise RuntimeError(f"cedar.validate.gx_duckdb patches Great Expectations {PINNED_GX}, not {gx.__version__}: "
-                           "check whether GX issue 11579 is fixed there (tests/test_gx_duckdb.py) before "
-                           "moving the pin.")
+                           "check whether that version still reads query results after closing their "
+                           "connection (tests/test_gx_duckdb.py) before moving the pin.")
     SqlAlchemyExecutionEngine.execute_query = _buffered_execute_query  # type: ignore[method-assign]  # the patch
     _patched = True
 
