@@ -14,7 +14,7 @@ from typing import Any, Callable
 
 from cedar.errors import CedarError, InputError, UsageError
 from cedar.ingest.importers import acled, import_file, store_sync
-from cedar.ingest.importers.common import ImportResult
+from cedar.ingest.importers.common import ImportResult, submission_format
 from cedar.validate.report import Report
 
 
@@ -53,11 +53,14 @@ class ImportRun:
 def run_import(dataset: str, path: Path, *, db: Path, ingest: bool = False, out: Path | None = None,
                strict: bool = False, dry_run: bool = False, submitter: str | None = None, encoding: str = "utf-8",
                on_row: Callable[[], None] | None = None, say: Callable[[str], None] = lambda _: None) -> ImportRun:
-    """Map every row of `path` (an export of `dataset`) and write the events to `out` (by default FILE's name
-    with .cedar.jsonl in the current folder), or with `ingest` into the store `db`. Raises LayoutError for a
-    file of a layout the importer does not know."""
+    """Map every row of `path` (an export of `dataset`) and write the events to `out` in the format its ending
+    names (by default FILE's name with .cedar.jsonl in the current folder), or with `ingest` into the store `db`.
+    Raises LayoutError for a file of a layout the importer does not know, UsageError for an `out` whose ending
+    names no submission format."""
     if not path.is_file():
         raise InputError(f"There is no file '{path}'.", "Check the path.")
+    if out is not None:
+        submission_format(out)  # a name that says no format is a wrong call, before any row is read
     if dataset == "acled" and _is_acled_deletions(path, encoding):
         return _apply_deletions(path, db, ingest=ingest, submitter=submitter, dry_run=dry_run, encoding=encoding,
                                 say=say)
@@ -78,7 +81,7 @@ def run_import(dataset: str, path: Path, *, db: Path, ingest: bool = False, out:
                        Verdict.ALREADY_HELD if outcome.submission_id is None else Verdict.STORED)
     else:
         run.out = out or Path.cwd() / f"{path.stem}.cedar.jsonl"
-        mapped.write_jsonl(run.out)
+        mapped.write(run.out)
         summary["out"] = str(run.out)
     run.report.extra["import"] = summary
     return run

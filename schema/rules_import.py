@@ -18,6 +18,10 @@ declare("no-final-line-break", "The file does not end with a line break, as comp
         "An imported export whose last line has no line break.", severity="warning")
 declare("cut-off-row", "the row cannot be read as CSV ({detail}): the file ends inside a quoted value, it looks cut "
         "off in its last row.", "A peer export that ends inside a quoted value: its last row is refused.")
+declare("cut-off-last-row", "the file ends in this row without a line break, and the row cannot be read whole "
+        "({reason}): the file looks cut off in its last row.",
+        "A peer export's last row that cannot be mapped, in a file that ends without a line break or whose last row "
+        "lacks its last cells: the file was cut off.")
 declare("too-few-cells", "the row has {value} cells where {expected} has {cells}: the file looks cut off in its last "
         "row.", "A row of a peer export with fewer cells than its header (GDELT: than its 61 columns).")
 declare("too-many-cells", "the row has {value} cells where {expected} has {cells}.",
@@ -54,6 +58,10 @@ declare("unknown-label", "'{label}' in {field} is not one of {peer}'s {labels}; 
 declare("derived-differs", "{field} {shown} disagrees with {given}; Cedar derives {derived}.",
         "A peer's disorder_type, interaction or civilian_targeting that disagrees with what Cedar derives.",
         severity="warning")
+declare("region-differs", "region '{value}' is not ACLED's region of {iso3}, which is {expected} (nor one an earlier "
+        "ACLED table gave it): the event takes {expected}, the region of its country.",
+        "A peer's region that disagrees with ACLED's table of the country's region, today's or an earlier one; the "
+        "region follows from the country.", severity="warning")
 declare("year-mismatch", "year {value} disagrees with event_date {event_date}: event_date is kept.",
         "ACLED's year that disagrees with its event_date.", severity="warning")
 declare("fatalities-range-repaired", "low {low} <= best {best} <= high {high} does not hold: the best estimate is kept "

@@ -168,6 +168,28 @@ def test_acled_cut_off_in_last_row(tmp_path, acled_file):
     assert row == n + 1 and "cut off" in reasons[0]
 
 
+@pytest.mark.parametrize("ending", ["\n", ""])
+def test_acled_last_row_cut_and_padded_to_the_header_says_cut_off(tmp_path, ending):
+    """A row cut after its coordinates and padded with empty cells to the header's width (as a spreadsheet
+    saves it) is refused as cut off, not as "geo_precision ''"."""
+    rows = csv_rows(ACLED)
+    rows[-1] = rows[-1][:24] + [""] * (len(rows[0]) - 24)
+    cut = write_csv(tmp_path / "cut.csv", rows)
+    cut.write_text(cut.read_text(encoding="utf-8").rstrip("\r\n") + ending, encoding="utf-8")
+    r = import_file("acled", cut)
+    (row, reasons), = r.refused.items()
+    assert row == len(rows) and r.imported == len(rows) - 2
+    assert "cut off in its last row" in reasons[0] and "geo_precision" in reasons[0]
+    assert [p.code for p in r.report.problems if p.row == row and p.severity == "warning"] == ["cut-off-last-row"]
+
+
+def test_a_refused_row_before_the_last_is_not_called_cut_off(tmp_path):
+    rows = csv_rows(ACLED)
+    rows[5] = rows[5][:24] + [""] * (len(rows[0]) - 24)
+    r = import_file("acled", write_csv(tmp_path / "padded.csv", rows))
+    assert "cut off" not in r.refused[6][0] and "geo_precision" in r.refused[6][0]
+
+
 def test_acled_file_missing_columns_is_refused_saying_what_it_found(tmp_path, acled_file):
     out = write_csv(tmp_path / "short.csv", [r[:-3] for r in csv_rows(acled_file)])
     with pytest.raises(LayoutError) as exc:

@@ -40,8 +40,9 @@ def import_(
     file: Annotated[Path, typer.Argument(help="The peer export: ACLED CSV (events or deleted events), GED CSV, "
                                          "or a GDELT 2.0 .export.CSV (tab-separated).", show_default=False)],
     to: Annotated[Optional[Path], typer.Option(
-        "--out", help="The submission to write (JSON Lines, one nested event a line). Default without --ingest: "
-        "FILE's name with .cedar.jsonl, in the current folder.")] = None,
+        "--out", help="The submission to write, in the format its ending names: .jsonl (one nested event a "
+        "line), .json, .csv or .parquet (with NAME.sources.csv and NAME.claims.csv beside it). Default without "
+        "--ingest: FILE's name with .cedar.jsonl, in the current folder.")] = None,
     ingest: Annotated[bool, typer.Option("--ingest", help="Ingest the events into the store (updating events "
                                          "already held under the same external id) and link likely matches "
                                          "with other datasets.")] = False,

@@ -12,6 +12,7 @@ import codecs
 import contextlib
 import csv
 import datetime as dt
+import functools
 import io
 import json
 import re
@@ -22,8 +23,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, Callable, Iterator, Literal
 
-from cedar.errors import DataError
+from cedar.errors import DataError, UsageError
+from cedar.schema import flat
 from cedar.schema.rules import RULES, Context
+from cedar.validate.readers import FORMATS
+from cedar.validate.records import companion_path
 from cedar.validate.report import ERROR, WARNING, Report, problem, reworded
 from cedar.validate.rows import validate_record
 
@@ -61,13 +65,28 @@ class RawRow:
     line: int  # the line in the file the row starts on (1 = the first line)
     cells: list[str]
     error: str | None = None  # the CSV reader's complaint, for a row it could not split
+    last: bool = False  # the file's last row
+    unterminated: bool = False  # the last row, and the file ends without a line break after it
 
 
 def read_rows(path: Path, delimiter: str = ",", encoding: str = "utf-8") -> Iterator[RawRow]:
     """Every row of a delimited text file with the line it starts on; a row the reader cannot split
     (a stray quote, a file that ends inside a quoted value) comes back with `error` set instead of
     raising, and reading goes on with the next line. A zip archive with one file (as GDELT publishes
-    its exports) is read from inside; a UTF-8 byte-order mark is skipped."""
+    its exports) is read from inside; a UTF-8 byte-order mark is skipped. The last row says so, and
+    whether the file ends without a line break after it (cut off, perhaps)."""
+    held: RawRow | None = None
+    for raw in _rows(path, delimiter, encoding):
+        if held is not None:
+            yield held
+        held = raw
+    if held is not None:
+        held.last = True
+        held.unterminated = not zipfile.is_zipfile(path) and not ends_with_newline(path)
+        yield held
+
+
+def _rows(path: Path, delimiter: str, encoding: str) -> Iterator[RawRow]:
     if encoding.lower().replace("_", "-") in ("utf-8", "utf8"):
         encoding = "utf-8-sig"
     quoting: Literal[0, 3] = csv.QUOTE_NONE if delimiter == "\t" else csv.QUOTE_MINIMAL
@@ -212,6 +231,10 @@ class Mapped:
     external_id: str | None = None
 
 
+# Empty cells at the end of a last row that cannot be mapped: a cut row padded to the header's width. Complete
+# rows of the three exports end with at most one empty cell (GED's gwnob).
+CUT_EMPTY_CELLS = 2
+
 MapRow = Callable[[dict[str, str], list[Note]], tuple[dict[str, Any], str]]
 
 
@@ -243,8 +266,23 @@ def mapped_rows(rows: Iterator[RawRow], columns: list[str] | tuple[str, ...], ex
             try:
                 m.data, m.external_id = map_row(dict(zip(columns, raw.cells)), m.notes)
             except Refuse as r:
-                m.refusal = r
+                m.refusal = _cut_off(raw, r)
         yield m
+
+
+def _cut_off(raw: RawRow, r: Refuse) -> Refuse:
+    """A last row that cannot be mapped, in a file that ends without a line break or with its last cells
+    empty (a cut row padded out to the header's width, as a spreadsheet saves it), was cut off: said so,
+    with the reason the cut row gave ("geo_precision ''")."""
+    trailing = 0
+    for cell in reversed(raw.cells):
+        if cell.strip():
+            break
+        trailing += 1
+    if not raw.last or not (raw.unterminated or trailing >= CUT_EMPTY_CELLS):
+        return r
+    reason = problem(r.code, field=r.field, value=r.value, **r.params).message.rstrip(".")
+    return Refuse("cut-off-last-row", r.field, r.value, reason=reason)
 
 
 @dataclass
@@ -281,12 +319,104 @@ class ImportResult:
                 "seconds": round(self.seconds, 3)}
 
     def write_jsonl(self, out: Path) -> None:
-        """The submission: one nested event a line, in file order (written whole, then renamed)."""
-        tmp = out.with_name(out.name + ".part")
-        with open(tmp, "w", encoding="utf-8", newline="\n") as f:
-            for item in self.events:
-                f.write(json.dumps(item.data, ensure_ascii=False) + "\n")
-        tmp.replace(out)
+        """The submission as JSON Lines, whatever `out` is named (the store's own ingest reads it)."""
+        replace_file(out, lambda f: _write_jsonl(self.events, f))
+
+    def write(self, out: Path) -> list[Path]:
+        """The submission in the format `out`'s ending names (see `write_submission`)."""
+        return write_submission(self.events, out)
+
+
+# --- the submission file ----------------------------------------------------------------------
+
+def submission_format(out: Path) -> str:
+    """The format a submission file's ending names (those `cedar check` reads), or a UsageError."""
+    fmt = FORMATS.get(out.suffix.lower())
+    if fmt is None:
+        endings = ", ".join(sorted(FORMATS))
+        said = f"its ending '{out.suffix}'" if out.suffix else "a name without an ending"
+        raise UsageError(f"--out {out}: {said} names no submission format Cedar reads.",
+                         f"End the name with one of {endings} (.parquet and .csv also write NAME.sources.csv and "
+                         "NAME.claims.csv beside it).")
+    return fmt
+
+
+def replace_file(path: Path, write: Callable[[Path], object]) -> None:
+    """Every file of a submission is written through here: whole under a temporary name beside `path`, then
+    renamed over it, so a failed write leaves no half file under the name."""
+    tmp = path.with_name(path.name + ".part")
+    try:
+        write(tmp)
+        tmp.replace(path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def write_submission(events: list[ImportedEvent], out: Path) -> list[Path]:
+    """The events as a submission in the format `out`'s ending names: JSON Lines (.jsonl, .ndjson), a JSON
+    array (.json), or a flat file (.csv, .parquet) with its companion tables NAME.sources.csv and
+    NAME.claims.csv (both written, one perhaps with its header only, so that an older companion beside the
+    file is not read with the new one). Returns the files written, the submission first."""
+    fmt = submission_format(out)
+    if fmt == "jsonl":
+        replace_file(out, lambda f: _write_jsonl(events, f))
+        return [out]
+    if fmt == "json":
+        replace_file(out, lambda f: f.write_text(
+            "[\n" + ",\n".join(json.dumps(e.data, ensure_ascii=False) for e in events) + "\n]\n", encoding="utf-8"))
+        return [out]
+    rows, companions = _flat_rows(events)
+    replace_file(out, lambda f: (_write_parquet if fmt == "parquet" else _write_csv)(rows, f))
+    written = [out]
+    for part, (columns, kinds, items) in companions.items():
+        path = companion_path(out, part)
+        replace_file(path, functools.partial(_write_table, columns=columns, kinds=kinds, rows=items))
+        written.append(path)
+    return written
+
+
+def _write_jsonl(events: list[ImportedEvent], path: Path) -> None:
+    with open(path, "w", encoding="utf-8", newline="\n") as f:
+        for item in events:
+            f.write(json.dumps(item.data, ensure_ascii=False) + "\n")
+
+
+Table = tuple[tuple[str, ...], dict[str, str], list[dict[str, Any]]]
+
+
+def _flat_rows(events: list[ImportedEvent]) -> tuple[list[dict[str, Any]], dict[str, Table]]:
+    """Each event's row (typed values of the columns its data gives, the rest empty) and its companion rows,
+    keyed by the event's ref (or event_id)."""
+    rows: list[dict[str, Any]] = []
+    sources: list[dict[str, Any]] = []
+    claims: list[dict[str, Any]] = []
+    for item in events:
+        key = str(item.data.get("ref") or item.data.get("event_id") or "")
+        row, source_rows, claim_rows = flat.to_flat(item.event, key)
+        rows.append({c: row[c] if c in item.data else None for c in flat.event_columns()})
+        sources += source_rows
+        claims += claim_rows
+    return rows, {"sources": (flat.SOURCE_COLUMNS, flat.kinds_of(flat.Source), sources),
+                  "claims": (flat.CLAIM_COLUMNS, flat.kinds_of(flat.Claim), claims)}
+
+
+def _write_table(path: Path, columns: tuple[str, ...], kinds: dict[str, str], rows: list[dict[str, Any]]) -> None:
+    with open(path, "w", encoding="utf-8", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(columns)
+        for r in rows:
+            w.writerow([flat.format_cell(kinds.get(c, flat.TEXT), r.get(c)) for c in columns])
+
+
+def _write_csv(rows: list[dict[str, Any]], path: Path) -> None:
+    _write_table(path, flat.event_columns(), flat.column_kinds(), rows)
+
+
+def _write_parquet(rows: list[dict[str, Any]], path: Path) -> None:
+    import pyarrow as pa  # heavy, and only a Parquet submission needs it
+    import pyarrow.parquet as pq
+
+    pq.write_table(pa.Table.from_pylist(rows, schema=flat.arrow_schema()), path)
 
 
 # Warnings reported once with the rows they recur on (the same misspelling in every row of a file).

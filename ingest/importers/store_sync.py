@@ -76,8 +76,10 @@ def ingest(result: ImportResult, db: Path, *, submitter: str | None = None, dry_
         return StoreOutcome(refused, updated, skipped)
     say(f"{updated} of {len(keep)} events are already in the store (same external id): they are updated, not added.")
     with tempfile.TemporaryDirectory(prefix="cedar-import-") as tmp:
-        path = out or Path(tmp) / f"{result.path.stem}.{result.dataset}.cedar.jsonl"
-        result.write_jsonl(path)
+        path = Path(tmp) / f"{result.path.stem}.{result.dataset}.cedar.jsonl"
+        result.write_jsonl(path)  # the store ingests JSON Lines: one line an event, so rows map back
+        if out is not None:
+            result.write(out)
         outcome = load.ingest(db, [path], submitter=submitter or f"cedar import {result.dataset}", dry_run=dry_run,
                               say=say)
         rows = {n: item.row for n, item in enumerate(keep, start=1)}
