@@ -17,7 +17,7 @@ import re
 from pathlib import Path
 from typing import Any, Iterator
 
-from cedar.schema import countries, vocab
+from cedar.schema import countries, regions, vocab
 from cedar.schema.acled_layout import CURRENT, DELETED, GEO_PRECISION, OLD, OLD_IDS, SCALES, TIME_PRECISION
 from cedar.schema.acled_layout import INTER_LABELS as _INTER_LABELS
 from cedar.schema.derive import civilian_targeting
@@ -289,16 +289,29 @@ def _place(cells: dict[str, str], notes: list[Note]) -> tuple[dict[str, Any], st
     country = text(cells.get("country")) or ""
     if not countries.name_matches_code(country, iso3):
         country = countries.country_name(iso3) or country
-    region = text(cells.get("region"))
-    if region and region not in vocab.REGIONS:
-        notes.append(Note("unknown-label", "region", region, label=region, peer="ACLED", labels="regions"))
-        region = None
+    region = _region(cells.get("region"), iso3, notes)
     gp = integer(cells.get("geo_precision"), "geo_precision")
     if gp not in GEO_PRECISION:
         raise Refuse("not-in-vocabulary", "geo_precision", cells.get("geo_precision"), allowed="1, 2, 3")
     return {"country": country, "iso3": iso3, "region": region, "admin1": text(cells.get("admin1")),
             "admin2": text(cells.get("admin2")), "admin3": text(cells.get("admin3")),
             "location": text(cells.get("location"))}, GEO_PRECISION[gp]
+
+
+def _region(value: str | None, iso3: str, notes: list[Note]) -> str | None:
+    """The region follows from the country: ACLED's region of it. An export's region is read against ACLED's
+    table, today's or an earlier one (2020's "Southern Asia"; Mexico in "North America"); one that disagrees is
+    a warning, never a reason to refuse the row."""
+    given = text(value)
+    expected = regions.region_of(iso3)
+    if given is None:
+        return expected
+    name = regions.region_name(given)
+    if name is None:
+        notes.append(Note("unknown-label", "region", given, label=given, peer="ACLED", labels="regions"))
+    elif expected and not regions.acled_placed(iso3, name):
+        notes.append(Note("region-differs", "region", given, iso3=iso3, expected=expected))
+    return expected or name
 
 
 def read_deletions(path: Path, rows: Iterator[Any], header: list[str]) -> Iterator[tuple[int, str | None, str]]:
