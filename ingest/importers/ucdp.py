@@ -24,7 +24,6 @@ from .common import (
     mapped_rows,
     number,
     read_rows,
-    split_list,
     text,
 )
 
@@ -133,28 +132,59 @@ def _actor_type(side: str, side_ids: str, gwno: str, country_gw: str, rebels: se
 
 
 def _sources(cells: dict[str, str]) -> list[dict[str, Any]]:
-    """source_article is UCDP's ';'-separated list of the reports; source_office and source_date, where
-    given, name the outlet and the date of each (same order)."""
-    articles = [a.strip() for a in (cells.get("source_article") or "").split(";")]
+    """source_article is UCDP's ';'-separated list of the reports, each quoted ("Outlet,date,headline");
+    source_office and source_date, where given, name the outlet and the date of each (same order). A ';'
+    inside a quoted report belongs to its headline: the list is split only outside quotes, and where the
+    lists still do not align, each report's own outlet and date are read from its quoted form."""
+    articles = split_outside_quotes(cells.get("source_article"))
     offices = [a.strip() for a in (cells.get("source_office") or "").split(";")]
     dates = [a.strip() for a in (cells.get("source_date") or "").split(";")]
+    aligned = len(offices) == len(articles)
     out: list[dict[str, Any]] = []
     for i, article in enumerate(articles):
-        office = offices[i] if i < len(offices) and len(offices) == len(articles) else ""
+        office = offices[i] if aligned else ""
+        day = dates[i] if len(dates) == len(articles) else ""
+        own = _REPORT.match(article.strip('"'))
+        if own and not aligned:
+            office = own["outlet"].strip(" ;")  # GED's data has a stray ';' opening a quoted report
+        if own and not day:
+            day = own["date"]
         name = " ".join((office or article).replace(";", ",").split())
         if not name:
             continue
         s: dict[str, Any] = {"name": name}
         if office and article and article != office:
-            s["name"] = f"{office}: {' '.join(article.split())}"[:500]
-        if i < len(dates) and len(dates) == len(articles) and dates[i]:
+            s["name"] = f"{office}: {' '.join(article.replace(';', ',').split())}"[:500]  # ';' separates names
+        if day:
             try:
-                s["published"] = date(dates[i][:10], "source_date", ("%Y-%m-%d",)).isoformat()
+                s["published"] = date(day[:10], "source_date", ("%Y-%m-%d",)).isoformat()
             except Refuse:
                 pass
         if s["name"] not in [o["name"] for o in out]:
             out.append(s)
     return out
+
+
+# A report as GED quotes it in source_article: "Outlet,YYYY-MM-DD,headline".
+_REPORT = re.compile(r"(?P<outlet>[^,]+),(?P<date>\d{4}-\d{2}-\d{2}),")
+
+
+def split_outside_quotes(value: str | None, sep: str = ";") -> list[str]:
+    """'"a;b";"c"' -> ['"a;b"', '"c"']: a ';'-separated list whose items may be quoted (a doubled quote inside
+    a quoted item is a quote), split only at separators outside quotes; items stripped, empty ones dropped."""
+    items: list[str] = []
+    part: list[str] = []
+    quoted = False
+    for ch in value or "":
+        if ch == '"':
+            quoted = not quoted  # a doubled quote toggles twice: still inside
+        elif ch == sep and not quoted:
+            items.append("".join(part))
+            part = []
+            continue
+        part.append(ch)
+    items.append("".join(part))
+    return [item.strip() for item in items if item.strip()]
 
 
 def map_row(cells: dict[str, str], rebels: set[str], notes: list[Note]) -> tuple[dict[str, Any], str]:
@@ -181,7 +211,8 @@ def map_row(cells: dict[str, str], rebels: set[str], notes: list[Note]) -> tuple
         raise Refuse("missing-source", "source_article")
     claims = [{"aspect": "occurrence", "claimant": c, "stance": "asserts", "status": "unverified",
                "note": "UCDP's source_original: the original source of the information"}
-              for c in split_list(cells.get("source_original"))]
+              for c in dict.fromkeys(c.strip('"').strip() for c in split_outside_quotes(cells.get("source_original")))
+              if c]
     where = text(cells.get("where_description"))
     data = {
         "ref": external,
@@ -297,7 +328,7 @@ def _notes(cells: dict[str, str], tov: int, wp: int, where: str | None,
 
 def _tags(cells: dict[str, str], clarity: int | None) -> list[str]:
     tags = [f"ucdp-conflict:{text(cells.get('conflict_new_id'))}", f"ucdp-dyad:{text(cells.get('dyad_new_id'))}"]
-    if text(cells.get("active_year")) in ("True", "true", "1"):
+    if (text(cells.get("active_year")) or "").casefold() in ("true", "t", "1", "1.0", "yes"):  # Python's, R's, 0/1
         tags.append("ucdp-active-year")
     if clarity == 2:
         tags.append("ucdp-low-clarity")
