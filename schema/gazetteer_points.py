@@ -16,6 +16,20 @@ SPACING_FACTOR = 1.5  # the tolerance, at least, in times the spacing of the sta
 SURE_MARGIN_KM = 20.0  # past the tolerance by this much, among another country's towns: outside beyond doubt
 NEAR_TOWN_KM = 10.0  # a point this close to a town of another country, far from the stated one, lies in it
 FAR_OUTSIDE_KM = 300.0  # a point this far from every place of the stated country lies outside it
+# A point with no place of any country within the border tolerance lies at sea (or in an empty land): within
+# 200 nautical miles of a place of the stated country (an EEZ's breadth, measured from its towns, which lie
+# at or inside the coast) it may be the country's waters, and it is flagged, never refused: ACLED places a
+# missile test, a boarding or a shipwreck at sea under the country it concerns.
+SEA_KM = 370.4
+
+# Dependencies count as their sovereign's territory: ACLED gives an event in Longyearbyen (Svalbard) the
+# country Norway, while GeoNames files its places under SJM.
+SOVEREIGN = {code: owner for owner, codes in {
+    "NOR": "SJM BVT", "DNK": "GRL FRO", "FIN": "ALA", "CHN": "HKG MAC",
+    "GBR": "GIB IMN JEY GGY BMU CYM VGB TCA AIA MSR FLK SGS SHN PCN IOT",
+    "FRA": "GLP MTQ GUF REU MYT SPM BLM MAF WLF PYF NCL ATF", "USA": "PRI GUM VIR ASM MNP UMI",
+    "NLD": "ABW CUW SXM BES", "AUS": "CXR CCK NFK HMD", "NZL": "TKL NIU COK",
+}.items() for code in codes.split()}
 
 
 @dataclass
@@ -53,7 +67,8 @@ def check_points(g: Any, iso3s: list[str], lats: Any, lons: Any) -> PointBatch:
         return out
     ck, points = c[rows], xyz(lat[rows], lon[rows])
     chords, idx = query(g.tree, points, K_NEAREST)
-    own = g.cidx[idx] == ck[:, None]
+    place_country = g.cidx[idx]
+    own = (place_country == ck[:, None]) | (_sovereign(g)[place_country] == ck[:, None])
     has_own = own.any(axis=1)
     first = own.argmax(axis=1)
     m = np.arange(len(rows))
@@ -72,17 +87,29 @@ def check_points(g: Any, iso3s: list[str], lats: Any, lons: Any) -> PointBatch:
     none = (a1 < 0).all(axis=1)
     a1[none, 0] = g.a1[i_own[none]]  # no admin1 around: the nearest own place's, if it has one
     tolerance = np.maximum(BORDER_KM, SPACING_FACTOR * g.spacing[i_own])
-    inside = (g.cidx[idx[:, 0]] == ck) | (d_own <= tolerance) | (d_own <= d_any + tolerance)
-    sure = ~inside & (((d_own > tolerance + SURE_MARGIN_KM) & (d_any <= NEAR_TOWN_KM)) | (d_own > FAR_OUTSIDE_KM))
+    inside = own[:, 0] | (d_own <= tolerance) | (d_own <= d_any + tolerance)
+    at_sea = (d_any > BORDER_KM) & (d_own <= SEA_KM)
+    sure = ~inside & ~at_sea & (((d_own > tolerance + SURE_MARGIN_KM) & (d_any <= NEAR_TOWN_KM))
+                                | (d_own > FAR_OUTSIDE_KM))
     out.inside[rows], out.sure[rows], out.nearest_any[rows], out.own[rows] = inside, sure, idx[:, 0], i_own
     out.d_own[rows], out.d_any[rows], out.admin1[rows] = d_own, d_any, a1
     return out
 
 
 @lru_cache(maxsize=None)
-def _country_tree(g: Any, code: int) -> tuple[Any, Any]:
-    """The places of one country (by its index) and a k-d tree over them."""
+def _sovereign(g: Any) -> Any:
+    """Each country's sovereign, by index (a country not a dependency is its own; -1 for no place)."""
     import numpy as np
 
-    members = np.flatnonzero(g.cidx == code)
+    index = {code: i for i, code in enumerate(g.countries)}
+    return np.array([index.get(SOVEREIGN.get(code, code), i) for i, code in enumerate(g.countries)] + [-2],
+                    dtype=np.int64)
+
+
+@lru_cache(maxsize=None)
+def _country_tree(g: Any, code: int) -> tuple[Any, Any]:
+    """The places of one country (by its index), with those of its dependencies, and a k-d tree over them."""
+    import numpy as np
+
+    members = np.flatnonzero((g.cidx == code) | (_sovereign(g)[g.cidx] == code))
     return members, kdtree(xyz(g.lat[members], g.lon[members]))

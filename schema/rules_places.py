@@ -39,7 +39,10 @@ def _cell(e: Any) -> tuple[float, float]:
       "The point {value} lies outside {country} ({iso3}): {found}. Check the coordinates (swapped latitude and "
       "longitude? a lost minus sign?) or the country.",
       "latitude and longitude lie inside the stated country, judged by the nearest GeoNames places: a tolerance "
-      "of 25 km near borders and coasts (wider where the country has few places); the country found is named.",
+      "of 25 km near borders and coasts (wider where the country has few places); the country found is named. "
+      "A dependency's places count as its sovereign's (Svalbard and Jan Mayen as Norway's). A point at sea (no "
+      "place of any country within 25 km) within 370 km, 200 nautical miles, of a place of the stated country "
+      "is never refused (see point-maybe-outside-country).",
       columns=("latitude", "longitude", "iso3"))
 def _point_in_country(e: Any, ctx: Context) -> Iterator[Finding]:
     if e.latitude is None or e.longitude is None or not e.iso3 or not countries.is_iso3(e.iso3):
@@ -53,8 +56,9 @@ def _point_in_country(e: Any, ctx: Context) -> Iterator[Finding]:
 @rule("point-maybe-outside-country",
       "The point {value} may lie outside {iso3}: it is {km} km from a place of {found} and {own_km} km from the "
       "nearest place of {iso3} ({nearest}). Check the coordinates and the country.",
-      "A point past the border tolerance but not beyond doubt in another country (GeoNames has few places there) "
-      "is flagged (a warning) with the country it may lie in.",
+      "A point past the border tolerance but not beyond doubt in another country (GeoNames has few places there), "
+      "or at sea within 370 km (200 nautical miles) of a place of the stated country, is flagged (a warning) "
+      "with the country it may lie in.",
       columns=("latitude", "longitude", "iso3"), severity="warning")
 def _point_maybe_outside(e: Any, ctx: Context) -> Iterator[Finding]:
     if e.latitude is None or e.longitude is None or not e.iso3 or not countries.is_iso3(e.iso3):

@@ -272,6 +272,7 @@ STORE_CASES = {
     "not-held": "test_import_store.py", "deleted-in-store": "test_import_store.py",
     "likely-match": "test_import_store.py", "no-final-line-break": "test_import_store.py",
     "unknown-layout": "test_import_store.py",
+    "region-differs": "test_import_acled_regions.py", "cut-off-last-row": "test_import_samples.py",
 }
 
 
