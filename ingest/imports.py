@@ -43,6 +43,7 @@ class ImportRun:
     stored: store_sync.StoreOutcome | None = None  # what the store did with them
     deletions: Any = None  # cedar.ingest.load.Outcome of a deleted-events file applied
     out: Path | None = None  # the submission file written
+    written: list[Path] | None = None  # it and its companion tables (a flat submission)
     unreadable: bool = False  # the store refused because it could not read what it was given
 
     @property
@@ -81,8 +82,9 @@ def run_import(dataset: str, path: Path, *, db: Path, ingest: bool = False, out:
                        Verdict.ALREADY_HELD if outcome.submission_id is None else Verdict.STORED)
     else:
         run.out = out or Path.cwd() / f"{path.stem}.cedar.jsonl"
-        mapped.write(run.out)
+        run.written = mapped.write(run.out)
         summary["out"] = str(run.out)
+        summary["files"] = [str(p) for p in run.written]
     run.report.extra["import"] = summary
     return run
 

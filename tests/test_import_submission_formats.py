@@ -46,6 +46,7 @@ def test_parquet_out_is_checked_and_ingested_from_the_command_line(tmp_path):
     run = subprocess.run([sys.executable, "-m", "cedar", "import", "acled", str(ACLED), "--out", str(out)],
                          capture_output=True, text=True, timeout=120)
     assert run.returncode == 0, run.stderr
+    assert "acled.sources.csv, acled.claims.csv beside it" in run.stdout
     assert out.read_bytes()[:4] == b"PAR1"  # not JSON Lines under a Parquet name
     checked = subprocess.run([sys.executable, "-m", "cedar", "check", str(out)], capture_output=True, text=True,
                              timeout=120)

@@ -131,6 +131,8 @@ def _summary(run: Any, db: Path, dry_run: bool) -> list[str]:
             lines.append(f"{len(done.matches)} likely match(es) with other datasets"
                          + (f", {done.links_added} new link(s) stored in event_links." if not dry_run else "."))
     else:
-        lines.append(f"Wrote {len(m.events)} events to {run.out}. Check: cedar check {run.out} ; ingest: "
+        companions = (run.written or [])[1:]
+        beside = f" (with {', '.join(p.name for p in companions)} beside it)" if companions else ""
+        lines.append(f"Wrote {len(m.events)} events to {run.out}{beside}. Check: cedar check {run.out} ; ingest: "
                      f"cedar ingest {run.out}")
     return lines
