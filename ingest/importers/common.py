@@ -24,12 +24,13 @@ from pathlib import Path
 from typing import IO, Any, Callable, Iterator, Literal
 
 from cedar.errors import DataError, UsageError
-from cedar.schema import flat
 from cedar.schema.rules import RULES, Context
 from cedar.validate.readers import FORMATS
 from cedar.validate.records import companion_path
 from cedar.validate.report import ERROR, WARNING, Report, problem, reworded
 from cedar.validate.rows import validate_record
+
+from . import submission_files
 
 csv.field_size_limit(sys.maxsize)
 
@@ -320,7 +321,7 @@ class ImportResult:
 
     def write_jsonl(self, out: Path) -> None:
         """The submission as JSON Lines, whatever `out` is named (the store's own ingest reads it)."""
-        replace_file(out, lambda f: _write_jsonl(self.events, f))
+        replace_file(out, lambda f: submission_files.write_jsonl([e.data for e in self.events], f))
 
     def write(self, out: Path) -> list[Path]:
         """The submission in the format `out`'s ending names (see `write_submission`)."""
@@ -359,64 +360,21 @@ def write_submission(events: list[ImportedEvent], out: Path) -> list[Path]:
     file is not read with the new one). Returns the files written, the submission first."""
     fmt = submission_format(out)
     if fmt == "jsonl":
-        replace_file(out, lambda f: _write_jsonl(events, f))
+        replace_file(out, lambda f: submission_files.write_jsonl([e.data for e in events], f))
         return [out]
     if fmt == "json":
         replace_file(out, lambda f: f.write_text(
             "[\n" + ",\n".join(json.dumps(e.data, ensure_ascii=False) for e in events) + "\n]\n", encoding="utf-8"))
         return [out]
-    rows, companions = _flat_rows(events)
-    replace_file(out, lambda f: (_write_parquet if fmt == "parquet" else _write_csv)(rows, f))
+    rows, companions = submission_files.flat_rows([(e.data, e.event) for e in events])
+    write = submission_files.write_parquet if fmt == "parquet" else submission_files.write_csv
+    replace_file(out, functools.partial(write, rows))
     written = [out]
-    for part, (columns, kinds, items) in companions.items():
+    for part, table in companions.items():
         path = companion_path(out, part)
-        replace_file(path, functools.partial(_write_table, columns=columns, kinds=kinds, rows=items))
+        replace_file(path, functools.partial(submission_files.write_table, table=table))
         written.append(path)
     return written
-
-
-def _write_jsonl(events: list[ImportedEvent], path: Path) -> None:
-    with open(path, "w", encoding="utf-8", newline="\n") as f:
-        for item in events:
-            f.write(json.dumps(item.data, ensure_ascii=False) + "\n")
-
-
-Table = tuple[tuple[str, ...], dict[str, str], list[dict[str, Any]]]
-
-
-def _flat_rows(events: list[ImportedEvent]) -> tuple[list[dict[str, Any]], dict[str, Table]]:
-    """Each event's row (typed values of the columns its data gives, the rest empty) and its companion rows,
-    keyed by the event's ref (or event_id)."""
-    rows: list[dict[str, Any]] = []
-    sources: list[dict[str, Any]] = []
-    claims: list[dict[str, Any]] = []
-    for item in events:
-        key = str(item.data.get("ref") or item.data.get("event_id") or "")
-        row, source_rows, claim_rows = flat.to_flat(item.event, key)
-        rows.append({c: row[c] if c in item.data else None for c in flat.event_columns()})
-        sources += source_rows
-        claims += claim_rows
-    return rows, {"sources": (flat.SOURCE_COLUMNS, flat.kinds_of(flat.Source), sources),
-                  "claims": (flat.CLAIM_COLUMNS, flat.kinds_of(flat.Claim), claims)}
-
-
-def _write_table(path: Path, columns: tuple[str, ...], kinds: dict[str, str], rows: list[dict[str, Any]]) -> None:
-    with open(path, "w", encoding="utf-8", newline="") as f:
-        w = csv.writer(f)
-        w.writerow(columns)
-        for r in rows:
-            w.writerow([flat.format_cell(kinds.get(c, flat.TEXT), r.get(c)) for c in columns])
-
-
-def _write_csv(rows: list[dict[str, Any]], path: Path) -> None:
-    _write_table(path, flat.event_columns(), flat.column_kinds(), rows)
-
-
-def _write_parquet(rows: list[dict[str, Any]], path: Path) -> None:
-    import pyarrow as pa  # heavy, and only a Parquet submission needs it
-    import pyarrow.parquet as pq
-
-    pq.write_table(pa.Table.from_pylist(rows, schema=flat.arrow_schema()), path)
 
 
 # Warnings reported once with the rows they recur on (the same misspelling in every row of a file).
