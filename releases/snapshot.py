@@ -204,6 +204,6 @@ def read_deletions(path: Path) -> list[dict[str, Any]]:
 
 def _unneutralise(text: str) -> str:
     """A CSV text cell as it was before csvsafe neutralised it (so it is not prefixed twice)."""
-    if text.startswith("'") and text[1:].startswith(csvsafe.TRIGGERS):
+    if text.startswith("'") and csvsafe.formula_like(text[1:]):
         return text[1:]
     return text
