@@ -118,6 +118,10 @@ def test_escape_sequences_are_shown_not_sent_to_the_terminal(target):
     assert proc.returncode == 0, proc.stderr
     assert not any(c in proc.stdout for c in "\x1b\x07\x9b\u202e")
     assert "\\x1b[2J\\x1b]0;owned\\x07x\\x9b31m\\u202etxt" in proc.stdout
+    # DuckDB's own messages quote values too
+    failed = run_cedar("query", *target, "SELECT CAST(chr(27) || '[31m' || chr(155) AS INTEGER)")
+    assert failed.returncode == 2 and "\\x1b[31m\\x9b" in failed.stderr
+    assert not any(c in failed.stderr for c in "\x1b\x9b")
 
 
 def test_json_keeps_control_characters_exact(target):

@@ -35,6 +35,7 @@ from typing import Any, Callable, Iterator
 import duckdb
 
 from cedar.errors import UsageError
+from cedar.schema.terminal import printable
 
 READING = {"SELECT", "EXPLAIN"}
 BATCH = 10_000
@@ -56,7 +57,9 @@ class Target:
 
 
 def first_line(exc: Exception) -> str:
-    return str(exc).strip().splitlines()[0]
+    """DuckDB's message, whose first line may quote a value of the data: escaped for the terminal."""
+    lines = str(exc).strip().splitlines()
+    return printable(lines[0]) if lines else type(exc).__name__
 
 
 def refusal(target: Target, kind: str) -> UsageError:
