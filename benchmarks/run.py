@@ -245,7 +245,12 @@ def main(scale: float | None = None, work: Path | None = None, plain: bool = Tru
     shutil.rmtree(store, ignore_errors=True)
     step("release_build", CEDAR + ["release", "build", VERSION, "--db", str(db), "--store", str(store)])
     release = store / VERSION
+    # cedar query streams: peak memory stays flat however many rows it writes (it held 24 GB for range(2e9))
+    step("query_stream_range", CEDAR + ["query", "--db", str(db), "SELECT * FROM range(2000000000)", "--format",
+                                        "csv", "--max-rows", str(n_release)])
     if (release / "events.parquet").exists():
+        step("query_stream_release_events", CEDAR + ["query", "--release", str(release), "SELECT * FROM events",
+                                                     "--format", "csv", "--max-rows", "0"])
         say("bench: queries ...")
         q, _ = _json_child(_child("queries", str(release), "5"))
         res["queries"] = q

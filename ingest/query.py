@@ -1,12 +1,13 @@
 """`cedar query`: one read-only SQL statement over the store, printed as a table, CSV or JSON.
 
 The store's file is opened read-only, so DuckDB itself refuses any write to it; the statement
-guard, the locks on other files and settings, and the time and memory limits are
-cedar.validate.readonly's, shared with `cedar query --release`.
+guard, the locks on other files and settings, the private temporary folder, the streaming of rows
+and the time, memory and row limits are cedar.validate.readonly's, shared with `cedar query --release`.
 """
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
@@ -14,7 +15,7 @@ from cedar.ingest import store
 from cedar.validate import readonly
 from cedar.validate.tabular import as_csv, as_json, as_table
 
-__all__ = ["STORE", "run", "as_table", "as_csv", "as_json"]
+__all__ = ["STORE", "run", "stream", "as_table", "as_csv", "as_json"]
 
 STORE = readonly.Target(
     what="the store", command="cedar query",
@@ -26,10 +27,22 @@ STORE = readonly.Target(
                "event_history, deletions, submissions and documents.")
 
 
-def run(db: Path, sql: str, *, timeout: float | None = None,
-        memory_limit: str | None = None) -> tuple[list[str], Iterator[tuple]]:
-    """Column names and rows of one read-only statement over the store. Rows are fetched in batches;
-    a query longer than `timeout` seconds or bigger than `memory_limit` (e.g. '2GB') is stopped."""
-    with store.connect(db, write=False) as con:
-        readonly.lock_down(con, memory_limit)
-        return readonly.run(con, sql, STORE, timeout=timeout, memory_limit=memory_limit)
+@contextmanager
+def stream(db: Path, sql: str, *, timeout: float | None = None, memory_limit: str | None = None,
+           max_rows: int | None = None) -> Iterator[readonly.Result]:
+    """One read-only statement over the store; its rows are fetched while they are read, at most
+    `max_rows`. A query longer than `timeout` seconds or bigger than `memory_limit` (e.g. '2GB') is
+    stopped. The store stays open until the block ends."""
+    with readonly.private_spill() as spill, store.connect(db, write=False) as con:
+        readonly.lock_down(con, memory_limit, spill)
+        with readonly.stream(con, sql, STORE, timeout=timeout, memory_limit=memory_limit,
+                             max_rows=max_rows) as result:
+            yield result
+
+
+def run(db: Path, sql: str, *, timeout: float | None = None, memory_limit: str | None = None,
+        max_rows: int | None = None) -> tuple[list[str], Iterator[tuple]]:
+    """Column names and rows of one read-only statement over the store, all fetched (a small result)."""
+    with stream(db, sql, timeout=timeout, memory_limit=memory_limit, max_rows=max_rows) as result:
+        rows = list(result.rows)
+    return result.names, iter(rows)

@@ -16,10 +16,15 @@ from typing import Any, Iterator
 import duckdb
 
 from cedar import __version__
-from cedar.errors import StoreBusy, StoreError
+from cedar.errors import StoreBusy, StoreError, UsageError
 from cedar.ingest.actor_seed import put_seed
 from cedar.schema.model import SCHEMA_VERSION
 from cedar.schema.tables import CREATED_ON_DEMAND, TABLES, schema_sql, store_view_sql, view_sql
+from cedar.validate.readonly import NO_EXTENSIONS
+
+# "md:name", "s3://...", "https://...": DuckDB reads these as remote databases and fetches the extension
+# that opens them; a store is a local file. (A Windows drive letter is one letter: "C:\\...".)
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]+:")
 
 
 def utcnow() -> dt.datetime:
@@ -63,6 +68,10 @@ def connect(path: Path, *, write: bool, create: bool = False) -> Iterator[Any]:
 
     Without `create`, a store that does not exist, or a DuckDB file that is not a Cedar store,
     is an error rather than a new empty file."""
+    if _SCHEME.match(str(path)):
+        raise UsageError(f"The store must be a local file, not '{path}'.",
+                         "Give the path of a DuckDB file with --db (or CEDAR_DB); Cedar opens no remote database. "
+                         "A file whose name holds a colon can be given by its full path (/.../NAME).")
     path = Path(path)
     if not create and not path.is_file():
         raise _missing(path)
@@ -73,7 +82,7 @@ def connect(path: Path, *, write: bool, create: bool = False) -> Iterator[Any]:
             raise StoreError(f"Cannot create the folder {path.parent} for the store: {exc.strerror or exc}.",
                              "Pass a path you can write to with --db (or CEDAR_DB).") from None
     try:
-        con = duckdb.connect(str(path), read_only=not write)
+        con = duckdb.connect(str(path), read_only=not write, config=NO_EXTENSIONS)
     except duckdb.Error as exc:
         raise _translate(path, exc, not write) from None
     try:

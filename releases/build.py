@@ -36,6 +36,7 @@ from cedar.errors import UsageError
 from cedar.schema import flat
 from cedar.schema.codebook import codebook_markdown
 from cedar.schema.model import SCHEMA_VERSION, Claim, Event, Source
+from cedar.validate import readonly
 from cedar.validate.expectations import ALWAYS_FILLED
 from cedar.validate.gate import GateResult
 
@@ -382,7 +383,7 @@ def _record_in_store(db: Path, store: Path, entry: dict[str, Any]) -> bool:
     """Also note the release in the store's `releases` table, when the store can be opened for
     writing right now. index.json stays the authority: this is a convenience for SQL users."""
     try:
-        con = duckdb.connect(str(db))
+        con = duckdb.connect(str(db), config=readonly.NO_EXTENSIONS)
     except duckdb.Error:
         return False
     try:

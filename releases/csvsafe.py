@@ -1,6 +1,7 @@
 """CSV that a spreadsheet opens without running anything (OWASP: CSV injection).
 
-A free-text cell that starts with `=`, `+`, `-`, `@`, a tab or a carriage return gets a leading
+A free-text cell that a spreadsheet could read as a formula (cedar.schema.csvtext: `=`, `+`, `-`
+or `@` after blanks, in any of their NFKC forms, or a leading tab or carriage return) gets a leading
 apostrophe, so a spreadsheet shows it as text instead of evaluating it. Only text and list
 columns are touched: numbers, dates, booleans and coordinates are written as they are (a
 longitude of -12.5 stays a number), and Parquet keeps every value exactly.
@@ -23,10 +24,10 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from cedar.schema import flat
-from cedar.schema.csvtext import TRIGGERS, neutralise
+from cedar.schema.csvtext import FORMULA_STARTS, TRIGGERS, formula_like, neutralise
 
-__all__ = ["TRIGGERS", "cell", "copy_cells", "copy_csv", "neutralise", "sql_cell", "sql_neutralise", "write_csv",
-           "writer"]
+__all__ = ["TRIGGERS", "cell", "copy_cells", "copy_csv", "formula_like", "neutralise", "sql_cell", "sql_neutralise",
+           "write_csv", "writer"]
 TEXT_KINDS = (flat.TEXT, flat.LIST)
 
 
@@ -74,12 +75,14 @@ def write_csv(path: Path, columns: list[tuple[str, str]], rows: Iterable[dict[st
 
 # --- the same rule in SQL, for DuckDB's COPY ---------------------------------------------------
 
-_SQL_TRIGGERS = "'=', '+', '-', '@', chr(9), chr(13)"
+# formula_like as an RE2 pattern (DuckDB's regexp): blanks are the same Unicode categories
+_SQL_FORMULA = ("'^([\\t\\r]|[\\p{Z}\\p{Cc}\\p{Cf}]*["
+                + "".join("\\-" if c == "-" else c for c in sorted(FORMULA_STARTS)) + "])'")
 
 
 def sql_neutralise(text: str) -> str:
-    """SQL: the text expression (never NULL) with the apostrophe a trigger needs."""
-    return f"(CASE WHEN left({text}, 1) IN ({_SQL_TRIGGERS}) THEN '''' || {text} ELSE {text} END)"
+    """SQL: the text expression (never NULL) with the apostrophe a formula-like cell needs."""
+    return f"(CASE WHEN regexp_matches({text}, {_SQL_FORMULA}) THEN '''' || {text} ELSE {text} END)"
 
 
 def sql_cell(kind: str, expr: str) -> str:

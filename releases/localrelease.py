@@ -16,10 +16,14 @@ Locks, measured on DuckDB 2.0.1:
   (USE_TMP_FILE false)` overwrites the release file, and so does it wrapped in `EXPLAIN ANALYZE`
   (which DuckDB reports as an EXPLAIN statement and executes). So only one statement is run, and
   only a SELECT or an EXPLAIN whose statement is itself a SELECT (the guard's rule).
+- An in-memory DuckDB's temporary folder is `./.tmp/` of the working folder, which a query could
+  read and glob even with external access off: `stream` gives it a private one instead
+  (readonly.private_spill), and `connect` alone none.
 """
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -62,9 +66,10 @@ def _quote(path: Path) -> str:
     return "'" + str(path).replace("'", "''") + "'"
 
 
-def connect(folder: Path, memory_limit: str | None = None) -> Any:
+def connect(folder: Path, memory_limit: str | None = None, spill: str | None = None) -> Any:
     """An in-memory DuckDB with the users' views over the release's Parquet files, locked down
-    (memory_limit, e.g. '2GB', is set before the configuration is locked)."""
+    (memory_limit, e.g. '2GB', and the temporary folder `spill`, none by default, are set before
+    the configuration is locked)."""
     folder = find_release(folder).resolve()
     files = {name: folder / file for name, file in PARQUET.items()}
     missing = [f.name for f in files.values() if not f.is_file()]
@@ -72,7 +77,7 @@ def connect(folder: Path, memory_limit: str | None = None) -> Any:
         raise InputError(f"The release in {folder} has no {', '.join(missing)}.",
                          "cedar query --release reads the Parquet files: download them with --format parquet "
                          "(or all).")
-    con = duckdb.connect(":memory:")
+    con = duckdb.connect(":memory:", config=readonly.NO_EXTENSIONS)
     try:
         con.execute("SET TimeZone = 'UTC'")
         con.execute(f"SET allowed_paths = [{', '.join(_quote(f) for f in files.values())}]")
@@ -84,7 +89,7 @@ def connect(folder: Path, memory_limit: str | None = None) -> Any:
                                     sources_table=with_version.format(_quote(files["sources"]),
                                                                       _quote(files["events"]))):
             con.execute(stmt)
-        readonly.lock_down(con, memory_limit)
+        readonly.lock_down(con, memory_limit, spill)
     except duckdb.Error as exc:
         con.close()
         raise TransferError(f"The release in {folder} cannot be opened: {readonly.first_line(exc)}",
@@ -96,12 +101,25 @@ def connect(folder: Path, memory_limit: str | None = None) -> Any:
     return con
 
 
-def run(folder: Path, sql: str, *, timeout: float | None = None,
-        memory_limit: str | None = None) -> tuple[list[str], Iterator[tuple]]:
-    """Column names and rows of one read-only statement over a downloaded release. A query that
-    runs longer than `timeout` seconds, or needs more than `memory_limit`, is stopped."""
-    con = connect(folder, memory_limit)
-    try:
-        return readonly.run(con, sql, RELEASE, timeout=timeout, memory_limit=memory_limit)
-    finally:
-        con.close()
+@contextmanager
+def stream(folder: Path, sql: str, *, timeout: float | None = None, memory_limit: str | None = None,
+           max_rows: int | None = None) -> Iterator[readonly.Result]:
+    """One read-only statement over a downloaded release; its rows are fetched while they are read,
+    at most `max_rows`. A query that runs longer than `timeout` seconds, or needs more than
+    `memory_limit`, is stopped."""
+    with readonly.private_spill() as spill:
+        con = connect(folder, memory_limit, spill)
+        try:
+            with readonly.stream(con, sql, RELEASE, timeout=timeout, memory_limit=memory_limit,
+                                 max_rows=max_rows) as result:
+                yield result
+        finally:
+            con.close()
+
+
+def run(folder: Path, sql: str, *, timeout: float | None = None, memory_limit: str | None = None,
+        max_rows: int | None = None) -> tuple[list[str], Iterator[tuple]]:
+    """Column names and rows of one read-only statement over a downloaded release, all fetched."""
+    with stream(folder, sql, timeout=timeout, memory_limit=memory_limit, max_rows=max_rows) as result:
+        rows = list(result.rows)
+    return result.names, iter(rows)

@@ -26,6 +26,7 @@ import duckdb
 from cedar.errors import StoreBusy, StoreError, UsageError
 from cedar.schema import flat
 from cedar.schema.model import Claim, Source
+from cedar.validate import readonly
 
 from . import csvsafe
 
@@ -81,7 +82,7 @@ def _typed(columns: list[tuple[str, str]], alias: str = "") -> str:
 def open_work(work: Path) -> Any:
     """The build's staging database: a file in `work` (created), UTC, bounded memory."""
     work.mkdir(parents=True, exist_ok=True)
-    con = duckdb.connect(str(work / "stage.duckdb"))
+    con = duckdb.connect(str(work / "stage.duckdb"), config=readonly.NO_EXTENSIONS)
     con.execute("SET TimeZone = 'UTC'")
     con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
     con.execute(f"SET temp_directory = '{_sql_text(str(work / 'spill'))}'")
@@ -204,6 +205,6 @@ def read_deletions(path: Path) -> list[dict[str, Any]]:
 
 def _unneutralise(text: str) -> str:
     """A CSV text cell as it was before csvsafe neutralised it (so it is not prefixed twice)."""
-    if text.startswith("'") and text[1:].startswith(csvsafe.TRIGGERS):
+    if text.startswith("'") and csvsafe.formula_like(text[1:]):
         return text[1:]
     return text

@@ -120,10 +120,11 @@ def codebook_markdown() -> str:
         f" `NAME.csv`, each row keyed by `{flat.EVENT_KEY}` (the event's `ref` or `event_id`).",
         "- Quoted `evidence` must appear word for word in a source document of the event; passages that are not"
         " contiguous are separated by ` [...] `.",
-        "- CSV files of a release neutralise free text that a spreadsheet would run as a formula: a text cell that"
-        " starts with `=`, `+`, `-`, `@`, a tab or a carriage return gets a leading apostrophe (OWASP's CSV"
-        " injection guidance). Numbers, dates and coordinates are never changed, and Parquet keeps every value"
-        " exactly.",
+        "- Every CSV Cedar writes neutralises free text that a spreadsheet would run as a formula: a text cell that"
+        " starts with a tab or a carriage return, or whose first character after spaces, no-break spaces and"
+        " zero-width characters is `=`, `+`, `-` or `@` in any form (full-width `＝` too: compared after NFKC"
+        " normalisation), gets a leading apostrophe (OWASP's CSV injection guidance). Numbers, dates and"
+        " coordinates are never changed, and Parquet and JSON keep every value exactly.",
         "",
     ]
     for concept in CONCEPTS:

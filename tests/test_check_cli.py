@@ -110,3 +110,12 @@ def test_csv_report_cut_short_says_so_on_stderr(tmp_path):
     errors = sum(b",error," in line for line in whole)
     assert proc.stderr.decode().splitlines()[-1] == (
         f"Listed the first 1 of {errors} errors (--max-errors 1); the others were counted, not listed.")
+
+
+def test_text_report_shows_escape_sequences_in_values_escaped(seed_dir):
+    """A value with an escape sequence, a bell and a direction override is quoted in the text report
+    as \\x1b, \\x07 and \\u202e: the terminal shows it and does not obey it."""
+    proc = run_cedar("check", _plant(seed_dir, 0, event_type="\x1b[2J\x1b]0;owned\x07Riots\u202e", actor1="\x9b31mX"))
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr
+    assert not any(c in proc.stdout for c in "\x1b\x07\x9b\u202e")
+    assert "\\x1b[2J\\x1b]0;owned\\x07Riots\\u202e" in proc.stdout

@@ -17,7 +17,7 @@ from cedar.errors import CedarError, UsageError
 from cedar.releases import csvsafe
 from cedar.releases import version as versions
 from cedar.releases.diff import compare
-from cedar.schema import flat, vocab
+from cedar.schema import csvtext, flat, vocab
 from cedar.schema.model import Event
 from cedar.validate import expectations as ex
 
@@ -37,9 +37,30 @@ def test_bad_versions_are_refused(bad):
 @pytest.mark.parametrize("text, expected", [
     ("=1+2", "'=1+2"), ("+SUM(A1)", "'+SUM(A1)"), ("-2+3", "'-2+3"), ("@cmd", "'@cmd"), ("\tx", "'\tx"),
     ("\rx", "'\rx"), ("plain", "plain"), ("a=b", "a=b"), ("", ""),
+    # a spreadsheet skips blanks and reads other forms of the signs: NFKC, then the first non-blank
+    ("\uff1d1+2", "'\uff1d1+2"), ("\uff0bA1", "'\uff0bA1"), ("\uff0d3", "'\uff0d3"), ("\uff20cmd", "'\uff20cmd"),
+    ("\ufe66x", "'\ufe66x"), ("\u207c1", "'\u207c1"), (" =1", "' =1"), ("\xa0=1", "'\xa0=1"),
+    ("\u3000-1", "'\u3000-1"), ("\u200b=1", "'\u200b=1"), ("\ufeff@x", "'\ufeff@x"),
+    ("\u2060\u200d+1", "'\u2060\u200d+1"),
+    (" \t \u200b=1", "' \t \u200b=1"), (" plain", " plain"), ("\u200bplain", "\u200bplain"),
+    ("a \uff1d b", "a \uff1d b"),
 ])
 def test_text_cells_are_neutralised(text, expected):
     assert csvsafe.cell(flat.TEXT, text) == expected
+
+
+def test_formula_starts_are_every_character_whose_nfkc_form_starts_with_a_sign():
+    import unicodedata
+
+    signs = {chr(c) for c in range(0x110000) if unicodedata.normalize("NFKC", chr(c))[:1] in ("=", "+", "-", "@")}
+    assert csvtext.FORMULA_STARTS == signs
+
+
+def test_a_neutralised_cell_reads_back_as_it_was(tmp_path):
+    from cedar.releases.snapshot import _unneutralise
+
+    for text in ("\uff1dSUM(A1)", " =1", "\u200b-2", "plain", "'quoted", "\tx"):
+        assert _unneutralise(csvsafe.neutralise(text)) == text
 
 
 def test_numbers_dates_and_lists():
@@ -124,7 +145,11 @@ def test_sql_writer_matches_cell_writer(tmp_path):
             {"t": "", "l": None, "i": 2**40, "f": -0.0, "b": None, "d": None, "ts": None},
             {"t": "\tx\ry", "l": ["@a"], "i": 1, "f": 1e-05, "b": True, "d": None, "ts": None},
             {"t": "+1 \u05e9\u05dc\u05d5\u05dd \U0001F600 '", "l": ["\rcr"], "i": 1, "f": 1e16, "b": True, "d": None,
-             "ts": dt.datetime(1999, 12, 31, 23, 59, 59, 999999, tzinfo=dt.timezone.utc)}]
+             "ts": dt.datetime(1999, 12, 31, 23, 59, 59, 999999, tzinfo=dt.timezone.utc)},
+            {"t": "\xa0\u200b\uff1dHYPERLINK(1)", "l": [" -a", "\ufe6bx"], "i": 1, "f": None, "b": None, "d": None,
+             "ts": None},
+            {"t": "\u3000\u2060plain", "l": ["\u200d\uff0b1", "b"], "i": 1, "f": None, "b": None, "d": None,
+             "ts": None}]
     csvsafe.write_csv(tmp_path / "a.csv", COLUMNS, rows)
     assert _sql_written(tmp_path, COLUMNS, rows) == (tmp_path / "a.csv").read_bytes()
 

@@ -1,4 +1,8 @@
-"""A report as text for people (one line a problem, then a summary) and as CSV (one row a problem)."""
+"""A report as text for people (one line a problem, then a summary) and as CSV (one row a problem).
+
+The text shows the file names, columns, values and messages (which quote values) with control
+characters escaped (cedar.schema.terminal), so a value cannot drive the terminal; the CSV
+neutralises formula-like text (cedar.schema.csvtext) and JSON keeps values exact."""
 
 from __future__ import annotations
 
@@ -9,6 +13,7 @@ from typing import Any
 
 from cedar.schema import flat
 from cedar.schema.csvtext import neutralise
+from cedar.schema.terminal import printable
 from cedar.validate.report import ERROR, WARNING, Report, jsonable
 
 # Warnings of one code shown in full; the rest are counted. A million-row ingest against a young
@@ -42,10 +47,10 @@ def render_text(report: Report) -> str:
             key = tail = None
         if tail is None:
             value = "" if p.value is None or _in_message(p.value, p.message) else f" [value: {jsonable(p.value)!r}]"
-            tail = f"{value}\n        {p.message}"
+            tail = f"{printable(value)}\n        {printable(p.message)}"
             if key is not None:
                 tails[key] = tail
-        lines.append(f"{head}{where}{tail}")
+        lines.append(f"{head}{printable(where)}{tail}")
     for code, count in shown.items():
         if count > WARNINGS_SHOWN_PER_CODE:
             lines.append(f"WARNING {code}: {count - WARNINGS_SHOWN_PER_CODE} more like the {WARNINGS_SHOWN_PER_CODE} "

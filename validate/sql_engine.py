@@ -61,7 +61,9 @@ def findings(path: Path, today: dt.date, batch_rows: int = 200_000, seen: repeat
     header = csv_header(path)
     if header is None:
         return None
-    con = duckdb.connect()
+    from cedar.validate.readonly import NO_EXTENSIONS
+
+    con = duckdb.connect(config=NO_EXTENSIONS)
     con.execute("SET preserve_insertion_order = true")
     con.execute("SET enable_progress_bar = false")
     out: list[Finding] = []

@@ -78,7 +78,9 @@ def connect() -> Any:
     """An in-memory DuckDB connection that keeps the query's rows in file order."""
     import duckdb  # (a check of small files by the row engine does not load DuckDB)
 
-    con = duckdb.connect()
+    from cedar.validate.readonly import NO_EXTENSIONS
+
+    con = duckdb.connect(config=NO_EXTENSIONS)
     run_sql(con, "SET preserve_insertion_order = true")
     run_sql(con, "SET enable_progress_bar = false")
     return con

@@ -32,9 +32,18 @@ def _registry(db: Path) -> Any:
         return actors.load(con, str(db))
 
 
+def printable(text: str) -> str:
+    """A registry's text as the terminal shows it (cedar.schema.terminal, imported here so that
+    `cedar --help` imports no part of the model)."""
+    from cedar.schema.terminal import printable as shown
+
+    return shown(text)
+
+
 def _row(a: Any) -> str:
     years = f"{a.first_year or ''}-{a.last_year or ''}" if a.first_year or a.last_year else ""
-    return f"{a.name}\t{a.actor_type or ''}\t{a.country or ''}\t{years}\t{'; '.join(a.aliases)}"
+    fields = (a.name, str(a.actor_type or ""), a.country or "", years, "; ".join(a.aliases))
+    return "\t".join(printable(f) for f in fields)  # a name's tab or escape sequence shown, not obeyed
 
 
 @app.command("list")
@@ -81,11 +90,11 @@ def show(
     if output is OutputFormat.json:
         out(json.dumps(a.to_dict(), ensure_ascii=False, indent=2))
         return
-    out(f"name:       {a.name}")
+    out(f"name:       {printable(a.name)}")
     out(f"actor type: {a.actor_type or ''} {ACTOR_TYPES.get(a.actor_type or 0, '')}".rstrip())
-    out(f"country:    {a.country or ''}")
+    out(f"country:    {printable(a.country or '')}")
     out(f"years seen: {a.first_year or ''}-{a.last_year or ''}")
-    out(f"aliases:    {'; '.join(a.aliases)}")
+    out(f"aliases:    {printable('; '.join(a.aliases))}")
 
 
 @app.command("search")
@@ -105,7 +114,7 @@ def search(
         out(json.dumps([{"name": n, "score": s, "matched": m} for n, s, m in hits], ensure_ascii=False, indent=2))
         return
     for n, s, m in hits:
-        out(f"{s:5.1f}  {n}" + (f"  (alias '{m}')" if m != n else ""))
+        out(printable(f"{s:5.1f}  {n}" + (f"  (alias '{m}')" if m != n else "")))
 
 
 @app.command("alias")
@@ -126,4 +135,4 @@ def alias(
         if not actors.has_table(con):
             raise _no_registry(db)
         actor = actors.add_alias(con, name, new_alias.strip())
-    out(f"'{actor.name}' has the aliases: {'; '.join(actor.aliases)}")
+    out(printable(f"'{actor.name}' has the aliases: {'; '.join(actor.aliases)}"))

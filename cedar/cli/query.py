@@ -3,14 +3,16 @@ guard of read-only SQL imported inside the command, so that `cedar --help` stays
 
 from __future__ import annotations
 
+import os
 import re
+import sys
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated, Any, Optional
 
 import typer
 
-from cedar.cli.common import DEFAULT_DB, DbOption, out
+from cedar.cli.common import DEFAULT_DB, DbOption, say
 from cedar.errors import UsageError
 
 _SIZE = re.compile(r"\s*\d+(\.\d+)?\s*([KMGT]i?B|B)\s*", re.IGNORECASE)
@@ -36,6 +38,9 @@ def query(
     memory_limit: Annotated[str, typer.Option(
         "--memory-limit", help="Stop the query when DuckDB needs more memory than this, e.g. 500MB or 4GB.")]
     = "2GB",
+    max_rows: Annotated[int, typer.Option(
+        "--max-rows", min=0, help="Stop after this many rows, and say so (0: no limit). The table shows the first "
+        "100 and counts the rest up to this.")] = 1_000_000,
 ) -> None:
     """Run a read-only SQL query on the store. Statements that would write are refused.
 
@@ -45,8 +50,9 @@ def query(
     registry), event_links (the same event in two datasets).
     With --release, the same four views over the release's Parquet files.
 
-    A query is stopped with a message after --timeout seconds or beyond --memory-limit. Files
-    outside the store or release, ATTACH, INSTALL/LOAD and settings are refused.
+    Rows are written as they are read. A query is stopped with a message after --timeout seconds or
+    beyond --memory-limit, and its rows after --max-rows. Files outside the store or release,
+    ATTACH, INSTALL/LOAD, extensions and settings are refused.
 
     Examples: cedar query "SELECT event_type, count(*) FROM events GROUP BY ALL" ;
     cedar query --release cedar-data "SELECT country, count(*) FROM events GROUP BY ALL"
@@ -55,16 +61,66 @@ def query(
 
     if not _SIZE.fullmatch(memory_limit):
         raise UsageError(f"--memory-limit '{memory_limit}' is not a size.", "Give a size such as 500MB or 2GB.")
-    limit = memory_limit.strip()
+    limits = dict(timeout=timeout or None, memory_limit=memory_limit.strip(), max_rows=max_rows or None)
+    _bound_address_space(memory_limit)
     if release is not None:
         from cedar.releases import localrelease
 
-        names, rows = localrelease.run(release, sql, timeout=timeout or None, memory_limit=limit)
+        opened = localrelease.stream(release, sql, **limits)  # type: ignore[arg-type]
     else:
-        names, rows = q.run(db, sql, timeout=timeout or None, memory_limit=limit)
+        opened = q.stream(db, sql, **limits)  # type: ignore[arg-type]
+    try:
+        with opened as result:
+            _print(result, output)
+    except BrokenPipeError:  # the reader (head, less) has had enough: not an error
+        _quiet_stdout()
+        return
+    except MemoryError:
+        raise UsageError(f"The query was stopped: its rows need more memory than the limit of {memory_limit} "
+                         "(--memory-limit).", "Narrow it down, or allow more memory with --memory-limit.") from None
+    if result.cut and output is not QueryFormat.table:
+        say(f"Stopped at {result.count:,} rows (--max-rows {max_rows}): the query has more rows. "
+            "Raise --max-rows (0: no limit), or narrow the query.")
+
+
+def _print(result: Any, output: QueryFormat) -> None:
+    """The rows on stdout as they are fetched."""
+    from cedar.validate import tabular
+
     if output is QueryFormat.csv:
-        out(q.as_csv(names, rows))
+        tabular.write_csv(result.names, result.rows, _write)
     elif output is QueryFormat.json:
-        out(q.as_json(names, rows))
+        tabular.write_json(result.names, result.rows, _write)
     else:
-        out(q.as_table(names, rows))
+        tabular.write_table(result.names, result.rows, _write, cut=lambda: result.cut)
+    sys.stdout.flush()
+
+
+def _bound_address_space(memory_limit: str) -> None:
+    """Hold the whole process to the memory limit, with room for Python, DuckDB's code and its threads.
+    DuckDB's own limit covers its buffers, not the values it makes for a fetch: 1,000 rows of
+    repeat('x', 10000000) took 10 GB before a first row came back. Past this bound, DuckDB stops the
+    query with its out-of-memory error. Only ever lowered, and only where the system has the limit."""
+    try:
+        import resource
+    except ImportError:  # not on Windows
+        return
+    from cedar.validate.readonly import size_bytes
+
+    bound = size_bytes(memory_limit) + (2 << 30) + (os.cpu_count() or 1) * (128 << 20)
+    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    if hard != resource.RLIM_INFINITY:
+        bound = min(bound, hard)
+    if soft == resource.RLIM_INFINITY or soft > bound:
+        resource.setrlimit(resource.RLIMIT_AS, (bound, hard))
+
+
+def _write(text: str) -> None:
+    sys.stdout.write(text)
+
+
+def _quiet_stdout() -> None:
+    """Point stdout at /dev/null, so that Python's flush at exit does not fail on the closed pipe."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
