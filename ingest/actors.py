@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from cedar import paths
 from cedar.errors import CedarError, DataError
 
 # the seed's functions are also called through this module (the ingest puts the seed in)
@@ -152,7 +153,9 @@ def find_store(db: Path | None) -> Path | None:
 def open_registry(db: Path | None) -> tuple[Registry | None, str]:
     """The registry of the store a check finds, read-only, and a sentence saying where it came from or why
     there is none. A store that is busy (another process writes to it) is not waited for: the check goes on
-    without the registry."""
+    without the registry. A --db that names something other than a file (a FIFO would block) is refused."""
+    if db is not None and os.path.lexists(db):
+        paths.input_file(db, "store")
     path = find_store(db)
     if path is None:
         where = f"no store at {db}" if db else "no store (give --db or set CEDAR_DB)"

@@ -12,7 +12,8 @@ from enum import Enum
 from pathlib import Path
 from typing import Any, Callable
 
-from cedar.errors import CedarError, InputError, UsageError
+from cedar import paths
+from cedar.errors import CedarError, UsageError
 from cedar.ingest.importers import acled, import_file, store_sync
 from cedar.ingest.importers.common import ImportResult
 from cedar.validate.report import Report
@@ -52,12 +53,17 @@ class ImportRun:
 
 def run_import(dataset: str, path: Path, *, db: Path, ingest: bool = False, out: Path | None = None,
                strict: bool = False, dry_run: bool = False, submitter: str | None = None, encoding: str = "utf-8",
-               on_row: Callable[[], None] | None = None, say: Callable[[str], None] = lambda _: None) -> ImportRun:
+               force: bool = False, on_row: Callable[[], None] | None = None,
+               say: Callable[[str], None] = lambda _: None) -> ImportRun:
     """Map every row of `path` (an export of `dataset`) and write the events to `out` (by default FILE's name
     with .cedar.jsonl in the current folder), or with `ingest` into the store `db`. Raises LayoutError for a
-    file of a layout the importer does not know."""
-    if not path.is_file():
-        raise InputError(f"There is no file '{path}'.", "Check the path.")
+    file of a layout the importer does not know. An existing file at `out` is replaced only with `force`, and
+    never when it is `path` itself, a link or a device."""
+    paths.input_file(path, "export")
+    if out is None and not ingest:
+        out = Path.cwd() / f"{path.stem}.cedar.jsonl"
+    if out is not None:  # checked before the work, so that a wrong --out costs nothing
+        paths.output_file(out, "output file", force=force, inputs=[path])
     if dataset == "acled" and _is_acled_deletions(path, encoding):
         return _apply_deletions(path, db, ingest=ingest, submitter=submitter, dry_run=dry_run, encoding=encoding,
                                 say=say)
@@ -77,7 +83,8 @@ def run_import(dataset: str, path: Path, *, db: Path, ingest: bool = False, out:
         run.verdict = (Verdict.STORE_REFUSED if outcome.refused else
                        Verdict.ALREADY_HELD if outcome.submission_id is None else Verdict.STORED)
     else:
-        run.out = out or Path.cwd() / f"{path.stem}.cedar.jsonl"
+        assert out is not None
+        run.out = out
         mapped.write_jsonl(run.out)
         summary["out"] = str(run.out)
     run.report.extra["import"] = summary

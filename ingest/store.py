@@ -8,6 +8,7 @@ open the file at all, not even read-only ("Could not set lock ... PID n"). That 
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 from contextlib import contextmanager
 from pathlib import Path
@@ -15,7 +16,7 @@ from typing import Any, Iterator
 
 import duckdb
 
-from cedar import __version__
+from cedar import __version__, paths
 from cedar.errors import StoreBusy, StoreError
 from cedar.ingest.actor_seed import put_seed
 from cedar.schema.model import SCHEMA_VERSION
@@ -64,7 +65,10 @@ def connect(path: Path, *, write: bool, create: bool = False) -> Iterator[Any]:
     Without `create`, a store that does not exist, or a DuckDB file that is not a Cedar store,
     is an error rather than a new empty file."""
     path = Path(path)
-    if not create and not path.is_file():
+    # Before DuckDB opens it: a FIFO would block for ever, a device or a link loop fail obscurely.
+    exists = paths.optional_file(path, "store") if create else os.path.lexists(path) and bool(
+        paths.input_file(path, "store"))
+    if not create and not exists:
         raise _missing(path)
     if create:
         try:

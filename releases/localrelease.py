@@ -20,11 +20,13 @@ Locks, measured on DuckDB 2.0.1:
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any, Iterator
 
 import duckdb
 
+from cedar import paths
 from cedar.errors import InputError, TransferError, UsageError
 from cedar.schema import tables
 from cedar.validate import readonly
@@ -45,6 +47,8 @@ RELEASE = readonly.Target(
 def find_release(path: Path) -> Path:
     """The release folder: DIR itself when it holds manifest.json, else the newest version
     folder inside DIR (a folder that `cedar download --to DIR` filled)."""
+    if os.path.lexists(path):
+        paths.folder(path, "release folder")
     if not path.exists():
         raise UsageError(f"There is no release at {path}.",
                          "Download one first: cedar download latest --from URL --to DIR")

@@ -10,6 +10,7 @@ from typing import Annotated, Optional
 
 import typer
 
+from cedar import numbers
 from cedar.cli.common import DEFAULT_DB, DbOption, out
 from cedar.errors import UsageError
 
@@ -56,6 +57,7 @@ def query(
     if not _SIZE.fullmatch(memory_limit):
         raise UsageError(f"--memory-limit '{memory_limit}' is not a size.", "Give a size such as 500MB or 2GB.")
     limit = memory_limit.strip()
+    numbers.seconds(timeout, "--timeout", zero_means_none=True)
     if release is not None:
         from cedar.releases import localrelease
 

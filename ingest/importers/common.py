@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, Callable, Iterator, Literal
 
+from cedar import paths
 from cedar.errors import DataError
 from cedar.schema.rules import RULES, Context
 from cedar.validate.report import ERROR, WARNING, Report, problem, reworded
@@ -281,12 +282,11 @@ class ImportResult:
                 "seconds": round(self.seconds, 3)}
 
     def write_jsonl(self, out: Path) -> None:
-        """The submission: one nested event a line, in file order (written whole, then renamed)."""
-        tmp = out.with_name(out.name + ".part")
-        with open(tmp, "w", encoding="utf-8", newline="\n") as f:
+        """The submission: one nested event a line, in file order (written whole beside `out`, then renamed
+        over it; the caller has checked `out` with cedar.paths.output_file)."""
+        with paths.atomic_write(out, "w", encoding="utf-8", newline="\n") as f:
             for item in self.events:
                 f.write(json.dumps(item.data, ensure_ascii=False) + "\n")
-        tmp.replace(out)
 
 
 # Warnings reported once with the rows they recur on (the same misspelling in every row of a file).
