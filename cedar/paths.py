@@ -161,6 +161,17 @@ def _same(a: Path, b: Path) -> bool:
         return os.path.abspath(a) == os.path.abspath(b)
 
 
+def engine_name(path: Path, what: str = "file") -> Path:
+    """A path DuckDB will open: its name must be UTF-8 (DuckDB takes text, and a name of other bytes
+    fails deep inside it)."""
+    try:
+        os.fspath(path).encode("utf-8")
+    except UnicodeEncodeError:
+        raise UsageError(f"The {what} {_show(path)} has a name that is not UTF-8, which the database engine "
+                         "cannot open.", "Rename it (or the folders above it) to a UTF-8 name.") from None
+    return Path(path)
+
+
 def temp_beside(path: Path) -> Path:
     return path.with_name(f"{TEMP_PREFIX}{os.getpid()}-{path.name}")
 

@@ -86,7 +86,7 @@ class Registry:
 
         q = utils.default_process(key(query))
         wide = process.extract(q, self._choices, scorer=fuzz.WRatio, processor=utils.default_process,
-                               limit=limit * 8)
+                               limit=min(limit * 8, len(self._choices)))  # a C size: never past the names
         ranked = sorted(((c, (s + fuzz.token_sort_ratio(q, c, processor=utils.default_process)) / 2)
                          for c, s, _ in wide), key=lambda cs: -cs[1])
         for choice, score in ranked:

@@ -64,7 +64,7 @@ def connect(path: Path, *, write: bool, create: bool = False) -> Iterator[Any]:
 
     Without `create`, a store that does not exist, or a DuckDB file that is not a Cedar store,
     is an error rather than a new empty file."""
-    path = Path(path)
+    path = paths.engine_name(Path(path), "store")
     # Before DuckDB opens it: a FIFO would block for ever, a device or a link loop fail obscurely.
     exists = paths.optional_file(path, "store") if create else os.path.lexists(path) and bool(
         paths.input_file(path, "store"))

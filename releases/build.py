@@ -144,7 +144,8 @@ def build_release(version: str, db: Path, store: Path, *, created: str | None = 
     step = step or (lambda _msg: None)
     t0 = time.perf_counter()
     versions.parse(version)
-    paths.optional_file(db, "store")
+    paths.optional_file(paths.engine_name(db, "store"), "store")
+    paths.engine_name(store.absolute(), "release store")
     _check_store_folder(store)
     store.mkdir(parents=True, exist_ok=True)
     with index.store_lock(store):

@@ -22,6 +22,7 @@ Files already in <to>/<version> with the manifest's sha256 are not fetched again
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -297,11 +298,25 @@ def download(source_text: str, wanted: str = "latest", to: Path = Path("."), fmt
         raw_sums = None
     if raw_sums is not None:
         check_sums(raw_sums, man, entry["manifest_sha256"], source.describe(f"{v}/{SUMS}"))
-    names = select(man, fmt)
-    files = man["files"]
 
     paths.writable_folder(to, "--to folder")
+    made = not os.path.lexists(to)
     to.mkdir(parents=True, exist_ok=True)
+    try:
+        return _download_into(source, entry, man, raw_manifest, raw_sums, to, fmt, force, listener, t0)
+    except BaseException:
+        if made:  # a folder this download made, left empty: nothing under the name it was given
+            with contextlib.suppress(OSError):
+                to.rmdir()
+        raise
+
+
+def _download_into(source: remote.Source, entry: dict[str, Any], man: dict[str, Any], raw_manifest: bytes,
+                   raw_sums: bytes | None, to: Path, fmt: str, force: bool, listener: Listener,
+                   t0: float) -> DownloadResult:
+    v = entry["version"]
+    names = select(man, fmt)
+    files = man["files"]
     final = to / v
     if os.path.lexists(final) and (final.is_symlink() or not final.is_dir()):
         raise UsageError(f"{final} exists and is not a folder.", "Move it away or give another --to.")

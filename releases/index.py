@@ -28,9 +28,9 @@ FORMAT = "cedar-release-index/1"
 def read_index(store: Path) -> list[dict[str, Any]]:
     """The published releases, newest first; an empty list for a store without an index."""
     path = store / INDEX
+    if os.path.lexists(store):  # a link loop or a file is not an empty store
+        paths.folder(store, "release store")
     if not os.path.lexists(path):
-        if store.exists():
-            paths.folder(store, "release store")
         return []
     paths.input_file(path, "release index")
     try:

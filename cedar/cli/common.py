@@ -42,12 +42,19 @@ __all__ = ["DEFAULT_DB", "ENV_DB", "DbOption", "EncodingOption", "ForceOption", 
 def out(text: str = "", err: bool = False) -> None:
     # Text without escape codes has none to strip: saying so spares echo a regex over all of it (the
     # report of a million-row ingest is hundreds of megabytes).
-    typer.echo(text, err=err, color=True if "\x1b" not in text else None)
+    try:
+        typer.echo(text, err=err, color=True if "\x1b" not in text else None)
+    except UnicodeEncodeError:  # a file name that is not UTF-8 (surrogates): shown escaped
+        typer.echo(printable(text), err=err, color=True if "\x1b" not in text else None)
+
+
+def printable(text: str) -> str:
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 def say(text: str) -> None:
     """A note on the way (what a long command is doing now), on stderr so that stdout stays the result."""
-    typer.echo(text, err=True)
+    out(text, err=True)
 
 
 def check_encoding(encoding: str) -> None:
