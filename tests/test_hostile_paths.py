@@ -237,3 +237,23 @@ def test_ctrl_c_during_ingest_rolls_back_and_exits_130(tmp_path):
     assert "Traceback" not in err and "Interrupted" in err and "nothing was written" in err.lower(), err
     counts = run_cedar("query", "SELECT count(*) AS n FROM events", "--db", str(db), "--format", "json")
     assert json.loads(counts.stdout)[0]["n"] == 0
+
+
+def test_check_under_an_address_space_limit_fails_with_a_message_about_memory(tmp_path):
+    """ulimit -v 800000 once ended `cedar check` in a segmentation fault; a large CSV goes through the SQL
+    engine (DuckDB, numpy, pyarrow), which cannot all be mapped in 800 MB."""
+    big = tmp_path / "big.csv"
+    assert run_cedar("synth", "30000", "--out", str(big)).returncode == 0
+    db = tmp_path / "cedar.duckdb"
+    init(db)
+
+    def limit() -> None:
+        import resource
+        resource.setrlimit(resource.RLIMIT_AS, (800_000 * 1024, 800_000 * 1024))
+
+    proc = subprocess.run([sys.executable, "-m", "cedar", "check", str(big), "--db", str(db)], capture_output=True,
+                          text=True, timeout=300, preexec_fn=limit)
+    assert proc.returncode in (0, 1), proc.stderr[-2000:]
+    assert "Traceback" not in proc.stderr
+    if proc.returncode == 1 and "valid" not in proc.stdout.lower():
+        assert "Error: Cedar ran out of memory" in proc.stderr, proc.stderr[-2000:]

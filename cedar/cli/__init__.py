@@ -50,7 +50,7 @@ def main() -> None:
     except failures.CAUGHT as exc:
         sys.exit(exits.report(failures.typed(exc)))
     except Exception as exc:
-        if not failures.is_duckdb(exc):
+        if not (failures.is_duckdb(exc) or failures.out_of_memory(exc)):
             raise
         sys.exit(exits.report(failures.typed(exc)))
 

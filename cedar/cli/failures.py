@@ -8,6 +8,8 @@ DuckDB's errors are recognised by their module's name, so that `cedar --help` ne
 from __future__ import annotations
 
 import errno
+import os
+import resource
 import signal
 from typing import Any
 
@@ -20,11 +22,27 @@ _WRONG_PATH = frozenset({errno.EACCES, errno.EPERM, errno.EROFS, errno.ELOOP, er
 CAUGHT: tuple[type[BaseException], ...] = (OSError, MemoryError, RecursionError, UnicodeError)
 
 
+def out_of_memory(exc: BaseException) -> bool:
+    """An ImportError that is a library the address-space limit left no room to map."""
+    return isinstance(exc, ImportError) and "map segment" in str(exc)
+
+
 def prepare() -> None:
     """A file-size limit (ulimit -f) kills a process with SIGXFSZ by default; ignored, a write past the
-    limit fails with EFBIG instead, which is reported like a full disk."""
+    limit fails with EFBIG instead, which is reported like a full disk. Under an address-space limit
+    (ulimit -v), OpenBLAS's thread pool (numpy, loaded by pandas and Great Expectations) reserves memory
+    per core and aborts the process when it cannot: one thread is enough for what Cedar asks of it."""
     if hasattr(signal, "SIGXFSZ"):
         signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    soft, _ = resource.getrlimit(resource.RLIMIT_AS)
+    if soft != resource.RLIM_INFINITY:
+        for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+            os.environ.setdefault(name, "1")
+        # loaded first, while there is room: loaded after DuckDB, OpenBLAS exits the process without a word
+        try:
+            import numpy  # noqa: F401
+        except (ImportError, MemoryError):
+            pass
 
 
 def is_duckdb(exc: BaseException) -> bool:
@@ -39,7 +57,7 @@ def interrupted() -> Interrupted:
 
 def typed(exc: BaseException) -> CedarError:
     """The typed error a stray exception stands for."""
-    if isinstance(exc, MemoryError) or (is_duckdb(exc) and "OutOfMemory" in type(exc).__name__):
+    if isinstance(exc, MemoryError) or (is_duckdb(exc) and "OutOfMemory" in type(exc).__name__)  or out_of_memory(exc):
         return CedarError("Cedar ran out of memory.",
                           "Give it more memory (a higher ulimit -v, or fewer programs running), or a smaller input.")
     if isinstance(exc, RecursionError):
