@@ -9,6 +9,7 @@ only when it is whole, so a failure (a full disk, Ctrl-C) leaves the old file as
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import stat
@@ -170,6 +171,35 @@ def engine_name(path: Path, what: str = "file") -> Path:
         raise UsageError(f"The {what} {_show(path)} has a name that is not UTF-8, which the database engine "
                          "cannot open.", "Rename it (or the folders above it) to a UTF-8 name.") from None
     return Path(path)
+
+
+@contextmanager
+def new_folder(path: Path, ours: Iterable[str] = ()) -> Iterator[Path]:
+    """Make the folder (and missing parents) for a command's output; when the command fails, the folders
+    it made are removed again, with the entries named in `ours` (its lock, say), so that nothing is left
+    under the name it was given. A folder that was there is left alone."""
+    path = Path(path)
+    top = None
+    for p in (path, *path.parents):
+        if os.path.lexists(p):
+            break
+        top = p
+    path.mkdir(parents=True, exist_ok=True)
+    try:
+        yield path
+    except BaseException:
+        if top is not None:
+            for name in ours:
+                with contextlib.suppress(OSError):
+                    (path / name).unlink()
+            for p in (path, *path.parents):  # only empty folders: anything else stays
+                try:
+                    p.rmdir()
+                except OSError:
+                    break
+                if p == top:
+                    break
+        raise
 
 
 def temp_beside(path: Path) -> Path:

@@ -7,6 +7,7 @@ exit status (the command line does both).
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
@@ -60,6 +61,8 @@ def run_import(dataset: str, path: Path, *, db: Path, ingest: bool = False, out:
     file of a layout the importer does not know. An existing file at `out` is replaced only with `force`, and
     never when it is `path` itself, a link or a device."""
     paths.input_file(path, "export")
+    if os.path.lexists(db):  # even when only --out is written: a FIFO or folder given as the store is a mistake
+        paths.input_file(db, "store")
     if out is None and not ingest:
         out = Path.cwd() / f"{path.stem}.cedar.jsonl"
     if out is not None:  # checked before the work, so that a wrong --out costs nothing

@@ -106,6 +106,17 @@ def _is_store(con: Any) -> bool:
 def init(path: Path) -> dict[str, Any]:
     """Create the store's tables and views (idempotent: an existing store keeps its contents)."""
     existed = Path(path).is_file()
+    fresh = [p for p in (Path(path), Path(f"{path}.wal")) if not os.path.lexists(p)]
+    try:
+        return _init(path, existed)
+    except BaseException:
+        if len(fresh) == 2:  # a store this call began and could not finish (a full disk): nothing left of it
+            for p in fresh:
+                p.unlink(missing_ok=True)
+        raise
+
+
+def _init(path: Path, existed: bool) -> dict[str, Any]:
     with connect(path, write=True, create=True) as con:
         con.execute("BEGIN")
         for sql in schema_sql():

@@ -147,8 +147,7 @@ def build_release(version: str, db: Path, store: Path, *, created: str | None = 
     paths.optional_file(paths.engine_name(db, "store"), "store")
     paths.engine_name(store.absolute(), "release store")
     _check_store_folder(store)
-    store.mkdir(parents=True, exist_ok=True)
-    with index.store_lock(store):
+    with paths.new_folder(store, ours=[".lock"]), index.store_lock(store):
         previous = _prepare(store, version)
         created = created or created_now()
         tmp = store / f".tmp-{version}-{os.getpid()}"

@@ -22,7 +22,6 @@ Files already in <to>/<version> with the manifest's sha256 are not fetched again
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 import os
@@ -300,15 +299,8 @@ def download(source_text: str, wanted: str = "latest", to: Path = Path("."), fmt
         check_sums(raw_sums, man, entry["manifest_sha256"], source.describe(f"{v}/{SUMS}"))
 
     paths.writable_folder(to, "--to folder")
-    made = not os.path.lexists(to)
-    to.mkdir(parents=True, exist_ok=True)
-    try:
+    with paths.new_folder(to):  # a folder this download made is removed again when it fails
         return _download_into(source, entry, man, raw_manifest, raw_sums, to, fmt, force, listener, t0)
-    except BaseException:
-        if made:  # a folder this download made, left empty: nothing under the name it was given
-            with contextlib.suppress(OSError):
-                to.rmdir()
-        raise
 
 
 def _download_into(source: remote.Source, entry: dict[str, Any], man: dict[str, Any], raw_manifest: bytes,
