@@ -257,3 +257,12 @@ def test_check_under_an_address_space_limit_fails_with_a_message_about_memory(tm
     assert "Traceback" not in proc.stderr
     if proc.returncode == 1 and "valid" not in proc.stdout.lower():
         assert "Error: Cedar ran out of memory" in proc.stderr, proc.stderr[-2000:]
+
+
+def test_check_of_a_fifo_says_what_it_is_instead_of_missing(tmp_path):
+    fifo = tmp_path / "events.csv"
+    os.mkfifo(fifo)
+    proc = run_cedar("check", str(fifo), "--format", "json")
+    assert proc.returncode == 2, proc.stderr
+    problems = json.loads(proc.stdout)["problems"]
+    assert [p["code"] for p in problems] == ["unreadable-file"] and "named pipe" in problems[0]["message"]
