@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from cedar import paths
 from cedar.errors import CedarError, DataError
 
 # the seed's functions are also called through this module (the ingest puts the seed in)
@@ -85,7 +86,7 @@ class Registry:
 
         q = utils.default_process(key(query))
         wide = process.extract(q, self._choices, scorer=fuzz.WRatio, processor=utils.default_process,
-                               limit=limit * 8)
+                               limit=min(limit * 8, len(self._choices)))  # a C size: never past the names
         ranked = sorted(((c, (s + fuzz.token_sort_ratio(q, c, processor=utils.default_process)) / 2)
                          for c, s, _ in wide), key=lambda cs: -cs[1])
         for choice, score in ranked:
@@ -152,7 +153,9 @@ def find_store(db: Path | None) -> Path | None:
 def open_registry(db: Path | None) -> tuple[Registry | None, str]:
     """The registry of the store a check finds, read-only, and a sentence saying where it came from or why
     there is none. A store that is busy (another process writes to it) is not waited for: the check goes on
-    without the registry."""
+    without the registry. A --db that names something other than a file (a FIFO would block) is refused."""
+    if db is not None and os.path.lexists(db):
+        paths.input_file(db, "store")
     path = find_store(db)
     if path is None:
         where = f"no store at {db}" if db else "no store (give --db or set CEDAR_DB)"

@@ -7,14 +7,16 @@ exit status (the command line does both).
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
 from typing import Any, Callable
 
-from cedar.errors import CedarError, InputError, UsageError
+from cedar import paths
+from cedar.errors import CedarError, UsageError
 from cedar.ingest.importers import acled, import_file, store_sync
-from cedar.ingest.importers.common import ImportResult, submission_format
+from cedar.ingest.importers.common import ImportResult, companion_parts, submission_format
 from cedar.validate.report import Report
 
 
@@ -53,15 +55,23 @@ class ImportRun:
 
 def run_import(dataset: str, path: Path, *, db: Path, ingest: bool = False, out: Path | None = None,
                strict: bool = False, dry_run: bool = False, submitter: str | None = None, encoding: str = "utf-8",
-               on_row: Callable[[], None] | None = None, say: Callable[[str], None] = lambda _: None) -> ImportRun:
+               force: bool = False, on_row: Callable[[], None] | None = None,
+               say: Callable[[str], None] = lambda _: None) -> ImportRun:
     """Map every row of `path` (an export of `dataset`) and write the events to `out` in the format its ending
     names (by default FILE's name with .cedar.jsonl in the current folder), or with `ingest` into the store `db`.
     Raises LayoutError for a file of a layout the importer does not know, UsageError for an `out` whose ending
-    names no submission format."""
-    if not path.is_file():
-        raise InputError(f"There is no file '{path}'.", "Check the path.")
-    if out is not None:
+    names no submission format. An existing file at `out` is replaced only with `force`, and never when it is
+    `path` itself, a link or a device."""
+    paths.input_file(path, "export")
+    if os.path.lexists(db):  # even when only --out is written: a FIFO or folder given as the store is a mistake
+        paths.input_file(db, "store")
+    if out is None and not ingest:
+        out = Path.cwd() / f"{path.stem}.cedar.jsonl"
+    if out is not None:  # checked before the work, so that a wrong --out costs nothing
         submission_format(out)  # a name that says no format is a wrong call, before any row is read
+        paths.output_file(out, "output file", force=force, inputs=[path])
+        for part in companion_parts(out):
+            paths.output_file(part, "companion table", force=force, inputs=[path])
     if dataset == "acled" and _is_acled_deletions(path, encoding):
         return _apply_deletions(path, db, ingest=ingest, submitter=submitter, dry_run=dry_run, encoding=encoding,
                                 say=say)
@@ -81,7 +91,8 @@ def run_import(dataset: str, path: Path, *, db: Path, ingest: bool = False, out:
         run.verdict = (Verdict.STORE_REFUSED if outcome.refused else
                        Verdict.ALREADY_HELD if outcome.submission_id is None else Verdict.STORED)
     else:
-        run.out = out or Path.cwd() / f"{path.stem}.cedar.jsonl"
+        assert out is not None
+        run.out = out
         run.written = mapped.write(run.out)
         summary["out"] = str(run.out)
         summary["files"] = [str(p) for p in run.written]

@@ -8,6 +8,7 @@ open the file at all, not even read-only ("Could not set lock ... PID n"). That 
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 from contextlib import contextmanager
 from pathlib import Path
@@ -15,7 +16,7 @@ from typing import Any, Iterator
 
 import duckdb
 
-from cedar import __version__
+from cedar import __version__, paths
 from cedar.errors import StoreBusy, StoreError, UsageError
 from cedar.ingest.actor_seed import put_seed
 from cedar.schema.model import SCHEMA_VERSION
@@ -72,8 +73,11 @@ def connect(path: Path, *, write: bool, create: bool = False) -> Iterator[Any]:
         raise UsageError(f"The store must be a local file, not '{path}'.",
                          "Give the path of a DuckDB file with --db (or CEDAR_DB); Cedar opens no remote database. "
                          "A file whose name holds a colon can be given by its full path (/.../NAME).")
-    path = Path(path)
-    if not create and not path.is_file():
+    path = paths.engine_name(Path(path), "store")
+    # Before DuckDB opens it: a FIFO would block for ever, a device or a link loop fail obscurely.
+    exists = paths.optional_file(path, "store") if create else os.path.lexists(path) and bool(
+        paths.input_file(path, "store"))
+    if not create and not exists:
         raise _missing(path)
     if create:
         try:
@@ -111,6 +115,17 @@ def _is_store(con: Any) -> bool:
 def init(path: Path) -> dict[str, Any]:
     """Create the store's tables and views (idempotent: an existing store keeps its contents)."""
     existed = Path(path).is_file()
+    fresh = [p for p in (Path(path), Path(f"{path}.wal")) if not os.path.lexists(p)]
+    try:
+        return _init(path, existed)
+    except BaseException:
+        if len(fresh) == 2:  # a store this call began and could not finish (a full disk): nothing left of it
+            for p in fresh:
+                p.unlink(missing_ok=True)
+        raise
+
+
+def _init(path: Path, existed: bool) -> dict[str, Any]:
     with connect(path, write=True, create=True) as con:
         con.execute("BEGIN")
         for sql in schema_sql():

@@ -19,11 +19,14 @@ import csv
 import datetime as dt
 import itertools
 import random
+import shutil
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Callable, Iterator
 
+from cedar import paths
+from cedar.errors import UsageError
 from cedar.schema import countries, vocab
 from cedar.schema.model import LIST_SEPARATOR
 
@@ -344,12 +347,19 @@ def rows(n: int, seed: int = 0, faults: float = 0.0, today: dt.date | None = Non
         yield r, fault
 
 
+ROW_BYTES = 300  # the least a synthetic row takes in CSV (about 370 on average)
+
+
 def write(path: Path, n: int, seed: int = 0, faults: float = 0.0, on_row: Callable[[], None] | None = None,
           ref_prefix: str = "s") -> dict[str, int]:
     """Write n events to a CSV submission; the counts of the faults planted, by kind."""
     planted: dict[str, int] = {}
     path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("w", newline="", encoding="utf-8") as f:
+    need, free = n * ROW_BYTES, shutil.disk_usage(path.parent).free
+    if need > free:  # refused up front: a count that cannot fit would fill the disk, then fail
+        raise UsageError(f"{n} events need about {need:,} bytes; {path.parent} has {free:,} free.",
+                         "Ask for fewer events, or write them to a disk with room.")
+    with paths.atomic_write(path, "w", newline="", encoding="utf-8") as f:
         w = csv.writer(f, lineterminator="\n")
         w.writerow(COLUMNS)
         batch: list[list[str]] = []

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import shutil
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -32,6 +33,7 @@ from typing import Any, Callable, Iterator
 
 import duckdb
 
+from cedar import paths
 from cedar.errors import UsageError
 from cedar.schema import flat
 from cedar.schema.codebook import codebook_markdown
@@ -94,15 +96,46 @@ def _check_new_version(store: Path, version: str) -> dict[str, Any] | None:
     return published[0] if published else None
 
 
+def publishing_mark(store: Path, version: str) -> Path:
+    """The file a build writes before it renames its folder into place and removes once index.json names
+    the release: a version folder without an index entry is cleared only when this mark says a build
+    put it there (a folder Cedar did not make, say a download's, is never touched)."""
+    return store / f".publishing-{version}"
+
+
 def _clear_unpublished(store: Path) -> None:
-    """A version folder that index.json does not name was never published: a build renamed it into
-    place and was killed before it wrote the index. index.json is the authority, so the folder is
-    removed (under the store lock, so no build is between those two steps now), and the version can
-    be built again."""
+    """A version folder that index.json does not name, with its publishing mark, was renamed into place by
+    a build killed before it wrote the index. index.json is the authority, so the folder is removed (under
+    the store lock, so no build is between those two steps now), and the version can be built again."""
     published = {r["version"] for r in index.read_index(store)}
-    for p in store.iterdir():
-        if p.is_dir() and not p.is_symlink() and versions.is_version(p.name) and p.name not in published:
+    for mark in store.glob(".publishing-*"):
+        v = mark.name.removeprefix(".publishing-")
+        p = store / v
+        if versions.is_version(v) and v not in published and p.is_dir() and not p.is_symlink():
             shutil.rmtree(p, ignore_errors=True)
+        mark.unlink(missing_ok=True)
+
+
+def _check_store_folder(store: Path) -> None:
+    """A release store is a new or empty folder, or one with index.json: any other folder (a download's
+    --to folder, the user's own) would have releases mixed with what is there."""
+    paths.writable_folder(store, "release store")
+    if not store.is_dir() or (store / index.INDEX).exists():
+        return
+    foreign = sorted(p for p in store.iterdir() if not _ours(p.name))
+    if foreign:
+        raise UsageError(f"{store} is not a release store (it has no {index.INDEX}) and is not empty: it holds "
+                         f"{paths.describe(foreign)}.",
+                         "Give a new or empty folder with --store, or the folder of an existing release store.")
+
+
+def _ours(name: str) -> bool:
+    """What a build leaves in a release store before its first index: its lock, temporary folders, marks,
+    rejected reports."""
+    return name in (".lock", ".rejected") or _TEMP.fullmatch(name) is not None or name.startswith(".publishing-")
+
+
+_TEMP = re.compile(r"\.tmp-\d{4}\.\d{2}\.\d+-\d+(-work)?")
 
 
 def build_release(version: str, db: Path, store: Path, *, created: str | None = None,
@@ -111,8 +144,11 @@ def build_release(version: str, db: Path, store: Path, *, created: str | None = 
     gate passes, else its validation report kept in <store>/.rejected/<version>/."""
     step = step or (lambda _msg: None)
     t0 = time.perf_counter()
-    store.mkdir(parents=True, exist_ok=True)
-    with index.store_lock(store):
+    versions.parse(version)
+    paths.optional_file(paths.engine_name(db, "store"), "store")
+    paths.engine_name(store.absolute(), "release store")
+    _check_store_folder(store)
+    with paths.new_folder(store, ours=[".lock"]), index.store_lock(store):
         previous = _prepare(store, version)
         created = created or created_now()
         tmp = store / f".tmp-{version}-{os.getpid()}"
@@ -136,7 +172,8 @@ def _prepare(store: Path, version: str) -> dict[str, Any] | None:
     _clear_unpublished(store)
     previous = _check_new_version(store, version)
     for stale in store.glob(".tmp-*"):  # left by a build that was killed; none runs now (lock)
-        shutil.rmtree(stale, ignore_errors=True)
+        if _TEMP.fullmatch(stale.name) and stale.is_dir() and not stale.is_symlink():
+            shutil.rmtree(stale, ignore_errors=True)
     return previous
 
 
@@ -168,11 +205,14 @@ def _publish(result: BuildResult, tmp: Path, db: Path, created: str, previous: d
     if final.exists():  # created since we looked: never overwrite
         shutil.rmtree(tmp, ignore_errors=True)
         raise UsageError(f"Release {version} appeared in {store} during the build.")
+    mark = publishing_mark(store, version)
+    mark.touch()
     os.rename(tmp, final)
     entry = {"version": version, "created": created, "previous_version": previous["version"] if previous else None,
              "schema_version": SCHEMA_VERSION, "events": result.row_counts["events"],
              "manifest_sha256": manifest.sha256_file(final / manifest.MANIFEST)}
     index.write_index(store, [entry, *index.read_index(store)])
+    mark.unlink(missing_ok=True)
     result.folder = final
     result.recorded_in_store = _record_in_store(db, store, entry)
 

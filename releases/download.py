@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Protocol
 
+from cedar import paths
 from cedar.errors import CedarError, TransferError, UsageError
 
 from . import remote
@@ -119,7 +120,7 @@ def read_index(source: remote.Source) -> list[dict[str, Any]]:
         releases = data["releases"]
         if not isinstance(releases, list):
             raise TypeError("'releases' is not a list")
-    except (ValueError, KeyError, TypeError, UnicodeDecodeError) as exc:
+    except (ValueError, KeyError, TypeError, UnicodeDecodeError, RecursionError) as exc:
         raise TransferError(f"The release index {source.describe(INDEX)} cannot be read: {exc}.",
                             "This is not a Cedar release store, or its index.json is damaged; tell its maintainers.") \
             from None
@@ -206,7 +207,7 @@ def fetch_manifest(source: remote.Source, entry: dict[str, Any]) -> tuple[dict[s
         files = man["files"]
         if not isinstance(files, dict):
             raise TypeError("'files' is not an object")
-    except (ValueError, KeyError, TypeError, UnicodeDecodeError) as exc:
+    except (ValueError, KeyError, TypeError, UnicodeDecodeError, RecursionError) as exc:
         raise TransferError(f"The manifest {source.describe(rel)} cannot be read: {exc}.") from None
     if man.get("version") != v:
         raise TransferError(f"The manifest {source.describe(rel)} is for version {man.get('version')!r}, not {v}: "
@@ -277,7 +278,7 @@ def _matches(path: Path, size: int, sha: str) -> bool:
 def download(source_text: str, wanted: str = "latest", to: Path = Path("."), fmt: str = "all", *,
              timeout: float = remote.DEFAULT_TIMEOUT, tries: int = remote.DEFAULT_TRIES,
              backoff: float = remote.BACKOFF, listener: Listener | None = None,
-             say: Callable[[str], None] | None = None) -> DownloadResult:
+             say: Callable[[str], None] | None = None, force: bool = False) -> DownloadResult:
     t0 = time.perf_counter()
     listener = listener or _Unwatched()
     say = say or (lambda _m: None)
@@ -296,20 +297,27 @@ def download(source_text: str, wanted: str = "latest", to: Path = Path("."), fmt
         raw_sums = None
     if raw_sums is not None:
         check_sums(raw_sums, man, entry["manifest_sha256"], source.describe(f"{v}/{SUMS}"))
+
+    paths.writable_folder(to, "--to folder")
+    with paths.new_folder(to):  # a folder this download made is removed again when it fails
+        return _download_into(source, entry, man, raw_manifest, raw_sums, to, fmt, force, listener, t0)
+
+
+def _download_into(source: remote.Source, entry: dict[str, Any], man: dict[str, Any], raw_manifest: bytes,
+                   raw_sums: bytes | None, to: Path, fmt: str, force: bool, listener: Listener,
+                   t0: float) -> DownloadResult:
+    v = entry["version"]
     names = select(man, fmt)
     files = man["files"]
-
-    if to.exists() and not to.is_dir():
-        raise UsageError(f"{to} is a file, not a folder.", "Give a folder with --to.")
-    to.mkdir(parents=True, exist_ok=True)
     final = to / v
-    if final.exists() and (final.is_symlink() or not final.is_dir()):
+    if os.path.lexists(final) and (final.is_symlink() or not final.is_dir()):
         raise UsageError(f"{final} exists and is not a folder.", "Move it away or give another --to.")
+    replace = _other_release(final, raw_manifest, force)
     result = DownloadResult(v, source.describe(), final, fmt, stats=source.stats)
     todo = []
     for name in names:
         meta = files[name]
-        if final.is_dir() and _matches(final / name, meta["bytes"], meta["sha256"]):
+        if not replace and final.is_dir() and _matches(final / name, meta["bytes"], meta["sha256"]):
             result.files.append(FileResult(name, meta["bytes"], meta["sha256"], "present"))
         else:
             todo.append(name)
@@ -333,12 +341,38 @@ def download(source_text: str, wanted: str = "latest", to: Path = Path("."), fmt
         (stage / MANIFEST).write_bytes(raw_manifest)
         if raw_sums is not None:
             (stage / SUMS).write_bytes(raw_sums)
-        _publish(stage, final)
+        _swap(stage, final) if replace else _publish(stage, final)
     finally:
         shutil.rmtree(stage, ignore_errors=True)
     result.files.sort(key=lambda f: f.name)
     result.seconds = time.perf_counter() - t0
     return result
+
+
+def _other_release(final: Path, raw_manifest: bytes, force: bool) -> bool:
+    """True when `final` holds something other than this very release (another release's files, the user's
+    own): it is replaced whole, and only with `force`. The same release is completed file by file."""
+    if not final.is_dir():
+        return False
+    present = sorted(final.iterdir())
+    if not present:
+        return False
+    mine = final / MANIFEST
+    if mine.is_file() and not mine.is_symlink() and mine.read_bytes() == raw_manifest:
+        return False
+    if not force:
+        raise UsageError(f"{final} exists and does not hold this release (its manifest.json differs or is missing): "
+                         f"downloading would replace {paths.describe(present)}.",
+                         "Add --force to replace that folder with the release, or download with another --to.")
+    return True
+
+
+def _swap(stage: Path, final: Path) -> None:
+    """`final` replaced whole by the finished staging folder: the old one is renamed aside, then removed."""
+    old = final.with_name(f".cedar-{final.name}.replaced-{os.getpid()}")
+    os.rename(final, old)
+    os.rename(stage, final)
+    shutil.rmtree(old, ignore_errors=True)
 
 
 def _alive(pid: int) -> bool:

@@ -16,6 +16,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Iterator
 
+from cedar import paths
 from cedar.errors import DataError, StoreBusy, UsageError
 
 from . import version as versions
@@ -27,15 +28,21 @@ FORMAT = "cedar-release-index/1"
 def read_index(store: Path) -> list[dict[str, Any]]:
     """The published releases, newest first; an empty list for a store without an index."""
     path = store / INDEX
-    if not path.exists():
+    if os.path.lexists(store):  # a link loop or a file is not an empty store
+        paths.folder(store, "release store")
+    if not os.path.lexists(path):
         return []
+    paths.input_file(path, "release index")
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
         releases = list(data["releases"])
-    except (ValueError, KeyError, TypeError) as exc:
+        return sorted(releases, key=lambda r: versions.sort_key(r["version"]), reverse=True)
+    except RecursionError:  # a document nested thousands deep: json gives up, and so do we
+        raise DataError(f"The release index {path} cannot be read: it is nested too deep.",
+                        "Restore index.json from a copy of the release store.") from None
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:
         raise DataError(f"The release index {path} cannot be read: {exc}.",
                         "Restore index.json from a copy of the release store.") from None
-    return sorted(releases, key=lambda r: versions.sort_key(r["version"]), reverse=True)
 
 
 def write_index(store: Path, releases: list[dict[str, Any]]) -> None:

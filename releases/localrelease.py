@@ -23,12 +23,14 @@ Locks, measured on DuckDB 2.0.1:
 
 from __future__ import annotations
 
+import os
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Iterator
 
 import duckdb
 
+from cedar import paths
 from cedar.errors import InputError, TransferError, UsageError
 from cedar.schema import tables
 from cedar.validate import readonly
@@ -49,6 +51,8 @@ RELEASE = readonly.Target(
 def find_release(path: Path) -> Path:
     """The release folder: DIR itself when it holds manifest.json, else the newest version
     folder inside DIR (a folder that `cedar download --to DIR` filled)."""
+    if os.path.lexists(path):
+        paths.folder(path, "release folder")
     if not path.exists():
         raise UsageError(f"There is no release at {path}.",
                          "Download one first: cedar download latest --from URL --to DIR")
@@ -69,8 +73,8 @@ def _quote(path: Path) -> str:
 def connect(folder: Path, memory_limit: str | None = None, spill: str | None = None) -> Any:
     """An in-memory DuckDB with the users' views over the release's Parquet files, locked down
     (memory_limit, e.g. '2GB', and the temporary folder `spill`, none by default, are set before
-    the configuration is locked)."""
-    folder = find_release(folder).resolve()
+    the configuration is locked).
+    folder = paths.engine_name(find_release(folder).resolve(), "release folder")
     files = {name: folder / file for name, file in PARQUET.items()}
     missing = [f.name for f in files.values() if not f.is_file()]
     if missing:

@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import Any, BinaryIO, Callable, Protocol
 from urllib.parse import quote, urljoin, urlsplit
 
+from cedar import numbers
 from cedar.errors import TransferError, UsageError
 
 DEFAULT_TIMEOUT = 30.0  # seconds, for connecting and for every read
@@ -108,6 +109,7 @@ class Source(Protocol):
 def open_source(text: str, *, timeout: float = DEFAULT_TIMEOUT, tries: int = DEFAULT_TRIES,
                 backoff: float = BACKOFF) -> Source:
     """A release store named by a folder path, a file:// URL or an http(s):// URL."""
+    numbers.seconds(timeout, "--timeout")
     text = text.strip()
     scheme = urlsplit(text).scheme.lower() if "://" in text else ""
     if scheme in ("http", "https"):

@@ -29,6 +29,7 @@ from reliability.scale import FULL, record, size
 from store_helpers import init, seed_events, write_events
 
 from cedar.releases import index as release_index
+from cedar.releases.build import publishing_mark
 
 CEDAR = [sys.executable, "-m", "cedar"]
 
@@ -207,7 +208,9 @@ def test_a_publish_cut_between_rename_and_index_is_cleared_by_the_next_build(tmp
     init(db)
     assert run_cedar("ingest", str(_variant(tmp_path, 0, 6)), "--db", str(db)).returncode == 0
     assert run_cedar("release", "build", "2026.11.1", "--db", str(db), "--store", str(store)).returncode == 0
-    release_index.write_index(store, [])  # the kill's state: the folder in place, the index without it
+    # the kill's state: the folder in place with its publishing mark, the index without it
+    release_index.write_index(store, [])
+    publishing_mark(store, "2026.11.1").touch()
     listed = run_cedar("release", "list", "--store", str(store), "--format", "json")
     assert "2026.11.1" not in listed.stdout
     rerun = run_cedar("release", "build", "2026.11.1", "--db", str(db), "--store", str(store))

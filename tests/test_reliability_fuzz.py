@@ -217,7 +217,7 @@ def _commands(kind: str, path: Path, db: Path, r: random.Random) -> list[list[st
     if kind == "deletions":
         return [["ingest", "--deletions", str(path), "--db", str(db), "--format", "json"]]
     out = path.with_suffix(".cedar.jsonl")
-    cmds = [["import", kind, str(path), "--out", str(out), "--format", "json"]]
+    cmds = [["import", kind, str(path), "--out", str(out), "--force", "--format", "json"]]
     if r.random() < 0.3:
         cmds.append(["import", kind, str(path), "--ingest", "--db", str(db), "--format", "json"])
     return cmds
@@ -276,7 +276,8 @@ def test_the_giants(lab):
     for name, path in sorted(files.items()):
         runs = [["check", str(path), "--format", "json"], ["ingest", str(path), "--db", str(db), "--format", "json"]]
         if path.suffix == ".csv" and (FULL or name == "columns-10000.csv"):
-            runs += [["import", ds, str(path), "--out", str(path.with_suffix(".out.jsonl")), "--format", "json"]
+            runs += [["import", ds, str(path), "--out", str(path.with_suffix(".out.jsonl")), "--force",
+                      "--format", "json"]
                      for ds in ("acled", "ucdp", "gdelt")]
             runs.append(["ingest", "--deletions", str(path), "--db", str(db), "--format", "json"])
         for args in runs:
@@ -300,7 +301,8 @@ def test_importers_on_each_others_files(lab):
     n = 0
     for dataset in ("acled", "ucdp", "gdelt"):
         for name, (_kind, path) in sorted(bases.items()):
-            res = worker.run(["import", dataset, str(path), "--out", str(root / "x.jsonl"), "--format", "json"],
+            res = worker.run(["import", dataset, str(path), "--out", str(root / "x.jsonl"), "--force",
+                              "--format", "json"],
                              CASE_SECONDS)
             n += 1
             assert_rule(res), (dataset, name)

@@ -8,9 +8,12 @@ The formats themselves are read in `read_flat` (CSV, Parquet) and `read_json` (J
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Iterator
 
+from cedar import paths
+from cedar.errors import CedarError
 from cedar.validate.read_flat import read_csv, read_parquet
 from cedar.validate.read_json import read_json, read_jsonl
 from cedar.validate.records import NEEDS, Record, Unreadable
@@ -39,6 +42,12 @@ def read(path: Path, fmt: str | None = None, encoding: str = "utf-8") -> Iterato
         raise Unreadable(problem("unreadable-file", file=str(path), value=str(path),
                                  reason="it is a folder, not a file: name the files inside it"))
     if not path.is_file():
+        if os.path.lexists(path):  # a FIFO would block, a device never end, a link loop or dangling link fail
+            try:
+                paths.input_file(path, "file")
+            except CedarError as exc:
+                raise Unreadable(problem("unreadable-file", file=str(path), value=str(path),
+                                         reason=exc.message.rstrip("."))) from None
         raise Unreadable(problem("file-not-found", file=str(path), value=str(path)))
     fmt = detect_format(path, fmt)
     if fmt not in NEEDS:

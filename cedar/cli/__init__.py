@@ -11,7 +11,7 @@ import sys
 
 import typer
 
-from cedar.cli import actors, check, demo, download, exits, imports, query, release, store, synth
+from cedar.cli import actors, check, demo, download, exits, failures, imports, query, release, store, synth
 from cedar.errors import CedarError
 
 app = typer.Typer(
@@ -38,10 +38,21 @@ app.add_typer(release.app, name="release")
 
 
 def main() -> None:
+    failures.prepare()
     try:
         app()
     except CedarError as exc:
         sys.exit(exits.report(exc))
+    except SystemExit as exc:
+        if exc.code == exits.INTERRUPTED:  # Typer's quiet exit on Ctrl-C: say what became of the work
+            exits.report(failures.interrupted())
+        raise
+    except failures.CAUGHT as exc:
+        sys.exit(exits.report(failures.typed(exc)))
+    except Exception as exc:
+        if not (failures.is_duckdb(exc) or failures.out_of_memory(exc)):
+            raise
+        sys.exit(exits.report(failures.typed(exc)))
 
 
 __all__ = ["app", "main"]

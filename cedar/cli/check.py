@@ -74,7 +74,13 @@ def codebook(
     if to is None:
         out(codebook_markdown())
         return
-    to.mkdir(parents=True, exist_ok=True)
-    (to / "codebook.md").write_text(codebook_markdown(), encoding="utf-8")
-    (to / "event.schema.json").write_text(json_schema_text(), encoding="utf-8")
+    from cedar import paths
+
+    paths.writable_folder(to, "--out folder")
+    with paths.new_folder(to):
+        for name, text in (("codebook.md", codebook_markdown()), ("event.schema.json", json_schema_text())):
+            # the codebook's own two files, regenerated in place (`make codebook`); never through a link
+            target = paths.output_file(to / name, "output file", ours=True)
+            with paths.atomic_write(target, "w", encoding="utf-8") as fh:
+                fh.write(text)
     out(f"Wrote {to / 'codebook.md'} and {to / 'event.schema.json'}")

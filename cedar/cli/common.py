@@ -28,31 +28,44 @@ EncodingOption = Annotated[str, typer.Option(
     "--encoding", help="Text encoding of CSV and JSON files, e.g. cp1252 or latin-1.")]
 InputFormatOption = Annotated[Optional[str], typer.Option(
     "--input-format", help="csv, jsonl, json or parquet; by default taken from the file's ending.")]
+ForceOption = Annotated[bool, typer.Option(
+    "--force", help="Replace or remove what is in the way (an existing output file or folder); without it the "
+    "command refuses and says what it would replace.")]
 # The store every command but `check` works on; `check` reads one only if it exists (its own --db).
 DbOption = Annotated[Path, typer.Option(
     "--db", envvar=ENV_DB, help=f"The store: a DuckDB file (or set {ENV_DB}).", show_default=True)]
 
-__all__ = ["DEFAULT_DB", "ENV_DB", "DbOption", "EncodingOption", "FormatOption", "InputFormatOption",
+__all__ = ["DEFAULT_DB", "ENV_DB", "DbOption", "EncodingOption", "ForceOption", "FormatOption", "InputFormatOption",
            "MaxErrorsOption", "OutputFormat", "check_encoding", "out", "progress", "say"]
 
 
 def out(text: str = "", err: bool = False) -> None:
     # Text without escape codes has none to strip: saying so spares echo a regex over all of it (the
     # report of a million-row ingest is hundreds of megabytes).
-    typer.echo(text, err=err, color=True if "\x1b" not in text else None)
+    try:
+        typer.echo(text, err=err, color=True if "\x1b" not in text else None)
+    except UnicodeEncodeError:  # a file name that is not UTF-8 (surrogates): shown escaped
+        typer.echo(printable(text), err=err, color=True if "\x1b" not in text else None)
+
+
+def printable(text: str) -> str:
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 def say(text: str) -> None:
     """A note on the way (what a long command is doing now), on stderr so that stdout stays the result."""
-    typer.echo(text, err=True)
+    out(text, err=True)
 
 
 def check_encoding(encoding: str) -> None:
     try:
-        codecs.lookup(encoding)
-    except LookupError:
+        info = codecs.lookup(encoding)
+    except (LookupError, ValueError):  # ValueError: a name with a NUL in it
         raise UsageError(f"Unknown encoding '{encoding}'.",
                          "Use a Python codec name such as utf-8, cp1252 or latin-1.") from None
+    if not getattr(info, "_is_text_encoding", True):  # rot13, base64, zlib: codecs that are not text
+        raise UsageError(f"'{encoding}' is not a text encoding.",
+                         "Use a text encoding such as utf-8, cp1252 or latin-1.")
 
 
 @contextmanager

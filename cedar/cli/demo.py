@@ -14,11 +14,13 @@ from typing import Annotated
 import typer
 
 from cedar.cli import exits
-from cedar.cli.common import OutputFormat, out
+from cedar.cli.common import ForceOption, OutputFormat, out
 from cedar.cli.release import print_releases
+from cedar.errors import UsageError
 
 DEMO_DB = Path("data/demo.duckdb")
 DEMO_RELEASES = Path("data/demo-releases")
+DEMO_MARK = ".cedar-demo"  # in the demo release store: the next demo may empty it
 DEMO_QUERY = ("SELECT event_type, verification_status, count(*) AS events FROM events "
               "GROUP BY ALL ORDER BY event_type, verification_status")
 
@@ -27,15 +29,19 @@ def demo(
     db: Annotated[Path, typer.Option("--db", help="The demo store, created afresh on every run.")] = DEMO_DB,
     releases: Annotated[Path, typer.Option("--releases", help="The demo release store, emptied on every run.")]
     = DEMO_RELEASES,
+    force: ForceOption = False,
 ) -> None:
     """Run the whole path on the bundled seed: a fresh store, the Nagorno-Karabakh sample ingested,
     a release built behind the gate, and a query.
+
+    A store or release folder that an earlier `cedar demo` did not make is replaced only with --force.
 
     Example: cedar demo
     """
     from cedar.ingest import query
     from cedar.releases.index import read_index
 
+    _may_replace(db, releases, force)
     _ingest_seed(db)
     _build(db, releases)
     out(f'4. cedar query --db {db} "{DEMO_QUERY}"')
@@ -43,6 +49,36 @@ def demo(
     out(query.as_table(names, rows))
     out(f"5. cedar release list --store {releases}")
     print_releases(releases, read_index(releases), OutputFormat.text)
+
+
+def _may_replace(db: Path, releases: Path, force: bool) -> None:
+    """Refuse, before anything is removed, to replace a store or a release folder an earlier demo did not make."""
+    from cedar import paths
+
+    theirs: list[Path] = []
+    if paths.optional_file(db, "demo store") and not _demo_store(db):
+        theirs.append(db)
+    paths.writable_folder(releases, "demo release store")
+    if releases.is_dir() and any(releases.iterdir()) and not (releases / DEMO_MARK).is_file():
+        theirs.append(releases)
+    if theirs and not force:
+        raise UsageError(f"cedar demo would remove {paths.describe(theirs)}, which an earlier cedar demo did not make.",
+                         "Give other paths with --db and --releases, or add --force to remove them.")
+
+
+def _demo_store(db: Path) -> bool:
+    """A Cedar store that `cedar demo` made (it says so in store_meta)."""
+    import duckdb
+
+    from cedar.errors import CedarError
+    from cedar.ingest import store
+
+    try:
+        with store.connect(db, write=False) as con:
+            return con.execute("SELECT count(*) FROM store_meta WHERE key = 'made_by' AND value = 'cedar demo'")\
+                .fetchone()[0] > 0
+    except (CedarError, duckdb.Error):
+        return False
 
 
 def _ingest_seed(db: Path) -> None:
@@ -53,6 +89,8 @@ def _ingest_seed(db: Path) -> None:
     for stale in (db, db.with_name(db.name + ".wal")):
         stale.unlink(missing_ok=True)
     store.init(db)
+    with store.connect(db, write=True) as con:  # so that the next demo may replace it without --force
+        con.execute("INSERT INTO store_meta VALUES ('made_by', 'cedar demo')")
     out(f"1. Created a fresh store {db}")
     path = seed_path()
     out(f"2. Ingesting the bundled seed submission {path.name} (the checks of `cedar check`, then one transaction)")
@@ -75,7 +113,11 @@ def _build(db: Path, releases: Path) -> None:
     if releases.exists():
         shutil.rmtree(releases)
     out(f"3. Building release {version} into {releases} (published only if every expectation passes)")
-    built = build_release(version, db, releases)
+    try:
+        built = build_release(version, db, releases)
+    finally:
+        if releases.is_dir():
+            (releases / DEMO_MARK).touch()
     if not built.passed:
         out(render_text(built.gate.report))
         out(f"   Release {version} NOT published.")

@@ -13,7 +13,7 @@ from typing import Annotated, Any
 
 import typer
 
-from cedar.cli.common import out, say
+from cedar.cli.common import ForceOption, out, say
 from cedar.errors import Interrupted
 
 SourceOption = Annotated[str, typer.Option(
@@ -101,6 +101,7 @@ def download(
     timeout: TimeoutOption = 30.0,
     tries: TriesOption = 4,
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON for programs.")] = False,
+    force: ForceOption = False,
 ) -> None:
     """Download a published release and check every file against its manifest before it gets its name.
 
@@ -116,7 +117,8 @@ def download(
     bar = _Bar()
     note = (lambda m: None) if as_json else say
     try:
-        result = run(source, version, to, files.value, timeout=timeout, tries=tries, listener=bar, say=note)
+        result = run(source, version, to, files.value, timeout=timeout, tries=tries, listener=bar, say=note,
+                     force=force)
     except KeyboardInterrupt:
         raise Interrupted("Interrupted: the files fetched so far were removed; nothing is left under a final name.",
                           "Run the same command again to start over.") from None

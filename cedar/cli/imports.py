@@ -18,6 +18,7 @@ from cedar.cli.common import (
     DEFAULT_DB,
     DbOption,
     EncodingOption,
+    ForceOption,
     FormatOption,
     OutputFormat,
     check_encoding,
@@ -55,6 +56,7 @@ def import_(
                                                      "(default: cedar import DATASET).")] = None,
     output: FormatOption = OutputFormat.text,
     encoding: EncodingOption = "utf-8",
+    force: ForceOption = False,
 ) -> None:
     """Import a peer dataset's export: every row mapped to a Cedar event and checked with the rules of
     `cedar check`; a row that cannot be mapped is reported with its line and the reason.
@@ -77,7 +79,8 @@ def import_(
     try:
         with progress(f"Importing {dataset.value}") as tick:
             run = run_import(dataset.value, file, db=db, ingest=ingest, out=to, strict=strict, dry_run=dry_run,
-                             submitter=submitter, encoding=encoding, on_row=tick, say=say)
+                             submitter=submitter, encoding=encoding, force=force, on_row=tick,
+                             say=say)
     except LayoutError as exc:
         if output is not OutputFormat.json:
             raise

@@ -12,6 +12,7 @@ from typing import Annotated, Any, Optional
 
 import typer
 
+from cedar import numbers
 from cedar.cli.common import DEFAULT_DB, DbOption, say
 from cedar.errors import UsageError
 
@@ -61,6 +62,7 @@ def query(
 
     if not _SIZE.fullmatch(memory_limit):
         raise UsageError(f"--memory-limit '{memory_limit}' is not a size.", "Give a size such as 500MB or 2GB.")
+    numbers.seconds(timeout, "--timeout", zero_means_none=True)
     limits = dict(timeout=timeout or None, memory_limit=memory_limit.strip(), max_rows=max_rows or None)
     _bound_address_space(memory_limit)
     if release is not None:

@@ -9,7 +9,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from cedar.cli.common import FormatOption, OutputFormat, out, progress
+from cedar.cli.common import ForceOption, FormatOption, OutputFormat, out, progress
 
 
 def synth(
@@ -20,6 +20,7 @@ def synth(
         "--faults", min=0.0, max=1.0,
         help="Share of rows with one planted fault of a kind the rules catch, e.g. 0.01.")] = 0.0,
     output: FormatOption = OutputFormat.text,
+    force: ForceOption = False,
 ) -> None:
     """Write N realistic synthetic events as a CSV submission that passes `cedar check`.
 
@@ -31,9 +32,10 @@ def synth(
 
     Example: cedar synth 1000000 --seed 1 --faults 0.01 --out events-1m.csv
     """
+    from cedar import paths
     from cedar.ingest import synth as make
 
-    path = to or Path(f"synth-{n}.csv")
+    path = paths.output_file(to or Path(f"synth-{n}.csv"), "output file", force=force)
     with progress(f"Writing {path}") as tick:
         planted = make.write(path, n, seed=seed, faults=faults, on_row=tick)
     if output == OutputFormat.json:

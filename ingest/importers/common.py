@@ -23,10 +23,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, Callable, Iterator, Literal
 
+from cedar import paths
 from cedar.errors import DataError, UsageError
 from cedar.schema.rules import RULES, Context
 from cedar.validate.readers import FORMATS
-from cedar.validate.records import companion_path
+from cedar.validate.records import COMPANIONS, companion_path
 from cedar.validate.report import ERROR, WARNING, Report, problem, reworded
 from cedar.validate.rows import validate_record
 
@@ -344,13 +345,18 @@ def submission_format(out: Path) -> str:
 
 def replace_file(path: Path, write: Callable[[Path], object]) -> None:
     """Every file of a submission is written through here: whole under a temporary name beside `path`, then
-    renamed over it, so a failed write leaves no half file under the name."""
-    tmp = path.with_name(path.name + ".part")
-    try:
+    renamed over it (only over a regular file), so a failed write leaves no half file under the name."""
+    def made(tmp: Path) -> None:
         write(tmp)
-        tmp.replace(path)
-    finally:
-        tmp.unlink(missing_ok=True)
+
+    paths.write_via(path, made)
+
+
+def companion_parts(out: Path) -> list[Path]:
+    """The companion tables written beside a flat submission file (none beside JSON)."""
+    if submission_format(out) in ("jsonl", "json"):
+        return []
+    return [companion_path(out, part) for part in COMPANIONS]
 
 
 def write_submission(events: list[ImportedEvent], out: Path) -> list[Path]:

@@ -18,6 +18,7 @@ count of independent reports of an event without changing either event.
 from __future__ import annotations
 
 import bisect
+import contextlib
 import datetime as dt
 import math
 from dataclasses import dataclass
@@ -132,16 +133,25 @@ def held_candidates(con: Any, start: dt.date, end: dt.date) -> list[Candidate]:
 
 
 def link(con: Any, matches: list[Match], found_by: str, now: Any) -> int:
-    """Store the matches as corroboration links (once per pair); returns how many were new."""
+    """Store the matches as corroboration links (once per pair), all in one transaction (row by row, Ctrl-C
+    left a partial set); returns how many were new."""
     from cedar.schema import tables
 
-    for sql in (tables.create_table_sql("event_links"), *tables.store_view_sql()):
-        con.execute(sql)
-    before = con.execute("SELECT count(*) FROM event_links").fetchone()[0]
     rows = []
     for m in matches:
         a, b = sorted((m.a.key, m.b.key))
         rows.append((a, b, "corroborates", m.days_apart, m.km, now, found_by))
-    if rows:
-        con.executemany("INSERT INTO event_links VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING", rows)
-    return con.execute("SELECT count(*) FROM event_links").fetchone()[0] - before
+    con.execute("BEGIN")
+    try:
+        for sql in (tables.create_table_sql("event_links"), *tables.store_view_sql()):
+            con.execute(sql)
+        before = con.execute("SELECT count(*) FROM event_links").fetchone()[0]
+        if rows:
+            con.executemany("INSERT INTO event_links VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING", rows)
+        added = con.execute("SELECT count(*) FROM event_links").fetchone()[0] - before
+        con.execute("COMMIT")
+    except BaseException:
+        with contextlib.suppress(Exception):  # a broken connection rolls back when it closes
+            con.execute("ROLLBACK")
+        raise
+    return int(added)
