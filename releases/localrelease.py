@@ -73,7 +73,7 @@ def _quote(path: Path) -> str:
 def connect(folder: Path, memory_limit: str | None = None, spill: str | None = None) -> Any:
     """An in-memory DuckDB with the users' views over the release's Parquet files, locked down
     (memory_limit, e.g. '2GB', and the temporary folder `spill`, none by default, are set before
-    the configuration is locked).
+    the configuration is locked)."""
     folder = paths.engine_name(find_release(folder).resolve(), "release folder")
     files = {name: folder / file for name, file in PARQUET.items()}
     missing = [f.name for f in files.values() if not f.is_file()]
