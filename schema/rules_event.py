@@ -39,8 +39,9 @@ def _actor_type(e: Any, ctx: Context) -> Iterator[Finding]:
         return
     for actor, inter in (("actor1", "inter1"), ("actor2", "inter2")):
         name, given = getattr(e, actor), getattr(e, inter)
-        expected = ctx.actors.type_of(name) if name else None
-        if expected and given and given != expected:
+        # judged in ACLED's context: a state's forces are 1 at home and 8 abroad
+        expected = ctx.actors.type_contradiction(name, given, e.iso3) if name else None
+        if expected:
             yield Finding(inter, given, {"actor": name, "expected": expected,
                                          "label": vocab.ACTOR_TYPES.get(expected, "")})
 
