@@ -89,6 +89,8 @@ def ingest(result: ImportResult, db: Path, *, submitter: str | None = None, dry_
     new = [matching.candidate(ids[i.data["ref"]], i.event) for i in keep if i.data.get("ref") in ids]
     if new:
         with store.connect(db, write=not dry_run) as con:
+            if not dry_run:  # as stored: actor aliases replaced by canonical names
+                new = matching.stored_candidates(con, [c.key for c in new]) or new
             held = matching.held_candidates(con, min(c.start for c in new), max(c.end for c in new))
             done.matches = matching.find(new, held)
             if link and not dry_run and done.matches:
