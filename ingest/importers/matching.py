@@ -138,33 +138,47 @@ def actors_compatible(a: Candidate, b: Candidate) -> bool:
 
 
 def find(new: Iterable[Candidate], held: Iterable[Candidate]) -> list[Match]:
-    """Likely matches between new events and held ones (each pair once, nearest first per new event)."""
-    pool = sorted((c for c in held if _usable(c)), key=lambda c: c.start)
-    starts = [c.start for c in pool]
+    """Likely matches between new events and held ones (each pair once, nearest first per new event). The held
+    events are grouped by their datasets and sorted by date, so a new event scans only the events of other
+    datasets near its dates (an import into a store of its own dataset alone scans nothing)."""
+    groups: dict[frozenset[str], list[Candidate]] = {}
+    for c in held:
+        if _usable(c) and c.datasets:
+            groups.setdefault(c.datasets, []).append(c)
+    pools = [(ds, sorted(cs, key=lambda c: c.start)) for ds, cs in groups.items()]
+    pools_starts = [(ds, pool, [c.start for c in pool]) for ds, pool in pools]
     reach = dt.timedelta(days=MAX_SPAN_DAYS + 2 * max(DAYS.values()))  # the farthest two windows may lie apart
     out: list[Match] = []
     for a in new:
-        if not _usable(a):
+        if not _usable(a) or not a.datasets:
             continue
-        lo = bisect.bisect_left(starts, a.start - reach)
-        hi = bisect.bisect_right(starts, a.end + reach)
         found = []
         a_from, a_to = window(a)
-        for b in pool[lo:hi]:
-            if b.key == a.key or not a.datasets or not b.datasets or a.datasets & b.datasets:
+        for datasets, pool, starts in pools_starts:
+            if a.datasets & datasets:
                 continue
-            if not compatible(a.event_type, b.event_type) or aggregate(a) != aggregate(b):
-                continue
-            b_from, b_to = window(b)
-            if a_from > b_to or b_from > a_to or not actors_compatible(a, b):
-                continue
-            km = km_between(a.latitude, a.longitude, b.latitude, b.longitude)
-            if km > max(KM[a.geo_precision], KM[b.geo_precision]):
-                continue
-            gap = max((b.start - a.end).days, (a.start - b.end).days, 0)
-            found.append(Match(a, b, gap, km))
+            lo = bisect.bisect_left(starts, a.start - reach)
+            hi = bisect.bisect_right(starts, a.end + reach)
+            for b in pool[lo:hi]:
+                if abs(a.latitude - b.latitude) > 1.0:  # over 111 km apart, more than any precision allows
+                    continue
+                match = _pair(a, b, a_from, a_to)
+                if match:
+                    found.append(match)
         out.extend(sorted(found, key=lambda m: (m.days_apart, m.km)))
     return out
+
+
+def _pair(a: Candidate, b: Candidate, a_from: dt.date, a_to: dt.date) -> Match | None:
+    if b.key == a.key or not compatible(a.event_type, b.event_type) or aggregate(a) != aggregate(b):
+        return None
+    b_from, b_to = window(b)
+    if a_from > b_to or b_from > a_to or not actors_compatible(a, b):
+        return None
+    km = km_between(a.latitude, a.longitude, b.latitude, b.longitude)
+    if km > max(KM[a.geo_precision], KM[b.geo_precision]):
+        return None
+    return Match(a, b, max((b.start - a.end).days, (a.start - b.end).days, 0), km)
 
 
 # --- in the store -----------------------------------------------------------------------------
