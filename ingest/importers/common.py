@@ -192,10 +192,11 @@ def jsonable(data: dict[str, Any]) -> dict[str, Any]:
     for k, v in data.items():
         if v is None or v == [] or v == "":
             continue
-        if isinstance(v, (dt.date, dt.datetime)):
+        t = type(v)
+        if t is list:
+            v = [jsonable(x) if type(x) is dict else x for x in v]
+        elif t is dt.date or t is dt.datetime:
             v = v.isoformat()
-        elif isinstance(v, list):
-            v = [jsonable(x) if isinstance(x, dict) else x for x in v]
         out[k] = v
     return out
 
