@@ -31,3 +31,71 @@ def seed_csv(path: Path, rows: int) -> Path:
                 sw.writerow([s[flat.EVENT_KEY]]
                             + [flat.format_cell(source_kinds[c], s[c]) for c in flat.SOURCE_COLUMNS[1:]])
     return path
+
+
+# --- ACLED-layout rows ------------------------------------------------------------------------
+
+# Real places (town, admin1, latitude, longitude) of a few countries (ISO numeric, ISO3, ACLED's region
+# and country name). The events set there are invented: ACLED's own rows may not be shipped.
+ACLED_PLACES = {
+    ("231", "ETH", "Eastern Africa", "Ethiopia"): [
+        ("Addis Ababa", "Addis Ababa", 9.0250, 38.7469), ("Gondar", "Amhara", 12.6000, 37.4667),
+        ("Mekele", "Tigray", 13.4967, 39.4753), ("Dire Dawa", "Dire Dawa", 9.5931, 41.8661)],
+    ("706", "SOM", "Eastern Africa", "Somalia"): [
+        ("Mogadishu", "Banadir", 2.0371, 45.3438), ("Baidoa", "Bay", 3.1137, 43.6498),
+        ("Beledweyne", "Hiraan", 4.7358, 45.2036)],
+    ("404", "KEN", "Eastern Africa", "Kenya"): [
+        ("Nairobi", "Nairobi", -1.2833, 36.8167), ("Mombasa", "Mombasa", -4.0547, 39.6636),
+        ("Kisumu", "Kisumu", -0.1022, 34.7617)],
+    ("484", "MEX", "Central America", "Mexico"): [
+        ("Culiacan", "Sinaloa", 24.7994, -107.3897), ("Morelia", "Michoacan", 19.7008, -101.1844),
+        ("Chilpancingo", "Guerrero", 17.5506, -99.5058)],
+}
+
+# (event_type, sub_event_type, actor1, inter1, actor2, inter2); "{c}" is the event's country name, "{home}" a
+# state's forces at home and "{abroad}" Ethiopia's forces in Somalia (inter 8: ACLED's external forces).
+ACLED_SHAPES = (
+    ("Protests", "Peaceful protest", "Protesters ({c})", 6, "", 0),
+    ("Protests", "Protest with intervention", "Protesters ({c})", 6, "Police Forces of {c} (2018-)", 1),
+    ("Riots", "Mob violence", "Rioters ({c})", 5, "Civilians ({c})", 7),
+    ("Battles", "Armed clash", "Military Forces of {c} (2018-)", 1, "Unidentified Armed Group ({c})", 3),
+    ("Violence against civilians", "Attack", "Unidentified Armed Group ({c})", 3, "Civilians ({c})", 7),
+    ("Explosions/Remote violence", "Shelling/artillery/missile attack", "Military Forces of {c} (2018-)", 1,
+     "Unidentified Armed Group ({c})", 3),
+    ("Strategic developments", "Arrests", "Police Forces of {c} (2018-)", 1, "Civilians ({c})", 7),
+)
+ABROAD = ("Battles", "Armed clash", "Military Forces of Ethiopia (2018-)", 8, "Al Shabaab", 2)
+
+
+def acled_csv(path: Path, rows: int, seed: int = 1) -> Path:
+    """`rows` invented events at real places in ACLED's current 31-column layout (ACLED's ids with a
+    'BENCH' infix, so they cannot be taken for ACLED's own), Ethiopian forces at home and abroad among them."""
+    import random
+    from datetime import date, timedelta
+
+    from cedar.ingest.importers.acled import TARGET_OF_INTER
+    from cedar.schema import vocab
+    from cedar.schema.acled_layout import CURRENT
+    from cedar.schema.derive import civilian_targeting
+
+    rnd = random.Random(seed)
+    places = [(k, p) for k, ps in ACLED_PLACES.items() for p in ps]
+    start = date(2020, 1, 1)
+    with path.open("w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f)
+        w.writerow(CURRENT)
+        for i in range(rows):
+            (num, iso3, region, country), (town, admin1, lat, lon) = places[rnd.randrange(len(places))]
+            shape = ABROAD if iso3 == "SOM" and rnd.random() < 0.3 else ACLED_SHAPES[rnd.randrange(len(ACLED_SHAPES))]
+            etype, sub, a1, i1, a2, i2 = shape
+            a1, a2 = a1.format(c=country), a2.format(c=country)
+            day = start + timedelta(days=rnd.randrange(1400))
+            targeting = "Civilian targeting" if civilian_targeting(etype, TARGET_OF_INTER.get(i2, "unknown")) else ""
+            deaths = rnd.choice((0, 0, 1, 2, 5)) if etype not in ("Protests", "Strategic developments") else 0
+            w.writerow([
+                f"{iso3}BENCH{i}", day.isoformat(), day.year, 1, vocab.disorder_type_of(sub), etype, sub, a1, "",
+                i1, a2, "", i2 if a2 else 0, "", targeting, num, region, country, admin1, "", "", town,
+                f"{lat + rnd.uniform(-0.01, 0.01):.4f}", f"{lon + rnd.uniform(-0.01, 0.01):.4f}", 1,
+                "Invented Daily; Invented Wire", "National", f"On {day.isoformat()}, an invented event in {town}.",
+                deaths, "", 1700000000 + i])
+    return path

@@ -258,6 +258,9 @@ def main(scale: float | None = None, work: Path | None = None, plain: bool = Tru
             say("bench: pandas ...")
             pq, _ = _json_child(_child("pandas", str(release), "3"))
             res["plain_pandas_queries"] = pq
+    from benchmarks import imports
+
+    imports.run(res, work, scale, step, CEDAR)
     # the place checks' share of a check of 100,000 rows, both engines, seed-like, synth and worst case.
     # Last, because making its files grows this process, and Linux hands a parent's peak RSS on to the
     # children it starts (exec keeps ru_maxrss): every later peak figure would be at least this process's.
@@ -281,6 +284,9 @@ def ratios(res: dict[str, Any]) -> dict[str, float]:
     for name in q:
         if name in p and q[name]:
             out[f"pandas / duckdb: {name}"] = round(p[name] / q[name], 1)
+    from benchmarks import imports
+
+    out.update(imports.figures(res))
     if q and p.get("read_csv"):
         out["pandas incl. read_csv / duckdb, whole suite"] = round(
             (p["read_csv"] + sum(p[n] for n in q if n in p)) / sum(q.values()), 1)
@@ -316,6 +322,9 @@ def table(res: dict[str, Any]) -> str:
             c, o = res.get("check_clean", {}).get("seconds"), res[plain].get("seconds")
             pr = f"{o / c:.1f}x" if c and o else ""
         rows.append(f"| {label} | {count:,} | {s} | {mb} | {target} | {pl} | {ps} | {pr} |")
+    from benchmarks import imports
+
+    rows += imports.table_rows(res)
     places = res.get("place_checks") or {}
     if places:
         rows += ["", f"Place checks' share of a check of {places['rows']:,} rows (target: under a fifth), by cProfile "

@@ -14,9 +14,11 @@ registry is an error.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterable
 
 from cedar import paths
 from cedar.errors import CedarError, DataError
@@ -31,6 +33,35 @@ COLUMNS = ("name", "actor_type", "country", "aliases", "first_year", "last_year"
 def key(name: str) -> str:
     """Names that differ only in case and spacing are one name."""
     return " ".join(name.casefold().split())
+
+
+# ACLED names a state's forces after their country and period: "Military Forces of Ethiopia (2018-)",
+# "Police Forces of Kenya (2022-) Prison Guards"
+_FORCES_OF = re.compile(r"\bForces of (?:the )?(.+?)\s*(?:\(\d{4}-?\d{0,4}\)|\[|$)")
+# ACLED's inter codes of a state's forces at home (1) and abroad (8, External/Other forces)
+STATE, EXTERNAL = 1, 8
+
+
+@lru_cache(maxsize=65536)
+def home_in_name(name: str) -> str | None:
+    """The ISO3 code of the country an ACLED state-forces name names, or None."""
+    from cedar.schema import countries
+
+    m = _FORCES_OF.search(name)
+    return countries.code_for_name(m.group(1).strip()) if m else None
+
+
+def fits_context(given: int, held: int, iso3: str | None, home: str | None) -> bool:
+    """ACLED codes a state's forces at home as 1 and abroad as 8: a type 1 held by the registry and an 8 given
+    (or the other way round) agree when the event's country says which applies, whatever the registry learned
+    first. Other types agree when equal."""
+    if given == held:
+        return True
+    if {given, held} != {STATE, EXTERNAL}:
+        return False
+    if home is None or iso3 is None:
+        return True  # the actor's country is not known: either code can be right
+    return (iso3 == home) == (given == STATE)
 
 
 @dataclass
@@ -49,9 +80,13 @@ class Actor:
 class Registry:
     """The registry held in memory for a check: indexed lookups by folded name and alias."""
 
-    def __init__(self, actors: list[Actor], source: str = ""):
+    def __init__(self, actors: list[Actor], source: str = "", learned: dict[str, Actor] | None = None):
         self.actors = {a.name: a for a in actors}
         self.source = source
+        # what an ingest of the rows at hand would record for names (or types, countries) the registry lacks,
+        # by folded name: rows are judged against it, so a second import of them gives the same verdict
+        self.learned: dict[str, Actor] = {}
+        self.learn(learned or {})
         self._canon: dict[str, str] = {}
         for a in actors:
             for alias in a.aliases:
@@ -60,6 +95,9 @@ class Registry:
             self._canon[key(a.name)] = a.name
         self._choices = list(self._canon)  # folded names and aliases, for fuzzy search
         self._closest: dict[str, str] = {}
+
+    def learn(self, learned: dict[str, Actor]) -> None:
+        self.learned.update((key(n), a) for n, a in learned.items())
 
     def __len__(self) -> int:
         return len(self.actors)
@@ -72,7 +110,24 @@ class Registry:
 
     def type_of(self, name: str) -> int | None:
         canonical = self.canonical(name)
-        return self.actors[canonical].actor_type if canonical else None
+        held = self.actors[canonical].actor_type if canonical else None
+        learned = self.learned.get(key(canonical or name)) or self.learned.get(key(name))
+        return held or (learned.actor_type if learned else None)
+
+    def home(self, name: str) -> str | None:
+        """The actor's own country: the one its name names (state forces), else the registry's."""
+        canonical = self.canonical(name) or name
+        actor = self.actors.get(canonical)
+        learned = self.learned.get(key(canonical)) or self.learned.get(key(name))
+        return (home_in_name(canonical) or home_in_name(name) or (actor.country if actor else None)
+                or (learned.country if learned else None))
+
+    def type_contradiction(self, name: str, given: int | None, iso3: str | None) -> int | None:
+        """The registry's type of `name` when `given` (in an event in `iso3`) contradicts it, else None."""
+        held = self.type_of(name)
+        if not held or not given or fits_context(given, held, iso3, self.home(name)):
+            return None
+        return held
 
     def search(self, query: str, limit: int = 5) -> list[tuple[str, float, str]]:
         """(canonical name, score 0-100, the name or alias that matched), best first."""
@@ -107,6 +162,31 @@ class Registry:
             hits = self.search(name, 3)
             self._closest[name] = "; ".join(f"'{n}' ({s:.0f})" for n, s, _ in hits) or "none (the registry is empty)"
         return self._closest[name]
+
+
+def learned_from(events: Iterable[Any]) -> dict[str, Actor]:
+    """What `record_staged` would record of these events' actors (their commonest type, and commonest
+    country outside the events where they act as external forces; ties go to the lowest), by name."""
+    types: dict[str, dict[int, int]] = {}
+    places: dict[str, dict[str, int]] = {}
+    for e in events:
+        pairs = [(e.actor1, e.inter1), (e.actor2, e.inter2)]
+        pairs += [(a, None) for a in (*(e.assoc_actor_1 or ()), *(e.assoc_actor_2 or ()))]
+        for name, inter in pairs:
+            if not name or not name.strip():
+                continue
+            if inter is not None and 1 <= inter <= 8:
+                counts = types.setdefault(name, {})
+                counts[inter] = counts.get(inter, 0) + 1
+            if e.iso3 and inter != EXTERNAL:
+                seen = places.setdefault(name, {})
+                seen[e.iso3] = seen.get(e.iso3, 0) + 1
+    out: dict[str, Actor] = {}
+    for name in types.keys() | places.keys():
+        t, p = types.get(name), places.get(name)
+        out[name] = Actor(name, min(t, key=lambda k: (-t[k], k)) if t else None,
+                          min(p, key=lambda k: (-p[k], k)) if p else None)
+    return out
 
 
 # --- the store ------------------------------------------------------------------------------
@@ -184,7 +264,8 @@ def record_staged(con: Any) -> int:
     Returns how many actors were new."""
     before = con.execute("SELECT count(*) FROM actors").fetchone()[0]
     # the commonest type and country of each name; ties go to the lowest (mode() breaks them by the order
-    # the rows happen to be scanned in, and the store must not depend on that)
+    # the rows happen to be scanned in, and the store must not depend on that). An actor's country is not
+    # learned from events where it acts as external forces (8): those happen abroad
     con.execute("""
         INSERT INTO actors
         WITH seen AS (
@@ -198,7 +279,8 @@ def record_staged(con: Any) -> int:
             SELECT name, inter, count(*) AS n FROM seen WHERE inter BETWEEN 1 AND 8 GROUP BY name, inter)
             GROUP BY name),
         places AS (SELECT name, first(iso3 ORDER BY n DESC, iso3) AS iso3 FROM (
-            SELECT name, iso3, count(*) AS n FROM seen WHERE iso3 IS NOT NULL GROUP BY name, iso3) GROUP BY name)
+            SELECT name, iso3, count(*) AS n FROM seen WHERE iso3 IS NOT NULL AND inter IS DISTINCT FROM 8
+            GROUP BY name, iso3) GROUP BY name)
         SELECT name, t.inter, p.iso3, [], min(y), max(y) FROM seen LEFT JOIN types t USING (name)
         LEFT JOIN places p USING (name) GROUP BY name, t.inter, p.iso3
         ON CONFLICT (name) DO UPDATE SET

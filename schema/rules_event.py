@@ -32,15 +32,17 @@ def _unknown_actor(e: Any, ctx: Context) -> Iterator[Finding]:
 @rule("actor-type-contradicts-registry",
       "{field} is {value} but the actor registry has '{actor}' as type {expected} ({label}): correct {field}, or "
       "check that the actor is the one meant.",
-      "inter1 and inter2 agree with the actor type the registry holds for actor1 and actor2.",
+      "inter1 and inter2 agree with the actor type the registry holds for actor1 and actor2, in ACLED's context: "
+      "a state's forces are 1 in their own country and 8 (External/Other forces) abroad, either way round.",
       columns=("actor1", "inter1", "actor2", "inter2"))
 def _actor_type(e: Any, ctx: Context) -> Iterator[Finding]:
     if ctx.actors is None:
         return
     for actor, inter in (("actor1", "inter1"), ("actor2", "inter2")):
         name, given = getattr(e, actor), getattr(e, inter)
-        expected = ctx.actors.type_of(name) if name else None
-        if expected and given and given != expected:
+        # judged in ACLED's context: a state's forces are 1 at home and 8 abroad
+        expected = ctx.actors.type_contradiction(name, given, e.iso3) if name else None
+        if expected:
             yield Finding(inter, given, {"actor": name, "expected": expected,
                                          "label": vocab.ACTOR_TYPES.get(expected, "")})
 

@@ -28,6 +28,9 @@ declare("too-many-cells", "the row has {value} cells where {expected} has {cells
         "A row of a peer export with more cells than its header (GDELT: than its 61 columns).")
 declare("unknown-peer-column", "Column(s) {columns} are not {peer} columns this importer knows; they are left out.",
         "A column of a peer export that the importer does not know (a warning, once a file).", severity="warning")
+declare("actor-type-differs-in-file", "{field} is {value} but most rows of this file code '{actor}' as type "
+        "{expected} ({label}); the actor registry holds one type per actor (a state's forces: 1 at home, 8 abroad).",
+        "A row of a peer export that codes an actor with another type than the file's other rows do.")
 declare("duplicate-external-id", "{value} is also row {first} of this file: one event, one row; this row is left out.",
         "Two rows of a peer export with the same peer id: the second is refused.")
 

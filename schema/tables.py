@@ -90,9 +90,11 @@ def store_view_sql() -> list[str]:
     events that report it; a link raises the count of independent reports without changing either event."""
     return ["""CREATE OR REPLACE VIEW event_corroboration AS
 SELECT e.event_id,
-       len(e.external_ids) AS own_datasets,
+       len(list_distinct(list_transform(e.external_ids, lambda x: split_part(x, ':', 1)))) AS own_datasets,
        count(l.other) AS linked_events,
-       len(list_distinct(flatten(list(o.external_ids)) || e.external_ids)) AS reporting_datasets,
+       -- datasets, not ids: the prefix of an external id names its dataset (acled:, ucdp-ged:)
+       len(list_distinct(list_transform(flatten(list(o.external_ids)) || e.external_ids,
+                                        lambda x: split_part(x, ':', 1)))) AS reporting_datasets,
        1 + count(l.other) AS independent_reports
 FROM event_current e
 LEFT JOIN (SELECT event_id AS id, other_event_id AS other FROM event_links

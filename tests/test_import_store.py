@@ -119,7 +119,8 @@ def test_matching_rules():
 
     def ev(ext, date, lat, lon, etype="Battles", dp="day", gp="exact"):
         return E(external_ids=[ext], event_date=date, event_date_end=None, date_precision=dp, latitude=lat,
-                 longitude=lon, geo_precision=gp, event_type=etype)
+                 longitude=lon, geo_precision=gp, event_type=etype, actor1="Military Forces of X", inter1=1,
+                 assoc_actor_1=[], actor2="Rebels of X", inter2=2, assoc_actor_2=[])
     d = dt.date(2022, 6, 1)
     a = candidate("A1", ev("acled:X1", d, 10.0, 10.0))
     near = candidate("U1", ev("ucdp-ged:1", d + dt.timedelta(days=1), 10.05, 10.0, "Explosions/Remote violence"))
@@ -130,6 +131,62 @@ def test_matching_rules():
     weekly = candidate("U5", ev("ucdp-ged:5", d + dt.timedelta(days=5), 10.0, 10.0, dp="week"))
     found = find([a], [near, far, late, other_type, same_dataset, weekly])
     assert [m.b.key for m in found] == ["U1", "U5"]
+
+
+def _ev(ext, start, end=None, dp="day", actor1="Military Forces of Mexico (2018-)", inter1=1,
+        actor2="Sinaloa Cartel", inter2=3, etype="Battles"):
+    from types import SimpleNamespace as E
+
+    return candidate(ext, E(external_ids=[ext], event_date=start, event_date_end=end, date_precision=dp,
+                            latitude=24.8, longitude=-107.39, geo_precision="exact", event_type=etype,
+                            actor1=actor1, inter1=inter1, assoc_actor_1=[], actor2=actor2, inter2=inter2,
+                            assoc_actor_2=[]))
+
+
+def test_links_need_compatible_actors():
+    import datetime as dt
+
+    d = dt.date(2021, 3, 10)
+    police = _ev("acled:MEX1", d, actor1="Police Forces of Mexico (2018-)", actor2="Unidentified Gang (Mexico)")
+    cartels = _ev("ucdp-ged:1", d, actor1="Sinaloa Cartel", inter1=3, actor2="Jalisco Cartel New Generation", inter2=3)
+    assert find([police], [cartels]) == []  # a cartel fighting a cartel is not a gang fighting the police
+    army = _ev("ucdp-ged:2", d, actor1="Government of Mexico", actor2="Jalisco Cartel New Generation")
+    assert [m.b.key for m in find([police], [army])] == ["ucdp-ged:2"]  # no shared name, the same kinds of side
+    shared = _ev("ucdp-ged:3", d, actor1="Sinaloa Cartel", inter1=2, actor2="Civilians (Mexico)", inter2=7)
+    fighting = _ev("acled:MEX2", d, actor1="Sinaloa Cartel", inter1=3, actor2="Civilians (Mexico)", inter2=7)
+    assert [m.b.key for m in find([fighting], [shared])] == ["ucdp-ged:3"]
+
+
+def test_dates_are_widened_once_and_monthly_aggregates_link_no_single_event():
+    import datetime as dt
+
+    march = _ev("ucdp-ged:7", dt.date(2021, 3, 1), dt.date(2021, 3, 31), dp="month")
+    assert find([_ev("acled:MEX3", dt.date(2021, 4, 28))], [march]) == []  # beyond March, however widened
+    assert find([_ev("acled:MEX4", dt.date(2021, 3, 15))], [march]) == []  # a month's sum is not one event
+    year = _ev("ucdp-ged:8", dt.date(2021, 1, 1), dt.date(2021, 1, 30), dp="span")
+    assert find([_ev("acled:MEX5", dt.date(2021, 1, 20))], [year]) == []
+    single = _ev("ucdp-ged:9", dt.date(2021, 3, 14))
+    assert [m.b.key for m in find([_ev("acled:MEX6", dt.date(2021, 3, 15))], [single])] == ["ucdp-ged:9"]
+    assert find([_ev("acled:MEX7", dt.date(2021, 3, 17))], [single]) == []  # a day each way, not two
+    weekly = _ev("acled:MEX8", dt.date(2021, 3, 20), dp="week")
+    assert [m.b.key for m in find([weekly], [single])] == ["ucdp-ged:9"]
+
+
+def test_reporting_datasets_counts_datasets_not_ids(db, tmp_path):
+    acled_rows = list(csv.DictReader(ACLED.open(encoding="utf-8", newline="")))
+    target = acled_rows[0]
+    store_sync.ingest(import_file("acled", ACLED), db)
+    one = _gdelt_protest_like(tmp_path, target)
+    line = one.read_text(encoding="utf-8")
+    cells = line.rstrip("\n").split("\t")
+    cells[0] = "900000002"
+    one.write_text(line + "\t".join(cells) + "\n", encoding="utf-8")
+    done = store_sync.ingest(import_file("gdelt", one), db)
+    assert done.links_added == 2
+    [(linked, datasets)] = rows_of(db, "SELECT linked_events, reporting_datasets FROM event_corroboration c "
+                                       f"JOIN event_current e USING (event_id) "
+                                       f"WHERE list_contains(e.external_ids, 'acled:{target['event_id_cnty']}')")
+    assert (linked, datasets) == (2, 2)
 
 
 def test_command_line_ingest_update_and_delete(tmp_path):
