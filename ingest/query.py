@@ -2,7 +2,7 @@
 
 The store's file is opened read-only, so DuckDB itself refuses any write to it; the statement
 guard, the locks on other files and settings, and the time and memory limits are
-cedar.validate.readonly's, shared with `cedar query --release`.
+cedar.validate.readonly's, shared with `cedar query --releases`.
 """
 
 from __future__ import annotations

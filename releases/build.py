@@ -110,7 +110,12 @@ def build_release(version: str, db: Path, store: Path, *, created: str | None = 
     gate passes, else its validation report kept in <store>/.rejected/<version>/."""
     step = step or (lambda _msg: None)
     t0 = time.perf_counter()
-    store.mkdir(parents=True, exist_ok=True)
+    _check_call(version, db, store)  # before anything is created, so a wrong call leaves nothing behind
+    try:
+        store.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UsageError(f"Cannot create the release store {store}: {exc.strerror or exc}.",
+                         "Name a folder you can write to with --releases.") from None
     with index.store_lock(store):
         previous = _prepare(store, version)
         created = created or created_now()
@@ -127,6 +132,16 @@ def build_release(version: str, db: Path, store: Path, *, created: str | None = 
             shutil.rmtree(tmp, ignore_errors=True)
         result.timings["total"] = time.perf_counter() - t0
         return result
+
+
+def _check_call(version: str, db: Path, store: Path) -> None:
+    versions.parse(version)
+    if not db.is_file():
+        raise UsageError(f"There is no store at {db}." if not db.exists() else f"The store {db} is not a file.",
+                         "Create one with `cedar init`, or name it with --db.")
+    if store.exists() and not store.is_dir():
+        raise UsageError(f"The release store {store} is a file, not a folder.",
+                         "Name a folder (new or holding releases) with --releases.")
 
 
 def _prepare(store: Path, version: str) -> dict[str, Any] | None:

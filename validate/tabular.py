@@ -69,4 +69,4 @@ def as_csv(names: list[str], rows: Iterator[tuple]) -> str:
 
 
 def as_json(names: list[str], rows: Iterator[tuple]) -> str:
-    return json.dumps([dict(zip(names, (_json(v) for v in row))) for row in rows], ensure_ascii=False, indent=1)
+    return json.dumps([dict(zip(names, (_json(v) for v in row))) for row in rows], ensure_ascii=False, indent=2)

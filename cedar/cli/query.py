@@ -28,9 +28,10 @@ def query(
     db: DbOption = DEFAULT_DB,
     output: Annotated[QueryFormat, typer.Option("--format", "-f", help="table for people; csv or json for "
                                                 "programs (every row).")] = QueryFormat.table,
-    release: Annotated[Optional[Path], typer.Option(
-        "--release", help="Query a downloaded release instead of the store: its folder, or the --to folder of "
-        "cedar download (its newest release).", show_default=False)] = None,
+    releases: Annotated[Optional[Path], typer.Option(
+        "--releases", help="Query a release instead of the store: a release's folder, or a folder of releases "
+        "(the --to folder of cedar download, or a release store) for its newest release.", show_default=False)]
+    = None,
     timeout: Annotated[float, typer.Option(
         "--timeout", min=0, help="Stop the query after this many seconds (0: no limit).")] = 600.0,
     memory_limit: Annotated[str, typer.Option(
@@ -43,23 +44,24 @@ def query(
     event_corroboration (the datasets and linked events that report each event).
     Tables: event_history (every version), deletions, submissions, documents, actors (the actor
     registry), event_links (the same event in two datasets).
-    With --release, the same four views over the release's Parquet files.
+    With --releases, the same four views over the release's Parquet files, and its tables actors (one
+    row per actor of an event), changes, deletions and events_acled (the ACLED-layout table).
 
     A query is stopped with a message after --timeout seconds or beyond --memory-limit. Files
     outside the store or release, ATTACH, INSTALL/LOAD and settings are refused.
 
     Examples: cedar query "SELECT event_type, count(*) FROM events GROUP BY ALL" ;
-    cedar query --release cedar-data "SELECT country, count(*) FROM events GROUP BY ALL"
+    cedar query --releases cedar-data "SELECT country, count(*) FROM events GROUP BY ALL"
     """
     from cedar.ingest import query as q
 
     if not _SIZE.fullmatch(memory_limit):
         raise UsageError(f"--memory-limit '{memory_limit}' is not a size.", "Give a size such as 500MB or 2GB.")
     limit = memory_limit.strip()
-    if release is not None:
+    if releases is not None:
         from cedar.releases import localrelease
 
-        names, rows = localrelease.run(release, sql, timeout=timeout or None, memory_limit=limit)
+        names, rows = localrelease.run(releases, sql, timeout=timeout or None, memory_limit=limit)
     else:
         names, rows = q.run(db, sql, timeout=timeout or None, memory_limit=limit)
     if output is QueryFormat.csv:

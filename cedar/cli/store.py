@@ -5,7 +5,6 @@ The library modules are imported inside the commands, so that `cedar --help` sta
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Annotated, Any, Optional
 
@@ -22,6 +21,7 @@ from cedar.cli.common import (
     OutputFormat,
     check_encoding,
     out,
+    out_json,
     progress,
     say,
 )
@@ -92,7 +92,7 @@ def ingest(
     report = outcome.report
     if output is OutputFormat.json:  # the text report says the same in its summary
         report.extra.update(outcome.to_dict())
-        out(json.dumps(report.to_dict(), ensure_ascii=False, indent=2, default=str))
+        out_json(report.to_dict())
     else:
         out(render_text(report))
         out(_summary(outcome))
