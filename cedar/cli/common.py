@@ -88,9 +88,23 @@ def progress(label: str) -> Iterator[Any]:
         yield None
         return
     from rich.console import Console  # rich.progress takes ~80 ms to import: only on a terminal
-    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+    from rich.progress import Progress, SpinnerColumn, TimeElapsedColumn
 
-    with Progress(SpinnerColumn(), TextColumn("{task.description} {task.completed} rows"), TimeElapsedColumn(),
-                  console=Console(stderr=True), transient=True) as bar:
+    with Progress(SpinnerColumn(), _rows_column(), TimeElapsedColumn(), console=Console(stderr=True),
+                  transient=True) as bar:
         task = bar.add_task(label)
         yield lambda: bar.advance(task)
+
+
+def _rows_column() -> Any:
+    """The label, with the rows counted so far once there are any: a step that does not count rows one by
+    one (DuckDB checking a large CSV in one query) shows no count rather than "0 rows"."""
+    from rich.progress import ProgressColumn
+    from rich.text import Text
+
+    class RowsColumn(ProgressColumn):
+        def render(self, task: Any) -> Text:
+            done = int(task.completed)
+            return Text(f"{task.description} {done:,} rows" if done else f"{task.description} ...")
+
+    return RowsColumn()

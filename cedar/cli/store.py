@@ -84,7 +84,7 @@ def ingest(
             outcome = deletion_lists.ingest(db, files, submitter=submitter, dry_run=dry_run, encoding=encoding,
                                             say=say)
         else:
-            with progress("Checking") as tick:
+            with progress("Ingesting") as tick:
                 outcome = load.ingest(db, files, submitter=submitter, dry_run=dry_run, input_format=input_format,
                                       encoding=encoding, max_errors=max_errors, say=say, on_record=tick)
     except KeyboardInterrupt:
