@@ -243,7 +243,7 @@ def main(scale: float | None = None, work: Path | None = None, plain: bool = Tru
         step(f"ingest_part{i}", CEDAR + ["ingest", str(extra), "--db", str(db)])
     store = work / "releases"
     shutil.rmtree(store, ignore_errors=True)
-    step("release_build", CEDAR + ["release", "build", VERSION, "--db", str(db), "--store", str(store)])
+    step("release_build", CEDAR + ["release", "build", VERSION, "--db", str(db), "--releases", str(store)])
     release = store / VERSION
     if (release / "events.parquet").exists():
         say("bench: queries ...")

@@ -155,6 +155,16 @@ def test_an_unknown_version_is_a_wrong_call_everywhere(workspace, tmp_path):
         assert result.exit_code == 2 and "2026.12.9 is not published" in result.stderr, (args, result.output)
 
 
+def test_a_malformed_version_is_a_wrong_call_everywhere(workspace, tmp_path):
+    releases, db = str(_built(workspace)), str(workspace["db"])
+    for args in (["download", "v1", "--releases", releases, "--to", str(tmp_path)],
+                 ["release", "diff", VERSION, "v1", "--releases", releases],
+                 ["release", "build", "v1", "--db", db, "--releases", str(tmp_path / "rel")]):
+        result = cedar(*args)
+        assert result.exit_code == 2 and "v1" in result.stderr, (args, result.output)
+    assert not (tmp_path / "rel").exists()
+
+
 # --- one JSON form ------------------------------------------------------------------------------------
 
 def test_every_command_prints_json_indented_by_two_spaces_with_a_final_newline(workspace, tmp_path):
