@@ -243,7 +243,7 @@ def main(scale: float | None = None, work: Path | None = None, plain: bool = Tru
         step(f"ingest_part{i}", CEDAR + ["ingest", str(extra), "--db", str(db)])
     store = work / "releases"
     shutil.rmtree(store, ignore_errors=True)
-    step("release_build", CEDAR + ["release", "build", VERSION, "--db", str(db), "--store", str(store)])
+    step("release_build", CEDAR + ["release", "build", VERSION, "--db", str(db), "--releases", str(store)])
     release = store / VERSION
     # cedar query streams: peak memory stays flat however many rows it writes (it held 24 GB for range(2e9))
     step("query_stream_range", CEDAR + ["query", "--db", str(db), "SELECT * FROM range(2000000000)", "--format",

@@ -140,7 +140,10 @@ def ingest(db: Path, paths: list[Path], *, submitter: str | None = None, dry_run
             outcome.refused = True
             return outcome
         submission_id = submissions.next_submission_id(con)
-        say(f"Deleting {len(rows)} events in {db} as submission {submission_id}, if the store agrees ...")
+        if dry_run:  # the same work as a real deletion, rolled back at the end
+            say(f"Dry run: working out the deletion of {len(rows)} events in {db}; nothing will be written ...")
+        else:
+            say(f"Deleting {len(rows)} events in {db} as submission {submission_id}, if the store agrees ...")
         con.execute("BEGIN TRANSACTION")
         try:
             con.execute("CREATE OR REPLACE TEMP TABLE stage_deletions (file VARCHAR, row INTEGER, event_id VARCHAR, "

@@ -149,7 +149,11 @@ def _write_submission(db: Path, outcome: Outcome, staged: _Tables, prints: list[
             outcome.held += late
             return
         submission_id = submissions.next_submission_id(con)
-        say(f"Writing {staged.event_count} events as submission {submission_id} to {db} ...")
+        if outcome.dry_run:  # the same work as a real ingest, rolled back at the end
+            say(f"Dry run: working out {staged.event_count} events as submission {submission_id} for {db}; "
+                "nothing will be written ...")
+        else:
+            say(f"Writing {staged.event_count} events as submission {submission_id} to {db} ...")
         con.execute("BEGIN TRANSACTION")
         try:
             stage.load(con, staged.tables)

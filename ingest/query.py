@@ -2,7 +2,7 @@
 
 The store's file is opened read-only, so DuckDB itself refuses any write to it; the statement
 guard, the locks on other files and settings, the private temporary folder, the streaming of rows
-and the time, memory and row limits are cedar.validate.readonly's, shared with `cedar query --release`.
+and the time, memory and row limits are cedar.validate.readonly's, shared with `cedar query --releases`.
 """
 
 from __future__ import annotations

@@ -17,7 +17,7 @@ from typing import Any, Iterator
 import duckdb
 
 from cedar import __version__, paths
-from cedar.errors import StoreBusy, StoreError, UsageError
+from cedar.errors import CedarError, StoreBusy, StoreError, UsageError
 from cedar.ingest.actor_seed import put_seed
 from cedar.schema.model import SCHEMA_VERSION
 from cedar.schema.tables import CREATED_ON_DEMAND, TABLES, schema_sql, store_view_sql, view_sql
@@ -45,7 +45,7 @@ def _busy(path: Path, exc: Exception) -> StoreBusy:
        + (f"; if it seems stuck, look at it with `ps -p {pid.group(1)}`." if pid else "."))
 
 
-def _translate(path: Path, exc: Exception, read_only: bool) -> StoreError:
+def _translate(path: Path, exc: Exception, read_only: bool) -> CedarError:
     text = str(exc)
     if "Could not set lock" in text:
         return _busy(path, exc)
@@ -58,8 +58,9 @@ def _translate(path: Path, exc: Exception, read_only: bool) -> StoreError:
                       "Check the path and its permissions (--db or CEDAR_DB).")
 
 
-def _missing(path: Path) -> StoreError:
-    return StoreError(f"There is no store at {path}.",
+def _missing(path: Path) -> UsageError:
+    # a path that does not exist is a wrong call (exit 2), as for every path option of the command line
+    return UsageError(f"There is no store at {path}.",
                       f"Create it with `cedar init --db {path}`, or point --db (or CEDAR_DB) at an existing store.")
 
 

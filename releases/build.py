@@ -126,7 +126,7 @@ def _check_store_folder(store: Path) -> None:
     if foreign:
         raise UsageError(f"{store} is not a release store (it has no {index.INDEX}) and is not empty: it holds "
                          f"{paths.describe(foreign)}.",
-                         "Give a new or empty folder with --store, or the folder of an existing release store.")
+                         "Give a new or empty folder with --releases, or the folder of an existing release store.")
 
 
 def _ours(name: str) -> bool:
@@ -144,8 +144,7 @@ def build_release(version: str, db: Path, store: Path, *, created: str | None = 
     gate passes, else its validation report kept in <store>/.rejected/<version>/."""
     step = step or (lambda _msg: None)
     t0 = time.perf_counter()
-    versions.parse(version)
-    paths.optional_file(paths.engine_name(db, "store"), "store")
+    _check_call(version, paths.engine_name(db, "store"), store)  # before anything is made: a wrong call leaves nothing
     paths.engine_name(store.absolute(), "release store")
     _check_store_folder(store)
     with paths.new_folder(store, ours=[".lock"]), index.store_lock(store):
@@ -164,6 +163,15 @@ def build_release(version: str, db: Path, store: Path, *, created: str | None = 
             shutil.rmtree(tmp, ignore_errors=True)
         result.timings["total"] = time.perf_counter() - t0
         return result
+
+
+def _check_call(version: str, db: Path, store: Path) -> None:
+    versions.parse(version)
+    if not paths.optional_file(db, "store"):  # a FIFO, a device or a link loop is refused by name
+        raise UsageError(f"There is no store at {db}.", "Create one with `cedar init`, or name it with --db.")
+    if store.exists() and not store.is_dir():
+        raise UsageError(f"The release store {store} is a file, not a folder.",
+                         "Name a folder (new or holding releases) with --releases.")
 
 
 def _prepare(store: Path, version: str) -> dict[str, Any] | None:

@@ -1,4 +1,4 @@
-"""`cedar download` and `cedar release list --from`: a release from a release store (a folder or
+"""`cedar download` and `cedar release list --releases URL`: a release from a release store (a folder or
 an HTTP(S) URL) into a local folder, checked link by link before any file gets its name.
 
 The chain of trust: index.json names each version with the sha256 of its manifest.json; the
@@ -159,8 +159,9 @@ def pick(releases: list[dict[str, Any]], wanted: str, where: str) -> dict[str, A
         if r["version"] == wanted:
             return r
     shown = ", ".join(r["version"] for r in releases[:10]) + (" ..." if len(releases) > 10 else "")
-    raise TransferError(f"Version {wanted} is not published in {where}.",
-                        f"Published versions, newest first: {shown}. Or ask for `latest`.")
+    # a version the store does not have is a wrong call (exit 2), as in `cedar release diff`
+    raise UsageError(f"Version {wanted} is not published in {where}.",
+                     f"Published versions, newest first: {shown}. Or ask for `latest`.")
 
 
 # --- the manifest ----------------------------------------------------------------------------

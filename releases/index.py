@@ -66,7 +66,7 @@ def find(store: Path, version: str) -> dict[str, Any]:
         if r["version"] == version:
             return r
     raise UsageError(f"Version {version} is not published in {store}.",
-                     f"See the published versions with: cedar release list --store {store}")
+                     f"See the published versions with: cedar release list --releases {store}")
 
 
 @contextmanager

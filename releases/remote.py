@@ -256,7 +256,7 @@ class HttpSource:
                 a.scheme == "http" and b.scheme == "https" and _port(b) == 443 and _port(a) == 80):
             raise TransferError(f"{old} redirects to another host, {b.hostname}:{_port(b)}: refused.",
                                 "Cedar follows redirects only on the release store's own host. If the store has moved, "
-                                "use its new address with --from.")
+                                "use its new address with --releases.")
         if a.scheme == "https" and b.scheme == "http":
             raise TransferError(f"{old} redirects from https down to plain http ({new}): refused.")
 
@@ -266,7 +266,7 @@ class HttpSource:
         if resp.status >= 500 or resp.status == 429:
             return _Transient(f"HTTP {resp.status} {resp.reason}")
         return TransferError(f"{url} answered HTTP {resp.status} {resp.reason}.",
-                             "Check the URL given with --from; it should be the folder that holds index.json.")
+                             "Check the URL given with --releases; it should be the folder that holds index.json.")
 
     def _retrying(self, url: str, attempt: Callable[[], bytes | str]) -> bytes | str:
         last: BaseException | None = None

@@ -326,7 +326,7 @@ def test_a_server_that_stops_answering_times_out(store, tmp_path):
 
 def test_an_unknown_version_lists_the_published_ones(store, tmp_path):
     proc = download(str(store), tmp_path, "2026.12.7")
-    assert_refused(proc, "Version 2026.12.7 is not published", V1)
+    assert_refused(proc, "Version 2026.12.7 is not published", V1, code=2)
     proc = download(str(store), tmp_path, "v1")
     assert_refused(proc, "YYYY.MM.N", code=2)
 

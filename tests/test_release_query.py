@@ -122,7 +122,7 @@ def test_a_release_without_parquet_files_says_what_to_do(downloaded, tmp_path):
     (folder / "claims.parquet").unlink()
     with pytest.raises(CedarError) as err:
         localrelease.run(folder, "SELECT 1")
-    assert "has no claims.parquet" in err.value.message and "--format parquet" in err.value.hint
+    assert "has no claims.parquet" in err.value.message and "--files parquet" in err.value.hint
     with pytest.raises(CedarError) as err:
         localrelease.run(tmp_path / "nowhere", "SELECT 1")
     assert "There is no release" in err.value.message

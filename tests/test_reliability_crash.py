@@ -163,7 +163,7 @@ def test_kill_9_during_release_build(tmp_path):
     init(db)
     assert run_cedar("ingest", str(_variant(tmp_path, 0, 12)), "--db", str(db)).returncode == 0
     t0 = time.monotonic()
-    proc = run_cedar("release", "build", "2026.11.1", "--db", str(db), "--store", str(store))
+    proc = run_cedar("release", "build", "2026.11.1", "--db", str(db), "--releases", str(store))
     assert proc.returncode == 0, proc.stdout + proc.stderr
     span = time.monotonic() - t0
     trials = size(2, 50)
@@ -177,7 +177,7 @@ def test_kill_9_during_release_build(tmp_path):
         stage = rng.choice(BUILD_STEPS) if n % 2 else None
         delay = rng.uniform(0, 0.4) if stage else rng.uniform(0.1, span * 1.05)
         by_stage[stage or "any moment"] = by_stage.get(stage or "any moment", 0) + 1
-        code, _ = _kill_at(["release", "build", version, "--db", str(db), "--store", str(store)], delay,
+        code, _ = _kill_at(["release", "build", version, "--db", str(db), "--releases", str(store)], delay,
                            f"... {stage}" if stage else None)
         published, unindexed = _check_release_store(store)
         leftovers += len(unindexed)
@@ -189,12 +189,12 @@ def test_kill_9_during_release_build(tmp_path):
         killed += 1
         if version in published:  # killed after the index was written (recording in the store)
             continue
-        rerun = run_cedar("release", "build", version, "--db", str(db), "--store", str(store))
+        rerun = run_cedar("release", "build", version, "--db", str(db), "--releases", str(store))
         assert rerun.returncode == 0, rerun.stdout + rerun.stderr
         published, unindexed = _check_release_store(store)
         assert version in published and not unindexed
         assert not list(store.glob(".tmp-*")), "the rerun leaves no temporary folder"
-    proc = run_cedar("release", "list", "--store", str(store), "--format", "json")
+    proc = run_cedar("release", "list", "--releases", str(store), "--format", "json")
     assert proc.returncode == 0, proc.stderr
     record("crash-release-build", trials=trials, killed=killed, finished_before_kill=finished,
            unindexed_folders_seen=leftovers, kill_after=by_stage, seconds=round(time.monotonic() - t_all, 1))
@@ -207,13 +207,13 @@ def test_a_publish_cut_between_rename_and_index_is_cleared_by_the_next_build(tmp
     store = tmp_path / "releases"
     init(db)
     assert run_cedar("ingest", str(_variant(tmp_path, 0, 6)), "--db", str(db)).returncode == 0
-    assert run_cedar("release", "build", "2026.11.1", "--db", str(db), "--store", str(store)).returncode == 0
+    assert run_cedar("release", "build", "2026.11.1", "--db", str(db), "--releases", str(store)).returncode == 0
     # the kill's state: the folder in place with its publishing mark, the index without it
     release_index.write_index(store, [])
     publishing_mark(store, "2026.11.1").touch()
-    listed = run_cedar("release", "list", "--store", str(store), "--format", "json")
+    listed = run_cedar("release", "list", "--releases", str(store), "--format", "json")
     assert "2026.11.1" not in listed.stdout
-    rerun = run_cedar("release", "build", "2026.11.1", "--db", str(db), "--store", str(store))
+    rerun = run_cedar("release", "build", "2026.11.1", "--db", str(db), "--releases", str(store))
     assert rerun.returncode == 0, rerun.stdout + rerun.stderr
     published, unindexed = _check_release_store(store)
     assert published == ["2026.11.1"] and not unindexed
@@ -250,15 +250,15 @@ def test_readers_query_a_release_while_another_is_built(tmp_path):
     store = tmp_path / "releases"
     init(db)
     assert run_cedar("ingest", str(_variant(tmp_path, 0, 12)), "--db", str(db)).returncode == 0
-    assert run_cedar("release", "build", "2026.11.1", "--db", str(db), "--store", str(store)).returncode == 0
+    assert run_cedar("release", "build", "2026.11.1", "--db", str(db), "--releases", str(store)).returncode == 0
     assert run_cedar("ingest", str(_variant(tmp_path, 1, 6)), "--db", str(db)).returncode == 0
-    builder = subprocess.Popen(CEDAR + ["release", "build", "2026.11.2", "--db", str(db), "--store", str(store)],
+    builder = subprocess.Popen(CEDAR + ["release", "build", "2026.11.2", "--db", str(db), "--releases", str(store)],
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     reads = 0
-    second = subprocess.Popen(CEDAR + ["release", "build", "2026.11.3", "--db", str(db), "--store", str(store)],
+    second = subprocess.Popen(CEDAR + ["release", "build", "2026.11.3", "--db", str(db), "--releases", str(store)],
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     while builder.poll() is None or reads < 3:
-        proc = run_cedar("query", "SELECT count(*) AS n FROM events", "--release", str(store / "2026.11.1"),
+        proc = run_cedar("query", "SELECT count(*) AS n FROM events", "--releases", str(store / "2026.11.1"),
                          "--format", "csv")
         assert proc.returncode == 0 and proc.stdout.split() == ["n", "12"], proc.stderr
         reads += 1
@@ -276,7 +276,7 @@ def test_readers_query_a_release_while_another_is_built(tmp_path):
             assert "Another release build is running" in text or "would sort before" in text, text
     published, unindexed = _check_release_store(store)
     assert set(winners) <= set(published) and not unindexed
-    proc = run_cedar("query", "SELECT count(*) AS n FROM events", "--release", str(store / winners[0]),
+    proc = run_cedar("query", "SELECT count(*) AS n FROM events", "--releases", str(store / winners[0]),
                      "--format", "csv")
     assert proc.stdout.split() == ["n", "18"], proc.stdout + proc.stderr
     record("concurrency-release-readers", reads_during_build=reads, builds_published=len(winners))

@@ -86,7 +86,7 @@ def test_hostile_stores_over_http(tmp_path_factory, tmp_path):
             change(store)
         to = tmp_path / f"to-{label}"
         with serving(store, faults) as server:
-            proc = run_cedar("download", "--from", server.url, "--to", str(to), *QUICK)
+            proc = run_cedar("download", "--releases", server.url, "--to", str(to), *QUICK)
         _refused(proc, to, *words)
         n += 1
     # redirects away from the store's host
@@ -96,7 +96,7 @@ def test_hostile_stores_over_http(tmp_path_factory, tmp_path):
         to = tmp_path / f"to-{label}"
         with serving(src) as server:
             server.faults.redirects[f"{V1}/events.parquet"] = target.format(port=server.port)
-            proc = run_cedar("download", "--from", server.url, "--to", str(to), *QUICK)
+            proc = run_cedar("download", "--releases", server.url, "--to", str(to), *QUICK)
         _refused(proc, to, "refused")
         n += 1
     assert man["version"] == V1
@@ -167,7 +167,7 @@ def test_a_server_that_trickles_bytes_for_ever_is_cut_off(tmp_path_factory, tmp_
     to = tmp_path / "to"
     t0 = time.monotonic()
     try:
-        proc = run_cedar("download", "--from", f"http://127.0.0.1:{server.port}/releases/", "--to", str(to),
+        proc = run_cedar("download", "--releases", f"http://127.0.0.1:{server.port}/releases/", "--to", str(to),
                          "--timeout", "1", "--tries", "1")
     finally:
         server.close()

@@ -156,7 +156,7 @@ LEAKS = ("root:x:0:0", SECRET, "/etc/hostname")
 @pytest.mark.parametrize("where", ["store", "release"])
 def test_every_attempt_is_refused_and_nothing_changes(targets, where):
     t, worker = targets, targets["worker"]
-    target = ["--db", str(t["db"])] if where == "store" else ["--release", str(t["release"])]
+    target = ["--db", str(t["db"])] if where == "store" else ["--releases", str(t["release"])]
     before = _digest([t["db"], t["release"], t["outside"]])
     t0, n, kinds = time.monotonic(), 0, {}
     (t["db"].parent / (t["db"].name + ".tmp")).mkdir(exist_ok=True)
@@ -182,9 +182,9 @@ def test_messages_say_what_was_refused(targets):
     cases = [
         (["--db", str(t["db"])], "DELETE FROM event_current", "only reads"),
         (["--db", str(t["db"])], "SELECT * FROM read_csv('/etc/passwd')", "outside the store"),
-        (["--release", str(t["release"])], "SELECT * FROM read_csv('/etc/passwd')", "outside the release"),
+        (["--releases", str(t["release"])], "SELECT * FROM read_csv('/etc/passwd')", "outside the release"),
         (["--db", str(t["db"])], "INSTALL httpfs", "only reads"),
-        (["--release", str(t["release"])], "ATTACH ':memory:' AS m", "only reads"),
+        (["--releases", str(t["release"])], "ATTACH ':memory:' AS m", "only reads"),
     ]
     for target, sql, words in cases:
         res = worker.run(["query", *target, "--", sql], 60)
@@ -194,7 +194,7 @@ def test_messages_say_what_was_refused(targets):
 @pytest.mark.parametrize("where", ["store", "release"])
 def test_reading_still_works_and_the_locks_hold(targets, where):
     t = targets
-    target = ["--db", str(t["db"])] if where == "store" else ["--release", str(t["release"])]
+    target = ["--db", str(t["db"])] if where == "store" else ["--releases", str(t["release"])]
     proc = run_cedar("query", "SELECT count(*) AS n, current_setting('enable_external_access') AS ext, "
                      "current_setting('lock_configuration') AS locked FROM events", *target, "--format", "json")
     assert proc.returncode == 0, proc.stderr
@@ -204,7 +204,7 @@ def test_reading_still_works_and_the_locks_hold(targets, where):
 @pytest.mark.parametrize("where", ["store", "release"])
 def test_a_query_that_runs_too_long_is_stopped(targets, where):
     t = targets
-    target = ["--db", str(t["db"])] if where == "store" else ["--release", str(t["release"])]
+    target = ["--db", str(t["db"])] if where == "store" else ["--releases", str(t["release"])]
     t0 = time.monotonic()
     proc = run_cedar("query", "SELECT count(*) FROM range(1000000000000) a, events", *target, "--timeout", "1")
     took = time.monotonic() - t0
@@ -216,7 +216,7 @@ def test_a_query_that_runs_too_long_is_stopped(targets, where):
 @pytest.mark.parametrize("where", ["store", "release"])
 def test_a_query_that_takes_too_much_memory_is_stopped(targets, where):
     t = targets
-    target = ["--db", str(t["db"])] if where == "store" else ["--release", str(t["release"])]
+    target = ["--db", str(t["db"])] if where == "store" else ["--releases", str(t["release"])]
     proc = run_cedar("query", "SELECT list(i) FROM range(300000000) t(i)", *target, "--memory-limit", "100MB")
     assert proc.returncode in (1, 2) and "memory" in proc.stderr and "100MB" in proc.stderr, proc.stderr
     assert "Traceback" not in proc.stderr

@@ -69,7 +69,7 @@ def test_unicode_and_csv_injection_round_trip(tmp_path):
             assert row[f] == want[row["event_id"]].get(f), (f, row[f])
 
     # a release: Parquet exact, CSV neutralised only where a cell starts with a trigger
-    proc = run_cedar("release", "build", "2026.11.1", "--db", str(db), "--store", str(store))
+    proc = run_cedar("release", "build", "2026.11.1", "--db", str(db), "--releases", str(store))
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr
     folder = store / "2026.11.1"
     for row in pq.read_table(folder / "events.parquet").to_pylist():
@@ -93,7 +93,7 @@ def test_unicode_and_csv_injection_round_trip(tmp_path):
     assert b"\n=" not in raw and b",=" not in raw and b',"=' not in raw
 
     # the release through cedar query --release: exact again
-    got = json.loads(run_cedar("query", f"SELECT event_id, {cols} FROM events", "--release", str(folder),
+    got = json.loads(run_cedar("query", f"SELECT event_id, {cols} FROM events", "--releases", str(folder),
                                "--format", "json").stdout)
     for row in got:
         for f in fields:

@@ -244,11 +244,11 @@ def test_dry_run_works_everything_out_and_writes_nothing(db):
 
 def test_a_missing_store_is_an_error_with_a_hint(tmp_path):
     proc = run_cedar("ingest", str(seed_path()), "--db", str(tmp_path / "nope.duckdb"))
-    assert proc.returncode == 1
+    assert proc.returncode == 2
     assert "There is no store" in proc.stderr and "cedar init" in proc.stderr and "Traceback" not in proc.stderr
     assert not (tmp_path / "nope.duckdb").exists()
     proc = run_cedar("query", "SELECT 1", "--db", str(tmp_path / "nope.duckdb"))
-    assert proc.returncode == 1 and "There is no store" in proc.stderr
+    assert proc.returncode == 2 and "There is no store" in proc.stderr
 
 
 def test_a_file_that_is_not_a_store_is_an_error(tmp_path):

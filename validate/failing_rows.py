@@ -4,7 +4,7 @@ GX names at most a sample of the rows an expectation finds; this query names all
 the tables by the names a user has for them, so that it runs as written:
 - events, claims and sources: the release's tables (events.parquet, ...), which are also the views
   of those names in `cedar query`, over the store (the events a build would release) and over a
-  downloaded release (`cedar query --release`);
+  downloaded release (`cedar query --releases`);
 - event_actors: the release's actors table (actors.parquet), under the name of its view in
   `cedar query` (in the store, `actors` is the actor registry);
 - deleted, released_deleted, previous and unchanged: the gate's check tables, which exist only in

@@ -29,7 +29,7 @@ SAMPLE_IDS = 20  # failing event ids named per expectation
 FAILING_ROWS_TABLES = (
     "events, claims, sources and event_actors are the release's tables events, claims, sources and actors: "
     "the views of those names in `cedar query` over the store (the events a build releases) or over a "
-    "downloaded release (`cedar query --release`). deleted, released_deleted, previous and unchanged are "
+    "downloaded release (`cedar query --releases`). deleted, released_deleted, previous and unchanged are "
     "the gate's check tables in the build's staging database (cedar.validate.expectations).")
 
 

@@ -97,11 +97,13 @@ def write_csv(names: list[str], rows: Iterable[tuple], write: Write) -> None:
 
 
 def write_json(names: list[str], rows: Iterable[tuple], write: Write) -> None:
-    """A JSON array of one object a row, one row a line."""
+    """A JSON array of one object a row, written as it comes, in the form every command prints (what
+    json.dumps(..., indent=2) gives for the whole list)."""
     parts: list[str] = []
     sep = "[\n"
     for row in rows:
-        parts.append(sep + json.dumps(dict(zip(names, (_json(v) for v in row))), ensure_ascii=False))
+        item = json.dumps(dict(zip(names, (_json(v) for v in row))), ensure_ascii=False, indent=2)
+        parts.append(sep + "  " + item.replace("\n", "\n  "))
         sep = ",\n"
         if len(parts) >= 1000:
             write("".join(parts))

@@ -8,21 +8,57 @@ library modules behind it when it runs, and nothing here imports Great Expectati
 from __future__ import annotations
 
 import sys
+from typing import Annotated, Any, Optional
 
 import typer
+from typer._click.core import Context  # Typer carries its own copy of Click; its Context is that one
+from typer.core import TyperGroup
 
-from cedar.cli import actors, check, demo, download, exits, failures, imports, query, release, store, synth
+from cedar import __version__
+from cedar.cli import actors, aliases, check, demo, download, exits, failures, imports, query, release, store, synth
 from cedar.errors import CedarError
+
+
+class CedarGroup(TyperGroup):
+    """The root command: old option spellings rewritten before parsing (cedar.cli.aliases), and the
+    library's errors turned into a message and an exit status however the app is called."""
+
+    def main(self, args: Optional[Any] = None, *rest: Any, **options: Any) -> Any:
+        return super().main(aliases.rewrite(sys.argv[1:] if args is None else args), *rest, **options)
+
+    def invoke(self, ctx: Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except CedarError as exc:
+            ctx.exit(exits.report(exc))
+
 
 app = typer.Typer(
     name="cedar",
+    cls=CedarGroup,
     help="Cedar: an open, versioned dataset of political violence and protest events.\n\n"
     "Example: cedar check my-events.csv",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
 )
+
+
+def _version(shown: bool) -> None:
+    if shown:
+        typer.echo(f"cedar {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def cedar(_version_shown: Annotated[bool, typer.Option(
+        "--version", callback=_version, is_eager=True, help="Print Cedar's version and exit.")] = False) -> None:
+    """Cedar: an open, versioned dataset of political violence and protest events.
+
+    Example: cedar check my-events.csv
+    """
 
 app.command()(check.check)
 app.command()(check.codebook)

@@ -6,13 +6,12 @@ is reported as such). The library is imported inside the commands, so that `ceda
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Annotated, Any, Optional
 
 import typer
 
-from cedar.cli.common import DEFAULT_DB, DbOption, FormatOption, OutputFormat, out
+from cedar.cli.common import DEFAULT_DB, DbOption, FormatOption, OutputFormat, out, out_json
 from cedar.errors import DataError, StoreError, UsageError
 
 app = typer.Typer(help="The actor registry: canonical names, actor types, countries, aliases.\n\n"
@@ -62,7 +61,7 @@ def list_actors(
     chosen = [a for a in registry.actors.values() if (country is None or a.country == country.upper())
               and (actor_type is None or a.actor_type == actor_type)]
     if output is OutputFormat.json:
-        out(json.dumps([a.to_dict() for a in chosen], ensure_ascii=False, indent=2))
+        out_json([a.to_dict() for a in chosen])
         return
     out("name\tactor_type\tcountry\tyears\taliases")
     for a in chosen:
@@ -88,7 +87,7 @@ def show(
         raise DataError(f"'{name}' is not in the actor registry.", f"Closest names: {registry.closest_text(name)}.")
     a = registry.actors[canonical]
     if output is OutputFormat.json:
-        out(json.dumps(a.to_dict(), ensure_ascii=False, indent=2))
+        out_json(a.to_dict())
         return
     out(f"name:       {printable(a.name)}")
     out(f"actor type: {a.actor_type or ''} {ACTOR_TYPES.get(a.actor_type or 0, '')}".rstrip())
@@ -111,7 +110,7 @@ def search(
     registry = _registry(db)
     hits = registry.search(query, limit)
     if output is OutputFormat.json:
-        out(json.dumps([{"name": n, "score": s, "matched": m} for n, s, m in hits], ensure_ascii=False, indent=2))
+        out_json([{"name": n, "score": s, "matched": m} for n, s, m in hits])
         return
     for n, s, m in hits:
         out(printable(f"{s:5.1f}  {n}" + (f"  (alias '{m}')" if m != n else "")))

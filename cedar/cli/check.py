@@ -5,7 +5,6 @@ The library modules are imported inside the commands: `cedar check` must start f
 
 from __future__ import annotations
 
-import json
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Optional
@@ -13,7 +12,16 @@ from typing import Annotated, Optional
 import typer
 
 from cedar.cli import exits
-from cedar.cli.common import DEFAULT_DB, ENV_DB, EncodingOption, InputFormatOption, MaxErrorsOption, check_encoding, out
+from cedar.cli.common import (
+    DEFAULT_DB,
+    ENV_DB,
+    EncodingOption,
+    InputFormatOption,
+    MaxErrorsOption,
+    check_encoding,
+    out,
+    out_json,
+)
 
 
 class CheckFormat(str, Enum):
@@ -50,7 +58,7 @@ def check(
                          max_errors=max_errors)
     out(note, err=True)
     if output is CheckFormat.json:
-        out(json.dumps(result.report.to_dict(), ensure_ascii=False, indent=2))
+        out_json(result.report.to_dict())
     elif output is CheckFormat.csv:  # UTF-8 bytes whatever the terminal's encoding; the table has its own line ends
         typer.echo(render_csv(result.report).encode("utf-8"), nl=False)
         if result.report.truncated:

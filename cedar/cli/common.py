@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import json
 import sys
 from contextlib import contextmanager
 from enum import Enum
@@ -35,8 +36,17 @@ ForceOption = Annotated[bool, typer.Option(
 DbOption = Annotated[Path, typer.Option(
     "--db", envvar=ENV_DB, help=f"The store: a DuckDB file (or set {ENV_DB}).", show_default=True)]
 
-__all__ = ["DEFAULT_DB", "ENV_DB", "DbOption", "EncodingOption", "ForceOption", "FormatOption", "InputFormatOption",
-           "MaxErrorsOption", "OutputFormat", "check_encoding", "out", "progress", "say"]
+# Where releases are, for every command that reads or writes them: a release store folder (it holds
+# index.json), a folder `cedar download` filled, or, to read, an http(s):// URL of a release store.
+ENV_RELEASES = "CEDAR_RELEASES"
+DEFAULT_RELEASES = Path("data/releases")
+ReleasesOption = Annotated[Optional[str], typer.Option(
+    "--releases", envvar=ENV_RELEASES, help=f"The release store: a folder (or set {ENV_RELEASES}; default "
+    f"{DEFAULT_RELEASES}).", show_default=False)]
+
+__all__ = ["DEFAULT_DB", "DEFAULT_RELEASES", "ENV_DB", "ENV_RELEASES", "DbOption", "EncodingOption", "ForceOption",
+           "FormatOption", "InputFormatOption", "MaxErrorsOption", "OutputFormat", "ReleasesOption", "check_encoding", "out",
+           "out_json", "progress", "releases_folder", "say"]
 
 
 def out(text: str = "", err: bool = False) -> None:
@@ -50,6 +60,22 @@ def out(text: str = "", err: bool = False) -> None:
 
 def printable(text: str) -> str:
     return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def out_json(data: Any) -> None:
+    """The one JSON form of every command: indented by 2 spaces, UTF-8 as is, ending in a newline."""
+    out(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+
+
+def releases_folder(releases: Optional[str], *, exists: bool = True) -> Path:
+    """The release store folder --releases names (or the default). With `exists`, a folder that is not
+    there is a wrong call: a command that only reads releases has nothing to read."""
+    folder = Path(releases or DEFAULT_RELEASES)
+    if exists and not folder.is_dir():
+        raise UsageError(f"There is no release store folder at {folder}." if not folder.exists()
+                         else f"{folder} is a file, not a release store folder.",
+                         "Name the folder that holds index.json with --releases (or set CEDAR_RELEASES).")
+    return folder
 
 
 def say(text: str) -> None:
@@ -75,9 +101,23 @@ def progress(label: str) -> Iterator[Any]:
         yield None
         return
     from rich.console import Console  # rich.progress takes ~80 ms to import: only on a terminal
-    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+    from rich.progress import Progress, SpinnerColumn, TimeElapsedColumn
 
-    with Progress(SpinnerColumn(), TextColumn("{task.description} {task.completed} rows"), TimeElapsedColumn(),
-                  console=Console(stderr=True), transient=True) as bar:
+    with Progress(SpinnerColumn(), _rows_column(), TimeElapsedColumn(), console=Console(stderr=True),
+                  transient=True) as bar:
         task = bar.add_task(label)
         yield lambda: bar.advance(task)
+
+
+def _rows_column() -> Any:
+    """The label, with the rows counted so far once there are any: a step that does not count rows one by
+    one (DuckDB checking a large CSV in one query) shows no count rather than "0 rows"."""
+    from rich.progress import ProgressColumn
+    from rich.text import Text
+
+    class RowsColumn(ProgressColumn):
+        def render(self, task: Any) -> Text:
+            done = int(task.completed)
+            return Text(f"{task.description} {done:,} rows" if done else f"{task.description} ...")
+
+    return RowsColumn()

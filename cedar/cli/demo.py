@@ -47,7 +47,7 @@ def demo(
     out(f'4. cedar query --db {db} "{DEMO_QUERY}"')
     names, rows = query.run(db, DEMO_QUERY)
     out(query.as_table(names, rows))
-    out(f"5. cedar release list --store {releases}")
+    out(f"5. cedar release list --releases {releases}")
     print_releases(releases, read_index(releases), OutputFormat.text)
 
 

@@ -4,7 +4,6 @@ stays fast)."""
 
 from __future__ import annotations
 
-import json
 import sys
 import time
 from enum import Enum
@@ -13,12 +12,12 @@ from typing import Annotated, Any
 
 import typer
 
-from cedar.cli.common import ForceOption, out, say
+from cedar.cli.common import ENV_RELEASES, ForceOption, FormatOption, OutputFormat, out, out_json, say
 from cedar.errors import Interrupted
 
 SourceOption = Annotated[str, typer.Option(
-    "--from", help="The release store: a folder, or an http(s):// URL of the folder that holds index.json.",
-    show_default=False)]
+    "--releases", envvar=ENV_RELEASES, help=f"The release store: a folder, or an http(s):// URL of the folder that "
+    f"holds index.json (or set {ENV_RELEASES}).", show_default=False)]
 TimeoutOption = Annotated[float, typer.Option(
     "--timeout", min=0.1, help="Seconds to wait for the server to connect or send more bytes.")]
 TriesOption = Annotated[int, typer.Option(
@@ -95,12 +94,12 @@ def download(
     source: SourceOption = ...,  # type: ignore[assignment]
     to: Annotated[Path, typer.Option("--to", help="The folder to download into; the release goes to TO/VERSION.")]
     = Path("."),
-    files: Annotated[FileSet, typer.Option("--format", help="parquet, csv or all: which form of the tables to get "
-                                                             "(the codebook, changes, deletions and validation report "
-                                                             "come with each).")] = FileSet.all,
+    files: Annotated[FileSet, typer.Option("--files", help="parquet, csv or all: which form of the tables to get "
+                                                            "(the codebook, changes, deletions and validation report "
+                                                            "come with each).")] = FileSet.all,
     timeout: TimeoutOption = 30.0,
     tries: TriesOption = 4,
-    as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON for programs.")] = False,
+    output: FormatOption = OutputFormat.text,
     force: ForceOption = False,
 ) -> None:
     """Download a published release and check every file against its manifest before it gets its name.
@@ -110,10 +109,11 @@ def download(
     release arrived whole, 1 when the store or the connection is at fault (nothing is left under a
     final name), 2 for a wrong call.
 
-    Example: cedar download latest --from https://example.org/cedar/releases --to cedar-data
+    Example: cedar download latest --releases https://example.org/cedar/releases --to cedar-data
     """
     from cedar.releases.download import download as run
 
+    as_json = output is OutputFormat.json
     bar = _Bar()
     note = (lambda m: None) if as_json else say
     try:
@@ -125,7 +125,7 @@ def download(
     finally:
         bar.close()
     if as_json:
-        out(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+        out_json(result.to_dict())
         return
     got = [f for f in result.files if f.status == "downloaded"]
     kept = [f for f in result.files if f.status == "present"]
@@ -140,4 +140,4 @@ def download(
     out(f"  check it yourself:  cd {result.folder} && sha256sum -c "
          f"{'' if result.format == 'all' else '--ignore-missing '}SHA256SUMS")
     if result.format != "csv":
-        out(f"  query it:           cedar query --release {result.folder} \"SELECT count(*) FROM events\"")
+        out(f"  query it:           cedar query --releases {result.folder} \"SELECT count(*) FROM events\"")

@@ -6,7 +6,6 @@ The work is done by cedar.ingest.imports (run_import), imported inside the comma
 
 from __future__ import annotations
 
-import json
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Any, Optional
@@ -23,6 +22,7 @@ from cedar.cli.common import (
     OutputFormat,
     check_encoding,
     out,
+    out_json,
     progress,
     say,
 )
@@ -87,7 +87,7 @@ def import_(
         _layout_refused(file, exc)
         raise typer.Exit(exits.FAILED) from None
     if output is OutputFormat.json:
-        out(json.dumps(run.report.to_dict(), ensure_ascii=False, indent=2, default=str))
+        out_json(run.report.to_dict())
     else:
         out(render_text(run.report))
         out("\n".join(_summary(run, db, dry_run)))
@@ -101,7 +101,7 @@ def _layout_refused(file: Path, exc: Any) -> None:
     report = Report(check="import", files=[str(file)])
     report.add(problem("unknown-layout", file=str(file), value=exc.found, expected=exc.expected,
                        hint=f" {exc.hint}" if exc.hint else ""))
-    out(json.dumps(report.to_dict(), ensure_ascii=False, indent=2, default=str))
+    out_json(report.to_dict())
 
 
 def _summary(run: Any, db: Path, dry_run: bool) -> list[str]:

@@ -31,9 +31,10 @@ def query(
     db: DbOption = DEFAULT_DB,
     output: Annotated[QueryFormat, typer.Option("--format", "-f", help="table for people; csv or json for "
                                                 "programs (every row).")] = QueryFormat.table,
-    release: Annotated[Optional[Path], typer.Option(
-        "--release", help="Query a downloaded release instead of the store: its folder, or the --to folder of "
-        "cedar download (its newest release).", show_default=False)] = None,
+    releases: Annotated[Optional[Path], typer.Option(
+        "--releases", help="Query a release instead of the store: a release's folder, or a folder of releases "
+        "(the --to folder of cedar download, or a release store) for its newest release.", show_default=False)]
+    = None,
     timeout: Annotated[float, typer.Option(
         "--timeout", min=0, help="Stop the query after this many seconds (0: no limit).")] = 600.0,
     memory_limit: Annotated[str, typer.Option(
@@ -49,14 +50,15 @@ def query(
     event_corroboration (the datasets and linked events that report each event).
     Tables: event_history (every version), deletions, submissions, documents, actors (the actor
     registry), event_links (the same event in two datasets).
-    With --release, the same four views over the release's Parquet files.
+    With --releases, the same four views over the release's Parquet files, and its tables actors (one
+    row per actor of an event), changes, deletions and events_acled (the ACLED-layout table).
 
     Rows are written as they are read. A query is stopped with a message after --timeout seconds or
     beyond --memory-limit, and its rows after --max-rows. Files outside the store or release,
     ATTACH, INSTALL/LOAD, extensions and settings are refused.
 
     Examples: cedar query "SELECT event_type, count(*) FROM events GROUP BY ALL" ;
-    cedar query --release cedar-data "SELECT country, count(*) FROM events GROUP BY ALL"
+    cedar query --releases cedar-data "SELECT country, count(*) FROM events GROUP BY ALL"
     """
     from cedar.ingest import query as q
 
@@ -65,10 +67,10 @@ def query(
     numbers.seconds(timeout, "--timeout", zero_means_none=True)
     limits = dict(timeout=timeout or None, memory_limit=memory_limit.strip(), max_rows=max_rows or None)
     _bound_address_space(memory_limit)
-    if release is not None:
+    if releases is not None:
         from cedar.releases import localrelease
 
-        opened = localrelease.stream(release, sql, **limits)  # type: ignore[arg-type]
+        opened = localrelease.stream(releases, sql, **limits)  # type: ignore[arg-type]
     else:
         opened = q.stream(db, sql, **limits)  # type: ignore[arg-type]
     try:

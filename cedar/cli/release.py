@@ -6,33 +6,32 @@ Heavy modules (pyarrow, pandas, Great Expectations) are imported inside the comm
 
 from __future__ import annotations
 
-import json
-import os
 from pathlib import Path
 from typing import Annotated, Any, Optional
 
 import typer
 
 from cedar.cli import exits
-from cedar.cli.common import DEFAULT_DB, DbOption, FormatOption, OutputFormat, out
+from cedar.cli.common import (
+    DEFAULT_DB,
+    DEFAULT_RELEASES,
+    DbOption,
+    FormatOption,
+    OutputFormat,
+    ReleasesOption,
+    out,
+    out_json,
+    releases_folder,
+)
 
 app = typer.Typer(
     name="release",
     help="Build, list and compare versioned releases of the dataset.\n\n"
-    "Example: cedar release build 2026.11.1 --store data/releases",
+    "Example: cedar release build 2026.11.1 --releases data/releases",
     no_args_is_help=True,
     add_completion=False,
     rich_markup_mode=None,
 )
-
-DEFAULT_STORE = Path("data/releases")
-
-StoreOption = Annotated[Optional[Path], typer.Option(
-    "--store", help="The release store folder (default: $CEDAR_RELEASES, else data/releases).", show_default=False)]
-
-
-def _store(store: Optional[Path]) -> Path:
-    return store or Path(os.environ.get("CEDAR_RELEASES") or DEFAULT_STORE)
 
 
 @app.command("build")
@@ -40,7 +39,7 @@ def build(
     version: Annotated[str, typer.Argument(help="The new version, YYYY.MM.N (e.g. 2026.11.1); it must sort after "
                                                 "every published version.", show_default=False)],
     db: DbOption = DEFAULT_DB,
-    store: StoreOption = None,
+    releases: ReleasesOption = None,
     output: FormatOption = OutputFormat.text,
 ) -> None:
     """Build a release from the store: every file written, the gate run, and the release
@@ -50,7 +49,7 @@ def build(
     kept apart from the schema version. A published version is never overwritten. Exit 0 when
     published, 1 when the gate failed (nothing published), 2 for a wrong call.
 
-    Example: cedar release build 2026.11.1 --db data/cedar.duckdb --store data/releases
+    Example: cedar release build 2026.11.1 --db data/cedar.duckdb --releases data/releases
     """
     from cedar.releases.build import build_release
 
@@ -60,9 +59,9 @@ def build(
         if text:
             out(f"... {message}", err=True)
 
-    result = build_release(version, db, _store(store), step=step)
+    result = build_release(version, db, releases_folder(releases, exists=False), step=step)
     if not text:
-        out(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+        out_json(result.to_dict())
     else:
         _print_build(result)
     raise typer.Exit(exits.for_release(result))
@@ -92,31 +91,27 @@ def _print_build(result: Any) -> None:
 
 
 @app.command("list")
-def list_(store: StoreOption = None, output: FormatOption = OutputFormat.text,
-          source: Annotated[Optional[str], typer.Option(
-              "--from", help="List another release store instead: a folder or an http(s):// URL (its index.json "
-              "is read and checked, nothing is written).", show_default=False)] = None) -> None:
+def list_(releases: Annotated[Optional[str], typer.Option(
+              "--releases", envvar="CEDAR_RELEASES", help="The release store: a folder, or an http(s):// URL of "
+              "one (its index.json is read and checked, nothing is written); default $CEDAR_RELEASES, else "
+              "data/releases.", show_default=False)] = None,
+          output: FormatOption = OutputFormat.text) -> None:
     """List the published releases, newest first.
 
-    Examples: cedar release list --store data/releases ;
-    cedar release list --from https://example.org/cedar/releases
+    Examples: cedar release list --releases data/releases ;
+    cedar release list --releases https://example.org/cedar/releases
     """
-    from cedar.releases.index import read_index
+    from cedar.releases.download import list_releases
 
-    path: Path | str
-    if source is not None:
-        from cedar.releases.download import list_releases
-
-        path, releases = list_releases(source)
-    else:
-        path, releases = _store(store), read_index(_store(store))
-    print_releases(path, releases, output)
+    # a folder is read as a URL is, so both refuse alike what is not a release store
+    path, published = list_releases(releases or str(DEFAULT_RELEASES))
+    print_releases(path, published, output)
 
 
 def print_releases(path: Path | str, releases: list[dict[str, Any]], output: OutputFormat) -> None:
     """A release store's index (cedar.releases.index.read_index), newest first."""
     if output is OutputFormat.json:
-        out(json.dumps({"store": str(path), "releases": releases}, ensure_ascii=False, indent=2))
+        out_json({"store": str(path), "releases": releases})
         return
     if not releases:
         out(f"No releases in {path}.")
@@ -131,20 +126,20 @@ def print_releases(path: Path | str, releases: list[dict[str, Any]], output: Out
 def diff(
     a: Annotated[str, typer.Argument(help="The older version.", show_default=False)],
     b: Annotated[str, typer.Argument(help="The newer version.", show_default=False)],
-    store: StoreOption = None,
+    releases: ReleasesOption = None,
     output: FormatOption = OutputFormat.text,
 ) -> None:
     """Compare two published releases: the events added, updated and deleted from A to B.
 
-    Example: cedar release diff 2026.10.1 2026.11.1 --store data/releases
+    Example: cedar release diff 2026.10.1 2026.11.1 --releases data/releases
     """
     from cedar.releases.diff import diff_releases
 
-    changes = diff_releases(_store(store), a, b)
+    changes = diff_releases(releases_folder(releases), a, b)
     counts = changes.counts()
     if output is OutputFormat.json:
-        out(json.dumps({"from": a, "to": b, "counts": counts, "added": changes.added, "updated": changes.updated,
-                        "deleted": changes.deleted}, indent=2))
+        out_json({"from": a, "to": b, "counts": counts, "added": changes.added, "updated": changes.updated,
+                  "deleted": changes.deleted})
         return
     out(f"{a} -> {b}: {counts['added']} added, {counts['updated']} updated, {counts['deleted']} deleted, "
         f"{counts['unchanged']} unchanged")

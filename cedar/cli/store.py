@@ -5,7 +5,6 @@ The library modules are imported inside the commands, so that `cedar --help` sta
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Annotated, Any, Optional
 
@@ -22,6 +21,7 @@ from cedar.cli.common import (
     OutputFormat,
     check_encoding,
     out,
+    out_json,
     progress,
     say,
 )
@@ -84,7 +84,7 @@ def ingest(
             outcome = deletion_lists.ingest(db, files, submitter=submitter, dry_run=dry_run, encoding=encoding,
                                             say=say)
         else:
-            with progress("Checking") as tick:
+            with progress("Ingesting") as tick:
                 outcome = load.ingest(db, files, submitter=submitter, dry_run=dry_run, input_format=input_format,
                                       encoding=encoding, max_errors=max_errors, say=say, on_record=tick)
     except KeyboardInterrupt:
@@ -92,7 +92,7 @@ def ingest(
     report = outcome.report
     if output is OutputFormat.json:  # the text report says the same in its summary
         report.extra.update(outcome.to_dict())
-        out(json.dumps(report.to_dict(), ensure_ascii=False, indent=2, default=str))
+        out_json(report.to_dict())
     else:
         out(render_text(report))
         out(_summary(outcome))

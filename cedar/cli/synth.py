@@ -3,13 +3,12 @@ gazetteer imported inside the command, so that `cedar --help` stays fast)."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
 
-from cedar.cli.common import ForceOption, FormatOption, OutputFormat, out, progress
+from cedar.cli.common import ForceOption, FormatOption, OutputFormat, out, out_json, progress
 
 
 def synth(
@@ -39,8 +38,8 @@ def synth(
     with progress(f"Writing {path}") as tick:
         planted = make.write(path, n, seed=seed, faults=faults, on_row=tick)
     if output == OutputFormat.json:
-        out(json.dumps({"file": str(path), "rows": n, "seed": seed, "fault_rate": faults,
-                        "faults_planted": dict(sorted(planted.items()))}, indent=2))
+        out_json({"file": str(path), "rows": n, "seed": seed, "fault_rate": faults,
+                        "faults_planted": dict(sorted(planted.items()))})
         return
     out(f"wrote {n} events to {path}" + (f", {sum(planted.values())} with a planted fault" if faults else ""))
     for kind, count in sorted(planted.items()):
