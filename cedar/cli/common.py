@@ -45,8 +45,8 @@ ReleasesOption = Annotated[Optional[str], typer.Option(
     f"{DEFAULT_RELEASES}).", show_default=False)]
 
 __all__ = ["DEFAULT_DB", "DEFAULT_RELEASES", "ENV_DB", "ENV_RELEASES", "DbOption", "EncodingOption", "ForceOption",
-           "FormatOption", "InputFormatOption", "MaxErrorsOption", "OutputFormat", "ReleasesOption", "check_encoding", "out",
-           "out_json", "progress", "releases_folder", "say"]
+           "FormatOption", "InputFormatOption", "MaxErrorsOption", "OutputFormat", "ReleasesOption", "check_encoding",
+           "out", "out_json", "printable", "progress", "releases_folder", "say"]
 
 
 def out(text: str = "", err: bool = False) -> None:
