@@ -68,8 +68,8 @@ def run_import(dataset: str, path: Path, *, db: Path, ingest: bool = False, out:
     if out is None and not ingest:
         out = Path.cwd() / f"{path.stem}.cedar.jsonl"
     if out is not None:  # checked before the work, so that a wrong --out costs nothing
-        submission_format(out)  # a name that says no format is a wrong call, before any row is read
         paths.output_file(out, "output file", force=force, inputs=[path])
+        submission_format(out)  # a name that says no format is a wrong call, before any row is read
         for part in companion_parts(out):
             paths.output_file(part, "companion table", force=force, inputs=[path])
     if dataset == "acled" and _is_acled_deletions(path, encoding):
