@@ -120,7 +120,11 @@ def read_index(source: remote.Source) -> list[dict[str, Any]]:
         releases = data["releases"]
         if not isinstance(releases, list):
             raise TypeError("'releases' is not a list")
-    except (ValueError, KeyError, TypeError, UnicodeDecodeError, RecursionError) as exc:
+    except RecursionError:  # a document nested thousands deep: json gives up, and so do we
+        raise TransferError(f"The release index {source.describe(INDEX)} cannot be read: it is nested too deep.",
+                            "This is not a Cedar release store, or its index.json is damaged; tell its maintainers.") \
+            from None
+    except (ValueError, KeyError, TypeError, UnicodeDecodeError) as exc:
         raise TransferError(f"The release index {source.describe(INDEX)} cannot be read: {exc}.",
                             "This is not a Cedar release store, or its index.json is damaged; tell its maintainers.") \
             from None
