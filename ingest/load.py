@@ -21,7 +21,7 @@ from typing import Any, Callable
 from cedar.ingest import actors, duplicates, ids, stage, stage_csv, store, submissions
 from cedar.schema.model import Claim, Source
 from cedar.schema.tables import EVENT_COLUMNS
-from cedar.validate import engine, repeats
+from cedar.validate import engine, readers, repeats
 from cedar.validate.check import CheckResult
 from cedar.validate.report import ERROR, Problem, Report, problem
 
@@ -82,6 +82,7 @@ def ingest(db: Path, paths: list[Path], *, submitter: str | None = None, dry_run
            fast_threshold: int = engine.SQL_THRESHOLD_BYTES) -> Outcome:
     """`fast_threshold`: CSVs of at least this size that the SQL engine takes are checked and staged by
     DuckDB (cedar.ingest.stage_csv); tests pass 0 or a huge size to choose the path."""
+    paths = readers.submission_files(paths, encoding)  # a companion table named too is read with its file
     prints = [submissions.fingerprint(p) for p in paths if p.is_file()]
     with store.connect(db, write=True) as con:  # fails fast when the store is missing, busy or outdated
         store.check_schema(con, db)

@@ -23,9 +23,9 @@ def _has_source(e: Any, ctx: Context) -> Iterator[Finding]:
       "A source document named by a source exists.",
       columns=("sources.document",))
 def _document_exists(e: Any, ctx: Context) -> Iterator[Finding]:
-    for s in e.sources or ():
+    for i, s in enumerate(e.sources or ()):
         if s.document and ctx.documents.get(s.document) is None:
-            yield Finding("sources", s.document)
+            yield Finding(f"sources[{i}].document", s.document)
 
 
 @rule("document-hash-mismatch",
@@ -34,12 +34,13 @@ def _document_exists(e: Any, ctx: Context) -> Iterator[Finding]:
       "A document's sha256, where given, matches its text.",
       columns=("sources.document", "sources.document_sha256"))
 def _document_hash(e: Any, ctx: Context) -> Iterator[Finding]:
-    for s in e.sources or ():
+    for i, s in enumerate(e.sources or ()):
         text = ctx.documents.get(s.document) if s.document else None
         if text is not None and s.document_sha256:
             actual = ctx.sha256(s.document, text)
             if actual != s.document_sha256:
-                yield Finding("sources", s.document, {"actual": actual, "expected": s.document_sha256})
+                yield Finding(f"sources[{i}].document_sha256", s.document,
+                              {"actual": actual, "expected": s.document_sha256})
 
 
 EVIDENCE_GAP = " [...] "
