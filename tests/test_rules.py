@@ -106,6 +106,7 @@ CASES: dict[str, tuple[Callable, Callable, str]] = {
     "document-not-found": (source(document=SEED_DOCUMENT), source(document="missing.txt"), "sources.0.document"),
     "document-hash-mismatch": (source(document_sha256=None), source(document_sha256="0" * 64),
                                "sources.0.document_sha256"),
+    "evidence-too-short": (put(evidence="Azerbaijan’s armed forces"), put(evidence="a"), "evidence"),
     "evidence-not-in-document": (
         put(evidence="On Tuesday, Azerbaijan’s armed forces initiated [...] primarily inhabited by ethnic Armenians."),
         put(evidence="Azerbaijan's armed forces initiated"),  # straight apostrophe: the document has a curly one
