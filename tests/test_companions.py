@@ -190,3 +190,9 @@ def test_ingest_refuses_a_submission_with_a_misnamed_companion(tmp_path):
     proc, report = ingest(db, str(path), str(tmp_path / "events.claims.csv"))
     assert proc.returncode == 1, proc.stdout + proc.stderr
     assert {"misnamed-companion", "companion-row-without-event"} <= {p["code"] for p in report["problems"]}
+
+
+def test_a_missing_companion_named_on_the_command_line_is_a_missing_file(tmp_path):
+    path = write_seed_csv(tmp_path)
+    code, report = check(path, tmp_path / "other.sources.csv")
+    assert code == 2 and [Path(p["file"]).name for p in found(report, "file-not-found")] == ["other.sources.csv"]

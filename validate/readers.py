@@ -62,6 +62,9 @@ def submission_files(paths: list[Path], encoding: str = "utf-8") -> list[Path]:
     given = {p.resolve() for p in paths if p.exists()}
     out = []
     for path in paths:
+        if not path.is_file():  # missing, a folder, a FIFO: the reader says what it is, nothing is opened here
+            out.append(path)
+            continue
         named = companion_of(path)
         if named is not None:
             part, stem = named

@@ -189,8 +189,9 @@ def flat_record(path: Path, line: int, typed: dict[str, Any], problems: list[Pro
 
 
 def _names(names: Any) -> set[str]:
-    """Source names as compared between a row's sources cell and its companion rows."""
-    return {" ".join(str(n).split()).casefold() for n in names if n}
+    """Source names as compared between a row's sources cell and its companion rows: case and spacing
+    folded, and split at the cell's list separator as the cell's own text is."""
+    return {" ".join(item.split()).casefold() for n in names if n for item in str(n).split(";") if item.strip()}
 
 
 def coerce(kind: str, value: Any) -> Any:
