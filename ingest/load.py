@@ -19,10 +19,12 @@ from pathlib import Path
 from typing import Any, Callable
 
 from cedar.ingest import actors, duplicates, ids, stage, stage_csv, store, submissions
+from cedar.schema import vocab
 from cedar.schema.model import Claim, Source
 from cedar.schema.tables import EVENT_COLUMNS
-from cedar.validate import engine, repeats
+from cedar.validate import engine, readers, repeats
 from cedar.validate.check import CheckResult
+from cedar.validate.records import companion_path
 from cedar.validate.report import ERROR, Problem, Report, problem
 
 # Columns that say which version a row is, not what the event is: a row equal to the current version
@@ -82,6 +84,7 @@ def ingest(db: Path, paths: list[Path], *, submitter: str | None = None, dry_run
            fast_threshold: int = engine.SQL_THRESHOLD_BYTES) -> Outcome:
     """`fast_threshold`: CSVs of at least this size that the SQL engine takes are checked and staged by
     DuckDB (cedar.ingest.stage_csv); tests pass 0 or a huge size to choose the path."""
+    paths = readers.submission_files(paths, encoding)  # a companion table named too is read with its file
     prints = [submissions.fingerprint(p) for p in paths if p.is_file()]
     with store.connect(db, write=True) as con:  # fails fast when the store is missing, busy or outdated
         store.check_schema(con, db)
@@ -158,6 +161,8 @@ def _write_submission(db: Path, outcome: Outcome, staged: _Tables, prints: list[
         try:
             stage.load(con, staged.tables)
             staged.tables.clear()  # the staging tables hold them now: a million rows' Arrow copy is not kept
+            report.extend(keep_stored_sources(con))
+            keep_stored_claims(con)
             report.extend(store_problems(con))
             if not report.valid:
                 con.execute("ROLLBACK")
@@ -179,6 +184,68 @@ def _write_submission(db: Path, outcome: Outcome, staged: _Tables, prints: list[
             raise
         outcome.submission_id, outcome.counts = submission_id, counts
         outcome.store_counts = store.counts(con)
+
+
+# A source's details besides its name: a source that gives none of them (a flat row names its sources only)
+_DETAILS = [n for n in Source.model_fields if n != "name"]
+
+
+def keep_stored_sources(con: Any) -> list[Problem]:
+    """An update that names a source without its details (a flat row, such as one taken from a release's
+    events.csv) keeps the details the store holds for the event's source of that name (url, scale, kind,
+    document, ...), paired in order among sources of one name; source_scale is then derived from them.
+    A source_scale the row gives that contradicts them refuses the row (source-scale-mismatch)."""
+    bare = " AND ".join(f'p."{n}" IS NULL' for n in _DETAILS)
+    con.execute(f"""
+        UPDATE stage_sources p SET {", ".join(f'"{n}" = m."{n}"' for n in _DETAILS)}
+        FROM (
+            WITH b AS (SELECT p.row_no, p.source_no, s.event_id, lower(trim(p.name)) AS k,
+                              row_number() OVER (PARTITION BY p.row_no, k ORDER BY p.source_no) AS n
+                       FROM stage_sources p JOIN stage_events s USING (row_no)
+                       WHERE s.event_id IS NOT NULL AND {bare}),
+                 kept AS (SELECT c.*, lower(trim(c.name)) AS k,
+                                 row_number() OVER (PARTITION BY c.event_id, k ORDER BY c.source_no) AS n
+                          FROM event_sources c JOIN event_current e USING (event_id, version)
+                          WHERE c.event_id IN (SELECT event_id FROM b))
+            SELECT b.row_no, b.source_no, {_q(_DETAILS, 'kept')} FROM b JOIN kept USING (event_id, k, n)
+        ) m
+        WHERE p.row_no = m.row_no AND p.source_no = m.source_no
+    """)
+    scales = "[" + ", ".join(f"'{v}'" for v in vocab.SOURCE_SCALES) + "]"
+    derived = con.execute(f"""
+        SELECT s.row_no, s.file, s.row, s.source_scale,
+               nullif(array_to_string(list_filter({scales}, lambda x: list_contains(d.scales, x)), '-'), '')
+        FROM stage_events s JOIN (SELECT row_no, list(scale) FILTER (WHERE scale IS NOT NULL) AS scales
+                                  FROM stage_sources GROUP BY row_no) d USING (row_no)
+        WHERE s.event_id IS NOT NULL AND len(d.scales) > 0
+    """).fetchall()
+    out, fixes = [], []
+    for row_no, file, row, given, expected in derived:
+        if given is not None and given != expected:
+            out.append(problem("source-scale-mismatch", file=file, row=row, field="source_scale", value=given,
+                               expected=expected))
+        elif given is None:
+            fixes.append((expected, row_no))
+    if fixes:
+        con.executemany("UPDATE stage_events SET source_scale = ? WHERE row_no = ?", fixes)
+    return out
+
+
+def keep_stored_claims(con: Any) -> None:
+    """An update from a flat file without a claims table (a row of a release's events.csv) cannot give
+    claims: the event keeps the claims the store holds. A claims table, even one of a header alone, says
+    which claims the event has."""
+    files = [f for (f,) in con.execute("SELECT DISTINCT file FROM stage_events WHERE event_id IS NOT NULL").fetchall()
+             if Path(f).suffix.lower() in readers.FLAT_ENDINGS and not companion_path(Path(f), "claims").is_file()]
+    if not files:
+        return
+    names = list(Claim.model_fields)
+    con.execute(f"""
+        INSERT INTO stage_claims (row_no, claim_no, {_q(names)})
+        SELECT s.row_no, c.claim_no, {_q(names, 'c')} FROM stage_events s
+        JOIN event_current e USING (event_id) JOIN event_claims c ON c.event_id = e.event_id AND c.version = e.version
+        WHERE s.file IN (SELECT unnest(?)) AND NOT EXISTS (SELECT 1 FROM stage_claims x WHERE x.row_no = s.row_no)
+    """, [files])
 
 
 def store_problems(con: Any) -> list[Problem]:

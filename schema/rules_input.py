@@ -66,6 +66,19 @@ declare("not-an-object", "Record {row} is {kind}, not an object: each event is a
 declare("bad-parquet", "The file cannot be read as Parquet ({detail}): export it again.",
         "A damaged or truncated Parquet file.")
 
+# Companion tables of a flat file (NAME.sources.csv, NAME.claims.csv), read beside it by name.
+declare("misnamed-companion", "'{value}' looks like the {part} table of {main} but is not read under this name: "
+        "rename it '{expected}' (or move it away if it is not part of the submission).",
+        "A file beside a CSV or Parquet submission named like one of its companion tables but not exactly "
+        "(NAME-sources.csv, NAME_claims.csv): it would be ignored. A warning when the table it stands for "
+        "exists too.")
+declare("companion-row-without-event", "This {part} row's event_ref '{value}' matches the ref (or event_id) of no "
+        "event in the main file: correct the event_ref, or remove the row.",
+        "A row of a companion table whose event_ref names no event of its main file.")
+declare("sources-contradict-companion", "The sources cell names {value} but the companion table {table} lists "
+        "{listed} for this event: make them agree, or leave the cell empty (the table then gives the sources).",
+        "A flat row's sources cell that names other sources than its rows in the companion sources table.")
+
 # Values a submission may use once, across all its files (cedar.validate.repeats); `first` says where
 # the value was used first ("row 3", or "row 3 of other.csv").
 declare("duplicate-ref", "ref '{value}' is also used in {first}: each row's ref must be its own, so that the report "

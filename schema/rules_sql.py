@@ -69,6 +69,7 @@ SQL_RULES: dict[str, list[tuple[str, str]]] = {
     "missing-source": [("sources", "NOT has_sources")],
     "document-not-found": [],
     "document-hash-mismatch": [],
+    "evidence-too-short": [],
     "evidence-not-in-document": [],
     "verified-without-basis": [
         ("verification_basis",
@@ -104,6 +105,7 @@ NO_SQL_FORM: dict[str, str] = {
     "source-scale-mismatch": "sources carry a scale only in a companion sources table",
     "document-not-found": "source documents are named only in a companion sources table",
     "document-hash-mismatch": "source documents are named only in a companion sources table",
+    "evidence-too-short": "evidence is located only in documents of a companion sources table",
     "evidence-not-in-document": "evidence is compared only with documents of a companion sources table",
     "separator-in-list-item": "a CSV list cell is split at ';', so no item read from CSV contains one or is empty",
 }

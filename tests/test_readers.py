@@ -372,7 +372,8 @@ def test_companion_tables_are_read_and_their_problems_reported(tmp_path):
     code, report = check(path)
     assert code == 1
     [hash_problem] = found(report, "document-hash-mismatch")
-    assert hash_problem["row"] == 2 and hash_problem["file"].endswith("events.csv")
+    # reported where the hash is written: the companion's own file and line
+    assert hash_problem["line"] == 2 and hash_problem["file"].endswith("events.sources.csv")
     [cells] = found(report, "wrong-cell-count")
     assert cells["file"].endswith("events.claims.csv") and cells["row"] == 4
 

@@ -103,8 +103,10 @@ CASES: dict[str, tuple[Callable, Callable, str]] = {
     "place-not-found": (put(admin1="Khankendi"), put(latitude=None, longitude=None, location="Nowhere at all",
                                                       admin1=None), "latitude"),
     "missing-source": (lambda e: e["sources"].append({"name": "AFP"}), put(sources=[]), "sources"),
-    "document-not-found": (source(document=SEED_DOCUMENT), source(document="missing.txt"), "sources"),
-    "document-hash-mismatch": (source(document_sha256=None), source(document_sha256="0" * 64), "sources"),
+    "document-not-found": (source(document=SEED_DOCUMENT), source(document="missing.txt"), "sources.0.document"),
+    "document-hash-mismatch": (source(document_sha256=None), source(document_sha256="0" * 64),
+                               "sources.0.document_sha256"),
+    "evidence-too-short": (put(evidence="Azerbaijan’s armed forces"), put(evidence="a"), "evidence"),
     "evidence-not-in-document": (
         put(evidence="On Tuesday, Azerbaijan’s armed forces initiated [...] primarily inhabited by ethnic Armenians."),
         put(evidence="Azerbaijan's armed forces initiated"),  # straight apostrophe: the document has a curly one
@@ -358,6 +360,24 @@ def _ids(*ids: str | None) -> Callable[[list[dict]], None]:
     return lambda events: [e.update(event_id=i) for e, i in zip(events, ids)]
 
 
+def _misnamed(tmp: Path) -> tuple[Path, dict]:
+    path = write_seed_csv(tmp)
+    (tmp / "events.sources.csv").rename(tmp / "events-sources.csv")
+    return path, {}
+
+
+def _orphan_claim(tmp: Path) -> tuple[Path, dict]:
+    path = write_seed_csv(tmp)
+    claims = tmp / "events.claims.csv"
+    lines = claims.read_text(encoding="utf-8").splitlines(keepends=True)
+    claims.write_text("".join(lines + ["nobody" + lines[1][lines[1].index(","):]]), encoding="utf-8")
+    return path, {}
+
+
+def _other_source_name(rows: list[dict]) -> None:
+    rows[0]["sources"] = ["Someone Else"]
+
+
 # code -> (valid file, file that breaks the rule); each gives the path and check_files' options
 FILE_CASES: dict[str, tuple[Callable[[Path], tuple[Path, dict]], Callable[[Path], tuple[Path, dict]]]] = {
     "file-not-found": (_seed_csv, lambda tmp: (tmp / "nope.csv", {})),
@@ -379,6 +399,9 @@ FILE_CASES: dict[str, tuple[Callable[[Path], tuple[Path, dict]], Callable[[Path]
     "bad-parquet": (_parquet, _file("events.parquet", b"PAR1 this is not parquet")),
     "duplicate-ref": (_jsonl, _json_events(lambda events: events[2].update(ref=events[0]["ref"]))),
     "duplicate-event-id": (_json_events(_ids("AZE1", "AZE2")), _json_events(_ids("AZE1", None, "AZE1"))),
+    "misnamed-companion": (_seed_csv, _misnamed),
+    "companion-row-without-event": (_seed_csv, _orphan_claim),
+    "sources-contradict-companion": (_seed_csv, lambda tmp: _seed_csv(tmp, edit=_other_source_name)),
 }
 
 

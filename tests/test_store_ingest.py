@@ -270,9 +270,10 @@ def test_ingest_of_a_flat_csv_with_companion_sources(db, tmp_path):
     # the same CSV with other companion sources is another submission
     before = counts(db)
     companion = tmp_path / "flat.sources.csv"
-    companion.write_text(companion.read_text(encoding="utf-8").replace("Reuters", "Reuters Wire"), encoding="utf-8")
+    companion.write_text(companion.read_text(encoding="utf-8").replace(",2023-09-19,", ",2023-09-20,"),
+                         encoding="utf-8")
     proc, report = ingest(db, str(path))
-    assert proc.returncode == 0 and report["submission_id"] == "S2"
+    assert proc.returncode == 0 and report["submission_id"] == "S2", proc.stdout
     assert counts(db)["events"] == before["events"] + 12
 
 

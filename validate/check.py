@@ -122,7 +122,7 @@ def _check_record(path: Path, record: Record, ctx: Context, result: CheckResult,
     result.report.rows_checked += 1
     where = {"file": str(path), "row": record.row, "line": record.line}
     event, problems = validate_record(record.data, ctx, where, record.cell_problems, record.absent, build=keep)
-    result.report.extend(problems)
+    result.report.extend(record.relocate(problems))
     twice = repeats.see(record.row, record.line, record.data)
     if twice:
         result.report.extend(twice)

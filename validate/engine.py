@@ -15,7 +15,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Callable
 
-from cedar.validate import check, repeats, sql_engine, sql_registry
+from cedar.validate import check, readers, repeats, sql_engine, sql_registry
 from cedar.validate.check import ActorRegistry, CheckResult
 from cedar.validate.report import Report
 from cedar.validate.sql_registry import Stager
@@ -42,7 +42,9 @@ def check_files(paths: list[Path], *, registry: ActorRegistry | None = None, inp
     it checks (CheckResult.events); the SQL engine's path keeps none, so without a `stager` such a
     check always takes the row engine. `stager`: the SQL engine's path stages each file as it
     checks it (`CheckResult.engine` says which path ran). `on_record`: called after each record
-    the row engine checks. `threshold`: the smallest CSV the SQL engine takes (tests pass 0)."""
+    the row engine checks. `threshold`: the smallest CSV the SQL engine takes (tests pass 0).
+    A companion table named among `paths` is read with its main file (readers.submission_files)."""
+    paths = readers.submission_files(paths, encoding)
     if sql_takes(paths, input_format, encoding, threshold) and (stager is not None or not keep_events):
         if registry is not None or stager is not None:  # the registry asked once per distinct name
             report = sql_registry.check_files(paths, registry, max_errors=max_errors, stager=stager)

@@ -10,6 +10,8 @@ from cedar.schema import flat
 from cedar.schema.model import Claim, Source, submission_required_fields
 from cedar.validate.records import (
     NEEDS,
+    CompanionRow,
+    Companions,
     Record,
     Unreadable,
     blank_to_none,
@@ -17,11 +19,10 @@ from cedar.validate.records import (
     companion_path,
     flat_record,
     header_problems,
+    misnamed_companions,
 )
 from cedar.validate.report import Problem, problem
 from cedar.validate.text import csv_rows
-
-Companions = dict[str, dict[str, list[dict]]]
 
 
 def read_csv(path: Path, encoding: str) -> Iterator[Record | Problem]:
@@ -55,6 +56,8 @@ def read_csv(path: Path, encoding: str) -> Iterator[Record | Problem]:
         yield _csv_record(path, len(header), columns, line, cells, companions, absent)
     if count == 0:
         yield problem("no-rows", file=str(path), row=header_line, line=header_line, has="a header")
+    else:  # (without rows, no-rows says it all)
+        yield from companions.orphans()
 
 
 def _csv_record(path: Path, width: int, columns: list[tuple[int, str, str]], line: int, cells: list[str],
@@ -77,14 +80,14 @@ def _csv_record(path: Path, width: int, columns: list[tuple[int, str, str]], lin
             typed[name] = flat.parse_cell(kind, text)
         except flat.CellError as exc:
             problems.append(problem(exc.code, file=str(path), row=line, line=line, field=name, value=text))
-    return flat_record(line, typed, problems, companions, absent)
+    return flat_record(path, line, typed, problems, companions, absent)
 
 
 def read_companions(path: Path, encoding: str) -> tuple[Companions, list[Problem]]:
-    """Companion tables beside a flat file, keyed by event_ref, and the problems of their headers and
-    rows (reported, not fatal, like the main file's)."""
-    out: Companions = {}
-    problems: list[Problem] = []
+    """Companion tables beside a flat file, keyed by event_ref, and the problems of their names, headers
+    and rows (reported, not fatal, like the main file's)."""
+    out = Companions()
+    problems: list[Problem] = misnamed_companions(path)
     for part, model in (("sources", Source), ("claims", Claim)):
         companion = companion_path(path, part)
         if not companion.is_file():
@@ -101,15 +104,16 @@ def read_companions(path: Path, encoding: str) -> tuple[Companions, list[Problem
         problems += found
         if flat.EVENT_KEY not in header:
             continue  # its rows cannot be matched to events
-        table: dict[str, list[dict]] = {}
+        table: dict[str, list[CompanionRow]] = {}
         for line, cells in rows:
             if len(cells) != len(header):
                 problems.append(problem("wrong-cell-count", file=str(companion), row=line, line=line,
                                         value=len(cells), header_cells=len(header)))
                 continue
             item = {k: blank_to_none(v) for k, v in zip(header, cells) if k in columns}
-            table.setdefault(item.pop(flat.EVENT_KEY) or "", []).append(item)
-        out[part] = table
+            key = item.pop(flat.EVENT_KEY)
+            table.setdefault(key or "", []).append(CompanionRow(line, item))
+        out.files[part], out.tables[part] = companion, table
     return out, problems
 
 
@@ -133,12 +137,14 @@ def read_parquet(path: Path, encoding: str) -> Iterator[Record | Problem]:
             for cells in batch.to_pylist():
                 row += 1
                 typed, problems = _typed_cells(path, row, cells, kinds)
-                yield flat_record(row, typed, problems, companions, absent)
+                yield flat_record(path, row, typed, problems, companions, absent)
     except Exception as exc:  # a damaged row group further in
         raise Unreadable(problem("bad-parquet", file=str(path), row=row + 1,
                                  detail=f"the rows after row {row}: {exc}")) from None
     if row == 0:
         yield problem("no-rows", file=str(path), has="columns")
+    else:
+        yield from companions.orphans()
 
 
 def _typed_cells(path: Path, row: int, cells: dict[str, Any], kinds: dict[str, str]) -> tuple[dict, list[Problem]]:

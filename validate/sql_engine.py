@@ -28,7 +28,7 @@ from cedar.schema import flat, rules_sql
 from cedar.schema.rules import RULES, Context
 from cedar.validate import repeats
 from cedar.validate.record_scan import read_records, record_starts, spans
-from cedar.validate.records import COMPANIONS, companion_path, flat_record
+from cedar.validate.records import COMPANIONS, companion_path, flat_record, misnamed_companions
 from cedar.validate.report import ERROR, Problem, Report, problem
 from cedar.validate.rows import prefetch_places, validate_record
 from cedar.validate.sql_places import PLACE_RUN, place_pass, warm_places
@@ -45,8 +45,8 @@ def accepts(path: Path, input_format: str | None = None, encoding: str = "utf-8"
         return False
     if not path.is_file() or path.stat().st_size == 0:
         return False
-    if any(companion_path(path, part).exists() for part in COMPANIONS):
-        return False
+    if any(companion_path(path, part).exists() for part in COMPANIONS) or misnamed_companions(path):
+        return False  # the row engine reads companion tables, and reports misnamed ones
     return csv_header(path) is not None
 
 
@@ -220,7 +220,7 @@ def row_engine_records(path: Path, header: list[str], at: list[tuple[int, int]],
                 except flat.CellError as exc:
                     cell_problems.append(problem(exc.code, file=str(path), row=line, line=line, field=name,
                                                  value=text))
-            yield flat_record(line, typed, cell_problems, {}, frozenset())
+            yield flat_record(path, line, typed, cell_problems, None, frozenset())
 
     # the points of a batch of records judged at once, as the row engine reads a file (one k-d tree
     # query each: 10,000 flagged rows asked it one point at a time for a second)
