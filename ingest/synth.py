@@ -107,8 +107,8 @@ def places() -> tuple[dict[str, list[Place]], list[str], list[float]]:
 
 def _actor(kind: int, place: Place, rng: random.Random) -> str:
     c = place.country
-    if kind == 1:
-        return rng.choice((f"Military Forces of {c}", f"Police Forces of {c}"))
+    if kind == 1:  # with a government's period, as ACLED names state forces (one made-up year for all)
+        return rng.choice((f"Military Forces of {c} (2020-)", f"Police Forces of {c} (2020-)"))
     if kind == 2:
         return rng.choice(_REBELS) + f" ({c})"
     if kind == 3:
@@ -364,3 +364,35 @@ def write(path: Path, n: int, seed: int = 0, faults: float = 0.0, on_row: Callab
                 on_row()
         w.writerows(batch)
     return planted
+
+
+# --- a template for contributors ---------------------------------------------------------------
+
+# One event coded by the conventions (docs/codebook.md, "Coding conventions"): the protesters are actor1, the
+# police who intervened actor2 with their government's period; the place as the gazetteer has it.
+TEMPLATE_EXAMPLE: dict[str, str] = {
+    "ref": "example-1", "event_date": "2024-06-25", "date_precision": "day", "event_type": "Protests",
+    "sub_event_type": "Protest with intervention", "actor1": "Protesters (Kenya)", "inter1": "6",
+    "actor2": "Police Forces of Kenya (2022-)", "inter2": "1", "target_kind": "protesters", "country": "Kenya",
+    "iso3": "KEN", "admin1": "Nairobi County", "location": "Nairobi", "latitude": "-1.28333", "longitude": "36.81667",
+    "geo_precision": "exact", "fatalities": "0", "verification_status": "verified",
+    "verification_basis": "outlet-own-reporting", "sources": "The National Daily",
+    "notes": "On 25 June 2024, protesters marched in Nairobi against the finance bill; police dispersed them with "
+             "tear gas. (An example row: replace it with your own events.)",
+}
+
+
+def template_columns() -> list[str]:
+    """The columns a contributor fills, in the codebook's order (claims travel in a companion table)."""
+    from cedar.schema.model import NESTED_ONLY, contributor_fields
+
+    return [c for c in contributor_fields() if c not in NESTED_ONLY]
+
+
+def write_template(path: Path) -> None:
+    """A CSV template: the header of every column a contributor fills and one example row."""
+    with path.open("w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f, lineterminator="\n")
+        columns = template_columns()
+        w.writerow(columns)
+        w.writerow([TEMPLATE_EXAMPLE.get(c, "") for c in columns])

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from . import countries, vocab
+from . import countries, rules_conventions, vocab
 from .regions import region_of
 
 _ARMED = ", ".join(str(i) for i in sorted(vocab.ARMED_ACTOR_TYPES))
@@ -60,6 +60,13 @@ SQL_RULES: dict[str, list[tuple[str, str]]] = {
         ("target_kind", "v_event_type = 'Violence against civilians' AND v_target_kind <> 'civilians'"),
         ("inter2", "v_event_type = 'Violence against civilians' AND v_target_kind = 'civilians' "
                    "AND v_actor2 IS NOT NULL AND v_inter2 <> 7")],
+    "protest-actor1-not-protesters": [("inter1", "v_event_type = 'Protests' AND v_inter1 <> 6")],
+    "riot-actor1-not-rioters": [("inter1", "v_event_type = 'Riots' AND v_inter1 <> 5")],
+    "protest-intervention-needs-force": [
+        ("actor2", f"v_sub_event_type IN {rules_conventions.INTERVENTIONS!r} AND v_actor2 IS NULL")],
+    "state-actor-without-period": [
+        (c, f"regexp_matches(v_{c}, '{rules_conventions.STATE_ACTOR}') "
+            f"AND NOT regexp_matches(v_{c}, '{rules_conventions.PERIOD}')") for c in ("actor1", "actor2")],
     "second-actor-type-without-actor": [
         ("inter2", "(v_actor2 IS NULL AND coalesce(v_inter2, 0) <> 0) "
                    "OR (v_actor2 IS NOT NULL AND coalesce(v_inter2, 0) = 0)")],

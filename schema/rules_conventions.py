@@ -1,0 +1,76 @@
+"""The coding conventions a check can see in one row (cedar.schema.conventions states them all): who is
+actor1 in Protests and Riots, the force a protest with intervention needs, and state actors' names with
+their government's period. The SQL forms are in rules_sql under the same codes."""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Iterator
+
+from .rules_base import Context, Finding, declare, rule
+
+PROTESTERS, RIOTERS = 6, 5
+INTERVENTIONS = ("Protest with intervention", "Excessive force against protesters")
+
+# ACLED names a state's forces and government with the period of the government they serve:
+# "Police Forces of Kenya (2022-)", "Military Forces of Iraq (2022-) Kurdistan Regional Government".
+# The patterns are plain (no {n} counts) so the SQL form, which goes through str.format, is the same text.
+STATE_ACTOR = r"^(Military Forces|Police Forces|Government) of "
+PERIOD = r"\([0-9][0-9][0-9][0-9]-([0-9][0-9][0-9][0-9])?\)"
+_STATE_ACTOR, _PERIOD = re.compile(STATE_ACTOR), re.compile(PERIOD)
+
+
+def state_actor_without_period(name: str | None) -> bool:
+    return bool(name) and _STATE_ACTOR.search(name or "") is not None and _PERIOD.search(name or "") is None
+
+
+@rule("protest-actor1-not-protesters",
+      "In Protests actor1 is the protesters (inter1 6), but inter1 is {value} ('{actor1}'): put the protesters in "
+      "actor1 (such as 'Protesters ({country})') and a force that intervenes in actor2.",
+      "In Protests actor1 is always the protesters (inter1 6); a force that intervenes is actor2.",
+      columns=("event_type", "actor1", "inter1"))
+def _protest_actor1(e: Any, ctx: Context) -> Iterator[Finding]:
+    if e.event_type == "Protests" and e.inter1 is not None and e.inter1 != PROTESTERS:
+        yield Finding("inter1", e.inter1, {"actor1": e.actor1 or "", "country": e.country or "COUNTRY"})
+
+
+@rule("riot-actor1-not-rioters",
+      "In Riots actor1 is the rioters or the mob (inter1 5), but inter1 is {value} ('{actor1}'): put the rioters in "
+      "actor1 (such as 'Rioters ({country})'), or code the event as another type.",
+      "In Riots actor1 is always the rioters or the mob (inter1 5).",
+      columns=("event_type", "actor1", "inter1"))
+def _riot_actor1(e: Any, ctx: Context) -> Iterator[Finding]:
+    if e.event_type == "Riots" and e.inter1 is not None and e.inter1 != RIOTERS:
+        yield Finding("inter1", e.inter1, {"actor1": e.actor1 or "", "country": e.country or "COUNTRY"})
+
+
+@rule("protest-intervention-needs-force",
+      "A '{sub_event_type}' needs the force that intervened as actor2 (such as 'Police Forces of {country} "
+      "(YEAR-)'), but actor2 is empty: name it, or code a 'Peaceful protest'.",
+      "A protest with intervention or excessive force names the intervening force as actor2.",
+      columns=("sub_event_type", "actor2"))
+def _intervention_force(e: Any, ctx: Context) -> Iterator[Finding]:
+    if e.sub_event_type in INTERVENTIONS and not e.actor2:
+        yield Finding("actor2", e.actor2, {"sub_event_type": e.sub_event_type, "country": e.country or "COUNTRY"})
+
+
+@rule("state-actor-without-period",
+      "'{value}' in {field} names a state actor without its government's period: ACLED writes it as "
+      "'{value} (YEAR-)', with the year the government came in (such as 'Police Forces of Kenya (2022-)').",
+      "State forces and governments are named with their period: 'Military Forces of X (YEAR-)'.",
+      columns=("actor1", "actor2"), severity="warning")
+def _state_period(e: Any, ctx: Context) -> Iterator[Finding]:
+    for name in ("actor1", "actor2"):
+        value = getattr(e, name)
+        if state_actor_without_period(value):
+            yield Finding(name, value)
+
+
+# Found across the rows of a submission (cedar.validate.repeats), not in one row: no check of its own.
+declare("possible-double-coding",
+        "This row has the place ({location}, {iso3}), day ({day}), actors ({pair}) and sub-event type '{value}' of "
+        "{first}: ACLED codes one event per place, day, actor pair and sub-event type. Merge the two rows if they "
+        "report one event; otherwise correct the one that differs.",
+        "Two rows of one submission (in any of its files) share place, day, actor pair and sub-event type: likely "
+        "one event coded twice.", columns=("location", "event_date", "actor1", "actor2", "sub_event_type"),
+        severity="warning")
