@@ -335,13 +335,29 @@ def rows(n: int, seed: int = 0, faults: float = 0.0, today: dt.date | None = Non
     rng = random.Random(seed)
     today = today or dt.datetime.now(dt.timezone.utc).date()
     kinds = sorted(FAULTS)
+    keys: set[int] = set()  # one event per place, day, actor pair and sub-event type (hashes: 1M rows, ~60 MB)
     for i in range(1, n + 1):
         r = _row(i, rng, today, ref_prefix)
+        _one_event_per_key(r, keys)
         fault = None
         if faults and rng.random() < faults:
             fault = rng.choice(kinds)
             FAULTS[fault](r, rng, today)
         yield r, fault
+
+
+def _one_event_per_key(r: dict[str, str], keys: set[int]) -> None:
+    """Move a row that would repeat an earlier row's place, day, actor pair and sub-event type a day earlier
+    (without a random draw, so the rows after it stay as they were), as often as it takes."""
+    while True:
+        key = hash((r["iso3"], r["location"], r["event_date"], r["actor1"], r["actor2"], r["sub_event_type"]))
+        if key not in keys:
+            keys.add(key)
+            return
+        day = dt.date.fromisoformat(r["event_date"])
+        earlier = (day - dt.timedelta(days=1)).isoformat()
+        r["notes"] = r["notes"].replace(r["event_date"], earlier, 1)
+        r["event_date"] = earlier
 
 
 def write(path: Path, n: int, seed: int = 0, faults: float = 0.0, on_row: Callable[[], None] | None = None,

@@ -42,7 +42,7 @@ TOPICS: tuple[Topic, ...] = (
         C("Explosions/Remote violence and Strategic developments: actor1 is the actor who strikes or acts, actor2 "
           "the one it is aimed at, if any."),
         C("A state's forces are type 1 in their own country and type 8 (external) when they act in another. A "
-          "cross-border air or drone strike is coded in the country it hits."),
+          "cross-border air or drone strike is coded in the country it hits.", ("state-forces-type-by-country",)),
         C("A former state force at open war with the army is a rebel group (2) from the start of that war; hired "
           "thugs are a political militia (3); armed village volunteers of one community an identity militia (4)."),
     )),

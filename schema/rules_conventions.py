@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from typing import Any, Iterator
 
+from . import countries
 from .rules_base import Context, Finding, declare, rule
 
 PROTESTERS, RIOTERS = 6, 5
@@ -18,6 +19,17 @@ INTERVENTIONS = ("Protest with intervention", "Excessive force against protester
 STATE_ACTOR = r"^(Military Forces|Police Forces|Government) of "
 PERIOD = r"\([0-9][0-9][0-9][0-9]-([0-9][0-9][0-9][0-9])?\)"
 _STATE_ACTOR, _PERIOD = re.compile(STATE_ACTOR), re.compile(PERIOD)
+
+
+# The country a state's forces belong to, from their name: "Military Forces of the Democratic Republic of
+# Congo (2019-)" -> "Democratic Republic of Congo" (compared case-folded with the country's names).
+FORCES = r"^(?:Military|Police) Forces of (?:the )?(.+?)(?: \(.*)?$"
+_FORCES = re.compile(FORCES)
+
+
+def forces_country(name: str | None) -> str | None:
+    m = _FORCES.match(name or "")
+    return m.group(1) if m else None
 
 
 def state_actor_without_period(name: str | None) -> bool:
@@ -64,6 +76,29 @@ def _state_period(e: Any, ctx: Context) -> Iterator[Finding]:
         value = getattr(e, name)
         if state_actor_without_period(value):
             yield Finding(name, value)
+
+
+
+@rule("state-forces-type-by-country",
+      "{field} is {value}, but '{actor}' {where}: ACLED codes a state's forces 1 in their own country and 8 "
+      "(external forces) when they act in another; write {expected}.",
+      "A state's forces (\"Military Forces of X\", \"Police Forces of X\") are type 1 in X and type 8 elsewhere.",
+      columns=("actor1", "inter1", "actor2", "inter2", "iso3"), severity="warning")
+def _forces_type(e: Any, ctx: Context) -> Iterator[Finding]:
+    if not e.iso3:
+        return
+    for actor, inter in (("actor1", "inter1"), ("actor2", "inter2")):
+        name, given = getattr(e, actor), getattr(e, inter)
+        country = forces_country(name)
+        if country is None or given not in (1, 8):
+            continue
+        home = countries.name_matches_code(country, e.iso3)
+        if given == 8 and home:
+            yield Finding(inter, given, {"actor": name, "where": f"act in their own country ({e.iso3})",
+                                         "expected": 1})
+        elif given == 1 and not home and countries.code_for_name(country):
+            yield Finding(inter, given, {"actor": name, "where": f"act outside their country (the event is in "
+                                         f"{e.iso3})", "expected": 8})
 
 
 # Found across the rows of a submission (cedar.validate.repeats), not in one row: no check of its own.

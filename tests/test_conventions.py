@@ -170,3 +170,25 @@ def test_disputed_claims_are_judged_in_linear_time(tmp_path):
     assert time.perf_counter() - start < 10 and "disputed-needs-both-sides" not in codes
     claims[-1]["aspect"] = "fatalities"  # alone on its aspect: no claim denies it
     assert "disputed-needs-both-sides" in _codes(event)
+
+
+def test_state_forces_are_type_1_at_home_and_8_abroad_in_both_engines(tmp_path):
+    base = next(r for r, _ in synth.rows(50, seed=4, today=TODAY) if r["event_type"] == "Battles")
+    home = base["country"]
+
+    def row(actor1: str, inter1: str) -> dict[str, str]:
+        return {**base, "actor1": actor1, "inter1": inter1, "interaction": ""}
+
+    rows = [row(f"Military Forces of {home} (2020-)", "1"), row(f"Police Forces of {home} (2020-)", "8"),
+            row("Military Forces of the Democratic Republic of Congo (2019-)" if base["iso3"] != "COD"
+                else "Military Forces of Turkey (2016-)", "1"),
+            row("Military Forces of Turkey (2016-)" if base["iso3"] != "TUR" else "Military Forces of Iraq (2022-)",
+                "8"),
+            row("Military Forces of Atlantis (2020-)", "1")]  # no known country: nothing to say
+    for i, r in enumerate(rows):
+        r["ref"] = f"f{i}"
+    path = _synth_csv(tmp_path / "forces.csv", rows)
+    code = "state-forces-type-by-country"
+    found_sql = {(i, field) for i, c, field in sql_engine.findings(path, TODAY)[1] if c == code}
+    found_rows = {(p.row - 1, p.field) for p in check_files([path]).report.problems if p.code == code}
+    assert found_sql == found_rows == {(2, "inter1"), (3, "inter1")}

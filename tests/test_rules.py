@@ -101,6 +101,8 @@ CASES: dict[str, tuple[Callable, Callable, str]] = {
         both(INTERVENTION, put(actor2="Police Forces of Azerbaijan (2003-)", inter2=1)), INTERVENTION, "actor2"),
     "state-actor-without-period": (put(actor2="Government of Armenia (2018-)", inter2=1),
                                    put(actor1="Military Forces of Azerbaijan"), "actor1"),
+    "state-forces-type-by-country": (put(actor2="Military Forces of Armenia (2018-)", inter2=8), put(inter1=8),
+                                     "inter1"),
     "second-actor-type-without-actor": (both(HEADQUARTERS, put(inter2=0)), both(HEADQUARTERS, put(inter2=2)),
                                         "inter2"),
     "unknown-country": (put(iso3="AZE"), put(iso3="ZZZ"), "iso3"),
