@@ -192,3 +192,17 @@ def test_state_forces_are_type_1_at_home_and_8_abroad_in_both_engines(tmp_path):
     found_sql = {(i, field) for i, c, field in sql_engine.findings(path, TODAY)[1] if c == code}
     found_rows = {(p.row - 1, p.field) for p in check_files([path]).report.problems if p.code == code}
     assert found_sql == found_rows == {(2, "inter1"), (3, "inter1")}
+
+
+def test_actors_search_keeps_to_a_country_when_asked(tmp_path):
+    from tests.conftest import run_cedar
+
+    db = tmp_path / "store.duckdb"
+    assert run_cedar("init", "--db", str(db)).returncode == 0  # the seed: Azerbaijani and Armenian actors
+    proc = run_cedar("actors", "search", "Military Forces", "--country", "arm", "--db", str(db), "--format", "json")
+    assert proc.returncode == 0, proc.stderr
+    names = [hit["name"] for hit in json.loads(proc.stdout)]
+    assert "Military Forces of Armenia (2018-)" in names and not any("Azerbaijan" in n for n in names)
+    anywhere = json.loads(run_cedar("actors", "search", "Military Forces", "--db", str(db), "--format",
+                                    "json").stdout)
+    assert any("Azerbaijan" in hit["name"] for hit in anywhere)
