@@ -85,7 +85,7 @@ def _state_period(e: Any, ctx: Context) -> Iterator[Finding]:
       "A state's forces (\"Military Forces of X\", \"Police Forces of X\") are type 1 in X and type 8 elsewhere.",
       columns=("actor1", "inter1", "actor2", "inter2", "iso3"), severity="warning")
 def _forces_type(e: Any, ctx: Context) -> Iterator[Finding]:
-    if not e.iso3:
+    if not e.iso3 or not countries.is_iso3(e.iso3):  # an unknown country is unknown-country's to report
         return
     for actor, inter in (("actor1", "inter1"), ("actor2", "inter2")):
         name, given = getattr(e, actor), getattr(e, inter)

@@ -70,7 +70,7 @@ SQL_RULES: dict[str, list[tuple[str, str]]] = {
         (c, f"regexp_matches(v_{c}, '{rules_conventions.STATE_ACTOR}') "
             f"AND NOT regexp_matches(v_{c}, '{rules_conventions.PERIOD}')") for c in ("actor1", "actor2")],
     "state-forces-type-by-country": [
-        (f"inter{i}", f"v_iso3 IS NOT NULL AND ((v_inter{i} = 8 AND actor{i}_forces_home) "
+        (f"inter{i}", f"v_iso3 IS NOT NULL AND iso3_known AND ((v_inter{i} = 8 AND actor{i}_forces_home) "
                       f"OR (v_inter{i} = 1 AND NOT actor{i}_forces_home AND actor{i}_forces_known))") for i in (1, 2)],
     "second-actor-type-without-actor": [
         ("inter2", "(v_actor2 IS NULL AND coalesce(v_inter2, 0) <> 0) "

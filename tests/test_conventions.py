@@ -206,3 +206,8 @@ def test_actors_search_keeps_to_a_country_when_asked(tmp_path):
     anywhere = json.loads(run_cedar("actors", "search", "Military Forces", "--db", str(db), "--format",
                                     "json").stdout)
     assert any("Azerbaijan" in hit["name"] for hit in anywhere)
+
+
+def test_state_forces_in_an_unknown_country_are_not_judged():
+    event = copy.deepcopy(SEED[0]) | {"iso3": "ZZZ"}  # unknown-country says what is wrong
+    assert "state-forces-type-by-country" not in _codes(event) and "unknown-country" in _codes(event)
