@@ -99,3 +99,25 @@ def acled_csv(path: Path, rows: int, seed: int = 1) -> Path:
                 "Invented Daily; Invented Wire", "National", f"On {day.isoformat()}, an invented event in {town}.",
                 deaths, "", 1700000000 + i])
     return path
+
+
+def disputed_claims(path: Path, claims: int) -> Path:
+    """The seed's first event with `claims` disputed claims, alternately asserting and denying one aspect each
+    pair (the worst case for "a disputed claim needs both sides": every claim asks it), as nested JSON with the
+    article beside it."""
+    import json
+
+    event = json.loads(seed_path().read_text(encoding="utf-8"))[0]
+    (path.parent / SEED_DOCUMENT).write_text((seed_path().parent / SEED_DOCUMENT).read_text(encoding="utf-8"),
+                                             encoding="utf-8")
+    aspects = ("occurrence", "perpetrator", "target", "fatalities")
+    head = json.dumps({k: v for k, v in event.items() if k != "claims"}, ensure_ascii=False)[:-1]
+    with path.open("w", encoding="utf-8") as f:
+        f.write("[" + head + ', "claims": [')
+        for i in range(claims):
+            stance = "asserts" if i % 2 == 0 else "denies"
+            f.write(("," if i else "") + json.dumps({"aspect": aspects[(i // 2) % len(aspects)],
+                                                     "claimant": f"claimant {i}", "stance": stance,
+                                                     "status": "disputed"}))
+        f.write("]}]\n")
+    return path

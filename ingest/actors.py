@@ -94,7 +94,8 @@ class Registry:
         for a in actors:  # a canonical name wins over another actor's alias of the same spelling
             self._canon[key(a.name)] = a.name
         self._choices = list(self._canon)  # folded names and aliases, for fuzzy search
-        self._closest: dict[str, str] = {}
+        self._choices_in: dict[str, list[str]] = {}  # the same, of one country's and international actors
+        self._closest: dict[tuple[str, str | None], str] = {}
 
     def learn(self, learned: dict[str, Actor]) -> None:
         self.learned.update((key(n), a) for n, a in learned.items())
@@ -129,8 +130,19 @@ class Registry:
             return None
         return held
 
-    def search(self, query: str, limit: int = 5) -> list[tuple[str, float, str]]:
-        """(canonical name, score 0-100, the name or alias that matched), best first."""
+    def choices_in(self, country: str | None) -> list[str]:
+        """The folded names and aliases a suggestion for an event in `country` (ISO alpha-3) may offer: actors
+        of that country and actors of none (international ones). All of them when the country is not given."""
+        if not country:
+            return self._choices
+        if country not in self._choices_in:
+            self._choices_in[country] = [c for c in self._choices
+                                         if self.actors[self._canon[c]].country in (None, "", country)]
+        return self._choices_in[country]
+
+    def search(self, query: str, limit: int = 5, country: str | None = None) -> list[tuple[str, float, str]]:
+        """(canonical name, score 0-100, the name or alias that matched), best first; with `country`, only
+        actors of that country and international ones (a Kenyan event is not offered Azerbaijan's army)."""
         out: list[tuple[str, float, str]] = []
         seen: set[str] = set()
         # WRatio finds names that contain the query; ties among them (every "... army" matches "army" alike)
@@ -140,8 +152,9 @@ class Registry:
         from rapidfuzz import fuzz, process, utils
 
         q = utils.default_process(key(query))
-        wide = process.extract(q, self._choices, scorer=fuzz.WRatio, processor=utils.default_process,
-                               limit=min(limit * 8, len(self._choices)))  # a C size: never past the names
+        choices = self.choices_in(country)
+        wide = process.extract(q, choices, scorer=fuzz.WRatio, processor=utils.default_process,
+                               limit=min(limit * 8, len(choices)))  # a C size: never past the names
         ranked = sorted(((c, (s + fuzz.token_sort_ratio(q, c, processor=utils.default_process)) / 2)
                          for c, s, _ in wide), key=lambda cs: -cs[1])
         for choice, score in ranked:
@@ -156,12 +169,15 @@ class Registry:
                 break
         return out
 
-    def closest_text(self, name: str) -> str:
-        """The three closest registry names with their scores, for a report (worked out once per name)."""
-        if name not in self._closest:
-            hits = self.search(name, 3)
-            self._closest[name] = "; ".join(f"'{n}' ({s:.0f})" for n, s, _ in hits) or "none (the registry is empty)"
-        return self._closest[name]
+    def closest_text(self, name: str, country: str | None = None) -> str:
+        """The three closest registry names with their scores, for a report (worked out once per name and
+        country); with `country`, of that country's and international actors only."""
+        if (name, country) not in self._closest:
+            hits = self.search(name, 3, country)
+            empty = (f"none of {country} or international" if country and self._choices
+                     else "none (the registry is empty)")
+            self._closest[name, country] = "; ".join(f"'{n}' ({s:.0f})" for n, s, _ in hits) or empty
+        return self._closest[name, country]
 
 
 def learned_from(events: Iterable[Any]) -> dict[str, Actor]:

@@ -110,8 +110,8 @@ def places() -> tuple[dict[str, list[Place]], list[str], list[float]]:
 
 def _actor(kind: int, place: Place, rng: random.Random) -> str:
     c = place.country
-    if kind == 1:
-        return rng.choice((f"Military Forces of {c}", f"Police Forces of {c}"))
+    if kind == 1:  # with a government's period, as ACLED names state forces (one made-up year for all)
+        return rng.choice((f"Military Forces of {c} (2020-)", f"Police Forces of {c} (2020-)"))
     if kind == 2:
         return rng.choice(_REBELS) + f" ({c})"
     if kind == 3:
@@ -338,8 +338,10 @@ def rows(n: int, seed: int = 0, faults: float = 0.0, today: dt.date | None = Non
     rng = random.Random(seed)
     today = today or dt.datetime.now(dt.timezone.utc).date()
     kinds = sorted(FAULTS)
+    keys: set[int] = set()  # one event per place, day, actor pair and sub-event type (hashes: 1M rows, ~60 MB)
     for i in range(1, n + 1):
         r = _row(i, rng, today, ref_prefix)
+        _one_event_per_key(r, keys)
         fault = None
         if faults and rng.random() < faults:
             fault = rng.choice(kinds)
@@ -348,6 +350,20 @@ def rows(n: int, seed: int = 0, faults: float = 0.0, today: dt.date | None = Non
 
 
 ROW_BYTES = 300  # the least a synthetic row takes in CSV (about 370 on average)
+
+
+def _one_event_per_key(r: dict[str, str], keys: set[int]) -> None:
+    """Move a row that would repeat an earlier row's place, day, actor pair and sub-event type a day earlier
+    (without a random draw, so the rows after it stay as they were), as often as it takes."""
+    while True:
+        key = hash((r["iso3"], r["location"], r["event_date"], r["actor1"], r["actor2"], r["sub_event_type"]))
+        if key not in keys:
+            keys.add(key)
+            return
+        day = dt.date.fromisoformat(r["event_date"])
+        earlier = (day - dt.timedelta(days=1)).isoformat()
+        r["notes"] = r["notes"].replace(r["event_date"], earlier, 1)
+        r["event_date"] = earlier
 
 
 def write(path: Path, n: int, seed: int = 0, faults: float = 0.0, on_row: Callable[[], None] | None = None,
@@ -374,3 +390,35 @@ def write(path: Path, n: int, seed: int = 0, faults: float = 0.0, on_row: Callab
                 on_row()
         w.writerows(batch)
     return planted
+
+
+# --- a template for contributors ---------------------------------------------------------------
+
+# One event coded by the conventions (docs/codebook.md, "Coding conventions"): the protesters are actor1, the
+# police who intervened actor2 with their government's period; the place as the gazetteer has it.
+TEMPLATE_EXAMPLE: dict[str, str] = {
+    "ref": "example-1", "event_date": "2024-06-25", "date_precision": "day", "event_type": "Protests",
+    "sub_event_type": "Protest with intervention", "actor1": "Protesters (Kenya)", "inter1": "6",
+    "actor2": "Police Forces of Kenya (2022-)", "inter2": "1", "target_kind": "protesters", "country": "Kenya",
+    "iso3": "KEN", "admin1": "Nairobi County", "location": "Nairobi", "latitude": "-1.28333", "longitude": "36.81667",
+    "geo_precision": "exact", "fatalities": "0", "verification_status": "verified",
+    "verification_basis": "outlet-own-reporting", "sources": "The National Daily",
+    "notes": "On 25 June 2024, protesters marched in Nairobi against the finance bill; police dispersed them with "
+             "tear gas. (An example row: replace it with your own events.)",
+}
+
+
+def template_columns() -> list[str]:
+    """The columns a contributor fills, in the codebook's order (claims travel in a companion table)."""
+    from cedar.schema.model import NESTED_ONLY, contributor_fields
+
+    return [c for c in contributor_fields() if c not in NESTED_ONLY]
+
+
+def write_template(path: Path) -> None:
+    """A CSV template: the header of every column a contributor fills and one example row."""
+    with path.open("w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f, lineterminator="\n")
+        columns = template_columns()
+        w.writerow(columns)
+        w.writerow([TEMPLATE_EXAMPLE.get(c, "") for c in columns])

@@ -9,7 +9,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from . import flat, vocab
+from . import conventions, flat, vocab
 from .model import LIST_SEPARATOR, SCHEMA_VERSION, Claim, Event, Source, field_meta
 from .rules import RULES, Rule
 
@@ -127,6 +127,7 @@ def codebook_markdown() -> str:
         " coordinates are never changed, and Parquet and JSON keep every value exactly.",
         "",
     ]
+    out += _conventions_section()
     for concept in CONCEPTS:
         names = tuple(n for n in Event.model_fields if field_meta(n).get("concept") == concept)
         out += [f"## {concept.capitalize()}", "", *_column_table(Event, names), ""]
@@ -158,6 +159,20 @@ def codebook_markdown() -> str:
             "## Regions", "", ", ".join(vocab.REGIONS), "",
             *_rules_section()]
     return "\n".join(out)
+
+
+def _conventions_section() -> list[str]:
+    """How a report becomes events (cedar.schema.conventions), each convention with the codes that check it."""
+    out = ["## Coding conventions", "",
+           "How a news report becomes events, as ACLED codes them. A convention a check can see names the rule "
+           "that checks it; the others are the coder's judgement, and a check that passes does not prove them.", ""]
+    for topic in conventions.TOPICS:
+        out += [f"### {topic.title}", "", topic.intro, ""]
+        for c in topic.conventions:
+            checked = f" (checked: {', '.join(f'`{code}`' for code in c.codes)})" if c.codes else ""
+            out.append(f"- {c.text}{checked}")
+        out.append("")
+    return out
 
 
 def _rules_section() -> list[str]:

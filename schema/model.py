@@ -117,7 +117,8 @@ class Event(_Strict):
     timestamp: Optional[dt.datetime] = col("Time of the last change (UTC)", "identity", STORE, "timestamp",
                                            default=None)
     # time
-    event_date: dt.date = col("Day the event took place, or the first day of its span", "time", acled="event_date")
+    event_date: dt.date = col("Day the event took place, or the first day of its span (a weekday in a report is "
+                              "the last such day on or before its publication)", "time", acled="event_date")
     event_date_end: Optional[dt.date] = col(
         "Last day of a span; empty for a single day", "time", default=None)
     date_precision: DatePrecision = col("How precisely the date is known", "time", acled="time_precision")
@@ -131,13 +132,18 @@ class Event(_Strict):
         "ACLED interaction code, derived: 10*inter1 alone, else 10*min(inter1,inter2)+max(inter1,inter2)",
         "action", DERIVED, "interaction", default=None, ge=INTERACTION_RANGE[0], le=INTERACTION_RANGE[1])
     # actor
-    actor1: str = col("The actor who acts (ACLED's naming, e.g. 'Military Forces of Azerbaijan (2003-)')",
-                      "actor", acled="actor1", min_length=1)
+    actor1: str = col("The event's first actor as ACLED assigns it by event type: the protesters in Protests, the "
+                      "rioters in Riots, the perpetrator in Violence against civilians, the actor who strikes or "
+                      "acts otherwise; ACLED's naming, with a state's period: 'Police Forces of Kenya (2022-)' "
+                      "(see Coding conventions)", "actor", acled="actor1", min_length=1)
     assoc_actor_1: list[str] = col("Actors associated with actor1", "actor", acled="assoc_actor_1",
                                    default_factory=list)
-    inter1: ActorType = col("Actor type of actor1 (ACLED inter code 1-8)", "actor", acled="inter1")
+    inter1: ActorType = col("Actor type of actor1 (ACLED inter code 1-8; a state's forces are 1 at home, 8 abroad)",
+                            "actor", acled="inter1")
     # target
-    actor2: Optional[str] = col("The actor acted upon or against, if any", "target", acled="actor2", default=None)
+    actor2: Optional[str] = col("The second actor, if any: the force that intervenes in a protest, the civilians "
+                                "of Violence against civilians, the other side of a battle, the one struck",
+                                "target", acled="actor2", default=None)
     assoc_actor_2: list[str] = col("Actors associated with actor2", "target", acled="assoc_actor_2",
                                    default_factory=list)
     inter2: Optional[SecondActorType] = col(
@@ -166,7 +172,8 @@ class Event(_Strict):
                                       "town, region for an admin1)", "location", acled="geo_precision")
     # magnitude
     fatalities: Optional[int] = col(
-        "Best estimate of deaths; empty means not reported, which is not 0", "magnitude", acled="fatalities",
+        "Best estimate of deaths ('at least N' is N; a range's lower figure; the injured never count); empty "
+        "means not stated (also for vague words such as 'dozens'), which is not 0", "magnitude", acled="fatalities",
         default=None, ge=0, le=MAX_FATALITIES)
     fatalities_low: Optional[int] = col("Lowest credible figure", "magnitude", default=None, ge=0,
                                         le=MAX_FATALITIES)

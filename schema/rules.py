@@ -13,6 +13,7 @@ and the codebook lists them (a topic module imported first on its own would chan
 - rules_import: codes of the importers of peer datasets (layouts, refused rows, warnings);
 - rules_fill: rules that fill or replace values before the others (places, actor aliases);
 - rules_event: the event's cross-field rules (actors, taxonomy, derived fields, dates, fatalities);
+- rules_conventions: the coding conventions a row shows (actor1 of protests and riots, names);
 - rules_places: country, point, admin1 and region;
 - rules_sources: sources, documents, evidence and verification;
 - rules_lists: the items of list columns;
@@ -23,7 +24,7 @@ from __future__ import annotations
 
 # isort: off
 # The order of these imports is the order the rules run and the codebook lists them: keep it.
-from . import rules_input, rules_store, rules_import, rules_fill, rules_event  # noqa: F401
+from . import rules_input, rules_store, rules_import, rules_fill, rules_event, rules_conventions  # noqa: F401
 from . import rules_places, rules_sources, rules_lists, rules_gate  # noqa: F401
 # isort: on
 from .rules_base import RULES, Context, Finding, Rule, cross_field_rules, declare, filling_rules, rule

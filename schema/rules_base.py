@@ -42,6 +42,7 @@ class Context:
     documents: dict[str, str | None] = field(default_factory=dict)  # path as written -> text (None: unreadable)
     actors: Any = None  # the store's actor registry (cedar.ingest.actors.Registry), None without a store
     row_failed: set[str] = field(default_factory=set)  # fields of the current row already found faulty
+    row_key: str | None = None  # the current row's place, day, actor pair and sub-event type, once checked
     _hashes: dict[str, str] = field(default_factory=dict, repr=False)
 
     def sha256(self, name: str, text: str) -> str:

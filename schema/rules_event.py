@@ -14,7 +14,8 @@ from .rules_fill import ACTOR_FIELDS
 @rule("unknown-actor",
       "'{value}' in {field} is not in the actor registry. Closest names: {closest}. Use one of them if it is "
       "meant, or add the actor (a new actor enters the registry when the submission is ingested).",
-      "An actor the registry does not know is a warning naming the three closest registry names.",
+      "An actor the registry does not know is a warning naming the three closest registry names of the event's "
+      "country or of none (international actors).",
       columns=ACTOR_FIELDS, severity="warning")
 def _unknown_actor(e: Any, ctx: Context) -> Iterator[Finding]:
     if ctx.actors is None:
@@ -22,11 +23,11 @@ def _unknown_actor(e: Any, ctx: Context) -> Iterator[Finding]:
     for name in ("actor1", "actor2"):
         value = getattr(e, name)
         if value and not ctx.actors.known(value):
-            yield Finding(name, value, {"closest": ctx.actors.closest_text(value)})
+            yield Finding(name, value, {"closest": ctx.actors.closest_text(value, e.iso3)})
     for name in ("assoc_actor_1", "assoc_actor_2"):
         for i, value in enumerate(getattr(e, name) or ()):
             if value and not ctx.actors.known(value):
-                yield Finding(f"{name}[{i}]", value, {"closest": ctx.actors.closest_text(value)})
+                yield Finding(f"{name}[{i}]", value, {"closest": ctx.actors.closest_text(value, e.iso3)})
 
 
 @rule("actor-type-contradicts-registry",

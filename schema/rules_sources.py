@@ -163,10 +163,16 @@ def _disputed(e: Any, ctx: Context) -> Iterator[Finding]:
         if missing:
             verb = " are" if len(missing) > 1 else " is"
             yield Finding(missing[0], None, {"what": "The event", "missing": " and ".join(missing) + verb + " empty"})
-    for i, c in enumerate(e.claims or ()):
+    if not any(c.status == "disputed" for c in e.claims or ()):
+        return
+    # the stances of each aspect gathered once: asked per disputed claim, the scan was quadratic in the claims
+    stances_of: dict[str, set[str]] = {}
+    for c in e.claims:
+        stances_of.setdefault(c.aspect, set()).add(c.stance)
+    for i, c in enumerate(e.claims):
         if c.status != "disputed":
             continue
-        stances = {o.stance for o in e.claims if o.aspect == c.aspect}
+        stances = stances_of[c.aspect]
         if stances != {"asserts", "denies"}:
             yield Finding(f"claims[{i}].status", c.status, {
                 "what": f"The claim on {c.aspect}",

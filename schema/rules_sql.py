@@ -7,7 +7,9 @@ the cell is empty or failed its type rule, exactly the None the Python check see
 columns, `l_<column>` (the items as a VARCHAR[]). `{name}` placeholders are filled from the
 vocabularies by `expand`. Country look-ups are columns the engine computes by `lookups()`:
 `iso3_known` (iso3 is an assigned code), `country_named` (country is one of its names,
-compared case-folded), `region_of_iso3` (ACLED's region of iso3) and the
+compared case-folded), `region_of_iso3` (ACLED's region of iso3), `actor1_forces_home` and
+`actor1_forces_known` (actor1 names a state's forces of iso3's country, of any known country; the
+same for actor2) and the
 taxonomy's are `type_of_sub`, `disorder_of_sub` (of v_sub_event_type) and `disorder_of_type` (of
 v_event_type). `has_<list column>` is true when the list has an item: cheaper than `len(l_<column>)`,
 which the engine computes only for the rows a condition reaches. Type rules (vocabularies, ranges,
@@ -23,7 +25,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from . import countries, vocab
+from . import countries, rules_conventions, vocab
 from .regions import region_of
 
 _ARMED = ", ".join(str(i) for i in sorted(vocab.ARMED_ACTOR_TYPES))
@@ -60,6 +62,16 @@ SQL_RULES: dict[str, list[tuple[str, str]]] = {
         ("target_kind", "v_event_type = 'Violence against civilians' AND v_target_kind <> 'civilians'"),
         ("inter2", "v_event_type = 'Violence against civilians' AND v_target_kind = 'civilians' "
                    "AND v_actor2 IS NOT NULL AND v_inter2 <> 7")],
+    "protest-actor1-not-protesters": [("inter1", "v_event_type = 'Protests' AND v_inter1 <> 6")],
+    "riot-actor1-not-rioters": [("inter1", "v_event_type = 'Riots' AND v_inter1 <> 5")],
+    "protest-intervention-needs-force": [
+        ("actor2", f"v_sub_event_type IN {rules_conventions.INTERVENTIONS!r} AND v_actor2 IS NULL")],
+    "state-actor-without-period": [
+        (c, f"regexp_matches(v_{c}, '{rules_conventions.STATE_ACTOR}') "
+            f"AND NOT regexp_matches(v_{c}, '{rules_conventions.PERIOD}')") for c in ("actor1", "actor2")],
+    "state-forces-type-by-country": [
+        (f"inter{i}", f"v_iso3 IS NOT NULL AND iso3_known AND ((v_inter{i} = 8 AND actor{i}_forces_home) "
+                      f"OR (v_inter{i} = 1 AND NOT actor{i}_forces_home AND actor{i}_forces_known))") for i in (1, 2)],
     "second-actor-type-without-actor": [
         ("inter2", "(v_actor2 IS NULL AND coalesce(v_inter2, 0) <> 0) "
                    "OR (v_actor2 IS NOT NULL AND coalesce(v_inter2, 0) = 0)")],
@@ -136,7 +148,14 @@ def lookups() -> tuple[list[str], list[str]]:
     pairs = [f"{code}|{n}" for code, ns in sorted(names.items()) for n in sorted(ns)]
     subs = list(vocab.ALL_SUB_EVENT_TYPES)
     types = list(vocab.DISORDER_OF_EVENT_TYPE)
+    every_name = sorted({n for ns in names.values() for n in ns})
+    forces = []
+    for i in (1, 2):  # the country a state force of actor1 or actor2 is named for: the event's, or another's
+        named = f"lower(regexp_extract(v_actor{i}, {_q(rules_conventions.FORCES)}, 1))"
+        forces += [f"TRY_CAST(v_iso3 || '|' || {named} AS {enum(pairs)}) IS NOT NULL AS actor{i}_forces_home",
+                   f"TRY_CAST({named} AS {enum(every_name)}) IS NOT NULL AS actor{i}_forces_known"]
     first = [
+        *forces,
         f"enum_code(TRY_CAST(v_iso3 AS {enum(codes)})) + 1 AS i_iso3",
         f"TRY_CAST(v_iso3 || '|' || lower(v_country) AS {enum(pairs)}) IS NOT NULL AS country_named",
         f"enum_code(TRY_CAST(v_sub_event_type AS {enum(subs)})) + 1 AS i_sub",

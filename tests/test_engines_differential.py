@@ -88,7 +88,7 @@ def _check_rows(path: Path):
             continue
         where = {"file": str(path), "row": item.row, "line": item.line}
         report.extend(validate_record(item.data, ctx, where, item.cell_problems, item.absent, build=False)[1])
-        report.extend(repeats.see(item.row, item.line, item.data))
+        report.extend(repeats.see(item.row, item.line, item.data, ctx.row_key))
     return report
 
 

@@ -162,7 +162,8 @@ def test_the_stores_check_refuses_a_row_the_file_check_passes(tmp_path):
     db = tmp_path / "store.duckdb"
     store.init(db)
     army = "Military Forces of Azerbaijan (2003-)"  # state forces (1) in the bundled registry
-    path = _csv(ACLED, tmp_path, _put(actor1=army, inter1="3"))
+    # a protest row: inter1 6 is what the file check asks of a protest's actor1, the registry holds 1
+    path = _csv(ACLED, tmp_path, _put(actor1=army, inter1="6"))
     result = import_file("acled", path)
     assert 2 not in result.refused
     store_sync.ingest(result, db, dry_run=True)

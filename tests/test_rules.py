@@ -52,6 +52,9 @@ PROTEST = put(event_type="Protests", sub_event_type="Peaceful protest", actor1="
               actor2=None, inter2=0, target_kind="none", claims=[])
 HEADQUARTERS = put(event_type="Strategic developments", sub_event_type="Headquarters or base established",
                    actor2=None, target_kind="none", claims=[])
+RIOT = put(event_type="Riots", sub_event_type="Violent demonstration", actor1="Rioters (Azerbaijan)", inter1=5,
+           actor2=None, inter2=0, target_kind="property", claims=[])
+INTERVENTION = both(PROTEST, put(sub_event_type="Protest with intervention", fatalities=0, target_kind="protesters"))
 VAC = put(event_type="Violence against civilians", sub_event_type="Attack", actor2="Civilians (Azerbaijan)",
           inter2=7, claims=[])
 def _lacks_denial(e):
@@ -59,7 +62,7 @@ def _lacks_denial(e):
 
 # code -> (edit giving a valid event that exercises the rule, edit that breaks it, field reported)
 CASES: dict[str, tuple[Callable, Callable, str]] = {
-    "missing-value": (put(actor1="Military Forces of Azerbaijan"), put(actor1=None), "actor1"),
+    "missing-value": (put(actor1="Armed Forces of Azerbaijan"), put(actor1=None), "actor1"),
     "not-in-vocabulary": (put(verification_status="unverified"), put(verification_status="confirmed"),
                           "verification_status"),
     "not-a-number": (put(latitude="39.9"), put(latitude="north"), "latitude"),
@@ -90,6 +93,16 @@ CASES: dict[str, tuple[Callable, Callable, str]] = {
     "battle-needs-two-armed-actors": (put(inter2=8), put(actor2="Civilians (Azerbaijan)", inter2=7), "inter2"),
     "violence-against-civilians-needs-civilian-target": (both(VAC, put(target_kind="civilians")),
                                                          both(VAC, put(target_kind="armed_group")), "target_kind"),
+    "protest-actor1-not-protesters": (both(PROTEST, put(fatalities=0)),
+                                      both(PROTEST, put(fatalities=0, actor1="Police Forces of Azerbaijan (2003-)",
+                                                        inter1=1)), "inter1"),
+    "riot-actor1-not-rioters": (RIOT, both(RIOT, put(actor1="Protesters (Azerbaijan)", inter1=6)), "inter1"),
+    "protest-intervention-needs-force": (
+        both(INTERVENTION, put(actor2="Police Forces of Azerbaijan (2003-)", inter2=1)), INTERVENTION, "actor2"),
+    "state-actor-without-period": (put(actor2="Government of Armenia (2018-)", inter2=1),
+                                   put(actor1="Military Forces of Azerbaijan"), "actor1"),
+    "state-forces-type-by-country": (put(actor2="Military Forces of Armenia (2018-)", inter2=8), put(inter1=8),
+                                     "inter1"),
     "second-actor-type-without-actor": (both(HEADQUARTERS, put(inter2=0)), both(HEADQUARTERS, put(inter2=2)),
                                         "inter2"),
     "unknown-country": (put(iso3="AZE"), put(iso3="ZZZ"), "iso3"),
@@ -289,6 +302,7 @@ REPORT_CASES = dict.fromkeys((
     "no-deletions", "expectation-failed", "duplicate-row", "unknown-event", "deleted-id-present", "deleted-id-reused",
     "row-count-change", "previous-event-missing", "fatalities-changed-without-version", "fatality-total-jump"),
     "test_report_codes.py")
+REPORT_CASES["possible-double-coding"] = "test_conventions.py"  # found across rows, in files made there
 
 
 def test_every_rule_has_a_case():

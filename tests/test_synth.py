@@ -55,3 +55,29 @@ def test_command(tmp_path: Path) -> None:
     info = json.loads(proc.stdout)
     assert info["rows"] == 200 and sum(info["faults_planted"].values()) > 0
     assert run_cedar("check", str(out)).returncode == 1
+
+
+def test_template_is_a_header_and_an_example_that_passes_check(tmp_path: Path) -> None:
+    out = tmp_path / "my-events.csv"
+    proc = run_cedar("synth", "--template", "--out", str(out))
+    assert proc.returncode == 0, proc.stderr
+    with out.open(encoding="utf-8", newline="") as f:
+        header, *rows = list(csv.reader(f))
+    assert header == synth.template_columns() and "evidence" in header and "event_id" not in header
+    assert len(rows) == 1 and rows[0][header.index("actor1")] == "Protesters (Kenya)"
+    report = check_files([out]).report
+    assert report.valid and report.problems == [], [p.message for p in report.problems]
+    assert run_cedar("synth", "5", "--template").returncode == 2  # a count and a template: a wrong call
+    assert run_cedar("synth").returncode == 2
+
+
+def test_a_row_that_would_repeat_an_earlier_event_is_moved_a_day_earlier() -> None:
+    # one event per place, day, actor pair and sub-event type: synth draws no possible-double-coding warning
+    first, _ = next(synth.rows(1, seed=5))
+    keys: set[int] = set()
+    synth._one_event_per_key(first, keys)
+    again = dict(first)
+    synth._one_event_per_key(again, keys)
+    day = synth.dt.date.fromisoformat(first["event_date"])
+    assert again["event_date"] == (day - synth.dt.timedelta(days=1)).isoformat()
+    assert again["event_date"] in again["notes"]

@@ -15,7 +15,7 @@ from cedar.schema.model import Event
 from cedar.schema.rules import Context
 from cedar.validate.readers import Record, Unreadable, read
 from cedar.validate.repeats import Repeats
-from cedar.validate.report import Problem, Report, problem
+from cedar.validate.report import ERROR, Problem, Report, problem
 from cedar.validate.rows import prefetch_places, validate_record
 
 
@@ -32,7 +32,7 @@ class ActorRegistry(Protocol):
 
     def type_contradiction(self, name: str, given: int | None, iso3: str | None) -> int | None: ...
 
-    def closest_text(self, name: str) -> str: ...
+    def closest_text(self, name: str, country: str | None = None) -> str: ...
 
 
 @dataclass
@@ -123,9 +123,10 @@ def _check_record(path: Path, record: Record, ctx: Context, result: CheckResult,
     where = {"file": str(path), "row": record.row, "line": record.line}
     event, problems = validate_record(record.data, ctx, where, record.cell_problems, record.absent, build=keep)
     result.report.extend(record.relocate(problems))
-    twice = repeats.see(record.row, record.line, record.data)
+    twice = repeats.see(record.row, record.line, record.data, ctx.row_key)
     if twice:
         result.report.extend(twice)
-        event = None
+        if any(p.severity == ERROR for p in twice):  # a ref or id used twice; a likely double coding only warns
+            event = None
     if event is not None and keep:
         result.events.append(CheckedEvent(path, record.row, event))

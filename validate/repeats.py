@@ -1,5 +1,7 @@
 """Values a submission may use once across all its files: a row's ref (the ingest report maps each
-ref to the id it was given) and an event_id (a submission changes an event once).
+ref to the id it was given) and an event_id (a submission changes an event once); and, as a warning,
+an event's place, day, actor pair and sub-event type (ACLED codes one event per place, day, actor pair and
+sub-event type: two rows that share them are likely one event coded twice).
 
 `cedar ingest` would refuse such a submission in the store (ingest/load.py, store_problems); `cedar
 check` finds it first, with the same codes and messages. The row engine shows each record to
@@ -13,7 +15,30 @@ from typing import Any
 
 from cedar.validate.report import Problem, problem
 
-CODES = {"ref": "duplicate-ref", "event_id": "duplicate-event-id"}
+CODES = {"ref": "duplicate-ref", "event_id": "duplicate-event-id", "event": "possible-double-coding"}
+COLUMN = {"ref": "ref", "event_id": "event_id", "event": "sub_event_type"}  # the column a problem is reported on
+FIELD_OF_CODE = {code: field for field, code in CODES.items()}
+_SEP = "\x1f"  # between the parts of an event's key: a character no cell of a valid row holds
+
+# The event's key from the typed values the rules see (v_<column>: NULL when empty or faulty), in SQL
+EVENT_KEY_SQL = ("CASE WHEN v_iso3 IS NOT NULL AND v_location IS NOT NULL AND v_event_date IS NOT NULL AND v_actor1 "
+                 "IS NOT NULL AND v_sub_event_type IS NOT NULL THEN concat_ws(chr(31), v_iso3, v_location, "
+                 "strftime(v_event_date, '%Y-%m-%d'), v_actor1, coalesce(v_actor2, ''), v_sub_event_type) END")
+
+
+def event_key(e: Any) -> str | None:
+    """The place, day, actor pair and sub-event type of a checked row (its draft, as the rules see it), None
+    when one of them is missing or faulty."""
+    parts = (e.iso3, e.location, e.event_date, e.actor1, e.sub_event_type)
+    if any(p is None for p in parts):
+        return None
+    return _SEP.join((e.iso3, e.location, e.event_date.isoformat(), e.actor1, e.actor2 or "", e.sub_event_type))
+
+
+def key_sql(header: list[str]) -> dict[str, str]:
+    """The SQL of the values a file's rows may use once, by field: ref and event_id where the header has
+    them, the event's key always."""
+    return {**{k: f"s_{k}" for k in ("ref", "event_id") if k in header}, "event": EVENT_KEY_SQL}
 
 
 def first_text(file: str | None, first_file: str | None, first_row: int | None) -> str:
@@ -23,8 +48,13 @@ def first_text(file: str | None, first_file: str | None, first_row: int | None) 
 
 def duplicate(field: str, value: str, file: str | None, row: int | None, line: int | None,
               first_file: str | None, first_row: int | None) -> Problem:
-    return problem(CODES[field], file=file, row=row, line=line, field=field, value=value,
-                   first=first_text(file, first_file, first_row))
+    first = first_text(file, first_file, first_row)
+    if field == "event":  # the value shown is the sub-event type; the message names the rest
+        iso3, location, day, actor1, actor2, sub = value.split(_SEP)
+        pair = f"{actor1} and {actor2}" if actor2 else f"{actor1} alone"
+        return problem(CODES[field], file=file, row=row, line=line, field=COLUMN[field], value=sub, first=first,
+                       location=location, iso3=iso3, day=day, pair=pair)
+    return problem(CODES[field], file=file, row=row, line=line, field=field, value=value, first=first)
 
 
 class Repeats:
@@ -44,13 +74,14 @@ class Repeats:
         """The next file of the check (named twice on a command line, a file counts twice)."""
         self.files.append(file)
 
-    def see(self, row: int, line: int | None, data: dict[str, Any]) -> list[Problem]:
-        """The problems of one record of the current file whose ref or event_id an earlier record used."""
+    def see(self, row: int, line: int | None, data: dict[str, Any], key: str | None = None) -> list[Problem]:
+        """The problems of one record of the current file whose ref, event_id or event key (`key`, of
+        `event_key`) an earlier record used."""
         out = []
         file_no = len(self.files) - 1
         file = self.files[file_no]
         for field, first in self._first.items():
-            value = data.get(field)
+            value = key if field == "event" else data.get(field)
             if not isinstance(value, str):
                 continue  # empty, or not text: the type rules report it
             here = file_no << 32 | row

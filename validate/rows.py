@@ -19,6 +19,7 @@ from cedar.schema import derive, flat, rules
 from cedar.schema.gazetteer import gazetteer
 from cedar.schema.model import Event, EventDraft, required_fields
 from cedar.schema.rules import RULES, Context, cross_field_rules, filling_rules
+from cedar.validate.repeats import event_key
 from cedar.validate.report import ERROR, Problem
 
 _PYDANTIC_CODES = {
@@ -173,6 +174,7 @@ def validate_record(data: dict[str, Any], ctx: Context, where: dict[str, Any], c
         if quiet and rule.code in rules.POINT_RULES:
             continue
         run_rule(rule, draft, ctx, failed, problems, where)
+    ctx.row_key = event_key(draft)  # for the check across rows: one event per place, day, actor pair, sub-type
 
     if any(p.severity == ERROR for p in problems) or not absent.isdisjoint(required_fields()):
         return None, problems

@@ -69,7 +69,7 @@ def findings(path: Path, today: dt.date, batch_rows: int = 200_000, seen: repeat
     out: list[Finding] = []
     seen = seen or repeats.Repeats()
     seen.start(str(path))
-    keys: dict[str, list[Any]] = {k: [] for k in repeats.CODES if k in header}
+    keys: dict[str, list[Any]] = {k: [] for k in repeats.key_sql(header)}
     places = bool(rules_sql.PER_DISTINCT)
     warm = warm_places() if places else None
     try:
@@ -79,7 +79,7 @@ def findings(path: Path, today: dt.date, batch_rows: int = 200_000, seen: repeat
         if keys and rows:  # the values in record order, as see_columns takes them
             keys = {k: pa.chunked_array(chunks) for k, chunks in keys.items()}
         for index, field, value, first_file, first_index in seen.see_columns(con, keys):
-            out.append((index, repeats.CODES[field], field))
+            out.append((index, repeats.CODES[field], repeats.COLUMN[field]))
             seen.first_use[(str(path), index, field)] = (value, first_file, first_index)
     except duckdb.Error:
         return None
@@ -161,8 +161,8 @@ def check_csv(path: Path, report: Report, today: dt.date | None = None, seen: re
         line = int(lines[index])
         known = {(p.code, p.field): p for p in exact.get(line, [])}
         for code, field in by_row[index]:
-            if code == repeats.CODES.get(field):
-                report.add(_repeat_problem(path, index, line, field, seen))
+            if code in repeats.FIELD_OF_CODE:
+                report.add(_repeat_problem(path, index, line, repeats.FIELD_OF_CODE[code], seen))
             else:
                 report.add(known.get((code, field)) or Problem(code, _render(code, field), _severity(code),
                                                                file=str(path), row=line, line=line, field=field))

@@ -236,7 +236,7 @@ def build_query(path: Path, header: list[str], today: dt.date, with_places: bool
     query = (f"WITH {head}, c0 AS (SELECT *, {', '.join(first)} FROM {'b2' if with_places else 'b'}), "
              f"c1 AS (SELECT *, {', '.join(second)} FROM c0), "
              f"c AS (SELECT *, {_FILL} AS fill_ FROM c1) ")
-    keys = "".join(f", s_{k} AS k_{k}" for k in repeats.CODES if k in header)  # for values used twice
+    keys = "".join(f", {sql} AS k_{k}" for k, sql in repeats.key_sql(header).items())  # for values used twice
     found = ", ".join(f"CASE WHEN {cond} THEN {value} END" for cond, value in parts)
     if with_places:
         keys += "".join(f", {k}" for k in PLACE_KEY)

@@ -27,7 +27,7 @@ from cedar.schema.tables import EVENT_COLUMNS
 from cedar.validate import repeats
 from cedar.validate.check import ActorRegistry
 from cedar.validate.record_scan import record_starts, spans
-from cedar.validate.report import Problem, Report
+from cedar.validate.report import ERROR, Problem, Report
 from cedar.validate.sql_engine import row_engine_records
 from cedar.validate.sql_places import place_codes
 from cedar.validate.sql_query import BLANK, PLACE_KEY, build_query, csv_header, ident, list_items
@@ -195,7 +195,7 @@ def _repeats(con: Any, path: Path, header: list[str], seen: repeats.Repeats) -> 
     reports them, cedar.validate.repeats)."""
     seen.start(str(path))
     keys = {k: con.sql(f"SELECT k_{k} FROM x ORDER BY rid").to_arrow_table().column(0)
-            for k in repeats.CODES if k in header}
+            for k in repeats.key_sql(header)}
     out: dict[int, list[Problem]] = {}
     lines = seen.lines[str(path)][1]
     for index, field_, value, first_file, first_index in seen.see_columns(con, keys):
@@ -214,8 +214,9 @@ def _row_engine(path: Path, header: list[str], starts: Any, rows: list[tuple[int
     at = spans(path, starts, [rid + 1 for rid, _, _ in rows])
     records = row_engine_records(path, header, at, [line for _, line, _ in rows], ctx, build=build)
     for (rid, _, row_no), (_, event, problems) in zip(rows, records):
-        if rid in twice:
-            problems, event = problems + twice[rid], None
+        if rid in twice:  # a ref or id used twice keeps the event out; a likely double coding only warns
+            problems = problems + twice[rid]
+            event = None if any(p.severity == ERROR for p in twice[rid]) else event
         yield rid, row_no, problems, event
 
 
@@ -241,18 +242,18 @@ def _actor_names(con: Any, registry: ActorRegistry | None) -> None:
 def _actor_warnings(con: Any) -> Any:
     """The registry's warnings on the rows the row engine does not see, in the row engine's order
     (replacements, then unknown names; actor1, actor2, then the associated actors), as an Arrow table
-    of rid, line, unknown, name, canonical, field."""
+    of rid, line, unknown, name, canonical, iso3 (the event's country, which the suggestions keep to), field."""
     return con.sql("""
-        WITH r AS (SELECT x.rid, x.actor1, x.actor2, x.assoc_actor_1, x.assoc_actor_2 FROM x
+        WITH r AS (SELECT x.rid, x.iso3, x.actor1, x.actor2, x.assoc_actor_1, x.assoc_actor_2 FROM x
                    JOIN x_rows w USING (rid) WHERE NOT w.python),
         occ AS (
-            SELECT rid, 0 AS slot, 0 AS i, actor1 AS name FROM r
-            UNION ALL SELECT rid, 1, 0, actor2 FROM r WHERE actor2 IS NOT NULL
-            UNION ALL SELECT rid, 2, i - 1, name FROM (
-                SELECT rid, unnest(assoc_actor_1) AS name, generate_subscripts(assoc_actor_1, 1) AS i FROM r)
-            UNION ALL SELECT rid, 3, i - 1, name FROM (
-                SELECT rid, unnest(assoc_actor_2) AS name, generate_subscripts(assoc_actor_2, 1) AS i FROM r))
-        SELECT o.rid, w.line, n.canonical IS NULL AS unknown, o.name, n.canonical,
+            SELECT rid, iso3, 0 AS slot, 0 AS i, actor1 AS name FROM r
+            UNION ALL SELECT rid, iso3, 1, 0, actor2 FROM r WHERE actor2 IS NOT NULL
+            UNION ALL SELECT rid, iso3, 2, i - 1, name FROM (
+                SELECT rid, iso3, unnest(assoc_actor_1) AS name, generate_subscripts(assoc_actor_1, 1) AS i FROM r)
+            UNION ALL SELECT rid, iso3, 3, i - 1, name FROM (
+                SELECT rid, iso3, unnest(assoc_actor_2) AS name, generate_subscripts(assoc_actor_2, 1) AS i FROM r))
+        SELECT o.rid, w.line, n.canonical IS NULL AS unknown, o.name, n.canonical, o.iso3,
                CASE o.slot WHEN 0 THEN 'actor1' WHEN 1 THEN 'actor2'
                ELSE (CASE o.slot WHEN 2 THEN 'assoc_actor_1[' ELSE 'assoc_actor_2[' END) || o.i || ']' END AS field
         FROM occ o JOIN x_names n USING (name) JOIN x_rows w USING (rid)
@@ -267,23 +268,23 @@ def _report(report: Report, checked: Iterator[tuple[int, int, list[Problem], Any
     and the actor warnings of the others, merged by rid. A warning's message is rendered once per (rule,
     column, name): a million rows may share a few thousand; past --max-errors none is rendered."""
     rules = (RULES["actor-alias-replaced"], RULES["unknown-actor"])
-    messages: dict[tuple[bool, str, str], str] = {}
+    messages: dict[tuple[bool, str, str, str | None], str] = {}
     file = str(path)
-    cols = [warnings.column(c).to_pylist() for c in ("rid", "line", "unknown", "name", "canonical", "field")]
+    cols = [warnings.column(c).to_pylist() for c in ("rid", "line", "unknown", "name", "canonical", "iso3", "field")]
     rows = _Rows(checked, report, events)
     add = report.add if report.max_errors is not None else report.problems.append
-    for rid, line, is_unknown, name, canonical, column in zip(*cols):
+    for rid, line, is_unknown, name, canonical, iso3, column in zip(*cols):
         rows.add_before(rid)
         rule = rules[is_unknown]
         if report.max_errors is not None and report.full:
             report.count(rule.severity, rule.code, column)
             continue
-        key = (is_unknown, column, name)
+        key = (is_unknown, column, name, iso3 if is_unknown else None)
         message = messages.get(key)
         if message is None:
             message = messages[key] = (
                 rule.render(field=column, value=name,
-                            closest=registry.closest_text(name) if registry else "") if is_unknown
+                            closest=registry.closest_text(name, iso3) if registry else "") if is_unknown
                 else rule.render(field=column, value=name, canonical=canonical))
         add(Problem(rule.code, message, rule.severity, file, line, line, column, name))
     rows.add_before(None)

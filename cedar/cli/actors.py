@@ -101,14 +101,17 @@ def search(
     query: Annotated[str, typer.Argument(help="Any spelling of an actor's name.", show_default=False)],
     db: DbOption = DEFAULT_DB,
     limit: Annotated[int, typer.Option("--limit", min=1, help="How many names to show.")] = 5,
+    country: Annotated[Optional[str], typer.Option(
+        "--country", help="Only actors of this country (ISO alpha-3, e.g. KEN) and international ones, as a "
+                          "check suggests them for an event there.")] = None,
     output: FormatOption = OutputFormat.text,
 ) -> None:
     """Fuzzy search (rapidfuzz WRatio over names and aliases): the closest canonical names with scores 0-100.
 
-    Example: cedar actors search "azeri army"
+    Example: cedar actors search "azeri army"; cedar actors search "police" --country KEN
     """
     registry = _registry(db)
-    hits = registry.search(query, limit)
+    hits = registry.search(query, limit, country.strip().upper() if country else None)
     if output is OutputFormat.json:
         out_json([{"name": n, "score": s, "matched": m} for n, s, m in hits])
         return
