@@ -35,6 +35,11 @@ def read_index(store: Path) -> list[dict[str, Any]]:
     except (ValueError, KeyError, TypeError) as exc:
         raise DataError(f"The release index {path} cannot be read: {exc}.",
                         "Restore index.json from a copy of the release store.") from None
+    bad = [r.get("version") if isinstance(r, dict) else r for r in releases
+           if not isinstance(r, dict) or not versions.is_version(r.get("version"))]
+    if bad:
+        raise DataError(f"The release index {path} names {bad[0]!r}, which is not a release version (YYYY.MM.N).",
+                        "Restore index.json from a copy of the release store.")
     return sorted(releases, key=lambda r: versions.sort_key(r["version"]), reverse=True)
 
 

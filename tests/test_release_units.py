@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import json
 import subprocess
 import sys
 import typing
@@ -13,8 +14,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cedar.errors import CedarError, UsageError
-from cedar.releases import csvsafe
+from cedar.errors import CedarError, DataError, UsageError
+from cedar.releases import csvsafe, index
 from cedar.releases import version as versions
 from cedar.releases.diff import compare
 from cedar.schema import flat, vocab
@@ -27,11 +28,20 @@ def test_versions_sort_as_numbers():
     assert sorted(vs, key=versions.sort_key) == ["2026.02.1", "2026.11.9", "2026.11.10", "2027.01.1"]
 
 
-@pytest.mark.parametrize("bad", ["2026.11", "2026.13.1", "2026.1.1", "2026.11.0", "v2026.11.1", "1.0.0", "2026.11.01"])
+@pytest.mark.parametrize("bad", ["2026.11", "2026.13.1", "2026.1.1", "2026.11.0", "v2026.11.1", "1.0.0", "2026.11.01",
+                                 "2026.12.1\n", "2026.12.1\r\n", " 2026.12.1", "\n2026.12.1", "2026.12.1 "])
 def test_bad_versions_are_refused(bad):
     with pytest.raises(CedarError) as err:
         versions.parse(bad)
     assert isinstance(err.value, UsageError)
+    assert not versions.is_version(bad)
+
+
+def test_an_index_naming_a_version_with_a_trailing_newline_is_refused(tmp_path):
+    (tmp_path / "index.json").write_text(json.dumps({"format": index.FORMAT, "releases": [
+        {"version": "2026.12.1"}, {"version": "2026.12.1\n"}]}), encoding="utf-8")
+    with pytest.raises(DataError, match="not a release version"):
+        index.read_index(tmp_path)
 
 
 @pytest.mark.parametrize("text, expected", [
