@@ -64,9 +64,11 @@ def test_numbers_dates_and_lists():
 
 
 def test_compare():
-    c = compare({"AZE1": 1, "AZE2": 1, "AZE10": 3}, {"AZE1": 1, "AZE2": 2, "AZE11": 1})
-    assert (c.added, c.updated, c.deleted, c.unchanged) == (["AZE11"], ["AZE2"], ["AZE10"], ["AZE1"])
-    assert [r["event_id"] for r in c.rows()] == ["AZE2", "AZE10", "AZE11"]
+    c = compare({"CDR-AZE-1": 1, "CDR-AZE-2": 1, "CDR-AZE-10": 3},
+                {"CDR-AZE-1": 1, "CDR-AZE-2": 2, "CDR-AZE-11": 1})
+    assert (c.added, c.updated, c.deleted, c.unchanged) == (["CDR-AZE-11"], ["CDR-AZE-2"], ["CDR-AZE-10"],
+                                                            ["CDR-AZE-1"])
+    assert [r["event_id"] for r in c.rows()] == ["CDR-AZE-2", "CDR-AZE-10", "CDR-AZE-11"]
 
 
 def test_suite_covers_every_vocabulary_and_range_of_the_model():

@@ -60,6 +60,9 @@ def build(
         if text:
             out(f"... {message}", err=True)
 
+    from cedar.ingest.store import migrate
+
+    migrate(db)  # a store whose ids have the earlier form (AZE12) gets the current ones before it is released
     result = build_release(version, db, _store(store), step=step)
     if not text:
         out(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
