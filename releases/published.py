@@ -45,7 +45,9 @@ def _hashes(con: Any, name: str, sources: dict[str, str], columns: dict[str, lis
     # source_no), so a change of any row or of the order shows. Hashing a list built per event was
     # 20 times slower (5.3 s against 0.24 s for 320,000 sources).
     parts = [f"{table}_h AS (SELECT {ident('x')} AS event_id, bit_xor(hash({_struct(columns[table], 'x')})) AS h "
-             f"FROM {sources[table]} x{alias_join('x')} GROUP BY ALL)" for table in LONG_TABLES]
+             f"FROM {sources[table]} x{alias_join('x')} GROUP BY ALL)" for table in LONG_TABLES if table in columns]
+    parts += [f"{table}_h AS (SELECT NULL::VARCHAR AS event_id, NULL::UBIGINT AS h LIMIT 0)"
+              for table in LONG_TABLES if table not in columns]
     con.execute(f"""CREATE TEMP TABLE {name} AS WITH {", ".join(parts)}
         SELECT {ident('e')} AS event_id, CAST(e.version AS BIGINT) AS version,
                hash({_struct(columns['events'], 'e')}) AS row_h, c.h AS claims_h, s.h AS sources_h
@@ -57,6 +59,8 @@ def stage_changed_in_place(con: Any, prev_dir: Path, columns: dict[str, list[tup
                            sql_path: Callable[[Path], str]) -> None:
     """Table changed_in_place: event_id and the names of the fields (or `claims`, `sources`) that
     differ from the previous release, for every event whose version is the same in both."""
+    # a long table the previous release lacks (a damaged copy) has nothing to be compared with
+    columns = {t: cs for t, cs in columns.items() if t == "events" or (prev_dir / f"{t}.parquet").is_file()}
     previous = {t: f"read_parquet({sql_path(prev_dir / f'{t}.parquet')})" for t in columns}
     shared = {t: _shared(con, previous[t], cs) for t, cs in columns.items()}
     _hashes(con, "published_now", {t: t for t in columns}, shared, mapped=False)
