@@ -196,3 +196,33 @@ def test_gate_names_long_rows_without_a_released_event():
     assert (outcome.spec.code, outcome.unexpected_count, outcome.sample_ids) == ("unknown-event", 1, ["AZE9"])
     con.execute("DELETE FROM sources WHERE event_id = 'AZE9'")
     assert run_gate(con, ex.reference_specs()).passed
+
+
+def test_changed_in_place_names_the_fields_that_differ_under_the_current_ids(tmp_path):
+    """An event of the previous release under its id of the earlier form (AZE1) is compared with the
+    same event now (CDR-AZE-1); schema_version is not compared, an event with a new version is not,
+    and a long table the previous release lacks (sources here) is left out."""
+    import duckdb
+
+    from cedar.releases import published
+
+    prev = tmp_path / "prev"
+    prev.mkdir()
+    con = duckdb.connect()
+    rows = "t(event_id, version, actor1, schema_version)"
+    con.execute(f"CREATE TABLE events AS SELECT * FROM (VALUES ('CDR-AZE-1', 1, 'a', 'x'), ('CDR-AZE-2', 1, 'b', 'y'), "
+                f"('CDR-AZE-3', 2, 'c', 'z')) {rows}")
+    con.execute(f"COPY (SELECT * FROM (VALUES ('AZE1', 1, 'a', 'w'), ('CDR-AZE-2', 1, 'B', 'y'), "
+                f"('CDR-AZE-3', 1, 'C', 'z')) {rows}) TO '{prev / 'events.parquet'}' (FORMAT parquet)")
+    con.execute("CREATE TABLE claims AS SELECT 'CDR-AZE-1' AS event_id, 1 AS claim_no, 'q' AS claimant")
+    con.execute(f"COPY (SELECT 'AZE1' AS event_id, 1 AS claim_no, 'Q' AS claimant) "
+                f"TO '{prev / 'claims.parquet'}' (FORMAT parquet)")
+    con.execute("CREATE TABLE sources AS SELECT 'CDR-AZE-1' AS event_id, 1 AS source_no, 'n' AS name")
+    con.execute("CREATE TABLE id_aliases AS SELECT 'AZE1' AS old_id, 'CDR-AZE-1' AS event_id")
+    text, number = "VARCHAR", "BIGINT"
+    columns = {"events": [("event_id", text), ("version", number), ("actor1", text), ("schema_version", text)],
+               "claims": [("event_id", text), ("claim_no", number), ("claimant", text)],
+               "sources": [("event_id", text), ("source_no", number), ("name", text)]}
+    published.stage_changed_in_place(con, prev, columns, lambda p: f"'{p}'")
+    assert dict(con.execute("SELECT * FROM changed_in_place").fetchall()) == {
+        "CDR-AZE-1": ["claims"], "CDR-AZE-2": ["actor1"]}
