@@ -174,3 +174,17 @@ def test_a_release_of_a_store_with_old_ids_is_refused_until_it_is_migrated(tmp_p
     assert json.loads(proc.stdout)["published"] is True
     events = _ids(copy, "SELECT event_id FROM event_current ORDER BY ALL")
     assert events[0] == ("CDR-AZE-1",)
+
+
+def test_a_table_of_an_older_form_is_migrated_too(tmp_path):
+    """A table that lacks a column of the current model (a store `cedar init` has not brought up to
+    date) keeps its form: its ids are renamed row by row."""
+    db = old_store(tmp_path / "old.duckdb")
+    con = duckdb.connect(str(db))
+    con.execute("ALTER TABLE deletions DROP COLUMN submission_id")
+    con.close()
+    with store.connect(db, write=True):
+        pass
+    assert _ids(db, "SELECT * FROM deletions")[0][0] == "CDR-AZE-6"
+    assert [c for (c,) in _ids(db, "SELECT column_name FROM duckdb_columns() WHERE table_name = 'deletions'")] == [
+        "event_id", "last_version", "reason", "deleted_at"]
