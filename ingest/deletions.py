@@ -12,16 +12,15 @@ from __future__ import annotations
 import csv
 import io
 import json
-import re
 from pathlib import Path
 from typing import Any, Callable
 
 from cedar.ingest import store, submissions
 from cedar.ingest.load import Outcome, held_problem
+from cedar.schema import event_ids
 from cedar.validate.report import Problem, Report, problem
 
 COLUMNS = ("event_id", "reason")
-_ID = re.compile(r"^[A-Z]{3}[0-9]+$")
 
 
 def read(path: Path, encoding: str = "utf-8") -> tuple[list[tuple[int, dict[str, Any]]], list[Problem]]:
@@ -44,9 +43,9 @@ def read(path: Path, encoding: str = "utf-8") -> tuple[list[tuple[int, dict[str,
         reason = str(item.get("reason") or "").strip()
         if not event_id:
             problems.append(problem("missing-value", file=f, row=row, field="event_id"))
-        elif not _ID.match(event_id):
+        elif not event_ids.is_event_id(event_id):
             problems.append(problem("bad-format", file=f, row=row, field="event_id", value=event_id,
-                                    expected="three capital letters and a number, e.g. AZE12"))
+                                    expected=event_ids.EXPECTED))
         if not reason:
             problems.append(problem("missing-reason", file=f, row=row, field="reason"))
         out.append((row, {"event_id": event_id, "reason": reason}))

@@ -18,6 +18,7 @@ import duckdb
 
 from cedar import __version__, paths
 from cedar.errors import CedarError, StoreBusy, StoreError, UsageError
+from cedar.ingest import ids
 from cedar.ingest.actor_seed import put_seed
 from cedar.schema.model import SCHEMA_VERSION
 from cedar.schema.tables import CREATED_ON_DEMAND, TABLES, schema_sql, store_view_sql, view_sql
@@ -86,16 +87,45 @@ def connect(path: Path, *, write: bool, create: bool = False) -> Iterator[Any]:
         except OSError as exc:
             raise StoreError(f"Cannot create the folder {path.parent} for the store: {exc.strerror or exc}.",
                              "Pass a path you can write to with --db (or CEDAR_DB).") from None
+    con = _open(path, write)
+    try:
+        if not create and not _is_store(con):
+            raise StoreError(f"{path} is a DuckDB file but not a Cedar store (it has no store_meta table).",
+                             "Create a store with `cedar init --db NEW.duckdb`, or point --db at a Cedar store.")
+        if _is_store(con) and ids.needs_migration(con):
+            if write:
+                ids.migrate(con, utcnow())
+            else:  # a reader migrates through a writer's connection of its own, then reads
+                con.close()
+                migrate(path)
+                con = _open(path, write)
+        yield con
+    finally:
+        con.close()
+
+
+def _open(path: Path, write: bool) -> Any:
     try:
         con = duckdb.connect(str(path), read_only=not write, config=NO_EXTENSIONS)
     except duckdb.Error as exc:
         raise _translate(path, exc, not write) from None
+    con.execute("SET TimeZone = 'UTC'")
+    return con
+
+
+def migrate(path: Path) -> None:
+    """Bring a store of an earlier layout to the current one (cedar.ingest.ids.migrate). A missing
+    file, a busy store or one that cannot be opened is left as it is: the command that reads it
+    next says why, and the next command that can write to it migrates it."""
+    if not Path(path).is_file():
+        return
     try:
-        con.execute("SET TimeZone = 'UTC'")
-        if not create and not _is_store(con):
-            raise StoreError(f"{path} is a DuckDB file but not a Cedar store (it has no store_meta table).",
-                             "Create a store with `cedar init --db NEW.duckdb`, or point --db at a Cedar store.")
-        yield con
+        con = _open(path, True)
+    except StoreError:
+        return
+    try:
+        if _is_store(con) and ids.needs_migration(con):
+            ids.migrate(con, utcnow())
     finally:
         con.close()
 
@@ -138,8 +168,9 @@ def _init(path: Path, existed: bool) -> dict[str, Any]:
         for sql in view_sql() + store_view_sql():
             con.execute(sql)
         put_seed(con)  # the bundled registry: a check against a new store knows its actors and aliases
-        con.execute("INSERT INTO store_meta VALUES ('created', ?), ('schema_version', ?), ('cedar_version', ?) "
-                    "ON CONFLICT (key) DO NOTHING", [utcnow().isoformat(), SCHEMA_VERSION, __version__])
+        con.execute("INSERT INTO store_meta VALUES ('created', ?), ('schema_version', ?), ('cedar_version', ?), "
+                    "('store_version', ?) ON CONFLICT (key) DO NOTHING",
+                    [utcnow().isoformat(), SCHEMA_VERSION, __version__, str(ids.STORE_VERSION)])
         con.execute("COMMIT")
         return {"store": str(path), "existed": existed, "columns_added": [f"{t}.{c}" for t, c, _ in added],
                 **counts(con)}

@@ -6,22 +6,20 @@ The same comparison makes a release's changes.csv (against the previous release)
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from cedar.errors import DataError
+from cedar.schema import event_ids
 
 from . import index
-
-_ID = re.compile(r"^([A-Z]*)([0-9]*)$")
+from . import version as versions
 
 
 def id_key(event_id: str) -> tuple[str, int, str]:
-    """Natural order of event ids: AZE2 before AZE10 (as the release files are sorted)."""
-    m = _ID.match(event_id)
-    return (m.group(1), int(m.group(2) or 0), event_id) if m else (event_id, 0, event_id)
+    """Natural order of event ids: CDR-AZE-2 before CDR-AZE-10 (as the release files are sorted)."""
+    return event_ids.natural_key(event_id)
 
 
 @dataclass
@@ -69,10 +67,14 @@ def versions_of(parquet: Path) -> dict[str, int]:
     if not parquet.is_file():
         raise DataError(f"{parquet} is missing.", "The release folder is incomplete: download it again.")
     t = pq.read_table(parquet, columns=["event_id", "version"])
-    return dict(zip(t.column("event_id").to_pylist(), t.column("version").to_pylist()))
+    # a release of an earlier Cedar names its events in the earlier form (AZE12): compared under the
+    # current one (CDR-AZE-12), which the store gave the same events
+    ids = [event_ids.from_legacy(i) if event_ids.is_legacy(i) else i for i in t.column("event_id").to_pylist()]
+    return dict(zip(ids, t.column("version").to_pylist()))
 
 
 def diff_releases(store: Path, a: str, b: str) -> Changes:
     for v in (a, b):
+        versions.parse(v)
         index.find(store, v)
     return compare(versions_of(store / a / "events.parquet"), versions_of(store / b / "events.parquet"))

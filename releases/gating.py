@@ -35,8 +35,10 @@ def stage_check_tables(con: Any, has_previous: bool, prev_deletions: list[str]) 
                     "CASE WHEN p.event_id IN (SELECT event_id FROM released) THEN 'released' "
                     "WHEN p.event_id IN (SELECT event_id FROM store_deletions) THEN 'deleted' END AS now "
                     "FROM previous_events p")
-        con.execute("CREATE TABLE unchanged AS SELECT e.event_id, e.fatalities, p.fatalities AS previous_fatalities "
-                    "FROM events e JOIN previous_events p ON p.event_id = e.event_id AND p.version = e.version")
+        con.execute("CREATE TABLE unchanged AS SELECT e.event_id, e.fatalities, p.fatalities AS previous_fatalities, "
+                    "c.event_id IS NULL AS published_unchanged, c.changed AS changed_fields "
+                    "FROM events e JOIN previous_events p ON p.event_id = e.event_id AND p.version = e.version "
+                    "LEFT JOIN changed_in_place c ON c.event_id = e.event_id")
 
 
 def _expected_fatalities(con: Any) -> int:

@@ -36,13 +36,18 @@ def read_index(store: Path) -> list[dict[str, Any]]:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
         releases = list(data["releases"])
-        return sorted(releases, key=lambda r: versions.sort_key(r["version"]), reverse=True)
     except RecursionError:  # a document nested thousands deep: json gives up, and so do we
         raise DataError(f"The release index {path} cannot be read: it is nested too deep.",
                         "Restore index.json from a copy of the release store.") from None
     except (ValueError, KeyError, TypeError, AttributeError) as exc:
         raise DataError(f"The release index {path} cannot be read: {exc}.",
                         "Restore index.json from a copy of the release store.") from None
+    bad = [r.get("version") if isinstance(r, dict) else r for r in releases
+           if not isinstance(r, dict) or not versions.is_version(r.get("version"))]
+    if bad:
+        raise DataError(f"The release index {path} names {bad[0]!r}, which is not a release version (YYYY.MM.N).",
+                        "Restore index.json from a copy of the release store.")
+    return sorted(releases, key=lambda r: versions.sort_key(r["version"]), reverse=True)
 
 
 def write_index(store: Path, releases: list[dict[str, Any]]) -> None:

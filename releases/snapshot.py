@@ -1,5 +1,5 @@
 """A consistent snapshot of the store, staged in a DuckDB database of the build's own, as tables in
-the release's column order and row order (natural order of event ids: AZE2 before AZE10).
+the release's column order and row order (natural order of event ids: CDR-AZE-2 before CDR-AZE-10).
 
 The store is attached read-only only while its tables are copied (a few seconds), so a writer is
 kept out for no longer than that. From the staged tables the data files are written with DuckDB's
@@ -24,11 +24,11 @@ from typing import Any
 import duckdb
 
 from cedar.errors import StoreBusy, StoreError, UsageError
-from cedar.schema import flat
+from cedar.schema import event_ids, flat
 from cedar.schema.model import Claim, Source
 from cedar.validate import readonly
 
-from . import csvsafe
+from . import csvsafe, published
 
 # Kinds of the columns of each release table, in order. Events and the long forms read the
 # model; the rest are the release's own small tables.
@@ -70,8 +70,7 @@ def table_columns() -> dict[str, list[tuple[str, str]]]:
 
 def id_order(column: str = "event_id") -> str:
     """SQL ORDER BY terms for event ids in natural order: country code, then the number."""
-    return (f"regexp_extract({column}, '^[A-Z]*'), TRY_CAST(regexp_extract({column}, '[0-9]+$') AS BIGINT), "
-            f"{column}")
+    return event_ids.order_sql(column)
 
 
 def _typed(columns: list[tuple[str, str]], alias: str = "") -> str:
@@ -109,6 +108,7 @@ def stage_store(con: Any, db: Path) -> None:
         raise StoreError(f"Cannot open the store {db}: {exc}.") from None
     try:
         con.execute("BEGIN")  # one transaction: every table from the same state of the store
+        _refuse_legacy_ids(con, db)
         # each event's place in natural order, computed once on the narrow key; the wide tables are
         # then sorted on that integer
         con.execute("CREATE TEMP TABLE event_order AS SELECT event_id, version, "
@@ -124,6 +124,7 @@ def stage_store(con: Any, db: Path) -> None:
                     "JOIN event_order o ON o.event_id = a.event_id ORDER BY o.n, a.rank, a.position")
         con.execute("CREATE TABLE store_deletions AS SELECT event_id, CAST(last_version AS BIGINT) AS last_version, "
                     f"reason FROM store.deletions ORDER BY {id_order()}")
+        _stage_aliases(con)
         con.execute("DROP TABLE event_order")
         con.execute("COMMIT")
     except duckdb.CatalogException as exc:
@@ -131,6 +132,28 @@ def stage_store(con: Any, db: Path) -> None:
     finally:
         _rollback_open(con)
         con.execute("DETACH store")
+
+
+def _refuse_legacy_ids(con: Any, db: Path) -> None:
+    """A store whose ids still have the earlier form (AZE12, the form of ACLED's ids) is not released:
+    opening it with `cedar init` (or any command that writes) gives its events their current ids."""
+    layout = con.execute("SELECT max(value) FROM store.store_meta WHERE key = 'store_version'").fetchall()[0][0]
+    if layout is not None and int(layout) >= 2:
+        return
+    old = con.execute("SELECT min(event_id) FROM store.event_history "
+                      f"WHERE regexp_full_match(event_id, '{event_ids.LEGACY_PATTERN[1:-1]}')").fetchall()[0][0]
+    if old is not None:
+        raise StoreError(f"The store {db} gives its events ids of the earlier form ({old}), which ACLED's ids share.",
+                         f"Run `cedar init --db {db}` once: it gives every event its id in the current form "
+                         f"({event_ids.from_legacy(old)}) and keeps the old one in event_id_aliases.")
+
+
+def _stage_aliases(con: Any) -> None:
+    """id_aliases: each old id and the id its event has now, to follow a previous release's ids."""
+    has = con.execute("SELECT count(*) FROM duckdb_tables() WHERE database_name = 'store' "
+                      "AND table_name = 'event_id_aliases'").fetchall()[0][0]
+    source = "store.event_id_aliases" if has else "(SELECT NULL::VARCHAR AS old_id, NULL::VARCHAR AS event_id LIMIT 0)"
+    con.execute(f"CREATE TABLE id_aliases AS SELECT old_id, event_id FROM {source}")
 
 
 def _rollback_open(con: Any) -> None:
@@ -161,18 +184,25 @@ def _sql_path(path: Path) -> str:
 
 
 def stage_previous(con: Any, store: Path, previous: dict[str, Any] | None) -> list[dict[str, Any]]:
-    """The tables previous_events (the previous release's event_id, version, fatalities) and
-    changes (one row per added, updated or deleted event, in id order); returns the previous
-    release's deletions."""
+    """The tables previous_events (the previous release's event_id under its current id, version,
+    fatalities), changed_in_place (events whose published fields changed while their version did
+    not, with the fields) and changes (one row per added, updated or deleted event, in id order);
+    returns the previous release's deletions, under their current ids."""
     prev_deletions: list[dict[str, Any]] = []
     if previous:
         prev_dir = store / previous["version"]
-        con.execute("CREATE TABLE previous_events AS SELECT event_id, CAST(version AS BIGINT) AS version, "
-                    "CAST(fatalities AS BIGINT) AS fatalities "
-                    f"FROM read_parquet({_sql_path(prev_dir / 'events.parquet')})")
-        prev_deletions = read_deletions(prev_dir / "deletions.csv")
+        con.execute("CREATE TABLE previous_events AS SELECT coalesce(a.event_id, p.event_id) AS event_id, "
+                    "CAST(p.version AS BIGINT) AS version, CAST(p.fatalities AS BIGINT) AS fatalities "
+                    f"FROM read_parquet({_sql_path(prev_dir / 'events.parquet')}) p "
+                    "LEFT JOIN id_aliases a ON a.old_id = p.event_id")
+        typed = {t: [(n, SQL_TYPES[k]) for n, k in cs] for t, cs in table_columns().items() if t != "actors"}
+        published.stage_changed_in_place(con, prev_dir, typed, _sql_path)
+        aliases = dict(con.execute("SELECT old_id, event_id FROM id_aliases").fetchall())
+        prev_deletions = [{**r, "event_id": aliases.get(r["event_id"], r["event_id"])}
+                          for r in read_deletions(prev_dir / "deletions.csv")]
     else:
         con.execute("CREATE TABLE previous_events (event_id VARCHAR, version BIGINT, fatalities BIGINT)")
+        con.execute("CREATE TABLE changed_in_place (event_id VARCHAR, changed VARCHAR[])")
     con.execute(_CHANGES.format(order=id_order()))
     return prev_deletions
 

@@ -11,21 +11,22 @@ import re
 
 from cedar.errors import UsageError
 
-PATTERN = re.compile(r"^(?P<year>[0-9]{4})\.(?P<month>0[1-9]|1[0-2])\.(?P<n>[1-9][0-9]*)$")
+# Matched whole (fullmatch): with `$`, "2026.12.1\n" passed as a second version beside "2026.12.1".
+PATTERN = re.compile(r"(?P<year>[0-9]{4})\.(?P<month>0[1-9]|1[0-2])\.(?P<n>[1-9][0-9]*)", re.ASCII)
 EXAMPLE = "2026.11.1"
 
 
-def parse(version: str) -> tuple[int, int, int]:
-    m = PATTERN.match(version)
+def parse(version: object) -> tuple[int, int, int]:
+    m = PATTERN.fullmatch(version) if isinstance(version, str) else None
     if not m:
-        raise UsageError(f"'{version}' is not a release version.",
+        raise UsageError(f"{version!r} is not a release version.",
                          f"Write YYYY.MM.N: the year, the two-digit month and a running number from 1, "
                          f"e.g. {EXAMPLE}.")
     return int(m["year"]), int(m["month"]), int(m["n"])
 
 
-def is_version(name: str) -> bool:
-    return PATTERN.match(name) is not None
+def is_version(name: object) -> bool:
+    return isinstance(name, str) and PATTERN.fullmatch(name) is not None
 
 
 def sort_key(version: str) -> tuple[int, int, int]:

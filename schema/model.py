@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, Literal, Optional
 
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
-from . import vocab
+from . import event_ids, vocab
 
 SCHEMA_VERSION = "1.0.0"
 
@@ -109,8 +109,9 @@ class Event(_Strict):
 
     # identity
     event_id: Optional[str] = col(
-        "Stable id given by the store: ISO 3166-1 alpha-3 code and a number, e.g. AZE12. Never reused.",
-        "identity", STORE, "event_id_cnty", pattern=r"^[A-Z]{3}[0-9]+$", default=None)
+        "Stable id given by the store: CDR, the ISO 3166-1 alpha-3 code and a number, e.g. CDR-AZE-12. Never "
+        "reused. Ids of the earlier form (AZE12) are kept in the store's event_id_aliases.",
+        "identity", STORE, "event_id_cnty", pattern=event_ids.PATTERN, default=None)
     version: Optional[int] = col("1 for a new event, raised by one at every change", "identity", STORE, default=None,
                                  ge=1,
                                   le=MAX_VERSION)

@@ -22,5 +22,7 @@ declare("row-count-change", FAILED, "The number of events changed by more than t
 declare("previous-event-missing", FAILED, "An event of the previous release is gone without a deletion.")
 declare("fatalities-changed-without-version", FAILED, "An event's fatalities changed since the previous release "
         "while its version did not.")
+declare("changed-without-version", FAILED, "An event's published row, claims or sources changed since the previous "
+        "release while its version did not (an in-place change that changes.csv would not show).")
 declare("fatality-total-jump", FAILED, "The fatality total is not the previous total plus what the added, updated "
         "and deleted events account for.")

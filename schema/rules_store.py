@@ -24,7 +24,7 @@ declare("possible-duplicate", "This row ({event_id}) may be the same event as {o
 declare("possible-duplicates-not-listed", "{value} more rows may duplicate an earlier row or a stored event (only the "
         "first {listed} are listed).", "possible-duplicate warnings beyond the first ones are counted, not listed.",
         severity="warning")
-declare("missing-reason", "A deletion needs a reason (e.g. 'retracted by the outlet', 'duplicate of AZE3'): it is "
+declare("missing-reason", "A deletion needs a reason (e.g. 'retracted by the outlet', 'duplicate of CDR-AZE-3'): it is "
         "published with the deletion.", "A row of a deletion list without a reason.")
 declare("already-deleted", "{value} was already deleted{by}: {fix}", "A deletion names an event deleted before (an "
         "error in a deletion list, a warning in an imported deletions file).")

@@ -39,6 +39,8 @@ TABLES: dict[str, tuple[list[tuple[str, str]], tuple[str, ...]]] = {
     "releases": ([("version", "VARCHAR"), ("created", "TIMESTAMP"), ("previous", "VARCHAR"),
                   ("event_count", "INTEGER"), ("manifest_sha256", "VARCHAR"), ("store", "VARCHAR")], ("version",)),
     "store_meta": ([("key", "VARCHAR"), ("value", "VARCHAR")], ("key",)),
+    # an event's id in the form the store gave before `CDR-` ids (MEX17601), kept so it still finds the event
+    "event_id_aliases": ([("old_id", "VARCHAR"), ("event_id", "VARCHAR"), ("renamed_at", "TIMESTAMP")], ("old_id",)),
     # the actor registry (cedar.ingest.actors): canonical name, ACLED inter code, ISO3, aliases, years seen
     "actors": ([("name", "VARCHAR"), ("actor_type", "INTEGER"), ("country", "VARCHAR"), ("aliases", "VARCHAR[]"),
                 ("first_year", "INTEGER"), ("last_year", "INTEGER")], ("name",)),

@@ -1,7 +1,7 @@
 """Test stores for the release tests, in real DuckDB files.
 
 `ingest_store` makes one with the real `cedar init` and `cedar ingest` on the bundled seed (ids
-AZE1..AZE6 in the seed's order): the release tests use it. `make_store` builds the same six events
+CDR-AZE-1..CDR-AZE-6 in the seed's order): the release tests use it. `make_store` builds the same six events
 by hand (tables from schema.tables.schema_sql(), checked events as flat rows, version 1, a fixed
 timestamp and submission id), so that its files have the same bytes on every run; other test
 modules rely on that. `execute` changes a store directly, past ingest, to plant what ingest would
@@ -30,7 +30,7 @@ def seed_rows() -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[dict[s
     assert result.report.valid, result.report.to_dict()
     events, sources, claims = [], [], []
     for n, checked in enumerate(result.events, start=1):
-        event_id = f"AZE{n}"
+        event_id = f"CDR-AZE-{n}"
         row, srcs, cls = flat.to_flat(checked.event, event_id)
         row.update(event_id=event_id, version=1, timestamp=FIXED_TIME, submission_id="seed")
         events.append(row)
@@ -50,11 +50,11 @@ def cedar_ok(*args: str) -> str:
 
 
 def ingest_store(db: Path) -> Path:
-    """A store holding the seed's six events, AZE1..AZE6, through `cedar init` and `cedar ingest`."""
+    """A store holding the seed's six events, CDR-AZE-1..CDR-AZE-6, through `cedar init` and `cedar ingest`."""
     db.parent.mkdir(parents=True, exist_ok=True)
     cedar_ok("init", "--db", str(db))
     out = cedar_ok("ingest", "--db", str(db), str(seed_path()))
-    assert "karabakh-6 -> AZE6" in out, out
+    assert "karabakh-6 -> CDR-AZE-6" in out, out
     return db
 
 

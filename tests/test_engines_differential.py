@@ -48,7 +48,7 @@ _COLUMN_VALUES = {
     "sub_event_type": st.sampled_from(["", *vocab.ALL_SUB_EVENT_TYPES[::2], "Armed Clash"]),
     # values used twice: a ref of another base row, the same id in two rows, blanks (never a repeat)
     "ref": st.sampled_from(["", " ", "s1", "s2", "s3", " s1", "x"]),
-    "event_id": st.sampled_from(["", " ", "AZE1", "AZE2", "aze1", "AZE1 "]),
+    "event_id": st.sampled_from(["", " ", "CDR-AZE-1", "CDR-AZE-2", "aze1", "AZE1 "]),
 }
 # A bare place name: both coordinates emptied and location set (the row's own town, an alternate name,
 # a town of another country, an admin1, a name no gazetteer knows, or nothing).
@@ -241,9 +241,9 @@ def test_target_kind_empty_or_absent_is_unknown_in_both_engines(tmp_path: Path) 
 def test_refs_and_ids_used_twice_across_files_agree(tmp_path: Path) -> None:
     """Both engines report a value used again in a later file, naming the row and file of its first use."""
     first, second = [dict(r) for r in _BASE[:5]], [dict(r) for r in _BASE[5:10]]
-    first[1]["event_id"] = first[3]["event_id"] = "AZE7"  # twice in one file
+    first[1]["event_id"] = first[3]["event_id"] = "CDR-AZE-7"  # twice in one file
     second[0]["ref"] = first[2]["ref"]  # again in the next file
-    second[4]["event_id"] = "AZE7"
+    second[4]["event_id"] = "CDR-AZE-7"
     a, b = tmp_path / "a.csv", tmp_path / "b.csv"
     _write(a, first)
     _write(b, second)

@@ -20,7 +20,7 @@ V1, V2 = "2026.11.1", "2026.11.2"
 
 @pytest.fixture(scope="module")
 def released(tmp_path_factory):
-    """The seed's store (AZE1..AZE6) and a release store holding its first release."""
+    """The seed's store (CDR-AZE-1..CDR-AZE-6) and a release store holding its first release."""
     root = tmp_path_factory.mktemp("failing-rows")
     db = ingest_store(root / "cedar.duckdb")
     store = root / "releases"
@@ -43,14 +43,14 @@ def test_the_sql_of_each_failing_expectation_returns_its_failing_rows_from_the_s
     """Faults of every kind of row expectation planted in the store past ingest; the build fails, and
     each recorded query, run by `cedar query` over that store, returns the rows the gate counted."""
     db, store = _copy(released, tmp_path)
-    execute(db, "UPDATE event_current SET latitude = 123 WHERE event_id = 'AZE2'",  # a range
-            "UPDATE event_current SET sub_event_type = 'Peaceful protest' WHERE event_id = 'AZE4'",  # a pair
-            "UPDATE event_current SET fatalities_low = 50, fatalities = 3 WHERE event_id = 'AZE3'",  # an order
-            "UPDATE event_current SET event_date = DATE '2099-01-01' WHERE event_id = 'AZE5'",  # a date bound
-            "UPDATE event_current SET iso3 = 'az1' WHERE event_id = 'AZE1'",  # a pattern and a vocabulary
-            "UPDATE event_current SET location = '' WHERE event_id = 'AZE6'",  # a minimum length
-            "UPDATE event_current SET actor1 = NULL WHERE event_id = 'AZE6'",  # a missing value
-            "UPDATE event_sources SET name = '' WHERE event_id = 'AZE1'")  # a long table
+    execute(db, "UPDATE event_current SET latitude = 123 WHERE event_id = 'CDR-AZE-2'",  # a range
+            "UPDATE event_current SET sub_event_type = 'Peaceful protest' WHERE event_id = 'CDR-AZE-4'",  # a pair
+            "UPDATE event_current SET fatalities_low = 50, fatalities = 3 WHERE event_id = 'CDR-AZE-3'",  # an order
+            "UPDATE event_current SET event_date = DATE '2099-01-01' WHERE event_id = 'CDR-AZE-5'",  # a date bound
+            "UPDATE event_current SET iso3 = 'az1' WHERE event_id = 'CDR-AZE-1'",  # a pattern and a vocabulary
+            "UPDATE event_current SET location = '' WHERE event_id = 'CDR-AZE-6'",  # a minimum length
+            "UPDATE event_current SET actor1 = NULL WHERE event_id = 'CDR-AZE-6'",  # a missing value
+            "UPDATE event_sources SET name = '' WHERE event_id = 'CDR-AZE-1'")  # a long table
     result = build_release(V2, db, store)
     assert not result.passed
     recorded = json.loads((store / ".rejected" / V2 / "results.json").read_text(encoding="utf-8"))
@@ -67,13 +67,13 @@ def test_the_sql_of_each_failing_expectation_returns_its_failing_rows_from_the_s
         assert len(rows) == x["unexpected_count"], (x["failing_rows_sql"], rows, x["unexpected_count"])
         assert set(x["sample_event_ids"]) <= set(ids), (x["failing_rows_sql"], ids)
         found.setdefault((x["code"], ", ".join(x["columns"])), set()).update(ids)
-    assert found[("out-of-range", "latitude")] == {"AZE2"}
-    assert found[("sub-event-not-in-type", "event_type, sub_event_type")] == {"AZE4"}
-    assert found[("fatalities-out-of-order", "fatalities_low, fatalities")] == {"AZE3"}
-    assert found[("date-in-future", "event_date")] == {"AZE5"}
-    assert found[("bad-format", "iso3")] == found[("not-in-vocabulary", "iso3")] == {"AZE1"}
-    assert found[("missing-value", "location")] == found[("missing-value", "actor1")] == {"AZE6"}
-    assert found[("missing-value", "name")] == {"AZE1"}
+    assert found[("out-of-range", "latitude")] == {"CDR-AZE-2"}
+    assert found[("sub-event-not-in-type", "event_type, sub_event_type")] == {"CDR-AZE-4"}
+    assert found[("fatalities-out-of-order", "fatalities_low, fatalities")] == {"CDR-AZE-3"}
+    assert found[("date-in-future", "event_date")] == {"CDR-AZE-5"}
+    assert found[("bad-format", "iso3")] == found[("not-in-vocabulary", "iso3")] == {"CDR-AZE-1"}
+    assert found[("missing-value", "location")] == found[("missing-value", "actor1")] == {"CDR-AZE-6"}
+    assert found[("missing-value", "name")] == {"CDR-AZE-1"}
     # the readable report shows each query
     report = (store / ".rejected" / V2 / "report.html").read_text(encoding="utf-8")
     assert "All failing rows, by SQL" in report
@@ -84,10 +84,11 @@ def test_the_sql_of_dataset_expectations_returns_their_rows_in_the_staging_datab
     """The dataset expectations read the gate's check tables: their queries, run in the staging
     database the gate ran on, return exactly the rows the gate counted and named."""
     db, store = _copy(released, tmp_path)
-    execute(db, "INSERT INTO deletions VALUES ('AZE1', 1, 'duplicate', TIMESTAMP '2026-11-02 00:00:00', 'x')",
-            "DELETE FROM event_current WHERE event_id = 'AZE6'",
-            "UPDATE event_current SET fatalities = 99 WHERE event_id = 'AZE2'",
-            "UPDATE event_current SET latitude = -123 WHERE event_id IN ('AZE3', 'AZE4')")
+    execute(db, "INSERT INTO deletions VALUES ('CDR-AZE-1', 1, 'duplicate', TIMESTAMP '2026-11-02 00:00:00', 'x')",
+            "DELETE FROM event_current WHERE event_id = 'CDR-AZE-6'",
+            "UPDATE event_current SET fatalities = 99 WHERE event_id = 'CDR-AZE-2'",
+            "UPDATE event_current SET latitude = -123 WHERE event_id IN ('CDR-AZE-3', 'CDR-AZE-4')",
+            "UPDATE event_sources SET name = 'Another outlet' WHERE event_id = 'CDR-AZE-5'")
     con = snapshot.open_work(tmp_path / "work")
     try:
         snapshot.stage_store(con, db)
@@ -108,12 +109,17 @@ def test_the_sql_of_dataset_expectations_returns_their_rows_in_the_staging_datab
             ids = _event_ids(names, cur.fetchall())
             assert len(ids) == o.unexpected_count and set(o.sample_ids) <= set(ids), (o.failing_rows_sql, ids)
             found[o.spec.code] = sorted(ids)
+        changed = dict(con.execute("SELECT event_id, changed_fields FROM unchanged WHERE NOT published_unchanged")
+                       .fetchall())
     finally:
         con.close()
-    assert found["deleted-id-present"] == ["AZE1"]
-    assert found["previous-event-missing"] == ["AZE6"]
-    assert found["fatalities-changed-without-version"] == ["AZE2"]
-    assert found["out-of-range"] == ["AZE3", "AZE4"]
+    assert found["deleted-id-present"] == ["CDR-AZE-1"]
+    assert found["previous-event-missing"] == ["CDR-AZE-6"]
+    assert found["fatalities-changed-without-version"] == ["CDR-AZE-2"]
+    assert found["out-of-range"] == ["CDR-AZE-3", "CDR-AZE-4"]
+    assert found["changed-without-version"] == ["CDR-AZE-2", "CDR-AZE-3", "CDR-AZE-4", "CDR-AZE-5"]
+    assert changed == {"CDR-AZE-2": ["fatalities"], "CDR-AZE-3": ["latitude"], "CDR-AZE-4": ["latitude"],
+                       "CDR-AZE-5": ["sources"]}
 
 
 def test_the_sql_counts_what_great_expectations_counts_for_keys_and_pairs():

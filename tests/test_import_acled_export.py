@@ -19,7 +19,7 @@ def test_acled_columns_are_acleds_31():
 
 
 def test_row_follows_acled_conventions():
-    e = {"event_id": "MMR7", "event_date": "2021-03-01", "date_precision": "span",
+    e = {"event_id": "CDR-MMR-7", "event_date": "2021-03-01", "date_precision": "span",
          "disorder_type": "Political violence",
          "event_type": "Violence against civilians", "sub_event_type": "Attack", "actor1": "=cmd", "inter1": 1,
          "actor2": "Civilians (Myanmar)", "inter2": 7, "interaction": 17, "civilian_targeting": True,
@@ -85,18 +85,18 @@ def test_sql_writer_follows_the_same_conventions(tmp_path: Path):
 
     from cedar.releases.acled_export import write_acled_csv
 
-    base = {"event_id": "MMR7", "event_date": dt.date(2021, 3, 1), "date_precision": "span",
+    base = {"event_id": "CDR-MMR-7", "event_date": dt.date(2021, 3, 1), "date_precision": "span",
             "disorder_type": "Political violence", "event_type": "Violence against civilians",
             "sub_event_type": "Attack", "actor1": "=cmd", "inter1": 1, "actor2": "Civilians (Myanmar)", "inter2": 7,
             "interaction": 17, "civilian_targeting": True, "iso3": "MMR", "country": "Myanmar", "location": "Yangon",
             "latitude": 16.8, "longitude": 96.15, "geo_precision": "country", "sources": ["A", "B"],
             "source_scale": "subnational-national", "fatalities": None, "tags": ["x", "y"],
             "timestamp": dt.datetime(2026, 1, 1, 0, 0, 0, 500, tzinfo=dt.timezone.utc)}
-    others = [dict(base, event_id="XKX1", iso3="XKX", actor2=None, inter2=None, interaction=None, inter1=3,
+    others = [dict(base, event_id="CDR-XKX-1", iso3="XKX", actor2=None, inter2=None, interaction=None, inter1=3,
                    civilian_targeting=None, sources=[], tags=None, source_scale=None, fatalities=4,
                    notes='-1, "quoted"\nsecond line', assoc_actor_1=["@a", "b"], date_precision="day",
                    geo_precision="exact", latitude=-0.0, longitude=-12.5),
-              dict(base, event_id="ARG2", iso3="ARG", actor2="", inter2=5, interaction=0, inter1=2,
+              dict(base, event_id="CDR-ARG-2", iso3="ARG", actor2="", inter2=5, interaction=0, inter1=2,
                    source_scale="new_media-other-unknown", timestamp=None, location="\tTab")]
     events = [base, *others]
     write_acled_csv(tmp_path / "py.csv", events)

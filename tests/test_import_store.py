@@ -5,6 +5,7 @@ is listed as a likely match and linked as corroboration, not merged."""
 from __future__ import annotations
 
 import csv
+import re
 from pathlib import Path
 
 import duckdb
@@ -200,7 +201,10 @@ def test_command_line_ingest_update_and_delete(tmp_path):
     assert p.returncode == 0, p.stderr
     report = json.loads(p.stdout)
     assert report["import"]["store"]["counts"]["added"] == 36
-    assert report["import"]["store"]["ids"]["acled:ARG13050"].startswith("ARG")
+    ids = report["import"]["store"]["ids"]
+    assert ids["acled:ARG13050"].startswith("CDR-ARG-")
+    # no Cedar id has the form of ACLED's event_id_cnty, so a join on it cannot match an ACLED event
+    assert not [i for i in ids.values() if re.fullmatch(r"[A-Z]{3}[0-9]+", i)]
     p = run_cedar("import", "acled", str(ACLED), "--ingest", "--db", str(db))
     assert p.returncode == 0 and "0 added, 0 updated, 36 unchanged (36 matched by external id)" in p.stdout
     gone = tmp_path / "acled-deleted.csv"

@@ -201,7 +201,7 @@ def test_a_bad_file_is_refused_with_the_same_report_and_the_store_unchanged(
 def test_a_store_problem_rolls_back_and_a_dry_run_writes_nothing(stores: tuple[Path, Path], tmp_path: Path) -> None:
     row_db, fast_db = stores
     rows = _stored_rows(row_db, "event_id IN (SELECT event_id FROM event_current ORDER BY event_id LIMIT 3)")
-    rows[1]["event_id"] = "AFG999999"  # names no event: refused inside the transaction, rolled back
+    rows[1]["event_id"] = "CDR-AFG-999999"  # names no event: refused inside the transaction, rolled back
     unknown = _write(tmp_path / "unknown.csv", rows)
     before = _tables(fast_db)
     a, b = _ingest(row_db, [unknown], False), _ingest(fast_db, [unknown], True)

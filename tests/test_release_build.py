@@ -86,7 +86,7 @@ def test_csv_is_utf8_without_bom_in_event_id_order_with_lists_joined(seed):
     assert not raw.startswith(b"\xef\xbb\xbf")
     raw.decode("utf-8")
     rows = _csv(folder / "events.csv")
-    assert [r["event_id"] for r in rows] == [f"AZE{i}" for i in range(1, 7)]
+    assert [r["event_id"] for r in rows] == [f"CDR-AZE-{i}" for i in range(1, 7)]
     parquet = duckdb.connect().execute(
         f"SELECT event_id, assoc_actor_2 FROM read_parquet('{folder / 'events.parquet'}')").fetchall()
     for (event_id, assoc), row in zip(parquet, rows):
@@ -184,8 +184,8 @@ def _nothing_published(store: Path, version: str, index_before: bytes) -> None:
 
 def test_planted_bad_rows_fail_the_gate_and_publish_nothing(seed, tmp_path):
     db, store = _copy_seed(seed, tmp_path)
-    execute(db, "UPDATE event_current SET latitude = 123 WHERE event_id = 'AZE2'",
-            "UPDATE event_current SET sub_event_type = 'Peaceful protest' WHERE event_id = 'AZE4'")
+    execute(db, "UPDATE event_current SET latitude = 123 WHERE event_id = 'CDR-AZE-2'",
+            "UPDATE event_current SET sub_event_type = 'Peaceful protest' WHERE event_id = 'CDR-AZE-4'")
     before = (store / "index.json").read_bytes()
     proc = run_cedar("release", "build", V2, "--db", str(db), "--store", str(store), "--format", "json")
     assert proc.returncode == 1, proc.stdout + proc.stderr
@@ -193,10 +193,10 @@ def test_planted_bad_rows_fail_the_gate_and_publish_nothing(seed, tmp_path):
     result = json.loads(proc.stdout)
     assert result["published"] is False
     found = {(p["code"], p["field"]): p["value"] for p in result["gate"]["problems"]}
-    assert found[("out-of-range", "latitude")] == ["AZE2"]
-    assert found[("sub-event-not-in-type", "event_type, sub_event_type")] == ["AZE4"]
+    assert found[("out-of-range", "latitude")] == ["CDR-AZE-2"]
+    assert found[("sub-event-not-in-type", "event_type, sub_event_type")] == ["CDR-AZE-4"]
     report = Path(result["rejected_report"]).read_text(encoding="utf-8")
-    assert "FAILED" in report and "AZE2" in report and "AZE4" in report
+    assert "FAILED" in report and "CDR-AZE-2" in report and "CDR-AZE-4" in report
 
 
 def test_gate_failure_in_text_names_expectation_and_event(seed, tmp_path):
@@ -204,15 +204,15 @@ def test_gate_failure_in_text_names_expectation_and_event(seed, tmp_path):
     from cedar.validate.render import render_text
 
     db, store = _copy_seed(seed, tmp_path)
-    execute(db, "UPDATE event_current SET fatalities_low = 50, fatalities = 3 WHERE event_id = 'AZE3'",
-            "UPDATE event_current SET event_date = DATE '2099-01-01' WHERE event_id = 'AZE5'")
+    execute(db, "UPDATE event_current SET fatalities_low = 50, fatalities = 3 WHERE event_id = 'CDR-AZE-3'",
+            "UPDATE event_current SET event_date = DATE '2099-01-01' WHERE event_id = 'CDR-AZE-5'")
     before = (store / "index.json").read_bytes()
     result = build_release(V2, db, store)
     assert not result.passed
     _nothing_published(store, V2, before)
     text = render_text(result.gate.report)
-    assert "fatalities-out-of-order" in text and "AZE3" in text
-    assert "date-in-future" in text and "AZE5" in text
+    assert "fatalities-out-of-order" in text and "CDR-AZE-3" in text
+    assert "date-in-future" in text and "CDR-AZE-5" in text
 
 
 def test_dataset_expectations_catch_history_tampering(seed, tmp_path):
@@ -222,25 +222,47 @@ def test_dataset_expectations_catch_history_tampering(seed, tmp_path):
 
     db, store = _copy_seed(seed, tmp_path)
     execute(db,
-            "INSERT INTO deletions VALUES ('AZE1', 1, 'duplicate', TIMESTAMP '2026-11-02 00:00:00', 'x')",
-            "DELETE FROM event_current WHERE event_id = 'AZE6'",
-            "UPDATE event_current SET fatalities = 99 WHERE event_id = 'AZE2'")
+            "INSERT INTO deletions VALUES ('CDR-AZE-1', 1, 'duplicate', TIMESTAMP '2026-11-02 00:00:00', 'x')",
+            "DELETE FROM event_current WHERE event_id = 'CDR-AZE-6'",
+            "UPDATE event_current SET fatalities = 99 WHERE event_id = 'CDR-AZE-2'")
     before = (store / "index.json").read_bytes()
     result = build_release(V2, db, store)
     assert not result.passed
     _nothing_published(store, V2, before)
     failed = {p.code: p.value for p in result.gate.report.problems}
-    assert failed["deleted-id-present"] == ["AZE1"]
-    assert failed["previous-event-missing"] == ["AZE6"]
-    assert failed["fatalities-changed-without-version"] == ["AZE2"]
+    assert failed["deleted-id-present"] == ["CDR-AZE-1"]
+    assert failed["previous-event-missing"] == ["CDR-AZE-6"]
+    assert failed["fatalities-changed-without-version"] == ["CDR-AZE-2"]
     assert "fatality-total-jump" in failed
+
+
+def test_an_in_place_change_of_any_published_field_fails_the_gate(seed, tmp_path):
+    """Actors, date and place changed, and a source renamed, with the version kept: each event is
+    named by the gate with the fields that changed, and nothing is published (changes.csv would have
+    said nothing of them)."""
+    from cedar.releases.build import build_release
+
+    db, store = _copy_seed(seed, tmp_path)
+    execute(db, "UPDATE event_current SET actor1 = 'Military Forces of Armenia (1991-)', "
+                "assoc_actor_1 = ['Someone else'] WHERE event_id = 'CDR-AZE-1'",
+            "UPDATE event_current SET event_date = event_date - 1 WHERE event_id = 'CDR-AZE-2'",
+            "UPDATE event_current SET location = 'Shusha', latitude = latitude + 0.01 WHERE event_id = 'CDR-AZE-3'",
+            "UPDATE event_sources SET name = 'Another outlet' WHERE event_id = 'CDR-AZE-4'")
+    before = (store / "index.json").read_bytes()
+    result = build_release(V2, db, store)
+    assert not result.passed
+    _nothing_published(store, V2, before)
+    [outcome] = [o for o in result.gate.outcomes if o.spec.code == "changed-without-version"]
+    assert outcome.sample_ids == ["CDR-AZE-1", "CDR-AZE-2", "CDR-AZE-3", "CDR-AZE-4"]
+    assert outcome.failing_rows_sql and "unchanged" in outcome.failing_rows_sql
+    assert "fatalities-changed-without-version" not in {p.code for p in result.gate.report.problems}
 
 
 # --- a second release: changes, deletions, diff, CSV injection -----------------------------------
 
 @pytest.fixture(scope="module")
 def second(seed, tmp_path_factory):
-    """A second release after real submissions: AZE2 updated, AZE3 deleted with a reason, AZE7
+    """A second release after real submissions: CDR-AZE-2 updated, CDR-AZE-3 deleted with a reason, CDR-AZE-7
     added; text a spreadsheet would run planted in the update and the new event."""
     from cedar.releases.build import build_release
 
@@ -251,13 +273,13 @@ def second(seed, tmp_path_factory):
     shutil.copytree(seed["store"], store)
     shutil.copy(SAMPLE_DIR / SEED_DOCUMENT, root / SEED_DOCUMENT)
     events = json.loads(seed_path().read_text(encoding="utf-8"))
-    update = dict(events[1], event_id="AZE2", fatalities=4, fatalities_low=2, fatalities_high=6,
+    update = dict(events[1], event_id="CDR-AZE-2", fatalities=4, fatalities_low=2, fatalities_high=6,
                   notes='=HYPERLINK("x","click")', location="-Stepanakert")
     added = dict(events[0], ref="karabakh-7", verification_note="@SUM(1)", event_date="2023-09-20")
     (root / "changes.json").write_text(json.dumps([update, added], ensure_ascii=False), encoding="utf-8")
     out = cedar_ok("ingest", "--db", str(db), str(root / "changes.json"))
-    assert "karabakh-7 -> AZE7" in out, out
-    (root / "gone.csv").write_text("event_id,reason\nAZE3,duplicate of AZE2\n", encoding="utf-8")
+    assert "karabakh-7 -> CDR-AZE-7" in out, out
+    (root / "gone.csv").write_text("event_id,reason\nCDR-AZE-3,duplicate of CDR-AZE-2\n", encoding="utf-8")
     cedar_ok("ingest", "--db", str(db), "--deletions", str(root / "gone.csv"))
     (store / ".tmp-2026.11.9-1" / "validation").mkdir(parents=True)  # left by a killed build
     result = build_release(V2, db, store)
@@ -268,9 +290,10 @@ def second(seed, tmp_path_factory):
 def test_second_release_records_changes_and_deletions(second):
     folder = second["folder"]
     changes = {r["event_id"]: (r["change"], r["version"], r["previous_version"]) for r in _csv(folder / "changes.csv")}
-    assert changes == {"AZE2": ("updated", "2", "1"), "AZE3": ("deleted", "", "1"), "AZE7": ("added", "1", "")}
+    assert changes == {"CDR-AZE-2": ("updated", "2", "1"), "CDR-AZE-3": ("deleted", "", "1"),
+                       "CDR-AZE-7": ("added", "1", "")}
     assert _csv(folder / "deletions.csv") == [
-        {"event_id": "AZE3", "deleted_in": V2, "last_version": "1", "reason": "duplicate of AZE2"}]
+        {"event_id": "CDR-AZE-3", "deleted_in": V2, "last_version": "1", "reason": "duplicate of CDR-AZE-2"}]
     index = json.loads((second["store"] / "index.json").read_text())
     assert [r["version"] for r in index["releases"]] == [V2, V1]
     assert not list(second["store"].glob(".tmp-*"))
@@ -285,7 +308,7 @@ def test_release_diff_and_list(second):
     assert proc.returncode == 0, proc.stderr
     diff = json.loads(proc.stdout)
     assert diff["counts"] == {"added": 1, "updated": 1, "deleted": 1, "unchanged": 4}
-    assert (diff["added"], diff["updated"], diff["deleted"]) == (["AZE7"], ["AZE2"], ["AZE3"])
+    assert (diff["added"], diff["updated"], diff["deleted"]) == (["CDR-AZE-7"], ["CDR-AZE-2"], ["CDR-AZE-3"])
     proc = run_cedar("release", "list", "--store", str(second["store"]))
     assert proc.returncode == 0
     lines = proc.stdout.splitlines()
@@ -297,14 +320,14 @@ def test_release_diff_and_list(second):
 def test_csv_neutralises_formulas_and_parquet_keeps_exact_values(second):
     folder = second["folder"]
     rows = {r["event_id"]: r for r in _csv(folder / "events.csv")}
-    assert rows["AZE2"]["notes"] == "'=HYPERLINK(\"x\",\"click\")"
-    assert rows["AZE2"]["location"] == "'-Stepanakert"
-    assert rows["AZE7"]["verification_note"] == "'@SUM(1)"
-    assert float(rows["AZE2"]["longitude"]) == 46.7519  # numbers stay numbers
-    assert rows["AZE2"]["fatalities"] == "4"
+    assert rows["CDR-AZE-2"]["notes"] == "'=HYPERLINK(\"x\",\"click\")"
+    assert rows["CDR-AZE-2"]["location"] == "'-Stepanakert"
+    assert rows["CDR-AZE-7"]["verification_note"] == "'@SUM(1)"
+    assert float(rows["CDR-AZE-2"]["longitude"]) == 46.7519  # numbers stay numbers
+    assert rows["CDR-AZE-2"]["fatalities"] == "4"
     exact = dict(duckdb.connect().execute(
         f"SELECT event_id, notes FROM read_parquet('{folder / 'events.parquet'}')").fetchall())
-    assert exact["AZE2"] == '=HYPERLINK("x","click")'
+    assert exact["CDR-AZE-2"] == '=HYPERLINK("x","click")'
     codebook = (folder / "codebook.md").read_text(encoding="utf-8")
     assert "CSV injection" in codebook
 
@@ -316,12 +339,12 @@ def test_a_third_release_may_not_bring_back_a_deleted_id(second, tmp_path):
     shutil.copy(second["db"], db)
     store = tmp_path / "releases"
     shutil.copytree(second["store"], store)
-    # the deletion of AZE3 vanishes from the store and AZE3 comes back
-    execute(db, "DELETE FROM deletions WHERE event_id = 'AZE3'",
-            "INSERT INTO event_current SELECT * REPLACE ('AZE3' AS event_id) FROM event_current "
-            "WHERE event_id = 'AZE1'")
+    # the deletion of CDR-AZE-3 vanishes from the store and CDR-AZE-3 comes back
+    execute(db, "DELETE FROM deletions WHERE event_id = 'CDR-AZE-3'",
+            "INSERT INTO event_current SELECT * REPLACE ('CDR-AZE-3' AS event_id) FROM event_current "
+            "WHERE event_id = 'CDR-AZE-1'")
     before = (store / "index.json").read_bytes()
     result = build_release("2026.11.3", db, store)
     assert not result.passed
     _nothing_published(store, "2026.11.3", before)
-    assert {p.code: p.value for p in result.gate.report.problems}["deleted-id-reused"] == ["AZE3"]
+    assert {p.code: p.value for p in result.gate.report.problems}["deleted-id-reused"] == ["CDR-AZE-3"]

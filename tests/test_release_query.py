@@ -151,7 +151,7 @@ def test_cedar_query_release_as_table_csv_and_json(downloaded):
     as_json = run_cedar("query", "--release", str(downloaded), "SELECT event_id, assoc_actor_2, fatalities "
                         "FROM events ORDER BY event_id LIMIT 2", "--format", "json")
     rows = json.loads(as_json.stdout)
-    assert [r["event_id"] for r in rows] == ["AZE1", "AZE2"] and isinstance(rows[0]["assoc_actor_2"], list)
+    assert [r["event_id"] for r in rows] == ["CDR-AZE-1", "CDR-AZE-2"] and isinstance(rows[0]["assoc_actor_2"], list)
 
 
 def test_cedar_query_release_refuses_writes_and_other_files(downloaded):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import json
 import subprocess
 import sys
 import typing
@@ -13,8 +14,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cedar.errors import CedarError, UsageError
-from cedar.releases import csvsafe
+from cedar.errors import CedarError, DataError, UsageError
+from cedar.releases import csvsafe, index
 from cedar.releases import version as versions
 from cedar.releases.diff import compare
 from cedar.schema import csvtext, flat, vocab
@@ -27,11 +28,20 @@ def test_versions_sort_as_numbers():
     assert sorted(vs, key=versions.sort_key) == ["2026.02.1", "2026.11.9", "2026.11.10", "2027.01.1"]
 
 
-@pytest.mark.parametrize("bad", ["2026.11", "2026.13.1", "2026.1.1", "2026.11.0", "v2026.11.1", "1.0.0", "2026.11.01"])
+@pytest.mark.parametrize("bad", ["2026.11", "2026.13.1", "2026.1.1", "2026.11.0", "v2026.11.1", "1.0.0", "2026.11.01",
+                                 "2026.12.1\n", "2026.12.1\r\n", " 2026.12.1", "\n2026.12.1", "2026.12.1 "])
 def test_bad_versions_are_refused(bad):
     with pytest.raises(CedarError) as err:
         versions.parse(bad)
     assert isinstance(err.value, UsageError)
+    assert not versions.is_version(bad)
+
+
+def test_an_index_naming_a_version_with_a_trailing_newline_is_refused(tmp_path):
+    (tmp_path / "index.json").write_text(json.dumps({"format": index.FORMAT, "releases": [
+        {"version": "2026.12.1"}, {"version": "2026.12.1\n"}]}), encoding="utf-8")
+    with pytest.raises(DataError, match="not a release version"):
+        index.read_index(tmp_path)
 
 
 @pytest.mark.parametrize("text, expected", [
@@ -75,9 +85,11 @@ def test_numbers_dates_and_lists():
 
 
 def test_compare():
-    c = compare({"AZE1": 1, "AZE2": 1, "AZE10": 3}, {"AZE1": 1, "AZE2": 2, "AZE11": 1})
-    assert (c.added, c.updated, c.deleted, c.unchanged) == (["AZE11"], ["AZE2"], ["AZE10"], ["AZE1"])
-    assert [r["event_id"] for r in c.rows()] == ["AZE2", "AZE10", "AZE11"]
+    c = compare({"CDR-AZE-1": 1, "CDR-AZE-2": 1, "CDR-AZE-10": 3},
+                {"CDR-AZE-1": 1, "CDR-AZE-2": 2, "CDR-AZE-11": 1})
+    assert (c.added, c.updated, c.deleted, c.unchanged) == (["CDR-AZE-11"], ["CDR-AZE-2"], ["CDR-AZE-10"],
+                                                            ["CDR-AZE-1"])
+    assert [r["event_id"] for r in c.rows()] == ["CDR-AZE-2", "CDR-AZE-10", "CDR-AZE-11"]
 
 
 def test_suite_covers_every_vocabulary_and_range_of_the_model():
@@ -209,3 +221,33 @@ def test_gate_names_long_rows_without_a_released_event():
     assert (outcome.spec.code, outcome.unexpected_count, outcome.sample_ids) == ("unknown-event", 1, ["AZE9"])
     con.execute("DELETE FROM sources WHERE event_id = 'AZE9'")
     assert run_gate(con, ex.reference_specs()).passed
+
+
+def test_changed_in_place_names_the_fields_that_differ_under_the_current_ids(tmp_path):
+    """An event of the previous release under its id of the earlier form (AZE1) is compared with the
+    same event now (CDR-AZE-1); schema_version is not compared, an event with a new version is not,
+    and a long table the previous release lacks (sources here) is left out."""
+    import duckdb
+
+    from cedar.releases import published
+
+    prev = tmp_path / "prev"
+    prev.mkdir()
+    con = duckdb.connect()
+    rows = "t(event_id, version, actor1, schema_version)"
+    con.execute(f"CREATE TABLE events AS SELECT * FROM (VALUES ('CDR-AZE-1', 1, 'a', 'x'), ('CDR-AZE-2', 1, 'b', 'y'), "
+                f"('CDR-AZE-3', 2, 'c', 'z')) {rows}")
+    con.execute(f"COPY (SELECT * FROM (VALUES ('AZE1', 1, 'a', 'w'), ('CDR-AZE-2', 1, 'B', 'y'), "
+                f"('CDR-AZE-3', 1, 'C', 'z')) {rows}) TO '{prev / 'events.parquet'}' (FORMAT parquet)")
+    con.execute("CREATE TABLE claims AS SELECT 'CDR-AZE-1' AS event_id, 1 AS claim_no, 'q' AS claimant")
+    con.execute(f"COPY (SELECT 'AZE1' AS event_id, 1 AS claim_no, 'Q' AS claimant) "
+                f"TO '{prev / 'claims.parquet'}' (FORMAT parquet)")
+    con.execute("CREATE TABLE sources AS SELECT 'CDR-AZE-1' AS event_id, 1 AS source_no, 'n' AS name")
+    con.execute("CREATE TABLE id_aliases AS SELECT 'AZE1' AS old_id, 'CDR-AZE-1' AS event_id")
+    text, number = "VARCHAR", "BIGINT"
+    columns = {"events": [("event_id", text), ("version", number), ("actor1", text), ("schema_version", text)],
+               "claims": [("event_id", text), ("claim_no", number), ("claimant", text)],
+               "sources": [("event_id", text), ("source_no", number), ("name", text)]}
+    published.stage_changed_in_place(con, prev, columns, lambda p: f"'{p}'")
+    assert dict(con.execute("SELECT * FROM changed_in_place").fetchall()) == {
+        "CDR-AZE-1": ["claims"], "CDR-AZE-2": ["actor1"]}

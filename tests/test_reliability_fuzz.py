@@ -123,7 +123,7 @@ def submissions(draw):
                 ev["ref"] = "fuzz-0"
                 faults.append("duplicate-ref" if n else "same-ref")
             else:
-                ev["event_id"] = draw(st.sampled_from(["AZE1", "ZZZ9", "", "AZE0", "AZE-1", "aze1"]))
+                ev["event_id"] = draw(st.sampled_from(["CDR-AZE-1", "ZZZ9", "", "CDR-AZE-0", "AZE-1", "aze1"]))
                 faults.append("event-id")
         events.append(ev)
     return events, faults
@@ -197,7 +197,8 @@ def _bases(root: Path) -> dict[str, tuple[str, Path]]:
     con.close()
     shutil.copy(base / "seed.sources.csv", base / "seed.parquet.sources.csv")
     out["seed.parquet"] = ("submission", base / "seed.parquet")
-    (base / "gone.csv").write_text("event_id,reason\nAZE1,duplicate of AZE2\nAZE3,retracted by the outlet\n",
+    (base / "gone.csv").write_text("event_id,reason\nCDR-AZE-1,duplicate of CDR-AZE-2\n"
+                                   "CDR-AZE-3,retracted by the outlet\n",
                                    encoding="utf-8")
     out["gone.csv"] = ("deletions", base / "gone.csv")
     for dataset, sample, keep in (("acled", ACLED, 40), ("ucdp", GED, 40), ("gdelt", GDELT, 50)):

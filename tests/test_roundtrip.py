@@ -53,7 +53,7 @@ def events(draw: st.DrawFn) -> Event:
     sub_event_type = draw(st.sampled_from(vocab.ALL_SUB_EVENT_TYPES))
     count = st.integers(0, 10**6)
     data: dict[str, Any] = {
-        "event_id": draw(opt(st.from_regex(r"[A-Z]{3}[0-9]{1,7}", fullmatch=True))),
+        "event_id": draw(opt(st.from_regex(r"CDR-[A-Z]{3}-[0-9]{1,7}", fullmatch=True))),
         "version": draw(opt(st.integers(1, 10**6))),
         "timestamp": draw(opt(UTC_TIMES)),
         "event_date": draw(DATES),

@@ -71,7 +71,7 @@ CASES: dict[str, tuple[Callable, Callable, str]] = {
     "not-a-timestamp": (put(timestamp="2023-09-20T10:00:00Z"), put(timestamp="yesterday"), "timestamp"),
     "not-a-boolean": (put(civilian_targeting=False), put(civilian_targeting="maybe"), "civilian_targeting"),
     "out-of-range": (put(latitude=40.0), put(latitude=123), "latitude"),
-    "bad-format": (put(event_id="AZE12"), put(event_id="aze-12"), "event_id"),
+    "bad-format": (put(event_id="CDR-AZE-12"), put(event_id="AZE12"), "event_id"),
     "unexpected-field": (source(kind="newspaper"), source(author="Reuters staff"), "sources.0.author"),
     "invalid-value": (put(claims=[]), put(claims="none"), "claims"),
     "sub-event-not-in-type": (put(sub_event_type="Government regains territory"),
@@ -300,7 +300,8 @@ REPORT_CASES = dict.fromkeys((
     "fatalities-range-repaired", "row-refused", "row-refused-by-check", "row-refused-by-store", "warning-repeated",
     "unknown-deletion-format", "missing-deletion-columns", "not-a-deletion-list", "deletion-not-an-object",
     "no-deletions", "expectation-failed", "duplicate-row", "unknown-event", "deleted-id-present", "deleted-id-reused",
-    "row-count-change", "previous-event-missing", "fatalities-changed-without-version", "fatality-total-jump"),
+    "row-count-change", "previous-event-missing", "fatalities-changed-without-version", "changed-without-version",
+    "fatality-total-jump"),
     "test_report_codes.py")
 REPORT_CASES["possible-double-coding"] = "test_conventions.py"  # found across rows, in files made there
 
@@ -412,7 +413,8 @@ FILE_CASES: dict[str, tuple[Callable[[Path], tuple[Path, dict]], Callable[[Path]
     "not-an-object": (_jsonl, _file("events.json", b"[1]")),
     "bad-parquet": (_parquet, _file("events.parquet", b"PAR1 this is not parquet")),
     "duplicate-ref": (_jsonl, _json_events(lambda events: events[2].update(ref=events[0]["ref"]))),
-    "duplicate-event-id": (_json_events(_ids("AZE1", "AZE2")), _json_events(_ids("AZE1", None, "AZE1"))),
+    "duplicate-event-id": (_json_events(_ids("CDR-AZE-1", "CDR-AZE-2")),
+                           _json_events(_ids("CDR-AZE-1", None, "CDR-AZE-1"))),
     "misnamed-companion": (_seed_csv, _misnamed),
     "companion-row-without-event": (_seed_csv, _orphan_claim),
     "sources-contradict-companion": (_seed_csv, lambda tmp: _seed_csv(tmp, edit=_other_source_name)),

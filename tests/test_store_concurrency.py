@@ -71,7 +71,7 @@ def test_kill_9_during_an_ingest_leaves_the_earlier_store(tmp_path):
     done, report = ingest(db, str(big))
     assert done.returncode == 0, done.stdout
     assert counts(db)["events"] == before["events"] + 4000
-    assert report["ids"]["r0"] == "AZE7"
+    assert report["ids"]["r0"] == "CDR-AZE-7"
 
 
 def test_readers_share_the_store_and_keep_a_writer_out(tmp_path):

@@ -59,7 +59,7 @@ def test_ingest_of_the_seed_into_a_new_store(db):
     proc, report = ingest(db, str(seed_path()), "--submitter", "tester")
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert report["valid"] and report["counts"]["added"] == 6
-    assert report["ids"] == {f"karabakh-{i}": f"AZE{i}" for i in range(1, 7)}
+    assert report["ids"] == {f"karabakh-{i}": f"CDR-AZE-{i}" for i in range(1, 7)}
     assert [e["change"] for e in report["events"]] == ["added"] * 6
     c = counts(db)
     assert (c["events"], c["versions"], c["submissions"], c["documents"]) == (6, 6, 1, 1)
@@ -71,7 +71,7 @@ def test_ingest_of_the_seed_into_a_new_store(db):
     assert (sub["file_sha256"], sub["submitter"], sub["added"], sub["updated"], sub["deleted"]) == \
         (file_sha, "tester", 6, 0, 0)
     row = query(db, "SELECT event_id, version, submission_id, disorder_type, timestamp FROM events "
-                    "WHERE event_id = 'AZE1'")[0]
+                    "WHERE event_id = 'CDR-AZE-1'")[0]
     assert row["version"] == 1 and row["submission_id"] == sub["submission_id"] and row["timestamp"]
     assert row["disorder_type"] == "Political violence"
 
@@ -108,51 +108,51 @@ def test_faulty_copy_is_refused_and_the_store_is_unchanged(seeded, tmp_path):
 
 def test_update_and_deletion_round_trip(seeded, tmp_path):
     events = seed_events()
-    changed = dict(events[3], event_id="AZE4", notes="A corrected note.", fatalities=0)
-    same = dict(events[4], event_id="AZE5")
+    changed = dict(events[3], event_id="CDR-AZE-4", notes="A corrected note.", fatalities=0)
+    same = dict(events[4], event_id="CDR-AZE-5")
     upd = write_events(tmp_path, "update.json", [changed, same])
     proc, report = ingest(seeded, str(upd), "--submitter", "editor")
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert {k: report["counts"][k] for k in ("added", "updated", "unchanged", "deleted", "documents_added")} == \
         {"added": 0, "updated": 1, "unchanged": 1, "deleted": 0, "documents_added": 0}
     assert [(e["event_id"], e["version"], e["change"]) for e in report["events"]] == \
-        [("AZE4", 2, "updated"), ("AZE5", 1, "unchanged")]
+        [("CDR-AZE-4", 2, "updated"), ("CDR-AZE-5", 1, "unchanged")]
     history = query(seeded, "SELECT event_id, version, notes, submission_id FROM event_history "
-                            "WHERE event_id = 'AZE4' ORDER BY version")
+                            "WHERE event_id = 'CDR-AZE-4' ORDER BY version")
     assert [(h["version"], h["submission_id"]) for h in history] == [(1, "S1"), (2, "S2")]
     assert history[1]["notes"] == "A corrected note." and history[0]["notes"] != "A corrected note."
-    assert scalar(seeded, "SELECT version FROM events WHERE event_id = 'AZE4'") == 2
+    assert scalar(seeded, "SELECT version FROM events WHERE event_id = 'CDR-AZE-4'") == 2
     # the claims and sources of both versions are kept, and the views show the current one's
-    assert scalar(seeded, "SELECT count(DISTINCT version) FROM event_sources WHERE event_id = 'AZE4'") == 2
-    assert scalar(seeded, "SELECT count(*) FROM sources WHERE event_id = 'AZE4'") == 1
+    assert scalar(seeded, "SELECT count(DISTINCT version) FROM event_sources WHERE event_id = 'CDR-AZE-4'") == 2
+    assert scalar(seeded, "SELECT count(*) FROM sources WHERE event_id = 'CDR-AZE-4'") == 1
 
     gone = tmp_path / "gone.csv"
-    gone.write_text("event_id,reason\nAZE2,retracted by the outlet\n", encoding="utf-8")
+    gone.write_text("event_id,reason\nCDR-AZE-2,retracted by the outlet\n", encoding="utf-8")
     proc, report = ingest(seeded, "--deletions", str(gone), "--submitter", "editor")
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert report["counts"]["deleted"] == 1
-    assert scalar(seeded, "SELECT count(*) FROM events WHERE event_id = 'AZE2'") == 0
-    assert scalar(seeded, "SELECT count(*) FROM claims WHERE event_id = 'AZE2'") == 0
+    assert scalar(seeded, "SELECT count(*) FROM events WHERE event_id = 'CDR-AZE-2'") == 0
+    assert scalar(seeded, "SELECT count(*) FROM claims WHERE event_id = 'CDR-AZE-2'") == 0
     deletion = query(seeded, "SELECT event_id, last_version, reason, submission_id FROM deletions")[0]
-    assert deletion == {"event_id": "AZE2", "last_version": 1, "reason": "retracted by the outlet",
+    assert deletion == {"event_id": "CDR-AZE-2", "last_version": 1, "reason": "retracted by the outlet",
                         "submission_id": "S3"}
-    assert scalar(seeded, "SELECT count(*) FROM event_history WHERE event_id = 'AZE2'") == 1
+    assert scalar(seeded, "SELECT count(*) FROM event_history WHERE event_id = 'CDR-AZE-2'") == 1
     assert query(seeded, "SELECT kind, deleted FROM submissions WHERE submission_id = 'S3'") == \
         [{"kind": "deletions", "deleted": 1}]
 
     # a deleted event cannot be updated, and cannot be deleted twice
-    again = write_events(tmp_path, "again.json", [dict(events[1], event_id="AZE2")])
+    again = write_events(tmp_path, "again.json", [dict(events[1], event_id="CDR-AZE-2")])
     proc, report = ingest(seeded, str(again))
     assert proc.returncode == 1 and ("event-deleted", 1, "event_id") in codes(report)
     twice = tmp_path / "twice.json"
-    twice.write_text('[{"event_id": "AZE2", "reason": "again"}]', encoding="utf-8")
+    twice.write_text('[{"event_id": "CDR-AZE-2", "reason": "again"}]', encoding="utf-8")
     proc, report = ingest(seeded, "--deletions", str(twice))
     assert proc.returncode == 1 and ("already-deleted", 1, "event_id") in codes(report)
 
 
 def test_a_deletion_needs_a_reason_and_a_current_event(seeded, tmp_path):
     gone = tmp_path / "gone.csv"
-    gone.write_text("event_id,reason\nAZE1,\nAZE99,typo\n", encoding="utf-8")
+    gone.write_text("event_id,reason\nCDR-AZE-1,\nCDR-AZE-99,typo\n", encoding="utf-8")
     before = counts(seeded)
     proc, report = ingest(seeded, "--deletions", str(gone))
     assert proc.returncode == 1
@@ -162,7 +162,7 @@ def test_a_deletion_needs_a_reason_and_a_current_event(seeded, tmp_path):
 
 def test_an_event_id_that_does_not_exist_is_an_error_with_row_and_column(seeded, tmp_path):
     events = seed_events()
-    path = write_events(tmp_path, "ghost.json", [events[0], dict(events[1], event_id="AZE404")])
+    path = write_events(tmp_path, "ghost.json", [events[0], dict(events[1], event_id="CDR-AZE-404")])
     before = counts(seeded)
     proc, report = ingest(seeded, str(path))
     assert proc.returncode == 1
@@ -172,9 +172,9 @@ def test_an_event_id_that_does_not_exist_is_an_error_with_row_and_column(seeded,
 
 def test_a_row_coded_from_an_older_version_is_refused(seeded, tmp_path):
     events = seed_events()
-    first = write_events(tmp_path, "v2.json", [dict(events[0], event_id="AZE1", notes="second")])
+    first = write_events(tmp_path, "v2.json", [dict(events[0], event_id="CDR-AZE-1", notes="second")])
     assert ingest(seeded, str(first))[0].returncode == 0
-    stale = write_events(tmp_path, "stale.json", [dict(events[0], event_id="AZE1", version=1, notes="third")])
+    stale = write_events(tmp_path, "stale.json", [dict(events[0], event_id="CDR-AZE-1", version=1, notes="third")])
     proc, report = ingest(seeded, str(stale))
     assert proc.returncode == 1 and ("stale-version", 1, "version") in codes(report)
 
@@ -185,15 +185,15 @@ def test_ids_are_counted_per_country_and_never_reused_after_deletion(seeded, tmp
                    latitude=40.1792, longitude=44.4991)
     proc, report = ingest(seeded, str(write_events(tmp_path, "arm.json", [armenia])))
     assert proc.returncode == 0, proc.stdout
-    assert report["ids"] == {"arm-1": "ARM1"}
+    assert report["ids"] == {"arm-1": "CDR-ARM-1"}
     gone = tmp_path / "gone.csv"
-    gone.write_text("event_id,reason\nAZE6,duplicate of AZE1\n", encoding="utf-8")
+    gone.write_text("event_id,reason\nCDR-AZE-6,duplicate of CDR-AZE-1\n", encoding="utf-8")
     assert ingest(seeded, "--deletions", str(gone))[0].returncode == 0
     later = dict(events[0], ref="later", event_date="2023-09-21")
     proc, report = ingest(seeded, str(write_events(tmp_path, "later.json", [later, dict(armenia, ref="arm-2",
                                                                                          event_date="2023-09-02")])))
     assert proc.returncode == 0, proc.stdout
-    assert report["ids"] == {"later": "AZE7", "arm-2": "ARM2"}
+    assert report["ids"] == {"later": "CDR-AZE-7", "arm-2": "CDR-ARM-2"}
     assert query(seeded, "SELECT iso3, last_number FROM id_counters ORDER BY iso3") == \
         [{"iso3": "ARM", "last_number": 2}, {"iso3": "AZE", "last_number": 7}]
 
@@ -210,7 +210,7 @@ def test_possible_duplicates_are_warnings_and_nothing_is_merged(seeded, tmp_path
     assert proc.returncode == 0, proc.stdout
     warnings = [p for p in report["problems"] if p["code"] == "possible-duplicate"]
     assert {(p["row"], p["value"]) for p in warnings} == \
-        {(1, "AZE1"), (2, "AZE2"), (3, "AZE3"), (4, "AZE4"), (5, "AZE5"), (6, "AZE6"), (8, report["ids"]["first"])}
+        {(i, f"CDR-AZE-{i}") for i in range(1, 7)} | {(8, report["ids"]["first"])}
     assert all(p["severity"] == "warning" for p in warnings)
     assert report["counts"]["added"] == 9
     assert counts(seeded)["events"] == 15
@@ -233,13 +233,13 @@ def test_possible_duplicates_past_the_listed_ones_are_counted(db, tmp_path):
 def test_dry_run_works_everything_out_and_writes_nothing(db):
     proc, report = ingest(db, str(seed_path()), "--dry-run")
     assert proc.returncode == 0, proc.stdout
-    assert report["dry_run"] and report["ids"]["karabakh-1"] == "AZE1"
+    assert report["dry_run"] and report["ids"]["karabakh-1"] == "CDR-AZE-1"
     assert counts(db)["events"] == 0 and counts(db)["submissions"] == 0
     text = run_cedar("ingest", str(seed_path()), "--db", str(db), "--dry-run").stdout.rstrip().splitlines()
     assert text[-1] == "Nothing was written.", text  # last, below the ids it would have given
     assert text[-2].strip().startswith("karabakh-6 -> ") and text[-8].startswith("Dry run: would have written")
     proc, report = ingest(db, str(seed_path()))
-    assert report["ids"]["karabakh-1"] == "AZE1"
+    assert report["ids"]["karabakh-1"] == "CDR-AZE-1"
 
 
 def test_a_missing_store_is_an_error_with_a_hint(tmp_path):
@@ -265,7 +265,7 @@ def test_ingest_of_a_flat_csv_with_companion_sources(db, tmp_path):
     path = seed_csv(tmp_path / "flat.csv", 12)
     proc, report = ingest(db, str(path))
     assert proc.returncode == 0, proc.stdout
-    assert report["counts"]["added"] == 12 and report["ids"]["r11"] == "AZE12"
+    assert report["counts"]["added"] == 12 and report["ids"]["r11"] == "CDR-AZE-12"
     assert scalar(db, "SELECT count(*) FROM sources WHERE document_sha256 = '" + SEED_DOC_SHA + "'") == 12
     # the same CSV with other companion sources is another submission
     before = counts(db)
@@ -291,14 +291,15 @@ def test_a_store_made_by_an_older_cedar_is_brought_up_to_date_by_init(seeded, tm
     assert proc.returncode == 0 and "event_history.tags" in proc.stdout
     proc, report = ingest(seeded, str(other))
     assert proc.returncode == 0, proc.stdout
-    assert query(seeded, "SELECT tags FROM event_history WHERE event_id = 'AZE1'") == [{"tags": []}]
+    assert query(seeded, "SELECT tags FROM event_history WHERE event_id = 'CDR-AZE-1'") == [{"tags": []}]
 
 
 @pytest.mark.parametrize("name, text", [
     ("gone.jsonl",
-     '{"event_id": "AZE1", "reason": "retracted"}\n{"event_id": "AZE2", "reason": "duplicate of AZE1"}\n'),
-    ("gone.json", '{"deletions": [{"event_id": "AZE1", "reason": "retracted"}, '
-                  '{"event_id": "AZE2", "reason": "duplicate of AZE1"}]}'),
+     '{"event_id": "CDR-AZE-1", "reason": "retracted"}\n'
+     '{"event_id": "CDR-AZE-2", "reason": "duplicate of CDR-AZE-1"}\n'),
+    ("gone.json", '{"deletions": [{"event_id": "CDR-AZE-1", "reason": "retracted"}, '
+                  '{"event_id": "CDR-AZE-2", "reason": "duplicate of CDR-AZE-1"}]}'),
 ])
 def test_deletion_lists_in_json_and_json_lines(seeded, tmp_path, name, text):
     path = tmp_path / name
@@ -306,7 +307,7 @@ def test_deletion_lists_in_json_and_json_lines(seeded, tmp_path, name, text):
     proc, report = ingest(seeded, "--deletions", str(path))
     assert proc.returncode == 0, proc.stdout
     assert query(seeded, "SELECT event_id, reason FROM deletions ORDER BY event_id") == [
-        {"event_id": "AZE1", "reason": "retracted"}, {"event_id": "AZE2", "reason": "duplicate of AZE1"}]
+        {"event_id": "CDR-AZE-1", "reason": "retracted"}, {"event_id": "CDR-AZE-2", "reason": "duplicate of CDR-AZE-1"}]
     # the same list again adds nothing and names the submission that holds it
     proc, report = ingest(seeded, "--deletions", str(path))
     assert proc.returncode == 0 and report["already_ingested"][0]["submission_id"] == "S2"
@@ -315,7 +316,7 @@ def test_deletion_lists_in_json_and_json_lines(seeded, tmp_path, name, text):
 
 def test_a_deletion_list_with_other_columns_is_refused(seeded, tmp_path):
     path = tmp_path / "gone.csv"
-    path.write_text("event_id,why\nAZE1,retracted\n", encoding="utf-8")
+    path.write_text("event_id,why\nCDR-AZE-1,retracted\n", encoding="utf-8")
     proc, report = ingest(seeded, "--deletions", str(path))
     assert proc.returncode == 1
     # a deletion list's own code: a submission's missing-columns points to the codebook, which has no deletion lists

@@ -26,7 +26,7 @@ def store(tmp_path_factory):
 @pytest.mark.parametrize("sql", [
     "DELETE FROM events",
     "DELETE FROM event_current",
-    "INSERT INTO deletions VALUES ('AZE1', 1, 'x', now(), 'S9')",
+    "INSERT INTO deletions VALUES ('CDR-AZE-1', 1, 'x', now(), 'S9')",
     "UPDATE event_current SET fatalities = 0",
     "DROP VIEW events",
     "CREATE TABLE x AS SELECT 1",
@@ -60,12 +60,12 @@ def test_bad_sql_is_a_wrong_call_without_traceback(store):
 
 def test_views_for_users(store):
     assert query(store, "SELECT count(*) AS n FROM events")[0]["n"] == 6
-    actors = query(store, "SELECT role, actor, inter FROM event_actors WHERE event_id = 'AZE2' ORDER BY role")
+    actors = query(store, "SELECT role, actor, inter FROM event_actors WHERE event_id = 'CDR-AZE-2' ORDER BY role")
     assert [a["role"] for a in actors] == ["actor1", "actor2", "assoc_actor_2"]
     assert actors[0]["inter"] == 1
     claims = query(store, "SELECT event_id, claim_no, aspect, claimant, stance, status FROM claims "
-                          "WHERE event_id = 'AZE1' ORDER BY claim_no")
-    assert claims[0] == {"event_id": "AZE1", "claim_no": 1, "aspect": "occurrence",
+                          "WHERE event_id = 'CDR-AZE-1' ORDER BY claim_no")
+    assert claims[0] == {"event_id": "CDR-AZE-1", "claim_no": 1, "aspect": "occurrence",
                          "claimant": "Ministry of Defence of Azerbaijan", "stance": "asserts", "status": "verified"}
     assert query(store, "SELECT count(*) AS n FROM sources")[0]["n"] == 6
 
@@ -74,7 +74,7 @@ def test_output_formats(store):
     proc = run_cedar("query", "SELECT event_id, assoc_actor_2, event_date FROM events ORDER BY event_id",
                      "--db", str(store), "--format", "csv")
     rows = list(csv.DictReader(io.StringIO(proc.stdout)))
-    assert rows[1] == {"event_id": "AZE2", "assoc_actor_2": "Armenian Ethnic Group (Azerbaijan)",
+    assert rows[1] == {"event_id": "CDR-AZE-2", "assoc_actor_2": "Armenian Ethnic Group (Azerbaijan)",
                        "event_date": "2023-09-19"}
     proc = run_cedar("query", "SELECT event_id, assoc_actor_2 FROM events ORDER BY event_id", "--db", str(store),
                      "--format", "json")
@@ -89,10 +89,10 @@ def test_demo_runs_init_ingest_release_and_a_query(tmp_path):
     proc = run_cedar("demo", cwd=tmp_path)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert (tmp_path / "data" / "demo.duckdb").is_file()
-    assert "karabakh-1 -> AZE1" in proc.stdout
+    assert "karabakh-1 -> CDR-AZE-1" in proc.stdout
     assert "verification_status" in proc.stdout and "Battles" in proc.stdout
     manifests = list((tmp_path / "data" / "demo-releases").glob("*/manifest.json"))
     assert len(manifests) == 1 and "published" in proc.stdout
     assert "cedar release list" in proc.stdout and re.search(r"^\d{4}\.\d{2}\.1 .* 6 ", proc.stdout, re.M)
     again = run_cedar("demo", cwd=tmp_path)  # a fresh store every run
-    assert again.returncode == 0 and "karabakh-1 -> AZE1" in again.stdout
+    assert again.returncode == 0 and "karabakh-1 -> CDR-AZE-1" in again.stdout

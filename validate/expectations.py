@@ -201,7 +201,9 @@ def model_specs(release_date: dt.date) -> list[Spec]:
 #   released_deleted: event_id, in_release    one row per id in the previous release's deletions
 #   previous:   event_id, now                 one row per event of the previous release:
 #                                             now = released | deleted | None (gone without a deletion)
-#   unchanged:  event_id, fatalities, previous_fatalities   events whose version did not change
+#   unchanged:  event_id, fatalities, previous_fatalities,  events whose version did not change;
+#               published_unchanged, changed_fields         whether every published field is as before,
+#                                                           else the fields (or claims, sources) that differ
 
 def reference_specs() -> list[Spec]:
     """Every row of a long table belongs to an event of the release: one SQL query over the events
@@ -244,6 +246,10 @@ def dataset_specs(*, previous_count: int | None, expected_fatalities: int | None
                  {"column_A": "fatalities", "column_B": "previous_fatalities",
                   "ignore_row_if": "both_values_are_missing"},
                  "an event whose version did not change keeps its fatalities", ("fatalities",), True),
+            Spec("changed-without-version", "unchanged", "ExpectColumnValuesToBeInSet",
+                 {"column": "published_unchanged", "value_set": [True]},
+                 "an event whose version did not change publishes the same row, claims and sources as in the "
+                 "previous release (changed_fields names what differs)", ("event_id",), True),
         ]
     if expected_fatalities is not None:
         specs.append(Spec("fatality-total-jump", "events", "ExpectColumnSumToBeBetween",

@@ -15,7 +15,7 @@ from typing import Any, Iterable, Iterator, Mapping, Sequence
 
 from pydantic import ValidationError
 
-from cedar.schema import derive, flat, rules
+from cedar.schema import derive, event_ids, flat, rules
 from cedar.schema.gazetteer import gazetteer
 from cedar.schema.model import Event, EventDraft, required_fields
 from cedar.schema.rules import RULES, Context, cross_field_rules, filling_rules
@@ -57,7 +57,7 @@ _DETAILS = {"string_type": "write text here, not a number, list or object",
             "model_attributes_type": "write an object with named fields here"}
 _BOUNDS = {"greater_than_equal": "at least {ge}", "less_than_equal": "at most {le}",
            "greater_than": "more than {gt}", "less_than": "less than {lt}"}
-_PATTERNS = {"event_id": "three capital letters and a number, e.g. AZE12", "iso3": "three capital letters, e.g. AZE",
+_PATTERNS = {"event_id": event_ids.EXPECTED, "iso3": "three capital letters, e.g. AZE",
              "document_sha256": "64 lower-case hexadecimal digits"}
 
 

@@ -59,6 +59,9 @@ def build(
         if text:
             out(f"... {message}", err=True)
 
+    from cedar.ingest.store import migrate
+
+    migrate(db)  # a store whose ids have the earlier form (AZE12) gets the current ones before it is released
     result = build_release(version, db, releases_folder(releases, exists=False), step=step)
     if not text:
         out_json(result.to_dict())

@@ -66,7 +66,7 @@ def ingest(
     """Load checked submissions into the store, all in one transaction or nothing.
 
     The files get exactly the checks of `cedar check`; any error refuses the whole submission and
-    leaves the store as it was. New events get ids (ISO3 + number); a row that names an event_id
+    leaves the store as it was. New events get ids (CDR-ISO3-number); a row that names an event_id
     updates that event (its earlier version is kept); a file already ingested adds nothing.
     Possible duplicates are listed as warnings. Exit 0 when ingested, 1 when the data has errors or
     the store is busy, 2 for a wrong call.
