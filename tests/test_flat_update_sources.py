@@ -31,9 +31,9 @@ def _rich_store(tmp: Path) -> tuple[Path, dict]:
 
 
 def _flat_update(tmp: Path, event: dict, **changes) -> Path:
-    """The event as one flat row naming event AZE1, with `changes`: no companion tables."""
+    """The event as one flat row naming event CDR-AZE-1, with `changes`: no companion tables."""
     row, _, _ = flat.to_flat(Event.model_validate(event), "x")
-    row.update(event_id="AZE1", version=1, timestamp=None, ref=None, **changes)
+    row.update(event_id="CDR-AZE-1", version=1, timestamp=None, ref=None, **changes)
     kinds = flat.column_kinds()
     path = tmp / "update" / "edited.csv"
     path.parent.mkdir()
@@ -46,7 +46,7 @@ def _flat_update(tmp: Path, event: dict, **changes) -> Path:
 
 def _sources(db: Path) -> list[dict]:
     return query(db, "SELECT name, url, published, scale, kind, document, document_sha256 FROM sources "
-                     "WHERE event_id = 'AZE1' ORDER BY source_no")
+                     "WHERE event_id = 'CDR-AZE-1' ORDER BY source_no")
 
 
 @pytest.mark.parametrize("fast_threshold", [0, 1 << 40], ids=["sql-engine", "row-engine"])
@@ -58,10 +58,10 @@ def test_a_flat_update_keeps_the_stored_source_details(tmp_path, fast_threshold)
     outcome = ingest(db, [path], fast_threshold=fast_threshold)
     assert not outcome.refused, [p.message for p in outcome.report.problems]
     assert outcome.counts["updated"] == 1
-    [current] = query(db, "SELECT version, fatalities, source_scale FROM events WHERE event_id = 'AZE1'")
+    [current] = query(db, "SELECT version, fatalities, source_scale FROM events WHERE event_id = 'CDR-AZE-1'")
     assert current == {"version": 2, "fatalities": 3, "source_scale": "international"}
     assert _sources(db) == before
-    assert query(db, "SELECT count(*) AS n FROM claims WHERE event_id = 'AZE1'") == [{"n": len(event["claims"])}]
+    assert query(db, "SELECT count(*) AS n FROM claims WHERE event_id = 'CDR-AZE-1'") == [{"n": len(event["claims"])}]
 
 
 def test_a_claims_table_of_a_header_alone_removes_the_claims(tmp_path):
@@ -70,7 +70,7 @@ def test_a_claims_table_of_a_header_alone_removes_the_claims(tmp_path):
     path.with_name("edited.claims.csv").write_text(",".join(flat.CLAIM_COLUMNS) + "\n", encoding="utf-8")
     outcome = ingest(db, [path])
     assert not outcome.refused and outcome.counts["updated"] == 1
-    assert query(db, "SELECT count(*) AS n FROM claims WHERE event_id = 'AZE1'") == [{"n": 0}]
+    assert query(db, "SELECT count(*) AS n FROM claims WHERE event_id = 'CDR-AZE-1'") == [{"n": 0}]
 
 
 def test_an_unedited_flat_row_changes_nothing(tmp_path):
@@ -95,4 +95,4 @@ def test_a_source_scale_contradicting_the_stored_sources_is_refused(tmp_path):
     [p] = [p for p in outcome.report.problems if p.code == "source-scale-mismatch"]
     assert (p.row, p.field, p.value) == (2, "source_scale", "national")
     assert "'international'" in p.message
-    assert query(db, "SELECT version FROM events WHERE event_id = 'AZE1'") == [{"version": 1}]
+    assert query(db, "SELECT version FROM events WHERE event_id = 'CDR-AZE-1'") == [{"version": 1}]
