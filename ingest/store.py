@@ -119,7 +119,14 @@ def migrate(path: Path) -> None:
     next says why, and the next command that can write to it migrates it."""
     if not Path(path).is_file():
         return
-    try:
+    try:  # looked at read-only first: a store already current must not be locked against its readers
+        con = _open(path, False)
+        try:
+            due = _is_store(con) and ids.needs_migration(con)
+        finally:
+            con.close()
+        if not due:
+            return
         con = _open(path, True)
     except StoreError:
         return

@@ -33,7 +33,7 @@ def test_a_dry_run_says_it_writes_nothing(tmp_path):
 def test_a_dry_run_of_deletions_says_it_deletes_nothing(tmp_path):
     db = ingest_store(tmp_path / "cedar.duckdb")
     gone = tmp_path / "gone.csv"
-    gone.write_text("event_id,reason\nAZE1,a duplicate of AZE2\n", encoding="utf-8")
+    gone.write_text("event_id,reason\nCDR-AZE-1,a duplicate of CDR-AZE-2\n", encoding="utf-8")
     proc = run_cedar("ingest", "--db", str(db), "--deletions", "--dry-run", str(gone))
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "Deleting" not in proc.stderr and "Dry run: working out the deletion of 1 events" in proc.stderr
@@ -58,3 +58,12 @@ def test_release_build_from_a_missing_store_leaves_nothing_behind(tmp_path):
     assert not target.exists()
     proc = run_cedar("release", "build", "11.2026", "--db", str(tmp_path / "nope.duckdb"), "--releases", str(target))
     assert proc.returncode == 2 and not target.exists()
+
+
+def test_an_error_message_shows_control_characters_in_a_path_escaped(tmp_path):
+    """A file name or value quoted in an error can hold an escape sequence: it is shown, not obeyed."""
+    hostile = tmp_path / "rel\x1b]0;owned\x07eases"
+    proc = run_cedar("release", "list", "--releases", str(hostile))
+    assert proc.returncode == 2, proc.stderr
+    assert "\x1b" not in proc.stderr and "\x07" not in proc.stderr
+    assert "rel\\x1b]0;owned\\x07eases" in proc.stderr

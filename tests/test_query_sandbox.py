@@ -45,7 +45,7 @@ def release(tmp_path_factory) -> Path:
 
 @pytest.fixture(params=["store", "release"])
 def target(request, db, release) -> list[str]:
-    return ["--db", str(db)] if request.param == "store" else ["--release", str(release)]
+    return ["--db", str(db)] if request.param == "store" else ["--releases", str(release)]
 
 
 def test_a_huge_result_streams_and_stops_at_max_rows(target):
@@ -82,7 +82,7 @@ def _plant(folder: Path) -> Path:
 
 def test_files_in_duckdbs_default_temporary_folders_are_out_of_reach(db, release, tmp_path):
     # DuckDB's defaults: <store>.tmp/ beside a store, ./.tmp/ of the working folder for an in-memory one
-    for target, folder in ((["--db", str(db)], Path(f"{db}.tmp")), (["--release", str(release)], tmp_path / ".tmp")):
+    for target, folder in ((["--db", str(db)], Path(f"{db}.tmp")), (["--releases", str(release)], tmp_path / ".tmp")):
         secret = _plant(folder)
         for sql in (f"SELECT * FROM read_csv('{secret}')", "SELECT * FROM read_csv('.tmp/planted.csv')",
                     f"SELECT * FROM glob('{folder}/*')", "SELECT * FROM glob('.tmp/*')"):

@@ -43,12 +43,14 @@ NUMBERS = ("-1", "0", "99999999999999999999", "inf", "nan", "text")
 # Attacks that no path parameter may accept.
 MUST_REFUSE = {"fifo", "device", "link-loop"}
 # Parameters that name a folder (by their Python name, which outlives renamed flags); the rest name files.
-FOLDERS = {("download", "to"), ("build", "store"), ("list", "store"), ("diff", "store"), ("demo", "releases"),
-           ("query", "release"), ("codebook", "to")}
+FOLDERS = {("download", "to"), ("build", "releases"), ("list", "releases"), ("diff", "releases"),
+           ("demo", "releases"), ("query", "releases"), ("codebook", "to")}
+# Release locations are text (a folder, or a URL to read): attacked as the folders they also are.
+LOCATIONS = {"releases"}
 # Parameters a command writes (an existing regular file there is refused without --force).
 OUTPUTS = {("import", "to"), ("synth", "to")}
 # Folders a command writes into: a read-only one must be refused.
-WRITTEN_FOLDERS = {("download", "to"), ("build", "store"), ("demo", "releases"), ("codebook", "to")}
+WRITTEN_FOLDERS = {("download", "to"), ("build", "releases"), ("demo", "releases"), ("codebook", "to")}
 # Permissions do not bind root: there the read-only place is under /proc, where nothing can be made.
 AS_ROOT = os.geteuid() == 0
 # Slow commands (a whole demo, a release build through the gate) run only the attacks they must refuse,
@@ -82,7 +84,7 @@ def _annotation(param: Any) -> Any:
 
 def is_path(param: Any) -> bool:
     a = _annotation(param)
-    return a is Path or getattr(a, "__args__", ()) == (Path,)
+    return a is Path or Path in getattr(a, "__args__", ()) or param.name in LOCATIONS
 
 
 def is_number(param: Any) -> bool:
@@ -337,5 +339,5 @@ def test_the_suite_finds_every_path_option():
     """The introspection sees the path options the command line has (a guard against it silently finding
     none, say after a change of Typer)."""
     names = {(path[-1], p.name) for path, cmd in commands() for p in cmd.params if is_path(p)}
-    assert {("check", "files"), ("ingest", "db"), ("import", "to"), ("download", "to"), ("build", "store")} <= names
+    assert {("check", "files"), ("ingest", "db"), ("import", "to"), ("download", "to"), ("build", "releases")} <= names
     assert REPO.is_dir()

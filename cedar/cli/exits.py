@@ -7,6 +7,7 @@ from typing import Any
 
 from cedar.cli.common import out
 from cedar.errors import CedarError, InputError, Interrupted, UsageError
+from cedar.schema.terminal import printable
 
 OK = 0
 FAILED = 1  # the data, the store or the connection is at fault
@@ -26,10 +27,16 @@ def for_error(exc: CedarError) -> int:
 
 def report(exc: CedarError) -> int:
     """Say what went wrong (and how to fix it) on stderr; the exit status it calls for."""
-    out(f"Error: {exc.message}", err=True)
+    out(f"Error: {_shown(exc.message)}", err=True)
     if exc.hint:
-        out(f"Hint: {exc.hint}", err=True)
+        out(f"Hint: {_shown(exc.hint)}", err=True)
     return for_error(exc)
+
+
+def _shown(text: str) -> str:
+    """A message may quote a value from the data or a file name: its control characters are shown
+    escaped, never obeyed by the terminal (its own line breaks stay)."""
+    return "\n".join(printable(line) for line in text.split("\n"))
 
 
 def for_check(result: Any) -> int:
