@@ -116,13 +116,13 @@ def _store_check(result: ImportResult, items: list[ImportedEvent], db: Path) -> 
         registry = actors.load_for_check(con, str(db))
     # the types this ingest would record for actors the registry lacks count already: a second import of the
     # same rows meets them in the registry, and must give the same verdict
-    registry.learn(actors.learned_from(i.event for i in items))
+    registry.learn(actors.learned_from(i.fields for i in items))
     rule = RULES["actor-type-contradicts-registry"]
     keep = []
     severity = ERROR if result.strict else WARNING
     f = str(result.path)
     for item in items:
-        e = item.event
+        e = item.fields
         errors = []
         for actor, inter in (("actor1", "inter1"), ("actor2", "inter2")):
             name, given = getattr(e, actor), getattr(e, inter)
