@@ -481,13 +481,14 @@ def _refuse_type_outliers(result: ImportResult, severity: str) -> None:
     from cedar.ingest.actors import Registry, learned_from
 
     registry = Registry([], learned=learned_from(i.fields for i in result.events))
+    contradiction = functools.lru_cache(maxsize=None)(registry.type_contradiction)  # few actors, many rows
     keep = []
     f = str(result.path)
     for item in result.events:
         e, reasons = item.fields, []
         for actor, inter in (("actor1", "inter1"), ("actor2", "inter2")):
             name, given = getattr(e, actor), getattr(e, inter)
-            expected = registry.type_contradiction(name, given, e.iso3) if name else None
+            expected = contradiction(name, given, e.iso3) if name else None
             if expected:
                 p = problem("actor-type-differs-in-file", file=f, row=item.row, line=item.row, field=inter,
                             value=given, actor=name, expected=expected, label=vocab.ACTOR_TYPES.get(expected, ""))
