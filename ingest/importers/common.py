@@ -210,15 +210,18 @@ def date(value: str | None, name: str, formats: tuple[str, ...] = _DATE_FORMATS)
 def jsonable(data: dict[str, Any]) -> dict[str, Any]:
     """An event's nested data with empty values dropped and dates as ISO text, ready for JSON Lines."""
     out: dict[str, Any] = {}
-    for k, v in data.items():
-        if v is None or v == [] or v == "":
-            continue
+    for k, v in data.items():  # by type first: a fifth of the mapping's time went to comparing every value
         t = type(v)
-        if t is list:
-            v = [jsonable(x) if type(x) is dict else x for x in v]
+        if t is str or t is int or t is float:
+            if v != "":
+                out[k] = v
+        elif t is list:
+            if v:
+                out[k] = [jsonable(x) if type(x) is dict else x for x in v]
         elif t is dt.date or t is dt.datetime:
-            v = v.isoformat()
-        out[k] = v
+            out[k] = v.isoformat()
+        elif v is not None and v != [] and v != "":
+            out[k] = v
     return out
 
 
