@@ -114,6 +114,18 @@ def test_same_event_in_two_datasets_is_linked_not_merged(db, tmp_path):
     assert reports == 2 and datasets == 2
 
 
+def test_dry_run_lists_likely_matches_from_the_rows_and_links_none(db, tmp_path):
+    acled_rows = list(csv.DictReader(ACLED.open(encoding="utf-8", newline="")))
+    target = acled_rows[0]
+    store_sync.ingest(import_file("acled", ACLED), db)
+    done = store_sync.ingest(import_file("gdelt", _gdelt_protest_like(tmp_path, target)), db, dry_run=True)
+    assert not done.outcome.refused
+    # nothing was stored, so the candidates come from the imported rows' own events
+    assert [m.b.label for m in done.matches] == [f"acled:{target['event_id_cnty']}"]
+    assert done.links_added == 0
+    assert rows_of(db, "SELECT count(*) FROM events") == [(36,)]
+
+
 def test_matching_rules():
     import datetime as dt
     from types import SimpleNamespace as E

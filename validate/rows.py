@@ -183,6 +183,14 @@ def validate_record(data: dict[str, Any], ctx: Context, where: dict[str, Any], c
     return Event.model_validate(derive.complete(draft.model_dump(), draft.sources)), problems
 
 
+def event_of(data: dict[str, Any]) -> Event:
+    """The event of a record in which `validate_record` found no problem at all, built without running the
+    rules again: with no finding, no rule filled or replaced a value, so the draft is the record's own data."""
+    clean = {k: v for k, v in data.items() if v is not None or k not in _defaults()}
+    draft: Any = EventDraft.model_validate(clean)
+    return Event.model_validate(derive.complete(draft.model_dump(), draft.sources))
+
+
 def prefetch_places(items: Iterable[Any], size: int = 4096) -> Iterator[Any]:
     """The records as they come, with the gazetteer's answers for their points worked out a batch at a
     time (one vectorised look-up for `size` records: Gazetteer.prefetch) before the rules ask for them

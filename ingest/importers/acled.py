@@ -13,6 +13,7 @@ Every choice is documented in docs/importers.md.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from pathlib import Path
 from typing import Any, Iterator
@@ -285,17 +286,30 @@ def _actors(cells: dict[str, str], event_type: str, sub: str, notes: list[Note])
 def _place(cells: dict[str, str], notes: list[Note]) -> tuple[dict[str, Any], str]:
     """The country (its ISO code, and ACLED's name where it names the code), region and admin names, and the
     geo precision (the coordinates are read after the sources, in the row's order)."""
-    iso3 = iso3_of(cells, notes)
-    country = text(cells.get("country")) or ""
-    if not countries.name_matches_code(country, iso3):
-        country = countries.country_name(iso3) or country
-    region = _region(cells.get("region"), iso3, notes)
+    iso3, country, region, found = _country(cells.get("iso3"), cells.get("iso"), cells.get("country"),
+                                            cells.get("region"))
+    notes.extend(found)
     gp = integer(cells.get("geo_precision"), "geo_precision")
     if gp not in GEO_PRECISION:
         raise Refuse("not-in-vocabulary", "geo_precision", cells.get("geo_precision"), allowed="1, 2, 3")
     return {"country": country, "iso3": iso3, "region": region, "admin1": text(cells.get("admin1")),
             "admin2": text(cells.get("admin2")), "admin3": text(cells.get("admin3")),
             "location": text(cells.get("location"))}, GEO_PRECISION[gp]
+
+
+@functools.lru_cache(maxsize=4096)
+def _country(iso3_cell: str | None, iso: str | None, name: str | None, region_cell: str | None,
+             ) -> tuple[str, str, str | None, tuple[Note, ...]]:
+    """(ISO3, country name, region, the warnings met) of a row's country cells: asked once per distinct cells,
+    as a file repeats a few countries in every row (a Refuse is raised again each time, not kept)."""
+    notes: list[Note] = []
+    cells = {k: v for k, v in (("iso3", iso3_cell), ("iso", iso), ("country", name)) if v is not None}
+    iso3 = iso3_of(cells, notes)
+    country = text(name) or ""
+    if not countries.name_matches_code(country, iso3):
+        country = countries.country_name(iso3) or country
+    region = _region(region_cell, iso3, notes)
+    return iso3, country, region, tuple(notes)
 
 
 def _region(value: str | None, iso3: str, notes: list[Note]) -> str | None:
