@@ -7,7 +7,6 @@ from typing import Any
 
 from cedar.cli.common import out
 from cedar.errors import CedarError, InputError, Interrupted, UsageError
-from cedar.schema.terminal import printable
 
 OK = 0
 FAILED = 1  # the data, the store or the connection is at fault
@@ -36,6 +35,8 @@ def report(exc: CedarError) -> int:
 def _shown(text: str) -> str:
     """A message may quote a value from the data or a file name: its control characters are shown
     escaped, never obeyed by the terminal (its own line breaks stay)."""
+    from cedar.schema.terminal import printable  # here, not at start-up: `cedar --help` loads no cedar.schema
+
     return "\n".join(printable(line) for line in text.split("\n"))
 
 
