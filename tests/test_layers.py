@@ -15,15 +15,17 @@ import pytest
 REPO = Path(__file__).resolve().parents[1]
 
 # From the bottom up; a module may import from its own layer and the layers below it. ingest and
-# releases sit side by side: neither imports the other.
+# releases sit side by side: neither imports the other. The applications (the Python API, the explorer,
+# the coding assist) build on both and sit under the command line.
 LAYERS: list[tuple[str, set[str]]] = [
     ("base", {"cedar", "cedar.errors", "cedar.sample_data", "cedar.schema"}),
     ("validate", {"cedar.validate"}),
     ("ingest", {"cedar.ingest"}),
     ("releases", {"cedar.releases"}),
+    ("apps", {"cedar.api", "cedar.explore", "cedar.coding"}),
     ("cli", {"cedar.cli", "cedar.__main__"}),
 ]
-RANK = {"base": 0, "validate": 1, "ingest": 2, "releases": 2, "cli": 3}
+RANK = {"base": 0, "validate": 1, "ingest": 2, "releases": 2, "apps": 3, "cli": 4}
 
 
 def package_dirs() -> dict[str, Path]:
