@@ -83,3 +83,19 @@ def test_check_of_a_large_csv_imports_neither_great_expectations_nor_pandas(tmp_
     modules = {line.rsplit("|", 1)[1].strip().split(".")[0] for line in proc.stderr.splitlines()
                if line.startswith("import time:") and line.count("|") == 2}
     assert "cedar" in modules and not modules & set(HEAVY), sorted(modules & set(HEAVY))
+
+
+def test_import_cedar_is_light_and_open_release_loads_the_api(tmp_path):
+    """`import cedar` loads neither DuckDB nor the model, GX or pandas; `cedar.open_release` brings the API
+    (and DuckDB) on first use, and still no GX or pandas."""
+    script = ("import sys, cedar\n"
+              "before = sorted({m.split('.')[0] for m in sys.modules})\n"
+              "api = cedar.open_release\n"
+              "after = sorted({m.split('.')[0] for m in sys.modules})\n"
+              "print(before, after, api.__module__, 'cedar.api' in sys.modules, sep='\\n')\n")
+    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    before, after, module, loaded = proc.stdout.splitlines()
+    assert not set(eval(before)) & {"duckdb", "pydantic", "pyarrow", *HEAVY}, before  # noqa: S307
+    assert module == "cedar.api" and loaded == "True"
+    assert "duckdb" in eval(after) and not set(eval(after)) & set(HEAVY), after  # noqa: S307
