@@ -24,7 +24,7 @@ from typing import Any, Iterable, Iterator
 
 import duckdb
 
-from cedar import numbers, paths
+from cedar import extras, numbers, paths
 from cedar.errors import InputError, UsageError
 from cedar.releases import index as release_index
 from cedar.releases import localrelease
@@ -131,22 +131,10 @@ class Rows:
         return pa.table({name: [row[i] for row in self.rows] for i, name in enumerate(self.columns)})
 
     def df(self) -> Any:
-        pandas = _optional("pandas", "pandas")
-        return pandas.DataFrame.from_records(self.rows, columns=self.columns)
+        return extras.require("pandas").DataFrame.from_records(self.rows, columns=self.columns)
 
     def pl(self) -> Any:
-        polars = _optional("polars", "polars")
-        return polars.from_arrow(self.arrow())
-
-
-def _optional(module: str, extra: str) -> Any:
-    import importlib
-
-    try:
-        return importlib.import_module(module)
-    except ImportError:
-        raise UsageError(f"This needs {module}, which is not installed.",
-                         f"Install it with: pip install 'cedar-events[{extra}]'") from None
+        return extras.require("polars").from_arrow(self.arrow())
 
 
 class Release:
@@ -165,7 +153,6 @@ class Release:
             self._stack.close()
             raise
         self._memory_limit = memory_limit
-        self._columns = {row[0] for row in self._con.execute("DESCRIBE events").fetchall()}
         self._finalizer = weakref.finalize(self, self._stack.close)
 
     def __repr__(self) -> str:

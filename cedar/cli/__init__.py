@@ -14,7 +14,7 @@ import typer
 from typer._click.core import Context  # Typer carries its own copy of Click; its Context is that one
 from typer.core import TyperGroup
 
-from cedar import __version__
+from cedar import __version__, extras
 from cedar.cli import actors, aliases, check, demo, download, exits, failures, imports, query, release, store, synth
 from cedar.errors import CedarError
 
@@ -85,6 +85,10 @@ def main() -> None:
         raise
     except failures.CAUGHT as exc:
         sys.exit(exits.report(failures.typed(exc)))
+    except ModuleNotFoundError as exc:  # a package of an extra this install lacks: name the extra
+        if (error := extras.missing(exc)) is None:
+            raise
+        sys.exit(exits.report(error))
     except Exception as exc:
         if not (failures.is_duckdb(exc) or failures.out_of_memory(exc)):
             raise
