@@ -267,6 +267,9 @@ def main(scale: float | None = None, work: Path | None = None, plain: bool = Tru
             say("bench: pandas ...")
             pq, _ = _json_child(_child("pandas", str(release), "3"))
             res["plain_pandas_queries"] = pq
+        from benchmarks import python_api
+
+        python_api.run(res, release, say)
     from benchmarks import imports
 
     imports.run(res, work, scale, step, CEDAR)
@@ -363,6 +366,9 @@ def table(res: dict[str, Any]) -> str:
             pt = p.get(name)
             rows.append(f"| {name} | {t:.4f} | {pt if pt is not None else '-'} | "
                         f"{(f'{pt / t:.1f}x' if pt and t else '-')} |")
+    from benchmarks import python_api
+
+    rows += python_api.table_rows(res)
     return "\n".join(rows)
 
 

@@ -24,6 +24,7 @@ def test_bench_runs_at_a_tiny_size(tmp_path: Path) -> None:
     assert {r["engine"] for n, r in places.items() if n != "rows"} == {"row"}  # 500 rows: below the SQL threshold
     assert all(0 < r["share_profiled"] < 1 for n, r in places.items() if n != "rows")
     assert set(res["queries"]) == set(run.QUERIES) == set(res["plain_pandas_queries"]) - {"read_csv"}
+    assert res["python_api"]["rows"] > 0 and res["python_api"]["open_events_arrow_seconds"] > 0, res["python_api"]
     readme = tmp_path / "README.md"
     readme.write_text("# Cedar\n", encoding="utf-8")
     run.write(res, tmp_path / "results.json", readme)
@@ -32,5 +33,6 @@ def test_bench_runs_at_a_tiny_size(tmp_path: Path) -> None:
     assert "| cedar check, clean | 200 |" in text and "events within 50 km of a point" in text
     assert "| row engine, every row its own point | row |" in text
     assert "| cedar import acled --ingest (new store) |" in text
+    assert "Python API on the 600-event release" in text
     run.write(res, tmp_path / "results.json", readme)  # a second run replaces the table, not appends
     assert readme.read_text(encoding="utf-8").count("BENCHMARKS:BEGIN") == 1
