@@ -38,7 +38,23 @@ def child(release: str, repeat: str = "5") -> None:
     print(json.dumps({"import_seconds": round(imported, 3), "open_seconds": round(statistics.median(opens), 4),
                       "open_events_arrow_seconds": round(statistics.median(totals), 4),
                       "first_seconds": round(totals[0], 4), "rows": rows, "country": country, "since": since,
+                      "plain_duckdb_seconds": _plain(Path(release), country, since, int(repeat)),
                       "repeat": int(repeat)}))
+
+
+def _plain(release: Path, country: str, since: str, repeat: int) -> float:
+    """The same rows read by DuckDB alone from events.parquet into a pyarrow Table: the floor under the API."""
+    import duckdb
+
+    times = []
+    for _ in range(repeat):
+        t = time.perf_counter()
+        con = duckdb.connect()
+        con.sql("SELECT * FROM read_parquet(?) WHERE iso3 = ? AND event_date >= CAST(? AS DATE)",
+                params=[str(release / "events.parquet"), country, since]).to_arrow_table()
+        con.close()
+        times.append(time.perf_counter() - t)
+    return round(statistics.median(times), 4)
 
 
 def _filter_of(release: Path) -> tuple[str, str]:
@@ -71,7 +87,8 @@ def table_rows(res: dict[str, Any]) -> list[str]:
             f"{r['repeat']}; target < {TARGET_SECONDS} s): `cedar.open_release` then `events(country="
             f"'{r['country']}', since='{r['since']}').to_arrow_table()`, {r['rows']:,} rows: "
             f"**{r['open_events_arrow_seconds']:.3f} s** (open {r['open_seconds']:.3f} s; first call "
-            f"{r['first_seconds']:.3f} s; `import cedar.api` {r['import_seconds']:.2f} s, once per session)."]
+            f"{r['first_seconds']:.3f} s; `import cedar.api` {r['import_seconds']:.2f} s, once per session); DuckDB "
+            f"alone reading the same rows from events.parquet: {r.get('plain_duckdb_seconds', 0):.3f} s."]
 
 
 if __name__ == "__main__":
