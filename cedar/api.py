@@ -44,7 +44,8 @@ TARGET = readonly.Target(
     refused="{kind} statements are refused.",
     refused_hint="A release never changes once published. Use Release.events() for a relation you can go on "
                  "transforming, or .arrow() / .df() on a result to keep it.",
-    views_hint=localrelease.RELEASE.views_hint)
+    views_hint=localrelease.RELEASE.views_hint, timeout_option="timeout=",
+    memory_option="open_release(..., memory_limit=)")
 
 
 def open_release(path: str | Path, *, version: str | None = None, memory_limit: str = DEFAULT_MEMORY) -> Release:

@@ -54,6 +54,8 @@ class Target:
     refused: str  # the sentence after "cedar query only reads:", with {kind}
     refused_hint: str  # what to do instead of a statement that is refused
     views_hint: str  # the views and tables there are, for a query that fails
+    timeout_option: str = "--timeout"  # how the caller sets the limits, as messages name them
+    memory_option: str = "--memory-limit"
 
 
 def first_line(exc: Exception) -> str:
@@ -147,11 +149,13 @@ def _failures(target: Target, timeout: float | None, memory_limit: str | None) -
     try:
         yield
     except duckdb.InterruptException:
-        raise UsageError(f"The query was stopped after {timeout or 0:g} s (--timeout).",
-                         "Narrow it down (a WHERE clause, a LIMIT), or allow more time with --timeout.") from None
+        raise UsageError(f"The query was stopped after {timeout or 0:g} s ({target.timeout_option}).",
+                         "Narrow it down (a WHERE clause, a LIMIT), or allow more time with "
+                         f"{target.timeout_option}.") from None
     except duckdb.OutOfMemoryException:
         raise UsageError(f"The query was stopped: it needs more memory than the limit of {memory_limit} "
-                         "(--memory-limit).", "Narrow it down, or allow more memory with --memory-limit.") from None
+                         f"({target.memory_option}).",
+                         f"Narrow it down, or allow more memory with {target.memory_option}.") from None
     except duckdb.PermissionException as exc:
         raise UsageError(f"The query tries to reach a file outside {target.what}: {first_line(exc)}",
                          f"{target.command} reads {target.what} only; read other files with DuckDB itself.") \
