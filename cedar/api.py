@@ -51,8 +51,12 @@ TARGET = readonly.Target(
 def open_release(path: str | Path, *, version: str | None = None, memory_limit: str = DEFAULT_MEMORY) -> Release:
     """A downloaded release: a release's folder (it holds manifest.json), the folder `cedar download
     --to` filled, or a release store (index.json): its newest release, or `version` (YYYY.MM.N)."""
-    folder = _release_folder(_as_path(path, "path"), version)
-    return Release(folder, memory_limit=memory_limit)
+    where = _as_path(path, "path")
+    try:
+        return Release(_release_folder(where, version), memory_limit=memory_limit)
+    except OSError as exc:  # a name too long, a folder that cannot be read: what the command line reports alike
+        raise UsageError(f"Cannot open a release at {paths.describe([where])}: {exc.strerror or exc}.",
+                         "Check the path and its permissions.") from None
 
 
 def _as_path(value: Any, name: str) -> Path:

@@ -82,6 +82,20 @@ def test_a_wrong_place_or_version_is_a_usage_error_with_a_hint(store, tmp_path, 
     assert info.value.hint
 
 
+def test_hostile_paths_are_typed_errors(store, tmp_path):
+    import os
+
+    os.mkfifo(tmp_path / "fifo")
+    (tmp_path / "loop").symlink_to(tmp_path / "loop")
+    (tmp_path / "a-file").write_text("x", encoding="utf-8")
+    (tmp_path / "array").mkdir()
+    (tmp_path / "array" / "manifest.json").write_text("[1]", encoding="utf-8")
+    for path in ("fifo", "loop", "a-file", "x" * 5000, "a\x00b", "array", "/"):
+        with pytest.raises(CedarError) as info:
+            cedar.open_release(tmp_path / path if path != "/" else path)
+        assert info.value.hint, path
+
+
 def test_a_release_without_its_parquet_files_says_which_to_download(store, tmp_path):
     shutil.copytree(store / V1, tmp_path / V1)
     (tmp_path / V1 / "events.parquet").unlink()
