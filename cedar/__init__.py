@@ -7,10 +7,13 @@ this package before every command, and `cedar --help` must start fast.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # for type checkers and editors only, never run: the names resolve through __getattr__
+    from cedar.api import Release, Rows, open_release
 
 __version__ = "0.1.0"
-__all__ = ["open_release", "Release", "__version__"]
+__all__ = ["Release", "Rows", "__version__", "open_release"]
 
 # The Python API's names, found in cedar.api (an application, layer 3, above this package): the one
 # upward import tests/test_layers.py allows, because it only happens when a user asks for the name.
