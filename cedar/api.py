@@ -2,7 +2,7 @@
 
     import cedar
     release = cedar.open_release("cedar-data")          # the newest release in the folder
-    table = release.events(country="Sudan", since="2024-01-01").arrow()
+    table = release.events(country="Sudan", since="2024-01-01").to_arrow_table()
     counts = release.sql("SELECT event_type, count(*) AS n FROM events GROUP BY ALL")
 
 A Release holds one in-memory DuckDB with the views of `cedar query --releases`
@@ -52,6 +52,8 @@ def open_release(path: str | Path, *, version: str | None = None, memory_limit: 
     """A downloaded release: a release's folder (it holds manifest.json), the folder `cedar download
     --to` filled, or a release store (index.json): its newest release, or `version` (YYYY.MM.N)."""
     where = _as_path(path, "path")
+    if not isinstance(memory_limit, str) or not memory_limit.strip():
+        raise UsageError(f"memory_limit={memory_limit!r} is not a size.", "Give a size such as '500MB' or '4GB'.")
     try:
         return Release(_release_folder(where, version), memory_limit=memory_limit)
     except OSError as exc:  # a name too long, a folder that cannot be read: what the command line reports alike
@@ -103,8 +105,9 @@ def _manifest(folder: Path) -> dict[str, Any]:
     file = folder / MANIFEST
     try:
         data = json.loads(paths.input_file(file, "release manifest").read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise InputError(f"The manifest of the release in {folder} cannot be read: {exc}",
+    except (OSError, ValueError, RecursionError) as exc:
+        why = "it is nested too deep" if isinstance(exc, RecursionError) else str(exc)
+        raise InputError(f"The manifest of the release in {folder} cannot be read: {why}.",
                          "Download the release again.") from None
     if not isinstance(data, dict):
         raise InputError(f"The manifest of the release in {folder} is not a JSON object.",

@@ -90,7 +90,9 @@ def test_hostile_paths_are_typed_errors(store, tmp_path):
     (tmp_path / "a-file").write_text("x", encoding="utf-8")
     (tmp_path / "array").mkdir()
     (tmp_path / "array" / "manifest.json").write_text("[1]", encoding="utf-8")
-    for path in ("fifo", "loop", "a-file", "x" * 5000, "a\x00b", "array", "/"):
+    (tmp_path / "deep").mkdir()
+    (tmp_path / "deep" / "manifest.json").write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
+    for path in ("fifo", "loop", "a-file", "x" * 5000, "a\x00b", "array", "deep", "/"):
         with pytest.raises(CedarError) as info:
             cedar.open_release(tmp_path / path if path != "/" else path)
         assert info.value.hint, path
@@ -209,6 +211,18 @@ def test_a_bad_filter_is_a_usage_error_with_a_hint(release, filters, words):
 def test_bad_limits_are_usage_errors(release, options, words):
     with pytest.raises(UsageError, match=re.escape(words)):
         release.sql("SELECT 1", **options)
+
+
+@pytest.mark.parametrize("memory_limit, words", [(5, "is not a size"), ("", "is not a size"),
+                                                 ("lots", "cannot be used")])
+def test_a_bad_memory_limit_is_a_usage_error(store, memory_limit, words):
+    with pytest.raises(UsageError, match=words):
+        cedar.open_release(store, memory_limit=memory_limit)
+
+
+def test_the_memory_limit_is_set(store):
+    with cedar.open_release(store, memory_limit="100MB") as release:
+        assert release.sql("SELECT current_setting('memory_limit')").rows == [("95.3 MiB",)]
 
 
 def test_a_closed_release_says_so(store):
