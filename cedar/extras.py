@@ -19,9 +19,13 @@ EXTRA_OF: dict[str, str] = {
     "great_expectations": "gate", "great-expectations": "gate", "sqlalchemy": "gate", "duckdb_engine": "gate",
     "duckdb-engine": "gate", "scipy": "gate",
     "pandas": "pandas", "polars": "polars",
+    # extras of the commands that serve a release and export it to other formats, where they are declared
+    "starlette": "serve", "uvicorn": "serve", "playwright": "serve",
+    "openpyxl": "export", "pyreadstat": "export",
 }
 WHAT = {"import": "checking, ingesting and importing events", "gate": "the release gate (cedar release build)",
-        "pandas": "pandas data frames", "polars": "polars data frames"}
+        "pandas": "pandas data frames", "polars": "polars data frames", "serve": "serving a release",
+        "export": "exports to Stata and Excel"}
 
 
 def missing(exc: BaseException) -> UsageError | None:

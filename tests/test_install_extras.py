@@ -169,10 +169,12 @@ def test_the_api_names_the_extra_of_a_missing_data_frame_library(store, tmp_path
 def test_each_extra_brings_the_modules_it_is_named_for():
     """extras.EXTRA_OF agrees with pyproject: the extra it names brings the distribution of the module."""
     by_module = md.packages_distributions()
+    assert set(extras.EXTRA_OF.values()) <= set(extras.WHAT)
     for module, extra in extras.EXTRA_OF.items():
         dists = by_module.get(module)
         if not dists:  # a distribution's name (reverse-geocode), or a package not installed here (polars)
             continue
+        assert extra in PROJECT["optional-dependencies"], f"{module} is installed: declare the extra {extra}"
         brought = closure(PROJECT["optional-dependencies"][extra])
         assert {norm(d) for d in dists} & brought, (module, extra)
 
