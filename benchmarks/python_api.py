@@ -1,6 +1,6 @@
 """`make bench`: the Python API on the bench release. In a fresh process, `cedar.open_release` plus a
 filtered `events()` read into a pyarrow Table (target < 0.3 s), the filter one a user would write: the
-release's busiest country over its last year. Import time is measured apart (paid once per session).
+release's busiest country over its last year. Import time is measured apart (paid once per Python process).
 
 Also by hand on any release: python -m benchmarks.python_api RELEASE_FOLDER [REPEAT]
 """
@@ -87,7 +87,7 @@ def table_rows(res: dict[str, Any]) -> list[str]:
             f"{r['repeat']}; target < {TARGET_SECONDS} s): `cedar.open_release` then `events(country="
             f"'{r['country']}', since='{r['since']}').to_arrow_table()`, {r['rows']:,} rows: "
             f"**{r['open_events_arrow_seconds']:.3f} s** (open {r['open_seconds']:.3f} s; first call "
-            f"{r['first_seconds']:.3f} s; `import cedar.api` {r['import_seconds']:.2f} s, once per session); DuckDB "
+            f"{r['first_seconds']:.3f} s; `import cedar.api` {r['import_seconds']:.2f} s, once per process); DuckDB "
             f"alone reading the same rows from events.parquet: {r.get('plain_duckdb_seconds', 0):.3f} s."]
 
 
