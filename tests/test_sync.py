@@ -160,3 +160,51 @@ def test_the_command_line_with_the_documented_spelling(history, tmp_path):
     assert "table events created: 7 added" in proc.stdout
     proc = run_cedar("sync", "--releases", str(history.releases), "--to", str(tmp_path), "--version", "2026.12.9")
     assert proc.returncode == 2 and "not published" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_a_parquet_only_copy_stays_parquet_only(history, tmp_path):
+    from cedar.releases.download import download
+
+    download(str(history.releases), V1, tmp_path, "parquet")
+    result = sync(str(history.releases), tmp_path)
+    assert result.mode == "delta"
+    got, published = files_of(tmp_path / V3), files_of(history.releases / V3)
+    assert "events.csv" not in got and "sources.csv" not in got  # as `cedar download --files parquet` leaves it
+    assert all(published[name] == digest for name, digest in got.items())
+    assert {n for n in published if n.endswith(".parquet")} <= set(got)
+
+
+def test_delta_files_are_reproducible(history, tmp_path):
+    """The last release built again from the same store into a store without it: the same delta bytes."""
+    from cedar.releases.build import build_release
+
+    store = tmp_path / "releases"
+    shutil.copytree(history.releases, store, ignore=shutil.ignore_patterns(".lock", V3))
+    index = json.loads((store / "index.json").read_text())
+    index["releases"] = [r for r in index["releases"] if r["version"] != V3]
+    (store / "index.json").write_text(json.dumps(index), encoding="utf-8")
+    assert build_release(V3, history.db, store).passed
+    for name in DELTA_FILES:
+        assert sha(store / V3 / name) == sha(history.releases / V3 / name), name
+
+
+def test_into_refuses_a_file_that_is_not_a_database_before_fetching(history, tmp_path):
+    junk = tmp_path / "notes.txt"
+    junk.write_text("my notes\n", encoding="utf-8")
+    proc = run_cedar("sync", "--releases", str(history.releases), "--to", str(tmp_path / "copy"), "--into", str(junk))
+    assert proc.returncode == 2 and "is not a DuckDB database" in proc.stderr, proc.stderr
+    assert not (tmp_path / "copy").exists() and junk.read_text(encoding="utf-8") == "my notes\n"
+
+
+def test_into_adds_release_columns_a_users_narrow_table_lacks(history, tmp_path):
+    mine = tmp_path / "narrow.duckdb"
+    con = duckdb.connect(str(mine))
+    con.execute("CREATE TABLE events (event_id VARCHAR, version BIGINT, my_flag BOOLEAN)")
+    con.execute("INSERT INTO events VALUES ('CDR-AZE-1', 1, true), ('MY-OWN-1', NULL, false)")
+    con.close()
+    result = sync(str(history.releases), tmp_path / "copy", into=mine)
+    assert result.into["updated"] == 1 and result.into["added"] == 6 and result.into["deleted"] == 0
+    con = duckdb.connect(str(mine))
+    rows = {r[0]: r[1:] for r in con.execute("SELECT event_id, my_flag, country FROM events").fetchall()}
+    con.close()
+    assert rows["CDR-AZE-1"] == (True, "Azerbaijan") and rows["MY-OWN-1"] == (False, None) and len(rows) == 8
