@@ -9,7 +9,7 @@ Written by the build from its staged tables (same columns and types as the full 
 release's order) and hashed in the manifest and datapackage.json like every other file. The first
 release has no previous one, so it has no delta.
 
-`apply` is the other side: DuckDB set work over a copy's tables, one release's delta at a time.
+`stage_chain` is the other side: DuckDB set work over a copy's tables and the deltas after it.
 """
 
 from __future__ import annotations
@@ -69,38 +69,47 @@ def has_delta(files: dict[str, Any]) -> bool:
     return all(name in files for name in FILES)
 
 
-def apply(con: Any, folder: Path) -> None:
-    """One release's delta, fetched into `folder`, applied to `con`'s tables events, claims, sources and
-    actors: every row of an event the delta carries or deletes goes, the delta's rows come in. Set work
-    in one transaction; order is restored once at the end (`order_tables`)."""
-    gone = (f"SELECT event_id FROM read_parquet({_sql_path(folder / FOLDER / 'events.parquet')}) UNION ALL "
-            f"SELECT event_id FROM read_parquet({_sql_path(folder / DELETIONS)})")
-    con.execute("BEGIN")
-    try:
-        for table in TABLES:
-            con.execute(f"DELETE FROM {table} WHERE event_id IN ({gone})")
-            con.execute(f"INSERT INTO {table} SELECT * FROM read_parquet("
-                        f"{_sql_path(folder / FOLDER / f'{table}.parquet')})")
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
+def stage_chain(con: Any, copy: Path, deltas: list[Path], id_order: str) -> dict[str, int]:
+    """The tables events, claims, sources and actors of the release after the deltas in `deltas` (each a
+    folder holding one release's delta/, oldest first), from the copy's Parquet files in `copy`, in the
+    build's row order (snapshot.stage_store), so the files written from them are the build's bytes.
+
+    Set work, each table made once: for every event a delta names, the last release in the chain that
+    names it decides (carried: its rows come from that delta; deleted: it goes); every other event keeps
+    the copy's rows. Returns the events added, updated and deleted against the copy."""
+    steps = []
+    for i, folder in enumerate(deltas):
+        steps.append(f"SELECT event_id, {i} AS step, true AS carried FROM read_parquet("
+                     f"{_sql_path(folder / FOLDER / 'events.parquet')})")
+        steps.append(f"SELECT event_id, {i} AS step, false AS carried FROM read_parquet("
+                     f"{_sql_path(folder / DELETIONS)})")
+    con.execute("CREATE TEMP TABLE last_step AS SELECT event_id, max(step) AS step, arg_max(carried, step) AS carried "
+                f"FROM ({' UNION ALL '.join(steps)}) GROUP BY event_id")
+    rows = {}
+    for table in TABLES:
+        parts = [f"SELECT x.* FROM read_parquet({_sql_path(copy / f'{table}.parquet')}) x "
+                 "ANTI JOIN last_step l ON l.event_id = x.event_id"]
+        parts += [f"SELECT x.* FROM read_parquet({_sql_path(folder / FOLDER / f'{table}.parquet')}) x "
+                  f"SEMI JOIN last_step l ON l.event_id = x.event_id AND l.step = {i} AND l.carried"
+                  for i, folder in enumerate(deltas)]
+        rows[table] = " UNION ALL ".join(parts)
+    con.execute(f"CREATE TEMP TABLE event_order AS SELECT event_id, version, row_number() OVER (ORDER BY {id_order}) "
+                f"AS n FROM ({rows['events']})")
+    for table in TABLES:
+        con.execute(f"CREATE TABLE {table} AS SELECT x.* FROM ({rows[table]}) x "
+                    f"JOIN event_order o ON o.event_id = x.event_id ORDER BY {_ORDER[table]}")
+    added, updated, deleted = con.execute(
+        "SELECT count(*) FILTER (WHERE l.carried AND c.event_id IS NULL), "
+        "count(*) FILTER (WHERE l.carried AND c.event_id IS NOT NULL AND o.version IS DISTINCT FROM c.version), "
+        "count(*) FILTER (WHERE NOT l.carried AND c.event_id IS NOT NULL) FROM last_step l "
+        f"LEFT JOIN read_parquet({_sql_path(copy / 'events.parquet')}) c ON c.event_id = l.event_id "
+        "LEFT JOIN event_order o ON o.event_id = l.event_id").fetchall()[0]
+    con.execute("DROP TABLE event_order")
+    con.execute("DROP TABLE last_step")
+    return {"added": int(added), "updated": int(updated), "deleted": int(deleted)}
 
 
 # The build's row order of each table, after the event's place in natural id order (o.n).
 _ORDER = {"events": "o.n", "claims": "o.n, x.claim_no", "sources": "o.n, x.source_no",
           "actors": "o.n, CASE x.role WHEN 'actor1' THEN 1 WHEN 'assoc_actor_1' THEN 2 WHEN 'actor2' THEN 3 "
                     "ELSE 4 END, x.position"}
-
-
-def order_tables(con: Any, id_order: str) -> None:
-    """Each table rewritten in the build's row order (snapshot.stage_store), so the files written from
-    them are the build's bytes."""
-    con.execute(f"CREATE TEMP TABLE event_order AS SELECT event_id, row_number() OVER (ORDER BY {id_order}) AS n "
-                "FROM events")
-    for table in TABLES:
-        con.execute(f"CREATE TABLE {table}_ordered AS SELECT x.* FROM {table} x "
-                    f"JOIN event_order o ON o.event_id = x.event_id ORDER BY {_ORDER[table]}")
-        con.execute(f"DROP TABLE {table}")
-        con.execute(f"ALTER TABLE {table}_ordered RENAME TO {table}")
-    con.execute("DROP TABLE event_order")

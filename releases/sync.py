@@ -5,9 +5,10 @@ or a named release by fetching only the deltas of the releases in between (relea
    its manifest.json must be the one index.json names, and every file it holds must match that manifest.
 2. The chain: every release after the copy's, up to the target, must publish a delta and name the one
    before it as its previous release. Each delta is fetched and checked against its release's manifest.
-3. The copy's Parquet tables are loaded into a DuckDB work database, each delta applied in turn (set work:
-   the rows of every event the delta carries or deletes go, the delta's rows come in), the rows put in the
-   build's order, and the target's table files written the way the build writes them.
+3. In a DuckDB work database, each table is made once from the copy's Parquet file and the deltas (set
+   work: for every event a delta names, the last release naming it decides whether its rows come from
+   that delta or it goes; the other events keep the copy's rows), in the build's row order, and the
+   target's table files are written the way the build writes them.
 4. Each rebuilt file is checked against the target's manifest: one that differs (a copy of the earlier id
    form, a DuckDB of another version) is fetched whole instead. Every other file of the target is taken
    from the copy when it is unchanged, else fetched. So the result is the target's files, byte for byte.
@@ -25,12 +26,16 @@ import hashlib
 import os
 import shutil
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
+import duckdb
+
 from cedar import paths
 from cedar.errors import UsageError
+from cedar.validate import readonly
 
 from . import csvsafe, delta, download, remote, snapshot
 from . import version as versions
@@ -231,42 +236,59 @@ def _by_deltas(source: remote.Source, releases: list[dict[str, Any]], entry: dic
 def _rebuild(copy: _Copy, deltas: list[Path], work: Path, stage: Path, names: list[str]) -> dict[str, int]:
     """The target's table files in `stage`, from the copy's Parquet tables with every delta applied.
     Returns the events added, updated and deleted against the copy."""
-    con = snapshot.open_work(work)
+    con = _work_database(work)
     try:
-        for table in delta.TABLES:
-            con.execute(f"CREATE TABLE {table} AS SELECT * FROM read_parquet({_parquet(copy.folder, table)})")
-        con.execute("CREATE TABLE before AS SELECT event_id, version FROM events")
-        for folder in deltas:
-            delta.apply(con, folder)
-        delta.order_tables(con, snapshot.id_order())
-        added, updated, deleted = con.execute(
-            "SELECT count(*) FILTER (WHERE b.event_id IS NULL), "
-            "count(*) FILTER (WHERE b.event_id IS NOT NULL AND e.event_id IS NOT NULL "
-            "AND b.version IS DISTINCT FROM e.version), count(*) FILTER (WHERE e.event_id IS NULL) "
-            "FROM events e FULL JOIN before b ON b.event_id = e.event_id").fetchall()[0]
+        counts = delta.stage_chain(con, copy.folder, deltas, snapshot.id_order())
         _write_tables(con, stage, names)
     finally:
         con.close()
-    return {"added": int(added), "updated": int(updated), "deleted": int(deleted)}
+    return counts
 
 
-def _parquet(folder: Path, table: str) -> str:
-    return "'" + str(folder / f"{table}.parquet").replace("'", "''") + "'"
+def _work_database(work: Path) -> Any:
+    """An in-memory DuckDB (nothing here needs to outlive the sync) in UTC, with the build's memory
+    limit, spilling to `work` past it."""
+    work.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect(config=readonly.NO_EXTENSIONS)
+    con.execute("SET TimeZone = 'UTC'")
+    con.execute(f"SET memory_limit = '{snapshot.MEMORY_LIMIT}'")
+    con.execute("SET temp_directory = '" + str(work / "spill").replace("'", "''") + "'")
+    return con
 
 
 def _write_tables(con: Any, stage: Path, names: list[str]) -> None:
     """The table files the build writes, written the same way (DuckDB COPY on one thread, so that row
-    groups keep the tables' order), for the names the result holds."""
+    groups keep the tables' order, two files at a time on their own cursors), for the names the result
+    holds."""
     columns = snapshot.table_columns()
-    con.execute("SET threads = 1")
-    for table in delta.TABLES:
-        if f"{table}.parquet" in names:
-            path = str(stage / f"{table}.parquet").replace("'", "''")
-            con.execute(f"COPY {table} TO '{path}' (FORMAT parquet, COMPRESSION zstd)")
-        if f"{table}.csv" in names:
-            csvsafe.copy_csv(con, table, columns[table], stage / f"{table}.csv")
+    jobs: list[Callable[[Any], None]] = []
+
+    def parquet(table: str) -> Callable[[Any], None]:
+        path = str(stage / f"{table}.parquet").replace("'", "''")
+        return lambda cur: cur.execute(f"COPY {table} TO '{path}' (FORMAT parquet, COMPRESSION zstd)")
+
+    def csv(table: str) -> Callable[[Any], None]:
+        return lambda cur: csvsafe.copy_csv(cur, table, columns[table], stage / f"{table}.csv")
+
     if ACLED_FILE in names:
-        copy_acled_csv(con, "events", stage / ACLED_FILE)
+        jobs.append(lambda cur: copy_acled_csv(cur, "events", stage / ACLED_FILE))
+    for table in delta.TABLES:
+        jobs += [csv(table)] if f"{table}.csv" in names else []
+        jobs += [parquet(table)] if f"{table}.parquet" in names else []
+    con.execute("SET threads = 1")
+    queues = [jobs[0::2], jobs[1::2]]  # the two biggest (the events' CSVs) first, one in each queue
+
+    def run(queue: list[Callable[[Any], None]]) -> None:
+        cur = con.cursor()
+        try:
+            for job in queue:
+                job(cur)
+        finally:
+            cur.close()
+
+    with ThreadPoolExecutor(max_workers=2, thread_name_prefix="copy") as pool:
+        for future in [pool.submit(run, q) for q in queues]:
+            future.result()
 
 
 def _complete(source: remote.Source, target: str, man: dict[str, Any], names: list[str], copy: _Copy, stage: Path,
