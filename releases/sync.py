@@ -196,6 +196,9 @@ def _chain(releases: list[dict[str, Any]], copy_version: str, target: str) -> li
 def _by_deltas(source: remote.Source, releases: list[dict[str, Any]], entry: dict[str, Any], copy: _Copy,
                to: Path, result: SyncResult, listener: download.Listener, say: Say) -> None:
     target = entry["version"]
+    if os.path.lexists(to / target):  # not a copy (no manifest.json), so not ours to replace
+        raise UsageError(f"{to / target} exists and does not hold a release (it has no {MANIFEST}).",
+                         "Move it away, or sync into another --to folder.")
     chain = _chain(releases, copy.version, target)
     manifests = []
     for r in chain:

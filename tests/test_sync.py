@@ -208,3 +208,15 @@ def test_into_adds_release_columns_a_users_narrow_table_lacks(history, tmp_path)
     rows = {r[0]: r[1:] for r in con.execute("SELECT event_id, my_flag, country FROM events").fetchall()}
     con.close()
     assert rows["CDR-AZE-1"] == (True, "Azerbaijan") and rows["MY-OWN-1"] == (False, None) and len(rows) == 8
+
+
+def test_a_folder_of_the_target_version_that_is_not_a_copy_is_refused(history, tmp_path):
+    from cedar.errors import UsageError
+
+    copy_release(history.releases, V1, tmp_path)
+    (tmp_path / V3).mkdir()
+    (tmp_path / V3 / "mine.txt").write_text("mine\n", encoding="utf-8")
+    before = files_of(tmp_path)
+    with pytest.raises(UsageError, match="does not hold a release"):
+        sync(str(history.releases), tmp_path)
+    assert files_of(tmp_path) == before and sorted(p.name for p in tmp_path.iterdir()) == [V1, V3]
