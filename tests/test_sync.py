@@ -53,6 +53,10 @@ def test_each_release_after_the_first_publishes_its_delta_in_the_manifest(histor
     package = json.loads((history.releases / V2 / "datapackage.json").read_text())
     hashes = {r["path"]: r["hash"] for r in package["resources"]}
     assert hashes["delta/events.parquet"] == "sha256:" + man["files"]["delta/events.parquet"]["sha256"]
+    from frictionless import validate
+
+    report = validate(str(history.releases / V2 / "datapackage.json"))  # the delta's resources checked too
+    assert report.valid, report.flatten(["type", "note"])
 
 
 @pytest.mark.parametrize("start", [V1, V2])

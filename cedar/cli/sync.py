@@ -61,8 +61,8 @@ def sync(
             f"{c['updated']} updated, {c['deleted']} deleted; fetched {_size(result.fetched_bytes)} of the "
             f"{_size(result.full_bytes)} a full download takes, in {result.seconds:.1f} s.")
     else:
-        out(f"Downloaded release {result.version} whole into {result.folder} ({result.reason}): "
-            f"{_size(result.fetched_bytes)} in {result.seconds:.1f} s.")
+        out(f"Downloaded release {result.version} into {result.folder} instead of applying changes "
+            f"({result.reason}): {_size(result.fetched_bytes)} fetched in {result.seconds:.1f} s.")
     out("  every file matches the sha256 in the release's manifest.")
     if result.into is not None:
         i = result.into
