@@ -58,7 +58,9 @@ def run_measured(cmd: list[str], *, timeout: float | None = None, ok: tuple[int,
     out: dict[str, Any] = {"seconds": round(seconds, 3), "exit": code, "peak_mb": round(usage.ru_maxrss / 1024, 1),
                            "cpu_seconds": round(usage.ru_utime + usage.ru_stime, 3)}  # less shaken by other load
     if json_out and code in ok:  # what the child found, so a reader sees the plain way judged the same rows
-        out["result"] = json.loads(out_path.read_text(encoding="utf-8").strip().splitlines()[-1])
+        text = out_path.read_text(encoding="utf-8").strip()
+        # a child's one-line JSON, or a command's indented --format json
+        out["result"] = json.loads(text if text.startswith("{\n") else text.splitlines()[-1])
     if code not in ok:
         out["error"] = err_path.read_text(encoding="utf-8", errors="replace")[-2000:]
     return out
@@ -270,8 +272,9 @@ def main(scale: float | None = None, work: Path | None = None, plain: bool = Tru
         from benchmarks import python_api
 
         python_api.run(res, release, say)
-    from benchmarks import imports
+    from benchmarks import imports, sync
 
+    sync.run(res, work, db, store, VERSION, clean, n_release, step, CEDAR)  # changes the store: after the queries
     imports.run(res, work, scale, step, CEDAR)
     # the place checks' share of a check of 100,000 rows, both engines, seed-like, synth and worst case.
     # Last, because making its files grows this process, and Linux hands a parent's peak RSS on to the
@@ -339,6 +342,9 @@ def table(res: dict[str, Any]) -> str:
     from benchmarks import imports
 
     rows += imports.table_rows(res)
+    from benchmarks import sync
+
+    rows += sync.table_rows(res)
     places = res.get("place_checks") or {}
     if places:
         rows += ["", f"Place checks' share of a check of {places['rows']:,} rows (target: under a fifth), by cProfile "

@@ -9,6 +9,8 @@ Layout of a release (DESIGN.md, "Releases"):
     changes.csv                          event_id, change (added/updated/deleted), version, previous_version
     deletions.csv                        every event deleted from the releases so far: event_id, deleted_in,
                                          last_version, reason (cumulative, so one file brings any copy up to date)
+    delta/*.parquet                      the full rows of the events added or updated since the previous release, and
+                                         the ids deleted in it (releases/delta.py; not in a first release)
     codebook.md, datapackage.json        generated from the model
     validation/results.json, gx-results.json, report.html
     manifest.json, SHA256SUMS
@@ -42,7 +44,7 @@ from cedar.validate import readonly
 from cedar.validate.expectations import ALWAYS_FILLED
 from cedar.validate.gate import GateResult
 
-from . import csvsafe, index, manifest, snapshot
+from . import csvsafe, delta, index, manifest, snapshot
 from . import version as versions
 from .acled_export import FILE_NAME as ACLED_FILE
 from .acled_export import copy_acled_csv
@@ -278,6 +280,8 @@ def _write_beside_gate(con: Any, tmp: Path, version: str, store: Path, previous:
             t = time.perf_counter()
             _write_data_files(con, tmp, hashes)
             changes, deletions = _write_changes(con, tmp, version, prev_deletions, hashes)
+            if previous:  # what changed since the previous release, for `cedar sync` (releases/delta.py)
+                delta.write(con, tmp, version, hashes)
             timings["files"] = time.perf_counter() - t
             gate, timings["gate"] = gate_run.result()
         finally:
@@ -400,6 +404,7 @@ def _write_datapackage(tmp: Path, version: str, hashes: manifest.Hashes) -> None
         resources.append({"name": "events-acled", "path": ACLED_FILE, "columns": None,
                           "description": "The events in ACLED's column layout, order and spelling, for tools "
                                          "made for ACLED exports (written by cedar.releases.acled_export)."})
+    resources += delta.resources(tmp)
     manifest.write_json(tmp / manifest.DATAPACKAGE, manifest.datapackage(version, tmp, resources, hashes))
 
 

@@ -43,14 +43,15 @@ NUMBERS = ("-1", "0", "99999999999999999999", "inf", "nan", "text")
 # Attacks that no path parameter may accept.
 MUST_REFUSE = {"fifo", "device", "link-loop"}
 # Parameters that name a folder (by their Python name, which outlives renamed flags); the rest name files.
-FOLDERS = {("download", "to"), ("build", "releases"), ("list", "releases"), ("diff", "releases"),
+FOLDERS = {("download", "to"), ("sync", "to"), ("build", "releases"), ("list", "releases"), ("diff", "releases"),
            ("demo", "releases"), ("query", "releases"), ("codebook", "to")}
 # Release locations are text (a folder, or a URL to read): attacked as the folders they also are.
 LOCATIONS = {"releases"}
 # Parameters a command writes (an existing regular file there is refused without --force).
 OUTPUTS = {("import", "to"), ("synth", "to")}
 # Folders a command writes into: a read-only one must be refused.
-WRITTEN_FOLDERS = {("download", "to"), ("build", "releases"), ("demo", "releases"), ("codebook", "to")}
+WRITTEN_FOLDERS = {("download", "to"), ("sync", "to"), ("build", "releases"), ("demo", "releases"),
+                   ("codebook", "to")}
 # Permissions do not bind root: there the read-only place is under /proc, where nothing can be made.
 AS_ROOT = os.geteuid() == 0
 # Slow commands (a whole demo, a release build through the gate) run only the attacks they must refuse,
@@ -130,6 +131,7 @@ class Lab:
             ("synth",): {"n": "3", "to": case / "s.csv"},
             ("query",): {"sql": "SELECT 1"},
             ("download",): {"version": "latest", "source": str(self.store)},
+            ("sync",): {"source": str(self.store)},
             ("init",): {"db": case / "new.duckdb"},
             ("codebook",): {"to": case / "book"},
             ("release", "build"): {"version": "2099.01.1", "store": case / "rel"},

@@ -18,6 +18,7 @@ RENAMED: dict[str, dict[str, str]] = {
     "release build": {"--store": "--releases"},
     "release list": {"--store": "--releases", "--from": "--releases"},
     "release diff": {"--store": "--releases"},
+    "sync": {"--from": "--releases"},
 }
 # command -> old flag -> the options that replace it
 FLAGS: dict[str, dict[str, tuple[str, ...]]] = {"download": {"--json": ("--format", "json")}}
