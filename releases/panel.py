@@ -1,0 +1,362 @@
+"""`cedar panel`: counts of events and fatalities per unit of place and period, from a downloaded release.
+
+The panel is one DuckDB query on the release's hardened read-only connection (localrelease.connect):
+every unit times every period (a full grid, zeros included: forecasters need the zeros), with the
+counts of events, the sum of reported fatalities and the count of events whose fatalities were not
+reported (NULL stays apart from 0), in total, by event type and by disorder type. Its rows stream
+as Arrow batches into a second in-memory DuckDB that sees nothing but them and writes the file
+(CSV or Parquet) under a temporary name, renamed over the final one when whole.
+
+Rules (docs/panels.md):
+- units: every country (admin1, PRIO-GRID cell) that holds at least one event of the release after
+  the --country filter, whatever its dates; admin1 units with no admin1 named are one unit per country;
+- periods: whole months, or ACLED's weeks (Saturday to Friday), from the one holding `since` to the
+  one holding `until` (by default the release's first and last event);
+- an event is counted once, in the period of its event_date (`start`); `skip` leaves out events whose
+  date is not known to the day; `spread` splits an event over the periods from event_date to
+  event_date_end, in equal shares (the counts become fractions);
+- PRIO-GRID: 0.5-degree cells, row 1 from latitude -90, column 1 from longitude -180,
+  gid = (row - 1) * 720 + col; a point on a cell's edge belongs to the cell north (east) of it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import errno
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from cedar import paths
+from cedar.errors import UsageError
+from cedar.schema import flat, vocab
+from cedar.validate import readonly
+
+from . import csvsafe, localrelease
+
+UNITS = ("country-month", "country-week", "admin1-week", "priogrid-month")
+DATE_RULES = ("start", "skip", "spread")
+SUFFIXES = (".csv", ".parquet")
+BATCH_ROWS = 100_000
+
+
+def slug(label: str) -> str:
+    """A column-name form of a label: 'Explosions/Remote violence' -> 'explosions_remote_violence'."""
+    return re.sub(r"[^a-z0-9]+", "_", label.lower()).strip("_")
+
+
+def _text(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+# --- periods ---------------------------------------------------------------------------------------
+
+def period_sql(unit: str, date: str) -> str:
+    """SQL: the first day of the period that holds `date` (a DATE expression)."""
+    if unit.endswith("-week"):  # ACLED's week starts on Saturday: dayofweek is 0 on Sunday, 6 on Saturday
+        return f"CAST({date} - CAST((dayofweek({date}) + 1) % 7 AS INTEGER) AS DATE)"
+    return f"CAST(date_trunc('month', {date}) AS DATE)"
+
+
+def _step(unit: str) -> str:
+    return "INTERVAL 7 DAY" if unit.endswith("-week") else "INTERVAL 1 MONTH"
+
+
+def period_start(unit: str, day: dt.date) -> dt.date:
+    """The first day of the period that holds `day` (Python's weekday: Saturday is 5)."""
+    if unit.endswith("-week"):
+        return day - dt.timedelta(days=(day.weekday() - 5) % 7)
+    return day.replace(day=1)
+
+
+def period_end(unit: str, start: dt.date) -> dt.date:
+    """The last day of the period that starts on `start`."""
+    if unit.endswith("-week"):
+        return start + dt.timedelta(days=6)
+    following = (start.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    return following - dt.timedelta(days=1)
+
+
+# --- places ----------------------------------------------------------------------------------------
+
+def priogrid_sql(lat: str, lon: str) -> dict[str, str]:
+    """SQL: the PRIO-GRID row, column and gid of a point (the poles' and the antimeridian's edge points
+    clamped into the last row and column)."""
+    row = f"least(CAST(floor(({lat} + 90) / 0.5) AS INTEGER) + 1, 360)"
+    col = f"least(CAST(floor(({lon} + 180) / 0.5) AS INTEGER) + 1, 720)"
+    return {"row": row, "col": col, "gid": f"(({row}) - 1) * 720 + ({col})"}
+
+
+@dataclass(frozen=True)
+class Unit:
+    keys: dict[str, str]  # key column -> SQL over the events
+    labels: dict[str, str]  # other columns of a unit -> SQL aggregate over its events (or over its keys)
+
+
+def unit_of(unit: str) -> Unit:
+    if unit.startswith("country-"):
+        return Unit({"iso3": "iso3"}, {"country": "min(country)"})
+    if unit.startswith("admin1-"):
+        # the centroid: the mean point of the unit's events placed at a town or near one; the events
+        # coded to a region's or a country's centre only when the unit has no other
+        precise = "geo_precision IN ('exact', 'near')"
+        lat = f"coalesce(avg(latitude) FILTER (WHERE {precise}), avg(latitude))"
+        lon = f"coalesce(avg(longitude) FILTER (WHERE {precise}), avg(longitude))"
+        return Unit({"iso3": "iso3", "admin1": "admin1"},
+                    {"country": "min(country)", "latitude": f"round({lat}, 5)", "longitude": f"round({lon}, 5)"})
+    grid = priogrid_sql("latitude", "longitude")
+    return Unit({"gid": grid["gid"]}, {"row": "min(" + grid["row"] + ")", "col": "min(" + grid["col"] + ")",
+                                       "latitude": "-90 + (min(" + grid["row"] + ") - 0.5) * 0.5",
+                                       "longitude": "-180 + (min(" + grid["col"] + ") - 0.5) * 0.5"})
+
+
+# --- the counts ------------------------------------------------------------------------------------
+
+def groups() -> dict[str, str]:
+    """Column prefix -> the condition that puts an event in the group. An event of two disorder types
+    ('Political violence; Demonstrations') is counted in both."""
+    out = {"": "TRUE"}
+    for t in vocab.EVENT_TYPES:
+        out[slug(t) + "_"] = f"event_type = {_text(t)}"
+    for d in vocab.DISORDER_TYPES:
+        out["disorder_" + slug(d) + "_"] = f"contains(coalesce(disorder_type, ''), {_text(d)})"
+    return out
+
+
+def count_columns() -> list[str]:
+    return [prefix + name for prefix in groups() for name in ("events", "fatalities", "events_fatalities_unreported")]
+
+
+def _aggregates(spread: bool) -> list[str]:
+    kind = "DOUBLE" if spread else "BIGINT"
+    out = []
+    for prefix, cond in groups().items():
+        out += [f"CAST(sum(w) FILTER (WHERE {cond}) AS {kind}) AS {prefix}events",
+                f"CAST(sum(w * fatalities) FILTER (WHERE {cond}) AS {kind}) AS {prefix}fatalities",
+                f"CAST(sum(w) FILTER (WHERE {cond} AND fatalities IS NULL) AS {kind}) "
+                f"AS {prefix}events_fatalities_unreported"]
+    return out
+
+
+@dataclass
+class Query:
+    unit: str
+    dates: str
+    countries: list[str]
+    first: dt.date  # the first day of the first period
+    last: dt.date  # the first day of the last period
+
+    @property
+    def params(self) -> dict[str, Any]:
+        return {"countries": self.countries, "first": self.first, "last": self.last}
+
+    def ctes(self) -> str:
+        """The events of the panel (`counted`, with their period and weight w), its units and periods."""
+        u = unit_of(self.unit)
+        keys = "".join(f", {sql} AS {name}" for name, sql in u.keys.items() if sql != name)
+        key_names = ", ".join(u.keys)
+        labels = ", ".join(f"{sql} AS {name}" for name, sql in u.labels.items())
+        start = period_sql(self.unit, "event_date")
+        if self.dates == "spread":
+            end = period_sql(self.unit, "greatest(event_date, coalesce(event_date_end, event_date))")
+            spans = f"generate_series(CAST({start} AS TIMESTAMP), CAST({end} AS TIMESTAMP), {_step(self.unit)})"
+            counted = (f"SELECT {key_names}, CAST(unnest(s) AS DATE) AS period, CAST(1 AS DOUBLE) / len(s) AS w, "
+                       f"event_type, disorder_type, fatalities FROM (SELECT *, {spans} AS s FROM ev)")
+        else:
+            where = " AND date_precision = 'day'" if self.dates == "skip" else ""
+            counted = (f"SELECT {key_names}, {start} AS period, 1 AS w, event_type, disorder_type, fatalities "
+                       f"FROM ev WHERE TRUE{where}")
+        return (f"WITH ev AS (SELECT *{keys} FROM events WHERE len($countries) = 0 OR "
+                f"list_contains($countries, iso3)),\n"
+                f"units AS (SELECT {key_names}, {labels} FROM ev GROUP BY ALL),\n"
+                f"periods AS (SELECT CAST(range AS DATE) AS period FROM range(CAST($first AS TIMESTAMP), "
+                f"CAST($last AS TIMESTAMP) + {_step(self.unit)}, {_step(self.unit)})),\n"
+                f"counted AS (SELECT * FROM ({counted}) WHERE period BETWEEN $first AND $last)")
+
+    def panel_sql(self) -> str:
+        u = unit_of(self.unit)
+        on = " AND ".join(f"c.{k} IS NOT DISTINCT FROM u.{k}" for k in u.keys)
+        zero = "0.0" if self.dates == "spread" else "0"
+        counts = ", ".join(f"coalesce(c.{c}, {zero}) AS {c}" for c in count_columns())
+        end = ("CAST(p.period + INTERVAL 6 DAY AS DATE)" if self.unit.endswith("-week")
+               else "CAST(p.period + INTERVAL 1 MONTH - INTERVAL 1 DAY AS DATE)")
+        cols = ", ".join(f"u.{c}" for c in (*u.keys, *u.labels))
+        order = ", ".join(f"u.{k}" for k in u.keys)
+        return (f"{self.ctes()},\n"
+                f"counts AS (SELECT {', '.join(u.keys)}, period, {', '.join(_aggregates(self.dates == 'spread'))} "
+                f"FROM counted GROUP BY ALL)\n"
+                f"SELECT {cols}, p.period AS period_start, {end} AS period_end, {counts}\n"
+                f"FROM units u CROSS JOIN periods p LEFT JOIN counts c ON {on} AND c.period = p.period\n"
+                f"ORDER BY {order} NULLS LAST, period_start")
+
+    def summary_sql(self) -> str:
+        """Events of the release (after the country filter), those counted, left out, and the units."""
+        return (f"{self.ctes()}\nSELECT (SELECT count(*) FROM units), (SELECT count(*) FROM periods), "
+                "(SELECT count(*) FROM ev), "
+                "(SELECT count(*) FROM ev WHERE " + period_sql(self.unit, "event_date")
+                + " BETWEEN $first AND $last), "
+                "(SELECT count(*) FROM ev WHERE date_precision <> 'day' AND "
+                + period_sql(self.unit, "event_date") + " BETWEEN $first AND $last), "
+                "(SELECT sum(w) FROM counted), (SELECT sum(w * fatalities) FROM counted), "
+                "(SELECT sum(w) FROM counted WHERE fatalities IS NULL)")
+
+
+# --- the command's entry ---------------------------------------------------------------------------
+
+@dataclass
+class Panel:
+    path: Path
+    unit: str
+    dates: str
+    version: str
+    first: dt.date
+    last_day: dt.date
+    units: int
+    periods: int
+    rows: int
+    events_in_release: int
+    events_in_range: int
+    events_counted: float
+    events_left_out: int
+    fatalities: float
+    events_fatalities_unreported: float
+    countries: list[str] = field(default_factory=list)
+    columns: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"out": str(self.path), "unit": self.unit, "dates": self.dates, "release": self.version,
+                "countries": self.countries, "first_day": self.first.isoformat(),
+                "last_day": self.last_day.isoformat(), "units": self.units, "periods": self.periods,
+                "rows": self.rows, "events_in_release": self.events_in_release,
+                "events_in_range": self.events_in_range, "events_counted": _num(self.events_counted),
+                "events_left_out": self.events_left_out, "fatalities": _num(self.fatalities),
+                "events_fatalities_unreported": _num(self.events_fatalities_unreported), "columns": self.columns}
+
+
+def _num(x: float) -> float | int:
+    return int(x) if float(x).is_integer() else round(x, 6)
+
+
+def release_folder(releases: Path, version: str | None) -> Path:
+    """The release: `version` inside the folder of releases, else the folder itself or its newest."""
+    if version is None:
+        return localrelease.find_release(releases)
+    folder = localrelease.find_release(releases)
+    if folder.name == version:
+        return folder
+    candidate = Path(releases) / version
+    if not (candidate / localrelease.MANIFEST).is_file():
+        raise UsageError(f"There is no release {version} in {releases}.",
+                         "List the releases there with `cedar release list --releases DIR`, or download it "
+                         "first: cedar download VERSION --to DIR")
+    return candidate
+
+
+def make_panel(releases: Path, out: Path, unit: str, *, version: str | None = None,
+               since: dt.date | None = None, until: dt.date | None = None, countries: list[str] | tuple = (),
+               dates: str = "start", force: bool = False) -> Panel:
+    """Write the panel of a downloaded release to `out` (.csv or .parquet)."""
+    if unit not in UNITS:
+        raise UsageError(f"Unknown unit '{unit}'.", f"Give one of {', '.join(UNITS)}.")
+    if dates not in DATE_RULES:
+        raise UsageError(f"Unknown rule for dates '{dates}'.", f"Give one of {', '.join(DATE_RULES)}.")
+    if Path(out).suffix.lower() not in SUFFIXES:
+        raise UsageError(f"The output file {out} must end in .csv or .parquet.",
+                         "Name the file by the form you want, e.g. --out panel.parquet")
+    if since and until and since > until:
+        raise UsageError(f"--since {since} is after --until {until}.", "Give the earlier date with --since.")
+    folder = release_folder(releases, version)
+    out = paths.engine_name(paths.output_file(out, force=force), "output file")
+    if not out.absolute().parent.is_dir():
+        raise UsageError(f"The folder of the output file {out} does not exist.",
+                         "Make the folder first, or give a path in a folder that exists.")
+    with readonly.private_spill() as spill:
+        con = localrelease.connect(folder, None, spill)
+        try:
+            return _run(con, folder, out, unit, since, until, list(countries), dates)
+        finally:
+            con.close()
+
+
+def _run(con: Any, folder: Path, out: Path, unit: str, since: dt.date | None, until: dt.date | None,
+         countries: list[str], dates: str) -> Panel:
+    codes = _country_codes(con, countries)
+    bounds = con.execute("SELECT min(event_date), max(greatest(event_date, coalesce(event_date_end, event_date))), "
+                         "max(event_date) FROM events WHERE len($c) = 0 OR list_contains($c, iso3)",
+                         {"c": codes}).fetchall()[0]
+    if bounds[0] is None:
+        raise UsageError(f"The release in {folder} holds no events" + (" of those countries." if codes else "."),
+                         "A panel needs events: check the release and --country.")
+    first = period_start(unit, since or bounds[0])
+    last = period_start(unit, until or (bounds[1] if dates == "spread" else bounds[2]))
+    if last < first:
+        raise UsageError(f"--since {since} is after --until {until}.", "Give the earlier date with --since.")
+    q = Query(unit, dates, codes, first, last)
+    stats = con.execute(q.summary_sql(), q.params).fetchall()[0]
+    reader = con.sql(q.panel_sql(), params=q.params).to_arrow_reader(BATCH_ROWS)
+    columns = [f.name for f in reader.schema]
+    write_rows(reader, out)
+    return Panel(path=out, unit=unit, dates=dates, version=folder.name, first=first,
+                 last_day=period_end(unit, last), units=stats[0], periods=stats[1], rows=stats[0] * stats[1],
+                 events_in_release=stats[2], events_in_range=stats[3],
+                 events_left_out=stats[4] if dates == "skip" else 0, events_counted=stats[5] or 0,
+                 fatalities=stats[6] or 0, events_fatalities_unreported=stats[7] or 0, countries=codes,
+                 columns=columns)
+
+
+def _country_codes(con: Any, countries: list[str]) -> list[str]:
+    """The ISO3 codes of the countries asked for, each named by its code or its name in the release."""
+    if not countries:
+        return []
+    known = con.execute("SELECT DISTINCT iso3, country FROM events").fetchall()
+    by_name = {name.casefold(): code for code, name in known if name}
+    by_name.update({code.casefold(): code for code, _ in known})
+    codes, unknown = [], []
+    for c in countries:
+        code = by_name.get(c.strip().casefold())
+        (codes.append(code) if code else unknown.append(c))
+    if unknown:
+        raise UsageError(f"The release holds no events of {', '.join(repr(u) for u in unknown)}.",
+                         "Name a country by its ISO 3166-1 alpha-3 code (e.g. MMR) or by the name the release "
+                         "gives it.")
+    return sorted(set(codes))
+
+
+def write_rows(reader: Any, out: Path) -> None:
+    """The Arrow batches written to `out` by a DuckDB of their own (CSV cells by Cedar's CSV rule, see
+    releases.csvsafe), under a temporary name renamed when whole."""
+    con = duckdb.connect(":memory:", config=readonly.NO_EXTENSIONS)
+    try:
+        con.register("panel", reader)
+        csv = Path(out).suffix.lower() == ".csv"
+        if csv:
+            con.execute("SET threads = 1")  # rows in order (see csvsafe.copy_cells)
+
+        def write(tmp: Path) -> None:
+            if csv:
+                kinds = {"VARCHAR": flat.TEXT, "DATE": flat.DATE, "DOUBLE": flat.FLOAT}
+                cells = {name: csvsafe.sql_cell(kinds.get(str(t), flat.INT), f'"{name}"')
+                         for name, t in zip(*_described(con))}
+                csvsafe.copy_cells(con, cells, "panel", tmp)
+            else:
+                target = str(tmp).replace("'", "''")
+                con.execute(f"COPY panel TO '{target}' (FORMAT parquet)")
+
+        try:
+            paths.write_via(out, write)
+        except duckdb.IOException as exc:  # DuckDB's writer names the system's error number in its message
+            found = re.search(r'"errno":\s*"(\d+)"', str(exc))
+            code = int(found.group(1)) if found else errno.EIO
+            raise paths.disk_error(OSError(code, os.strerror(code) if found else readonly.first_line(exc)),
+                                   out) from None
+    finally:
+        con.close()
+
+
+def _described(con: Any) -> tuple[list[str], list[str]]:
+    rows = con.execute("DESCRIBE panel").fetchall()
+    return [r[0] for r in rows], [r[1] for r in rows]
