@@ -18,10 +18,12 @@ from cedar.cli import app
 from cedar.errors import UsageError
 from cedar.releases import panel
 from cedar.schema import vocab
+from cedar.schema.csvtext import neutralise
 
 VERSION = "2026.11.1"
 FRIDAY, SATURDAY = dt.date(2024, 3, 1), dt.date(2024, 3, 2)
 SPAN = (dt.date(2024, 1, 20), dt.date(2024, 2, 9))  # a span over the end of January
+FORMULA = "=HYPERLINK(\"http://x.invalid\")"
 
 
 @pytest.fixture(scope="module")
@@ -44,6 +46,9 @@ def release(tmp_path_factory) -> Path:
                         f"{'NULL' if end is None else repr(str(end)) + '::DATE'}, date_precision = '{precision}', "
                         f"fatalities = NULL, fatalities_low = NULL, fatalities_high = NULL "
                         f"WHERE event_id = (SELECT event_id FROM event_current ORDER BY event_id LIMIT 1 OFFSET {n})")
+    for table in ("event_current", "event_history"):  # a name a spreadsheet would run as a formula
+        execute(db, f"UPDATE {table} SET admin1 = '{FORMULA}' "
+                    "WHERE event_id = (SELECT event_id FROM event_current ORDER BY event_id LIMIT 1 OFFSET 4)")
     result = build_release(VERSION, db, root / "releases")
     assert result.passed
     return root / "releases" / VERSION
@@ -234,8 +239,17 @@ def test_csv_and_parquet_hold_the_same_rows(release, tmp_path):
     make(release, tmp_path, "admin1-week", "p.csv", countries=[planted(release, 1)["iso3"]])
     a, b = rows(tmp_path / "p.parquet"), rows(tmp_path / "p.csv")
     assert len(a) == len(b) > 0
-    assert [(r["admin1"], r["period_start"], r["events"], r["fatalities"]) for r in a] == \
-        [(r["admin1"], r["period_start"], r["events"], r["fatalities"]) for r in b]
+    assert [(neutralise(r["admin1"] or ""), r["period_start"], r["events"], r["fatalities"]) for r in a] == \
+        [(r["admin1"] or "", r["period_start"], r["events"], r["fatalities"]) for r in b]
+
+
+def test_csv_cells_a_spreadsheet_would_run_are_neutralised_parquet_keeps_them(release, tmp_path):
+    iso3 = planted(release, 4)["iso3"]
+    make(release, tmp_path, "admin1-week", "p.parquet", countries=[iso3])
+    make(release, tmp_path, "admin1-week", "p.csv", countries=[iso3])
+    assert FORMULA in {r["admin1"] for r in rows(tmp_path / "p.parquet")}
+    assert "'" + FORMULA in {r["admin1"] for r in rows(tmp_path / "p.csv")}
+    assert FORMULA not in {r["admin1"] for r in rows(tmp_path / "p.csv")}
 
 
 def test_country_filter_by_code_or_name(release, tmp_path):
