@@ -37,6 +37,7 @@ from cedar.schema import flat, vocab
 from cedar.validate import readonly
 
 from . import csvsafe, localrelease
+from . import version as versions
 
 UNITS = ("country-month", "country-week", "admin1-week", "priogrid-month")
 DATE_RULES = ("start", "skip", "spread")
@@ -249,6 +250,8 @@ def release_folder(releases: Path, version: str | None) -> Path:
     """The release: `version` inside the folder of releases, else the folder itself or its newest."""
     if version is None:
         return localrelease.find_release(releases)
+    if not versions.is_version(version):
+        raise UsageError(f"'{version}' is not a release version.", "Give a version such as 2026.11.1.")
     folder = localrelease.find_release(releases)
     if folder.name == version:
         return folder
@@ -260,19 +263,23 @@ def release_folder(releases: Path, version: str | None) -> Path:
     return candidate
 
 
-def make_panel(releases: Path, out: Path, unit: str, *, version: str | None = None,
-               since: dt.date | None = None, until: dt.date | None = None, countries: list[str] | tuple = (),
-               dates: str = "start", force: bool = False) -> Panel:
-    """Write the panel of a downloaded release to `out` (.csv or .parquet)."""
+def _check(unit: str, dates: str, since: dt.date | None, until: dt.date | None) -> None:
     if unit not in UNITS:
         raise UsageError(f"Unknown unit '{unit}'.", f"Give one of {', '.join(UNITS)}.")
     if dates not in DATE_RULES:
         raise UsageError(f"Unknown rule for dates '{dates}'.", f"Give one of {', '.join(DATE_RULES)}.")
+    if since and until and since > until:
+        raise UsageError(f"--since {since} is after --until {until}.", "Give the earlier date with --since.")
+
+
+def make_panel(releases: Path, out: Path, unit: str, *, version: str | None = None,
+               since: dt.date | None = None, until: dt.date | None = None, countries: list[str] | tuple = (),
+               dates: str = "start", force: bool = False) -> Panel:
+    """Write the panel of a downloaded release to `out` (.csv or .parquet)."""
+    _check(unit, dates, since, until)
     if Path(out).suffix.lower() not in SUFFIXES:
         raise UsageError(f"The output file {out} must end in .csv or .parquet.",
                          "Name the file by the form you want, e.g. --out panel.parquet")
-    if since and until and since > until:
-        raise UsageError(f"--since {since} is after --until {until}.", "Give the earlier date with --since.")
     folder = release_folder(releases, version)
     out = paths.engine_name(paths.output_file(out, force=force), "output file")
     if not out.absolute().parent.is_dir():
@@ -281,13 +288,39 @@ def make_panel(releases: Path, out: Path, unit: str, *, version: str | None = No
     with readonly.private_spill() as spill:
         con = localrelease.connect(folder, None, spill)
         try:
-            return _run(con, folder, out, unit, since, until, list(countries), dates)
+            q, stats = prepare(con, folder, unit, since, until, list(countries), dates)
+            tally = Tally(con.sql(q.panel_sql(), params=q.params).to_arrow_reader(BATCH_ROWS))
+            write_rows(tally.reader, out)
+        finally:
+            con.close()
+    in_release, in_range, imprecise, periods = stats
+    return Panel(path=out, unit=unit, dates=dates, version=folder.name, first=q.first,
+                 last_day=period_end(unit, q.last), units=tally.rows // periods, periods=periods, rows=tally.rows,
+                 events_in_release=in_release, events_in_range=in_range,
+                 events_left_out=imprecise if dates == "skip" else 0, events_counted=tally.sums["events"],
+                 fatalities=tally.sums["fatalities"],
+                 events_fatalities_unreported=tally.sums["events_fatalities_unreported"], countries=q.countries,
+                 columns=tally.reader.schema.names)
+
+
+def panel_table(releases: Path, unit: str, *, version: str | None = None, since: dt.date | None = None,
+                until: dt.date | None = None, countries: list[str] | tuple = (), dates: str = "start") -> Any:
+    """The panel of a downloaded release as a pyarrow Table (the rows `make_panel` writes)."""
+    _check(unit, dates, since, until)
+    folder = release_folder(releases, version)
+    with readonly.private_spill() as spill:
+        con = localrelease.connect(folder, None, spill)
+        try:
+            q, _ = prepare(con, folder, unit, since, until, list(countries), dates)
+            return con.sql(q.panel_sql(), params=q.params).to_arrow_table()
         finally:
             con.close()
 
 
-def _run(con: Any, folder: Path, out: Path, unit: str, since: dt.date | None, until: dt.date | None,
-         countries: list[str], dates: str) -> Panel:
+def prepare(con: Any, folder: Path, unit: str, since: dt.date | None, until: dt.date | None,
+            countries: list[str], dates: str) -> tuple[Query, tuple[int, int, int, int]]:
+    """The panel's query on a release's connection, and its summary: the events of the release (after the
+    country filter), those in the panel's periods, those of these not dated to the day, the periods."""
     codes = _country_codes(con, countries)
     bounds = con.execute("SELECT min(event_date), max(greatest(event_date, coalesce(event_date_end, event_date))), "
                          "max(event_date) FROM events WHERE len($c) = 0 OR list_contains($c, iso3)",
@@ -295,21 +328,17 @@ def _run(con: Any, folder: Path, out: Path, unit: str, since: dt.date | None, un
     if bounds[0] is None:
         raise UsageError(f"The release in {folder} holds no events" + (" of those countries." if codes else "."),
                          "A panel needs events: check the release and --country.")
-    first = period_start(unit, since or bounds[0])
-    last = period_start(unit, until or (bounds[1] if dates == "spread" else bounds[2]))
+    try:
+        first = period_start(unit, since or bounds[0])
+        last = period_start(unit, until or (bounds[1] if dates == "spread" else bounds[2]))
+        period_end(unit, last)
+    except OverflowError:  # a period that begins before year 1 or ends after 9999
+        raise UsageError(f"--since {since} or --until {until} is at the edge of the calendar: its period cannot "
+                         "be made.", "Give dates a month or a week inside the years 1 to 9999.") from None
     if last < first:
         raise UsageError(f"--since {since} is after --until {until}.", "Give the earlier date with --since.")
     q = Query(unit, dates, codes, first, last)
-    in_release, in_range, imprecise, periods = con.execute(q.summary_sql(), q.params).fetchall()[0]
-    tally = Tally(con.sql(q.panel_sql(), params=q.params).to_arrow_reader(BATCH_ROWS))
-    write_rows(tally.reader, out)
-    return Panel(path=out, unit=unit, dates=dates, version=folder.name, first=first,
-                 last_day=period_end(unit, last), units=tally.rows // periods, periods=periods, rows=tally.rows,
-                 events_in_release=in_release, events_in_range=in_range,
-                 events_left_out=imprecise if dates == "skip" else 0, events_counted=tally.sums["events"],
-                 fatalities=tally.sums["fatalities"],
-                 events_fatalities_unreported=tally.sums["events_fatalities_unreported"], countries=codes,
-                 columns=tally.reader.schema.names)
+    return q, tuple(con.execute(q.summary_sql(), q.params).fetchall()[0])
 
 
 class Tally:

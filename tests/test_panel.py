@@ -252,6 +252,12 @@ def test_csv_cells_a_spreadsheet_would_run_are_neutralised_parquet_keeps_them(re
     assert FORMULA not in {r["admin1"] for r in rows(tmp_path / "p.csv")}
 
 
+def test_the_panel_as_an_arrow_table_is_the_file(release, tmp_path):
+    table = panel.panel_table(release.parent, "country-week", version=VERSION, since=FRIDAY, until=SATURDAY)
+    _, got = make(release, tmp_path, "country-week", since=FRIDAY, until=SATURDAY)
+    assert table.to_pylist() == got and table.num_rows == len(got) > 0
+
+
 def test_country_filter_by_code_or_name(release, tmp_path):
     iso3 = planted(release, 1)["iso3"]
     con = duckdb.connect()
@@ -270,10 +276,15 @@ def test_country_filter_by_code_or_name(release, tmp_path):
     (["--out", "p.csv", "--version", "2020.01.1"], "There is no release 2020.01.1"),
     (["--out", "p.csv", "--releases", "https://example.org/releases"], "reads a downloaded release"),
     (["--out", "p.csv", "--since", "1 May"], "Invalid value"),
+    (["--out", "p.csv", "--version", "../elsewhere"], "is not a release version"),
+    (["--out", "p.csv", "--since", "9999-12-01", "--until", "9999-12-31"], "edge of the calendar"),
+    (["--out", "p.csv", "--unit", "country-week", "--since", "0001-01-01"], "edge of the calendar"),
+    (["--out", "missing/p.csv"], "does not exist"),
 ])
 def test_wrong_calls_exit_2_with_a_message(release, tmp_path, args, words):
     argv = ["panel", "--releases", str(release.parent), *args]
-    result = CliRunner().invoke(app, [a if a not in ("x.txt", "p.csv") else str(tmp_path / a) for a in argv])
+    result = CliRunner().invoke(app, [a if a not in ("x.txt", "p.csv", "missing/p.csv") else str(tmp_path / a)
+                                      for a in argv])
     assert result.exit_code == 2 and words in result.stderr, result.output
     assert not list(tmp_path.iterdir())
 
