@@ -3,9 +3,10 @@
 The panel is one DuckDB query on the release's hardened read-only connection (localrelease.connect):
 every unit times every period (a full grid, zeros included: forecasters need the zeros), with the
 counts of events, the sum of reported fatalities and the count of events whose fatalities were not
-reported (NULL stays apart from 0), in total, by event type and by disorder type. Its rows stream
-as Arrow batches into a second in-memory DuckDB that sees nothing but them and writes the file
-(CSV or Parquet) under a temporary name, renamed over the final one when whole.
+reported (NULL stays apart from 0), in total, by event type and by disorder type. Its rows, held in
+a temporary table of that in-memory database, stream as an Arrow C stream into a second in-memory
+DuckDB that sees nothing but them and writes the file (CSV or Parquet) under a temporary name,
+renamed over the final one when whole (the locked connection can write no file itself).
 
 Rules (docs/panels.md):
 - units: every country (admin1, PRIO-GRID cell) that holds at least one event of the release after

@@ -35,21 +35,25 @@ def panel(
         "--unit", help="Place and period of a row; weeks start on Saturday, as ACLED's do.")]
     = UnitChoice.country_month,
     releases: Annotated[Optional[str], typer.Option(
-        "--releases", envvar=ENV_RELEASES, help=f"A downloaded release's folder, or a folder of releases (the --to "
-        f"folder of cedar download, or a release store) for its newest (or set {ENV_RELEASES}; default "
-        f"{DEFAULT_RELEASES}).", show_default=False)] = None,
+        "--releases", envvar=ENV_RELEASES, metavar="DIR",
+        help=f"A downloaded release's folder, or a folder of releases (the --to folder of cedar download, or a "
+        f"release store) for its newest (or set {ENV_RELEASES}; default {DEFAULT_RELEASES}).", show_default=False)]
+    = None,
     version: Annotated[Optional[str], typer.Option(
-        "--version", help="The release to use from the folder of releases (default: the newest).",
+        "--version", metavar="VERSION", help="The release to use from the folder of releases (default: the newest).",
         show_default=False)] = None,
     since: Annotated[Optional[dt.datetime], typer.Option(
-        "--since", formats=DATE, help="The first period is the one holding this day (default: the first event's).",
+        "--since", formats=DATE, metavar="YYYY-MM-DD",
+        help="The first period is the one holding this day (default: the first event's).",
         show_default=False)] = None,
     until: Annotated[Optional[dt.datetime], typer.Option(
-        "--until", formats=DATE, help="The last period is the one holding this day (default: the last event's).",
+        "--until", formats=DATE, metavar="YYYY-MM-DD",
+        help="The last period is the one holding this day (default: the last event's).",
         show_default=False)] = None,
     country: Annotated[Optional[list[str]], typer.Option(
-        "--country", help="Only this country, by ISO3 code or name (repeat it, or separate with commas).",
-        show_default=False)] = None,
+        "--country", metavar="ISO3|NAME",
+        help="Only this country, by ISO3 code or name (repeat it, or separate with commas).", show_default=False)]
+    = None,
     dates: Annotated[DatesChoice, typer.Option(
         "--dates", help="start: an event counts once, in the period of its first day; skip: events whose date is "
         "not known to the day are left out; spread: an event spanning periods is shared among them equally.")]
@@ -62,7 +66,8 @@ def panel(
     events whose fatalities were not reported, in total, by event type and by disorder type.
 
     Units are the countries (admin1 units, PRIO-GRID cells) that hold events in the release. Read
-    docs/panels.md for the columns and the rules.
+    docs/panels.md for the columns and the rules. Exit 0 when the file is written, 2 for a wrong call
+    (an unknown country, dates in the wrong order, a file in the way), 1 when the release or the disk fails.
 
     Example: cedar panel --unit country-month --releases cedar-data --since 2023-01-01 --out panel.parquet
     """
