@@ -159,6 +159,18 @@ def test_admin1_week_panel_matches_counts_by_hand_with_centroids(release, tmp_pa
     assert len(got) == len(units) * len(weeks)
 
 
+def test_admin1_units_of_a_country_add_up_to_the_country(release, tmp_path):
+    _, admin1 = make(release, tmp_path, "admin1-week", "a.parquet")
+    _, country = make(release, tmp_path, "country-week", "c.parquet")
+    sums: dict[tuple, list[int]] = {}
+    for r in admin1:
+        acc = sums.setdefault((r["iso3"], r["period_start"]), [0, 0, 0])
+        for i, c in enumerate(("events", "fatalities", "events_fatalities_unreported")):
+            acc[i] += r[c]
+    assert sums == {(r["iso3"], r["period_start"]): [r["events"], r["fatalities"], r["events_fatalities_unreported"]]
+                    for r in country}
+
+
 def test_priogrid_month_panel_matches_counts_by_hand(release, tmp_path):
     _, got = make(release, tmp_path, "priogrid-month")
     gid = "(floor((latitude + 90) * 2) * 720 + floor((longitude + 180) * 2) + 1)::INTEGER"
