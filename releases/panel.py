@@ -257,7 +257,7 @@ def release_folder(releases: Path, version: str | None) -> Path:
         return folder
     candidate = Path(releases) / version
     if not (candidate / localrelease.MANIFEST).is_file():
-        raise UsageError(f"There is no release {version} in {releases}.",
+        raise UsageError(f"Version {version} is not published in {releases} (no such release folder there).",
                          "List the releases there with `cedar release list --releases DIR`, or download it "
                          "first: cedar download VERSION --to DIR")
     return candidate

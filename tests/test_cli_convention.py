@@ -151,7 +151,8 @@ def _built(workspace: dict[str, Path]) -> Path:
 def test_an_unknown_version_is_a_wrong_call_everywhere(workspace, tmp_path):
     releases = str(_built(workspace))
     for args in (["download", "2026.12.9", "--releases", releases, "--to", str(tmp_path)],
-                 ["release", "diff", VERSION, "2026.12.9", "--releases", releases]):
+                 ["release", "diff", VERSION, "2026.12.9", "--releases", releases],
+                 ["panel", "--version", "2026.12.9", "--releases", releases, "--out", str(tmp_path / "p.csv")]):
         result = cedar(*args)
         assert result.exit_code == 2 and "2026.12.9 is not published" in result.stderr, (args, result.output)
 
@@ -160,6 +161,7 @@ def test_a_malformed_version_is_a_wrong_call_everywhere(workspace, tmp_path):
     releases, db = str(_built(workspace)), str(workspace["db"])
     for args in (["download", "v1", "--releases", releases, "--to", str(tmp_path)],
                  ["release", "diff", VERSION, "v1", "--releases", releases],
+                 ["panel", "--version", "v1", "--releases", releases, "--out", str(tmp_path / "p.csv")],
                  ["release", "build", "v1", "--db", db, "--releases", str(tmp_path / "rel")]):
         result = cedar(*args)
         assert result.exit_code == 2 and "v1" in result.stderr, (args, result.output)

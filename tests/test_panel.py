@@ -285,7 +285,7 @@ def test_country_filter_by_code_or_name(release, tmp_path):
 @pytest.mark.parametrize("args, words", [
     (["--out", "x.txt"], "must end in .csv or .parquet"),
     (["--out", "p.csv", "--since", "2024-05-01", "--until", "2024-01-01"], "is after --until"),
-    (["--out", "p.csv", "--version", "2020.01.1"], "There is no release 2020.01.1"),
+    (["--out", "p.csv", "--version", "2020.01.1"], "Version 2020.01.1 is not published"),
     (["--out", "p.csv", "--releases", "https://example.org/releases"], "reads a downloaded release"),
     (["--out", "p.csv", "--since", "1 May"], "Invalid value"),
     (["--out", "p.csv", "--version", "../elsewhere"], "is not a release version"),
