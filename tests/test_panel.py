@@ -313,3 +313,12 @@ def test_the_command_writes_the_panel_and_refuses_to_overwrite_without_force(rel
     assert again.returncode == 2 and "--force" in again.stderr
     forced = run_cedar("panel", "--releases", str(release.parent), "--out", str(out), "--force")
     assert forced.returncode == 0 and "rows to" in forced.stdout
+
+
+def test_duckdbs_interruption_is_ctrl_c_and_other_failures_pass():
+    with pytest.raises(KeyboardInterrupt):
+        with panel._interruptible():
+            raise RuntimeError("Query interrupted")
+    with pytest.raises(RuntimeError, match="something else"):
+        with panel._interruptible():
+            raise RuntimeError("something else")
