@@ -43,6 +43,7 @@ from . import version as versions
 
 UNITS = ("country-month", "country-week", "admin1-week", "priogrid-month")
 DATE_RULES = ("start", "skip", "spread")
+SHAPES = ("wide", "long")
 SUFFIXES = (".csv", ".parquet")
 
 
@@ -130,6 +131,17 @@ def groups() -> dict[str, str]:
     return out
 
 
+def type_pairs() -> list[tuple[str, str]]:
+    """(event type, disorder type) as ACLED's taxonomy pairs them, in its order: a sub-event type may
+    give its event another disorder type (Mob violence is political violence among the riots)."""
+    pairs: list[tuple[str, str]] = []
+    for sub in vocab.ALL_SUB_EVENT_TYPES:
+        pair = (vocab.EVENT_TYPE_OF[sub], vocab.disorder_type_of(sub))
+        if pair not in pairs:
+            pairs.append(pair)
+    return pairs
+
+
 def count_columns() -> list[str]:
     return [prefix + name for prefix in groups() for name in ("events", "fatalities", "events_fatalities_unreported")]
 
@@ -153,6 +165,7 @@ class Query:
     countries: list[str]
     first: dt.date  # the first day of the first period
     last: dt.date  # the first day of the last period
+    shape: str = "wide"
 
     @property
     def params(self) -> dict[str, Any]:
@@ -181,25 +194,49 @@ class Query:
                 f"CAST($last AS TIMESTAMP) + {_step(self.unit)}, {_step(self.unit)})),\n"
                 f"counted AS (SELECT * FROM ({counted}) WHERE period BETWEEN $first AND $last)")
 
-    def panel_sql(self) -> str:
+    def _raw(self) -> str:
+        """Counts per unit, period, event type and disorder type: few rows, summed again by the shapes."""
+        spread = ("sum(w) AS n, sum(w * fatalities) AS f, sum(w) FILTER (WHERE fatalities IS NULL) AS u")
+        plain = "count(*) AS n, sum(fatalities) AS f, count(*) - count(fatalities) AS u"
+        return (f"raw AS (SELECT {', '.join(unit_of(self.unit).keys)}, period, event_type, "
+                f"coalesce(disorder_type, '') AS disorder_type, {spread if self.dates == 'spread' else plain} "
+                "FROM counted GROUP BY ALL)")
+
+    def _grid(self) -> tuple[str, str, str, str]:
+        """The unit and period columns of a row, the join of a count to its unit, and the order."""
         u = unit_of(self.unit)
-        keys = ", ".join(u.keys)
-        on = " AND ".join(f"c.{k} IS NOT DISTINCT FROM u.{k}" for k in u.keys)
-        zero = "0.0" if self.dates == "spread" else "0"
-        counts = ", ".join(f"coalesce(c.{c}, {zero}) AS {c}" for c in count_columns())
         end = ("CAST(p.period + INTERVAL 6 DAY AS DATE)" if self.unit.endswith("-week")
                else "CAST(p.period + INTERVAL 1 MONTH - INTERVAL 1 DAY AS DATE)")
-        cols = ", ".join(f"u.{c}" for c in (*u.keys, *u.labels))
-        order = ", ".join(f"u.{k}" for k in u.keys)
-        raw = ("sum(w) AS n, sum(w * fatalities) AS f, sum(w) FILTER (WHERE fatalities IS NULL) AS u"
-               if self.dates == "spread" else "count(*) AS n, sum(fatalities) AS f, count(*) - count(fatalities) AS u")
-        return (f"{self.ctes()},\n"
-                f"raw AS (SELECT {keys}, period, event_type, disorder_type, {raw} FROM counted GROUP BY ALL),\n"
+        cols = ", ".join(f"u.{c}" for c in (*u.keys, *u.labels)) + f", p.period AS period_start, {end} AS period_end"
+        on = " AND ".join(f"c.{k} IS NOT DISTINCT FROM u.{k}" for k in u.keys) + " AND c.period = p.period"
+        order = ", ".join(f"u.{k}" for k in u.keys) + " NULLS LAST, period_start"
+        return cols, on, order, ", ".join(u.keys)
+
+    def panel_sql(self) -> str:
+        if self.shape == "long":
+            return self.long_sql()
+        cols, on, order, keys = self._grid()
+        zero = "0.0" if self.dates == "spread" else "0"
+        counts = ", ".join(f"coalesce(c.{c}, {zero}) AS {c}" for c in count_columns())
+        return (f"{self.ctes()},\n{self._raw()},\n"
                 f"counts AS (SELECT {keys}, period, {', '.join(_aggregates(self.dates == 'spread'))} "
                 f"FROM raw GROUP BY ALL)\n"
-                f"SELECT {cols}, p.period AS period_start, {end} AS period_end, {counts}\n"
-                f"FROM units u CROSS JOIN periods p LEFT JOIN counts c ON {on} AND c.period = p.period\n"
-                f"ORDER BY {order} NULLS LAST, period_start")
+                f"SELECT {cols}, {counts}\n"
+                f"FROM units u CROSS JOIN periods p LEFT JOIN counts c ON {on}\nORDER BY {order}")
+
+    def long_sql(self) -> str:
+        """One row per unit, period, event type and disorder type (every pair ACLED's taxonomy allows),
+        zeros included, as ACLED's aggregated data is laid out."""
+        cols, on, order, _ = self._grid()
+        kind, zero = ("DOUBLE", "0.0") if self.dates == "spread" else ("BIGINT", "0")
+        counts = ", ".join(f"CAST(coalesce(c.{x}, {zero}) AS {kind}) AS {name}"
+                           for x, name in (("n", "events"), ("f", "fatalities"), ("u", "events_fatalities_unreported")))
+        pairs = ", ".join(f"({i}, {_text(t)}, {_text(d)})" for i, (t, d) in enumerate(type_pairs()))
+        return (f"{self.ctes()},\n{self._raw()},\n"
+                f"pairs AS (SELECT * FROM (VALUES {pairs}) t(i, event_type, disorder_type))\n"
+                f"SELECT {cols}, t.event_type, t.disorder_type, {counts}\n"
+                f"FROM units u CROSS JOIN periods p CROSS JOIN pairs t LEFT JOIN raw c ON {on} "
+                f"AND c.event_type = t.event_type AND c.disorder_type = t.disorder_type\nORDER BY {order}, t.i")
 
     def summary_sql(self) -> str:
         """One pass over the events (after the country filter): all of them, those whose event_date falls
@@ -218,6 +255,7 @@ class Panel:
     path: Path
     unit: str
     dates: str
+    shape: str
     version: str
     first: dt.date
     last_day: dt.date
@@ -234,7 +272,8 @@ class Panel:
     columns: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"out": str(self.path), "unit": self.unit, "dates": self.dates, "release": self.version,
+        return {"out": str(self.path), "unit": self.unit, "dates": self.dates, "shape": self.shape,
+                "release": self.version,
                 "countries": self.countries, "first_day": self.first.isoformat(),
                 "last_day": self.last_day.isoformat(), "units": self.units, "periods": self.periods,
                 "rows": self.rows, "events_in_release": self.events_in_release,
@@ -276,7 +315,9 @@ def _interruptible() -> Iterator[None]:
         raise KeyboardInterrupt from None
 
 
-def _check(unit: str, dates: str, since: dt.date | None, until: dt.date | None) -> None:
+def _check(unit: str, dates: str, since: dt.date | None, until: dt.date | None, shape: str) -> None:
+    if shape not in SHAPES:
+        raise UsageError(f"Unknown shape '{shape}'.", f"Give one of {', '.join(SHAPES)}.")
     if unit not in UNITS:
         raise UsageError(f"Unknown unit '{unit}'.", f"Give one of {', '.join(UNITS)}.")
     if dates not in DATE_RULES:
@@ -287,9 +328,9 @@ def _check(unit: str, dates: str, since: dt.date | None, until: dt.date | None) 
 
 def make_panel(releases: Path, out: Path, unit: str, *, version: str | None = None,
                since: dt.date | None = None, until: dt.date | None = None, countries: list[str] | tuple = (),
-               dates: str = "start", force: bool = False) -> Panel:
+               dates: str = "start", shape: str = "wide", force: bool = False) -> Panel:
     """Write the panel of a downloaded release to `out` (.csv or .parquet)."""
-    _check(unit, dates, since, until)
+    _check(unit, dates, since, until, shape)
     if Path(out).suffix.lower() not in SUFFIXES:
         raise UsageError(f"The output file {out} must end in .csv or .parquet.",
                          "Name the file by the form you want, e.g. --out panel.parquet")
@@ -301,7 +342,7 @@ def make_panel(releases: Path, out: Path, unit: str, *, version: str | None = No
     with readonly.private_spill() as spill, _interruptible():
         con = localrelease.connect(folder, None, spill)
         try:
-            q, stats = prepare(con, folder, unit, since, until, list(countries), dates)
+            q, stats = prepare(con, folder, unit, since, until, list(countries), dates, shape)
             # held in a table of the in-memory database: the writer reads its stream twice (its schema, then
             # its rows), and a stream of the query itself would run the query twice
             con.execute(f"CREATE TEMP TABLE panel_rows AS {q.panel_sql()}", q.params)
@@ -311,8 +352,9 @@ def make_panel(releases: Path, out: Path, unit: str, *, version: str | None = No
         finally:
             con.close()
     in_release, in_range, imprecise, periods = stats
-    return Panel(path=out, unit=unit, dates=dates, version=folder.name, first=q.first,
-                 last_day=period_end(unit, q.last), units=rows // periods, periods=periods, rows=rows,
+    return Panel(path=out, unit=unit, dates=dates, shape=shape, version=folder.name, first=q.first,
+                 last_day=period_end(unit, q.last), periods=periods, rows=rows,
+                 units=rows // (periods * (len(type_pairs()) if shape == "long" else 1)),
                  events_in_release=in_release, events_in_range=in_range,
                  events_left_out=imprecise if dates == "skip" else 0, events_counted=sums["events"],
                  fatalities=sums["fatalities"], events_fatalities_unreported=sums["events_fatalities_unreported"],
@@ -320,21 +362,22 @@ def make_panel(releases: Path, out: Path, unit: str, *, version: str | None = No
 
 
 def panel_table(releases: Path, unit: str, *, version: str | None = None, since: dt.date | None = None,
-                until: dt.date | None = None, countries: list[str] | tuple = (), dates: str = "start") -> Any:
+                until: dt.date | None = None, countries: list[str] | tuple = (), dates: str = "start",
+                shape: str = "wide") -> Any:
     """The panel of a downloaded release as a pyarrow Table (the rows `make_panel` writes)."""
-    _check(unit, dates, since, until)
+    _check(unit, dates, since, until, shape)
     folder = release_folder(releases, version)
     with readonly.private_spill() as spill, _interruptible():
         con = localrelease.connect(folder, None, spill)
         try:
-            q, _ = prepare(con, folder, unit, since, until, list(countries), dates)
+            q, _ = prepare(con, folder, unit, since, until, list(countries), dates, shape)
             return con.sql(q.panel_sql(), params=q.params).to_arrow_table()
         finally:
             con.close()
 
 
 def prepare(con: Any, folder: Path, unit: str, since: dt.date | None, until: dt.date | None,
-            countries: list[str], dates: str) -> tuple[Query, tuple[int, int, int, int]]:
+            countries: list[str], dates: str, shape: str = "wide") -> tuple[Query, tuple[int, int, int, int]]:
     """The panel's query on a release's connection, and its summary: the events of the release (after the
     country filter), those in the panel's periods, those of these not dated to the day, the periods."""
     codes = _country_codes(con, countries)
@@ -353,7 +396,7 @@ def prepare(con: Any, folder: Path, unit: str, since: dt.date | None, until: dt.
                          "be made.", "Give dates a month or a week inside the years 1 to 9999.") from None
     if last < first:
         raise UsageError(f"--since {since} is after --until {until}.", "Give the earlier date with --since.")
-    q = Query(unit, dates, codes, first, last)
+    q = Query(unit, dates, codes, first, last, shape)
     return q, tuple(con.execute(q.summary_sql(), q.params).fetchall()[0])
 
 

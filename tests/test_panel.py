@@ -180,6 +180,23 @@ def test_priogrid_month_panel_matches_counts_by_hand(release, tmp_path):
         assert r["latitude"] == -90 + (r["row"] - 0.5) * 0.5 and r["longitude"] == -180 + (r["col"] - 0.5) * 0.5
 
 
+def test_long_shape_has_a_row_per_event_and_disorder_type_that_adds_up_to_the_wide_panel(release, tmp_path):
+    result, long = make(release, tmp_path, "country-week", "long.parquet", shape="long")
+    _, wide = make(release, tmp_path, "country-week", "wide.parquet")
+    pairs = panel.type_pairs()
+    assert len(pairs) == 8 and ("Riots", "Political violence") in pairs  # mob violence
+    assert len(long) == len(wide) * len(pairs) == result.rows and result.units == len({r["iso3"] for r in wide})
+    by_type: dict[tuple, int] = {}
+    for r in long:
+        key = (r["iso3"], r["period_start"], panel.slug(r["event_type"]))
+        by_type[key] = by_type.get(key, 0) + r["events"]
+    for r in wide:
+        for t in vocab.EVENT_TYPES:
+            assert by_type[(r["iso3"], r["period_start"], panel.slug(t))] == r[panel.slug(t) + "_events"]
+    assert sum(r["events"] for r in long) == 300 and sum(r["fatalities"] for r in long) == \
+        sum(r["fatalities"] for r in wide)
+
+
 def test_priogrid_formula_gives_the_gid_of_every_real_ged_row():
     cell = panel.priogrid_sql("latitude", "longitude")
     con = duckdb.connect()

@@ -23,6 +23,11 @@ class UnitChoice(str, Enum):
     priogrid_month = "priogrid-month"
 
 
+class ShapeChoice(str, Enum):
+    wide = "wide"
+    long = "long"
+
+
 class DatesChoice(str, Enum):
     start = "start"
     skip = "skip"
@@ -58,6 +63,9 @@ def panel(
         "--dates", help="start: an event counts once, in the period of its first day; skip: events whose date is "
         "not known to the day are left out; spread: an event spanning periods is shared among them equally.")]
     = DatesChoice.start,
+    shape: Annotated[ShapeChoice, typer.Option(
+        "--shape", help="wide: one row per unit and period, a column of counts per event and disorder type; long: "
+        "one row per unit, period, event type and disorder type, as ACLED's aggregated data.")] = ShapeChoice.wide,
     force: ForceOption = False,
     output: FormatOption = OutputFormat.text,
 ) -> None:
@@ -79,7 +87,8 @@ def panel(
                          f"Download it first: cedar download latest --releases {location} --to cedar-data")
     codes = [c.strip() for item in country or [] for c in item.split(",") if c.strip()]
     result = p.make_panel(Path(location), to, unit.value, version=version, since=since.date() if since else None,
-                          until=until.date() if until else None, countries=codes, dates=dates.value, force=force)
+                          until=until.date() if until else None, countries=codes, dates=dates.value, shape=shape.value,
+                          force=force)
     if output is OutputFormat.json:
         out_json(result.to_dict())
         return
