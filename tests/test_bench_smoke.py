@@ -12,7 +12,7 @@ from benchmarks import run
 def test_bench_runs_at_a_tiny_size(tmp_path: Path) -> None:
     res = run.main(scale=0.0001, work=tmp_path / "work", say=lambda *_: None)
     for step in ("check_clean", "check_faults", "check_half", "check_disputed_claims", "plain_pydantic_check",
-                 "plain_frictionless_check", "ingest", "release_build", "query_stream_range",
+                 "plain_frictionless_check", "ingest", "release_build", "panel_country_month", "query_stream_range",
                  "query_stream_release_events", "import_acled", "import_acled_ingest", "ingest_imported"):
         assert "error" not in res[step], (step, res[step].get("error"))
         assert res[step]["seconds"] > 0 and res[step]["peak_mb"] > 0
@@ -34,5 +34,6 @@ def test_bench_runs_at_a_tiny_size(tmp_path: Path) -> None:
     assert "| row engine, every row its own point | row |" in text
     assert "| cedar import acled --ingest (new store) |" in text
     assert "Python API on the 600-event release" in text
+    assert "| cedar panel --unit country-month (whole release, to Parquet) | 600 |" in text
     run.write(res, tmp_path / "results.json", readme)  # a second run replaces the table, not appends
     assert readme.read_text(encoding="utf-8").count("BENCHMARKS:BEGIN") == 1

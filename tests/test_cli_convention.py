@@ -105,7 +105,8 @@ MISSING_STORE = {
 }
 # How each command that reads releases meets a release location that is not there.
 MISSING_RELEASES = {"download": [], "query": ["SELECT 1"], "release list": [], "release diff": [VERSION, VERSION],
-                    "sync": []}
+                    "sync": [],
+                    "panel": ["--out", "never-written.csv"]}
 
 
 def test_a_store_that_does_not_exist_is_a_wrong_call_everywhere(tmp_path):
@@ -151,7 +152,8 @@ def _built(workspace: dict[str, Path]) -> Path:
 def test_an_unknown_version_is_a_wrong_call_everywhere(workspace, tmp_path):
     releases = str(_built(workspace))
     for args in (["download", "2026.12.9", "--releases", releases, "--to", str(tmp_path)],
-                 ["release", "diff", VERSION, "2026.12.9", "--releases", releases]):
+                 ["release", "diff", VERSION, "2026.12.9", "--releases", releases],
+                 ["panel", "--version", "2026.12.9", "--releases", releases, "--out", str(tmp_path / "p.csv")]):
         result = cedar(*args)
         assert result.exit_code == 2 and "2026.12.9 is not published" in result.stderr, (args, result.output)
 
@@ -160,6 +162,7 @@ def test_a_malformed_version_is_a_wrong_call_everywhere(workspace, tmp_path):
     releases, db = str(_built(workspace)), str(workspace["db"])
     for args in (["download", "v1", "--releases", releases, "--to", str(tmp_path)],
                  ["release", "diff", VERSION, "v1", "--releases", releases],
+                 ["panel", "--version", "v1", "--releases", releases, "--out", str(tmp_path / "p.csv")],
                  ["release", "build", "v1", "--db", db, "--releases", str(tmp_path / "rel")]):
         result = cedar(*args)
         assert result.exit_code == 2 and "v1" in result.stderr, (args, result.output)
@@ -184,6 +187,7 @@ def test_every_command_prints_json_indented_by_two_spaces_with_a_final_newline(w
         "release diff": [VERSION, VERSION, "--releases", str(releases)],
         "download": ["--releases", str(releases), "--to", str(tmp_path / "dl")],
         "sync": ["--releases", str(releases), "--to", str(tmp_path / "sync")],
+        "panel": ["--releases", str(releases), "--out", str(tmp_path / "panel.csv")],
     }
     assert set(calls) == {w for w, cmd in LEAVES if "json" in choices(options(cmd).get("--format"))}
     for words, args in calls.items():

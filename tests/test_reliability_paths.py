@@ -44,11 +44,12 @@ NUMBERS = ("-1", "0", "99999999999999999999", "inf", "nan", "text")
 MUST_REFUSE = {"fifo", "device", "link-loop"}
 # Parameters that name a folder (by their Python name, which outlives renamed flags); the rest name files.
 FOLDERS = {("download", "to"), ("sync", "to"), ("build", "releases"), ("list", "releases"), ("diff", "releases"),
-           ("demo", "releases"), ("query", "releases"), ("codebook", "to")}
+           ("demo", "releases"), ("query", "releases"), ("codebook", "to"),
+           ("panel", "releases")}
 # Release locations are text (a folder, or a URL to read): attacked as the folders they also are.
 LOCATIONS = {"releases"}
 # Parameters a command writes (an existing regular file there is refused without --force).
-OUTPUTS = {("import", "to"), ("synth", "to")}
+OUTPUTS = {("import", "to"), ("synth", "to"), ("panel", "to")}
 # Folders a command writes into: a read-only one must be refused.
 WRITTEN_FOLDERS = {("download", "to"), ("sync", "to"), ("build", "releases"), ("demo", "releases"),
                    ("codebook", "to")}
@@ -130,6 +131,7 @@ class Lab:
             ("import",): {"dataset": "acled", "file": ACLED, "to": case / "out.jsonl"},
             ("synth",): {"n": "3", "to": case / "s.csv"},
             ("query",): {"sql": "SELECT 1"},
+            ("panel",): {"releases": self.store, "to": case / "panel.csv"},
             ("download",): {"version": "latest", "source": str(self.store)},
             ("sync",): {"source": str(self.store)},
             ("init",): {"db": case / "new.duckdb"},

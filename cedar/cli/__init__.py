@@ -16,6 +16,7 @@ from typer.core import TyperGroup
 
 from cedar import __version__, extras
 from cedar.cli import actors, aliases, check, demo, download, exits, failures, imports, query, release, store, synth
+from cedar.cli import panel as panel_command
 from cedar.cli.sync import sync as sync_copy
 from cedar.errors import CedarError
 
@@ -68,6 +69,7 @@ app.command()(download.download)
 app.command()(store.init)
 app.command()(store.ingest)
 app.command()(query.query)
+app.command()(panel_command.panel)
 app.command("import")(imports.import_)
 app.command()(synth.synth)
 app.command("sync")(sync_copy)

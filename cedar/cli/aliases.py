@@ -15,6 +15,8 @@ import typer
 RENAMED: dict[str, dict[str, str]] = {
     "download": {"--from": "--releases"},
     "query": {"--release": "--releases"},
+    # the first design spelled the range --from/--to (a visible --from is kept for the release store)
+    "panel": {"--release": "--releases", "--from": "--since", "--to": "--until"},
     "release build": {"--store": "--releases"},
     "release list": {"--store": "--releases", "--from": "--releases"},
     "release diff": {"--store": "--releases"},
