@@ -104,7 +104,8 @@ MISSING_STORE = {
     "release build": [VERSION],
 }
 # How each command that reads releases meets a release location that is not there.
-MISSING_RELEASES = {"download": [], "query": ["SELECT 1"], "release list": [], "release diff": [VERSION, VERSION]}
+MISSING_RELEASES = {"download": [], "query": ["SELECT 1"], "release list": [], "release diff": [VERSION, VERSION],
+                    "export": ["--out", "events.geojson"]}
 
 
 def test_a_store_that_does_not_exist_is_a_wrong_call_everywhere(tmp_path):
@@ -182,6 +183,7 @@ def test_every_command_prints_json_indented_by_two_spaces_with_a_final_newline(w
         "release list": ["--releases", str(releases)],
         "release diff": [VERSION, VERSION, "--releases", str(releases)],
         "download": ["--releases", str(releases), "--to", str(tmp_path / "dl")],
+        "export": ["--releases", str(releases), "--out", str(tmp_path / "events.geojson")],
     }
     assert set(calls) == {w for w, cmd in LEAVES if "json" in choices(options(cmd).get("--format"))}
     for words, args in calls.items():

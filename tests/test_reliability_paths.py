@@ -44,11 +44,12 @@ NUMBERS = ("-1", "0", "99999999999999999999", "inf", "nan", "text")
 MUST_REFUSE = {"fifo", "device", "link-loop"}
 # Parameters that name a folder (by their Python name, which outlives renamed flags); the rest name files.
 FOLDERS = {("download", "to"), ("build", "releases"), ("list", "releases"), ("diff", "releases"),
-           ("demo", "releases"), ("query", "releases"), ("codebook", "to")}
+           ("demo", "releases"), ("query", "releases"), ("codebook", "to"),
+           ("export", "releases")}
 # Release locations are text (a folder, or a URL to read): attacked as the folders they also are.
 LOCATIONS = {"releases"}
 # Parameters a command writes (an existing regular file there is refused without --force).
-OUTPUTS = {("import", "to"), ("synth", "to")}
+OUTPUTS = {("import", "to"), ("synth", "to"), ("export", "to")}
 # Folders a command writes into: a read-only one must be refused.
 WRITTEN_FOLDERS = {("download", "to"), ("build", "releases"), ("demo", "releases"), ("codebook", "to")}
 # Permissions do not bind root: there the read-only place is under /proc, where nothing can be made.
@@ -129,6 +130,7 @@ class Lab:
             ("import",): {"dataset": "acled", "file": ACLED, "to": case / "out.jsonl"},
             ("synth",): {"n": "3", "to": case / "s.csv"},
             ("query",): {"sql": "SELECT 1"},
+            ("export",): {"releases": str(self.store), "to": case / "events.geojson"},
             ("download",): {"version": "latest", "source": str(self.store)},
             ("init",): {"db": case / "new.duckdb"},
             ("codebook",): {"to": case / "book"},
