@@ -2,7 +2,7 @@
 analyst loads directly, chosen by the output's suffix:
 
     .dta      Stata (written by pyreadstat: the `export` extra)
-    .xlsx     Excel, with the codebook as a second sheet (openpyxl: the `export` extra)
+    .xlsx     Excel, with the codebook as a second sheet (XlsxWriter: the `export` extra)
     .geojson  a FeatureCollection of points (RFC 7946: [longitude, latitude])
     .csv      ACLED's 31-column layout, as the release's events-acled.csv
 

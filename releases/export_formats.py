@@ -17,13 +17,14 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from cedar.errors import UsageError
+from cedar.paths import NoSpace
 from cedar.schema import vocab
 from cedar.schema.model import Event, field_meta
 
 from .acled_export import copy_acled_csv
 
 EXTRA = "export"  # the optional dependencies: pip install 'cedar-events[export]'
-NEEDS = {"stata": ("pyreadstat", "pyreadstat"), "excel": ("openpyxl", "openpyxl")}
+NEEDS = {"stata": ("pyreadstat", "pyreadstat"), "excel": ("xlsxwriter", "XlsxWriter")}
 EXCEL_MAX_ROWS = 1_048_576 - 1  # a sheet's rows, less the header
 EXCEL_MAX_CELL = 32_767  # characters in one cell
 STATA_LABEL = 80  # characters of a variable label or a file label
@@ -141,9 +142,7 @@ class _Fitter:
         return out
 
 
-def _excel_rows(con: Any, ws: Any, fit: _Fitter) -> Iterator[list[Any]]:
-    from openpyxl.cell import WriteOnlyCell
-
+def _excel_rows(con: Any, fit: _Fitter) -> Iterator[list[Any]]:
     for batch in batches(con):
         for row in batch.to_pylist():
             cells: list[Any] = []
@@ -152,10 +151,6 @@ def _excel_rows(con: Any, ws: Any, fit: _Fitter) -> Iterator[list[Any]]:
                     value = "; ".join(str(v) for v in value)
                 if isinstance(value, str):
                     value = fit.text(value)
-                    if value.startswith("="):  # text, never a formula
-                        cell = WriteOnlyCell(ws, value)
-                        cell.data_type = "s"
-                        value = cell
                 elif isinstance(value, dt.datetime) and value.tzinfo is not None:
                     value = value.astimezone(dt.timezone.utc).replace(tzinfo=None)  # Excel has no zones: UTC
                 elif isinstance(value, float) and not math.isfinite(value):
@@ -164,38 +159,47 @@ def _excel_rows(con: Any, ws: Any, fit: _Fitter) -> Iterator[list[Any]]:
             yield cells
 
 
+# Text stays text: never a formula, a number or a link made from it.
+_XLSX_OPTIONS = {"constant_memory": True, "strings_to_formulas": False, "strings_to_numbers": False,
+                 "strings_to_urls": False, "default_date_format": "yyyy-mm-dd"}
+
+
 def write_xlsx(con: Any, path: Path, result: Any) -> None:
-    """Sheet `events` (a header, one row per event, frozen header) and sheet `codebook`."""
-    import openpyxl  # optional (the export extra), and slow to import
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
+    """Sheet `events` (a bold, frozen header, then one row per event, written as read: XlsxWriter's
+    constant-memory mode) and sheet `codebook`."""
+    import xlsxwriter  # optional (the export extra)
+    from xlsxwriter.exceptions import XlsxWriterException
 
-    wb = openpyxl.Workbook(write_only=True)
-    wb.properties.title = f"Cedar release {result.version}"
-    ws = wb.create_sheet("events")
-    ws.freeze_panes = "A2"
+    wb = xlsxwriter.Workbook(str(path), _XLSX_OPTIONS)
+    try:
+        _fill_workbook(wb, con, result)
+        wb.close()
+    except XlsxWriterException as exc:  # it wraps the OSError of a full disk
+        cause = exc.__context__ if isinstance(exc.__context__, OSError) else None
+        raise NoSpace(f"The Excel writer could not write the file ({cause or exc}). Nothing was written.",
+                      "Check the free disk space (and the file-size limit), then run the command again.") from None
+
+
+def _fill_workbook(wb: Any, con: Any, result: Any) -> None:
+    wb.set_properties({"title": f"Cedar release {result.version}"})
+    bold, times = wb.add_format({"bold": True}), wb.add_format({"num_format": "yyyy-mm-dd hh:mm:ss"})
+    ws = wb.add_worksheet("events")
+    ws.freeze_panes(1, 0)
     names = schema(con).names
-    bold = Font(bold=True)
-
-    def header(sheet: Any, titles: list[str]) -> list[Any]:
-        cells = []
-        for t in titles:
-            c = WriteOnlyCell(sheet, t)
-            c.font = bold
-            cells.append(c)
-        return cells
-
-    ws.append(header(ws, names))
+    ws.write_row(0, 0, names, bold)
     fit = _Fitter()
-    for cells in _excel_rows(con, ws, fit):
-        ws.append(cells)
-    book = wb.create_sheet("codebook")
-    book.freeze_panes = "A2"
-    book.append(header(book, ["column", "meaning", "values", "ACLED column"]))
-    for row in codebook_rows(names, result.inter):
-        book.append([fit.text(v) for v in row])
+    for n, cells in enumerate(_excel_rows(con, fit), start=1):
+        for col, value in enumerate(cells):
+            if isinstance(value, dt.datetime):
+                ws.write_datetime(n, col, value, times)
+            elif value is not None:
+                ws.write(n, col, value)
+    book = wb.add_worksheet("codebook")
+    book.freeze_panes(1, 0)
+    book.write_row(0, 0, ["column", "meaning", "values", "ACLED column"], bold)
+    for n, row in enumerate(codebook_rows(names, result.inter), start=1):
+        book.write_row(n, 0, [fit.text(v) for v in row])
     result.notes += fit.notes()
-    wb.save(path)
 
 
 def _vocabulary(name: str) -> str:
@@ -327,6 +331,11 @@ def write_dta(con: Any, path: Path, result: Any) -> None:
         for c in ("inter1", "inter2"):
             if c in names and str(frame[names[c]].dtype) in ("int32", "float64"):
                 value_labels[names[c]] = dict(vocab.ACTOR_TYPES.items())
-    pyreadstat.write_dta(frame, str(path), file_label=f"Cedar release {result.version}"[:STATA_LABEL],
-                         column_labels=labels, variable_value_labels=value_labels,
-                         variable_format={names[c]: f for c, f in formats.items()})
+    try:
+        pyreadstat.write_dta(frame, str(path), file_label=f"Cedar release {result.version}"[:STATA_LABEL],
+                             column_labels=labels, variable_value_labels=value_labels,
+                             variable_format={names[c]: f for c, f in formats.items()})
+    except (pyreadstat.ReadstatError, pyreadstat.PyreadstatError) as exc:
+        # ReadStat says only "Unable to write data": a full disk or a file-size limit, as a rule
+        raise NoSpace(f"The Stata writer could not write the file ({exc}). Nothing was written.",
+                      "Check the free disk space (and the file-size limit), then run the command again.") from None

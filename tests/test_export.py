@@ -275,3 +275,26 @@ def test_text_summary(releases, tmp_path):
 def test_filters_sql_quotes_values():
     f = export.Filters(countries=("Côte d'Ivoire",))
     assert "'côte d''ivoire'" in f.where()
+
+
+def _file_size_limit() -> None:
+    import resource
+    import signal
+
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (4096, 4096))
+
+
+@pytest.mark.parametrize("suffix", [".dta", ".xlsx", ".geojson"])
+def test_a_full_disk_is_an_error_and_leaves_nothing(releases, tmp_path, suffix):
+    """A full disk, made by a file-size limit of 4 kB (every write past it fails with EFBIG)."""
+    import subprocess
+    import sys
+
+    proc = subprocess.run([sys.executable, "-m", "cedar", "export", "--releases", str(releases), "--out",
+                           str(tmp_path / f"events{suffix}")], capture_output=True, text=True,
+                          preexec_fn=_file_size_limit, timeout=300)
+    assert proc.returncode == 1, proc.stderr
+    assert proc.stderr.startswith("Error: ") and "Traceback" not in proc.stderr and "Exception" not in proc.stderr
+    assert "Nothing was written" in proc.stderr
+    assert list(tmp_path.iterdir()) == []
