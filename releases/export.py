@@ -158,6 +158,8 @@ def export_release(releases: Path, out: Path, *, version: str | None = None, fil
         con.execute(f"CREATE TEMP VIEW selected AS {selected_sql(filters, as_read)}")
         rows = int(con.execute("SELECT count(*) FROM selected").fetchall()[0][0])
         result = ExportResult(out, fmt, found, rows, inter, filters)
+        if not rows:
+            result.notes.append("No event of the release matches the filters: the file holds the columns only.")
         export_formats.check_size(fmt, rows)
         paths.write_via(out, lambda tmp: export_formats.write(fmt, con, tmp, result))
     finally:

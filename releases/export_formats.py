@@ -277,8 +277,7 @@ def _stata_frame(con: Any) -> tuple[Any, set[str], dict[str, str]]:
             col = pc.fill_null(pc.binary_join(col, "; "), "")
         if pa.types.is_string(col.type) or pa.types.is_large_string(col.type):
             # Stata has no missing text: empty; NUL cannot be stored
-            columns[name] = pd.Series(pc.replace_substring(pc.fill_null(col, ""), "\x00", "").to_pylist(),
-                                      dtype=object)
+            columns[name] = pc.replace_substring(pc.fill_null(col, ""), "\x00", "").to_pandas()
         elif pa.types.is_timestamp(t):
             ms = pc.divide(pc.cast(col.cast(pa.timestamp("us", tz=t.tz)), pa.int64()), 1000)
             columns[name] = pc.add(pc.cast(ms, pa.float64()), float(STATA_EPOCH_MS)).to_pandas()

@@ -219,6 +219,8 @@ def test_filters_narrow_the_export(releases, events, tmp_path):
     assert ids("--event-type", "Battles", "--event-type", "Strategic developments") == [
         i for i, e in events.items() if e["event_type"] in ("Battles", "Strategic developments")]
     assert ids("--since", "2030-01-01") == []
+    summary = exported(releases, tmp_path / "none.xlsx", "--since", "2030-01-01")
+    assert summary["rows"] == 0 and "No event of the release matches" in summary["notes"][0]
 
 
 @pytest.mark.parametrize("args, message", [
