@@ -147,7 +147,10 @@ def export_release(releases: Path, out: Path, *, version: str | None = None, fil
     filters.check()
     filters = filters.normalised()
     folder = release_folder(releases, version)
-    paths.output_file(out, force=force)
+    # never over a file of the release itself, even with --force
+    paths.output_file(out, force=force, inputs=[p for p in folder.iterdir() if p.is_file()])
+    if fmt == "acled-csv":
+        paths.engine_name(out, "output file")  # DuckDB writes this one
     export_formats.require(fmt)  # a missing optional library is said before any work
     con = localrelease.connect(folder, locked=False)
     try:

@@ -261,6 +261,18 @@ def test_an_existing_file_is_replaced_only_with_force(releases, tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["events.geojson"]
 
 
+def test_the_releases_own_files_are_never_overwritten(releases, tmp_path):
+    import shutil
+
+    copy = tmp_path / VERSION
+    shutil.copytree(releases / VERSION, copy)
+    before = (copy / "events-acled.csv").read_bytes()
+    result = cedar("export", "--releases", str(copy), "--out", str(copy / "events-acled.csv"), "--force",
+                   "--inter", "labels")
+    assert result.exit_code == 2 and "would destroy the input" in result.stderr, result.output
+    assert (copy / "events-acled.csv").read_bytes() == before
+
+
 def test_a_missing_optional_library_names_the_extra(monkeypatch):
     monkeypatch.setitem(export_formats.NEEDS, "stata", ("cedar_no_such_module", "pyreadstat"))
     with pytest.raises(UsageError) as err:
