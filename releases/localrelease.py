@@ -92,8 +92,8 @@ def connect(folder: Path, memory_limit: str | None = None, spill: str | None = N
     missing = [f.name for f in files.values() if not f.is_file()]
     if missing:
         raise InputError(f"The release in {folder} has no {', '.join(missing)}.",
-                         "cedar query --releases reads the Parquet files: download them with --files parquet "
-                         "(or all).")
+                         "cedar query --releases and cedar export read the Parquet files: download them with "
+                         "--files parquet (or all).")
     others = _other_tables(folder)
     con = duckdb.connect(":memory:", config=readonly.NO_EXTENSIONS)
     try:

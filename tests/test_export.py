@@ -312,3 +312,13 @@ def test_a_full_disk_is_an_error_and_leaves_nothing(releases, tmp_path, suffix):
     assert proc.stderr.startswith("Error: ") and "Traceback" not in proc.stderr and "Exception" not in proc.stderr
     assert "Nothing was written" in proc.stderr
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_download_without_parquet_says_to_fetch_it(releases, tmp_path):
+    import shutil
+
+    copy = tmp_path / VERSION
+    shutil.copytree(releases / VERSION, copy, ignore=shutil.ignore_patterns("*.parquet"))
+    result = cedar("export", "--releases", str(copy), "--out", str(tmp_path / "e.geojson"))
+    assert result.exit_code == 2 and "has no events.parquet" in result.stderr and "--files parquet" in result.stderr
+    assert not (tmp_path / "e.geojson").exists()
