@@ -260,6 +260,11 @@ def main(scale: float | None = None, work: Path | None = None, plain: bool = Tru
     if (release / "events.parquet").exists():
         step("query_stream_release_events", CEDAR + ["query", "--release", str(release), "SELECT * FROM events",
                                                      "--format", "csv", "--max-rows", "0"])
+        # cedar export: the whole release in ACLED's layout, one country's events in each other format
+        step("export_csv", CEDAR + ["export", "--releases", str(store), "--out", str(work / "export.csv"), "--force"])
+        for fmt in ("dta", "xlsx", "geojson"):
+            step(f"export_{fmt}_ukr", CEDAR + ["export", "--releases", str(store), "--country", "UKR", "--out",
+                                               str(work / f"export-ukr.{fmt}"), "--force"])
         say("bench: queries ...")
         q, _ = _json_child(_child("queries", str(release), "5"))
         res["queries"] = q
@@ -323,7 +328,13 @@ def table(res: dict[str, Any]) -> str:
             ("check_disputed_claims", "cedar check, one event's disputed claims (count)",
              res.get("claims_check", 0), "linear", None),
             ("ingest", "cedar ingest", n, "< 30 s", None),
-            ("release_build", "cedar release build (gate included)", m, "< 120 s, < 8 GB", None)):
+            ("release_build", "cedar release build (gate included)", m, "< 120 s, < 8 GB", None),
+            ("export_csv", "cedar export, ACLED's layout (.csv)", m, "", None),
+            ("export_dta_ukr", "cedar export --country UKR, Stata (.dta)", None, "", None),
+            ("export_xlsx_ukr", "cedar export --country UKR, Excel (.xlsx)", None, "", None),
+            ("export_geojson_ukr", "cedar export --country UKR, GeoJSON", None, "", None)):
+        if name not in res and name.startswith("export_"):
+            continue
         s, mb = fig(name)
         ps = pr = pl = ""
         if plain and plain in res:
@@ -332,7 +343,8 @@ def table(res: dict[str, Any]) -> str:
             ps = fig(plain)[0]
             c, o = res.get("check_clean", {}).get("seconds"), res[plain].get("seconds")
             pr = f"{o / c:.1f}x" if c and o else ""
-        rows.append(f"| {label} | {count:,} | {s} | {mb} | {target} | {pl} | {ps} | {pr} |")
+        shown = f"{count:,}" if count is not None else "one country"
+        rows.append(f"| {label} | {shown} | {s} | {mb} | {target} | {pl} | {ps} | {pr} |")
     from benchmarks import imports
 
     rows += imports.table_rows(res)
