@@ -265,6 +265,11 @@ def main(scale: float | None = None, work: Path | None = None, plain: bool = Tru
                                              str(work / "panel-country-month.parquet"), "--force"])
         step("query_stream_release_events", CEDAR + ["query", "--release", str(release), "SELECT * FROM events",
                                                      "--format", "csv", "--max-rows", "0"])
+        # cedar export: the whole release in ACLED's layout, one country's events in each other format
+        step("export_csv", CEDAR + ["export", "--releases", str(store), "--out", str(work / "export.csv"), "--force"])
+        for fmt in ("dta", "xlsx", "geojson"):
+            step(f"export_{fmt}_ukr", CEDAR + ["export", "--releases", str(store), "--country", "UKR", "--out",
+                                               str(work / f"export-ukr.{fmt}"), "--force"])
         say("bench: queries ...")
         q, _ = _json_child(_child("queries", str(release), "5"))
         res["queries"] = q
@@ -272,13 +277,19 @@ def main(scale: float | None = None, work: Path | None = None, plain: bool = Tru
             say("bench: pandas ...")
             pq, _ = _json_child(_child("pandas", str(release), "3"))
             res["plain_pandas_queries"] = pq
-        from benchmarks import python_api
+        from benchmarks import explorer, python_api
+
+        res["explorer"] = explorer.measure(release, say=say)  # cedar serve on the bench release
 
         python_api.run(res, release, say)
     from benchmarks import imports, sync
 
     sync.run(res, work, db, store, VERSION, clean, n_release, step, CEDAR)  # changes the store: after the queries
     imports.run(res, work, scale, step, CEDAR)
+    from benchmarks import coding
+
+    say("bench: cedar code over the development set ...")
+    coding.run(res, work, lambda cmd: run_measured(cmd, timeout=timeout), CEDAR)
     # the place checks' share of a check of 100,000 rows, both engines, seed-like, synth and worst case.
     # Last, because making its files grows this process, and Linux hands a parent's peak RSS on to the
     # children it starts (exec keeps ru_maxrss): every later peak figure would be at least this process's.
@@ -334,7 +345,13 @@ def table(res: dict[str, Any]) -> str:
             ("ingest", "cedar ingest", n, "< 30 s", None),
             ("release_build", "cedar release build (gate included)", m, "< 120 s, < 8 GB", None),
             ("panel_country_month", "cedar panel --unit country-month (whole release, to Parquet)", m, "< 2 s",
-             None)):
+             None),
+            ("export_csv", "cedar export, ACLED's layout (.csv)", m, "", None),
+            ("export_dta_ukr", "cedar export --country UKR, Stata (.dta)", None, "", None),
+            ("export_xlsx_ukr", "cedar export --country UKR, Excel (.xlsx)", None, "", None),
+            ("export_geojson_ukr", "cedar export --country UKR, GeoJSON", None, "", None)):
+        if name not in res and name.startswith("export_"):
+            continue
         s, mb = fig(name)
         ps = pr = pl = ""
         if plain and plain in res:
@@ -343,7 +360,8 @@ def table(res: dict[str, Any]) -> str:
             ps = fig(plain)[0]
             c, o = res.get("check_clean", {}).get("seconds"), res[plain].get("seconds")
             pr = f"{o / c:.1f}x" if c and o else ""
-        rows.append(f"| {label} | {count:,} | {s} | {mb} | {target} | {pl} | {ps} | {pr} |")
+        shown = f"{count:,}" if count is not None else "one country"
+        rows.append(f"| {label} | {shown} | {s} | {mb} | {target} | {pl} | {ps} | {pr} |")
     from benchmarks import imports
 
     rows += imports.table_rows(res)
@@ -398,6 +416,13 @@ def write(res: dict[str, Any], results: Path | None = None, page: Path | None = 
     else:
         text = text.rstrip("\n") + "\n\n## Benchmarks\n\n" + block + "\n"
     page.write_text(text, encoding="utf-8")
+    if res.get("explorer") and page == ROOT / "docs" / "performance.md":
+        from benchmarks import explorer
+
+        explorer.write_page(res["explorer"], res)
+    from benchmarks import coding
+
+    coding.write_block(res, page)
 
 
 if __name__ == "__main__":

@@ -23,6 +23,7 @@ from cedar.schema.acled_layout import CURRENT as ACLED_COLUMNS
 from cedar.schema.acled_layout import GEO_PRECISION_CODE, SCALE_LABELS, TIME_PRECISION_CODE
 
 from .csvsafe import copy_cells, neutralise, sql_cell, writer
+from .long_forms import inter_label_sql, interaction_label_sql
 
 FILE_NAME = "events-acled.csv"
 
@@ -124,9 +125,11 @@ def _sql_map(expr: str, mapping: dict[str, Any]) -> str:
     return f"(CASE {expr} {whens} END)"
 
 
-def copy_acled_csv(con: Any, table: str, path: Path) -> None:
+def copy_acled_csv(con: Any, table: str, path: Path, *, inter_labels: bool = False) -> None:
     """`write_acled_csv` done by DuckDB over a staged events table (the release build's): the
-    same bytes, each cell made in SQL as `acled_row` makes it (a test holds the two together)."""
+    same bytes, each cell made in SQL as `acled_row` makes it (a test holds the two together).
+    With `inter_labels` (`cedar export --inter labels`), inter1, inter2 and interaction are the
+    codebook's labels instead of ACLED's numbers (releases/long_forms.py)."""
     codes = [r[0] for r in con.execute(f"SELECT DISTINCT iso3 FROM {table} WHERE iso3 IS NOT NULL").fetchall()]
     iso = _sql_map("iso3", {c: iso_numeric(c) for c in codes if c.isalpha()}) if codes else "NULL"
     text = lambda c: sql_cell(flat.TEXT, c)  # noqa: E731
@@ -168,4 +171,7 @@ def copy_acled_csv(con: Any, table: str, path: Path) -> None:
         "tags": listed("tags"),
         "timestamp": "coalesce(CAST(epoch_us(\"timestamp\") // 1000000 AS VARCHAR), '')",
     }
+    if inter_labels:
+        cells.update(inter1=inter_label_sql("inter1"), inter2=f"coalesce({inter_label_sql(inter2)}, '')",
+                     interaction=interaction_label_sql("inter1", inter2))
     copy_cells(con, {c: cells[c] for c in ACLED_COLUMNS}, table, path)

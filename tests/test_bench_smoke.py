@@ -13,7 +13,8 @@ def test_bench_runs_at_a_tiny_size(tmp_path: Path) -> None:
     res = run.main(scale=0.0001, work=tmp_path / "work", say=lambda *_: None)
     for step in ("check_clean", "check_faults", "check_half", "check_disputed_claims", "plain_pydantic_check",
                  "plain_frictionless_check", "ingest", "release_build", "panel_country_month", "query_stream_range",
-                 "query_stream_release_events", "import_acled", "import_acled_ingest", "ingest_imported"):
+                 "query_stream_release_events", "import_acled", "import_acled_ingest", "ingest_imported",
+                 "export_csv", "export_dta_ukr", "export_xlsx_ukr", "export_geojson_ukr"):
         assert "error" not in res[step], (step, res[step].get("error"))
         assert res[step]["seconds"] > 0 and res[step]["peak_mb"] > 0
     assert res["check_faults"]["exit"] == 1  # the planted faults are found
@@ -23,6 +24,7 @@ def test_bench_runs_at_a_tiny_size(tmp_path: Path) -> None:
     places = res["place_checks"]
     assert {r["engine"] for n, r in places.items() if n != "rows"} == {"row"}  # 500 rows: below the SQL threshold
     assert all(0 < r["share_profiled"] < 1 for n, r in places.items() if n != "rows")
+    assert res["explorer"]["filter_change"]["states"] > 10 and res["explorer"]["server_peak_mb"] > 0
     assert set(res["queries"]) == set(run.QUERIES) == set(res["plain_pandas_queries"]) - {"read_csv"}
     assert res["python_api"]["rows"] > 0 and res["python_api"]["open_events_arrow_seconds"] > 0, res["python_api"]
     readme = tmp_path / "README.md"

@@ -18,7 +18,7 @@ from cedar import __version__
 from cedar.cli import app
 from cedar.sample_data import seed_path
 
-OUTPUT_FORMS = {"text", "json", "csv", "table"}
+OUTPUT_FORMS = {"text", "json", "csv", "table", "bibtex", "cff"}
 DEPRECATED = {"--store", "--from", "--release", "--json"}
 VERSION = "2026.11.1"
 
@@ -106,7 +106,10 @@ MISSING_STORE = {
 # How each command that reads releases meets a release location that is not there.
 MISSING_RELEASES = {"download": [], "query": ["SELECT 1"], "release list": [], "release diff": [VERSION, VERSION],
                     "sync": [],
-                    "panel": ["--out", "never-written.csv"]}
+                    "panel": ["--out", "never-written.csv"],
+                    "serve": [],
+                    "export": ["--out", "events.geojson"],
+                    "cite": []}
 
 
 def test_a_store_that_does_not_exist_is_a_wrong_call_everywhere(tmp_path):
@@ -179,6 +182,7 @@ def test_every_command_prints_json_indented_by_two_spaces_with_a_final_newline(w
         "query": ["--db", db, "SELECT event_id, actor1 FROM events ORDER BY event_id LIMIT 2"],
         "import": ["acled", str(ACLED), "--out", str(tmp_path / "acled.jsonl")],
         "synth": ["3", "--out", str(tmp_path / "synth.csv")],
+        "code": [str(seed_path().with_suffix(".txt")), "--out", str(tmp_path / "code.json")],
         "actors list": ["--db", db, "--country", "AZE"],
         "actors show": ["--db", db, "Karabakh Armenians"],
         "actors search": ["--db", db, "azeri army"],
@@ -188,6 +192,8 @@ def test_every_command_prints_json_indented_by_two_spaces_with_a_final_newline(w
         "download": ["--releases", str(releases), "--to", str(tmp_path / "dl")],
         "sync": ["--releases", str(releases), "--to", str(tmp_path / "sync")],
         "panel": ["--releases", str(releases), "--out", str(tmp_path / "panel.csv")],
+        "export": ["--releases", str(releases), "--out", str(tmp_path / "events.geojson")],
+        "cite": ["--releases", str(releases)],
     }
     assert set(calls) == {w for w, cmd in LEAVES if "json" in choices(options(cmd).get("--format"))}
     for words, args in calls.items():

@@ -45,11 +45,12 @@ MUST_REFUSE = {"fifo", "device", "link-loop"}
 # Parameters that name a folder (by their Python name, which outlives renamed flags); the rest name files.
 FOLDERS = {("download", "to"), ("sync", "to"), ("build", "releases"), ("list", "releases"), ("diff", "releases"),
            ("demo", "releases"), ("query", "releases"), ("codebook", "to"),
-           ("panel", "releases")}
+           ("panel", "releases"), ("serve", "release"), ("serve", "releases"), ("serve", "documents"),
+           ("export", "releases"), ("cite", "releases")}
 # Release locations are text (a folder, or a URL to read): attacked as the folders they also are.
 LOCATIONS = {"releases"}
 # Parameters a command writes (an existing regular file there is refused without --force).
-OUTPUTS = {("import", "to"), ("synth", "to"), ("panel", "to")}
+OUTPUTS = {("import", "to"), ("synth", "to"), ("panel", "to"), ("export", "to")}
 # Folders a command writes into: a read-only one must be refused.
 WRITTEN_FOLDERS = {("download", "to"), ("sync", "to"), ("build", "releases"), ("demo", "releases"),
                    ("codebook", "to")}
@@ -132,6 +133,7 @@ class Lab:
             ("synth",): {"n": "3", "to": case / "s.csv"},
             ("query",): {"sql": "SELECT 1"},
             ("panel",): {"releases": self.store, "to": case / "panel.csv"},
+            ("export",): {"releases": str(self.store), "to": case / "events.geojson"},
             ("download",): {"version": "latest", "source": str(self.store)},
             ("sync",): {"source": str(self.store)},
             ("init",): {"db": case / "new.duckdb"},

@@ -15,7 +15,24 @@ from typer._click.core import Context  # Typer carries its own copy of Click; it
 from typer.core import TyperGroup
 
 from cedar import __version__, extras
-from cedar.cli import actors, aliases, check, demo, download, exits, failures, imports, query, release, store, synth
+from cedar.cli import (
+    actors,
+    aliases,
+    check,
+    cite,
+    demo,
+    download,
+    exits,
+    export,
+    failures,
+    imports,
+    query,
+    release,
+    serve,
+    store,
+    synth,
+)
+from cedar.cli import code as code_command
 from cedar.cli import panel as panel_command
 from cedar.cli.sync import sync as sync_copy
 from cedar.errors import CedarError
@@ -70,11 +87,15 @@ app.command()(store.init)
 app.command()(store.ingest)
 app.command()(query.query)
 app.command()(panel_command.panel)
+app.command()(export.export)
 app.command("import")(imports.import_)
 app.command()(synth.synth)
 app.command("sync")(sync_copy)
+app.command()(serve.serve)
+app.command()(code_command.code)
 app.add_typer(actors.app, name="actors")
 app.add_typer(release.app, name="release")
+app.command()(cite.cite)
 
 
 def main() -> None:

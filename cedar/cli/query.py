@@ -50,8 +50,9 @@ def query(
     event_corroboration (the datasets and linked events that report each event).
     Tables: event_history (every version), deletions, submissions, documents, actors (the actor
     registry), event_links (the same event in two datasets).
-    With --releases, the same four views over the release's Parquet files, and its tables actors (one
-    row per actor of an event), changes, deletions and events_acled (the ACLED-layout table).
+    With --releases, the same four views over the release's Parquet files, the long forms actors_long
+    (one row per event, actor and role, with inter codes and labels) and sources_long (one row per
+    event and source), and its tables actors, changes, deletions and events_acled (ACLED's layout).
 
     Rows are written as they are read. A query is stopped with a message after --timeout seconds or
     beyond --memory-limit, and its rows after --max-rows. Files outside the store or release,
