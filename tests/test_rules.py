@@ -82,6 +82,8 @@ CASES: dict[str, tuple[Callable, Callable, str]] = {
     "civilian-targeting-mismatch": (put(civilian_targeting=False), put(civilian_targeting=True),
                                     "civilian_targeting"),
     "source-scale-mismatch": (put(source_scale="international"), put(source_scale="national"), "source_scale"),
+    "licence-mismatch": (put(external_ids=["ucdp-ged:1"], licensor="ucdp-ged", licence="CC-BY-4.0"),
+                         put(external_ids=["acled:ARG1"], licensor="cedar"), "licensor"),
     "end-before-start": (put(date_precision="span", event_date_end="2023-09-20"),
                          put(date_precision="span", event_date_end="2023-09-18"), "event_date_end"),
     "span-needs-end": (put(date_precision="span", event_date_end="2023-09-19"), put(date_precision="span"),
