@@ -18,7 +18,7 @@ from cedar import __version__
 from cedar.cli import app
 from cedar.sample_data import seed_path
 
-OUTPUT_FORMS = {"text", "json", "csv", "table"}
+OUTPUT_FORMS = {"text", "json", "csv", "table", "bibtex", "cff"}
 DEPRECATED = {"--store", "--from", "--release", "--json"}
 VERSION = "2026.11.1"
 
@@ -104,7 +104,8 @@ MISSING_STORE = {
     "release build": [VERSION],
 }
 # How each command that reads releases meets a release location that is not there.
-MISSING_RELEASES = {"download": [], "query": ["SELECT 1"], "release list": [], "release diff": [VERSION, VERSION]}
+MISSING_RELEASES = {"download": [], "query": ["SELECT 1"], "release list": [], "release diff": [VERSION, VERSION],
+                    "cite": []}
 
 
 def test_a_store_that_does_not_exist_is_a_wrong_call_everywhere(tmp_path):
@@ -182,6 +183,7 @@ def test_every_command_prints_json_indented_by_two_spaces_with_a_final_newline(w
         "release list": ["--releases", str(releases)],
         "release diff": [VERSION, VERSION, "--releases", str(releases)],
         "download": ["--releases", str(releases), "--to", str(tmp_path / "dl")],
+        "cite": ["--releases", str(releases)],
     }
     assert set(calls) == {w for w, cmd in LEAVES if "json" in choices(options(cmd).get("--format"))}
     for words, args in calls.items():
