@@ -32,7 +32,7 @@ class Cited:
     terms: licensing.ReleaseTerms
 
     def text(self) -> str:
-        lines = [licensing.release_citation(self.version, self.created).split(" Events under")[0]
+        lines = [licensing.release_citation(self.version, self.created, with_terms=False)
                  + f" sha256 of manifest.json: {self.manifest_sha256}.",
                  f"Licence: {BY_LICENSOR[CEDAR].licence.title} ({BY_LICENSOR[CEDAR].licence.id}) for events coded "
                  "for Cedar; the others under the terms of the datasets they come from."]

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from cedar.errors import DataError
+from cedar.schema.event_ids import order_sql
 from cedar.schema.licences import BY_LICENSOR, CEDAR, LICENCES, TERMS
 
 CITATION = "CITATION.cff"
@@ -45,7 +46,7 @@ def check(con: Any, version: str, db: Path, private: bool) -> ReleaseTerms:
     if held:
         names = ", ".join(f"{n} under {BY_LICENSOR[k].licence.title} ({k})" for k, n in held.items())
         ids = [r[0] for r in con.execute(
-            "SELECT event_id FROM events WHERE list_contains(?, licensor) ORDER BY event_id LIMIT 3",
+            f"SELECT event_id FROM events WHERE list_contains(?, licensor) ORDER BY {order_sql('event_id')} LIMIT 3",
             [list(held)]).fetchall()]
         notes = " ".join(BY_LICENSOR[k].note for k in held)
         raise DataError(
@@ -64,9 +65,10 @@ def _licence(licence_id: str) -> dict[str, str]:
     return {"name": lic.id, "path": lic.url, "title": lic.title}
 
 
-def release_citation(version: str, created: str) -> str:
-    return (f"Cedar contributors ({created[:4]}). {TITLE}, release {version} ({created[:10]}). "
-            "Events under the terms of the datasets they come from (see licenses and sources).")
+def release_citation(version: str, created: str, *, with_terms: bool = True) -> str:
+    text = f"Cedar contributors ({created[:4]}). {TITLE}, release {version} ({created[:10]})."
+    return text + (" Events under the terms of the datasets they come from (see licenses and sources)."
+                   if with_terms else "")
 
 
 def datapackage_fields(terms: ReleaseTerms, version: str, created: str) -> dict[str, Any]:

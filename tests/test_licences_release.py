@@ -41,7 +41,7 @@ def test_a_store_holding_acled_rows_is_refused_and_nothing_is_published(acled_st
     # why: ACLED's terms; what to do: a private release, or a store without them
     assert "ACLED's terms of use (acled)" in proc.stderr and "forbid redistributing" in proc.stderr
     assert f"cedar release build {V1} --private" in proc.stderr and "--deletions" in proc.stderr
-    assert "e.g. CDR-ARG-" in proc.stderr
+    assert "e.g. CDR-ARG-1, CDR-ARG-2, CDR-ARG-3:" in proc.stderr
     assert not (releases / V1).exists() and not (releases / "index.json").exists()
     assert not any(p.name.startswith(".tmp-") for p in releases.iterdir()) if releases.exists() else True
 
@@ -54,6 +54,8 @@ def test_private_builds_and_is_marked_in_manifest_index_and_datapackage(acled_st
     assert result["private"] is True and result["licensors"]["acled"] > 0 and result["licensors"]["cedar"] == 6
     index = json.loads((releases / "index.json").read_text(encoding="utf-8"))
     assert index["releases"][0]["private"] is True
+    listed = run_cedar("release", "list", "--releases", str(releases))
+    assert listed.returncode == 0 and listed.stdout.splitlines()[1].endswith("  private"), listed.stdout
     folder = releases / V1
     manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["private"] is True and manifest["licensors"] == result["licensors"]

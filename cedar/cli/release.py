@@ -129,7 +129,8 @@ def print_releases(path: Path | str, releases: list[dict[str, Any]], output: Out
     out(f"{'version':12} {'created':22} {'events':>8}  {'previous':12} schema")
     for r in releases:
         out(f"{r['version']:12} {str(r.get('created', '')):22} {str(r.get('events', '')):>8}  "
-            f"{str(r.get('previous_version') or '-'):12} {r.get('schema_version', '')}")
+            f"{str(r.get('previous_version') or '-'):12} {r.get('schema_version', '')}"
+            + ("  private" if r.get("private") is True else ""))
 
 
 @app.command("diff")
