@@ -9,7 +9,7 @@ import tomllib
 from pathlib import Path
 
 import duckdb
-from conftest import ACLED, GED, REPO, run_cedar
+from conftest import ACLED, GDELT, GED, REPO, run_cedar
 from release_support import cedar_ok, ingest_store
 from store_helpers import query
 
@@ -79,10 +79,12 @@ def test_the_store_holds_each_events_licence_from_where_it_came(tmp_path):
     db = ingest_store(tmp_path / "cedar.duckdb")
     import_into(db, "ucdp", ged_rows(tmp_path))
     import_into(db, "acled", ACLED)
+    import_into(db, "gdelt", GDELT)
     rows = query(db, "SELECT licensor, licence, count(*) AS n, "
                      "count(*) FILTER (WHERE len(external_ids) = 0) AS own FROM events GROUP BY ALL ORDER BY licensor")
     by = {r["licensor"]: r for r in rows}
-    assert set(by) == {"acled", "cedar", "ucdp-ged"}
+    assert set(by) == {"acled", "cedar", "ucdp-ged", "gdelt"}
+    assert by["gdelt"]["licence"] == "LicenseRef-GDELT-Terms" and by["gdelt"]["n"] > 0
     assert by["cedar"]["licence"] == "CC-BY-4.0" and by["cedar"]["n"] == by["cedar"]["own"] == 6
     assert by["ucdp-ged"]["licence"] == "CC-BY-4.0" and by["ucdp-ged"]["n"] > 0
     assert by["acled"]["licence"] == "LicenseRef-ACLED-Terms" and by["acled"]["n"] > 0
