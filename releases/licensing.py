@@ -88,7 +88,7 @@ def datapackage_fields(terms: ReleaseTerms, version: str, created: str) -> dict[
     if terms.private:
         out["private"] = True
         out["access"] = ("Private release: it holds events whose terms forbid redistributing them. Share it only "
-                         "with those those terms allow.")
+                         "with those its terms allow.")
     return out
 
 
