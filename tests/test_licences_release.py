@@ -142,3 +142,21 @@ def test_download_brings_the_citation_checked_against_sha256sums(tmp_path):
     (releases / V1 / "CITATION.cff").write_text("tampered\n", encoding="utf-8")
     proc = run_cedar("download", V1, "--releases", str(releases), "--to", str(tmp_path / "again"))
     assert proc.returncode == 1 and "does not match SHA256SUMS" in proc.stderr, proc.stdout + proc.stderr
+
+
+def test_a_release_after_one_without_licence_columns_keeps_its_events_unchanged(tmp_path):
+    """A previous release built before events carried licensor and licence: the new columns have nothing
+    to be compared with, so no event counts as changed in place."""
+    db = ingest_store(tmp_path / "cedar.duckdb")
+    releases = tmp_path / "releases"
+    assert build(db, releases).returncode == 0
+    events = releases / V1 / "events.parquet"
+    con = duckdb.connect()
+    con.execute(f"COPY (SELECT * EXCLUDE (licensor, licence) FROM read_parquet('{events}')) "
+                f"TO '{tmp_path / 'old.parquet'}' (FORMAT parquet)")
+    con.close()
+    events.write_bytes((tmp_path / "old.parquet").read_bytes())
+    proc = build(db, releases, V2, "--format", "json")
+    assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr
+    result = json.loads(proc.stdout)
+    assert result["changes"] == {"added": 0, "updated": 0, "deleted": 0, "unchanged": 6}
