@@ -11,9 +11,9 @@ Layout of a release (DESIGN.md, "Releases"):
                                          last_version, reason (cumulative, so one file brings any copy up to date)
     codebook.md, datapackage.json        generated from the model
     validation/results.json, gx-results.json, report.html
-    manifest.json, SHA256SUMS
+    manifest.json, CITATION.cff, SHA256SUMS  (CITATION.cff names the manifest's sha256: releases/licensing.py)
 
-Reproducible: the data files (everything but manifest.json, SHA256SUMS and validation/) depend
+Reproducible: the data files (everything but manifest.json, CITATION.cff, SHA256SUMS and validation/) depend
 only on the store's contents and the release version, so the same store built twice gives them
 the same sha256. `created` is the build time, or SOURCE_DATE_EPOCH when that is set.
 """
