@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from cedar.errors import StoreError
+from cedar.ingest import licences
 from cedar.schema import tables
 from cedar.schema.event_ids import LEGACY_PATTERN, PREFIX, legacy_to_current_sql
 
@@ -49,8 +50,9 @@ def assign(con: Any) -> int:
     return int(given)
 
 
-# The store's layout version in store_meta: 2 gives ids the `CDR-` form; a store without the key is 1.
-STORE_VERSION = 2
+# The store's layout version in store_meta: 2 gives ids the `CDR-` form, 3 gives every event its licensor
+# and licence (cedar.ingest.licences); a store without the key is 1.
+STORE_VERSION = 3
 # (table, its columns that hold Cedar event ids); event_links may be absent from an older store.
 _ID_COLUMNS = (("event_current", ("event_id",)), ("event_history", ("event_id",)), ("event_claims", ("event_id",)),
                ("event_sources", ("event_id",)), ("deletions", ("event_id",)),
@@ -67,11 +69,19 @@ def needs_migration(con: Any) -> bool:
 
 
 def migrate(con: Any, now: Any) -> int:
-    """Give every event of a store of layout 1 its id in the current form, in one transaction: every
-    table that holds event ids, the history included; the old id is kept in `event_id_aliases`, so
-    it still finds its event. Returns how many ids changed."""
+    """Bring a store to the current layout in one transaction. From layout 1: every event gets its id
+    in the current form, in every table that holds event ids, the history included; the old id is kept
+    in `event_id_aliases`, so it still finds its event. From layout 2 (and 1): every event version gets
+    its licensor and licence (cedar.ingest.licences). Returns how many ids changed."""
+    from_version = store_version(con)
     con.execute("BEGIN")
     try:
+        if from_version >= 2:
+            licences.fill(con)
+            con.execute("INSERT INTO store_meta VALUES ('store_version', ?) ON CONFLICT (key) DO UPDATE "
+                        "SET value = excluded.value", [str(STORE_VERSION)])
+            con.execute("COMMIT")
+            return 0
         con.execute(tables.create_table_sql("event_id_aliases"))
         have = {t for (t,) in con.execute("SELECT table_name FROM duckdb_tables() "
                                           "WHERE database_name = current_database()").fetchall()}
@@ -81,6 +91,7 @@ def migrate(con: Any, now: Any) -> int:
         for table, columns in _ID_COLUMNS:
             if table in have:
                 _rename_ids(con, table, columns)
+        licences.fill(con)
         con.execute("INSERT INTO store_meta VALUES ('store_version', ?) ON CONFLICT (key) DO UPDATE "
                     "SET value = excluded.value", [str(STORE_VERSION)])
         renamed = con.execute("SELECT count(*) FROM event_id_aliases WHERE renamed_at = ?::TIMESTAMP",
@@ -88,6 +99,10 @@ def migrate(con: Any, now: Any) -> int:
         con.execute("COMMIT")
     except Exception as exc:
         con.execute("ROLLBACK")
+        if from_version >= 2:
+            raise StoreError(f"The store's events could not be given their licence columns: {exc}",
+                             "Nothing was changed. Restore the store from a copy, or ask for help with this "
+                             "message.") from None
         raise StoreError(f"The store's event ids could not be given their current form: {exc}",
                          "Nothing was changed. Restore the store from a copy, or ask for help with this message.") \
             from None

@@ -13,9 +13,9 @@ Layout of a release (DESIGN.md, "Releases"):
                                          the ids deleted in it (releases/delta.py; not in a first release)
     codebook.md, datapackage.json        generated from the model
     validation/results.json, gx-results.json, report.html
-    manifest.json, SHA256SUMS
+    manifest.json, CITATION.cff, SHA256SUMS  (CITATION.cff names the manifest's sha256: releases/licensing.py)
 
-Reproducible: the data files (everything but manifest.json, SHA256SUMS and validation/) depend
+Reproducible: the data files (everything but manifest.json, CITATION.cff, SHA256SUMS and validation/) depend
 only on the store's contents and the release version, so the same store built twice gives them
 the same sha256. `created` is the build time, or SOURCE_DATE_EPOCH when that is set.
 """
@@ -44,7 +44,7 @@ from cedar.validate import readonly
 from cedar.validate.expectations import ALWAYS_FILLED
 from cedar.validate.gate import GateResult
 
-from . import csvsafe, delta, index, manifest, snapshot
+from . import csvsafe, delta, index, licensing, manifest, snapshot
 from . import version as versions
 from .acled_export import FILE_NAME as ACLED_FILE
 from .acled_export import copy_acled_csv
@@ -68,9 +68,12 @@ class BuildResult:
     rejected_report: Path | None = None
     recorded_in_store: bool = False
     timings: dict[str, float] = field(default_factory=dict)
+    private: bool = False
+    licensors: dict[str, int] = field(default_factory=dict)  # events per licensor (releases.licensing)
 
     def to_dict(self) -> dict[str, Any]:
         return {"version": self.version, "store": str(self.store), "published": self.passed,
+                "private": self.private, "licensors": self.licensors,
                 "folder": str(self.folder) if self.folder else None, "previous_version": self.previous,
                 "row_counts": self.row_counts, "changes": self.changes,
                 "recorded_in_store": self.recorded_in_store,
@@ -141,9 +144,10 @@ _TEMP = re.compile(r"\.tmp-\d{4}\.\d{2}\.\d+-\d+(-work)?")
 
 
 def build_release(version: str, db: Path, store: Path, *, created: str | None = None,
-                  step: Step | None = None) -> BuildResult:
+                  step: Step | None = None, private: bool = False) -> BuildResult:
     """Build release `version` of the store `db` into the release store `store`: published when the
-    gate passes, else its validation report kept in <store>/.rejected/<version>/."""
+    gate passes, else its validation report kept in <store>/.rejected/<version>/. Events whose terms
+    forbid publishing them are refused (DataError) unless the release is `private` (releases.licensing)."""
     step = step or (lambda _msg: None)
     t0 = time.perf_counter()
     _check_call(version, paths.engine_name(db, "store"), store)  # before anything is made: a wrong call leaves nothing
@@ -154,12 +158,12 @@ def build_release(version: str, db: Path, store: Path, *, created: str | None = 
         created = created or created_now()
         tmp = store / f".tmp-{version}-{os.getpid()}"
         try:
-            result = _build_from_store(db, store, tmp, version, previous, created, step, t0)
+            result = _build_from_store(db, store, tmp, version, previous, created, step, t0, private)
         except BaseException:
             shutil.rmtree(tmp, ignore_errors=True)
             raise
         if result.passed:
-            _publish(result, tmp, db, created, previous, step)
+            _publish(result, tmp, db, created, previous, step, private)
         else:
             result.rejected_report = _keep_rejected(tmp, store, version)
             shutil.rmtree(tmp, ignore_errors=True)
@@ -188,7 +192,7 @@ def _prepare(store: Path, version: str) -> dict[str, Any] | None:
 
 
 def _build_from_store(db: Path, store: Path, tmp: Path, version: str, previous: dict[str, Any] | None,
-                      created: str, step: Step, t0: float) -> BuildResult:
+                      created: str, step: Step, t0: float, private: bool = False) -> BuildResult:
     """Every file of the release in `tmp`, from a snapshot of the store staged in a work folder
     beside it (removed at the end)."""
     work = store / f".tmp-{version}-{os.getpid()}-work"  # the staging database, never published
@@ -198,8 +202,9 @@ def _build_from_store(db: Path, store: Path, tmp: Path, version: str, previous: 
         step("Reading the store")
         con = snapshot.open_work(work)
         snapshot.stage_store(con, db)
+        terms = licensing.check(con, version, db, private)  # before a file is written
         timings = {"snapshot": time.perf_counter() - t0}
-        return _build_in(con, tmp, version, store, previous, created, step, timings)
+        return _build_in(con, tmp, version, store, previous, created, step, timings, terms)
     finally:
         if con is not None:
             con.close()
@@ -207,7 +212,7 @@ def _build_from_store(db: Path, store: Path, tmp: Path, version: str, previous: 
 
 
 def _publish(result: BuildResult, tmp: Path, db: Path, created: str, previous: dict[str, Any] | None,
-             step: Step) -> None:
+             step: Step, private: bool = False) -> None:
     """The finished folder renamed into place, then index.json replaced: only then is it published."""
     step("Publishing")
     store, version = result.store, result.version
@@ -221,6 +226,8 @@ def _publish(result: BuildResult, tmp: Path, db: Path, created: str, previous: d
     entry = {"version": version, "created": created, "previous_version": previous["version"] if previous else None,
              "schema_version": SCHEMA_VERSION, "events": result.row_counts["events"],
              "manifest_sha256": manifest.sha256_file(final / manifest.MANIFEST)}
+    if private:
+        entry["private"] = True
     index.write_index(store, [entry, *index.read_index(store)])
     mark.unlink(missing_ok=True)
     result.folder = final
@@ -236,16 +243,17 @@ def _count(con: Any, sql: str) -> int:
 
 
 def _build_in(con: Any, tmp: Path, version: str, store: Path, previous: dict[str, Any] | None, created: str,
-              step: Step, timings: dict[str, float]) -> BuildResult:
+              step: Step, timings: dict[str, float], terms: licensing.ReleaseTerms | None = None) -> BuildResult:
     """Write every file from the staged tables of `con` while the gate runs on them, then write the
     validation results and the manifest."""
     step("Writing the data files")
+    terms = terms or licensing.ReleaseTerms()
     hashes = manifest.Hashes(tmp)
     try:
         gate, changes, deletions = _write_beside_gate(con, tmp, version, store, previous, created, step, timings,
-                                                      hashes)
+                                                      hashes, terms.private)
         (tmp / "codebook.md").write_text(codebook_markdown(), encoding="utf-8")
-        _write_datapackage(tmp, version, hashes)
+        _write_datapackage(tmp, version, hashes, licensing.datapackage_fields(terms, version, created))
         row_counts = {name: _count(con, f"SELECT count(*) FROM {name}") for name in snapshot.table_columns()}
         row_counts.update(changes=_count(con, "SELECT count(*) FROM changes"), deletions=deletions)
         changes["unchanged"] = row_counts["events"] - changes["added"] - changes["updated"]
@@ -253,17 +261,17 @@ def _build_in(con: Any, tmp: Path, version: str, store: Path, previous: dict[str
         timings["gx_import_and_run"] = gate.seconds
         _write_validation(tmp, version, created, previous, gate, row_counts)
         t = time.perf_counter()
-        _write_manifest(tmp, version, created, previous, gate, row_counts, hashes)
+        _write_manifest(tmp, version, created, previous, gate, row_counts, hashes, terms)
         timings["hashes"] = time.perf_counter() - t  # what is left of hashing once the rest is done
     finally:
         hashes.close()
     return BuildResult(version, store, gate.passed, None, previous["version"] if previous else None, row_counts,
-                       changes, gate, timings=timings)
+                       changes, gate, timings=timings, private=terms.private, licensors=terms.licensors)
 
 
 def _write_beside_gate(con: Any, tmp: Path, version: str, store: Path, previous: dict[str, Any] | None,
                        created: str, step: Step, timings: dict[str, float],
-                       hashes: manifest.Hashes) -> tuple[GateResult, dict[str, int], int]:
+                       hashes: manifest.Hashes, private: bool = False) -> tuple[GateResult, dict[str, int], int]:
     """The data files, changes.csv and deletions.csv, written while the gate runs.
 
     The gate reads only the staged tables, so it runs in a thread of its own (on its own cursor)
@@ -275,7 +283,7 @@ def _write_beside_gate(con: Any, tmp: Path, version: str, store: Path, previous:
         gate_con = con.cursor()
         try:
             gate_run = pool.submit(_timed, run_release_gate, gate_con, previous is not None,
-                                   [r["event_id"] for r in prev_deletions], created)
+                                   [r["event_id"] for r in prev_deletions], created, private)
             step("Running the gate (Great Expectations), beside the writing")
             t = time.perf_counter()
             _write_data_files(con, tmp, hashes)
@@ -290,15 +298,20 @@ def _write_beside_gate(con: Any, tmp: Path, version: str, store: Path, previous:
 
 
 def _write_manifest(tmp: Path, version: str, created: str, previous: dict[str, Any] | None, gate: GateResult,
-                    row_counts: dict[str, int], hashes: manifest.Hashes) -> None:
-    """manifest.json and SHA256SUMS, once every other file is written."""
+                    row_counts: dict[str, int], hashes: manifest.Hashes,
+                    terms: licensing.ReleaseTerms | None = None) -> None:
+    """manifest.json, then CITATION.cff (which names the manifest's sha256), then SHA256SUMS."""
     gate_summary = {"passed": gate.passed, "expectations": len(gate.outcomes),
                     "failed": sum(not o.success for o in gate.outcomes),
                     "engine": gate.report.extra.get("engine")}
     man = manifest.manifest(tmp, version=version, created=created,
                             previous=previous["version"] if previous else None, row_counts=row_counts,
                             gate=gate_summary, hashes=hashes)
+    terms = terms or licensing.ReleaseTerms()
+    man.update(terms.manifest_fields())
     manifest.write_json(tmp / manifest.MANIFEST, man)
+    (tmp / licensing.CITATION).write_text(licensing.citation_cff(
+        version, created, manifest.sha256_file(tmp / manifest.MANIFEST), terms), encoding="utf-8")
     manifest.write_sums(tmp, hashes)
 
 
@@ -373,7 +386,8 @@ def _write_data_files(con: Any, tmp: Path, hashes: manifest.Hashes) -> None:
             future.result()
 
 
-def _write_datapackage(tmp: Path, version: str, hashes: manifest.Hashes) -> None:
+def _write_datapackage(tmp: Path, version: str, hashes: manifest.Hashes,
+                       terms_fields: dict[str, Any] | None = None) -> None:
     ev_required = {n for n in flat.event_columns() if Event.model_fields[n].is_required()} | set(ALWAYS_FILLED)
     specs = [
         ("events", snapshot.event_columns(), ev_required, ["event_id"]),
@@ -405,7 +419,8 @@ def _write_datapackage(tmp: Path, version: str, hashes: manifest.Hashes) -> None
                           "description": "The events in ACLED's column layout, order and spelling, for tools "
                                          "made for ACLED exports (written by cedar.releases.acled_export)."})
     resources += delta.resources(tmp)
-    manifest.write_json(tmp / manifest.DATAPACKAGE, manifest.datapackage(version, tmp, resources, hashes))
+    package = manifest.datapackage(version, tmp, resources, hashes)
+    manifest.write_json(tmp / manifest.DATAPACKAGE, {**package, **(terms_fields or {})})
 
 
 def _write_validation(tmp: Path, version: str, created: str, previous: dict[str, Any] | None, gate: Any,

@@ -38,6 +38,7 @@ from cedar.errors import CedarError, TransferError, UsageError
 from . import remote
 from . import version as versions
 from .index import INDEX
+from .licensing import CITATION
 from .manifest import MANIFEST, SUMS
 
 FORMATS = ("parquet", "csv", "all")
@@ -250,6 +251,8 @@ def check_sums(raw: bytes, man: dict[str, Any], manifest_sha: str, where: str) -
         raise TransferError(f"{where} is not UTF-8 text: refused.") from None
     for line in lines:
         digest, sep, name = line.partition("  ")
+        if sep and name == CITATION and _SHA256.match(digest):
+            continue  # written after the manifest (it names the manifest's hash): checked when it is fetched
         if not sep or expected.get(name) != digest:
             raise TransferError(f"{where} does not agree with the manifest (at {line[:120]!r}): refused.",
                                 "The release was changed after it was published; tell the store's maintainers.")
@@ -346,12 +349,28 @@ def _download_into(source: remote.Source, entry: dict[str, Any], man: dict[str, 
         (stage / MANIFEST).write_bytes(raw_manifest)
         if raw_sums is not None:
             (stage / SUMS).write_bytes(raw_sums)
+            _fetch_citation(source, v, raw_sums, stage, None if replace else final)
         _swap(stage, final) if replace else _publish(stage, final)
     finally:
         shutil.rmtree(stage, ignore_errors=True)
     result.files.sort(key=lambda f: f.name)
     result.seconds = time.perf_counter() - t0
     return result
+
+
+def _fetch_citation(source: remote.Source, v: str, raw_sums: bytes, stage: Path, final: Path | None) -> None:
+    """The release's CITATION.cff, which SHA256SUMS hashes and the manifest cannot (it names the manifest's
+    hash); a release built before it existed has none. A copy already in `final` that matches is kept."""
+    digest = next((d for d, _, n in (line.partition("  ") for line in raw_sums.decode("utf-8").splitlines())
+                   if n == CITATION), None)
+    if digest is None or (final is not None and _matches(final / CITATION, (final / CITATION).stat().st_size
+                                                         if (final / CITATION).is_file() else -1, digest)):
+        return
+    raw = source.read_small(f"{v}/{CITATION}")
+    if hashlib.sha256(raw).hexdigest() != digest:
+        raise TransferError(f"{source.describe(f'{v}/{CITATION}')} does not match SHA256SUMS: refused.",
+                            "The release was changed after it was published; tell the store's maintainers.")
+    (stage / CITATION).write_bytes(raw)
 
 
 def _other_release(final: Path, raw_manifest: bytes, force: bool) -> bool:

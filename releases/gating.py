@@ -52,12 +52,14 @@ def _expected_fatalities(con: Any) -> int:
                 JOIN changes c ON c.event_id = e.event_id AND c.change IN ('updated', 'added'))""")
 
 
-def run_release_gate(con: Any, has_previous: bool, prev_deletions: list[str], created: str) -> GateResult:
+def run_release_gate(con: Any, has_previous: bool, prev_deletions: list[str], created: str,
+                     private: bool = False) -> GateResult:
     """Every expectation over the staged release (tables events, claims, sources, actors,
-    store_deletions, previous_events and changes)."""
+    store_deletions, previous_events and changes); a `private` release may hold events whose terms
+    forbid publishing them."""
     stage_check_tables(con, has_previous, prev_deletions)
     release_date = dt.date.fromisoformat(created[:10])
-    specs = ex.model_specs(release_date) + ex.reference_specs()
+    specs = ex.model_specs(release_date) + ex.reference_specs() + ex.licence_specs(private)
     previous_count = _count(con, "SELECT count(*) FROM previous_events") if has_previous else None
     expected_total = _expected_fatalities(con) if has_previous else None
     specs += ex.dataset_specs(previous_count=previous_count, expected_fatalities=expected_total)

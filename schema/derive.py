@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import vocab
+from . import licences, vocab
 from .model import SCHEMA_VERSION
 
 
@@ -34,6 +34,8 @@ def complete(data: dict[str, Any], sources: list[Any]) -> dict[str, Any]:
     if out.get("inter2") is None:
         out["inter2"] = 0
     out["schema_version"] = out.get("schema_version") or SCHEMA_VERSION
+    out["licensor"] = licences.licensor_of(out.get("external_ids"))
+    out["licence"] = licences.licence_of(out["licensor"])
     return out
 
 
@@ -48,4 +50,7 @@ SQL = {
     "civilian_targeting": "coalesce(disorder_of_type = 'Political violence' AND v_target_kind = 'civilians', false)",
     "inter2": "coalesce(v_inter2, 0)",
     "schema_version": f"coalesce(v_schema_version, '{SCHEMA_VERSION}')",
+    # l_external_ids: the list's items (the engine substitutes its split of the raw cell)
+    "licensor": licences.licensor_sql("l_external_ids"),
+    "licence": licences.licence_sql(licences.licensor_sql("l_external_ids")),
 }

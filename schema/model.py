@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, Literal, Optional
 
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
-from . import event_ids, vocab
+from . import event_ids, licences, vocab
 
 SCHEMA_VERSION = "1.0.0"
 
@@ -39,6 +39,8 @@ if TYPE_CHECKING:
     SourceScale = str
     SourceKind = str
     Region = str
+    Licensor = str
+    LicenceId = str
 else:
     EventType = Literal[vocab.EVENT_TYPES]
     SubEventType = Literal[vocab.ALL_SUB_EVENT_TYPES]
@@ -55,6 +57,8 @@ else:
     SourceScale = Literal[tuple(vocab.SOURCE_SCALES)]
     SourceKind = Literal[tuple(vocab.SOURCE_KINDS)]
     Region = Literal[vocab.REGIONS]
+    Licensor = Literal[licences.LICENSORS]
+    LicenceId = Literal[licences.LICENCE_IDS]
 
 CONTRIBUTOR, STORE, DERIVED = "contributor", "store", "derived"
 
@@ -211,6 +215,14 @@ class Event(_Strict):
     external_ids: list[str] = col(
         "The event's ids in peer datasets, as 'dataset:id' (acled:ARG10607, ucdp-ged:244657, gdelt:676461023)",
         "provenance", default_factory=list)
+    licensor: Optional[Licensor] = col(
+        "Whose terms the event is under, derived from external_ids: the first of acled, gdelt, ucdp-ged that it "
+        "names, else cedar (coded for Cedar). See Licences and citation in docs/releases.md", "provenance", DERIVED,
+        default=None)
+    licence: Optional[LicenceId] = col(
+        "The licence of those terms, derived from licensor: CC-BY-4.0 (cedar, ucdp-ged), LicenseRef-GDELT-Terms, "
+        "LicenseRef-ACLED-Terms (not redistributable: such events go only into private releases)", "provenance",
+        DERIVED, default=None)
     schema_version: Optional[str] = col("Version of this schema the event was coded against", "provenance",
                                         default=None)
 

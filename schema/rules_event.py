@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any, Iterator
 
-from . import derive, vocab
+from . import derive, licences, vocab
 from .rules_base import Context, Finding, rule
 from .rules_fill import ACTOR_FIELDS
 
@@ -108,6 +108,19 @@ def _source_scale(e: Any, ctx: Context) -> Iterator[Finding]:
         expected = derive.source_scale(e.sources)
         if e.source_scale != expected:
             yield Finding("source_scale", e.source_scale, {"expected": expected})
+
+
+@rule("licence-mismatch",
+      "{field} '{value}' disagrees with external_ids, which give '{expected}': leave {field} empty (it is derived "
+      "from the datasets external_ids name) or correct external_ids.",
+      "A submitted licensor or licence must agree with the one derived from external_ids (cedar.schema.licences).",
+      columns=("licensor", "licence", "external_ids"))
+def _licence(e: Any, ctx: Context) -> Iterator[Finding]:
+    licensor = licences.licensor_of(e.external_ids)
+    if e.licensor is not None and e.licensor != licensor:
+        yield Finding("licensor", e.licensor, {"expected": licensor})
+    if e.licence is not None and e.licence != licences.licence_of(licensor):
+        yield Finding("licence", e.licence, {"expected": licences.licence_of(licensor)})
 
 
 @rule("end-before-start",

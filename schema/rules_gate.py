@@ -26,3 +26,5 @@ declare("changed-without-version", FAILED, "An event's published row, claims or 
         "release while its version did not (an in-place change that changes.csv would not show).")
 declare("fatality-total-jump", FAILED, "The fatality total is not the previous total plus what the added, updated "
         "and deleted events account for.")
+declare("not-redistributable", FAILED, "A public release holds events whose terms forbid publishing them (ACLED's): "
+        "only a release built with --private may hold them.")

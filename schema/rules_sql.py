@@ -25,7 +25,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from . import countries, rules_conventions, vocab
+from . import countries, licences, rules_conventions, vocab
 from .regions import region_of
 
 _ARMED = ", ".join(str(i) for i in sorted(vocab.ARMED_ACTOR_TYPES))
@@ -46,6 +46,10 @@ SQL_RULES: dict[str, list[tuple[str, str]]] = {
                                "v_civilian_targeting <> (disorder_of_type = 'Political violence' "
                                "AND v_target_kind = 'civilians')")],
     "source-scale-mismatch": [],
+    "licence-mismatch": [
+        ("licensor", f"v_licensor IS NOT NULL AND v_licensor <> {licences.licensor_sql('l_external_ids')}"),
+        ("licence", f"v_licence IS NOT NULL AND v_licence <> "
+                    f"{licences.licence_sql(licences.licensor_sql('l_external_ids'))}")],
     "end-before-start": [("event_date_end", "v_event_date_end < v_event_date")],
     "span-needs-end": [("event_date_end", "v_date_precision = 'span' AND v_event_date_end IS NULL")],
     "date-in-future": [("event_date", "v_event_date > {today}"), ("event_date_end", "v_event_date_end > {today}")],

@@ -124,7 +124,7 @@ def test_datapackage_is_valid_for_frictionless(seed):
     described = {r["path"] for r in package["resources"]}
     files = {p.relative_to(seed["folder"]).as_posix() for p in seed["folder"].rglob("*") if p.is_file()}
     assert described == {f for f in files if not f.startswith("validation/")} - {
-        "datapackage.json", "manifest.json", "SHA256SUMS"}
+        "datapackage.json", "manifest.json", "SHA256SUMS", "CITATION.cff"}
 
 
 def test_html_report_is_self_contained(seed):

@@ -18,7 +18,7 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cedar.schema import flat, vocab
+from cedar.schema import flat, licences, vocab
 from cedar.schema.model import INTERACTION_RANGE, Claim, Event, Source
 from cedar.validate.readers import Record, read
 
@@ -99,6 +99,8 @@ def events(draw: st.DrawFn) -> Event:
         "submission_id": draw(OPT_TEXT),
         "coder": draw(OPT_TEXT),
         "external_ids": draw(ITEMS),
+        "licensor": draw(opt(st.sampled_from(licences.LICENSORS))),
+        "licence": draw(opt(st.sampled_from(licences.LICENCE_IDS))),
         "schema_version": draw(OPT_TEXT),
     }
     return Event.model_validate(data)

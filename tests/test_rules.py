@@ -82,6 +82,8 @@ CASES: dict[str, tuple[Callable, Callable, str]] = {
     "civilian-targeting-mismatch": (put(civilian_targeting=False), put(civilian_targeting=True),
                                     "civilian_targeting"),
     "source-scale-mismatch": (put(source_scale="international"), put(source_scale="national"), "source_scale"),
+    "licence-mismatch": (put(external_ids=["ucdp-ged:1"], licensor="ucdp-ged", licence="CC-BY-4.0"),
+                         put(external_ids=["acled:ARG1"], licensor="cedar"), "licensor"),
     "end-before-start": (put(date_precision="span", event_date_end="2023-09-20"),
                          put(date_precision="span", event_date_end="2023-09-18"), "event_date_end"),
     "span-needs-end": (put(date_precision="span", event_date_end="2023-09-19"), put(date_precision="span"),
@@ -305,6 +307,7 @@ REPORT_CASES = dict.fromkeys((
     "test_report_codes.py")
 REPORT_CASES["possible-double-coding"] = "test_conventions.py"  # found across rows, in files made there
 REPORT_CASES["actor-type-differs-in-file"] = "test_import_actor_types.py"  # an actor typed two ways in one file
+REPORT_CASES["not-redistributable"] = "test_licences_release.py"  # a public release of ACLED's rows
 
 
 def test_every_rule_has_a_case():

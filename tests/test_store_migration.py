@@ -15,7 +15,7 @@ from release_support import FIXED_TIME, _insert, seed_rows
 from store_helpers import ingest, query, scalar, seed_events, write_events
 
 from cedar.errors import StoreError
-from cedar.ingest import store
+from cedar.ingest import ids, store
 from cedar.schema import event_ids, tables
 
 V1, V2 = "2026.11.1", "2026.11.2"
@@ -71,7 +71,7 @@ def test_opening_a_store_with_old_ids_gives_every_table_the_current_ids(tmp_path
                         f"'{event_ids.PATTERN[1:-1]}')") == []
     assert _ids(db, "SELECT event_id, reason FROM deletions") == [("CDR-AZE-6", "duplicate of AZE5")]
     assert _ids(db, "SELECT event_id, other_event_id FROM event_links") == [("CDR-AZE-1", "CDR-AZE-3")]
-    assert _ids(db, "SELECT value FROM store_meta WHERE key = 'store_version'") == [("2",)]
+    assert _ids(db, "SELECT value FROM store_meta WHERE key = 'store_version'") == [(str(ids.STORE_VERSION),)]
 
 
 def test_an_old_id_still_finds_its_event_through_the_aliases(tmp_path):
@@ -114,7 +114,7 @@ def test_a_migration_that_fails_changes_nothing(tmp_path):
 def test_a_new_store_has_the_current_layout_and_ids(tmp_path):
     db = tmp_path / "new.duckdb"
     store.init(db)
-    assert _ids(db, "SELECT value FROM store_meta WHERE key = 'store_version'") == [("2",)]
+    assert _ids(db, "SELECT value FROM store_meta WHERE key = 'store_version'") == [(str(ids.STORE_VERSION),)]
     proc, report = ingest(db, str(write_events(tmp_path, "e.json", seed_events()[:2])))
     assert proc.returncode == 0 and sorted(report["ids"].values()) == ["CDR-AZE-1", "CDR-AZE-2"]
     assert all(event_ids.is_event_id(i) and not event_ids.is_legacy(i) for i in report["ids"].values())

@@ -31,7 +31,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from cedar.schema import countries, flat, vocab
+from cedar.schema import countries, flat, licences, vocab
 from cedar.schema.model import DERIVED, STORE, Claim, Event, Source, field_meta
 
 # The stated bound on the change in row count from one release to the next.
@@ -204,6 +204,29 @@ def model_specs(release_date: dt.date) -> list[Spec]:
 #   unchanged:  event_id, fatalities, previous_fatalities,  events whose version did not change;
 #               published_unchanged, changed_fields         whether every published field is as before,
 #                                                           else the fields (or claims, sources) that differ
+
+def licence_specs(private: bool) -> list[Spec]:
+    """Each event's licence is the one its licensor's terms give, its licensor the one its external_ids
+    give (cedar.schema.licences); and unless the release is private, every event's terms allow
+    publishing it (ACLED's do not)."""
+    derived = licences.licensor_sql("external_ids")
+    # one query for both columns: a conditional expectation per licensor cost a scan each
+    specs = [
+        Spec("licence-mismatch", "events", "UnexpectedRowsExpectation",
+             {"unexpected_rows_query": f"SELECT event_id, licensor, licence FROM {{batch}} "
+                                       f"WHERE licensor IS DISTINCT FROM {derived} "
+                                       f"OR licence IS DISTINCT FROM {licences.licence_sql('licensor')}"},
+             "licensor is the one the dataset prefixes of external_ids give, and licence the one its terms give",
+             ("licensor", "licence", "external_ids")),
+    ]
+    if not private:
+        held = ", ".join(t.licensor for t in licences.TERMS if not t.redistributable)
+        specs.append(Spec("not-redistributable", "events", "ExpectColumnValuesToBeInSet",
+                          {"column": "licensor", "value_set": list(licences.REDISTRIBUTABLE)},
+                          f"every event's terms allow publishing it (licensor {held} only in a private release)",
+                          ("licensor",), True))
+    return specs
+
 
 def reference_specs() -> list[Spec]:
     """Every row of a long table belongs to an event of the release: one SQL query over the events

@@ -30,7 +30,7 @@ from cedar.validate.record_scan import record_starts, spans
 from cedar.validate.report import ERROR, Problem, Report
 from cedar.validate.sql_engine import row_engine_records
 from cedar.validate.sql_places import place_codes
-from cedar.validate.sql_query import BLANK, PLACE_KEY, build_query, csv_header, ident, list_items
+from cedar.validate.sql_query import BLANK, LISTS_USED, PLACE_KEY, build_query, csv_header, ident, list_items
 
 
 @dataclass
@@ -61,6 +61,8 @@ def event_columns(header: list[str]) -> tuple[str, ...]:
             expr = "NULL"  # the store gives it
         else:
             expr = derive.SQL.get(name, f"v_{name}")
+            for n in LISTS_USED:  # a derivation from a list (licensor from external_ids) reads its items
+                expr = expr.replace(f"l_{n}", list_items(f"r_{n}"))
         items.append(f"CAST({expr} AS {sql_type}) AS {ident(name)}")
     return tuple(items)
 

@@ -40,10 +40,17 @@ def build(
                                                 "every published version.", show_default=False)],
     db: DbOption = DEFAULT_DB,
     releases: ReleasesOption = None,
+    private: Annotated[bool, typer.Option(
+        "--private", help="A private release: it may hold events whose terms forbid publishing them (ACLED's), "
+        "and is marked private in its manifest, index entry and datapackage.json. Build it into a release "
+        "store of its own and share it only with those the terms allow.")] = False,
     output: FormatOption = OutputFormat.text,
 ) -> None:
     """Build a release from the store: every file written, the gate run, and the release
     published only when every expectation passed.
+
+    A public release holds only events whose terms allow publishing them: a store holding events
+    imported from ACLED is refused (exit 1, nothing written) unless --private is given.
 
     Versions are YYYY.MM.N: year, two-digit month, then 1, 2, ... They sort as numbers and are
     kept apart from the schema version. A published version is never overwritten. Exit 0 when
@@ -62,7 +69,7 @@ def build(
     from cedar.ingest.store import migrate
 
     migrate(db)  # a store whose ids have the earlier form (AZE12) gets the current ones before it is released
-    result = build_release(version, db, releases_folder(releases, exists=False), step=step)
+    result = build_release(version, db, releases_folder(releases, exists=False), step=step, private=private)
     if not text:
         out_json(result.to_dict())
     else:
@@ -77,7 +84,7 @@ def _print_build(result: Any) -> None:
     counts = ", ".join(f"{v} {k}" for k, v in result.row_counts.items())
     changes = ", ".join(f"{v} {k}" for k, v in result.changes.items())
     if result.passed:
-        out(f"Published release {result.version} in {result.folder}")
+        out(f"Published {'PRIVATE ' if result.private else ''}release {result.version} in {result.folder}")
         out(f"  previous: {result.previous or 'none (first release)'}")
         out(f"  rows: {counts}")
         out(f"  changes: {changes}")
@@ -122,7 +129,8 @@ def print_releases(path: Path | str, releases: list[dict[str, Any]], output: Out
     out(f"{'version':12} {'created':22} {'events':>8}  {'previous':12} schema")
     for r in releases:
         out(f"{r['version']:12} {str(r.get('created', '')):22} {str(r.get('events', '')):>8}  "
-            f"{str(r.get('previous_version') or '-'):12} {r.get('schema_version', '')}")
+            f"{str(r.get('previous_version') or '-'):12} {r.get('schema_version', '')}"
+            + ("  private" if r.get("private") is True else ""))
 
 
 @app.command("diff")
