@@ -104,7 +104,8 @@ MISSING_STORE = {
     "release build": [VERSION],
 }
 # How each command that reads releases meets a release location that is not there.
-MISSING_RELEASES = {"download": [], "query": ["SELECT 1"], "release list": [], "release diff": [VERSION, VERSION]}
+MISSING_RELEASES = {"download": [], "query": ["SELECT 1"], "release list": [], "release diff": [VERSION, VERSION],
+                    "serve": []}
 
 
 def test_a_store_that_does_not_exist_is_a_wrong_call_everywhere(tmp_path):

@@ -44,7 +44,8 @@ NUMBERS = ("-1", "0", "99999999999999999999", "inf", "nan", "text")
 MUST_REFUSE = {"fifo", "device", "link-loop"}
 # Parameters that name a folder (by their Python name, which outlives renamed flags); the rest name files.
 FOLDERS = {("download", "to"), ("build", "releases"), ("list", "releases"), ("diff", "releases"),
-           ("demo", "releases"), ("query", "releases"), ("codebook", "to")}
+           ("demo", "releases"), ("query", "releases"), ("codebook", "to"), ("serve", "release"),
+           ("serve", "releases"), ("serve", "documents")}
 # Release locations are text (a folder, or a URL to read): attacked as the folders they also are.
 LOCATIONS = {"releases"}
 # Parameters a command writes (an existing regular file there is refused without --force).

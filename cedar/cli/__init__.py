@@ -15,7 +15,21 @@ from typer._click.core import Context  # Typer carries its own copy of Click; it
 from typer.core import TyperGroup
 
 from cedar import __version__
-from cedar.cli import actors, aliases, check, demo, download, exits, failures, imports, query, release, store, synth
+from cedar.cli import (
+    actors,
+    aliases,
+    check,
+    demo,
+    download,
+    exits,
+    failures,
+    imports,
+    query,
+    release,
+    serve,
+    store,
+    synth,
+)
 from cedar.errors import CedarError
 
 
@@ -69,6 +83,7 @@ app.command()(store.ingest)
 app.command()(query.query)
 app.command("import")(imports.import_)
 app.command()(synth.synth)
+app.command()(serve.serve)
 app.add_typer(actors.app, name="actors")
 app.add_typer(release.app, name="release")
 
