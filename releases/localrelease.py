@@ -46,6 +46,8 @@ PARQUET = {"events": "events.parquet", "claims": "claims.parquet", "sources": "s
 # download of --files csv has no actors.parquet). The names are the files' own, as a table name.
 OTHER_TABLES = {"actors": ("actors.parquet", "actors.csv"), "changes": ("changes.csv",),
                 "deletions": ("deletions.csv",), "events_acled": (ACLED_FILE,)}
+# Columns read_csv would take for another type: a version (2026.11.2) reads as a date (2026-11-02).
+CSV_TYPES = {"deletions": "{'deleted_in': 'VARCHAR'}"}
 
 RELEASE = readonly.Target(
     what="the release", command="cedar query --releases",
@@ -96,8 +98,11 @@ def connect(folder: Path, memory_limit: str | None = None, spill: str | None = N
         allowed = [*files.values(), *others.values()]
         con.execute(f"SET allowed_paths = [{', '.join(_quote(f) for f in allowed)}]")
         for name, path in others.items():
-            reader = "read_parquet" if path.suffix == ".parquet" else "read_csv"
-            con.execute(f"CREATE VIEW {name} AS SELECT * FROM {reader}({_quote(path)})")
+            if path.suffix == ".parquet":
+                con.execute(f"CREATE VIEW {name} AS SELECT * FROM read_parquet({_quote(path)})")
+            else:
+                types = f", types = {CSV_TYPES[name]}" if name in CSV_TYPES else ""
+                con.execute(f"CREATE VIEW {name} AS SELECT * FROM read_csv({_quote(path)}{types})")
         ev = f"read_parquet({_quote(files['events'])})"
         with_version = ("(SELECT x.*, e.version FROM read_parquet({}) x JOIN read_parquet({}) e "
                         "ON e.event_id = x.event_id)")
