@@ -62,7 +62,7 @@ const CedarMap = (() => {
     if (!res.ok) { panel.replaceChildren(document.createTextNode(data.error || "The map could not be drawn.")); return; }
     const land = await loadOutlines();
     let [w, s, e, n] = data.bbox;
-    const padX = Math.max(1, (e - w) * 0.08), padY = Math.max(1, (n - s) * 0.08);
+    const padX = Math.max(4, (e - w) * 0.08), padY = Math.max(3, (n - s) * 0.08);
     w = Math.max(-180, w - padX); e = Math.min(180, e + padX); s = Math.max(-90, s - padY); n = Math.min(90, n + padY);
     const width = e - w, height = n - s;
     const root = svg("svg", {viewBox: `${w} ${-n} ${width} ${height}`, width: "100%", height: 380,
