@@ -267,6 +267,9 @@ def main(scale: float | None = None, work: Path | None = None, plain: bool = Tru
             say("bench: pandas ...")
             pq, _ = _json_child(_child("pandas", str(release), "3"))
             res["plain_pandas_queries"] = pq
+        from benchmarks import explorer
+
+        res["explorer"] = explorer.measure(release, say=say)  # cedar serve on the bench release
     from benchmarks import imports
 
     imports.run(res, work, scale, step, CEDAR)
@@ -381,6 +384,10 @@ def write(res: dict[str, Any], results: Path | None = None, page: Path | None = 
     else:
         text = text.rstrip("\n") + "\n\n## Benchmarks\n\n" + block + "\n"
     page.write_text(text, encoding="utf-8")
+    if res.get("explorer") and page == ROOT / "docs" / "performance.md":
+        from benchmarks import explorer
+
+        explorer.write_page(res["explorer"], res)
 
 
 if __name__ == "__main__":

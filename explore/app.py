@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 import logging
+import threading
+from collections import OrderedDict
 from pathlib import Path
 from typing import Any, Awaitable, Callable
 
@@ -61,10 +63,44 @@ def _float(request: Request, name: str, default: float) -> float:
     return value
 
 
+class Answers:
+    """The last answers of the page's questions, by version and query: a release never changes, so a
+    view seen before (the back button, a filter set again) is answered without a query."""
+
+    def __init__(self, size: int = 512):
+        self.size = size
+        self._kept: OrderedDict[tuple, bytes] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple) -> bytes | None:
+        with self._lock:
+            body = self._kept.get(key)
+            if body is not None:
+                self._kept.move_to_end(key)
+            return body
+
+    def put(self, key: tuple, body: bytes) -> None:
+        with self._lock:
+            self._kept[key] = body
+            while len(self._kept) > self.size:
+                self._kept.popitem(last=False)
+
+
 class Explorer:
     def __init__(self, catalog: Catalog, limits: Limits | None = None, documents_folders: list[Path] | None = None):
         self.reader = Reader(catalog, limits)
         self.documents = list(documents_folders or [])
+        self.answers = Answers()
+
+    def kept(self, request: Request, answer: Callable[[], Any]) -> Response:
+        """The answer to a request of the page, from the answers kept or made now."""
+        version = self.version(request) or self.reader.catalog.default
+        key = (request.url.path, version, tuple(sorted(request.query_params.multi_items())))
+        body = self.answers.get(key)
+        if body is None:
+            body = json.dumps(queries.jsonable(answer()), ensure_ascii=False, allow_nan=False).encode("utf-8")
+            self.answers.put(key, body)
+        return Response(body, media_type="application/json")
 
     def version(self, request: Request) -> str | None:
         return request.query_params.get("version") or None
@@ -72,29 +108,57 @@ class Explorer:
     def page(self, request: Request) -> Response:
         return FileResponse(STATIC / "index.html", media_type="text/html; charset=utf-8")
 
+    def warm(self) -> None:
+        """Answer the first view of the default version now (the page's own requests, keys included),
+        so that the first visitor's page is drawn without waiting for the queries over every event."""
+        version = self.reader.catalog.default
+        with self.reader.session(version) as s:
+            for path, query, answer in (
+                    ("/api/meta", (), lambda: info.meta(s, self.reader.catalog)),
+                    ("/api/facets", (), lambda: queries.facets(s, {})),
+                    ("/api/events", (("page", "0"),), lambda: queries.events(s, {}, 0)),
+                    ("/api/timeseries", (("unit", "month"),), lambda: queries.timeseries(s, {}, "month")),
+                    ("/api/map", (), lambda: queries.clusters(s, {}))):
+                body = json.dumps(queries.jsonable(answer()), ensure_ascii=False, allow_nan=False).encode("utf-8")
+                self.answers.put((path, version, query), body)
+
+    def session_of(self, request: Request) -> Any:
+        return self.reader.session(self.version(request))
+
     def meta(self, request: Request) -> Response:
-        with self.reader.session(self.version(request)) as s:
-            return reply(info.meta(s, self.reader.catalog))
+        def answer() -> Any:
+            with self.session_of(request) as s:
+                return info.meta(s, self.reader.catalog)
+        return self.kept(request, answer)
 
     def facets(self, request: Request) -> Response:
-        with self.reader.session(self.version(request)) as s:
-            return reply(queries.facets(s, filters.read(request.query_params)))
+        def answer() -> Any:
+            with self.session_of(request) as s:
+                return queries.facets(s, filters.read(request.query_params))
+        return self.kept(request, answer)
 
     def events(self, request: Request) -> Response:
-        with self.reader.session(self.version(request)) as s:
-            return reply(queries.events(s, filters.read(request.query_params), _int(request, "page", 0)))
+        def answer() -> Any:
+            with self.session_of(request) as s:
+                return queries.events(s, filters.read(request.query_params), _int(request, "page", 0))
+        return self.kept(request, answer)
 
     def timeseries(self, request: Request) -> Response:
-        with self.reader.session(self.version(request)) as s:
-            return reply(queries.timeseries(s, filters.read(request.query_params),
-                                            request.query_params.get("unit") or "month"))
+        def answer() -> Any:
+            with self.session_of(request) as s:
+                return queries.timeseries(s, filters.read(request.query_params),
+                                          request.query_params.get("unit") or "month")
+        return self.kept(request, answer)
 
     def clusters(self, request: Request) -> Response:
         box = None
         if request.query_params.get("west") not in (None, ""):  # the map's view, else the events' extent
             box = tuple(_float(request, n, 0.0) for n in ("west", "south", "east", "north"))
-        with self.reader.session(self.version(request)) as s:
-            return reply(queries.clusters(s, filters.read(request.query_params), box))  # type: ignore[arg-type]
+
+        def answer() -> Any:
+            with self.session_of(request) as s:
+                return queries.clusters(s, filters.read(request.query_params), box)  # type: ignore[arg-type]
+        return self.kept(request, answer)
 
     def event(self, request: Request) -> Response:
         with self.reader.session(self.version(request)) as s:
@@ -163,10 +227,13 @@ class SecurityHeaders:
 
 
 def make_app(catalog: Catalog, limits: Limits | None = None, documents_folders: list[Path] | None = None,
-             hosts: list[str] | None = None) -> Starlette:
+             hosts: list[str] | None = None, warm: bool = False) -> Starlette:
     """The application over `catalog`; `hosts` are the Host names it answers (loopback names by
     default, which also keeps a page of another site from reaching it by DNS rebinding)."""
     ex = Explorer(catalog, limits, documents_folders)
+    ex.reader.open()  # the default version's database, before the first page asks
+    if warm:
+        ex.warm()
     routes = [
         Route("/", ex.page), Route("/event/{event_id}", ex.page), Route("/sql", ex.page), Route("/release", ex.page),
         Route("/api/meta", ex.meta), Route("/api/facets", ex.facets), Route("/api/events", ex.events),

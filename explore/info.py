@@ -11,6 +11,7 @@ from typing import Any
 from cedar.sample_data import seed_path
 from cedar.schema.model import Claim, Event, Source
 
+from . import facts
 from .catalog import Catalog, manifest
 from .reader import Session
 
@@ -46,7 +47,7 @@ def bundled_documents() -> list[Path]:
 
 
 def meta(s: Session, catalog: Catalog) -> dict[str, Any]:
-    first, last, n = s.rows("SELECT min(event_date), max(event_date), count(*) FROM events")[1][0]
+    first, last, n = s.rows(f"SELECT min(event_date), max(event_date), count(*) FROM {facts.TABLE}")[1][0]
     return {"version": s.version, "versions": catalog.versions, "default": catalog.default,
             "first_date": first, "last_date": last, "events": n, "columns": meanings(),
             "views": [v for v in VIEWS if s.has(v)], "examples": EXAMPLES}

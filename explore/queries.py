@@ -8,6 +8,7 @@ from typing import Any, Mapping
 
 from cedar.errors import UsageError
 
+from . import facts
 from . import filters as f
 from .reader import Session
 
@@ -18,52 +19,51 @@ TABLE_COLUMNS = ("event_id", "event_date", "country", "admin1", "location", "eve
 
 
 def _shown(where: f.Where, sql: str) -> str:
-    return where.shown(sql)
+    return facts.shown(where.shown(sql))
+
+
+FACETS = (*f.COLUMNS, "actor1", "actor2")  # actors are counted as first and as second actor, then added
 
 
 def facets(s: Session, filters: Mapping[str, list[str]]) -> dict[str, Any]:
     """Counts of events per value of each facet under the current filters, the total, and fatalities.
     One scan: GROUPING SETS, one set per column; the top values of each by a window."""
     w = f.where(filters)
-    sets = ", ".join(f"({c})" for c in f.COLUMNS)
-    cols = ", ".join(f.COLUMNS)
+    sets = ", ".join(f"({c})" for c in FACETS)
+    cols = ", ".join(FACETS)
     sql = (f"SELECT GROUPING({cols}) AS g, {cols}, count(*) AS n, sum(fatalities) AS deaths, "
-           f"count(*) - count(fatalities) AS unreported FROM events {w.sql()} "
+           f"count(*) - count(fatalities) AS unreported FROM {facts.source(filters)} {w.sql()} "
            f"GROUP BY GROUPING SETS ({sets}, ()) "
-           f"QUALIFY row_number() OVER (PARTITION BY g ORDER BY count(*) DESC, {cols}) <= {TOP + 1}")
+           f"QUALIFY row_number() OVER (PARTITION BY g ORDER BY count(*) DESC) <= {3 * TOP}")
     names, rows = s.rows(sql, w.params)
-    full = (1 << len(f.COLUMNS)) - 1
-    out: dict[str, Any] = {c: {"values": [], "more": False} for c in f.COLUMNS}
+    full = (1 << len(FACETS)) - 1
+    found: dict[str, list[tuple[Any, int]]] = {c: [] for c in FACETS}
     total = {"events": 0, "fatalities": None, "unreported": 0}
     for row in rows:
         g = row[0]
         if g == full:
             total = {"events": row[-3], "fatalities": row[-2], "unreported": row[-1]}
             continue
-        i = len(f.COLUMNS) - 1 - (full ^ g).bit_length() + 1  # the one column grouped: its bit is 0
-        col = f.COLUMNS[i]
-        facet = out[col]
-        if len(facet["values"]) >= TOP:
-            facet["more"] = True
-            continue
-        facet["values"].append({"value": row[1 + i], "count": row[-3]})
-    return {"facets": out, "total": total, "sql": _shown(w, sql), "actors": actor_facet(s, filters)}
+        i = len(FACETS) - (full ^ g).bit_length()  # the one column grouped: its bit is 0
+        found[FACETS[i]].append((row[1 + i], row[-3]))
+    out = {c: _top(found[c]) for c in f.COLUMNS}
+    actors: dict[Any, int] = {}
+    for c in ("actor1", "actor2"):
+        for value, n in found[c]:
+            if value is not None:
+                actors[value] = actors.get(value, 0) + n
+    return {"facets": out, "total": total, "sql": _shown(w, sql), "actors": _top(list(actors.items()))}
 
 
-def actor_facet(s: Session, filters: Mapping[str, list[str]]) -> dict[str, Any]:
-    """The actors (first and second) of the filtered events, by events."""
-    w = f.where(filters)
-    sql = (f"SELECT actor, count(*) AS n FROM (SELECT unnest(list_distinct([actor1, actor2])) AS actor "
-           f"FROM events {w.sql()}) WHERE actor IS NOT NULL GROUP BY actor ORDER BY n DESC, actor LIMIT {TOP + 1}")
-    _, rows = s.rows(sql, w.params)
-    return {"values": [{"value": a, "count": n} for a, n in rows[:TOP]], "more": len(rows) > TOP,
-            "sql": _shown(w, sql)}
+def _top(counted: list[tuple[Any, int]]) -> dict[str, Any]:
+    counted = sorted(counted, key=lambda vn: (-vn[1], "" if vn[0] is None else str(vn[0])))
+    return {"values": [{"value": v, "count": n} for v, n in counted[:TOP]], "more": len(counted) > TOP}
 
 
 def events(s: Session, filters: Mapping[str, list[str]], page: int = 0) -> dict[str, Any]:
     w = f.where(filters)
     page = max(0, min(page, 10_000_000 // PAGE))
-    sql = (f"SELECT {', '.join(TABLE_COLUMNS)} FROM events {w.sql()} "
+    sql = (f"SELECT {', '.join(TABLE_COLUMNS)} FROM {facts.source(filters)} {w.sql()} "
            f"ORDER BY event_date DESC, event_id LIMIT {PAGE} OFFSET {page * PAGE}")
     names, rows = s.rows(sql, w.params)
     return {"columns": names, "rows": [list(r) for r in rows], "page": page, "page_size": PAGE,
@@ -83,7 +83,8 @@ def timeseries(s: Session, filters: Mapping[str, list[str]], unit: str = "month"
     w = f.where(filters)
     period = week_start() if unit == "week" else "CAST(date_trunc('month', event_date) AS DATE)"
     sql = (f"SELECT {period} AS period, count(*) AS events, sum(fatalities) AS fatalities, "
-           f"count(*) - count(fatalities) AS unreported FROM events {w.sql()} GROUP BY period ORDER BY period")
+           f"count(*) - count(fatalities) AS unreported FROM {facts.source(filters)} {w.sql()} GROUP BY period "
+           "ORDER BY period")
     names, rows = s.rows(sql, w.params)
     return {"unit": unit, "columns": names, "rows": [list(r) for r in rows], "sql": _shown(w, sql)}
 
@@ -95,8 +96,8 @@ def clusters(s: Session, filters: Mapping[str, list[str]],
     the filtered events); the cell is a fiftieth of the box's larger side."""
     w = f.where(filters)
     if bbox is None:
-        found = s.rows(f"SELECT min(longitude), min(latitude), max(longitude), max(latitude) FROM events {w.sql()}",
-                       w.params)[1][0]
+        found = s.rows(f"SELECT min(longitude), min(latitude), max(longitude), max(latitude) "
+                       f"FROM {facts.source(filters)} {w.sql()}", w.params)[1][0]
         bbox = (-180.0, -90.0, 180.0, 90.0) if found[0] is None else (found[0], found[1], found[2], found[3])
     west, south, east, north = bbox
     if not (-180 <= west <= east <= 180 and -90 <= south <= north <= 90):
@@ -104,11 +105,11 @@ def clusters(s: Session, filters: Mapping[str, list[str]],
     cell = round(max(0.01, (east - west) / 50, (north - south) / 50), 4)
     params = [*w.params, south, north, west, east]
     sql = (f"SELECT count(*) AS n, avg(latitude) AS lat, avg(longitude) AS lon, sum(fatalities) AS deaths, "
-           f"geo_precision <> 'exact' AS imprecise, min(event_id) AS one FROM events {w.sql()} "
+           f"geo_precision <> 'exact' AS imprecise, min(event_id) AS one FROM {facts.source(filters)} {w.sql()} "
            f"AND latitude BETWEEN ? AND ? AND longitude BETWEEN ? AND ? "
            f"GROUP BY floor(latitude / {cell}), floor(longitude / {cell}), imprecise ORDER BY n DESC LIMIT 5000")
     names, rows = s.rows(sql, params)
-    shown = f.Where(w.clause, params).shown(sql)
+    shown = facts.shown(f.Where(w.clause, params).shown(sql))
     return {"columns": names, "rows": [list(r) for r in rows], "cell": cell, "bbox": list(bbox), "sql": shown}
 
 

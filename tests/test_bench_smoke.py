@@ -23,6 +23,7 @@ def test_bench_runs_at_a_tiny_size(tmp_path: Path) -> None:
     places = res["place_checks"]
     assert {r["engine"] for n, r in places.items() if n != "rows"} == {"row"}  # 500 rows: below the SQL threshold
     assert all(0 < r["share_profiled"] < 1 for n, r in places.items() if n != "rows")
+    assert res["explorer"]["filter_change"]["states"] > 10 and res["explorer"]["server_peak_mb"] > 0
     assert set(res["queries"]) == set(run.QUERIES) == set(res["plain_pandas_queries"]) - {"read_csv"}
     readme = tmp_path / "README.md"
     readme.write_text("# Cedar\n", encoding="utf-8")

@@ -94,7 +94,7 @@ def _app(catalog: Any, folders: list[Path], host: str, timeout: float) -> Any:
     if not _loopback(host):
         out(f"Warning: listening on {host}: other machines that reach this address can read the release.", err=True)
         hosts = ["*"]
-    return make_app(catalog, Limits(timeout=timeout or 600.0), folders, hosts)
+    return make_app(catalog, Limits(timeout=timeout or 600.0), folders, hosts, warm=True)
 
 
 def _bind(host: str, port: int) -> socket.socket:
