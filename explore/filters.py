@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, Iterable, Mapping
 
 from cedar.errors import UsageError
@@ -79,6 +80,28 @@ def _date(name: str, text: str) -> dt.date:
                          "Pick a date in the date range.") from None
 
 
+@lru_cache(maxsize=1)
+def registry_names() -> dict[str, str]:
+    """Each alias of the bundled actor registry (cedar/sample/actors.json), as a key, and its actor's name."""
+    from cedar.ingest.actor_seed import seed_entries
+
+    found: dict[str, str] = {}
+    for entry in seed_entries():
+        for alias in entry.get("aliases") or []:
+            found.setdefault(_key(alias), entry["name"])
+    return found
+
+
+def _key(name: str) -> str:
+    return " ".join(name.casefold().split())
+
+
+def actor_names(given: str) -> list[str]:
+    """The names an actor filter matches: the name given, and the registry's name when it is an alias."""
+    named = registry_names().get(_key(given))
+    return [given] if named is None or named == given else [given, named]
+
+
 def where(filters: Mapping[str, list[str]], skip: str | None = None) -> Where:
     """The clause for all `filters` (less the one named `skip`)."""
     terms: list[str] = []
@@ -88,7 +111,7 @@ def where(filters: Mapping[str, list[str]], skip: str | None = None) -> Where:
         if values and name != skip:
             terms.append(f"{name} IN ({', '.join('?' for _ in values)})")
             params += values
-    actors = filters.get(ACTOR) or []
+    actors = [name for given in filters.get(ACTOR) or [] for name in actor_names(given)]
     if actors and skip != ACTOR:
         one = "(actor1 = ? OR actor2 = ? OR list_contains(assoc_actor_1, ?) OR list_contains(assoc_actor_2, ?))"
         terms.append("(" + " OR ".join(one for _ in actors) + ")")

@@ -167,6 +167,9 @@ function dateFilters() {
   const text = el("input", {type: "search", id: "filter-q", value: p.get("q") || "", placeholder: "words in notes or place"});
   const form = el("form", {onsubmit: (e) => { e.preventDefault(); setSingle("q", text.value.trim()); }}, text);
   box.append(el("h3", {}, "text"), form);
+  const who = el("input", {type: "search", id: "filter-actor", placeholder: "an actor's name or alias"});
+  box.append(el("h3", {title: "First or second actor, or an associated one; an alias of the actor registry finds its actor"},
+    "actor"), el("form", {onsubmit: (e) => { e.preventDefault(); if (who.value.trim()) setFilter("actor", who.value.trim(), true); }}, who));
   return box;
 }
 

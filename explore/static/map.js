@@ -33,7 +33,13 @@ const CedarMap = (() => {
       const polys = g.type === "Polygon" ? [g.arcs] : g.type === "MultiPolygon" ? g.arcs : [];
       let d = "";
       for (const poly of polys) for (const r of poly) {
-        d += ring(r).map(([x, y], i) => `${i ? "L" : "M"}${x.toFixed(2)},${(-y).toFixed(2)}`).join("") + "Z";
+        // a ring that crosses the antimeridian (Fiji, Chukotka) jumps across the map: it is lifted there
+        let last = null;
+        d += ring(r).map(([x, y]) => {
+          const move = last === null || Math.abs(x - last) > 180;
+          last = x;
+          return `${move ? "M" : "L"}${x.toFixed(2)},${(-y).toFixed(2)}`;
+        }).join("") + "Z";
       }
       paths.push({name: (g.properties || {}).name || "", d});
     }
@@ -71,9 +77,9 @@ const CedarMap = (() => {
     for (const c of land) g.appendChild(svg("path", {class: "land", d: c.d, "vector-effect": "non-scaling-stroke"}, svg("title", {}, c.name)));
     root.appendChild(g);
     const max = Math.max(1, ...data.rows.map((r) => r[0]));
-    const unit = Math.max(width, height) / 60;
+    const least = Math.max(width, height) / 250;
     for (const [count, lat, lon, deaths, imprecise, one] of data.rows) {
-      const r = unit * (0.35 + 1.2 * Math.sqrt(count / max));
+      const r = Math.max(least, data.cell * 0.5 * Math.sqrt(count / max));
       const dot = svg("circle", {cx: lon, cy: -lat, r, class: imprecise ? "imprecise" : "exact",
         "vector-effect": "non-scaling-stroke", "data-count": count},
         svg("title", {}, `${count} event${count === 1 ? "" : "s"}${imprecise ? " at imprecise places (near a place, or a region)" : ""}` +
