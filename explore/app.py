@@ -170,6 +170,9 @@ class Explorer:
             source["document_text"] = documents.marked(text, ev.get("evidence")) if text is not None else None
         return reply(found)
 
+    def history(self, request: Request) -> Response:
+        return self.kept(request, lambda: queries.history(self.reader, request.path_params["event_id"]))
+
     def sql(self, request: Request) -> Response:
         text = request.query_params.get("sql") or ""
         if not text.strip():
@@ -238,7 +241,8 @@ def make_app(catalog: Catalog, limits: Limits | None = None, documents_folders: 
         Route("/", ex.page), Route("/event/{event_id}", ex.page), Route("/sql", ex.page), Route("/release", ex.page),
         Route("/api/meta", ex.meta), Route("/api/facets", ex.facets), Route("/api/events", ex.events),
         Route("/api/timeseries", ex.timeseries), Route("/api/map", ex.clusters),
-        Route("/api/event/{event_id}", ex.event), Route("/api/sql", ex.sql), Route("/api/download", ex.download),
+        Route("/api/event/{event_id}", ex.event), Route("/api/history/{event_id}", ex.history),
+        Route("/api/sql", ex.sql), Route("/api/download", ex.download),
         Route("/api/release", ex.release),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
     ]

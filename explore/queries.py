@@ -129,6 +129,21 @@ def event(s: Session, event_id: str) -> dict[str, Any]:
     return out
 
 
+def history(reader: Any, event_id: str) -> list[dict[str, Any]]:
+    """The event in every release served, newest first: its version there, its date, its status, or
+    its deletion. Each release is read through a connection of its own, opened for this request."""
+    out = []
+    for version in reader.catalog.versions:
+        with reader.plain(version) as s:
+            row = s.dicts("SELECT version AS event_version, timestamp, event_date, verification_status, fatalities "
+                          "FROM events WHERE event_id = ?", [event_id])
+            deletion = _first(s, "deletions", event_id)
+        if row or deletion:
+            out.append({"release": version, **(row[0] if row else {}),
+                        "deleted": bool(deletion and not row), "reason": deletion["reason"] if deletion else None})
+    return out
+
+
 def _first(s: Session, view: str, event_id: str) -> dict[str, Any] | None:
     """The event's row in one of the release's own tables (changes, deletions), if it has the table."""
     if not s.has(view):

@@ -114,6 +114,18 @@ class Reader:
             finally:
                 con.close()
 
+    @contextmanager
+    def plain(self, version: str) -> Iterator[Session]:
+        """A connection of its own to a version's release files, without the facts table (for a look-up
+        in a version that is not open), closed after."""
+        folder = self.catalog.folder(version)
+        with self._slots:
+            con = localrelease.connect(folder, self.limits.memory_limit, None)
+            try:
+                yield Session(con, version, folder, self.limits)
+            finally:
+                con.close()
+
     def close(self) -> None:
         with self._opening:
             for con in self._opened.values():

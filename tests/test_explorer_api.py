@@ -126,6 +126,11 @@ def test_a_deleted_event_shows_its_deletion_and_reason(base):
     assert data["deletion"]["reason"] == "<b>duplicate</b> of CDR-AZE-6" and data["deletion"]["deleted_in"] == V2
     status, data, _ = get(base, "/api/event/CDR-AZE-5?" + q(version=V1))
     assert data["event"]["event_id"] == "CDR-AZE-5" and data["deletion"] is None
+    status, data, _ = get(base, "/api/history/CDR-AZE-5")
+    assert [(r["release"], r["deleted"], r.get("event_version")) for r in data] == [(V2, True, None), (V1, False, 1)]
+    assert data[0]["reason"] == "<b>duplicate</b> of CDR-AZE-6"
+    status, data, _ = get(base, "/api/history/CDR-AZE-4")
+    assert [(r["release"], r["event_version"]) for r in data] == [(V2, 2), (V1, 1)]
     status, data, _ = get(base, "/api/event/CDR-AZE-99")
     assert status == 400 and "no event CDR-AZE-99" in data["error"]
 

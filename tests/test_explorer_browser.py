@@ -179,6 +179,8 @@ def test_a_hostile_note_shows_as_text(page, base):
 def test_a_deleted_event_shows_its_reason_and_the_version_picker_goes_back(page, base):
     open_page(page, base, "/event/CDR-AZE-5")
     assert page.text_content("#deletion-reason") == "<b>duplicate</b> of CDR-AZE-6"
+    page.wait_for_selector("#history table")
+    assert page.locator("#history tbody tr").count() == 2 and "deleted" in page.text_content("#history")
     page.select_option("#version", V1)
     page.wait_for_url(f"**version={V1}**")
     ready(page)

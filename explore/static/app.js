@@ -283,7 +283,12 @@ async function renderEvent(view, id) {
       ev && ev.evidence ? el("p", {}, el("b", {}, "Evidence: "), el("q", {}, ev.evidence)) : null,
       documentView(s)));
   }
+  const versions = el("section", {class: "panel", id: "history"}, el("h2", {}, "In every release"));
+  parts.push(versions);
   view.replaceChildren(...parts);
+  const seen = await api(`history/${encodeURIComponent(id)}`, "");
+  versions.append(table(["release", "event_version", "event_date", "verification_status", "fatalities", "deleted", "reason"],
+    seen.map((r) => [r.release, r.event_version, r.event_date, r.verification_status, r.fatalities, r.deleted ? "deleted" : "", r.reason])));
 }
 
 // --- the SQL box -------------------------------------------------------------------------------------
