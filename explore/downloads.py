@@ -67,17 +67,22 @@ def _json(names: list[str], rows: Iterator[tuple], version: str, sql: str) -> It
     yield b"\n]}\n"
 
 
-def _parquet(result: Any, version: str, sql: str) -> Iterator[bytes]:
+def _parquet(session: Any, reader: Any, sql: str, max_rows: int) -> Iterator[bytes]:
+    """The result as one Parquet file: Arrow batches from DuckDB written as they come (no row becomes a
+    Python object), so memory holds the compressed file and one batch."""
     # pyarrow's Parquet writer is heavy: imported only when a Parquet download is asked for
-    import pyarrow as pa
     import pyarrow.parquet as pq
 
-    rows = list(result.rows)
-    columns: list[Any] = list(zip(*rows)) if rows else [[] for _ in result.names]
-    table = pa.table({n: pa.array(list(c)) for n, c in zip(result.names, columns)}) if result.names else pa.table({})
-    table = table.replace_schema_metadata({"cedar.release": version, "cedar.query": sql})
+    schema = reader.schema.with_metadata({"cedar.release": session.version, "cedar.query": sql})
     sink = io.BytesIO()
-    pq.write_table(table, sink)
+    left = max_rows
+    with session.interrupted_after(TIMEOUT), pq.ParquetWriter(sink, schema) as writer:
+        for batch in reader:
+            if left <= 0:
+                break
+            batch = batch.slice(0, left)
+            left -= batch.num_rows
+            writer.write_batch(batch)
     yield sink.getvalue()
 
 
@@ -89,7 +94,11 @@ def open_download(reader: Reader, version: str | None, sql: str, fmt: str) -> tu
     stack = ExitStack()
     try:
         session = stack.enter_context(reader.session(version))
-        result = stack.enter_context(session.stream(sql, reader.limits.download_rows, timeout=TIMEOUT))
+        if fmt == "parquet":
+            batches = session.arrow(sql, TIMEOUT)
+            result = None
+        else:
+            result = stack.enter_context(session.stream(sql, reader.limits.download_rows, timeout=TIMEOUT))
     except BaseException:
         stack.close()
         raise
@@ -97,11 +106,11 @@ def open_download(reader: Reader, version: str | None, sql: str, fmt: str) -> tu
 
     def body() -> Iterator[bytes]:
         with stack:
-            if fmt == "csv":
+            if result is None:
+                yield from _parquet(session, batches, sql, reader.limits.download_rows)
+            elif fmt == "csv":
                 yield from _csv(result.names, result.rows, session.version, sql)
-            elif fmt == "json":
-                yield from _json(result.names, result.rows, session.version, sql)
             else:
-                yield from _parquet(result, session.version, sql)
+                yield from _json(result.names, result.rows, session.version, sql)
 
     return body(), FORMATS[fmt], name

@@ -58,6 +58,33 @@ class Session:
         finally:
             timer.cancel()
 
+    def check(self, sql: str) -> None:
+        """Refuse, as `cedar query` does, a statement that is not one SELECT (or an EXPLAIN of one)."""
+        readonly.statement_kind(self.con, sql, lambda kind: readonly.refusal(EXPLORER, kind))
+
+    @contextmanager
+    def interrupted_after(self, seconds: float) -> Iterator[None]:
+        """The connection's query interrupted after `seconds`; its failures said as messages."""
+        timer = threading.Timer(seconds, self.con.interrupt)
+        timer.start()
+        try:
+            yield
+        except duckdb.InterruptException:
+            raise UsageError(f"The query was stopped after {seconds:g} s.", "Narrow it down.") from None
+        except duckdb.PermissionException as exc:
+            raise UsageError(f"The query tries to reach a file outside the release: {readonly.first_line(exc)}",
+                             EXPLORER.views_hint) from None
+        except duckdb.Error as exc:
+            raise UsageError(f"The query failed: {readonly.first_line(exc)}", EXPLORER.views_hint) from None
+        finally:
+            timer.cancel()
+
+    def arrow(self, sql: str, seconds: float) -> Any:
+        """A checked statement's result as a reader of Arrow record batches."""
+        self.check(sql)
+        with self.interrupted_after(seconds):
+            return self.con.sql(sql).to_arrow_reader(10_000)
+
     def dicts(self, sql: str, params: list[Any] | None = None) -> list[dict[str, Any]]:
         names, rows = self.rows(sql, params)
         return [dict(zip(names, r)) for r in rows]
