@@ -49,9 +49,20 @@ def build_releases(root: Path) -> Path:
     return store
 
 
+_BUILT: dict[str, Path] = {}
+
+
+def shared_releases(tmp_path_factory) -> Path:  # noqa: ANN001
+    """The releases of build_releases, built once per test run (the browser tests read them too; nothing
+    changes them)."""
+    if "store" not in _BUILT:
+        _BUILT["store"] = build_releases(tmp_path_factory.mktemp("explorer"))
+    return _BUILT["store"]
+
+
 @pytest.fixture(scope="module")
 def releases(tmp_path_factory) -> Path:
-    return build_releases(tmp_path_factory.mktemp("explorer"))
+    return shared_releases(tmp_path_factory)
 
 
 @pytest.fixture(scope="module")

@@ -15,7 +15,7 @@ from typing import Any, Iterator
 
 import pytest
 from conftest import REPO
-from test_explorer_api import HOSTILE, V1, V2, build_releases
+from test_explorer_api import HOSTILE, V1, V2, shared_releases
 
 CHROMIUM = os.environ.get("CEDAR_CHROMIUM", "/usr/bin/chromium")
 REQUIRED = os.environ.get("CEDAR_REQUIRE_BROWSER") == "1"
@@ -59,7 +59,7 @@ def base(tmp_path_factory) -> Iterator[str]:
     from cedar.explore.catalog import open_catalog
     from cedar.explore.reader import Limits
 
-    releases = build_releases(tmp_path_factory.mktemp("explorer-browser"))
+    releases = shared_releases(tmp_path_factory)
     with server.background(make_app(open_catalog(releases), Limits(timeout=2.0))) as url:
         yield url
 
