@@ -14,7 +14,7 @@ function el(tag, attrs, ...children) {
     if (k === "onclick" || k === "onchange" || k === "oninput" || k === "onsubmit") node[k] = v;
     else node.setAttribute(k, v);
   }
-  for (const c of children.flat()) {
+  for (const c of children.flat(Infinity)) {
     if (c === null || c === undefined) continue;
     node.appendChild(c instanceof Node ? c : document.createTextNode(String(c)));
   }
@@ -345,8 +345,16 @@ async function renderRelease(view) {
         : el("p", {class: "muted"}, "No event has been deleted.")));
   }
   const gate = data.gate;
-  parts.push(el("section", {class: "panel", id: "gate"}, el("h2", {}, "The gate's report"),
-    gate ? el("pre", {class: "sql"}, JSON.stringify(gate, null, 2)) : el("p", {class: "muted"}, "This release holds no gate report.")));
+  const gateParts = gate ? [
+    el("p", {id: "gate-verdict"}, el("b", {}, gate.valid ? "Passed" : "Refused"),
+      ` · ${fmt(gate.rows_checked)} rows checked · ${fmt(gate.error_count)} errors · ${fmt(gate.warning_count)} warnings · ${fmt(gate.engine)}`),
+    (gate.problems || []).length ? table(["code", "table", "column", "message"], gate.problems.map((p) =>
+      [p.code, p.table || p.file, p.column, p.message])) : null,
+    gate.expectations ? el("details", {}, el("summary", {}, `${gate.expectations_count} expectations`),
+      table(["code", "table", "columns", "description", "success", "unexpected_count"], gate.expectations.map((x) =>
+        [x.code, x.table, x.columns, x.description, String(x.success), x.unexpected_count]))) : null]
+    : [el("p", {class: "muted"}, "This release holds no gate report.")];
+  parts.push(el("section", {class: "panel", id: "gate"}, el("h2", {}, "The gate's report"), gateParts));
   view.replaceChildren(...parts);
 }
 
