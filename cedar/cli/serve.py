@@ -63,8 +63,13 @@ def serve(
     catalog = open_catalog(location, version)
     localrelease.connect(catalog.folder(None)).close()  # a damaged release is said now, not in the page
     folders = [paths.folder(documents, "documents folder")] if documents is not None else []
-    app = _app(catalog, folders, host, timeout)
-    sock = _bind(host, port)
+    sock = _bind(host, port)  # a port in use is said before the release is prepared
+    out(f"Preparing release {catalog.default} ...", err=True)
+    try:
+        app = _app(catalog, folders, host, timeout)
+    except BaseException:
+        sock.close()
+        raise
     shown = f"[{host}]" if ":" in host else host
     out(f"Serving release {catalog.default} of {location} at http://{shown}:{sock.getsockname()[1]}/")
     out("Press Ctrl-C to stop.", err=True)
