@@ -20,7 +20,7 @@ LOOPBACK_HOST = "127.0.0.1"
 
 def serve(
     release: Annotated[Optional[Path], typer.Argument(
-        help="A release's folder, a folder `cedar download` filled, or a release store (default: --releases).",
+        help="A release's folder, a folder `cedar download` filled, or a release store (before --releases).",
         show_default=False)] = None,
     releases: ReleasesOption = None,
     version: Annotated[Optional[str], typer.Option(
@@ -51,10 +51,8 @@ def serve(
     from cedar.explore.catalog import open_catalog
     from cedar.releases import localrelease
 
-    if release is not None and releases is not None:
-        raise UsageError("Give the release either as an argument or with --releases, not both.",
-                         "cedar serve DIR, or cedar serve --releases DIR")
-    if releases is not None and releases.startswith(("http://", "https://")):
+    # the argument wins over --releases, which CEDAR_RELEASES may set for every command
+    if release is None and releases is not None and releases.startswith(("http://", "https://")):
         raise UsageError("cedar serve reads a release on this machine, not at a URL.",
                          f"Download it first: cedar download latest --releases {releases} --to cedar-data, "
                          "then cedar serve cedar-data")
