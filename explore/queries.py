@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Mapping
 
+import duckdb
+
 from cedar.errors import UsageError
 
 from . import facts
@@ -117,10 +119,10 @@ def event(s: Session, event_id: str) -> dict[str, Any]:
     """One event with its claims, sources, actors, its change in this release and its deletion."""
     found = s.dicts("SELECT * FROM events WHERE event_id = ?", [event_id])
     out: dict[str, Any] = {"event_id": event_id, "event": found[0] if found else None}
-    out["claims"] = s.dicts("SELECT * EXCLUDE (event_id) FROM claims WHERE event_id = ? ORDER BY claim_no",
-                            [event_id]) if found else []
-    out["sources"] = s.dicts("SELECT * EXCLUDE (event_id) FROM sources WHERE event_id = ? ORDER BY source_no",
-                             [event_id]) if found else []
+    # A release's claims and sources hold the current version only: its own files are read, without the
+    # views' joins on every event (1.8 s for one event's page among 3M, under load).
+    out["claims"] = _rows_of(s, "claims", "claim_no", event_id) if found else []
+    out["sources"] = _rows_of(s, "sources", "source_no", event_id) if found else []
     out["deletion"] = _first(s, "deletions", event_id)
     out["change"] = _first(s, "changes", event_id)
     if not found and not out["deletion"]:
@@ -142,6 +144,19 @@ def history(reader: Any, event_id: str) -> list[dict[str, Any]]:
             out.append({"release": version, **(row[0] if row else {}),
                         "deleted": bool(deletion and not row), "reason": deletion["reason"] if deletion else None})
     return out
+
+
+def _rows_of(s: Session, table: str, order: str, event_id: str) -> list[dict[str, Any]]:
+    """An event's rows of the release's claims or sources file; through the view if the file cannot be
+    named as the connection allows it."""
+    from cedar.releases.localrelease import PARQUET
+
+    path = str(s.folder.resolve() / PARQUET[table])
+    direct = "read_parquet('" + path.replace("'", "''") + "')"
+    try:
+        return s.dicts(f"SELECT * EXCLUDE (event_id) FROM {direct} WHERE event_id = ? ORDER BY {order}", [event_id])
+    except duckdb.PermissionException:
+        return s.dicts(f"SELECT * EXCLUDE (event_id) FROM {table} WHERE event_id = ? ORDER BY {order}", [event_id])
 
 
 def _first(s: Session, view: str, event_id: str) -> dict[str, Any] | None:
