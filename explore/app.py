@@ -67,9 +67,10 @@ class Answers:
     """The last answers of the page's questions, by version and query: a release never changes, so a
     view seen before (the back button, a filter set again) is answered without a query."""
 
-    def __init__(self, size: int = 512):
-        self.size = size
+    def __init__(self, most_bytes: int = 64 << 20):
+        self.most_bytes = most_bytes  # the server's memory stays bounded however many views are seen
         self._kept: OrderedDict[tuple, bytes] = OrderedDict()
+        self._bytes = 0
         self._lock = threading.Lock()
 
     def get(self, key: tuple) -> bytes | None:
@@ -81,9 +82,11 @@ class Answers:
 
     def put(self, key: tuple, body: bytes) -> None:
         with self._lock:
+            old = self._kept.pop(key, None)
+            self._bytes += len(body) - (len(old) if old is not None else 0)
             self._kept[key] = body
-            while len(self._kept) > self.size:
-                self._kept.popitem(last=False)
+            while self._bytes > self.most_bytes and self._kept:
+                self._bytes -= len(self._kept.popitem(last=False)[1])
 
 
 class Explorer:

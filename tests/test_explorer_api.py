@@ -299,3 +299,14 @@ def test_a_folder_without_a_release_is_refused(tmp_path):
     proc = subprocess.run([sys.executable, "-m", "cedar", "serve", str(tmp_path)], capture_output=True, text=True,
                           timeout=60)
     assert proc.returncode == 2 and proc.stderr.startswith("Error: ") and time.monotonic() - start < 60
+
+
+def test_the_answers_kept_stay_within_their_bytes():
+    from cedar.explore.app import Answers
+
+    kept = Answers(most_bytes=100)
+    for i in range(10):
+        kept.put(("/api/facets", "v", (("q", str(i)),)), b"x" * 30)
+    assert kept.get(("/api/facets", "v", (("q", "9"),))) == b"x" * 30
+    assert kept.get(("/api/facets", "v", (("q", "0"),))) is None  # the oldest went first
+    assert sum(kept.get(("/api/facets", "v", (("q", str(i)),))) is not None for i in range(10)) == 3

@@ -28,3 +28,4 @@ def test_each_passage_of_the_evidence_is_marked_across_line_breaks():
 def test_evidence_not_in_the_document_marks_nothing():
     assert documents.marked("Some text.", "Other words") == [{"text": "Some text.", "mark": False}]
     assert documents.marked("Some text.", None) == [{"text": "Some text.", "mark": False}]
+
