@@ -175,6 +175,7 @@ def test_every_command_prints_json_indented_by_two_spaces_with_a_final_newline(w
         "query": ["--db", db, "SELECT event_id, actor1 FROM events ORDER BY event_id LIMIT 2"],
         "import": ["acled", str(ACLED), "--out", str(tmp_path / "acled.jsonl")],
         "synth": ["3", "--out", str(tmp_path / "synth.csv")],
+        "code": [str(seed_path().with_suffix(".txt")), "--out", str(tmp_path / "code.json")],
         "actors list": ["--db", db, "--country", "AZE"],
         "actors show": ["--db", db, "Karabakh Armenians"],
         "actors search": ["--db", db, "azeri army"],

@@ -16,6 +16,7 @@ from typer.core import TyperGroup
 
 from cedar import __version__
 from cedar.cli import actors, aliases, check, demo, download, exits, failures, imports, query, release, store, synth
+from cedar.cli import code as code_command
 from cedar.errors import CedarError
 
 
@@ -69,6 +70,7 @@ app.command()(store.ingest)
 app.command()(query.query)
 app.command("import")(imports.import_)
 app.command()(synth.synth)
+app.command()(code_command.code)
 app.add_typer(actors.app, name="actors")
 app.add_typer(release.app, name="release")
 

@@ -1,0 +1,108 @@
+"""ACLED's event and sub-event type from the words of a sentence: ordered rules, the most specific first
+(an agreement, territory, a suicide bomb, a defused device, an IED, an air or drone strike, shelling, an
+abduction, arrests, a mob, a riot, a protest, an armed clash, an attack on civilians)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_P = re.compile
+
+
+@dataclass(frozen=True)
+class Trigger:
+    event_type: str
+    sub_event_type: str
+    pos: int
+    words: str
+
+
+_PROTEST = r"\b(?:protest(?:s|ed|ing)?|protesters|demonstrat\w+|rall(?:y|ied|ies)|march(?:ed|es)?|marchers|" \
+           r"sit-ins?|picket\w*|took to the streets)\b"
+_INTERVENE = _P(r"\b(?:tear ?gas|pepper spray|water cannons?|rubber bullets|batons?|detained|arrested|removed|"
+                r"dispersed (?:by force|them|the)|to disperse|push(?:ed)? back|beat|carried (?:them )?off|"
+                r"forcibly|kettled)\b", re.I)
+_EXCESSIVE = _P(r"\b(?:live (?:rounds|ammunition|fire)|opened fire on (?:the )?(?:protesters|demonstrators|crowd)|"
+                r"shot dead|killing|killed|wounding|seriously injur\w+)\b", re.I)
+_RIOT = _P(r"\b(?:set fire|torched|burn(?:ed|t) (?:down )?(?:cars|vehicles|tyres|tires|buildings)|threw stones|"
+           r"hurled|pelted|stormed|tried to storm|smash\w*|vandali[sz]ed|ransacked|looted|clashed with (?:police|"
+           r"security))\b", re.I)
+_ARREST_AWAY = _P(r"\b(?:ahead of|before (?:a|the)|hours before|raids?|at (?:his|her|their|the \w+'s) (?:home|office|"
+                  r"headquarters)|on charges|charged with)\b", re.I)
+
+RULES: list[tuple[str, str, re.Pattern[str]]] = [
+    ("Strategic developments", "Agreement",
+     _P(r"\bsigned (?:an? |the )?(?:\w+ )?(?:agreement|accord|deal|ceasefire|truce|peace)|"
+        r"\bagreed (?:to|on) (?:a |an )?(?:ceasefire|truce|peace)", re.I)),
+    ("Strategic developments", "Non-violent transfer of territory",
+     _P(r"\b(?:entered|took|took control of|seized|captured)\b[^.]{0,80}\bwithout (?:firing a shot|a fight|"
+        r"(?:any )?resistance|fighting)|\b(?:withdrew|pulled out) from\b", re.I)),
+    ("Battles", "Government regains territory", _P(r"\b(?:recaptur\w+|retook|retaken|regain\w* control)\b", re.I)),
+    ("Battles", "Non-state actor overtakes territory",
+     _P(r"\b(?:took control of|seized control of|seized the (?:town|city|village)|captured|overran)\b", re.I)),
+    ("Explosions/Remote violence", "Suicide bomb", _P(r"\bsuicide (?:bomber|bombing|attack|car bomb)", re.I)),
+    ("Strategic developments", "Disrupted weapons use",
+     _P(r"\b(?:defused|dismantled|deactivated|made safe|found and destroyed)\b[^.]{0,60}\b(?:bomb|explosive|IED|"
+        r"mine|device)|\bbomb disposal\b", re.I)),
+    ("Explosions/Remote violence", "Remote explosive/landmine/IED",
+     _P(r"\b(?:roadside bomb|improvised explosive|IEDs?\b|landmines?|land mines?|car bomb|explosive device|"
+        r"bomb (?:exploded|went off|blast))", re.I)),
+    ("Explosions/Remote violence", "Air/drone strike",
+     _P(r"\b(?:drones?|aircraft|warplanes?|jets?|helicopters?|air support|air ?strikes?|airstrikes?|air raids?)\b"
+        r"[^.]{0,60}\b(?:struck|hit|strike|bombed|attacked|fired|targeted)|\b(?:air|drone) ?strikes?\b|"
+        r"\bairstrikes?\b|\bair raids?\b|\bbombed\b", re.I)),
+    ("Explosions/Remote violence", "Shelling/artillery/missile attack",
+     _P(r"\b(?:shell(?:ed|ing|s)|artillery|mortars?|rockets?|missiles?)\b", re.I)),
+    ("Explosions/Remote violence", "Grenade", _P(r"\bgrenades?\b", re.I)),
+    ("Violence against civilians", "Abduction/forced disappearance",
+     _P(r"\b(?:abduct\w*|kidnap\w*|taken hostage|forcibly disappeared)\b", re.I)),
+    ("Strategic developments", "Arrests", _P(r"\b(?:arrest(?:ed|s)?|detained|rounded up|took into custody)\b", re.I)),
+    ("Riots", "Mob violence", _P(r"\b(?:a mob|mobs|lynch\w*)\b", re.I)),
+    ("Protests", "Peaceful protest", _P(_PROTEST, re.I)),
+    ("Battles", "Armed clash",
+     _P(r"\b(?:clash(?:ed|es)?|exchanged fire|fighting between|fought|gun ?battle|firefight|ambush\w*|"
+        r"(?:launched|initiated|began|started) [^.]{0,40}(?:operation|offensive|activities)|"
+        r"attacked (?:an? |the )?(?:\w+ ){0,2}(?:army|military|police|soldiers|troops|patrol|checkpoint|base|post|"
+        r"detachment|convoy|station|barracks)|opened fire on (?:an? |the )?(?:\w+ ){0,2}(?:patrol|soldiers|police|"
+        r"checkpoint|convoy|troops|post)|fighting)\b", re.I)),
+    ("Violence against civilians", "Attack",
+     _P(r"\b(?:attacked|shot dead|killed|massacre\w*|stabbed|hacked|beat|beaten|executed|opened fire)\b", re.I)),
+]
+
+
+def trigger(sentence: str) -> Trigger | None:
+    """The sentence's event type and sub-event type, or None."""
+    for event_type, sub, pattern in RULES:
+        m = pattern.search(sentence)
+        if not m:
+            continue
+        if sub == "Arrests" and re.search(_PROTEST, sentence, re.I) and not _ARREST_AWAY.search(sentence):
+            event_type, sub = "Protests", "Peaceful protest"
+        if event_type == "Protests":
+            event_type, sub = protest_kind(sentence)
+        return Trigger(event_type, sub, m.start(), m.group(0))
+    return None
+
+
+def protest_kind(text: str) -> tuple[str, str]:
+    """A demonstration's type from what happened at it: violence by the demonstrators makes a riot; lethal or
+    seriously injuring force a protest with excessive force; tear gas, removal, detentions an intervention."""
+    if _RIOT.search(text):
+        return "Riots", "Violent demonstration"
+    if _EXCESSIVE.search(text) and re.search(r"\b(?:police|security forces|troops|soldiers)\b", text, re.I):
+        return "Protests", "Excessive force against protesters"
+    if _INTERVENE.search(text):
+        return "Protests", "Protest with intervention"
+    return "Protests", "Peaceful protest"
+
+
+SEVERITY = {"Peaceful protest": 0, "Protest with intervention": 1, "Excessive force against protesters": 2,
+            "Violent demonstration": 3}
+
+
+def anaphoric(sentence: str, t: Trigger) -> bool:
+    """"The fighting", "the attack", "the blast": a sentence that refers back to an event already told."""
+    before = sentence[max(0, t.pos - 12):t.pos].lower()
+    return bool(re.search(r"\b(?:the|this|that|its|their)\s+$", before)) and t.sub_event_type in (
+        "Armed clash", "Attack", "Peaceful protest", "Remote explosive/landmine/IED", "Arrests")

@@ -1,0 +1,136 @@
+"""The report's country and each event's place, from the offline gazetteer (cedar.schema.gazetteer): a
+named town is `exact`; "near X", "outside X", "20 km north of X", "rural areas of X" and a district are
+`near`, coded to X; a province or region is `region`, coded to its largest town."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any
+
+from cedar.schema import countries
+from cedar.schema.regions import region_of
+
+from .lexicon import DEMONYMS, REGION_CENTRES
+
+_NAME = re.compile(r"(?<![\w'’-])((?:[A-ZÀ-Ý][\w'’‘-]*)(?:\s+(?:de|del|la|al|el|d'|of|da|do|e)?\s*[A-ZÀ-Ý][\w'’‘-]*)*)")
+_NEAR = re.compile(r"(?:\bnear|\boutside|\baround|"
+                   r"\bof\s+(?:the\s+)?(?:outskirts|rural areas|countryside|vicinity)\s+of|"
+                   r"\brural areas of|\boutskirts of|\b(?:north|south|east|west|northeast|northwest|southeast|"
+                   r"southwest)(?:ern)?\s+of|\bkm\s+(?:\w+\s+){0,2}of|\bfrom)\s+(?:the\s+)?(?:\w+\s+){0,2}$", re.I)
+_STRONG = re.compile(r"\b(?:in|at|into|near|outside|around|of|entered|took|captured|seized|retook|recaptured|"
+                     r"hit|struck|attacked|shelled|on|across|toward|towards)\s+(?:the\s+)?"
+                     r"(?:(?:\w+ern|central|neighbouring|neighboring|southern|northern|eastern|western|"
+                     r"nearby)\s+)?(?:(?:town|city|village|district|region|province|state|county|area)\s+of\s+)?$",
+                     re.I)
+_UNIT = re.compile(r"^\s*(district|territory|county|municipality|subdistrict|tehsil|commune)\b|"
+                   r"^\s*(province|region|state|governorate|department|oblast)\b", re.I)
+_COMPASS = re.compile(r"\s+(?:East|West|North|South|Central)$")
+_NOT_PLACES = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "the", "a", "an",
+               "in", "on", "at", "police", "army", "president", "minister", "major", "general", "colonel", "state"}
+
+
+@dataclass
+class Where:
+    name: str  # as the text names it
+    place: Any  # the gazetteer's Place
+    precision: str  # exact, near, region
+    score: int
+    pos: int
+
+
+def _g() -> Any:
+    from cedar.schema.gazetteer import gazetteer  # the gazetteer's tables load on first use
+
+    return gazetteer()
+
+
+def main_country(text: str, dateline: str | None) -> str | None:
+    """The country the report is about: its dateline's place, the countries and demonyms it names."""
+    votes: Counter[str] = Counter()
+    if dateline:
+        for p in _g().places_named(dateline)[:1]:
+            votes[p.iso3] += 2
+    for m in _NAME.finditer(text):
+        words = m.group(1).replace("’", "'").split()
+        for n in range(len(words), 0, -1):
+            for i in range(0, len(words) - n + 1):
+                phrase = " ".join(words[i:i + n])
+                stem = re.sub(r"'s$", "", phrase)
+                code = countries.code_for_name(stem) if len(stem) > 3 else None
+                if code:
+                    votes[code] += 1
+                elif stem.lower() in DEMONYMS:
+                    votes[DEMONYMS[stem.lower()]] += 0.5  # type: ignore[assignment]
+    return votes.most_common(1)[0][0] if votes else None
+
+
+def country_named(text: str) -> str | None:
+    """The country a phrase names by name or demonym ("Turkish", "Israel's", "the Congolese")."""
+    for w in re.findall(r"[A-Z][\w-]+(?:\s+[A-Z][\w-]+)?", text.replace("’", "'")):
+        for cand in (w, w.split()[0]):
+            stem = re.sub(r"'s$", "", cand)
+            if stem.lower() in DEMONYMS:
+                return DEMONYMS[stem.lower()]
+            code = countries.code_for_name(stem) if len(stem) > 3 else None
+            if code:
+                return code
+    return None
+
+
+def _resolve(name: str, iso3: str, admin1: str | None = None) -> Any:
+    g = _g()
+    if name in REGION_CENTRES and REGION_CENTRES[name][0] == iso3:
+        found = g.resolve(REGION_CENTRES[name][1], iso3)
+        return (found.place, "region") if found else None
+    for cand in (name, _COMPASS.sub("", name)):
+        r = g.resolve(cand, iso3, admin1) if admin1 else None
+        r = r or g.resolve(cand, iso3)
+        if r:
+            return r.place, r.precision
+    return None
+
+
+def candidates(sentence: str, iso3: str) -> list[Where]:
+    """The places a sentence names in the country, best first: after "in", "near", "of" (the town of),
+    a verb of taking or striking; towns before districts, districts before provinces."""
+    found: list[Where] = []
+    for m in _NAME.finditer(sentence.replace("’", "'")):
+        name = re.sub(r"'s$", "", m.group(1)).strip()
+        if name.lower() in _NOT_PLACES or len(name) < 3 or countries.code_for_name(name):
+            continue
+        r = _resolve(name, iso3)
+        if r is None:
+            continue
+        before, after = sentence[max(0, m.start() - 40):m.start()], sentence[m.end():m.end() + 20]
+        place, precision = r
+        score = 3 if _STRONG.search(before) else 1
+        unit = _UNIT.match(after)
+        if unit:
+            precision = "near" if unit.group(1) else "region"
+            score -= 1 if unit.group(1) else 2
+        if precision == "exact" and _NEAR.search(before):
+            precision = "near"
+        if re.search(r"\b(?:from|to)\s+$", before) and not _NEAR.search(before):
+            score -= 1
+        found.append(Where(name, place, precision, score, m.start()))
+    return sorted(found, key=lambda w: (w.precision == "region", -w.score, w.pos))
+
+
+def admin1_of_region(sentence: str, iso3: str) -> str | None:
+    for w in candidates(sentence, iso3):
+        if w.precision == "region":
+            return w.place.admin1
+    return None
+
+
+def place_fields(where: Where, iso3: str) -> dict[str, Any]:
+    p = where.place
+    return {"country": countries.country_name(iso3) or iso3, "iso3": iso3, "region": region_of(iso3),
+            "admin1": p.admin1, "location": where.name if where.precision == "region" else _display(where),
+            "latitude": round(p.latitude, 4), "longitude": round(p.longitude, 4), "geo_precision": where.precision}
+
+
+def _display(where: Where) -> str:
+    return _COMPASS.sub("", where.name) if where.place.name != where.name else where.name
