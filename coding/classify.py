@@ -53,13 +53,17 @@ RULES: list[tuple[str, str, re.Pattern[str]]] = [
         r"[^.]{0,60}\b(?:struck|hit|strike|bombed|attacked|fired|targeted)|\b(?:air|drone) ?strikes?\b|"
         r"\bairstrikes?\b|\bair raids?\b|\bbombed\b", re.I)),
     ("Explosions/Remote violence", "Shelling/artillery/missile attack",
-     _P(r"\b(?:shell(?:ed|ing|s)|artillery|mortars?|rockets?|missiles?)\b", re.I)),
+     _P(r"(?<!gas )\b(?:shell(?:ed|ing|s)|artillery|mortars?|rockets?|missiles?)\b", re.I)),
     ("Explosions/Remote violence", "Grenade", _P(r"\bgrenades?\b", re.I)),
     ("Violence against civilians", "Abduction/forced disappearance",
      _P(r"\b(?:abduct\w*|kidnap\w*|taken hostage|forcibly disappeared)\b", re.I)),
     ("Strategic developments", "Arrests", _P(r"\b(?:arrest(?:ed|s)?|detained|rounded up|took into custody)\b", re.I)),
     ("Riots", "Mob violence", _P(r"\b(?:a mob|mobs|lynch\w*)\b", re.I)),
     ("Protests", "Peaceful protest", _P(_PROTEST, re.I)),
+    # crowd-control weapons used on people: a demonstration, whatever the report calls the crowd
+    ("Protests", "Protest with intervention",
+     _P(r"\b(?:tear ?gas|pepper spray|water cannons?|rubber bullets|stun grenades)\b[^.]{0,80}\b(?:to stop|to disperse|"
+        r"on|at|against|dispers\w+)\b", re.I)),
     ("Battles", "Armed clash",
      _P(r"\b(?:clash(?:ed|es)?|exchanged fire|fighting between|fought|gun ?battle|firefight|ambush\w*|"
         r"(?:launched|initiated|began|started) [^.]{0,40}(?:operation|offensive|activities)|"

@@ -22,6 +22,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("today", re.compile(r"\b(?:today|this (?:morning|afternoon|evening))\b", re.I)),
     ("last_night", re.compile(r"\b(?:last night|overnight)\b", re.I)),
     ("last_week", re.compile(r"\blast week\b", re.I)),
+    ("recent", re.compile(r"(?<!until )\b(?:recent|recently|in recent days|this week)\b", re.I)),
     ("day_month", re.compile(rf"\b(\d{{1,2}})\s+{_MONTH}(?:\s+(\d{{4}}))?\b")),
     ("month_day", re.compile(rf"\b{_MONTH}\s+(\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(\d{{4}}))?\b")),
     ("same_day", re.compile(r"\b(?:hours|minutes|moments) (?:later|before|earlier|after)\b|\blater that day\b|"
@@ -33,7 +34,8 @@ _SAID_ON = re.compile(r"\b(?:said|says|told|stated|announced|reported|added|stat
 _FUTURE = re.compile(r"\b(?:next|coming|upcoming)\s+(?:week|month|year|" + _WD.lower()[1:-1] + r")\b|"
                      r"\b(?:will|would|plans? to|planned|to be held|called for)\b[^.;,]{0,30}$", re.I)
 # what the report tells as background: a past year, "last month", "since ..."
-BACKGROUND = re.compile(r"\b(?:since|in|of|until|from)\s+(?:(?:early|late|mid-?)\s*)?(?:" + _MONTH[1:-4] +
+BACKGROUND = re.compile(r"^(?:Before (?:this|that)|Earlier|Previously|In the past)\b|"
+                        r"\b(?:since|in|of|until|from)\s+(?:(?:early|late|mid-?)\s*)?(?:" + _MONTH[1:-4] +
                         r")?\s*(?:19|20)\d{2}\b|\blast (?:month|year)\b|\b(?:weeks|months|years) ago\b|"
                         r"\bsince (?:" + _MONTH[1:-4] + r"|then)\b|\bearlier this (?:year|month)\b|\brepeatedly\b",
                         re.I)
@@ -72,6 +74,8 @@ def _one(kind: str, m: re.Match[str], pub: dt.date) -> list[When]:
     if kind == "last_week":
         monday = pub - dt.timedelta(days=pub.weekday() + 7)
         return [When(monday, monday + dt.timedelta(days=6), "span", m.group(0), m.start())]
+    if kind == "recent":  # no day given: the week before publication, as a span
+        return [When(pub - dt.timedelta(days=7), pub - dt.timedelta(days=1), "span", m.group(0), m.start())]
     if kind in ("day_month", "month_day"):
         d_, month, year = ((m.group(1), m.group(2), m.group(3)) if kind == "day_month"
                            else (m.group(2), m.group(1), m.group(3)))
@@ -105,6 +109,8 @@ def find(sentence: str, pub: dt.date) -> list[When]:
                 taken.append((m.start(), m.end()))
     if len({w.how for w in found}) > 1:  # "overnight raids on Monday": the weekday says which night
         found = [w for w in found if w.how.lower() not in ("overnight", "last night")]
+    if len({w.precision for w in found}) > 1:  # "recently" beside a day: the day
+        found = [w for w in found if w.precision == "day"]
     return sorted(found, key=lambda w: w.pos)
 
 

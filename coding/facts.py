@@ -58,7 +58,8 @@ def _sentence_toll(s: str) -> Toll | None:
             return Toll(a, a, b)
     for pattern in (_KILLING, _N_KILLED):
         for m in pattern.finditer(s):
-            if (pattern is _N_KILLED and _INJURED.search(m.group(0))) or re.search(r"more than\s*$", s[:m.start()]):
+            if (pattern is _N_KILLED and _INJURED.search(m.group(0))) or re.search(r"(?:more than|no)\s*$",
+                                                                                  s[:m.start()]):
                 continue
             n = _num(m.group(1))
             if n is None:
@@ -113,6 +114,8 @@ _SRC_AFTER = re.compile(rf"[,;]\s*((?:the|a|an|two|three|four|several|some|other
                         rf"[^,;.\"“”]{{2,90}}?)"
                         rf"\s+{_SAY}\b[^,.;]*[.,;]?\s*$", re.I)
 _SRC_BEFORE = re.compile(rf"^(?:[^,]{{0,80}},\s+)?((?:the|a|an|two|three)?\s*[^,;.\"“”]{{2,90}}?)\s+{_SAY}\b", re.I)
+# "Ruben Vardanyan, a figure in the administration, reported ..."
+_SRC_APPOSITION = re.compile(rf"^((?:[A-Z][\w.'’-]+\s+){{0,3}}[A-Z][\w.'’-]+),\s+[^,]{{3,120}},\s+{_SAY}\b")
 _ACCORDING = re.compile(r"\baccording to\s+(?:the\s+|a\s+)?([^,;.]{2,90})", re.I)
 ANON = re.compile(r"\b(?:anonymity|anonymous|not to be named|not authori[sz]ed to speak|sources? (?:said|told)|"
                   r"security sources)\b", re.I)
@@ -143,7 +146,7 @@ def attribution(s: str, index: int, previous: Attribution | None) -> Attribution
     elif m:
         return None  # "according to a police estimate": the figure is theirs, not the event
     if src is None:
-        m = _SRC_AFTER.search(s) or _SRC_BEFORE.search(s)
+        m = _SRC_AFTER.search(s) or _SRC_APPOSITION.search(s) or _SRC_BEFORE.search(s)
         if m:
             src = m.group(1).strip()
     if src is None:

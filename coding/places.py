@@ -97,13 +97,11 @@ def candidates(sentence: str, iso3: str) -> list[Where]:
     a verb of taking or striking; towns before districts, districts before provinces."""
     found: list[Where] = []
     for m in _NAME.finditer(sentence.replace("’", "'")):
-        name = re.sub(r"'s$", "", m.group(1)).strip()
-        if name.lower() in _NOT_PLACES or len(name) < 3 or countries.code_for_name(name):
+        found_one = _first_resolved(m.group(1), m.start(), iso3)
+        if found_one is None:
             continue
-        r = _resolve(name, iso3)
-        if r is None:
-            continue
-        before, after = sentence[max(0, m.start() - 40):m.start()], sentence[m.end():m.end() + 20]
+        name, start, r = found_one
+        before, after = sentence[max(0, start - 40):start], sentence[m.end():m.end() + 20]
         place, precision = r
         score = 3 if _STRONG.search(before) else 1
         unit = _UNIT.match(after)
@@ -114,8 +112,22 @@ def candidates(sentence: str, iso3: str) -> list[Where]:
             precision = "near"
         if re.search(r"\b(?:from|to)\s+$", before) and not _NEAR.search(before):
             score -= 1
-        found.append(Where(name, place, precision, score, m.start()))
+        found.append(Where(name, place, precision, score, start))
     return sorted(found, key=lambda w: (w.precision == "region", -w.score, w.pos))
+
+
+def _first_resolved(phrase: str, start: int, iso3: str) -> tuple[str, int, Any] | None:
+    """The longest tail of a capitalised phrase that names a place: "In Lahore" is Lahore, "Meanwhile
+    Erbil" is Erbil."""
+    words = phrase.split(" ")
+    for i in range(len(words)):
+        name = re.sub(r"'s$", "", " ".join(words[i:])).strip()
+        if name.lower() in _NOT_PLACES or len(name) < 3 or countries.code_for_name(name):
+            continue
+        r = _resolve(name, iso3)
+        if r is not None:
+            return name, start + len(" ".join(words[:i])) + (1 if i else 0), r
+    return None
 
 
 def admin1_of_region(sentence: str, iso3: str) -> str | None:

@@ -63,7 +63,9 @@ def propose(raw: str, *, published: dt.date | None = None, source: str | None = 
     events: list[dict[str, Any]] = []
     spans = []
     for n, d in enumerate(drafts, 1):
-        events.append(_event(d, n, iso3, outlet, src, events, name))
+        first = d.sentences[0].index
+        previous = report.sentences[first - 1].text if first > 0 else None
+        events.append(_event(d, n, iso3, outlet, src, events, name, previous))
         spans.append([(s.start, s.start + len(s.text)) for s in d.sentences])
     for e in events:
         e.pop("actor1_obj", None)
@@ -81,12 +83,13 @@ def _outlet(report: text.Report) -> str | None:
 
 
 def _event(d: segment.Draft, n: int, iso3: str, outlet: str, src: dict[str, Any], before: list[dict[str, Any]],
-           name: str) -> dict[str, Any]:
+           name: str, previous: str | None) -> dict[str, Any]:
     sents = [s.text for s in d.sentences]
     core = sents[0]
     a1, a2 = roles.assign(d.sub, core, " ".join(sents), d.trigger.pos, iso3, before)
     toll = facts.fatalities(sents, d.sub)
-    v = verify.verify(sents, a1, a2, iso3, outlet)
+    v = verify.verify(sents, a1, a2, iso3, outlet, previous=previous,
+                      intervention=d.sub in ("Protest with intervention", "Excessive force against protesters"))
     if toll.best is not None and toll.sentence is not None:
         att = facts.attribution(sents[toll.sentence], 0, None)
         if att and v.status != "disputed":

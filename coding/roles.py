@@ -75,7 +75,9 @@ def assign(sub: str, core: str, text: str, pos: int, iso3: str, before: list[Any
 
 
 def _demonstration(sub: str, text: str, iso3: str) -> Pair | None:
-    forces = [f for f in actors.forces(text, iso3) if f.kind in ("police", "military")]
+    # the force that intervenes: the police before the army, when both are named
+    forces = sorted((f for f in actors.forces(text, iso3) if f.kind in ("police", "military")),
+                    key=lambda f: (f.kind != "police", f.pos))
     if sub in ("Peaceful protest", "Protest with intervention", "Excessive force against protesters"):
         force = None if sub == "Peaceful protest" else (forces[0] if forces else actors.state("police", iso3, iso3))
         return actors.generic("protesters", iso3), force
@@ -106,8 +108,9 @@ def _clash(core: str, text: str, pos: int, iso3: str, perp: Actor | None) -> Pai
     if len(militias) >= 2:
         return militias[0], militias[1]
     groups = actors.named_groups(core, iso3)
-    if perp is None and len(groups) >= 2:
-        return groups[0], groups[1]
+    if len(groups) >= 2:
+        first_group = perp or groups[0]
+        return first_group, next(g for g in groups if g.name != first_group.name)
     fs = [f for f in actors.forces(core, iso3) if f.kind != "government"]
     unidentified = actors.generic("armed", iso3)
     first = perp or (groups[0] if groups else None)

@@ -83,7 +83,8 @@ class _Segmenter:
         for para in report.paragraphs:
             self.current: Draft | None = None
             self.para_dates: list[dates.When] = []
-            self.intro = bool(_INTRO.match(para[0].text))
+            # a paragraph that opens on the past ("Before this, ...") tells background: it adds to no event
+            self.intro = bool(_INTRO.match(para[0].text)) or background(para[0].text, [])
             self.own = False
             for s in para:
                 self._sentence(s)
@@ -121,8 +122,12 @@ class _Segmenter:
         if not whens and dates.same_day(s.text) and self.drafts:
             whens = [self.drafts[-1].when]
         t = classify.trigger(s.text)
-        future = dates.is_future(s.text)
-        if background(s.text, whens) or (future and not whens):
+        future = dates.is_future(s.text) and not whens
+        if background(s.text, whens):
+            return
+        if future:  # a plan starts no event; it may say more of the event its paragraph tells
+            if self.current is not None and t is None:
+                self.current.add(s)
             return
         if t is None or classify.anaphoric(s.text, t) or future:
             self._attach(s, t)

@@ -83,8 +83,10 @@ def read(text: str, published: dt.date | None = None) -> Report:
         # a headline: one short line without a full stop at its end
         if len(sents) == 1 and not sents[0].text.rstrip().endswith((".", "”", '"')) and len(sents[0].text) < 120:
             continue
+        for sent in sents:  # numbered in the report's reading order, headlines left out
+            sent.index, sent.paragraph = len(report.sentences), len(report.paragraphs)
+            report.sentences.append(sent)
         report.paragraphs.append(sents)
-        report.sentences.extend(sents)
     if report.paragraphs:
         first = report.paragraphs[0][0]
         d = _DATELINE.match(first.text)

@@ -48,64 +48,84 @@ def _clip(text: str, n: int = 200) -> str:
     return text if len(text) <= n else text[:n].rsplit(" ", 1)[0]
 
 
-def verify(sentences: list[str], actor1: Actor, actor2: Actor | None, iso3: str, outlet: str) -> Verdict:
-    core = sentences[0]
+def _attributions(sentences: list[str], previous: str | None) -> list[facts.Attribution]:
+    """The attribution of each sentence; "it said" takes the speaker of the sentence before."""
     atts: list[facts.Attribution] = []
-    prev = None
+    prev = facts.attribution(previous, -1, None) if previous else None
     for i, s in enumerate(sentences):
         if facts.SILENCE.search(s):
-            continue
+            continue  # silence is not denial, nor acknowledgement
         a = facts.attribution(s, i, prev)
         if a:
             atts.append(a)
             prev = a
+    return atts
+
+
+def _acknowledged(sentences: list[str], atts: list[facts.Attribution], acting: list[Actor],
+                  iso3: str) -> tuple[Actor, facts.Attribution] | None:
+    """The actor that put its act on the record (its ministry, army, police, or the group claiming it)."""
+    for actor in acting:
+        for a in atts:
+            if _is_actor_side(a, actor, iso3, sentences[a.sentence]):
+                return actor, a
+        if actor.kind == "group":
+            short = re.escape(actor.name.split(":")[0])
+            for i, s in enumerate(sentences):
+                if re.search(rf"\b{short}\b", s) and re.search(r"\bclaimed (?:the attack|responsibility|the)\b", s):
+                    return actor, facts.Attribution(actor.name, "group", i)
+    return None
+
+
+def verify(sentences: list[str], actor1: Actor, actor2: Actor | None, iso3: str, outlet: str,
+           previous: str | None = None, intervention: bool = False) -> Verdict:
+    """The status of the event whose sentences are given (the first states it); `previous` is the sentence
+    before it in the report; with `intervention`, the force that intervened (actor2) is an actor too."""
+    core = sentences[0]
+    atts = _attributions(sentences, previous)
     core_att = next((a for a in atts if a.sentence == 0), None)
-    claims: list[dict[str, Any]] = []
-    # a group that claims the act on the record, or actor1's own side speaking
-    ack = next((a for a in atts if _is_actor_side(a, actor1, iso3, sentences[a.sentence])), None)
-    if ack is None and actor1.kind == "group":
-        short = actor1.name.split(":")[0]
-        for s in sentences:
-            if re.search(rf"\b{re.escape(short)}\b[^.]{{0,40}}\bclaimed (?:the|responsibility)", s) or (
-                    re.search(rf"\b{re.escape(short)}\b", s) and re.search(r"\bclaimed (?:the attack|responsibility)",
-                                                                        s)):
-                ack = facts.Attribution(actor1.name, "group", sentences.index(s))
-                break
+    acting = [actor1] + ([actor2] if intervention and actor2 is not None else [])
+    ack = _acknowledged(sentences, atts, acting, iso3)
     denial = next((i for i, s in enumerate(sentences) if facts.DENIAL.search(s) and not facts.DENIAL_OF_ROLE.search(s)
                    and not facts.SILENCE.search(s)), None)
-    hedged = bool(facts.HEDGE.search(core))
+    # a hedge in the sentence, or in the next one about it ("This claim has yet to be verified")
+    hedged = bool(facts.HEDGE.search(core)) or (len(sentences) > 1 and bool(
+        facts.HEDGE.search(sentences[1]) and re.match(r"\s*(?:This|That|These|The) (?:claim|report|account)s?\b",
+                                                      sentences[1])))
     if denial is not None:
-        denier = _denier(sentences[denial], atts, denial, actor1, actor2, iso3)
-        asserter = (actor1.name if ack else core_att.source if core_att else outlet)
+        denier = _denier(sentences[denial], atts, denial, actor2, iso3)
+        asserter = ack[0].name if ack else core_att.source if core_att else outlet
         claims = [_claim("occurrence", asserter, "asserts", "disputed", core),
                   _claim("occurrence", denier, "denies", "disputed", sentences[denial])]
         return Verdict("disputed", None, [asserter], [denier], claims,
                        "Contradicting accounts in the report: one side asserts what the coding rests on, the other "
                        "denies it.")
-    if ack is not None and not hedged:
-        claims.append(_claim("occurrence", actor1.name, "asserts", "verified", sentences[ack.sentence]))
-        v = Verdict("verified", "actor-acknowledgement", [actor1.name], [], claims,
-                    f"Acknowledged on the record by {ack.source}, as reported by the outlet.")
-    elif hedged or (core_att and core_att.kind in ("anonymous", "other", "group", "state")):
-        who = core_att.source if core_att else "unnamed sources"
-        claims.append(_claim("occurrence", who, "asserts", "unverified", core))
-        why = "hedged by the outlet" if hedged else f"rests on one source ({who}) the outlet does not adopt"
-        v = Verdict("unverified", None, [who] if core_att else [], [], claims, f"The report {why}.")
-    elif core_att and core_att.kind == "eyewitnesses":
-        claims.append(_claim("occurrence", core_att.source, "asserts", "verified", core))
-        v = Verdict("verified", "eyewitnesses", [core_att.source], [], claims,
-                    "Several eyewitnesses who are not parties, unhedged and uncontradicted.")
+    if core_att is None and not hedged:
+        v = Verdict("verified", "outlet-own-reporting", [], [], [_claim("occurrence", outlet, "asserts", "verified",
+                                                                        core)],
+                    "The outlet states it in its own voice.")
+    elif ack is not None and not hedged:
+        v = Verdict("verified", "actor-acknowledgement", [ack[0].name], [],
+                    [_claim("occurrence", ack[0].name, "asserts", "verified", sentences[ack[1].sentence])],
+                    f"Acknowledged on the record by {ack[1].source}, as reported by the outlet.")
+    elif core_att is not None and core_att.kind in ("eyewitnesses", "own") and not hedged:
+        basis = "eyewitnesses" if core_att.kind == "eyewitnesses" else "outlet-own-reporting"
+        v = Verdict("verified", basis, [core_att.source] if basis == "eyewitnesses" else [], [],
+                    [_claim("occurrence", core_att.source, "asserts", "verified", core)],
+                    "Seen by the outlet's reporter, or by several eyewitnesses who are not parties, unhedged and "
+                    "uncontradicted.")
     else:
-        claims.append(_claim("occurrence", outlet, "asserts", "verified", core))
-        v = Verdict("verified", "outlet-own-reporting", [], [], claims, "The outlet states it in its own voice.")
+        who = core_att.source if core_att else "unnamed sources"
+        why = "hedged by the outlet" if hedged else f"rests on one source ({who}) the outlet does not adopt"
+        v = Verdict("unverified", None, [who] if core_att else [], [],
+                    [_claim("occurrence", who, "asserts", "unverified", core)], f"The report {why}.")
     for i, s in enumerate(sentences):
         if facts.DENIAL.search(s) and facts.DENIAL_OF_ROLE.search(s):
-            denier = _denier(s, atts, i, actor1, actor2, iso3)
-            v.claims.append(_claim("perpetrator", denier, "denies", "unverified", s))
+            v.claims.append(_claim("perpetrator", _denier(s, atts, i, actor2, iso3), "denies", "unverified", s))
     return v
 
 
-def _denier(s: str, atts: list[facts.Attribution], i: int, actor1: Actor, actor2: Actor | None, iso3: str) -> str:
+def _denier(s: str, atts: list[facts.Attribution], i: int, actor2: Actor | None, iso3: str) -> str:
     from .actors import named_groups
 
     groups = named_groups(s, iso3)
