@@ -122,6 +122,9 @@ def forces(text: str, iso3: str) -> list[Actor]:
     out = []
     for m in _FORCE.finditer(text):
         before = text[max(0, m.start() - 30):m.start()]
+        proper = re.search(r"((?:[A-Z][\w-]+\s+){1,3})$", before)
+        if m.group(0)[0].isupper() and proper and not country_named(proper.group(1)):
+            continue  # "Rapid Support Forces", "Allied Democratic Forces": a group's name, not a state's force
         home = country_named(before.split(",")[-1]) or iso3
         word = m.group(0).lower()
         kind = "police" if re.match(_POLICE, m.group(0), re.I) else "military"

@@ -56,7 +56,9 @@ RULES: list[tuple[str, str, re.Pattern[str]]] = [
      _P(r"(?<!gas )\b(?:shell(?:ed|ing|s)|artillery|mortars?|rockets?|missiles?)\b", re.I)),
     ("Explosions/Remote violence", "Grenade", _P(r"\bgrenades?\b", re.I)),
     ("Violence against civilians", "Abduction/forced disappearance",
-     _P(r"\b(?:abduct\w*|kidnap\w*|taken hostage|forcibly disappeared)\b", re.I)),
+     # an abduction told beside killings is part of an attack: the killings make the event
+     _P(r"^(?!.*\b(?:killing|killed|shot dead)\b).*?\b(?:abduct\w*|kidnap\w*|taken hostage|forcibly disappeared)\b",
+        re.I)),
     ("Strategic developments", "Arrests", _P(r"\b(?:arrest(?:ed|s)?|detained|rounded up|took into custody)\b", re.I)),
     ("Riots", "Mob violence", _P(r"\b(?:a mob|mobs|lynch\w*)\b", re.I)),
     ("Protests", "Peaceful protest", _P(_PROTEST, re.I)),
@@ -71,7 +73,8 @@ RULES: list[tuple[str, str, re.Pattern[str]]] = [
         r"detachment|convoy|station|barracks)|opened fire on (?:an? |the )?(?:\w+ ){0,2}(?:patrol|soldiers|police|"
         r"checkpoint|convoy|troops|post)|fighting)\b", re.I)),
     ("Violence against civilians", "Attack",
-     _P(r"\b(?:attacked|shot dead|killed|massacre\w*|stabbed|hacked|beat|beaten|executed|opened fire)\b", re.I)),
+     _P(r"\b(?:attacked|shot dead|killed|killing|massacre\w*|stabbed|hacked|beat|beaten|executed|opened fire|"
+        r"stormed|raided)\b", re.I)),
 ]
 
 

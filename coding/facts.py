@@ -109,6 +109,8 @@ DENIAL = re.compile(r"\b(?:denied|denies|deny|rejected (?:the|this|that) (?:clai
                     r"(?:the|this) (?:claim|report)s?)\b", re.I)
 DENIAL_OF_ROLE = re.compile(r"\b(?:involvement|any role|responsibility|taken part|took part|any part|behind|"
                             r"carried out|its members|their members)\b", re.I)
+# a denial of one aspect only (who did it, whom it targeted): the event keeps the status of its occurrence
+DENIAL_OF_ASPECT = re.compile(DENIAL_OF_ROLE.pattern[:-3] + r"|targeting civilians|targeted civilians)\b", re.I)
 _SAY = r"(?:said|says|told|reported|claimed|stated|confirmed|added|saw|estimated|announced)"
 _SRC_AFTER = re.compile(rf"[,;]\s*((?:the|a|an|two|three|four|several|some|other|local|its|their)?\s*"
                         rf"[^,;.\"“”]{{2,90}}?)"
@@ -116,13 +118,16 @@ _SRC_AFTER = re.compile(rf"[,;]\s*((?:the|a|an|two|three|four|several|some|other
 _SRC_BEFORE = re.compile(rf"^(?:[^,]{{0,80}},\s+)?((?:the|a|an|two|three)?\s*[^,;.\"“”]{{2,90}}?)\s+{_SAY}\b", re.I)
 # "Ruben Vardanyan, a figure in the administration, reported ..."
 _SRC_APPOSITION = re.compile(rf"^((?:[A-Z][\w.'’-]+\s+){{0,3}}[A-Z][\w.'’-]+),\s+[^,]{{3,120}},\s+{_SAY}\b")
+# ", the air force said in a statement, adding ...": a speaker set off by a comma inside the sentence
+_SRC_INSIDE = re.compile(rf",\s+((?:the|a|an|two|three|its|their)\s+[^,;.\"“”]{{2,60}}?)\s+{_SAY}\b", re.I)
 _ACCORDING = re.compile(r"\baccording to\s+(?:the\s+|a\s+)?([^,;.]{2,90})", re.I)
 ANON = re.compile(r"\b(?:anonymity|anonymous|not to be named|not authori[sz]ed to speak|sources? (?:said|told)|"
                   r"security sources)\b", re.I)
 EYEWIT = re.compile(r"\b(?:residents|witnesses|eyewitnesses|locals|villagers|local media|shopkeepers|people in)\b",
                     re.I)
-OWN = re.compile(r"\b(?:reporter|correspondent|journalist)s?\s+(?:saw|witnessed|counted)", re.I)
-STATE_SIDE = re.compile(r"\b(?:army|military|ministry|minister|government|spokes(?:man|woman|person)|police|"
+OWN = re.compile(r"\b(?:reporter|correspondent|journalist)s?\s+(?:saw|witnessed|counted|reported)", re.I)
+STATE_SIDE = re.compile(r"\b(?:army|air force|navy|armed forces|defen[cs]e|military|ministry|minister|government|"
+                        r"spokes(?:man|woman|person)|police|"
                         r"commissioner|forces|authorities|governor|agency|president|presidency|command|troops|"
                         r"officer|officials?)\b", re.I)
 GROUP_SIDE = re.compile(r"\b(?:group|rebels|movement|front|militants|faction)\b", re.I)
@@ -146,7 +151,8 @@ def attribution(s: str, index: int, previous: Attribution | None) -> Attribution
     elif m:
         return None  # "according to a police estimate": the figure is theirs, not the event
     if src is None:
-        m = _SRC_AFTER.search(s) or _SRC_APPOSITION.search(s) or _SRC_BEFORE.search(s)
+        m = (_SRC_AFTER.search(s) or _SRC_APPOSITION.search(s) or _SRC_BEFORE.search(s)
+             or _SRC_INSIDE.search(s))
         if m:
             src = m.group(1).strip()
     if src is None:

@@ -86,6 +86,8 @@ def _event(d: segment.Draft, n: int, iso3: str, outlet: str, src: dict[str, Any]
            name: str, previous: str | None) -> dict[str, Any]:
     sents = [s.text for s in d.sentences]
     core = sents[0]
+    if d.event_type in ("Protests", "Riots") and d.sub != "Mob violence":
+        segment.upgrade(d, " ".join(sents))  # what happened at a demonstration may be told after it
     a1, a2 = roles.assign(d.sub, core, " ".join(sents), d.trigger.pos, iso3, before)
     toll = facts.fatalities(sents, d.sub)
     v = verify.verify(sents, a1, a2, iso3, outlet, previous=previous,

@@ -129,7 +129,9 @@ def _violence(sub: str, core: str, text: str, pos: int, iso3: str, perp: Actor |
     after = core[pos:]
     found: Actor | None = perp
     if sub in ("Air/drone strike", "Shelling/artillery/missile attack"):
-        found = perp if perp and _CLAIMED.search(text) else (_force_before(core, pos, iso3) or perp)
+        # a group named as the one that struck, or claimed or blamed, before a force named near the strike
+        subject = next((g for g in actors.named_groups(core, iso3) if g.pos < pos), None)
+        found = (perp if perp and _CLAIMED.search(text) else subject) or _force_before(core, pos, iso3) or perp
     a1 = found or actors.generic("armed", iso3)
     if re.search(r"\b(?:assailants|attackers)\b", after, re.I) and before:
         prev = before[-1].get("actor1_obj")

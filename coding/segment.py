@@ -102,7 +102,7 @@ class _Segmenter:
         if target is not None:
             target.add(s)
             if t and t.event_type in ("Protests", "Riots") and target.event_type in ("Protests", "Riots"):
-                _upgrade(target, s.text)
+                upgrade(target, s.text)
 
     def _dates(self, s: Sentence, t: classify.Trigger) -> list[dates.When]:
         """A trigger sentence without a date of its own: its paragraph's, the event it continues, the date
@@ -111,7 +111,7 @@ class _Segmenter:
             return self.para_dates[:1]
         if self.current is not None:
             return [self.current.when]
-        if self.intro and self.context:
+        if (self.intro or re.search(r"\balso\b", s.text)) and self.context:
             return self.context[:1]
         if t.sub_event_type in _REMOTE and self.lead is not None:
             return [dates.When(self.lead, None, "day", "the report's day", 0)]
@@ -175,7 +175,7 @@ class _Segmenter:
         if twin is not None:
             twin.add(s)
             if twin.event_type in ("Protests", "Riots"):
-                _upgrade(twin, s.text)
+                upgrade(twin, s.text)
             self.current = twin
             return
         cur = self.current
@@ -192,7 +192,7 @@ def segment(report: Report, iso3: str, lead: dt.date | None) -> list[Draft]:
     return _Segmenter(report, iso3, lead).run(report)
 
 
-def _upgrade(d: Draft, text: str) -> None:
+def upgrade(d: Draft, text: str) -> None:
     """A demonstration's type is the most severe thing that happened at it."""
     et, sub = classify.protest_kind(text)
     if classify.SEVERITY.get(sub, 0) > classify.SEVERITY.get(d.sub, 0):

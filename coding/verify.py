@@ -86,10 +86,11 @@ def verify(sentences: list[str], actor1: Actor, actor2: Actor | None, iso3: str,
     core_att = next((a for a in atts if a.sentence == 0), None)
     acting = [actor1] + ([actor2] if intervention and actor2 is not None else [])
     ack = _acknowledged(sentences, atts, acting, iso3)
-    denial = next((i for i, s in enumerate(sentences) if facts.DENIAL.search(s) and not facts.DENIAL_OF_ROLE.search(s)
+    denial = next((i for i, s in enumerate(sentences) if facts.DENIAL.search(s) and not facts.DENIAL_OF_ASPECT.search(s)
                    and not facts.SILENCE.search(s)), None)
-    # a hedge in the sentence, or in the next one about it ("This claim has yet to be verified")
-    hedged = bool(facts.HEDGE.search(core)) or (len(sentences) > 1 and bool(
+    # a hedge in the sentence, or in the next one about it ("This claim has yet to be verified"), unless
+    # the actor put its own act on the record: then the hedge is on what it claims besides (the toll)
+    hedged = bool(facts.HEDGE.search(core)) or (ack is None and len(sentences) > 1 and bool(
         facts.HEDGE.search(sentences[1]) and re.match(r"\s*(?:This|That|These|The) (?:claim|report|account)s?\b",
                                                       sentences[1])))
     if denial is not None:
@@ -120,8 +121,9 @@ def verify(sentences: list[str], actor1: Actor, actor2: Actor | None, iso3: str,
         v = Verdict("unverified", None, [who] if core_att else [], [],
                     [_claim("occurrence", who, "asserts", "unverified", core)], f"The report {why}.")
     for i, s in enumerate(sentences):
-        if facts.DENIAL.search(s) and facts.DENIAL_OF_ROLE.search(s):
-            v.claims.append(_claim("perpetrator", _denier(s, atts, i, actor2, iso3), "denies", "unverified", s))
+        if facts.DENIAL.search(s) and facts.DENIAL_OF_ASPECT.search(s):
+            aspect = "civilian_targeting" if re.search(r"\bcivilian", s, re.I) else "perpetrator"
+            v.claims.append(_claim(aspect, _denier(s, atts, i, actor2, iso3), "denies", "unverified", s))
     return v
 
 
