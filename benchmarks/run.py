@@ -270,6 +270,10 @@ def main(scale: float | None = None, work: Path | None = None, plain: bool = Tru
     from benchmarks import imports
 
     imports.run(res, work, scale, step, CEDAR)
+    from benchmarks import coding
+
+    say("bench: cedar code over the development set ...")
+    coding.run(res, work, lambda cmd: run_measured(cmd, timeout=timeout), CEDAR)
     # the place checks' share of a check of 100,000 rows, both engines, seed-like, synth and worst case.
     # Last, because making its files grows this process, and Linux hands a parent's peak RSS on to the
     # children it starts (exec keeps ru_maxrss): every later peak figure would be at least this process's.
@@ -336,6 +340,9 @@ def table(res: dict[str, Any]) -> str:
     from benchmarks import imports
 
     rows += imports.table_rows(res)
+    from benchmarks import coding
+
+    rows += coding.table_rows(res)
     places = res.get("place_checks") or {}
     if places:
         rows += ["", f"Place checks' share of a check of {places['rows']:,} rows (target: under a fifth), by cProfile "

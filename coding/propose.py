@@ -67,9 +67,13 @@ def propose(raw: str, *, published: dt.date | None = None, source: str | None = 
         previous = report.sentences[first - 1].text if first > 0 else None
         events.append(_event(d, n, iso3, outlet, src, events, name, previous))
         spans.append([(s.start, s.start + len(s.text)) for s in d.sentences])
+    unfilled = []
     for e in events:
         e.pop("actor1_obj", None)
-    return Proposal(events, report, [], spans)
+        if e["geo_precision"] == "country":
+            unfilled.append(f"{e['ref']}: the place '{e['location']}' is not in the gazetteer: coded at the "
+                            "country's capital (geo_precision country); give its coordinates and admin1")
+    return Proposal(events, report, unfilled, spans)
 
 
 def _outlet(report: text.Report) -> str | None:

@@ -162,6 +162,8 @@ class _Segmenter:
             else:
                 same = [d for d in self.drafts if d.event_type == t.event_type and d.where]
                 where = same[-1].where if same else self.last_where
+            if where is None:
+                where = places.unresolved(s.text, self.iso3)
             if where is not None and re.search(r"\b(?:near|north|south|east|west|outside|around)\b[^.]{0,25}"
                                                r"\bthe (?:town|city|village|area)\b", s.text):
                 where = places.Where(where.name, where.place, "near", where.score, where.pos)

@@ -72,15 +72,20 @@ def code(
     if review or review_out is not None:
         page_path = paths.output_file(review_out or target.with_suffix(".review.html"), "review page", force=force,
                                       inputs=[src, target])
+    # `cedar check` reads a document only inside the submission's folder
     document = os.path.relpath(src.resolve(), target.resolve().parent)
-    proposal = propose(raw, published=when, source=source.strip() if source else None, document=document,
-                       name=src.name)
+    outside = document.startswith("..") or os.path.isabs(document)
+    proposal = propose(raw, published=when, source=source.strip() if source else None,
+                       document=src.name if outside else document, name=src.name)
+    if outside:
+        proposal.unfilled.append(f"sources.document: the report is not in the submission's folder; copy {src.name} "
+                                 f"beside {target.name} for `cedar check` to confirm the quoted evidence")
     with paths.atomic_write(target, encoding="utf-8") as fh:
         fh.write(json.dumps(proposal.events, ensure_ascii=False, indent=2) + "\n")
     if page_path is not None:
         with paths.atomic_write(page_path, encoding="utf-8") as fh:
             fh.write(pages.page(proposal, src.name))
-    problems = _check(target) if proposal.events else []
+    problems = _check(target) if proposal.events and not outside else []
     _say(proposal, target, page_path, problems, output)
 
 
