@@ -19,13 +19,14 @@ class Trigger:
 
 
 _PROTEST = r"\b(?:protest(?:s|ed|ing)?|protesters|demonstrat\w+|rall(?:y|ied|ies)|march(?:ed|es)?|marchers|" \
-           r"sit-ins?|picket\w*|took to the streets)\b"
+           r"sit-ins?|picket\w*|took to the streets|to demand|demanding)\b"
 _INTERVENE = _P(r"\b(?:tear ?gas|pepper spray|water cannons?|rubber bullets|batons?|detained|arrested|removed|"
                 r"dispersed (?:by force|them|the)|to disperse|push(?:ed)? back|beat|carried (?:them )?off|"
                 r"forcibly|kettled)\b", re.I)
 _EXCESSIVE = _P(r"\b(?:live (?:rounds|ammunition|fire)|opened fire on (?:the )?(?:protesters|demonstrators|crowd)|"
                 r"shot dead|killing|killed|wounding|seriously injur\w+)\b", re.I)
-_RIOT = _P(r"\b(?:set fire|torched|burn(?:ed|t) (?:down )?(?:cars|vehicles|tyres|tires|buildings)|threw stones|"
+_RIOT = _P(r"\b(?:set fire|setting (?:\w+ ){0,3}(?:on )?fire|set (?:\w+ ){0,3}on fire|torched|"
+           r"burn(?:ed|t) (?:down )?(?:cars|vehicles|tyres|tires|buildings)|threw stones|"
            r"hurled|pelted|stormed|tried to storm|smash\w*|vandali[sz]ed|ransacked|looted|clashed with (?:police|"
            r"security))\b", re.I)
 _ARREST_AWAY = _P(r"\b(?:ahead of|before (?:a|the)|hours before|raids?|at (?:his|her|their|the \w+'s) (?:home|office|"

@@ -81,10 +81,19 @@ def _injury_near(s: str, start: int, end: int | None = None) -> bool:
     return bool(_INJURED.search(span)) and not re.search(_KILLED, span, re.I)
 
 
+# a party's claim about its enemy's dead is a claim, not the toll
+_PARTY_CLAIM = re.compile(r"\bclaim(?:ed|s)?\b[^.;]{0,60}\bkill|"
+                          r"\b(?:army|military|troops|police|ministry|spokes\w+|group)\s+(?:said|says|claimed)\b[^.;]{0,40}\b(?:militants|terrorists|insurgents|rebels|jihadists|"
+                          r"assailants|attackers|fighters|enemy|soldiers)\b[^.;]{0,30}\b(?:killed|neutrali[sz]ed|dead)|"
+                          r"\b(?:neutrali[sz]ed|neutrali[sz]ing)\b", re.I)
+
+
 def fatalities(sentences: list[str], sub_event_type: str) -> Toll:
     """The toll from the first sentence that gives one; else 0 for a type that kills no one by itself or
     when only injuries are reported, and not stated (null) otherwise."""
     for i, s in enumerate(sentences):
+        if _PARTY_CLAIM.search(s):
+            continue
         t = _sentence_toll(s)
         if t is not None:
             t.sentence = i

@@ -38,6 +38,7 @@ class Where:
     precision: str  # exact, near, region
     score: int
     pos: int
+    iso3: str | None = None  # the place's country, when not the report's
 
 
 def _g() -> Any:
@@ -63,6 +64,11 @@ def main_country(text: str, dateline: str | None) -> str | None:
                     votes[code] += 1
                 elif stem.lower() in DEMONYMS:
                     votes[DEMONYMS[stem.lower()]] += 0.5  # type: ignore[assignment]
+    if not votes:  # no country named: the countries of the towns it names after "in", "near"
+        for m in list(_LOCATIVE.finditer(text))[:50]:
+            named = [p for p in _g().places_named(m.group(1)) if p.population >= 1000]
+            if named:
+                votes[named[0].iso3] += 1
     return votes.most_common(1)[0][0] if votes else None
 
 
@@ -113,7 +119,25 @@ def candidates(sentence: str, iso3: str) -> list[Where]:
         if re.search(r"\b(?:from|to)\s+$", before) and not _NEAR.search(before):
             score -= 1
         found.append(Where(name, place, precision, score, start))
+    if not found:
+        found = _abroad(sentence, iso3)
     return sorted(found, key=lambda w: (w.precision == "region", -w.score, w.pos))
+
+
+def _abroad(sentence: str, iso3: str) -> list[Where]:
+    """A town after "in" or "near" that the report's country lacks but another country has (a strike on
+    Khan Younis told by a report about Israel): the largest place of that name, in its own country."""
+    out = []
+    for m in _LOCATIVE.finditer(sentence):
+        name = m.group(1)
+        if name.lower() in _NOT_PLACES or countries.code_for_name(name) or name.lower() in DEMONYMS:
+            continue
+        named = [p for p in _g().places_named(name) if p.population >= 1000 and p.iso3 != iso3]
+        if named:
+            near = bool(_NEAR.search(sentence[max(0, m.start(1) - 40):m.start(1)]))
+            out.append(Where(name, named[0], "near" if near else "exact", 2, m.start(1), named[0].iso3))
+            break
+    return out
 
 
 def _first_resolved(phrase: str, start: int, iso3: str) -> tuple[str, int, Any] | None:

@@ -52,8 +52,8 @@ def propose(raw: str, *, published: dt.date | None = None, source: str | None = 
     report = text.read(raw, pub)
     iso3 = places.main_country(raw, report.dateline)
     if not report.sentences or iso3 is None:
-        why = "no sentences" if not report.sentences else "no country the gazetteer knows"
-        return Proposal([], report, [f"the report names {why}: nothing proposed"])
+        why = "has no sentences" if not report.sentences else "names no country or place the gazetteer knows"
+        return Proposal([], report, [f"the report {why}: nothing proposed"])
     lead = segment.segment(report, iso3, None)
     lead_date = lead[0].when.start if lead else None
     drafts = segment.segment(report, iso3, lead_date)
@@ -92,6 +92,8 @@ def _event(d: segment.Draft, n: int, iso3: str, outlet: str, src: dict[str, Any]
     core = sents[0]
     if d.event_type in ("Protests", "Riots") and d.sub != "Mob violence":
         segment.upgrade(d, " ".join(sents))  # what happened at a demonstration may be told after it
+    assert d.where is not None
+    iso3 = d.where.iso3 or iso3  # an event abroad is coded in the country it happened in
     a1, a2 = roles.assign(d.sub, core, " ".join(sents), d.trigger.pos, iso3, before)
     toll = facts.fatalities(sents, d.sub)
     v = verify.verify(sents, a1, a2, iso3, outlet, previous=previous,
@@ -110,7 +112,7 @@ def _event(d: segment.Draft, n: int, iso3: str, outlet: str, src: dict[str, Any]
           "interaction": interaction_of(a1.inter, a2.inter if a2 else None),
           "actor1": a1.name, "inter1": a1.inter, "actor2": a2.name if a2 else None,
           "inter2": a2.inter if a2 else None, "target_kind": roles.target_kind(d.sub, a2, " ".join(sents))}
-    e |= places.place_fields(d.where, iso3)
+    e |= places.place_fields(d.where, d.where.iso3 or iso3)
     e |= {"fatalities": toll.best}
     if toll.low is not None:
         e["fatalities_low"] = toll.low

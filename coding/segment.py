@@ -15,11 +15,18 @@ from . import classify, dates, places
 from .text import Report, Sentence
 
 _INTRO = re.compile(r"^(?:In|At|Near|Outside)\s+(?:the\s+)?(?:\w+ern\s+|neighbouring\s+|neighboring\s+)?[A-ZÀ-Ý]|"
-                    r"^(?:Meanwhile|Elsewhere|Separately|Further \w+|Also),?\s", re.I)
+                    r"^(?:Further \w+|Also),?\s", re.I)
+# a paragraph that begins another story: it neither inherits a date nor adds to the event before
+_ANOTHER = re.compile(r"^(?:Separately|Elsewhere|Meanwhile|In (?:a )?(?:separate|another) (?:incident|attack)),?\s",
+                      re.I)
 _GENERAL = re.compile(r"\b(?:spread to|across|in several|in many|in dozens of|in other|in a number of)\s+"
                       r"(?:\w+\s+){0,2}(?:cities|towns|regions|provinces|parts|districts|countries|places)\b", re.I)
 _REMOTE = {"Air/drone strike", "Shelling/artillery/missile attack", "Remote explosive/landmine/IED", "Suicide bomb",
            "Grenade", "Disrupted weapons use"}
+_DATED_BY_REPORT = _REMOTE | {"Non-state actor overtakes territory", "Government regains territory",
+                                "Abduction/forced disappearance", "Non-violent transfer of territory"}
+# "has attacked", "have risen": ongoing conditions and tallies, not an event
+_PERFECT = re.compile(r"\b(?:has|have)\s+(?:been\s+)?\w+(?:ed|en|t)\b|\b(?:is|are)\s+\w+ing\b", re.I)
 _REFERS = re.compile(r"\b(?:claim\w*|denied|denies|blamed|accused|statement|the attack|the strike|the blast|"
                      r"the group|the fighting|the rally|the protest|the arrest|responsibility|casualties|toll|"
                      r"killed|wounded|injured|dead)\b", re.I)
@@ -85,6 +92,7 @@ class _Segmenter:
             self.para_dates: list[dates.When] = []
             # a paragraph that opens on the past ("Before this, ...") tells background: it adds to no event
             self.intro = bool(_INTRO.match(para[0].text)) or background(para[0].text, [])
+            self.another = bool(_ANOTHER.match(para[0].text))
             self.own = False
             for s in para:
                 self._sentence(s)
@@ -98,7 +106,7 @@ class _Segmenter:
     def _attach(self, s: Sentence, t: classify.Trigger | None) -> None:
         """A sentence that starts no event joins the event it tells more about."""
         target = self.current or (self.drafts[-1] if self.drafts and not self.intro and not self.own
-                                  and _REFERS.search(s.text) else None)
+                                  and not self.another and _REFERS.search(s.text) else None)
         if target is not None:
             target.add(s)
             if t and t.event_type in ("Protests", "Riots") and target.event_type in ("Protests", "Riots"):
@@ -113,8 +121,11 @@ class _Segmenter:
             return [self.current.when]
         if (self.intro or re.search(r"\balso\b", s.text)) and self.context:
             return self.context[:1]
-        if t.sub_event_type in _REMOTE and self.lead is not None:
+        if t.sub_event_type in _REMOTE and self.lead is not None and not self.another:
             return [dates.When(self.lead, None, "day", "the report's day", 0)]
+        if t.sub_event_type in _DATED_BY_REPORT and not _PERFECT.search(s.text):
+            # an act told in the past without a day: a short span up to the report, not a guessed day
+            return [dates.When(self.pub - dt.timedelta(days=7), self.pub, "span", "no day given", 0)]
         return []
 
     def _sentence(self, s: Sentence) -> None:
