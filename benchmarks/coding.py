@@ -96,6 +96,23 @@ def table_rows(res: dict[str, Any]) -> list[str]:
     return rows
 
 
+BEGIN, END = "<!-- CODING:BEGIN -->", "<!-- CODING:END -->"
+
+
+def write_block(res: dict[str, Any], page: Path) -> None:
+    """The coding figures into `page` (docs/performance.md) between their own markers."""
+    rows = table_rows(res)
+    if not rows:
+        return
+    text = page.read_text(encoding="utf-8")
+    block = f"{BEGIN}\n_Measured by `make bench` on {res.get('started', '-')}._\n" + "\n".join(rows) + f"\n{END}"
+    if BEGIN in text and END in text:
+        text = text[:text.index(BEGIN)] + block + text[text.index(END) + len(END):]
+    else:
+        text = text.rstrip("\n") + "\n\n## The coding assist\n\n" + block + "\n"
+    page.write_text(text, encoding="utf-8")
+
+
 def _accuracy(acc: dict[str, Any], name: str) -> float | None:
     return acc.get(name)
 
@@ -104,5 +121,18 @@ def _f(x: Any) -> str:
     return "-" if x is None else f"{x:.3f}" if isinstance(x, float) else str(x)
 
 
-if __name__ == "__main__" and sys.argv[1:] == ["warm"]:
-    print(json.dumps(warm()))
+def main() -> None:
+    """`python -m benchmarks.coding`: the coding step alone, its block of docs/performance.md rewritten."""
+    from benchmarks.run import CEDAR, run_measured
+
+    res: dict[str, Any] = {"started": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
+    run(res, ROOT / "benchmarks" / "work", lambda cmd: run_measured(cmd, timeout=600), CEDAR)
+    write_block(res, ROOT / "docs" / "performance.md")
+    print("\n".join(table_rows(res)))
+
+
+if __name__ == "__main__":
+    if sys.argv[1:] == ["warm"]:
+        print(json.dumps(warm()))
+    else:
+        main()

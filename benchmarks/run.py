@@ -340,9 +340,6 @@ def table(res: dict[str, Any]) -> str:
     from benchmarks import imports
 
     rows += imports.table_rows(res)
-    from benchmarks import coding
-
-    rows += coding.table_rows(res)
     places = res.get("place_checks") or {}
     if places:
         rows += ["", f"Place checks' share of a check of {places['rows']:,} rows (target: under a fifth), by cProfile "
@@ -388,6 +385,9 @@ def write(res: dict[str, Any], results: Path | None = None, page: Path | None = 
     else:
         text = text.rstrip("\n") + "\n\n## Benchmarks\n\n" + block + "\n"
     page.write_text(text, encoding="utf-8")
+    from benchmarks import coding
+
+    coding.write_block(res, page)
 
 
 if __name__ == "__main__":
