@@ -49,7 +49,7 @@ _POLICE = r"(?:riot |traffic |federal |local )?police(?:men|man| officers?| pers
           r"bomb disposal squad|General Security(?: forces)?|security personnel|officers"
 _MILITARY = r"army|soldiers?|troops|military|armed forces|air force|aircraft|warplanes?|air support|units|navy|" \
             r"artillery|fighter jets?|helicopters?|drones?|security forces|forces|paramilitar\w+|national guard|" \
-            r"[A-Z][a-z]+ Rifles|junta|air ?strikes|airstrikes|warplanes|jets"
+            r"[A-Z][a-z]+ Rifles|junta|air ?strikes|airstrikes|warplanes|jets|missiles|rockets|shells"
 _FORCE = re.compile(rf"\b(?:{_POLICE}|{_MILITARY})\b", re.I)
 _GOV = re.compile(r"\b(?:the government|government of|authorities)\b", re.I)
 _ARMED = re.compile(r"\b(?:gunmen|militants|jihadists?(?: fighters)?|insurgents|assailants|attackers|rebels|"

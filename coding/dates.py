@@ -37,7 +37,8 @@ _FUTURE = re.compile(r"\b(?:next|coming|upcoming)\s+(?:week|month|year|" + _WD.l
 BACKGROUND = re.compile(r"^(?:Before (?:this|that)|Earlier|Previously|In the past)\b|"
                         r"\b(?:since|in|of|until|from)\s+(?:(?:early|late|mid-?)\s*)?(?:" + _MONTH[1:-4] +
                         r")?\s*(?:19|20)\d{2}\b|\blast (?:month|year)\b|\b(?:weeks|months|years) ago\b|"
-                        r"\bsince (?:" + _MONTH[1:-4] + r"|then)\b|\bearlier this (?:year|month)\b|\brepeatedly\b",
+                        r"\bsince (?:" + _MONTH[1:-4] + r"|then)\b|\bearlier this (?:year|month)\b|\brepeatedly\b|"
+                        r"\b(?:so far |)this year\b|\bin recent (?:months|years)\b|\b(?:has|have) seen\b",
                         re.I)
 
 

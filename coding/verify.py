@@ -30,7 +30,9 @@ def _is_actor_side(a: facts.Attribution, actor1: Actor, iso3: str, text: str) ->
             return False
         home = country_named(a.source) or country_named(text[:text.find(a.source)][-40:] if a.source in text else "")
         actor_home = actor1.name
-        return home is None or _country_in(home, actor_home)
+        if home is None:  # "officials said": the actor's side at home; abroad, its country must be named
+            return actor1.inter != 8
+        return _country_in(home, actor_home)
     if actor1.kind == "group":
         short = actor1.name.split(":")[0]
         return short.lower() in a.source.lower() or (a.kind == "group" and short.lower() in text.lower())

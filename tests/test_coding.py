@@ -129,11 +129,19 @@ def test_hours_later_is_the_day_of_the_event_before() -> None:
     ("Police fired tear gas at the march.", "Protest with intervention", 0, None, None),
     ("\"All the casualties are stable and no one has died,\" a doctor said.", "Violent demonstration", 0, None, None),
     ("The blast caused 20 casualties in all: the seven dead and 13 wounded.", "Suicide bomb", 7, None, None),
+    ("Gunmen shot dead a mayoral candidate and two of his aides.", "Attack", 3, None, None),
+    ("The army said 20 militants were killed in the fighting.", "Armed clash", None, None, None),  # a party's claim
 ])
 def test_fatalities_follow_the_coding_conventions(sentence: str, sub: str, best: int | None, low: int | None,
                                                   high: int | None) -> None:
     toll = fatalities([sentence], sub)
     assert (toll.best, toll.low, toll.high) == (best, low, high)
+
+
+def test_the_latest_toll_is_the_toll() -> None:
+    toll = fatalities(["Missiles struck the city, killing four people.", "The death toll rose to six by evening."],
+                      "Shelling/artillery/missile attack")
+    assert toll.best == 6
 
 
 # verification -----------------------------------------------------------------------------------------
@@ -173,6 +181,22 @@ def test_a_denial_of_involvement_leaves_the_event_verified_and_its_perpetrator_u
 def test_eyewitnesses_who_are_not_parties_verify_an_event() -> None:
     e = _one("Thousands of people rallied in Sulaymaniyah on Sunday, residents said.")
     assert (e["verification_status"], e["verification_basis"]) == ("verified", "eyewitnesses")
+
+
+def test_a_foreign_force_is_acknowledged_only_by_its_own_country() -> None:
+    e = _one("Turkish drones struck a car near Amadiya on Sunday, killing two men, officials said.")
+    assert e["verification_status"] == "unverified"  # unnamed officials are not Turkey's
+    e = _one("Turkish drones struck a car near Amadiya on Sunday, killing two men, a local official said. Turkey's "
+             "defence ministry said its forces had neutralised two militants.")
+    assert (e["verification_status"], e["verification_basis"]) == ("verified", "actor-acknowledgement")
+    assert e["fatalities"] == 2  # the ministry's "neutralised" is its claim, not the toll
+
+
+def test_an_event_across_the_border_is_coded_where_it_happened() -> None:
+    events = propose("Published: 2026-04-15\nTEL AVIV (Coast Wire) - Israeli airstrikes killed at least 25 people "
+                     "in Khan Younis on Tuesday, the Gaza health ministry said.\n").events
+    assert [(e["iso3"], e["location"], e["actor1"], e["inter1"]) for e in events] == [
+        ("PSE", "Khan Younis", "Military Forces of Israel (2022-)", 8)]
 
 
 def test_background_is_not_proposed_again() -> None:
