@@ -61,7 +61,8 @@ RULES: list[tuple[str, str, re.Pattern[str]]] = [
      _P(r"^(?!.*\b(?:killing|killed|shot dead)\b).*?\b(?:abduct\w*|kidnap\w*|taken hostage|forcibly disappeared)\b",
         re.I)),
     ("Strategic developments", "Arrests", _P(r"\b(?:arrest(?:ed|s)?|detained|rounded up|took into custody)\b", re.I)),
-    ("Riots", "Mob violence", _P(r"\b(?:a mob|mobs|lynch\w*)\b", re.I)),
+    ("Riots", "Mob violence", _P(r"\b(?:a mob|mobs|lynch\w*)\b|\b(?:supporters|activists|youths|villagers|"
+                                 r"residents|students)\b[^.]{0,60}\bclash(?:ed|es)\b", re.I)),
     ("Protests", "Peaceful protest", _P(_PROTEST, re.I)),
     # crowd-control weapons used on people: a demonstration, whatever the report calls the crowd
     ("Protests", "Protest with intervention",

@@ -142,7 +142,8 @@ _SRC_BEFORE = re.compile(rf"^(?:[^,]{{0,80}},\s+)?((?:the|a|an|two|three)?\s*[^,
 # "Ruben Vardanyan, a figure in the administration, reported ..."
 _SRC_APPOSITION = re.compile(rf"^((?:[A-Z][\w.'’-]+\s+){{0,3}}[A-Z][\w.'’-]+),\s+[^,]{{3,120}},\s+{_SAY}\b")
 # ", the air force said in a statement, adding ...": a speaker set off by a comma inside the sentence
-_SRC_INSIDE = re.compile(rf",\s+((?:the|a|an|two|three|its|their)\s+[^,;.\"“”]{{2,60}}?)\s+{_SAY}\b", re.I)
+_SRC_INSIDE = re.compile(rf",\s+((?:the|a|an|two|three|its|their)\s+[^,;.\"“”]{{2,60}}?|[a-z]+(?:\s+[a-z]+){{0,4}})"
+                         rf"\s+{_SAY}\b", re.I)
 _ACCORDING = re.compile(r"\baccording to\s+(?:the\s+|a\s+)?([^,;.]{2,90})", re.I)
 ANON = re.compile(r"\b(?:anonymity|anonymous|not to be named|not authori[sz]ed to speak|sources? (?:said|told)|"
                   r"security sources)\b", re.I)
@@ -185,7 +186,7 @@ def attribution(s: str, index: int, previous: Attribution | None) -> Attribution
     if re.search(r"\b(?:were|was|been|is|are|be)$", src):
         return None  # "no casualties were reported": passive, no one is quoted
     src = re.sub(r"^(?:on condition of anonymity,?\s*)", "", src).strip()
-    if re.fullmatch(r"(?:it|they|he|she|the group|the officer|the mayor|the army)", src, re.I) and previous:
+    if re.fullmatch(r"(?:it|they|he|she)", src, re.I) and previous:
         return Attribution(previous.source, previous.kind, index)
     kind = ("anonymous" if ANON.search(s) else "eyewitnesses" if EYEWIT.search(src)
             else "state" if STATE_SIDE.search(src) and not re.search(r"\b(?:local|regional|district|provincial)\s+"

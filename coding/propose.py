@@ -97,7 +97,8 @@ def _event(d: segment.Draft, n: int, iso3: str, outlet: str, src: dict[str, Any]
     a1, a2 = roles.assign(d.sub, core, " ".join(sents), d.trigger.pos, iso3, before)
     toll = facts.fatalities(sents, d.sub)
     v = verify.verify(sents, a1, a2, iso3, outlet, previous=previous,
-                      intervention=d.sub in ("Protest with intervention", "Excessive force against protesters"))
+                      intervention=d.sub in ("Protest with intervention", "Excessive force against protesters"),
+                      place=d.where.place.name)
     if toll.best is not None and toll.sentence is not None:
         att = facts.attribution(sents[toll.sentence], 0, None)
         if att and v.status != "disputed":

@@ -83,8 +83,9 @@ def _demonstration(sub: str, text: str, iso3: str) -> Pair | None:
         return actors.generic("protesters", iso3), force
     if sub == "Violent demonstration":
         return actors.generic("rioters", iso3), (forces[0] if forces else None)
-    if sub == "Mob violence":
-        return actors.generic("rioters", iso3), actors.generic("civilians", iso3)
+    if sub == "Mob violence":  # two crowds that clash are both rioters; a mob's victims are civilians
+        other = "rioters" if re.search(r"\bclash(?:ed|es)\b", text, re.I) else "civilians"
+        return actors.generic("rioters", iso3), actors.generic(other, iso3)
     return None
 
 
@@ -132,6 +133,8 @@ def _violence(sub: str, core: str, text: str, pos: int, iso3: str, perp: Actor |
         # a group named as the one that struck, or claimed or blamed, before a force named near the strike
         subject = next((g for g in actors.named_groups(core, iso3) if g.pos < pos), None)
         found = (perp if perp and _CLAIMED.search(text) else subject) or _force_before(core, pos, iso3) or perp
+    if found is None:
+        found = next((f for f in actors.forces(core[:pos], iso3) if f.kind in ("military", "police")), None)
     a1 = found or actors.generic("armed", iso3)
     if re.search(r"\b(?:assailants|attackers)\b", after, re.I) and before:
         prev = before[-1].get("actor1_obj")

@@ -64,11 +64,21 @@ def _attributions(sentences: list[str], previous: str | None) -> list[facts.Attr
     return atts
 
 
+def _elsewhere(sentence: str, iso3: str, place: str | None) -> bool:
+    """The sentence speaks of another town than the event's: what it acknowledges is another event."""
+    from .places import candidates
+
+    return place is not None and any(w.place.name != place and w.precision != "region"
+                                     for w in candidates(sentence, iso3))
+
+
 def _acknowledged(sentences: list[str], atts: list[facts.Attribution], acting: list[Actor],
-                  iso3: str) -> tuple[Actor, facts.Attribution] | None:
+                  iso3: str, place: str | None = None) -> tuple[Actor, facts.Attribution] | None:
     """The actor that put its act on the record (its ministry, army, police, or the group claiming it)."""
     for actor in acting:
         for a in atts:
+            if a.sentence > 0 and _elsewhere(sentences[a.sentence], iso3, place):
+                continue
             if _is_actor_side(a, actor, iso3, sentences[a.sentence]):
                 return actor, a
         if actor.kind == "group":
@@ -80,14 +90,14 @@ def _acknowledged(sentences: list[str], atts: list[facts.Attribution], acting: l
 
 
 def verify(sentences: list[str], actor1: Actor, actor2: Actor | None, iso3: str, outlet: str,
-           previous: str | None = None, intervention: bool = False) -> Verdict:
+           previous: str | None = None, intervention: bool = False, place: str | None = None) -> Verdict:
     """The status of the event whose sentences are given (the first states it); `previous` is the sentence
     before it in the report; with `intervention`, the force that intervened (actor2) is an actor too."""
     core = sentences[0]
     atts = _attributions(sentences, previous)
     core_att = next((a for a in atts if a.sentence == 0), None)
     acting = [actor1] + ([actor2] if intervention and actor2 is not None else [])
-    ack = _acknowledged(sentences, atts, acting, iso3)
+    ack = _acknowledged(sentences, atts, acting, iso3, place)
     denial = next((i for i, s in enumerate(sentences) if facts.DENIAL.search(s) and not facts.DENIAL_OF_ASPECT.search(s)
                    and not facts.SILENCE.search(s)), None)
     # a hedge in the sentence, or in the next one about it ("This claim has yet to be verified"), unless
@@ -97,7 +107,7 @@ def verify(sentences: list[str], actor1: Actor, actor2: Actor | None, iso3: str,
                                                       sentences[1])))
     if denial is not None:
         denier = _denier(sentences[denial], atts, denial, actor2, iso3)
-        asserter = ack[0].name if ack else core_att.source if core_att else outlet
+        asserter = (ack[0].name if ack and ack[1].sentence != denial else core_att.source if core_att else outlet)
         claims = [_claim("occurrence", asserter, "asserts", "disputed", core),
                   _claim("occurrence", denier, "denies", "disputed", sentences[denial])]
         return Verdict("disputed", None, [asserter], [denier], claims,
