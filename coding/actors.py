@@ -109,7 +109,10 @@ def named_groups(text: str, iso3: str) -> list[Actor]:
     if "FARC" in text and not any(a.name.startswith("FARC") for a in found.values()):
         m = re.search(r"FARC", text)
         found["FARC Dissidents"] = Actor("FARC Dissidents", 2, "group", m.start() if m else 0)
+    known = [(a.pos, a.pos + 60) for a in found.values()]
     for m in re.finditer(r"\b([A-Z][\w-]+)\s+(militia(?:men|s)?|militants|rebels|insurgents)\b", text):
+        if any(a <= m.start() < b for a, b in known) or any(p.search(m.group(1)) for p, _, _ in _alias_table()):
+            continue  # a group already named ("Al-Shabaab militants")
         if m.group(1) not in ("The", "A", "An", "Armed", "Suspected") and not country_named(m.group(1)):
             name = f"{m.group(1)} Militia" if m.group(2).startswith("militia") else m.group(1)
             found.setdefault(name, Actor(name, 3 if m.group(2).startswith("militia") else 2, "group", m.start()))

@@ -29,12 +29,13 @@ DEMONYMS: dict[str, str] = {
 GOVERNMENT_SINCE: dict[str, int] = {
     "AFG": 2021, "AGO": 2017, "ARM": 2018, "AZE": 2003, "BDI": 2020, "BEN": 2016, "BFA": 2022, "BGD": 2024,
     "BRA": 2023, "CAF": 2016, "CIV": 2011, "CMR": 1982, "COD": 2019, "COL": 2022, "ECU": 2023, "EGY": 2014,
-    "ETH": 2018, "GEO": 2012, "GHA": 2025, "GTM": 2024, "HND": 2022, "HTI": 2024, "IND": 2014, "IRN": 2024,
+    "ETH": 2018, "ERI": 1993, "DZA": 2019, "MAR": 1999, "IDN": 2024, "GEO": 2012, "GHA": 2025, "GTM": 2024,
+    "HND": 2022, "HTI": 2024, "IND": 2014, "IRN": 1989,
     "IRQ": 2022, "ISR": 2022, "JOR": 1999, "KEN": 2022, "KOR": 2025, "LBN": 2025, "LBY": 2021, "MEX": 2024,
     "MLI": 2021, "MMR": 2021, "MOZ": 2025, "NER": 2023, "NGA": 2023, "PAK": 2024, "PER": 2023, "PHL": 2022,
     "RUS": 2000, "RWA": 1994, "SDN": 2019, "SOM": 2022, "SRB": 2012, "SSD": 2011, "SYR": 2024, "TCD": 2021,
     "TUR": 2016, "UGA": 1986, "UKR": 2019, "USA": 2025, "VEN": 2013, "YEM": 2012, "ZWE": 2017, "TUN": 2019,
-    "SLV": 2019, "NIC": 2007, "BOL": 2020, "ARG": 2023, "CHL": 2022, "TGO": 2005, "SEN": 2024, "NPL": 2024,
+    "SLV": 2019, "NIC": 2007, "BOL": 2025, "ARG": 2023, "CHL": 2022, "TGO": 2005, "SEN": 2024, "NPL": 2024,
     "LKA": 2024, "THA": 2024, "PSE": 2007, "SAU": 2015, "ARE": 2022, "FRA": 2017, "CHN": 2012,
 }
 
@@ -43,7 +44,9 @@ ACLED_COUNTRY: dict[str, str] = {
     "COD": "the Democratic Republic of Congo", "COG": "Republic of Congo", "KOR": "South Korea",
     "PRK": "North Korea", "RUS": "Russia", "SYR": "Syria", "IRN": "Iran", "TZA": "Tanzania", "VEN": "Venezuela",
     "BOL": "Bolivia", "LAO": "Laos", "VNM": "Vietnam", "PSE": "Palestine", "CIV": "Ivory Coast",
-    "TUR": "Turkey", "MDA": "Moldova", "SYC": "Seychelles", "USA": "United States",
+    "TUR": "Turkey", "MDA": "Moldova", "SYC": "Seychelles", "USA": "the United States",
+    "PHL": "the Philippines", "CAF": "the Central African Republic", "GBR": "the United Kingdom",
+    "ARE": "the United Arab Emirates", "NLD": "the Netherlands",
 }
 
 # ACLED names of armed groups (type 2 rebels unless said), with the ways reports name them

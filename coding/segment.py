@@ -15,7 +15,7 @@ from . import classify, dates, places
 from .text import Report, Sentence
 
 _INTRO = re.compile(r"^(?:In|At|Near|Outside)\s+(?:the\s+)?(?:\w+ern\s+|neighbouring\s+|neighboring\s+)?[A-ZÀ-Ý]|"
-                    r"^(?:Further \w+|Also),?\s", re.I)
+                    r"^(?:Further \w+|Also),?\s")  # case matters: "In Erbil," yes, "In a statement," no
 # a paragraph that begins another story: it neither inherits a date nor adds to the event before
 _ANOTHER = re.compile(r"^(?:Separately|Elsewhere|Meanwhile|In (?:a )?(?:separate|another) (?:incident|attack)),?\s",
                       re.I)
@@ -56,6 +56,12 @@ class Draft:
         if all(s.index != t.index for t in self.sentences):
             self.sentences.append(s)
             self.sentences.sort(key=lambda t: t.index)
+
+
+def _speaks_of(d: Draft, text: str) -> bool:
+    """A sentence of a later paragraph speaks of the event: a claim, a denial, a toll, "the attack", or the
+    event's place by name ("Russia's defence ministry said it struck ... in the Kharkiv region")."""
+    return bool(_REFERS.search(text)) or (d.where is not None and (d.where.name in text or d.where.place.name in text))
 
 
 def background(text: str, whens: list[dates.When]) -> bool:
@@ -105,9 +111,9 @@ class _Segmenter:
 
     def _attach(self, s: Sentence, t: classify.Trigger | None) -> None:
         """A sentence that starts no event joins the event it tells more about."""
-        target = self.current or (self.drafts[-1] if self.drafts and not self.intro and not self.own
-                                  and not self.another and _REFERS.search(s.text) and not _PERFECT.search(s.text)
-                                  else None)
+        last = self.drafts[-1] if self.drafts else None
+        target = self.current or (last if last is not None and not self.intro and not self.own and not self.another
+                                  and _speaks_of(last, s.text) and not _PERFECT.search(s.text) else None)
         if target is not None:
             target.add(s)
             if t and t.event_type in ("Protests", "Riots") and target.event_type in ("Protests", "Riots"):
