@@ -49,7 +49,7 @@ _POLICE = r"(?:riot |traffic |federal |local )?police(?:men|man| officers?| pers
           r"bomb disposal squad|General Security(?: forces)?|security personnel|officers"
 _MILITARY = r"army|soldiers?|troops|military|armed forces|air force|aircraft|warplanes?|air support|units|navy|" \
             r"artillery|fighter jets?|helicopters?|drones?|security forces|forces|paramilitar\w+|national guard|" \
-            r"[A-Z][a-z]+ Rifles|junta|air ?strikes|airstrikes|warplanes|jets|missiles|rockets|shells"
+            r"[A-Z][a-z]+ Rifles|junta|air ?strikes|airstrikes|warplanes|jets|missiles|rockets|(?<!gas )shells"
 _FORCE = re.compile(rf"\b(?:{_POLICE}|{_MILITARY})\b", re.I)
 _GOV = re.compile(r"\b(?:the government|government of|authorities)\b", re.I)
 _ARMED = re.compile(r"\b(?:gunmen|militants|jihadists?(?: fighters)?|insurgents|assailants|attackers|rebels|"
@@ -123,21 +123,39 @@ def named_groups(text: str, iso3: str) -> list[Actor]:
     return sorted(found.values(), key=lambda a: a.pos)
 
 
+# forces a report names by their own name or acronym
+STATE_FORCES: dict[str, tuple[str, str]] = {
+    "IDF": ("ISR", "military"), "Israel Defense Forces": ("ISR", "military"), "FARDC": ("COD", "military"),
+    "SAF": ("SDN", "military"), "Tatmadaw": ("MMR", "military"), "Hashd al-Shaabi": ("IRQ", "military"),
+    "Popular Mobilization Forces": ("IRQ", "military"), "Assam Rifles": ("IND", "military"),
+    "CRPF": ("IND", "police"), "Carabineros": ("CHL", "police"), "National Guard": ("", "military"),
+}
+
+
 def forces(text: str, iso3: str) -> list[Actor]:
     """State forces a sentence names, each with the country its words give ("Turkish drone", "Israel's
-    military"), else the event's country."""
-    out = []
+    military"; "its jets" after "the IDF" are the IDF's), else the event's country."""
+    out = [state(kind, home or iso3, iso3, m.start()) for name, (home, kind) in STATE_FORCES.items()
+           for m in re.finditer(rf"\b{re.escape(name)}\b", text)]
+    named = [(m.start(), m.end()) for name in STATE_FORCES for m in re.finditer(rf"\b{re.escape(name)}\b", text)]
     for m in _FORCE.finditer(text):
+        if any(a <= m.start() < b for a, b in named):
+            continue
         before = text[max(0, m.start() - 30):m.start()]
         proper = re.search(r"((?:[A-Z][\w-]+\s+){1,3})$", before)
         if m.group(0)[0].isupper() and proper and not country_named(proper.group(1)):
             continue  # "Rapid Support Forces", "Allied Democratic Forces": a group's name, not a state's force
+        earlier = [a for a in out if a.pos < m.start()]
+        if re.search(r"\b(?:its|their)\s+$", before) and earlier:
+            out.append(Actor(earlier[-1].name, earlier[-1].inter, earlier[-1].kind, m.start()))
+            continue
         home = country_named(before.split(",")[-1]) or iso3
         word = m.group(0).lower()
         kind = "police" if re.match(_POLICE, m.group(0), re.I) else "military"
         if word in ("forces", "units", "security forces") and re.search(r"\bGeneral Security\b", before + word):
             kind = "police"
         out.append(state(kind, home, iso3, m.start()))
+    out.sort(key=lambda a: a.pos)
     for m in _GOV.finditer(text):
         out.append(state("government", country_named(text[max(0, m.start() - 30):m.end() + 30]) or iso3, iso3,
                          m.start()))

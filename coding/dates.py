@@ -17,7 +17,10 @@ _MONTH = r"(January|February|March|April|May|June|July|August|September|October|
          r"Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?"
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("two_days", re.compile(rf"\b(?:on|between)\s+{_WD}\s+and\s+{_WD}\b")),
+    ("last_weekday", re.compile(rf"\blast\s+{_WD}\b", re.I)),
     ("weekday", re.compile(rf"\b{_WD}(?:'s)?\b")),
+    ("days_ago", re.compile(r"\b(two|three|four|five|six|2|3|4|5|6) days ago\b", re.I)),
+    ("this_week", re.compile(r"\bearlier this week\b", re.I)),
     ("yesterday", re.compile(r"\byesterday\b", re.I)),
     ("today", re.compile(r"\b(?:today|this (?:morning|afternoon|evening))\b", re.I)),
     ("last_night", re.compile(r"\b(?:last night|overnight)\b", re.I)),
@@ -65,6 +68,15 @@ def _one(kind: str, m: re.Match[str], pub: dt.date) -> list[When]:
         if b < a:
             a -= dt.timedelta(days=7)
         return [When(a, None, "day", m.group(0), m.start()), When(b, None, "day", m.group(0), m.start())]
+    if kind == "last_weekday":  # "last Friday" on a Friday is a week before
+        day = weekday_on_or_before(pub - dt.timedelta(days=1), m.group(1))
+        return [When(day, None, "day", m.group(0), m.start())]
+    if kind == "days_ago":
+        n = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6}.get(m.group(1).lower()) or int(m.group(1))
+        return [When(pub - dt.timedelta(days=n), None, "day", m.group(0), m.start())]
+    if kind == "this_week":
+        monday = pub - dt.timedelta(days=pub.weekday())
+        return [When(monday, pub, "span", m.group(0), m.start())] if monday < pub else []
     if kind == "weekday":
         return [When(weekday_on_or_before(pub, m.group(1)), None, "day", m.group(0), m.start())]
     if kind == "yesterday":

@@ -96,6 +96,9 @@ PUB = dt.date(2026, 3, 12)  # a Thursday
     ("Gunmen attacked a post on Saturday night.", "2026-03-07", None, "day"),
     ("The army said on Wednesday that gunmen attacked a post on Monday.", "2026-03-09", None, "day"),
     ("Gunmen recently attacked several posts.", "2026-03-05", "2026-03-11", "span"),
+    ("Gunmen attacked a post last Thursday.", "2026-03-05", None, "day"),  # "last": before the publication day
+    ("Gunmen attacked a post three days ago.", "2026-03-09", None, "day"),
+    ("Attacks earlier this week killed four.", "2026-03-09", "2026-03-12", "span"),
 ])
 def test_dates_are_anchored_to_the_publication_date(sentence: str, start: str, end: str | None,
                                                     precision: str) -> None:
