@@ -95,7 +95,10 @@ def _injury_near(s: str, start: int, end: int | None = None) -> bool:
 _PARTY_CLAIM = re.compile(r"\bclaim(?:ed|s)?\b[^.;]{0,60}\bkill|"
                           r"\b(?:army|military|troops|police|ministry|spokes\w+|group)\s+(?:said|says|claimed)\b[^.;]{0,40}\b(?:militants|terrorists|insurgents|rebels|jihadists|"
                           r"assailants|attackers|fighters|enemy|soldiers)\b[^.;]{0,30}\b(?:killed|neutrali[sz]ed|dead)|"
-                          r"\b(?:neutrali[sz]ed|neutrali[sz]ing)\b", re.I)
+                          r"\b(?:neutrali[sz]ed|neutrali[sz]ing)\b|"
+                          r"\bkill(?:ed|ing)\s+(?:\w+\s+){0,3}(?:suspected\s+)?(?:[\w']+\s+){0,3}(?:militants|terrorists|"
+                          r"insurgents|rebels|jihadists|fighters)\b[^.]*,\s+(?:the|a|an)\s+(?:army|military|police|"
+                          r"ministry|spokes\w+)[^.,]{0,30}\s+said", re.I)
 
 
 def fatalities(sentences: list[str], sub_event_type: str) -> Toll:

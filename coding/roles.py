@@ -114,6 +114,8 @@ def _clash(core: str, text: str, pos: int, iso3: str, perp: Actor | None) -> Pai
         return first_group, next(g for g in groups if g.name != first_group.name)
     fs = [f for f in actors.forces(core, iso3) if f.kind != "government"]
     unidentified = actors.generic("armed", iso3)
+    if fs and groups and fs[0].pos < groups[0].pos and not _CLAIMED.search(text):
+        return fs[0], (perp if perp and perp.name != fs[0].name else groups[0])  # "Soldiers killed five rebels"
     first = perp or (groups[0] if groups else None)
     if first is None:
         before_forces = [f for f in fs if f.pos < pos]
@@ -133,8 +135,9 @@ def _violence(sub: str, core: str, text: str, pos: int, iso3: str, perp: Actor |
         # a group named as the one that struck, or claimed or blamed, before a force named near the strike
         subject = next((g for g in actors.named_groups(core, iso3) if g.pos < pos), None)
         found = (perp if perp and _CLAIMED.search(text) else subject) or _force_before(core, pos, iso3) or perp
-    if found is None:
-        found = next((f for f in actors.forces(core[:pos], iso3) if f.kind in ("military", "police")), None)
+    if found is None and sub in ("Attack", "Abduction/forced disappearance"):
+        found = next((f for f in actors.forces(core[:pos], iso3) if f.kind in ("military", "police")
+                      and not re.match(r"[^.,;]{0,30}\b(?:were|was) (?:killed|wounded|injured)", core[f.pos:])), None)
     a1 = found or actors.generic("armed", iso3)
     if re.search(r"\b(?:assailants|attackers)\b", after, re.I) and before:
         prev = before[-1].get("actor1_obj")
@@ -143,10 +146,14 @@ def _violence(sub: str, core: str, text: str, pos: int, iso3: str, perp: Actor |
     if _STATE_TARGET.search(after) and sub != "Attack":
         kind = "police" if re.search(r"\bpolice|checkpost|policemen\b", after, re.I) else "military"
         return a1, actors.state(kind, iso3, iso3)
+    victims = next((f for f in actors.forces(core, iso3) if f.name != a1.name and f.kind in ("military", "police")
+                    and re.match(r"[^.,;]{0,30}\b(?:were|was) (?:killed|wounded|injured)", core[f.pos:])), None)
+    if victims is not None:  # "two soldiers were killed when their vehicle hit a landmine"
+        return a1, victims
     hit = after if sub in ("Attack", "Armed clash") else core
     remote = sub in ("Air/drone strike", "Shelling/artillery/missile attack")
     if (actors.civilians_in(hit) or sub in ("Attack", "Abduction/forced disappearance")) and not (
-            remote and not re.search(r"\bcivilians\b", text, re.I)):
+            remote and not re.search(r"\b(?:civilians|children|villagers|residents|passengers)\b", after, re.I)):
         return a1, actors.generic("civilians", iso3)
     other = [g for g in actors.named_groups(text, iso3) if g.name != a1.name]
     return a1, (other[0] if other else None)

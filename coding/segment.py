@@ -23,6 +23,7 @@ _GENERAL = re.compile(r"\b(?:spread to|across|in several|in many|in dozens of|in
                       r"(?:\w+\s+){0,2}(?:cities|towns|regions|provinces|parts|districts|countries|places)\b", re.I)
 _REMOTE = {"Air/drone strike", "Shelling/artillery/missile attack", "Remote explosive/landmine/IED", "Suicide bomb",
            "Grenade", "Disrupted weapons use"}
+_SEPARATE = re.compile(r"^(?:In (?:a |another )?separate|In another|Separately|Elsewhere)\b", re.I)
 _DATED_BY_REPORT = _REMOTE | {"Non-state actor overtakes territory", "Government regains territory",
                                 "Abduction/forced disappearance", "Non-violent transfer of territory"}
 # "has attacked", "have risen": ongoing conditions and tallies, not an event
@@ -174,6 +175,8 @@ class _Segmenter:
         of the last event ("north of the town": near it)."""
         cur = self.current
         where = found[0] if found else None
+        if where is None and _SEPARATE.search(s.text):
+            return places.unresolved(s.text, self.iso3)  # another event: not at the place of the one before
         if where is None:
             if cur is not None and cur.where is not None:
                 where = cur.where
@@ -199,7 +202,8 @@ class _Segmenter:
             self.current = twin
             return
         cur = self.current
-        if cur is not None and cur.paragraph == s.paragraph and d.sub not in _REMOTE and single \
+        separate = bool(_SEPARATE.search(s.text))
+        if cur is not None and not separate and cur.paragraph == s.paragraph and d.sub not in _REMOTE and single \
                 and cur.where and d.where and d.where.place.name == cur.where.place.name:
             cur.add(s)
             return

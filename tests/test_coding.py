@@ -202,6 +202,18 @@ def test_an_event_across_the_border_is_coded_where_it_happened() -> None:
         ("PSE", "Khan Younis", "Military Forces of Israel (2022-)", 8)]
 
 
+def test_forces_killed_by_a_device_are_its_target_and_a_separate_attack_is_its_own_event() -> None:
+    events = propose("Published: 2026-04-06\nNIAMEY (Sahel Monitor) - Two soldiers were killed when their vehicle hit a "
+                     "landmine near Tillaberi on Saturday, the defence ministry said. In a separate attack the same "
+                     "day, gunmen killed seven civilians at a market in Banibangou, residents said.\n").events
+    ied, attack = events
+    assert (ied["actor1"], ied["actor2"], ied["fatalities"]) == (
+        "Unidentified Armed Group (Niger)", "Military Forces of Niger (2023-)", 2)
+    assert ied["verification_status"] == "unverified"  # the side that was hit speaks for it
+    assert (attack["sub_event_type"], attack["event_date"], attack["fatalities"]) == ("Attack", "2026-04-04", 7)
+    assert attack["location"] == "Banibangou" and attack["geo_precision"] == "country"  # not in the gazetteer
+
+
 def test_background_is_not_proposed_again() -> None:
     events = propose("Published: 2026-04-21\nERBIL - Turkish drones struck a car near Sidakan on Sunday, killing two "
                      "men.\n\nThe area has been hit repeatedly since 2019, and last month a strike killed four "
