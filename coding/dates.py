@@ -21,6 +21,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("weekday", re.compile(rf"\b{_WD}(?:'s)?\b")),
     ("days_ago", re.compile(r"\b(two|three|four|five|six|2|3|4|5|6) days ago\b", re.I)),
     ("this_week", re.compile(r"\bearlier this week\b", re.I)),
+    ("weekend", re.compile(r"\b(?:over|at|during) the weekend\b|\blast weekend\b", re.I)),
     ("yesterday", re.compile(r"\byesterday\b", re.I)),
     ("today", re.compile(r"\b(?:today|this (?:morning|afternoon|evening))\b", re.I)),
     ("last_night", re.compile(r"\b(?:last night|overnight)\b", re.I)),
@@ -33,7 +34,10 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
 ]
 # a date that tells when something was said, not when the event happened
 _SAID_ON = re.compile(r"\b(?:said|says|told|stated|announced|reported|added|statement|comment(?:ed)?|conference|"
-                      r"confirmed|read)\b[^.;]{0,40}$", re.I)
+                      r"confirmed|read)\b(?:\s+[\w'’]+){0,4}?\s+(?:on|late on|early on|by)\s+$", re.I)
+# "On Monday, the army said ...": the day of the statement
+_SAID_AFTER = re.compile(r",\s+(?:the\s+|a\s+|an\s+)?[\w' -]{2,50}?\s+(?:said|told|announced|stated|reported|"
+                         r"confirmed|claimed)\b")
 _FUTURE = re.compile(r"\b(?:next|coming|upcoming)\s+(?:week|month|year|" + _WD.lower()[1:-1] + r")\b|"
                      r"\b(?:will|would|plans? to|planned|to be held|called for)\b[^.;,]{0,30}$", re.I)
 # what the report tells as background: a past year, "last month", "since ..."
@@ -77,6 +81,9 @@ def _one(kind: str, m: re.Match[str], pub: dt.date) -> list[When]:
     if kind == "this_week":
         monday = pub - dt.timedelta(days=pub.weekday())
         return [When(monday, pub, "span", m.group(0), m.start())] if monday < pub else []
+    if kind == "weekend":  # the last Saturday and Sunday before the publication day
+        sunday = weekday_on_or_before(pub - dt.timedelta(days=1), "sunday")
+        return [When(sunday - dt.timedelta(days=1), sunday, "span", m.group(0), m.start())]
     if kind == "weekday":
         return [When(weekday_on_or_before(pub, m.group(1)), None, "day", m.group(0), m.start())]
     if kind == "yesterday":
@@ -114,7 +121,8 @@ def find(sentence: str, pub: dt.date) -> list[When]:
             if any(a <= m.start() < b for a, b in taken):
                 continue
             before = sentence[max(0, m.start() - 50):m.start()]
-            if _SAID_ON.search(before) or _FUTURE.search(sentence[max(0, m.start() - 40):m.end()]):
+            if _SAID_ON.search(before) or _FUTURE.search(sentence[max(0, m.start() - 40):m.end()]) \
+                    or (_SAID_AFTER.match(sentence[m.end():]) and re.fullmatch(r"\s*(?:On\s+)?", before, re.I)):
                 continue
             whens = _one(kind, m, pub)
             if whens and whens[0].start <= pub:

@@ -99,6 +99,7 @@ PUB = dt.date(2026, 3, 12)  # a Thursday
     ("Gunmen attacked a post last Thursday.", "2026-03-05", None, "day"),  # "last": before the publication day
     ("Gunmen attacked a post three days ago.", "2026-03-09", None, "day"),
     ("Attacks earlier this week killed four.", "2026-03-09", "2026-03-12", "span"),
+    ("On Monday, the army said it had killed dozens over the weekend.", "2026-03-07", "2026-03-08", "span"),
 ])
 def test_dates_are_anchored_to_the_publication_date(sentence: str, start: str, end: str | None,
                                                     precision: str) -> None:
@@ -203,9 +204,9 @@ def test_an_event_across_the_border_is_coded_where_it_happened() -> None:
 
 
 def test_forces_killed_by_a_device_are_its_target_and_a_separate_attack_is_its_own_event() -> None:
-    events = propose("Published: 2026-04-06\nNIAMEY (Sahel Monitor) - Two soldiers were killed when their vehicle hit a "
-                     "landmine near Tillaberi on Saturday, the defence ministry said. In a separate attack the same "
-                     "day, gunmen killed seven civilians at a market in Banibangou, residents said.\n").events
+    events = propose("Published: 2026-04-06\nNIAMEY (Sahel Monitor) - Two soldiers were killed when their vehicle "
+                     "hit a landmine near Tillaberi on Saturday, the defence ministry said. In a separate attack "
+                     "the same day, gunmen killed seven civilians at a market in Banibangou, residents said.\n").events
     ied, attack = events
     assert (ied["actor1"], ied["actor2"], ied["fatalities"]) == (
         "Unidentified Armed Group (Niger)", "Military Forces of Niger (2023-)", 2)
