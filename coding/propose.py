@@ -47,7 +47,9 @@ def publication_date(raw: str, published: dt.date | None, name: str) -> dt.date:
 
 
 def propose(raw: str, *, published: dt.date | None = None, source: str | None = None,
-            document: str = "report.txt", name: str = "report") -> Proposal:
+            document: str = "report.txt", name: str = "report", registry: Any = None) -> Proposal:
+    """The events a report gives. With a store's actor `registry`, actor names it knows by an alias take
+    their canonical names."""
     pub = publication_date(raw, published, name)
     report = text.read(raw, pub)
     iso3 = places.main_country(raw, report.dateline)
@@ -70,10 +72,23 @@ def propose(raw: str, *, published: dt.date | None = None, source: str | None = 
     unfilled = []
     for e in events:
         e.pop("actor1_obj", None)
+        if registry is not None:
+            _canonical(e, registry)
         if e["geo_precision"] == "country":
             unfilled.append(f"{e['ref']}: the place '{e['location']}' is not in the gazetteer: coded at the "
                             "country's capital (geo_precision country); give its coordinates and admin1")
     return Proposal(events, report, unfilled, spans)
+
+
+def _canonical(e: dict[str, Any], registry: Any) -> None:
+    def name(n: str | None) -> str | None:
+        return (registry.canonical(n) or n) if n else n
+
+    e["actor1"], e["actor2"] = name(e["actor1"]), name(e["actor2"])
+    e["claimed_by"] = [name(n) for n in e["claimed_by"]]
+    e["denied_by"] = [name(n) for n in e["denied_by"]]
+    for c in e["claims"]:
+        c["claimant"] = name(c["claimant"])
 
 
 def _outlet(report: text.Report) -> str | None:

@@ -17,6 +17,7 @@ from cedar.coding import dates
 from cedar.coding.facts import fatalities
 from cedar.coding.propose import propose
 from cedar.errors import InputError
+from cedar.ingest.actors import Actor, Registry
 from cedar.sample_data import SAMPLE_DIR, SEED_DOCUMENT, SEED_SUBMISSION
 from cedar.schema.rules_sources import EVIDENCE_GAP, fold_text
 from cedar.validate.engine import check_files
@@ -220,6 +221,14 @@ def test_background_is_not_proposed_again() -> None:
                      "men.\n\nThe area has been hit repeatedly since 2019, and last month a strike killed four "
                      "shepherds.\n").events
     assert len(events) == 1 and events[0]["event_date"] == "2026-04-19"
+
+
+def test_a_stores_registry_gives_actors_their_canonical_names() -> None:
+    registry = Registry([Actor("JNIM", 2, "BFA", ["JNIM: Group for Support of Islam and Muslims"])])
+    raw = (DEV / "01-burkina-faso-djibo.txt").read_text(encoding="utf-8")
+    events = propose(raw, registry=registry).events
+    assert events[0]["actor1"] == "JNIM" and events[0]["claimed_by"] == ["JNIM"]
+    assert events[1]["actor2"] == "JNIM"
 
 
 def test_a_report_without_a_publication_date_is_refused_with_a_hint() -> None:

@@ -11,7 +11,7 @@ from typing import Annotated, Any, Optional
 
 import typer
 
-from cedar.cli.common import ForceOption, FormatOption, OutputFormat, out, out_json
+from cedar.cli.common import DEFAULT_DB, ENV_DB, ForceOption, FormatOption, OutputFormat, out, out_json
 from cedar.errors import InputError, UsageError
 
 
@@ -42,6 +42,9 @@ def code(
         ".review.html).")] = None,
     output: FormatOption = OutputFormat.text,
     force: ForceOption = False,
+    db: Annotated[Optional[Path], typer.Option(
+        "--db", envvar=ENV_DB, help=f"A store whose actor registry gives actors their canonical names (read-only); "
+        f"by default {ENV_DB} or {DEFAULT_DB} if it exists.")] = None,
 ) -> None:
     """Propose coded events from a news report: a submission that `cedar check` reads.
 
@@ -55,6 +58,7 @@ def code(
     from cedar import paths
     from cedar.coding import review as pages
     from cedar.coding.propose import propose
+    from cedar.ingest.actors import open_registry
 
     when = _date(published)
     src = paths.input_file(article, "report")
@@ -75,8 +79,9 @@ def code(
     # `cedar check` reads a document only inside the submission's folder
     document = os.path.relpath(src.resolve(), target.resolve().parent)
     outside = document.startswith("..") or os.path.isabs(document)
+    registry, _ = open_registry(db)  # a store is optional: without one the seed registry's names are used
     proposal = propose(raw, published=when, source=source.strip() if source else None,
-                       document=src.name if outside else document, name=src.name)
+                       document=src.name if outside else document, name=src.name, registry=registry)
     if outside:
         proposal.unfilled.append(f"sources.document: the report is not in the submission's folder; copy {src.name} "
                                  f"beside {target.name} for `cedar check` to confirm the quoted evidence")
