@@ -19,7 +19,9 @@ class Trigger:
 
 
 _PROTEST = r"\b(?:protest(?:s|ed|ing)?|protesters|demonstrat\w+|rall(?:y|ied|ies)|march(?:ed|es)?|marchers|" \
-           r"sit-ins?|picket\w*|took to the streets|to demand|demanding)\b"
+           r"sit-ins?|picket\w*|took to the streets|to demand|demanding|vigils?|went on strike|" \
+           r"(?:general|labou?r|workers'?|nationwide|hunger|transport) strikes?|" \
+           r"block(?:ed|ing|aded) (?:a |the )?(?:\w+ )?(?:roads?|highways?|streets?))\b"
 _INTERVENE = _P(r"\b(?:tear ?gas|pepper spray|water cannons?|rubber bullets|batons?|detained|arrested|removed|"
                 r"dispersed (?:by force|them|the)|to disperse|push(?:ed)? back|beat|carried (?:them )?off|"
                 r"forcibly|kettled)\b", re.I)
