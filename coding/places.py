@@ -13,7 +13,7 @@ from typing import Any
 from cedar.schema import countries
 from cedar.schema.regions import region_of
 
-from .lexicon import DEMONYMS, REGION_CENTRES
+from .lexicon import ACLED_COUNTRY, DEMONYMS, REGION_CENTRES
 
 _NAME = re.compile(r"(?<![\w'’-])((?:[A-ZÀ-Ý][\w'’‘-]*)(?:\s+(?:de|del|la|al|el|d'|of|da|do|e)?\s*[A-ZÀ-Ý][\w'’‘-]*)*)")
 _NEAR = re.compile(r"(?:\bnear|\boutside|\baround|"
@@ -205,10 +205,16 @@ def admin1_of_region(sentence: str, iso3: str) -> str | None:
 
 def place_fields(where: Where, iso3: str) -> dict[str, Any]:
     p = where.place
-    return {"country": countries.country_name(iso3) or iso3, "iso3": iso3, "region": region_of(iso3),
+    return {"country": _country(iso3), "iso3": iso3, "region": region_of(iso3),
             "admin1": None if where.precision == "country" else p.admin1,
             "location": where.name if where.precision in ("region", "country") else _display(where),
             "latitude": round(p.latitude, 4), "longitude": round(p.longitude, 4), "geo_precision": where.precision}
+
+
+def _country(iso3: str) -> str:
+    """ACLED's name of the country where the rules accept it ("Democratic Republic of Congo"), else ISO's."""
+    acled = ACLED_COUNTRY.get(iso3, "").removeprefix("the ")
+    return acled if acled and countries.name_matches_code(acled, iso3) else countries.country_name(iso3) or iso3
 
 
 def _display(where: Where) -> str:
