@@ -29,8 +29,9 @@ _EXCESSIVE = _P(r"\b(?:live (?:rounds|ammunition|fire)|opened fire on (?:the )?(
                 r"shot dead|killing|killed|wounding|seriously injur\w+)\b", re.I)
 _RIOT = _P(r"\b(?:set fire|setting (?:\w+ ){0,3}(?:on )?fire|set (?:\w+ ){0,3}on fire|torched|"
            r"burn(?:ed|t) (?:down )?(?:cars|vehicles|tyres|tires|buildings)|threw stones|"
-           r"hurled|pelted|stormed|tried to storm|smash\w*|vandali[sz]ed|ransacked|looted|clashed with (?:police|"
-           r"security))\b", re.I)
+           r"hurled|pelted|stormed|tried to storm|smash\w*|vandali[sz]ed|ransacked|looted|looting|"
+           r"clashed with (?:police|security)|"
+           r"barricades?|barricaded|burning (?:\w+ )?(?:tyres|tires)|ston(?:ed|ing)|threw rocks)\b", re.I)
 _ARREST_AWAY = _P(r"\b(?:ahead of|before (?:a|the)|hours before|raids?|at (?:his|her|their|the \w+'s) (?:home|office|"
                   r"headquarters)|on charges|charged with)\b", re.I)
 
@@ -41,7 +42,8 @@ RULES: list[tuple[str, str, re.Pattern[str]]] = [
     ("Strategic developments", "Non-violent transfer of territory",
      _P(r"\b(?:entered|took|took control of|seized|captured)\b[^.]{0,80}\bwithout (?:firing a shot|a fight|"
         r"(?:any )?resistance|fighting)|\b(?:withdrew|pulled out) from\b", re.I)),
-    ("Battles", "Government regains territory", _P(r"\b(?:recaptur\w+|retook|retaken|regain\w* control)\b", re.I)),
+    ("Battles", "Government regains territory",
+     _P(r"\b(?:recaptur\w+|retook|retaken|regain\w* control|liberated|liberation of)\b", re.I)),
     ("Battles", "Non-state actor overtakes territory",
      _P(r"\b(?:took control of|seized control of|seized the (?:town|city|village)|captured|overran)\b", re.I)),
     ("Explosions/Remote violence", "Suicide bomb", _P(r"\bsuicide (?:bomber|bombing|attack|car bomb)", re.I)),
@@ -54,7 +56,8 @@ RULES: list[tuple[str, str, re.Pattern[str]]] = [
     ("Explosions/Remote violence", "Air/drone strike",
      _P(r"\b(?:drones?|aircraft|warplanes?|jets?|helicopters?|air support|air ?strikes?|airstrikes?|air raids?)\b"
         r"[^.]{0,60}\b(?:struck|hit|strike|bombed|attacked|fired|targeted)|\b(?:air|drone) ?strikes?\b|"
-        r"\bairstrikes?\b|\bair raids?\b|\bbombed\b", re.I)),
+        r"\bairstrikes?\b|\bair raids?\b|\bbombed\b|\bdropped (?:\w+ ){0,2}(?:bombs?|explosives?|munitions)\b|"
+        r"\bbombs? dropped\b|\bbombing raids?\b", re.I)),
     ("Explosions/Remote violence", "Shelling/artillery/missile attack",
      _P(r"(?<!gas )\b(?:shell(?:ed|ing|s)|artillery|mortars?|rockets?|missiles?)\b", re.I)),
     ("Explosions/Remote violence", "Grenade", _P(r"\bgrenades?\b", re.I)),
@@ -66,6 +69,11 @@ RULES: list[tuple[str, str, re.Pattern[str]]] = [
     ("Riots", "Mob violence", _P(r"\b(?:a mob|mobs|lynch\w*)\b|\b(?:supporters|activists|youths|villagers|"
                                  r"residents|students)\b[^.]{0,60}\bclash(?:ed|es)\b", re.I)),
     ("Protests", "Peaceful protest", _P(_PROTEST, re.I)),
+    # a crowd's own violence told without the word "protest": barricades, stoning, burning tyres, looting
+    ("Riots", "Violent demonstration",
+     _P(r"\b(?:erected|set up|built|manned) (?:\w+ ){0,2}barricades|\bburn(?:ed|t|ing) (?:\w+ )?(?:tyres|tires)\b|"
+        r"\b(?:youths|rioters|demonstrators|crowds?|mobs?) [^.]{0,40}\b(?:stoned|threw stones|looted|pelted)\b|"
+        r"\brioters\b|\brioting\b", re.I)),
     # crowd-control weapons used on people: a demonstration, whatever the report calls the crowd
     ("Protests", "Protest with intervention",
      _P(r"\b(?:tear ?gas|pepper spray|water cannons?|rubber bullets|stun grenades)\b[^.]{0,80}\b(?:to stop|to disperse|"
@@ -82,12 +90,42 @@ RULES: list[tuple[str, str, re.Pattern[str]]] = [
 ]
 
 
+# a clause that recalls the past: "which the army retook in 2025", "since 2023", "last year", an anniversary
+_PAST_CLAUSE = _P(r"\b(?:in|since|of|until|from|by)\s+(?:(?:early|late|mid-?)\s*)?(?:[A-Z][a-z]+\s+)?(?:\d{1,2},?\s+)?"
+                  r"(?:19|20)\d{2}\b|\b[A-Z][a-z]+ \d{1,2}, (?:19|20)\d{2}\b|\blast (?:year|month)\b|"
+                  r"\b(?:years|months|decades) ago\b|\banniversary\b|\bcommemorat\w+|\bmarks? the\b")
+_CLAUSE_END = _P(r"[,;:()\u2014]|\s-\s|\.(?:\s|$)|\b(?:and|but|while|when|after|as)\b")
+_STATE_SUBJECT = _P(r"\b(?:army|military|troops|soldiers|government forces|armed forces|its forces|our forces|"
+                    r"security forces|(?:defen[cs]e )?ministry)\b", re.I)
+_GROUP_SUBJECT = _P(r"\b(?:rebels?|militants?|insurgents?|jihadists?|fighters|militias?|gunmen|group|"
+                    r"[A-Z]{2,}\d*)\b")
+
+
+def _in_past_clause(sentence: str, pos: int) -> bool:
+    """Whether the words at `pos` belong to a clause that recalls a past year or an anniversary."""
+    starts = [m.end() for m in _CLAUSE_END.finditer(sentence, 0, pos)]
+    start = starts[-1] if starts else 0
+    end = _CLAUSE_END.search(sentence, pos)
+    return bool(_PAST_CLAUSE.search(sentence[start:end.start() if end else len(sentence)]))
+
+
+def _state_takes(sentence: str, pos: int) -> bool:
+    """"Its forces took control of X", "the army captured X": the state regains territory."""
+    before = sentence[:pos]
+    state = [m.end() for m in _STATE_SUBJECT.finditer(before)]
+    group = [m.end() for m in _GROUP_SUBJECT.finditer(before)]
+    return bool(state) and (not group or state[-1] > group[-1])
+
+
 def trigger(sentence: str) -> Trigger | None:
-    """The sentence's event type and sub-event type, or None."""
+    """The sentence's event type and sub-event type, or None. Words in a clause that recalls the past
+    make no trigger."""
     for event_type, sub, pattern in RULES:
-        m = pattern.search(sentence)
+        m = next((x for x in pattern.finditer(sentence) if not _in_past_clause(sentence, x.start())), None)
         if not m:
             continue
+        if sub == "Non-state actor overtakes territory" and _state_takes(sentence, m.start()):
+            event_type, sub = "Battles", "Government regains territory"
         if sub == "Arrests" and re.search(_PROTEST, sentence, re.I) and not _ARREST_AWAY.search(sentence):
             event_type, sub = "Protests", "Peaceful protest"
         if event_type == "Protests":

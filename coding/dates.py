@@ -38,8 +38,12 @@ _SAID_ON = re.compile(r"\b(?:said|says|told|stated|announced|reported|added|stat
 # "On Monday, the army said ...": the day of the statement
 _SAID_AFTER = re.compile(r",\s+(?:the\s+|a\s+|an\s+)?[\w' -]{2,50}?\s+(?:said|told|announced|stated|reported|"
                          r"confirmed|claimed)\b")
-_FUTURE = re.compile(r"\b(?:next|coming|upcoming)\s+(?:week|month|year|" + _WD.lower()[1:-1] + r")\b|"
-                     r"\b(?:will|would|plans? to|planned|to be held|called for)\b[^.;,]{0,30}$", re.I)
+# a report tells news of the last weeks; a day further back is background, a day ahead a plan
+PAST_WINDOW_DAYS, FUTURE_WINDOW_DAYS = 45, 120
+_FUTURE = re.compile(r"\b(?:starting|beginning)\s+(?:on\s+|from\s+)?[^.;,]{0,25}$|"
+                     r"\b(?:next|coming|upcoming)\s+(?:week|month|year|" + _WD.lower()[1:-1] + r")\b|"
+                     r"\b(?:will|would|plans? to|planned|to be held|called for|calling for|scheduled)\b"
+                     r"[^.;,]{0,40}$", re.I)
 # what the report tells as background: a past year, "last month", "since ..."
 BACKGROUND = re.compile(r"^(?:Before (?:this|that)|Earlier|Previously|In the past)\b|"
                         r"\b(?:since|in|of|until|from)\s+(?:(?:early|late|mid-?)\s*)?(?:" + _MONTH[1:-4] +
@@ -104,9 +108,31 @@ def _one(kind: str, m: re.Match[str], pub: dt.date) -> list[When]:
         except (ValueError, KeyError):
             return []
         if not year and d > pub:
+            # a day named ahead of the report is a plan; far ahead, it is last year's (a January report's December)
+            if (d - pub).days <= FUTURE_WINDOW_DAYS:
+                return []
             d = d.replace(year=d.year - 1)
+        if (pub - d).days > PAST_WINDOW_DAYS:
+            return []  # a date long before the report ("the July 7, 1990 protests") is background
         return [When(d, None, "day", m.group(0), m.start())]
     return []
+
+
+def old_date(sentence: str, pub: dt.date) -> bool:
+    """Whether the sentence names a day long before the report or a past year ("in 2023"): background."""
+    for m in _YEAR_DATE.finditer(sentence):
+        g = m.groups()
+        month, day, year = (g[0], g[1], g[2]) if g[0] else (g[4], g[3], g[5])
+        try:
+            if (pub - dt.date(int(year), _month(month), int(day))).days > PAST_WINDOW_DAYS:
+                return True
+        except (ValueError, KeyError):
+            continue
+    return any(int(y) < pub.year for y in re.findall(r"\b(?:in|since|of|until)\s+((?:19|20)\d{2})\b", sentence))
+
+
+_YEAR_DATE = re.compile(rf"\b{_MONTH}\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})\b|"
+                        rf"\b(\d{{1,2}})\s+{_MONTH}\s+(\d{{4}})\b")
 
 
 def find(sentence: str, pub: dt.date) -> list[When]:
@@ -141,6 +167,7 @@ def same_day(sentence: str) -> bool:
 
 
 def is_future(sentence: str) -> bool:
-    return bool(re.search(r"\b(?:will|would|plans? to|is to|are to|intends? to|threaten(?:s|ed)? to)\s+\w+", sentence)
+    return bool(re.search(r"\b(?:will|would|plans? to|planning to|is to|are to|intends? to|threaten(?:s|ed)? to|"
+                          r"called for|calling for|vowed to|next (?:week|month))\s+\w+", sentence)
                 and not re.search(r"\b(?:killed|attacked|struck|clashed|died|took|seized|arrested|detained|"
                                   r"rallied|marched|protested)\b", sentence))

@@ -39,6 +39,26 @@ def _perpetrator(core: str, text: str, iso3: str, drafts_before: list[Any]) -> A
     return None
 
 
+_BY = re.compile(r"\b(?:killed|shot(?: dead)?|fired|launched|dropped|carried out|beaten|abducted|kidnapped|"
+                 r"attacked|struck|hit|targeted|wounded|injured|detained|arrested|bombed|shelled)\s+by\s+(?:the\s+)?",
+                 re.I)
+
+
+def _passive_agent(core: str, iso3: str) -> Actor | None:
+    """The force or group named after "by" in a passive ("killed by soldiers", "fired by the RSF")."""
+    for m in _BY.finditer(core):
+        rest = core[m.end():m.end() + 80]
+        first = re.match(r"[^,.;]{0,40}", rest)
+        head = first.group(0) if first else rest
+        groups = [g for g in actors.named_groups(head, iso3) if g.pos < 12]
+        if groups:
+            return groups[0]
+        fs = [f for f in actors.forces(head, iso3) if f.pos < 25 and f.kind in ("military", "police")]
+        if fs:
+            return fs[0]
+    return None
+
+
 def _mentions(s: str, g: Actor, iso3: str) -> bool:
     return any(x.name == g.name for x in actors.named_groups(s, iso3))
 
@@ -130,11 +150,15 @@ def _clash(core: str, text: str, pos: int, iso3: str, perp: Actor | None) -> Pai
 def _violence(sub: str, core: str, text: str, pos: int, iso3: str, perp: Actor | None, before: list[Any]) -> Pair:
     """Remote violence and violence against civilians: the force or group that struck, and whom it hit."""
     after = core[pos:]
+    agent = _passive_agent(core, iso3)
+    if agent is not None and not (perp and _CLAIMED.search(text)):
+        perp = agent  # "shot dead by police", "shells fired by the RSF": the agent named is the perpetrator
     found: Actor | None = perp
     if sub in ("Air/drone strike", "Shelling/artillery/missile attack"):
         # a group named as the one that struck, or claimed or blamed, before a force named near the strike
         subject = next((g for g in actors.named_groups(core, iso3) if g.pos < pos), None)
-        found = (perp if perp and _CLAIMED.search(text) else subject) or _force_before(core, pos, iso3) or perp
+        found = (perp if perp and (_CLAIMED.search(text) or perp is agent) else subject) or \
+            _force_before(core, pos, iso3) or perp
     if found is None and sub in ("Attack", "Abduction/forced disappearance"):
         found = next((f for f in actors.forces(core[:pos], iso3) if f.kind in ("military", "police")
                       and not re.match(r"[^.,;]{0,30}\b(?:were|was) (?:killed|wounded|injured)", core[f.pos:])), None)

@@ -24,7 +24,7 @@ _GENERAL = re.compile(r"\b(?:spread to|across|in several|in many|in dozens of|in
 _REMOTE = {"Air/drone strike", "Shelling/artillery/missile attack", "Remote explosive/landmine/IED", "Suicide bomb",
            "Grenade", "Disrupted weapons use"}
 _SEPARATE = re.compile(r"^(?:In (?:a |another )?separate|In another|Separately|Elsewhere)\b", re.I)
-_DATED_BY_REPORT = _REMOTE | {"Non-state actor overtakes territory", "Government regains territory",
+_DATED_BY_REPORT = _REMOTE | {"Non-state actor overtakes territory", "Government regains territory", "Arrests",
                                 "Abduction/forced disappearance", "Non-violent transfer of territory"}
 # "has attacked", "have risen": ongoing conditions and tallies, not an event
 _PERFECT = re.compile(r"\b(?:has|have)\s+(?:been\s+)?\w+(?:ed|en|t)\b|\b(?:is|are)\s+\w+ing\b", re.I)
@@ -142,7 +142,7 @@ class _Segmenter:
             whens = [self.drafts[-1].when]
         t = classify.trigger(s.text)
         future = dates.is_future(s.text) and not whens
-        if background(s.text, whens):
+        if background(s.text, whens) or (not whens and dates.old_date(s.text, self.pub)):
             return
         if future:  # a plan starts no event; it may say more of the event its paragraph tells
             if self.current is not None and t is None:

@@ -1,0 +1,77 @@
+"""General rules of the coding assist, each on a small report invented here: plans and background start no
+event, passive agents are the perpetrators, a crowd's barricades make a riot, aircraft dropping bombs make
+an air strike, a state's capture of a town is the government regaining it, arrests told without a day."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from cedar.coding import classify, dates
+from cedar.coding.propose import propose
+
+PUB = "Published: 2026-06-03\n\n"  # a Wednesday
+
+
+def _events(body: str) -> list[dict[str, Any]]:
+    return propose(PUB + body + "\n", name="invented.txt").events
+
+
+def test_aircraft_dropping_bombs_is_an_air_strike() -> None:
+    [e] = _events("On Saturday, military aircraft dropped bombs on the market of El Fasher, Sudan, residents said.")
+    assert (e["sub_event_type"], e["event_date"]) == ("Air/drone strike", "2026-05-30")
+
+
+def test_a_state_force_taking_a_town_regains_territory() -> None:
+    t = classify.trigger("The defence ministry said its forces took control of the town after heavy fighting.")
+    assert t is not None and t.sub_event_type == "Government regains territory"
+    t = classify.trigger("The army said the rebels captured the town.")
+    assert t is not None and t.sub_event_type == "Non-state actor overtakes territory"
+    t = classify.trigger("Officials said troops liberated the village.")
+    assert t is not None and t.sub_event_type == "Government regains territory"
+
+
+def test_arrests_told_without_a_day_are_a_span_up_to_the_report() -> None:
+    [e] = _events("Detectives had arrested three activists in Eldoret, Kenya, police said on Monday.")
+    assert e["sub_event_type"] == "Arrests"
+    assert (e["event_date"], e.get("event_date_end"), e["date_precision"]) == ("2026-05-27", "2026-06-03", "span")
+
+
+def test_a_day_ahead_of_the_report_is_a_plan_not_last_years_event() -> None:
+    pub = dt.date(2026, 6, 3)
+    assert dates.find("Opposition leaders said supporters will march starting on June 8.", pub) == []
+    assert dates.find("Unions called a strike for June 20.", pub) == []
+    # far ahead: last year's day (a January report's December)
+    [w] = dates.find("The clashes of December 28 left two dead.", dt.date(2026, 1, 5))
+    assert w.start == dt.date(2025, 12, 28)
+    assert _events("Opposition leaders in Nairobi, Kenya, said supporters will march starting on June 8.") == []
+    assert _events("Unions in Nairobi, Kenya, called for a general strike from next week.") == []
+
+
+def test_a_date_in_a_past_year_is_background() -> None:
+    pub = dt.date(2026, 6, 3)
+    assert dates.find("The rally marks the July 7, 1990 protests.", pub) == []
+    assert dates.old_date("The rally marks the July 7, 1990 protests.", pub)
+    assert _events("The protests in Nairobi, Kenya, mark the July 7, 1990 protests.") == []
+    assert _events("The army retook Garissa, Kenya, in 2025 after heavy fighting.") == []
+
+
+def test_a_clause_recalling_the_past_does_not_set_the_event_type() -> None:
+    [e] = _events("Gunmen killed two herders in Garissa, Kenya, on Monday, a town which the army retook in 2025.")
+    assert e["sub_event_type"] == "Attack"
+    t = classify.trigger("Crowds rallied on Monday, a year after the army captured the city in 2025.")
+    assert t is not None and t.event_type == "Protests"
+
+
+def test_a_force_named_as_the_agent_of_a_passive_is_the_perpetrator() -> None:
+    [e] = _events("A trader was shot dead by police in Kisumu, Kenya, on Monday, his family said.")
+    assert (e["sub_event_type"], e["actor1"], e["inter1"]) == ("Attack", "Police Forces of Kenya (2022-)", 1)
+    [e] = _events("On Monday, shells fired by the Rapid Support Forces (RSF) struck a market in El Fasher, Sudan, "
+                  "killing five people, medics said.")
+    assert (e["actor1"], e["inter1"]) == ("RSF: Rapid Support Forces", 2)
+
+
+def test_barricades_and_burning_tyres_make_a_riot() -> None:
+    [e] = _events("Youths erected barricades and burned tyres on the main road in Mombasa, Kenya, on Sunday.")
+    assert (e["event_type"], e["sub_event_type"], e["actor1"]) == ("Riots", "Violent demonstration",
+                                                                    "Rioters (Kenya)")
