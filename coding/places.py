@@ -27,6 +27,12 @@ _STRONG = re.compile(r"\b(?:in|at|into|near|outside|around|of|entered|took|captu
                      re.I)
 _UNIT = re.compile(r"^\s*(district|territory|county|municipality|subdistrict|tehsil|commune)\b|"
                    r"^\s*(province|region|state|governorate|department|oblast)\b", re.I)
+# a capitalised name followed by one of these names a day, festival or movement, not a town
+_EVENT_NAME = re.compile(r"^(?:'s)?\s+(?:protests?|day|days|festival|holiday|anniversary|movement|rall(?:y|ies)|"
+                         r"march(?:es)?|uprising|commemorations?|celebrations?|strikes?|revolution|massacre|"
+                         r"campaign|demonstrations?|memorial|accords?|agreement|process)\b", re.I)
+_MARKS = re.compile(r"\b(?:marks?|marking|mark the|commemorat\w+|celebrat\w+|anniversary of|observe[sd]?)\s+"
+                    r"(?:the\s+)?(?:\w+\s+)?$", re.I)
 _COMPASS = re.compile(r"\s+(?:East|West|North|South|Central)$")
 _NOT_PLACES = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "the", "a", "an",
                "in", "on", "at", "police", "army", "president", "minister", "major", "general", "colonel", "state"}
@@ -109,6 +115,8 @@ def candidates(sentence: str, iso3: str) -> list[Where]:
             continue
         name, start, r = found_one
         before, after = sentence[max(0, start - 40):start], sentence[m.end():m.end() + 20]
+        if _EVENT_NAME.match(after) or _MARKS.search(before):
+            continue  # "the Saba Saba protests", "marks Independence Day": the name of an event, not a place
         place, precision = r
         score = 3 if _STRONG.search(before) else 1
         unit = _UNIT.match(after)
@@ -146,6 +154,11 @@ def _first_resolved(phrase: str, start: int, iso3: str) -> tuple[str, int, Any] 
     """The longest tail of a capitalised phrase that names a place: "In Lahore" is Lahore, "Meanwhile
     Erbil" is Erbil."""
     words = phrase.split(" ")
+    owner = re.match(r"(.+?)'s\s+[A-ZÀ-Ý]", phrase)
+    if owner and not _resolve(re.sub(r"'s$", "", phrase.split("'s ")[-1]), iso3):
+        r = _resolve(owner.group(1), iso3)  # "Kisumu's Kondele": a part of Kisumu the gazetteer lacks
+        if r is not None and owner.group(1).lower() not in _NOT_PLACES:
+            return owner.group(1), start, r
     for i in range(len(words)):
         name = re.sub(r"'s$", "", " ".join(words[i:])).strip()
         if name.lower() in _NOT_PLACES or len(name) < 3 or countries.code_for_name(name):
@@ -160,13 +173,18 @@ _LOCATIVE = re.compile(r"\b(?:in|near|outside|at|around|of)\s+(?:the\s+)?(?:(?:t
                        r"([A-ZÀ-Ý][\w'’-]+(?:\s+[A-ZÀ-Ý][\w'’-]+)?)")
 
 
-def unresolved(sentence: str, iso3: str) -> Where | None:
-    """A place the sentence names that the gazetteer does not know ("near Sidakan"): coded at the country's
-    capital with precision `country`, under its own name, for the coder to place."""
+def unresolved(sentence: str, iso3: str, around: str = "") -> Where | None:
+    """A place the sentence names that the gazetteer does not know ("near Sidakan"): coded `near` the town
+    its paragraph (`around`) names, else at the region it names, else at the country's capital with precision
+    `country`, under its own name, for the coder to place."""
     for m in _LOCATIVE.finditer(sentence):
         name = m.group(1)
         if name.lower() in _NOT_PLACES or countries.code_for_name(name) or name.lower() in DEMONYMS:
             continue
+        nearby = candidates(around, iso3) if around else []
+        if nearby:  # a neighbourhood or village of the town the paragraph is about, not the capital
+            best = nearby[0]
+            return Where(name, best.place, "near" if best.precision != "region" else "region", 0, m.start(1))
         capital = _capital(iso3)
         if capital is not None:
             return Where(name, capital, "country", 0, m.start(1))

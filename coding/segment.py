@@ -94,6 +94,7 @@ class _Segmenter:
         self.last_where: places.Where | None = None
 
     def run(self, report: Report) -> list[Draft]:
+        self.report = report
         for para in report.paragraphs:
             self.current: Draft | None = None
             self.para_dates: list[dates.When] = []
@@ -184,7 +185,7 @@ class _Segmenter:
                 same = [d for d in self.drafts if d.event_type == t.event_type and d.where]
                 where = same[-1].where if same else self.last_where
             if where is None:
-                where = places.unresolved(s.text, self.iso3)
+                where = places.unresolved(s.text, self.iso3, self._around(s))
             if where is not None and re.search(r"\b(?:near|north|south|east|west|outside|around)\b[^.]{0,25}"
                                                r"\bthe (?:town|city|village|area)\b", s.text):
                 where = places.Where(where.name, where.place, "near", where.score, where.pos)
@@ -192,6 +193,12 @@ class _Segmenter:
                 t.event_type == cur.event_type and where.place.name != cur.where.place.name and where.score < 3:
             where = cur.where  # a place named in passing in a sentence that goes on with the same event
         return where
+
+    def _around(self, s: Sentence) -> str:
+        """The text of the sentence's paragraph, and the dateline: where to look for the town an unknown
+        neighbourhood belongs to."""
+        para = next((p for p in self.report.paragraphs if any(x.index == s.index for x in p)), [])
+        return " ".join(x.text for x in para) + (f" In {self.report.dateline}." if self.report.dateline else "")
 
     def _add(self, d: Draft, s: Sentence, single: bool) -> None:
         twin = next((x for x in self.drafts if x.key() == d.key()), None)

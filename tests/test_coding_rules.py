@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from cedar.coding import classify, dates
+from cedar.coding import classify, dates, places
 from cedar.coding.propose import propose
 
 PUB = "Published: 2026-06-03\n\n"  # a Wednesday
@@ -75,3 +75,19 @@ def test_barricades_and_burning_tyres_make_a_riot() -> None:
     [e] = _events("Youths erected barricades and burned tyres on the main road in Mombasa, Kenya, on Sunday.")
     assert (e["event_type"], e["sub_event_type"], e["actor1"]) == ("Riots", "Violent demonstration",
                                                                     "Rioters (Kenya)")
+
+
+def test_the_name_of_a_day_or_movement_is_not_a_place() -> None:
+    # "Saba Saba" is also a Kenyan village's name in the gazetteer
+    assert places.candidates("The Saba Saba protests drew thousands.", "KEN") == []
+    assert places.candidates("Thousands marched to mark Saba Saba.", "KEN") == []
+    [w] = places.candidates("Thousands marched in Saba Saba.", "KEN")
+    assert w.place.name == "Saba Saba"
+
+
+def test_an_unknown_neighbourhood_is_placed_at_its_town_not_the_capital() -> None:
+    [w] = places.candidates("Protesters in Kisumu's Kondele clashed with police.", "KEN")
+    assert w.place.name == "Kisumu"
+    [e] = _events("Police fired tear gas at protesters in Kondele on Monday, Kenyan police said. Kondele is a "
+                  "district of Kisumu.")
+    assert (e["location"], e["geo_precision"], e["admin1"]) == ("Kondele", "near", "Kisumu County")
