@@ -23,8 +23,8 @@ _PROTEST = r"\b(?:protest(?:s|ed|ing)?|protesters|demonstrat\w+|rall(?:y|ied|ies
            r"(?:general|labou?r|workers'?|nationwide|hunger|transport) strikes?|" \
            r"block(?:ed|ing|aded) (?:a |the )?(?:\w+ )?(?:roads?|highways?|streets?))\b"
 _INTERVENE = _P(r"\b(?:tear ?gas|pepper spray|water cannons?|rubber bullets|batons?|detained|arrested|removed|"
-                r"dispersed (?:by force|them|the)|to disperse|push(?:ed)? back|beat|carried (?:them )?off|"
-                r"forcibly|kettled)\b", re.I)
+                r"dispersed (?:by force|them|the)|to disperse|push(?:ed)? back|beat|beating|beaten|"
+                r"carried (?:them )?off|forcibly|kettled)\b", re.I)
 _EXCESSIVE = _P(r"\b(?:live (?:rounds|ammunition|fire)|opened fire on (?:the )?(?:protesters|demonstrators|crowd)|"
                 r"shot dead|killing|killed|wounding|seriously injur\w+)\b", re.I)
 _RIOT = _P(r"\b(?:set fire|setting (?:\w+ ){0,3}(?:on )?fire|set (?:\w+ ){0,3}on fire|torched|"

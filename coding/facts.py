@@ -152,7 +152,11 @@ ANON = re.compile(r"\b(?:anonymity|anonymous|not to be named|not authori[sz]ed t
                   r"security sources)\b", re.I)
 EYEWIT = re.compile(r"\b(?:residents|witnesses|eyewitnesses|locals|villagers|local media|shopkeepers|people in)\b",
                     re.I)
-OWN = re.compile(r"\b(?:reporter|correspondent|journalist)s?\s+(?:saw|witnessed|counted|reported)", re.I)
+# the outlet's own observation: "our correspondent saw", "Sahel Wire reporters at the scene counted"
+OWN = re.compile(r"\b(?:reporter|correspondent|journalist|photographer|camera ?m[ae]n)s?\s+(?:(?:at|on|in|near|"
+                 r"outside|who (?:visited|reached|went to))\s+(?:the\s+)?[\w-]+(?:\s+[\w-]+)?\s+)?"
+                 r"(?:saw|witnessed|counted|reported|observed|watched|heard|found)\b|\bseen by (?:an? |our |the )?"
+                 r"(?:\w+ )?(?:reporter|correspondent|journalist)", re.I)
 STATE_SIDE = re.compile(r"\b(?:army|air force|navy|armed forces|defen[cs]e|military|ministry|minister|government|"
                         r"spokes(?:man|woman|person)|police|"
                         r"commissioner|forces|authorities|governor|agency|president|presidency|command|troops|"

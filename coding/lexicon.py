@@ -55,7 +55,11 @@ GROUPS: list[tuple[str, int, tuple[str, ...]]] = [
      ("JNIM", "Group for the Support of Islam and Muslims", "Group for Support of Islam and Muslims",
       "Jama'at Nusrat al-Islam wal-Muslimin")),
     ("Islamic State (Sahel)", 2, ("Islamic State Sahel Province", "Islamic State in the Greater Sahara", "ISGS")),
-    ("Islamic State (West Africa)", 2, ("ISWAP", "Islamic State West Africa Province")),
+    # ACLED splits the West Africa province by faction; the one reports name "ISWAP" is the Lake Chad one
+    ("Islamic State (West Africa) - Lake Chad Faction", 2,
+     ("ISWAP", "Islamic State West Africa Province", "Islamic State's West Africa Province", "IS-WA", "ISWA")),
+    ("Ansaroul Islam", 2, ("Ansaroul Islam", "Ansarul Islam")),
+    ("CPC: Coalition of Patriots for Change", 2, ("CPC", "Coalition of Patriots for Change")),
     ("Boko Haram - Jamaatu Ahli is-Sunnah lid-Dawati wal-Jihad", 2, ("Boko Haram",)),
     ("Al Shabaab", 2, ("al-Shabaab", "al Shabaab", "al-Shabab", "Shabaab")),
     ("M23: March 23 Movement", 2, ("M23", "March 23 Movement", "AFC/M23")),

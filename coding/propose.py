@@ -113,7 +113,7 @@ def _event(d: segment.Draft, n: int, iso3: str, outlet: str, src: dict[str, Any]
     toll = facts.fatalities(sents, d.sub)
     v = verify.verify(sents, a1, a2, iso3, outlet, previous=previous,
                       intervention=d.sub in ("Protest with intervention", "Excessive force against protesters"),
-                      place=d.where.place.name)
+                      place=d.where.place.name, clash=d.sub == "Armed clash")
     if toll.best is not None and toll.sentence is not None:
         att = facts.attribution(sents[toll.sentence], 0, None)
         if att and v.status != "disputed":

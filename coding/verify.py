@@ -90,7 +90,8 @@ def _acknowledged(sentences: list[str], atts: list[facts.Attribution], acting: l
 
 
 def verify(sentences: list[str], actor1: Actor, actor2: Actor | None, iso3: str, outlet: str,
-           previous: str | None = None, intervention: bool = False, place: str | None = None) -> Verdict:
+           previous: str | None = None, intervention: bool = False, place: str | None = None,
+           clash: bool = False) -> Verdict:
     """The status of the event whose sentences are given (the first states it); `previous` is the sentence
     before it in the report; with `intervention`, the force that intervened (actor2) is an actor too."""
     core = sentences[0]
@@ -113,7 +114,12 @@ def verify(sentences: list[str], actor1: Actor, actor2: Actor | None, iso3: str,
         return Verdict("disputed", None, [asserter], [denier], claims,
                        "Contradicting accounts in the report: one side asserts what the coding rests on, the other "
                        "denies it.")
-    if core_att is None and not hedged:
+    own = next((i for i, s in enumerate(sentences) if facts.OWN.search(s)), None)
+    if own is not None and not hedged:  # the outlet's reporter saw it: its own reporting, whoever else spoke
+        v = Verdict("verified", "outlet-own-reporting", [], [], [_claim("occurrence", outlet, "asserts", "verified",
+                                                                        sentences[own])],
+                    "Seen by the outlet's own reporter.")
+    elif core_att is None and not hedged:
         v = Verdict("verified", "outlet-own-reporting", [], [], [_claim("occurrence", outlet, "asserts", "verified",
                                                                         core)],
                     "The outlet states it in its own voice.")
@@ -121,6 +127,11 @@ def verify(sentences: list[str], actor1: Actor, actor2: Actor | None, iso3: str,
         v = Verdict("verified", "actor-acknowledgement", [ack[0].name], [],
                     [_claim("occurrence", ack[0].name, "asserts", "verified", sentences[ack[1].sentence])],
                     f"Acknowledged on the record by {ack[1].source}, as reported by the outlet.")
+    elif clash and actor2 is not None and not hedged and (both := _both_sides(sentences, atts, actor1, actor2,
+                                                                                iso3, place)):
+        v = Verdict("verified", "actor-acknowledgement", [actor1.name, actor2.name], [],
+                    [_claim("occurrence", a.source, "asserts", "verified", sentences[a.sentence]) for a in both],
+                    "Both sides of the fighting acknowledge it on the record, as reported by the outlet.")
     elif core_att is not None and core_att.kind in ("eyewitnesses", "own") and not hedged:
         basis = "eyewitnesses" if core_att.kind == "eyewitnesses" else "outlet-own-reporting"
         v = Verdict("verified", basis, [core_att.source] if basis == "eyewitnesses" else [], [],
@@ -137,6 +148,22 @@ def verify(sentences: list[str], actor1: Actor, actor2: Actor | None, iso3: str,
             aspect = "civilian_targeting" if re.search(r"\bcivilian", s, re.I) else "perpetrator"
             v.claims.append(_claim(aspect, _denier(s, atts, i, actor2, iso3), "denies", "unverified", s))
     return v
+
+
+def _both_sides(sentences: list[str], atts: list[facts.Attribution], actor1: Actor, actor2: Actor, iso3: str,
+                place: str | None) -> list[facts.Attribution]:
+    """A fight both parties speak of on the record (an army spokesman and the group's statement): each
+    side's statement, or nothing."""
+    sides = []
+    for actor in (actor1, actor2):
+        # a group's side may speak as "the group" or "the rebels": the only group in the fight
+        a = next((a for a in atts if a.kind != "anonymous" and (_is_actor_side(a, actor, iso3, sentences[a.sentence])
+                                                                 or (actor.kind == "group" and a.kind == "group"))
+                  and not (a.sentence > 0 and _elsewhere(sentences[a.sentence], iso3, place))), None)
+        if a is None:
+            return []
+        sides.append(a)
+    return sides if sides[0].source != sides[1].source else []
 
 
 def _denier(s: str, atts: list[facts.Attribution], i: int, actor2: Actor | None, iso3: str) -> str:

@@ -91,3 +91,28 @@ def test_an_unknown_neighbourhood_is_placed_at_its_town_not_the_capital() -> Non
     [e] = _events("Police fired tear gas at protesters in Kondele on Monday, Kenyan police said. Kondele is a "
                   "district of Kisumu.")
     assert (e["location"], e["geo_precision"], e["admin1"]) == ("Kondele", "near", "Kisumu County")
+
+
+def test_the_outlets_reporters_at_the_scene_verify_the_event() -> None:
+    [e] = _events("Gunmen attacked a market in Kisumu, Kenya, on Monday, police said. Rift Daily reporters at the "
+                  "scene saw four bodies.")
+    assert (e["verification_status"], e["verification_basis"]) == ("verified", "outlet-own-reporting")
+
+
+def test_both_sides_of_a_clash_on_the_record_verify_it() -> None:
+    one = ("JNIM fighters clashed with soldiers near Djibo, Burkina Faso, on Monday, army spokesman Colonel Issa "
+           "Kabore said.")
+    [e] = _events(one)
+    assert e["verification_status"] == "unverified"  # the side that was hit speaks alone
+    [e] = _events(one + " The group said in a statement that its fighters had fought soldiers near Djibo.")
+    assert (e["verification_status"], e["verification_basis"]) == ("verified", "actor-acknowledgement")
+    assert len(e["claimed_by"]) == 2
+
+
+def test_well_known_groups_take_acleds_names() -> None:
+    [e] = _events("Fighters of the Islamic State West Africa Province (ISWAP) attacked an army base in Monguno, "
+                  "Nigeria, on Monday, residents said.")
+    assert (e["actor1"], e["inter1"]) == ("Islamic State (West Africa) - Lake Chad Faction", 2)
+    [e] = _events("Islamic State Mozambique Province fighters killed four villagers in Macomia, Mozambique, on "
+                  "Sunday, residents said.")
+    assert e["actor1"] == "Islamic State (Mozambique)"
