@@ -109,6 +109,17 @@ def _in_past_clause(sentence: str, pos: int) -> bool:
     return bool(_PAST_CLAUSE.search(sentence[start:end.start() if end else len(sentence)]))
 
 
+_ARMED_SUBJECT = _P(r"\b(?:gunmen|militants|jihadists|insurgents|rebels|bandits|fighters|attackers|assailants|"
+                    r"militiamen|armed men|soldiers|troops)\b", re.I)
+_CROWD = _P(r"\b(?:protest\w*|demonstrat\w+|rall(?:y|ies)|marchers|crowds?|strikers|sit-ins?|vigils?|picket\w*)\b",
+            re.I)
+
+
+def _armed_not_protest(sentence: str, pos: int) -> bool:
+    """Armed men named before the word that reads as a demonstration, and no crowd in the sentence."""
+    return bool(_ARMED_SUBJECT.search(sentence[:pos])) and not _CROWD.search(sentence)
+
+
 def _state_takes(sentence: str, pos: int) -> bool:
     """"Its forces took control of X", "the army captured X": the state regains territory."""
     before = sentence[:pos]
@@ -124,6 +135,8 @@ def trigger(sentence: str) -> Trigger | None:
         m = next((x for x in pattern.finditer(sentence) if not _in_past_clause(sentence, x.start())), None)
         if not m:
             continue
+        if event_type == "Protests" and _armed_not_protest(sentence, m.start()):
+            continue  # "insurgents marched into the village": armed men, not a demonstration
         if sub == "Non-state actor overtakes territory" and _state_takes(sentence, m.start()):
             event_type, sub = "Battles", "Government regains territory"
         if sub == "Arrests" and re.search(_PROTEST, sentence, re.I) and not _ARREST_AWAY.search(sentence):
@@ -139,7 +152,8 @@ def protest_kind(text: str) -> tuple[str, str]:
     seriously injuring force a protest with excessive force; tear gas, removal, detentions an intervention."""
     if _RIOT.search(text):
         return "Riots", "Violent demonstration"
-    if _EXCESSIVE.search(text) and re.search(r"\b(?:police|security forces|troops|soldiers)\b", text, re.I):
+    if _EXCESSIVE.search(text) and re.search(r"\b(?:police|security forces|troops|soldiers)\b", text, re.I) \
+            and _CROWD.search(text):
         return "Protests", "Excessive force against protesters"
     if _INTERVENE.search(text):
         return "Protests", "Protest with intervention"

@@ -166,6 +166,15 @@ def same_day(sentence: str) -> bool:
     return bool(_PATTERNS[-1][1].search(sentence))
 
 
+_DAY_BEFORE = re.compile(r"\b(?:the previous day|the day before(?! yesterday)|a day earlier|the day prior|"
+                         r"the preceding day)\b", re.I)
+
+
+def day_before(sentence: str) -> bool:
+    """"The previous day", "a day earlier": the day before the event the report has just told."""
+    return bool(_DAY_BEFORE.search(sentence))
+
+
 def is_future(sentence: str) -> bool:
     return bool(re.search(r"\b(?:will|would|plans? to|planning to|is to|are to|intends? to|threaten(?:s|ed)? to|"
                           r"called for|calling for|vowed to|next (?:week|month))\s+\w+", sentence)

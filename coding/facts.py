@@ -93,9 +93,16 @@ def _injury_near(s: str, start: int, end: int | None = None) -> bool:
 
 # a party's claim about its enemy's dead is a claim, not the toll
 _PARTY_CLAIM = re.compile(r"\bclaim(?:ed|s)?\b[^.;]{0,60}\bkill|"
-                          r"\b(?:army|military|troops|police|ministry|spokes\w+|group)\s+(?:said|says|claimed)\b[^.;]{0,40}\b(?:militants|terrorists|insurgents|rebels|jihadists|"
-                          r"assailants|attackers|fighters|enemy|soldiers)\b[^.;]{0,30}\b(?:killed|neutrali[sz]ed|dead)|"
+                          r"\b(?:army|military|troops|police|ministry|spokes\w+)\s+(?:said|says|claimed)\b[^.;]{0,40}"
+                          r"\b(?:militants|terrorists|insurgents|rebels|jihadists|assailants|attackers|fighters|enemy)\b"
+                          r"[^.;]{0,30}\b(?:killed|neutrali[sz]ed|dead)|"
+                          # a group's count of soldiers killed; the army's count of its own dead is the toll
+                          r"\b(?:group|rebels|militants|insurgents|jihadists)\s+(?:said|says|claimed)\b[^.;]{0,40}"
+                          r"\b(?:soldiers|troops|policemen|enemy)\b[^.;]{0,30}\b(?:killed|dead)|"
                           r"\b(?:neutrali[sz]ed|neutrali[sz]ing)\b|"
+                          # "the group said it had killed 20 soldiers": a party's count of its enemy's dead
+                          r"\b(?:said|says|claimed|boasted)\s+(?:that\s+)?(?:it|its (?:fighters|forces|men|troops|"
+                          r"units)|they|their (?:fighters|forces|men))\s+(?:had\s+)?kill(?:ed)?\b|"
                           r"\bkill(?:ed|ing)\s+(?:\w+\s+){0,3}(?:suspected\s+)?(?:[\w']+\s+){0,3}(?:militants|terrorists|"
                           r"insurgents|rebels|jihadists|fighters)\b[^.]*,\s+(?:the|a|an)\s+(?:army|military|police|"
                           r"ministry|spokes\w+)[^.,]{0,30}\s+said", re.I)

@@ -141,6 +141,9 @@ class _Segmenter:
         whens = dates.find(s.text, self.pub)
         if not whens and dates.same_day(s.text) and self.drafts:
             whens = [self.drafts[-1].when]
+        if not whens and dates.day_before(s.text):  # the day before the event told, else before the report
+            day = (self.drafts[-1].when.start if self.drafts else self.pub) - dt.timedelta(days=1)
+            whens = [dates.When(day, None, "day", "the day before", 0)]
         t = classify.trigger(s.text)
         future = dates.is_future(s.text) and not whens
         if background(s.text, whens) or (not whens and dates.old_date(s.text, self.pub)):

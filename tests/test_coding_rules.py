@@ -116,3 +116,26 @@ def test_well_known_groups_take_acleds_names() -> None:
     [e] = _events("Islamic State Mozambique Province fighters killed four villagers in Macomia, Mozambique, on "
                   "Sunday, residents said.")
     assert e["actor1"] == "Islamic State (Mozambique)"
+
+
+def test_armed_men_marching_in_are_not_a_demonstration() -> None:
+    [e] = _events("Jihadists marched into the village of Djibo, Burkina Faso, on Monday and killed 12 civilians, "
+                  "residents said.")
+    assert (e["sub_event_type"], e["fatalities"]) == ("Attack", 12)
+    excessive = "Excessive force against protesters"
+    assert classify.protest_kind("Soldiers killed two men at a checkpoint.")[1] != excessive
+    assert classify.protest_kind("Soldiers killed two protesters at a rally.")[1] == excessive
+
+
+def test_the_previous_day_is_the_day_before_the_event_told() -> None:
+    first, second = _events("Gunmen killed four farmers in Djibo, Burkina Faso, on Monday, residents said. The "
+                            "previous day, soldiers clashed with JNIM fighters near Arbinda.")
+    assert (first["event_date"], second["event_date"]) == ("2026-06-01", "2026-05-31")
+    [e] = _events("The previous day, soldiers clashed with JNIM fighters near Arbinda, Burkina Faso.")
+    assert e["event_date"] == "2026-06-02"
+
+
+def test_a_groups_count_of_the_enemy_dead_is_a_claim_and_the_hit_sides_figure_the_toll() -> None:
+    [e] = _events("JNIM fighters attacked an army post near Djibo, Burkina Faso, on Monday. JNIM said it had killed "
+                  "20 soldiers. The army said three soldiers were killed.")
+    assert e["fatalities"] == 3
