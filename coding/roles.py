@@ -177,7 +177,8 @@ def _violence(sub: str, core: str, text: str, pos: int, iso3: str, perp: Actor |
     hit = after if sub in ("Attack", "Armed clash") else core
     remote = sub in ("Air/drone strike", "Shelling/artillery/missile attack")
     if (actors.civilians_in(hit) or sub in ("Attack", "Abduction/forced disappearance")) and not (
-            remote and not re.search(r"\b(?:civilians|children|villagers|residents|passengers)\b", after, re.I)):
+            remote and not re.search(r"\b(?:civilians|children|villagers|residents|passengers|people|shoppers|"
+                                  r"traders|worshippers|market|displaced)\b", after, re.I)):
         return a1, actors.generic("civilians", iso3)
     other = [g for g in actors.named_groups(text, iso3) if g.name != a1.name]
     return a1, (other[0] if other else None)

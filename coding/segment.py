@@ -27,7 +27,7 @@ _SEPARATE = re.compile(r"^(?:In (?:a |another )?separate|In another|Separately|E
 _DATED_BY_REPORT = _REMOTE | {"Non-state actor overtakes territory", "Government regains territory", "Arrests",
                                 "Abduction/forced disappearance", "Non-violent transfer of territory"}
 # "has attacked", "have risen": ongoing conditions and tallies, not an event
-_PERFECT = re.compile(r"\b(?:has|have)\s+(?:been\s+)?\w+(?:ed|en|t)\b|\b(?:is|are)\s+\w+ing\b", re.I)
+_PERFECT = re.compile(r"(?<!\bto )\b(?:has|have)\s+(?:been\s+)?\w+(?:ed|en|t)\b|\b(?:is|are)\s+\w+ing\b", re.I)
 _REFERS = re.compile(r"\b(?:claim\w*|denied|denies|blamed|accused|statement|the attack|the strike|the blast|"
                      r"the group|the fighting|the rally|the protest|the arrest|responsibility|casualties|toll|"
                      r"killed|wounded|injured|dead)\b", re.I)

@@ -34,8 +34,11 @@ def _is_actor_side(a: facts.Attribution, actor1: Actor, iso3: str, text: str) ->
             return actor1.inter != 8
         return _country_in(home, actor_home)
     if actor1.kind == "group":
+        from .actors import named_groups
+
         short = actor1.name.split(":")[0]
-        return short.lower() in a.source.lower() or (a.kind == "group" and short.lower() in text.lower())
+        return short.lower() in a.source.lower() or (a.kind == "group" and short.lower() in text.lower()) or any(
+            g.name == actor1.name for g in named_groups(a.source, iso3))  # the group by an alias ("ISWAP said")
     return False
 
 
@@ -123,15 +126,15 @@ def verify(sentences: list[str], actor1: Actor, actor2: Actor | None, iso3: str,
         v = Verdict("verified", "outlet-own-reporting", [], [], [_claim("occurrence", outlet, "asserts", "verified",
                                                                         core)],
                     "The outlet states it in its own voice.")
-    elif ack is not None and not hedged:
-        v = Verdict("verified", "actor-acknowledgement", [ack[0].name], [],
-                    [_claim("occurrence", ack[0].name, "asserts", "verified", sentences[ack[1].sentence])],
-                    f"Acknowledged on the record by {ack[1].source}, as reported by the outlet.")
     elif clash and actor2 is not None and not hedged and (both := _both_sides(sentences, atts, actor1, actor2,
                                                                                 iso3, place)):
         v = Verdict("verified", "actor-acknowledgement", [actor1.name, actor2.name], [],
                     [_claim("occurrence", a.source, "asserts", "verified", sentences[a.sentence]) for a in both],
                     "Both sides of the fighting acknowledge it on the record, as reported by the outlet.")
+    elif ack is not None and not hedged:
+        v = Verdict("verified", "actor-acknowledgement", [ack[0].name], [],
+                    [_claim("occurrence", ack[0].name, "asserts", "verified", sentences[ack[1].sentence])],
+                    f"Acknowledged on the record by {ack[1].source}, as reported by the outlet.")
     elif core_att is not None and core_att.kind in ("eyewitnesses", "own") and not hedged:
         basis = "eyewitnesses" if core_att.kind == "eyewitnesses" else "outlet-own-reporting"
         v = Verdict("verified", basis, [core_att.source] if basis == "eyewitnesses" else [], [],

@@ -5,10 +5,18 @@ an air strike, a state's capture of a town is the government regaining it, arres
 from __future__ import annotations
 
 import datetime as dt
+import json
+import shutil
+from pathlib import Path
 from typing import Any
 
+from conftest import DATA
+
+from benchmarks import coding_score
 from cedar.coding import classify, dates, places
+from cedar.coding.facts import fatalities
 from cedar.coding.propose import propose
+from cedar.validate.engine import check_files
 
 PUB = "Published: 2026-06-03\n\n"  # a Wednesday
 
@@ -139,3 +147,41 @@ def test_a_groups_count_of_the_enemy_dead_is_a_claim_and_the_hit_sides_figure_th
     [e] = _events("JNIM fighters attacked an army post near Djibo, Burkina Faso, on Monday. JNIM said it had killed "
                   "20 soldiers. The army said three soldiers were killed.")
     assert e["fatalities"] == 3
+
+
+EXTRA = DATA / "coding-extra"
+
+
+def test_the_extra_reports_score_above_the_floor_and_their_gold_passes_check(tmp_path: Path) -> None:
+    """Four more invented reports (Kenya, Nigeria, Sudan, Mozambique) with hand-coded gold: plans, background,
+    neighbourhoods, passive perpetrators, claimed kills, both sides on the record."""
+    for report in sorted(EXTRA.glob("*.txt")):
+        shutil.copy(report, tmp_path / report.name)  # the document the evidence is checked against
+        p = propose(report.read_text(encoding="utf-8"), document=report.name, name=report.name)
+        (tmp_path / f"{report.stem}.json").write_text(json.dumps(p.events), encoding="utf-8")
+        gold = json.loads((EXTRA / f"{report.stem}.gold.json").read_text(encoding="utf-8"))
+        for e in gold:
+            e.pop("alternatives", None)
+        stripped = tmp_path / f"{report.stem}.stripped.json"
+        stripped.write_text(json.dumps(gold), encoding="utf-8")
+        problems = check_files([stripped]).report.to_dict()["problems"]
+        assert [x for x in problems if x["severity"] == "error"] == [], report.name
+    scored = coding_score.score_dirs(EXTRA, tmp_path)["overall"]
+    assert scored["f1"] >= 0.8 and scored["accuracy"]["verification_status"]["rate"] >= 0.8, scored
+
+
+def test_shot_dead_with_a_number_is_the_toll() -> None:
+    assert fatalities(["Police shot dead two protesters in the town on Monday."], "Attack").best == 2
+
+
+def test_a_group_speaking_under_its_acronym_acknowledges_its_attack() -> None:
+    [e] = _events("Fighters of the Islamic State West Africa Province attacked a military base in Monguno, Nigeria, "
+                  "on Saturday, residents said. In a statement, ISWAP said its fighters had fought soldiers at the "
+                  "base and claimed to have killed 20 soldiers.")
+    assert (e["verification_status"], e["verification_basis"]) == ("verified", "actor-acknowledgement")
+    assert e["fatalities"] is None  # the group's count of the enemy dead is a claim
+
+
+def test_people_at_a_market_hit_by_shelling_are_civilians() -> None:
+    [e] = _events("On Monday, shells fired by the RSF struck a market in El Fasher, Sudan, killing eight people.")
+    assert (e["actor2"], e["inter2"]) == ("Civilians (Sudan)", 7)
