@@ -93,7 +93,10 @@ RULES: list[tuple[str, str, re.Pattern[str]]] = [
 # a clause that recalls the past: "which the army retook in 2025", "since 2023", "last year", an anniversary
 _PAST_CLAUSE = _P(r"\b(?:in|since|of|until|from|by)\s+(?:(?:early|late|mid-?)\s*)?(?:[A-Z][a-z]+\s+)?(?:\d{1,2},?\s+)?"
                   r"(?:19|20)\d{2}\b|\b[A-Z][a-z]+ \d{1,2}, (?:19|20)\d{2}\b|\blast (?:year|month)\b|"
-                  r"\b(?:years|months|decades) ago\b|\banniversary\b|\bcommemorat\w+|\bmarks? the\b")
+                  r"\b(?:years|months|decades) ago\b|\banniversary\b|\bcommemorat\w+")
+# a clause that names the news's own day is news, whatever it recalls ("marched on Monday to mark the anniversary")
+_NEWS_DAY = _P(r"\b(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|yesterday|today|tonight|"
+               r"last night|overnight|this (?:morning|afternoon|evening))\b", re.I)
 _CLAUSE_END = _P(r"[,;:()\u2014]|\s-\s|\.(?:\s|$)|\b(?:and|but|while|when|after|as)\b")
 _STATE_SUBJECT = _P(r"\b(?:army|military|troops|soldiers|government forces|armed forces|its forces|our forces|"
                     r"security forces|(?:defen[cs]e )?ministry)\b", re.I)
@@ -106,7 +109,8 @@ def _in_past_clause(sentence: str, pos: int) -> bool:
     starts = [m.end() for m in _CLAUSE_END.finditer(sentence, 0, pos)]
     start = starts[-1] if starts else 0
     end = _CLAUSE_END.search(sentence, pos)
-    return bool(_PAST_CLAUSE.search(sentence[start:end.start() if end else len(sentence)]))
+    clause = sentence[start:end.start() if end else len(sentence)]
+    return bool(_PAST_CLAUSE.search(clause)) and not _NEWS_DAY.search(clause)
 
 
 _ARMED_SUBJECT = _P(r"\b(?:gunmen|militants|jihadists|insurgents|rebels|bandits|fighters|attackers|assailants|"

@@ -38,7 +38,8 @@ _SAID_ON = re.compile(r"\b(?:said|says|told|stated|announced|reported|added|stat
 # "On Monday, the army said ...": the day of the statement
 _SAID_AFTER = re.compile(r",\s+(?:the\s+|a\s+|an\s+)?[\w' -]{2,50}?\s+(?:said|told|announced|stated|reported|"
                          r"confirmed|claimed)\b")
-# a report tells news of the last weeks; a day further back is background, a day ahead a plan
+# a report tells news of the last weeks: a day named with a past year more than 45 days back, or any day
+# more than 90 days back, is background; a day up to 120 days ahead is a plan
 PAST_WINDOW_DAYS, FUTURE_WINDOW_DAYS = 45, 120
 _FUTURE = re.compile(r"\b(?:starting|beginning)\s+(?:on\s+|from\s+)?[^.;,]{0,25}$|"
                      r"\b(?:next|coming|upcoming)\s+(?:week|month|year|" + _WD.lower()[1:-1] + r")\b|"
@@ -112,7 +113,7 @@ def _one(kind: str, m: re.Match[str], pub: dt.date) -> list[When]:
             if (d - pub).days <= FUTURE_WINDOW_DAYS:
                 return []
             d = d.replace(year=d.year - 1)
-        if (pub - d).days > PAST_WINDOW_DAYS:
+        if (pub - d).days > PAST_WINDOW_DAYS and (year or (pub - d).days > 2 * PAST_WINDOW_DAYS):
             return []  # a date long before the report ("the July 7, 1990 protests") is background
         return [When(d, None, "day", m.group(0), m.start())]
     return []

@@ -185,3 +185,11 @@ def test_a_group_speaking_under_its_acronym_acknowledges_its_attack() -> None:
 def test_people_at_a_market_hit_by_shelling_are_civilians() -> None:
     [e] = _events("On Monday, shells fired by the RSF struck a market in El Fasher, Sudan, killing eight people.")
     assert (e["actor2"], e["inter2"]) == ("Civilians (Sudan)", 7)
+
+
+def test_a_protest_on_the_day_that_marks_an_anniversary_is_news() -> None:
+    [e] = _events("Thousands marched in Nairobi, Kenya, on Monday to mark the anniversary of the 1990 protests.")
+    assert (e["sub_event_type"], e["event_date"]) == ("Peaceful protest", "2026-06-01")
+    # a day of this year without the year, under three months back, is still an event
+    assert dates.find("Soldiers clashed with rebels on April 20.", dt.date(2026, 6, 3))[0].start == dt.date(2026, 4, 20)
+    assert dates.find("Soldiers clashed with rebels on January 20.", dt.date(2026, 6, 3)) == []
