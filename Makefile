@@ -27,7 +27,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check --quiet .
 	rm -rf $(TYPED) && mkdir -p $(TYPED)/cedar
 	ln -s $(CURDIR)/cedar/*.py $(CURDIR)/cedar/cli $(CURDIR)/cedar/sample $(TYPED)/cedar/
-	for d in schema ingest validate releases explore; do ln -s $(CURDIR)/$$d $(TYPED)/cedar/$$d; done
+	for d in schema ingest validate releases explore coding; do ln -s $(CURDIR)/$$d $(TYPED)/cedar/$$d; done
 	cd $(TYPED) && $(CURDIR)/$(BIN)/mypy -p cedar --config-file $(CURDIR)/pyproject.toml \
 		--cache-dir $(CURDIR)/build/mypy-cache
 

@@ -1,0 +1,178 @@
+"""Actors in a sentence, named as ACLED names them: a state's forces with their government period
+("Military Forces of Turkey (2016-)", type 1 at home and 8 abroad), named armed groups (the registry's
+names and aliases, then the lexicon's), and the generic groups ("Protesters (Iraq)", "Civilians (Iraq)",
+"Unidentified Armed Group (Iraq)")."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+from cedar.schema import countries
+
+from .lexicon import ACLED_COUNTRY, GOVERNMENT_SINCE, GROUPS, ISLAMIC_STATE
+from .places import country_named
+
+
+@dataclass(frozen=True)
+class Actor:
+    name: str
+    inter: int
+    kind: str  # military, police, government, group, armed, civilians, protesters, rioters, militia
+    pos: int = 0
+
+
+def country_label(iso3: str) -> str:
+    return ACLED_COUNTRY.get(iso3) or countries.country_name(iso3) or iso3
+
+
+def _plain(iso3: str) -> str:
+    return country_label(iso3).removeprefix("the ")
+
+
+def state(kind: str, home: str, event_iso3: str, pos: int = 0) -> Actor:
+    since = GOVERNMENT_SINCE.get(home)
+    period = f" ({since}-)" if since else ""
+    label = {"police": "Police Forces of", "government": "Government of"}.get(kind, "Military Forces of")
+    return Actor(f"{label} {country_label(home)}{period}", 1 if home == event_iso3 else 8, kind, pos)
+
+
+def generic(kind: str, iso3: str, pos: int = 0) -> Actor:
+    name, inter = {"civilians": ("Civilians", 7), "protesters": ("Protesters", 6), "rioters": ("Rioters", 5),
+                   "armed": ("Unidentified Armed Group", 3)}[kind]
+    return Actor(f"{name} ({_plain(iso3)})", inter, kind, pos)
+
+
+_POLICE = r"(?:riot |traffic |federal |local )?police(?:men|man| officers?| personnel| forces?)?|gendarm\w+|" \
+          r"bomb disposal squad|General Security(?: forces)?|security personnel|officers"
+_MILITARY = r"army|soldiers?|troops|military|armed forces|air force|aircraft|warplanes?|air support|units|navy|" \
+            r"artillery|fighter jets?|helicopters?|drones?|security forces|forces|paramilitar\w+|national guard|" \
+            r"[A-Z][a-z]+ Rifles|junta|air ?strikes|airstrikes|warplanes|jets|missiles|rockets|(?<!gas )shells"
+_FORCE = re.compile(rf"\b(?:{_POLICE}|{_MILITARY})\b", re.I)
+_GOV = re.compile(r"\b(?:the government|government of|authorities)\b", re.I)
+_ARMED = re.compile(r"\b(?:gunmen|militants|jihadists?(?: fighters)?|insurgents|assailants|attackers|rebels|"
+                    r"guerrillas|armed men|men armed with|bandits|suicide bomber|extremists|terrorists)\b", re.I)
+_CIVILIANS = re.compile(r"\b(?:civilians|villagers|passengers|residents|traders|farmers|contractors|workers|"
+                        r"children|women|families|worshippers|students|journalists?|two men|people|a village)\b",
+                        re.I)
+_PROTESTERS = re.compile(r"\b(?:protesters|demonstrators|marchers|teachers|members|students|workers|people|crowd)\b",
+                         re.I)
+_ETHNIC = re.compile(r"\b(?:volunteers|militia(?:men|s)?|fighters|youths)\s+(?:from|of)\s+the\s+([A-Z][\w-]+)"
+                     r"(?:\s+and\s+([A-Z][\w-]+))?\s+(?:communit|tribe|clan|ethnic)", re.I)
+_NAMED_GROUP = re.compile(r"(?:the\s+)?((?:[A-Z][\w'’-]*\s+)*?[A-Z][\w'’-]*"
+                          r"(?:\s+(?:del|de|of|la)\s+[A-Z][\w'’-]*)*),\s+"
+                          r"(?:a|an)\s+(?:\w+\s+){0,3}(armed|rebel|militant|militia|insurgent|jihadist)\s+group")
+_FRONT = re.compile(r"(?:the\s+)?((?:\d+(?:st|nd|rd|th)|[A-Z][\w-]+(?:\s+[A-Z][\w-]+)?)\s+[Ff]ront)\b"
+                    r"(?:[^.]{0,40}?FARC)|(?:[A-Z][\w-]+\s+)?(?:\d+(?:st|nd|rd|th)\s+Front)\s+of\s+FARC")
+
+
+def _ascii(text: str) -> str:
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+
+
+@lru_cache(maxsize=1)
+def _alias_table() -> list[tuple[re.Pattern[str], str, int]]:
+    """Named groups: the registry's seed first (its canonical names and aliases), then the lexicon."""
+    from cedar.ingest.actor_seed import seed_entries
+
+    rows: list[tuple[str, int, tuple[str, ...]]] = []
+    for e in seed_entries():
+        if e["actor_type"] in (2, 3, 4, 8) and not e["name"].startswith(("Military Forces", "Unidentified")):
+            rows.append((e["name"], e["actor_type"], tuple(e.get("aliases") or ())))
+    rows.extend(GROUPS)
+    table = []
+    for name, inter, aliases in rows:
+        for alias in sorted({name, *aliases}, key=len, reverse=True):
+            flags = 0 if alias.isupper() else re.I
+            table.append((re.compile(rf"(?<![\w-]){re.escape(alias)}(?![\w-])", flags), name, inter))
+    return table
+
+
+def named_groups(text: str, iso3: str) -> list[Actor]:
+    found: dict[str, Actor] = {}
+    for pattern, name, inter in _alias_table():
+        m = pattern.search(text)
+        if m and name not in found:
+            found[name] = Actor(name, inter, "group", m.start())
+    for alias in ISLAMIC_STATE:
+        m = re.search(rf"\b{alias}\b(?! (?:Sahel|West Africa))", text)
+        if m:
+            found.setdefault("is", Actor(f"Islamic State ({_plain(iso3)})", 2, "group", m.start()))
+    for m in re.finditer(r"((?:\d+(?:st|nd|rd|th))|(?:[A-Z][\w-]+\s+){1,2})\s*[Ff]ront\b(?:[^.]{0,60}?\bFARC)|"
+                         r"((?:\d+(?:st|nd|rd|th))|(?:[A-Z][\w-]+\s+){1,2})\s*Front of FARC", text):
+        front = (m.group(1) or m.group(2)).strip()
+        front = re.sub(r"^(?:the|The)\s+", "", front)
+        name = f"FARC Dissidents: {_ascii(front)} Front"
+        found.setdefault(name, Actor(name, 2, "group", m.start()))
+    if "FARC" in text and not any(a.name.startswith("FARC") for a in found.values()):
+        m = re.search(r"FARC", text)
+        found["FARC Dissidents"] = Actor("FARC Dissidents", 2, "group", m.start() if m else 0)
+    known = [(a.pos, a.pos + 60) for a in found.values()]
+    for m in re.finditer(r"\b([A-Z][\w-]+)\s+(militia(?:men|s)?|militants|rebels|insurgents)\b", text):
+        if any(a <= m.start() < b for a, b in known) or any(p.search(m.group(1)) for p, _, _ in _alias_table()):
+            continue  # a group already named ("Al-Shabaab militants")
+        if m.group(1) not in ("The", "A", "An", "Armed", "Suspected") and not country_named(m.group(1)):
+            name = f"{m.group(1)} Militia" if m.group(2).startswith("militia") else m.group(1)
+            found.setdefault(name, Actor(name, 3 if m.group(2).startswith("militia") else 2, "group", m.start()))
+    for m in _NAMED_GROUP.finditer(text):
+        name = m.group(1).strip()
+        if name and name not in found and not re.match(r"(?:The|A|An)\b", name):
+            found[name] = Actor(name, 3 if m.group(2) == "militia" else 2, "group", m.start())
+    return sorted(found.values(), key=lambda a: a.pos)
+
+
+# forces a report names by their own name or acronym
+STATE_FORCES: dict[str, tuple[str, str]] = {
+    "IDF": ("ISR", "military"), "Israel Defense Forces": ("ISR", "military"), "FARDC": ("COD", "military"),
+    "SAF": ("SDN", "military"), "Tatmadaw": ("MMR", "military"), "Hashd al-Shaabi": ("IRQ", "military"),
+    "Popular Mobilization Forces": ("IRQ", "military"), "Assam Rifles": ("IND", "military"),
+    "CRPF": ("IND", "police"), "Carabineros": ("CHL", "police"), "National Guard": ("", "military"),
+}
+
+
+def forces(text: str, iso3: str) -> list[Actor]:
+    """State forces a sentence names, each with the country its words give ("Turkish drone", "Israel's
+    military"; "its jets" after "the IDF" are the IDF's), else the event's country."""
+    out = [state(kind, home or iso3, iso3, m.start()) for name, (home, kind) in STATE_FORCES.items()
+           for m in re.finditer(rf"\b{re.escape(name)}\b", text)]
+    named = [(m.start(), m.end()) for name in STATE_FORCES for m in re.finditer(rf"\b{re.escape(name)}\b", text)]
+    for m in _FORCE.finditer(text):
+        if any(a <= m.start() < b for a, b in named):
+            continue
+        before = text[max(0, m.start() - 30):m.start()]
+        proper = re.search(r"((?:[A-Z][\w-]+\s+){1,3})$", before)
+        if m.group(0)[0].isupper() and proper and not country_named(proper.group(1)):
+            continue  # "Rapid Support Forces", "Allied Democratic Forces": a group's name, not a state's force
+        earlier = [a for a in out if a.pos < m.start()]
+        if re.search(r"\b(?:its|their)\s+$", before) and earlier:
+            out.append(Actor(earlier[-1].name, earlier[-1].inter, earlier[-1].kind, m.start()))
+            continue
+        home = country_named(before.split(",")[-1]) or iso3
+        word = m.group(0).lower()
+        kind = "police" if re.match(_POLICE, m.group(0), re.I) else "military"
+        if word in ("forces", "units", "security forces") and re.search(r"\bGeneral Security\b", before + word):
+            kind = "police"
+        out.append(state(kind, home, iso3, m.start()))
+    out.sort(key=lambda a: a.pos)
+    for m in _GOV.finditer(text):
+        out.append(state("government", country_named(text[max(0, m.start() - 30):m.end() + 30]) or iso3, iso3,
+                         m.start()))
+    return out
+
+
+def ethnic_militias(text: str, iso3: str) -> list[Actor]:
+    m = _ETHNIC.search(text)
+    if not m:
+        return []
+    names = [n for n in (m.group(1), m.group(2)) if n]
+    return [Actor(f"{n.split('-')[0]} Ethnic Militia ({_plain(iso3)})", 4, "militia", m.start()) for n in names]
+
+
+def armed_generic(text: str) -> re.Match[str] | None:
+    return _ARMED.search(text)
+
+
+def civilians_in(text: str) -> re.Match[str] | None:
+    return _CIVILIANS.search(text)

@@ -1,0 +1,175 @@
+"""ACLED's event and sub-event type from the words of a sentence: ordered rules, the most specific first
+(an agreement, territory, a suicide bomb, a defused device, an IED, an air or drone strike, shelling, an
+abduction, arrests, a mob, a riot, a protest, an armed clash, an attack on civilians)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_P = re.compile
+
+
+@dataclass(frozen=True)
+class Trigger:
+    event_type: str
+    sub_event_type: str
+    pos: int
+    words: str
+
+
+_PROTEST = r"\b(?:protest(?:s|ed|ing)?|protesters|demonstrat\w+|rall(?:y|ied|ies)|march(?:ed|es)?|marchers|" \
+           r"sit-ins?|picket\w*|took to the streets|to demand|demanding|vigils?|went on strike|" \
+           r"(?:general|labou?r|workers'?|nationwide|hunger|transport) strikes?|" \
+           r"block(?:ed|ing|aded) (?:a |the )?(?:\w+ )?(?:roads?|highways?|streets?))\b"
+_INTERVENE = _P(r"\b(?:tear ?gas|pepper spray|water cannons?|rubber bullets|batons?|detained|arrested|removed|"
+                r"dispersed (?:by force|them|the)|to disperse|push(?:ed)? back|beat|beating|beaten|"
+                r"carried (?:them )?off|forcibly|kettled)\b", re.I)
+_EXCESSIVE = _P(r"\b(?:live (?:rounds|ammunition|fire)|opened fire on (?:the )?(?:protesters|demonstrators|crowd)|"
+                r"shot dead|killing|killed|wounding|seriously injur\w+)\b", re.I)
+_RIOT = _P(r"\b(?:set fire|setting (?:\w+ ){0,3}(?:on )?fire|set (?:\w+ ){0,3}on fire|torched|"
+           r"burn(?:ed|t) (?:down )?(?:cars|vehicles|tyres|tires|buildings)|threw stones|"
+           r"hurled|pelted|stormed|tried to storm|smash\w*|vandali[sz]ed|ransacked|looted|looting|"
+           r"clashed with (?:police|security)|"
+           r"barricades?|barricaded|burning (?:\w+ )?(?:tyres|tires)|ston(?:ed|ing)|threw rocks)\b", re.I)
+_ARREST_AWAY = _P(r"\b(?:ahead of|before (?:a|the)|hours before|raids?|at (?:his|her|their|the \w+'s) (?:home|office|"
+                  r"headquarters)|on charges|charged with)\b", re.I)
+
+RULES: list[tuple[str, str, re.Pattern[str]]] = [
+    ("Strategic developments", "Agreement",
+     _P(r"\bsigned (?:an? |the )?(?:\w+ )?(?:agreement|accord|deal|ceasefire|truce|peace)|"
+        r"\bagreed (?:to|on) (?:a |an )?(?:ceasefire|truce|peace)", re.I)),
+    ("Strategic developments", "Non-violent transfer of territory",
+     _P(r"\b(?:entered|took|took control of|seized|captured)\b[^.]{0,80}\bwithout (?:firing a shot|a fight|"
+        r"(?:any )?resistance|fighting)|\b(?:withdrew|pulled out) from\b", re.I)),
+    ("Battles", "Government regains territory",
+     _P(r"\b(?:recaptur\w+|retook|retaken|regain\w* control|liberated|liberation of)\b", re.I)),
+    ("Battles", "Non-state actor overtakes territory",
+     _P(r"\b(?:took control of|seized control of|seized the (?:town|city|village)|captured|overran)\b", re.I)),
+    ("Explosions/Remote violence", "Suicide bomb", _P(r"\bsuicide (?:bomber|bombing|attack|car bomb)", re.I)),
+    ("Strategic developments", "Disrupted weapons use",
+     _P(r"\b(?:defused|dismantled|deactivated|made safe|found and destroyed)\b[^.]{0,60}\b(?:bomb|explosive|IED|"
+        r"mine|device)|\bbomb disposal\b", re.I)),
+    ("Explosions/Remote violence", "Remote explosive/landmine/IED",
+     _P(r"\b(?:roadside bomb|improvised explosive|IEDs?\b|landmines?|land mines?|car bomb|explosive device|"
+        r"bomb (?:exploded|went off|blast))", re.I)),
+    ("Explosions/Remote violence", "Air/drone strike",
+     _P(r"\b(?:drones?|aircraft|warplanes?|jets?|helicopters?|air support|air ?strikes?|airstrikes?|air raids?)\b"
+        r"[^.]{0,60}\b(?:struck|hit|strike|bombed|attacked|fired|targeted)|\b(?:air|drone) ?strikes?\b|"
+        r"\bairstrikes?\b|\bair raids?\b|\bbombed\b|\bdropped (?:\w+ ){0,2}(?:bombs?|explosives?|munitions)\b|"
+        r"\bbombs? dropped\b|\bbombing raids?\b", re.I)),
+    ("Explosions/Remote violence", "Shelling/artillery/missile attack",
+     _P(r"(?<!gas )\b(?:shell(?:ed|ing|s)|artillery|mortars?|rockets?|missiles?)\b", re.I)),
+    ("Explosions/Remote violence", "Grenade", _P(r"\bgrenades?\b", re.I)),
+    ("Violence against civilians", "Abduction/forced disappearance",
+     # an abduction told beside killings is part of an attack: the killings make the event
+     _P(r"^(?!.*\b(?:killing|killed|shot dead)\b).*?\b(?:abduct\w*|kidnap\w*|taken hostage|forcibly disappeared)\b",
+        re.I)),
+    ("Strategic developments", "Arrests", _P(r"\b(?:arrest(?:ed|s)?|detained|rounded up|took into custody)\b", re.I)),
+    ("Riots", "Mob violence", _P(r"\b(?:a mob|mobs|lynch\w*)\b|\b(?:supporters|activists|youths|villagers|"
+                                 r"residents|students)\b[^.]{0,60}\bclash(?:ed|es)\b", re.I)),
+    ("Protests", "Peaceful protest", _P(_PROTEST, re.I)),
+    # a crowd's own violence told without the word "protest": barricades, stoning, burning tyres, looting
+    ("Riots", "Violent demonstration",
+     _P(r"\b(?:erected|set up|built|manned) (?:\w+ ){0,2}barricades|\bburn(?:ed|t|ing) (?:\w+ )?(?:tyres|tires)\b|"
+        r"\b(?:youths|rioters|demonstrators|crowds?|mobs?) [^.]{0,40}\b(?:stoned|threw stones|looted|pelted)\b|"
+        r"\brioters\b|\brioting\b", re.I)),
+    # crowd-control weapons used on people: a demonstration, whatever the report calls the crowd
+    ("Protests", "Protest with intervention",
+     _P(r"\b(?:tear ?gas|pepper spray|water cannons?|rubber bullets|stun grenades)\b[^.]{0,80}\b(?:to stop|to disperse|"
+        r"on|at|against|dispers\w+)\b", re.I)),
+    ("Battles", "Armed clash",
+     _P(r"\b(?:clash(?:ed|es)?|exchanged fire|fighting between|fought|gun ?battle|firefight|ambush\w*|"
+        r"(?:launched|initiated|began|started) [^.]{0,40}(?:operation|offensive|activities)|"
+        r"attacked (?:an? |the )?(?:\w+ ){0,2}(?:army|military|police|soldiers|troops|patrol|checkpoint|base|post|"
+        r"detachment|convoy|station|barracks)|opened fire on (?:an? |the )?(?:\w+ ){0,2}(?:patrol|soldiers|police|"
+        r"checkpoint|convoy|troops|post)|fighting)\b", re.I)),
+    ("Violence against civilians", "Attack",
+     _P(r"\b(?:attacked|shot dead|killed|killing|massacre\w*|stabbed|hacked|beat|beaten|executed|opened fire|"
+        r"stormed|raided)\b", re.I)),
+]
+
+
+# a clause that recalls the past: "which the army retook in 2025", "since 2023", "last year", an anniversary
+_PAST_CLAUSE = _P(r"\b(?:in|since|of|until|from|by)\s+(?:(?:early|late|mid-?)\s*)?(?:[A-Z][a-z]+\s+)?(?:\d{1,2},?\s+)?"
+                  r"(?:19|20)\d{2}\b|\b[A-Z][a-z]+ \d{1,2}, (?:19|20)\d{2}\b|\blast (?:year|month)\b|"
+                  r"\b(?:years|months|decades) ago\b|\banniversary\b|\bcommemorat\w+")
+# a clause that names the news's own day is news, whatever it recalls ("marched on Monday to mark the anniversary")
+_NEWS_DAY = _P(r"\b(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|yesterday|today|tonight|"
+               r"last night|overnight|this (?:morning|afternoon|evening))\b", re.I)
+_CLAUSE_END = _P(r"[,;:()\u2014]|\s-\s|\.(?:\s|$)|\b(?:and|but|while|when|after|as)\b")
+_STATE_SUBJECT = _P(r"\b(?:army|military|troops|soldiers|government forces|armed forces|its forces|our forces|"
+                    r"security forces|(?:defen[cs]e )?ministry)\b", re.I)
+_GROUP_SUBJECT = _P(r"\b(?:rebels?|militants?|insurgents?|jihadists?|fighters|militias?|gunmen|group|"
+                    r"[A-Z]{2,}\d*)\b")
+
+
+def _in_past_clause(sentence: str, pos: int) -> bool:
+    """Whether the words at `pos` belong to a clause that recalls a past year or an anniversary."""
+    starts = [m.end() for m in _CLAUSE_END.finditer(sentence, 0, pos)]
+    start = starts[-1] if starts else 0
+    end = _CLAUSE_END.search(sentence, pos)
+    clause = sentence[start:end.start() if end else len(sentence)]
+    return bool(_PAST_CLAUSE.search(clause)) and not _NEWS_DAY.search(clause)
+
+
+_ARMED_SUBJECT = _P(r"\b(?:gunmen|militants|jihadists|insurgents|rebels|bandits|fighters|attackers|assailants|"
+                    r"militiamen|armed men|soldiers|troops)\b", re.I)
+_CROWD = _P(r"\b(?:protest\w*|demonstrat\w+|rall(?:y|ies)|marchers|crowds?|strikers|sit-ins?|vigils?|picket\w*)\b",
+            re.I)
+
+
+def _armed_not_protest(sentence: str, pos: int) -> bool:
+    """Armed men named before the word that reads as a demonstration, and no crowd in the sentence."""
+    return bool(_ARMED_SUBJECT.search(sentence[:pos])) and not _CROWD.search(sentence)
+
+
+def _state_takes(sentence: str, pos: int) -> bool:
+    """"Its forces took control of X", "the army captured X": the state regains territory."""
+    before = sentence[:pos]
+    state = [m.end() for m in _STATE_SUBJECT.finditer(before)]
+    group = [m.end() for m in _GROUP_SUBJECT.finditer(before)]
+    return bool(state) and (not group or state[-1] > group[-1])
+
+
+def trigger(sentence: str) -> Trigger | None:
+    """The sentence's event type and sub-event type, or None. Words in a clause that recalls the past
+    make no trigger."""
+    for event_type, sub, pattern in RULES:
+        m = next((x for x in pattern.finditer(sentence) if not _in_past_clause(sentence, x.start())), None)
+        if not m:
+            continue
+        if event_type == "Protests" and _armed_not_protest(sentence, m.start()):
+            continue  # "insurgents marched into the village": armed men, not a demonstration
+        if sub == "Non-state actor overtakes territory" and _state_takes(sentence, m.start()):
+            event_type, sub = "Battles", "Government regains territory"
+        if sub == "Arrests" and re.search(_PROTEST, sentence, re.I) and not _ARREST_AWAY.search(sentence):
+            event_type, sub = "Protests", "Peaceful protest"
+        if event_type == "Protests":
+            event_type, sub = protest_kind(sentence)
+        return Trigger(event_type, sub, m.start(), m.group(0))
+    return None
+
+
+def protest_kind(text: str) -> tuple[str, str]:
+    """A demonstration's type from what happened at it: violence by the demonstrators makes a riot; lethal or
+    seriously injuring force a protest with excessive force; tear gas, removal, detentions an intervention."""
+    if _RIOT.search(text):
+        return "Riots", "Violent demonstration"
+    if _EXCESSIVE.search(text) and re.search(r"\b(?:police|security forces|troops|soldiers)\b", text, re.I) \
+            and _CROWD.search(text):
+        return "Protests", "Excessive force against protesters"
+    if _INTERVENE.search(text):
+        return "Protests", "Protest with intervention"
+    return "Protests", "Peaceful protest"
+
+
+SEVERITY = {"Peaceful protest": 0, "Protest with intervention": 1, "Excessive force against protesters": 2,
+            "Violent demonstration": 3}
+
+
+def anaphoric(sentence: str, t: Trigger) -> bool:
+    """"The fighting", "the attack", "the blast": a sentence that refers back to an event already told."""
+    before = sentence[max(0, t.pos - 12):t.pos].lower()
+    return bool(re.search(r"\b(?:the|this|that|its|their)\s+$", before)) and t.sub_event_type in (
+        "Armed clash", "Attack", "Peaceful protest", "Remote explosive/landmine/IED", "Arrests")

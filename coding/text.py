@@ -1,0 +1,99 @@
+"""A report as the assist reads it: its publication date, paragraphs and sentences, each with its offsets in
+the text, so that every quote is the text's own characters."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+_PUBLISHED = re.compile(r"\A\s*Published:\s*(\d{4}-\d{2}-\d{2})\s*\n")
+# abbreviations after which a full stop does not end a sentence
+_ABBREV = re.compile(r"(?:\b(?:Mr|Mrs|Ms|Dr|Gen|Lt|Col|Maj|Capt|Sgt|Gov|Sen|Rep|Rev|St|Mt|No|Jan|Feb|Mar|Apr|Jun|Jul|"
+                     r"Aug|Sep|Sept|Oct|Nov|Dec|U\.S|U\.N|U\.K|e\.g|i\.e|approx|km|vs)|\b[A-Z])\.$")
+_END = re.compile(r"[.!?][\"'”’)\]]*(?=\s+[\"'“‘(\[]?[A-Z0-9])")
+
+
+@dataclass
+class Sentence:
+    text: str
+    start: int  # offset in the report
+    paragraph: int
+    index: int  # position in the report
+
+
+@dataclass
+class Report:
+    text: str
+    published: dt.date | None
+    body_start: int  # where the text after the Published line begins
+    sentences: list[Sentence] = field(default_factory=list)
+    paragraphs: list[list[Sentence]] = field(default_factory=list)
+    dateline: str | None = None
+
+
+def published_line(text: str) -> dt.date | None:
+    m = _PUBLISHED.match(text)
+    if not m:
+        return None
+    try:
+        return dt.date.fromisoformat(m.group(1))
+    except ValueError:
+        return None
+
+
+def split_sentences(para: str) -> list[tuple[int, int]]:
+    """(start, end) of each sentence of a paragraph: a full stop, question or exclamation mark (with closing
+    quotes) before a space and a capital, unless it ends a known abbreviation or an initial."""
+    spans, start = [], 0
+    for m in _END.finditer(para):
+        end = m.end()
+        if _ABBREV.search(para[start:m.start() + 1]):
+            continue
+        spans.append((start, end))
+        start = end
+        while start < len(para) and para[start].isspace():
+            start += 1
+    if para[start:].strip():
+        spans.append((start, len(para.rstrip())))
+    return spans
+
+
+_DATELINE_END = re.compile(r"^[A-ZÀ-Ý][^a-z]{2,60}?(?:\([^)]{0,60}\))?\s*(?:[-–—:]\s+)|"
+                           r"^[A-ZÀ-Ý]{3,}[^-–—:]{0,60}?[-–—:]\s+")
+_DATELINE = re.compile(r"^([A-ZÀ-Ý][A-ZÀ-Ý .'-]{2,}?)(?:,|\s+[-–—(]|\s*\()")
+
+
+def read(text: str, published: dt.date | None = None) -> Report:
+    pub = published_line(text)
+    m = _PUBLISHED.match(text)
+    body = m.end() if m else 0
+    report = Report(text, published or pub, body)
+    pos = body
+    n = 0
+    for block in re.split(r"(\n\s*\n|\n)", text[body:]):
+        b_start = pos
+        pos += len(block)
+        if not block.strip():
+            continue
+        sents = []
+        for s, e in split_sentences(block):
+            sents.append(Sentence(block[s:e], b_start + s, len(report.paragraphs), n))
+            n += 1
+        # a headline: one short line without a full stop at its end
+        if len(sents) == 1 and not sents[0].text.rstrip().endswith((".", "”", '"')) and len(sents[0].text) < 120:
+            continue
+        for sent in sents:  # numbered in the report's reading order, headlines left out
+            sent.index, sent.paragraph = len(report.sentences), len(report.paragraphs)
+            report.sentences.append(sent)
+        report.paragraphs.append(sents)
+    if report.paragraphs:
+        first = report.paragraphs[0][0]
+        d = _DATELINE.match(first.text)
+        if d:
+            report.dateline = d.group(1).strip().title()
+        # the dateline is not part of what the report says: quotes start after it
+        cut = _DATELINE_END.match(first.text)
+        if cut and len(first.text) - cut.end() > 20:
+            first.text, first.start = first.text[cut.end():], first.start + cut.end()
+    return report

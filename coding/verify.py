@@ -1,0 +1,187 @@
+"""An event's verification status, basis, claimants and claims from the attribution of its sentences
+(the rules are in facts.py's docstring and in docs/coding-assist.md)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from . import facts
+from .actors import Actor
+from .places import country_named
+
+
+@dataclass
+class Verdict:
+    status: str
+    basis: str | None
+    claimed_by: list[str] = field(default_factory=list)
+    denied_by: list[str] = field(default_factory=list)
+    claims: list[dict[str, Any]] = field(default_factory=list)
+    note: str = ""
+
+
+def _is_actor_side(a: facts.Attribution, actor1: Actor, iso3: str, text: str) -> bool:
+    """The statement comes from actor1 itself: its ministry, army, police or spokesman (of its country), or
+    the named group."""
+    if actor1.kind in ("military", "police", "government"):
+        if a.kind != "state":
+            return False
+        home = country_named(a.source) or country_named(text[:text.find(a.source)][-40:] if a.source in text else "")
+        actor_home = actor1.name
+        if home is None:  # "officials said": the actor's side at home; abroad, its country must be named
+            return actor1.inter != 8
+        return _country_in(home, actor_home)
+    if actor1.kind == "group":
+        from .actors import named_groups
+
+        short = actor1.name.split(":")[0]
+        return short.lower() in a.source.lower() or (a.kind == "group" and short.lower() in text.lower()) or any(
+            g.name == actor1.name for g in named_groups(a.source, iso3))  # the group by an alias ("ISWAP said")
+    return False
+
+
+def _country_in(iso3: str, name: str) -> bool:
+    from .actors import country_label
+
+    return country_label(iso3) in name
+
+
+def _clip(text: str, n: int = 200) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= n else text[:n].rsplit(" ", 1)[0]
+
+
+def _attributions(sentences: list[str], previous: str | None) -> list[facts.Attribution]:
+    """The attribution of each sentence; "it said" takes the speaker of the sentence before."""
+    atts: list[facts.Attribution] = []
+    prev = facts.attribution(previous, -1, None) if previous else None
+    for i, s in enumerate(sentences):
+        if facts.SILENCE.search(s):
+            continue  # silence is not denial, nor acknowledgement
+        a = facts.attribution(s, i, prev)
+        if a:
+            atts.append(a)
+            prev = a
+    return atts
+
+
+def _elsewhere(sentence: str, iso3: str, place: str | None) -> bool:
+    """The sentence speaks of another town than the event's: what it acknowledges is another event."""
+    from .places import candidates
+
+    return place is not None and any(w.place.name != place and w.precision != "region"
+                                     for w in candidates(sentence, iso3))
+
+
+def _acknowledged(sentences: list[str], atts: list[facts.Attribution], acting: list[Actor],
+                  iso3: str, place: str | None = None) -> tuple[Actor, facts.Attribution] | None:
+    """The actor that put its act on the record (its ministry, army, police, or the group claiming it)."""
+    for actor in acting:
+        for a in atts:
+            if a.sentence > 0 and _elsewhere(sentences[a.sentence], iso3, place):
+                continue
+            if _is_actor_side(a, actor, iso3, sentences[a.sentence]):
+                return actor, a
+        if actor.kind == "group":
+            short = re.escape(actor.name.split(":")[0])
+            for i, s in enumerate(sentences):
+                if re.search(rf"\b{short}\b", s) and re.search(r"\bclaimed (?:the attack|responsibility|the)\b", s):
+                    return actor, facts.Attribution(actor.name, "group", i)
+    return None
+
+
+def verify(sentences: list[str], actor1: Actor, actor2: Actor | None, iso3: str, outlet: str,
+           previous: str | None = None, intervention: bool = False, place: str | None = None,
+           clash: bool = False) -> Verdict:
+    """The status of the event whose sentences are given (the first states it); `previous` is the sentence
+    before it in the report; with `intervention`, the force that intervened (actor2) is an actor too."""
+    core = sentences[0]
+    atts = _attributions(sentences, previous)
+    core_att = next((a for a in atts if a.sentence == 0), None)
+    acting = [actor1] + ([actor2] if intervention and actor2 is not None else [])
+    ack = _acknowledged(sentences, atts, acting, iso3, place)
+    denial = next((i for i, s in enumerate(sentences) if facts.DENIAL.search(s) and not facts.DENIAL_OF_ASPECT.search(s)
+                   and not facts.SILENCE.search(s)), None)
+    # a hedge in the sentence, or in the next one about it ("This claim has yet to be verified"), unless
+    # the actor put its own act on the record: then the hedge is on what it claims besides (the toll)
+    hedged = bool(facts.HEDGE.search(core)) or (ack is None and len(sentences) > 1 and bool(
+        facts.HEDGE.search(sentences[1]) and re.match(r"\s*(?:This|That|These|The) (?:claim|report|account)s?\b",
+                                                      sentences[1])))
+    if denial is not None:
+        denier = _denier(sentences[denial], atts, denial, actor2, iso3)
+        asserter = (ack[0].name if ack and ack[1].sentence != denial else core_att.source if core_att else outlet)
+        claims = [_claim("occurrence", asserter, "asserts", "disputed", core),
+                  _claim("occurrence", denier, "denies", "disputed", sentences[denial])]
+        return Verdict("disputed", None, [asserter], [denier], claims,
+                       "Contradicting accounts in the report: one side asserts what the coding rests on, the other "
+                       "denies it.")
+    own = next((i for i, s in enumerate(sentences) if facts.OWN.search(s)), None)
+    if own is not None and not hedged:  # the outlet's reporter saw it: its own reporting, whoever else spoke
+        v = Verdict("verified", "outlet-own-reporting", [], [], [_claim("occurrence", outlet, "asserts", "verified",
+                                                                        sentences[own])],
+                    "Seen by the outlet's own reporter.")
+    elif core_att is None and not hedged:
+        v = Verdict("verified", "outlet-own-reporting", [], [], [_claim("occurrence", outlet, "asserts", "verified",
+                                                                        core)],
+                    "The outlet states it in its own voice.")
+    elif clash and actor2 is not None and not hedged and (both := _both_sides(sentences, atts, actor1, actor2,
+                                                                                iso3, place)):
+        v = Verdict("verified", "actor-acknowledgement", [actor1.name, actor2.name], [],
+                    [_claim("occurrence", a.source, "asserts", "verified", sentences[a.sentence]) for a in both],
+                    "Both sides of the fighting acknowledge it on the record, as reported by the outlet.")
+    elif ack is not None and not hedged:
+        v = Verdict("verified", "actor-acknowledgement", [ack[0].name], [],
+                    [_claim("occurrence", ack[0].name, "asserts", "verified", sentences[ack[1].sentence])],
+                    f"Acknowledged on the record by {ack[1].source}, as reported by the outlet.")
+    elif core_att is not None and core_att.kind in ("eyewitnesses", "own") and not hedged:
+        basis = "eyewitnesses" if core_att.kind == "eyewitnesses" else "outlet-own-reporting"
+        v = Verdict("verified", basis, [core_att.source] if basis == "eyewitnesses" else [], [],
+                    [_claim("occurrence", core_att.source, "asserts", "verified", core)],
+                    "Seen by the outlet's reporter, or by several eyewitnesses who are not parties, unhedged and "
+                    "uncontradicted.")
+    else:
+        who = core_att.source if core_att else "unnamed sources"
+        why = "hedged by the outlet" if hedged else f"rests on one source ({who}) the outlet does not adopt"
+        v = Verdict("unverified", None, [who] if core_att else [], [],
+                    [_claim("occurrence", who, "asserts", "unverified", core)], f"The report {why}.")
+    for i, s in enumerate(sentences):
+        if facts.DENIAL.search(s) and facts.DENIAL_OF_ASPECT.search(s):
+            aspect = "civilian_targeting" if re.search(r"\bcivilian", s, re.I) else "perpetrator"
+            v.claims.append(_claim(aspect, _denier(s, atts, i, actor2, iso3), "denies", "unverified", s))
+    return v
+
+
+def _both_sides(sentences: list[str], atts: list[facts.Attribution], actor1: Actor, actor2: Actor, iso3: str,
+                place: str | None) -> list[facts.Attribution]:
+    """A fight both parties speak of on the record (an army spokesman and the group's statement): each
+    side's statement, or nothing."""
+    sides = []
+    for actor in (actor1, actor2):
+        # a group's side may speak as "the group" or "the rebels": the only group in the fight
+        a = next((a for a in atts if a.kind != "anonymous" and (_is_actor_side(a, actor, iso3, sentences[a.sentence])
+                                                                 or (actor.kind == "group" and a.kind == "group"))
+                  and not (a.sentence > 0 and _elsewhere(sentences[a.sentence], iso3, place))), None)
+        if a is None:
+            return []
+        sides.append(a)
+    return sides if sides[0].source != sides[1].source else []
+
+
+def _denier(s: str, atts: list[facts.Attribution], i: int, actor2: Actor | None, iso3: str) -> str:
+    from .actors import named_groups
+
+    groups = named_groups(s, iso3)
+    if groups:
+        return groups[0].name
+    a = next((a for a in atts if a.sentence == i), None)
+    if a:
+        return _clip(a.source, 80)
+    m = re.match(r"\s*((?:The |A |An )?[^,.]{2,80}?)\s+(?:denied|denies|rejected|dismissed)", s)
+    return _clip(m.group(1), 80) if m else (actor2.name if actor2 else "another party")
+
+
+def _claim(aspect: str, claimant: str, stance: str, status: str, statement: str) -> dict[str, Any]:
+    return {"aspect": aspect, "claimant": claimant, "stance": stance, "status": status,
+            "statement": _clip(statement)}
