@@ -473,6 +473,7 @@ def test_ctrl_c_in_the_middle_leaves_nothing(store, tmp_path):
                 client.kill()
                 client.wait(timeout=10)
     assert client.returncode == 130 and "Interrupted" in err and "Traceback" not in err
+    assert err.count("Error: Interrupted") == 1, err
     assert list(tmp_path.iterdir()) == []
 
 

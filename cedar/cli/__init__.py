@@ -105,7 +105,8 @@ def main() -> None:
     except CedarError as exc:
         sys.exit(exits.report(exc))
     except SystemExit as exc:
-        if exc.code == exits.INTERRUPTED:  # Typer's quiet exit on Ctrl-C: say what became of the work
+        # Typer's quiet exit on Ctrl-C: say what became of the work, unless a typed Interrupted said it
+        if exc.code == exits.INTERRUPTED and not exits.told_interrupted:
             exits.report(failures.interrupted())
         raise
     except failures.CAUGHT as exc:
@@ -115,6 +116,8 @@ def main() -> None:
             raise
         sys.exit(exits.report(error))
     except Exception as exc:
+        if failures.query_interrupted(exc):
+            sys.exit(exits.report(failures.interrupted()))
         if not (failures.is_duckdb(exc) or failures.out_of_memory(exc)):
             raise
         sys.exit(exits.report(failures.typed(exc)))

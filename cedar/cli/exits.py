@@ -24,8 +24,16 @@ def for_error(exc: CedarError) -> int:
     return FAILED
 
 
+# Whether an interruption has been told already: the root command reports a typed Interrupted and exits
+# 130, and `main` must not tell it a second time when that exit reaches it.
+told_interrupted = False
+
+
 def report(exc: CedarError) -> int:
     """Say what went wrong (and how to fix it) on stderr; the exit status it calls for."""
+    global told_interrupted
+    if isinstance(exc, Interrupted):
+        told_interrupted = True
     out(f"Error: {_shown(exc.message)}", err=True)
     if exc.hint:
         out(f"Hint: {_shown(exc.hint)}", err=True)

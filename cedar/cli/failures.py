@@ -49,6 +49,11 @@ def is_duckdb(exc: BaseException) -> bool:
     return type(exc).__module__.split(".")[0] in ("duckdb", "_duckdb")
 
 
+def query_interrupted(exc: BaseException) -> bool:
+    """DuckDB (2.0.1) reports Ctrl-C during a query as a plain RuntimeError, not its InterruptException."""
+    return isinstance(exc, RuntimeError) and str(exc).strip() == "Query interrupted"
+
+
 def interrupted() -> Interrupted:
     return Interrupted("Interrupted: the work was stopped. Nothing was left half-written: an open transaction "
                        "of the store was rolled back and temporary files were removed.",
