@@ -349,7 +349,7 @@ def _download_into(source: remote.Source, entry: dict[str, Any], man: dict[str, 
         (stage / MANIFEST).write_bytes(raw_manifest)
         if raw_sums is not None:
             (stage / SUMS).write_bytes(raw_sums)
-            _fetch_citation(source, v, raw_sums, stage, None if replace else final)
+            fetch_citation(source, v, raw_sums, stage, None if replace else final)
         _swap(stage, final) if replace else _publish(stage, final)
     finally:
         shutil.rmtree(stage, ignore_errors=True)
@@ -358,19 +358,21 @@ def _download_into(source: remote.Source, entry: dict[str, Any], man: dict[str, 
     return result
 
 
-def _fetch_citation(source: remote.Source, v: str, raw_sums: bytes, stage: Path, final: Path | None) -> None:
+def fetch_citation(source: remote.Source, v: str, raw_sums: bytes, stage: Path, final: Path | None) -> int:
     """The release's CITATION.cff, which SHA256SUMS hashes and the manifest cannot (it names the manifest's
-    hash); a release built before it existed has none. A copy already in `final` that matches is kept."""
+    hash); a release built before it existed has none. A copy already in `final` that matches is kept.
+    The bytes fetched."""
     digest = next((d for d, _, n in (line.partition("  ") for line in raw_sums.decode("utf-8").splitlines())
                    if n == CITATION), None)
     if digest is None or (final is not None and _matches(final / CITATION, (final / CITATION).stat().st_size
                                                          if (final / CITATION).is_file() else -1, digest)):
-        return
+        return 0
     raw = source.read_small(f"{v}/{CITATION}")
     if hashlib.sha256(raw).hexdigest() != digest:
         raise TransferError(f"{source.describe(f'{v}/{CITATION}')} does not match SHA256SUMS: refused.",
                             "The release was changed after it was published; tell the store's maintainers.")
     (stage / CITATION).write_bytes(raw)
+    return len(raw)
 
 
 def _other_release(final: Path, raw_manifest: bytes, force: bool) -> bool:

@@ -333,6 +333,8 @@ def _write_sums(source: remote.Source, target: str, man: dict[str, Any], entry: 
     download.check_sums(raw, man, entry["manifest_sha256"], source.describe(f"{target}/{SUMS}"))
     (stage / SUMS).write_bytes(raw)
     result.fetched_bytes += len(raw)
+    # CITATION.cff names the manifest's hash, so only SHA256SUMS lists it: fetched and checked against it
+    result.fetched_bytes += download.fetch_citation(source, target, raw, stage, None)
 
 
 def _swap_in(stage: Path, final: Path, old: Path) -> None:

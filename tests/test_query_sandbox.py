@@ -186,3 +186,22 @@ def test_rows_too_big_for_the_memory_limit_stop_the_query_with_a_message(db):
                      "--memory-limit", "100MB", "--max-rows", "0", "--format", "csv")
     assert proc.returncode == 2, proc.stderr[-500:]
     assert "more memory than the limit of 100MB (--memory-limit)" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_a_query_run_in_process_gives_back_the_address_space_limit(tmp_path):
+    """`cedar query` bounds the process's address space while it runs; run inside a longer-lived process (a
+    notebook, the test suite), it must hand the limit back, or what that process starts next (a browser)
+    inherits a bound it cannot live in."""
+    import resource
+
+    from typer.testing import CliRunner
+
+    from cedar.cli import app
+
+    db = tmp_path / "cedar.duckdb"
+    init(db)
+    before = resource.getrlimit(resource.RLIMIT_AS)
+    result = CliRunner().invoke(app, ["query", "SELECT 42 AS answer", "--db", str(db), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)[0]["answer"] == 42
+    assert resource.getrlimit(resource.RLIMIT_AS) == before

@@ -67,14 +67,14 @@ def query(
         raise UsageError(f"--memory-limit '{memory_limit}' is not a size.", "Give a size such as 500MB or 2GB.")
     numbers.seconds(timeout, "--timeout", zero_means_none=True)
     limits = dict(timeout=timeout or None, memory_limit=memory_limit.strip(), max_rows=max_rows or None)
-    _bound_address_space(memory_limit)
-    if releases is not None:
-        from cedar.releases import localrelease
-
-        opened = localrelease.stream(releases, sql, **limits)  # type: ignore[arg-type]
-    else:
-        opened = q.stream(db, sql, **limits)  # type: ignore[arg-type]
+    previous = _bound_address_space(memory_limit)
     try:
+        if releases is not None:
+            from cedar.releases import localrelease
+
+            opened = localrelease.stream(releases, sql, **limits)  # type: ignore[arg-type]
+        else:
+            opened = q.stream(db, sql, **limits)  # type: ignore[arg-type]
         with opened as result:
             _print(result, output)
     except BrokenPipeError:  # the reader (head, less) has had enough: not an error
@@ -83,6 +83,8 @@ def query(
     except MemoryError:
         raise UsageError(f"The query was stopped: its rows need more memory than the limit of {memory_limit} "
                          "(--memory-limit).", "Narrow it down, or allow more memory with --memory-limit.") from None
+    finally:
+        _restore_address_space(previous)
     if result.cut and output is not QueryFormat.table:
         say(f"Stopped at {result.count:,} rows (--max-rows {max_rows}): the query has more rows. "
             "Raise --max-rows (0: no limit), or narrow the query.")
@@ -101,7 +103,7 @@ def _print(result: Any, output: QueryFormat) -> None:
     sys.stdout.flush()
 
 
-def _bound_address_space(memory_limit: str) -> None:
+def _bound_address_space(memory_limit: str) -> tuple[int, int] | None:
     """Hold the whole process to the memory limit, with room for Python, DuckDB's code and its threads.
     DuckDB's own limit covers its buffers, not the values it makes for a fetch: 1,000 rows of
     repeat('x', 10000000) took 10 GB before a first row came back. Past this bound, DuckDB stops the
@@ -109,7 +111,7 @@ def _bound_address_space(memory_limit: str) -> None:
     try:
         import resource
     except ImportError:  # not on Windows
-        return
+        return None
     from cedar.validate.readonly import size_bytes
 
     bound = size_bytes(memory_limit) + (2 << 30) + (os.cpu_count() or 1) * (128 << 20)
@@ -118,6 +120,17 @@ def _bound_address_space(memory_limit: str) -> None:
         bound = min(bound, hard)
     if soft == resource.RLIM_INFINITY or soft > bound:
         resource.setrlimit(resource.RLIMIT_AS, (bound, hard))
+        return soft, hard
+    return None
+
+
+def _restore_address_space(previous: tuple[int, int] | None) -> None:
+    """The limit as it was: a command run inside a longer-lived process (a test, a notebook) must not leave
+    its bound behind for what that process starts next (a browser needs far more address space)."""
+    if previous is not None:
+        import resource
+
+        resource.setrlimit(resource.RLIMIT_AS, previous)
 
 
 def _write(text: str) -> None:
