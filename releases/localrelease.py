@@ -49,8 +49,6 @@ PARQUET = {"events": "events.parquet", "claims": "claims.parquet", "sources": "s
 # download of --files csv has no actors.parquet). The names are the files' own, as a table name.
 OTHER_TABLES = {"actors": ("actors.parquet", "actors.csv"), "changes": ("changes.csv",),
                 "deletions": ("deletions.csv",), "events_acled": (ACLED_FILE,)}
-# Columns read_csv would take for another type: a version (2026.11.2) reads as a date (2026-11-02).
-CSV_TYPES = {"deletions": "{'deleted_in': 'VARCHAR'}"}
 
 RELEASE = readonly.Target(
     what="the release", command="cedar query --releases",
