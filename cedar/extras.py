@@ -19,9 +19,10 @@ EXTRA_OF: dict[str, str] = {
     "great_expectations": "gate", "great-expectations": "gate", "sqlalchemy": "gate", "duckdb_engine": "gate",
     "duckdb-engine": "gate", "scipy": "gate",
     "pandas": "pandas", "polars": "polars",
-    # extras of the commands that serve a release and export it to other formats, where they are declared
-    "starlette": "serve", "uvicorn": "serve", "playwright": "serve",
-    "openpyxl": "export", "pyreadstat": "export",
+    # the commands that serve a release and export it to other formats (playwright and openpyxl are the
+    # tests' own: a browser driver and an independent reader of the Excel files)
+    "starlette": "serve", "uvicorn": "serve",
+    "xlsxwriter": "export", "pyreadstat": "export",
 }
 WHAT = {"import": "checking, ingesting and importing events", "gate": "the release gate (cedar release build)",
         "pandas": "pandas data frames", "polars": "polars data frames", "serve": "serving a release",
