@@ -156,6 +156,7 @@ def test_the_command_line_with_the_documented_spelling(history, tmp_path):
     copy_release(history.releases, V1, tmp_path)
     proc = run_cedar("sync", "--from", str(history.releases), "--to", str(tmp_path), "--format", "json")
     assert proc.returncode == 0, proc.stderr
+    assert "deprecated" not in proc.stderr  # the spelling `sync --from SOURCE --to DIR` is the product's own
     data = json.loads(proc.stdout)
     assert data["mode"] == "delta" and data["version"] == V3 and data["changes"]["deleted"] == 2
     proc = run_cedar("sync", "--releases", str(history.releases), "--to", str(tmp_path), "--into",

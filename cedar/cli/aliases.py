@@ -22,6 +22,8 @@ RENAMED: dict[str, dict[str, str]] = {
     "release diff": {"--store": "--releases"},
     "sync": {"--from": "--releases"},
 }
+# Old spellings that stay without a note: `cedar sync --from SOURCE --to DIR` reads as it is meant
+SILENT: dict[str, set[str]] = {"sync": {"--from"}}
 # command -> old flag -> the options that replace it
 FLAGS: dict[str, dict[str, tuple[str, ...]]] = {"download": {"--json": ("--format", "json")}}
 # `cedar download --format parquet|csv|all` chose the files; --format is now the output's form only
@@ -53,7 +55,7 @@ def rewrite(args: Iterable[str], note: bool = True) -> list[str]:
         new: list[str] = [arg]
         if name in renamed:
             new = [renamed[name] + eq + value]
-            _tell(name, renamed[name], told, note)
+            _tell(name, renamed[name], told, note and name not in SILENT.get(command, set()))
         elif arg in flags:
             new = list(flags[arg])
             _tell(arg, " ".join(flags[arg]), told, note)
