@@ -149,10 +149,12 @@ def history(reader: Any, event_id: str) -> list[dict[str, Any]]:
 def _rows_of(s: Session, table: str, order: str, event_id: str) -> list[dict[str, Any]]:
     """An event's rows of the release's claims or sources file; through the view if the file cannot be
     named as the connection allows it."""
-    from cedar.releases.localrelease import PARQUET
+    from cedar.releases.localrelease import parquet_reader, table_files
 
-    path = str(s.folder.resolve() / PARQUET[table])
-    direct = "read_parquet('" + path.replace("'", "''") + "')"
+    files = table_files(s.folder.resolve(), table)
+    if not files:
+        return s.dicts(f"SELECT * EXCLUDE (event_id) FROM {table} WHERE event_id = ? ORDER BY {order}", [event_id])
+    direct = parquet_reader(files)
     try:
         return s.dicts(f"SELECT * EXCLUDE (event_id) FROM {direct} WHERE event_id = ? ORDER BY {order}", [event_id])
     except duckdb.PermissionException:

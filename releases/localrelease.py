@@ -83,14 +83,39 @@ def _quote(path: Path) -> str:
     return "'" + str(path).replace("'", "''") + "'"
 
 
+def _manifest_of(folder: Path) -> dict[str, Any]:
+    try:
+        data = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def table_files(folder: Path, table: str) -> list[Path]:
+    """The Parquet files of one of a release's tables (events, claims, sources, actors) that the folder
+    holds: its single file, or, in a partitioned release (manifest "layout": "partitioned"), its
+    partition files in path order."""
+    data = _manifest_of(folder)
+    if data.get("layout") == "partitioned":
+        parts = [p.get("path") for p in data.get("partitions") or [] if isinstance(p, dict) and p.get("table") == table]
+        return [folder / p for p in sorted(x for x in parts if isinstance(x, str)) if (folder / p).is_file()]
+    single = folder / f"{table}.parquet"
+    return [single] if single.is_file() else []
+
+
+def parquet_reader(files: list[Path]) -> str:
+    """read_parquet() of a table's files; a list literal reads them as one table."""
+    return f"read_parquet([{', '.join(_quote(f) for f in files)}])"
+
+
 def connect(folder: Path, memory_limit: str | None = None, spill: str | None = None, *, locked: bool = True) -> Any:
     """An in-memory DuckDB with the users' views over the release's Parquet files, locked down
     (memory_limit, e.g. '2GB', and the temporary folder `spill`, none by default, are set before
     the configuration is locked). `locked=False` is for Cedar's own statements only (an export,
     which writes its file with COPY): no user SQL ever runs on such a connection."""
     folder = paths.engine_name(find_release(folder).resolve(), "release folder")
-    files = {name: folder / file for name, file in PARQUET.items()}
-    missing = [f.name for f in files.values() if not f.is_file()]
+    files = {name: table_files(folder, name) for name in PARQUET}
+    missing = [PARQUET[name] for name, found in files.items() if not found]
     if missing:
         raise InputError(f"The release in {folder} has no {', '.join(missing)}.",
                          "cedar query --releases and cedar export read the Parquet files: download them with "
@@ -99,19 +124,17 @@ def connect(folder: Path, memory_limit: str | None = None, spill: str | None = N
     con = duckdb.connect(":memory:", config=readonly.NO_EXTENSIONS)
     try:
         con.execute("SET TimeZone = 'UTC'")
-        allowed = [*files.values(), *others.values()]
+        allowed = [*(f for found in files.values() for f in found), *others.values()]
         if locked:
             con.execute(f"SET allowed_paths = [{', '.join(_quote(f) for f in allowed)}]")
         for name, path in others.items():
             reader = f"read_parquet({_quote(path)})" if path.suffix == ".parquet" else _read_csv(name, path)
             con.execute(f"CREATE VIEW {name} AS SELECT * FROM {reader}")
-        ev = f"read_parquet({_quote(files['events'])})"
-        with_version = ("(SELECT x.*, e.version FROM read_parquet({}) x JOIN read_parquet({}) e "
-                        "ON e.event_id = x.event_id)")
+        ev = parquet_reader(files["events"])
+        with_version = "(SELECT x.*, e.version FROM {} x JOIN {} e ON e.event_id = x.event_id)"
         for stmt in tables.view_sql(events_table=ev,
-                                    claims_table=with_version.format(_quote(files["claims"]), _quote(files["events"])),
-                                    sources_table=with_version.format(_quote(files["sources"]),
-                                                                      _quote(files["events"]))):
+                                    claims_table=with_version.format(parquet_reader(files["claims"]), ev),
+                                    sources_table=with_version.format(parquet_reader(files["sources"]), ev)):
             con.execute(stmt)
         for stmt in long_forms.view_sql():
             con.execute(stmt)
