@@ -32,17 +32,22 @@ class Where:
 
     clause: str = "TRUE"
     params: list[Any] = field(default_factory=list)
+    plain: Where | None = None  # the same filter over `events`, when this one reads the explorer's copies
 
     def sql(self) -> str:
         return "WHERE " + self.clause
 
-    def shown(self, sql: str) -> str:
-        """`sql` with each placeholder replaced by its value as an SQL literal: the query to copy."""
+    def shown(self, sql: str, extra: Iterable[Any] = ()) -> str:
+        """`sql` with each placeholder replaced by its value as an SQL literal (the clause's parameters,
+        then `extra`): the query to copy, in its plain form over `events`."""
+        if self.plain is not None:
+            return self.plain.shown(sql.replace(self.sql(), self.plain.sql(), 1), extra)
+        params = [*self.params, *extra]
         parts = sql.split("?")
-        if len(parts) != len(self.params) + 1:
+        if len(parts) != len(params) + 1:
             return sql
         out = [parts[0]]
-        for value, rest in zip(self.params, parts[1:]):
+        for value, rest in zip(params, parts[1:]):
             out += [literal(value), rest]
         return "".join(out)
 
@@ -102,8 +107,10 @@ def actor_names(given: str) -> list[str]:
     return [given] if named is None or named == given else [given, named]
 
 
-def where(filters: Mapping[str, list[str]], skip: str | None = None) -> Where:
-    """The clause for all `filters` (less the one named `skip`)."""
+def where(filters: Mapping[str, list[str]], skip: str | None = None, words: str | None = None) -> Where:
+    """The clause for all `filters` (less the one named `skip`) over `events`; with `words`, the term
+    of one word filter over the explorer's facts (one placeholder, for the ILIKE pattern), and the
+    plain clause over `events`, which gives the same answers, in `plain`."""
     terms: list[str] = []
     params: list[Any] = []
     for name in COLUMNS:
@@ -123,7 +130,11 @@ def where(filters: Mapping[str, list[str]], skip: str | None = None) -> Where:
             terms.append(f"event_date {op} ?")
             params.append(_date(name, text))
     for text in filters.get(TEXT) or []:
-        terms.append("(notes ILIKE ? ESCAPE '\\' OR location ILIKE ? ESCAPE '\\')")
         pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        params += [pattern, pattern]
-    return Where(" AND ".join(terms) if terms else "TRUE", params)
+        if words:
+            terms.append(words)
+            params.append(pattern)
+        else:
+            terms.append("(notes ILIKE ? ESCAPE '\\' OR location ILIKE ? ESCAPE '\\')")
+            params += [pattern, pattern]
+    return Where(" AND ".join(terms) if terms else "TRUE", params, where(filters, skip) if words else None)

@@ -40,8 +40,9 @@ class Session:
     """A request's connection: `rows` for the explorer's own queries (parameters bound), `stream` for
     a visitor's SQL (the statement guard of `cedar query`)."""
 
-    def __init__(self, con: Any, version: str, folder: Path, limits: Limits):
+    def __init__(self, con: Any, version: str, folder: Path, limits: Limits, words: bool = False):
         self.con, self.version, self.folder, self.limits = con, version, folder, limits
+        self.words = words  # whether the version's facts keep the texts of the words filter (explore/facts.py)
 
     def rows(self, sql: str, params: list[Any] | None = None) -> tuple[list[str], list[tuple]]:
         timer = threading.Timer(self.limits.timeout, self.con.interrupt)
@@ -112,6 +113,7 @@ class Reader:
         self.limits = limits or Limits()
         self._slots = threading.BoundedSemaphore(self.limits.slots)
         self._opened: dict[str, Any] = {}
+        self._words: dict[str, bool] = {}
         self._opening = threading.Lock()
 
     def _database(self, version: str) -> Any:
@@ -119,7 +121,7 @@ class Reader:
             if version not in self._opened:
                 con = localrelease.connect(self.catalog.folder(version), self.limits.memory_limit, None)
                 try:
-                    facts.build(con)
+                    self._words[version] = facts.build(con)
                 except BaseException:
                     con.close()
                     raise
@@ -137,7 +139,7 @@ class Reader:
         with self._slots:
             con = self._database(version).cursor()
             try:
-                yield Session(con, version, folder, self.limits)
+                yield Session(con, version, folder, self.limits, self._words[version])
             finally:
                 con.close()
 
