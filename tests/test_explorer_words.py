@@ -105,3 +105,21 @@ def test_the_shown_query_runs_in_cedar_query(session, release):
     out = json.loads(cedar_ok("query", "--releases", str(release), "--format", "json", answer["sql"]))
     rows = out["rows"] if isinstance(out, dict) else out
     assert len(rows) == len(answer["rows"]) == 1
+
+
+def test_texts_over_the_budget_are_not_kept_and_words_read_the_events_view(release, session, monkeypatch):
+    from cedar.explore import facts, queries
+    from cedar.explore.catalog import open_catalog
+    from cedar.explore.reader import Reader
+
+    monkeypatch.setattr(facts, "WORDS_BUDGET", 100)  # bytes: less than the fixture's texts
+    reader = Reader(open_catalog(release))
+    try:
+        with reader.session() as plain:
+            kept = "SELECT count(*) FROM duckdb_tables() WHERE database_name = 'explorer' AND table_name = 'words'"
+            assert not plain.words and plain.rows(kept)[1] == [(0,)] and session.rows(kept)[1] == [(1,)]
+            for words in (["market"], ["KHŌST"], ["İstanbul", "rally"]):
+                assert queries.events(plain, {"q": words})["rows"] == queries.events(session, {"q": words})["rows"]
+                assert queries.facets(plain, {"q": words})["total"] == queries.facets(session, {"q": words})["total"]
+    finally:
+        reader.close()
