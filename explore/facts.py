@@ -8,9 +8,9 @@ ENUMs (a byte or two a value), and the page's queries read it.
 
 Words in the notes or the place: ILIKE over the Parquet files took 1.4 s of a filter change at
 3M events. So the notes and the place's name, lowered and joined by a separator, are kept once
-per distinct text in `explorer.words` (code, text), and the facts hold each event's code: a
-filter on words is LIKE over the distinct texts and a join on the code (0.06 s at 3M events
-and 300k distinct texts, +50 MB). When the distinct texts would take more than WORDS_BUDGET
+per distinct text in `explorer.words` (code, text), and the facts hold each event's code (a hash
+of its notes and place): a filter on words is LIKE over the distinct texts and a join on the code
+(0.06 s at 3M events and 300k distinct texts, +50 MB). When the distinct texts would take more than WORDS_BUDGET
 (every note its own, as in ACLED's), they are not kept and words are searched in `events`.
 The SQL shown for a query names `events` and ILIKE on the notes and the place (same columns,
 same answers), so that it runs with `cedar query --releases`.
@@ -28,9 +28,10 @@ ENUMS = (*f.COLUMNS, "actor1", "actor2")
 OTHERS = ("event_id", "event_date", "location", "latitude", "longitude", "fatalities", "assoc_actor_1",
           "assoc_actor_2")
 # The separator cannot be part of a match of words that do not hold it, so the joined text answers
-# as the two columns do; ILIKE is LIKE on both sides lowered by the same lower().
+# as the two columns do; ILIKE is LIKE on both sides lowered by the same lower(), which maps each
+# character on its own (so the lowered join is the join of the lowered columns).
 SEPARATOR = "\x1f"
-TEXT_SQL = "lower(coalesce(notes, '')) || chr(31) || lower(coalesce(location, ''))"
+KEY_SQL = "coalesce(notes, '') || chr(31) || coalesce(location, '')"
 WORD_TERM = f"words IN (SELECT code FROM {WORDS} WHERE text LIKE lower(?) ESCAPE '\\')"
 WORDS_BUDGET = 128 << 20  # bytes of distinct texts kept, at most
 
@@ -47,26 +48,28 @@ def build(con: Any) -> bool:
         else:  # an ENUM needs a value
             typed.append(c)
     words = _words(con)
-    if words:  # an ENUM's code is the number of its value, found by a hash of the text
-        typed.append(f"enum_code(({TEXT_SQL})::explorer_words) AS words")
-    cols = ", ".join([*typed, *OTHERS])
+    cols = ", ".join([*typed, *OTHERS, *([f"hash({KEY_SQL}) AS words"] if words else [])])
     con.execute(f"CREATE TABLE {TABLE} AS SELECT {cols} FROM events")
-    if words:
-        con.execute("DROP TYPE explorer_words")  # the codes are kept as numbers
     return words
 
 
 def _words(con: Any) -> bool:
-    """The distinct texts of the words filter as `explorer.words`, when they fit WORDS_BUDGET."""
-    distinct, length = con.execute(f"SELECT approx_count_distinct({TEXT_SQL}), avg(strlen({TEXT_SQL})) "
+    """The distinct texts of the words filter as `explorer.words`, each with the hash of the notes and
+    the place it is made of as its code, when they fit WORDS_BUDGET and no two share a hash (else
+    words are searched in `events`)."""
+    distinct, length = con.execute(f"SELECT approx_count_distinct({KEY_SQL}), avg(strlen({KEY_SQL})) "
                                    "FROM events").fetchone()
     if not distinct or distinct * length > WORDS_BUDGET:
         return False
-    con.execute(f"CREATE TABLE explorer.texts AS SELECT DISTINCT {TEXT_SQL} AS text FROM events")
-    con.execute("CREATE TYPE explorer_words AS ENUM (SELECT text FROM explorer.texts)")
-    con.execute(f"CREATE TABLE {WORDS} AS SELECT enum_code(text::explorer_words) AS code, text FROM explorer.texts")
-    con.execute("DROP TABLE explorer.texts")
-    return True
+    con.execute(f"CREATE TABLE explorer.texts AS SELECT DISTINCT {KEY_SQL} AS text FROM events")
+    try:
+        n, codes = con.execute("SELECT count(*), count(DISTINCT hash(text)) FROM explorer.texts").fetchone()
+        if n != codes:
+            return False
+        con.execute(f"CREATE TABLE {WORDS} AS SELECT hash(text) AS code, lower(text) AS text FROM explorer.texts")
+        return True
+    finally:
+        con.execute("DROP TABLE explorer.texts")
 
 
 def fast(filters: Mapping[str, list[str]], words: bool) -> bool:
