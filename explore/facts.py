@@ -11,13 +11,16 @@ Words in the notes or the place: ILIKE over the Parquet files took 1.4 s of a fi
 per distinct text in `explorer.words` (code, text), and the facts hold each event's code (a hash
 of its notes and place): a filter on words is LIKE over the distinct texts and a join on the code
 (0.06 s at 3M events and 300k distinct texts, +50 MB). When the distinct texts would take more than WORDS_BUDGET
-(every note its own, as in ACLED's), they are not kept and words are searched in `events`.
+(every note its own, as in ACLED's), they are not kept: the events that words match are found
+with ILIKE over the release's files once, kept as a table of ids (Matches), and joined on the id.
 The SQL shown for a query names `events` and ILIKE on the notes and the place (same columns,
 same answers), so that it runs with `cedar query --releases`.
 """
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from typing import Any, Mapping
 
 from . import filters as f
@@ -34,6 +37,7 @@ SEPARATOR = "\x1f"
 KEY_SQL = "coalesce(notes, '') || chr(31) || coalesce(location, '')"
 WORD_TERM = f"words IN (SELECT code FROM {WORDS} WHERE text LIKE lower(?) ESCAPE '\\')"
 WORDS_BUDGET = 128 << 20  # bytes of distinct texts kept, at most
+MATCHES_KEPT = 2  # sets of words whose events are kept, for a version whose texts are not
 
 
 def build(con: Any) -> bool:
@@ -72,18 +76,46 @@ def _words(con: Any) -> bool:
         con.execute("DROP TABLE explorer.texts")
 
 
-def fast(filters: Mapping[str, list[str]], words: bool) -> bool:
-    """Whether a query with these filters reads the facts: no words, or words the kept texts answer."""
+class Matches:
+    """For a version whose texts are not kept: the events that words match, found once over the
+    release's files (ILIKE, as shown) and kept as a table of their ids, the last MATCHES_KEPT sets
+    of words; the page's four queries of a filter change, and the changes after it while the words
+    stay, read them from there."""
+
+    def __init__(self) -> None:
+        self._kept: OrderedDict[tuple[str, ...], str] = OrderedDict()
+        self._made = 0
+        self._lock = threading.Lock()  # one search at a time: the queries of one change wait for it
+
+    def table(self, s: Any, texts: list[str]) -> str:
+        key = tuple(texts)
+        with self._lock:
+            if key in self._kept:
+                self._kept.move_to_end(key)
+                return self._kept[key]
+            w = f.where({f.TEXT: texts})
+            name = f"explorer.matches_{self._made}"
+            self._made += 1
+            s.rows(f"CREATE TABLE {name} AS SELECT event_id FROM events {w.sql()}", w.params)
+            self._kept[key] = name
+            while len(self._kept) > MATCHES_KEPT:
+                s.con.execute(f"DROP TABLE IF EXISTS {self._kept.popitem(last=False)[1]}")
+            return name
+
+
+def where(s: Any, filters: Mapping[str, list[str]]) -> tuple[f.Where, str]:
+    """The clause of `filters` over the facts, and the table it reads, for the Session `s` (its
+    version's `words`: whether it keeps the texts; `matches`: its Matches). The clause's plain form
+    over `events` is what is shown."""
     texts = filters.get(f.TEXT) or []
-    return not texts or (words and not any(SEPARATOR in t for t in texts))
-
-
-def where(filters: Mapping[str, list[str]], words: bool) -> tuple[f.Where, str]:
-    """The clause of `filters` and the table it reads: the facts, or `events` for words not kept
-    (`words`: whether this version keeps them). The clause's plain form over `events` is shown."""
-    if not fast(filters, words):
-        return f.where(filters), "events"
-    return f.where(filters, words=WORD_TERM if filters.get(f.TEXT) else None), TABLE
+    if not texts:
+        return f.where(filters), TABLE
+    if s.words and not any(SEPARATOR in t for t in texts):
+        return f.where(filters, words=lambda patterns: ([WORD_TERM] * len(patterns), patterns)), TABLE
+    if s.matches is not None:
+        table = s.matches.table(s, texts)
+        return f.where(filters, words=lambda _: ([f"event_id IN (SELECT event_id FROM {table})"], [])), TABLE
+    return f.where(filters), "events"
 
 
 def shown(sql: str) -> str:

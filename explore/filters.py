@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any, Iterable, Mapping
+from typing import Any, Callable, Iterable, Mapping
 
 from cedar.errors import UsageError
 
@@ -107,9 +107,12 @@ def actor_names(given: str) -> list[str]:
     return [given] if named is None or named == given else [given, named]
 
 
-def where(filters: Mapping[str, list[str]], skip: str | None = None, words: str | None = None) -> Where:
-    """The clause for all `filters` (less the one named `skip`) over `events`; with `words`, the term
-    of one word filter over the explorer's facts (one placeholder, for the ILIKE pattern), and the
+Words = Callable[[list[str]], tuple[list[str], list[Any]]]
+
+
+def where(filters: Mapping[str, list[str]], skip: str | None = None, words: Words | None = None) -> Where:
+    """The clause for all `filters` (less the one named `skip`) over `events`; with `words`, the terms
+    and parameters of the word filters over the explorer's facts, from their ILIKE patterns, and the
     plain clause over `events`, which gives the same answers, in `plain`."""
     terms: list[str] = []
     params: list[Any] = []
@@ -129,12 +132,14 @@ def where(filters: Mapping[str, list[str]], skip: str | None = None, words: str 
             # a span counts where it starts (the panels' rule)
             terms.append(f"event_date {op} ?")
             params.append(_date(name, text))
-    for text in filters.get(TEXT) or []:
-        pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        if words:
-            terms.append(words)
-            params.append(pattern)
-        else:
-            terms.append("(notes ILIKE ? ESCAPE '\\' OR location ILIKE ? ESCAPE '\\')")
-            params += [pattern, pattern]
-    return Where(" AND ".join(terms) if terms else "TRUE", params, where(filters, skip) if words else None)
+    patterns = ["%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+                for text in filters.get(TEXT) or []]
+    if words and patterns:
+        more, values = words(patterns)
+        terms += more
+        params += values
+    for pattern in patterns if not words else []:
+        terms.append("(notes ILIKE ? ESCAPE '\\' OR location ILIKE ? ESCAPE '\\')")
+        params += [pattern, pattern]
+    plain = where(filters, skip) if words and patterns else None
+    return Where(" AND ".join(terms) if terms else "TRUE", params, plain)

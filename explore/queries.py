@@ -30,7 +30,7 @@ FACETS = (*f.COLUMNS, "actor1", "actor2")  # actors are counted as first and as 
 def facets(s: Session, filters: Mapping[str, list[str]]) -> dict[str, Any]:
     """Counts of events per value of each facet under the current filters, the total, and fatalities.
     One scan: GROUPING SETS, one set per column; the top values of each by a window."""
-    w, source = facts.where(filters, s.words)
+    w, source = facts.where(s, filters)
     sets = ", ".join(f"({c})" for c in FACETS)
     cols = ", ".join(FACETS)
     sql = (f"SELECT GROUPING({cols}) AS g, {cols}, count(*) AS n, sum(fatalities) AS deaths, "
@@ -63,7 +63,7 @@ def _top(counted: list[tuple[Any, int]]) -> dict[str, Any]:
 
 
 def events(s: Session, filters: Mapping[str, list[str]], page: int = 0) -> dict[str, Any]:
-    w, source = facts.where(filters, s.words)
+    w, source = facts.where(s, filters)
     page = max(0, min(page, 10_000_000 // PAGE))
     sql = (f"SELECT {', '.join(TABLE_COLUMNS)} FROM {source} {w.sql()} "
            f"ORDER BY event_date DESC, event_id LIMIT {PAGE} OFFSET {page * PAGE}")
@@ -82,7 +82,7 @@ def timeseries(s: Session, filters: Mapping[str, list[str]], unit: str = "month"
     summed over the events that report them, with the events that do not counted apart."""
     if unit not in ("week", "month"):
         raise UsageError(f"The time unit {unit!r} is not known.", "Choose week or month.")
-    w, source = facts.where(filters, s.words)
+    w, source = facts.where(s, filters)
     period = week_start() if unit == "week" else "CAST(date_trunc('month', event_date) AS DATE)"
     sql = (f"SELECT {period} AS period, count(*) AS events, sum(fatalities) AS fatalities, "
            f"count(*) - count(fatalities) AS unreported FROM {source} {w.sql()} GROUP BY period "
@@ -96,7 +96,7 @@ def clusters(s: Session, filters: Mapping[str, list[str]],
     """Events as points clustered in SQL by grid cell, exact places apart from imprecise ones (near a
     place, or only a region known), within `bbox` (west, south, east, north; by default the extent of
     the filtered events); the cell is a fiftieth of the box's larger side."""
-    w, source = facts.where(filters, s.words)
+    w, source = facts.where(s, filters)
     if bbox is None:
         found = s.rows(f"SELECT min(longitude), min(latitude), max(longitude), max(latitude) "
                        f"FROM {source} {w.sql()}", w.params)[1][0]

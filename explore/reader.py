@@ -40,9 +40,11 @@ class Session:
     """A request's connection: `rows` for the explorer's own queries (parameters bound), `stream` for
     a visitor's SQL (the statement guard of `cedar query`)."""
 
-    def __init__(self, con: Any, version: str, folder: Path, limits: Limits, words: bool = False):
+    def __init__(self, con: Any, version: str, folder: Path, limits: Limits, words: bool = False,
+                 matches: facts.Matches | None = None):
         self.con, self.version, self.folder, self.limits = con, version, folder, limits
-        self.words = words  # whether the version's facts keep the texts of the words filter (explore/facts.py)
+        # whether the version keeps the texts of the words filter, else the events words matched (explore/facts.py)
+        self.words, self.matches = words, matches
 
     def rows(self, sql: str, params: list[Any] | None = None) -> tuple[list[str], list[tuple]]:
         timer = threading.Timer(self.limits.timeout, self.con.interrupt)
@@ -114,6 +116,7 @@ class Reader:
         self._slots = threading.BoundedSemaphore(self.limits.slots)
         self._opened: dict[str, Any] = {}
         self._words: dict[str, bool] = {}
+        self._matches: dict[str, facts.Matches] = {}
         self._opening = threading.Lock()
 
     def _database(self, version: str) -> Any:
@@ -122,6 +125,7 @@ class Reader:
                 con = localrelease.connect(self.catalog.folder(version), self.limits.memory_limit, None)
                 try:
                     self._words[version] = facts.build(con)
+                    self._matches[version] = facts.Matches()
                 except BaseException:
                     con.close()
                     raise
@@ -139,7 +143,7 @@ class Reader:
         with self._slots:
             con = self._database(version).cursor()
             try:
-                yield Session(con, version, folder, self.limits, self._words[version])
+                yield Session(con, version, folder, self.limits, self._words[version], self._matches[version])
             finally:
                 con.close()
 

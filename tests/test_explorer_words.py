@@ -64,7 +64,7 @@ def test_the_words_copy_finds_what_ilike_finds(session, words):
     from cedar.explore import facts
 
     filters = {"q": words}
-    w, source = facts.where(filters, session.words)
+    w, source = facts.where(session, filters)
     fast = _ids(session, f"SELECT event_id FROM {source} {w.sql()}", w.params)
     plain = w.plain or w
     assert fast == _ids(session, f"SELECT event_id FROM events {plain.sql()}", plain.params)
@@ -78,7 +78,7 @@ def test_words_read_the_copy_and_show_ilike_over_events(session):
 
     assert _ids(session, "SELECT event_id FROM events WHERE notes ILIKE '%khōst%'", [])  # the fixture holds it
     filters = {"q": ["KHŌST"], "country": ["Azerbaijan"]}
-    w, source = facts.where(filters, session.words)
+    w, source = facts.where(session, filters)
     assert session.words and source == facts.TABLE and facts.WORDS in w.clause
     for answer in (queries.facets(session, filters), queries.events(session, filters),
                    queries.timeseries(session, filters), queries.clusters(session, filters)):
@@ -88,14 +88,11 @@ def test_words_read_the_copy_and_show_ilike_over_events(session):
         [r[0] for r in session.rows(queries.events(session, filters)["sql"])[1]]
 
 
-def test_words_holding_the_separator_read_the_events_view(session):
+def test_words_holding_the_separator_read_the_events_they_match(session):
     from cedar.explore import facts
 
-    filters = {"q": ["a\x1fb"]}
-    w, source = facts.where(filters, session.words)
-    assert source == "events" and w.plain is None and facts.WORDS not in w.clause
-    w, source = facts.where({"q": ["market"]}, False)  # a version whose texts are not kept
-    assert source == "events" and w.plain is None and facts.WORDS not in w.clause
+    w, source = facts.where(session, {"q": ["a\x1fb"]})
+    assert source == facts.TABLE and facts.WORDS not in w.clause and "explorer.matches_" in w.clause
 
 
 def test_the_shown_query_runs_in_cedar_query(session, release):
@@ -107,7 +104,7 @@ def test_the_shown_query_runs_in_cedar_query(session, release):
     assert len(rows) == len(answer["rows"]) == 1
 
 
-def test_texts_over_the_budget_are_not_kept_and_words_read_the_events_view(release, session, monkeypatch):
+def test_texts_over_the_budget_are_not_kept_and_the_events_words_match_are(release, session, monkeypatch):
     from cedar.explore import facts, queries
     from cedar.explore.catalog import open_catalog
     from cedar.explore.reader import Reader
@@ -121,5 +118,12 @@ def test_texts_over_the_budget_are_not_kept_and_words_read_the_events_view(relea
             for words in (["market"], ["KHŌST"], ["İstanbul", "rally"]):
                 assert queries.events(plain, {"q": words})["rows"] == queries.events(session, {"q": words})["rows"]
                 assert queries.facets(plain, {"q": words})["total"] == queries.facets(session, {"q": words})["total"]
+            first, _ = facts.where(plain, {"q": ["market"], "country": ["Azerbaijan"]})
+            again, _ = facts.where(plain, {"q": ["market"]})  # the same words: their events are kept
+            assert "explorer.matches_" in first.clause and first.clause.split(" AND ")[-1] == again.clause
+            for n in range(facts.MATCHES_KEPT + 1):
+                facts.where(plain, {"q": [f"word {n}"]})
+            tables = "SELECT count(*) FROM duckdb_tables() WHERE table_name LIKE 'matches_%'"
+            assert plain.rows(tables)[1] == [(facts.MATCHES_KEPT,)]
     finally:
         reader.close()
