@@ -35,6 +35,7 @@ OTHERS = ("event_id", "event_date", "location", "latitude", "longitude", "fatali
 # character on its own (so the lowered join is the join of the lowered columns).
 SEPARATOR = "\x1f"
 KEY_SQL = "coalesce(notes, '') || chr(31) || coalesce(location, '')"
+CODE_SQL = "hash(notes, location)"
 WORD_TERM = f"words IN (SELECT code FROM {WORDS} WHERE text LIKE lower(?) ESCAPE '\\')"
 WORDS_BUDGET = 128 << 20  # bytes of distinct texts kept, at most
 MATCHES_KEPT = 2  # sets of words whose events are kept, for a version whose texts are not
@@ -52,25 +53,25 @@ def build(con: Any) -> bool:
         else:  # an ENUM needs a value
             typed.append(c)
     words = _words(con)
-    cols = ", ".join([*typed, *OTHERS, *([f"hash({KEY_SQL}) AS words"] if words else [])])
+    cols = ", ".join([*typed, *OTHERS, *([f"{CODE_SQL} AS words"] if words else [])])
     con.execute(f"CREATE TABLE {TABLE} AS SELECT {cols} FROM events")
     return words
 
 
 def _words(con: Any) -> bool:
     """The distinct texts of the words filter as `explorer.words`, each with the hash of the notes and
-    the place it is made of as its code, when they fit WORDS_BUDGET and no two share a hash (else
-    words are searched in `events`)."""
-    distinct, length = con.execute(f"SELECT approx_count_distinct({KEY_SQL}), avg(strlen({KEY_SQL})) "
-                                   "FROM events").fetchone()
+    the place it is made of as its code, when they fit WORDS_BUDGET and no two pairs share a hash
+    (else words are searched in `events`)."""
+    distinct, length = con.execute(f"SELECT approx_count_distinct({CODE_SQL}), avg(strlen(coalesce(notes, ''))) "
+                                   "+ avg(strlen(coalesce(location, ''))) + 1 FROM events").fetchone()
     if not distinct or distinct * length > WORDS_BUDGET:
         return False
-    con.execute(f"CREATE TABLE explorer.texts AS SELECT DISTINCT {KEY_SQL} AS text FROM events")
+    con.execute("CREATE TABLE explorer.texts AS SELECT DISTINCT notes, location FROM events")
     try:
-        n, codes = con.execute("SELECT count(*), count(DISTINCT hash(text)) FROM explorer.texts").fetchone()
+        n, codes = con.execute(f"SELECT count(*), count(DISTINCT {CODE_SQL}) FROM explorer.texts").fetchone()
         if n != codes:
             return False
-        con.execute(f"CREATE TABLE {WORDS} AS SELECT hash(text) AS code, lower(text) AS text FROM explorer.texts")
+        con.execute(f"CREATE TABLE {WORDS} AS SELECT {CODE_SQL} AS code, lower({KEY_SQL}) AS text FROM explorer.texts")
         return True
     finally:
         con.execute("DROP TABLE explorer.texts")
