@@ -10,9 +10,10 @@ Words in the notes or the place: ILIKE over the Parquet files took 1.4 s of a fi
 3M events. So the notes and the place's name, lowered and joined by a separator, are kept once
 per distinct text in `explorer.words` (code, text), and the facts hold each event's code (a hash
 of its notes and place): a filter on words is LIKE over the distinct texts and a join on the code
-(0.06 s at 3M events and 300k distinct texts, +50 MB). When the distinct texts would take more than WORDS_BUDGET
-(every note its own, as in ACLED's), they are not kept: the events that words match are found
-with ILIKE over the release's files once, kept as a table of ids (Matches), and joined on the id.
+(0.06 s at 3M events and 300k distinct texts, +50 MB). When the distinct texts would take more
+than WORDS_BUDGET (every note its own, as in ACLED's), they are not kept: the events that words
+match are found with ILIKE over the release's files once, kept as a table of ids (Matches), and
+joined on the id.
 The SQL shown for a query names `events` and ILIKE on the notes and the place (same columns,
 same answers), so that it runs with `cedar query --releases`.
 """
