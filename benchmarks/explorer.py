@@ -28,12 +28,14 @@ from typing import Any, Callable
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = os.environ.get("CEDAR_CHROMIUM", "/usr/bin/chromium")
 
-# Filter states a user goes through; the countries and types are those of the synthetic releases.
+# Filter states a user goes through; the countries and types are those of the synthetic releases. A tuple
+# holds one value per round, so that words are searched anew in each.
 STATES: list[dict[str, Any]] = [
     {}, {"event_type": "Battles"}, {"event_type": "Battles", "since": "2020-01-01"},
     {"verification_status": "unverified"}, {"geo_precision": "exact"}, {"date_precision": "day"},
     {"event_type": "Protests", "sub_event_type": "Peaceful protest"}, {"since": "2022-01-01", "until": "2022-12-31"},
-    {"source_scale": "national"}, {"q": "market"}, {"unit": "week"}, {"page": "3"},
+    {"source_scale": "national"}, {"q": ("market", "school")}, {"unit": "week"}, {"page": "3"},
+    {"q": ("village", "road"), "event_type": "Battles"},
     {"event_type": ["Battles", "Riots"], "verification_status": "verified"},
 ]
 
@@ -48,32 +50,42 @@ def _get(url: str) -> float:
 
 
 def filter_changes(base: str, states: list[dict[str, Any]], country: str | None, admin1: str | None,
-                   actor: str | None) -> dict[str, Any]:
+                   actor: str | None, pid: int | None = None) -> dict[str, Any]:
     extra = [{"country": country}, {"country": country, "admin1": admin1}, {"actor": actor},
              {"country": country, "event_type": "Battles", "since": "2021-06-01"}]
     states = states + [s for s in extra if all(s.values())]
-    times, per = [], {"facets": [], "events": [], "timeseries": [], "map": []}
+    times, used, cpu, per = [], [], [], {"facets": [], "events": [], "timeseries": [], "map": []}
     with ThreadPoolExecutor(4) as pool:
         for n in range(2):  # a second round, in case the first met a cold file cache
             times.clear()
+            used.clear()
+            cpu.clear()
             for k in per:
                 per[k].clear()
             for state in states:
                 # `bench` changes nothing but the key of the server's kept answers: every request is queried
+                state = {k: v[n] if isinstance(v, tuple) else v for k, v in state.items()}
+                used.append(state)
                 q = urllib.parse.urlencode({**state, "bench": n}, doseq=True)
-                t = time.perf_counter()
+                c, t = _cpu_seconds(pid) if pid else None, time.perf_counter()
                 futures = {k: pool.submit(_get, f"{base}/api/{k}?{q}") for k in per}
                 for k, f in futures.items():
                     per[k].append(f.result())
                 times.append(time.perf_counter() - t)
+                spent = _cpu_seconds(pid) if pid else None
+                if c is not None and spent is not None:
+                    cpu.append(spent - c)
 
     def stats(xs: list[float]) -> dict[str, float]:
         xs = sorted(xs)
         return {"median": round(statistics.median(xs), 3), "p95": round(xs[min(len(xs) - 1, int(0.95 * len(xs)))], 3),
                 "max": round(xs[-1], 3)}
 
-    slowest = sorted(zip(times, states), key=lambda ts: -ts[0])[:3]
+    slowest = sorted(zip(times, used), key=lambda ts: -ts[0])[:3]
+    # the server's CPU time per change (in ticks of 10 ms): other work on the machine stretches the wall
+    # time much more than it
     return {"states": len(states), **stats(times), "requests": {k: stats(v) for k, v in per.items()},
+            "server_cpu": stats(cpu) if cpu else None,
             "slowest": [{"seconds": round(t, 3), "filters": st} for t, st in slowest]}
 
 
@@ -139,7 +151,7 @@ def measure(release: Path, say: Callable[[str], None] = print) -> dict[str, Any]
         say(f"bench: explorer on {meta['events']:,} events ...")
         out["events"] = meta["events"]
         cpu = _cpu_seconds(proc.pid)
-        out["filter_change"] = filter_changes(base, STATES, top["country"], top["admin1"], actor)
+        out["filter_change"] = filter_changes(base, STATES, top["country"], top["admin1"], actor, proc.pid)
         spent = _cpu_seconds(proc.pid)
         if cpu is not None and spent is not None:  # two rounds of every state
             changes = 2 * out["filter_change"]["states"]
@@ -164,8 +176,11 @@ def table(out: dict[str, Any], scale: Any = "standalone") -> str:
             f"| first page drawn in headless Chromium (fresh browser) | {out['first_page_seconds']} s | < 1.5 s |",
             f"| filter change, all four requests answered: median | {fc['median']} s | < 0.3 s |",
             f"| filter change: 95th percentile | {fc['p95']} s | < 0.3 s |",
-            f"| server CPU per filter change | {fc.get('server_cpu_seconds_each', '-')} s | |",
+            f"| server CPU per filter change: mean | {fc.get('server_cpu_seconds_each', '-')} s | |",
             f"| server peak memory (VmHWM) | {out['server_peak_mb']} MB | < 1,000 MB |"]
+    if fc.get("server_cpu"):
+        rows.append(f"| server CPU per filter change: median / p95 | {fc['server_cpu']['median']} / "
+                    f"{fc['server_cpu']['p95']} s | |")
     rows += [f"| {k} request: median / p95 | {v['median']} / {v['p95']} s | |" for k, v in fc["requests"].items()]
     rows += [f"| slowest: {json.dumps(x['filters'], ensure_ascii=False)} | {x['seconds']} s | |" for x in fc["slowest"]]
     return "\n".join(rows)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any, Iterable, Mapping
+from typing import Any, Callable, Iterable, Mapping
 
 from cedar.errors import UsageError
 
@@ -32,17 +32,22 @@ class Where:
 
     clause: str = "TRUE"
     params: list[Any] = field(default_factory=list)
+    plain: Where | None = None  # the same filter over `events`, when this one reads the explorer's copies
 
     def sql(self) -> str:
         return "WHERE " + self.clause
 
-    def shown(self, sql: str) -> str:
-        """`sql` with each placeholder replaced by its value as an SQL literal: the query to copy."""
+    def shown(self, sql: str, extra: Iterable[Any] = ()) -> str:
+        """`sql` with each placeholder replaced by its value as an SQL literal (the clause's parameters,
+        then `extra`): the query to copy, in its plain form over `events`."""
+        if self.plain is not None:
+            return self.plain.shown(sql.replace(self.sql(), self.plain.sql(), 1), extra)
+        params = [*self.params, *extra]
         parts = sql.split("?")
-        if len(parts) != len(self.params) + 1:
+        if len(parts) != len(params) + 1:
             return sql
         out = [parts[0]]
-        for value, rest in zip(self.params, parts[1:]):
+        for value, rest in zip(params, parts[1:]):
             out += [literal(value), rest]
         return "".join(out)
 
@@ -102,8 +107,13 @@ def actor_names(given: str) -> list[str]:
     return [given] if named is None or named == given else [given, named]
 
 
-def where(filters: Mapping[str, list[str]], skip: str | None = None) -> Where:
-    """The clause for all `filters` (less the one named `skip`)."""
+Words = Callable[[list[str]], tuple[list[str], list[Any]]]
+
+
+def where(filters: Mapping[str, list[str]], skip: str | None = None, words: Words | None = None) -> Where:
+    """The clause for all `filters` (less the one named `skip`) over `events`; with `words`, the terms
+    and parameters of the word filters over the explorer's facts, from their ILIKE patterns, and the
+    plain clause over `events`, which gives the same answers, in `plain`."""
     terms: list[str] = []
     params: list[Any] = []
     for name in COLUMNS:
@@ -122,8 +132,14 @@ def where(filters: Mapping[str, list[str]], skip: str | None = None) -> Where:
             # a span counts where it starts (the panels' rule)
             terms.append(f"event_date {op} ?")
             params.append(_date(name, text))
-    for text in filters.get(TEXT) or []:
+    patterns = ["%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+                for text in filters.get(TEXT) or []]
+    if words and patterns:
+        more, values = words(patterns)
+        terms += more
+        params += values
+    for pattern in patterns if not words else []:
         terms.append("(notes ILIKE ? ESCAPE '\\' OR location ILIKE ? ESCAPE '\\')")
-        pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
         params += [pattern, pattern]
-    return Where(" AND ".join(terms) if terms else "TRUE", params)
+    plain = where(filters, skip) if words and patterns else None
+    return Where(" AND ".join(terms) if terms else "TRUE", params, plain)

@@ -30,11 +30,11 @@ FACETS = (*f.COLUMNS, "actor1", "actor2")  # actors are counted as first and as 
 def facets(s: Session, filters: Mapping[str, list[str]]) -> dict[str, Any]:
     """Counts of events per value of each facet under the current filters, the total, and fatalities.
     One scan: GROUPING SETS, one set per column; the top values of each by a window."""
-    w = f.where(filters)
+    w, source = facts.where(s, filters)
     sets = ", ".join(f"({c})" for c in FACETS)
     cols = ", ".join(FACETS)
     sql = (f"SELECT GROUPING({cols}) AS g, {cols}, count(*) AS n, sum(fatalities) AS deaths, "
-           f"count(*) - count(fatalities) AS unreported FROM {facts.source(filters)} {w.sql()} "
+           f"count(*) - count(fatalities) AS unreported FROM {source} {w.sql()} "
            f"GROUP BY GROUPING SETS ({sets}, ()) "
            f"QUALIFY row_number() OVER (PARTITION BY g ORDER BY count(*) DESC) <= {3 * TOP}")
     names, rows = s.rows(sql, w.params)
@@ -63,9 +63,9 @@ def _top(counted: list[tuple[Any, int]]) -> dict[str, Any]:
 
 
 def events(s: Session, filters: Mapping[str, list[str]], page: int = 0) -> dict[str, Any]:
-    w = f.where(filters)
+    w, source = facts.where(s, filters)
     page = max(0, min(page, 10_000_000 // PAGE))
-    sql = (f"SELECT {', '.join(TABLE_COLUMNS)} FROM {facts.source(filters)} {w.sql()} "
+    sql = (f"SELECT {', '.join(TABLE_COLUMNS)} FROM {source} {w.sql()} "
            f"ORDER BY event_date DESC, event_id LIMIT {PAGE} OFFSET {page * PAGE}")
     names, rows = s.rows(sql, w.params)
     return {"columns": names, "rows": [list(r) for r in rows], "page": page, "page_size": PAGE,
@@ -82,10 +82,10 @@ def timeseries(s: Session, filters: Mapping[str, list[str]], unit: str = "month"
     summed over the events that report them, with the events that do not counted apart."""
     if unit not in ("week", "month"):
         raise UsageError(f"The time unit {unit!r} is not known.", "Choose week or month.")
-    w = f.where(filters)
+    w, source = facts.where(s, filters)
     period = week_start() if unit == "week" else "CAST(date_trunc('month', event_date) AS DATE)"
     sql = (f"SELECT {period} AS period, count(*) AS events, sum(fatalities) AS fatalities, "
-           f"count(*) - count(fatalities) AS unreported FROM {facts.source(filters)} {w.sql()} GROUP BY period "
+           f"count(*) - count(fatalities) AS unreported FROM {source} {w.sql()} GROUP BY period "
            "ORDER BY period")
     names, rows = s.rows(sql, w.params)
     return {"unit": unit, "columns": names, "rows": [list(r) for r in rows], "sql": _shown(w, sql)}
@@ -96,10 +96,10 @@ def clusters(s: Session, filters: Mapping[str, list[str]],
     """Events as points clustered in SQL by grid cell, exact places apart from imprecise ones (near a
     place, or only a region known), within `bbox` (west, south, east, north; by default the extent of
     the filtered events); the cell is a fiftieth of the box's larger side."""
-    w = f.where(filters)
+    w, source = facts.where(s, filters)
     if bbox is None:
         found = s.rows(f"SELECT min(longitude), min(latitude), max(longitude), max(latitude) "
-                       f"FROM {facts.source(filters)} {w.sql()}", w.params)[1][0]
+                       f"FROM {source} {w.sql()}", w.params)[1][0]
         bbox = (-180.0, -90.0, 180.0, 90.0) if found[0] is None else (found[0], found[1], found[2], found[3])
     west, south, east, north = bbox
     if not (-180 <= west <= east <= 180 and -90 <= south <= north <= 90):
@@ -107,11 +107,11 @@ def clusters(s: Session, filters: Mapping[str, list[str]],
     cell = round(max(0.01, (east - west) / 50, (north - south) / 50), 4)
     params = [*w.params, south, north, west, east]
     sql = (f"SELECT count(*) AS n, avg(latitude) AS lat, avg(longitude) AS lon, sum(fatalities) AS deaths, "
-           f"geo_precision <> 'exact' AS imprecise, min(event_id) AS one FROM {facts.source(filters)} {w.sql()} "
+           f"geo_precision <> 'exact' AS imprecise, min(event_id) AS one FROM {source} {w.sql()} "
            f"AND latitude BETWEEN ? AND ? AND longitude BETWEEN ? AND ? "
            f"GROUP BY floor(latitude / {cell}), floor(longitude / {cell}), imprecise ORDER BY n DESC LIMIT 5000")
     names, rows = s.rows(sql, params)
-    shown = facts.shown(f.Where(w.clause, params).shown(sql))
+    shown = facts.shown(w.shown(sql, [south, north, west, east]))
     return {"columns": names, "rows": [list(r) for r in rows], "cell": cell, "bbox": list(bbox), "sql": shown}
 
 

@@ -40,8 +40,11 @@ class Session:
     """A request's connection: `rows` for the explorer's own queries (parameters bound), `stream` for
     a visitor's SQL (the statement guard of `cedar query`)."""
 
-    def __init__(self, con: Any, version: str, folder: Path, limits: Limits):
+    def __init__(self, con: Any, version: str, folder: Path, limits: Limits, words: bool = False,
+                 matches: facts.Matches | None = None):
         self.con, self.version, self.folder, self.limits = con, version, folder, limits
+        # whether the version keeps the texts of the words filter, else the events words matched (explore/facts.py)
+        self.words, self.matches = words, matches
 
     def rows(self, sql: str, params: list[Any] | None = None) -> tuple[list[str], list[tuple]]:
         timer = threading.Timer(self.limits.timeout, self.con.interrupt)
@@ -112,6 +115,8 @@ class Reader:
         self.limits = limits or Limits()
         self._slots = threading.BoundedSemaphore(self.limits.slots)
         self._opened: dict[str, Any] = {}
+        self._words: dict[str, bool] = {}
+        self._matches: dict[str, facts.Matches] = {}
         self._opening = threading.Lock()
 
     def _database(self, version: str) -> Any:
@@ -119,7 +124,8 @@ class Reader:
             if version not in self._opened:
                 con = localrelease.connect(self.catalog.folder(version), self.limits.memory_limit, None)
                 try:
-                    facts.build(con)
+                    self._words[version] = facts.build(con)
+                    self._matches[version] = facts.Matches()
                 except BaseException:
                     con.close()
                     raise
@@ -137,7 +143,7 @@ class Reader:
         with self._slots:
             con = self._database(version).cursor()
             try:
-                yield Session(con, version, folder, self.limits)
+                yield Session(con, version, folder, self.limits, self._words[version], self._matches[version])
             finally:
                 con.close()
 
