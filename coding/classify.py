@@ -21,8 +21,9 @@ class Trigger:
 _PROTEST = r"\b(?:protest(?:s|ed|ing)?|protesters|demonstrat\w+|rall(?:y|ied|ies)|march(?:ed|es)?|marchers|" \
            r"sit-ins?|picket\w*|took to the streets|to demand|demanding|vigils?|went on strike|" \
            r"(?:general|labou?r|workers'?|nationwide|hunger|transport) strikes?|" \
-           r"block(?:ed|ing|aded) (?:a |the )?(?:\w+ )?(?:roads?|highways?|streets?))\b"
-_INTERVENE = _P(r"\b(?:tear ?gas|pepper spray|water cannons?|rubber bullets|batons?|detained|arrested|removed|"
+           r"block(?:ed|ing|aded) (?:a |the )?(?:\w+ )?(?:roads?|highways?|streets?)|in solidarity with|" \
+           r"(?:people|residents|crowds?|hundreds|thousands|supporters|students|workers) (?:\w+ ){0,2}gathered)\b"
+_INTERVENE = _P(r"\b(?:tear ?gas|pepper spray|water cannons?|rubber bullets|batons?|(?<!the )detained|arrested|removed|"
                 r"dispersed (?:by force|them|the)|to disperse|push(?:ed)? back|beat|beating|beaten|"
                 r"carried (?:them )?off|forcibly|kettled)\b", re.I)
 _EXCESSIVE = _P(r"\b(?:live (?:rounds|ammunition|fire)|opened fire on (?:the )?(?:protesters|demonstrators|crowd)|"
@@ -65,7 +66,9 @@ RULES: list[tuple[str, str, re.Pattern[str]]] = [
      # an abduction told beside killings is part of an attack: the killings make the event
      _P(r"^(?!.*\b(?:killing|killed|shot dead)\b).*?\b(?:abduct\w*|kidnap\w*|taken hostage|forcibly disappeared)\b",
         re.I)),
-    ("Strategic developments", "Arrests", _P(r"\b(?:arrest(?:ed|s)?|detained|rounded up|took into custody)\b", re.I)),
+    # "the detained politician": a word that names a person, not an arrest told
+    ("Strategic developments", "Arrests", _P(r"\b(?:arrest(?:ed|s)?|(?<!the )(?<!a )detained|rounded up|"
+                                             r"took into custody)\b", re.I)),
     ("Riots", "Mob violence", _P(r"\b(?:a mob|mobs|lynch\w*)\b|\b(?:supporters|activists|youths|villagers|"
                                  r"residents|students)\b[^.]{0,60}\bclash(?:ed|es)\b", re.I)),
     ("Protests", "Peaceful protest", _P(_PROTEST, re.I)),

@@ -35,7 +35,14 @@ _MARKS = re.compile(r"\b(?:marks?|marking|mark the|commemorat\w+|celebrat\w+|ann
                     r"(?:the\s+)?(?:\w+\s+)?$", re.I)
 _COMPASS = re.compile(r"\s+(?:East|West|North|South|Central)$")
 _NOT_PLACES = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "the", "a", "an",
-               "in", "on", "at", "police", "army", "president", "minister", "major", "general", "colonel", "state"}
+               "in", "on", "at", "police", "army", "president", "minister", "major", "general", "colonel", "state",
+               "january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+               "november", "december"}
+# a building or site named after its town ("Feni General Hospital"): the town is the place
+_FACILITY = re.compile(r"\s+(?:[A-Z][\w-]*\s+){0,3}(?:Hospital|University|College|School|Market|Stadium|Airport|Prison|"
+                       r"Mosque|Church|Cathedral|Camp|Station|Bridge|Square|Port|Barracks|Base)$")
+# "the Bamenda-Bafut road": a road between two towns, coded near the first
+_ROAD = re.compile(r"^\s*(?:road|highway|motorway|route|axis|corridor|railway)\b", re.I)
 
 
 @dataclass
@@ -115,6 +122,8 @@ def candidates(sentence: str, iso3: str) -> list[Where]:
             continue
         name, start, r = found_one
         before, after = sentence[max(0, start - 40):start], sentence[m.end():m.end() + 20]
+        if "-" in m.group(1) and "-" not in name and _ROAD.match(after):
+            r = (r[0], "near" if r[1] == "exact" else r[1])
         if _EVENT_NAME.match(after) or _MARKS.search(before):
             continue  # "the Saba Saba protests", "marks Independence Day": the name of an event, not a place
         place, precision = r
@@ -166,6 +175,17 @@ def _first_resolved(phrase: str, start: int, iso3: str) -> tuple[str, int, Any] 
         r = _resolve(name, iso3)
         if r is not None:
             return name, start + len(" ".join(words[:i])) + (1 if i else 0), r
+    head = _FACILITY.sub("", phrase)
+    if head != phrase and head.lower() not in _NOT_PLACES and len(head) >= 3:
+        r = _resolve(head, iso3)
+        if r is not None:
+            return head, start, r
+    parts = phrase.split("-")
+    if len(parts) == 2 and all(p[:1].isupper() for p in parts):  # "Bamenda-Bafut": two towns' road
+        for i, part in enumerate(parts):
+            r = _resolve(part, iso3) if len(part) >= 3 and part.lower() not in _NOT_PLACES else None
+            if r is not None:
+                return part, start + (len(parts[0]) + 1 if i else 0), r
     return None
 
 

@@ -30,7 +30,7 @@ _DATED_BY_REPORT = _REMOTE | {"Non-state actor overtakes territory", "Government
 _PERFECT = re.compile(r"(?<!\bto )\b(?:has|have)\s+(?:been\s+)?\w+(?:ed|en|t)\b|\b(?:is|are)\s+\w+ing\b", re.I)
 _REFERS = re.compile(r"\b(?:claim\w*|denied|denies|blamed|accused|statement|the attack|the strike|the blast|"
                      r"the group|the fighting|the rally|the protest|the arrest|responsibility|casualties|toll|"
-                     r"killed|wounded|injured|dead)\b", re.I)
+                     r"killed|wounded|injured|dead|detained|arrested)\b", re.I)
 
 
 @dataclass
@@ -132,6 +132,10 @@ class _Segmenter:
             return self.context[:1]
         if t.sub_event_type in _REMOTE and self.lead is not None and not self.another:
             return [dates.When(self.lead, None, "day", "the report's day", 0)]
+        last = self.drafts[-1] if self.drafts else None
+        if t.sub_event_type == "Arrests" and last is not None and last.event_type in ("Protests", "Riots") \
+                and not self.another:
+            return []  # detentions told after a demonstration, without a day of their own, are its own
         if t.sub_event_type in _DATED_BY_REPORT and not _PERFECT.search(s.text):
             # an act told in the past without a day: a short span up to the report, not a guessed day
             return [dates.When(self.pub - dt.timedelta(days=7), self.pub, "span", "no day given", 0)]
@@ -152,7 +156,7 @@ class _Segmenter:
             if self.current is not None and t is None:
                 self.current.add(s)
             return
-        if t is None or classify.anaphoric(s.text, t) or future:
+        if t is None or (classify.anaphoric(s.text, t) and not self._first_mention(t, whens)) or future:
             self._attach(s, t)
             self.para_dates = whens or self.para_dates
             return
@@ -174,6 +178,14 @@ class _Segmenter:
         self.context = self.para_dates = whens
         self.last_where = where
 
+    def _first_mention(self, t: classify.Trigger, whens: list[dates.When]) -> bool:
+        """"The arrest on Monday of X": a definite article before an event the report has not told yet, with
+        a day of its own, is news told in passing, not a reference back."""
+        family = ("Protests", "Riots")
+        told = any(d.event_type == t.event_type or (d.event_type in family and t.event_type in family)
+                   for d in self.drafts + self.pending)
+        return bool(whens) and not told
+
     def _where(self, s: Sentence, t: classify.Trigger, found: list[places.Where]) -> places.Where | None:
         """The sentence's place; else the place of the event it continues, of the last event of its type,
         of the last event ("north of the town": near it)."""
@@ -189,6 +201,9 @@ class _Segmenter:
                 where = same[-1].where if same else self.last_where
             if where is None:
                 where = places.unresolved(s.text, self.iso3, self._around(s))
+            if where is None and self.report.dateline:
+                # a lead that names no place ("outside parliament"): the town of the dateline
+                where = next(iter(places.candidates(f"In {self.report.dateline}.", self.iso3)), None)
             if where is not None and re.search(r"\b(?:near|north|south|east|west|outside|around)\b[^.]{0,25}"
                                                r"\bthe (?:town|city|village|area)\b", s.text):
                 where = places.Where(where.name, where.place, "near", where.score, where.pos)

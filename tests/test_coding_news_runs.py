@@ -1,0 +1,58 @@
+"""Reports that tell several events one after another, each in a clause or paragraph of its own: a lead
+that names no place is at the dateline's town, an event first told in passing with its own day ("the
+arrest on Monday of ...") is news, people gathering in solidarity protest, detentions told after a
+demonstration belong to it, a hospital or a road between two towns names a town. Each report is invented."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from cedar.coding import classify, places
+from cedar.coding.propose import propose
+
+PUB = "Published: 2026-06-03\n\n"  # a Wednesday
+
+
+def _events(body: str) -> list[dict[str, Any]]:
+    return propose(PUB + body + "\n", name="invented.txt").events
+
+
+def _brief(e: dict[str, Any]) -> tuple[str, str, str]:
+    return e["sub_event_type"], e["event_date"], e["location"]
+
+
+RUN = (
+    "KAMPALA, June 3 (Lake Wire) - Riot police fired tear gas at protesters outside parliament late on Tuesday "
+    "after a group of demonstrators threw stones at officers guarding the gates.\n\n"
+    "Police said 14 people were detained and three officers were hurt.\n\n"
+    "The protest followed the arrest on Monday of Moses Okello, an opposition organiser, whom police detained "
+    "at his office in Kampala.\n\n"
+    "In the lakeside town of Entebbe, several hundred people gathered outside the district offices on Tuesday "
+    "evening in solidarity with the detained organiser, and went home peacefully.\n\n"
+    "In Gulu, a party agent said she had been beaten by two masked men outside her home on Sunday night."
+)
+
+
+def test_each_event_of_a_run_of_paragraphs_is_proposed() -> None:
+    events = _events(RUN)
+    assert [_brief(e) for e in events] == [
+        ("Violent demonstration", "2026-06-02", "Kampala"),  # the dateline's town: the lead names none
+        ("Arrests", "2026-06-01", "Kampala"),  # "the arrest on Monday of": told in passing, but news
+        ("Peaceful protest", "2026-06-02", "Entebbe"),  # gathered in solidarity; "the detained" is no arrest
+        ("Attack", "2026-05-31", "Gulu"),
+    ]
+    # the detentions at the demonstration are its own, not an arrest event without a day
+    assert "14 people were detained" in events[0]["evidence"]
+
+
+def test_the_detained_person_is_not_an_arrest() -> None:
+    t = classify.trigger("Supporters sang outside the court in solidarity with the detained organiser on Friday.")
+    assert t is not None and t.sub_event_type == "Peaceful protest"
+
+
+def test_a_hospital_names_its_town_and_a_road_between_towns_is_near_the_first() -> None:
+    [w] = places.candidates("A man died at Kisumu County Hospital on Monday.", "KEN")[:1]
+    assert w.place.name == "Kisumu"
+    [e] = _events("Two soldiers died on Tuesday when a roadside bomb exploded under their truck on the "
+                  "Nakuru-Eldoret highway in Kenya, police said.")
+    assert (e["location"], e["geo_precision"]) == ("Nakuru", "near")
