@@ -36,6 +36,10 @@ _RIOT = _P(r"\b(?:set fire|setting (?:\w+ ){0,3}(?:on )?fire|set (?:\w+ ){0,3}on
 _ARREST_AWAY = _P(r"\b(?:ahead of|before (?:a|the)|hours before|raids?|at (?:his|her|their|the \w+'s) (?:home|office|"
                   r"headquarters)|on charges|charged with)\b", re.I)
 
+# a fight with sticks, bricks or machetes is a brawl of crowds, not an armed clash (no firearms)
+_BRAWL = r"\b(?:fought|clash(?:ed|es)?|brawl\w*|attacked each other|fighting)\b[^.]{0,30}\bwith (?:\w+ ){0,2}" \
+         r"(?:sticks|bricks|stones|rocks|clubs|machetes|knives|iron rods|bamboo|batons|bats)\b"
+
 RULES: list[tuple[str, str, re.Pattern[str]]] = [
     ("Strategic developments", "Agreement",
      _P(r"\bsigned (?:an? |the )?(?:\w+ )?(?:agreement|accord|deal|ceasefire|truce|peace)|"
@@ -70,7 +74,9 @@ RULES: list[tuple[str, str, re.Pattern[str]]] = [
     ("Strategic developments", "Arrests", _P(r"\b(?:arrest(?:ed|s)?|(?<!the )(?<!a )detained|rounded up|"
                                              r"took into custody)\b", re.I)),
     ("Riots", "Mob violence", _P(r"\b(?:a mob|mobs|lynch\w*)\b|\b(?:supporters|activists|youths|villagers|"
-                                 r"residents|students)\b[^.]{0,60}\bclash(?:ed|es)\b", re.I)),
+                                 r"residents|students)\b[^.]{0,60}\bclash(?:ed|es)\b|"
+                                 r"\bclash(?:es)? between (?:\w+ ){0,3}(?:supporters|activists|youths|villagers|"
+                                 r"residents|students|members)\b|" + _BRAWL, re.I)),
     ("Protests", "Peaceful protest", _P(_PROTEST, re.I)),
     # a crowd's own violence told without the word "protest": barricades, stoning, burning tyres, looting
     ("Riots", "Violent demonstration",

@@ -157,9 +157,16 @@ def find(sentence: str, pub: dt.date) -> list[When]:
                 taken.append((m.start(), m.end()))
     if len({w.how for w in found}) > 1:  # "overnight raids on Monday": the weekday says which night
         found = [w for w in found if w.how.lower() not in ("overnight", "last night")]
+    if len(found) > 1:  # "died early today, hours after being beaten ... yesterday": the act's day, not the death's
+        kept = [w for w in found if not _DEATH_DAY.search(sentence[max(0, w.pos - 60):w.pos])]
+        found = kept or found
     if len({w.precision for w in found}) > 1:  # "recently" beside a day: the day
         found = [w for w in found if w.precision == "day"]
     return sorted(found, key=lambda w: w.pos)
+
+
+_DEATH_DAY = re.compile(r"\b(?:died|succumbed|passed away|pronounced dead)"
+                        r"\b(?:(?!\b(?:after|when|while|before|being|as)\b)[^;.])*$", re.I)
 
 
 def same_day(sentence: str) -> bool:

@@ -104,7 +104,7 @@ def _demonstration(sub: str, text: str, iso3: str) -> Pair | None:
     if sub == "Violent demonstration":
         return actors.generic("rioters", iso3), (forces[0] if forces else None)
     if sub == "Mob violence":  # two crowds that clash are both rioters; a mob's victims are civilians
-        other = "rioters" if re.search(r"\bclash(?:ed|es)\b", text, re.I) else "civilians"
+        other = "rioters" if re.search(r"\bclash(?:ed|es)?\b|\bfought\b|\beach other\b", text, re.I) else "civilians"
         return actors.generic("rioters", iso3), actors.generic(other, iso3)
     return None
 

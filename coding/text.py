@@ -59,8 +59,8 @@ def split_sentences(para: str) -> list[tuple[int, int]]:
     return spans
 
 
-_DATELINE_END = re.compile(r"^[A-ZÀ-Ý][^a-z]{2,60}?(?:\([^)]{0,60}\))?\s*(?:[-–—:]\s+)|"
-                           r"^[A-ZÀ-Ý]{3,}[^-–—:]{0,60}?[-–—:]\s+")
+_DATELINE_END = re.compile(r"^[A-ZÀ-Ý][^a-z]{2,60}?(?:\([^)]{0,60}\))?\s*(?:(?:--|[-–—:])\s+)|"
+                           r"^[A-ZÀ-Ý]{3,}[^-–—:]{0,60}?(?:--|[-–—:])\s+")
 _DATELINE = re.compile(r"^([A-ZÀ-Ý][A-ZÀ-Ý .'-]{2,}?)(?:,|\s+[-–—(]|\s*\()")
 
 
