@@ -53,8 +53,10 @@ RULES: list[tuple[str, str, re.Pattern[str]]] = [
      _P(r"\b(?:took control of|seized control of|seized the (?:town|city|village)|captured|overran)\b", re.I)),
     ("Explosions/Remote violence", "Suicide bomb", _P(r"\bsuicide (?:bomber|bombing|attack|car bomb)", re.I)),
     ("Strategic developments", "Disrupted weapons use",
-     _P(r"\b(?:defused|dismantled|deactivated|made safe|found and destroyed)\b[^.]{0,60}\b(?:bomb|explosive|IED|"
-        r"mine|device)|\bbomb disposal\b", re.I)),
+     _P(r"\b(?:defused|defusing|dismantled|deactivated|disarmed|made safe|found and destroyed|detonated safely|"
+        r"(?:safely|controlled) detonat\w+)\b[^.]{0,60}(?:\b(?:bombs?|explosives?|IEDs?|devices?|grenades?|shells?)|"
+        r"(?:\b|land)mines?)\b|\bbomb disposal\b|\b(?:bombs?|explosives?|IEDs?|devices?|(?:land)?mines?)\b[^.]{0,30}"
+        r"\b(?:were|was) (?:defused|deactivated|disarmed|made safe)\b", re.I)),
     ("Explosions/Remote violence", "Remote explosive/landmine/IED",
      _P(r"\b(?:roadside bomb|improvised explosive|IEDs?\b|landmines?|land mines?|car bomb|explosive device|"
         r"bomb (?:exploded|went off|blast))", re.I)),
@@ -141,11 +143,24 @@ def _state_takes(sentence: str, pos: int) -> bool:
     return bool(state) and (not group or state[-1] > group[-1])
 
 
+# what a court, a charge or an accusation is about: "the trial of four men accused of firing rockets"
+_LEGAL = _P(r"\b(?:accused of|charged with|convicted of|acquitted of|suspected of|sentenced\b[^.;]{0,40}\bfor|"
+            r"trial of|wanted (?:in|for)|in connection with|indicted (?:for|over))\b[^.;:()]*$", re.I)
+
+
+def _words(sentence: str, m: re.Match[str]) -> bool:
+    """Whether a match may make a trigger: not in a clause that recalls the past, not what a court or a
+    charge is about, not the month of March."""
+    if m.group(0) == "March" and m.start() > 0:
+        return False
+    return not _in_past_clause(sentence, m.start()) and not _LEGAL.search(sentence[:m.start()])
+
+
 def trigger(sentence: str) -> Trigger | None:
     """The sentence's event type and sub-event type, or None. Words in a clause that recalls the past
     make no trigger."""
     for event_type, sub, pattern in RULES:
-        m = next((x for x in pattern.finditer(sentence) if not _in_past_clause(sentence, x.start())), None)
+        m = next((x for x in pattern.finditer(sentence) if _words(sentence, x)), None)
         if not m:
             continue
         if event_type == "Protests" and _armed_not_protest(sentence, m.start()):

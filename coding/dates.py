@@ -132,6 +132,19 @@ def old_date(sentence: str, pub: dt.date) -> bool:
     return any(int(y) < pub.year for y in re.findall(r"\b(?:in|since|of|until)\s+((?:19|20)\d{2})\b", sentence))
 
 
+_MONTH_ALONE = re.compile(r"\b(?:in|during|throughout|for|of|since)\s+(?:(?:early|late|mid-?)\s*)?" + _MONTH[:-3] +
+                          r"(?!\s*\d)", re.I)
+
+
+def past_month(sentence: str, pub: dt.date) -> bool:
+    """"In March", "in August alone": a month named without a day, before the report's month, is background
+    (an event of last month is coded from the report that broke it; a month's tally is no event)."""
+    for m in _MONTH_ALONE.finditer(sentence):
+        if m.group(1)[0].isupper() and _month(m.group(1)) != pub.month:
+            return True
+    return False
+
+
 _YEAR_DATE = re.compile(rf"\b{_MONTH}\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})\b|"
                         rf"\b(\d{{1,2}})\s+{_MONTH}\s+(\d{{4}})\b")
 

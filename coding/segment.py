@@ -32,6 +32,11 @@ _REFERS = re.compile(r"\b(?:claim\w*|denied|denies|blamed|accused|statement|the 
                      r"the group|the fighting|the rally|the protest|the arrest|responsibility|casualties|toll|"
                      r"killed|wounded|injured|dead|detained|arrested)\b", re.I)
 
+_AGGREGATE = re.compile(r"\b(?:tally|tallies|statistics|a total of|(?:recorded|counted|documented|registered|logged) "
+                        r"(?:more than |at least |some |over |nearly )?\d[\d,]* (?:[\w-]+ ){0,4}(?:strikes|attacks|"
+                        r"incidents|killings|homicides|murders|cases|violations|deaths|events|clashes|protests))\b",
+                        re.I)
+
 
 @dataclass
 class Draft:
@@ -150,7 +155,10 @@ class _Segmenter:
             whens = [dates.When(day, None, "day", "the day before", 0)]
         t = classify.trigger(s.text)
         future = dates.is_future(s.text) and not whens
-        if background(s.text, whens) or (not whens and dates.old_date(s.text, self.pub)):
+        if background(s.text, whens) or (not whens and (dates.old_date(s.text, self.pub)
+                                                         or dates.past_month(s.text, self.pub))):
+            return
+        if _AGGREGATE.search(s.text):  # a tally or statistic counts events; it is none itself
             return
         if future:  # a plan starts no event; it may say more of the event its paragraph tells
             if self.current is not None and t is None:

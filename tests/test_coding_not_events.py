@@ -1,0 +1,53 @@
+"""What is not an attack or not an event at all: a mine or bomb defused is Strategic developments /
+Disrupted weapons use; a monthly tally, a statistic, a month named without a day before the report's month,
+and what a court or a charge is about start no event. Each sentence is invented."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from cedar.coding import classify, dates
+from cedar.coding.propose import propose
+
+PUB = "Published: 2026-06-03\n\n"  # a Wednesday
+
+
+def _events(body: str) -> list[dict[str, Any]]:
+    return propose(PUB + body + "\n", name="invented.txt").events
+
+
+def test_a_defused_mine_is_disrupted_weapons_use() -> None:
+    for s in ("Soldiers found and defused a landmine on a farm road near Gao on Monday.",
+              "Engineers were defusing two landmines planted on the track on Monday.",
+              "Two explosive devices were defused outside the school on Monday."):
+        t = classify.trigger(s)
+        assert t is not None and t.sub_event_type == "Disrupted weapons use", s
+    [e] = _events("Soldiers discovered and defused a landmine buried along a road in Garissa, Kenya, on Monday, "
+                  "the army said.")
+    assert (e["sub_event_type"], e["fatalities"], e["actor1"]) == ("Disrupted weapons use", 0,
+                                                                    "Military Forces of Kenya (2022-)")
+
+
+def test_a_monthly_tally_is_not_an_event() -> None:
+    assert dates.past_month("Monitors counted 30 drone strikes in April alone.", dt.date(2026, 6, 3))
+    assert not dates.past_month("Protesters marched in June in Nairobi.", dt.date(2026, 6, 3))
+    assert _events("A monitoring group recorded 52 air strikes in northern Kenya in April, according to a monthly "
+                   "tally shared with reporters.") == []
+    assert _events("In May, a drone strike on a car near Mandera, Kenya, killed two men.") == []
+    assert _events("The rights group said on Tuesday it had documented 17 killings by police in Kenya.") == []
+
+
+def test_what_a_court_hears_is_not_an_event() -> None:
+    assert classify.trigger("On Monday a court in Mombasa adjourned the trial of three men accused of firing "
+                            "rockets at a ferry.") is None
+    assert _events("On Monday, a court in Mombasa, Kenya, adjourned until July the trial of three men accused of "
+                   "shelling the port.") == []
+    t = classify.trigger("Police shot dead two men suspected of robbery in Mombasa on Monday.")
+    assert t is not None and t.sub_event_type == "Attack"
+
+
+def test_the_month_of_march_is_not_a_march() -> None:
+    assert classify.trigger("In March, unions met the minister.") is None
+    t = classify.trigger("Students march to parliament on Monday.")
+    assert t is not None and t.event_type == "Protests"
