@@ -90,7 +90,9 @@ RULES: list[tuple[str, str, re.Pattern[str]]] = [
      _P(r"\b(?:tear ?gas|pepper spray|water cannons?|rubber bullets|stun grenades)\b[^.]{0,80}\b(?:to stop|to disperse|"
         r"on|at|against|dispers\w+)\b", re.I)),
     ("Battles", "Armed clash",
-     _P(r"\b(?:clash(?:ed|es)?|exchanged fire|fighting between|fought|gun ?battle|firefight|ambush\w*|"
+     _P(r"\b(?:clash(?:ed|es)?|exchanged fire|(?:an |the )?exchanges? of (?:gun)?fire|traded fire|"
+        r"(?:came|come|coming) under (?:heavy )?(?:fire|attack)|fighting between|fought|gun ?battle|firefight|"
+        r"ambush\w*|"
         r"(?:launched|initiated|began|started) [^.]{0,40}(?:operation|offensive|activities)|"
         r"attacked (?:an? |the )?(?:\w+ ){0,2}(?:army|military|police|soldiers|troops|patrol|checkpoint|base|post|"
         r"detachment|convoy|station|barracks)|opened fire on (?:an? |the )?(?:\w+ ){0,2}(?:patrol|soldiers|police|"

@@ -136,16 +136,26 @@ def fatalities(sentences: list[str], sub_event_type: str) -> Toll:
 HEDGE = re.compile(r"\b(?:reportedly|allegedly|purportedly|reported to have|said to have|could not be "
                    r"(?:independently )?(?:verified|confirmed)|has yet to be (?:independently )?(?:verified|"
                    r"confirmed)|have yet to be|unconfirmed|could not (?:reach|independently)|it was not clear whether|"
-                   r"not be independently verified)\b", re.I)
+                   r"not be independently verified|(?:was|were|is|are) unable to (?:independently )?(?:verify|confirm)|"
+                   r"could not (?:independently )?(?:verify|confirm)|did not independently (?:verify|confirm)|"
+                   r"no independent confirmation|not (?:been )?independently (?:verified|confirmed))\b", re.I)
+# a hedge on the toll only ("could not confirm the number of gang members killed"): not on the event
+TOLL_HEDGE = re.compile(HEDGE.pattern + r"[^.;]{0,30}\b(?:number|toll|figure|count|casualt\w+|dead|death\w*|killed)\b",
+                        re.I)
 SILENCE = re.compile(r"\b(?:declined to comment|did not comment|has not commented|have not commented|"
                      r"no comment|did not respond|gave no details|could not be reached)\b", re.I)
+# contradicting accounts told as such, without a denial verb
+DISPUTE = re.compile(r"\baccounts? (?:differ\w*|conflict\w*|var(?:y|ied))|\bconflicting (?:accounts|versions)|"
+                     r"\bcontradict(?:ed|s|ing)\b|\bgave a (?:different|conflicting) account|"
+                     r"\bdisputed (?:this|that|the|these) (?:account|version|claim)s?\b", re.I)
 DENIAL = re.compile(r"\b(?:denied|denies|deny|rejected (?:the|this|that) (?:claim|account|report)s?|dismissed "
                     r"(?:the|this) (?:claim|report)s?)\b", re.I)
 DENIAL_OF_ROLE = re.compile(r"\b(?:involvement|any role|responsibility|taken part|took part|any part|behind|"
                             r"carried out|its members|their members)\b", re.I)
 # a denial of one aspect only (who did it, whom it targeted): the event keeps the status of its occurrence
 DENIAL_OF_ASPECT = re.compile(DENIAL_OF_ROLE.pattern[:-3] + r"|targeting civilians|targeted civilians)\b", re.I)
-_SAY = r"(?:said|says|told|reported|claimed|stated|confirmed|added|saw|estimated|announced)"
+_SAY = r"(?:said|says|told|reported|claimed|stated|confirmed|added|saw|estimated|announced|described|recounted|" \
+       r"gave (?:\w+ ){0,2}accounts?)"
 _SRC_AFTER = re.compile(rf"[,;]\s*((?:the|a|an|two|three|four|several|some|other|local|its|their)?\s*"
                         rf"[^,;.\"“”]{{2,90}}?)"
                         rf"\s+{_SAY}\b[^,.;]*[.,;]?\s*$", re.I)
@@ -153,12 +163,14 @@ _SRC_BEFORE = re.compile(rf"^(?:[^,]{{0,80}},\s+)?((?:the|a|an|two|three)?\s*[^,
 # "Ruben Vardanyan, a figure in the administration, reported ..."
 _SRC_APPOSITION = re.compile(rf"^((?:[A-Z][\w.'’-]+\s+){{0,3}}[A-Z][\w.'’-]+),\s+[^,]{{3,120}},\s+{_SAY}\b")
 # ", the air force said in a statement, adding ...": a speaker set off by a comma inside the sentence
-_SRC_INSIDE = re.compile(rf",\s+((?:the|a|an|two|three|its|their)\s+[^,;.\"“”]{{2,60}}?|[a-z]+(?:\s+[a-z]+){{0,4}})"
-                         rf"\s+{_SAY}\b", re.I)
+_SRC_INSIDE = re.compile(rf",\s+((?:the|a|an|two|three|its|their)\s+[^,;.\"“”]{{2,60}}?|[a-z]+(?:\s+[a-z]+){{0,4}}|"
+                         rf"(?-i:[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){{0,3}}))\s+{_SAY}\b", re.I)
 _ACCORDING = re.compile(r"\baccording to\s+(?:the\s+|a\s+)?([^,;.]{2,90})", re.I)
 ANON = re.compile(r"\b(?:anonymity|anonymous|not to be named|not authori[sz]ed to speak|sources? (?:said|told)|"
                   r"security sources)\b", re.I)
-EYEWIT = re.compile(r"\b(?:residents|witnesses|eyewitnesses|locals|villagers|local media|shopkeepers|people in)\b",
+EYEWIT = re.compile(r"\b(?:residents|witnesses|eyewitnesses|locals|villagers|local media|shopkeepers|people in|"
+                    r"traders|survivors|passers-by|bystanders|neighbou?rs|worshippers|motorists|farmers|"
+                    r"(?:people|men|women) who (?:were|saw|fled|witnessed)|who were (?:at|there|present))\b",
                     re.I)
 # the outlet's own observation: "our correspondent saw", "Sahel Wire reporters at the scene counted"
 OWN = re.compile(r"\b(?:reporter|correspondent|journalist|photographer|camera ?m[ae]n)s?\s+(?:(?:at|on|in|near|"
@@ -179,7 +191,8 @@ class Attribution:
     sentence: int
 
 
-def attribution(s: str, index: int, previous: Attribution | None) -> Attribution | None:
+def attribution(s: str, index: int, previous: Attribution | None,
+                roles: dict[str, str] | None = None) -> Attribution | None:
     """Who a sentence's statement comes from, or None when the outlet says it in its own voice."""
     if OWN.search(s):
         return Attribution("the outlet's reporter", "own", index)
@@ -203,8 +216,35 @@ def attribution(s: str, index: int, previous: Attribution | None) -> Attribution
     src = re.sub(r"^(?:on condition of anonymity,?\s*)", "", src).strip()
     if re.fullmatch(r"(?:it|they|he|she)", src, re.I) and previous:
         return Attribution(previous.source, previous.kind, index)
-    kind = ("anonymous" if ANON.search(s) else "eyewitnesses" if EYEWIT.search(src)
-            else "state" if STATE_SIDE.search(src) and not re.search(r"\b(?:local|regional|district|provincial)\s+"
-                                                                      r"(?:official|administrator)", src, re.I)
-            else "group" if GROUP_SIDE.search(src) else "other")
+    role = (roles or {}).get(src.split()[-1]) if _BARE_NAME.fullmatch(src) else None
+    kind = "anonymous" if ANON.search(s) else kind_of(role or src)
     return Attribution(src, kind, index)
+
+
+_BARE_NAME = re.compile(r"(?:[A-Z][\w.'’-]+\s+){0,3}[A-Z][\w'’-]+")
+# "Capt. Ramon Villareal, spokesperson of the Army's 8th Infantry Division", "police spokesman Garry Desrosiers"
+_NAME_ROLE = re.compile(r"(?<![\w.])((?:[A-Z][\w.'’-]+\s+){0,3}[A-Z][\w'’-]+),\s+((?:a |an |the )?[a-z][^,;.]{3,80}),")
+_ROLE_NAME = re.compile(r"\b((?:[A-Z]?[a-z]+\s+){0,3}(?:spokes(?:man|woman|person)|director|commander|commissioner|"
+                        r"minister|governor|mayor|chief|general|colonel|official|officer|secretary))\s+"
+                        r"(?:(?:Col|Gen|Capt|Maj|Lt|Sgt|Mr|Mrs|Ms|Dr)\.?\s+)?((?:[A-Z][\w'’-]+\s+){0,2}[A-Z][\w'’-]+)")
+
+
+def speakers(text: str) -> dict[str, str]:
+    """The people a report introduces with their role ("X, spokesperson of the army,", "police spokesman X"),
+    by surname: a later "X said" is then that role speaking."""
+    found: dict[str, str] = {}
+    for m in _NAME_ROLE.finditer(text):
+        found.setdefault(m.group(1).split()[-1], m.group(2))
+    for m in _ROLE_NAME.finditer(text):
+        found.setdefault(m.group(2).split()[-1], m.group(1))
+    return found
+
+
+def kind_of(src: str) -> str:
+    """Which side a source speaks for, from its words: eyewitnesses, the state, a group, or another."""
+    if EYEWIT.search(src):
+        return "eyewitnesses"
+    if STATE_SIDE.search(src) and not re.search(r"\b(?:local|regional|district|provincial)\s+(?:official|"
+                                                 r"administrator)", src, re.I):
+        return "state"
+    return "group" if GROUP_SIDE.search(src) else "other"

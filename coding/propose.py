@@ -64,10 +64,11 @@ def propose(raw: str, *, published: dt.date | None = None, source: str | None = 
            "document_sha256": hashlib.sha256(raw.encode("utf-8")).hexdigest()}
     events: list[dict[str, Any]] = []
     spans = []
+    speakers = facts.speakers(report.text[report.body_start:])
     for n, d in enumerate(drafts, 1):
         first = d.sentences[0].index
         previous = report.sentences[first - 1].text if first > 0 else None
-        events.append(_event(d, n, iso3, outlet, src, events, name, previous))
+        events.append(_event(d, n, iso3, outlet, src, events, name, previous, speakers))
         spans.append([(s.start, s.start + len(s.text)) for s in d.sentences])
     unfilled = []
     for e in events:
@@ -102,7 +103,7 @@ def _outlet(report: text.Report) -> str | None:
 
 
 def _event(d: segment.Draft, n: int, iso3: str, outlet: str, src: dict[str, Any], before: list[dict[str, Any]],
-           name: str, previous: str | None) -> dict[str, Any]:
+           name: str, previous: str | None, speakers: dict[str, str] | None = None) -> dict[str, Any]:
     sents = [s.text for s in d.sentences]
     core = sents[0]
     if d.event_type in ("Protests", "Riots") and d.sub != "Mob violence":
@@ -113,7 +114,7 @@ def _event(d: segment.Draft, n: int, iso3: str, outlet: str, src: dict[str, Any]
     toll = facts.fatalities(sents, d.sub)
     v = verify.verify(sents, a1, a2, iso3, outlet, previous=previous,
                       intervention=d.sub in ("Protest with intervention", "Excessive force against protesters"),
-                      place=d.where.place.name, clash=d.sub == "Armed clash")
+                      place=d.where.place.name, clash=d.sub == "Armed clash", roles=speakers)
     if toll.best is not None and toll.sentence is not None:
         att = facts.attribution(sents[toll.sentence], 0, None)
         if att and v.status != "disputed":

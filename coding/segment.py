@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import classify, dates, places
+from . import classify, dates, facts, places
 from .text import Report, Sentence
 
 _INTRO = re.compile(r"^(?:In|At|Near|Outside)\s+(?:the\s+)?(?:\w+ern\s+|neighbouring\s+|neighboring\s+)?[A-ZÀ-Ý]|"
@@ -36,6 +36,9 @@ _AGGREGATE = re.compile(r"\b(?:tally|tallies|statistics|a total of|(?:recorded|c
                         r"(?:more than |at least |some |over |nearly )?\d[\d,]* (?:[\w-]+ ){0,4}(?:strikes|attacks|"
                         r"incidents|killings|homicides|murders|cases|violations|deaths|events|clashes|protests))\b",
                         re.I)
+
+_EYEWITNESS_ACCOUNT = re.compile(facts.EYEWIT.pattern + r"[^.;]{0,80}\b(?:said|told|described|recounted|saw|heard|"
+                                 r"gave (?:\w+ ){0,2}accounts?)\b", re.I)
 
 
 @dataclass
@@ -103,6 +106,8 @@ class _Segmenter:
         for para in report.paragraphs:
             self.current: Draft | None = None
             self.para_dates: list[dates.When] = []
+            # "Meanwhile, accounts differ over what happened in Batibo on Saturday.": another story's place and day
+            self.para_lead: tuple[places.Where, Sentence] | None = None
             # a paragraph that opens on the past ("Before this, ...") tells background: it adds to no event
             self.intro = bool(_INTRO.match(para[0].text)) or background(para[0].text, [])
             self.another = bool(_ANOTHER.match(para[0].text))
@@ -119,8 +124,12 @@ class _Segmenter:
     def _attach(self, s: Sentence, t: classify.Trigger | None) -> None:
         """A sentence that starts no event joins the event it tells more about."""
         last = self.drafts[-1] if self.drafts else None
+        # it speaks of the event, retells it without a day ("witnesses said the two sides fought"), or gives
+        # eyewitnesses' accounts of it
+        about = last is not None and (_speaks_of(last, s.text) or (t is not None and t.event_type == last.event_type)
+                                      or _EYEWITNESS_ACCOUNT.search(s.text) is not None)
         target = self.current or (last if last is not None and not self.intro and not self.own and not self.another
-                                  and _speaks_of(last, s.text) and not _PERFECT.search(s.text) else None)
+                                  and about and not _PERFECT.search(s.text) else None)
         if target is not None:
             target.add(s)
             if t and t.event_type in ("Protests", "Riots") and target.event_type in ("Protests", "Riots"):
@@ -166,6 +175,9 @@ class _Segmenter:
             return
         if t is None or (classify.anaphoric(s.text, t) and not self._first_mention(t, whens)) or future:
             self._attach(s, t)
+            if t is None and whens and self.another and self.current is None and not self.para_dates:
+                named = places.candidates(s.text, self.iso3)
+                self.para_lead = (named[0], s) if named else None
             self.para_dates = whens or self.para_dates
             return
         found = places.candidates(s.text, self.iso3)
@@ -178,11 +190,13 @@ class _Segmenter:
             self.context = self.para_dates = whens
             self.pending.extend(Draft(t, whens[0], w, [s], s.paragraph) for w in listed)
             return
-        where = self._where(s, t, found)
+        lead = self.para_lead if not found and self.current is None else None
+        where = lead[0] if lead else self._where(s, t, found)
         if where is None:
             return
         for when in whens:
-            self._add(Draft(t, when, where, [s], s.paragraph), s, single=len(whens) == 1)
+            self._add(Draft(t, when, where, [lead[1], s] if lead else [s], s.paragraph), s,
+                      single=len(whens) == 1)
         self.context = self.para_dates = whens
         self.last_where = where
 

@@ -1,0 +1,65 @@
+"""Verification from the sources a report quotes: "unable to verify" and "could not independently verify"
+hedge the event (but a hedge on the toll alone does not); several eyewitnesses who are not parties, in a
+later paragraph, verify what one party told; a person the report introduced with a role speaks for it when
+named alone later; contradicting accounts told as such make the event disputed. Each report is invented."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from cedar.coding import classify, facts
+from cedar.coding.propose import propose
+
+PUB = "Published: 2026-06-03\n\n"  # a Wednesday
+
+
+def _events(body: str) -> list[dict[str, Any]]:
+    return propose(PUB + body + "\n", name="invented.txt").events
+
+
+def _status(e: dict[str, Any]) -> tuple[str, str | None]:
+    return e["verification_status"], e["verification_basis"]
+
+
+def test_unable_to_verify_in_a_later_sentence_hedges_the_event() -> None:
+    [e] = _events("In Kisumu, Kenya, a union organiser said she had been beaten by two masked men outside her home "
+                  "on Sunday night. Lake Wire was unable to verify her account.")
+    assert _status(e) == ("unverified", None)
+    [e] = _events("Police fought gunmen for two hours on Tuesday in Mathare, Nairobi, Kenya, police spokesman "
+                  "Peter Otieno said. The Ledger could not independently verify the number of gunmen killed.")
+    assert _status(e) == ("verified", "actor-acknowledgement")
+
+
+def test_eyewitnesses_in_a_later_paragraph_verify_a_partys_account() -> None:
+    [e] = _events("Two soldiers died on Tuesday when a roadside bomb exploded under their truck near Garissa, Kenya, "
+                  "a military source who asked not to be named said.\n\n"
+                  "Several residents of Garissa told this paper they heard a loud explosion and saw the burnt truck.")
+    assert _status(e) == ("verified", "eyewitnesses")
+    [e] = _events("A drone strike hit the cattle market of Wajir, Kenya, on Tuesday, killing at least six people, "
+                  "according to two traders who were at the market.")
+    assert _status(e) == ("verified", "eyewitnesses")
+
+
+def test_a_speaker_named_alone_speaks_for_the_role_given_before() -> None:
+    roles = facts.speakers("Maj. Paul Kiptoo, spokesperson of the army's 3rd Brigade, said troops were attacked. "
+                           "Police spokesman Garry Odhiambo gave no figure.")
+    assert "army" in roles["Kiptoo"] and "spokesman" in roles["Odhiambo"]
+    events = _events("Gunmen ambushed an army patrol near Garissa, Kenya, on Tuesday, the military said. "
+                     "Maj. Paul Kiptoo, spokesperson of the army's 3rd Brigade, said troops returned fire.\n\n"
+                     "In the same county, soldiers defused a landmine buried on a road in Dadaab on Monday, "
+                     "Kiptoo said.")
+    # the side that was hit speaks of the ambush (a party); the defused mine is the army's own act
+    assert [(e["sub_event_type"], *_status(e)) for e in events] == [
+        ("Armed clash", "unverified", None),
+        ("Disrupted weapons use", "verified", "actor-acknowledgement")]
+
+
+def test_accounts_that_differ_make_the_event_disputed() -> None:
+    t = classify.trigger("The army said troops had come under fire in an exchange of fire near the school.")
+    assert t is not None and t.sub_event_type == "Armed clash"
+    events = _events("Gunmen kidnapped a teacher in Wajir, Kenya, on Tuesday, police said.\n\n"
+                     "Meanwhile, accounts differ over what happened in Mandera on Sunday. The army said in a "
+                     "statement that troops had come under fire in an exchange of fire in the town. But relatives "
+                     "of two men told the paper that soldiers shot them outside their homes.")
+    assert [(e["location"], e["event_date"], e["event_type"], e["verification_status"]) for e in events][1:] == [
+        ("Mandera", "2026-05-31", "Battles", "disputed")]
