@@ -30,7 +30,8 @@ _N_KILLED = re.compile(rf"(?<![\w-]){_N}\s+{_VICTIMS}?\s*(?:[\w,]+\s+){{0,6}}?{_
 _ZERO = re.compile(r"\bno (?:casualties|deaths|fatalities) (?:were |was |had been )?(?:reported|recorded)|"
                    r"\bkilling no one\b|\bno one (?:was |has been |had been )?(?:killed|died|has died|hurt)|"
                    r"\bwithout casualties\b|\bno one has died\b|\bnobody was (?:killed|hurt)\b|\bno deaths\b", re.I)
-_INJURED = re.compile(r"\b(?:wound\w*|injur\w*|hurt|hospitali[sz]ed)\b", re.I)
+_INJURED = re.compile(r"\b(?:wound\w*|injur\w*|hurt|hospitali[sz]ed|broken (?:arm|leg|ribs?|jaw|nose|hand|skull)|"
+                     r"fractur\w+|bruis\w+|beaten|(?:treated|admitted) (?:in|at|for)\b)", re.I)
 _VAGUE = re.compile(r"\b(?:dozens|scores|several|many|hundreds|an unspecified number|a number)\b", re.I)
 ZERO_BY_DEFAULT = {"Peaceful protest", "Protest with intervention", "Arrests", "Abduction/forced disappearance",
                    "Agreement", "Non-violent transfer of territory", "Disrupted weapons use", "Violent demonstration",
@@ -58,10 +59,40 @@ _TOLL_ROSE = re.compile(rf"\btoll\s+(?:\w+\s+){{0,2}}(?:rose|climbed|increased|r
                         rf"(?:to\s+)?(?:at least\s+)?{_N}\b", re.I)
 
 
+# "killing a vendor and a tricycle driver", "killing a woman, her son and two neighbours": the people listed
+_KILLING_LIST = re.compile(r"\b(?:killing|killed|shot dead|shooting dead)\s+((?:(?:a|an|one|his|her|their|its|"
+                           r"[\w-]+)\s+)[^.;:]{1,120}?)(?=,?\s+and\s+(?:wound|injur|leav)\w*|[.;:]|,\s+(?:the|a|an|"
+                           r"according|police|officials?|witnesses|residents)\b|$)", re.I)
+_ITEM = re.compile(r"^(?:(a|an|one|his|her|their|its)|" + _N + r")\s+\S", re.I)
+
+
+def _listed(s: str) -> int | None:
+    """The number of people a list after "killing" names, when each item is "a ...", "his ..." or a number."""
+    m = _KILLING_LIST.search(s)
+    if not m:
+        return None
+    items = [i.strip() for i in re.split(r",\s*(?:and\s+)?|\s+and\s+", m.group(1)) if i.strip()]
+    if not items or re.match(r"(?:a|an)\s+(?:number|total|further|few|dozen|handful|score|lot)\b", items[0], re.I):
+        return None
+    total = 0
+    for item in items:
+        im = _ITEM.match(item)
+        if not im:
+            return None
+        n = 1 if im.group(1) else _num(im.group(2))
+        if n is None or _INJURED.search(item):
+            return None
+        total += n
+    return total
+
+
 def _sentence_toll(s: str) -> Toll | None:
     m = _ONE_AND_N.search(s)
     if m and _num(m.group(1)) is not None:
         return Toll(1 + (_num(m.group(1)) or 0))
+    listed = _listed(s)
+    if listed is not None:
+        return Toll(listed)
     m = _RANGE.search(s)
     if m and re.search(r"\b(?:kill|dead|died)", s, re.I) and not _injury_near(s, m.end()):
         a, b = _num(m.group(1)), _num(m.group(2))
@@ -78,7 +109,9 @@ def _sentence_toll(s: str) -> Toll | None:
             low = n if _AT_LEAST.search(s[max(0, m.start() - 12):m.end()]) else None
             return Toll(n, low)
     m = re.search(r"\b(?:one|a|an)\s+(?:[\w-]+\s+){0,2}?(?:man|woman|child|person|member|soldier|officer|civilian|"
-                  r"of (?:the|its|their) \w+)\b[^.]{0,100}?\b(?:was killed|died|was shot dead|killed)", s, re.I)
+                  r"boy|girl|youth|student|vendor|driver|farmer|teacher|trader|worker|policeman|journalist|activist|"
+                  r"resident|villager|herder|pupil|\d+-year-old|of (?:the|its|their) \w+)\b[^.]{0,100}?"
+                  r"\b(?:was killed|died|was shot dead|killed)", s, re.I)
     if m:
         return Toll(1)
     if _ZERO.search(s):
@@ -126,7 +159,8 @@ def fatalities(sentences: list[str], sub_event_type: str) -> Toll:
     text = " ".join(sentences)
     if sub_event_type in ZERO_BY_DEFAULT:
         return Toll(0)
-    if _INJURED.search(text) and not re.search(r"\b(?:kill\w*|dead|died|death toll|casualties)\b", text, re.I):
+    if _INJURED.search(text) and not re.search(r"\b(?:kill\w*|dead|died|death toll|casualties|to death)\b", text,
+                                               re.I):
         return Toll(0)
     return Toll(None)
 

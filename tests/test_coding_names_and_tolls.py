@@ -1,0 +1,40 @@
+"""A group the outlet names in its own voice ("the X gang coalition") is the perpetrator by that name; deaths
+told in words ("killing a vendor and a tricycle driver") are counted; injuries alone (a beating, a broken
+arm) are a toll of 0. Each sentence is invented."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from cedar.coding import actors
+from cedar.coding.facts import fatalities
+from cedar.coding.propose import propose
+
+PUB = "Published: 2026-06-03\n\n"  # a Wednesday
+
+
+def _events(body: str) -> list[dict[str, Any]]:
+    return propose(PUB + body + "\n", name="invented.txt").events
+
+
+def test_a_group_named_by_the_outlet_is_the_perpetrator() -> None:
+    [e] = _events("Gunmen belonging to the Grand Ravine gang coalition stormed the village of Kenscoff, Haiti, on "
+                  "Monday, killing at least six residents.")
+    assert (e["actor1"], e["inter1"], e["fatalities"]) == ("Grand Ravine", 3, 6)
+    names = [a.name for a in actors.named_groups("Members of the Haitian gang attacked the Local gang.", "HTI")]
+    assert names == []
+
+
+def test_deaths_told_in_words_are_counted() -> None:
+    assert fatalities(["A bomb went off near the market on Saturday, killing a vendor and a tricycle driver and "
+                       "wounding nine others."], "Remote explosive/landmine/IED").best == 2
+    assert fatalities(["Gunmen opened fire on a bus, killing a woman, her son and two farmers, police said."],
+                      "Attack").best == 4
+    assert fatalities(["A 19-year-old died in hospital on Monday after the clash."], "Mob violence").best == 1
+    assert fatalities(["Gunmen shot at a bus, killing a driver and wounding a passenger."], "Attack").best == 1
+
+
+def test_injuries_alone_are_a_toll_of_zero() -> None:
+    assert fatalities(["A local organiser said she had been beaten by three men and suffered a broken arm."],
+                      "Attack").best == 0
+    assert fatalities(["A farmer was beaten to death by a mob on Monday."], "Mob violence").best != 0
