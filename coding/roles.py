@@ -134,8 +134,12 @@ def _clash(core: str, text: str, pos: int, iso3: str, perp: Actor | None) -> Pai
         return first_group, next(g for g in groups if g.name != first_group.name)
     fs = [f for f in actors.forces(core, iso3) if f.kind != "government"]
     unidentified = actors.generic("armed", iso3)
-    if fs and groups and fs[0].pos < groups[0].pos and not _CLAIMED.search(text):
+    # "A soldier was killed when NPA rebels ambushed a patrol": the force named first is the side hit
+    hit = bool(fs) and bool(re.match(r"[^.,;]{0,30}\b(?:were|was) (?:killed|wounded|injured)", core[fs[0].pos:]))
+    if fs and groups and fs[0].pos < groups[0].pos and not _CLAIMED.search(text) and not hit:
         return fs[0], (perp if perp and perp.name != fs[0].name else groups[0])  # "Soldiers killed five rebels"
+    if fs and groups and hit:
+        return (perp or groups[0]), fs[0]
     first = perp or (groups[0] if groups else None)
     if first is None:
         before_forces = [f for f in fs if f.pos < pos]

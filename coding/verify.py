@@ -11,6 +11,9 @@ from . import facts
 from .actors import Actor
 from .places import country_named
 
+_FOUGHT_BACK = re.compile(r"\b(?:troops|soldiers|police|policemen|officers|forces|army|units|military|patrol)\b"
+                          r"[^.;]{0,60}\b(?:returned fire|traded fire|exchanged fire|repelled|repulsed|fought)\b", re.I)
+
 
 @dataclass
 class Verdict:
@@ -102,7 +105,10 @@ def verify(sentences: list[str], actor1: Actor, actor2: Actor | None, iso3: str,
     core = sentences[0]
     atts = _attributions(sentences, previous, roles)
     core_att = next((a for a in atts if a.sentence == 0), None)
-    acting = [actor1] + ([actor2] if intervention and actor2 is not None else [])
+    # a force that fought back ("traded fire") is an actor of the clash: on the record, it acknowledges its part;
+    # a force that was only hit (an attack on its post) is a party, not an actor
+    fought = clash and bool(_FOUGHT_BACK.search(" ".join(sentences)))
+    acting = [actor1] + ([actor2] if (intervention or fought) and actor2 is not None else [])
     ack = _acknowledged(sentences, atts, acting, iso3, place)
     denial = next((i for i, s in enumerate(sentences) if facts.DENIAL.search(s) and not facts.DENIAL_OF_ASPECT.search(s)
                    and not facts.SILENCE.search(s)), None)

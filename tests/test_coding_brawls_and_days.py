@@ -39,3 +39,12 @@ def test_a_dateline_with_a_double_dash_is_not_the_events_day() -> None:
     events = _events("NAIROBI, June 3 (Savanna Wire) -- Gunmen ambushed a police patrol near Garissa, Kenya, "
                      "on Monday, the police said.")
     assert [(e["sub_event_type"], e["event_date"]) for e in events] == [("Armed clash", "2026-06-01")]
+
+
+def test_a_dateline_of_several_capitalised_words_is_cut() -> None:
+    events = _events("EL OBEID, Sudan, June 3 (Nile Courier) - A drone strike on a market in El Obeid on Monday "
+                     "killed 15 people, medics said.")
+    assert [(e["sub_event_type"], e["event_date"]) for e in events] == [("Air/drone strike", "2026-06-01")]
+    # a sentence that opens on a capitalised acronym and a dash is no dateline
+    [e] = _events("NATO troops - sent in May - were attacked near Mitrovica, Kosovo, on Monday by masked men.")
+    assert e["event_date"] == "2026-06-01"

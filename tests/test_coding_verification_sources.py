@@ -48,10 +48,18 @@ def test_a_speaker_named_alone_speaks_for_the_role_given_before() -> None:
                      "Maj. Paul Kiptoo, spokesperson of the army's 3rd Brigade, said troops returned fire.\n\n"
                      "In the same county, soldiers defused a landmine buried on a road in Dadaab on Monday, "
                      "Kiptoo said.")
-    # the side that was hit speaks of the ambush (a party); the defused mine is the army's own act
+    # troops that returned fire are an actor of the clash; the defused mine is the army's own act
     assert [(e["sub_event_type"], *_status(e)) for e in events] == [
-        ("Armed clash", "unverified", None),
+        ("Armed clash", "verified", "actor-acknowledgement"),
         ("Disrupted weapons use", "verified", "actor-acknowledgement")]
+
+
+def test_a_force_that_fought_back_acknowledges_the_clash_one_only_hit_does_not() -> None:
+    [e] = _events("A soldier was killed when Al Shabaab fighters ambushed an army patrol near Mandera, Kenya, on "
+                  "Tuesday, the army said, adding that troops traded fire with the attackers for an hour.")
+    assert (e["actor1"], *_status(e)) == ("Al Shabaab", "verified", "actor-acknowledgement")
+    [e] = _events("Gunmen attacked a police post near Mandera, Kenya, on Tuesday, the police said.")
+    assert _status(e) == ("unverified", None)
 
 
 def test_accounts_that_differ_make_the_event_disputed() -> None:
