@@ -68,7 +68,7 @@ def propose(raw: str, *, published: dt.date | None = None, source: str | None = 
     for n, d in enumerate(drafts, 1):
         first = d.sentences[0].index
         previous = report.sentences[first - 1].text if first > 0 else None
-        events.append(_event(d, n, iso3, outlet, src, events, name, previous, speakers))
+        events.append(_event(d, n, iso3, outlet, src, events, name, previous, speakers, raw))
         spans.append([(s.start, s.start + len(s.text)) for s in d.sentences])
     unfilled = []
     for e in events:
@@ -103,7 +103,7 @@ def _outlet(report: text.Report) -> str | None:
 
 
 def _event(d: segment.Draft, n: int, iso3: str, outlet: str, src: dict[str, Any], before: list[dict[str, Any]],
-           name: str, previous: str | None, speakers: dict[str, str] | None = None) -> dict[str, Any]:
+           name: str, previous: str | None, speakers: dict[str, str] | None = None, raw: str = "") -> dict[str, Any]:
     sents = [s.text for s in d.sentences]
     core = sents[0]
     if d.event_type in ("Protests", "Riots") and d.sub != "Mob violence":
@@ -137,20 +137,23 @@ def _event(d: segment.Draft, n: int, iso3: str, outlet: str, src: dict[str, Any]
         e["fatalities_high"] = toll.high
     e |= {"verification_status": v.status, "verification_basis": v.basis, "claimed_by": v.claimed_by,
           "denied_by": v.denied_by, "verification_note": v.note, "claims": v.claims,
-          "evidence": EVIDENCE_GAP.join(_joined(d)),
+          "evidence": EVIDENCE_GAP.join(_joined(d, raw)),
           "notes": f"{d.sub} ({d.trigger.words!r}, dated from {d.when.how!r}). {NOTE}",
           "sources": [dict(src)], "coder": CODER, "actor1_obj": a1}
     return e
 
 
-def _joined(d: segment.Draft) -> list[str]:
-    """The event's sentences, contiguous ones joined as they stand in the text (a gap between the others)."""
+def _joined(d: segment.Draft, raw: str) -> list[str]:
+    """The event's sentences, contiguous ones joined as they stand in the text (a gap between the others:
+    a clause and the sentence after it are not contiguous when the rest of its sentence lies between)."""
     out: list[str] = []
-    last = None
+    end = None
     for s in d.sentences:
-        if last is not None and s.index == last + 1 and s.paragraph == d.sentences[0].paragraph and out:
-            out[-1] = out[-1] + " " + s.text
+        between = raw[end:s.start] if end is not None else None
+        if between is not None and out and s.paragraph == d.sentences[0].paragraph and between.isspace() \
+                and "\n" not in between:
+            out[-1] = out[-1] + between + s.text
         else:
             out.append(s.text)
-        last = s.index
+        end = s.start + len(s.text)
     return out

@@ -56,3 +56,31 @@ def test_a_hospital_names_its_town_and_a_road_between_towns_is_near_the_first() 
     [e] = _events("Two soldiers died on Tuesday when a roadside bomb exploded under their truck on the "
                   "Nakuru-Eldoret highway in Kenya, police said.")
     assert (e["location"], e["geo_precision"]) == ("Nakuru", "near")
+
+
+def test_each_clause_of_a_run_that_opens_on_another_place_is_an_event() -> None:
+    raw = PUB + ("Suspected jihadists killed four civilians in Garissa, Kenya, on Monday; in Mandera, soldiers "
+                 "clashed with Al Shabaab fighters on Tuesday, the army said; and in Wajir, a roadside bomb struck "
+                 "a bus on Tuesday, killing seven passengers.\n\nResidents of Garissa said the gunmen came at dawn.\n")
+    events = propose(raw, name="invented.txt").events
+    assert [_brief(e) for e in events] == [("Attack", "2026-06-01", "Garissa"),
+                                           ("Armed clash", "2026-06-02", "Mandera"),
+                                           ("Remote explosive/landmine/IED", "2026-06-02", "Wajir")]
+    assert [e["fatalities"] for e in events] == [4, None, 7]
+    for e in events:  # every quote is the report's own words, the clauses too
+        assert all(q in raw for q in e["evidence"].split(" [...] "))
+    [a, b] = _events("Hundreds of students marched through Nakuru, Kenya, on Monday to demand lower fees, while in "
+                     "Eldoret police fired tear gas at traders protesting against new taxes on the same day.")
+    assert [_brief(a), _brief(b)] == [("Peaceful protest", "2026-06-01", "Nakuru"),
+                                      ("Protest with intervention", "2026-06-01", "Eldoret")]
+
+
+def test_a_list_of_places_in_one_clause_is_not_split() -> None:
+    t = text_of("Protesters marched in Nakuru, in Eldoret and in Kisumu on Monday.")
+    assert len(t.sentences) == 1
+
+
+def text_of(body: str) -> Any:
+    from cedar.coding import text
+
+    return text.read(PUB + body + "\n")
