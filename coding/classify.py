@@ -92,6 +92,9 @@ RULES: list[tuple[str, str, re.Pattern[str]]] = [
     ("Battles", "Armed clash",
      _P(r"\b(?:clash(?:ed|es)?|exchanged fire|(?:an |the )?exchanges? of (?:gun)?fire|traded fire|"
         r"(?:came|come|coming) under (?:heavy )?(?:fire|attack)|fighting between|fought|gun ?battle|firefight|"
+        r"shoot-?out|in an encounter|encounter with|"
+        r"(?:police|military|army|security|joint) (?:operation|raid|offensive) (?:against|targeting) (?:\w+ ){0,3}"
+        r"(?:gangs?|traffickers|militants|rebels|insurgents|jihadists|bandits|cartel|fighters|terrorists)|"
         r"ambush\w*|"
         r"(?:launched|initiated|began|started) [^.]{0,40}(?:operation|offensive|activities)|"
         r"attacked (?:an? |the )?(?:\w+ ){0,2}(?:army|military|police|soldiers|troops|patrol|checkpoint|base|post|"
@@ -126,6 +129,9 @@ def _in_past_clause(sentence: str, pos: int) -> bool:
     return bool(_PAST_CLAUSE.search(clause)) and not _NEWS_DAY.search(clause)
 
 
+_ARMED_VICTIMS = _P(r"\s+(?:at least\s+|some\s+|about\s+)?(?:\w+\s+){0,2}(?:suspected\s+)?"
+                    r"(?:militants|rebels|insurgents|jihadists|fighters|terrorists|bandits|gunmen|Maoists|guerrillas|"
+                    r"gang members|militiamen)\b", re.I)
 _ARMED_SUBJECT = _P(r"\b(?:gunmen|militants|jihadists|insurgents|rebels|bandits|fighters|attackers|assailants|"
                     r"militiamen|armed men|soldiers|troops)\b", re.I)
 _CROWD = _P(r"\b(?:protest\w*|demonstrat\w+|rall(?:y|ies)|marchers|crowds?|strikers|sit-ins?|vigils?|picket\w*)\b",
@@ -173,6 +179,8 @@ def trigger(sentence: str) -> Trigger | None:
             event_type, sub = "Protests", "Peaceful protest"
         if event_type == "Protests":
             event_type, sub = protest_kind(sentence)
+        if sub == "Attack" and _ARMED_VICTIMS.match(sentence[m.end():]) and _STATE_SUBJECT.search(sentence[:m.start()]):
+            event_type, sub = "Battles", "Armed clash"  # "troops killed three Maoists": armed men on both sides
         return Trigger(event_type, sub, m.start(), m.group(0))
     return None
 

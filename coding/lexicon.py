@@ -79,6 +79,8 @@ GROUPS: list[tuple[str, int, tuple[str, ...]]] = [
     ("OLA: Oromo Liberation Army", 2, ("OLA", "Oromo Liberation Army")),
     ("AA: Arakan Army", 2, ("Arakan Army",)),
     ("NPA: New People's Army", 2, ("NPA", "New People's Army")),
+    ("CPI (Maoist): Communist Party of India (Maoist)", 2, ("CPI (Maoist)", "CPI-Maoist", "Maoists", "Maoist rebels",
+                                                           "Naxalites", "Naxals")),
     ("Wagner Group", 8, ("Wagner",)),
 ]
 # "Islamic State" is named after the country it acts in

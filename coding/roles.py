@@ -142,7 +142,7 @@ def _clash(core: str, text: str, pos: int, iso3: str, perp: Actor | None) -> Pai
         return (perp or groups[0]), fs[0]
     first = perp or (groups[0] if groups else None)
     if first is None:
-        before_forces = [f for f in fs if f.pos < pos]
+        before_forces = [f for f in fs if f.pos <= pos]  # "a police operation against ...": the police act
         if before_forces and not actors.armed_generic(core[:pos]):
             other = next(iter(actors.named_groups(text, iso3)), unidentified)
             return before_forces[0], other

@@ -38,3 +38,22 @@ def test_injuries_alone_are_a_toll_of_zero() -> None:
     assert fatalities(["A local organiser said she had been beaten by three men and suffered a broken arm."],
                       "Attack").best == 0
     assert fatalities(["A farmer was beaten to death by a mob on Monday."], "Mob violence").best != 0
+
+
+def test_there_were_no_casualties_is_a_toll_of_zero() -> None:
+    assert fatalities(["A drone struck an oil depot on Tuesday. There were no casualties, officials said."],
+                      "Air/drone strike").best == 0
+
+
+def test_a_force_killing_armed_men_is_a_clash_not_an_attack_on_civilians() -> None:
+    [e] = _events("Security forces killed three Maoists in an encounter in the forests of Bijapur, India, on "
+                  "Monday, police said.")
+    assert (e["sub_event_type"], e["actor2"], e["inter2"]) == (
+        "Armed clash", "CPI (Maoist): Communist Party of India (Maoist)", 2)
+    [e] = _events("Soldiers shot dead four suspected bandits near Gusau, Nigeria, on Monday, the army said.")
+    assert e["sub_event_type"] == "Armed clash"
+    [e] = _events("Eight people were killed on Tuesday during a police operation against drug traffickers in "
+                  "Salvador, Brazil, police said.")
+    assert (e["sub_event_type"], e["actor1"]) == ("Armed clash", "Police Forces of Brazil (2023-)")
+    [e] = _events("Soldiers shot dead four villagers near Gusau, Nigeria, on Monday, residents said.")
+    assert e["sub_event_type"] == "Attack"
