@@ -101,7 +101,9 @@ RULES: list[tuple[str, str, re.Pattern[str]]] = [
         r"detachment|convoy|station|barracks)|opened fire on (?:an? |the )?(?:\w+ ){0,2}(?:patrol|soldiers|police|"
         r"checkpoint|convoy|troops|post)|fighting)\b", re.I)),
     ("Violence against civilians", "Attack",
-     _P(r"\b(?:attacked|shot dead|killed|killing|massacre\w*|stabbed|hacked|beat|beaten|executed|opened fire|"
+     _P(r"\b(?:found|discovered|recovered) the (?:bodies|remains|corpses) of|\b(?:bodies|corpses) of (?:\w+ ){0,4}"
+        r"(?:were |had been )?(?:found|discovered|dumped)|"
+        r"\b(?:attacked|shot dead|killed|killing|massacre\w*|stabbed|hacked|beat|beaten|executed|opened fire|"
         r"stormed|raided)\b", re.I)),
 ]
 

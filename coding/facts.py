@@ -65,7 +65,7 @@ _TOLL_ROSE = re.compile(rf"\btoll\s+(?:\w+\s+){{0,2}}(?:rose|climbed|increased|r
 _KILLING_LIST = re.compile(r"\b(?:killing|killed|shot dead|shooting dead)\s+((?:(?:a|an|one|his|her|their|its|"
                            r"[\w-]+)\s+)[^.;:]{1,120}?)(?=,?\s+and\s+(?:wound|injur|leav)\w*|[.;:]|,\s+(?:the|a|an|"
                            r"according|police|officials?|witnesses|residents)\b|$)", re.I)
-_ITEM = re.compile(r"^(?:(a|an|one|his|her|their|its)|" + _N + r")\s+\S", re.I)
+_ITEM = re.compile(r"^(?:(a|an|one|his|her|their|its|the(?!\s+(?:\w+\s+)?\w+s\b))|" + _N + r")\s+\S", re.I)
 
 
 def _listed(s: str) -> int | None:
@@ -74,6 +74,7 @@ def _listed(s: str) -> int | None:
     if not m:
         return None
     items = [i.strip() for i in re.split(r",\s*(?:and\s+)?|\s+and\s+", m.group(1)) if i.strip()]
+    items = [i for i in items if not re.fullmatch(r"(?:[A-Z][\w.'’-]*\s*){1,4}", i)]  # a name in apposition
     if not items or re.match(r"(?:a|an)\s+(?:number|total|further|few|dozen|handful|score|lot)\b", items[0], re.I):
         return None
     total = 0
@@ -95,6 +96,9 @@ def _sentence_toll(s: str) -> Toll | None:
     listed = _listed(s)
     if listed is not None:
         return Toll(listed)
+    m = re.search(rf"\b(?:bodies|remains|corpses) of\s+(?:at least\s+)?{_N}\b", s, re.I)
+    if m and _num(m.group(1)) is not None:
+        return Toll(_num(m.group(1)))
     m = _RANGE.search(s)
     if m and re.search(r"\b(?:kill|dead|died)", s, re.I) and not _injury_near(s, m.end()):
         a, b = _num(m.group(1)), _num(m.group(2))

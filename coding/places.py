@@ -107,9 +107,29 @@ def _resolve(name: str, iso3: str, admin1: str | None = None) -> Any:
     for cand in (name, _COMPASS.sub("", name)):
         r = g.resolve(cand, iso3, admin1) if admin1 else None
         r = r or g.resolve(cand, iso3)
-        if r:
+        if r and not (r.precision == "exact" and _fold(r.place.name) != _fold(cand) and _admin1_seat(cand, iso3)):
             return r.place, r.precision
-    return None
+    seat = _admin1_seat(name, iso3)  # "in Sinaloa", "Middle Shabelle region": the province, at its largest town
+    return (seat, "region") if seat is not None else None
+
+
+def _fold(name: str) -> str:
+    import unicodedata
+
+    return unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
+
+
+@lru_cache(maxsize=512)
+def _admin1_seat(name: str, iso3: str) -> Any:
+    """The largest place of the province (admin1) a name names, or None."""
+    if len(name) < 4 or name.lower() in _NOT_PLACES:
+        return None
+    g = _g()
+    admin1 = g.known_admin1(iso3, name)
+    if admin1 is None or not _fold(admin1).startswith(_fold(name)):
+        return None  # the province must be named by its own name, not found through a town of it
+    i = g.admin1_seat.get((iso3, admin1))
+    return g.place(i) if i is not None else None
 
 
 def candidates(sentence: str, iso3: str) -> list[Where]:

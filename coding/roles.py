@@ -163,7 +163,9 @@ def _violence(sub: str, core: str, text: str, pos: int, iso3: str, perp: Actor |
         subject = next((g for g in actors.named_groups(core, iso3) if g.pos < pos), None)
         found = (perp if perp and (_CLAIMED.search(text) or perp is agent) else subject) or \
             _force_before(core, pos, iso3) or perp
-    if found is None and sub in ("Attack", "Abduction/forced disappearance"):
+    bodies = bool(re.search(r"\b(?:bodies|remains|corpses)\b", core[pos:pos + 40], re.I))
+    if found is None and sub in ("Attack", "Abduction/forced disappearance") and not bodies:
+        # bodies found: those who found them (the police) are not who killed
         found = next((f for f in actors.forces(core[:pos], iso3) if f.kind in ("military", "police")
                       and not re.match(r"[^.,;]{0,30}\b(?:were|was) (?:killed|wounded|injured)", core[f.pos:])), None)
     a1 = found or actors.generic("armed", iso3)

@@ -40,6 +40,9 @@ def _is_actor_side(a: facts.Attribution, actor1: Actor, iso3: str, text: str) ->
         from .actors import named_groups
 
         short = actor1.name.split(":")[0]
+        if a.kind == "group" and re.fullmatch(r"(?:the|its|their) (?:group|militants|rebels|insurgents|jihadists|"
+                                              r"movement|fighters)", a.source, re.I):
+            return True  # "The group claimed the attack": the group the event names
         return short.lower() in a.source.lower() or (a.kind == "group" and short.lower() in text.lower()) or any(
             g.name == actor1.name for g in named_groups(a.source, iso3))  # the group by an alias ("ISWAP said")
     return False

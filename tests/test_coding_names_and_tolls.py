@@ -57,3 +57,22 @@ def test_a_force_killing_armed_men_is_a_clash_not_an_attack_on_civilians() -> No
     assert (e["sub_event_type"], e["actor1"]) == ("Armed clash", "Police Forces of Brazil (2023-)")
     [e] = _events("Soldiers shot dead four villagers near Gusau, Nigeria, on Monday, residents said.")
     assert e["sub_event_type"] == "Attack"
+
+
+def test_bodies_found_are_an_attack_by_unidentified_men_with_their_number() -> None:
+    [e] = _events("In Guerrero, police found the bodies of five men with gunshot wounds on a road outside Acapulco, "
+                  "Mexico, on Monday, the state prosecutor said.")
+    assert (e["sub_event_type"], e["actor1"], e["fatalities"], e["location"]) == (
+        "Attack", "Unidentified Armed Group (Mexico)", 5, "Acapulco")
+
+
+def test_a_victim_named_in_apposition_is_counted_once() -> None:
+    assert fatalities(["Gunmen shot dead the mayor of the town, Carlos Medina, and one of his bodyguards on "
+                       "Sunday."], "Attack").best == 2
+
+
+def test_the_group_claiming_the_attack_acknowledges_it() -> None:
+    [e] = _events("Al Shabaab militants fired mortar shells at a market in Baidoa, Somalia, on Tuesday, wounding "
+                  "three people, police said. The group claimed the attack on its radio station.")
+    assert (e["actor1"], e["verification_status"], e["verification_basis"], e["fatalities"]) == (
+        "Al Shabaab", "verified", "actor-acknowledgement", 0)

@@ -84,3 +84,9 @@ def text_of(body: str) -> Any:
     from cedar.coding import text
 
     return text.read(PUB + body + "\n")
+
+
+def test_a_province_named_like_a_small_town_is_the_province() -> None:
+    found = places.candidates("In Sinaloa, gunmen attacked a bar outside Culiacan on Monday.", "MEX")
+    assert [(w.name, w.precision) for w in found] == [("Culiacan", "near"), ("Sinaloa", "region")]
+    assert found[1].place.name == "Culiacán"  # the province's largest town, not the village named after it
