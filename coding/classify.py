@@ -33,8 +33,8 @@ _RIOT = _P(r"\b(?:set fire|setting (?:\w+ ){0,3}(?:on )?fire|set (?:\w+ ){0,3}on
            r"hurled|pelted|stormed|tried to storm|smash\w*|vandali[sz]ed|ransacked|looted|looting|"
            r"clashed with (?:police|security)|"
            r"barricades?|barricaded|burning (?:\w+ )?(?:tyres|tires)|ston(?:ed|ing)|threw rocks)\b", re.I)
-_ARREST_AWAY = _P(r"\b(?:ahead of|before (?:a|the)|hours before|raids?|at (?:his|her|their|the \w+'s) (?:home|office|"
-                  r"headquarters)|on charges|charged with)\b", re.I)
+_ARREST_AWAY = _P(r"\b(?:ahead of|before (?:a|the)|hours before|raids?|"
+                  r"at (?:his|her|their|the \w+'s) (?:homes?|offices?|headquarters)|on charges|charged with)\b", re.I)
 
 # a fight with sticks, bricks or machetes is a brawl of crowds, not an armed clash (no firearms)
 _BRAWL = r"\b(?:fought|clash(?:ed|es)?|brawl\w*|attacked each other|fighting)\b[^.]{0,30}\bwith (?:\w+ ){0,2}" \
@@ -148,7 +148,9 @@ def _armed_not_protest(sentence: str, pos: int) -> bool:
 def _state_takes(sentence: str, pos: int) -> bool:
     """"Its forces took control of X", "the army captured X": the state regains territory."""
     before = sentence[:pos]
-    state = [m.end() for m in _STATE_SUBJECT.finditer(before)]
+    # "the Arakan Army", "the National Liberation Army": a group's name, not the state's army
+    state = [m.end() for m in _STATE_SUBJECT.finditer(before)
+             if not (m.group(0)[0].isupper() and re.search(r"[A-Z][\w'-]+\s+$", before[:m.start()]))]
     group = [m.end() for m in _GROUP_SUBJECT.finditer(before)]
     return bool(state) and (not group or state[-1] > group[-1])
 

@@ -193,7 +193,8 @@ DENIAL = re.compile(r"\b(?:denied|denies|deny|rejected (?:the|this|that) (?:clai
 DENIAL_OF_ROLE = re.compile(r"\b(?:involvement|any role|responsibility|taken part|took part|any part|behind|"
                             r"carried out|its members|their members)\b", re.I)
 # a denial of one aspect only (who did it, whom it targeted): the event keeps the status of its occurrence
-DENIAL_OF_ASPECT = re.compile(DENIAL_OF_ROLE.pattern[:-3] + r"|targeting civilians|targeted civilians)\b", re.I)
+DENIAL_OF_ASPECT = re.compile(DENIAL_OF_ROLE.pattern[:-3] + r"|(?:target|attack|strik|hit|kill|shell|bomb)\w* "
+                              r"(?:any )?civilians)\b", re.I)
 _SAY = r"(?:said|says|told|reported|claimed|stated|confirmed|added|saw|estimated|announced|described|recounted|" \
        r"gave (?:\w+ ){0,2}accounts?)"
 _SRC_AFTER = re.compile(rf"[,;]\s*((?:the|a|an|two|three|four|several|some|other|local|its|their)?\s*"

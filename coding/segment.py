@@ -126,7 +126,9 @@ class _Segmenter:
         last = self.drafts[-1] if self.drafts else None
         # it speaks of the event, retells it without a day ("witnesses said the two sides fought"), or gives
         # eyewitnesses' accounts of it
-        about = last is not None and (_speaks_of(last, s.text) or (t is not None and t.event_type == last.event_type)
+        family = ("Protests", "Riots")
+        about = last is not None and (_speaks_of(last, s.text) or (t is not None and (
+            t.event_type == last.event_type or (t.event_type in family and last.event_type in family)))
                                       or _EYEWITNESS_ACCOUNT.search(s.text) is not None)
         target = self.current or (last if last is not None and not self.intro and not self.own and not self.another
                                   and about and not _PERFECT.search(s.text) else None)

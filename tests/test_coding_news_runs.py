@@ -90,3 +90,19 @@ def test_a_province_named_like_a_small_town_is_the_province() -> None:
     found = places.candidates("In Sinaloa, gunmen attacked a bar outside Culiacan on Monday.", "MEX")
     assert [(w.name, w.precision) for w in found] == [("Culiacan", "near"), ("Sinaloa", "region")]
     assert found[1].place.name == "Culiacán"  # the province's largest town, not the village named after it
+
+
+def test_a_later_paragraph_of_rioting_turns_the_march_into_a_riot() -> None:
+    events = _events("Police shot dead two protesters on Tuesday as thousands marched on parliament in Nairobi, "
+                     "Kenya, a rights group said.\n\nProtesters set fire to part of the city hall and looted shops, "
+                     "a Ledger reporter saw.\n\nThe day before, officers arrested four organisers of the protests "
+                     "at their homes in Mombasa, their lawyers said.")
+    assert [(e["sub_event_type"], e["location"], e["verification_basis"]) for e in events] == [
+        ("Violent demonstration", "Nairobi", "outlet-own-reporting"), ("Arrests", "Mombasa", None)]
+
+
+def test_a_group_named_army_taking_a_town_is_not_the_state() -> None:
+    t = classify.trigger("The Arakan Army said it had captured a battalion headquarters in Ann on Sunday.")
+    assert t is not None and t.sub_event_type == "Non-state actor overtakes territory"
+    t = classify.trigger("The army said it had captured the town on Sunday.")
+    assert t is not None and t.sub_event_type == "Government regains territory"

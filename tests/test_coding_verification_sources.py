@@ -71,3 +71,10 @@ def test_accounts_that_differ_make_the_event_disputed() -> None:
                      "of two men told the paper that soldiers shot them outside their homes.")
     assert [(e["location"], e["event_date"], e["event_type"], e["verification_status"]) for e in events][1:] == [
         ("Mandera", "2026-05-31", "Battles", "disputed")]
+
+
+def test_a_denial_of_attacking_civilians_does_not_dispute_the_strike() -> None:
+    [e] = _events("A military jet bombed a monastery in Monywa, Myanmar, on Monday, killing 12 villagers, two "
+                  "residents said. The junta denied attacking civilians and said it had targeted a rebel base.")
+    assert _status(e) == ("verified", "eyewitnesses")
+    assert any(c["aspect"] == "civilian_targeting" and c["stance"] == "denies" for c in e["claims"])
