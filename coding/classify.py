@@ -92,7 +92,7 @@ RULES: list[tuple[str, str, re.Pattern[str]]] = [
     ("Battles", "Armed clash",
      _P(r"\b(?:clash(?:ed|es)?|exchanged fire|(?:an |the )?exchanges? of (?:gun)?fire|traded fire|"
         r"(?:came|come|coming) under (?:heavy )?(?:fire|attack)|fighting between|fought|gun ?battle|firefight|"
-        r"shoot-?out|in an encounter|encounter with|"
+        r"shoot-?outs?|gunfights?|in an encounter|encounter with|"
         r"(?:police|military|army|security|joint) (?:operation|raid|offensive) (?:against|targeting) (?:\w+ ){0,3}"
         r"(?:gangs?|traffickers|militants|rebels|insurgents|jihadists|bandits|cartel|fighters|terrorists)|"
         r"ambush\w*|"

@@ -89,7 +89,7 @@ def main_country(text: str, dateline: str | None) -> str | None:
 def country_named(text: str) -> str | None:
     """The country a phrase names by name or demonym ("Turkish", "Israel's", "the Congolese")."""
     for w in re.findall(r"[A-Z][\w-]+(?:\s+[A-Z][\w-]+)?", text.replace("’", "'")):
-        for cand in (w, w.split()[0]):
+        for cand in (w, w.split()[0], w.split()[-1]):
             stem = re.sub(r"'s$", "", cand)
             if stem.lower() in DEMONYMS:
                 return DEMONYMS[stem.lower()]

@@ -30,7 +30,9 @@ _DATED_BY_REPORT = _REMOTE | {"Non-state actor overtakes territory", "Government
 _PERFECT = re.compile(r"(?<!\bto )\b(?:has|have)\s+(?:been\s+)?\w+(?:ed|en|t)\b|\b(?:is|are)\s+\w+ing\b", re.I)
 _REFERS = re.compile(r"\b(?:claim\w*|denied|denies|blamed|accused|statement|the attack|the strike|the blast|"
                      r"the group|the fighting|the rally|the protest|the arrest|responsibility|casualties|toll|"
-                     r"killed|wounded|injured|dead|detained|arrested)\b", re.I)
+                     r"killed|wounded|injured|dead|detained|arrested|"
+                     # a party speaking of its own act: "the military said it had struck ..."
+                     r"said (?:it|they) (?:had )?(?:struck|attacked|targeted|hit|bombed|shelled|carried out))\b", re.I)
 
 _AGGREGATE = re.compile(r"\b(?:tally|tallies|statistics|a total of|(?:recorded|counted|documented|registered|logged) "
                         r"(?:more than |at least |some |over |nearly )?\d[\d,]* (?:[\w-]+ ){0,4}(?:strikes|attacks|"
@@ -132,6 +134,15 @@ class _Segmenter:
                                       or _EYEWITNESS_ACCOUNT.search(s.text) is not None)
         target = self.current or (last if last is not None and not self.intro and not self.own and not self.another
                                   and about and not _PERFECT.search(s.text) else None)
+        if target is None and self.pending and self.current is None and not self.intro and not self.another \
+                and (not self.drafts or self.pending[-1].sentences[0].index > self.drafts[-1].sentences[0].index) \
+                and _speaks_of(self.pending[-1], s.text) and not _PERFECT.search(s.text):
+            # it speaks of the events of a line that listed places ("struck in both areas"): it joins each
+            line = self.pending[-1].sentences[0].index
+            for d in self.pending:
+                if d.sentences[0].index == line:
+                    d.add(s)
+            return
         if target is not None:
             target.add(s)
             if t and t.event_type in ("Protests", "Riots") and target.event_type in ("Protests", "Riots"):

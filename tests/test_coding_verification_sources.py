@@ -78,3 +78,17 @@ def test_a_denial_of_attacking_civilians_does_not_dispute_the_strike() -> None:
                   "residents said. The junta denied attacking civilians and said it had targeted a rebel base.")
     assert _status(e) == ("verified", "eyewitnesses")
     assert any(c["aspect"] == "civilian_targeting" and c["stance"] == "denies" for c in e["claims"])
+
+
+def test_a_foreign_forces_statement_on_listed_places_acknowledges_each() -> None:
+    events = _events("GAZA, June 3 (Levant Daily) - Israeli air strikes on a house in Rafah and on a camp in Khan "
+                     "Younis killed at least "
+                     "nine people overnight, according to the civil defence agency.\n\n"
+                     "The Israeli military said it had struck militants in both areas.")
+    assert [(e["location"], *_status(e)) for e in events] == [
+        ("Rafah", "verified", "actor-acknowledgement"), ("Khan Younis", "verified", "actor-acknowledgement")]
+
+
+def test_gunfights_are_armed_clashes() -> None:
+    t = classify.trigger("Troops raided the camp on Sunday, sparking gunfights with militants.")
+    assert t is not None and t.sub_event_type == "Armed clash"
