@@ -16,6 +16,8 @@ _WD = r"(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
 _MONTH = r"(January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|" \
          r"Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?"
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
+    # "the night of Saturday to Sunday": the night is coded to the day it began
+    ("night_of", re.compile(rf"\bnight of\s+{_WD}\s+(?:to|into)\s+{_WD}\b", re.I)),
     ("two_days", re.compile(rf"\b(?:on|between)\s+{_WD}\s+and\s+{_WD}\b")),
     ("last_weekday", re.compile(rf"\blast\s+{_WD}\b", re.I)),
     ("weekday", re.compile(rf"\b{_WD}(?:'s)?\b")),
@@ -77,6 +79,9 @@ def _one(kind: str, m: re.Match[str], pub: dt.date) -> list[When]:
         if b < a:
             a -= dt.timedelta(days=7)
         return [When(a, None, "day", m.group(0), m.start()), When(b, None, "day", m.group(0), m.start())]
+    if kind == "night_of":
+        day = weekday_on_or_before(pub, m.group(2)) - dt.timedelta(days=1)
+        return [When(day, None, "day", m.group(0), m.start())]
     if kind == "last_weekday":  # "last Friday" on a Friday is a week before
         day = weekday_on_or_before(pub - dt.timedelta(days=1), m.group(1))
         return [When(day, None, "day", m.group(0), m.start())]

@@ -48,3 +48,9 @@ def test_a_dateline_of_several_capitalised_words_is_cut() -> None:
     # a sentence that opens on a capitalised acronym and a dash is no dateline
     [e] = _events("NATO troops - sent in May - were attacked near Mitrovica, Kosovo, on Monday by masked men.")
     assert e["event_date"] == "2026-06-01"
+
+
+def test_the_night_of_one_day_to_the_next_is_the_first_day() -> None:
+    [w] = dates.find("On the night of Saturday to Sunday, a drone struck a gathering near the town.",
+                     dt.date(2026, 6, 3))
+    assert w.start == dt.date(2026, 5, 30)

@@ -76,3 +76,8 @@ def test_the_group_claiming_the_attack_acknowledges_it() -> None:
                   "three people, police said. The group claimed the attack on its radio station.")
     assert (e["actor1"], e["verification_status"], e["verification_basis"], e["fatalities"]) == (
         "Al Shabaab", "verified", "actor-acknowledgement", 0)
+
+
+def test_about_n_killed_is_n() -> None:
+    assert fatalities(["A bomb exploded at the market on Monday, killing about 20 people."],
+                      "Remote explosive/landmine/IED").best == 20
