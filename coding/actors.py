@@ -55,7 +55,9 @@ _GOV = re.compile(r"\b(?:the government|government of|authorities)\b", re.I)
 _ARMED = re.compile(r"\b(?:gunmen|militants|jihadists?(?: fighters)?|insurgents|assailants|attackers|rebels|"
                     r"guerrillas|armed men|men armed with|bandits|suicide bomber|extremists|terrorists)\b", re.I)
 _CIVILIANS = re.compile(r"\b(?:civilians|villagers|passengers|residents|traders|farmers|contractors|workers|"
-                        r"children|women|families|worshippers|students|journalists?|two men|people|a village)\b",
+                        r"children|women|families|worshippers|students|journalists?|two men|people|a village|"
+                        r"vendors?|(?:tricycle |taxi |bus |truck )?drivers?|shopkeepers?|shoppers|market-goers|"
+                        r"bystanders|motorists|pilgrims|mourners|pupils|(?:a|one) (?:man|woman|child|boy|girl))\b",
                         re.I)
 _PROTESTERS = re.compile(r"\b(?:protesters|demonstrators|marchers|teachers|members|students|workers|people|crowd)\b",
                          re.I)

@@ -105,7 +105,7 @@ def _outlet(report: text.Report) -> str | None:
 def _event(d: segment.Draft, n: int, iso3: str, outlet: str, src: dict[str, Any], before: list[dict[str, Any]],
            name: str, previous: str | None, speakers: dict[str, str] | None = None, raw: str = "") -> dict[str, Any]:
     sents = [s.text for s in d.sentences]
-    core = sents[0]
+    core = next((s.text for s in d.sentences if s.index == d.core), sents[0])  # the trigger's sentence
     if d.event_type in ("Protests", "Riots") and d.sub != "Mob violence":
         segment.upgrade(d, " ".join(sents))  # what happened at a demonstration may be told after it
     assert d.where is not None

@@ -13,6 +13,8 @@ from .facts import DENIAL, DENIAL_OF_ROLE
 from .places import country_named
 
 _CLAIMED = re.compile(r"\b(?:claimed|blamed|accused|attributed)\b", re.I)
+# "two soldiers were killed", "two soldiers died": the force named is the side hit
+_HIT = re.compile(r"[^.,;]{0,30}\b(?:(?:were|was) (?:killed|wounded|injured)|died)")
 _STATE_TARGET = re.compile(r"\b(?:police (?:station|checkpost|checkpoint|post|patrol|officers|van)|checkpost|"
                            r"checkpoint|army (?:post|base|camp|detachment|patrol|convoy)|military (?:base|post|convoy)|"
                            r"patrol|soldiers|troops|policemen|barracks)\b", re.I)
@@ -135,7 +137,7 @@ def _clash(core: str, text: str, pos: int, iso3: str, perp: Actor | None) -> Pai
     fs = [f for f in actors.forces(core, iso3) if f.kind != "government"]
     unidentified = actors.generic("armed", iso3)
     # "A soldier was killed when NPA rebels ambushed a patrol": the force named first is the side hit
-    hit = bool(fs) and bool(re.match(r"[^.,;]{0,30}\b(?:were|was) (?:killed|wounded|injured)", core[fs[0].pos:]))
+    hit = bool(fs) and bool(_HIT.match(core[fs[0].pos:]))
     if fs and groups and fs[0].pos < groups[0].pos and not _CLAIMED.search(text) and not hit:
         return fs[0], (perp if perp and perp.name != fs[0].name else groups[0])  # "Soldiers killed five rebels"
     if fs and groups and hit:
@@ -167,7 +169,7 @@ def _violence(sub: str, core: str, text: str, pos: int, iso3: str, perp: Actor |
     if found is None and sub in ("Attack", "Abduction/forced disappearance") and not bodies:
         # bodies found: those who found them (the police) are not who killed
         found = next((f for f in actors.forces(core[:pos], iso3) if f.kind in ("military", "police")
-                      and not re.match(r"[^.,;]{0,30}\b(?:were|was) (?:killed|wounded|injured)", core[f.pos:])), None)
+                      and not _HIT.match(core[f.pos:])), None)
     a1 = found or actors.generic("armed", iso3)
     if re.search(r"\b(?:assailants|attackers)\b", after, re.I) and before:
         prev = before[-1].get("actor1_obj")
@@ -177,7 +179,7 @@ def _violence(sub: str, core: str, text: str, pos: int, iso3: str, perp: Actor |
         kind = "police" if re.search(r"\bpolice|checkpost|policemen\b", after, re.I) else "military"
         return a1, actors.state(kind, iso3, iso3)
     victims = next((f for f in actors.forces(core, iso3) if f.name != a1.name and f.kind in ("military", "police")
-                    and re.match(r"[^.,;]{0,30}\b(?:were|was) (?:killed|wounded|injured)", core[f.pos:])), None)
+                    and _HIT.match(core[f.pos:])), None)
     if victims is not None:  # "two soldiers were killed when their vehicle hit a landmine"
         return a1, victims
     hit = after if sub in ("Attack", "Armed clash") else core

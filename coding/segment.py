@@ -50,6 +50,7 @@ class Draft:
     where: places.Where | None
     sentences: list[Sentence] = field(default_factory=list)
     paragraph: int = 0
+    core: int | None = None  # the index of the sentence its trigger is in, when a lead line comes before it
 
     @property
     def event_type(self) -> str:
@@ -208,8 +209,8 @@ class _Segmenter:
         if where is None:
             return
         for when in whens:
-            self._add(Draft(t, when, where, [lead[1], s] if lead else [s], s.paragraph), s,
-                      single=len(whens) == 1)
+            self._add(Draft(t, when, where, [lead[1], s] if lead else [s], s.paragraph, s.index if lead else None),
+                      s, single=len(whens) == 1)
         self.context = self.para_dates = whens
         self.last_where = where
 

@@ -81,3 +81,19 @@ def test_the_group_claiming_the_attack_acknowledges_it() -> None:
 def test_about_n_killed_is_n() -> None:
     assert fatalities(["A bomb exploded at the market on Monday, killing about 20 people."],
                       "Remote explosive/landmine/IED").best == 20
+
+
+def test_whom_a_bomb_hit() -> None:
+    [e] = _events("Two soldiers died on Tuesday when a roadside bomb exploded under their truck near Garissa, "
+                  "Kenya, police said.")
+    assert (e["actor2"], e["inter2"]) == ("Military Forces of Kenya (2022-)", 1)
+    [e] = _events("A homemade bomb went off near the market of Garissa, Kenya, on Saturday, killing a vendor and "
+                  "a taxi driver.")
+    assert (e["actor2"], e["inter2"], e["fatalities"]) == ("Civilians (Kenya)", 7, 2)
+
+
+def test_the_actors_come_from_the_act_not_the_line_that_placed_it() -> None:
+    events = _events("Gunmen abducted a teacher in Wajir, Kenya, on Tuesday, police said.\n\n"
+                     "Meanwhile, accounts differ over what happened in Mandera on Sunday. The army said troops on "
+                     "patrol had come under fire there. Relatives of two men said soldiers shot them at home.")
+    assert (events[1]["actor1"], events[1]["inter1"]) == ("Military Forces of Kenya (2022-)", 1)
