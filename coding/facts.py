@@ -146,7 +146,11 @@ _PARTY_CLAIM = re.compile(r"\bclaim(?:ed|s)?\b[^.;]{0,60}\bkill|"
                           r"units)|they|their (?:fighters|forces|men))\s+(?:had\s+)?kill(?:ed)?\b|"
                           r"\bkill(?:ed|ing)\s+(?:\w+\s+){0,3}(?:suspected\s+)?(?:[\w']+\s+){0,3}(?:militants|terrorists|"
                           r"insurgents|rebels|jihadists|fighters)\b[^.]*,\s+(?:the|a|an)\s+(?:army|military|police|"
-                          r"ministry|spokes\w+)[^.,]{0,30}\s+said", re.I)
+                          r"ministry|spokes\w+)[^.,]{0,30}\s+said|"
+                          # "struck suspected jihadists, killing about 20 of them, a security source said"
+                          r"\b(?:militants|terrorists|insurgents|rebels|jihadists|fighters)\b[^.]{0,60}\bkill(?:ing|ed)\b"
+                          r"[^.]*,\s+(?:the|a|an)\s+(?:\w+\s+)?(?:army|military|police|security|ministry|spokes\w+)"
+                          r"[^.,]{0,30}\s+said", re.I)
 
 
 def fatalities(sentences: list[str], sub_event_type: str) -> Toll:

@@ -52,7 +52,7 @@ def _passive_agent(core: str, iso3: str) -> Actor | None:
         rest = core[m.end():m.end() + 80]
         first = re.match(r"[^,.;]{0,40}", rest)
         head = first.group(0) if first else rest
-        groups = [g for g in actors.named_groups(head, iso3) if g.pos < 12]
+        groups = [g for g in actors.named_groups(head, iso3) if g.pos < 25]  # "by the paramilitary RSF"
         if groups:
             return groups[0]
         fs = [f for f in actors.forces(head, iso3) if f.pos < 25 and f.kind in ("military", "police")]

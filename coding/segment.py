@@ -30,7 +30,7 @@ _DATED_BY_REPORT = _REMOTE | {"Non-state actor overtakes territory", "Government
 _PERFECT = re.compile(r"(?<!\bto )\b(?:has|have)\s+(?:been\s+)?\w+(?:ed|en|t)\b|\b(?:is|are)\s+\w+ing\b", re.I)
 _REFERS = re.compile(r"\b(?:claim\w*|denied|denies|blamed|accused|statement|the attack|the strike|the blast|"
                      r"the group|the fighting|the rally|the protest|the arrest|responsibility|casualties|toll|"
-                     r"killed|wounded|injured|dead|detained|arrested|"
+                     r"killed|wounded|injured|dead|died|lost their lives|detained|arrested|"
                      # a party speaking of its own act: "the military said it had struck ..."
                      r"said (?:it|they) (?:had )?(?:struck|attacked|targeted|hit|bombed|shelled|carried out))\b", re.I)
 
@@ -111,6 +111,7 @@ class _Segmenter:
             self.para_dates: list[dates.When] = []
             # "Meanwhile, accounts differ over what happened in Batibo on Saturday.": another story's place and day
             self.para_lead: tuple[places.Where, Sentence] | None = None
+            self.joined: Draft | None = None  # the event an earlier sentence of this paragraph joined
             # a paragraph that opens on the past ("Before this, ...") tells background: it adds to no event
             self.intro = bool(_INTRO.match(para[0].text)) or background(para[0].text, [])
             self.another = bool(_ANOTHER.match(para[0].text))
@@ -135,6 +136,9 @@ class _Segmenter:
                                       or _EYEWITNESS_ACCOUNT.search(s.text) is not None)
         target = self.current or (last if last is not None and not self.intro and not self.own and not self.another
                                   and about and not _PERFECT.search(s.text) else None)
+        if target is None and self.joined is not None and (t is None or t.event_type == self.joined.event_type) \
+                and not _PERFECT.search(s.text):
+            target = self.joined  # "He said two soldiers had lost their lives": the paragraph goes on about it
         if target is None and self.pending and self.current is None and not self.intro and not self.another \
                 and (not self.drafts or self.pending[-1].sentences[0].index > self.drafts[-1].sentences[0].index) \
                 and _speaks_of(self.pending[-1], s.text) and not _PERFECT.search(s.text):
@@ -146,6 +150,7 @@ class _Segmenter:
             return
         if target is not None:
             target.add(s)
+            self.joined = target if self.current is None else None
             if t and t.event_type in ("Protests", "Riots") and target.event_type in ("Protests", "Riots"):
                 upgrade(target, s.text)
 

@@ -97,3 +97,23 @@ def test_the_actors_come_from_the_act_not_the_line_that_placed_it() -> None:
                      "Meanwhile, accounts differ over what happened in Mandera on Sunday. The army said troops on "
                      "patrol had come under fire there. Relatives of two men said soldiers shot them at home.")
     assert (events[1]["actor1"], events[1]["inter1"]) == ("Military Forces of Kenya (2022-)", 1)
+
+
+def test_a_paragraph_goes_on_about_the_event_it_joined() -> None:
+    [e] = _events("Al Shabaab fighters stormed a military base in Mandera, Kenya, late on Monday, setting off a gun "
+                  "battle, the army said.\n\n"
+                  "In a statement, an army spokesman said troops had repelled the assault. He said two soldiers had "
+                  "lost their lives. The group said its fighters had killed 20 soldiers.")
+    assert e["fatalities"] == 2  # the army's own dead, not the group's claim
+    assert "He said two soldiers had lost their lives." in e["evidence"]
+
+
+def test_a_partys_count_of_enemy_dead_is_no_toll() -> None:
+    assert fatalities(["A drone struck a gathering of suspected jihadists near the town, killing about 20 of them, "
+                       "a security source said."], "Air/drone strike").best is None
+
+
+def test_a_group_after_by_and_an_adjective_is_the_perpetrator() -> None:
+    [e] = _events("Artillery shells fired by the paramilitary Rapid Support Forces (RSF) struck the market of "
+                  "Kadugli, Sudan, on Monday, killing seven civilians, a doctor said.")
+    assert e["actor1"] == "RSF: Rapid Support Forces"
