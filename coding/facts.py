@@ -16,7 +16,7 @@ from dataclasses import dataclass
 _NUM_WORDS = {w: i for i, w in enumerate(
     "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
     "seventeen eighteen nineteen twenty".split())} | {"thirty": 30, "forty": 40, "fifty": 50, "a hundred": 100}
-_N = r"(\d[\d,]*|" + "|".join(sorted(_NUM_WORDS, key=len, reverse=True)) + r")"
+_N = r"((?!(?:19|20)\d\d\b)\d[\d,]*|" + "|".join(sorted(_NUM_WORDS, key=len, reverse=True)) + r")"
 _VICTIMS = r"(?:[\w-]+\s+){0,3}?(?:people|persons|civilians|soldiers|policemen|police officers|officers|troops|" \
            r"militants|fighters|passengers|men|women|children|members|villagers|residents|protesters|workers|" \
            r"traders|rebels|insurgents|personnel|guards|students|of (?:its|their|the) \w+|others|dead)"

@@ -150,8 +150,7 @@ def _joined(d: segment.Draft, raw: str) -> list[str]:
     end = None
     for s in d.sentences:
         between = raw[end:s.start] if end is not None else None
-        if between is not None and out and s.paragraph == d.sentences[0].paragraph and between.isspace() \
-                and "\n" not in between:
+        if between is not None and out and between.isspace() and "\n" not in between:
             out[-1] = out[-1] + between + s.text
         else:
             out.append(s.text)

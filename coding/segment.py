@@ -76,7 +76,15 @@ def _speaks_of(d: Draft, text: str) -> bool:
     return bool(_REFERS.search(text)) or (d.where is not None and (d.where.name in text or d.where.place.name in text))
 
 
+def main_clause(text: str) -> str:
+    """The sentence without its relative clauses (", which has controlled the town since 2024,")."""
+    return re.sub(r",\s+(?:which|who|where)\b[^,]*,", ",", text)
+
+
 def background(text: str, whens: list[dates.When]) -> bool:
+    # a relative clause that recalls the past ("the TNLA, which has controlled the town since 2024, said") does
+    # not make the sentence background
+    text = main_clause(text)
     return not whens and bool(dates.BACKGROUND.search(text) or re.search(r"\b(?:has|have) since\b", text))
 
 
@@ -135,13 +143,13 @@ class _Segmenter:
             t.event_type == last.event_type or (t.event_type in family and last.event_type in family)))
                                       or _EYEWITNESS_ACCOUNT.search(s.text) is not None)
         target = self.current or (last if last is not None and not self.intro and not self.own and not self.another
-                                  and about and not _PERFECT.search(s.text) else None)
+                                  and about and not _PERFECT.search(main_clause(s.text)) else None)
         if target is None and self.joined is not None and (t is None or t.event_type == self.joined.event_type) \
-                and not _PERFECT.search(s.text):
+                and not _PERFECT.search(main_clause(s.text)):
             target = self.joined  # "He said two soldiers had lost their lives": the paragraph goes on about it
         if target is None and self.pending and self.current is None and not self.intro and not self.another \
                 and (not self.drafts or self.pending[-1].sentences[0].index > self.drafts[-1].sentences[0].index) \
-                and _speaks_of(self.pending[-1], s.text) and not _PERFECT.search(s.text):
+                and _speaks_of(self.pending[-1], s.text) and not _PERFECT.search(main_clause(s.text)):
             # it speaks of the events of a line that listed places ("struck in both areas"): it joins each
             line = self.pending[-1].sentences[0].index
             for d in self.pending:
@@ -169,7 +177,7 @@ class _Segmenter:
         if t.sub_event_type == "Arrests" and last is not None and last.event_type in ("Protests", "Riots") \
                 and not self.another:
             return []  # detentions told after a demonstration, without a day of their own, are its own
-        if t.sub_event_type in _DATED_BY_REPORT and not _PERFECT.search(s.text):
+        if t.sub_event_type in _DATED_BY_REPORT and not _PERFECT.search(main_clause(s.text)):
             # an act told in the past without a day: a short span up to the report, not a guessed day
             return [dates.When(self.pub - dt.timedelta(days=7), self.pub, "span", "no day given", 0)]
         return []
@@ -183,8 +191,9 @@ class _Segmenter:
             whens = [dates.When(day, None, "day", "the day before", 0)]
         t = classify.trigger(s.text)
         future = dates.is_future(s.text) and not whens
-        if background(s.text, whens) or (not whens and (dates.old_date(s.text, self.pub)
-                                                         or dates.past_month(s.text, self.pub))):
+        main = main_clause(s.text)
+        if background(s.text, whens) or (not whens and (dates.old_date(main, self.pub)
+                                                         or dates.past_month(main, self.pub))):
             return
         if _AGGREGATE.search(s.text):  # a tally or statistic counts events; it is none itself
             return

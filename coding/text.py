@@ -59,7 +59,8 @@ def split_sentences(para: str) -> list[tuple[int, int]]:
     return spans
 
 
-_DATELINE_END = re.compile(r"^[A-ZÀ-Ý][^a-z]{2,60}?(?:\([^)]{0,60}\))?\s*(?:(?:--|[-–—:])\s+)|"
+_DATELINE_END = re.compile(r"^\([^)]{2,60}\)\s*(?:--|[-–—:])\s+|"  # "(Shan Highlands Herald) - "
+                           r"^[A-ZÀ-Ý][^a-z]{2,60}?(?:\([^)]{0,60}\))?\s*(?:(?:--|[-–—:])\s+)|"
                            r"^[A-ZÀ-Ý][A-ZÀ-Ý .'’]{2,}?\s*(?:,[^-–—:]{0,60}?|\([^)]{0,60}\)\s*)?(?:--|[-–—:])\s+")
 _DATELINE = re.compile(r"^([A-ZÀ-Ý][A-ZÀ-Ý .'-]{2,}?)(?:,|\s+[-–—(]|\s*\()")
 

@@ -117,3 +117,13 @@ def test_a_group_after_by_and_an_adjective_is_the_perpetrator() -> None:
     [e] = _events("Artillery shells fired by the paramilitary Rapid Support Forces (RSF) struck the market of "
                   "Kadugli, Sudan, on Monday, killing seven civilians, a doctor said.")
     assert e["actor1"] == "RSF: Rapid Support Forces"
+
+
+def test_a_relative_clause_recalling_the_past_does_not_hide_the_toll() -> None:
+    [e] = _events("(Lake Herald) - A military jet dropped two bombs on a ward of Lashio, Myanmar, on Tuesday.\n\n"
+                  "The TNLA, which has controlled the town since 2024, said nine civilians had been killed. The "
+                  "Herald was unable to confirm the toll.")
+    assert e["fatalities"] == 9
+    assert e["evidence"].startswith("A military jet")  # the dateline in brackets is cut
+    held = "The group, which has held the area since 2024, said two of its men were killed."
+    assert fatalities([held], "Attack").best == 2
