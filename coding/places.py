@@ -185,9 +185,13 @@ def _first_resolved(phrase: str, start: int, iso3: str) -> tuple[str, int, Any] 
     words = phrase.split(" ")
     owner = re.match(r"(.+?)'s\s+[A-ZÀ-Ý]", phrase)
     if owner and not _resolve(re.sub(r"'s$", "", phrase.split("'s ")[-1]), iso3):
-        r = _resolve(owner.group(1), iso3)  # "Kisumu's Kondele": a part of Kisumu the gazetteer lacks
-        if r is not None and owner.group(1).lower() not in _NOT_PLACES:
-            return owner.group(1), start, r
+        # "Kisumu's Kondele", "In El Fasher's Abu Shouk camp": a part of the town the gazetteer lacks
+        head = owner.group(1).split(" ")
+        for i in range(len(head)):
+            name = " ".join(head[i:])
+            r = _resolve(name, iso3) if name.lower() not in _NOT_PLACES and len(name) >= 3 else None
+            if r is not None:
+                return name, start + len(" ".join(head[:i])) + (1 if i else 0), r
     for i in range(len(words)):
         name = re.sub(r"'s$", "", " ".join(words[i:])).strip()
         if name.lower() in _NOT_PLACES or len(name) < 3 or countries.code_for_name(name):

@@ -106,3 +106,8 @@ def test_a_group_named_army_taking_a_town_is_not_the_state() -> None:
     assert t is not None and t.sub_event_type == "Non-state actor overtakes territory"
     t = classify.trigger("The army said it had captured the town on Sunday.")
     assert t is not None and t.sub_event_type == "Government regains territory"
+
+
+def test_a_part_of_a_town_named_with_a_possessive_after_in_is_at_the_town() -> None:
+    found = places.candidates("In El Fasher's Abu Shouk camp, shelling killed eight people on Monday.", "SDN")
+    assert found and found[0].place.name == "El Fasher"
