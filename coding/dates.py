@@ -35,8 +35,14 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
                             r"\bthe same day\b", re.I)),
 ]
 # a date that tells when something was said, not when the event happened
+# only the words of a statement may stand between ("said in a statement on", "told reporters late on"): in
+# "the army said rebels attacked a base on Monday" the day is the attack's
 _SAID_ON = re.compile(r"\b(?:said|says|told|stated|announced|reported|added|statement|comment(?:ed)?|conference|"
-                      r"confirmed|read)\b(?:\s+[\w'’]+){0,4}?\s+(?:on|late on|early on|by)\s+$", re.I)
+                      r"confirmed|read)\b(?:\s+(?:in|at|to|a|an|the|its|his|her|their|our|statements?|press|news|"
+                      r"conference|briefing|interview|reporters|journalists|the media|by|telephone|phone|text|message|"
+                      r"post|posted|video|televised|address|speech|separately|also|later|state|television|radio|on|"
+                      r"channel|account|website|outlet|media|social|late|early|"
+                      r"(?-i:[A-Z][\w'’-]+)|[\w'’-]+'s)){0,6}?\s+(?:on|late on|early on|by)\s+$", re.I)
 # "On Monday, the army said ...": the day of the statement
 _SAID_AFTER = re.compile(r",\s+(?:the\s+|a\s+|an\s+)?[\w' -]{2,50}?\s+(?:said|told|announced|stated|reported|"
                          r"confirmed|claimed)\b")

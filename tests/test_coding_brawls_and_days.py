@@ -54,3 +54,16 @@ def test_the_night_of_one_day_to_the_next_is_the_first_day() -> None:
     [w] = dates.find("On the night of Saturday to Sunday, a drone struck a gathering near the town.",
                      dt.date(2026, 6, 3))
     assert w.start == dt.date(2026, 5, 30)
+
+
+def test_the_day_after_a_reported_act_is_the_acts_not_the_statements() -> None:
+    pub = dt.date(2026, 6, 3)
+    assert [w.start for w in dates.find("The army said rebels attacked a base on Monday.", pub)] == [
+        dt.date(2026, 6, 1)]
+    assert [w.start for w in dates.find("A local official said gunmen killed two farmers on Monday.", pub)] == [
+        dt.date(2026, 6, 1)]
+    # the words of a statement between: the day is when it was said
+    assert dates.find("The army said in a statement on Monday that rebels attacked a base.", pub) == []
+    assert dates.find("The group said in a statement on its Telegram channel on Monday that it attacked.", pub) == []
+    [e] = _events("A local official said gunmen killed two farmers near Garissa, Kenya, on Monday.")
+    assert (e["event_date"], e["verification_status"]) == ("2026-06-01", "unverified")
