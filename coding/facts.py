@@ -25,7 +25,7 @@ _KILLED = r"(?:killed|dead|died|shot dead|lost their lives|were killed|was kille
 _RANGE = re.compile(rf"\bbetween\s+{_N}\s+and\s+{_N}\s+{_VICTIMS}?", re.I)
 _AT_LEAST = re.compile(rf"\b(?:at least|no fewer than|a minimum of)\s+{_N}\b", re.I)
 _KILLING = re.compile(rf"\b(?:kill(?:ing|ed)|shot dead|shooting dead)\s+(?:the\s+)?(?:at least\s+|about\s+|around\s+|"
-                      rf"some\s+|nearly\s+|approximately\s+)?{_N}\b\s*"
+                      rf"some\s+|nearly\s+|approximately\s+|a total of\s+)?{_N}\b\s*"
                       rf"{_VICTIMS}?", re.I)
 _N_KILLED = re.compile(rf"(?<![\w-]){_N}\s+{_VICTIMS}?\s*(?:[\w,]+\s+){{0,6}}?{_KILLED}\b", re.I)
 _ZERO = re.compile(r"\bno (?:casualties|deaths|fatalities) (?:were |was |had been )?(?:reported|recorded)|"

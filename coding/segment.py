@@ -34,9 +34,9 @@ _REFERS = re.compile(r"\b(?:claim\w*|denied|denies|blamed|accused|statement|the 
                      # a party speaking of its own act: "the military said it had struck ..."
                      r"said (?:it|they) (?:had )?(?:struck|attacked|targeted|hit|bombed|shelled|carried out))\b", re.I)
 
-_AGGREGATE = re.compile(r"\b(?:tally|tallies|statistics|a total of|(?:recorded|counted|documented|registered|logged) "
+_AGGREGATE = re.compile(r"\b(?:tally|tallies|statistics|(?:recorded|counted|documented|registered|logged) "
                         r"(?:more than |at least |some |over |nearly )?\d[\d,]* (?:[\w-]+ ){0,4}(?:strikes|attacks|"
-                        r"incidents|killings|homicides|murders|cases|violations|deaths|events|clashes|protests))\b",
+                        r"incidents|killings|homicides|murders|violations|events|clashes|protests))\b",
                         re.I)
 
 _EYEWITNESS_ACCOUNT = re.compile(facts.EYEWIT.pattern + r"[^.;]{0,80}\b(?:said|told|described|recounted|saw|heard|"

@@ -51,3 +51,8 @@ def test_the_month_of_march_is_not_a_march() -> None:
     assert classify.trigger("In March, unions met the minister.") is None
     t = classify.trigger("Students march to parliament on Monday.")
     assert t is not None and t.event_type == "Protests"
+
+
+def test_a_total_for_one_attack_is_not_a_tally() -> None:
+    [e] = _events("Gunmen killed a total of 12 people in two villages near Gusau, Nigeria, on Monday, police said.")
+    assert e["fatalities"] == 12
