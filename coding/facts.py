@@ -66,7 +66,10 @@ _TOLL_ROSE = re.compile(rf"\btoll\s+(?:\w+\s+){{0,2}}(?:rose|climbed|increased|r
 _KILLING_LIST = re.compile(r"\b(?:killing|killed|shot dead|shooting dead)\s+((?:(?:a|an|one|his|her|their|its|"
                            r"[\w-]+)\s+)[^.;:]{1,120}?)(?=,?\s+and\s+(?:wound|injur|leav)\w*|[.;:]|,\s+(?:the|a|an|"
                            r"according|police|officials?|witnesses|residents)\b|$)", re.I)
-_ITEM = re.compile(r"^(?:(a|an|one|his|her|their|its|the(?!\s+(?:\w+\s+)?\w+s\b))|" + _N + r")\s+\S", re.I)
+# "the mayor" is one; "the two men", "the villagers", "the men" are not counted from the article
+_NUMBER = _N.replace("(", "(?:", 1)
+_ITEM = re.compile(r"^(?:(a|an|one|his|her|their|its|the(?!\s+" + _NUMBER + r"\b)(?!\s+(?:\w+\s+)?(?:\w+s|men|women|"
+                   r"children|people|police)\b))|" + _N + r")\s+\S", re.I)
 
 
 def _listed(s: str) -> int | None:

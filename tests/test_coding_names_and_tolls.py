@@ -127,3 +127,9 @@ def test_a_relative_clause_recalling_the_past_does_not_hide_the_toll() -> None:
     assert e["evidence"].startswith("A military jet")  # the dateline in brackets is cut
     held = "The group, which has held the area since 2024, said two of its men were killed."
     assert fatalities([held], "Attack").best == 2
+
+
+def test_the_two_men_are_two() -> None:
+    assert fatalities(["A drone struck a truck outside the town yesterday, killing the two men inside, the mayor "
+                       "said."], "Air/drone strike").best == 2
+    assert fatalities(["Gunmen stormed the village, killing the headman and his son."], "Attack").best == 2
