@@ -16,7 +16,7 @@ from cedar.schema.regions import region_of
 from .lexicon import ACLED_COUNTRY, DEMONYMS, REGION_CENTRES
 
 _NAME = re.compile(r"(?<![\w'’-])((?:[A-ZÀ-Ý][\w'’‘-]*)(?:\s+(?:de|del|la|al|el|d'|of|da|do|e)?\s*[A-ZÀ-Ý][\w'’‘-]*)*)")
-_NEAR = re.compile(r"(?:\bnear|\boutside|\baround|"
+_NEAR = re.compile(r"(?:\bnear|\boutside|\baround|\bbetween|"
                    r"\bof\s+(?:the\s+)?(?:outskirts|rural areas|countryside|vicinity)\s+of|"
                    r"\brural areas of|\boutskirts of|\b(?:north|south|east|west|northeast|northwest|southeast|"
                    r"southwest)(?:ern)?\s+of|\bkm\s+(?:\w+\s+){0,2}of|\bfrom)\s+(?:the\s+)?(?:\w+\s+){0,2}$", re.I)

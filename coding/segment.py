@@ -97,6 +97,8 @@ def _place_list(s: str, found: list[places.Where]) -> list[places.Where]:
     if len(names) < 2:
         return []
     ordered = sorted(names, key=lambda w: w.pos)
+    if re.search(r"\bbetween\s+(?:the\s+)?(?:towns?\s+of\s+)?$", s[:ordered[0].pos]):
+        return []  # "the road between Nekemte and Gimbi": one place, near the first
     between = s[ordered[0].pos:ordered[-1].pos]
     return ordered if re.search(r"\band\b", between) and len(between) < 40 * len(ordered) else []
 

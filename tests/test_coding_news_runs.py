@@ -111,3 +111,9 @@ def test_a_group_named_army_taking_a_town_is_not_the_state() -> None:
 def test_a_part_of_a_town_named_with_a_possessive_after_in_is_at_the_town() -> None:
     found = places.candidates("In El Fasher's Abu Shouk camp, shelling killed eight people on Monday.", "SDN")
     assert found and found[0].place.name == "El Fasher"
+
+
+def test_a_road_between_two_towns_is_one_event_near_the_first() -> None:
+    events = _events("Rebels ambushed a police convoy on the road between Nakuru and Eldoret, Kenya, on Monday, "
+                     "killing at least seven officers, two officials said.")
+    assert [(e["location"], e["geo_precision"]) for e in events] == [("Nakuru", "near")]
