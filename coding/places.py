@@ -66,7 +66,7 @@ def main_country(text: str, dateline: str | None) -> str | None:
     votes: Counter[str] = Counter()
     if dateline:
         for p in _g().places_named(dateline)[:1]:
-            votes[p.iso3] += 2
+            votes[p.iso3] += 3
     for m in _NAME.finditer(text):
         words = m.group(1).replace("’", "'").split()
         for n in range(len(words), 0, -1):
@@ -78,11 +78,12 @@ def main_country(text: str, dateline: str | None) -> str | None:
                     votes[code] += 1
                 elif stem.lower() in DEMONYMS:
                     votes[DEMONYMS[stem.lower()]] += 0.5  # type: ignore[assignment]
-    if not votes:  # no country named: the countries of the towns it names after "in", "near"
-        for m in list(_LOCATIVE.finditer(text))[:50]:
-            named = [p for p in _g().places_named(m.group(1)) if p.population >= 1000]
-            if named:
-                votes[named[0].iso3] += 1
+    # the towns it names after "in", "near": where the events are, whatever the actors' demonyms say
+    # ("Pakistani aircraft bombed houses in Paktika" from Kabul); alone when no country is named
+    for m in list(_LOCATIVE.finditer(text))[:30]:
+        named = [p for p in _g().places_named(m.group(1)) if p.population >= 1000]
+        if named and len({p.iso3 for p in named}) == 1:  # a name only one country has
+            votes[named[0].iso3] += 1
     return votes.most_common(1)[0][0] if votes else None
 
 

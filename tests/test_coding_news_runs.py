@@ -117,3 +117,12 @@ def test_a_road_between_two_towns_is_one_event_near_the_first() -> None:
     events = _events("Rebels ambushed a police convoy on the road between Nakuru and Eldoret, Kenya, on Monday, "
                      "killing at least seven officers, two officials said.")
     assert [(e["location"], e["geo_precision"]) for e in events] == [("Nakuru", "near")]
+
+
+def test_the_country_is_where_the_towns_are_not_the_actors_demonym() -> None:
+    raw = PUB + ("KABUL, June 3 (Hindu Kush News) - Pakistani military aircraft bombed houses in Kandahar late on "
+                 "Tuesday, killing nine civilians, a Taliban spokesman said. Pakistan's military did not confirm "
+                 "the strikes. The Pakistani army said its troops were on alert.\n")
+    [e] = propose(raw, name="invented.txt").events
+    assert (e["iso3"], e["location"], e["actor1"], e["inter1"]) == (
+        "AFG", "Kandahar", "Military Forces of Pakistan (2024-)", 8)
