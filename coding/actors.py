@@ -108,6 +108,9 @@ def named_groups(text: str, iso3: str) -> list[Actor]:
         front = re.sub(r"^(?:the|The)\s+", "", front)
         name = f"FARC Dissidents: {_ascii(front)} Front"
         found.setdefault(name, Actor(name, 2, "group", m.start()))
+    for m in re.finditer(r"FARC dissidents? (?:of|from) the ((?:[A-Z][\w-]+\s+){1,3})[Ff]ront\b", text):
+        name = f"FARC Dissidents: {_ascii(m.group(1).strip())} Front"  # "FARC dissidents of the X front"
+        found.setdefault(name, Actor(name, 2, "group", m.start()))
     if "FARC" in text and not any(a.name.startswith("FARC") for a in found.values()):
         m = re.search(r"FARC", text)
         found["FARC Dissidents"] = Actor("FARC Dissidents", 2, "group", m.start() if m else 0)

@@ -54,9 +54,10 @@ RULES: list[tuple[str, str, re.Pattern[str]]] = [
     ("Explosions/Remote violence", "Suicide bomb", _P(r"\bsuicide (?:bomber|bombing|attack|car bomb)", re.I)),
     ("Strategic developments", "Disrupted weapons use",
      _P(r"\b(?:defused|defusing|dismantled|deactivated|disarmed|made safe|found and destroyed|detonated safely|"
+        r"detonated (?:\w+ )?in a controlled explosion|destroyed in a controlled explosion|"
         r"(?:safely|controlled) detonat\w+)\b[^.]{0,60}(?:\b(?:bombs?|explosives?|IEDs?|devices?|grenades?|shells?)|"
         r"(?:\b|land)mines?)\b|\bbomb disposal\b|\b(?:bombs?|explosives?|IEDs?|devices?|(?:land)?mines?)\b[^.]{0,30}"
-        r"\b(?:were|was) (?:defused|deactivated|disarmed|made safe)\b", re.I)),
+        r"\b(?:were|was) (?:\w+ )?(?:defused|deactivated|disarmed|made safe|detonated safely)\b", re.I)),
     ("Explosions/Remote violence", "Remote explosive/landmine/IED",
      _P(r"\b(?:roadside bomb|improvised explosive|IEDs?\b|landmines?|land mines?|car bomb|explosive device|"
         r"bomb (?:exploded|went off|blast))", re.I)),
@@ -64,7 +65,8 @@ RULES: list[tuple[str, str, re.Pattern[str]]] = [
      _P(r"\b(?:drones?|aircraft|warplanes?|jets?|helicopters?|air support|air ?strikes?|airstrikes?|air raids?)\b"
         r"[^.]{0,60}\b(?:struck|hit|strike|bombed|attacked|fired|targeted)|\b(?:air|drone) ?strikes?\b|"
         r"\bairstrikes?\b|\bair raids?\b|\bbombed\b|\bdropped (?:\w+ ){0,2}(?:bombs?|explosives?|munitions)\b|"
-        r"\bbombs? dropped\b|\bbombing raids?\b", re.I)),
+        r"\bbombs? dropped\b|\bbombing raids?\b|"
+        r"\b(?:launched|dropped|fired) (?:from|by) (?:an? |armed )?drones?\b|\bdrone-(?:launched|dropped)\b", re.I)),
     ("Explosions/Remote violence", "Shelling/artillery/missile attack",
      _P(r"(?<!gas )\b(?:shell(?:ed|ing|s)|artillery|mortars?|rockets?|missiles?)\b", re.I)),
     ("Explosions/Remote violence", "Grenade", _P(r"\bgrenades?\b", re.I)),
@@ -160,6 +162,11 @@ _LEGAL = _P(r"\b(?:accused of|charged with|convicted of|acquitted of|suspected o
             r"trial of|wanted (?:in|for)|in connection with|indicted (?:for|over))\b[^.;:()]*$", re.I)
 
 
+_PLANTED = _P(r"\b(?:planted|laid|placed|buried|planting|laying)\b", re.I)
+_WENT_OFF = _P(r"\b(?:explod\w*|blasts?|blew up|went off|detonat\w*|hit|struck|strikes?|killing|killed|wounding|"
+               r"wounded|injur\w*|died)\b", re.I)
+
+
 def _words(sentence: str, m: re.Match[str]) -> bool:
     """Whether a match may make a trigger: not in a clause that recalls the past, not what a court or a
     charge is about, not the month of March."""
@@ -177,6 +184,8 @@ def trigger(sentence: str) -> Trigger | None:
             continue
         if event_type == "Protests" and _armed_not_protest(sentence, m.start()):
             continue  # "insurgents marched into the village": armed men, not a demonstration
+        if sub == "Remote explosive/landmine/IED" and _PLANTED.search(sentence) and not _WENT_OFF.search(sentence):
+            continue  # "had planted landmines along the road": nothing exploded
         if sub == "Non-state actor overtakes territory" and _state_takes(sentence, m.start()):
             event_type, sub = "Battles", "Government regains territory"
         if sub == "Arrests" and re.search(_PROTEST, sentence, re.I) and not _ARREST_AWAY.search(sentence):

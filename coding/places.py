@@ -27,6 +27,7 @@ _STRONG = re.compile(r"\b(?:in|at|into|near|outside|around|of|entered|took|captu
                      re.I)
 _UNIT = re.compile(r"^\s*(district|territory|county|municipality|subdistrict|tehsil|commune)\b|"
                    r"^\s*(province|region|state|governorate|department|oblast)\b", re.I)
+_UNIT_BEFORE = re.compile(r"\b(?:department|province|state|region|governorate|oblast|prefecture)\s+of\s+$", re.I)
 # a capitalised name followed by one of these names a day, festival or movement, not a town
 _EVENT_NAME = re.compile(r"^(?:'s)?\s+(?:protests?|day|days|festival|holiday|anniversary|movement|rall(?:y|ies)|"
                          r"march(?:es)?|uprising|commemorations?|celebrations?|strikes?|revolution|massacre|"
@@ -149,6 +150,10 @@ def candidates(sentence: str, iso3: str) -> list[Where]:
             continue  # "the Saba Saba protests", "marks Independence Day": the name of an event, not a place
         place, precision = r
         score = 3 if _STRONG.search(before) else 1
+        if _UNIT_BEFORE.search(before):  # "the department of Narino": the province, at its largest town
+            seat = _admin1_seat(name, iso3)
+            found.append(Where(name, seat or place, "region", score - 2, start))
+            continue
         unit = _UNIT.match(after)
         if unit:
             precision = "near" if unit.group(1) else "region"

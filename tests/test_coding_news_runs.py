@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from cedar.coding import classify, places
+from cedar.coding import actors, classify, places
 from cedar.coding.propose import propose
 
 PUB = "Published: 2026-06-03\n\n"  # a Wednesday
@@ -127,3 +127,12 @@ def test_the_country_is_where_the_towns_are_not_the_actors_demonym() -> None:
     [e] = propose(raw, name="invented.txt").events
     assert (e["iso3"], e["geo_precision"], e["actor1"], e["inter1"]) == (
         "AFG", "region", "Military Forces of Pakistan (2024-)", 8)
+
+
+def test_the_department_of_x_is_a_province_and_a_town_after_it_wins() -> None:
+    [e, f] = _events("In the neighbouring department of Narino, Colombia, coca growers held a sit-in outside the "
+                     "town hall of Tumaco on Monday and Tuesday.")
+    assert (e["location"], f["location"], e["event_date"], f["event_date"]) == (
+        "Tumaco", "Tumaco", "2026-06-01", "2026-06-02")
+    names = [a.name for a in actors.named_groups("FARC dissidents of the Carlos Patino front attacked.", "COL")]
+    assert "FARC Dissidents: Carlos Patino Front" in names

@@ -56,3 +56,16 @@ def test_the_month_of_march_is_not_a_march() -> None:
 def test_a_total_for_one_attack_is_not_a_tally() -> None:
     [e] = _events("Gunmen killed a total of 12 people in two villages near Gusau, Nigeria, on Monday, police said.")
     assert e["fatalities"] == 12
+
+
+def test_mines_planted_or_detonated_safely_are_no_explosion() -> None:
+    assert classify.trigger("The army said the rebels had also planted landmines along the road.") is None
+    t = classify.trigger("Two of the mines were later detonated safely by army engineers.")
+    assert t is not None and t.sub_event_type == "Disrupted weapons use"
+    t = classify.trigger("A landmine planted on the road exploded under a bus on Monday.")
+    assert t is not None and t.sub_event_type == "Remote explosive/landmine/IED"
+
+
+def test_explosives_dropped_from_drones_are_a_drone_strike() -> None:
+    t = classify.trigger("Dissidents attacked a patrol with explosives launched from drones on Tuesday.")
+    assert t is not None and t.sub_event_type == "Air/drone strike"
