@@ -184,11 +184,18 @@ def find(sentence: str, pub: dt.date) -> list[When]:
     if len(found) > 1:  # "died early today, hours after being beaten ... yesterday": the act's day, not the death's
         kept = [w for w in found if not _DEATH_DAY.search(sentence[max(0, w.pos - 60):w.pos])]
         found = kept or found
+    after = _DAYS_AFTER.search(sentence)
+    if after and found and all(w.pos < after.start() for w in found):
+        # "a curfew on Thursday, two days after fighters attacked a convoy": the act is two days earlier
+        n = _DAYS_N.get(after.group(1).lower()) or (int(after.group(1)) if after.group(1).isdigit() else 1)
+        found = [When(found[-1].start - dt.timedelta(days=n), None, "day", after.group(0), after.start())]
     if len({w.precision for w in found}) > 1:  # "recently" beside a day: the day
         found = [w for w in found if w.precision == "day"]
     return sorted(found, key=lambda w: w.pos)
 
 
+_DAYS_AFTER = re.compile(r"\b(a|one|two|three|four|five|six|[1-6]) days? after\b", re.I)
+_DAYS_N = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
 _DEATH_DAY = re.compile(r"\b(?:died|succumbed|passed away|pronounced dead)"
                         r"\b(?:(?!\b(?:after|when|while|before|being|as)\b)[^;.])*$", re.I)
 

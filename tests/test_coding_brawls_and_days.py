@@ -67,3 +67,13 @@ def test_the_day_after_a_reported_act_is_the_acts_not_the_statements() -> None:
     assert dates.find("The group said in a statement on its Telegram channel on Monday that it attacked.", pub) == []
     [e] = _events("A local official said gunmen killed two farmers near Garissa, Kenya, on Monday.")
     assert (e["event_date"], e["verification_status"]) == ("2026-06-01", "unverified")
+
+
+def test_n_days_after_a_dated_announcement_dates_the_act_before_it() -> None:
+    pub = dt.date(2026, 6, 3)
+    [w] = dates.find("The junta imposed a curfew on Tuesday, two days after fighters attacked a convoy near the "
+                     "town.", pub)
+    assert w.start == dt.date(2026, 5, 31)
+    # a day named after "a day after" is the act's own
+    [w] = dates.find("The blast came a day after gunmen abducted a teacher on Sunday evening.", pub)
+    assert w.start == dt.date(2026, 5, 31)
