@@ -198,11 +198,14 @@ DISPUTE = re.compile(r"\baccounts? (?:differ\w*|conflict\w*|var(?:y|ied))|\bconf
                      r"\bdisputed (?:this|that|the|these) (?:account|version|claim)s?\b", re.I)
 DENIAL = re.compile(r"\b(?:denied|denies|deny|rejected (?:the|this|that) (?:claim|account|report)s?|dismissed "
                     r"(?:the|this) (?:claim|report)s?)\b", re.I)
+# a denial of the toll only ("denied that any of its fighters had been killed", "denied suffering losses")
+TOLL_DENIAL = (r"(?:denied|denies|deny)\s+(?:that\s+)?[^.,;]{0,50}?(?:(?:had been|were|was|been) killed|"
+               r"(?:suffering|any|suffered) (?:casualties|losses)|the (?:death )?toll)")
 DENIAL_OF_ROLE = re.compile(r"\b(?:involvement|any role|responsibility|taken part|took part|any part|behind|"
                             r"carried out|its members|their members)\b", re.I)
 # a denial of one aspect only (who did it, whom it targeted): the event keeps the status of its occurrence
 DENIAL_OF_ASPECT = re.compile(DENIAL_OF_ROLE.pattern[:-3] + r"|(?:target|attack|strik|hit|kill|shell|bomb)\w* "
-                              r"(?:any )?civilians)\b", re.I)
+                              r"(?:any )?civilians|" + TOLL_DENIAL + r")\b", re.I)
 _SAY = r"(?:said|says|told|reported|claimed|stated|confirmed|added|saw|estimated|announced|described|recounted|" \
        r"gave (?:\w+ ){0,2}accounts?)"
 _SRC_AFTER = re.compile(rf"[,;]\s*((?:the|a|an|two|three|four|several|some|other|local|its|their)?\s*"

@@ -73,6 +73,8 @@ GROUPS: list[tuple[str, int, tuple[str, ...]]] = [
     ("BLA: Balochistan Liberation Army", 2, ("BLA", "Balochistan Liberation Army")),
     ("Hamas Movement", 2, ("Hamas",)),
     ("Hezbollah", 2, ("Hezbollah", "Hizbullah", "Hizballah")),
+    ("SDF: Syrian Democratic Forces", 2, ("SDF", "Syrian Democratic Forces")),
+    ("SNA: Syrian National Army", 2, ("SNA", "Syrian National Army")),
     ("Ansar Allah", 2, ("Houthis", "Houthi", "Ansar Allah")),
     ("Taliban", 2, ("Taliban",)),
     ("RSF: Rapid Support Forces", 2, ("RSF", "Rapid Support Forces")),

@@ -106,7 +106,8 @@ def _resolve(name: str, iso3: str, admin1: str | None = None) -> Any:
     if name in REGION_CENTRES and REGION_CENTRES[name][0] == iso3:
         found = g.resolve(REGION_CENTRES[name][1], iso3)
         return (found.place, "region") if found else None
-    for cand in (name, _COMPASS.sub("", name)):
+    # "Qamishli" is GeoNames' "Al Qamishli": Arabic names are tried with the article too
+    for cand in (name, _COMPASS.sub("", name), f"Al {name}", f"Al-{name}", f"El {name}"):
         r = g.resolve(cand, iso3, admin1) if admin1 else None
         r = r or g.resolve(cand, iso3)
         if r and not (r.precision == "exact" and _fold(r.place.name) != _fold(cand) and _admin1_seat(cand, iso3)):

@@ -168,7 +168,8 @@ def verify(sentences: list[str], actor1: Actor, actor2: Actor | None, iso3: str,
                     [_claim("occurrence", who, "asserts", "unverified", core)], f"The report {why}.")
     for i, s in enumerate(sentences):
         if facts.DENIAL.search(s) and facts.DENIAL_OF_ASPECT.search(s):
-            aspect = "civilian_targeting" if re.search(r"\bcivilian", s, re.I) else "perpetrator"
+            aspect = ("civilian_targeting" if re.search(r"\bcivilian", s, re.I) else
+                      "fatalities" if re.search(facts.TOLL_DENIAL, s, re.I) else "perpetrator")
             v.claims.append(_claim(aspect, _denier(s, atts, i, actor2, iso3), "denies", "unverified", s))
     return v
 

@@ -136,3 +136,8 @@ def test_the_department_of_x_is_a_province_and_a_town_after_it_wins() -> None:
         "Tumaco", "Tumaco", "2026-06-01", "2026-06-02")
     names = [a.name for a in actors.named_groups("FARC dissidents of the Carlos Patino front attacked.", "COL")]
     assert "FARC Dissidents: Carlos Patino Front" in names
+
+
+def test_an_arabic_town_is_found_without_its_article() -> None:
+    found = places.candidates("A drone struck a car near Qamishli on Thursday.", "SYR")
+    assert found and found[0].place.name.startswith("Al Q")

@@ -92,3 +92,16 @@ def test_a_foreign_forces_statement_on_listed_places_acknowledges_each() -> None
 def test_gunfights_are_armed_clashes() -> None:
     t = classify.trigger("Troops raided the camp on Sunday, sparking gunfights with militants.")
     assert t is not None and t.sub_event_type == "Armed clash"
+
+
+def test_a_denial_of_the_toll_is_a_toll_claim_not_a_dispute() -> None:
+    [e] = _events("SDF fighters and Syrian National Army factions clashed on Wednesday around Manbij, Syria, a war "
+                  "monitor said. The SNA denied that any of its fighters had been killed.")
+    assert (e["actor1"], e["actor2"], e["verification_status"]) == (
+        "SDF: Syrian Democratic Forces", "SNA: Syrian National Army", "unverified")
+    assert any(c["aspect"] == "fatalities" and c["stance"] == "denies" for c in e["claims"])
+    # rejecting the claim itself still disputes it, whatever else the sentence says
+    [e] = _events("Russia's defence ministry said its forces had captured the village of Kupiansk, Ukraine, on "
+                  "Wednesday. Ukraine's General Staff denied the claim, saying Russian troops were pushed back "
+                  "with heavy losses.")
+    assert e["verification_status"] == "disputed"
