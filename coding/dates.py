@@ -144,7 +144,7 @@ def old_date(sentence: str, pub: dt.date) -> bool:
 
 
 _MONTH_ALONE = re.compile(r"\b(?:in|during|throughout|for|of|since)\s+(?:(?:early|late|mid-?)\s*)?" + _MONTH[:-3] +
-                          r"(?!\s*\d)", re.I)
+                          r"\b(?!\.?\s*\d)", re.I)
 
 
 def past_month(sentence: str, pub: dt.date) -> bool:

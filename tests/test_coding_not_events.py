@@ -69,3 +69,11 @@ def test_mines_planted_or_detonated_safely_are_no_explosion() -> None:
 def test_explosives_dropped_from_drones_are_a_drone_strike() -> None:
     t = classify.trigger("Dissidents attacked a patrol with explosives launched from drones on Tuesday.")
     assert t is not None and t.sub_event_type == "Air/drone strike"
+
+
+def test_a_town_that_begins_like_a_month_is_not_a_month() -> None:
+    pub = dt.date(2026, 1, 16)
+    for s in ("Protesters later set fire to a police post in Juliaca.", "Troops fought rebels in Marawi.",
+              "Gunmen attacked a bus in Janakpur."):
+        assert not dates.past_month(s, pub), s
+    assert dates.past_month("Monitors counted 30 strikes in Aug. alone.", dt.date(2026, 10, 1))
