@@ -12,7 +12,7 @@ from functools import lru_cache
 
 from cedar.schema import countries
 
-from .lexicon import ACLED_COUNTRY, GOVERNMENT_SINCE, GROUPS, ISLAMIC_STATE
+from .lexicon import ACLED_COUNTRY, DEMONYMS, GOVERNMENT_SINCE, GROUPS, ISLAMIC_STATE
 from .places import country_named
 
 
@@ -55,7 +55,9 @@ _GOV = re.compile(r"\b(?:the government|government of|authorities)\b", re.I)
 _ARMED = re.compile(r"\b(?:gunmen|militants|jihadists?(?: fighters)?|insurgents|assailants|attackers|rebels|"
                     r"guerrillas|armed men|men armed with|bandits|suicide bomber|extremists|terrorists)\b", re.I)
 _CIVILIANS = re.compile(r"\b(?:civilians|villagers|passengers|residents|traders|farmers|contractors|workers|"
-                        r"children|women|families|worshippers|students|journalists?|two men|people|a village)\b",
+                        r"children|women|families|worshippers|students|journalists?|two men|people|a village|"
+                        r"vendors?|(?:tricycle |taxi |bus |truck )?drivers?|shopkeepers?|shoppers|market-goers|"
+                        r"bystanders|motorists|pilgrims|mourners|pupils|(?:a|one) (?:man|woman|child|boy|girl))\b",
                         re.I)
 _PROTESTERS = re.compile(r"\b(?:protesters|demonstrators|marchers|teachers|members|students|workers|people|crowd)\b",
                          re.I)
@@ -106,6 +108,9 @@ def named_groups(text: str, iso3: str) -> list[Actor]:
         front = re.sub(r"^(?:the|The)\s+", "", front)
         name = f"FARC Dissidents: {_ascii(front)} Front"
         found.setdefault(name, Actor(name, 2, "group", m.start()))
+    for m in re.finditer(r"FARC dissidents? (?:of|from) the ((?:[A-Z][\w-]+\s+){1,3})[Ff]ront\b", text):
+        name = f"FARC Dissidents: {_ascii(m.group(1).strip())} Front"  # "FARC dissidents of the X front"
+        found.setdefault(name, Actor(name, 2, "group", m.start()))
     if "FARC" in text and not any(a.name.startswith("FARC") for a in found.values()):
         m = re.search(r"FARC", text)
         found["FARC Dissidents"] = Actor("FARC Dissidents", 2, "group", m.start() if m else 0)
@@ -120,7 +125,24 @@ def named_groups(text: str, iso3: str) -> list[Actor]:
         name = m.group(1).strip()
         if name and name not in found and not re.match(r"(?:The|A|An)\b", name):
             found[name] = Actor(name, 3 if m.group(2) == "militia" else 2, "group", m.start())
+    for m in _KIND_NAMED.finditer(text):  # "the Viv Ansanm gang coalition": the group by the outlet's name for it
+        name = m.group(1).strip()
+        if name not in found and not any(a <= m.start(1) < b for a, b in known) and not _generic_name(name):
+            found[name] = Actor(name, 2 if m.group(2).lower().startswith(("rebel", "insurgent")) else 3, "group",
+                                m.start(1))
     return sorted(found.values(), key=lambda a: a.pos)
+
+
+_KIND_NAMED = re.compile(r"\bthe\s+((?:[A-Z][\w'’-]*\s+){0,3}[A-Z][\w'’-]*)\s+((?i:gang(?:\s+(?:coalition|alliance|"
+                         r"federation))?|cartel|criminal (?:group|organi[sz]ation)|vigilante group|self-defen[cs]e "
+                         r"(?:group|force)|rebel group|insurgent group|armed group))\b")
+
+
+def _generic_name(name: str) -> bool:
+    """A country, a demonym or a capitalised common word is no group's name ("the Haitian gang")."""
+    first = name.split()[0].lower()
+    return bool(country_named(name)) or name.lower() in DEMONYMS or first in DEMONYMS or first in (
+        "main", "largest", "local", "rival", "powerful", "notorious", "same", "new", "other")
 
 
 # forces a report names by their own name or acronym

@@ -21,8 +21,9 @@ class Trigger:
 _PROTEST = r"\b(?:protest(?:s|ed|ing)?|protesters|demonstrat\w+|rall(?:y|ied|ies)|march(?:ed|es)?|marchers|" \
            r"sit-ins?|picket\w*|took to the streets|to demand|demanding|vigils?|went on strike|" \
            r"(?:general|labou?r|workers'?|nationwide|hunger|transport) strikes?|" \
-           r"block(?:ed|ing|aded) (?:a |the )?(?:\w+ )?(?:roads?|highways?|streets?))\b"
-_INTERVENE = _P(r"\b(?:tear ?gas|pepper spray|water cannons?|rubber bullets|batons?|detained|arrested|removed|"
+           r"block(?:ed|ing|aded) (?:a |the )?(?:\w+ )?(?:roads?|highways?|streets?)|in solidarity with|" \
+           r"(?:people|residents|crowds?|hundreds|thousands|supporters|students|workers) (?:\w+ ){0,2}gathered)\b"
+_INTERVENE = _P(r"\b(?:tear ?gas|pepper spray|water cannons?|rubber bullets|batons?|(?<!the )detained|arrested|removed|"
                 r"dispersed (?:by force|them|the)|to disperse|push(?:ed)? back|beat|beating|beaten|"
                 r"carried (?:them )?off|forcibly|kettled)\b", re.I)
 _EXCESSIVE = _P(r"\b(?:live (?:rounds|ammunition|fire)|opened fire on (?:the )?(?:protesters|demonstrators|crowd)|"
@@ -32,8 +33,12 @@ _RIOT = _P(r"\b(?:set fire|setting (?:\w+ ){0,3}(?:on )?fire|set (?:\w+ ){0,3}on
            r"hurled|pelted|stormed|tried to storm|smash\w*|vandali[sz]ed|ransacked|looted|looting|"
            r"clashed with (?:police|security)|"
            r"barricades?|barricaded|burning (?:\w+ )?(?:tyres|tires)|ston(?:ed|ing)|threw rocks)\b", re.I)
-_ARREST_AWAY = _P(r"\b(?:ahead of|before (?:a|the)|hours before|raids?|at (?:his|her|their|the \w+'s) (?:home|office|"
-                  r"headquarters)|on charges|charged with)\b", re.I)
+_ARREST_AWAY = _P(r"\b(?:ahead of|before (?:a|the)|hours before|raids?|"
+                  r"at (?:his|her|their|the \w+'s) (?:homes?|offices?|headquarters)|on charges|charged with)\b", re.I)
+
+# a fight with sticks, bricks or machetes is a brawl of crowds, not an armed clash (no firearms)
+_BRAWL = r"\b(?:fought|clash(?:ed|es)?|brawl\w*|attacked each other|fighting)\b[^.]{0,30}\bwith (?:\w+ ){0,2}" \
+         r"(?:sticks|bricks|stones|rocks|clubs|machetes|knives|iron rods|bamboo|batons|bats)\b"
 
 RULES: list[tuple[str, str, re.Pattern[str]]] = [
     ("Strategic developments", "Agreement",
@@ -48,8 +53,11 @@ RULES: list[tuple[str, str, re.Pattern[str]]] = [
      _P(r"\b(?:took control of|seized control of|seized the (?:town|city|village)|captured|overran)\b", re.I)),
     ("Explosions/Remote violence", "Suicide bomb", _P(r"\bsuicide (?:bomber|bombing|attack|car bomb)", re.I)),
     ("Strategic developments", "Disrupted weapons use",
-     _P(r"\b(?:defused|dismantled|deactivated|made safe|found and destroyed)\b[^.]{0,60}\b(?:bomb|explosive|IED|"
-        r"mine|device)|\bbomb disposal\b", re.I)),
+     _P(r"\b(?:defused|defusing|dismantled|deactivated|disarmed|made safe|found and destroyed|detonated safely|"
+        r"detonated (?:\w+ )?in a controlled explosion|destroyed in a controlled explosion|"
+        r"(?:safely|controlled) detonat\w+)\b[^.]{0,60}(?:\b(?:bombs?|explosives?|IEDs?|devices?|grenades?|shells?)|"
+        r"(?:\b|land)mines?)\b|\bbomb disposal\b|\b(?:bombs?|explosives?|IEDs?|devices?|(?:land)?mines?)\b[^.]{0,30}"
+        r"\b(?:were|was) (?:\w+ )?(?:defused|deactivated|disarmed|made safe|detonated safely)\b", re.I)),
     ("Explosions/Remote violence", "Remote explosive/landmine/IED",
      _P(r"\b(?:roadside bomb|improvised explosive|IEDs?\b|landmines?|land mines?|car bomb|explosive device|"
         r"bomb (?:exploded|went off|blast))", re.I)),
@@ -57,7 +65,8 @@ RULES: list[tuple[str, str, re.Pattern[str]]] = [
      _P(r"\b(?:drones?|aircraft|warplanes?|jets?|helicopters?|air support|air ?strikes?|airstrikes?|air raids?)\b"
         r"[^.]{0,60}\b(?:struck|hit|strike|bombed|attacked|fired|targeted)|\b(?:air|drone) ?strikes?\b|"
         r"\bairstrikes?\b|\bair raids?\b|\bbombed\b|\bdropped (?:\w+ ){0,2}(?:bombs?|explosives?|munitions)\b|"
-        r"\bbombs? dropped\b|\bbombing raids?\b", re.I)),
+        r"\bbombs? dropped\b|\bbombing raids?\b|"
+        r"\b(?:launched|dropped|fired) (?:from|by) (?:an? |armed )?drones?\b|\bdrone-(?:launched|dropped)\b", re.I)),
     ("Explosions/Remote violence", "Shelling/artillery/missile attack",
      _P(r"(?<!gas )\b(?:shell(?:ed|ing|s)|artillery|mortars?|rockets?|missiles?)\b", re.I)),
     ("Explosions/Remote violence", "Grenade", _P(r"\bgrenades?\b", re.I)),
@@ -65,9 +74,13 @@ RULES: list[tuple[str, str, re.Pattern[str]]] = [
      # an abduction told beside killings is part of an attack: the killings make the event
      _P(r"^(?!.*\b(?:killing|killed|shot dead)\b).*?\b(?:abduct\w*|kidnap\w*|taken hostage|forcibly disappeared)\b",
         re.I)),
-    ("Strategic developments", "Arrests", _P(r"\b(?:arrest(?:ed|s)?|detained|rounded up|took into custody)\b", re.I)),
+    # "the detained politician": a word that names a person, not an arrest told
+    ("Strategic developments", "Arrests", _P(r"\b(?:arrest(?:ed|s)?|(?<!the )(?<!a )detained|rounded up|"
+                                             r"took into custody)\b", re.I)),
     ("Riots", "Mob violence", _P(r"\b(?:a mob|mobs|lynch\w*)\b|\b(?:supporters|activists|youths|villagers|"
-                                 r"residents|students)\b[^.]{0,60}\bclash(?:ed|es)\b", re.I)),
+                                 r"residents|students)\b[^.]{0,60}\bclash(?:ed|es)\b|"
+                                 r"\bclash(?:es)? between (?:\w+ ){0,3}(?:supporters|activists|youths|villagers|"
+                                 r"residents|students|members)\b|" + _BRAWL, re.I)),
     ("Protests", "Peaceful protest", _P(_PROTEST, re.I)),
     # a crowd's own violence told without the word "protest": barricades, stoning, burning tyres, looting
     ("Riots", "Violent demonstration",
@@ -79,13 +92,20 @@ RULES: list[tuple[str, str, re.Pattern[str]]] = [
      _P(r"\b(?:tear ?gas|pepper spray|water cannons?|rubber bullets|stun grenades)\b[^.]{0,80}\b(?:to stop|to disperse|"
         r"on|at|against|dispers\w+)\b", re.I)),
     ("Battles", "Armed clash",
-     _P(r"\b(?:clash(?:ed|es)?|exchanged fire|fighting between|fought|gun ?battle|firefight|ambush\w*|"
+     _P(r"\b(?:clash(?:ed|es)?|exchanged fire|(?:an |the )?exchanges? of (?:gun)?fire|traded fire|"
+        r"(?:came|come|coming) under (?:heavy )?(?:fire|attack)|fighting between|fought|gun ?battle|firefight|"
+        r"shoot-?outs?|gunfights?|in an encounter|encounter with|"
+        r"(?:police|military|army|security|joint) (?:operation|raid|offensive) (?:against|targeting) (?:\w+ ){0,3}"
+        r"(?:gangs?|traffickers|militants|rebels|insurgents|jihadists|bandits|cartel|fighters|terrorists)|"
+        r"ambush\w*|"
         r"(?:launched|initiated|began|started) [^.]{0,40}(?:operation|offensive|activities)|"
         r"attacked (?:an? |the )?(?:\w+ ){0,2}(?:army|military|police|soldiers|troops|patrol|checkpoint|base|post|"
         r"detachment|convoy|station|barracks)|opened fire on (?:an? |the )?(?:\w+ ){0,2}(?:patrol|soldiers|police|"
         r"checkpoint|convoy|troops|post)|fighting)\b", re.I)),
     ("Violence against civilians", "Attack",
-     _P(r"\b(?:attacked|shot dead|killed|killing|massacre\w*|stabbed|hacked|beat|beaten|executed|opened fire|"
+     _P(r"\b(?:found|discovered|recovered) the (?:bodies|remains|corpses) of|\b(?:bodies|corpses) of (?:\w+ ){0,4}"
+        r"(?:were |had been )?(?:found|discovered|dumped)|"
+        r"\b(?:attacked|shot dead|killed|killing|massacre\w*|stabbed|hacked|beat|beaten|executed|opened fire|"
         r"stormed|raided)\b", re.I)),
 ]
 
@@ -113,6 +133,9 @@ def _in_past_clause(sentence: str, pos: int) -> bool:
     return bool(_PAST_CLAUSE.search(clause)) and not _NEWS_DAY.search(clause)
 
 
+_ARMED_VICTIMS = _P(r"\s+(?:at least\s+|some\s+|about\s+)?(?:\w+\s+){0,2}(?:suspected\s+)?"
+                    r"(?:militants|rebels|insurgents|jihadists|fighters|terrorists|bandits|gunmen|Maoists|guerrillas|"
+                    r"gang members|militiamen)\b", re.I)
 _ARMED_SUBJECT = _P(r"\b(?:gunmen|militants|jihadists|insurgents|rebels|bandits|fighters|attackers|assailants|"
                     r"militiamen|armed men|soldiers|troops)\b", re.I)
 _CROWD = _P(r"\b(?:protest\w*|demonstrat\w+|rall(?:y|ies)|marchers|crowds?|strikers|sit-ins?|vigils?|picket\w*)\b",
@@ -127,26 +150,50 @@ def _armed_not_protest(sentence: str, pos: int) -> bool:
 def _state_takes(sentence: str, pos: int) -> bool:
     """"Its forces took control of X", "the army captured X": the state regains territory."""
     before = sentence[:pos]
-    state = [m.end() for m in _STATE_SUBJECT.finditer(before)]
+    # "the Arakan Army", "the National Liberation Army": a group's name, not the state's army
+    state = [m.end() for m in _STATE_SUBJECT.finditer(before)
+             if not (m.group(0)[0].isupper() and re.search(r"[A-Z][\w'-]+\s+$", before[:m.start()]))]
     group = [m.end() for m in _GROUP_SUBJECT.finditer(before)]
     return bool(state) and (not group or state[-1] > group[-1])
+
+
+# what a court, a charge or an accusation is about: "the trial of four men accused of firing rockets"
+_LEGAL = _P(r"\b(?:accused of|charged with|convicted of|acquitted of|suspected of|sentenced\b[^.;]{0,40}\bfor|"
+            r"trial of|wanted (?:in|for)|in connection with|indicted (?:for|over))\b[^.;:()]*$", re.I)
+
+
+_PLANTED = _P(r"\b(?:planted|laid|placed|buried|planting|laying)\b", re.I)
+_WENT_OFF = _P(r"\b(?:explod\w*|blasts?|blew up|went off|detonat\w*|hit|struck|strikes?|killing|killed|wounding|"
+               r"wounded|injur\w*|died)\b", re.I)
+
+
+def _words(sentence: str, m: re.Match[str]) -> bool:
+    """Whether a match may make a trigger: not in a clause that recalls the past, not what a court or a
+    charge is about, not the month of March."""
+    if m.group(0) == "March" and m.start() > 0:
+        return False
+    return not _in_past_clause(sentence, m.start()) and not _LEGAL.search(sentence[:m.start()])
 
 
 def trigger(sentence: str) -> Trigger | None:
     """The sentence's event type and sub-event type, or None. Words in a clause that recalls the past
     make no trigger."""
     for event_type, sub, pattern in RULES:
-        m = next((x for x in pattern.finditer(sentence) if not _in_past_clause(sentence, x.start())), None)
+        m = next((x for x in pattern.finditer(sentence) if _words(sentence, x)), None)
         if not m:
             continue
         if event_type == "Protests" and _armed_not_protest(sentence, m.start()):
             continue  # "insurgents marched into the village": armed men, not a demonstration
+        if sub == "Remote explosive/landmine/IED" and _PLANTED.search(sentence) and not _WENT_OFF.search(sentence):
+            continue  # "had planted landmines along the road": nothing exploded
         if sub == "Non-state actor overtakes territory" and _state_takes(sentence, m.start()):
             event_type, sub = "Battles", "Government regains territory"
         if sub == "Arrests" and re.search(_PROTEST, sentence, re.I) and not _ARREST_AWAY.search(sentence):
             event_type, sub = "Protests", "Peaceful protest"
         if event_type == "Protests":
             event_type, sub = protest_kind(sentence)
+        if sub == "Attack" and _ARMED_VICTIMS.match(sentence[m.end():]) and _STATE_SUBJECT.search(sentence[:m.start()]):
+            event_type, sub = "Battles", "Armed clash"  # "troops killed three Maoists": armed men on both sides
         return Trigger(event_type, sub, m.start(), m.group(0))
     return None
 

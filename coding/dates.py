@@ -16,6 +16,8 @@ _WD = r"(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
 _MONTH = r"(January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|" \
          r"Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?"
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
+    # "the night of Saturday to Sunday": the night is coded to the day it began
+    ("night_of", re.compile(rf"\bnight of\s+{_WD}\s+(?:to|into)\s+{_WD}\b", re.I)),
     ("two_days", re.compile(rf"\b(?:on|between)\s+{_WD}\s+and\s+{_WD}\b")),
     ("last_weekday", re.compile(rf"\blast\s+{_WD}\b", re.I)),
     ("weekday", re.compile(rf"\b{_WD}(?:'s)?\b")),
@@ -33,8 +35,14 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
                             r"\bthe same day\b", re.I)),
 ]
 # a date that tells when something was said, not when the event happened
+# only the words of a statement may stand between ("said in a statement on", "told reporters late on"): in
+# "the army said rebels attacked a base on Monday" the day is the attack's
 _SAID_ON = re.compile(r"\b(?:said|says|told|stated|announced|reported|added|statement|comment(?:ed)?|conference|"
-                      r"confirmed|read)\b(?:\s+[\w'’]+){0,4}?\s+(?:on|late on|early on|by)\s+$", re.I)
+                      r"confirmed|read)\b(?:\s+(?:in|at|to|a|an|the|its|his|her|their|our|statements?|press|news|"
+                      r"conference|briefing|interview|reporters|journalists|the media|by|telephone|phone|text|message|"
+                      r"post|posted|video|televised|address|speech|separately|also|later|state|television|radio|on|"
+                      r"channel|account|website|outlet|media|social|late|early|"
+                      r"(?-i:[A-Z][\w'’-]+)|[\w'’-]+'s)){0,6}?\s+(?:on|late on|early on|by)\s+$", re.I)
 # "On Monday, the army said ...": the day of the statement
 _SAID_AFTER = re.compile(r",\s+(?:the\s+|a\s+|an\s+)?[\w' -]{2,50}?\s+(?:said|told|announced|stated|reported|"
                          r"confirmed|claimed)\b")
@@ -77,6 +85,9 @@ def _one(kind: str, m: re.Match[str], pub: dt.date) -> list[When]:
         if b < a:
             a -= dt.timedelta(days=7)
         return [When(a, None, "day", m.group(0), m.start()), When(b, None, "day", m.group(0), m.start())]
+    if kind == "night_of":
+        day = weekday_on_or_before(pub, m.group(2)) - dt.timedelta(days=1)
+        return [When(day, None, "day", m.group(0), m.start())]
     if kind == "last_weekday":  # "last Friday" on a Friday is a week before
         day = weekday_on_or_before(pub - dt.timedelta(days=1), m.group(1))
         return [When(day, None, "day", m.group(0), m.start())]
@@ -132,6 +143,19 @@ def old_date(sentence: str, pub: dt.date) -> bool:
     return any(int(y) < pub.year for y in re.findall(r"\b(?:in|since|of|until)\s+((?:19|20)\d{2})\b", sentence))
 
 
+_MONTH_ALONE = re.compile(r"\b(?:in|during|throughout|for|of|since)\s+(?:(?:early|late|mid-?)\s*)?" + _MONTH[:-3] +
+                          r"\b(?!\.?\s*\d)", re.I)
+
+
+def past_month(sentence: str, pub: dt.date) -> bool:
+    """"In March", "in August alone": a month named without a day, before the report's month, is background
+    (an event of last month is coded from the report that broke it; a month's tally is no event)."""
+    for m in _MONTH_ALONE.finditer(sentence):
+        if m.group(1)[0].isupper() and _month(m.group(1)) != pub.month:
+            return True
+    return False
+
+
 _YEAR_DATE = re.compile(rf"\b{_MONTH}\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})\b|"
                         rf"\b(\d{{1,2}})\s+{_MONTH}\s+(\d{{4}})\b")
 
@@ -157,9 +181,23 @@ def find(sentence: str, pub: dt.date) -> list[When]:
                 taken.append((m.start(), m.end()))
     if len({w.how for w in found}) > 1:  # "overnight raids on Monday": the weekday says which night
         found = [w for w in found if w.how.lower() not in ("overnight", "last night")]
+    if len(found) > 1:  # "died early today, hours after being beaten ... yesterday": the act's day, not the death's
+        kept = [w for w in found if not _DEATH_DAY.search(sentence[max(0, w.pos - 60):w.pos])]
+        found = kept or found
+    after = _DAYS_AFTER.search(sentence)
+    if after and found and all(w.pos < after.start() for w in found):
+        # "a curfew on Thursday, two days after fighters attacked a convoy": the act is two days earlier
+        n = _DAYS_N.get(after.group(1).lower()) or (int(after.group(1)) if after.group(1).isdigit() else 1)
+        found = [When(found[-1].start - dt.timedelta(days=n), None, "day", after.group(0), after.start())]
     if len({w.precision for w in found}) > 1:  # "recently" beside a day: the day
         found = [w for w in found if w.precision == "day"]
     return sorted(found, key=lambda w: w.pos)
+
+
+_DAYS_AFTER = re.compile(r"\b(a|one|two|three|four|five|six|[1-6]) days? after\b", re.I)
+_DAYS_N = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
+_DEATH_DAY = re.compile(r"\b(?:died|succumbed|passed away|pronounced dead)"
+                        r"\b(?:(?!\b(?:after|when|while|before|being|as)\b)[^;.])*$", re.I)
 
 
 def same_day(sentence: str) -> bool:

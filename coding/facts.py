@@ -16,7 +16,7 @@ from dataclasses import dataclass
 _NUM_WORDS = {w: i for i, w in enumerate(
     "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
     "seventeen eighteen nineteen twenty".split())} | {"thirty": 30, "forty": 40, "fifty": 50, "a hundred": 100}
-_N = r"(\d[\d,]*|" + "|".join(sorted(_NUM_WORDS, key=len, reverse=True)) + r")"
+_N = r"((?!(?:19|20)\d\d\b)\d[\d,]*|" + "|".join(sorted(_NUM_WORDS, key=len, reverse=True)) + r")"
 _VICTIMS = r"(?:[\w-]+\s+){0,3}?(?:people|persons|civilians|soldiers|policemen|police officers|officers|troops|" \
            r"militants|fighters|passengers|men|women|children|members|villagers|residents|protesters|workers|" \
            r"traders|rebels|insurgents|personnel|guards|students|of (?:its|their|the) \w+|others|dead)"
@@ -24,13 +24,17 @@ _KILLED = r"(?:killed|dead|died|shot dead|lost their lives|were killed|was kille
 
 _RANGE = re.compile(rf"\bbetween\s+{_N}\s+and\s+{_N}\s+{_VICTIMS}?", re.I)
 _AT_LEAST = re.compile(rf"\b(?:at least|no fewer than|a minimum of)\s+{_N}\b", re.I)
-_KILLING = re.compile(rf"\b(?:kill(?:ing|ed)|shot dead|shooting dead)\s+(?:the\s+)?(?:at least\s+)?{_N}\b\s*"
+_KILLING = re.compile(rf"\b(?:kill(?:ing|ed)|shot dead|shooting dead)\s+(?:the\s+)?(?:at least\s+|about\s+|around\s+|"
+                      rf"some\s+|nearly\s+|approximately\s+|a total of\s+)?{_N}\b\s*"
                       rf"{_VICTIMS}?", re.I)
 _N_KILLED = re.compile(rf"(?<![\w-]){_N}\s+{_VICTIMS}?\s*(?:[\w,]+\s+){{0,6}}?{_KILLED}\b", re.I)
 _ZERO = re.compile(r"\bno (?:casualties|deaths|fatalities) (?:were |was |had been )?(?:reported|recorded)|"
                    r"\bkilling no one\b|\bno one (?:was |has been |had been )?(?:killed|died|has died|hurt)|"
-                   r"\bwithout casualties\b|\bno one has died\b|\bnobody was (?:killed|hurt)\b|\bno deaths\b", re.I)
-_INJURED = re.compile(r"\b(?:wound\w*|injur\w*|hurt|hospitali[sz]ed)\b", re.I)
+                   r"\bwithout casualties\b|\bno one has died\b|\bnobody was (?:killed|hurt)\b|\bno deaths\b|"
+                   r"\bthere (?:were|was) no (?:casualties|deaths|fatalities|victims)\b|\bcaused no casualties\b",
+                   re.I)
+_INJURED = re.compile(r"\b(?:wound\w*|injur\w*|hurt|hospitali[sz]ed|broken (?:arm|leg|ribs?|jaw|nose|hand|skull)|"
+                     r"fractur\w+|bruis\w+|beaten|(?:treated|admitted) (?:in|at|for)\b)", re.I)
 _VAGUE = re.compile(r"\b(?:dozens|scores|several|many|hundreds|an unspecified number|a number)\b", re.I)
 ZERO_BY_DEFAULT = {"Peaceful protest", "Protest with intervention", "Arrests", "Abduction/forced disappearance",
                    "Agreement", "Non-violent transfer of territory", "Disrupted weapons use", "Violent demonstration",
@@ -58,10 +62,47 @@ _TOLL_ROSE = re.compile(rf"\btoll\s+(?:\w+\s+){{0,2}}(?:rose|climbed|increased|r
                         rf"(?:to\s+)?(?:at least\s+)?{_N}\b", re.I)
 
 
+# "killing a vendor and a tricycle driver", "killing a woman, her son and two neighbours": the people listed
+_KILLING_LIST = re.compile(r"\b(?:killing|killed|shot dead|shooting dead)\s+((?:(?:a|an|one|his|her|their|its|"
+                           r"[\w-]+)\s+)[^.;:]{1,120}?)(?=,?\s+and\s+(?:wound|injur|leav)\w*|[.;:]|,\s+(?:the|a|an|"
+                           r"according|police|officials?|witnesses|residents)\b|$)", re.I)
+# "the mayor" is one; "the two men", "the villagers", "the men" are not counted from the article
+_NUMBER = _N.replace("(", "(?:", 1)
+_ITEM = re.compile(r"^(?:(a|an|one|his|her|their|its|the(?!\s+" + _NUMBER + r"\b)(?!\s+(?:\w+\s+)?(?:\w+s|men|women|"
+                   r"children|people|police)\b))|" + _N + r")\s+\S", re.I)
+
+
+def _listed(s: str) -> int | None:
+    """The number of people a list after "killing" names, when each item is "a ...", "his ..." or a number."""
+    m = _KILLING_LIST.search(s)
+    if not m:
+        return None
+    items = [i.strip() for i in re.split(r",\s*(?:and\s+)?|\s+and\s+", m.group(1)) if i.strip()]
+    items = [i for i in items if not re.fullmatch(r"(?:[A-Z][\w.'’-]*\s*){1,4}", i)]  # a name in apposition
+    if not items or re.match(r"(?:a|an)\s+(?:number|total|further|few|dozen|handful|score|lot)\b", items[0], re.I):
+        return None
+    total = 0
+    for item in items:
+        im = _ITEM.match(item)
+        if not im:
+            return None
+        n = 1 if im.group(1) else _num(im.group(2))
+        if n is None or _INJURED.search(item):
+            return None
+        total += n
+    return total
+
+
 def _sentence_toll(s: str) -> Toll | None:
     m = _ONE_AND_N.search(s)
     if m and _num(m.group(1)) is not None:
         return Toll(1 + (_num(m.group(1)) or 0))
+    listed = _listed(s)
+    if listed is not None:
+        return Toll(listed)
+    m = re.search(rf"\b(?:bodies|remains|corpses) of\s+(?:at least\s+)?{_N}\b", s, re.I)
+    if m and _num(m.group(1)) is not None:
+        return Toll(_num(m.group(1)))
     m = _RANGE.search(s)
     if m and re.search(r"\b(?:kill|dead|died)", s, re.I) and not _injury_near(s, m.end()):
         a, b = _num(m.group(1)), _num(m.group(2))
@@ -78,7 +119,9 @@ def _sentence_toll(s: str) -> Toll | None:
             low = n if _AT_LEAST.search(s[max(0, m.start() - 12):m.end()]) else None
             return Toll(n, low)
     m = re.search(r"\b(?:one|a|an)\s+(?:[\w-]+\s+){0,2}?(?:man|woman|child|person|member|soldier|officer|civilian|"
-                  r"of (?:the|its|their) \w+)\b[^.]{0,100}?\b(?:was killed|died|was shot dead|killed)", s, re.I)
+                  r"boy|girl|youth|student|vendor|driver|farmer|teacher|trader|worker|policeman|journalist|activist|"
+                  r"resident|villager|herder|pupil|\d+-year-old|of (?:the|its|their) \w+)\b[^.]{0,100}?"
+                  r"\b(?:was killed|died|was shot dead|killed)", s, re.I)
     if m:
         return Toll(1)
     if _ZERO.search(s):
@@ -106,7 +149,11 @@ _PARTY_CLAIM = re.compile(r"\bclaim(?:ed|s)?\b[^.;]{0,60}\bkill|"
                           r"units)|they|their (?:fighters|forces|men))\s+(?:had\s+)?kill(?:ed)?\b|"
                           r"\bkill(?:ed|ing)\s+(?:\w+\s+){0,3}(?:suspected\s+)?(?:[\w']+\s+){0,3}(?:militants|terrorists|"
                           r"insurgents|rebels|jihadists|fighters)\b[^.]*,\s+(?:the|a|an)\s+(?:army|military|police|"
-                          r"ministry|spokes\w+)[^.,]{0,30}\s+said", re.I)
+                          r"ministry|spokes\w+)[^.,]{0,30}\s+said|"
+                          # "struck suspected jihadists, killing about 20 of them, a security source said"
+                          r"\b(?:militants|terrorists|insurgents|rebels|jihadists|fighters)\b[^.]{0,60}\bkill(?:ing|ed)\b"
+                          r"[^.]*,\s+(?:the|a|an)\s+(?:\w+\s+)?(?:army|military|police|security|ministry|spokes\w+)"
+                          r"[^.,]{0,30}\s+said", re.I)
 
 
 def fatalities(sentences: list[str], sub_event_type: str) -> Toll:
@@ -126,7 +173,8 @@ def fatalities(sentences: list[str], sub_event_type: str) -> Toll:
     text = " ".join(sentences)
     if sub_event_type in ZERO_BY_DEFAULT:
         return Toll(0)
-    if _INJURED.search(text) and not re.search(r"\b(?:kill\w*|dead|died|death toll|casualties)\b", text, re.I):
+    if _INJURED.search(text) and not re.search(r"\b(?:kill\w*|dead|died|death toll|casualties|to death)\b", text,
+                                               re.I):
         return Toll(0)
     return Toll(None)
 
@@ -136,16 +184,30 @@ def fatalities(sentences: list[str], sub_event_type: str) -> Toll:
 HEDGE = re.compile(r"\b(?:reportedly|allegedly|purportedly|reported to have|said to have|could not be "
                    r"(?:independently )?(?:verified|confirmed)|has yet to be (?:independently )?(?:verified|"
                    r"confirmed)|have yet to be|unconfirmed|could not (?:reach|independently)|it was not clear whether|"
-                   r"not be independently verified)\b", re.I)
+                   r"not be independently verified|(?:was|were|is|are) unable to (?:independently )?(?:verify|confirm)|"
+                   r"could not (?:independently )?(?:verify|confirm)|did not independently (?:verify|confirm)|"
+                   r"no independent confirmation|not (?:been )?independently (?:verified|confirmed))\b", re.I)
+# a hedge on the toll only ("could not confirm the number of gang members killed"): not on the event
+TOLL_HEDGE = re.compile(HEDGE.pattern + r"[^.;]{0,30}\b(?:number|toll|figure|count|casualt\w+|dead|death\w*|killed)\b",
+                        re.I)
 SILENCE = re.compile(r"\b(?:declined to comment|did not comment|has not commented|have not commented|"
                      r"no comment|did not respond|gave no details|could not be reached)\b", re.I)
+# contradicting accounts told as such, without a denial verb
+DISPUTE = re.compile(r"\baccounts? (?:differ\w*|conflict\w*|var(?:y|ied))|\bconflicting (?:accounts|versions)|"
+                     r"\bcontradict(?:ed|s|ing)\b|\bgave a (?:different|conflicting) account|"
+                     r"\bdisputed (?:this|that|the|these) (?:account|version|claim)s?\b", re.I)
 DENIAL = re.compile(r"\b(?:denied|denies|deny|rejected (?:the|this|that) (?:claim|account|report)s?|dismissed "
                     r"(?:the|this) (?:claim|report)s?)\b", re.I)
+# a denial of the toll only ("denied that any of its fighters had been killed", "denied suffering losses")
+TOLL_DENIAL = (r"(?:denied|denies|deny)\s+(?:that\s+)?[^.,;]{0,50}?(?:(?:had been|were|was|been) killed|"
+               r"(?:suffering|any|suffered) (?:casualties|losses)|the (?:death )?toll)")
 DENIAL_OF_ROLE = re.compile(r"\b(?:involvement|any role|responsibility|taken part|took part|any part|behind|"
                             r"carried out|its members|their members)\b", re.I)
 # a denial of one aspect only (who did it, whom it targeted): the event keeps the status of its occurrence
-DENIAL_OF_ASPECT = re.compile(DENIAL_OF_ROLE.pattern[:-3] + r"|targeting civilians|targeted civilians)\b", re.I)
-_SAY = r"(?:said|says|told|reported|claimed|stated|confirmed|added|saw|estimated|announced)"
+DENIAL_OF_ASPECT = re.compile(DENIAL_OF_ROLE.pattern[:-3] + r"|(?:target|attack|strik|hit|kill|shell|bomb)\w* "
+                              r"(?:any )?civilians|" + TOLL_DENIAL + r")\b", re.I)
+_SAY = r"(?:said|says|told|reported|claimed|stated|confirmed|added|saw|estimated|announced|described|recounted|" \
+       r"gave (?:\w+ ){0,2}accounts?)"
 _SRC_AFTER = re.compile(rf"[,;]\s*((?:the|a|an|two|three|four|several|some|other|local|its|their)?\s*"
                         rf"[^,;.\"“”]{{2,90}}?)"
                         rf"\s+{_SAY}\b[^,.;]*[.,;]?\s*$", re.I)
@@ -153,12 +215,14 @@ _SRC_BEFORE = re.compile(rf"^(?:[^,]{{0,80}},\s+)?((?:the|a|an|two|three)?\s*[^,
 # "Ruben Vardanyan, a figure in the administration, reported ..."
 _SRC_APPOSITION = re.compile(rf"^((?:[A-Z][\w.'’-]+\s+){{0,3}}[A-Z][\w.'’-]+),\s+[^,]{{3,120}},\s+{_SAY}\b")
 # ", the air force said in a statement, adding ...": a speaker set off by a comma inside the sentence
-_SRC_INSIDE = re.compile(rf",\s+((?:the|a|an|two|three|its|their)\s+[^,;.\"“”]{{2,60}}?|[a-z]+(?:\s+[a-z]+){{0,4}})"
-                         rf"\s+{_SAY}\b", re.I)
+_SRC_INSIDE = re.compile(rf",\s+((?:the|a|an|two|three|its|their)\s+[^,;.\"“”]{{2,60}}?|[a-z]+(?:\s+[a-z]+){{0,4}}|"
+                         rf"(?-i:[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){{0,3}}))\s+{_SAY}\b", re.I)
 _ACCORDING = re.compile(r"\baccording to\s+(?:the\s+|a\s+)?([^,;.]{2,90})", re.I)
 ANON = re.compile(r"\b(?:anonymity|anonymous|not to be named|not authori[sz]ed to speak|sources? (?:said|told)|"
                   r"security sources)\b", re.I)
-EYEWIT = re.compile(r"\b(?:residents|witnesses|eyewitnesses|locals|villagers|local media|shopkeepers|people in)\b",
+EYEWIT = re.compile(r"\b(?:residents|witnesses|eyewitnesses|locals|villagers|local media|shopkeepers|people in|"
+                    r"traders|survivors|passers-by|bystanders|neighbou?rs|worshippers|motorists|farmers|"
+                    r"(?:people|men|women) who (?:were|saw|fled|witnessed)|who were (?:at|there|present))\b",
                     re.I)
 # the outlet's own observation: "our correspondent saw", "Sahel Wire reporters at the scene counted"
 OWN = re.compile(r"\b(?:reporter|correspondent|journalist|photographer|camera ?m[ae]n)s?\s+(?:(?:at|on|in|near|"
@@ -179,7 +243,8 @@ class Attribution:
     sentence: int
 
 
-def attribution(s: str, index: int, previous: Attribution | None) -> Attribution | None:
+def attribution(s: str, index: int, previous: Attribution | None,
+                roles: dict[str, str] | None = None) -> Attribution | None:
     """Who a sentence's statement comes from, or None when the outlet says it in its own voice."""
     if OWN.search(s):
         return Attribution("the outlet's reporter", "own", index)
@@ -203,8 +268,35 @@ def attribution(s: str, index: int, previous: Attribution | None) -> Attribution
     src = re.sub(r"^(?:on condition of anonymity,?\s*)", "", src).strip()
     if re.fullmatch(r"(?:it|they|he|she)", src, re.I) and previous:
         return Attribution(previous.source, previous.kind, index)
-    kind = ("anonymous" if ANON.search(s) else "eyewitnesses" if EYEWIT.search(src)
-            else "state" if STATE_SIDE.search(src) and not re.search(r"\b(?:local|regional|district|provincial)\s+"
-                                                                      r"(?:official|administrator)", src, re.I)
-            else "group" if GROUP_SIDE.search(src) else "other")
+    role = (roles or {}).get(src.split()[-1]) if _BARE_NAME.fullmatch(src) else None
+    kind = "anonymous" if ANON.search(s) else kind_of(role or src)
     return Attribution(src, kind, index)
+
+
+_BARE_NAME = re.compile(r"(?:[A-Z][\w.'’-]+\s+){0,3}[A-Z][\w'’-]+")
+# "Capt. Ramon Villareal, spokesperson of the Army's 8th Infantry Division", "police spokesman Garry Desrosiers"
+_NAME_ROLE = re.compile(r"(?<![\w.])((?:[A-Z][\w.'’-]+\s+){0,3}[A-Z][\w'’-]+),\s+((?:a |an |the )?[a-z][^,;.]{3,80}),")
+_ROLE_NAME = re.compile(r"\b((?:[A-Z]?[a-z]+\s+){0,3}(?:spokes(?:man|woman|person)|director|commander|commissioner|"
+                        r"minister|governor|mayor|chief|general|colonel|official|officer|secretary))\s+"
+                        r"(?:(?:Col|Gen|Capt|Maj|Lt|Sgt|Mr|Mrs|Ms|Dr)\.?\s+)?((?:[A-Z][\w'’-]+\s+){0,2}[A-Z][\w'’-]+)")
+
+
+def speakers(text: str) -> dict[str, str]:
+    """The people a report introduces with their role ("X, spokesperson of the army,", "police spokesman X"),
+    by surname: a later "X said" is then that role speaking."""
+    found: dict[str, str] = {}
+    for m in _NAME_ROLE.finditer(text):
+        found.setdefault(m.group(1).split()[-1], m.group(2))
+    for m in _ROLE_NAME.finditer(text):
+        found.setdefault(m.group(2).split()[-1], m.group(1))
+    return found
+
+
+def kind_of(src: str) -> str:
+    """Which side a source speaks for, from its words: eyewitnesses, the state, a group, or another."""
+    if EYEWIT.search(src):
+        return "eyewitnesses"
+    if STATE_SIDE.search(src) and not re.search(r"\b(?:local|regional|district|provincial)\s+(?:official|"
+                                                 r"administrator)", src, re.I):
+        return "state"
+    return "group" if GROUP_SIDE.search(src) else "other"

@@ -73,12 +73,16 @@ GROUPS: list[tuple[str, int, tuple[str, ...]]] = [
     ("BLA: Balochistan Liberation Army", 2, ("BLA", "Balochistan Liberation Army")),
     ("Hamas Movement", 2, ("Hamas",)),
     ("Hezbollah", 2, ("Hezbollah", "Hizbullah", "Hizballah")),
+    ("SDF: Syrian Democratic Forces", 2, ("SDF", "Syrian Democratic Forces")),
+    ("SNA: Syrian National Army", 2, ("SNA", "Syrian National Army")),
     ("Ansar Allah", 2, ("Houthis", "Houthi", "Ansar Allah")),
     ("Taliban", 2, ("Taliban",)),
     ("RSF: Rapid Support Forces", 2, ("RSF", "Rapid Support Forces")),
     ("OLA: Oromo Liberation Army", 2, ("OLA", "Oromo Liberation Army")),
     ("AA: Arakan Army", 2, ("Arakan Army",)),
     ("NPA: New People's Army", 2, ("NPA", "New People's Army")),
+    ("CPI (Maoist): Communist Party of India (Maoist)", 2, ("CPI (Maoist)", "CPI-Maoist", "Maoists", "Maoist rebels",
+                                                           "Naxalites", "Naxals")),
     ("Wagner Group", 8, ("Wagner",)),
 ]
 # "Islamic State" is named after the country it acts in

@@ -16,7 +16,7 @@ from cedar.schema.regions import region_of
 from .lexicon import ACLED_COUNTRY, DEMONYMS, REGION_CENTRES
 
 _NAME = re.compile(r"(?<![\w'’-])((?:[A-ZÀ-Ý][\w'’‘-]*)(?:\s+(?:de|del|la|al|el|d'|of|da|do|e)?\s*[A-ZÀ-Ý][\w'’‘-]*)*)")
-_NEAR = re.compile(r"(?:\bnear|\boutside|\baround|"
+_NEAR = re.compile(r"(?:\bnear|\boutside|\baround|\bbetween|"
                    r"\bof\s+(?:the\s+)?(?:outskirts|rural areas|countryside|vicinity)\s+of|"
                    r"\brural areas of|\boutskirts of|\b(?:north|south|east|west|northeast|northwest|southeast|"
                    r"southwest)(?:ern)?\s+of|\bkm\s+(?:\w+\s+){0,2}of|\bfrom)\s+(?:the\s+)?(?:\w+\s+){0,2}$", re.I)
@@ -27,6 +27,7 @@ _STRONG = re.compile(r"\b(?:in|at|into|near|outside|around|of|entered|took|captu
                      re.I)
 _UNIT = re.compile(r"^\s*(district|territory|county|municipality|subdistrict|tehsil|commune)\b|"
                    r"^\s*(province|region|state|governorate|department|oblast)\b", re.I)
+_UNIT_BEFORE = re.compile(r"\b(?:department|province|state|region|governorate|oblast|prefecture)\s+of\s+$", re.I)
 # a capitalised name followed by one of these names a day, festival or movement, not a town
 _EVENT_NAME = re.compile(r"^(?:'s)?\s+(?:protests?|day|days|festival|holiday|anniversary|movement|rall(?:y|ies)|"
                          r"march(?:es)?|uprising|commemorations?|celebrations?|strikes?|revolution|massacre|"
@@ -35,7 +36,14 @@ _MARKS = re.compile(r"\b(?:marks?|marking|mark the|commemorat\w+|celebrat\w+|ann
                     r"(?:the\s+)?(?:\w+\s+)?$", re.I)
 _COMPASS = re.compile(r"\s+(?:East|West|North|South|Central)$")
 _NOT_PLACES = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "the", "a", "an",
-               "in", "on", "at", "police", "army", "president", "minister", "major", "general", "colonel", "state"}
+               "in", "on", "at", "police", "army", "president", "minister", "major", "general", "colonel", "state",
+               "january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+               "november", "december"}
+# a building or site named after its town ("Feni General Hospital"): the town is the place
+_FACILITY = re.compile(r"\s+(?:[A-Z][\w-]*\s+){0,3}(?:Hospital|University|College|School|Market|Stadium|Airport|Prison|"
+                       r"Mosque|Church|Cathedral|Camp|Station|Bridge|Square|Port|Barracks|Base)$")
+# "the Bamenda-Bafut road": a road between two towns, coded near the first
+_ROAD = re.compile(r"^\s*(?:road|highway|motorway|route|axis|corridor|railway)\b", re.I)
 
 
 @dataclass
@@ -59,7 +67,7 @@ def main_country(text: str, dateline: str | None) -> str | None:
     votes: Counter[str] = Counter()
     if dateline:
         for p in _g().places_named(dateline)[:1]:
-            votes[p.iso3] += 2
+            votes[p.iso3] += 3
     for m in _NAME.finditer(text):
         words = m.group(1).replace("’", "'").split()
         for n in range(len(words), 0, -1):
@@ -71,18 +79,19 @@ def main_country(text: str, dateline: str | None) -> str | None:
                     votes[code] += 1
                 elif stem.lower() in DEMONYMS:
                     votes[DEMONYMS[stem.lower()]] += 0.5  # type: ignore[assignment]
-    if not votes:  # no country named: the countries of the towns it names after "in", "near"
-        for m in list(_LOCATIVE.finditer(text))[:50]:
-            named = [p for p in _g().places_named(m.group(1)) if p.population >= 1000]
-            if named:
-                votes[named[0].iso3] += 1
+    # the towns it names after "in", "near": where the events are, whatever the actors' demonyms say
+    # ("Pakistani aircraft bombed houses in Paktika" from Kabul); alone when no country is named
+    for m in list(_LOCATIVE.finditer(text))[:30]:
+        named = [p for p in _g().places_named(m.group(1)) if p.population >= 1000]
+        if named and len({p.iso3 for p in named}) == 1:  # a name only one country has
+            votes[named[0].iso3] += 1
     return votes.most_common(1)[0][0] if votes else None
 
 
 def country_named(text: str) -> str | None:
     """The country a phrase names by name or demonym ("Turkish", "Israel's", "the Congolese")."""
     for w in re.findall(r"[A-Z][\w-]+(?:\s+[A-Z][\w-]+)?", text.replace("’", "'")):
-        for cand in (w, w.split()[0]):
+        for cand in (w, w.split()[0], w.split()[-1]):
             stem = re.sub(r"'s$", "", cand)
             if stem.lower() in DEMONYMS:
                 return DEMONYMS[stem.lower()]
@@ -97,12 +106,33 @@ def _resolve(name: str, iso3: str, admin1: str | None = None) -> Any:
     if name in REGION_CENTRES and REGION_CENTRES[name][0] == iso3:
         found = g.resolve(REGION_CENTRES[name][1], iso3)
         return (found.place, "region") if found else None
-    for cand in (name, _COMPASS.sub("", name)):
+    # "Qamishli" is GeoNames' "Al Qamishli": Arabic names are tried with the article too
+    for cand in (name, _COMPASS.sub("", name), f"Al {name}", f"Al-{name}", f"El {name}"):
         r = g.resolve(cand, iso3, admin1) if admin1 else None
         r = r or g.resolve(cand, iso3)
-        if r:
+        if r and not (r.precision == "exact" and _fold(r.place.name) != _fold(cand) and _admin1_seat(cand, iso3)):
             return r.place, r.precision
-    return None
+    seat = _admin1_seat(name, iso3)  # "in Sinaloa", "Middle Shabelle region": the province, at its largest town
+    return (seat, "region") if seat is not None else None
+
+
+def _fold(name: str) -> str:
+    import unicodedata
+
+    return unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
+
+
+@lru_cache(maxsize=512)
+def _admin1_seat(name: str, iso3: str) -> Any:
+    """The largest place of the province (admin1) a name names, or None."""
+    if len(name) < 4 or name.lower() in _NOT_PLACES:
+        return None
+    g = _g()
+    admin1 = g.known_admin1(iso3, name)
+    if admin1 is None or not _fold(admin1).startswith(_fold(name)):
+        return None  # the province must be named by its own name, not found through a town of it
+    i = g.admin1_seat.get((iso3, admin1))
+    return g.place(i) if i is not None else None
 
 
 def candidates(sentence: str, iso3: str) -> list[Where]:
@@ -115,10 +145,16 @@ def candidates(sentence: str, iso3: str) -> list[Where]:
             continue
         name, start, r = found_one
         before, after = sentence[max(0, start - 40):start], sentence[m.end():m.end() + 20]
+        if "-" in m.group(1) and "-" not in name and _ROAD.match(after):
+            r = (r[0], "near" if r[1] == "exact" else r[1])
         if _EVENT_NAME.match(after) or _MARKS.search(before):
             continue  # "the Saba Saba protests", "marks Independence Day": the name of an event, not a place
         place, precision = r
         score = 3 if _STRONG.search(before) else 1
+        if _UNIT_BEFORE.search(before):  # "the department of Narino": the province, at its largest town
+            seat = _admin1_seat(name, iso3)
+            found.append(Where(name, seat or place, "region", score - 2, start))
+            continue
         unit = _UNIT.match(after)
         if unit:
             precision = "near" if unit.group(1) else "region"
@@ -156,9 +192,13 @@ def _first_resolved(phrase: str, start: int, iso3: str) -> tuple[str, int, Any] 
     words = phrase.split(" ")
     owner = re.match(r"(.+?)'s\s+[A-ZÀ-Ý]", phrase)
     if owner and not _resolve(re.sub(r"'s$", "", phrase.split("'s ")[-1]), iso3):
-        r = _resolve(owner.group(1), iso3)  # "Kisumu's Kondele": a part of Kisumu the gazetteer lacks
-        if r is not None and owner.group(1).lower() not in _NOT_PLACES:
-            return owner.group(1), start, r
+        # "Kisumu's Kondele", "In El Fasher's Abu Shouk camp": a part of the town the gazetteer lacks
+        head = owner.group(1).split(" ")
+        for i in range(len(head)):
+            name = " ".join(head[i:])
+            r = _resolve(name, iso3) if name.lower() not in _NOT_PLACES and len(name) >= 3 else None
+            if r is not None:
+                return name, start + len(" ".join(head[:i])) + (1 if i else 0), r
     for i in range(len(words)):
         name = re.sub(r"'s$", "", " ".join(words[i:])).strip()
         if name.lower() in _NOT_PLACES or len(name) < 3 or countries.code_for_name(name):
@@ -166,6 +206,17 @@ def _first_resolved(phrase: str, start: int, iso3: str) -> tuple[str, int, Any] 
         r = _resolve(name, iso3)
         if r is not None:
             return name, start + len(" ".join(words[:i])) + (1 if i else 0), r
+    head = _FACILITY.sub("", phrase)
+    if head != phrase and head.lower() not in _NOT_PLACES and len(head) >= 3:
+        r = _resolve(head, iso3)
+        if r is not None:
+            return head, start, r
+    parts = phrase.split("-")
+    if len(parts) == 2 and all(p[:1].isupper() for p in parts):  # "Bamenda-Bafut": two towns' road
+        for i, part in enumerate(parts):
+            r = _resolve(part, iso3) if len(part) >= 3 and part.lower() not in _NOT_PLACES else None
+            if r is not None:
+                return part, start + (len(parts[0]) + 1 if i else 0), r
     return None
 
 

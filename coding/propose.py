@@ -64,10 +64,11 @@ def propose(raw: str, *, published: dt.date | None = None, source: str | None = 
            "document_sha256": hashlib.sha256(raw.encode("utf-8")).hexdigest()}
     events: list[dict[str, Any]] = []
     spans = []
+    speakers = facts.speakers(report.text[report.body_start:])
     for n, d in enumerate(drafts, 1):
         first = d.sentences[0].index
         previous = report.sentences[first - 1].text if first > 0 else None
-        events.append(_event(d, n, iso3, outlet, src, events, name, previous))
+        events.append(_event(d, n, iso3, outlet, src, events, name, previous, speakers, raw))
         spans.append([(s.start, s.start + len(s.text)) for s in d.sentences])
     unfilled = []
     for e in events:
@@ -102,9 +103,9 @@ def _outlet(report: text.Report) -> str | None:
 
 
 def _event(d: segment.Draft, n: int, iso3: str, outlet: str, src: dict[str, Any], before: list[dict[str, Any]],
-           name: str, previous: str | None) -> dict[str, Any]:
+           name: str, previous: str | None, speakers: dict[str, str] | None = None, raw: str = "") -> dict[str, Any]:
     sents = [s.text for s in d.sentences]
-    core = sents[0]
+    core = next((s.text for s in d.sentences if s.index == d.core), sents[0])  # the trigger's sentence
     if d.event_type in ("Protests", "Riots") and d.sub != "Mob violence":
         segment.upgrade(d, " ".join(sents))  # what happened at a demonstration may be told after it
     assert d.where is not None
@@ -113,7 +114,7 @@ def _event(d: segment.Draft, n: int, iso3: str, outlet: str, src: dict[str, Any]
     toll = facts.fatalities(sents, d.sub)
     v = verify.verify(sents, a1, a2, iso3, outlet, previous=previous,
                       intervention=d.sub in ("Protest with intervention", "Excessive force against protesters"),
-                      place=d.where.place.name, clash=d.sub == "Armed clash")
+                      place=d.where.place.name, clash=d.sub == "Armed clash", roles=speakers)
     if toll.best is not None and toll.sentence is not None:
         att = facts.attribution(sents[toll.sentence], 0, None)
         if att and v.status != "disputed":
@@ -136,20 +137,22 @@ def _event(d: segment.Draft, n: int, iso3: str, outlet: str, src: dict[str, Any]
         e["fatalities_high"] = toll.high
     e |= {"verification_status": v.status, "verification_basis": v.basis, "claimed_by": v.claimed_by,
           "denied_by": v.denied_by, "verification_note": v.note, "claims": v.claims,
-          "evidence": EVIDENCE_GAP.join(_joined(d)),
+          "evidence": EVIDENCE_GAP.join(_joined(d, raw)),
           "notes": f"{d.sub} ({d.trigger.words!r}, dated from {d.when.how!r}). {NOTE}",
           "sources": [dict(src)], "coder": CODER, "actor1_obj": a1}
     return e
 
 
-def _joined(d: segment.Draft) -> list[str]:
-    """The event's sentences, contiguous ones joined as they stand in the text (a gap between the others)."""
+def _joined(d: segment.Draft, raw: str) -> list[str]:
+    """The event's sentences, contiguous ones joined as they stand in the text (a gap between the others:
+    a clause and the sentence after it are not contiguous when the rest of its sentence lies between)."""
     out: list[str] = []
-    last = None
+    end = None
     for s in d.sentences:
-        if last is not None and s.index == last + 1 and s.paragraph == d.sentences[0].paragraph and out:
-            out[-1] = out[-1] + " " + s.text
+        between = raw[end:s.start] if end is not None else None
+        if between is not None and out and between.isspace() and "\n" not in between:
+            out[-1] = out[-1] + between + s.text
         else:
             out.append(s.text)
-        last = s.index
+        end = s.start + len(s.text)
     return out

@@ -13,6 +13,8 @@ from .facts import DENIAL, DENIAL_OF_ROLE
 from .places import country_named
 
 _CLAIMED = re.compile(r"\b(?:claimed|blamed|accused|attributed)\b", re.I)
+# "two soldiers were killed", "two soldiers died": the force named is the side hit
+_HIT = re.compile(r"[^.,;]{0,30}\b(?:(?:were|was) (?:killed|wounded|injured)|died)")
 _STATE_TARGET = re.compile(r"\b(?:police (?:station|checkpost|checkpoint|post|patrol|officers|van)|checkpost|"
                            r"checkpoint|army (?:post|base|camp|detachment|patrol|convoy)|military (?:base|post|convoy)|"
                            r"patrol|soldiers|troops|policemen|barracks)\b", re.I)
@@ -50,7 +52,7 @@ def _passive_agent(core: str, iso3: str) -> Actor | None:
         rest = core[m.end():m.end() + 80]
         first = re.match(r"[^,.;]{0,40}", rest)
         head = first.group(0) if first else rest
-        groups = [g for g in actors.named_groups(head, iso3) if g.pos < 12]
+        groups = [g for g in actors.named_groups(head, iso3) if g.pos < 25]  # "by the paramilitary RSF"
         if groups:
             return groups[0]
         fs = [f for f in actors.forces(head, iso3) if f.pos < 25 and f.kind in ("military", "police")]
@@ -104,7 +106,7 @@ def _demonstration(sub: str, text: str, iso3: str) -> Pair | None:
     if sub == "Violent demonstration":
         return actors.generic("rioters", iso3), (forces[0] if forces else None)
     if sub == "Mob violence":  # two crowds that clash are both rioters; a mob's victims are civilians
-        other = "rioters" if re.search(r"\bclash(?:ed|es)\b", text, re.I) else "civilians"
+        other = "rioters" if re.search(r"\bclash(?:ed|es)?\b|\bfought\b|\beach other\b", text, re.I) else "civilians"
         return actors.generic("rioters", iso3), actors.generic(other, iso3)
     return None
 
@@ -134,11 +136,15 @@ def _clash(core: str, text: str, pos: int, iso3: str, perp: Actor | None) -> Pai
         return first_group, next(g for g in groups if g.name != first_group.name)
     fs = [f for f in actors.forces(core, iso3) if f.kind != "government"]
     unidentified = actors.generic("armed", iso3)
-    if fs and groups and fs[0].pos < groups[0].pos and not _CLAIMED.search(text):
+    # "A soldier was killed when NPA rebels ambushed a patrol": the force named first is the side hit
+    hit = bool(fs) and bool(_HIT.match(core[fs[0].pos:]))
+    if fs and groups and fs[0].pos < groups[0].pos and not _CLAIMED.search(text) and not hit:
         return fs[0], (perp if perp and perp.name != fs[0].name else groups[0])  # "Soldiers killed five rebels"
+    if fs and groups and hit:
+        return (perp or groups[0]), fs[0]
     first = perp or (groups[0] if groups else None)
     if first is None:
-        before_forces = [f for f in fs if f.pos < pos]
+        before_forces = [f for f in fs if f.pos <= pos]  # "a police operation against ...": the police act
         if before_forces and not actors.armed_generic(core[:pos]):
             other = next(iter(actors.named_groups(text, iso3)), unidentified)
             return before_forces[0], other
@@ -159,9 +165,11 @@ def _violence(sub: str, core: str, text: str, pos: int, iso3: str, perp: Actor |
         subject = next((g for g in actors.named_groups(core, iso3) if g.pos < pos), None)
         found = (perp if perp and (_CLAIMED.search(text) or perp is agent) else subject) or \
             _force_before(core, pos, iso3) or perp
-    if found is None and sub in ("Attack", "Abduction/forced disappearance"):
+    bodies = bool(re.search(r"\b(?:bodies|remains|corpses)\b", core[pos:pos + 40], re.I))
+    if found is None and sub in ("Attack", "Abduction/forced disappearance") and not bodies:
+        # bodies found: those who found them (the police) are not who killed
         found = next((f for f in actors.forces(core[:pos], iso3) if f.kind in ("military", "police")
-                      and not re.match(r"[^.,;]{0,30}\b(?:were|was) (?:killed|wounded|injured)", core[f.pos:])), None)
+                      and not _HIT.match(core[f.pos:])), None)
     a1 = found or actors.generic("armed", iso3)
     if re.search(r"\b(?:assailants|attackers)\b", after, re.I) and before:
         prev = before[-1].get("actor1_obj")
@@ -171,7 +179,7 @@ def _violence(sub: str, core: str, text: str, pos: int, iso3: str, perp: Actor |
         kind = "police" if re.search(r"\bpolice|checkpost|policemen\b", after, re.I) else "military"
         return a1, actors.state(kind, iso3, iso3)
     victims = next((f for f in actors.forces(core, iso3) if f.name != a1.name and f.kind in ("military", "police")
-                    and re.match(r"[^.,;]{0,30}\b(?:were|was) (?:killed|wounded|injured)", core[f.pos:])), None)
+                    and _HIT.match(core[f.pos:])), None)
     if victims is not None:  # "two soldiers were killed when their vehicle hit a landmine"
         return a1, victims
     hit = after if sub in ("Attack", "Armed clash") else core

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import classify, dates, places
+from . import classify, dates, facts, places
 from .text import Report, Sentence
 
 _INTRO = re.compile(r"^(?:In|At|Near|Outside)\s+(?:the\s+)?(?:\w+ern\s+|neighbouring\s+|neighboring\s+)?[A-ZÀ-Ý]|"
@@ -30,7 +30,17 @@ _DATED_BY_REPORT = _REMOTE | {"Non-state actor overtakes territory", "Government
 _PERFECT = re.compile(r"(?<!\bto )\b(?:has|have)\s+(?:been\s+)?\w+(?:ed|en|t)\b|\b(?:is|are)\s+\w+ing\b", re.I)
 _REFERS = re.compile(r"\b(?:claim\w*|denied|denies|blamed|accused|statement|the attack|the strike|the blast|"
                      r"the group|the fighting|the rally|the protest|the arrest|responsibility|casualties|toll|"
-                     r"killed|wounded|injured|dead)\b", re.I)
+                     r"killed|wounded|injured|dead|died|lost their lives|detained|arrested|"
+                     # a party speaking of its own act: "the military said it had struck ..."
+                     r"said (?:it|they) (?:had )?(?:struck|attacked|targeted|hit|bombed|shelled|carried out))\b", re.I)
+
+_AGGREGATE = re.compile(r"\b(?:tally|tallies|statistics|(?:recorded|counted|documented|registered|logged) "
+                        r"(?:more than |at least |some |over |nearly )?\d[\d,]* (?:[\w-]+ ){0,4}(?:strikes|attacks|"
+                        r"incidents|killings|homicides|murders|violations|events|clashes|protests))\b",
+                        re.I)
+
+_EYEWITNESS_ACCOUNT = re.compile(facts.EYEWIT.pattern + r"[^.;]{0,80}\b(?:said|told|described|recounted|saw|heard|"
+                                 r"gave (?:\w+ ){0,2}accounts?)\b", re.I)
 
 
 @dataclass
@@ -40,6 +50,7 @@ class Draft:
     where: places.Where | None
     sentences: list[Sentence] = field(default_factory=list)
     paragraph: int = 0
+    core: int | None = None  # the index of the sentence its trigger is in, when a lead line comes before it
 
     @property
     def event_type(self) -> str:
@@ -65,7 +76,15 @@ def _speaks_of(d: Draft, text: str) -> bool:
     return bool(_REFERS.search(text)) or (d.where is not None and (d.where.name in text or d.where.place.name in text))
 
 
+def main_clause(text: str) -> str:
+    """The sentence without its relative clauses (", which has controlled the town since 2024,")."""
+    return re.sub(r",\s+(?:which|who|where)\b[^,]*,", ",", text)
+
+
 def background(text: str, whens: list[dates.When]) -> bool:
+    # a relative clause that recalls the past ("the TNLA, which has controlled the town since 2024, said") does
+    # not make the sentence background
+    text = main_clause(text)
     return not whens and bool(dates.BACKGROUND.search(text) or re.search(r"\b(?:has|have) since\b", text))
 
 
@@ -78,6 +97,8 @@ def _place_list(s: str, found: list[places.Where]) -> list[places.Where]:
     if len(names) < 2:
         return []
     ordered = sorted(names, key=lambda w: w.pos)
+    if re.search(r"\bbetween\s+(?:the\s+)?(?:towns?\s+of\s+)?$", s[:ordered[0].pos]):
+        return []  # "the road between Nekemte and Gimbi": one place, near the first
     between = s[ordered[0].pos:ordered[-1].pos]
     return ordered if re.search(r"\band\b", between) and len(between) < 40 * len(ordered) else []
 
@@ -98,6 +119,9 @@ class _Segmenter:
         for para in report.paragraphs:
             self.current: Draft | None = None
             self.para_dates: list[dates.When] = []
+            # "Meanwhile, accounts differ over what happened in Batibo on Saturday.": another story's place and day
+            self.para_lead: tuple[places.Where, Sentence] | None = None
+            self.joined: Draft | None = None  # the event an earlier sentence of this paragraph joined
             # a paragraph that opens on the past ("Before this, ...") tells background: it adds to no event
             self.intro = bool(_INTRO.match(para[0].text)) or background(para[0].text, [])
             self.another = bool(_ANOTHER.match(para[0].text))
@@ -114,10 +138,29 @@ class _Segmenter:
     def _attach(self, s: Sentence, t: classify.Trigger | None) -> None:
         """A sentence that starts no event joins the event it tells more about."""
         last = self.drafts[-1] if self.drafts else None
+        # it speaks of the event, retells it without a day ("witnesses said the two sides fought"), or gives
+        # eyewitnesses' accounts of it
+        family = ("Protests", "Riots")
+        about = last is not None and (_speaks_of(last, s.text) or (t is not None and (
+            t.event_type == last.event_type or (t.event_type in family and last.event_type in family)))
+                                      or _EYEWITNESS_ACCOUNT.search(s.text) is not None)
         target = self.current or (last if last is not None and not self.intro and not self.own and not self.another
-                                  and _speaks_of(last, s.text) and not _PERFECT.search(s.text) else None)
+                                  and about and not _PERFECT.search(main_clause(s.text)) else None)
+        if target is None and self.joined is not None and (t is None or t.event_type == self.joined.event_type) \
+                and not _PERFECT.search(main_clause(s.text)):
+            target = self.joined  # "He said two soldiers had lost their lives": the paragraph goes on about it
+        if target is None and self.pending and self.current is None and not self.intro and not self.another \
+                and (not self.drafts or self.pending[-1].sentences[0].index > self.drafts[-1].sentences[0].index) \
+                and _speaks_of(self.pending[-1], s.text) and not _PERFECT.search(main_clause(s.text)):
+            # it speaks of the events of a line that listed places ("struck in both areas"): it joins each
+            line = self.pending[-1].sentences[0].index
+            for d in self.pending:
+                if d.sentences[0].index == line:
+                    d.add(s)
+            return
         if target is not None:
             target.add(s)
+            self.joined = target if self.current is None else None
             if t and t.event_type in ("Protests", "Riots") and target.event_type in ("Protests", "Riots"):
                 upgrade(target, s.text)
 
@@ -132,7 +175,11 @@ class _Segmenter:
             return self.context[:1]
         if t.sub_event_type in _REMOTE and self.lead is not None and not self.another:
             return [dates.When(self.lead, None, "day", "the report's day", 0)]
-        if t.sub_event_type in _DATED_BY_REPORT and not _PERFECT.search(s.text):
+        last = self.drafts[-1] if self.drafts else None
+        if t.sub_event_type == "Arrests" and last is not None and last.event_type in ("Protests", "Riots") \
+                and not self.another:
+            return []  # detentions told after a demonstration, without a day of their own, are its own
+        if t.sub_event_type in _DATED_BY_REPORT and not _PERFECT.search(main_clause(s.text)):
             # an act told in the past without a day: a short span up to the report, not a guessed day
             return [dates.When(self.pub - dt.timedelta(days=7), self.pub, "span", "no day given", 0)]
         return []
@@ -146,14 +193,21 @@ class _Segmenter:
             whens = [dates.When(day, None, "day", "the day before", 0)]
         t = classify.trigger(s.text)
         future = dates.is_future(s.text) and not whens
-        if background(s.text, whens) or (not whens and dates.old_date(s.text, self.pub)):
+        main = main_clause(s.text)
+        if background(s.text, whens) or (not whens and (dates.old_date(main, self.pub)
+                                                         or dates.past_month(main, self.pub))):
+            return
+        if _AGGREGATE.search(s.text):  # a tally or statistic counts events; it is none itself
             return
         if future:  # a plan starts no event; it may say more of the event its paragraph tells
             if self.current is not None and t is None:
                 self.current.add(s)
             return
-        if t is None or classify.anaphoric(s.text, t) or future:
+        if t is None or (classify.anaphoric(s.text, t) and not self._first_mention(t, whens)) or future:
             self._attach(s, t)
+            if t is None and whens and self.another and self.current is None and not self.para_dates:
+                named = places.candidates(s.text, self.iso3)
+                self.para_lead = (named[0], s) if named else None
             self.para_dates = whens or self.para_dates
             return
         found = places.candidates(s.text, self.iso3)
@@ -166,13 +220,23 @@ class _Segmenter:
             self.context = self.para_dates = whens
             self.pending.extend(Draft(t, whens[0], w, [s], s.paragraph) for w in listed)
             return
-        where = self._where(s, t, found)
+        lead = self.para_lead if not found and self.current is None else None
+        where = lead[0] if lead else self._where(s, t, found)
         if where is None:
             return
         for when in whens:
-            self._add(Draft(t, when, where, [s], s.paragraph), s, single=len(whens) == 1)
+            self._add(Draft(t, when, where, [lead[1], s] if lead else [s], s.paragraph, s.index if lead else None),
+                      s, single=len(whens) == 1)
         self.context = self.para_dates = whens
         self.last_where = where
+
+    def _first_mention(self, t: classify.Trigger, whens: list[dates.When]) -> bool:
+        """"The arrest on Monday of X": a definite article before an event the report has not told yet, with
+        a day of its own, is news told in passing, not a reference back."""
+        family = ("Protests", "Riots")
+        told = any(d.event_type == t.event_type or (d.event_type in family and t.event_type in family)
+                   for d in self.drafts + self.pending)
+        return bool(whens) and not told
 
     def _where(self, s: Sentence, t: classify.Trigger, found: list[places.Where]) -> places.Where | None:
         """The sentence's place; else the place of the event it continues, of the last event of its type,
@@ -189,6 +253,9 @@ class _Segmenter:
                 where = same[-1].where if same else self.last_where
             if where is None:
                 where = places.unresolved(s.text, self.iso3, self._around(s))
+            if where is None and self.report.dateline:
+                # a lead that names no place ("outside parliament"): the town of the dateline
+                where = next(iter(places.candidates(f"In {self.report.dateline}.", self.iso3)), None)
             if where is not None and re.search(r"\b(?:near|north|south|east|west|outside|around)\b[^.]{0,25}"
                                                r"\bthe (?:town|city|village|area)\b", s.text):
                 where = places.Where(where.name, where.place, "near", where.score, where.pos)

@@ -59,8 +59,9 @@ def split_sentences(para: str) -> list[tuple[int, int]]:
     return spans
 
 
-_DATELINE_END = re.compile(r"^[A-ZÀ-Ý][^a-z]{2,60}?(?:\([^)]{0,60}\))?\s*(?:[-–—:]\s+)|"
-                           r"^[A-ZÀ-Ý]{3,}[^-–—:]{0,60}?[-–—:]\s+")
+_DATELINE_END = re.compile(r"^\([^)]{2,60}\)\s*(?:--|[-–—:])\s+|"  # "(Shan Highlands Herald) - "
+                           r"^[A-ZÀ-Ý][^a-z]{2,60}?(?:\([^)]{0,60}\))?\s*(?:(?:--|[-–—:])\s+)|"
+                           r"^[A-ZÀ-Ý][A-ZÀ-Ý .'’]{2,}?\s*(?:,[^-–—:]{0,60}?|\([^)]{0,60}\)\s*)?(?:--|[-–—:])\s+")
 _DATELINE = re.compile(r"^([A-ZÀ-Ý][A-ZÀ-Ý .'-]{2,}?)(?:,|\s+[-–—(]|\s*\()")
 
 
@@ -96,4 +97,33 @@ def read(text: str, published: dt.date | None = None) -> Report:
         cut = _DATELINE_END.match(first.text)
         if cut and len(first.text) - cut.end() > 20:
             first.text, first.start = first.text[cut.end():], first.start + cut.end()
+    _split_clauses(report)
     return report
+
+
+# "...; in Mopti, soldiers clashed ...; and in Segou, a bomb ...", "..., while in Butembo police fired ...":
+# a clause that opens on another place tells another event, and is read as a sentence of its own
+_CLAUSE = re.compile(r"(?:;\s+(?:and\s+|while\s+|but\s+)?|,\s+(?:and\s+|while\s+|whereas\s+))"
+                     r"(?=(?:in|at|near|outside)\s+(?:the\s+(?:\w+\s+){0,3}(?:town|city|village|province|region|"
+                     r"district|state)\s+of\s+)?[A-ZÀ-Ý][\w'’-]+(?:\s+[A-ZÀ-Ý][\w'’-]+)?,?\s+(?!and\b|or\b)[a-z\w])")
+
+
+def _split_clauses(report: Report) -> None:
+    """Each clause that opens on another place becomes a sentence (its text is still the report's own)."""
+    paragraphs = []
+    for para in report.paragraphs:
+        out = []
+        for sent in para:
+            start = 0
+            for m in _CLAUSE.finditer(sent.text):
+                if len(sent.text[start:m.start()].split()) >= 4 and len(sent.text[m.end():].split()) >= 4:
+                    out.append(Sentence(sent.text[start:m.start()], sent.start + start, 0, 0))
+                    start = m.end()
+            out.append(Sentence(sent.text[start:], sent.start + start, 0, 0))
+        paragraphs.append(out)
+    report.sentences, report.paragraphs = [], []
+    for para in paragraphs:
+        for sent in para:
+            sent.index, sent.paragraph = len(report.sentences), len(report.paragraphs)
+            report.sentences.append(sent)
+        report.paragraphs.append(para)

@@ -11,6 +11,9 @@ from . import facts
 from .actors import Actor
 from .places import country_named
 
+_FOUGHT_BACK = re.compile(r"\b(?:troops|soldiers|police|policemen|officers|forces|army|units|military|patrol)\b"
+                          r"[^.;]{0,60}\b(?:returned fire|traded fire|exchanged fire|repelled|repulsed|fought)\b", re.I)
+
 
 @dataclass
 class Verdict:
@@ -37,6 +40,9 @@ def _is_actor_side(a: facts.Attribution, actor1: Actor, iso3: str, text: str) ->
         from .actors import named_groups
 
         short = actor1.name.split(":")[0]
+        if a.kind == "group" and re.fullmatch(r"(?:the|its|their) (?:group|militants|rebels|insurgents|jihadists|"
+                                              r"movement|fighters)", a.source, re.I):
+            return True  # "The group claimed the attack": the group the event names
         return short.lower() in a.source.lower() or (a.kind == "group" and short.lower() in text.lower()) or any(
             g.name == actor1.name for g in named_groups(a.source, iso3))  # the group by an alias ("ISWAP said")
     return False
@@ -53,14 +59,16 @@ def _clip(text: str, n: int = 200) -> str:
     return text if len(text) <= n else text[:n].rsplit(" ", 1)[0]
 
 
-def _attributions(sentences: list[str], previous: str | None) -> list[facts.Attribution]:
-    """The attribution of each sentence; "it said" takes the speaker of the sentence before."""
+def _attributions(sentences: list[str], previous: str | None,
+                  roles: dict[str, str] | None = None) -> list[facts.Attribution]:
+    """The attribution of each sentence; "it said" takes the speaker of the sentence before; a person named
+    alone speaks for the role the report gave them (`roles`, by surname)."""
     atts: list[facts.Attribution] = []
-    prev = facts.attribution(previous, -1, None) if previous else None
+    prev = facts.attribution(previous, -1, None, roles) if previous else None
     for i, s in enumerate(sentences):
         if facts.SILENCE.search(s):
             continue  # silence is not denial, nor acknowledgement
-        a = facts.attribution(s, i, prev)
+        a = facts.attribution(s, i, prev, roles)
         if a:
             atts.append(a)
             prev = a
@@ -94,21 +102,32 @@ def _acknowledged(sentences: list[str], atts: list[facts.Attribution], acting: l
 
 def verify(sentences: list[str], actor1: Actor, actor2: Actor | None, iso3: str, outlet: str,
            previous: str | None = None, intervention: bool = False, place: str | None = None,
-           clash: bool = False) -> Verdict:
+           clash: bool = False, roles: dict[str, str] | None = None) -> Verdict:
     """The status of the event whose sentences are given (the first states it); `previous` is the sentence
     before it in the report; with `intervention`, the force that intervened (actor2) is an actor too."""
     core = sentences[0]
-    atts = _attributions(sentences, previous)
+    atts = _attributions(sentences, previous, roles)
     core_att = next((a for a in atts if a.sentence == 0), None)
-    acting = [actor1] + ([actor2] if intervention and actor2 is not None else [])
+    # a force that fought back ("traded fire") is an actor of the clash: on the record, it acknowledges its part;
+    # a force that was only hit (an attack on its post) is a party, not an actor
+    fought = clash and bool(_FOUGHT_BACK.search(" ".join(sentences)))
+    acting = [actor1] + ([actor2] if (intervention or fought) and actor2 is not None else [])
     ack = _acknowledged(sentences, atts, acting, iso3, place)
     denial = next((i for i, s in enumerate(sentences) if facts.DENIAL.search(s) and not facts.DENIAL_OF_ASPECT.search(s)
                    and not facts.SILENCE.search(s)), None)
     # a hedge in the sentence, or in the next one about it ("This claim has yet to be verified"), unless
     # the actor put its own act on the record: then the hedge is on what it claims besides (the toll)
-    hedged = bool(facts.HEDGE.search(core)) or (ack is None and len(sentences) > 1 and bool(
-        facts.HEDGE.search(sentences[1]) and re.match(r"\s*(?:This|That|These|The) (?:claim|report|account)s?\b",
-                                                      sentences[1])))
+    # a hedge later in the event ("the outlet was unable to verify her account") too, unless it is on the toll
+    hedged = bool(facts.HEDGE.search(core)) or (ack is None and any(
+        facts.HEDGE.search(s) and not facts.TOLL_HEDGE.search(s) for s in sentences[1:]))
+    if denial is None and (dispute := next((i for i, s in enumerate(sentences) if facts.DISPUTE.search(s)), None)) \
+            is not None:
+        sides = list(dict.fromkeys(a.source for a in atts if a.kind not in ("own",)))
+        asserter, denier = (sides + [outlet, "another party"])[:2] if sides else (outlet, "another party")
+        claims = [_claim("occurrence", asserter, "asserts", "disputed", core),
+                  _claim("occurrence", denier, "denies", "disputed", sentences[dispute])]
+        return Verdict("disputed", None, [asserter], [denier], claims,
+                       "The report gives contradicting accounts of what happened.")
     if denial is not None:
         denier = _denier(sentences[denial], atts, denial, actor2, iso3)
         asserter = (ack[0].name if ack and ack[1].sentence != denial else core_att.source if core_att else outlet)
@@ -135,10 +154,11 @@ def verify(sentences: list[str], actor1: Actor, actor2: Actor | None, iso3: str,
         v = Verdict("verified", "actor-acknowledgement", [ack[0].name], [],
                     [_claim("occurrence", ack[0].name, "asserts", "verified", sentences[ack[1].sentence])],
                     f"Acknowledged on the record by {ack[1].source}, as reported by the outlet.")
-    elif core_att is not None and core_att.kind in ("eyewitnesses", "own") and not hedged:
-        basis = "eyewitnesses" if core_att.kind == "eyewitnesses" else "outlet-own-reporting"
-        v = Verdict("verified", basis, [core_att.source] if basis == "eyewitnesses" else [], [],
-                    [_claim("occurrence", core_att.source, "asserts", "verified", core)],
+    elif not hedged and (eye := next((a for a in atts if a.kind in ("eyewitnesses", "own")), None)) is not None:
+        # several eyewitnesses who are not parties, anywhere in the event, confirm what one party told
+        basis = "eyewitnesses" if eye.kind == "eyewitnesses" else "outlet-own-reporting"
+        v = Verdict("verified", basis, [eye.source] if basis == "eyewitnesses" else [], [],
+                    [_claim("occurrence", eye.source, "asserts", "verified", sentences[eye.sentence])],
                     "Seen by the outlet's reporter, or by several eyewitnesses who are not parties, unhedged and "
                     "uncontradicted.")
     else:
@@ -148,7 +168,8 @@ def verify(sentences: list[str], actor1: Actor, actor2: Actor | None, iso3: str,
                     [_claim("occurrence", who, "asserts", "unverified", core)], f"The report {why}.")
     for i, s in enumerate(sentences):
         if facts.DENIAL.search(s) and facts.DENIAL_OF_ASPECT.search(s):
-            aspect = "civilian_targeting" if re.search(r"\bcivilian", s, re.I) else "perpetrator"
+            aspect = ("civilian_targeting" if re.search(r"\bcivilian", s, re.I) else
+                      "fatalities" if re.search(facts.TOLL_DENIAL, s, re.I) else "perpetrator")
             v.claims.append(_claim(aspect, _denier(s, atts, i, actor2, iso3), "denies", "unverified", s))
     return v
 
