@@ -125,10 +125,55 @@ def _defaults() -> tuple[str, ...]:
     return tuple(n for n, f in Event.model_fields.items() if not f.is_required() and isinstance(f.default, str))
 
 
+# Rules whose findings follow from these attributes of the row alone (read off their checks in schema/: none
+# reads the context or another attribute), so that a check of many rows repeating them (an import: a file repeats
+# its labels, actors and countries) works them out once per distinct values (`Shared`).
+SHARED_RULES: dict[tuple[str, ...], tuple[str, ...]] = {
+    ("event_type", "sub_event_type", "disorder_type", "interaction", "inter1", "inter2", "civilian_targeting",
+     "target_kind", "actor1", "actor2", "country", "iso3", "fatalities"): (
+        "sub-event-not-in-type", "disorder-type-mismatch", "interaction-mismatch", "civilian-targeting-mismatch",
+        "protest-with-fatalities", "battle-needs-two-armed-actors", "violence-against-civilians-needs-civilian-target",
+        "second-actor-type-without-actor", "protest-actor1-not-protesters", "riot-actor1-not-rioters",
+        "protest-intervention-needs-force", "state-actor-without-period", "state-forces-type-by-country"),
+    ("iso3", "country", "region"): ("unknown-country", "iso3-country-mismatch", "region-mismatch"),
+}
+_SHARED_GROUP = {code: group for group, codes in SHARED_RULES.items() for code in codes}
+
+
+class Shared:
+    """The findings of SHARED_RULES per distinct values of the attributes they read, kept across the rows of
+    one check (a Context without a registry: none of these rules asks one)."""
+
+    def __init__(self, size: int = 100_000):
+        self.size = size
+        self._found: dict[tuple[Any, ...], dict[str, list[Any]]] = {}
+
+    def findings(self, rule: Any, draft: Any, ctx: Context,
+                 row: dict[tuple[str, ...], dict[str, list[Any]]]) -> list[Any]:
+        """`rule`'s findings on `draft`; `row` holds the groups already looked up for this row."""
+        group = _SHARED_GROUP[rule.code]
+        found = row.get(group)
+        if found is None:
+            key = (group, *[getattr(draft, a) for a in group])
+            found = self._found.get(key)
+            if found is None:
+                found = {}
+                for code in SHARED_RULES[group]:
+                    check = RULES[code].check
+                    assert check is not None  # every shared rule has a check
+                    found[code] = list(check(draft, ctx))
+                if len(self._found) >= self.size:
+                    self._found.clear()
+                self._found[key] = found
+            row[group] = found
+        return found[rule.code]
+
+
 def run_rule(rule: Any, draft: Any, ctx: Context, failed: set[str], problems: list[Problem],
-             where: dict[str, Any]) -> None:
-    """One rule over a draft: its findings as problems, a field already reported on left out."""
-    for finding in rule.check(draft, ctx):
+             where: dict[str, Any], findings: Iterable[Any] | None = None) -> None:
+    """One rule over a draft (or its `findings`, already worked out): its findings as problems, a field already
+    reported on left out."""
+    for finding in rule.check(draft, ctx) if findings is None else findings:
         top = finding.field.split("[")[0].split(".")[0]
         if top in failed:
             continue  # already reported on this field; a second message would only repeat it
@@ -139,12 +184,15 @@ def run_rule(rule: Any, draft: Any, ctx: Context, failed: set[str], problems: li
 
 
 def validate_record(data: dict[str, Any], ctx: Context, where: dict[str, Any], cell_problems: Sequence[Problem] = (),
-                    absent: frozenset[str] = frozenset(), build: bool = True) -> tuple[Event | None, list[Problem]]:
+                    absent: frozenset[str] = frozenset(), build: bool = True,
+                    shared: Shared | None = None) -> tuple[Event | None, list[Problem]]:
     """The event a record codes (None when it has errors, or when `build` is false: a check that
     keeps no events need not pay for building them) and every problem found in it.
 
     `where` gives the file, row and line for the problems; `absent` names columns missing from
-    the whole file, which were reported once and are not reported again per row."""
+    the whole file, which were reported once and are not reported again per row. With `shared` (a check
+    that compares no rows with each other: an import), SHARED_RULES are answered from it and the row's
+    key for the check across rows is not worked out."""
     problems = [Problem(p.code, p.message or message(p.code, p.field, p.value), p.severity, **{**where,
                                                                                                "field": p.field,
                         "value": p.value}) for p in cell_problems]
@@ -170,11 +218,16 @@ def validate_record(data: dict[str, Any], ctx: Context, where: dict[str, Any], c
             failed.add(name)
 
     quiet = rules.point_rules_quiet(draft)
+    looked_up: dict[tuple[str, ...], dict[str, list[Any]]] = {}
     for rule in cross_field_rules():
         if quiet and rule.code in rules.POINT_RULES:
             continue
-        run_rule(rule, draft, ctx, failed, problems, where)
-    ctx.row_key = event_key(draft)  # for the check across rows: one event per place, day, actor pair, sub-type
+        if shared is not None and rule.code in _SHARED_GROUP:
+            run_rule(rule, draft, ctx, failed, problems, where, shared.findings(rule, draft, ctx, looked_up))
+        else:
+            run_rule(rule, draft, ctx, failed, problems, where)
+    if shared is None:
+        ctx.row_key = event_key(draft)  # for the check across rows: one event per place, day, actor pair, sub-type
 
     if any(p.severity == ERROR for p in problems) or not absent.isdisjoint(required_fields()):
         return None, problems
