@@ -8,10 +8,11 @@ contributor sees one vocabulary of codes whichever layer found the problem.
 from __future__ import annotations
 
 import math
+import operator
 import typing
 from functools import lru_cache
 from itertools import islice
-from typing import Any, Iterable, Iterator, Mapping, Sequence
+from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 
 from pydantic import ValidationError
 
@@ -127,46 +128,90 @@ def _defaults() -> tuple[str, ...]:
 
 # Rules whose findings follow from these attributes of the row alone (read off their checks in schema/: none
 # reads the context or another attribute), so that a check of many rows repeating them (an import: a file repeats
-# its labels, actors and countries) works them out once per distinct values (`Shared`).
-SHARED_RULES: dict[tuple[str, ...], tuple[str, ...]] = {
-    ("event_type", "sub_event_type", "disorder_type", "interaction", "inter1", "inter2", "civilian_targeting",
-     "target_kind", "actor1", "actor2", "country", "iso3", "fatalities"): (
-        "sub-event-not-in-type", "disorder-type-mismatch", "interaction-mismatch", "civilian-targeting-mismatch",
-        "protest-with-fatalities", "battle-needs-two-armed-actors", "violence-against-civilians-needs-civilian-target",
-        "second-actor-type-without-actor", "protest-actor1-not-protesters", "riot-actor1-not-rioters",
-        "protest-intervention-needs-force", "state-actor-without-period", "state-forces-type-by-country"),
-    ("iso3", "country", "region"): ("unknown-country", "iso3-country-mismatch", "region-mismatch"),
+# its labels, actors, countries and sources) works them out once per distinct values (`Shared`).
+SHARED_RULES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "labels": (("event_type", "sub_event_type", "disorder_type", "interaction", "inter1", "inter2",
+                "civilian_targeting", "target_kind", "actor1", "actor2", "country", "iso3", "fatalities",
+                "fatalities_low", "fatalities_high"),
+               ("sub-event-not-in-type", "disorder-type-mismatch", "interaction-mismatch",
+                "civilian-targeting-mismatch", "fatalities-out-of-order", "protest-with-fatalities",
+                "battle-needs-two-armed-actors",
+                "violence-against-civilians-needs-civilian-target", "second-actor-type-without-actor",
+                "protest-actor1-not-protesters", "riot-actor1-not-rioters", "protest-intervention-needs-force",
+                "state-actor-without-period", "state-forces-type-by-country")),
+    "country": (("iso3", "country", "region", "date_precision", "event_date_end"),
+                ("span-needs-end", "unknown-country", "iso3-country-mismatch", "region-mismatch")),
+    # and the context's documents, which do not change during a check; only for rows without claims, evidence,
+    # claimed_by or denied_by (lists of models or names: `_sources_key`)
+    "sources": (("sources", "source_scale", "verification_status", "verification_basis"),
+                ("source-scale-mismatch", "missing-source", "document-not-found", "document-hash-mismatch",
+                 "evidence-too-short", "evidence-not-in-document", "verified-without-basis",
+                 "disputed-needs-both-sides")),
 }
-_SHARED_GROUP = {code: group for group, codes in SHARED_RULES.items() for code in codes}
+_SHARED_GROUP = {code: group for group, (_, codes) in SHARED_RULES.items() for code in codes}
+
+
+def _sources_key(e: Any) -> tuple[Any, ...] | None:
+    """The sources group's values as a key (each source's fields in order), or None: run its rules on the row."""
+    if e.claims or e.claimed_by or e.denied_by or e.evidence:
+        return None
+    sources = None if e.sources is None else tuple(tuple(s.__dict__.values()) for s in e.sources)
+    return sources, e.source_scale, e.verification_status, e.verification_basis
+
+
+_KEY: dict[str, Callable[[Any], Any]] = {"labels": operator.attrgetter(*SHARED_RULES["labels"][0]),
+                                          "country": operator.attrgetter(*SHARED_RULES["country"][0]),
+                                          "sources": _sources_key}
 
 
 class Shared:
-    """The findings of SHARED_RULES per distinct values of the attributes they read, kept across the rows of
-    one check (a Context without a registry: none of these rules asks one)."""
+    """The cross-field rules of a check whose rows repeat their values: SHARED_RULES answered once per distinct
+    values of what they read, kept across the rows (a Context without a registry: none of these rules asks
+    one), the others run on every row."""
 
     def __init__(self, size: int = 100_000):
         self.size = size
-        self._found: dict[tuple[Any, ...], dict[str, list[Any]]] = {}
+        self._found: dict[str, dict[Any, dict[str, list[Any]]]] = {g: {} for g in SHARED_RULES}
+        self._plans: dict[tuple[bool, int], list[tuple[Any, str | None]]] = {}
 
-    def findings(self, rule: Any, draft: Any, ctx: Context,
-                 row: dict[tuple[str, ...], dict[str, list[Any]]]) -> list[Any]:
-        """`rule`'s findings on `draft`; `row` holds the groups already looked up for this row."""
-        group = _SHARED_GROUP[rule.code]
-        found = row.get(group)
+    def _plan(self, quiet: bool) -> list[tuple[Any, str | None]]:
+        """The cross-field rules in the order they run, each with its group of SHARED_RULES (None: run it)."""
+        key = (quiet, len(RULES))
+        plan = self._plans.get(key)
+        if plan is None:
+            plan = self._plans[key] = [(r, _SHARED_GROUP.get(r.code)) for r in cross_field_rules()
+                                       if not (quiet and r.code in rules.POINT_RULES)]
+        return plan
+
+    def _lookup(self, group: str, draft: Any, ctx: Context) -> dict[str, list[Any]] | None:
+        values = _KEY[group](draft)
+        if values is None:
+            return None
+        known = self._found[group]
+        found = known.get(values)
         if found is None:
-            key = (group, *[getattr(draft, a) for a in group])
-            found = self._found.get(key)
-            if found is None:
-                found = {}
-                for code in SHARED_RULES[group]:
-                    check = RULES[code].check
-                    assert check is not None  # every shared rule has a check
-                    found[code] = list(check(draft, ctx))
-                if len(self._found) >= self.size:
-                    self._found.clear()
-                self._found[key] = found
-            row[group] = found
-        return found[rule.code]
+            found = {}
+            for code in SHARED_RULES[group][1]:
+                check = RULES[code].check
+                assert check is not None  # every shared rule has a check
+                found[code] = list(check(draft, ctx))
+            if len(known) >= self.size:
+                known.clear()
+            known[values] = found
+        return found
+
+    def run(self, draft: Any, ctx: Context, failed: set[str], problems: list[Problem], where: dict[str, Any],
+            quiet: bool) -> None:
+        """The cross-field rules over a draft, as `validate_record` runs them (point rules skipped when `quiet`)."""
+        found = {group: self._lookup(group, draft, ctx) for group in SHARED_RULES}
+        for rule, group in self._plan(quiet):
+            answers = found[group] if group is not None else None
+            if answers is None:
+                run_rule(rule, draft, ctx, failed, problems, where)
+            else:
+                findings = answers[rule.code]
+                if findings:
+                    run_rule(rule, draft, ctx, failed, problems, where, findings)
 
 
 def run_rule(rule: Any, draft: Any, ctx: Context, failed: set[str], problems: list[Problem],
@@ -218,15 +263,13 @@ def validate_record(data: dict[str, Any], ctx: Context, where: dict[str, Any], c
             failed.add(name)
 
     quiet = rules.point_rules_quiet(draft)
-    looked_up: dict[tuple[str, ...], dict[str, list[Any]]] = {}
-    for rule in cross_field_rules():
-        if quiet and rule.code in rules.POINT_RULES:
-            continue
-        if shared is not None and rule.code in _SHARED_GROUP:
-            run_rule(rule, draft, ctx, failed, problems, where, shared.findings(rule, draft, ctx, looked_up))
-        else:
+    if shared is not None:
+        shared.run(draft, ctx, failed, problems, where, quiet)
+    else:
+        for rule in cross_field_rules():
+            if quiet and rule.code in rules.POINT_RULES:
+                continue
             run_rule(rule, draft, ctx, failed, problems, where)
-    if shared is None:
         ctx.row_key = event_key(draft)  # for the check across rows: one event per place, day, actor pair, sub-type
 
     if any(p.severity == ERROR for p in problems) or not absent.isdisjoint(required_fields()):
