@@ -147,6 +147,10 @@ SHARED_RULES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
                 ("source-scale-mismatch", "missing-source", "document-not-found", "document-hash-mismatch",
                  "evidence-too-short", "evidence-not-in-document", "verified-without-basis",
                  "disputed-needs-both-sides")),
+    # and the context's today, as every key: `_dates_key`
+    "dates": (("event_date", "event_date_end", "sources.published"), ("end-before-start", "date-in-future")),
+    # the external ids by their dataset prefixes: `_licence_key`
+    "licence": (("licensor", "licence", "external_ids"), ("licence-mismatch",)),
 }
 _SHARED_GROUP = {code: group for group, (_, codes) in SHARED_RULES.items() for code in codes}
 
@@ -159,9 +163,18 @@ def _sources_key(e: Any) -> tuple[Any, ...] | None:
     return sources, e.source_scale, e.verification_status, e.verification_basis
 
 
+def _dates_key(e: Any) -> tuple[Any, ...]:
+    return e.event_date, e.event_date_end, tuple([s.published for s in e.sources or ()])
+
+
+def _licence_key(e: Any) -> tuple[Any, ...]:
+    """Whose terms follow from the ids' dataset prefixes alone (licences.dataset_of: the text before ':')."""
+    return e.licensor, e.licence, tuple([x.partition(":")[0] for x in e.external_ids or ()])
+
+
 _KEY: dict[str, Callable[[Any], Any]] = {"labels": operator.attrgetter(*SHARED_RULES["labels"][0]),
                                           "country": operator.attrgetter(*SHARED_RULES["country"][0]),
-                                          "sources": _sources_key}
+                                          "sources": _sources_key, "dates": _dates_key, "licence": _licence_key}
 
 
 class Shared:
@@ -172,44 +185,53 @@ class Shared:
     def __init__(self, size: int = 100_000):
         self.size = size
         self._found: dict[str, dict[Any, dict[str, list[Any]]]] = {g: {} for g in SHARED_RULES}
-        self._plans: dict[tuple[bool, int], list[tuple[Any, str | None]]] = {}
+        self._plans: dict[tuple[bool, bool, int], list[tuple[Any, str | None]]] = {}
 
-    def _plan(self, quiet: bool) -> list[tuple[Any, str | None]]:
-        """The cross-field rules in the order they run, each with its group of SHARED_RULES (None: run it)."""
-        key = (quiet, len(RULES))
+    def _plan(self, quiet: bool, direct: bool) -> list[tuple[Any, str | None]]:
+        """The cross-field rules in the order they run, each with its group of SHARED_RULES (None: run it);
+        `direct`: only those run on every row."""
+        key = (quiet, direct, len(RULES))
         plan = self._plans.get(key)
         if plan is None:
             plan = self._plans[key] = [(r, _SHARED_GROUP.get(r.code)) for r in cross_field_rules()
-                                       if not (quiet and r.code in rules.POINT_RULES)]
+                                       if not (quiet and r.code in rules.POINT_RULES)
+                                       and not (direct and r.code in _SHARED_GROUP)]
         return plan
 
     def _lookup(self, group: str, draft: Any, ctx: Context) -> dict[str, list[Any]] | None:
+        """The group's rules that find something, with their findings ({}: none does); None: run them."""
         values = _KEY[group](draft)
         if values is None:
             return None
         known = self._found[group]
-        found = known.get(values)
+        found = known.get((ctx.today, values))
         if found is None:
             found = {}
             for code in SHARED_RULES[group][1]:
                 check = RULES[code].check
                 assert check is not None  # every shared rule has a check
-                found[code] = list(check(draft, ctx))
+                findings = list(check(draft, ctx))
+                if findings:
+                    found[code] = findings
             if len(known) >= self.size:
                 known.clear()
-            known[values] = found
+            known[(ctx.today, values)] = found
         return found
 
     def run(self, draft: Any, ctx: Context, failed: set[str], problems: list[Problem], where: dict[str, Any],
             quiet: bool) -> None:
         """The cross-field rules over a draft, as `validate_record` runs them (point rules skipped when `quiet`)."""
         found = {group: self._lookup(group, draft, ctx) for group in SHARED_RULES}
-        for rule, group in self._plan(quiet):
+        if not any(answers is None or answers for answers in found.values()):  # the common case: nothing shared found
+            for rule, _ in self._plan(quiet, True):
+                run_rule(rule, draft, ctx, failed, problems, where)
+            return
+        for rule, group in self._plan(quiet, False):
             answers = found[group] if group is not None else None
             if answers is None:
                 run_rule(rule, draft, ctx, failed, problems, where)
             else:
-                findings = answers[rule.code]
+                findings = answers.get(rule.code)
                 if findings:
                     run_rule(rule, draft, ctx, failed, problems, where, findings)
 
