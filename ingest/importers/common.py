@@ -522,12 +522,13 @@ def _refuse_type_outliers(result: ImportResult, severity: str) -> None:
     on the next import of the same file, so they are refused on the first."""
     from cedar.ingest.actors import Registry, learned_from
 
-    registry = Registry([], learned=learned_from(i.fields for i in result.events))
+    fields = [i.fields for i in result.events]  # read once for both passes
+    registry = Registry([], learned=learned_from(fields))
     contradiction = functools.lru_cache(maxsize=None)(registry.type_contradiction)  # few actors, many rows
     keep = []
     f = str(result.path)
-    for item in result.events:
-        e, reasons = item.fields, []
+    for item, e in zip(result.events, fields):
+        reasons: list[Any] = []
         for actor, inter in (("actor1", "inter1"), ("actor2", "inter2")):
             name, given = getattr(e, actor), getattr(e, inter)
             expected = contradiction(name, given, e.iso3) if name else None
