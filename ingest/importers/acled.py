@@ -212,29 +212,36 @@ def map_row(cells: dict[str, str], layout: str, notes: list[Note]) -> tuple[dict
     notes_text = text(get("notes"))
     sources, combined = _sources_once(notes, get("source"), get("source_scale"))
     n_sources = len(sources)
-    data = {
-        "ref": external,
-        **when,
-        "event_type": event_type,
-        "sub_event_type": sub,
-        **who,
-        **place,
-        "latitude": number(cells.get("latitude"), "latitude"),
-        "longitude": number(cells.get("longitude"), "longitude"),
-        "geo_precision": geo_precision,
-        "fatalities": fatalities_of(cells.get("fatalities"), notes_text),
-        "verification_status": "unverified",
-        "verification_note": f"Imported from ACLED ({event_id}): coded by ACLED from {n_sources} named report"
-                             f"{'s' * (n_sources != 1)}; ACLED publishes no verification status and does not say "
-                             "whether its sources are independent of one another.",
-        "sources": sources,
-        "source_scale": combined,
-        "notes": notes_text,
-        "tags": split_list(cells.get("tags")),
-        "coder": "ACLED",
-        "external_ids": [external],
-    }
-    return jsonable(data), external
+    # The steps' results are JSON-ready already (jsonable, once per distinct cells): the row's own values are
+    # added as jsonable would keep them (no empty ones), and the shared lists copied, in the columns' order.
+    data = {"ref": external, **when, "event_type": event_type, "sub_event_type": sub}
+    for k, v in who.items():
+        data[k] = v[:] if type(v) is list else v
+    data.update(place)
+    for name in ("latitude", "longitude"):
+        value = number(get(name), name)
+        if value is not None:
+            data[name] = value
+    data["geo_precision"] = geo_precision
+    fatalities = fatalities_of(get("fatalities"), notes_text)
+    if fatalities is not None:
+        data["fatalities"] = fatalities
+    data["verification_status"] = "unverified"
+    data["verification_note"] = (f"Imported from ACLED ({event_id}): coded by ACLED from {n_sources} named report"
+                                 f"{'s' * (n_sources != 1)}; ACLED publishes no verification status and does not "
+                                 "say whether its sources are independent of one another.")
+    if sources:
+        data["sources"] = [dict(s) for s in sources]
+    if combined:
+        data["source_scale"] = combined
+    if notes_text is not None:
+        data["notes"] = notes_text
+    tags = split_list(get("tags"))
+    if tags:
+        data["tags"] = tags
+    data["coder"] = "ACLED"
+    data["external_ids"] = [external]
+    return data, external
 
 
 def _dates(event_date_cell: str | None, year_cell: str | None, precision: str | None,
@@ -307,11 +314,30 @@ def _place(iso3_cell: str | None, iso: str | None, country_cell: str | None, reg
             "admin3": text(admin3), "location": text(location)}, GEO_PRECISION[gp]
 
 
-_dates_once = per_distinct(_dates)
+def _ready_dates(*args: Any) -> dict[str, Any]:
+    return jsonable(_dates(*args))
+
+
+def _ready_actors(*args: Any) -> dict[str, Any]:
+    return jsonable(_actors(*args))
+
+
+def _ready_place(*args: Any) -> tuple[dict[str, Any], str]:
+    place, precision = _place(*args)
+    return jsonable(place), precision
+
+
+def _ready_sources(*args: Any) -> tuple[list[dict[str, Any]], str | None]:
+    sources, combined = sources_of(*args)
+    return [jsonable(s) for s in sources], combined
+
+
+# Each once per distinct cells, its result JSON-ready (as `jsonable` makes it) and shared by the rows
+_dates_once = per_distinct(_ready_dates)
 _taxonomy_once = per_distinct(_taxonomy)
-_actors_once = per_distinct(_actors)
-_place_once = per_distinct(_place)
-_sources_once = per_distinct(sources_of)
+_actors_once = per_distinct(_ready_actors)
+_place_once = per_distinct(_ready_place)
+_sources_once = per_distinct(_ready_sources)
 
 
 @functools.lru_cache(maxsize=4096)
