@@ -30,6 +30,7 @@ def run(res: dict[str, Any], work: Path, scale: float, step: Callable[..., dict[
     if not src.exists():
         acled_csv(src, n)
     out = work / f"acled-{n}.cedar.jsonl"
+    out.unlink(missing_ok=True)  # the import refuses to overwrite a file it did not make: a second run would fail
     step("import_acled", cedar + ["import", "acled", str(src), "--out", str(out)])
     for name in ("import-ingest", "plain-ingest"):
         for p in work.glob(f"{name}.duckdb*"):
@@ -74,3 +75,33 @@ def table_rows(res: dict[str, Any]) -> list[str]:
         rows.append(f"| {label}{failed} | {r['seconds']:.2f} | {r.get('cpu_seconds', 0):.2f} | "
                     f"{n / r['seconds']:,.0f} | {r.get('peak_mb', '-')} |")
     return rows
+
+
+def main(rows: int | None = None, work: Path | None = None, say: Callable[[str], None] = print) -> dict[str, Any]:
+    """The importers' steps alone (`python -m benchmarks.imports [ROWS]`), as `make bench` runs them: their
+    figures and table printed, benchmarks/results.json left as it is."""
+    from benchmarks.run import CEDAR, ROOT, run_measured
+
+    work = work or ROOT / "benchmarks" / "work"
+    work.mkdir(parents=True, exist_ok=True)
+    res: dict[str, Any] = {}
+    if rows:
+        os.environ["BENCH_IMPORT_ROWS"] = str(rows)
+
+    def step(name: str, cmd: list[str], **kw: Any) -> dict[str, Any]:
+        res[name] = r = run_measured(cmd, **kw)
+        say(f"bench: {name}: {r.get('seconds')} s wall, {r.get('cpu_seconds')} CPU s, {r.get('peak_mb')} MB"
+            + (" (FAILED)" if "error" in r else ""))
+        return r
+
+    run(res, work, 1.0, step, CEDAR)
+    for name, value in figures(res).items():
+        say(f"{name}: {value}")
+    say("\n".join(table_rows(res)))
+    return res
+
+
+if __name__ == "__main__":
+    import sys
+
+    main(int(sys.argv[1]) if len(sys.argv) > 1 else None)

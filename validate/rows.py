@@ -8,10 +8,11 @@ contributor sees one vocabulary of codes whichever layer found the problem.
 from __future__ import annotations
 
 import math
+import operator
 import typing
 from functools import lru_cache
 from itertools import islice
-from typing import Any, Iterable, Iterator, Mapping, Sequence
+from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 
 from pydantic import ValidationError
 
@@ -125,10 +126,121 @@ def _defaults() -> tuple[str, ...]:
     return tuple(n for n, f in Event.model_fields.items() if not f.is_required() and isinstance(f.default, str))
 
 
+# Rules whose findings follow from these attributes of the row alone (read off their checks in schema/: none
+# reads the context or another attribute), so that a check of many rows repeating them (an import: a file repeats
+# its labels, actors, countries and sources) works them out once per distinct values (`Shared`).
+SHARED_RULES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "labels": (("event_type", "sub_event_type", "disorder_type", "interaction", "inter1", "inter2",
+                "civilian_targeting", "target_kind", "actor1", "actor2", "country", "iso3", "fatalities",
+                "fatalities_low", "fatalities_high"),
+               ("sub-event-not-in-type", "disorder-type-mismatch", "interaction-mismatch",
+                "civilian-targeting-mismatch", "fatalities-out-of-order", "protest-with-fatalities",
+                "battle-needs-two-armed-actors",
+                "violence-against-civilians-needs-civilian-target", "second-actor-type-without-actor",
+                "protest-actor1-not-protesters", "riot-actor1-not-rioters", "protest-intervention-needs-force",
+                "state-actor-without-period", "state-forces-type-by-country")),
+    "country": (("iso3", "country", "region", "date_precision", "event_date_end"),
+                ("span-needs-end", "unknown-country", "iso3-country-mismatch", "region-mismatch")),
+    # and the context's documents, which do not change during a check; only for rows without claims, evidence,
+    # claimed_by or denied_by (lists of models or names: `_sources_key`)
+    "sources": (("sources", "source_scale", "verification_status", "verification_basis"),
+                ("source-scale-mismatch", "missing-source", "document-not-found", "document-hash-mismatch",
+                 "evidence-too-short", "evidence-not-in-document", "verified-without-basis",
+                 "disputed-needs-both-sides")),
+    # and the context's today, as every key: `_dates_key`
+    "dates": (("event_date", "event_date_end", "sources.published"), ("end-before-start", "date-in-future")),
+    # the external ids by their dataset prefixes: `_licence_key`
+    "licence": (("licensor", "licence", "external_ids"), ("licence-mismatch",)),
+}
+_SHARED_GROUP = {code: group for group, (_, codes) in SHARED_RULES.items() for code in codes}
+
+
+def _sources_key(e: Any) -> tuple[Any, ...] | None:
+    """The sources group's values as a key (each source's fields in order), or None: run its rules on the row."""
+    if e.claims or e.claimed_by or e.denied_by or e.evidence:
+        return None
+    sources = None if e.sources is None else tuple(tuple(s.__dict__.values()) for s in e.sources)
+    return sources, e.source_scale, e.verification_status, e.verification_basis
+
+
+def _dates_key(e: Any) -> tuple[Any, ...]:
+    return e.event_date, e.event_date_end, tuple([s.published for s in e.sources or ()])
+
+
+def _licence_key(e: Any) -> tuple[Any, ...]:
+    """Whose terms follow from the ids' dataset prefixes alone (licences.dataset_of: the text before ':')."""
+    return e.licensor, e.licence, tuple([x.partition(":")[0] for x in e.external_ids or ()])
+
+
+_KEY: dict[str, Callable[[Any], Any]] = {"labels": operator.attrgetter(*SHARED_RULES["labels"][0]),
+                                          "country": operator.attrgetter(*SHARED_RULES["country"][0]),
+                                          "sources": _sources_key, "dates": _dates_key, "licence": _licence_key}
+
+
+class Shared:
+    """The cross-field rules of a check whose rows repeat their values: SHARED_RULES answered once per distinct
+    values of what they read, kept across the rows (a Context without a registry: none of these rules asks
+    one), the others run on every row."""
+
+    def __init__(self, size: int = 100_000):
+        self.size = size
+        self._found: dict[str, dict[Any, dict[str, list[Any]]]] = {g: {} for g in SHARED_RULES}
+        self._plans: dict[tuple[bool, bool, int], list[tuple[Any, str | None]]] = {}
+
+    def _plan(self, quiet: bool, direct: bool) -> list[tuple[Any, str | None]]:
+        """The cross-field rules in the order they run, each with its group of SHARED_RULES (None: run it);
+        `direct`: only those run on every row."""
+        key = (quiet, direct, len(RULES))
+        plan = self._plans.get(key)
+        if plan is None:
+            plan = self._plans[key] = [(r, _SHARED_GROUP.get(r.code)) for r in cross_field_rules()
+                                       if not (quiet and r.code in rules.POINT_RULES)
+                                       and not (direct and r.code in _SHARED_GROUP)]
+        return plan
+
+    def _lookup(self, group: str, draft: Any, ctx: Context) -> dict[str, list[Any]] | None:
+        """The group's rules that find something, with their findings ({}: none does); None: run them."""
+        values = _KEY[group](draft)
+        if values is None:
+            return None
+        known = self._found[group]
+        found = known.get((ctx.today, values))
+        if found is None:
+            found = {}
+            for code in SHARED_RULES[group][1]:
+                check = RULES[code].check
+                assert check is not None  # every shared rule has a check
+                findings = list(check(draft, ctx))
+                if findings:
+                    found[code] = findings
+            if len(known) >= self.size:
+                known.clear()
+            known[(ctx.today, values)] = found
+        return found
+
+    def run(self, draft: Any, ctx: Context, failed: set[str], problems: list[Problem], where: dict[str, Any],
+            quiet: bool) -> None:
+        """The cross-field rules over a draft, as `validate_record` runs them (point rules skipped when `quiet`)."""
+        found = {group: self._lookup(group, draft, ctx) for group in SHARED_RULES}
+        if not any(answers is None or answers for answers in found.values()):  # the common case: nothing shared found
+            for rule, _ in self._plan(quiet, True):
+                run_rule(rule, draft, ctx, failed, problems, where)
+            return
+        for rule, group in self._plan(quiet, False):
+            answers = found[group] if group is not None else None
+            if answers is None:
+                run_rule(rule, draft, ctx, failed, problems, where)
+            else:
+                findings = answers.get(rule.code)
+                if findings:
+                    run_rule(rule, draft, ctx, failed, problems, where, findings)
+
+
 def run_rule(rule: Any, draft: Any, ctx: Context, failed: set[str], problems: list[Problem],
-             where: dict[str, Any]) -> None:
-    """One rule over a draft: its findings as problems, a field already reported on left out."""
-    for finding in rule.check(draft, ctx):
+             where: dict[str, Any], findings: Iterable[Any] | None = None) -> None:
+    """One rule over a draft (or its `findings`, already worked out): its findings as problems, a field already
+    reported on left out."""
+    for finding in rule.check(draft, ctx) if findings is None else findings:
         top = finding.field.split("[")[0].split(".")[0]
         if top in failed:
             continue  # already reported on this field; a second message would only repeat it
@@ -139,12 +251,15 @@ def run_rule(rule: Any, draft: Any, ctx: Context, failed: set[str], problems: li
 
 
 def validate_record(data: dict[str, Any], ctx: Context, where: dict[str, Any], cell_problems: Sequence[Problem] = (),
-                    absent: frozenset[str] = frozenset(), build: bool = True) -> tuple[Event | None, list[Problem]]:
+                    absent: frozenset[str] = frozenset(), build: bool = True,
+                    shared: Shared | None = None) -> tuple[Event | None, list[Problem]]:
     """The event a record codes (None when it has errors, or when `build` is false: a check that
     keeps no events need not pay for building them) and every problem found in it.
 
     `where` gives the file, row and line for the problems; `absent` names columns missing from
-    the whole file, which were reported once and are not reported again per row."""
+    the whole file, which were reported once and are not reported again per row. With `shared` (a check
+    that compares no rows with each other: an import), SHARED_RULES are answered from it and the row's
+    key for the check across rows is not worked out."""
     problems = [Problem(p.code, p.message or message(p.code, p.field, p.value), p.severity, **{**where,
                                                                                                "field": p.field,
                         "value": p.value}) for p in cell_problems]
@@ -170,11 +285,14 @@ def validate_record(data: dict[str, Any], ctx: Context, where: dict[str, Any], c
             failed.add(name)
 
     quiet = rules.point_rules_quiet(draft)
-    for rule in cross_field_rules():
-        if quiet and rule.code in rules.POINT_RULES:
-            continue
-        run_rule(rule, draft, ctx, failed, problems, where)
-    ctx.row_key = event_key(draft)  # for the check across rows: one event per place, day, actor pair, sub-type
+    if shared is not None:
+        shared.run(draft, ctx, failed, problems, where, quiet)
+    else:
+        for rule in cross_field_rules():
+            if quiet and rule.code in rules.POINT_RULES:
+                continue
+            run_rule(rule, draft, ctx, failed, problems, where)
+        ctx.row_key = event_key(draft)  # for the check across rows: one event per place, day, actor pair, sub-type
 
     if any(p.severity == ERROR for p in problems) or not absent.isdisjoint(required_fields()):
         return None, problems

@@ -33,6 +33,7 @@ from .common import (
     jsonable,
     mapped_rows,
     number,
+    per_distinct,
     read_rows,
     split_list,
     text,
@@ -198,72 +199,89 @@ def map_row(cells: dict[str, str], layout: str, notes: list[Note]) -> tuple[dict
     if not event_id:
         raise Refuse("missing-peer-id", "event_id_cnty", peer="ACLED")
     external = f"{DATASET}:{event_id}"
-    when = _dates(cells, notes)
-    event_type, sub = _taxonomy(cells, notes)
-    who = _actors(cells, event_type, sub, notes)
-    place, geo_precision = _place(cells, notes)
-    notes_text = text(cells.get("notes"))
-    sources, combined = sources_of(cells.get("source"), cells.get("source_scale"), notes)
+    get = cells.get
+    # Each step is worked out once per distinct cells it reads: a file repeats its labels, actors and places
+    when = _dates_once(notes, get("event_date"), get("year"), get("time_precision"))
+    event_type, sub = _taxonomy_once(notes, get("event_type"), get("sub_event_type"), get("disorder_type"))
+    who = _actors_once(notes, get("inter1"), get("inter2"), get("actor1"), get("actor2"), get("assoc_actor_1"),
+                       get("assoc_actor_2"), get("interaction"), get("civilian_targeting"),
+                       "civilian_targeting" in cells, event_type, sub)
+    place, geo_precision = _place_once(notes, get("iso3"), get("iso"), get("country"), get("region"),
+                                       get("geo_precision"), get("admin1"), get("admin2"), get("admin3"),
+                                       get("location"))
+    notes_text = text(get("notes"))
+    sources, combined = _sources_once(notes, get("source"), get("source_scale"))
     n_sources = len(sources)
-    data = {
-        "ref": external,
-        **when,
-        "event_type": event_type,
-        "sub_event_type": sub,
-        **who,
-        **place,
-        "latitude": number(cells.get("latitude"), "latitude"),
-        "longitude": number(cells.get("longitude"), "longitude"),
-        "geo_precision": geo_precision,
-        "fatalities": fatalities_of(cells.get("fatalities"), notes_text),
-        "verification_status": "unverified",
-        "verification_note": f"Imported from ACLED ({event_id}): coded by ACLED from {n_sources} named report"
-                             f"{'s' * (n_sources != 1)}; ACLED publishes no verification status and does not say "
-                             "whether its sources are independent of one another.",
-        "sources": sources,
-        "source_scale": combined,
-        "notes": notes_text,
-        "tags": split_list(cells.get("tags")),
-        "coder": "ACLED",
-        "external_ids": [external],
-    }
-    return jsonable(data), external
+    # The steps' results are JSON-ready already (jsonable, once per distinct cells): the row's own values are
+    # added as jsonable would keep them (no empty ones), and the shared lists copied, in the columns' order.
+    data = {"ref": external, **when, "event_type": event_type, "sub_event_type": sub}
+    for k, v in who.items():
+        data[k] = v[:] if type(v) is list else v
+    data.update(place)
+    for name in ("latitude", "longitude"):
+        value = number(get(name), name)
+        if value is not None:
+            data[name] = value
+    data["geo_precision"] = geo_precision
+    fatalities = fatalities_of(get("fatalities"), notes_text)
+    if fatalities is not None:
+        data["fatalities"] = fatalities
+    data["verification_status"] = "unverified"
+    data["verification_note"] = (f"Imported from ACLED ({event_id}): coded by ACLED from {n_sources} named report"
+                                 f"{'s' * (n_sources != 1)}; ACLED publishes no verification status and does not "
+                                 "say whether its sources are independent of one another.")
+    if sources:
+        data["sources"] = [dict(s) for s in sources]
+    if combined:
+        data["source_scale"] = combined
+    if notes_text is not None:
+        data["notes"] = notes_text
+    tags = split_list(get("tags"))
+    if tags:
+        data["tags"] = tags
+    data["coder"] = "ACLED"
+    data["external_ids"] = [external]
+    return data, external
 
 
-def _dates(cells: dict[str, str], notes: list[Note]) -> dict[str, Any]:
+def _dates(event_date_cell: str | None, year_cell: str | None, precision: str | None,
+           notes: list[Note]) -> dict[str, Any]:
     """event_date and its precision; a year that disagrees with the date is a warning (the date wins)."""
-    event_date = date(cells.get("event_date"), "event_date")
-    year = integer(cells.get("year"), "year")
+    event_date = date(event_date_cell, "event_date")
+    year = integer(year_cell, "year")
     if year is not None and year != event_date.year:
         notes.append(Note("year-mismatch", "year", year, event_date=event_date))
-    tp = integer(cells.get("time_precision"), "time_precision")
+    tp = integer(precision, "time_precision")
     if tp not in TIME_PRECISION:
-        raise Refuse("not-in-vocabulary", "time_precision", cells.get("time_precision"), allowed="1, 2, 3")
+        raise Refuse("not-in-vocabulary", "time_precision", precision, allowed="1, 2, 3")
     return {"event_date": event_date, "date_precision": TIME_PRECISION[tp]}
 
 
-def _taxonomy(cells: dict[str, str], notes: list[Note]) -> tuple[str, str]:
+def _taxonomy(event_type_cell: str | None, sub_cell: str | None, disorder_cell: str | None,
+              notes: list[Note]) -> tuple[str, str]:
     """event_type and sub_event_type; ACLED's disorder_type is derived by Cedar, and checked against it."""
-    event_type = _label(cells.get("event_type"), "event_type", vocab.EVENT_TYPES, notes)
-    sub = _label(cells.get("sub_event_type"), "sub_event_type", vocab.ALL_SUB_EVENT_TYPES, notes)
+    event_type = _label(event_type_cell, "event_type", vocab.EVENT_TYPES, notes)
+    sub = _label(sub_cell, "sub_event_type", vocab.ALL_SUB_EVENT_TYPES, notes)
     if event_type is None or sub is None:
         raise Refuse("missing-value", "event_type" if event_type is None else "sub_event_type")
-    disorder = _label(cells.get("disorder_type"), "disorder_type", vocab.DISORDER_LABELS, notes)
+    disorder = _label(disorder_cell, "disorder_type", vocab.DISORDER_LABELS, notes)
     if disorder and disorder != vocab.disorder_type_of(sub):
         notes.append(Note("derived-differs", "disorder_type", disorder, shown=f"'{disorder}'",
                           given=f"sub_event_type '{sub}'", derived=f"'{vocab.disorder_type_of(sub)}'"))
     return event_type, sub
 
 
-def _actors(cells: dict[str, str], event_type: str, sub: str, notes: list[Note]) -> dict[str, Any]:
+def _actors(inter1_cell: str | None, inter2_cell: str | None, actor1: str | None, actor2_cell: str | None,
+            assoc1: str | None, assoc2: str | None, interaction_cell: str | None, ct_cell: str | None,
+            has_ct: bool, event_type: str, sub: str, notes: list[Note]) -> dict[str, Any]:
     """The actors, their inter codes and what the event was aimed at; ACLED's interaction and
-    civilian_targeting are derived by Cedar, and checked against it."""
-    inter1 = inter_code(cells.get("inter1"), "inter1")
-    inter2 = inter_code(cells.get("inter2"), "inter2")
-    actor2 = text(cells.get("actor2"))
+    civilian_targeting (`has_ct`: the file has the column) are derived by Cedar, and checked against it."""
+    inter1 = inter_code(inter1_cell, "inter1")
+    inter2 = inter_code(inter2_cell, "inter2")
+    actor2 = text(actor2_cell)
     if actor2 is None:
         inter2 = 0
-    interaction = text(cells.get("interaction"))
+    interaction = text(interaction_cell)
     if interaction and interaction.isdigit() and inter1 and int(interaction) != vocab.interaction_of(inter1, inter2):
         notes.append(Note("derived-differs", "interaction", interaction, shown=interaction,
                           given=f"inter1 {inter1} and inter2 {inter2}", derived=vocab.interaction_of(inter1, inter2)))
@@ -271,30 +289,55 @@ def _actors(cells: dict[str, str], event_type: str, sub: str, notes: list[Note])
     target = target or TARGET_OF_SUB_EVENT.get(sub, "unknown")
     if event_type == "Violence against civilians" and inter2 in (0, 7):
         target = "civilians"
-    given_ct = text(cells.get("civilian_targeting"))
-    if given_ct is not None or "civilian_targeting" in cells:
+    given_ct = text(ct_cell)
+    if given_ct is not None or has_ct:
         derived_ct = civilian_targeting(event_type, target)
         if bool(given_ct) != derived_ct:
             notes.append(Note("derived-differs", "civilian_targeting", given_ct, shown=f"'{given_ct or ''}'",
                               given=f"event_type '{event_type}' and actor2's type",
                               derived="Civilian targeting" if derived_ct else "no civilian targeting"))
-    return {"actor1": text(cells.get("actor1")), "assoc_actor_1": split_list(cells.get("assoc_actor_1")),
-            "inter1": inter1, "actor2": actor2, "assoc_actor_2": split_list(cells.get("assoc_actor_2")),
-            "inter2": inter2, "target_kind": target}
+    return {"actor1": text(actor1), "assoc_actor_1": split_list(assoc1), "inter1": inter1, "actor2": actor2,
+            "assoc_actor_2": split_list(assoc2), "inter2": inter2, "target_kind": target}
 
 
-def _place(cells: dict[str, str], notes: list[Note]) -> tuple[dict[str, Any], str]:
+def _place(iso3_cell: str | None, iso: str | None, country_cell: str | None, region_cell: str | None,
+           precision: str | None, admin1: str | None, admin2: str | None, admin3: str | None, location: str | None,
+           notes: list[Note]) -> tuple[dict[str, Any], str]:
     """The country (its ISO code, and ACLED's name where it names the code), region and admin names, and the
     geo precision (the coordinates are read after the sources, in the row's order)."""
-    iso3, country, region, found = _country(cells.get("iso3"), cells.get("iso"), cells.get("country"),
-                                            cells.get("region"))
+    iso3, country, region, found = _country(iso3_cell, iso, country_cell, region_cell)
     notes.extend(found)
-    gp = integer(cells.get("geo_precision"), "geo_precision")
+    gp = integer(precision, "geo_precision")
     if gp not in GEO_PRECISION:
-        raise Refuse("not-in-vocabulary", "geo_precision", cells.get("geo_precision"), allowed="1, 2, 3")
-    return {"country": country, "iso3": iso3, "region": region, "admin1": text(cells.get("admin1")),
-            "admin2": text(cells.get("admin2")), "admin3": text(cells.get("admin3")),
-            "location": text(cells.get("location"))}, GEO_PRECISION[gp]
+        raise Refuse("not-in-vocabulary", "geo_precision", precision, allowed="1, 2, 3")
+    return {"country": country, "iso3": iso3, "region": region, "admin1": text(admin1), "admin2": text(admin2),
+            "admin3": text(admin3), "location": text(location)}, GEO_PRECISION[gp]
+
+
+def _ready_dates(*args: Any) -> dict[str, Any]:
+    return jsonable(_dates(*args))
+
+
+def _ready_actors(*args: Any) -> dict[str, Any]:
+    return jsonable(_actors(*args))
+
+
+def _ready_place(*args: Any) -> tuple[dict[str, Any], str]:
+    place, precision = _place(*args)
+    return jsonable(place), precision
+
+
+def _ready_sources(*args: Any) -> tuple[list[dict[str, Any]], str | None]:
+    sources, combined = sources_of(*args)
+    return [jsonable(s) for s in sources], combined
+
+
+# Each once per distinct cells, its result JSON-ready (as `jsonable` makes it) and shared by the rows
+_dates_once = per_distinct(_ready_dates)
+_taxonomy_once = per_distinct(_taxonomy)
+_actors_once = per_distinct(_ready_actors)
+_place_once = per_distinct(_ready_place)
+_sources_once = per_distinct(_ready_sources)
 
 
 @functools.lru_cache(maxsize=4096)

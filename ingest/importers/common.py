@@ -31,7 +31,7 @@ from cedar.schema.rules import RULES, Context
 from cedar.validate.readers import FORMATS
 from cedar.validate.records import COMPANIONS, companion_path
 from cedar.validate.report import ERROR, WARNING, Report, problem, reworded
-from cedar.validate.rows import event_of, prefetch_places, validate_record
+from cedar.validate.rows import Shared, event_of, prefetch_places, validate_record
 
 from . import submission_files
 
@@ -206,6 +206,32 @@ def date(value: str | None, name: str, formats: tuple[str, ...] = _DATE_FORMATS)
     examples = [_EXAMPLES[f] for f in formats if f in _EXAMPLES]
     raise Refuse("unknown-date-form", name, v, forms=", ".join(examples[:-1]) + " or " * (len(examples) > 1)
                  + examples[-1])
+
+
+def per_distinct(fn: Callable[..., Any], size: int = 65_536) -> Callable[..., Any]:
+    """`fn(*cells, notes)` worked out once per distinct cells, as a peer export repeats its actors, places and
+    labels on row after row: the cached call is `f(notes, *cells)`, and gives the result and adds the warnings
+    of the first call. A refused value is asked again each time (the refusal and its warnings are not kept).
+    The result is shared between rows: callers never change it."""
+    cache: dict[tuple[Any, ...], tuple[Any, tuple[Note, ...]]] = {}
+
+    def call(notes: list[Note], *cells: Any) -> Any:
+        hit = cache.get(cells)
+        if hit is None:
+            found: list[Note] = []
+            try:
+                value = fn(*cells, found)
+            finally:
+                notes.extend(found)
+            if len(cache) >= size:
+                cache.clear()
+            cache[cells] = (value, tuple(found))
+            return value
+        if hit[1]:
+            notes.extend(hit[1])
+        return hit[0]
+
+    return call
 
 
 def jsonable(data: dict[str, Any]) -> dict[str, Any]:
@@ -446,6 +472,7 @@ def _run(dataset: str, path: Path, rows: Iterator[Mapped], *, strict: bool,
     result = ImportResult(dataset, path, report, strict=strict)
     severity = ERROR if strict else WARNING  # of a refused row
     ctx = Context()
+    shared = Shared()  # the rules' findings per distinct labels, actors and countries
     seen: dict[str, int] = {}
     f = str(path)
     repeats: dict[tuple[str, Any], list[int]] = {}  # a warning met again is counted, not repeated
@@ -465,7 +492,7 @@ def _run(dataset: str, path: Path, rows: Iterator[Mapped], *, strict: bool,
         else:
             assert m.data is not None  # a row is mapped when nothing refused it
             where = {"file": f, "row": m.line, "line": m.line}
-            _, problems = validate_record(m.data, ctx, where, build=False)
+            _, problems = validate_record(m.data, ctx, where, build=False, shared=shared)
             reasons = [reworded(p, "row-refused-by-check", severity=severity) for p in problems if p.severity == ERROR]
             report.extend(p for p in problems if p.severity != ERROR)
             if not reasons:  # a rule that filled a value (a warning) left the Event apart from the data: built now
@@ -495,12 +522,13 @@ def _refuse_type_outliers(result: ImportResult, severity: str) -> None:
     on the next import of the same file, so they are refused on the first."""
     from cedar.ingest.actors import Registry, learned_from
 
-    registry = Registry([], learned=learned_from(i.fields for i in result.events))
+    fields = [i.fields for i in result.events]  # read once for both passes
+    registry = Registry([], learned=learned_from(fields))
     contradiction = functools.lru_cache(maxsize=None)(registry.type_contradiction)  # few actors, many rows
     keep = []
     f = str(result.path)
-    for item in result.events:
-        e, reasons = item.fields, []
+    for item, e in zip(result.events, fields):
+        reasons: list[Any] = []
         for actor, inter in (("actor1", "inter1"), ("actor2", "inter2")):
             name, given = getattr(e, actor), getattr(e, inter)
             expected = contradiction(name, given, e.iso3) if name else None
