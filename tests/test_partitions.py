@@ -11,7 +11,7 @@ from pathlib import Path
 import duckdb
 import pyarrow.parquet as pq
 import pytest
-from release_support import cedar_ok
+from release_support import cedar_ok, execute
 
 from cedar.releases import localrelease
 from cedar.schema import event_ids
@@ -189,3 +189,73 @@ def test_next_release_builds_on_a_partitioned_one(built, tmp_path):
     assert (store / V2 / "delta" / "events.parquet").is_file()
     _, rows = localrelease.run(store / V2, f"SELECT count(*) FROM events WHERE event_id IN ('{ids[0]}', '{ids[1]}')")
     assert list(rows) == [(0,)]
+
+
+def _without_primary_key(db: Path) -> None:
+    """event_current made again without its primary key, so a duplicate id can be planted past ingest."""
+    execute(db, "CREATE TABLE event_current_copy AS SELECT * FROM event_current", "DROP TABLE event_current",
+            "ALTER TABLE event_current_copy RENAME TO event_current")
+
+
+def _two_years(db: Path) -> tuple[str, int, int]:
+    """An event id and its year, and another year of the store."""
+    years = sorted(_store_years(db))
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        event_id = con.execute("SELECT min(event_id) FROM event_current WHERE year(event_date) = ?",
+                               [years[-1]]).fetchall()[0][0]
+    finally:
+        con.close()
+    return event_id, years[-1], years[0]
+
+
+def test_gate_fails_an_id_given_in_two_partitions_and_names_them(built, tmp_path):
+    import shutil
+
+    from cedar.releases.build import build_release
+
+    db = tmp_path / "cedar.duckdb"
+    shutil.copy(built["db"], db)
+    event_id, year, other = _two_years(db)
+    _without_primary_key(db)
+    execute(db, f"INSERT INTO event_current SELECT * REPLACE (DATE '{other}-06-15' AS event_date, "
+                f"NULL AS event_date_end) FROM event_current WHERE event_id = '{event_id}'")
+    result = build_release(V1, db, tmp_path / "releases", partition="always")
+    assert not result.passed
+    failed = {x["code"]: x for x in result.gate.report.extra["expectations"] if not x["success"]}
+    assert event_id in failed["duplicate-event-id"]["sample_event_ids"]
+    assert failed["duplicate-event-id"]["partitions"] == [str(other), str(year)]
+    messages = [p.message for p in result.gate.report.problems if p.code == "duplicate-event-id"]
+    assert messages and messages[0].endswith(f"in partition(s) {other}, {year}.")
+    assert not (tmp_path / "releases" / V1).exists()
+
+
+def test_gate_fails_a_deleted_id_in_any_partition_and_names_it(built, tmp_path):
+    import shutil
+
+    from cedar.releases.build import build_release
+
+    db = tmp_path / "cedar.duckdb"
+    shutil.copy(built["db"], db)
+    event_id, year, _ = _two_years(db)
+    execute(db, f"INSERT INTO deletions (event_id, last_version, reason) VALUES ('{event_id}', 1, 'planted')")
+    result = build_release(V1, db, tmp_path / "releases", partition="always", month_split_rows=5)
+    assert not result.passed
+    failed = {x["code"]: x for x in result.gate.report.extra["expectations"] if not x["success"]}
+    assert failed["deleted-id-present"]["sample_event_ids"] == [event_id]
+    parts = failed["deleted-id-present"]["partitions"]
+    assert len(parts) == 1 and parts[0].startswith(f"{year}-")  # that year is split by month here
+
+
+def test_row_count_change_counts_the_partitioned_previous_release(built, tmp_path):
+    import shutil
+
+    from cedar.releases.build import build_release
+
+    db = tmp_path / "cedar.duckdb"
+    shutil.copy(built["db"], db)
+    shutil.copytree(built["root"] / "parted", tmp_path / "releases")
+    result = build_release(V2, db, tmp_path / "releases", partition="always")
+    assert result.passed
+    [row_count] = [x for x in result.gate.report.extra["expectations"] if x["code"] == "row-count-change"]
+    assert "previous release: 80" in row_count["description"] and row_count["observed"] == 80
