@@ -14,7 +14,6 @@ column that an expectation reads.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 from typing import Any
 
@@ -22,6 +21,7 @@ import duckdb
 
 from cedar.validate import expectations as ex
 from cedar.validate.gate import GateResult, Outcome, run_gate
+from cedar.validate.report import reworded
 
 from .partitions import Span
 
@@ -90,9 +90,8 @@ def name_partitions(con: Any, gate: GateResult) -> None:
         names = _partitions_of(con, outcome)
         if names:
             entry["partitions"] = names
-            # the template ends "Failed: {detail}.": the partitions are the end of the detail
-            gate.report.problems[i] = dataclasses.replace(
-                problem, message=problem.message.removesuffix(".") + f"; in partition(s) {', '.join(names)}.")
+            gate.report.problems[i] = reworded(problem, "expectation-failed-in-partitions",
+                                               partitions=", ".join(names))
 
 
 def _partitions_of(con: Any, outcome: Outcome) -> list[str]:
