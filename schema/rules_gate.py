@@ -13,6 +13,9 @@ FAILED = "Expected: {description} ({expectation}). Failed: {detail}."
 
 declare("expectation-failed", FAILED, "The wording of an expectation the release gate finds broken: the problem "
         "carries the code of the rule it enforces.", wording=True)
+declare("expectation-failed-in-partitions", "{reason} Its failing rows are in partition(s) {partitions}.",
+        "The wording of a failed expectation over a partitioned release whose failing rows are events: the "
+        "partitions (year, or year-month) they fall in. The problem carries the code of the rule.", wording=True)
 declare("duplicate-row", FAILED, "Two rows of a release's claims or sources table with the same event_id and number.")
 declare("unknown-event", FAILED, "A claim, source or actor row of a release that names no event of the release.")
 declare("deleted-id-present", FAILED, "An event deleted in the store is in the release.")

@@ -26,6 +26,10 @@ def test_bench_runs_at_a_tiny_size(tmp_path: Path) -> None:
     assert all(0 < r["share_profiled"] < 1 for n, r in places.items() if n != "rows")
     assert res["explorer"]["filter_change"]["states"] > 10 and res["explorer"]["server_peak_mb"] > 0
     assert set(res["queries"]) == set(run.QUERIES) == set(res["plain_pandas_queries"]) - {"read_csv"}
+    scaled = res["scale_build"]["10x"]  # a release build of 10 copies of a synthetic store, both layouts
+    assert scaled["events"] == 10 * res["scale_build"]["base_events"]
+    assert scaled["always"]["partition_files"] > 0 and scaled["never"]["partition_files"] == 0
+    assert scaled["always"]["bytes_written"] > 0 and scaled["always"]["peak_mb"] > 0
     assert res["python_api"]["rows"] > 0 and res["python_api"]["open_events_arrow_seconds"] > 0, res["python_api"]
     readme = tmp_path / "README.md"
     readme.write_text("# Cedar\n", encoding="utf-8")
