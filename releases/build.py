@@ -49,7 +49,7 @@ from . import version as versions
 from .acled_export import FILE_NAME as ACLED_FILE
 from .acled_export import copy_acled_csv
 from .diff import id_key
-from .gating import run_release_gate
+from .gating import GateEngine, run_release_gate
 from .html_report import render
 
 Step = Callable[[str], None]  # announces a step of the build ("Reading the store", ...)
@@ -144,11 +144,14 @@ _TEMP = re.compile(r"\.tmp-\d{4}\.\d{2}\.\d+-\d+(-work)?")
 
 
 def build_release(version: str, db: Path, store: Path, *, created: str | None = None,
-                  step: Step | None = None, private: bool = False) -> BuildResult:
+                  step: Step | None = None, private: bool = False, engine: GateEngine | None = None) -> BuildResult:
     """Build release `version` of the store `db` into the release store `store`: published when the
     gate passes, else its validation report kept in <store>/.rejected/<version>/. Events whose terms
-    forbid publishing them are refused (DataError) unless the release is `private` (releases.licensing)."""
+    forbid publishing them are refused (DataError) unless the release is `private` (releases.licensing).
+    `engine` runs the gate (releases.gating; default DuckDB)."""
     step = step or (lambda _msg: None)
+    if engine is not None:
+        engine.check()  # before anything is made
     t0 = time.perf_counter()
     _check_call(version, paths.engine_name(db, "store"), store)  # before anything is made: a wrong call leaves nothing
     paths.engine_name(store.absolute(), "release store")
@@ -158,7 +161,7 @@ def build_release(version: str, db: Path, store: Path, *, created: str | None = 
         created = created or created_now()
         tmp = store / f".tmp-{version}-{os.getpid()}"
         try:
-            result = _build_from_store(db, store, tmp, version, previous, created, step, t0, private)
+            result = _build_from_store(db, store, tmp, version, previous, created, step, t0, private, engine)
         except BaseException:
             shutil.rmtree(tmp, ignore_errors=True)
             raise
@@ -192,7 +195,8 @@ def _prepare(store: Path, version: str) -> dict[str, Any] | None:
 
 
 def _build_from_store(db: Path, store: Path, tmp: Path, version: str, previous: dict[str, Any] | None,
-                      created: str, step: Step, t0: float, private: bool = False) -> BuildResult:
+                      created: str, step: Step, t0: float, private: bool = False,
+                      engine: GateEngine | None = None) -> BuildResult:
     """Every file of the release in `tmp`, from a snapshot of the store staged in a work folder
     beside it (removed at the end)."""
     work = store / f".tmp-{version}-{os.getpid()}-work"  # the staging database, never published
@@ -204,7 +208,7 @@ def _build_from_store(db: Path, store: Path, tmp: Path, version: str, previous: 
         snapshot.stage_store(con, db)
         terms = licensing.check(con, version, db, private)  # before a file is written
         timings = {"snapshot": time.perf_counter() - t0}
-        return _build_in(con, tmp, version, store, previous, created, step, timings, terms)
+        return _build_in(con, tmp, version, store, previous, created, step, timings, terms, engine)
     finally:
         if con is not None:
             con.close()
@@ -243,7 +247,8 @@ def _count(con: Any, sql: str) -> int:
 
 
 def _build_in(con: Any, tmp: Path, version: str, store: Path, previous: dict[str, Any] | None, created: str,
-              step: Step, timings: dict[str, float], terms: licensing.ReleaseTerms | None = None) -> BuildResult:
+              step: Step, timings: dict[str, float], terms: licensing.ReleaseTerms | None = None,
+              engine: GateEngine | None = None) -> BuildResult:
     """Write every file from the staged tables of `con` while the gate runs on them, then write the
     validation results and the manifest."""
     step("Writing the data files")
@@ -251,7 +256,7 @@ def _build_in(con: Any, tmp: Path, version: str, store: Path, previous: dict[str
     hashes = manifest.Hashes(tmp)
     try:
         gate, changes, deletions = _write_beside_gate(con, tmp, version, store, previous, created, step, timings,
-                                                      hashes, terms.private)
+                                                      hashes, terms.private, engine)
         (tmp / "codebook.md").write_text(codebook_markdown(), encoding="utf-8")
         _write_datapackage(tmp, version, hashes, licensing.datapackage_fields(terms, version, created))
         row_counts = {name: _count(con, f"SELECT count(*) FROM {name}") for name in snapshot.table_columns()}
@@ -271,7 +276,8 @@ def _build_in(con: Any, tmp: Path, version: str, store: Path, previous: dict[str
 
 def _write_beside_gate(con: Any, tmp: Path, version: str, store: Path, previous: dict[str, Any] | None,
                        created: str, step: Step, timings: dict[str, float],
-                       hashes: manifest.Hashes, private: bool = False) -> tuple[GateResult, dict[str, int], int]:
+                       hashes: manifest.Hashes, private: bool = False,
+                       engine: GateEngine | None = None) -> tuple[GateResult, dict[str, int], int]:
     """The data files, changes.csv and deletions.csv, written while the gate runs.
 
     The gate reads only the staged tables, so it runs in a thread of its own (on its own cursor)
@@ -283,7 +289,7 @@ def _write_beside_gate(con: Any, tmp: Path, version: str, store: Path, previous:
         gate_con = con.cursor()
         try:
             gate_run = pool.submit(_timed, run_release_gate, gate_con, previous is not None,
-                                   [r["event_id"] for r in prev_deletions], created, private)
+                                   [r["event_id"] for r in prev_deletions], created, private, engine)
             step("Running the gate (Great Expectations), beside the writing")
             t = time.perf_counter()
             _write_data_files(con, tmp, hashes)

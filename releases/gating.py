@@ -1,6 +1,7 @@
 """The release gate over the build's staging database: the check tables the dataset expectations
 read (cedar.validate.expectations describes them), then every expectation, run by
-cedar.validate.gate.
+cedar.validate.gate (GX's SQL path on DuckDB) or, with the engine `spark`, by cedar.validate.gx_spark
+(GX's Spark engine over the same tables written as Parquet).
 
 Sets of ids are not handed to Great Expectations as value sets (it copies and serialises an
 expectation's arguments many times over): membership is computed here once, in SQL, into a flag
@@ -10,10 +11,39 @@ column that an expectation reads.
 from __future__ import annotations
 
 import datetime as dt
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
+from cedar import extras
+from cedar.errors import UsageError
 from cedar.validate import expectations as ex
+from cedar.validate import gx_spark
 from cedar.validate.gate import GateResult, run_gate
+
+ENGINES = ("duckdb", "spark")
+# The tables the gate on Spark reads, as Parquet (the check tables only where the build made them).
+SPARK_TABLES = ("events", "claims", "sources", "actors", "deleted", "released_deleted", "previous", "unchanged")
+
+
+@dataclass(frozen=True)
+class GateEngine:
+    """Which engine runs the gate: duckdb (GX's SQL path over the staging database) or spark (GX's
+    Spark engine; spark_master None is a local session)."""
+    name: str = "duckdb"
+    spark_master: str | None = None
+
+    def check(self) -> None:
+        """Refuse, before anything is written, an engine that cannot run here (UsageError)."""
+        if self.name not in ENGINES:
+            raise UsageError(f"{self.name!r} is not a gate engine.", f"Give one of {', '.join(ENGINES)}.")
+        if self.spark_master is not None and self.name != "spark":
+            raise UsageError("--spark-master is for the gate on Spark.", "Give --engine spark with it.")
+        if self.name == "spark":
+            extras.require("pyspark")
+            gx_spark.check_master(self.spark_master or gx_spark.LOCAL_MASTER)
+            gx_spark.java_command()
 
 
 def _count(con: Any, sql: str) -> int:
@@ -53,14 +83,42 @@ def _expected_fatalities(con: Any) -> int:
 
 
 def run_release_gate(con: Any, has_previous: bool, prev_deletions: list[str], created: str,
-                     private: bool = False) -> GateResult:
+                     private: bool = False, engine: GateEngine | None = None) -> GateResult:
     """Every expectation over the staged release (tables events, claims, sources, actors,
     store_deletions, previous_events and changes); a `private` release may hold events whose terms
-    forbid publishing them."""
+    forbid publishing them. `engine` chooses who runs them (default DuckDB)."""
     stage_check_tables(con, has_previous, prev_deletions)
     release_date = dt.date.fromisoformat(created[:10])
     specs = ex.model_specs(release_date) + ex.reference_specs() + ex.licence_specs(private)
     previous_count = _count(con, "SELECT count(*) FROM previous_events") if has_previous else None
     expected_total = _expected_fatalities(con) if has_previous else None
     specs += ex.dataset_specs(previous_count=previous_count, expected_fatalities=expected_total)
-    return run_gate(con, specs)
+    if engine is None or engine.name == "duckdb":
+        return run_gate(con, specs)
+    return _spark_gate(con, specs, engine)
+
+
+def _spark_gate(con: Any, specs: list[ex.Spec], engine: GateEngine) -> GateResult:
+    """The staged tables written as Parquet into a hidden folder of the build's work folder (Spark reads
+    files, not DuckDB), the gate run on Spark over them, the folder removed."""
+    work = Path(con.execute("SELECT path FROM duckdb_databases() WHERE database_name = current_database()")
+                .fetchall()[0][0]).parent
+    folder = work / ".spark-gate"
+    folder.mkdir()
+    try:
+        files = {}
+        staged = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables() "
+                                           "WHERE database_name = current_database()").fetchall()}
+        for table in SPARK_TABLES:
+            if table in staged:
+                path = folder / f"{table}.parquet"
+                con.execute(f"COPY {table} TO '{_sql_text(str(path))}' (FORMAT parquet, COMPRESSION zstd)")
+                files[table] = [path]
+        with gx_spark.spark_session(engine.spark_master) as spark:
+            return gx_spark.run_spark_gate(spark, files, specs)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _sql_text(text: str) -> str:
+    return text.replace("'", "''")

@@ -6,6 +6,7 @@ Heavy modules (pyarrow, pandas, Great Expectations) are imported inside the comm
 
 from __future__ import annotations
 
+from enum import Enum
 from pathlib import Path
 from typing import Annotated, Any, Optional
 
@@ -34,6 +35,11 @@ app = typer.Typer(
 )
 
 
+class GateEngineName(str, Enum):
+    duckdb = "duckdb"
+    spark = "spark"
+
+
 @app.command("build")
 def build(
     version: Annotated[str, typer.Argument(help="The new version, YYYY.MM.N (e.g. 2026.11.1); it must sort after "
@@ -44,6 +50,13 @@ def build(
         "--private", help="A private release: it may hold events whose terms forbid publishing them (ACLED's), "
         "and is marked private in its manifest, index entry and datapackage.json. Build it into a release "
         "store of its own and share it only with those the terms allow.")] = False,
+    engine: Annotated[GateEngineName, typer.Option(
+        "--engine", help="Who runs the gate's expectations: duckdb (Great Expectations' SQL path over the build's "
+        "DuckDB database) or spark (its Spark engine over the same tables as Parquet; needs the spark extra and "
+        "Java 17). The release files are the same.")] = GateEngineName.duckdb,
+    spark_master: Annotated[Optional[str], typer.Option(
+        "--spark-master", help="With --engine spark: the Spark master URL (spark://HOST:PORT, k8s://..., yarn); "
+        "default a local session, local[2].", show_default=False)] = None,
     output: FormatOption = OutputFormat.text,
 ) -> None:
     """Build a release from the store: every file written, the gate run, and the release
@@ -59,6 +72,7 @@ def build(
     Example: cedar release build 2026.11.1 --db data/cedar.duckdb --releases data/releases
     """
     from cedar.releases.build import build_release
+    from cedar.releases.gating import GateEngine
 
     text = output is OutputFormat.text
 
@@ -69,7 +83,10 @@ def build(
     from cedar.ingest.store import migrate
 
     migrate(db)  # a store whose ids have the earlier form (AZE12) gets the current ones before it is released
-    result = build_release(version, db, releases_folder(releases, exists=False), step=step, private=private)
+    gate_engine = GateEngine(engine.value, spark_master)
+    gate_engine.check()  # a wrong engine is a wrong call: before the store is touched
+    result = build_release(version, db, releases_folder(releases, exists=False), step=step, private=private,
+                           engine=gate_engine)
     if not text:
         out_json(result.to_dict())
     else:
