@@ -3,6 +3,11 @@ read (cedar.validate.expectations describes them), then every expectation, run b
 cedar.validate.gate (GX's SQL path on DuckDB) or, with the engine `spark`, by cedar.validate.gx_spark
 (GX's Spark engine over the same tables written as Parquet).
 
+Over a partitioned release the gate still reads the whole staged release, so the dataset-wide
+expectations (every event_id once across all partitions, no deleted id in any partition, the row-count
+change against the previous release) hold across partitions; a failed expectation's report names the
+partitions (year or year-month) its failing rows fall in.
+
 Sets of ids are not handed to Great Expectations as value sets (it copies and serialises an
 expectation's arguments many times over): membership is computed here once, in SQL, into a flag
 column that an expectation reads.
@@ -10,17 +15,22 @@ column that an expectation reads.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import duckdb
+
 from cedar import extras
 from cedar.errors import UsageError
 from cedar.validate import expectations as ex
 from cedar.validate import gx_spark
-from cedar.validate.gate import GateResult, run_gate
+from cedar.validate.gate import GateResult, Outcome, run_gate
+
+from .partitions import Span
 
 ENGINES = ("duckdb", "spark")
 # The tables the gate on Spark reads, as Parquet (the check tables only where the build made them).
@@ -83,10 +93,12 @@ def _expected_fatalities(con: Any) -> int:
 
 
 def run_release_gate(con: Any, has_previous: bool, prev_deletions: list[str], created: str,
-                     private: bool = False, engine: GateEngine | None = None) -> GateResult:
+                     private: bool = False, engine: GateEngine | None = None,
+                     release_files: dict[str, list[Path]] | None = None) -> GateResult:
     """Every expectation over the staged release (tables events, claims, sources, actors,
     store_deletions, previous_events and changes); a `private` release may hold events whose terms
-    forbid publishing them. `engine` chooses who runs them (default DuckDB)."""
+    forbid publishing them. `engine` chooses who runs them (default DuckDB); the gate on Spark reads
+    `release_files` (a partitioned release's files of a table) where they hold that table's rows."""
     stage_check_tables(con, has_previous, prev_deletions)
     release_date = dt.date.fromisoformat(created[:10])
     specs = ex.model_specs(release_date) + ex.reference_specs() + ex.licence_specs(private)
@@ -94,13 +106,16 @@ def run_release_gate(con: Any, has_previous: bool, prev_deletions: list[str], cr
     expected_total = _expected_fatalities(con) if has_previous else None
     specs += ex.dataset_specs(previous_count=previous_count, expected_fatalities=expected_total)
     if engine is None or engine.name == "duckdb":
-        return run_gate(con, specs)
-    return _spark_gate(con, specs, engine)
+        gate = run_gate(con, specs)
+    else:
+        gate = _spark_gate(con, specs, engine, release_files or {})
+    name_partitions(con, gate)
+    return gate
 
 
-def _spark_gate(con: Any, specs: list[ex.Spec], engine: GateEngine) -> GateResult:
-    """The staged tables written as Parquet into a hidden folder of the build's work folder (Spark reads
-    files, not DuckDB), the gate run on Spark over them, the folder removed."""
+def _spark_gate(con: Any, specs: list[ex.Spec], engine: GateEngine, release_files: dict[str, list[Path]]) -> GateResult:
+    """The gate on Spark over Parquet: a table's release files where they hold all its staged rows, else
+    the staged table written into a hidden folder of the build's work folder (removed at the end)."""
     work = Path(con.execute("SELECT path FROM duckdb_databases() WHERE database_name = current_database()")
                 .fetchall()[0][0]).parent
     folder = work / ".spark-gate"
@@ -110,7 +125,9 @@ def _spark_gate(con: Any, specs: list[ex.Spec], engine: GateEngine) -> GateResul
         staged = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables() "
                                            "WHERE database_name = current_database()").fetchall()}
         for table in SPARK_TABLES:
-            if table in staged:
+            if table in release_files and _all_in_partitions(con, table):
+                files[table] = release_files[table]
+            elif table in staged:
                 path = folder / f"{table}.parquet"
                 con.execute(f"COPY {table} TO '{_sql_text(str(path))}' (FORMAT parquet, COMPRESSION zstd)")
                 files[table] = [path]
@@ -120,5 +137,48 @@ def _spark_gate(con: Any, specs: list[ex.Spec], engine: GateEngine) -> GateResul
         shutil.rmtree(folder, ignore_errors=True)
 
 
+def _all_in_partitions(con: Any, table: str) -> bool:
+    """Whether the partition files of `table` hold every staged row: a row whose event has no partition
+    (no event, or no event_date) is in no file, and the gate must still see it."""
+    return _count(con, f"SELECT count(*) FROM {table} WHERE event_id NOT IN (SELECT event_id FROM event_span) "
+                       "OR event_id IS NULL") == 0
+
+
 def _sql_text(text: str) -> str:
     return text.replace("'", "''")
+
+
+def name_partitions(con: Any, gate: GateResult) -> None:
+    """In a partitioned release (the staging table event_span, releases.partitions), each failed
+    expectation whose failing rows are events of the release names the partitions they fall in: in its
+    entry of the report's expectations ("partitions") and at the end of its problem's message."""
+    if not _count(con, "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'event_span'"):
+        return
+    failed = [o for o in gate.outcomes if not o.success]
+    entries = [x for x in gate.report.extra.get("expectations", []) if not x.get("success")]
+    for i, (outcome, entry, problem) in enumerate(zip(failed, entries, list(gate.report.problems))):
+        names = _partitions_of(con, outcome)
+        if names:
+            entry["partitions"] = names
+            # the template ends "Failed: {detail}.": the partitions are the end of the detail
+            gate.report.problems[i] = dataclasses.replace(
+                problem, message=problem.message.removesuffix(".") + f"; in partition(s) {', '.join(names)}.")
+
+
+def _partitions_of(con: Any, outcome: Outcome) -> list[str]:
+    """The spans (2023, 2024-05) of the events among an expectation's failing rows: all of them when its
+    failing rows can be selected, else those of its sample ids."""
+    failing = None
+    if outcome.failing_rows_sql:
+        failing = f"SELECT event_id FROM ({outcome.failing_rows_sql})"
+    rows: list[tuple[Any, Any]] = []
+    try:
+        if failing:
+            rows = con.execute(f"SELECT DISTINCT y, m FROM event_span WHERE event_id IN ({failing})").fetchall()
+    except duckdb.Error:  # a check table's rows without an event_id: fall back to the samples
+        failing = None
+    if not failing and outcome.sample_ids:
+        rows = con.execute("SELECT DISTINCT y, m FROM event_span WHERE event_id IN (SELECT unnest(?::VARCHAR[]))",
+                           [outcome.sample_ids]).fetchall()
+    spans = sorted((Span(int(y), None if m is None else int(m)) for y, m in rows), key=lambda s: (s.year, s.month or 0))
+    return [s.name for s in spans]

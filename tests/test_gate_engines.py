@@ -4,6 +4,7 @@ store. Spark runs in local mode, one session for the module."""
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -99,3 +100,36 @@ def test_both_engines_pass_the_clean_store_and_fail_the_same_planted_faults(stor
     by_column = {desc.split(" ")[0]: ids for (code, _, desc), (_, ids) in failed["duckdb"].items()
                  if code == "not-in-vocabulary"}
     assert by_column["disorder_type"] == ["CDR-AZE-1"] and by_column["iso3"] == ["CDR-AZE-3"]
+
+
+def test_a_partitioned_build_gated_on_spark_writes_the_same_files(stores, spark, tmp_path):
+    """`build_release(engine=spark)` over a partitioned release: the gate reads the partition files, passes,
+    and the release's data files are those of the build gated by DuckDB; results.json names the engine."""
+    db, releases = stores
+    built = {}
+    for name in ("duckdb", "spark"):
+        store = tmp_path / name
+        shutil.copytree(releases, store)
+        result = build_release("2026.11.3", db, store, created=CREATED, partition="always", engine=GateEngine(name))
+        assert result.passed, _failures(result.gate)
+        manifest = json.loads((store / "2026.11.3" / "manifest.json").read_text(encoding="utf-8"))
+        built[name] = {path: f["sha256"] for path, f in manifest["files"].items()
+                       if not path.startswith("validation/") and path != "CITATION.cff"}  # these name the engine
+        results = json.loads((store / "2026.11.3" / "validation" / "results.json").read_text(encoding="utf-8"))
+        assert ("Spark" in results["engine"]) == (name == "spark"), results["engine"]
+        if name == "spark":  # the partition files themselves, not a copy of the staged table
+            assert results["spark_files"]["events"] == ["events-2023.parquet"], results["spark_files"]
+    assert any(p.startswith("events/year=") for p in built["spark"])
+    assert built["spark"] == built["duckdb"]
+
+
+@pytest.mark.parametrize("args", [("--engine", "spark", "--spark-master", "http://example.org"),
+                                  ("--spark-master", "local[2]")])
+def test_a_wrong_spark_master_is_a_wrong_call(stores, tmp_path, args):
+    from conftest import run_cedar
+
+    db, _ = stores
+    proc = run_cedar("release", "build", "2026.12.1", "--db", str(db), "--releases", str(tmp_path / "r"), *args)
+    assert proc.returncode == 2, proc.stdout + proc.stderr
+    assert "Traceback" not in proc.stderr and "master" in proc.stderr, proc.stderr
+    assert not (tmp_path / "r").exists()

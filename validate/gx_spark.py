@@ -209,6 +209,7 @@ def run_spark_gate(spark: Any, files: dict[str, list[Path]], specs: list[Spec]) 
     report.extra["expectations"] = [o.to_dict() for o in outcomes]
     report.extra["failing_rows_sql_reads"] = FAILING_ROWS_TABLES
     report.extra["engine"] = f"great_expectations {gx.__version__} (Spark {spark.version}, {spark.sparkContext.master})"
+    report.extra["spark_files"] = {table: [Path(p).name for p in paths] for table, paths in files.items()}
     return GateResult(report, outcomes, raw, time.perf_counter() - start, gx.__version__)
 
 

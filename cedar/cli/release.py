@@ -25,6 +25,14 @@ from cedar.cli.common import (
     releases_folder,
 )
 
+
+class Partition(str, Enum):
+    """--partition of `cedar release build` (cedar.releases.partitions.MODES)."""
+    auto = "auto"
+    always = "always"
+    never = "never"
+
+
 app = typer.Typer(
     name="release",
     help="Build, list and compare versioned releases of the dataset.\n\n"
@@ -57,6 +65,10 @@ def build(
     spark_master: Annotated[Optional[str], typer.Option(
         "--spark-master", help="With --engine spark: the Spark master URL (spark://HOST:PORT, k8s://..., yarn); "
         "default a local session, local[2].", show_default=False)] = None,
+    partition: Annotated[Partition, typer.Option(
+        "--partition", help="The layout of the data files: auto partitions a release of more than 1,000,000 "
+        "events into Parquet files by year (by month in a year of more than 2,000,000 events); always and "
+        "never force one layout (docs/scale.md).")] = Partition.auto,
     output: FormatOption = OutputFormat.text,
 ) -> None:
     """Build a release from the store: every file written, the gate run, and the release
@@ -86,7 +98,7 @@ def build(
     gate_engine = GateEngine(engine.value, spark_master)
     gate_engine.check()  # a wrong engine is a wrong call: before the store is touched
     result = build_release(version, db, releases_folder(releases, exists=False), step=step, private=private,
-                           engine=gate_engine)
+                           partition=partition.value, engine=gate_engine)
     if not text:
         out_json(result.to_dict())
     else:
