@@ -18,6 +18,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import shutil
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -131,8 +132,12 @@ def _spark_gate(con: Any, specs: list[ex.Spec], engine: GateEngine, release_file
                 path = folder / f"{table}.parquet"
                 con.execute(f"COPY {table} TO '{_sql_text(str(path))}' (FORMAT parquet, COMPRESSION zstd)")
                 files[table] = [path]
+        started = time.perf_counter()
         with gx_spark.spark_session(engine.spark_master) as spark:
-            return gx_spark.run_spark_gate(spark, files, specs)
+            startup = time.perf_counter() - started  # the JVM's start (none when a session runs already)
+            gate = gx_spark.run_spark_gate(spark, files, specs)
+        gate.report.extra["spark_start_s"] = round(startup, 2)
+        return gate
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 
