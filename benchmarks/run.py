@@ -285,8 +285,10 @@ def main(scale: float | None = None, work: Path | None = None, plain: bool = Tru
         res["explorer"] = explorer.measure(release, say=say)  # cedar serve on the bench release
 
         python_api.run(res, release, say)
-    from benchmarks import imports, sync
+    from benchmarks import imports, scale_gate, sync
 
+    say("bench: the gate on DuckDB and on Spark, same release ...")
+    res["gate_engines"] = scale_gate.run(db, store, say=say)  # reads the store: before sync changes it
     sync.run(res, work, db, store, VERSION, clean, n_release, step, CEDAR)  # changes the store: after the queries
     imports.run(res, work, scale, step, CEDAR)
     from benchmarks import scale_build

@@ -23,10 +23,11 @@ EXTRA_OF: dict[str, str] = {
     # tests' own: a browser driver and an independent reader of the Excel files)
     "starlette": "serve", "uvicorn": "serve",
     "xlsxwriter": "export", "pyreadstat": "export",
+    "pyspark": "spark", "py4j": "spark",
 }
 WHAT = {"import": "checking, ingesting and importing events", "gate": "the release gate (cedar release build)",
         "pandas": "pandas data frames", "polars": "polars data frames", "serve": "serving a release",
-        "export": "exports to Stata and Excel"}
+        "export": "exports to Stata and Excel", "spark": "the release gate on Spark (--engine spark)"}
 
 
 def missing(exc: BaseException) -> UsageError | None:

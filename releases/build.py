@@ -53,7 +53,7 @@ from . import version as versions
 from .acled_export import FILE_NAME as ACLED_FILE
 from .acled_export import copy_acled_csv
 from .diff import id_key
-from .gating import run_release_gate
+from .gating import GateEngine, run_release_gate
 from .html_report import render
 
 Step = Callable[[str], None]  # announces a step of the build ("Reading the store", ...)
@@ -149,14 +149,16 @@ _TEMP = re.compile(r"\.tmp-\d{4}\.\d{2}\.\d+-\d+(-work)?")
 
 def build_release(version: str, db: Path, store: Path, *, created: str | None = None,
                   step: Step | None = None, private: bool = False, partition: str = "auto",
-                  month_split_rows: int | None = None) -> BuildResult:
+                  month_split_rows: int | None = None, engine: GateEngine | None = None) -> BuildResult:
     """Build release `version` of the store `db` into the release store `store`: published when the
     gate passes, else its validation report kept in <store>/.rejected/<version>/. Events whose terms
     forbid publishing them are refused (DataError) unless the release is `private` (releases.licensing).
     `partition` (auto, always, never) chooses the layout (releases.partitions); `month_split_rows`
-    replaces partitions.MONTH_SPLIT_ROWS."""
+    replaces partitions.MONTH_SPLIT_ROWS. `engine` runs the gate (releases.gating; default DuckDB)."""
     step = step or (lambda _msg: None)
     layout = (partitions.check_mode(partition), month_split_rows)
+    if engine is not None:
+        engine.check()  # before anything is made
     t0 = time.perf_counter()
     _check_call(version, paths.engine_name(db, "store"), store)  # before anything is made: a wrong call leaves nothing
     paths.engine_name(store.absolute(), "release store")
@@ -166,7 +168,8 @@ def build_release(version: str, db: Path, store: Path, *, created: str | None = 
         created = created or created_now()
         tmp = store / f".tmp-{version}-{os.getpid()}"
         try:
-            result = _build_from_store(db, store, tmp, version, previous, created, step, t0, private, layout)
+            result = _build_from_store(db, store, tmp, version, previous, created, step, t0, private, layout,
+                                       engine)
         except BaseException:
             shutil.rmtree(tmp, ignore_errors=True)
             raise
@@ -201,7 +204,8 @@ def _prepare(store: Path, version: str) -> dict[str, Any] | None:
 
 def _build_from_store(db: Path, store: Path, tmp: Path, version: str, previous: dict[str, Any] | None,
                       created: str, step: Step, t0: float, private: bool = False,
-                      layout: tuple[str, int | None] = ("never", None)) -> BuildResult:
+                      layout: tuple[str, int | None] = ("never", None),
+                      engine: GateEngine | None = None) -> BuildResult:
     """Every file of the release in `tmp`, from a snapshot of the store staged in a work folder
     beside it (removed at the end)."""
     work = store / f".tmp-{version}-{os.getpid()}-work"  # the staging database, never published
@@ -214,7 +218,7 @@ def _build_from_store(db: Path, store: Path, tmp: Path, version: str, previous: 
         terms = licensing.check(con, version, db, private)  # before a file is written
         spans = partitions.plan(con, *layout)
         timings = {"snapshot": time.perf_counter() - t0}
-        return _build_in(con, tmp, version, store, previous, created, step, timings, terms, spans)
+        return _build_in(con, tmp, version, store, previous, created, step, timings, terms, spans, engine)
     finally:
         if con is not None:
             con.close()
@@ -254,7 +258,7 @@ def _count(con: Any, sql: str) -> int:
 
 def _build_in(con: Any, tmp: Path, version: str, store: Path, previous: dict[str, Any] | None, created: str,
               step: Step, timings: dict[str, float], terms: licensing.ReleaseTerms | None = None,
-              spans: list[partitions.Span] | None = None) -> BuildResult:
+              spans: list[partitions.Span] | None = None, engine: GateEngine | None = None) -> BuildResult:
     """Write every file from the staged tables of `con` while the gate runs on them, then write the
     validation results and the manifest."""
     step("Writing the data files")
@@ -262,7 +266,7 @@ def _build_in(con: Any, tmp: Path, version: str, store: Path, previous: dict[str
     hashes = manifest.Hashes(tmp)
     try:
         gate, changes, deletions = _write_beside_gate(con, tmp, version, store, previous, created, step, timings,
-                                                      hashes, terms.private, spans)
+                                                      hashes, terms.private, spans, engine)
         (tmp / "codebook.md").write_text(codebook_markdown(), encoding="utf-8")
         _write_datapackage(tmp, version, hashes, licensing.datapackage_fields(terms, version, created), spans)
         row_counts = {name: _count(con, f"SELECT count(*) FROM {name}") for name in snapshot.table_columns()}
@@ -285,7 +289,8 @@ def _build_in(con: Any, tmp: Path, version: str, store: Path, previous: dict[str
 def _write_beside_gate(con: Any, tmp: Path, version: str, store: Path, previous: dict[str, Any] | None,
                        created: str, step: Step, timings: dict[str, float],
                        hashes: manifest.Hashes, private: bool = False,
-                       spans: list[partitions.Span] | None = None) -> tuple[GateResult, dict[str, int], int]:
+                       spans: list[partitions.Span] | None = None,
+                       engine: GateEngine | None = None) -> tuple[GateResult, dict[str, int], int]:
     """The data files, changes.csv and deletions.csv, written while the gate runs.
 
     The gate reads only the staged tables, so it runs in a thread of its own (on its own cursor)
@@ -296,8 +301,11 @@ def _write_beside_gate(con: Any, tmp: Path, version: str, store: Path, previous:
         prev_deletions = snapshot.stage_previous(con, store, previous)
         gate_con = con.cursor()
         try:
-            gate_run = pool.submit(_timed, run_release_gate, gate_con, previous is not None,
-                                   [r["event_id"] for r in prev_deletions], created, private)
+            gate_args = (gate_con, previous is not None, [r["event_id"] for r in prev_deletions], created, private,
+                         engine)
+            # the gate on Spark reads a partitioned release's own files, so it runs once they are written
+            after = bool(spans) and engine is not None and engine.name == "spark"
+            gate_run = None if after else pool.submit(_timed, run_release_gate, *gate_args)
             step("Running the gate (Great Expectations), beside the writing")
             t = time.perf_counter()
             if spans:
@@ -308,7 +316,11 @@ def _write_beside_gate(con: Any, tmp: Path, version: str, store: Path, previous:
             if previous:  # what changed since the previous release, for `cedar sync` (releases/delta.py)
                 delta.write(con, tmp, version, hashes)
             timings["files"] = time.perf_counter() - t
-            gate, timings["gate"] = gate_run.result()
+            if gate_run is None:
+                files = {name: [tmp / s.path(name) for s in spans or []] for name in partitions.TABLES}
+                gate, timings["gate"] = _timed(run_release_gate, *gate_args, files)
+            else:
+                gate, timings["gate"] = gate_run.result()
         finally:
             gate_con.close()
     return gate, changes, deletions

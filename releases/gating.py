@@ -1,6 +1,7 @@
 """The release gate over the build's staging database: the check tables the dataset expectations
 read (cedar.validate.expectations describes them), then every expectation, run by
-cedar.validate.gate.
+cedar.validate.gate (GX's SQL path on DuckDB) or, with the engine `spark`, by cedar.validate.gx_spark
+(GX's Spark engine over the same tables written as Parquet).
 
 Over a partitioned release the gate still reads the whole staged release, so the dataset-wide
 expectations (every event_id once across all partitions, no deleted id in any partition, the row-count
@@ -15,15 +16,45 @@ column that an expectation reads.
 from __future__ import annotations
 
 import datetime as dt
+import shutil
+import time
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import duckdb
 
+from cedar import extras
+from cedar.errors import UsageError
 from cedar.validate import expectations as ex
+from cedar.validate import gx_spark
 from cedar.validate.gate import GateResult, Outcome, run_gate
 from cedar.validate.report import reworded
 
 from .partitions import Span
+
+ENGINES = ("duckdb", "spark")
+# The tables the gate on Spark reads, as Parquet (the check tables only where the build made them).
+SPARK_TABLES = ("events", "claims", "sources", "actors", "deleted", "released_deleted", "previous", "unchanged")
+
+
+@dataclass(frozen=True)
+class GateEngine:
+    """Which engine runs the gate: duckdb (GX's SQL path over the staging database) or spark (GX's
+    Spark engine; spark_master None is a local session)."""
+    name: str = "duckdb"
+    spark_master: str | None = None
+
+    def check(self) -> None:
+        """Refuse, before anything is written, an engine that cannot run here (UsageError)."""
+        if self.name not in ENGINES:
+            raise UsageError(f"{self.name!r} is not a gate engine.", f"Give one of {', '.join(ENGINES)}.")
+        if self.spark_master is not None and self.name != "spark":
+            raise UsageError("--spark-master is for the gate on Spark.", "Give --engine spark with it.")
+        if self.name == "spark":
+            extras.require("pyspark")
+            gx_spark.check_master(self.spark_master or gx_spark.LOCAL_MASTER)
+            gx_spark.java_command()
 
 
 def _count(con: Any, sql: str) -> int:
@@ -63,19 +94,63 @@ def _expected_fatalities(con: Any) -> int:
 
 
 def run_release_gate(con: Any, has_previous: bool, prev_deletions: list[str], created: str,
-                     private: bool = False) -> GateResult:
+                     private: bool = False, engine: GateEngine | None = None,
+                     release_files: dict[str, list[Path]] | None = None) -> GateResult:
     """Every expectation over the staged release (tables events, claims, sources, actors,
     store_deletions, previous_events and changes); a `private` release may hold events whose terms
-    forbid publishing them."""
+    forbid publishing them. `engine` chooses who runs them (default DuckDB); the gate on Spark reads
+    `release_files` (a partitioned release's files of a table) where they hold that table's rows."""
     stage_check_tables(con, has_previous, prev_deletions)
     release_date = dt.date.fromisoformat(created[:10])
     specs = ex.model_specs(release_date) + ex.reference_specs() + ex.licence_specs(private)
     previous_count = _count(con, "SELECT count(*) FROM previous_events") if has_previous else None
     expected_total = _expected_fatalities(con) if has_previous else None
     specs += ex.dataset_specs(previous_count=previous_count, expected_fatalities=expected_total)
-    gate = run_gate(con, specs)
+    if engine is None or engine.name == "duckdb":
+        gate = run_gate(con, specs)
+    else:
+        gate = _spark_gate(con, specs, engine, release_files or {})
     name_partitions(con, gate)
     return gate
+
+
+def _spark_gate(con: Any, specs: list[ex.Spec], engine: GateEngine, release_files: dict[str, list[Path]]) -> GateResult:
+    """The gate on Spark over Parquet: a table's release files where they hold all its staged rows, else
+    the staged table written into a hidden folder of the build's work folder (removed at the end)."""
+    work = Path(con.execute("SELECT path FROM duckdb_databases() WHERE database_name = current_database()")
+                .fetchall()[0][0]).parent
+    folder = work / ".spark-gate"
+    folder.mkdir()
+    try:
+        files = {}
+        staged = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables() "
+                                           "WHERE database_name = current_database()").fetchall()}
+        for table in SPARK_TABLES:
+            if table in release_files and _all_in_partitions(con, table):
+                files[table] = release_files[table]
+            elif table in staged:
+                path = folder / f"{table}.parquet"
+                con.execute(f"COPY {table} TO '{_sql_text(str(path))}' (FORMAT parquet, COMPRESSION zstd)")
+                files[table] = [path]
+        started = time.perf_counter()
+        with gx_spark.spark_session(engine.spark_master) as spark:
+            startup = time.perf_counter() - started  # the JVM's start (none when a session runs already)
+            gate = gx_spark.run_spark_gate(spark, files, specs)
+        gate.report.extra["spark_start_s"] = round(startup, 2)
+        return gate
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _all_in_partitions(con: Any, table: str) -> bool:
+    """Whether the partition files of `table` hold every staged row: a row whose event has no partition
+    (no event, or no event_date) is in no file, and the gate must still see it."""
+    return _count(con, f"SELECT count(*) FROM {table} WHERE event_id NOT IN (SELECT event_id FROM event_span) "
+                       "OR event_id IS NULL") == 0
+
+
+def _sql_text(text: str) -> str:
+    return text.replace("'", "''")
 
 
 def name_partitions(con: Any, gate: GateResult) -> None:

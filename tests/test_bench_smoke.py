@@ -31,6 +31,8 @@ def test_bench_runs_at_a_tiny_size(tmp_path: Path) -> None:
     assert scaled["always"]["partition_files"] > 0 and scaled["never"]["partition_files"] == 0
     assert scaled["always"]["bytes_written"] > 0 and scaled["always"]["peak_mb"] > 0
     assert res["python_api"]["rows"] > 0 and res["python_api"]["open_events_arrow_seconds"] > 0, res["python_api"]
+    assert res["gate_engines"]["duckdb"]["passed"], res["gate_engines"]  # the gate engines side by side
+    assert res["gate_engines"]["spark"].get("passed") or "skipped" in res["gate_engines"]["spark"], res["gate_engines"]
     readme = tmp_path / "README.md"
     readme.write_text("# Cedar\n", encoding="utf-8")
     run.write(res, tmp_path / "results.json", readme)

@@ -120,6 +120,7 @@ def test_a_data_users_commands_run_on_the_base_install(store, tmp_path):
 @pytest.mark.parametrize("args, extra", [
     (("check", "{seed}"), "import"),
     (("release", "build", "2026.12.1", "--db", "{db}", "--releases", "releases"), "gate"),
+    (("release", "build", "2026.12.1", "--db", "{db}", "--releases", "releases", "--engine", "spark"), "spark"),
 ])
 def test_a_command_whose_extra_is_missing_names_the_extra(store, tmp_path, seed_dir, args, extra):
     from download_support import store_db

@@ -43,6 +43,11 @@ app = typer.Typer(
 )
 
 
+class GateEngineName(str, Enum):
+    duckdb = "duckdb"
+    spark = "spark"
+
+
 @app.command("build")
 def build(
     version: Annotated[str, typer.Argument(help="The new version, YYYY.MM.N (e.g. 2026.11.1); it must sort after "
@@ -53,6 +58,13 @@ def build(
         "--private", help="A private release: it may hold events whose terms forbid publishing them (ACLED's), "
         "and is marked private in its manifest, index entry and datapackage.json. Build it into a release "
         "store of its own and share it only with those the terms allow.")] = False,
+    engine: Annotated[GateEngineName, typer.Option(
+        "--engine", help="Who runs the gate's expectations: duckdb (Great Expectations' SQL path over the build's "
+        "DuckDB database) or spark (its Spark engine over the same tables as Parquet; needs the spark extra and "
+        "Java 17). The release files are the same.")] = GateEngineName.duckdb,
+    spark_master: Annotated[Optional[str], typer.Option(
+        "--spark-master", help="With --engine spark: the Spark master URL (spark://HOST:PORT, k8s://..., yarn); "
+        "default a local session, local[2].", show_default=False)] = None,
     partition: Annotated[Partition, typer.Option(
         "--partition", help="The layout of the data files: auto partitions a release of more than 1,000,000 "
         "events into Parquet files by year (by month in a year of more than 2,000,000 events); always and "
@@ -72,6 +84,7 @@ def build(
     Example: cedar release build 2026.11.1 --db data/cedar.duckdb --releases data/releases
     """
     from cedar.releases.build import build_release
+    from cedar.releases.gating import GateEngine
 
     text = output is OutputFormat.text
 
@@ -82,8 +95,10 @@ def build(
     from cedar.ingest.store import migrate
 
     migrate(db)  # a store whose ids have the earlier form (AZE12) gets the current ones before it is released
+    gate_engine = GateEngine(engine.value, spark_master)
+    gate_engine.check()  # a wrong engine is a wrong call: before the store is touched
     result = build_release(version, db, releases_folder(releases, exists=False), step=step, private=private,
-                           partition=partition.value)
+                           partition=partition.value, engine=gate_engine)
     if not text:
         out_json(result.to_dict())
     else:
