@@ -15,6 +15,10 @@ Layout of a release (DESIGN.md, "Releases"):
     validation/results.json, gx-results.json, report.html
     manifest.json, CITATION.cff, SHA256SUMS  (CITATION.cff names the manifest's sha256: releases/licensing.py)
 
+A partitioned release (`--partition`, releases/partitions.py: by default past 1,000,000 events) writes
+events/, claims/, sources/ and actors/ as Parquet files by year (by month in a large year) instead of
+the single files and their CSV forms, and lists them in manifest.json's "partitions".
+
 Reproducible: the data files (everything but manifest.json, CITATION.cff, SHA256SUMS and validation/) depend
 only on the store's contents and the release version, so the same store built twice gives them
 the same sha256. `created` is the build time, or SOURCE_DATE_EPOCH when that is set.
@@ -44,7 +48,7 @@ from cedar.validate import readonly
 from cedar.validate.expectations import ALWAYS_FILLED
 from cedar.validate.gate import GateResult
 
-from . import csvsafe, delta, index, licensing, manifest, snapshot
+from . import csvsafe, delta, index, licensing, manifest, partitions, snapshot
 from . import version as versions
 from .acled_export import FILE_NAME as ACLED_FILE
 from .acled_export import copy_acled_csv
@@ -144,11 +148,15 @@ _TEMP = re.compile(r"\.tmp-\d{4}\.\d{2}\.\d+-\d+(-work)?")
 
 
 def build_release(version: str, db: Path, store: Path, *, created: str | None = None,
-                  step: Step | None = None, private: bool = False) -> BuildResult:
+                  step: Step | None = None, private: bool = False, partition: str = "auto",
+                  month_split_rows: int | None = None) -> BuildResult:
     """Build release `version` of the store `db` into the release store `store`: published when the
     gate passes, else its validation report kept in <store>/.rejected/<version>/. Events whose terms
-    forbid publishing them are refused (DataError) unless the release is `private` (releases.licensing)."""
+    forbid publishing them are refused (DataError) unless the release is `private` (releases.licensing).
+    `partition` (auto, always, never) chooses the layout (releases.partitions); `month_split_rows`
+    replaces partitions.MONTH_SPLIT_ROWS."""
     step = step or (lambda _msg: None)
+    layout = (partitions.check_mode(partition), month_split_rows)
     t0 = time.perf_counter()
     _check_call(version, paths.engine_name(db, "store"), store)  # before anything is made: a wrong call leaves nothing
     paths.engine_name(store.absolute(), "release store")
@@ -158,7 +166,7 @@ def build_release(version: str, db: Path, store: Path, *, created: str | None = 
         created = created or created_now()
         tmp = store / f".tmp-{version}-{os.getpid()}"
         try:
-            result = _build_from_store(db, store, tmp, version, previous, created, step, t0, private)
+            result = _build_from_store(db, store, tmp, version, previous, created, step, t0, private, layout)
         except BaseException:
             shutil.rmtree(tmp, ignore_errors=True)
             raise
@@ -192,7 +200,8 @@ def _prepare(store: Path, version: str) -> dict[str, Any] | None:
 
 
 def _build_from_store(db: Path, store: Path, tmp: Path, version: str, previous: dict[str, Any] | None,
-                      created: str, step: Step, t0: float, private: bool = False) -> BuildResult:
+                      created: str, step: Step, t0: float, private: bool = False,
+                      layout: tuple[str, int | None] = ("never", None)) -> BuildResult:
     """Every file of the release in `tmp`, from a snapshot of the store staged in a work folder
     beside it (removed at the end)."""
     work = store / f".tmp-{version}-{os.getpid()}-work"  # the staging database, never published
@@ -203,8 +212,9 @@ def _build_from_store(db: Path, store: Path, tmp: Path, version: str, previous: 
         con = snapshot.open_work(work)
         snapshot.stage_store(con, db)
         terms = licensing.check(con, version, db, private)  # before a file is written
+        spans = partitions.plan(con, *layout)
         timings = {"snapshot": time.perf_counter() - t0}
-        return _build_in(con, tmp, version, store, previous, created, step, timings, terms)
+        return _build_in(con, tmp, version, store, previous, created, step, timings, terms, spans)
     finally:
         if con is not None:
             con.close()
@@ -243,7 +253,8 @@ def _count(con: Any, sql: str) -> int:
 
 
 def _build_in(con: Any, tmp: Path, version: str, store: Path, previous: dict[str, Any] | None, created: str,
-              step: Step, timings: dict[str, float], terms: licensing.ReleaseTerms | None = None) -> BuildResult:
+              step: Step, timings: dict[str, float], terms: licensing.ReleaseTerms | None = None,
+              spans: list[partitions.Span] | None = None) -> BuildResult:
     """Write every file from the staged tables of `con` while the gate runs on them, then write the
     validation results and the manifest."""
     step("Writing the data files")
@@ -251,17 +262,19 @@ def _build_in(con: Any, tmp: Path, version: str, store: Path, previous: dict[str
     hashes = manifest.Hashes(tmp)
     try:
         gate, changes, deletions = _write_beside_gate(con, tmp, version, store, previous, created, step, timings,
-                                                      hashes, terms.private)
+                                                      hashes, terms.private, spans)
         (tmp / "codebook.md").write_text(codebook_markdown(), encoding="utf-8")
-        _write_datapackage(tmp, version, hashes, licensing.datapackage_fields(terms, version, created))
+        _write_datapackage(tmp, version, hashes, licensing.datapackage_fields(terms, version, created), spans)
         row_counts = {name: _count(con, f"SELECT count(*) FROM {name}") for name in snapshot.table_columns()}
         row_counts.update(changes=_count(con, "SELECT count(*) FROM changes"), deletions=deletions)
         changes["unchanged"] = row_counts["events"] - changes["added"] - changes["updated"]
-        gate.report.files = [f"{name}.parquet" for name in snapshot.table_columns()]
+        gate.report.files = ([s.path(name) for name in snapshot.table_columns() for s in spans] if spans
+                             else [f"{name}.parquet" for name in snapshot.table_columns()])
         timings["gx_import_and_run"] = gate.seconds
         _write_validation(tmp, version, created, previous, gate, row_counts)
         t = time.perf_counter()
-        _write_manifest(tmp, version, created, previous, gate, row_counts, hashes, terms)
+        _write_manifest(tmp, version, created, previous, gate, row_counts, hashes, terms,
+                        partitions.entries(con, spans) if spans else None)
         timings["hashes"] = time.perf_counter() - t  # what is left of hashing once the rest is done
     finally:
         hashes.close()
@@ -271,7 +284,8 @@ def _build_in(con: Any, tmp: Path, version: str, store: Path, previous: dict[str
 
 def _write_beside_gate(con: Any, tmp: Path, version: str, store: Path, previous: dict[str, Any] | None,
                        created: str, step: Step, timings: dict[str, float],
-                       hashes: manifest.Hashes, private: bool = False) -> tuple[GateResult, dict[str, int], int]:
+                       hashes: manifest.Hashes, private: bool = False,
+                       spans: list[partitions.Span] | None = None) -> tuple[GateResult, dict[str, int], int]:
     """The data files, changes.csv and deletions.csv, written while the gate runs.
 
     The gate reads only the staged tables, so it runs in a thread of its own (on its own cursor)
@@ -286,7 +300,10 @@ def _write_beside_gate(con: Any, tmp: Path, version: str, store: Path, previous:
                                    [r["event_id"] for r in prev_deletions], created, private)
             step("Running the gate (Great Expectations), beside the writing")
             t = time.perf_counter()
-            _write_data_files(con, tmp, hashes)
+            if spans:
+                partitions.write(con, tmp, spans, hashes)
+            else:
+                _write_data_files(con, tmp, hashes)
             changes, deletions = _write_changes(con, tmp, version, prev_deletions, hashes)
             if previous:  # what changed since the previous release, for `cedar sync` (releases/delta.py)
                 delta.write(con, tmp, version, hashes)
@@ -299,14 +316,15 @@ def _write_beside_gate(con: Any, tmp: Path, version: str, store: Path, previous:
 
 def _write_manifest(tmp: Path, version: str, created: str, previous: dict[str, Any] | None, gate: GateResult,
                     row_counts: dict[str, int], hashes: manifest.Hashes,
-                    terms: licensing.ReleaseTerms | None = None) -> None:
+                    terms: licensing.ReleaseTerms | None = None,
+                    parts: list[dict[str, Any]] | None = None) -> None:
     """manifest.json, then CITATION.cff (which names the manifest's sha256), then SHA256SUMS."""
     gate_summary = {"passed": gate.passed, "expectations": len(gate.outcomes),
                     "failed": sum(not o.success for o in gate.outcomes),
                     "engine": gate.report.extra.get("engine")}
     man = manifest.manifest(tmp, version=version, created=created,
                             previous=previous["version"] if previous else None, row_counts=row_counts,
-                            gate=gate_summary, hashes=hashes)
+                            gate=gate_summary, hashes=hashes, partitions=parts)
     terms = terms or licensing.ReleaseTerms()
     man.update(terms.manifest_fields())
     manifest.write_json(tmp / manifest.MANIFEST, man)
@@ -387,7 +405,8 @@ def _write_data_files(con: Any, tmp: Path, hashes: manifest.Hashes) -> None:
 
 
 def _write_datapackage(tmp: Path, version: str, hashes: manifest.Hashes,
-                       terms_fields: dict[str, Any] | None = None) -> None:
+                       terms_fields: dict[str, Any] | None = None,
+                       spans: list[partitions.Span] | None = None) -> None:
     ev_required = {n for n in flat.event_columns() if Event.model_fields[n].is_required()} | set(ALWAYS_FILLED)
     specs = [
         ("events", snapshot.event_columns(), ev_required, ["event_id"]),
@@ -399,11 +418,11 @@ def _write_datapackage(tmp: Path, version: str, hashes: manifest.Hashes,
          ["event_id", "source_no"]),
         ("actors", snapshot.ACTOR_COLUMNS, {"event_id", "role", "position", "actor"}, ["event_id", "role", "position"]),
     ]
-    resources: list[dict[str, Any]] = []
-    for name, columns, required, key in specs:
+    resources: list[dict[str, Any]] = partitions.resources(spans, specs) if spans else []
+    for name, columns, required, key in specs if not spans else []:
         resources.append({"name": name, "path": f"{name}.csv", "table": name, "columns": columns,
                           "required": required, "key": key})
-    for name, columns, required, key in specs:
+    for name, columns, required, key in specs if not spans else []:
         resources.append({"name": f"{name}-parquet", "path": f"{name}.parquet", "table": name, "columns": columns,
                           "required": required, "key": key})
     resources.append({"name": "changes", "path": "changes.csv", "table": "changes", "columns": snapshot.CHANGE_COLUMNS,

@@ -26,7 +26,6 @@ Locks, measured on DuckDB 2.0.1:
 from __future__ import annotations
 
 import csv
-import json
 import os
 from contextlib import contextmanager
 from pathlib import Path
@@ -39,7 +38,7 @@ from cedar.errors import InputError, TransferError, UsageError
 from cedar.schema import tables
 from cedar.validate import readonly
 
-from . import long_forms, selection, snapshot
+from . import long_forms, partitions, selection, snapshot
 from . import version as versions
 from .acled_export import FILE_NAME as ACLED_FILE
 from .manifest import MANIFEST
@@ -86,29 +85,17 @@ def _quote(path: Path) -> str:
     return "'" + str(path).replace("'", "''") + "'"
 
 
-def _manifest_of(folder: Path) -> dict[str, Any]:
-    try:
-        data = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return data if isinstance(data, dict) else {}
-
-
 def table_files(folder: Path, table: str) -> list[Path]:
     """The Parquet files of one of a release's tables (events, claims, sources, actors) that the folder
     holds: its single file, or, in a partitioned release (manifest "layout": "partitioned"), its
     partition files in path order."""
-    data = _manifest_of(folder)
-    if data.get("layout") == "partitioned":
-        parts = [p.get("path") for p in data.get("partitions") or [] if isinstance(p, dict) and p.get("table") == table]
-        return [folder / p for p in sorted(x for x in parts if isinstance(x, str)) if (folder / p).is_file()]
-    single = folder / f"{table}.parquet"
-    return [single] if single.is_file() else []
+    return partitions.table_files(folder, table)
 
 
 def parquet_reader(files: list[Path]) -> str:
-    """read_parquet() of a table's files; a list literal reads them as one table."""
-    return f"read_parquet([{', '.join(_quote(f) for f in files)}])"
+    """read_parquet() of a table's files; a list literal reads them as one table (the partition folders'
+    year=YYYY adds no column)."""
+    return partitions.reader(files, _quote)
 
 
 def connect(folder: Path, memory_limit: str | None = None, spill: str | None = None, *, locked: bool = True) -> Any:
@@ -118,7 +105,7 @@ def connect(folder: Path, memory_limit: str | None = None, spill: str | None = N
     which writes its file with COPY): no user SQL ever runs on such a connection."""
     folder = paths.engine_name(find_release(folder).resolve(), "release folder")
     files = {name: table_files(folder, name) for name in PARQUET}
-    partitioned = selection.is_partitioned(_manifest_of(folder))
+    partitioned = partitions.is_partitioned(partitions.read_manifest(folder))
     missing = [PARQUET[name] for name, found in files.items() if not found]
     if missing and not partitioned:  # a partial copy of a partitioned release may hold none of a table's files
         raise InputError(f"The release in {folder} has no {', '.join(missing)}.",
@@ -128,14 +115,16 @@ def connect(folder: Path, memory_limit: str | None = None, spill: str | None = N
     con = duckdb.connect(":memory:", config=readonly.NO_EXTENSIONS)
     try:
         con.execute("SET TimeZone = 'UTC'")
-        allowed = [*(f for found in files.values() for f in found), *others.values()]
+        allowed = [*(f for found in files.values() for f in found), *(f for found in others.values() for f in found)]
         if locked:
             con.execute(f"SET allowed_paths = [{', '.join(_quote(f) for f in allowed)}]")
         sel = selection.read(folder)
         readers = {name: parquet_reader(found) if found else selection.empty(name) for name, found in files.items()}
         ev = selection.filtered(readers["events"], sel)
-        for name, path in others.items():
-            reader = f"read_parquet({_quote(path)})" if path.suffix == ".parquet" else _read_csv(name, path)
+        if partitioned and "actors" not in others:  # a partial copy without any of the actors' partitions
+            con.execute(f"CREATE VIEW actors AS SELECT * FROM {selection.empty('actors')}")
+        for name, found in others.items():
+            reader = parquet_reader(found) if found[0].suffix == ".parquet" else _read_csv(name, found[0])
             if name in _BY_EVENT:  # a partial copy: the rows of the selected events only
                 reader = selection.of_events(reader, ev, sel, _BY_EVENT[name])
             con.execute(f"CREATE VIEW {name} AS SELECT * FROM {reader}")
@@ -187,17 +176,20 @@ def _quote_text(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def _other_tables(folder: Path) -> dict[str, Path]:
-    """The file of each of the release's other tables that the folder holds and its manifest lists."""
-    try:
-        listed = set(json.loads((folder / MANIFEST).read_text(encoding="utf-8")).get("files") or {})
-    except (OSError, ValueError, AttributeError):
-        listed = set()
-    found = {}
+def _other_tables(folder: Path) -> dict[str, list[Path]]:
+    """The files of each of the release's other tables that the folder holds and its manifest lists: the
+    first candidate file found, or the actors' partition files in a partitioned release."""
+    data = partitions.read_manifest(folder)
+    listed = set(data.get("files") or {}) if isinstance(data.get("files"), dict) else set()
+    found: dict[str, list[Path]] = {}
+    if partitions.is_partitioned(data):
+        actors = partitions.table_files(folder, "actors", data)
+        if actors:
+            found["actors"] = actors
     for name, candidates in OTHER_TABLES.items():
         for file in candidates:
-            if file in listed and (folder / file).is_file():
-                found[name] = folder / file
+            if name not in found and file in listed and (folder / file).is_file():
+                found[name] = [folder / file]
                 break
     return found
 

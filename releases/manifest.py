@@ -137,6 +137,9 @@ def datapackage(version: str, folder: Path, resources: list[dict[str, Any]],
     digest = hashes or (lambda rel: sha256_file(folder / rel))
     out = []
     for r in resources:
+        if isinstance(r["path"], list):  # a partitioned table: one resource, its partition files in order
+            out.append(_partitioned_resource(folder, r))
+            continue
         path = folder / r["path"]
         csv = r["path"].endswith(".csv") and r.get("columns") is not None
         res: dict[str, Any]
@@ -171,10 +174,24 @@ def datapackage(version: str, folder: Path, resources: list[dict[str, Any]],
     }
 
 
+def _partitioned_resource(folder: Path, r: dict[str, Any]) -> dict[str, Any]:
+    """A table written as partition files: its paths, their bytes in all, and its table schema with
+    lists as arrays (each file's sha256 is in manifest.json and SHA256SUMS)."""
+    return {"name": r["name"], "path": r["path"], "profile": "data-resource", "type": "file",
+            "mediatype": "application/vnd.apache.parquet",
+            "description": f"The rows of table '{r['table']}' in Parquet, one file per year (per month in a large "
+                           "year), in natural event_id order within each file; lists as Parquet lists.",
+            "bytes": sum((folder / p).stat().st_size for p in r["path"]),
+            "schema": table_schema(r["table"], r["columns"], False, r.get("required", set()), r.get("key", []))}
+
+
 # --- manifest.json and SHA256SUMS -------------------------------------------------------------
 
 def manifest(folder: Path, *, version: str, created: str, previous: str | None, row_counts: dict[str, int],
-             gate: dict[str, Any], hashes: Hashes | None = None) -> dict[str, Any]:
+             gate: dict[str, Any], hashes: Hashes | None = None,
+             partitions: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    """Every file with its bytes and sha256; a partitioned release (`partitions`, one entry per partition
+    file: releases.partitions.entries) also carries "layout": "partitioned" and those entries."""
     digest = hashes or (lambda rel: sha256_file(folder / rel))
     files = {}
     for rel in files_of(folder):
@@ -182,8 +199,12 @@ def manifest(folder: Path, *, version: str, created: str, previous: str | None, 
             continue
         p = folder / rel
         files[rel.as_posix()] = {"bytes": p.stat().st_size, "sha256": digest(rel.as_posix())}
-    return {"format": MANIFEST_FORMAT, "version": version, "schema_version": SCHEMA_VERSION, "created": created,
-            "previous_version": previous, "row_counts": row_counts, "gate": gate, "files": files}
+    out: dict[str, Any] = {"format": MANIFEST_FORMAT, "version": version, "schema_version": SCHEMA_VERSION,
+                           "created": created, "previous_version": previous, "row_counts": row_counts, "gate": gate,
+                           "files": files}
+    if partitions is not None:
+        out.update(layout="partitioned", partitions=partitions)
+    return out
 
 
 def write_sums(folder: Path, hashes: Hashes | None = None) -> None:

@@ -13,6 +13,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Callable
 
+from . import partitions
+
 NOT_COMPARED = ("event_id", "schema_version")
 LONG_TABLES = ("claims", "sources")
 
@@ -59,9 +61,11 @@ def stage_changed_in_place(con: Any, prev_dir: Path, columns: dict[str, list[tup
                            sql_path: Callable[[Path], str]) -> None:
     """Table changed_in_place: event_id and the names of the fields (or `claims`, `sources`) that
     differ from the previous release, for every event whose version is the same in both."""
-    # a long table the previous release lacks (a damaged copy) has nothing to be compared with
-    columns = {t: cs for t, cs in columns.items() if t == "events" or (prev_dir / f"{t}.parquet").is_file()}
-    previous = {t: f"read_parquet({sql_path(prev_dir / f'{t}.parquet')})" for t in columns}
+    # a long table the previous release lacks (a damaged copy) has nothing to be compared with; a
+    # partitioned previous release is read from its partition files
+    files = {t: partitions.table_files(prev_dir, t) for t in columns}
+    columns = {t: cs for t, cs in columns.items() if t == "events" or files[t]}
+    previous = {t: partitions.reader(files[t] or [prev_dir / f"{t}.parquet"], sql_path) for t in columns}
     shared = {t: _shared(con, previous[t], cs) for t, cs in columns.items()}
     _hashes(con, "published_now", {t: t for t in columns}, shared, mapped=False)
     _hashes(con, "published_before", previous, shared, mapped=True)

@@ -21,10 +21,9 @@ from cedar.errors import InputError, UsageError
 from cedar.schema import countries as country_codes
 
 from . import snapshot
+from .partitions import TABLES, is_partitioned
 
 SELECTION = "selection.json"
-PARTITIONED = "partitioned"
-TABLES = ("events", "claims", "sources", "actors")
 FIRST_YEAR, LAST_YEAR = 1000, 9999  # four-digit years: "23" is refused rather than read as year 23
 _YEAR_ITEM = re.compile(r"^(\d{1,6})(?:-(\d{1,6}))?$")
 _ISO3 = re.compile(r"^[A-Z]{3}$")
@@ -122,10 +121,6 @@ def from_options(years: str | None, countries: str | None) -> Selection:
 
 
 # --- the manifest's partitions ------------------------------------------------------------------
-
-def is_partitioned(man: dict[str, Any]) -> bool:
-    return man.get("layout") == PARTITIONED
-
 
 def partitions(man: dict[str, Any]) -> dict[str, dict[str, Any]]:
     """The partition entries of a manifest by path, each checked: a known table, a whole year, a file the

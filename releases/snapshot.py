@@ -28,7 +28,7 @@ from cedar.schema import event_ids, flat
 from cedar.schema.model import Claim, Source
 from cedar.validate import readonly
 
-from . import csvsafe, published
+from . import csvsafe, partitions, published
 
 # Kinds of the columns of each release table, in order. Events and the long forms read the
 # model; the rest are the release's own small tables.
@@ -191,9 +191,10 @@ def stage_previous(con: Any, store: Path, previous: dict[str, Any] | None) -> li
     prev_deletions: list[dict[str, Any]] = []
     if previous:
         prev_dir = store / previous["version"]
+        prev_events = partitions.reader(partitions.table_files(prev_dir, "events") or [prev_dir / "events.parquet"])
         con.execute("CREATE TABLE previous_events AS SELECT coalesce(a.event_id, p.event_id) AS event_id, "
                     "CAST(p.version AS BIGINT) AS version, CAST(p.fatalities AS BIGINT) AS fatalities "
-                    f"FROM read_parquet({_sql_path(prev_dir / 'events.parquet')}) p "
+                    f"FROM {prev_events} p "
                     "LEFT JOIN id_aliases a ON a.old_id = p.event_id")
         typed = {t: [(n, SQL_TYPES[k]) for n, k in cs] for t, cs in table_columns().items() if t != "actors"}
         published.stage_changed_in_place(con, prev_dir, typed, _sql_path)

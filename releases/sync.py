@@ -43,7 +43,7 @@ from cedar import paths
 from cedar.errors import UsageError
 from cedar.validate import readonly
 
-from . import csvsafe, delta, download, remote, selection, snapshot
+from . import csvsafe, delta, download, partitions, remote, selection, snapshot
 from . import version as versions
 from .acled_export import FILE_NAME as ACLED_FILE
 from .acled_export import copy_acled_csv
@@ -150,7 +150,7 @@ def _sync(source: remote.Source, source_text: str, to: Path, wanted: str, listen
         else:
             man_t, raw_t = download.fetch_manifest(source, entry)
             result.fetched_bytes += len(raw_t)
-            if selection.is_partitioned(man_t):
+            if partitions.is_partitioned(man_t):
                 _by_partitions(source, entry, man_t, raw_t, copy, to, result, listener, say)
             else:
                 if not (copy.folder / "events.parquet").is_file():

@@ -6,6 +6,7 @@ Heavy modules (pyarrow, pandas, Great Expectations) are imported inside the comm
 
 from __future__ import annotations
 
+from enum import Enum
 from pathlib import Path
 from typing import Annotated, Any, Optional
 
@@ -23,6 +24,14 @@ from cedar.cli.common import (
     out_json,
     releases_folder,
 )
+
+
+class Partition(str, Enum):
+    """--partition of `cedar release build` (cedar.releases.partitions.MODES)."""
+    auto = "auto"
+    always = "always"
+    never = "never"
+
 
 app = typer.Typer(
     name="release",
@@ -44,6 +53,10 @@ def build(
         "--private", help="A private release: it may hold events whose terms forbid publishing them (ACLED's), "
         "and is marked private in its manifest, index entry and datapackage.json. Build it into a release "
         "store of its own and share it only with those the terms allow.")] = False,
+    partition: Annotated[Partition, typer.Option(
+        "--partition", help="The layout of the data files: auto partitions a release of more than 1,000,000 "
+        "events into Parquet files by year (by month in a year of more than 2,000,000 events); always and "
+        "never force one layout (docs/scale.md).")] = Partition.auto,
     output: FormatOption = OutputFormat.text,
 ) -> None:
     """Build a release from the store: every file written, the gate run, and the release
@@ -69,7 +82,8 @@ def build(
     from cedar.ingest.store import migrate
 
     migrate(db)  # a store whose ids have the earlier form (AZE12) gets the current ones before it is released
-    result = build_release(version, db, releases_folder(releases, exists=False), step=step, private=private)
+    result = build_release(version, db, releases_folder(releases, exists=False), step=step, private=private,
+                           partition=partition.value)
     if not text:
         out_json(result.to_dict())
     else:

@@ -1,0 +1,179 @@
+"""Partitioned releases: the events and their long forms written as hive-style Parquet partitions by
+year, and by month where a year is large (docs/scale.md, "Partitioned releases").
+
+    events/year=2023/events-2023.parquet        a whole year, rows in natural event_id order
+    events/year=2024/events-2024-01.parquet     a year of more than MONTH_SPLIT_ROWS events, one file a month
+    claims/..., sources/..., actors/...         the long forms, by their event's event_date
+
+`cedar release build --partition auto` (the default) partitions a release of more than
+PARTITION_THRESHOLD events; `always` and `never` force one layout. A partitioned release has no
+single-file events/claims/sources/actors (nor their CSV, nor events-acled.csv): each partition's
+columns are exactly those of the single Parquet file (no `year` column in the file), and
+manifest.json lists every partition file with its rows, countries and dates, so a download can fetch
+only the partitions it needs. A span is written for every table, even when the long form has no row
+in it, so every table has the same partitions.
+
+Each file is written by one COPY of the span's rows of a staged table, in the table's order (the
+staged tables are in release order; rowid keeps it), one file at a time on each cursor: memory stays
+that of one partition, and DuckDB spills past the build's memory limit.
+"""
+
+from __future__ import annotations
+
+import json
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable
+
+from cedar.errors import UsageError
+
+MODES = ("auto", "always", "never")
+# A release of more events than this is partitioned under --partition auto: at 1M events the single
+# events.parquet is about 150 MB and its CSV forms several times that, which every download fetched whole.
+PARTITION_THRESHOLD = 1_000_000
+# A year of more events than this is split into one file per month, so a partition stays a few hundred MB.
+MONTH_SPLIT_ROWS = 2_000_000
+LAYOUT = "partitioned"
+TABLES = ("events", "claims", "sources", "actors")
+MANIFEST = "manifest.json"
+
+
+def check_mode(mode: str) -> str:
+    if mode not in MODES:
+        raise UsageError(f"--partition {mode!r} is not a layout: give one of {', '.join(MODES)}.",
+                         f"auto partitions a release of more than {PARTITION_THRESHOLD:,} events.")
+    return mode
+
+
+def wanted(mode: str, events: int) -> bool:
+    """Whether a release of `events` events is partitioned under `mode`. A release without events has no
+    year to partition by, so it is always a single-file release."""
+    check_mode(mode)
+    if events == 0:
+        return False
+    return mode == "always" or (mode == "auto" and events > PARTITION_THRESHOLD)
+
+
+@dataclass(frozen=True)
+class Span:
+    """The events of one partition: a year, or one month of a large year."""
+    year: int
+    month: int | None = None
+
+    @property
+    def name(self) -> str:
+        return f"{self.year}" if self.month is None else f"{self.year}-{self.month:02d}"
+
+    def path(self, table: str) -> str:
+        return f"{table}/year={self.year}/{table}-{self.name}.parquet"
+
+    def where(self, alias: str = "s") -> str:
+        month = "IS NULL" if self.month is None else f"= {int(self.month)}"
+        return f"{alias}.y = {int(self.year)} AND {alias}.m {month}"
+
+
+def plan(con: Any, mode: str, month_split_rows: int | None = None) -> list[Span] | None:
+    """The spans of the release staged in `con` when `mode` partitions it (staging table event_span),
+    else None (a single-file release)."""
+    if not wanted(mode, int(con.execute("SELECT count(*) FROM events").fetchall()[0][0])):
+        return None
+    return stage_spans(con, month_split_rows)
+
+
+def stage_spans(con: Any, month_split_rows: int | None = None) -> list[Span]:
+    """Table event_span (event_id, y, m, iso3, event_date; m is null for a year kept whole) from the
+    staged events, and the spans it holds, in order. A table, not a temporary one: the writers' cursors
+    read it."""
+    split = MONTH_SPLIT_ROWS if month_split_rows is None else month_split_rows
+    con.execute("CREATE OR REPLACE TEMP TABLE year_rows AS SELECT year(event_date) AS y, count(*) AS n "
+                "FROM events GROUP BY ALL")
+    con.execute("CREATE OR REPLACE TABLE event_span AS SELECT e.event_id, year(e.event_date) AS y, "
+                f"CASE WHEN r.n > {int(split)} THEN month(e.event_date) END AS m, e.iso3, e.event_date "
+                "FROM events e JOIN year_rows r ON r.y = year(e.event_date)")
+    con.execute("DROP TABLE year_rows")
+    rows = con.execute("SELECT DISTINCT y, m FROM event_span ORDER BY y, m NULLS FIRST").fetchall()
+    return [Span(int(y), None if m is None else int(m)) for y, m in rows]
+
+
+def _sql_path(path: Path) -> str:
+    return "'" + str(path).replace("'", "''") + "'"
+
+
+def _copy(cur: Any, table: str, span: Span, target: Path) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    cur.execute(f"COPY (SELECT x.* FROM {table} x WHERE x.event_id IN (SELECT s.event_id FROM event_span s "
+                f"WHERE {span.where()}) ORDER BY x.rowid) TO {_sql_path(target)} (FORMAT parquet, COMPRESSION zstd)")
+
+
+def write(con: Any, tmp: Path, spans: list[Span], hashes: Any) -> None:
+    """Every partition file of every table into `tmp`, each hashed as soon as it is written. Two
+    cursors each write one file at a time: the events on one, the long forms on the other."""
+    queues = [[("events", s) for s in spans],
+              [(t, s) for t in TABLES if t != "events" for s in spans]]
+
+    def run(queue: list[tuple[str, Span]]) -> None:
+        cur = con.cursor()
+        try:
+            for table, span in queue:
+                _copy(cur, table, span, tmp / span.path(table))
+                hashes.start(span.path(table))
+        finally:
+            cur.close()
+
+    with ThreadPoolExecutor(max_workers=len(queues), thread_name_prefix="partition") as pool:
+        for future in [pool.submit(run, q) for q in queues]:
+            future.result()
+
+
+def entries(con: Any, spans: list[Span]) -> list[dict[str, Any]]:
+    """manifest.json's "partitions": one entry per partition file, sorted by path: its table, year,
+    month, rows, the sorted distinct iso3 codes and the first and last event_date of its events."""
+    out = []
+    for table in TABLES:
+        join = "" if table == "events" else f"JOIN {table} x ON x.event_id = s.event_id"
+        stats = {(y, m): (n, c, lo, hi) for y, m, n, c, lo, hi in con.execute(
+            f"SELECT s.y, s.m, count(*), list(DISTINCT s.iso3 ORDER BY s.iso3), min(s.event_date), "
+            f"max(s.event_date) FROM event_span s {join} GROUP BY ALL").fetchall()}
+        for span in spans:
+            n, countries, lo, hi = stats.get((span.year, span.month), (0, [], None, None))
+            out.append({"table": table, "path": span.path(table), "year": span.year, "month": span.month,
+                        "rows": int(n), "countries": sorted(countries),
+                        "min_date": lo.isoformat() if lo else None, "max_date": hi.isoformat() if hi else None})
+    return sorted(out, key=lambda p: p["path"])
+
+
+def is_partitioned(manifest: dict[str, Any]) -> bool:
+    return manifest.get("layout") == LAYOUT
+
+
+def read_manifest(folder: Path) -> dict[str, Any]:
+    """A release folder's manifest.json, or {} when it cannot be read."""
+    try:
+        data = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def table_files(folder: Path, table: str, manifest: dict[str, Any] | None = None) -> list[Path]:
+    """The Parquet files of one of a release's tables (events, claims, sources, actors) that the folder
+    holds: its single file, or, in a partitioned release, its partition files in path order."""
+    data = read_manifest(folder) if manifest is None else manifest
+    if is_partitioned(data):
+        parts = [p.get("path") for p in data.get("partitions") or [] if isinstance(p, dict) and p.get("table") == table]
+        return [folder / p for p in sorted(x for x in parts if isinstance(x, str)) if (folder / p).is_file()]
+    single = folder / f"{table}.parquet"
+    return [single] if single.is_file() else []
+
+
+def reader(files: list[Path], sql_path: Callable[[Path], str] = _sql_path) -> str:
+    """read_parquet() of a table's files; a list literal reads them as one table (never hive columns)."""
+    return f"read_parquet([{', '.join(sql_path(f) for f in files)}], hive_partitioning = false)"
+
+
+def resources(spans: list[Span], specs: list[tuple[str, Any, set[str], list[str]]]) -> list[dict[str, Any]]:
+    """datapackage.json's resource of each table: the list of its partition files (Frictionless allows a
+    list of paths for one resource), with the table's schema."""
+    return [{"name": name, "path": [s.path(name) for s in spans], "table": name, "columns": columns,
+             "required": required, "key": key, "parquet_schema": True} for name, columns, required, key in specs]
