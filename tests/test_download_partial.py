@@ -150,3 +150,16 @@ def test_a_damaged_partition_is_refused_and_nothing_is_left_under_a_final_name(p
         ok = download(srv.url, V1, tmp_path / "other", select_rows=Selection(years=(2021,)))
     assert assert_same_rows(download(str(parted), V1, tmp_path / "whole").folder, ok.folder,
                             Selection(years=(2021,))) > 0
+
+
+def test_the_python_api_reads_a_partial_copy_through_the_same_views(parted, tmp_path):
+    import cedar
+
+    download(str(parted), V1, tmp_path, select_rows=Selection(years=(2022, 2023), countries=("UKR",)))
+    with cedar.open_release(tmp_path) as release:
+        years = release.sql("SELECT DISTINCT year(event_date), iso3 FROM events ORDER BY 1").rows
+        actors = release.sql("SELECT count(*) FROM actors WHERE event_id NOT IN (SELECT event_id FROM events)").rows
+        n = release.events(country="UKR").count("*").fetchall()[0][0]
+    assert years and {tuple(r) for r in years} <= {(2022, "UKR"), (2023, "UKR")}
+    assert n == len(rows(tmp_path, "events")) > 0
+    assert actors == [(0,)]
