@@ -118,3 +118,16 @@ def test_a_damaged_partition_of_the_target_leaves_the_copy_as_it_was(store, tmp_
             sync(srv.url, copy)
     assert files_of(copy / V1) == before and not (copy / V2).exists()
     assert [p.name for p in copy.iterdir()] == [V1]
+
+
+def test_a_single_file_copy_is_synced_to_a_partitioned_release_file_by_file(tmp_path):
+    db = synthetic_store(tmp_path / "store", n=120, seed=4)
+    build(db, tmp_path / "releases", V1, "never")
+    copy = tmp_path / "copy"
+    download(str(tmp_path / "releases"), V1, copy, select_rows=Selection(years=(2022,)))
+    build(db, tmp_path / "releases", V2, "always")
+    result = sync(str(tmp_path / "releases"), copy)
+    assert result.mode == "partitions" and selection.read(copy / V2) == Selection(years=(2022,))
+    assert {n: h for n, h in files_of(copy / V2).items() if n != "selection.json"} == \
+        expected_files(tmp_path / "releases", Selection(years=(2022,)))
+    assert not (copy / V2 / "events.parquet").exists()
