@@ -9,13 +9,16 @@ Written by the build from its staged tables (same columns and types as the full 
 release's order) and hashed in the manifest and datapackage.json like every other file. The first
 release has no previous one, so it has no delta.
 
-`stage_chain` is the other side: DuckDB set work over a copy's tables and the deltas after it.
+`stage_chain` is the other side: DuckDB set work over a copy's tables (single files or partitions)
+and the deltas after it. A partitioned release's delta is the same small files as a single-file one's.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
+
+from . import partitions
 
 FOLDER = "delta"
 TABLES = ("events", "claims", "sources", "actors")
@@ -87,7 +90,7 @@ def stage_chain(con: Any, copy: Path, deltas: list[Path], id_order: str) -> dict
                 f"FROM ({' UNION ALL '.join(steps)}) GROUP BY event_id")
     rows = {}
     for table in TABLES:
-        parts = [f"SELECT x.* FROM read_parquet({_sql_path(copy / f'{table}.parquet')}) x "
+        parts = [f"SELECT x.* FROM {_copy_files(copy, table)} x "
                  "ANTI JOIN last_step l ON l.event_id = x.event_id"]
         parts += [f"SELECT x.* FROM read_parquet({_sql_path(folder / FOLDER / f'{table}.parquet')}) x "
                   f"SEMI JOIN last_step l ON l.event_id = x.event_id AND l.step = {i} AND l.carried"
@@ -102,11 +105,16 @@ def stage_chain(con: Any, copy: Path, deltas: list[Path], id_order: str) -> dict
         "SELECT count(*) FILTER (WHERE l.carried AND c.event_id IS NULL), "
         "count(*) FILTER (WHERE l.carried AND c.event_id IS NOT NULL AND o.version IS DISTINCT FROM c.version), "
         "count(*) FILTER (WHERE NOT l.carried AND c.event_id IS NOT NULL) FROM last_step l "
-        f"LEFT JOIN read_parquet({_sql_path(copy / 'events.parquet')}) c ON c.event_id = l.event_id "
+        f"LEFT JOIN {_copy_files(copy, 'events')} c ON c.event_id = l.event_id "
         "LEFT JOIN event_order o ON o.event_id = l.event_id").fetchall()[0]
     con.execute("DROP TABLE event_order")
     con.execute("DROP TABLE last_step")
     return {"added": int(added), "updated": int(updated), "deleted": int(deleted)}
+
+
+def _copy_files(copy: Path, table: str) -> str:
+    """read_parquet() of a table of the copy: its single file, or its partition files."""
+    return partitions.reader(partitions.table_files(copy, table) or [copy / f"{table}.parquet"], _sql_path)
 
 
 # The build's row order of each table, after the event's place in natural id order (o.n).

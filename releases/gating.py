@@ -2,6 +2,11 @@
 read (cedar.validate.expectations describes them), then every expectation, run by
 cedar.validate.gate.
 
+Over a partitioned release the gate still reads the whole staged release, so the dataset-wide
+expectations (every event_id once across all partitions, no deleted id in any partition, the row-count
+change against the previous release) hold across partitions; a failed expectation's report names the
+partitions (year or year-month) its failing rows fall in.
+
 Sets of ids are not handed to Great Expectations as value sets (it copies and serialises an
 expectation's arguments many times over): membership is computed here once, in SQL, into a flag
 column that an expectation reads.
@@ -9,11 +14,16 @@ column that an expectation reads.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from typing import Any
 
+import duckdb
+
 from cedar.validate import expectations as ex
-from cedar.validate.gate import GateResult, run_gate
+from cedar.validate.gate import GateResult, Outcome, run_gate
+
+from .partitions import Span
 
 
 def _count(con: Any, sql: str) -> int:
@@ -63,4 +73,42 @@ def run_release_gate(con: Any, has_previous: bool, prev_deletions: list[str], cr
     previous_count = _count(con, "SELECT count(*) FROM previous_events") if has_previous else None
     expected_total = _expected_fatalities(con) if has_previous else None
     specs += ex.dataset_specs(previous_count=previous_count, expected_fatalities=expected_total)
-    return run_gate(con, specs)
+    gate = run_gate(con, specs)
+    name_partitions(con, gate)
+    return gate
+
+
+def name_partitions(con: Any, gate: GateResult) -> None:
+    """In a partitioned release (the staging table event_span, releases.partitions), each failed
+    expectation whose failing rows are events of the release names the partitions they fall in: in its
+    entry of the report's expectations ("partitions") and at the end of its problem's message."""
+    if not _count(con, "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'event_span'"):
+        return
+    failed = [o for o in gate.outcomes if not o.success]
+    entries = [x for x in gate.report.extra.get("expectations", []) if not x.get("success")]
+    for i, (outcome, entry, problem) in enumerate(zip(failed, entries, list(gate.report.problems))):
+        names = _partitions_of(con, outcome)
+        if names:
+            entry["partitions"] = names
+            # the template ends "Failed: {detail}.": the partitions are the end of the detail
+            gate.report.problems[i] = dataclasses.replace(
+                problem, message=problem.message.removesuffix(".") + f"; in partition(s) {', '.join(names)}.")
+
+
+def _partitions_of(con: Any, outcome: Outcome) -> list[str]:
+    """The spans (2023, 2024-05) of the events among an expectation's failing rows: all of them when its
+    failing rows can be selected, else those of its sample ids."""
+    failing = None
+    if outcome.failing_rows_sql:
+        failing = f"SELECT event_id FROM ({outcome.failing_rows_sql})"
+    rows: list[tuple[Any, Any]] = []
+    try:
+        if failing:
+            rows = con.execute(f"SELECT DISTINCT y, m FROM event_span WHERE event_id IN ({failing})").fetchall()
+    except duckdb.Error:  # a check table's rows without an event_id: fall back to the samples
+        failing = None
+    if not failing and outcome.sample_ids:
+        rows = con.execute("SELECT DISTINCT y, m FROM event_span WHERE event_id IN (SELECT unnest(?::VARCHAR[]))",
+                           [outcome.sample_ids]).fetchall()
+    spans = sorted((Span(int(y), None if m is None else int(m)) for y, m in rows), key=lambda s: (s.year, s.month or 0))
+    return [s.name for s in spans]

@@ -1,6 +1,7 @@
 """`cedar sync --into my.duckdb`: keep a user's own DuckDB table `events` current with a synced release.
 
-The table is created from the release's events.parquet when it is absent. When it is there, in one
+The table is created from the release's events.parquet (or its events partitions) when it is absent.
+When it is there, in one
 transaction and by set work: the events the release lists as deleted (deletions.csv, cumulative) are
 deleted; the events whose version differs from the release's get the release's values; the release's
 events the table lacks are inserted. Columns of the user's own are kept (left as they are on updated
@@ -19,6 +20,7 @@ from cedar import paths
 from cedar.errors import InputError, StoreBusy, StoreError, UsageError
 from cedar.validate import readonly
 
+from . import partitions
 from .snapshot import read_deletions
 
 TABLE = "events"
@@ -46,15 +48,16 @@ class Target:
     def update(self, release: Path) -> dict[str, Any]:
         """Bring the table `events` to the events of the release folder `release`; the counts of events
         added, updated and deleted in it."""
-        events = release / "events.parquet"
-        if not events.is_file():
-            raise UsageError(f"--into needs the release's events.parquet, which {release} does not hold.",
+        events = partitions.table_files(release, "events")  # its single file, or its partition files
+        if not events:
+            raise UsageError(f"--into needs the release's events.parquet (or its partitions), which {release} "
+                             "does not hold.",
                              "Sync a copy downloaded with its Parquet files (--files parquet or all).")
         deleted_ids = [r["event_id"] for r in read_deletions(release / "deletions.csv")]
         con = self.con
         con.execute("BEGIN")
         try:
-            counts = _apply(con, str(events).replace("'", "''"), deleted_ids)
+            counts = _apply(con, partitions.reader(events), deleted_ids)
             con.execute("COMMIT")
         except duckdb.Error as exc:
             con.execute("ROLLBACK")
@@ -100,7 +103,8 @@ def _connect(db: Path) -> Any:
 
 
 def _apply(con: Any, events: str, deleted_ids: list[str]) -> dict[str, int]:
-    con.execute(f"CREATE TEMP TABLE release_events AS SELECT * FROM read_parquet('{events}')")
+    """`events`: the read_parquet() of the release's events files."""
+    con.execute(f"CREATE TEMP TABLE release_events AS SELECT * FROM {events}")
     exists = con.execute("SELECT count(*) FROM duckdb_tables() WHERE database_name = current_database() "
                          f"AND schema_name = 'main' AND table_name = '{TABLE}'").fetchall()[0][0]
     if not exists:

@@ -11,7 +11,7 @@ from pathlib import Path
 import duckdb
 import pyarrow.parquet as pq
 import pytest
-from release_support import cedar_ok
+from release_support import cedar_ok, execute
 
 from cedar.releases import localrelease
 from cedar.schema import event_ids
@@ -165,27 +165,180 @@ def test_auto_keeps_a_small_release_in_single_files(built):
     assert (built["single"] / "events.parquet").is_file()
 
 
-def test_next_release_builds_on_a_partitioned_one(built, tmp_path):
-    """A second release reads the partitioned previous one: changes, deletions and its delta are right."""
+@pytest.fixture(scope="module")
+def second(built):
+    """A second release after 5 events added and 2 deleted, in three release stores: partitioned twice,
+    single-file twice, and single-file then partitioned."""
     import shutil
 
     from cedar.ingest import deletions
     from cedar.releases.build import build_release
 
+    root = built["root"] / "second"
+    root.mkdir()
+    db = root / "cedar.duckdb"
+    shutil.copy(built["db"], db)
+    layouts = {"parted": ("always", "always"), "single": ("never", "never"), "mixed": ("never", "always")}
+    for name, (first, _) in layouts.items():
+        assert build_release(V1, db, root / name, partition=first).passed
+    cedar_ok("synth", "5", "--seed", "9", "--out", str(root / "more.csv"))
+    cedar_ok("ingest", "--db", str(db), str(root / "more.csv"))
+    _, rows = localrelease.run(root / "parted" / V1, "SELECT event_id FROM events ORDER BY event_id LIMIT 2")
+    gone = [r[0] for r in rows]
+    (root / "gone.csv").write_text("event_id,reason\n" + "".join(f"{i},duplicate\n" for i in gone), encoding="utf-8")
+    assert not deletions.ingest(db, [root / "gone.csv"]).refused
+    results = {}
+    for name, (_, then) in layouts.items():
+        results[name] = build_release(V2, db, root / name, partition=then)
+        assert results[name].passed, results[name].gate.report.to_dict()["problems"]
+    return {"root": root, "gone": gone, "results": results}
+
+
+def test_next_release_builds_on_a_partitioned_one(second):
+    """A second release reads the partitioned previous one: changes, deletions and its delta are right."""
+    for result in second["results"].values():
+        assert (result.changes["added"], result.changes["deleted"], result.changes["unchanged"]) == (5, 2, 78)
+    store = second["root"] / "parted"
+    assert (store / V2 / "delta" / "events.parquet").is_file()
+    gone = "', '".join(second["gone"])
+    _, rows = localrelease.run(store / V2, f"SELECT count(*) FROM events WHERE event_id IN ('{gone}')")
+    assert list(rows) == [(0,)]
+    for table in TABLES:  # the delta holds what the single-file build's delta holds
+        assert _sha(store / V2 / "delta" / f"{table}.parquet") == \
+            _sha(second["root"] / "single" / V2 / "delta" / f"{table}.parquet"), table
+
+
+def test_diff_of_partitioned_and_mixed_releases_matches_the_single_file_diff(second):
+    outputs = {}
+    for name in ("parted", "single", "mixed"):
+        for form in ("json", "text"):
+            outputs[name, form] = cedar_ok("release", "diff", V1, V2, "--releases", str(second["root"] / name),
+                                           "--format", form)
+    for form in ("json", "text"):
+        assert outputs["parted", form] == outputs["single", form] == outputs["mixed", form]
+    diff = json.loads(outputs["parted", "json"])
+    assert diff["deleted"] == sorted(second["gone"], key=event_ids.natural_key)
+    assert (len(diff["added"]), diff["counts"]["unchanged"]) == (5, 78)
+
+
+def test_diff_does_not_read_partitions_equal_in_both_releases(second, tmp_path):
+    """A partition with the same sha256 in both manifests is counted, not read: made unreadable in both
+    copies, the diff is the same."""
+    import shutil
+
+    from cedar.releases.diff import diff_releases
+
+    store = tmp_path / "releases"
+    shutil.copytree(second["root"] / "parted", store)
+    first, then = _manifest(store / V1), _manifest(store / V2)
+    same = [p["path"] for p in first["partitions"] if p["table"] == "events"
+            and first["files"][p["path"]]["sha256"] == then["files"].get(p["path"], {}).get("sha256")]
+    assert same  # some years did not change
+    expected = diff_releases(second["root"] / "parted", V1, V2)
+    for path in same:
+        for version in (V1, V2):
+            (store / version / path).write_bytes(b"not parquet")
+    got = diff_releases(store, V1, V2)
+    assert (got.added, got.updated, got.deleted, got.counts()) == \
+        (expected.added, expected.updated, expected.deleted, expected.counts())
+
+
+def _without_primary_key(db: Path) -> None:
+    """event_current made again without its primary key, so a duplicate id can be planted past ingest."""
+    execute(db, "CREATE TABLE event_current_copy AS SELECT * FROM event_current", "DROP TABLE event_current",
+            "ALTER TABLE event_current_copy RENAME TO event_current")
+
+
+def _two_years(db: Path) -> tuple[str, int, int]:
+    """An event id and its year, and another year of the store."""
+    years = sorted(_store_years(db))
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        event_id = con.execute("SELECT min(event_id) FROM event_current WHERE year(event_date) = ?",
+                               [years[-1]]).fetchall()[0][0]
+    finally:
+        con.close()
+    return event_id, years[-1], years[0]
+
+
+def test_gate_fails_an_id_given_in_two_partitions_and_names_them(built, tmp_path):
+    import shutil
+
+    from cedar.releases.build import build_release
+
     db = tmp_path / "cedar.duckdb"
     shutil.copy(built["db"], db)
-    store = tmp_path / "releases"
-    assert build_release(V1, db, store, partition="always").passed
-    cedar_ok("synth", "5", "--seed", "9", "--out", str(tmp_path / "more.csv"))
-    cedar_ok("ingest", "--db", str(db), str(tmp_path / "more.csv"))
-    gone = tmp_path / "gone.csv"
-    _, rows = localrelease.run(store / V1, "SELECT event_id FROM events ORDER BY event_id LIMIT 2")
-    ids = [r[0] for r in rows]
-    gone.write_text("event_id,reason\n" + "".join(f"{i},duplicate\n" for i in ids), encoding="utf-8")
-    assert not deletions.ingest(db, [gone]).refused
-    result = build_release(V2, db, store, partition="always")
-    assert result.passed, result.gate.report.to_dict()["problems"]
-    assert (result.changes["added"], result.changes["deleted"], result.changes["unchanged"]) == (5, 2, 78)
-    assert (store / V2 / "delta" / "events.parquet").is_file()
-    _, rows = localrelease.run(store / V2, f"SELECT count(*) FROM events WHERE event_id IN ('{ids[0]}', '{ids[1]}')")
-    assert list(rows) == [(0,)]
+    event_id, year, other = _two_years(db)
+    _without_primary_key(db)
+    execute(db, f"INSERT INTO event_current SELECT * REPLACE (DATE '{other}-06-15' AS event_date, "
+                f"NULL AS event_date_end) FROM event_current WHERE event_id = '{event_id}'")
+    result = build_release(V1, db, tmp_path / "releases", partition="always")
+    assert not result.passed
+    failed = {x["code"]: x for x in result.gate.report.extra["expectations"] if not x["success"]}
+    assert event_id in failed["duplicate-event-id"]["sample_event_ids"]
+    assert failed["duplicate-event-id"]["partitions"] == [str(other), str(year)]
+    messages = [p.message for p in result.gate.report.problems if p.code == "duplicate-event-id"]
+    assert messages and messages[0].endswith(f"in partition(s) {other}, {year}.")
+    assert not (tmp_path / "releases" / V1).exists()
+
+
+def test_gate_fails_a_deleted_id_in_any_partition_and_names_it(built, tmp_path):
+    import shutil
+
+    from cedar.releases.build import build_release
+
+    db = tmp_path / "cedar.duckdb"
+    shutil.copy(built["db"], db)
+    event_id, year, _ = _two_years(db)
+    execute(db, f"INSERT INTO deletions (event_id, last_version, reason) VALUES ('{event_id}', 1, 'planted')")
+    result = build_release(V1, db, tmp_path / "releases", partition="always", month_split_rows=5)
+    assert not result.passed
+    failed = {x["code"]: x for x in result.gate.report.extra["expectations"] if not x["success"]}
+    assert failed["deleted-id-present"]["sample_event_ids"] == [event_id]
+    parts = failed["deleted-id-present"]["partitions"]
+    assert len(parts) == 1 and parts[0].startswith(f"{year}-")  # that year is split by month here
+
+
+def test_row_count_change_counts_the_partitioned_previous_release(built, tmp_path):
+    import shutil
+
+    from cedar.releases.build import build_release
+
+    db = tmp_path / "cedar.duckdb"
+    shutil.copy(built["db"], db)
+    shutil.copytree(built["root"] / "parted", tmp_path / "releases")
+    result = build_release(V2, db, tmp_path / "releases", partition="always")
+    assert result.passed
+    [row_count] = [x for x in result.gate.report.extra["expectations"] if x["code"] == "row-count-change"]
+    assert "previous release: 80" in row_count["description"] and row_count["observed"] == 80
+
+
+def test_sync_into_reads_the_events_partitions(built, tmp_path):
+    from cedar.releases.sync_into import Target
+
+    tables = {}
+    for name in ("parted", "single"):
+        target = Target(tmp_path / f"{name}.duckdb")
+        try:
+            counts = target.update(built[name])
+            tables[name] = sorted(map(repr, target.con.execute("SELECT * FROM events").fetchall()))
+        finally:
+            target.close()
+        assert counts["created"] and counts["added"] == 80
+    assert tables["parted"] == tables["single"]
+
+
+def test_seed_claims_are_partitioned_with_their_events(tmp_path):
+    """The seed has claims (synth writes none): the claims view of its partitioned release is the single one's."""
+    from release_support import ingest_store
+
+    from cedar.releases.build import build_release
+
+    db = ingest_store(tmp_path / "cedar.duckdb")
+    for name, layout in (("parted", "always"), ("single", "never")):
+        assert build_release(V1, db, tmp_path / name, partition=layout).passed
+    claims = {name: sorted(map(repr, localrelease.run(tmp_path / name / V1, "SELECT * FROM claims")[1]))
+              for name in ("parted", "single")}
+    assert claims["parted"] == claims["single"] and claims["parted"]
+    parts = [p for p in _manifest(tmp_path / "parted" / V1)["partitions"] if p["table"] == "claims"]
+    assert sum(p["rows"] for p in parts) == len(claims["parted"])
