@@ -12,7 +12,17 @@ from pathlib import Path
 import duckdb
 import pytest
 from conftest import run_cedar
-from partial_support import V1, V2, add_events_of_year, assert_same_rows, build, files_of, synthetic_store
+from partial_support import (
+    V1,
+    V2,
+    add_events_of_year,
+    assert_same_rows,
+    build,
+    files_of,
+    rows,
+    synthetic_store,
+    where_of,
+)
 from release_server import serving
 
 from cedar.errors import TransferError
@@ -131,3 +141,17 @@ def test_a_single_file_copy_is_synced_to_a_partitioned_release_file_by_file(tmp_
     assert {n: h for n, h in files_of(copy / V2).items() if n != "selection.json"} == \
         expected_files(tmp_path / "releases", Selection(years=(2022,)))
     assert not (copy / V2 / "events.parquet").exists()
+
+
+def test_sync_into_a_database_of_ones_own_takes_the_events_of_the_copys_part(store, tmp_path):
+    sel = Selection(years=(NEW_YEAR,), countries=("UKR", "IND"))
+    download(str(store), V1, tmp_path / "copy", select_rows=sel)
+    result = sync(str(store), tmp_path / "copy", into=tmp_path / "mine.duckdb")
+    assert result.into is not None and result.into["created"]
+    con = duckdb.connect(str(tmp_path / "mine.duckdb"), read_only=True)
+    got = con.execute("SELECT DISTINCT year(event_date), iso3 FROM events").fetchall()
+    n = con.execute("SELECT count(*) FROM events").fetchall()[0][0]
+    con.close()
+    assert set(got) <= {(NEW_YEAR, "UKR"), (NEW_YEAR, "IND")}
+    whole = download(str(store), V2, tmp_path / "whole")
+    assert n == result.into["added"] == len(rows(whole.folder, "events", where_of(sel, "events"))) > 0
