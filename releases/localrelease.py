@@ -5,7 +5,9 @@ schema.tables.view_sql() (the same definitions as in the store) over read_parque
 release's own Parquet files, the long forms `actors_long` and `sources_long` over those
 (releases/long_forms.py), and a view over each other table the release holds (`actors`,
 `changes`, `deletions`, `events_acled`). Claims and sources in a release hold the current version only and
-carry no `version` column, so they are given their event's version for the views' join. The
+carry no `version` column, so they are given their event's version for the views' join. A partial copy
+(selection.json, releases/selection.py) shows the events of its part only, and the other tables' rows
+through their event; a table none of whose partitions it holds is empty, with its columns. The
 statement guard and the locks are cedar.validate.readonly's, shared with the store's query.
 
 Locks, measured on DuckDB 2.0.1:
