@@ -24,6 +24,7 @@ from . import snapshot
 from .partitions import TABLES, is_partitioned
 
 SELECTION = "selection.json"
+DELTA = "delta/"
 FIRST_YEAR, LAST_YEAR = 1000, 9999  # four-digit years: "23" is refused rather than read as year 23
 _YEAR_ITEM = re.compile(r"^(\d{1,6})(?:-(\d{1,6}))?$")
 _ISO3 = re.compile(r"^[A-Z]{3}$")
@@ -157,11 +158,17 @@ def wanted(part: dict[str, Any], sel: Selection) -> bool:
 
 
 def split(man: dict[str, Any], names: list[str], sel: Selection) -> tuple[list[str], list[str]]:
-    """`names` (files of the release) as (to fetch, skipped): only partition files outside the selection
-    are skipped."""
+    """`names` (files of the release) as (to fetch, skipped): the partition files outside the selection
+    are skipped, and so is a partitioned release's delta/ (the changed events' full rows, of every year:
+    only a single-file copy's sync applies it, and a partitioned one is synced by its files)."""
     parts = partitions(man)
-    keep = [n for n in names if n not in parts or wanted(parts[n], sel)]
-    return keep, [n for n in names if n in parts and not wanted(parts[n], sel)]
+
+    def fetched(n: str) -> bool:
+        if n in parts:
+            return wanted(parts[n], sel)
+        return not (parts and not sel.everything and n.startswith(DELTA))
+
+    return [n for n in names if fetched(n)], [n for n in names if not fetched(n)]
 
 
 # --- selection.json ------------------------------------------------------------------------------

@@ -25,7 +25,8 @@ def _manifest() -> dict:
              _part("claims", 2023, ["ARM", "AZE"]), _part("sources", 2024, ["AZE", "GEO"])]
     files = {p["path"]: {"bytes": 100 + n, "sha256": "0" * 64} for n, p in enumerate(parts)}
     files.update({"codebook.md": {"bytes": 5, "sha256": "1" * 64}, "changes.csv": {"bytes": 5, "sha256": "2" * 64},
-                  "validation/report.html": {"bytes": 5, "sha256": "3" * 64}})
+                  "validation/report.html": {"bytes": 5, "sha256": "3" * 64},
+                  "delta/events.parquet": {"bytes": 5, "sha256": "4" * 64}})
     return {"version": "2026.11.1", "layout": "partitioned", "files": files,
             "partitions": sorted(parts, key=lambda p: p["path"])}
 
@@ -38,11 +39,12 @@ def _split(sel: Selection) -> tuple[list[str], list[str]]:
     return selection.split(man, sorted(man["files"]), sel)
 
 
-def test_years_fetch_only_their_partitions_and_every_small_file():
+def test_years_fetch_only_their_partitions_and_every_small_file_but_the_delta():
     keep, skipped = _split(Selection(years=(2023,)))
     assert sorted(keep) == sorted(["claims/year=2023/claims-2023.parquet", "events/year=2023/events-2023.parquet",
                                    *SMALL])
-    assert "events/year=2022/events-2022.parquet" in skipped and len(skipped) == 4
+    assert "events/year=2022/events-2022.parquet" in skipped and "delta/events.parquet" in skipped
+    assert len(skipped) == 5
 
 
 def test_countries_choose_partitions_by_their_manifest_countries_and_months_count():
@@ -56,12 +58,12 @@ def test_countries_choose_partitions_by_their_manifest_countries_and_months_coun
 
 def test_a_selection_matching_no_partition_keeps_only_the_small_files():
     keep, skipped = _split(Selection(years=(1999,)))
-    assert keep == SMALL and len(skipped) == 6
+    assert keep == SMALL and len(skipped) == 7
 
 
 def test_no_selection_and_a_single_file_release_skip_nothing():
     keep, skipped = _split(Selection())
-    assert skipped == [] and len(keep) == 9
+    assert skipped == [] and len(keep) == 10
     single = {"files": {"events.parquet": {}, "codebook.md": {}}}
     assert selection.split(single, ["codebook.md", "events.parquet"], Selection(years=(2023,))) == \
         (["codebook.md", "events.parquet"], [])

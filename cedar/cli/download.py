@@ -147,7 +147,8 @@ def download(
          f"{_size(result.downloaded_bytes)} in {result.seconds:.1f} s"
          + (f"; {len(kept)} already there and unchanged" if kept else "") + ".")
     if not result.selection.everything:
-        skipped = (f"{len(result.skipped)} partition file(s) of other rows skipped ({_size(result.skipped_bytes)})"
+        skipped = (f"{len(result.skipped)} file(s) skipped, {_size(result.skipped_bytes)} (the partitions of "
+                   "other rows and the delta/ of the changes)"
                    if result.skipped else "the release's files are whole (it is not partitioned)")
         out(f"  kept {result.selection.describe()}: {skipped}; the copy's views show only those rows.")
     s = result.stats
