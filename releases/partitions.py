@@ -13,9 +13,9 @@ manifest.json lists every partition file with its rows, countries and dates, so 
 only the partitions it needs. A span is written for every table, even when the long form has no row
 in it, so every table has the same partitions.
 
-Each file is written by one COPY of the span's rows of a staged table, in the table's order (the
-staged tables are in release order; rowid keeps it), one file at a time on each cursor: memory stays
-that of one partition, and DuckDB spills past the build's memory limit.
+Each table is first copied sorted by span (then in release order), so that each file is one COPY that
+reads only its span's row groups, in that order; one file at a time on each cursor: memory stays that
+of one partition, and DuckDB spills past the build's memory limit.
 """
 
 from __future__ import annotations
@@ -100,24 +100,35 @@ def _sql_path(path: Path) -> str:
     return "'" + str(path).replace("'", "''") + "'"
 
 
+def _stage_by_span(cur: Any, table: str) -> None:
+    """Table {table}_by_span: the staged table's rows with their span (__y, __m), sorted by span and then
+    in the table's order. Each partition's COPY then reads only the row groups of its span (DuckDB's zone
+    maps), where a filter on the release-ordered table read the whole table once per partition."""
+    cur.execute(f"CREATE OR REPLACE TABLE {table}_by_span AS SELECT s.y AS __y, s.m AS __m, x.* FROM {table} x "
+                "JOIN event_span s ON s.event_id = x.event_id ORDER BY s.y, s.m NULLS FIRST, x.rowid")
+
+
 def _copy(cur: Any, table: str, span: Span, target: Path) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
-    cur.execute(f"COPY (SELECT x.* FROM {table} x WHERE x.event_id IN (SELECT s.event_id FROM event_span s "
-                f"WHERE {span.where()}) ORDER BY x.rowid) TO {_sql_path(target)} (FORMAT parquet, COMPRESSION zstd)")
+    month = "IS NULL" if span.month is None else f"= {int(span.month)}"
+    cur.execute(f"COPY (SELECT * EXCLUDE (__y, __m) FROM {table}_by_span WHERE __y = {int(span.year)} "
+                f"AND __m {month} ORDER BY rowid) TO {_sql_path(target)} (FORMAT parquet, COMPRESSION zstd)")
 
 
 def write(con: Any, tmp: Path, spans: list[Span], hashes: Any) -> None:
     """Every partition file of every table into `tmp`, each hashed as soon as it is written. Two
     cursors each write one file at a time: the events on one, the long forms on the other."""
-    queues = [[("events", s) for s in spans],
-              [(t, s) for t in TABLES if t != "events" for s in spans]]
+    queues = [["events"], [t for t in TABLES if t != "events"]]
 
-    def run(queue: list[tuple[str, Span]]) -> None:
+    def run(tables: list[str]) -> None:
         cur = con.cursor()
         try:
-            for table, span in queue:
-                _copy(cur, table, span, tmp / span.path(table))
-                hashes.start(span.path(table))
+            for table in tables:
+                _stage_by_span(cur, table)
+                for span in spans:
+                    _copy(cur, table, span, tmp / span.path(table))
+                    hashes.start(span.path(table))
+                cur.execute(f"DROP TABLE {table}_by_span")  # its blocks are reused by the next table's copy
         finally:
             cur.close()
 
