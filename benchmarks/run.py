@@ -290,6 +290,9 @@ def main(scale: float | None = None, work: Path | None = None, plain: bool = Tru
     say("bench: the gate on DuckDB and on Spark, same release ...")
     res["gate_engines"] = scale_gate.run(db, store, say=say)  # reads the store: before sync changes it
     sync.run(res, work, db, store, VERSION, clean, n_release, step, CEDAR)  # changes the store: after the queries
+    from benchmarks import scale_download
+
+    scale_download.run(res, work, db, step, CEDAR)  # the store partitioned, downloaded whole and for one year
     imports.run(res, work, scale, step, CEDAR)
     from benchmarks import scale_build
 
@@ -376,6 +379,9 @@ def table(res: dict[str, Any]) -> str:
     from benchmarks import sync
 
     rows += sync.table_rows(res)
+    from benchmarks import scale_download
+
+    rows += scale_download.table_rows(res)
     places = res.get("place_checks") or {}
     if places:
         rows += ["", f"Place checks' share of a check of {places['rows']:,} rows (target: under a fifth), by cProfile "

@@ -17,7 +17,9 @@ both. So:
    earlier download, each file is moved into it with os.replace). On any failure the staging
    folder is removed: no partial file ever sits under a final name.
 
-Files already in <to>/<version> with the manifest's sha256 are not fetched again.
+Files already in <to>/<version> with the manifest's sha256 are not fetched again. With --years or
+--countries (releases/selection.py), a partitioned release's partition files outside the selection are
+skipped, and selection.json tells the local views which rows the copy holds.
 """
 
 from __future__ import annotations
@@ -35,7 +37,7 @@ from typing import Any, Callable, Protocol
 from cedar import paths
 from cedar.errors import CedarError, TransferError, UsageError
 
-from . import remote
+from . import remote, selection
 from . import version as versions
 from .index import INDEX
 from .licensing import CITATION
@@ -67,6 +69,9 @@ class DownloadResult:
     files: list[FileResult] = field(default_factory=list)
     seconds: float = 0.0
     stats: remote.Stats = field(default_factory=remote.Stats)
+    selection: selection.Selection = field(default_factory=selection.Selection)
+    skipped: list[str] = field(default_factory=list)  # partition files outside the selection
+    skipped_bytes: int = 0
 
     @property
     def downloaded_bytes(self) -> int:
@@ -76,7 +81,9 @@ class DownloadResult:
         return {"version": self.version, "source": self.source, "folder": str(self.folder), "format": self.format,
                 "files": [f.to_dict() for f in self.files], "downloaded_bytes": self.downloaded_bytes,
                 "seconds": round(self.seconds, 3), "retries": self.stats.retries, "resumed": self.stats.resumed,
-                "restarted": self.stats.restarted}
+                "restarted": self.stats.restarted,
+                "selection": None if self.selection.everything else self.selection.to_dict(),
+                "skipped": self.skipped, "skipped_bytes": self.skipped_bytes}
 
 
 class Listener(Protocol):
@@ -232,6 +239,10 @@ def fetch_manifest(source: remote.Source, entry: dict[str, Any]) -> tuple[dict[s
                 or meta["bytes"] < 0 or not isinstance(meta.get("sha256"), str) or not _SHA256.match(meta["sha256"]):
             raise TransferError(f"The manifest of {v} gives no valid bytes and sha256 for {name}: refused.")
         names.add(name)
+    try:
+        selection.partitions(man)
+    except ValueError as why:
+        raise TransferError(f"The manifest {source.describe(rel)} cannot be read: {why}.") from None
     for name in names:  # "a" and "a/b" cannot both be files
         parts = name.split("/")
         for i in range(1, len(parts)):
@@ -286,8 +297,11 @@ def _matches(path: Path, size: int, sha: str) -> bool:
 def download(source_text: str, wanted: str = "latest", to: Path = Path("."), fmt: str = "all", *,
              timeout: float = remote.DEFAULT_TIMEOUT, tries: int = remote.DEFAULT_TRIES,
              backoff: float = remote.BACKOFF, listener: Listener | None = None,
-             say: Callable[[str], None] | None = None, force: bool = False) -> DownloadResult:
+             say: Callable[[str], None] | None = None, force: bool = False,
+             select_rows: selection.Selection | None = None) -> DownloadResult:
+    """The release `wanted` into <to>/<version>; with `select_rows`, the part of it that selection names."""
     t0 = time.perf_counter()
+    sel = select_rows or selection.Selection()
     listener = listener or _Unwatched()
     say = say or (lambda _m: None)
     if fmt not in FORMATS:
@@ -308,20 +322,21 @@ def download(source_text: str, wanted: str = "latest", to: Path = Path("."), fmt
 
     paths.writable_folder(to, "--to folder")
     with paths.new_folder(to):  # a folder this download made is removed again when it fails
-        return _download_into(source, entry, man, raw_manifest, raw_sums, to, fmt, force, listener, t0)
+        return _download_into(source, entry, man, raw_manifest, raw_sums, to, fmt, force, listener, t0, sel)
 
 
 def _download_into(source: remote.Source, entry: dict[str, Any], man: dict[str, Any], raw_manifest: bytes,
                    raw_sums: bytes | None, to: Path, fmt: str, force: bool, listener: Listener,
-                   t0: float) -> DownloadResult:
+                   t0: float, sel: selection.Selection) -> DownloadResult:
     v = entry["version"]
-    names = select(man, fmt)
     files = man["files"]
+    names, skipped = selection.split(man, select(man, fmt), sel)
     final = to / v
     if os.path.lexists(final) and (final.is_symlink() or not final.is_dir()):
         raise UsageError(f"{final} exists and is not a folder.", "Move it away or give another --to.")
     replace = _other_release(final, raw_manifest, force)
-    result = DownloadResult(v, source.describe(), final, fmt, stats=source.stats)
+    result = DownloadResult(v, source.describe(), final, fmt, stats=source.stats, selection=sel, skipped=skipped,
+                            skipped_bytes=sum(files[n]["bytes"] for n in skipped))
     todo = []
     for name in names:
         meta = files[name]
@@ -347,15 +362,33 @@ def _download_into(source: remote.Source, entry: dict[str, Any], man: dict[str, 
             _fetch_one(source, v, name, meta, stage, listener)
             result.files.append(FileResult(name, meta["bytes"], meta["sha256"], "downloaded"))
         (stage / MANIFEST).write_bytes(raw_manifest)
+        selection.write(stage, sel)
         if raw_sums is not None:
             (stage / SUMS).write_bytes(raw_sums)
             fetch_citation(source, v, raw_sums, stage, None if replace else final)
         _swap(stage, final) if replace else _publish(stage, final)
+        _narrow(final, sel, skipped)
     finally:
         shutil.rmtree(stage, ignore_errors=True)
     result.files.sort(key=lambda f: f.name)
     result.seconds = time.perf_counter() - t0
     return result
+
+
+def _narrow(final: Path, sel: selection.Selection, skipped: list[str]) -> None:
+    """An earlier copy of the same release in `final` made to hold this selection: no selection.json when
+    it is the whole release, and none of the partition files outside it (removed after selection.json
+    is in place, so the views never read rows the copy is about to lose)."""
+    if sel.everything:
+        (final / selection.SELECTION).unlink(missing_ok=True)
+    for name in skipped:
+        path = final / name
+        if path.is_file() and not path.is_symlink():
+            path.unlink()
+            try:  # its year's folder, when that is now empty
+                path.parent.rmdir()
+            except OSError:
+                pass
 
 
 def fetch_citation(source: remote.Source, v: str, raw_sums: bytes, stage: Path, final: Path | None) -> int:

@@ -5,7 +5,9 @@ schema.tables.view_sql() (the same definitions as in the store) over read_parque
 release's own Parquet files, the long forms `actors_long` and `sources_long` over those
 (releases/long_forms.py), and a view over each other table the release holds (`actors`,
 `changes`, `deletions`, `events_acled`). Claims and sources in a release hold the current version only and
-carry no `version` column, so they are given their event's version for the views' join. The
+carry no `version` column, so they are given their event's version for the views' join. A partial copy
+(selection.json, releases/selection.py) shows the events of its part only, and the other tables' rows
+through their event; a table none of whose partitions it holds is empty, with its columns. The
 statement guard and the locks are cedar.validate.readonly's, shared with the store's query.
 
 Locks, measured on DuckDB 2.0.1:
@@ -38,7 +40,7 @@ from cedar.errors import InputError, TransferError, UsageError
 from cedar.schema import tables
 from cedar.validate import readonly
 
-from . import long_forms, partitions, snapshot
+from . import long_forms, partitions, selection, snapshot
 from . import version as versions
 from .acled_export import FILE_NAME as ACLED_FILE
 from .manifest import MANIFEST
@@ -48,6 +50,9 @@ PARQUET = {"events": "events.parquet", "claims": "claims.parquet", "sources": "s
 # download of --files csv has no actors.parquet). The names are the files' own, as a table name.
 OTHER_TABLES = {"actors": ("actors.parquet", "actors.csv"), "changes": ("changes.csv",),
                 "deletions": ("deletions.csv",), "events_acled": (ACLED_FILE,)}
+
+# The other tables that a selection (selection.json) filters, by the column naming their event.
+_BY_EVENT = {"actors": "event_id", "events_acled": "event_id_cnty"}
 
 RELEASE = readonly.Target(
     what="the release", command="cedar query --releases",
@@ -102,8 +107,9 @@ def connect(folder: Path, memory_limit: str | None = None, spill: str | None = N
     which writes its file with COPY): no user SQL ever runs on such a connection."""
     folder = paths.engine_name(find_release(folder).resolve(), "release folder")
     files = {name: table_files(folder, name) for name in PARQUET}
+    partitioned = partitions.is_partitioned(partitions.read_manifest(folder))
     missing = [PARQUET[name] for name, found in files.items() if not found]
-    if missing:
+    if missing and not partitioned:  # a partial copy of a partitioned release may hold none of a table's files
         raise InputError(f"The release in {folder} has no {', '.join(missing)}.",
                          "cedar query --releases and cedar export read the Parquet files: download them with "
                          "--files parquet (or all).")
@@ -114,14 +120,20 @@ def connect(folder: Path, memory_limit: str | None = None, spill: str | None = N
         allowed = [*(f for found in files.values() for f in found), *(f for found in others.values() for f in found)]
         if locked:
             con.execute(f"SET allowed_paths = [{', '.join(_quote(f) for f in allowed)}]")
+        sel = selection.read(folder)
+        readers = {name: parquet_reader(found) if found else selection.empty(name) for name, found in files.items()}
+        ev = selection.filtered(readers["events"], sel)
+        if partitioned and "actors" not in others:  # a partial copy without any of the actors' partitions
+            con.execute(f"CREATE VIEW actors AS SELECT * FROM {selection.empty('actors')}")
         for name, found in others.items():
             reader = parquet_reader(found) if found[0].suffix == ".parquet" else _read_csv(name, found[0])
+            if name in _BY_EVENT:  # a partial copy: the rows of the selected events only
+                reader = selection.of_events(reader, ev, sel, _BY_EVENT[name])
             con.execute(f"CREATE VIEW {name} AS SELECT * FROM {reader}")
-        ev = parquet_reader(files["events"])
         with_version = "(SELECT x.*, e.version FROM {} x JOIN {} e ON e.event_id = x.event_id)"
         for stmt in tables.view_sql(events_table=ev,
-                                    claims_table=with_version.format(parquet_reader(files["claims"]), ev),
-                                    sources_table=with_version.format(parquet_reader(files["sources"]), ev)):
+                                    claims_table=with_version.format(readers["claims"], ev),
+                                    sources_table=with_version.format(readers["sources"], ev)):
             con.execute(stmt)
         for stmt in long_forms.view_sql():
             con.execute(stmt)

@@ -14,6 +14,11 @@ or a named release by fetching only the deltas of the releases in between (relea
    from the copy when it is unchanged, else fetched. So the result is the target's files, byte for byte.
 5. The finished folder is renamed to <to>/<target> in one step; only then is the old copy removed.
 
+A partitioned target (releases/selection.py) is synced by file instead: each of its files in the copy's
+selection (selection.json, kept) is taken from the copy when its sha256 is unchanged and fetched when it
+changed or is new; files the target no longer has are left behind. So a new release that changed one
+year fetches that year's partition files and the small files that changed.
+
 A copy that cannot be brought up to date this way (none, too old for the chain, damaged or edited by hand,
 newer than the target) is replaced by a full download, with the reason. Nothing is half-written under a
 final name: the work happens in hidden folders inside --to that are removed on any failure, and the old
@@ -23,6 +28,7 @@ copy stays as it was until the new one is in place.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import shutil
 import time
@@ -37,7 +43,7 @@ from cedar import paths
 from cedar.errors import UsageError
 from cedar.validate import readonly
 
-from . import csvsafe, delta, download, remote, snapshot
+from . import csvsafe, delta, download, partitions, remote, selection, snapshot
 from . import version as versions
 from .acled_export import FILE_NAME as ACLED_FILE
 from .acled_export import copy_acled_csv
@@ -52,7 +58,7 @@ class SyncResult:
     source: str
     folder: Path
     copy_version: str | None  # the release the copy held before
-    mode: str  # current | delta | full
+    mode: str  # current | delta | partitions | full
     reason: str | None = None  # why a full download was needed
     chain: list[str] = field(default_factory=list)  # releases whose deltas were applied, in order
     fetched_bytes: int = 0
@@ -61,12 +67,17 @@ class SyncResult:
     fetched_whole: list[str] = field(default_factory=list)  # rebuilt files that differed and were fetched
     seconds: float = 0.0
     into: dict[str, Any] | None = None
+    selection: selection.Selection = field(default_factory=selection.Selection)
+    fetched_files: list[str] = field(default_factory=list)  # files fetched whole (mode partitions)
+    kept_files: int = 0  # files taken unchanged from the copy (mode partitions)
 
     def to_dict(self) -> dict[str, Any]:
         return {"version": self.version, "source": self.source, "folder": str(self.folder),
                 "from_version": self.copy_version, "mode": self.mode, "reason": self.reason, "chain": self.chain,
                 "fetched_bytes": self.fetched_bytes, "full_bytes": self.full_bytes, "changes": self.counts,
-                "fetched_whole": self.fetched_whole, "seconds": round(self.seconds, 3), "into": self.into}
+                "fetched_whole": self.fetched_whole, "seconds": round(self.seconds, 3), "into": self.into,
+                "selection": None if self.selection.everything else self.selection.to_dict(),
+                "fetched_files": self.fetched_files, "kept_files": self.kept_files}
 
 
 @dataclass
@@ -127,14 +138,24 @@ def _sync(source: remote.Source, source_text: str, to: Path, wanted: str, listen
     paths.writable_folder(to, "--to folder")
     copy_folder = find_copy(to)
     result = SyncResult(target, source.describe(), to / target, copy_folder.name if copy_folder else None, "delta")
+    # the copy's part of the release (selection.json) is the result's too, however it is made
+    result.selection = selection.read(copy_folder) if copy_folder else selection.Selection()
     try:
         copy = _check_copy(source, releases, copy_folder)
         if copy.version == target:
             result.mode = "current"
-            result.full_bytes = _bytes_of(copy.manifest, download.select(copy.manifest, _form(copy)))
+            result.full_bytes = _bytes_of(copy.manifest, selection.split(
+                copy.manifest, download.select(copy.manifest, _form(copy)), result.selection)[0])
             say(f"{copy.folder} already holds release {target}, unchanged.")
         else:
-            _by_deltas(source, releases, entry, copy, to, result, listener, say)
+            man_t, raw_t = download.fetch_manifest(source, entry)
+            result.fetched_bytes += len(raw_t)
+            if partitions.is_partitioned(man_t):
+                _by_partitions(source, entry, man_t, raw_t, copy, to, result, listener, say)
+            else:
+                if not (copy.folder / "events.parquet").is_file():
+                    raise _Full("the copy has no Parquet tables to apply changes to")
+                _by_deltas(source, releases, entry, (man_t, raw_t), copy, to, result, listener, say)
     except _Full as why:
         result.mode, result.reason = "full", str(why)
         say(f"Full download of release {target}: {why}.")
@@ -161,14 +182,19 @@ def _check_copy(source: remote.Source, releases: list[dict[str, Any]], folder: P
             continue
         if not p.is_file() or p.is_symlink() or p.stat().st_size != meta["bytes"] or sha256_file(p) != meta["sha256"]:
             raise _Full(f"{name} of the copy does not match its manifest (edited by hand or damaged)")
-    if not (folder / "events.parquet").is_file():
-        raise _Full("the copy has no Parquet tables to apply changes to")
     return _Copy(folder, v, man, raw)
 
 
 def _form(copy: _Copy | None) -> str:
-    """The files the result holds: what the copy held (all, or Parquet only)."""
-    if copy is None or (copy.folder / "events.csv").is_file():
+    """The files the result holds: what the copy held (all, or Parquet only: none of the CSV files that
+    have a Parquet twin; a release whose tables have no CSV form, as a partitioned one, counts as all)."""
+    return "all" if copy is None else _form_of(copy.folder, copy.manifest)
+
+
+def _form_of(folder: Path, man: dict[str, Any]) -> str:
+    files = man.get("files") or {}
+    twins = [n for n in files if n.endswith(".csv") and n[:-4] + ".parquet" in files]
+    if not twins or any((folder / n).is_file() for n in twins):
         return "all"
     return "parquet"
 
@@ -193,17 +219,19 @@ def _chain(releases: list[dict[str, Any]], copy_version: str, target: str) -> li
     return chain
 
 
-def _by_deltas(source: remote.Source, releases: list[dict[str, Any]], entry: dict[str, Any], copy: _Copy,
-               to: Path, result: SyncResult, listener: download.Listener, say: Say) -> None:
+def _by_deltas(source: remote.Source, releases: list[dict[str, Any]], entry: dict[str, Any],
+               target_manifest: tuple[dict[str, Any], bytes], copy: _Copy, to: Path, result: SyncResult,
+               listener: download.Listener, say: Say) -> None:
     target = entry["version"]
-    if os.path.lexists(to / target):  # not a copy (no manifest.json), so not ours to replace
-        raise UsageError(f"{to / target} exists and does not hold a release (it has no {MANIFEST}).",
-                         "Move it away, or sync into another --to folder.")
+    _not_in_the_way(to / target)
     chain = _chain(releases, copy.version, target)
     manifests = []
     for r in chain:
-        man, raw = download.fetch_manifest(source, r)
-        result.fetched_bytes += len(raw)
+        if r["version"] == target:
+            man, raw = target_manifest
+        else:
+            man, raw = download.fetch_manifest(source, r)
+            result.fetched_bytes += len(raw)
         if not delta.has_delta(man["files"]):
             raise _Full(f"release {r['version']} publishes no delta (built before releases had one)")
         manifests.append((r, man, raw))
@@ -228,12 +256,53 @@ def _by_deltas(source: remote.Source, releases: list[dict[str, Any]], entry: dic
                                         manifests], work, stage, names)
         _complete(source, target, man_t, names, copy, stage, result, listener, say)
         (stage / MANIFEST).write_bytes(raw_t)
+        selection.write(stage, result.selection)
         _write_sums(source, target, man_t, entry, stage, result)
         result.chain = [r["version"] for r in chain]
         _swap_in(stage, to / target, copy.folder)
     finally:
         shutil.rmtree(stage, ignore_errors=True)
         shutil.rmtree(work, ignore_errors=True)
+
+
+def _not_in_the_way(final: Path) -> None:
+    if os.path.lexists(final):  # not a copy (no manifest.json), so not ours to replace
+        raise UsageError(f"{final} exists and does not hold a release (it has no {MANIFEST}).",
+                         "Move it away, or sync into another --to folder.")
+
+
+def _by_partitions(source: remote.Source, entry: dict[str, Any], man: dict[str, Any], raw: bytes, copy: _Copy,
+                   to: Path, result: SyncResult, listener: download.Listener, say: Say) -> None:
+    """A partitioned target, file by file: the files of the copy's selection whose sha256 the copy holds
+    already are taken from it, the others fetched and checked; the copy's other files are left behind."""
+    target = entry["version"]
+    _not_in_the_way(to / target)
+    result.mode = "partitions"
+    names, _skipped = selection.split(man, download.select(man, _form(copy)), result.selection)
+    result.full_bytes = _bytes_of(man, names) + len(raw)
+    say(f"Release {target} from {source.describe()}: fetching the files that changed since {copy.version}.")
+    download._remove_stale_stages(to)
+    stage = to / f".cedar-{target}.sync.download-{os.getpid()}"
+    shutil.rmtree(stage, ignore_errors=True)
+    stage.mkdir()
+    try:
+        for name in names:
+            meta = man["files"][name]
+            old = copy.manifest["files"].get(name)
+            if old is not None and old["sha256"] == meta["sha256"] and (copy.folder / name).is_file():
+                (stage / name).parent.mkdir(parents=True, exist_ok=True)
+                _link_or_copy(copy.folder / name, stage / name)
+                result.kept_files += 1
+                continue
+            download._fetch_one(source, target, name, meta, stage, listener)
+            result.fetched_bytes += meta["bytes"]
+            result.fetched_files.append(name)
+        (stage / MANIFEST).write_bytes(raw)
+        selection.write(stage, result.selection)
+        _write_sums(source, target, man, entry, stage, result)
+        _swap_in(stage, to / target, copy.folder)
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
 
 
 def _rebuild(copy: _Copy, deltas: list[Path], work: Path, stage: Path, names: list[str]) -> dict[str, int]:
@@ -353,9 +422,15 @@ def _full(source_text: str, entry: dict[str, Any], to: Path, copy_folder: Path |
     """A full download of the target (the files of a copy of the same release that still match are kept);
     the copy of an earlier release is removed once the new one is in place."""
     target = entry["version"]
-    fmt = "all" if copy_folder is None or (copy_folder / "events.csv").is_file() else "parquet"
+    fmt = "all"
+    if copy_folder is not None:
+        try:
+            fmt = _form_of(copy_folder, json.loads((copy_folder / MANIFEST).read_text(encoding="utf-8")))
+        except (OSError, ValueError, AttributeError):  # a damaged copy: its form as far as its files tell
+            fmt = "all" if (copy_folder / "events.csv").is_file() else "parquet"
     got = download.download(source_text, target, to, fmt, timeout=timeout, tries=tries, backoff=backoff,
-                            listener=listener, force=copy_folder is not None and copy_folder.name == target)
+                            listener=listener, force=copy_folder is not None and copy_folder.name == target,
+                            select_rows=result.selection)
     result.fetched_bytes += got.downloaded_bytes
     result.full_bytes = sum(f.bytes for f in got.files)
     if copy_folder is not None and copy_folder.name != target and copy_folder.is_dir():

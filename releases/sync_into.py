@@ -6,7 +6,7 @@ transaction and by set work: the events the release lists as deleted (deletions.
 deleted; the events whose version differs from the release's get the release's values; the release's
 events the table lacks are inserted. Columns of the user's own are kept (left as they are on updated
 rows, empty on new ones); a release column the table lacks is added. Rows whose ids the release does not
-know are left alone: they are the user's.
+know are left alone: they are the user's. A partial copy (selection.json) gives the events of its part.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from cedar import paths
 from cedar.errors import InputError, StoreBusy, StoreError, UsageError
 from cedar.validate import readonly
 
-from . import partitions
+from . import partitions, selection
 from .snapshot import read_deletions
 
 TABLE = "events"
@@ -49,7 +49,7 @@ class Target:
         """Bring the table `events` to the events of the release folder `release`; the counts of events
         added, updated and deleted in it."""
         events = partitions.table_files(release, "events")  # its single file, or its partition files
-        if not events:
+        if not events and not partitions.is_partitioned(partitions.read_manifest(release)):
             raise UsageError(f"--into needs the release's events.parquet (or its partitions), which {release} "
                              "does not hold.",
                              "Sync a copy downloaded with its Parquet files (--files parquet or all).")
@@ -57,7 +57,8 @@ class Target:
         con = self.con
         con.execute("BEGIN")
         try:
-            counts = _apply(con, partitions.reader(events), deleted_ids)
+            held = partitions.reader(events) if events else selection.empty("events")  # none: a part without rows
+            counts = _apply(con, selection.filtered(held, selection.read(release)), deleted_ids)
             con.execute("COMMIT")
         except duckdb.Error as exc:
             con.execute("ROLLBACK")

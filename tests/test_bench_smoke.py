@@ -33,6 +33,8 @@ def test_bench_runs_at_a_tiny_size(tmp_path: Path) -> None:
     assert res["python_api"]["rows"] > 0 and res["python_api"]["open_events_arrow_seconds"] > 0, res["python_api"]
     assert res["gate_engines"]["duckdb"]["passed"], res["gate_engines"]  # the gate engines side by side
     assert res["gate_engines"]["spark"].get("passed") or "skipped" in res["gate_engines"]["spark"], res["gate_engines"]
+    dl = res["scale_download"]  # the bench store partitioned, downloaded whole and for one year
+    assert dl["year_events"] == dl["year_events_in_whole"] > 0 and dl["year_only"]["bytes"] < dl["whole"]["bytes"]
     readme = tmp_path / "README.md"
     readme.write_text("# Cedar\n", encoding="utf-8")
     run.write(res, tmp_path / "results.json", readme)

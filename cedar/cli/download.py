@@ -8,7 +8,7 @@ import sys
 import time
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Optional
 
 import typer
 
@@ -23,6 +23,12 @@ TimeoutOption = Annotated[float, typer.Option(
 TriesOption = Annotated[int, typer.Option(
     "--tries", min=1, max=20, help="Attempts per file when the connection breaks (with backoff; a broken file "
     "resumes where it stopped if the server allows).")]
+YearsOption = Annotated[Optional[str], typer.Option(
+    "--years", help="Only these years of event_date: a year (2023), a span (2023-2024) or a comma list of them. "
+    "A partitioned release fetches only their partition files.", show_default=False)]
+CountriesOption = Annotated[Optional[str], typer.Option(
+    "--countries", help="Only these countries: ISO 3166-1 alpha-3 codes separated by commas (AZE,ARM). "
+    "A partitioned release fetches only the partition files that hold them.", show_default=False)]
 
 
 class FileSet(str, Enum):
@@ -101,6 +107,8 @@ def download(
     tries: TriesOption = 4,
     output: FormatOption = OutputFormat.text,
     force: ForceOption = False,
+    years: YearsOption = None,
+    countries: CountriesOption = None,
 ) -> None:
     """Download a published release and check every file against its manifest before it gets its name.
 
@@ -109,16 +117,22 @@ def download(
     release arrived whole, 1 when the store or the connection is at fault (nothing is left under a
     final name), 2 for a wrong call.
 
-    Example: cedar download latest --releases https://example.org/cedar/releases --to cedar-data
+    With --years or --countries only part of the release is kept: a partitioned release fetches only the
+    partition files that may hold those rows (a single-file release is fetched whole), and the copy's
+    views (cedar query --releases, export, serve, the Python API) show only those rows.
+
+    Example: cedar download latest --releases https://example.org/cedar/releases --to cedar-data --years 2023-2024
     """
     from cedar.releases.download import download as run
+    from cedar.releases.selection import from_options
 
+    rows = from_options(years, countries)  # a wrong year or code is told before anything is fetched
     as_json = output is OutputFormat.json
     bar = _Bar()
     note = (lambda m: None) if as_json else say
     try:
         result = run(source, version, to, files.value, timeout=timeout, tries=tries, listener=bar, say=note,
-                     force=force)
+                     force=force, select_rows=rows)
     except KeyboardInterrupt:
         raise Interrupted("Interrupted: the files fetched so far were removed; nothing is left under a final name.",
                           "Run the same command again to start over.") from None
@@ -132,12 +146,17 @@ def download(
     out(f"Downloaded release {result.version} into {result.folder}: {len(got)} file(s), "
          f"{_size(result.downloaded_bytes)} in {result.seconds:.1f} s"
          + (f"; {len(kept)} already there and unchanged" if kept else "") + ".")
+    if not result.selection.everything:
+        skipped = (f"{len(result.skipped)} file(s) skipped, {_size(result.skipped_bytes)} (the partitions of "
+                   "other rows and the delta/ of the changes)"
+                   if result.skipped else "the release's files are whole (it is not partitioned)")
+        out(f"  kept {result.selection.describe()}: {skipped}; the copy's views show only those rows.")
     s = result.stats
     if s.retries or s.resumed or s.restarted:
         out(f"  the connection broke: {s.retries} retr{'y' if s.retries == 1 else 'ies'}, {s.resumed} resumed "
              f"with a range request, {s.restarted} restarted from the first byte.")
     out("  every file matched the sha256 in its manifest, and the manifest matched the store's index.json.")
     out(f"  check it yourself:  cd {result.folder} && sha256sum -c "
-         f"{'' if result.format == 'all' else '--ignore-missing '}SHA256SUMS")
+         f"{'' if result.format == 'all' and not result.skipped else '--ignore-missing '}SHA256SUMS")
     if result.format != "csv":
         out(f"  query it:           cedar query --releases {result.folder} \"SELECT count(*) FROM events\"")

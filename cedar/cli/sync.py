@@ -60,10 +60,17 @@ def sync(
         out(f"Synced {result.copy_version} -> {result.version} into {result.folder}: {c['added']} added, "
             f"{c['updated']} updated, {c['deleted']} deleted; fetched {_size(result.fetched_bytes)} of the "
             f"{_size(result.full_bytes)} a full download takes, in {result.seconds:.1f} s.")
+    elif result.mode == "partitions":
+        out(f"Synced {result.copy_version} -> {result.version} into {result.folder}: {len(result.fetched_files)} "
+            f"file(s) new or changed and fetched, {result.kept_files} unchanged and kept; fetched "
+            f"{_size(result.fetched_bytes)} of the {_size(result.full_bytes)} a full download takes, in "
+            f"{result.seconds:.1f} s.")
     else:
         out(f"Downloaded release {result.version} into {result.folder} instead of applying changes "
             f"({result.reason}): {_size(result.fetched_bytes)} fetched in {result.seconds:.1f} s.")
     out("  every file matches the sha256 in the release's manifest.")
+    if not result.selection.everything:
+        out(f"  the copy keeps its part of the release: {result.selection.describe()} (selection.json).")
     if result.into is not None:
         i = result.into
         out(f"  {i['database']}: table {i['table']} {'created' if i['created'] else 'brought to ' + i['release']}: "
