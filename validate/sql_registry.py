@@ -43,6 +43,10 @@ class Stager(Protocol):
     """Stages each file as the check reads it (cedar.ingest.stage_csv), from the tables the check leaves
     on its connection (see above)."""
 
+    def prepare(self, con: Any) -> None:
+        """Set up the check's connection before any file is read (an ingest bounds its memory)."""
+        ...
+
     def stage(self, con: Any, path: Path, checked: CheckedFile) -> None:
         """Stage a checked file; called only while the report has no error."""
         ...
@@ -89,15 +93,17 @@ def connect() -> Any:
 
 
 def check_files(paths: list[Path], registry: ActorRegistry | None, *, max_errors: int | None = None,
-                stager: Stager | None = None) -> Report | None:
+                stager: Stager | None = None, warnings_per_code: int | None = None) -> Report | None:
     """The report of these files (CSVs that sql_engine.accepts), each staged by `stager` (if any) while
     the report has no error; None when DuckDB cannot read one after all (the row engine then reads them
     all and says why)."""
-    report = Report(check="submission", max_errors=max_errors)
+    report = Report(check="submission", max_errors=max_errors, warnings_per_code=warnings_per_code)
     report.extra["engine"] = "sql"
     ctx = Context(actors=registry)
     seen = repeats.Repeats()  # refs and event_ids used twice, across all the files
     con = connect()
+    if stager is not None:
+        stager.prepare(con)
     offset = 0
     gc.disable()  # a report of many warnings is many small objects: collections only cost time
     try:
@@ -274,7 +280,8 @@ def _report(report: Report, checked: Iterator[tuple[int, int, list[Problem], Any
     file = str(path)
     cols = [warnings.column(c).to_pylist() for c in ("rid", "line", "unknown", "name", "canonical", "iso3", "field")]
     rows = _Rows(checked, report, events)
-    add = report.add if report.max_errors is not None else report.problems.append
+    add = report.add if report.max_errors is not None or report.warnings_per_code is not None else \
+        report.problems.append
     for rid, line, is_unknown, name, canonical, iso3, column in zip(*cols):
         rows.add_before(rid)
         rule = rules[is_unknown]
