@@ -286,6 +286,9 @@ def main(scale: float | None = None, work: Path | None = None, plain: bool = Tru
 
     sync.run(res, work, db, store, VERSION, clean, n_release, step, CEDAR)  # changes the store: after the queries
     imports.run(res, work, scale, step, CEDAR)
+    from benchmarks import scale_ingest
+
+    scale_ingest.run(res, work, scale, step, CEDAR)  # ingest at 1M and 5M rows, GDELT's daily files
     from benchmarks import coding
 
     say("bench: cedar code over the development set ...")

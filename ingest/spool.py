@@ -21,8 +21,8 @@ from cedar.validate.check import CheckedEvent
 
 # DuckDB's buffers for one ingest connection (the check's and the store's are not open at once); what is
 # beyond them is written to the spool folder. Python's own share (the gazetteer, a chunk of rows) is
-# about 400 MB besides.
-MEMORY_LIMIT = "600MB"
+# about 400 MB besides; at 600 MB a 1M-row CSV peaked at 1.6 GB.
+MEMORY_LIMIT = "400MB"
 
 
 class Spool:
