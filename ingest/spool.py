@@ -10,6 +10,8 @@ that folder. The folder is removed when the ingest ends, whatever its outcome.
 
 from __future__ import annotations
 
+import glob
+import os
 import shutil
 import tempfile
 from pathlib import Path
@@ -29,8 +31,9 @@ class Spool:
     """A folder beside the store for an ingest's staged rows and DuckDB's spill files."""
 
     def __init__(self, db: Path):
+        _remove_orphans(db)
         try:
-            self.folder = Path(tempfile.mkdtemp(prefix=f".{db.name}.ingest-", dir=db.parent))
+            self.folder = Path(tempfile.mkdtemp(prefix=f".{db.name}.ingest-{os.getpid()}-", dir=db.parent))
         except OSError as exc:
             raise StoreError(f"Cannot make a working folder beside the store {db}: {exc.strerror or exc}.",
                              "An ingest needs to write beside the store: check the folder's free space and "
@@ -56,6 +59,21 @@ class Spool:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _remove_orphans(db: Path) -> None:
+    """Working folders left by an ingest that was killed (kill -9, a power cut): named with the process id,
+    removed once that process is gone. A live ingest's folder is left alone."""
+    for folder in db.parent.glob(f".{glob.escape(db.name)}.ingest-*"):
+        pid = folder.name.rsplit(".ingest-", 1)[1].split("-", 1)[0]
+        if not pid.isdigit() or int(pid) == os.getpid():
+            continue
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            shutil.rmtree(folder, ignore_errors=True)
+        except OSError:  # alive under another user, or the pid is out of range: not ours to judge
+            continue
 
 
 class EventSink:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -112,3 +113,19 @@ def test_the_spool_bounds_duckdb_and_spills_beside_the_store(tmp_path):
         con.close()
     assert limit != "" and Path(temp).parent == work.folder
     assert not work.folder.exists()
+
+
+def test_a_killed_ingests_working_folder_is_removed_by_the_next(tmp_path, synth_files):
+    import subprocess
+    import sys
+
+    _, jsonl = synth_files
+    db = _store(tmp_path, "s")
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    orphan = db.parent / f".{db.name}.ingest-{gone.stdout.strip()}-abcd"  # as an ingest killed by kill -9 leaves it
+    (orphan / "duckdb").mkdir(parents=True)
+    (orphan / "stage_events-000001.parquet").write_bytes(b"PAR1")
+    alive = db.parent / f".{db.name}.ingest-{os.getppid()}-efgh"  # a live process's (this one's parent)
+    alive.mkdir()
+    assert not load.ingest(db, [jsonl]).refused
+    assert _leftovers(db) == [alive.name]

@@ -159,6 +159,8 @@ def _put_back(outcome: Any, written: str, peer: str, rows: dict[int, int]) -> No
         if p.file == written:
             row = rows.get(p.row, p.row) if p.row is not None else None
             p = replace(p, file=peer, row=row, line=row)
+        if written in p.message:  # "also used in row N of FILE": the working file is no name a user knows
+            p = replace(p, message=p.message.replace(written, peer))
         fixed.append(p)
     report.problems = fixed
     report.files = [peer if f == written else f for f in report.files]
