@@ -121,3 +121,54 @@ def disputed_claims(path: Path, claims: int) -> Path:
                                                      "status": "disputed"}))
         f.write("]}]\n")
     return path
+
+
+# --- GDELT 2.0 daily exports ---------------------------------------------------------------------
+
+# Real places (ActionGeo_FullName, FIPS 10-4 country, ADM1 code, latitude, longitude); the events are invented.
+GDELT_PLACES = (
+    ("Kabul, Kabol, Afghanistan", "AF", "AF13", 34.5167, 69.1833),
+    ("Mogadishu, Banaadir, Somalia", "SO", "SO02", 2.0667, 45.3667),
+    ("Aleppo, Halab, Syria", "SY", "SY09", 36.2028, 37.1586),
+    ("Khartoum, Khartoum, Sudan", "SU", "SU29", 15.5881, 32.5342),
+    ("Kharkiv, Kharkivs'ka Oblast', Ukraine", "UP", "UP07", 49.9808, 36.2527),
+)
+# (EventCode, Actor1Type1Code, Actor2Type1Code): protests, riots, arrests, clashes, strikes; and codes Cedar
+# refuses (statements, appeals: most of a real daily file), so that the refusal path is exercised too.
+GDELT_SHAPES = (("145", "CVL", ""), ("1451", "CVL", "COP"), ("173", "COP", "CVL"), ("190", "MIL", "REB"),
+                ("195", "MIL", ""), ("183", "REB", ""), ("040", "GOV", "GOV"), ("036", "GOV", ""))
+
+
+def gdelt_daily(path: Path, rows: int, day: int = 0, seed: int = 1) -> Path:
+    """`rows` invented events of one day in GDELT 2.0's export layout (61 tab-separated columns, no header),
+    GLOBALEVENTIDs starting at 9e9 so that they cannot be taken for GDELT's own. A name ending in .zip
+    writes the export zipped, one member inside, as GDELT publishes it."""
+    import io
+    import random
+    import zipfile
+    from datetime import date, timedelta
+
+    rnd = random.Random(seed * 1000 + day)
+    when = date(2024, 1, 1) + timedelta(days=day)
+    stamp = when.strftime("%Y%m%d")
+    out = io.StringIO()
+    for i in range(rows):
+        name, fips, adm1, lat, lon = GDELT_PLACES[rnd.randrange(len(GDELT_PLACES))]
+        code, t1, t2 = GDELT_SHAPES[rnd.randrange(len(GDELT_SHAPES))]
+        country = name.rsplit(", ", 1)[1].upper()
+        a1 = [f"{fips}{t1}", f"{country} {t1}", fips, "", "", "", "", t1, "", ""]
+        a2 = [f"{fips}{t2}", f"{country} {t2}", fips, "", "", "", "", t2, "", ""] if t2 else [""] * 10
+        geo = ["4", name, fips, adm1, "", f"{lat + rnd.uniform(-0.05, 0.05):.4f}",
+               f"{lon + rnd.uniform(-0.05, 0.05):.4f}", str(rnd.randrange(10**6))]
+        cells = [str(9_000_000_000 + day * 1_000_000 + i), stamp, stamp[:6], stamp[:4], f"{when.year}.{day:04d}",
+                 *a1, *a2, "1", code, code[:3], code[:2], "4" if code[:2] in ("18", "19") else "3",
+                 f"{rnd.uniform(-10, 0):.1f}", str(rnd.randrange(1, 20)), str(rnd.randrange(1, 5)),
+                 str(rnd.randrange(1, 20)), f"{rnd.uniform(-8, 2):.4f}", *geo, *geo, *geo,
+                 f"{stamp}{rnd.randrange(24):02d}0000", f"https://news.invalid/{stamp}/{i}.html"]
+        out.write("\t".join(cells) + "\n")
+    if path.suffix.lower() == ".zip":
+        with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+            z.writestr(path.name.removesuffix(".zip"), out.getvalue())
+    else:
+        path.write_text(out.getvalue(), encoding="utf-8")
+    return path

@@ -297,6 +297,9 @@ def main(scale: float | None = None, work: Path | None = None, plain: bool = Tru
     from benchmarks import scale_build
 
     scale_build.run(res, work, scale, step)  # a release build of 10 times a synthetic store (docs/scale.md)
+    from benchmarks import scale_ingest
+
+    scale_ingest.run(res, work, scale, step, CEDAR)  # ingest at 1M and 5M rows, GDELT's daily files
     from benchmarks import coding
 
     say("bench: cedar code over the development set ...")

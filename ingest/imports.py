@@ -17,6 +17,7 @@ from cedar import paths
 from cedar.errors import CedarError, UsageError
 from cedar.ingest.importers import acled, import_file, store_sync
 from cedar.ingest.importers.common import ImportResult, companion_parts, submission_format
+from cedar.ingest.importers.many import ManyFiles, ingest_many
 from cedar.validate.report import Report
 
 
@@ -47,6 +48,7 @@ class ImportRun:
     out: Path | None = None  # the submission file written
     written: list[Path] | None = None  # it and its companion tables (a flat submission)
     unreadable: bool = False  # the store refused because it could not read what it was given
+    many: ManyFiles | None = None  # an import of several files: what each gave
 
     @property
     def refused(self) -> bool:
@@ -96,6 +98,56 @@ def run_import(dataset: str, path: Path, *, db: Path, ingest: bool = False, out:
         run.written = mapped.write(run.out)
         summary["out"] = str(run.out)
         summary["files"] = [str(p) for p in run.written]
+    run.report.extra["import"] = summary
+    return run
+
+
+# The files of a folder that an import of daily exports reads (GDELT's YYYYMMDDHHMMSS.export.CSV[.zip]).
+EXPORT_ENDINGS = (".csv", ".tsv", ".zip")
+
+
+def export_files(given: list[Path]) -> list[Path]:
+    """The files named, a folder standing for its exports (by name, sorted: daily files in date order)."""
+    out: list[Path] = []
+    for path in given:
+        if path.is_dir():
+            found = sorted(p for p in path.iterdir() if p.is_file() and p.name.lower().endswith(EXPORT_ENDINGS))
+            if not found:
+                raise UsageError(f"The folder {path} holds no export files (names ending {', '.join(EXPORT_ENDINGS)}).",
+                                 "Name the files, or a folder that holds them.")
+            out += found
+        else:
+            out.append(path)
+    return out
+
+
+def run_import_files(dataset: str, files: list[Path], *, db: Path, ingest: bool = False, strict: bool = False,
+                     dry_run: bool = False, submitter: str | None = None, encoding: str = "utf-8",
+                     on_row: Callable[[], None] | None = None,
+                     say: Callable[[str], None] = lambda _: None) -> ImportRun:
+    """Several exports of `dataset` into the store as one submission, read one file at a time
+    (cedar.ingest.importers.many); the events of a file are not kept once written beside the store."""
+    if not ingest:
+        raise UsageError(f"{len(files)} files: several exports go into the store together, with --ingest.",
+                         "Add --ingest (and --db), or import one file at a time to write a submission file.")
+    if dataset == "acled" and any(_is_acled_deletions(p, encoding) for p in files if p.is_file()):
+        raise UsageError("An ACLED deleted-events file is applied on its own.",
+                         "Import the deleted-events file alone, with --ingest.")
+    many = ingest_many(dataset, files, db, strict=strict, encoding=encoding, submitter=submitter, dry_run=dry_run,
+                       on_row=on_row, say=say)
+    run = ImportRun(dataset, files[0], many.report, Verdict.STORED, stored=many.stored, many=many)
+    summary: dict[str, Any] = many.summary()
+    if many.strict_refused:
+        run.verdict = Verdict.STRICT_REFUSED
+    elif many.stored is None:
+        run.verdict = Verdict.NOTHING_MAPPED
+    else:
+        outcome = many.stored.outcome
+        run.report.extend(outcome.report.problems)
+        summary["store"] = many.stored.to_dict()
+        run.unreadable = outcome.unreadable
+        run.verdict = (Verdict.STORE_REFUSED if outcome.refused else
+                       Verdict.ALREADY_HELD if outcome.submission_id is None else Verdict.STORED)
     run.report.extra["import"] = summary
     return run
 

@@ -13,12 +13,12 @@
 
 from __future__ import annotations
 
-import gc
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
-from cedar.ingest import actors, duplicates, ids, stage, stage_csv, store, submissions
+from cedar.ingest import actors, duplicates, ids, spool, stage, stage_csv, store, submissions
 from cedar.schema import vocab
 from cedar.schema.model import Claim, Source
 from cedar.schema.tables import EVENT_COLUMNS
@@ -30,6 +30,45 @@ from cedar.validate.report import ERROR, Problem, Report, problem
 # Columns that say which version a row is, not what the event is: a row equal to the current version
 # in everything else changes nothing.
 IDENTITY = ("event_id", "version", "timestamp", "submission_id", "ref")
+# Warnings of one code listed in an ingest's report; the rest are counted (the report's totals). A synthetic
+# million rows against a new store drew 1.67M unknown-actor warnings, some 300 MB of Python objects.
+WARNINGS_PER_CODE = 10_000
+
+
+class EventRows(Sequence[dict[str, Any]]):
+    """What became of each row (file, row, ref, event_id, version, change), as dicts on demand: held as Arrow
+    columns, since a million rows as dicts took half a gigabyte."""
+
+    def __init__(self, table: Any):
+        self.table = table
+
+    def __len__(self) -> int:
+        return int(self.table.num_rows)
+
+    def __getitem__(self, i: Any) -> Any:
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(len(self)))]
+        return self.table.slice(i if i >= 0 else len(self) + i, 1).to_pylist()[0]
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        for batch in self.table.to_batches(max_chunksize=10_000):
+            yield from batch.to_pylist()
+
+    def put_back(self, written: str, peer: str, rows: Any) -> None:
+        """The rows of the file `written` named as rows of `peer` instead: row n is `rows[n - 1]` (a sequence
+        of ints), in Arrow, without a dict a row."""
+        import pyarrow as pa  # heavy: an import into the store only
+        import pyarrow.compute as pc
+
+        t = self.table
+        mine = pc.fill_null(pc.equal(t.column("file"), written), False)
+        if not pc.any(mine).as_py():
+            return
+        index = pc.if_else(mine, pc.subtract(t.column("row"), 1), 0).cast(pa.int64())
+        moved = pc.take(pa.array(rows, pa.int64()), index).cast(t.schema.field("row").type)
+        t = t.set_column(t.schema.get_field_index("row"), "row", pc.if_else(mine, moved, t.column("row")))
+        t = t.set_column(t.schema.get_field_index("file"), "file", pc.if_else(mine, peer, t.column("file")))
+        self.table = t
 
 
 @dataclass
@@ -45,7 +84,7 @@ class Outcome:
     submission_id: str | None = None
     held: list[submissions.Held] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
-    events: list[dict[str, Any]] = field(default_factory=list)  # file, row, ref, event_id, version, change
+    events: Sequence[dict[str, Any]] = field(default_factory=list)  # file, row, ref, event_id, version, change
     store_counts: dict[str, int] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -54,7 +93,7 @@ class Outcome:
                                       "received": str(h.received), "submitter": h.submitter} for h in self.held],
                 "counts": self.counts,
                 "ids": {e["ref"]: e["event_id"] for e in self.events if e.get("ref")},
-                "events": self.events, "store_counts": self.store_counts}
+                "events": list(self.events), "store_counts": self.store_counts}
 
 
 @dataclass
@@ -64,6 +103,7 @@ class _Checked:
 
     result: CheckResult
     staged: stage_csv.CsvStager
+    sink: spool.EventSink
 
 
 @dataclass
@@ -92,7 +132,7 @@ def ingest(db: Path, paths: list[Path], *, submitter: str | None = None, dry_run
         registry = actors.load_for_check(con, str(db))
     held_paths = {h.path for h in held}
     todo = [p for p in paths if p not in held_paths]
-    report = Report(check="ingest", max_errors=max_errors)
+    report = Report(check="ingest", max_errors=max_errors, warnings_per_code=WARNINGS_PER_CODE)
     report.extend(held_problem(h) for h in held)
     outcome = Outcome(report, str(db), dry_run, held=held)
     if not todo:
@@ -100,52 +140,46 @@ def ingest(db: Path, paths: list[Path], *, submitter: str | None = None, dry_run
         return outcome
 
     say(f"Checking {len(todo)} file{'s' * (len(todo) != 1)} ...")
-    checked = _check(todo, registry, input_format, encoding, max_errors, on_record, fast_threshold)
-    report.take(checked.result.report)
-    if checked.result.unreadable or not report.valid:
-        outcome.refused, outcome.unreadable = True, checked.result.unreadable
-        return outcome
-    tables = _tables(checked)
-    todo_set = set(todo)
-    _write_submission(db, outcome, tables, [p for p in prints if p.path in todo_set], submitter, say)
+    with spool.Spool(db) as work:  # the checked rows wait here for the store, not in memory
+        checked = _check(todo, registry, input_format, encoding, max_errors, on_record, fast_threshold, work)
+        report.take(checked.result.report)
+        if checked.result.unreadable or not report.valid:
+            outcome.refused, outcome.unreadable = True, checked.result.unreadable
+            return outcome
+        tables = _tables(checked)
+        todo_set = set(todo)
+        _write_submission(db, outcome, tables, [p for p in prints if p.path in todo_set], submitter, say, work)
     return outcome
 
 
 def _check(todo: list[Path], registry: Any, input_format: str | None, encoding: str, max_errors: int | None,
-           on_record: Callable[[], None] | None, fast_threshold: int) -> _Checked:
-    """The very checks of `cedar check`: large CSVs by DuckDB (staged on the way), the rest by the row engine."""
-    staged = stage_csv.CsvStager()
+           on_record: Callable[[], None] | None, fast_threshold: int, work: spool.Spool) -> _Checked:
+    """The very checks of `cedar check`: large CSVs by DuckDB (staged on the way), the rest by the row engine
+    (its events staged a chunk at a time); both into the spool."""
+    staged = stage_csv.CsvStager(work)
+    sink = spool.EventSink(work)
     result = engine.check_files(todo, registry=registry, input_format=input_format, encoding=encoding,
                                 max_errors=max_errors, keep_events=True, stager=staged, on_record=on_record,
-                                threshold=fast_threshold)
-    return _Checked(result, staged)
+                                threshold=fast_threshold, events=sink, warnings_per_code=WARNINGS_PER_CODE)
+    return _Checked(result, staged, sink)
 
 
 def _tables(checked: _Checked) -> _Tables:
     """The checked submission as the Arrow tables the store stages."""
-    result = checked.result
-    if result.engine == "sql":
+    if checked.result.engine == "sql":
         staged = checked.staged
         return _Tables(staged.tables(), staged.rows_per_file, staged.event_count)
-    gc.disable()  # building many small objects over the heap of checked events: collections only cost time
-    try:
-        tables = stage.build(result.events, result.documents)
-    finally:
-        gc.enable()
-    rows_per_file: dict[Path, int] = {}
-    for item in result.events:
-        rows_per_file[item.file] = rows_per_file.get(item.file, 0) + 1
-    event_count = len(result.events)
-    result.events.clear()  # the Arrow tables hold them now
-    return _Tables(tables, rows_per_file, event_count)
+    sink = checked.sink
+    return _Tables(sink.tables(), dict(sink.rows_per_file), len(sink))
 
 
 def _write_submission(db: Path, outcome: Outcome, staged: _Tables, prints: list[submissions.FileFingerprint],
-                      submitter: str | None, say: Callable[[str], None]) -> None:
+                      submitter: str | None, say: Callable[[str], None], work: spool.Spool) -> None:
     """Under the write lock, in one transaction: the staged submission checked against the store, written,
     recorded, and committed (rolled back for a dry run or when the store refuses it)."""
     report = outcome.report
     with store.connect(db, write=True) as con:
+        work.limit(con)  # the stage tables and the transaction's new rows spill beside the store
         late = submissions.find_held(con, prints)  # another ingest may have finished meanwhile
         if late:
             report.extend(held_problem(h) for h in late)
@@ -175,9 +209,8 @@ def _write_submission(db: Path, outcome: Outcome, staged: _Tables, prints: list[
             report.extend(duplicates.find(con))
             submissions.record(con, submission_id, "events", prints, staged.rows_per_file, submitter, received,
                                counts)
-            outcome.events = [dict(zip(("file", "row", "ref", "event_id", "version", "change"), r)) for r in
-                              con.execute("SELECT file, row, ref, event_id, version, change FROM stage_events "
-                                          "ORDER BY row_no").fetchall()]
+            outcome.events = EventRows(con.sql("SELECT file, row, ref, event_id, version, change FROM stage_events "
+                                               "ORDER BY row_no").to_arrow_table())
             con.execute("ROLLBACK" if outcome.dry_run else "COMMIT")
         except BaseException:
             store.rollback(con)

@@ -89,12 +89,18 @@ def _rows(checked: list[Any], offset: int, documents: dict[Path, str],
 
 
 def load(con: Any, tables: dict[str, Any]) -> None:
-    """Temporary tables with the store's types, filled from the Arrow tables (or lists of Arrow tables)
-    by column name."""
+    """Temporary tables with the store's types, filled by column name from the Arrow tables, or lists of
+    Arrow tables and Parquet files."""
     for name, columns in STAGE_TABLES.items():
         body = ", ".join(f'"{c}" {t}' for c, t in columns)
         con.execute(f"CREATE OR REPLACE TEMP TABLE {name} ({body})")
-        for table in tables[name] if isinstance(tables[name], list) else [tables[name]]:
+        parts = tables[name] if isinstance(tables[name], list) else [tables[name]]
+        files = [str(p) for p in parts if isinstance(p, Path)]
+        if files:  # an ingest's spool (cedar.ingest.spool): DuckDB reads them a row group at a time
+            con.execute(f"INSERT INTO {name} BY NAME SELECT * FROM read_parquet(?)", [files])
+        for table in parts:
+            if isinstance(table, Path):
+                continue
             con.register(f"{name}_arrow", table)
             con.execute(f"INSERT INTO {name} BY NAME SELECT * FROM {name}_arrow")
             con.unregister(f"{name}_arrow")

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from cedar.ingest import stage
+from cedar.ingest.spool import Spool
 from cedar.schema.regions import region_of
 from cedar.schema.tables import EVENT_COLUMNS
 from cedar.validate.check import CheckedEvent
@@ -29,13 +30,19 @@ _ACTOR_LISTS = ("assoc_actor_1", "assoc_actor_2")
 class CsvStager:
     """Stages the files of a submission as the SQL engine checks them (cedar.validate.sql_registry.Stager)."""
 
-    def __init__(self) -> None:
+    def __init__(self, spool: Spool | None = None) -> None:
         self.parts: dict[str, list[Any]] = {"stage_events": [], "stage_sources": []}
         self.rows_per_file: dict[Path, int] = {}
+        self.spool = spool
+
+    def prepare(self, con: Any) -> None:
+        """The check's connection holds a whole file's rows: bounded, spilling into the spool."""
+        if self.spool is not None:
+            self.spool.limit(con)
 
     def stage(self, con: Any, path: Path, checked: CheckedFile) -> None:
         self.rows_per_file[path] = checked.rows
-        for name, tables in _stage(con, path, checked.events).items():
+        for name, tables in _stage(con, path, checked.events, self.spool).items():
             self.parts[name] += tables
 
     @property
@@ -49,9 +56,10 @@ class CsvStager:
         return tables
 
 
-def _stage(con: Any, path: Path, events: list[tuple[int, Any]]) -> dict[str, list[Any]]:
-    """The file's staged events and sources as Arrow tables: the typed rows, aliases replaced and region
-    filled, and the row engine's events (row_no, event) for the rows it checked."""
+def _stage(con: Any, path: Path, events: list[tuple[int, Any]], spool: Spool | None) -> dict[str, list[Any]]:
+    """The file's staged events and sources as Arrow tables (Parquet files in the spool, when there is one):
+    the typed rows, aliases replaced and region filled, and the row engine's events (row_no, event) for
+    the rows it checked."""
     import pyarrow as pa  # (heavy: `cedar ingest` of small files does not need it)
 
     isos = [r[0] for r in con.execute("SELECT DISTINCT iso3 FROM x WHERE iso3 IS NOT NULL").fetchall()]
@@ -69,18 +77,26 @@ def _stage(con: Any, path: Path, events: list[tuple[int, Any]]) -> dict[str, lis
             cols.append("coalesce(x.region, g.region) AS region")
         else:
             cols.append(f"x.{ident(name)}")
-    out = {"stage_events": [con.sql(f"""
+    queries = {"stage_events": f"""
         WITH m AS (SELECT map(list(name), list(canonical)) AS aliases FROM x_aliases)
         SELECT w.row_no, {quote(str(path))} AS file, w.line AS row, NULL::VARCHAR AS change, {', '.join(cols)}
         FROM x JOIN x_rows w USING (rid) LEFT JOIN x_regions g ON g.iso3 = x.iso3
         LEFT JOIN x_aliases a_actor1 ON a_actor1.name = x.actor1
         LEFT JOIN x_aliases a_actor2 ON a_actor2.name = x.actor2, m
         WHERE NOT w.python
-    """).to_arrow_table()], "stage_sources": [con.sql("""
+    """, "stage_sources": """
         SELECT row_no, source_no, name FROM (
             SELECT w.row_no, unnest(x.sources) AS name, generate_subscripts(x.sources, 1) AS source_no
             FROM x JOIN x_rows w USING (rid) WHERE NOT w.python)
-    """).to_arrow_table()]}
+    """}
+    out: dict[str, list[Any]] = {}
+    for name, sql in queries.items():
+        if spool is None:
+            out[name] = [con.sql(sql).to_arrow_table()]
+        else:  # DuckDB writes the file a row group at a time: no Arrow copy of the whole file in Python
+            target = spool.file(name)
+            run_sql(con, f"COPY ({sql}) TO {quote(str(target))} (FORMAT parquet)")
+            out[name] = [target]
     con.unregister("x_regions")
     if events:
         lines = dict(con.execute("SELECT row_no, line FROM x_rows WHERE python").fetchall())

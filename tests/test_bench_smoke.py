@@ -18,6 +18,9 @@ def test_bench_runs_at_a_tiny_size(tmp_path: Path) -> None:
         assert "error" not in res[step], (step, res[step].get("error"))
         assert res[step]["seconds"] > 0 and res[step]["peak_mb"] > 0
     assert res["check_faults"]["exit"] == 1  # the planted faults are found
+    scaled = res["scale_ingest"]  # ingest of CSV and JSON Lines at two sizes, GDELT's 1 and 30 daily files
+    assert {"ingest_csv_200", "ingest_jsonl_1000", "import_gdelt_30_files"} <= set(scaled)
+    assert all(r["peak_mb"] > 0 for r in scaled.values()) and "error" not in res["scale_import_gdelt_30"]
     assert res["rows_import"] == 500 and "import --ingest / plain ingest (wall)" in res["ratios"]
     # the plain way judges the same clean file valid, row for row: a baseline that failed every row would be unfair
     assert res["plain_pydantic_check"]["result"] == {"rows": res["rows_check"], "invalid": 0}

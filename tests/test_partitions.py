@@ -15,6 +15,7 @@ from release_support import cedar_ok, execute
 
 from cedar.releases import localrelease
 from cedar.schema import event_ids
+from cedar.schema.rules import RULES
 
 V1, V2 = "2026.11.1", "2026.11.2"
 TABLES = ("events", "claims", "sources", "actors")
@@ -279,6 +280,8 @@ def test_gate_fails_an_id_given_in_two_partitions_and_names_them(built, tmp_path
     assert failed["duplicate-event-id"]["partitions"] == [str(other), str(year)]
     messages = [p.message for p in result.gate.report.problems if p.code == "duplicate-event-id"]
     assert messages and messages[0].endswith(f"Its failing rows are in partition(s) {other}, {year}.")
+    worded = RULES["expectation-failed-in-partitions"].template.split("{reason}")[1]  # the declared wording
+    assert messages[0].endswith(worded.format(partitions=f"{other}, {year}"))
     assert not (tmp_path / "releases" / V1).exists()
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Any, Callable, Protocol
+from typing import Any, Callable, Protocol, cast
 
 from cedar.schema.model import Event
 from cedar.schema.rules import Context
@@ -40,6 +40,19 @@ class CheckedEvent:
     file: Path
     row: int
     event: Event
+
+
+class EventSink(Protocol):
+    """Takes the checked events of an ingest a chunk at a time (cedar.ingest.spool), so that a large
+    submission's events never all exist at once. `documents`: the documents read, filled as they are."""
+
+    documents: dict[Path, str]
+
+    def append(self, item: CheckedEvent) -> None: ...
+
+    def __len__(self) -> int: ...
+
+    def clear(self) -> None: ...
 
 
 @dataclass
@@ -88,12 +101,15 @@ class _Documents(dict):
 
 def check_files(paths: list[Path], *, input_format: str | None = None, encoding: str = "utf-8",
                 max_errors: int | None = None, keep_events: bool = False,
-                on_record: Callable[[], None] | None = None, actors: ActorRegistry | None = None) -> CheckResult:
+                on_record: Callable[[], None] | None = None, actors: ActorRegistry | None = None,
+                events: EventSink | None = None, warnings_per_code: int | None = None) -> CheckResult:
     """The row engine over every record of these files. `actors`: the store's actor registry (an
     ActorRegistry); None checks no actor names. Every file is read to its end: past --max-errors the
-    problems are counted, not listed, and no more events are kept (the result cannot be valid)."""
-    report = Report(check="submission", max_errors=max_errors)
-    result = CheckResult(report)
+    problems are counted, not listed, and no more events are kept (the result cannot be valid).
+    `events`: where the kept events go (CheckResult.events is then it), in place of a list."""
+    report = Report(check="submission", max_errors=max_errors, warnings_per_code=warnings_per_code)
+    result = CheckResult(report) if events is None else \
+        CheckResult(report, events=cast(Any, events), documents=events.documents)
     repeats = Repeats()  # refs and event_ids used twice, across all the files
     for path in paths:
         report.files.append(str(path))

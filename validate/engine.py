@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Callable
 
 from cedar.validate import check, readers, repeats, sql_engine, sql_registry
-from cedar.validate.check import ActorRegistry, CheckResult
+from cedar.validate.check import ActorRegistry, CheckResult, EventSink
 from cedar.validate.report import Report
 from cedar.validate.sql_registry import Stager
 
@@ -33,7 +33,8 @@ def sql_takes(paths: list[Path], input_format: str | None = None, encoding: str 
 def check_files(paths: list[Path], *, registry: ActorRegistry | None = None, input_format: str | None = None,
                 encoding: str = "utf-8", max_errors: int | None = None, keep_events: bool = False,
                 stager: Stager | None = None, on_record: Callable[[], None] | None = None,
-                threshold: int = SQL_THRESHOLD_BYTES) -> CheckResult:
+                threshold: int = SQL_THRESHOLD_BYTES, events: EventSink | None = None,
+                warnings_per_code: int | None = None) -> CheckResult:
     """Check submission files with the engine that suits them, into one report.
 
     `registry`: a store's actor registry (actor names are checked against it), None for none.
@@ -42,18 +43,22 @@ def check_files(paths: list[Path], *, registry: ActorRegistry | None = None, inp
     it checks (CheckResult.events); the SQL engine's path keeps none, so without a `stager` such a
     check always takes the row engine. `stager`: the SQL engine's path stages each file as it
     checks it (`CheckResult.engine` says which path ran). `on_record`: called after each record
-    the row engine checks. `threshold`: the smallest CSV the SQL engine takes (tests pass 0).
+    the row engine checks. `threshold`: the smallest CSV the SQL engine takes (tests pass 0). `events`:
+    where the row engine's kept events go, in place of a list (check.EventSink). `warnings_per_code`: list at
+    most this many warnings of a code, count the rest (Report.warnings_per_code).
     A companion table named among `paths` is read with its main file (readers.submission_files)."""
     paths = readers.submission_files(paths, encoding)
     if sql_takes(paths, input_format, encoding, threshold) and (stager is not None or not keep_events):
         if registry is not None or stager is not None:  # the registry asked once per distinct name
-            report = sql_registry.check_files(paths, registry, max_errors=max_errors, stager=stager)
+            report = sql_registry.check_files(paths, registry, max_errors=max_errors, stager=stager,
+                                              warnings_per_code=warnings_per_code)
         else:
             report = _sql_check(paths, max_errors)
         if report is not None:
             return CheckResult(report)
     return check.check_files(paths, input_format=input_format, encoding=encoding, max_errors=max_errors,
-                             keep_events=keep_events, on_record=on_record, actors=registry)
+                             keep_events=keep_events, on_record=on_record, actors=registry, events=events,
+                             warnings_per_code=warnings_per_code)
 
 
 def _sql_check(paths: list[Path], max_errors: int | None) -> Report | None:

@@ -103,18 +103,30 @@ class Report:
     rows_checked: int = 0
     truncated: bool = False  # problems were counted but not listed (`partial` in the JSON report)
     extra: dict[str, Any] = field(default_factory=dict)
+    # list at most this many warnings of each code and count the rest (they stay in the totals and do not
+    # make the report partial): an ingest's million rows may carry millions of warnings (None: list all)
+    warnings_per_code: int | None = None
     # errors counted so far, and of which list up to where: `full` is asked once a row, and counting a
     # million warnings each time made a check with --max-errors quadratic
     _counted: tuple[int, int, int] = field(default=(0, 0, 0), init=False, repr=False, compare=False)
     # (severity, code, column) -> how many problems past --max-errors were counted and not listed
     _left_out: dict[tuple[str, str, str | None], int] = field(default_factory=dict, init=False, repr=False,
                                                                compare=False)
+    # warnings listed so far, by code (for warnings_per_code)
+    _warnings_listed: dict[str, int] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def add(self, problem: Problem) -> None:
         """List the problem, or once --max-errors errors are listed, only count it."""
         if self.max_errors is not None and self.full:
             self.count(problem.severity, problem.code, problem.field)
             return
+        if self.warnings_per_code is not None and problem.severity == WARNING:
+            listed = self._warnings_listed.get(problem.code, 0)
+            if listed >= self.warnings_per_code:
+                key = (WARNING, problem.code, column_of(problem.field))
+                self._left_out[key] = self._left_out.get(key, 0) + 1  # counted; the list stays whole for errors
+                return
+            self._warnings_listed[problem.code] = listed + 1
         self.problems.append(problem)
 
     def count(self, severity: str, code: str, field: str | None = None, n: int = 1) -> None:
@@ -124,7 +136,7 @@ class Report:
         self.truncated = True
 
     def extend(self, problems: Iterable[Problem]) -> None:
-        if self.max_errors is None:  # nothing to count: a million warnings are added at once
+        if self.max_errors is None and self.warnings_per_code is None:  # nothing to count: added at once
             self.problems.extend(problems)
             return
         for p in problems:
@@ -137,8 +149,9 @@ class Report:
         self.rows_checked += other.rows_checked
         self.extra.update(other.extra)
         self.extend(other.problems)
-        for (severity, code, column), n in other._left_out.items():
-            self.count(severity, code, column, n)
+        for key, n in other._left_out.items():
+            self._left_out[key] = self._left_out.get(key, 0) + n
+        self.truncated = self.truncated or other.truncated
 
     @property
     def errors(self) -> list[Problem]:

@@ -43,6 +43,10 @@ class Stager(Protocol):
     """Stages each file as the check reads it (cedar.ingest.stage_csv), from the tables the check leaves
     on its connection (see above)."""
 
+    def prepare(self, con: Any) -> None:
+        """Set up the check's connection before any file is read (an ingest bounds its memory)."""
+        ...
+
     def stage(self, con: Any, path: Path, checked: CheckedFile) -> None:
         """Stage a checked file; called only while the report has no error."""
         ...
@@ -89,15 +93,17 @@ def connect() -> Any:
 
 
 def check_files(paths: list[Path], registry: ActorRegistry | None, *, max_errors: int | None = None,
-                stager: Stager | None = None) -> Report | None:
+                stager: Stager | None = None, warnings_per_code: int | None = None) -> Report | None:
     """The report of these files (CSVs that sql_engine.accepts), each staged by `stager` (if any) while
     the report has no error; None when DuckDB cannot read one after all (the row engine then reads them
     all and says why)."""
-    report = Report(check="submission", max_errors=max_errors)
+    report = Report(check="submission", max_errors=max_errors, warnings_per_code=warnings_per_code)
     report.extra["engine"] = "sql"
     ctx = Context(actors=registry)
     seen = repeats.Repeats()  # refs and event_ids used twice, across all the files
     con = connect()
+    if stager is not None:
+        stager.prepare(con)
     offset = 0
     gc.disable()  # a report of many warnings is many small objects: collections only cost time
     try:
@@ -244,7 +250,8 @@ def _actor_names(con: Any, registry: ActorRegistry | None) -> None:
 def _actor_warnings(con: Any) -> Any:
     """The registry's warnings on the rows the row engine does not see, in the row engine's order
     (replacements, then unknown names; actor1, actor2, then the associated actors), as an Arrow table
-    of rid, line, unknown, name, canonical, iso3 (the event's country, which the suggestions keep to), field."""
+    of rid, line, unknown, name, canonical, iso3 (the event's country, which the suggestions keep to), field,
+    read as a stream of record batches."""
     return con.sql("""
         WITH r AS (SELECT x.rid, x.iso3, x.actor1, x.actor2, x.assoc_actor_1, x.assoc_actor_2 FROM x
                    JOIN x_rows w USING (rid) WHERE NOT w.python),
@@ -261,7 +268,7 @@ def _actor_warnings(con: Any) -> Any:
         FROM occ o JOIN x_names n USING (name) JOIN x_rows w USING (rid)
         WHERE n.canonical IS DISTINCT FROM n.name
         ORDER BY o.rid, unknown, o.slot, o.i
-    """).to_arrow_table()
+    """).to_arrow_reader(50_000)  # read a batch at a time: a million rows may carry millions of warnings
 
 
 def _report(report: Report, checked: Iterator[tuple[int, int, list[Problem], Any]], warnings: Any, path: Path,
@@ -272,10 +279,10 @@ def _report(report: Report, checked: Iterator[tuple[int, int, list[Problem], Any
     rules = (RULES["actor-alias-replaced"], RULES["unknown-actor"])
     messages: dict[tuple[bool, str, str, str | None], str] = {}
     file = str(path)
-    cols = [warnings.column(c).to_pylist() for c in ("rid", "line", "unknown", "name", "canonical", "iso3", "field")]
     rows = _Rows(checked, report, events)
-    add = report.add if report.max_errors is not None else report.problems.append
-    for rid, line, is_unknown, name, canonical, iso3, column in zip(*cols):
+    add = report.add if report.max_errors is not None or report.warnings_per_code is not None else \
+        report.problems.append
+    for rid, line, is_unknown, name, canonical, iso3, column in _warning_rows(warnings):
         rows.add_before(rid)
         rule = rules[is_unknown]
         if report.max_errors is not None and report.full:
@@ -290,6 +297,12 @@ def _report(report: Report, checked: Iterator[tuple[int, int, list[Problem], Any
                 else rule.render(field=column, value=name, canonical=canonical))
         add(Problem(rule.code, message, rule.severity, file, line, line, column, name))
     rows.add_before(None)
+
+
+def _warning_rows(warnings: Any) -> Iterator[tuple[Any, ...]]:
+    for batch in warnings:
+        yield from zip(*(batch.column(c).to_pylist()
+                         for c in ("rid", "line", "unknown", "name", "canonical", "iso3", "field")))
 
 
 class _Rows:

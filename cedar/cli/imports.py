@@ -38,8 +38,10 @@ class Dataset(str, Enum):
 def import_(
     dataset: Annotated[Dataset, typer.Argument(help="acled, ucdp (UCDP GED) or gdelt (GDELT 2.0 events).",
                                                show_default=False)],
-    file: Annotated[Path, typer.Argument(help="The peer export: ACLED CSV (events or deleted events), GED CSV, "
-                                         "or a GDELT 2.0 .export.CSV (tab-separated).", show_default=False)],
+    files: Annotated[list[Path], typer.Argument(
+        help="The peer export: ACLED CSV (events or deleted events), GED CSV, or a GDELT 2.0 .export.CSV "
+        "(tab-separated, or zipped as published). Several files, or a folder of them (GDELT's daily exports), "
+        "go into the store together with --ingest, read one file at a time.", show_default=False)],
     to: Annotated[Optional[Path], typer.Option(
         "--out", help="The submission to write, in the format its ending names: .jsonl (one nested event a "
         "line), .json, .csv or .parquet (with NAME.sources.csv and NAME.claims.csv beside it). Default without "
@@ -70,21 +72,29 @@ def import_(
     cedar import acled deleted-events.csv --ingest   (applies ACLED's deletions)
     """
     from cedar.ingest.importers import LayoutError
-    from cedar.ingest.imports import run_import
+    from cedar.ingest.imports import export_files, run_import, run_import_files
     from cedar.validate.render import render_text
 
     check_encoding(encoding)
     if dry_run and not ingest:
         raise UsageError("--dry-run goes with --ingest.", "Add --ingest, or leave --dry-run out.")
+    exports = export_files(files)
     try:
         with progress(f"Importing {dataset.value}") as tick:
-            run = run_import(dataset.value, file, db=db, ingest=ingest, out=to, strict=strict, dry_run=dry_run,
-                             submitter=submitter, encoding=encoding, force=force, on_row=tick,
-                             say=say)
+            if len(exports) == 1 and exports == files:
+                run = run_import(dataset.value, exports[0], db=db, ingest=ingest, out=to, strict=strict,
+                                 dry_run=dry_run, submitter=submitter, encoding=encoding, force=force, on_row=tick,
+                                 say=say)
+            else:
+                if to is not None:
+                    raise UsageError("--out writes the submission of one export.",
+                                     "Import several files with --ingest, or one file at a time with --out.")
+                run = run_import_files(dataset.value, exports, db=db, ingest=ingest, strict=strict, dry_run=dry_run,
+                                       submitter=submitter, encoding=encoding, on_row=tick, say=say)
     except LayoutError as exc:
         if output is not OutputFormat.json:
             raise
-        _layout_refused(file, exc)
+        _layout_refused(exc.path, exc)
         raise typer.Exit(exits.FAILED) from None
     if output is OutputFormat.json:
         out_json(run.report.to_dict())
@@ -112,14 +122,18 @@ def _summary(run: Any, db: Path, dry_run: bool) -> list[str]:
             return [f"The store refused the deletions: nothing was changed in {db}."]
         n = run.deletions.counts.get("deleted", 0)
         return [("Dry run: would have deleted " if dry_run else "Deleted ") + f"{n} event(s) from {db}."]
-    m = run.mapped
-    lines = [f"{run.dataset}: {m.rows_read} rows read, {m.imported} imported, {len(m.refused)} refused, in "
-             f"{m.seconds:.2f} s."]
+    m, many = run.mapped, run.many
+    if many is not None:
+        read, refused = many.rows_read, many.refused_rows
+        lines = [f"{run.dataset}: {len(many.paths)} files, {read} rows read, {many.imported} imported, "
+                 f"{refused} refused."]
+    else:
+        read, refused = m.rows_read, len(m.refused)
+        lines = [f"{run.dataset}: {read} rows read, {m.imported} imported, {refused} refused, in {m.seconds:.2f} s."]
     if run.verdict is Verdict.STRICT_REFUSED:
-        lines.append(f"Refused (--strict): {len(m.refused)} of {m.rows_read} rows cannot be mapped, so nothing was "
-                     "written.")
+        lines.append(f"Refused (--strict): {refused} of {read} rows cannot be mapped, so nothing was written.")
     elif run.verdict is Verdict.NOTHING_MAPPED:
-        lines.append(f"Nothing to import: none of the {m.rows_read} rows could be mapped.")
+        lines.append(f"Nothing to import: none of the {read} rows could be mapped.")
     elif run.verdict is Verdict.STORE_REFUSED:
         lines.append(f"The store refused the submission: nothing was written to {db}.")
     elif run.verdict is Verdict.ALREADY_HELD:

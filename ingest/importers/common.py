@@ -44,7 +44,7 @@ class LayoutError(DataError):
 
     def __init__(self, path: Path, found: str, expected: str, hint: str | None = None):
         super().__init__(RULES["unknown-layout"].render(file=path, value=found, expected=expected, hint=""), hint)
-        self.found, self.expected = found, expected
+        self.path, self.found, self.expected = path, found, expected
 
 
 class Refuse(Exception):

@@ -57,19 +57,7 @@ def ingest(result: ImportResult, db: Path, *, submitter: str | None = None, dry_
            out: Path | None = None, link: bool = True, say: Callable[[str], None] = lambda _: None) -> StoreOutcome:
     with store.connect(db, write=False) as con:
         current, deleted = external_index(con)
-    keep: list[ImportedEvent] = []
-    updated = skipped = 0
-    for item in result.events:
-        ext = (item.data.get("external_ids") or [None])[0]
-        if ext in current:
-            item.data = {"event_id": current[ext], **item.data}
-            updated += 1
-        elif ext in deleted:
-            skipped += 1
-            result.report.add(problem("deleted-in-store", file=str(result.path), row=item.row, line=item.row,
-                                      field="external_ids", value=ext, event_id=deleted[ext]))
-            continue
-        keep.append(item)
+    keep, updated, skipped = _by_external_id(result, current, deleted)
     keep = _store_check(result, keep, db)
     result.events = keep
     if result.strict and result.refused:
@@ -106,6 +94,26 @@ def ingest(result: ImportResult, db: Path, *, submitter: str | None = None, dry_
                                    label=m.b.label, first=m.a.key, first_label=m.a.label, first_type=m.a.event_type,
                                    type=m.b.event_type, days=m.days_apart, km=f"{m.km:.1f}"))
     return done
+
+
+def _by_external_id(result: ImportResult, current: dict[str, str],
+                    deleted: dict[str, str]) -> tuple[list[ImportedEvent], int, int]:
+    """The events to ingest: those the store holds under the same external id get its event_id (an update);
+    those whose event was deleted are left out with a warning. Also how many of each."""
+    keep: list[ImportedEvent] = []
+    updated = skipped = 0
+    for item in result.events:
+        ext = (item.data.get("external_ids") or [None])[0]
+        if ext in current:
+            item.data = {"event_id": current[ext], **item.data}
+            updated += 1
+        elif ext in deleted:
+            skipped += 1
+            result.report.add(problem("deleted-in-store", file=str(result.path), row=item.row, line=item.row,
+                                      field="external_ids", value=ext, event_id=deleted[ext]))
+            continue
+        keep.append(item)
+    return keep, updated, skipped
 
 
 def _store_check(result: ImportResult, items: list[ImportedEvent], db: Path) -> list[ImportedEvent]:
@@ -151,9 +159,14 @@ def _put_back(outcome: Any, written: str, peer: str, rows: dict[int, int]) -> No
         if p.file == written:
             row = rows.get(p.row, p.row) if p.row is not None else None
             p = replace(p, file=peer, row=row, line=row)
+        if written in p.message:  # "also used in row N of FILE": the working file is no name a user knows
+            p = replace(p, message=p.message.replace(written, peer))
         fixed.append(p)
     report.problems = fixed
     report.files = [peer if f == written else f for f in report.files]
+    if isinstance(outcome.events, load.EventRows):  # Arrow columns: renamed at once
+        outcome.events.put_back(written, peer, [rows[n] for n in range(1, len(rows) + 1)])
+        return
     for e in outcome.events:
         if e.get("file") == written:
             e["file"], e["row"] = peer, rows.get(e["row"], e["row"])

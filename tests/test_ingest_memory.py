@@ -1,0 +1,131 @@
+"""`cedar ingest` keeps its memory flat in the size of a submission: the row engine's checked events go to
+Parquet files a chunk at a time (cedar.ingest.spool), a large CSV is staged by DuckDB into the same
+folder, warnings past a number per code are counted rather than listed, and the working folder beside
+the store is gone after every ingest, whatever its outcome. Peak memory itself is measured in
+`make bench` (benchmarks/scale_ingest.py), never asserted here. Real stores and files, no mocks.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from cedar.ingest import load, spool, store, synth
+from cedar.schema import flat
+from tests.test_ingest_fast_differential import FAST_PATH, ROW_PATH, _tables
+
+
+def _jsonl(csv_path: Path, out: Path) -> Path:
+    """A synth CSV's rows as JSON Lines (nested sources), read by the row engine."""
+    kinds = flat.column_kinds()
+    with csv_path.open(newline="", encoding="utf-8") as f, out.open("w", encoding="utf-8") as w:
+        for row in csv.DictReader(f):
+            obj = {k: ([{"name": s} for s in flat.parse_cell(flat.LIST, v)] if k == "sources"
+                       else flat.parse_cell(kinds[k], v)) for k, v in row.items() if v}
+            w.write(json.dumps(obj, default=str) + "\n")
+    return out
+
+
+def _store(tmp_path: Path, name: str) -> Path:
+    db = tmp_path / name / "store.duckdb"
+    db.parent.mkdir()
+    store.init(db)
+    return db
+
+
+def _leftovers(db: Path) -> list[str]:
+    return sorted(p.name for p in db.parent.iterdir() if ".ingest-" in p.name)
+
+
+@pytest.fixture
+def synth_files(tmp_path: Path) -> tuple[Path, Path]:
+    src = tmp_path / "synth.csv"
+    synth.write(src, 60, seed=3)
+    return src, _jsonl(src, tmp_path / "synth.jsonl")
+
+
+def test_events_staged_in_chunks_give_the_same_store(tmp_path, synth_files, monkeypatch):
+    _, jsonl = synth_files
+    whole, chunked = _store(tmp_path, "whole"), _store(tmp_path, "chunked")
+    a = load.ingest(whole, [jsonl])
+    monkeypatch.setattr(load.spool.stage, "CHUNK", 7)  # 60 rows in 9 Parquet files per stage table
+    b = load.ingest(chunked, [jsonl])
+    assert not a.refused and not b.refused and a.counts["added"] == b.counts["added"] == 60
+    assert _tables(whole) == _tables(chunked)
+    assert list(a.events) == list(b.events) and len(b.events) == 60
+    assert b.events[0]["row"] == 1 and b.events[-1]["row"] == 60
+
+
+def test_the_working_folder_is_removed_after_an_ingest(tmp_path, synth_files):
+    src, jsonl = synth_files
+    db = _store(tmp_path, "s")
+    assert not load.ingest(db, [jsonl]).refused
+    assert not load.ingest(db, [src], fast_threshold=FAST_PATH).refused  # DuckDB's path: same rows, new ids
+    assert _leftovers(db) == []
+
+
+def test_a_refused_ingest_leaves_the_store_and_no_working_folder(tmp_path, synth_files):
+    src, _ = synth_files
+    db = _store(tmp_path, "s")
+    before = _tables(db)
+    bad = tmp_path / "bad.csv"
+    text = src.read_text(encoding="utf-8").splitlines()
+    header = text[0].split(",")
+    cells = next(csv.reader([text[5]]))
+    cells[header.index("latitude")] = "north"
+    with bad.open("w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f)
+        w.writerows([header, *csv.reader(text[1:5]), cells, *csv.reader(text[6:])])
+    for threshold in (ROW_PATH, FAST_PATH):
+        outcome = load.ingest(db, [bad], fast_threshold=threshold)
+        assert outcome.refused
+        assert _tables(db) == before
+        assert _leftovers(db) == []
+
+
+def test_warnings_past_the_limit_are_counted_not_listed(tmp_path, synth_files, monkeypatch):
+    src, jsonl = synth_files
+    monkeypatch.setattr(load, "WARNINGS_PER_CODE", 3)
+    for path, threshold, name in ((jsonl, ROW_PATH, "row"), (src, FAST_PATH, "sql")):
+        outcome = load.ingest(_store(tmp_path, name), [path], fast_threshold=threshold)
+        report = outcome.report
+        unknown = [p for p in report.problems if p.code == "unknown-actor"]
+        assert not outcome.refused and report.valid and not report.truncated
+        assert len(unknown) == 3
+        assert report.totals()["by_code"]["unknown-actor"] > 3  # the fresh store knows none of synth's actors
+        assert outcome.counts["added"] == 60
+
+
+def test_the_spool_bounds_duckdb_and_spills_beside_the_store(tmp_path):
+    import duckdb
+
+    db = _store(tmp_path, "s")
+    with spool.Spool(db) as work:
+        assert work.folder.parent == db.parent and work.folder.is_dir()
+        con = duckdb.connect()
+        work.limit(con)
+        limit = con.execute("SELECT current_setting('memory_limit')").fetchone()[0]
+        temp = con.execute("SELECT current_setting('temp_directory')").fetchone()[0]
+        con.close()
+    assert limit != "" and Path(temp).parent == work.folder
+    assert not work.folder.exists()
+
+
+def test_a_killed_ingests_working_folder_is_removed_by_the_next(tmp_path, synth_files):
+    import subprocess
+    import sys
+
+    _, jsonl = synth_files
+    db = _store(tmp_path, "s")
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    orphan = db.parent / f".{db.name}.ingest-{gone.stdout.strip()}-abcd"  # as an ingest killed by kill -9 leaves it
+    (orphan / "duckdb").mkdir(parents=True)
+    (orphan / "stage_events-000001.parquet").write_bytes(b"PAR1")
+    alive = db.parent / f".{db.name}.ingest-{os.getppid()}-efgh"  # a live process's (this one's parent)
+    alive.mkdir()
+    assert not load.ingest(db, [jsonl]).refused
+    assert _leftovers(db) == [alive.name]
