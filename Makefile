@@ -16,8 +16,10 @@ $(STAMP): requirements.lock pyproject.toml
 demo: $(STAMP)
 	$(BIN)/cedar demo
 
+# Each test file runs whole on one worker: its module fixtures (a built release, a Spark session) are
+# made once, and files share no folder, port or store.
 test: lint
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto --dist loadfile
 
 # The linter and the type checker, both pinned in requirements.lock, with their settings in pyproject.toml.
 # mypy cannot follow setuptools' package-dir mapping of the top-level folders onto cedar's subpackages, so
