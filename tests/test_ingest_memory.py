@@ -8,26 +8,18 @@ the store is gone after every ingest, whatever its outcome. Peak memory itself i
 from __future__ import annotations
 
 import csv
-import json
 import os
 from pathlib import Path
 
 import pytest
 
+from benchmarks.scale_ingest import jsonl_of
 from cedar.ingest import load, spool, store, synth
-from cedar.schema import flat
 from tests.test_ingest_fast_differential import FAST_PATH, ROW_PATH, _tables
 
 
 def _jsonl(csv_path: Path, out: Path) -> Path:
-    """A synth CSV's rows as JSON Lines (nested sources), read by the row engine."""
-    kinds = flat.column_kinds()
-    with csv_path.open(newline="", encoding="utf-8") as f, out.open("w", encoding="utf-8") as w:
-        for row in csv.DictReader(f):
-            obj = {k: ([{"name": s} for s in flat.parse_cell(flat.LIST, v)] if k == "sources"
-                       else flat.parse_cell(kinds[k], v)) for k, v in row.items() if v}
-            w.write(json.dumps(obj, default=str) + "\n")
-    return out
+    return jsonl_of(csv_path, out)  # the form the row engine reads, as the bench makes it
 
 
 def _store(tmp_path: Path, name: str) -> Path:

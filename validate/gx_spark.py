@@ -35,16 +35,14 @@ from cedar.validate import spark_sql
 from cedar.validate.expectations import Spec
 from cedar.validate.failing_rows import USER_TABLES, failing_rows_sql, gx_query
 from cedar.validate.gate import (
-    FAILING_ROWS_TABLES,
     SAMPLE_IDS,
     GateResult,
     Outcome,
     _outcome,
-    _problem,
     _quiet_gx,
     _slim,
+    gate_report,
 )
-from cedar.validate.report import Report
 
 LOCAL_MASTER = "local[2]"
 DRIVER_MEMORY = "2g"  # the local JVM's heap; tables past it are cached on disk
@@ -202,16 +200,8 @@ def run_spark_gate(spark: Any, files: dict[str, list[Path]], specs: list[Spec]) 
                 if not outcome.error:
                     _name_rows(spark, outcome)
             outcomes.append(outcome)
-    order = {id(s): i for i, s in enumerate(specs)}
-    outcomes.sort(key=lambda o: order[id(o.spec)])
-    report = Report(check="release-gate")
-    report.rows_checked = frames["events"].count() if "events" in frames else 0
-    for o in outcomes:
-        if not o.success:
-            report.add(_problem(o))
-    report.extra["expectations"] = [o.to_dict() for o in outcomes]
-    report.extra["failing_rows_sql_reads"] = FAILING_ROWS_TABLES
-    report.extra["engine"] = f"great_expectations {gx.__version__} (Spark {spark.version}, {spark.sparkContext.master})"
+    report = gate_report(specs, outcomes, frames["events"].count() if "events" in frames else 0,
+                         f"great_expectations {gx.__version__} (Spark {spark.version}, {spark.sparkContext.master})")
     report.extra["spark_files"] = {table: [Path(p).name for p in paths] for table, paths in files.items()}
     return GateResult(report, outcomes, raw, time.perf_counter() - start, gx.__version__)
 
