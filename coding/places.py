@@ -66,7 +66,10 @@ def main_country(text: str, dateline: str | None) -> str | None:
     """The country the report is about: its dateline's place, the countries and demonyms it names."""
     votes: Counter[str] = Counter()
     if dateline:
-        for p in _g().places_named(dateline)[:1]:
+        # the place whose own name the dateline is ("Jayapura"), before a larger one it is an alternate
+        # name of ("Jaipur")
+        named = _g().places_named(dateline)
+        for p in sorted(named, key=lambda p: _fold(p.name) != _fold(dateline))[:1]:
             votes[p.iso3] += 3
     for m in _NAME.finditer(text):
         words = m.group(1).replace("’", "'").split()
