@@ -34,6 +34,14 @@ _REFERS = re.compile(r"\b(?:claim\w*|denied|denies|blamed|accused|statement|the 
                      # a party speaking of its own act: "the military said it had struck ..."
                      r"said (?:it|they) (?:had )?(?:struck|attacked|targeted|hit|bombed|shelled|carried out))\b", re.I)
 
+# a definite reference to an event already told
+_TOLD = re.compile(r"\b(?:the|this|that|Monday's|Tuesday's|Wednesday's|Thursday's|Friday's|Saturday's|Sunday's)\s+"
+                   r"(?:\w+\s+)?(?:fighting|clash(?:es)?|attack|ambush|raid|shelling|bombing|strike|explosion|blast|"
+                   r"unrest|violence|gunfight|battle)\b")
+# a court's proceedings: the day of a hearing is not the day of the acts it is about
+_COURT = re.compile(r"\b(?:judge|court|trial|hearing|tribunal|prosecutors?|indictment|verdict|sentenced|acquitted|"
+                    r"convicted|charges)\b", re.I)
+
 _AGGREGATE = re.compile(r"\b(?:tally|tallies|statistics|(?:recorded|counted|documented|registered|logged) "
                         r"(?:more than |at least |some |over |nearly )?\d[\d,]* (?:[\w-]+ ){0,4}(?:strikes|attacks|"
                         r"incidents|killings|homicides|murders|violations|events|clashes|protests))\b",
@@ -126,6 +134,7 @@ class _Segmenter:
             self.intro = bool(_INTRO.match(para[0].text)) or background(para[0].text, [])
             self.another = bool(_ANOTHER.match(para[0].text))
             self.own = False
+            self.legal = False  # the paragraph tells a court case
             for s in para:
                 self._sentence(s)
         for d in self.pending:
@@ -185,13 +194,13 @@ class _Segmenter:
         return []
 
     def _sentence(self, s: Sentence) -> None:
-        whens = dates.find(s.text, self.pub)
+        t = classify.trigger(s.text)
+        whens = dates.find(s.text, self.pub, t.pos if t else None)
         if not whens and dates.same_day(s.text) and self.drafts:
             whens = [self.drafts[-1].when]
         if not whens and dates.day_before(s.text):  # the day before the event told, else before the report
             day = (self.drafts[-1].when.start if self.drafts else self.pub) - dt.timedelta(days=1)
             whens = [dates.When(day, None, "day", "the day before", 0)]
-        t = classify.trigger(s.text)
         future = dates.is_future(s.text) and not whens
         main = main_clause(s.text)
         if background(s.text, whens) or (not whens and (dates.old_date(main, self.pub)
@@ -205,15 +214,23 @@ class _Segmenter:
             return
         if t is None or (classify.anaphoric(s.text, t) and not self._first_mention(t, whens)) or future:
             self._attach(s, t)
+            if t is None and whens and _COURT.search(s.text):
+                self.para_dates = []  # a hearing's day: what the paragraph then tells of the case is not dated by it
+                self.legal = True
+                return
             if t is None and whens and self.another and self.current is None and not self.para_dates:
                 named = places.candidates(s.text, self.iso3)
                 self.para_lead = (named[0], s) if named else None
             self.para_dates = whens or self.para_dates
             return
         found = places.candidates(s.text, self.iso3)
-        whens = whens or self._dates(s, t)
+        whens = whens or ([] if self.legal else self._dates(s, t))
         if not whens:
             self._attach(s, t)
+            return
+        told = self._told(s, t, whens)
+        if told is not None:  # "the fighting on Thursday ... with artillery fire heard": more of an event told
+            told.add(s)
             return
         listed = _place_list(s.text, found)
         if listed or _GENERAL.search(s.text):
@@ -229,6 +246,15 @@ class _Segmenter:
                       s, single=len(whens) == 1)
         self.context = self.para_dates = whens
         self.last_where = where
+
+    def _told(self, s: Sentence, t: classify.Trigger, whens: list[dates.When]) -> Draft | None:
+        """The event a sentence refers back to before its trigger ("the fighting on Thursday was the heaviest
+        ..., with artillery fire heard"): an event already told on that day."""
+        m = _TOLD.search(s.text, 0, t.pos)
+        if m is None:
+            return None
+        return next((d for d in reversed(self.drafts) if d.when.start == whens[0].start and d.when.end == whens[0].end),
+                    None)
 
     def _first_mention(self, t: classify.Trigger, whens: list[dates.When]) -> bool:
         """"The arrest on Monday of X": a definite article before an event the report has not told yet, with
