@@ -205,6 +205,11 @@ def find(sentence: str, pub: dt.date, act: int | None = None) -> list[When]:
     if len(found) > 1:  # "died early today, hours after being beaten ... yesterday": the act's day, not the death's
         kept = [w for w in found if not _DEATH_DAY.search(sentence[max(0, w.pos - 60):w.pos])]
         found = kept or found
+    if len(found) > 1:
+        # "detained six men today ..., suspected of involvement in Monday's bombing": "Monday's" names an event
+        # already told, and what someone is suspected of is not the act the sentence tells
+        kept = [w for w in found if not (w.how.endswith("'s") or _SUSPECTED.search(sentence[:w.pos]))]
+        found = kept or found
     after = _DAYS_AFTER.search(sentence)
     if after and found and all(w.pos < after.start() for w in found) and (act is None or act > after.start()):
         # "a curfew on Thursday, two days after fighters attacked a convoy": the act is two days earlier (but in
@@ -216,10 +221,25 @@ def find(sentence: str, pub: dt.date, act: int | None = None) -> list[When]:
     return sorted(found, key=lambda w: w.pos)
 
 
+_SUSPECTED = re.compile(r"\b(?:suspected of|accused of|charged with|in connection with|over their role in|"
+                        r"blamed for)\b[^.;]*$", re.I)
 _DAYS_AFTER = re.compile(r"\b(a|one|two|three|four|five|six|[1-6]) days? after\b", re.I)
 _DAYS_N = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
 _DEATH_DAY = re.compile(r"\b(?:died|succumbed|passed away|pronounced dead)"
                         r"\b(?:(?!\b(?:after|when|while|before|being|as)\b)[^;.])*$", re.I)
+
+
+_CAME = re.compile(r"\b(?:the|this|that)\s+(?:\w+\s+)?(?:attack|blast|bombing|strike|raid|ambush|killings?|fighting|"
+                   r"clashes|protest|march|rally|arrests?)\s+(?:came|happened|occurred|followed|took place)\b", re.I)
+
+
+def days_before_told(sentence: str, act: int | None) -> int | None:
+    """"The attack came two days after gunfights in X": the act told after the phrase happened N days before
+    the event the sentence refers back to; N, or None."""
+    after = _DAYS_AFTER.search(sentence)
+    if after is None or (act is not None and act < after.end()) or not _CAME.search(sentence[:after.start()]):
+        return None
+    return _DAYS_N.get(after.group(1).lower()) or (int(after.group(1)) if after.group(1).isdigit() else 1)
 
 
 def same_day(sentence: str) -> bool:

@@ -38,6 +38,12 @@ _REFERS = re.compile(r"\b(?:claim\w*|denied|denies|blamed|accused|statement|the 
 _TOLD = re.compile(r"\b(?:the|this|that|Monday's|Tuesday's|Wednesday's|Thursday's|Friday's|Saturday's|Sunday's)\s+"
                    r"(?:\w+\s+)?(?:fighting|clash(?:es)?|attack|ambush|raid|shelling|bombing|strike|explosion|blast|"
                    r"unrest|violence|gunfight|battle)\b")
+# an event named by its kind: which types it may be
+_DEFINITE = r"\b(?:the|this|that|\w+day's|yesterday's)\s+(?:\w+\s+)?"
+_KIND_NOUNS = [(r"(?:blast|bombing|explosion|car bomb)\b", ("Explosions/Remote violence",)),
+               (r"(?:fighting|clash(?:es)?|battle|gunfights?)\b", ("Battles",)),
+               (r"(?:protests?|march|rally|demonstration|sit-in)\b", ("Protests", "Riots")),
+               (r"(?:riots?|rioting|unrest)\b", ("Riots",))]
 # a court's proceedings: the day of a hearing is not the day of the acts it is about
 _COURT = re.compile(r"\b(?:judge|court|trial|hearing|tribunal|prosecutors?|indictment|verdict|sentenced|acquitted|"
                     r"convicted|charges)\b", re.I)
@@ -145,8 +151,9 @@ class _Segmenter:
         return self.drafts
 
     def _attach(self, s: Sentence, t: classify.Trigger | None) -> None:
-        """A sentence that starts no event joins the event it tells more about."""
-        last = self.drafts[-1] if self.drafts else None
+        """A sentence that starts no event joins the event it tells more about: the one it names by its kind
+        ("Monday's blast", "the protest"), else the last one told."""
+        last = self._referred(s.text) or (self.drafts[-1] if self.drafts else None)
         # it speaks of the event, retells it without a day ("witnesses said the two sides fought"), or gives
         # eyewitnesses' accounts of it
         family = ("Protests", "Riots")
@@ -173,6 +180,13 @@ class _Segmenter:
             if t and t.event_type in ("Protests", "Riots") and target.event_type in ("Protests", "Riots"):
                 upgrade(target, s.text)
 
+    def _referred(self, text: str) -> Draft | None:
+        """The latest event of the kind a definite reference names ("the blast", "Monday's protest")."""
+        for pattern, types in _KIND_NOUNS:
+            if re.search(_DEFINITE + pattern, text, re.I):
+                return next((d for d in reversed(self.drafts) if d.event_type in types), None)
+        return None
+
     def _dates(self, s: Sentence, t: classify.Trigger) -> list[dates.When]:
         """A trigger sentence without a date of its own: its paragraph's, the event it continues, the date
         of the line that introduced its place, or for a strike told without a day the report's lead date."""
@@ -198,6 +212,10 @@ class _Segmenter:
         whens = dates.find(s.text, self.pub, t.pos if t else None)
         if not whens and dates.same_day(s.text) and self.drafts:
             whens = [self.drafts[-1].when]
+        back = dates.days_before_told(s.text, t.pos if t else None) if self.drafts and not whens else None
+        if back is not None:  # "the attack came two days after gunfights ...": dated from the event told
+            day = self.drafts[-1].when.start - dt.timedelta(days=back)
+            whens = [dates.When(day, None, "day", "days before the event told", 0)]
         if not whens and dates.day_before(s.text):  # the day before the event told, else before the report
             day = (self.drafts[-1].when.start if self.drafts else self.pub) - dt.timedelta(days=1)
             whens = [dates.When(day, None, "day", "the day before", 0)]
