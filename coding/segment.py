@@ -300,8 +300,8 @@ class _Segmenter:
             if where is None and self.report.dateline:
                 # a lead that names no place ("outside parliament"): the town of the dateline
                 where = next(iter(places.candidates(f"In {self.report.dateline}.", self.iso3)), None)
-            if where is not None and re.search(r"\b(?:near|north|south|east|west|outside|around)\b[^.]{0,25}"
-                                               r"\bthe (?:town|city|village|area)\b", s.text):
+            if where is not None and re.search(r"(?<!\bin the )(?<!-)\b(?:near|north|south|east|west|outside|around)\b"
+                                               r"[^.]{0,25}\bthe (?:town|city|village|area)\b", s.text):
                 where = places.Where(where.name, where.place, "near", where.score, where.pos)
         elif cur is not None and cur.where is not None and t.sub_event_type not in _REMOTE and \
                 t.event_type == cur.event_type and where.place.name != cur.where.place.name and where.score < 3:
