@@ -7,6 +7,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -92,10 +95,58 @@ def _alias_table() -> list[tuple[re.Pattern[str], str, int]]:
     return table
 
 
+# "the West Papua National Liberation Army (TPNPB)": a group the report introduces by its full name and acronym
+_DEFINED = re.compile(r"(?<![\w'’-])((?:[A-Z][\w'’-]*\s+(?:(?:of|for|the|and|de|del|la)\s+)*){1,7}"
+                      r"(?:Army|Front|Movement|Organi[sz]ation|Brigades?|Council|Alliance|Union|Militia|Coalition|"
+                      r"Resistance|Party|Group|Forces))\s+\(([A-Z][A-Za-z0-9-]{1,11})\)")
+_STATE_NAME = re.compile(r"\b(?:Armed Forces|Defen[cs]e Forces|Police|Gendarmerie|Military|Navy|Air Force|Guard)\b")
+_REPORT_GROUPS: ContextVar[tuple[tuple[re.Pattern[str], re.Pattern[str], str, int], ...]] = \
+    ContextVar("report_groups", default=())
+
+
+def defined_groups(text: str) -> list[tuple[str, int, str, str]]:
+    """Groups a report introduces as "Full Name (ACRONYM)" that the lexicon does not know under that name:
+    (ACLED-style name "ACRONYM: Full Name", inter, full name, acronym). A state's force so named is not one."""
+    out = []
+    for m in _DEFINED.finditer(text):
+        # "Fighters of the X Army (XA)": the people before "of the" are not part of the name
+        full = re.sub(r"^(?:(?:[A-Z]\w*s|Spokes\w+|Leader|Commander|Chief|Head)\s+(?:of|from)\s+(?:the\s+)?|"
+                      r"(?:The|A|An)\s+)", "", m.group(1).strip())
+        acr = m.group(2)
+        if _STATE_NAME.search(full) or (country_named(full) and not re.search(
+                r"Liberation|Revolution|Resistance|Islamic|Free|Rebel|Front|Movement", full)):
+            continue
+        if any(p.fullmatch(full) or p.fullmatch(acr) for p, _, _ in _alias_table()):
+            continue  # the lexicon's own name for it
+        out.append((f"{acr}: {full}", 3 if "Militia" in full else 2, full, acr))
+    return out
+
+
+@contextmanager
+def report_groups(text: str) -> Iterator[None]:
+    """While a report is coded, the groups it defines are named groups of every sentence of it."""
+    def word(w: str) -> re.Pattern[str]:
+        return re.compile(rf"(?<![\w-]){re.escape(w)}(?![\w-])")
+
+    rows = tuple((word(full), word(acr), name, inter) for name, inter, full, acr in defined_groups(text))
+    token = _REPORT_GROUPS.set(rows)
+    try:
+        yield
+    finally:
+        _REPORT_GROUPS.reset(token)
+
+
 def named_groups(text: str, iso3: str) -> list[Actor]:
     found: dict[str, Actor] = {}
+    inside: list[tuple[int, int]] = []  # the report's defined names: a lexicon alias inside one is not that group
+    for full, acr, name, inter in _REPORT_GROUPS.get():
+        spans = [(m.start(), m.end()) for m in full.finditer(text)]
+        inside.extend(spans)
+        m = full.search(text) or acr.search(text)
+        if m:
+            found.setdefault(name, Actor(name, inter, "group", spans[0][0] if spans else m.start()))
     for pattern, name, inter in _alias_table():
-        m = pattern.search(text)
+        m = next((x for x in pattern.finditer(text) if not any(a < x.start() < b for a, b in inside)), None)
         if m and name not in found:
             found[name] = Actor(name, inter, "group", m.start())
     for alias in ISLAMIC_STATE:

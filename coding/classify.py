@@ -43,7 +43,10 @@ _BRAWL = r"\b(?:fought|clash(?:ed|es)?|brawl\w*|attacked each other|fighting)\b[
 RULES: list[tuple[str, str, re.Pattern[str]]] = [
     ("Strategic developments", "Agreement",
      _P(r"\bsigned (?:an? |the )?(?:\w+ )?(?:agreement|accord|deal|ceasefire|truce|peace)|"
-        r"\bagreed (?:to|on) (?:a |an )?(?:ceasefire|truce|peace)", re.I)),
+        r"\bagreed (?:to|on) (?:a |an )?(?:ceasefire|truce|peace)|"
+        # a ceasefire brokered or reached between two sides
+        r"\b(?:brokered|reached|mediated|negotiated) (?:a |an |the )?(?:\w+ )?(?:ceasefire|truce|peace deal|"
+        r"peace agreement)\b", re.I)),
     ("Strategic developments", "Non-violent transfer of territory",
      _P(r"\b(?:entered|took|took control of|seized|captured)\b[^.]{0,80}\bwithout (?:firing a shot|a fight|"
         r"(?:any )?resistance|fighting)|\b(?:withdrew|pulled out) from\b", re.I)),
@@ -67,13 +70,15 @@ RULES: list[tuple[str, str, re.Pattern[str]]] = [
         r"\bairstrikes?\b|\bair raids?\b|\bbombed\b|\bdropped (?:\w+ ){0,2}(?:bombs?|explosives?|munitions)\b|"
         r"\bbombs? dropped\b|\bbombing raids?\b|"
         r"\b(?:launched|dropped|fired) (?:from|by) (?:an? |armed )?drones?\b|\bdrone-(?:launched|dropped)\b", re.I)),
+    # rocket-propelled grenades are weapons of ground fighting; stun grenades of crowd control
     ("Explosions/Remote violence", "Shelling/artillery/missile attack",
-     _P(r"(?<!gas )\b(?:shell(?:ed|ing|s)|artillery|mortars?|rockets?|missiles?)\b", re.I)),
-    ("Explosions/Remote violence", "Grenade", _P(r"\bgrenades?\b", re.I)),
+     _P(r"(?<!gas )\b(?:shell(?:ed|ing|s)|artillery|mortars?|rockets?(?!-propelled)|missiles?)\b", re.I)),
+    ("Explosions/Remote violence", "Grenade", _P(r"(?<!stun )(?<!propelled )(?<!flash )\bgrenades?\b", re.I)),
     ("Violence against civilians", "Abduction/forced disappearance",
      # an abduction told beside killings is part of an attack: the killings make the event
-     _P(r"^(?!.*\b(?:killing|killed|shot dead)\b).*?\b(?:abduct\w*|kidnap\w*|taken hostage|forcibly disappeared)\b",
-        re.I)),
+     _P(r"^(?!.*\b(?:killing|killed|shot dead)\b).*?\b(?:abduct\w*|kidnap\w*|taken hostage|forcibly disappeared|"
+        r"(?:forced|bundled|dragged|pushed) (?:him|her|them|(?:a|an|the|two|three|four) (?:[\w-]+ ){0,2}?[\w-]+) into "
+        r"(?:a|an|the) (?:\w+ ){0,2}(?:car|vehicle|van|truck|pickup|SUV))\b", re.I)),
     # "the detained politician": a word that names a person, not an arrest told
     ("Strategic developments", "Arrests", _P(r"\b(?:arrest(?:ed|s)?|(?<!the )(?<!a )detained|rounded up|"
                                              r"took into custody)\b", re.I)),
@@ -85,7 +90,9 @@ RULES: list[tuple[str, str, re.Pattern[str]]] = [
     # a crowd's own violence told without the word "protest": barricades, stoning, burning tyres, looting
     ("Riots", "Violent demonstration",
      _P(r"\b(?:erected|set up|built|manned) (?:\w+ ){0,2}barricades|\bburn(?:ed|t|ing) (?:\w+ )?(?:tyres|tires)\b|"
-        r"\b(?:youths|rioters|demonstrators|crowds?|mobs?) [^.]{0,40}\b(?:stoned|threw stones|looted|pelted)\b|"
+        r"\b(?:youths|young (?:men|people)|rioters|demonstrators|crowds?|mobs?|(?:a )?group of (?:about |around |"
+        r"some |at least )?\d+ (?:people|youths|men)) [^.]{0,40}\b(?:stoned|threw (?:stones|rocks|fireworks|"
+        r"firecrackers|Molotov cocktails|petrol bombs|bottles)|looted|pelted|set fire to|torched)\b|"
         r"\brioters\b|\brioting\b", re.I)),
     # crowd-control weapons used on people: a demonstration, whatever the report calls the crowd
     ("Protests", "Protest with intervention",
@@ -100,7 +107,8 @@ RULES: list[tuple[str, str, re.Pattern[str]]] = [
         r"ambush\w*|"
         r"(?:launched|initiated|began|started) [^.]{0,40}(?:operation|offensive|activities)|"
         r"attacked (?:an? |the )?(?:\w+ ){0,2}(?:army|military|police|soldiers|troops|patrol|checkpoint|base|post|"
-        r"detachment|convoy|station|barracks)|opened fire on (?:an? |the )?(?:\w+ ){0,2}(?:patrol|soldiers|police|"
+        r"detachment|convoy|station|barracks|positions|outposts?|trenches|front ?lines?)|"
+        r"opened fire on (?:an? |the )?(?:\w+ ){0,2}(?:patrol|soldiers|police|"
         r"checkpoint|convoy|troops|post)|fighting)\b", re.I)),
     ("Violence against civilians", "Attack",
      _P(r"\b(?:found|discovered|recovered) the (?:bodies|remains|corpses) of|\b(?:bodies|corpses) of (?:\w+ ){0,4}"
@@ -167,10 +175,15 @@ _WENT_OFF = _P(r"\b(?:explod\w*|blasts?|blew up|went off|detonat\w*|hit|struck|s
                r"wounded|injur\w*|died)\b", re.I)
 
 
+_NEGATED = _P(r"\b(?:no one|nobody|none|no \w+)\s+(?:was|were|has been|had been|got)\s+$", re.I)
+
+
 def _words(sentence: str, m: re.Match[str]) -> bool:
     """Whether a match may make a trigger: not in a clause that recalls the past, not what a court or a
-    charge is about, not the month of March."""
+    charge is about, not the month of March, not denied by its subject ("nobody was killed")."""
     if m.group(0) == "March" and m.start() > 0:
+        return False
+    if _NEGATED.search(sentence[:m.start()]):
         return False
     return not _in_past_clause(sentence, m.start()) and not _LEGAL.search(sentence[:m.start()])
 

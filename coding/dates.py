@@ -28,7 +28,8 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("today", re.compile(r"\b(?:today|this (?:morning|afternoon|evening))\b", re.I)),
     ("last_night", re.compile(r"\b(?:last night|overnight)\b", re.I)),
     ("last_week", re.compile(r"\blast week\b", re.I)),
-    ("recent", re.compile(r"(?<!until )\b(?:recent|recently|in recent days|this week)\b", re.I)),
+    ("recent", re.compile(r"(?<!until )\b(?:recent(?!\s+(?:years|months|decades|weeks))|recently|in recent days|"
+                          r"this week)\b", re.I)),
     ("day_month", re.compile(rf"\b(\d{{1,2}})\s+{_MONTH}(?:\s+(\d{{4}}))?\b")),
     ("month_day", re.compile(rf"\b{_MONTH}\s+(\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(\d{{4}}))?\b")),
     ("same_day", re.compile(r"\b(?:hours|minutes|moments) (?:later|before|earlier|after)\b|\blater that day\b|"
@@ -160,9 +161,28 @@ _YEAR_DATE = re.compile(rf"\b{_MONTH}\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}}
                         rf"\b(\d{{1,2}})\s+{_MONTH}\s+(\d{{4}})\b")
 
 
-def find(sentence: str, pub: dt.date) -> list[When]:
+# ", the ministry said in a statement read on national television on Tuesday evening": a statement's own day at
+# the end of the sentence; a verb of action between ("said rebels attacked a base on Monday") makes it the act's
+_TAIL_SAY = re.compile(r"\b(?:said|says|told|announced|stated|statement|reported|confirmed|added)\b")
+_NOT_ACT = {"televised", "issued", "released", "posted", "published", "broadcasted", "aired", "emailed", "quoted",
+            "recorded", "related"}
+
+
+def _statement_tail(sentence: str, pos: int) -> bool:
+    start = sentence.rfind(",", 0, pos)
+    if start < 0:
+        return False
+    m = _TAIL_SAY.search(sentence, start, pos)
+    if m is None:
+        return False
+    verbs = [w for w in re.findall(r"\b[a-z]+ed\b", sentence[m.end():pos]) if w not in _NOT_ACT]
+    return not verbs
+
+
+def find(sentence: str, pub: dt.date, act: int | None = None) -> list[When]:
     """The event dates a sentence gives, in order: dates of a statement ("said on Monday") and of plans
-    ("next Sunday") are left out, and so is a weekday inside a two-day phrase already read."""
+    ("next Sunday") are left out, and so is a weekday inside a two-day phrase already read. `act` is where the
+    sentence's act is told, when it tells one."""
     found: list[When] = []
     taken: list[tuple[int, int]] = []
     for kind, pattern in _PATTERNS:
@@ -173,6 +193,7 @@ def find(sentence: str, pub: dt.date) -> list[When]:
                 continue
             before = sentence[max(0, m.start() - 50):m.start()]
             if _SAID_ON.search(before) or _FUTURE.search(sentence[max(0, m.start() - 40):m.end()]) \
+                    or (found and _statement_tail(sentence, m.start())) \
                     or (_SAID_AFTER.match(sentence[m.end():]) and re.fullmatch(r"\s*(?:On\s+)?", before, re.I)):
                 continue
             whens = _one(kind, m, pub)
@@ -184,9 +205,15 @@ def find(sentence: str, pub: dt.date) -> list[When]:
     if len(found) > 1:  # "died early today, hours after being beaten ... yesterday": the act's day, not the death's
         kept = [w for w in found if not _DEATH_DAY.search(sentence[max(0, w.pos - 60):w.pos])]
         found = kept or found
+    if len(found) > 1:
+        # "detained six men today ..., suspected of involvement in Monday's bombing": "Monday's" names an event
+        # already told, and what someone is suspected of is not the act the sentence tells
+        kept = [w for w in found if not (w.how.endswith("'s") or _SUSPECTED.search(sentence[:w.pos]))]
+        found = kept or found
     after = _DAYS_AFTER.search(sentence)
-    if after and found and all(w.pos < after.start() for w in found):
-        # "a curfew on Thursday, two days after fighters attacked a convoy": the act is two days earlier
+    if after and found and all(w.pos < after.start() for w in found) and (act is None or act > after.start()):
+        # "a curfew on Thursday, two days after fighters attacked a convoy": the act is two days earlier (but in
+        # "youths burned cars on Saturday, a day after a boy died" the act is the one on Saturday)
         n = _DAYS_N.get(after.group(1).lower()) or (int(after.group(1)) if after.group(1).isdigit() else 1)
         found = [When(found[-1].start - dt.timedelta(days=n), None, "day", after.group(0), after.start())]
     if len({w.precision for w in found}) > 1:  # "recently" beside a day: the day
@@ -194,10 +221,25 @@ def find(sentence: str, pub: dt.date) -> list[When]:
     return sorted(found, key=lambda w: w.pos)
 
 
+_SUSPECTED = re.compile(r"\b(?:suspected of|accused of|charged with|in connection with|over their role in|"
+                        r"blamed for)\b[^.;]*$", re.I)
 _DAYS_AFTER = re.compile(r"\b(a|one|two|three|four|five|six|[1-6]) days? after\b", re.I)
 _DAYS_N = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
 _DEATH_DAY = re.compile(r"\b(?:died|succumbed|passed away|pronounced dead)"
                         r"\b(?:(?!\b(?:after|when|while|before|being|as)\b)[^;.])*$", re.I)
+
+
+_CAME = re.compile(r"\b(?:the|this|that)\s+(?:\w+\s+)?(?:attack|blast|bombing|strike|raid|ambush|killings?|fighting|"
+                   r"clashes|protest|march|rally|arrests?)\s+(?:came|happened|occurred|followed|took place)\b", re.I)
+
+
+def days_before_told(sentence: str, act: int | None) -> int | None:
+    """"The attack came two days after gunfights in X": the act told after the phrase happened N days before
+    the event the sentence refers back to; N, or None."""
+    after = _DAYS_AFTER.search(sentence)
+    if after is None or (act is not None and act < after.end()) or not _CAME.search(sentence[:after.start()]):
+        return None
+    return _DAYS_N.get(after.group(1).lower()) or (int(after.group(1)) if after.group(1).isdigit() else 1)
 
 
 def same_day(sentence: str) -> bool:

@@ -219,7 +219,7 @@ _SRC_INSIDE = re.compile(rf",\s+((?:the|a|an|two|three|its|their)\s+[^,;.\"“�
                          rf"(?-i:[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){{0,3}}))\s+{_SAY}\b", re.I)
 _ACCORDING = re.compile(r"\baccording to\s+(?:the\s+|a\s+)?([^,;.]{2,90})", re.I)
 ANON = re.compile(r"\b(?:anonymity|anonymous|not to be named|not authori[sz]ed to speak|sources? (?:said|told)|"
-                  r"security sources)\b", re.I)
+                  r"security sources|sources? (?:close to|within|inside|familiar with|in)\b)\b", re.I)
 EYEWIT = re.compile(r"\b(?:residents|witnesses|eyewitnesses|locals|villagers|local media|shopkeepers|people in|"
                     r"traders|survivors|passers-by|bystanders|neighbou?rs|worshippers|motorists|farmers|"
                     r"(?:people|men|women) who (?:were|saw|fled|witnessed)|who were (?:at|there|present))\b",

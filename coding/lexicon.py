@@ -23,6 +23,14 @@ DEMONYMS: dict[str, str] = {
     "argentine": "ARG", "kosovar": "XKX", "bosnian": "BIH", "montenegrin": "MNE", "albanian": "ALB",
     "georgia's": "GEO", "tunisian": "TUN", "moroccan": "MAR", "senegalese": "SEN", "togolese": "TGO",
     "ghanaian": "GHA", "zimbabwean": "ZWE", "zambian": "ZMB", "tanzanian": "TZA", "angolan": "AGO",
+    "indonesian": "IDN", "malaysian": "MYS", "vietnamese": "VNM", "cambodian": "KHM", "japanese": "JPN",
+    "german": "DEU", "british": "GBR", "italian": "ITA", "spanish": "ESP", "polish": "POL", "greek": "GRC",
+    "ivoirian": "CIV", "guinean": "GIN", "mauritanian": "MRT", "gambian": "GMB",
+    "liberian": "LBR", "sierra leonean": "SLE", "central african": "CAF", "gabonese": "GAB",
+    "equatorial guinean": "GNQ", "djiboutian": "DJI", "malawian": "MWI", "somalilander": "SOM",
+    "jamaican": "JAM", "dominican": "DOM", "cuban": "CUB", "paraguayan": "PRY", "uruguayan": "URY",
+    "tajik": "TJK", "uzbek": "UZB", "kyrgyz": "KGZ", "kazakh": "KAZ", "belarusian": "BLR", "moldovan": "MDA",
+    "azeri": "AZE", "qatari": "QAT", "kuwaiti": "KWT", "bahraini": "BHR", "omani": "OMN",
 }
 
 # the period ACLED writes after a state's forces: the year the government in power took office

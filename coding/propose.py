@@ -15,7 +15,7 @@ from cedar.errors import InputError
 from cedar.schema.rules import EVIDENCE_GAP
 from cedar.schema.vocab import disorder_type_of, interaction_of
 
-from . import CODER, facts, places, roles, segment, text, verify
+from . import CODER, actors, facts, places, roles, segment, text, verify
 
 NOTE = "Proposed by machine (cedar code): check every field against the report before submitting."
 _FILE_DATE = re.compile(r"(\d{4}-\d{2}-\d{2})")
@@ -50,6 +50,12 @@ def propose(raw: str, *, published: dt.date | None = None, source: str | None = 
             document: str = "report.txt", name: str = "report", registry: Any = None) -> Proposal:
     """The events a report gives. With a store's actor `registry`, actor names it knows by an alias take
     their canonical names."""
+    with actors.report_groups(raw):
+        return _propose(raw, published, source, document, name, registry)
+
+
+def _propose(raw: str, published: dt.date | None, source: str | None, document: str, name: str,
+             registry: Any) -> Proposal:
     pub = publication_date(raw, published, name)
     report = text.read(raw, pub)
     iso3 = places.main_country(raw, report.dateline)

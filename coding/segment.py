@@ -34,6 +34,20 @@ _REFERS = re.compile(r"\b(?:claim\w*|denied|denies|blamed|accused|statement|the 
                      # a party speaking of its own act: "the military said it had struck ..."
                      r"said (?:it|they) (?:had )?(?:struck|attacked|targeted|hit|bombed|shelled|carried out))\b", re.I)
 
+# a definite reference to an event already told
+_TOLD = re.compile(r"\b(?:the|this|that|Monday's|Tuesday's|Wednesday's|Thursday's|Friday's|Saturday's|Sunday's)\s+"
+                   r"(?:\w+\s+)?(?:fighting|clash(?:es)?|attack|ambush|raid|shelling|bombing|strike|explosion|blast|"
+                   r"unrest|violence|gunfight|battle)\b")
+# an event named by its kind: which types it may be
+_DEFINITE = r"\b(?:the|this|that|\w+day's|yesterday's)\s+(?:\w+\s+)?"
+_KIND_NOUNS = [(r"(?:blast|bombing|explosion|car bomb)\b", ("Explosions/Remote violence",)),
+               (r"(?:fighting|clash(?:es)?|battle|gunfights?)\b", ("Battles",)),
+               (r"(?:protests?|march|rally|demonstration|sit-in)\b", ("Protests", "Riots")),
+               (r"(?:riots?|rioting|unrest)\b", ("Riots",))]
+# a court's proceedings: the day of a hearing is not the day of the acts it is about
+_COURT = re.compile(r"\b(?:judge|court|trial|hearing|tribunal|prosecutors?|indictment|verdict|sentenced|acquitted|"
+                    r"convicted|charges)\b", re.I)
+
 _AGGREGATE = re.compile(r"\b(?:tally|tallies|statistics|(?:recorded|counted|documented|registered|logged) "
                         r"(?:more than |at least |some |over |nearly )?\d[\d,]* (?:[\w-]+ ){0,4}(?:strikes|attacks|"
                         r"incidents|killings|homicides|murders|violations|events|clashes|protests))\b",
@@ -126,6 +140,7 @@ class _Segmenter:
             self.intro = bool(_INTRO.match(para[0].text)) or background(para[0].text, [])
             self.another = bool(_ANOTHER.match(para[0].text))
             self.own = False
+            self.legal = False  # the paragraph tells a court case
             for s in para:
                 self._sentence(s)
         for d in self.pending:
@@ -136,8 +151,9 @@ class _Segmenter:
         return self.drafts
 
     def _attach(self, s: Sentence, t: classify.Trigger | None) -> None:
-        """A sentence that starts no event joins the event it tells more about."""
-        last = self.drafts[-1] if self.drafts else None
+        """A sentence that starts no event joins the event it tells more about: the one it names by its kind
+        ("Monday's blast", "the protest"), else the last one told."""
+        last = self._referred(s.text) or (self.drafts[-1] if self.drafts else None)
         # it speaks of the event, retells it without a day ("witnesses said the two sides fought"), or gives
         # eyewitnesses' accounts of it
         family = ("Protests", "Riots")
@@ -164,6 +180,13 @@ class _Segmenter:
             if t and t.event_type in ("Protests", "Riots") and target.event_type in ("Protests", "Riots"):
                 upgrade(target, s.text)
 
+    def _referred(self, text: str) -> Draft | None:
+        """The latest event of the kind a definite reference names ("the blast", "Monday's protest")."""
+        for pattern, types in _KIND_NOUNS:
+            if re.search(_DEFINITE + pattern, text, re.I):
+                return next((d for d in reversed(self.drafts) if d.event_type in types), None)
+        return None
+
     def _dates(self, s: Sentence, t: classify.Trigger) -> list[dates.When]:
         """A trigger sentence without a date of its own: its paragraph's, the event it continues, the date
         of the line that introduced its place, or for a strike told without a day the report's lead date."""
@@ -185,13 +208,17 @@ class _Segmenter:
         return []
 
     def _sentence(self, s: Sentence) -> None:
-        whens = dates.find(s.text, self.pub)
+        t = classify.trigger(s.text)
+        whens = dates.find(s.text, self.pub, t.pos if t else None)
         if not whens and dates.same_day(s.text) and self.drafts:
             whens = [self.drafts[-1].when]
+        back = dates.days_before_told(s.text, t.pos if t else None) if self.drafts and not whens else None
+        if back is not None:  # "the attack came two days after gunfights ...": dated from the event told
+            day = self.drafts[-1].when.start - dt.timedelta(days=back)
+            whens = [dates.When(day, None, "day", "days before the event told", 0)]
         if not whens and dates.day_before(s.text):  # the day before the event told, else before the report
             day = (self.drafts[-1].when.start if self.drafts else self.pub) - dt.timedelta(days=1)
             whens = [dates.When(day, None, "day", "the day before", 0)]
-        t = classify.trigger(s.text)
         future = dates.is_future(s.text) and not whens
         main = main_clause(s.text)
         if background(s.text, whens) or (not whens and (dates.old_date(main, self.pub)
@@ -205,15 +232,23 @@ class _Segmenter:
             return
         if t is None or (classify.anaphoric(s.text, t) and not self._first_mention(t, whens)) or future:
             self._attach(s, t)
+            if t is None and whens and _COURT.search(s.text):
+                self.para_dates = []  # a hearing's day: what the paragraph then tells of the case is not dated by it
+                self.legal = True
+                return
             if t is None and whens and self.another and self.current is None and not self.para_dates:
                 named = places.candidates(s.text, self.iso3)
                 self.para_lead = (named[0], s) if named else None
             self.para_dates = whens or self.para_dates
             return
         found = places.candidates(s.text, self.iso3)
-        whens = whens or self._dates(s, t)
+        whens = whens or ([] if self.legal else self._dates(s, t))
         if not whens:
             self._attach(s, t)
+            return
+        told = self._told(s, t, whens)
+        if told is not None:  # "the fighting on Thursday ... with artillery fire heard": more of an event told
+            told.add(s)
             return
         listed = _place_list(s.text, found)
         if listed or _GENERAL.search(s.text):
@@ -229,6 +264,15 @@ class _Segmenter:
                       s, single=len(whens) == 1)
         self.context = self.para_dates = whens
         self.last_where = where
+
+    def _told(self, s: Sentence, t: classify.Trigger, whens: list[dates.When]) -> Draft | None:
+        """The event a sentence refers back to before its trigger ("the fighting on Thursday was the heaviest
+        ..., with artillery fire heard"): an event already told on that day."""
+        m = _TOLD.search(s.text, 0, t.pos)
+        if m is None:
+            return None
+        return next((d for d in reversed(self.drafts) if d.when.start == whens[0].start and d.when.end == whens[0].end),
+                    None)
 
     def _first_mention(self, t: classify.Trigger, whens: list[dates.When]) -> bool:
         """"The arrest on Monday of X": a definite article before an event the report has not told yet, with
@@ -256,8 +300,8 @@ class _Segmenter:
             if where is None and self.report.dateline:
                 # a lead that names no place ("outside parliament"): the town of the dateline
                 where = next(iter(places.candidates(f"In {self.report.dateline}.", self.iso3)), None)
-            if where is not None and re.search(r"\b(?:near|north|south|east|west|outside|around)\b[^.]{0,25}"
-                                               r"\bthe (?:town|city|village|area)\b", s.text):
+            if where is not None and re.search(r"(?<!\bin the )(?<!-)\b(?:near|north|south|east|west|outside|around)\b"
+                                               r"[^.]{0,25}\bthe (?:town|city|village|area)\b", s.text):
                 where = places.Where(where.name, where.place, "near", where.score, where.pos)
         elif cur is not None and cur.where is not None and t.sub_event_type not in _REMOTE and \
                 t.event_type == cur.event_type and where.place.name != cur.where.place.name and where.score < 3:

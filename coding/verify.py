@@ -27,7 +27,9 @@ class Verdict:
 
 def _is_actor_side(a: facts.Attribution, actor1: Actor, iso3: str, text: str) -> bool:
     """The statement comes from actor1 itself: its ministry, army, police or spokesman (of its country), or
-    the named group."""
+    the named group. An anonymous source from its side ("sources close to the group") is one partisan claim."""
+    if a.kind == "anonymous":
+        return False
     if actor1.kind in ("military", "police", "government"):
         if a.kind != "state":
             return False
