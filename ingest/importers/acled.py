@@ -23,7 +23,7 @@ from cedar.schema.acled_layout import CURRENT, DELETED, GEO_PRECISION, OLD, OLD_
 from cedar.schema.acled_layout import INTER_LABELS as _INTER_LABELS
 from cedar.schema.derive import civilian_targeting
 
-from .common import (
+from .reading import (
     LayoutError,
     Mapped,
     Note,
