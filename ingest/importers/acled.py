@@ -23,7 +23,7 @@ from cedar.schema.acled_layout import CURRENT, DELETED, GEO_PRECISION, OLD, OLD_
 from cedar.schema.acled_layout import INTER_LABELS as _INTER_LABELS
 from cedar.schema.derive import civilian_targeting
 
-from .common import (
+from .reading import (
     LayoutError,
     Mapped,
     Note,
@@ -38,6 +38,7 @@ from .common import (
     split_list,
     text,
 )
+from .submission_files import Encoded, member, members, number_json, text_json
 
 DATASET = "acled"
 
@@ -206,41 +207,53 @@ def map_row(cells: dict[str, str], layout: str, notes: list[Note]) -> tuple[dict
     who = _actors_once(notes, get("inter1"), get("inter2"), get("actor1"), get("actor2"), get("assoc_actor_1"),
                        get("assoc_actor_2"), get("interaction"), get("civilian_targeting"),
                        "civilian_targeting" in cells, event_type, sub)
-    place, geo_precision = _place_once(notes, get("iso3"), get("iso"), get("country"), get("region"),
-                                       get("geo_precision"), get("admin1"), get("admin2"), get("admin3"),
-                                       get("location"))
+    place = _place_once(notes, get("iso3"), get("iso"), get("country"), get("region"),
+                        get("geo_precision"), get("admin1"), get("admin2"), get("admin3"), get("location"))
     notes_text = text(get("notes"))
-    sources, combined = _sources_once(notes, get("source"), get("source_scale"))
-    n_sources = len(sources)
-    # The steps' results are JSON-ready already (jsonable, once per distinct cells): the row's own values are
-    # added as jsonable would keep them (no empty ones), and the shared lists copied, in the columns' order.
-    data = {"ref": external, **when, "event_type": event_type, "sub_event_type": sub}
-    for k, v in who.items():
+    sources = _sources_once(notes, get("source"), get("source_scale"))
+    n_sources = len(sources[0])
+    # The steps' results are JSON-ready already (jsonable, once per distinct cells), with their JSON text: the
+    # row's own values are added as jsonable would keep them (no empty ones), the shared lists copied, and the
+    # row's JSON Lines text made from the same parts in the same order (`Encoded`).
+    ref = text_json(external)
+    data = Encoded({"ref": external, **when[0], "event_type": event_type, "sub_event_type": sub})
+    parts = [f'"ref": {ref}', when[1], _taxonomy_json(event_type, sub), who[1]]
+    for k, v in who[0].items():
         data[k] = v[:] if type(v) is list else v
-    data.update(place)
+    data.update(place[0])
+    parts.append(place[1])
     for name in ("latitude", "longitude"):
         value = number(get(name), name)
         if value is not None:
             data[name] = value
-    data["geo_precision"] = geo_precision
+            parts.append(f'"{name}": {number_json(value)}')
+    data["geo_precision"] = place[2]
+    parts.append(place[3])
     fatalities = fatalities_of(get("fatalities"), notes_text)
     if fatalities is not None:
         data["fatalities"] = fatalities
+        parts.append(f'"fatalities": {int.__repr__(fatalities)}')
     data["verification_status"] = "unverified"
-    data["verification_note"] = (f"Imported from ACLED ({event_id}): coded by ACLED from {n_sources} named report"
-                                 f"{'s' * (n_sources != 1)}; ACLED publishes no verification status and does not "
-                                 "say whether its sources are independent of one another.")
-    if sources:
-        data["sources"] = [dict(s) for s in sources]
-    if combined:
-        data["source_scale"] = combined
+    data["verification_note"] = note = (
+        f"Imported from ACLED ({event_id}): coded by ACLED from {n_sources} named report{'s' * (n_sources != 1)}; "
+        "ACLED publishes no verification status and does not say whether its sources are independent of one another.")
+    parts += ['"verification_status": "unverified"', f'"verification_note": {text_json(note)}']
+    if sources[0]:
+        data["sources"] = [dict(s) for s in sources[0]]
+    if sources[1]:
+        data["source_scale"] = sources[1]
+    parts.append(sources[2])
     if notes_text is not None:
         data["notes"] = notes_text
+        parts.append(f'"notes": {text_json(notes_text)}')
     tags = split_list(get("tags"))
     if tags:
         data["tags"] = tags
+        parts.append(member("tags", tags))
     data["coder"] = "ACLED"
     data["external_ids"] = [external]
+    parts.append(f'"coder": "ACLED", "external_ids": [{ref}]')
+    data.json = "{" + ", ".join([p for p in parts if p]) + "}"
     return data, external
 
 
@@ -314,25 +327,36 @@ def _place(iso3_cell: str | None, iso: str | None, country_cell: str | None, reg
             "admin3": text(admin3), "location": text(location)}, GEO_PRECISION[gp]
 
 
-def _ready_dates(*args: Any) -> dict[str, Any]:
-    return jsonable(_dates(*args))
+def _ready_dates(*args: Any) -> tuple[dict[str, Any], str]:
+    ready = jsonable(_dates(*args))
+    return ready, members(ready)
 
 
-def _ready_actors(*args: Any) -> dict[str, Any]:
-    return jsonable(_actors(*args))
+def _ready_actors(*args: Any) -> tuple[dict[str, Any], str]:
+    ready = jsonable(_actors(*args))
+    return ready, members(ready)
 
 
-def _ready_place(*args: Any) -> tuple[dict[str, Any], str]:
+def _ready_place(*args: Any) -> tuple[dict[str, Any], str, str, str]:
     place, precision = _place(*args)
-    return jsonable(place), precision
+    ready = jsonable(place)
+    return ready, members(ready), precision, member("geo_precision", precision)
 
 
-def _ready_sources(*args: Any) -> tuple[list[dict[str, Any]], str | None]:
+def _ready_sources(*args: Any) -> tuple[list[dict[str, Any]], str | None, str]:
+    """The sources (JSON-ready), their combined scale, and the JSON text of both as members of the event."""
     sources, combined = sources_of(*args)
-    return [jsonable(s) for s in sources], combined
+    ready = [jsonable(s) for s in sources]
+    return ready, combined, members({k: v for k, v in (("sources", ready), ("source_scale", combined)) if v})
 
 
-# Each once per distinct cells, its result JSON-ready (as `jsonable` makes it) and shared by the rows
+@functools.lru_cache(maxsize=1024)
+def _taxonomy_json(event_type: str, sub: str) -> str:
+    return members({"event_type": event_type, "sub_event_type": sub})
+
+
+# Each once per distinct cells, its result JSON-ready (as `jsonable` makes it) with its JSON text, shared by
+# the rows
 _dates_once = per_distinct(_ready_dates)
 _taxonomy_once = per_distinct(_taxonomy)
 _actors_once = per_distinct(_ready_actors)

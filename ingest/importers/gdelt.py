@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 from cedar.schema import countries
 
 from . import cameo
-from .common import LayoutError, Mapped, Refuse, date, integer, jsonable, mapped_rows, number, read_rows, text
+from .reading import LayoutError, Mapped, Refuse, date, integer, jsonable, mapped_rows, number, read_rows, text
 
 DATASET = "gdelt"
 

@@ -13,7 +13,7 @@ from typing import Any, Iterator
 
 from cedar.schema import countries
 
-from .common import (
+from .reading import (
     LayoutError,
     Mapped,
     Note,
