@@ -1,7 +1,9 @@
 """Memory in ingest and import: `cedar ingest` of synthetic submissions (CSV and JSON Lines) at two sizes,
-and `cedar import gdelt` of one and of many invented daily files, each a child process whose peak RSS
-(os.wait4) and wall time are recorded. BENCH_SCALE sizes it as the rest of `make bench`: 1 = ingest of
-1M and 5M rows (by hand: about an hour on two shared cores), 0.001 = the smoke run.
+of a CSV whose second half repeats its first under new refs (every such row a likely double coding, which
+the SQL engine hands to the row engine), and `cedar import gdelt` of one and of many invented daily files,
+each a child process whose peak RSS (os.wait4) and wall time are recorded. BENCH_SCALE sizes it as the
+rest of `make bench`: 1 = ingest of 1M and 5M rows (by hand: about two hours on two shared cores), 0.001 =
+the smoke run.
 
     python -m benchmarks.scale_ingest [SCALE]
 """
@@ -29,6 +31,24 @@ def jsonl_of(src: Path, out: Path) -> Path:
             obj = {k: ([{"name": s} for s in flat.parse_cell(flat.LIST, v)] if k == "sources"
                        else flat.parse_cell(kinds[k], v)) for k, v in row.items() if v}
             w.write(json.dumps(obj, ensure_ascii=False, default=str) + "\n")
+    return out
+
+
+def doubled_csv(out: Path, n: int, seed: int = 1) -> Path:
+    """n rows: n // 2 synthetic rows, then the same rows again under new refs (a submission coded twice)."""
+    from cedar.ingest import synth
+
+    first, second = out.with_name(out.name + ".a"), out.with_name(out.name + ".b")
+    synth.write(first, n // 2, seed=seed, ref_prefix="s")
+    synth.write(second, n - n // 2, seed=seed, ref_prefix="d")
+    with out.open("wb") as w:
+        for i, part in enumerate((first, second)):
+            with part.open("rb") as f:
+                if i:
+                    f.readline()  # the header once
+                while block := f.read(1 << 20):
+                    w.write(block)
+            part.unlink()
     return out
 
 
@@ -65,6 +85,15 @@ def run(res: dict[str, Any], work: Path, scale: float, step: Step, cedar: list[s
             _fresh(db, cedar)
             r = step(f"scale_ingest_{form}_{n}", cedar + ["ingest", str(path), "--db", str(db)])
             out[f"ingest_{form}_{n}"] = {"rows": n, **{k: r.get(k) for k in ("seconds", "peak_mb", "cpu_seconds")}}
+    # half the rows to the row engine: its events go to Parquet a chunk at a time (cedar.ingest.spool)
+    for n in sorted({max(200, int(200_000 * scale)), max(1000, int(1_000_000 * scale))}):
+        src = work / f"doubled-{n}.csv"
+        if not src.exists():
+            _made_in_child("import sys; from pathlib import Path; from benchmarks.scale_ingest import doubled_csv; "
+                           "doubled_csv(Path(sys.argv[1]), int(sys.argv[2]))", str(src), str(n))
+        _fresh(db, cedar)
+        r = step(f"scale_ingest_csv_doubled_{n}", cedar + ["ingest", str(src), "--db", str(db)])
+        out[f"ingest_csv_doubled_{n}"] = {"rows": n, **{k: r.get(k) for k in ("seconds", "peak_mb", "cpu_seconds")}}
     gdelt_rows = max(200, int(50_000 * min(scale * 10, 1)))  # a real daily export: 50,000-150,000 rows
     for days in (1, 30):
         files = [work / f"gdelt-{gdelt_rows}-{d:02d}.export.CSV.zip" for d in range(days)]

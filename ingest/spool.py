@@ -80,7 +80,8 @@ class EventSink:
     """Takes the row engine's checked events (in place of CheckResult.events' list) and writes them, a chunk
     at a time, as the stage tables' rows to Parquet files in the spool: the events never all exist at once.
     `documents` is the check's own dict of the documents read (CheckResult.documents), which a chunk's
-    sources need for their document_sha256."""
+    sources need for their document_sha256. The rows are numbered (row_no) in the order they come, or as
+    `append` is told (the rows of a large CSV that the SQL engine hands to the row engine)."""
 
     def __init__(self, spool: Spool, chunk: int | None = None):
         self.spool, self.chunk = spool, chunk or stage.CHUNK
@@ -88,9 +89,11 @@ class EventSink:
         self.files: dict[str, list[Path]] = {name: [] for name in stage.STAGE_TABLES if name != "stage_documents"}
         self.rows_per_file: dict[Path, int] = {}
         self._held: list[CheckedEvent] = []
+        self._numbers: list[int] = []
         self._count = 0
 
-    def append(self, item: CheckedEvent) -> None:
+    def append(self, item: CheckedEvent, row_no: int | None = None) -> None:
+        self._numbers.append(len(self) + 1 if row_no is None else row_no)
         self._held.append(item)
         self.rows_per_file[item.file] = self.rows_per_file.get(item.file, 0) + 1
         if len(self._held) >= self.chunk:
@@ -102,6 +105,7 @@ class EventSink:
     def clear(self) -> None:
         """Nothing will be staged (the check found an error): what was written is dropped."""
         self._held.clear()
+        self._numbers.clear()
         for files in self.files.values():
             for f in files:
                 f.unlink(missing_ok=True)
@@ -114,10 +118,9 @@ class EventSink:
             return
         import pyarrow.parquet as pq  # heavy: paid by an ingest only
 
-        tables = stage.build(self._held, self.documents, numbers=list(range(self._count + 1,
-                                                                            self._count + len(self._held) + 1)))
+        tables = stage.build(self._held, self.documents, numbers=self._numbers)
         self._count += len(self._held)
-        self._held.clear()
+        self._held, self._numbers = [], []
         for name, files in self.files.items():
             if tables[name].num_rows:
                 path = self.spool.file(name)
@@ -130,3 +133,19 @@ class EventSink:
         out: dict[str, Any] = {name: list(files) for name, files in self.files.items()}
         out["stage_documents"] = stage.build([], self.documents)["stage_documents"]
         return out
+
+
+class RowEngineEvents:
+    """One file's rows that the SQL engine hands to the row engine, (row_no, line, event) each as the check
+    gives them (cedar.validate.sql_registry.EventsOut), into the submission's sink: a CSV whose every
+    other row is a likely double coding sends half its rows this way."""
+
+    def __init__(self, sink: EventSink, path: Path):
+        self.sink, self.path = sink, path
+
+    def append(self, item: tuple[int, int, Any], /) -> None:
+        row_no, line, event = item
+        self.sink.append(CheckedEvent(self.path, line, event), row_no)
+
+    def clear(self) -> None:
+        self.sink.clear()

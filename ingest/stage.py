@@ -96,8 +96,9 @@ def load(con: Any, tables: dict[str, Any]) -> None:
         con.execute(f"CREATE OR REPLACE TEMP TABLE {name} ({body})")
         parts = tables[name] if isinstance(tables[name], list) else [tables[name]]
         files = [str(p) for p in parts if isinstance(p, Path)]
-        if files:  # an ingest's spool (cedar.ingest.spool): DuckDB reads them a row group at a time
-            con.execute(f"INSERT INTO {name} BY NAME SELECT * FROM read_parquet(?)", [files])
+        if files:  # an ingest's spool (cedar.ingest.spool): DuckDB reads them a row group at a time; by name,
+            # since DuckDB's files and pyarrow's (the row engine's events) order and type the columns apart
+            con.execute(f"INSERT INTO {name} BY NAME SELECT * FROM read_parquet(?, union_by_name = true)", [files])
         for table in parts:
             if isinstance(table, Path):
                 continue

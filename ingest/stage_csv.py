@@ -7,8 +7,9 @@ of every rule and the store's event columns, into a table in file order
 (cedar.validate.sql_registry; the derived fields computed in SQL, `derive.SQL`). While the report
 has no error, `CsvStager` stages each file from that table: region is filled from the country,
 actor names known to the registry as aliases are replaced; the rows the row engine checked are
-staged from its events. The store ends the same either way: tests/test_ingest_fast_differential.py
-ingests the same submissions both ways and compares every table.
+staged from their events, which go to Parquet a chunk at a time as they are checked
+(cedar.ingest.spool.EventSink), however many they are. The store ends the same either way:
+tests/test_ingest_fast_differential.py ingests the same submissions both ways and compares every table.
 """
 
 from __future__ import annotations
@@ -16,11 +17,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from cedar.ingest import stage
-from cedar.ingest.spool import Spool
+from cedar.ingest.spool import EventSink, RowEngineEvents, Spool
 from cedar.schema.regions import region_of
 from cedar.schema.tables import EVENT_COLUMNS
-from cedar.validate.check import CheckedEvent
 from cedar.validate.sql_query import ident, quote
 from cedar.validate.sql_registry import CheckedFile, run_sql, scalar
 
@@ -30,36 +29,40 @@ _ACTOR_LISTS = ("assoc_actor_1", "assoc_actor_2")
 class CsvStager:
     """Stages the files of a submission as the SQL engine checks them (cedar.validate.sql_registry.Stager)."""
 
-    def __init__(self, spool: Spool | None = None) -> None:
+    def __init__(self, spool: Spool) -> None:
         self.parts: dict[str, list[Any]] = {"stage_events": [], "stage_sources": []}
         self.rows_per_file: dict[Path, int] = {}
         self.spool = spool
+        self.sink = EventSink(spool)  # the row engine's events, of every file
 
     def prepare(self, con: Any) -> None:
         """The check's connection holds a whole file's rows: bounded, spilling into the spool."""
-        if self.spool is not None:
-            self.spool.limit(con)
+        self.spool.limit(con)
+
+    def events(self, path: Path) -> RowEngineEvents:
+        return RowEngineEvents(self.sink, path)
 
     def stage(self, con: Any, path: Path, checked: CheckedFile) -> None:
         self.rows_per_file[path] = checked.rows
-        for name, tables in _stage(con, path, checked.events, self.spool).items():
-            self.parts[name] += tables
+        for name, files in _stage(con, path, self.spool).items():
+            self.parts[name] += files
 
     @property
     def event_count(self) -> int:
         return sum(self.rows_per_file.values())
 
     def tables(self) -> dict[str, Any]:
-        """The staged tables for stage.load (Arrow tables, or lists of them)."""
-        tables: dict[str, Any] = stage.build([], {})  # no claims or documents: a CSV the engine takes has neither
-        tables.update(self.parts)
+        """The staged tables for stage.load: lists of Parquet files (DuckDB's and the sink's), and the
+        documents' Arrow table (none: a CSV the engine takes cites none)."""
+        tables = self.sink.tables()
+        for name, files in self.parts.items():
+            tables[name] = files + tables[name]
         return tables
 
 
-def _stage(con: Any, path: Path, events: list[tuple[int, Any]], spool: Spool | None) -> dict[str, list[Any]]:
-    """The file's staged events and sources as Arrow tables (Parquet files in the spool, when there is one):
-    the typed rows, aliases replaced and region filled, and the row engine's events (row_no, event) for
-    the rows it checked."""
+def _stage(con: Any, path: Path, spool: Spool) -> dict[str, list[Path]]:
+    """The file's staged events and sources, as Parquet files in the spool, of the rows the row engine did
+    not check (its events are in the sink): the typed rows, aliases replaced and region filled."""
     import pyarrow as pa  # (heavy: `cedar ingest` of small files does not need it)
 
     isos = [r[0] for r in con.execute("SELECT DISTINCT iso3 FROM x WHERE iso3 IS NOT NULL").fetchall()]
@@ -89,19 +92,10 @@ def _stage(con: Any, path: Path, events: list[tuple[int, Any]], spool: Spool | N
             SELECT w.row_no, unnest(x.sources) AS name, generate_subscripts(x.sources, 1) AS source_no
             FROM x JOIN x_rows w USING (rid) WHERE NOT w.python)
     """}
-    out: dict[str, list[Any]] = {}
-    for name, sql in queries.items():
-        if spool is None:
-            out[name] = [con.sql(sql).to_arrow_table()]
-        else:  # DuckDB writes the file a row group at a time: no Arrow copy of the whole file in Python
-            target = spool.file(name)
-            run_sql(con, f"COPY ({sql}) TO {quote(str(target))} (FORMAT parquet)")
-            out[name] = [target]
+    out: dict[str, list[Path]] = {}
+    for name, sql in queries.items():  # DuckDB writes the file a row group at a time: no Arrow copy in Python
+        target = spool.file(name)
+        run_sql(con, f"COPY ({sql}) TO {quote(str(target))} (FORMAT parquet)")
+        out[name] = [target]
     con.unregister("x_regions")
-    if events:
-        lines = dict(con.execute("SELECT row_no, line FROM x_rows WHERE python").fetchall())
-        tables = stage.build([CheckedEvent(path, lines[n], e) for n, e in events], {},
-                             numbers=[n for n, _ in events])
-        for name in out:
-            out[name].append(tables[name])
     return out

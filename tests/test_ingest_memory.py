@@ -13,9 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks.scale_ingest import jsonl_of
-from cedar.ingest import load, spool, store, synth
-from tests.test_ingest_fast_differential import FAST_PATH, ROW_PATH, _tables
+from benchmarks.scale_ingest import doubled_csv, jsonl_of
+from cedar.ingest import load, spool, stage_csv, store, synth
+from cedar.validate import engine
+from tests.test_ingest_fast_differential import FAST_PATH, ROW_PATH, _same_outcome, _same_stores, _tables
 
 
 def _jsonl(csv_path: Path, out: Path) -> Path:
@@ -50,6 +51,39 @@ def test_events_staged_in_chunks_give_the_same_store(tmp_path, synth_files, monk
     assert _tables(whole) == _tables(chunked)
     assert list(a.events) == list(b.events) and len(b.events) == 60
     assert b.events[0]["row"] == 1 and b.events[-1]["row"] == 60
+
+
+def test_rows_the_sql_engine_hands_to_the_row_engine_go_to_the_spool_a_chunk_at_a_time(tmp_path, monkeypatch):
+    import pyarrow.parquet as pq
+
+    doubled = doubled_csv(tmp_path / "doubled.csv", 60)  # rows 31-60 repeat rows 1-30: likely double codings
+    monkeypatch.setattr(load.spool.stage, "CHUNK", 7)
+    db = _store(tmp_path, "s")
+    with spool.Spool(db) as work:
+        stager = stage_csv.CsvStager(work)
+        result = engine.check_files([doubled], keep_events=True, stager=stager, threshold=FAST_PATH)
+        assert result.report.extra["engine"] == "sql" and result.report.valid
+        assert result.report.totals()["by_code"]["possible-double-coding"] == 30
+        handed = len(stager.sink)
+        written = stager.sink.files["stage_events"]
+        assert handed >= 30 and len(written) == handed // 7  # the last part chunk waits for tables()
+        assert all(f.parent == work.folder and f.is_file() for f in written)
+        tables = stager.tables()
+        row_nos = [n for f in tables["stage_events"] for n in pq.read_table(f, columns=["row_no"])[0].to_pylist()]
+    assert sorted(row_nos) == list(range(1, 61))  # DuckDB's rows and the row engine's, each once
+    assert set(range(31, 61)) <= set(row_nos[-handed:])
+
+
+def test_a_submission_coded_twice_stores_the_same_by_either_engine(tmp_path, monkeypatch):
+    doubled = doubled_csv(tmp_path / "doubled.csv", 60)
+    monkeypatch.setattr(load.spool.stage, "CHUNK", 7)
+    fast, slow = _store(tmp_path, "fast"), _store(tmp_path, "slow")
+    a = load.ingest(fast, [doubled], fast_threshold=FAST_PATH)
+    b = load.ingest(slow, [doubled], fast_threshold=ROW_PATH)
+    assert a.report.extra["engine"] == "sql" and b.report.extra.get("engine") != "sql"
+    assert not a.refused and a.counts["added"] == 60
+    _same_outcome(a, b)
+    _same_stores(fast, slow)
 
 
 def test_the_working_folder_is_removed_after_an_ingest(tmp_path, synth_files):

@@ -17,7 +17,7 @@ event columns), x_rows (rid, line, row_no, python: the row engine checked it) an
 from __future__ import annotations
 
 import gc
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator, Protocol
 
@@ -33,10 +33,22 @@ from cedar.validate.sql_places import place_codes
 from cedar.validate.sql_query import BLANK, LISTS_USED, PLACE_KEY, build_query, csv_header, ident, list_items
 
 
+class EventsOut(Protocol):
+    """Where the row engine's events of a file go, (row_no, line, event) each, as they are checked."""
+
+    def append(self, item: tuple[int, int, Any], /) -> None:
+        ...
+
+    def clear(self) -> None:
+        """Nothing will be staged (the report has an error): drop what was kept."""
+        ...
+
+
 @dataclass
 class CheckedFile:
     rows: int  # the file's records, blank ones left out
-    events: list[tuple[int, Any]] = field(default_factory=list)  # (row_no, event) the row engine built
+    # (row_no, line, event) the row engine built: a list, or the stager's sink (Stager.events)
+    events: EventsOut
 
 
 class Stager(Protocol):
@@ -45,6 +57,11 @@ class Stager(Protocol):
 
     def prepare(self, con: Any) -> None:
         """Set up the check's connection before any file is read (an ingest bounds its memory)."""
+        ...
+
+    def events(self, path: Path) -> EventsOut:
+        """Where this file's row-engine events go as they are checked: a file may hand most of its rows to
+        the row engine, and their events as Python objects would grow with them."""
         ...
 
     def stage(self, con: Any, path: Path, checked: CheckedFile) -> None:
@@ -157,7 +174,7 @@ def check_file(con: Any, path: Path, ctx: Context, registry: ActorRegistry | Non
     python = con.execute("SELECT rid, line, row_no FROM x_rows WHERE python ORDER BY rid").fetchall()
     build = stager is not None
     checked = _row_engine(path, header, starts, python, ctx, twice, build)
-    out = CheckedFile(rows)
+    out = CheckedFile(rows, stager.events(path) if stager is not None else [])
     _report(report, checked, _actor_warnings(con), path, registry, out.events if build else None)
     report.rows_checked += rows
     if stager is not None and report.valid:
@@ -215,17 +232,17 @@ def _repeats(con: Any, path: Path, header: list[str], seen: repeats.Repeats) -> 
 
 
 def _row_engine(path: Path, header: list[str], starts: Any, rows: list[tuple[int, int, int]], ctx: Context,
-                twice: dict[int, list[Problem]], build: bool) -> Iterator[tuple[int, int, list[Problem], Any]]:
-    """(rid, row_no, problems, event or None) of these records, by the row engine, as they are checked;
+                twice: dict[int, list[Problem]], build: bool) -> Iterator[tuple[int, int, int, list[Problem], Any]]:
+    """(rid, row_no, line, problems, event or None) of these records, by the row engine, as they are checked;
     `twice`: the problems of refs and event_ids used again, which follow a record's own (and keep its
     event out)."""
     at = spans(path, starts, [rid + 1 for rid, _, _ in rows])
     records = row_engine_records(path, header, at, [line for _, line, _ in rows], ctx, build=build)
-    for (rid, _, row_no), (_, event, problems) in zip(rows, records):
+    for (rid, _, row_no), (line, event, problems) in zip(rows, records):
         if rid in twice:  # a ref or id used twice keeps the event out; a likely double coding only warns
             problems = problems + twice[rid]
             event = None if any(p.severity == ERROR for p in twice[rid]) else event
-        yield rid, row_no, problems, event
+        yield rid, row_no, line, problems, event
 
 
 def _actor_names(con: Any, registry: ActorRegistry | None) -> None:
@@ -271,8 +288,8 @@ def _actor_warnings(con: Any) -> Any:
     """).to_arrow_reader(50_000)  # read a batch at a time: a million rows may carry millions of warnings
 
 
-def _report(report: Report, checked: Iterator[tuple[int, int, list[Problem], Any]], warnings: Any, path: Path,
-            registry: ActorRegistry | None, events: list[tuple[int, Any]] | None) -> None:
+def _report(report: Report, checked: Iterator[tuple[int, int, int, list[Problem], Any]], warnings: Any, path: Path,
+            registry: ActorRegistry | None, events: EventsOut | None) -> None:
     """Every problem into the report in file order, as the row engine adds them: the row engine's rows
     and the actor warnings of the others, merged by rid. A warning's message is rendered once per (rule,
     column, name): a million rows may share a few thousand; past --max-errors none is rendered."""
@@ -309,20 +326,20 @@ class _Rows:
     """The row engine's checked rows, added to the report in rid order as the actor warnings reach them;
     their events kept in `events` (None: none kept) while the report has no error."""
 
-    def __init__(self, checked: Iterator[tuple[int, int, list[Problem], Any]], report: Report,
-                 events: list[tuple[int, Any]] | None):
+    def __init__(self, checked: Iterator[tuple[int, int, int, list[Problem], Any]], report: Report,
+                 events: EventsOut | None):
         self.pending, self.report, self.events = checked, report, events
         self.next = next(checked, None)
 
     def add_before(self, rid: int | None) -> None:
         """Add the rows before this rid (None: all the rest)."""
         while self.next is not None and (rid is None or self.next[0] < rid):
-            _, row_no, problems, event = self.next
+            _, row_no, line, problems, event = self.next
             self.report.extend(problems)
             if self.events is not None:
                 if self.report.error_count or self.report.truncated:
                     self.events.clear()  # nothing will be staged: the events are not kept
                     self.events = None
                 elif event is not None:
-                    self.events.append((row_no, event))
+                    self.events.append((row_no, line, event))
             self.next = next(self.pending, None)
