@@ -23,35 +23,43 @@ ROOT = Path(__file__).resolve().parents[1]
 SAMPLE_S = 0.2  # how often the process tree's memory is read
 
 
-def _tree_rss(pid: int) -> int:
-    """Resident bytes of `pid` and every process below it."""
+def _tree(pid: int) -> tuple[int, dict[int, float]]:
+    """Resident bytes of `pid` and every process below it, and each one's CPU seconds so far."""
     children: dict[int, list[int]] = {}
     rss: dict[int, int] = {}
+    cpu: dict[int, float] = {}
+    tick = os.sysconf("SC_CLK_TCK")
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
         try:
             stat = (entry / "stat").read_text().rsplit(")", 1)[1].split()
             rss[int(entry.name)] = int(stat[21]) * os.sysconf("SC_PAGE_SIZE")
+            cpu[int(entry.name)] = (int(stat[11]) + int(stat[12])) / tick  # utime + stime
             children.setdefault(int(stat[1]), []).append(int(entry.name))
         except (OSError, IndexError, ValueError):
             continue  # the process ended while it was read
-    total, todo = 0, [pid]
+    total, todo, seconds = 0, [pid], {}
     while todo:
         p = todo.pop()
         total += rss.get(p, 0)
+        seconds[p] = cpu.get(p, 0.0)
         todo += children.get(p, [])
-    return total
+    return total, seconds
 
 
 def measure_tree(cmd: list[str], timeout: float = 3600) -> dict[str, Any]:
-    """Run `cmd`; its wall time, the peak of its process tree's memory and its standard output."""
+    """Run `cmd`; its wall time, the peak of its process tree's memory, the tree's CPU seconds (as last
+    sampled for each process), the load average before and after, and its standard output."""
     start = time.perf_counter()
+    load = os.getloadavg()[0]
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         proc = subprocess.Popen(cmd, cwd=ROOT, stdout=out, stderr=err)
-        peak = 0
+        peak, cpu = 0, {}
         while proc.poll() is None:
-            peak = max(peak, _tree_rss(proc.pid))
+            rss, seconds = _tree(proc.pid)
+            peak = max(peak, rss)
+            cpu.update(seconds)
             if time.perf_counter() - start > timeout:
                 proc.kill()
             time.sleep(SAMPLE_S)
@@ -59,6 +67,7 @@ def measure_tree(cmd: list[str], timeout: float = 3600) -> dict[str, Any]:
         err.seek(0)
         stdout, stderr = out.read().decode(), err.read().decode()
     return {"wall_s": round(time.perf_counter() - start, 2), "peak_tree_rss_mb": round(peak / 2**20),
+            "cpu_s": round(sum(cpu.values()), 1), "load_average": [round(load, 1), round(os.getloadavg()[0], 1)],
             "exit": proc.returncode, "stdout": stdout, "stderr": stderr[-2000:]}
 
 
@@ -107,8 +116,10 @@ def run(db: Path, store: Path, engines: tuple[str, ...] = ("duckdb", "spark"), s
             continue
         m = measure_tree([sys.executable, "-m", "benchmarks.scale_gate", "--child", engine, str(db), str(store)])
         figures = json.loads(m["stdout"].strip().splitlines()[-1]) if m["exit"] == 0 else {"error": m["stderr"]}
-        out[engine] = {"wall_s": m["wall_s"], "peak_tree_rss_mb": m["peak_tree_rss_mb"], **figures}
-        say(f"  gate on {engine}: {m['wall_s']} s wall, {m['peak_tree_rss_mb']} MB peak (process tree); {figures}")
+        out[engine] = {"wall_s": m["wall_s"], "peak_tree_rss_mb": m["peak_tree_rss_mb"], "cpu_s": m["cpu_s"],
+                       "load_average": m["load_average"], **figures}
+        say(f"  gate on {engine}: {m['wall_s']} s wall, {m['cpu_s']} CPU s, {m['peak_tree_rss_mb']} MB peak "
+            f"(process tree), load {m['load_average']}; {figures}")
     return out
 
 

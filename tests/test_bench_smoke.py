@@ -50,3 +50,41 @@ def test_bench_runs_at_a_tiny_size(tmp_path: Path) -> None:
     assert "| cedar panel --unit country-month (whole release, to Parquet) | 600 |" in text
     run.write(res, tmp_path / "results.json", readme)  # a second run replaces the table, not appends
     assert readme.read_text(encoding="utf-8").count("BENCHMARKS:BEGIN") == 1
+
+
+def test_replicate_keeps_the_store_invariants(tmp_path: Path) -> None:
+    """The scale benchmark's replicated store is a store Cedar can go on using: every copy under new ids
+    with its history and long forms, and the id counters above every id, so the next ingest's new ids do
+    not collide with the copies."""
+    import subprocess
+    import sys
+
+    import duckdb
+
+    from benchmarks import scale_build
+
+    base = scale_build.base_store(tmp_path, 40)
+    db = tmp_path / "replicated.duckdb"
+    factor = 2 * scale_build.BATCH_COPIES + 3  # more than one batch of copies, the last one short
+    assert scale_build.replicate(base, db, factor, tmp_path) == 40 * factor
+    with duckdb.connect(str(db), read_only=True) as con:
+        def one(sql: str) -> tuple:
+            return con.execute(sql).fetchall()[0]
+
+        with duckdb.connect(str(base), read_only=True) as b:
+            base_sources = b.execute("SELECT count(*) FROM event_sources").fetchall()[0][0]
+        assert one("SELECT count(*), count(DISTINCT event_id) FROM event_current") == (40 * factor, 40 * factor)
+        assert one("SELECT count(*) FROM event_history") == (40 * factor,)
+        assert one("SELECT count(*) FROM event_sources") == (base_sources * factor,)
+        assert one("SELECT count(*) FROM event_current c ANTI JOIN event_history h USING (event_id, version)") == (0,)
+        assert one("SELECT count(*) FROM event_current WHERE split_part(event_id, '-', 2) <> iso3") == (0,)
+        assert one("SELECT count(*) FROM event_history h JOIN id_counters c ON c.iso3 = split_part(h.event_id, '-', 2) "
+                   "WHERE CAST(regexp_extract(h.event_id, '[0-9]+$') AS BIGINT) > c.last_number") == (0,)
+    assert not list(tmp_path.glob("*.part")) and not list(tmp_path.glob(".*.spill"))
+    more = tmp_path / "more.csv"
+    cedar = [sys.executable, "-m", "cedar"]
+    subprocess.run([*cedar, "synth", "30", "--seed", "6", "--out", str(more)], check=True, capture_output=True)
+    done = subprocess.run([*cedar, "ingest", "--db", str(db), str(more)], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM event_current").fetchall()[0][0] == 40 * factor + 30
