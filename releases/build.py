@@ -367,17 +367,10 @@ def _one_thread(con: Any) -> Iterator[None]:
 
 
 def _write_changes(con: Any, tmp: Path, version: str, prev_deletions: list[dict[str, Any]],
-                   hashes: manifest.Hashes,
-                   spans: list[partitions.Span] | None = None) -> tuple[dict[str, int], int]:
+                   hashes: manifest.Hashes, spans: list[partitions.Span] | None) -> tuple[dict[str, int], int]:
     """changes.csv (or in a partitioned release its files by span) and deletions.csv (cumulative) against
     the previous release. Returns the change counts and the number of rows of deletions.csv."""
-    if spans:
-        partitions.write_changes(con, partitions.stage_change_spans(con, spans),
-                                 lambda source, path: csvsafe.copy_csv(con, source, snapshot.CHANGE_COLUMNS, path),
-                                 tmp, hashes)
-    else:
-        csvsafe.copy_csv(con, "changes", snapshot.CHANGE_COLUMNS, tmp / "changes.csv")
-        hashes.start("changes.csv")
+    partitions.write_changes(con, tmp, spans, hashes, snapshot.CHANGE_COLUMNS)
     counts = dict(con.execute("SELECT change, count(*) FROM changes GROUP BY change").fetchall())
     deletions = prev_deletions + [
         {"event_id": i, "deleted_in": version, "last_version": last, "reason": reason}
@@ -426,8 +419,7 @@ def _write_data_files(con: Any, tmp: Path, hashes: manifest.Hashes) -> None:
 
 
 def _write_datapackage(tmp: Path, version: str, hashes: manifest.Hashes,
-                       terms_fields: dict[str, Any] | None = None,
-                       spans: list[partitions.Span] | None = None,
+                       terms_fields: dict[str, Any] | None = None, spans: list[partitions.Span] | None = None,
                        change_spans: list[partitions.Span] | None = None) -> None:
     ev_required = {n for n in flat.event_columns() if Event.model_fields[n].is_required()} | set(ALWAYS_FILLED)
     specs = [
@@ -447,11 +439,7 @@ def _write_datapackage(tmp: Path, version: str, hashes: manifest.Hashes,
     for name, columns, required, key in specs if not spans else []:
         resources.append({"name": f"{name}-parquet", "path": f"{name}.parquet", "table": name, "columns": columns,
                           "required": required, "key": key})
-    if change_spans:
-        resources.append(partitions.changes_resource(change_spans, snapshot.CHANGE_COLUMNS))
-    else:
-        resources.append({"name": "changes", "path": "changes.csv", "table": "changes",
-                          "columns": snapshot.CHANGE_COLUMNS, "required": {"event_id", "change"}, "key": ["event_id"]})
+    resources.append(partitions.changes_resource(change_spans, snapshot.CHANGE_COLUMNS))
     resources.append({"name": "deletions", "path": "deletions.csv", "table": "deletions",
                       "columns": snapshot.DELETION_COLUMNS, "required": {"event_id", "deleted_in"},
                       "key": ["event_id"]})

@@ -32,6 +32,8 @@ from typing import Any, Callable
 
 from cedar.errors import UsageError
 
+from . import csvsafe
+
 MODES = ("auto", "always", "never")
 # A release of more events than this is partitioned under --partition auto: at 1M events the single
 # events.parquet is about 150 MB and its CSV forms several times that, which every download fetched whole.
@@ -190,15 +192,20 @@ def change_spans(con: Any, spans: list[Span]) -> list[Span]:
     return sorted(set(spans) | found, key=lambda s: s.key)
 
 
-def write_changes(con: Any, spans: list[Span], write_csv: Callable[[str, Path], None], tmp: Path,
-                  hashes: Any) -> None:
-    """Each span's changes file from change_span, in id order (an empty span's file has the header only);
-    `write_csv(source, path)` writes the rows of a FROM clause as the release's CSV."""
-    for span in spans:
+def write_changes(con: Any, tmp: Path, spans: list[Span] | None, hashes: Any, columns: list[tuple[str, str]]) -> None:
+    """The release's changes: changes.csv of the staged table, or when the release is partitioned (`spans`,
+    the events' spans) each span's file from change_span (stage_change_spans), in id order, with the
+    columns and cells of changes.csv (an empty span's file has the header line alone)."""
+    if not spans:
+        csvsafe.copy_csv(con, CHANGES, columns, tmp / "changes.csv")
+        hashes.start("changes.csv")
+        return
+    for span in stage_change_spans(con, spans):
         target = tmp / span.path(CHANGES)
         target.parent.mkdir(parents=True, exist_ok=True)
         month = "IS NULL" if span.month is None else f"= {int(span.month)}"
-        write_csv(f"(SELECT * FROM change_span WHERE y = {int(span.year)} AND m {month} ORDER BY rowid)", target)
+        rows = f"(SELECT * FROM change_span WHERE y = {int(span.year)} AND m {month} ORDER BY rowid)"
+        csvsafe.copy_csv(con, rows, columns, target)
         hashes.start(span.path(CHANGES))
 
 
@@ -257,7 +264,7 @@ def resources(spans: list[Span], specs: list[tuple[str, Any, set[str], list[str]
              "required": required, "key": key, "parquet_schema": True} for name, columns, required, key in specs]
 
 
-def changes_resource(spans: list[Span], columns: Any) -> dict[str, Any]:
-    """datapackage.json's resource of the changes: its CSV files by span, as one resource."""
-    return {"name": CHANGES, "path": [s.path(CHANGES) for s in spans], "table": CHANGES, "columns": columns,
-            "required": {"event_id", "change"}, "key": ["event_id"]}
+def changes_resource(spans: list[Span] | None, columns: Any) -> dict[str, Any]:
+    """datapackage.json's resource of the changes: changes.csv, or its CSV files by span as one resource."""
+    return {"name": CHANGES, "path": [s.path(CHANGES) for s in spans] if spans else "changes.csv", "table": CHANGES,
+            "columns": columns, "required": {"event_id", "change"}, "key": ["event_id"]}
