@@ -211,3 +211,26 @@ def test_the_explorers_release_page_lists_the_same_changes_in_both_layouts(store
     ids = [c["event_id"] for c in pages["parted"]["changes"]]
     assert ids == sorted(ids, key=event_ids.natural_key) and len(ids) == len(stores["gone"]) + \
         pages["parted"]["change_counts"]["added"]
+
+
+def test_a_partitioned_release_built_with_one_changes_csv_reads_the_same(stores, tmp_path):
+    """A partitioned release of the earlier layout (one changes.csv beside the partitions) gives the same
+    changes view, whole and for a selection of years."""
+    import hashlib
+
+    from cedar.releases import selection
+
+    old = tmp_path / V2
+    shutil.copytree(stores["parted"] / V2, old)
+    shutil.rmtree(old / "changes")
+    shutil.copyfile(stores["single"] / V2 / "changes.csv", old / "changes.csv")
+    man = _manifest(old)
+    man["partitions"] = [p for p in man["partitions"] if p["table"] != "changes"]
+    man["files"] = {n: m for n, m in man["files"].items() if not n.startswith("changes/")}
+    data = (old / "changes.csv").read_bytes()
+    man["files"]["changes.csv"] = {"bytes": len(data), "sha256": hashlib.sha256(data).hexdigest()}
+    (old / "manifest.json").write_text(json.dumps(man), encoding="utf-8")
+    assert rows(old, "changes") == rows(stores["parted"] / V2, "changes")
+    sel = Selection(years=(NEW_YEAR,))
+    selection.write(old, sel)
+    assert rows(old, "changes") == rows(stores["single"] / V2, "changes", where_of(sel, "changes")) != []
