@@ -236,8 +236,8 @@ class Shared:
             for rule, _ in self._plan(quiet, True):
                 run_rule(rule, draft, ctx, failed, problems, where)
             return
-        for rule, group in self._plan(quiet, False):
-            answers = found[group] if group is not None else None
+        for rule, in_group in self._plan(quiet, False):
+            answers = found[in_group] if in_group is not None else None
             if answers is None:
                 run_rule(rule, draft, ctx, failed, problems, where)
             else:
