@@ -231,8 +231,11 @@ def map_row(cells: tuple[str | None, ...], has_ct: bool, notes: list[Note]) -> t
     ref = text_json(external)
     data = Encoded({"ref": external, **when[0], "event_type": event_type, "sub_event_type": sub})
     parts = [f'"ref": {ref}', when[1], _taxonomy_json(event_type, sub), who[1]]
-    for k, v in who[0].items():
-        data[k] = v[:] if type(v) is list else v
+    if who[2]:  # associated actors: lists the row gets a copy of
+        for k, v in who[0].items():
+            data[k] = v[:] if type(v) is list else v
+    else:
+        data.update(who[0])
     data.update(place[0])
     parts.append(place[1])
     for name, cell in (("latitude", latitude), ("longitude", longitude)):
@@ -345,9 +348,9 @@ def _ready_dates(*args: Any) -> tuple[dict[str, Any], str]:
     return ready, members(ready)
 
 
-def _ready_actors(*args: Any) -> tuple[dict[str, Any], str]:
+def _ready_actors(*args: Any) -> tuple[dict[str, Any], str, bool]:
     ready = jsonable(_actors(*args))
-    return ready, members(ready)
+    return ready, members(ready), any(type(v) is list for v in ready.values())
 
 
 def _ready_place(*args: Any) -> tuple[dict[str, Any], str, str, str]:

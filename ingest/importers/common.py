@@ -199,6 +199,10 @@ def _refuse_type_outliers(result: ImportResult, severity: str) -> None:
     keep = []
     f = str(result.path)
     for item, e in zip(result.events, fields):
+        if not ((e.actor1 and contradiction(e.actor1, e.inter1, e.iso3))
+                or (e.actor2 and contradiction(e.actor2, e.inter2, e.iso3))):  # most rows: asked once, kept
+            keep.append(item)
+            continue
         reasons: list[Any] = []
         for actor, inter in (("actor1", "inter1"), ("actor2", "inter2")):
             name, given = getattr(e, actor), getattr(e, inter)
@@ -207,11 +211,8 @@ def _refuse_type_outliers(result: ImportResult, severity: str) -> None:
                 p = problem("actor-type-differs-in-file", file=f, row=item.row, line=item.row, field=inter,
                             value=given, actor=name, expected=expected, label=vocab.ACTOR_TYPES.get(expected, ""))
                 reasons.append(reworded(p, "row-refused", severity=severity))
-        if reasons:
-            result.report.extend(reasons)
-            result.refused[item.row] = [p.message.removeprefix("Row refused: ") for p in reasons]
-        else:
-            keep.append(item)
+        result.report.extend(reasons)
+        result.refused[item.row] = [p.message.removeprefix("Row refused: ") for p in reasons]
     result.events = keep
 
 
