@@ -153,6 +153,9 @@ SHARED_RULES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "licence": (("licensor", "licence", "external_ids"), ("licence-mismatch",)),
 }
 _SHARED_GROUP = {code: group for group, (_, codes) in SHARED_RULES.items() for code in codes}
+# Rules that ask the actor registry and find nothing without one (each returns at once when the context has no
+# registry, as an import's check has none): `Shared` leaves them out of such a check.
+REGISTRY_RULES = frozenset({"unknown-actor", "actor-type-contradicts-registry", "actor-alias-replaced"})
 
 
 def _sources_key(e: Any) -> tuple[Any, ...] | None:
@@ -185,19 +188,33 @@ class Shared:
     def __init__(self, size: int = 100_000):
         self.size = size
         self._found: dict[str, dict[Any, dict[str, list[Any]]]] = {g: {} for g in SHARED_RULES}
-        self._plans: dict[tuple[bool, bool, int], list[tuple[Any, str | None]]] = {}
+        self._plans: dict[tuple[bool, bool, bool, int], list[tuple[Any, str | None]]] = {}
         self._groups = [(group, _KEY[group], self._found[group]) for group in SHARED_RULES]
+        self._registry = False  # the check's context has an actor registry (set by `filling`, once a row)
+        self._fill_from: list[Any] | None = None
+        self._fill: list[Any] = []
 
     def _plan(self, quiet: bool, direct: bool) -> list[tuple[Any, str | None]]:
         """The cross-field rules in the order they run, each with its group of SHARED_RULES (None: run it);
         `direct`: only those run on every row."""
-        key = (quiet, direct, len(RULES))
+        key = (quiet, direct, self._registry, len(RULES))
         plan = self._plans.get(key)
         if plan is None:
             plan = self._plans[key] = [(r, _SHARED_GROUP.get(r.code)) for r in cross_field_rules()
                                        if not (quiet and r.code in rules.POINT_RULES)
-                                       and not (direct and r.code in _SHARED_GROUP)]
+                                       and not (direct and r.code in _SHARED_GROUP)
+                                       and (self._registry or r.code not in REGISTRY_RULES)]
         return plan
+
+    def filling(self, ctx: Context) -> list[Any]:
+        """The filling rules, as `validate_record` runs them; those of REGISTRY_RULES only with a registry."""
+        self._registry = ctx.actors is not None
+        every = filling_rules()
+        if self._registry:
+            return every
+        if self._fill_from is not every:  # worked out again only when the rules change
+            self._fill_from, self._fill = every, [r for r in every if r.code not in REGISTRY_RULES]
+        return self._fill
 
     def _answer(self, group: str, draft: Any, ctx: Context, key: tuple[Any, ...]) -> dict[str, list[Any]]:
         """The group's rules that find something, with their findings ({}: none does), kept under `key`."""
@@ -289,7 +306,8 @@ def validate_record(data: dict[str, Any], ctx: Context, where: dict[str, Any], c
         draft = EventDraft.model_validate({k: v for k, v in clean.items() if k not in failed})
 
     ctx.row_failed = failed
-    for rule in filling_rules():  # places and actor aliases, filled or replaced before anything is required
+    # places and actor aliases, filled or replaced before anything is required
+    for rule in filling_rules() if shared is None else shared.filling(ctx):
         run_rule(rule, draft, ctx, failed, problems, where)
 
     values = draft.__dict__  # the fields' values, read directly: asked for every required field of every row
