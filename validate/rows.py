@@ -162,7 +162,7 @@ def _sources_key(e: Any) -> tuple[Any, ...] | None:
     """The sources group's values as a key (each source's fields in order), or None: run its rules on the row."""
     if e.claims or e.claimed_by or e.denied_by or e.evidence:
         return None
-    sources = None if e.sources is None else tuple(tuple(s.__dict__.values()) for s in e.sources)
+    sources = None if e.sources is None else tuple([tuple(s.__dict__.values()) for s in e.sources])
     return sources, e.source_scale, e.verification_status, e.verification_basis
 
 

@@ -272,7 +272,7 @@ def map_row(cells: tuple[str | None, ...], has_ct: bool, notes: list[Note]) -> t
     if notes_text is not None:
         data["notes"] = notes_text
         parts.append(f'"notes": {text_json(notes_text)}')
-    tags = split_list(tags_cell)
+    tags = split_list(tags_cell) if tags_cell else None  # most rows have none
     if tags:
         data["tags"] = tags
         parts.append(member("tags", tags))
