@@ -153,13 +153,16 @@ SHARED_RULES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "licence": (("licensor", "licence", "external_ids"), ("licence-mismatch",)),
 }
 _SHARED_GROUP = {code: group for group, (_, codes) in SHARED_RULES.items() for code in codes}
+# Rules that ask the actor registry and find nothing without one (each returns at once when the context has no
+# registry, as an import's check has none): `Shared` leaves them out of such a check.
+REGISTRY_RULES = frozenset({"unknown-actor", "actor-type-contradicts-registry", "actor-alias-replaced"})
 
 
 def _sources_key(e: Any) -> tuple[Any, ...] | None:
     """The sources group's values as a key (each source's fields in order), or None: run its rules on the row."""
     if e.claims or e.claimed_by or e.denied_by or e.evidence:
         return None
-    sources = None if e.sources is None else tuple(tuple(s.__dict__.values()) for s in e.sources)
+    sources = None if e.sources is None else tuple([tuple(s.__dict__.values()) for s in e.sources])
     return sources, e.source_scale, e.verification_status, e.verification_basis
 
 
@@ -185,49 +188,73 @@ class Shared:
     def __init__(self, size: int = 100_000):
         self.size = size
         self._found: dict[str, dict[Any, dict[str, list[Any]]]] = {g: {} for g in SHARED_RULES}
-        self._plans: dict[tuple[bool, bool, int], list[tuple[Any, str | None]]] = {}
+        self._plans: dict[tuple[bool, bool, bool, int], list[tuple[Any, str | None]]] = {}
+        self._groups = [(group, _KEY[group], self._found[group]) for group in SHARED_RULES]
+        self._registry = False  # the check's context has an actor registry (set by `filling`, once a row)
+        self._fill_from: list[Any] | None = None
+        self._fill: list[Any] = []
 
     def _plan(self, quiet: bool, direct: bool) -> list[tuple[Any, str | None]]:
         """The cross-field rules in the order they run, each with its group of SHARED_RULES (None: run it);
         `direct`: only those run on every row."""
-        key = (quiet, direct, len(RULES))
+        key = (quiet, direct, self._registry, len(RULES))
         plan = self._plans.get(key)
         if plan is None:
             plan = self._plans[key] = [(r, _SHARED_GROUP.get(r.code)) for r in cross_field_rules()
                                        if not (quiet and r.code in rules.POINT_RULES)
-                                       and not (direct and r.code in _SHARED_GROUP)]
+                                       and not (direct and r.code in _SHARED_GROUP)
+                                       and (self._registry or r.code not in REGISTRY_RULES)]
         return plan
 
-    def _lookup(self, group: str, draft: Any, ctx: Context) -> dict[str, list[Any]] | None:
-        """The group's rules that find something, with their findings ({}: none does); None: run them."""
-        values = _KEY[group](draft)
-        if values is None:
-            return None
+    def filling(self, ctx: Context) -> list[Any]:
+        """The filling rules, as `validate_record` runs them; those of REGISTRY_RULES only with a registry."""
+        self._registry = ctx.actors is not None
+        every = filling_rules()
+        if self._registry:
+            return every
+        if self._fill_from is not every:  # worked out again only when the rules change
+            self._fill_from, self._fill = every, [r for r in every if r.code not in REGISTRY_RULES]
+        return self._fill
+
+    def _answer(self, group: str, draft: Any, ctx: Context, key: tuple[Any, ...]) -> dict[str, list[Any]]:
+        """The group's rules that find something, with their findings ({}: none does), kept under `key`."""
+        found: dict[str, list[Any]] = {}
+        for code in SHARED_RULES[group][1]:
+            check = RULES[code].check
+            assert check is not None  # every shared rule has a check
+            findings = list(check(draft, ctx))
+            if findings:
+                found[code] = findings
         known = self._found[group]
-        found = known.get((ctx.today, values))
-        if found is None:
-            found = {}
-            for code in SHARED_RULES[group][1]:
-                check = RULES[code].check
-                assert check is not None  # every shared rule has a check
-                findings = list(check(draft, ctx))
-                if findings:
-                    found[code] = findings
-            if len(known) >= self.size:
-                known.clear()
-            known[(ctx.today, values)] = found
+        if len(known) >= self.size:
+            known.clear()
+        known[key] = found
         return found
 
     def run(self, draft: Any, ctx: Context, failed: set[str], problems: list[Problem], where: dict[str, Any],
             quiet: bool) -> None:
         """The cross-field rules over a draft, as `validate_record` runs them (point rules skipped when `quiet`)."""
-        found = {group: self._lookup(group, draft, ctx) for group in SHARED_RULES}
-        if not any(answers is None or answers for answers in found.values()):  # the common case: nothing shared found
+        today = ctx.today
+        found: dict[str, dict[str, list[Any]] | None] = {}
+        silent = True  # every group answered, and none found anything: the common case
+        for group, key_of, known in self._groups:
+            values = key_of(draft)
+            if values is None:  # the group's rules run on the row
+                found[group] = None
+                silent = False
+                continue
+            answers = known.get((today, values))
+            if answers is None:
+                answers = self._answer(group, draft, ctx, (today, values))
+            found[group] = answers
+            if answers:
+                silent = False
+        if silent:
             for rule, _ in self._plan(quiet, True):
                 run_rule(rule, draft, ctx, failed, problems, where)
             return
-        for rule, group in self._plan(quiet, False):
-            answers = found[group] if group is not None else None
+        for rule, in_group in self._plan(quiet, False):
+            answers = found[in_group] if in_group is not None else None
             if answers is None:
                 run_rule(rule, draft, ctx, failed, problems, where)
             else:
@@ -262,11 +289,14 @@ def validate_record(data: dict[str, Any], ctx: Context, where: dict[str, Any], c
     key for the check across rows is not worked out."""
     problems = [Problem(p.code, p.message or message(p.code, p.field, p.value), p.severity, **{**where,
                                                                                                "field": p.field,
-                        "value": p.value}) for p in cell_problems]
+                        "value": p.value}) for p in cell_problems] if cell_problems else []
     failed = {p.field or "" for p in problems}
     clean = {k: v for k, v in data.items() if k not in failed} if failed else data
-    if any(clean.get(name, ...) is None for name in _defaults()):  # not given: the default, as for an absent column
-        clean = {k: v for k, v in clean.items() if v is not None or k not in _defaults()}
+    defaults = _defaults()
+    for name in defaults:
+        if clean.get(name, ...) is None:  # not given: the default, as for an absent column
+            clean = {k: v for k, v in clean.items() if v is not None or k not in defaults}
+            break
     try:
         draft: Any = EventDraft.model_validate(clean)  # a model made at run time: no static attributes
     except ValidationError as exc:
@@ -276,11 +306,13 @@ def validate_record(data: dict[str, Any], ctx: Context, where: dict[str, Any], c
         draft = EventDraft.model_validate({k: v for k, v in clean.items() if k not in failed})
 
     ctx.row_failed = failed
-    for rule in filling_rules():  # places and actor aliases, filled or replaced before anything is required
+    # places and actor aliases, filled or replaced before anything is required
+    for rule in filling_rules() if shared is None else shared.filling(ctx):
         run_rule(rule, draft, ctx, failed, problems, where)
 
+    values = draft.__dict__  # the fields' values, read directly: asked for every required field of every row
     for name in required_fields():
-        if getattr(draft, name) is None and name not in failed and name not in absent:
+        if values[name] is None and name not in failed and name not in absent:
             problems.append(Problem("missing-value", message("missing-value", name, None), field=name, **where))
             failed.add(name)
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import operator
 import re
 from pathlib import Path
 from typing import Any, Iterator
@@ -112,7 +113,19 @@ def read(path: Path, encoding: str = "utf-8") -> Iterator[Mapped]:
     known = set(CURRENT) | set(OLD) | set(DELETED)
     unknown = [h for h in header if h not in known]
     note = Note("unknown-peer-column", None, unknown, columns=", ".join(unknown), peer="ACLED") if unknown else None
-    return mapped_rows(rows, header, "the header", lambda cells, notes: map_row(cells, layout, notes), note=note)
+    where = {h: i for i, h in enumerate(header)}  # a repeated column: its last cell, as a dict of the row would
+    pick = operator.itemgetter(*[where.get(name, len(header)) for name in READS])  # a column the file lacks: None
+    has_ct = "civilian_targeting" in where
+    return mapped_rows(rows, header, "the header", lambda cells, notes: map_row(pick(cells + _ABSENT), has_ct, notes),
+                       note=note, by_position=True)
+
+
+# The cells `map_row` reads, in its order; picked from a row by position (a dict of every row cost 3-4 us a row).
+READS = ("event_id_cnty", "event_date", "year", "time_precision", "event_type", "sub_event_type", "disorder_type",
+         "inter1", "inter2", "actor1", "actor2", "assoc_actor_1", "assoc_actor_2", "interaction", "civilian_targeting",
+         "iso3", "iso", "country", "region", "geo_precision", "admin1", "admin2", "admin3", "location", "notes",
+         "source", "source_scale", "latitude", "longitude", "fatalities", "tags")
+_ABSENT = [None]
 
 
 def inter_code(value: str | None, name: str) -> int:
@@ -188,29 +201,39 @@ def sources_of(source: str | None, scale: str | None, notes: list[Note]) -> tupl
 
 def fatalities_of(value: str | None, notes_text: str | None) -> int | None:
     n = integer(value, "fatalities")
-    if n == 0 and not (notes_text and NO_DEATHS.search(notes_text)):
+    if n == 0 and not (notes_text and says_no_deaths(notes_text)):
         return None  # ACLED's 0 also means "no information": Cedar keeps that apart from a reported 0
     return n
 
 
-def map_row(cells: dict[str, str], layout: str, notes: list[Note]) -> tuple[dict[str, Any], str]:
-    """One ACLED row as a Cedar event (nested, JSON-ready) and its external id; a Refuse says why it cannot be.
-    The steps run in the row's order of columns, so that a row's warnings come before its refusal."""
-    event_id = text(cells.get("event_id_cnty"))
+def says_no_deaths(notes: str) -> bool:
+    """NO_DEATHS found in the notes. Each of its forms holds one of these words: ASCII notes without any (most
+    notes of a 0) are answered without the search, which cost 2 us a row (in ASCII, lower() folds as re.I)."""
+    if notes.isascii():
+        low = notes.lower()
+        if not ("no " in low or "nobody" in low or "without" in low or "fatalities" in low):
+            return False
+    return NO_DEATHS.search(notes) is not None
+
+
+def map_row(cells: tuple[str | None, ...], has_ct: bool, notes: list[Note]) -> tuple[dict[str, Any], str]:
+    """One ACLED row (its cells of READS, None for a column the file lacks; `has_ct`: the file has
+    civilian_targeting) as a Cedar event (nested, JSON-ready) and its external id; a Refuse says why it cannot
+    be. The steps run in the row's order of columns, so that a row's warnings come before its refusal."""
+    (event_id_cell, event_date, year, time_precision, event_type_cell, sub_cell, disorder, inter1, inter2, actor1,
+     actor2, assoc1, assoc2, interaction, ct, iso3, iso, country, region, geo_precision, admin1, admin2, admin3,
+     location, notes_cell, source, source_scale, latitude, longitude, fatalities_cell, tags_cell) = cells
+    event_id = text(event_id_cell)
     if not event_id:
         raise Refuse("missing-peer-id", "event_id_cnty", peer="ACLED")
     external = f"{DATASET}:{event_id}"
-    get = cells.get
     # Each step is worked out once per distinct cells it reads: a file repeats its labels, actors and places
-    when = _dates_once(notes, get("event_date"), get("year"), get("time_precision"))
-    event_type, sub = _taxonomy_once(notes, get("event_type"), get("sub_event_type"), get("disorder_type"))
-    who = _actors_once(notes, get("inter1"), get("inter2"), get("actor1"), get("actor2"), get("assoc_actor_1"),
-                       get("assoc_actor_2"), get("interaction"), get("civilian_targeting"),
-                       "civilian_targeting" in cells, event_type, sub)
-    place = _place_once(notes, get("iso3"), get("iso"), get("country"), get("region"),
-                        get("geo_precision"), get("admin1"), get("admin2"), get("admin3"), get("location"))
-    notes_text = text(get("notes"))
-    sources = _sources_once(notes, get("source"), get("source_scale"))
+    when = _dates_once(notes, event_date, year, time_precision)
+    event_type, sub = _taxonomy_once(notes, event_type_cell, sub_cell, disorder)
+    who = _actors_once(notes, inter1, inter2, actor1, actor2, assoc1, assoc2, interaction, ct, has_ct, event_type, sub)
+    place = _place_once(notes, iso3, iso, country, region, geo_precision, admin1, admin2, admin3, location)
+    notes_text = text(notes_cell)
+    sources = _sources_once(notes, source, source_scale)
     n_sources = len(sources[0])
     # The steps' results are JSON-ready already (jsonable, once per distinct cells), with their JSON text: the
     # row's own values are added as jsonable would keep them (no empty ones), the shared lists copied, and the
@@ -218,18 +241,21 @@ def map_row(cells: dict[str, str], layout: str, notes: list[Note]) -> tuple[dict
     ref = text_json(external)
     data = Encoded({"ref": external, **when[0], "event_type": event_type, "sub_event_type": sub})
     parts = [f'"ref": {ref}', when[1], _taxonomy_json(event_type, sub), who[1]]
-    for k, v in who[0].items():
-        data[k] = v[:] if type(v) is list else v
+    if who[2]:  # associated actors: lists the row gets a copy of
+        for k, v in who[0].items():
+            data[k] = v[:] if type(v) is list else v
+    else:
+        data.update(who[0])
     data.update(place[0])
     parts.append(place[1])
-    for name in ("latitude", "longitude"):
-        value = number(get(name), name)
+    for name, cell in (("latitude", latitude), ("longitude", longitude)):
+        value = number(cell, name)
         if value is not None:
             data[name] = value
             parts.append(f'"{name}": {number_json(value)}')
     data["geo_precision"] = place[2]
     parts.append(place[3])
-    fatalities = fatalities_of(get("fatalities"), notes_text)
+    fatalities = fatalities_of(fatalities_cell, notes_text)
     if fatalities is not None:
         data["fatalities"] = fatalities
         parts.append(f'"fatalities": {int.__repr__(fatalities)}')
@@ -246,7 +272,7 @@ def map_row(cells: dict[str, str], layout: str, notes: list[Note]) -> tuple[dict
     if notes_text is not None:
         data["notes"] = notes_text
         parts.append(f'"notes": {text_json(notes_text)}')
-    tags = split_list(get("tags"))
+    tags = split_list(tags_cell) if tags_cell else None  # most rows have none
     if tags:
         data["tags"] = tags
         parts.append(member("tags", tags))
@@ -332,9 +358,9 @@ def _ready_dates(*args: Any) -> tuple[dict[str, Any], str]:
     return ready, members(ready)
 
 
-def _ready_actors(*args: Any) -> tuple[dict[str, Any], str]:
+def _ready_actors(*args: Any) -> tuple[dict[str, Any], str, bool]:
     ready = jsonable(_actors(*args))
-    return ready, members(ready)
+    return ready, members(ready), any(type(v) is list for v in ready.values())
 
 
 def _ready_place(*args: Any) -> tuple[dict[str, Any], str, str, str]:

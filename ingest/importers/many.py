@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Any, Callable
 
 from cedar import paths as checked_paths
-from cedar.ingest import load, spool, store
 from cedar.validate.report import Report
 
 from . import READERS, import_file
@@ -55,6 +54,7 @@ def check_layouts(dataset: str, files: list[Path], encoding: str) -> None:
 def ingest_many(dataset: str, files: list[Path], db: Path, *, strict: bool = False, encoding: str = "utf-8",
                 submitter: str | None = None, dry_run: bool = False, on_row: Callable[[], None] | None = None,
                 say: Callable[[str], None] = lambda _: None) -> ManyFiles:
+    from cedar.ingest import load, spool, store  # the store's modules (DuckDB): only when importing into it
     check_layouts(dataset, files, encoding)
     with store.connect(db, write=False) as con:
         current, deleted = external_index(con)

@@ -49,7 +49,7 @@ class Note:
         self.code, self.field, self.value, self.params = code, field, value, params
 
 
-@dataclass
+@dataclass(slots=True)
 class RawRow:
     line: int  # the line in the file the row starts on (1 = the first line)
     cells: list[str]
@@ -239,7 +239,7 @@ def jsonable(data: dict[str, Any]) -> dict[str, Any]:
 
 # --- the run ----------------------------------------------------------------------------------
 
-@dataclass
+@dataclass(slots=True)
 class Mapped:
     """One row's outcome: its event data, or the reasons it was refused, and warnings either way."""
 
@@ -254,7 +254,7 @@ class Mapped:
 # rows of the three exports end with at most one empty cell (GED's gwnob).
 CUT_EMPTY_CELLS = 2
 
-MapRow = Callable[[dict[str, str], list[Note]], tuple[dict[str, Any], str]]
+MapRow = Callable[[Any, list[Note]], tuple[dict[str, Any], str]]  # cells by name (or a list) and the notes
 
 
 def _split_error(error: str) -> Refuse:
@@ -263,10 +263,10 @@ def _split_error(error: str) -> Refuse:
 
 
 def mapped_rows(rows: Iterator[RawRow], columns: list[str] | tuple[str, ...], expected: str, map_row: MapRow, *,
-                note: Note | None = None) -> Iterator[Mapped]:
-    """Every row of an export mapped by `map_row` (cells by column name), or refused: a row the reader could
-    not split, or with more or fewer cells than `columns` (`expected` says whose: "the header"). Blank rows
-    are skipped; `note` (columns left out, say) goes with the first row."""
+                note: Note | None = None, by_position: bool = False) -> Iterator[Mapped]:
+    """Every row of an export mapped by `map_row` (cells by column name, or the list of cells `by_position`), or
+    refused: a row the reader could not split, or with more or fewer cells than `columns` (`expected` says
+    whose: "the header"). Blank rows are skipped; `note` (columns left out, say) goes with the first row."""
     first = True
     for raw in rows:
         if raw.error:
@@ -283,7 +283,8 @@ def mapped_rows(rows: Iterator[RawRow], columns: list[str] | tuple[str, ...], ex
                                len(raw.cells), expected=expected, cells=len(columns))
         else:
             try:
-                m.data, m.external_id = map_row(dict(zip(columns, raw.cells)), m.notes)
+                cells = raw.cells if by_position else dict(zip(columns, raw.cells))
+                m.data, m.external_id = map_row(cells, m.notes)
             except Refuse as r:
                 m.refusal = _cut_off(raw, r)
         yield m

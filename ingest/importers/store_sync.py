@@ -20,7 +20,6 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable
 
-from cedar.ingest import actors, deletions, load, store
 from cedar.schema import vocab
 from cedar.schema.rules import RULES
 from cedar.validate.report import ERROR, WARNING, Problem, Report, problem, reworded
@@ -55,6 +54,7 @@ def external_index(con: Any) -> tuple[dict[str, str], dict[str, str]]:
 
 def ingest(result: ImportResult, db: Path, *, submitter: str | None = None, dry_run: bool = False,
            out: Path | None = None, link: bool = True, say: Callable[[str], None] = lambda _: None) -> StoreOutcome:
+    from cedar.ingest import load, store  # the store's modules (DuckDB): only when an import goes into it
     with store.connect(db, write=False) as con:
         current, deleted = external_index(con)
     keep, updated, skipped = _by_external_id(result, current, deleted)
@@ -121,6 +121,7 @@ def _store_check(result: ImportResult, items: list[ImportedEvent], db: Path) -> 
     ingest refuses a submission whole). The rows passed `cedar check` already: what the store knows more is
     its actor registry, whose one rule that refuses is the actor type (asked of it directly, not by checking
     every row again: a third of an import's time)."""
+    from cedar.ingest import actors, store
     with store.connect(db, write=False) as con:
         if not actors.has_table(con):
             return items
@@ -153,6 +154,7 @@ def _store_check(result: ImportResult, items: list[ImportedEvent], db: Path) -> 
 
 def _put_back(outcome: Any, written: str, peer: str, rows: dict[int, int]) -> None:
     """Problems and event rows of the written submission, named by the peer file's rows."""
+    from cedar.ingest import load
     report = outcome.report
     fixed = []
     for p in report.problems:
@@ -177,6 +179,7 @@ def apply_deletions(path: Path, db: Path, *, submitter: str | None = None, dry_r
                     say: Callable[[str], None] = lambda _: None) -> tuple[Any, list[Problem]]:
     """An ACLED deleted-events file applied to the store: every ACLED id the store holds is deleted with the
     reason 'deleted by ACLED on DATE'; ids the store does not hold are listed as warnings."""
+    from cedar.ingest import deletions, load, store
     layout, header, rows = acled.open_file(path, encoding)
     with store.connect(db, write=False) as con:
         current, deleted = external_index(con)
