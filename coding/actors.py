@@ -50,7 +50,8 @@ def generic(kind: str, iso3: str, pos: int = 0) -> Actor:
 
 _POLICE = r"(?:riot |traffic |federal |local )?police(?:men|man| officers?| personnel| forces?)?|gendarm\w+|" \
           r"bomb disposal squad|General Security(?: forces)?|security personnel|officers"
-_MILITARY = r"army|soldiers?|troops|military|armed forces|air force|aircraft|warplanes?|air support|units|navy|" \
+_MILITARY = r"(?:government|army|military) positions|" \
+            r"army|soldiers?|troops|military|armed forces|air force|aircraft|warplanes?|air support|units|navy|" \
             r"artillery|fighter jets?|helicopters?|drones?|security forces|forces|paramilitar\w+|national guard|" \
             r"[A-Z][a-z]+ Rifles|junta|air ?strikes|airstrikes|warplanes|jets|missiles|rockets|(?<!gas )shells"
 _FORCE = re.compile(rf"\b(?:{_POLICE}|{_MILITARY})\b", re.I)

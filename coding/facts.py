@@ -201,8 +201,12 @@ DENIAL = re.compile(r"\b(?:denied|denies|deny|rejected (?:the|this|that) (?:clai
 # a denial of the toll only ("denied that any of its fighters had been killed", "denied suffering losses")
 TOLL_DENIAL = (r"(?:denied|denies|deny)\s+(?:that\s+)?[^.,;]{0,50}?(?:(?:had been|were|was|been) killed|"
                r"(?:suffering|any|suffered) (?:casualties|losses)|the (?:death )?toll)")
+# a denial of having done it: of involvement, or with a counter-accusation ("denied that its forces had fired on X
+# and accused government troops of shelling it")
 DENIAL_OF_ROLE = re.compile(r"\b(?:involvement|any role|responsibility|taken part|took part|any part|behind|"
-                            r"carried out|its members|their members)\b", re.I)
+                            r"carried out|its members|their members|(?:were|was|been) involved|"
+                            r"(?:were|was) responsible|accus(?:ed|ing)\b[^.;]{2,60}\bof|"
+                            r"blam(?:ed|ing)\b[^.;]{2,60}\bfor)\b", re.I)
 # a denial of one aspect only (who did it, whom it targeted): the event keeps the status of its occurrence
 DENIAL_OF_ASPECT = re.compile(DENIAL_OF_ROLE.pattern[:-3] + r"|(?:target|attack|strik|hit|kill|shell|bomb)\w* "
                               r"(?:any )?civilians|" + TOLL_DENIAL + r")\b", re.I)
@@ -213,7 +217,10 @@ _SRC_AFTER = re.compile(rf"[,;]\s*((?:the|a|an|two|three|four|several|some|other
                         rf"\s+{_SAY}\b[^,.;]*[.,;]?\s*$", re.I)
 _SRC_BEFORE = re.compile(rf"^(?:[^,]{{0,80}},\s+)?((?:the|a|an|two|three)?\s*[^,;.\"“”]{{2,90}}?)\s+{_SAY}\b", re.I)
 # "Ruben Vardanyan, a figure in the administration, reported ..."
-_SRC_APPOSITION = re.compile(rf"^((?:[A-Z][\w.'’-]+\s+){{0,3}}[A-Z][\w.'’-]+),\s+[^,]{{3,120}},\s+{_SAY}\b")
+_SRC_APPOSITION = re.compile(rf"^((?:[A-Z][\w.'’-]+\s+){{0,3}}[A-Z][\w.'’-]+),\s+[^,]{{3,120}},\s+{_SAY}\b|"
+                             # "Separately, the management of Radio X, a private station, said on Wednesday that"
+                             rf"^(?:[A-Z]\w+,\s+)?((?:the|a|an)\s+[^,;]{{2,80}}),\s+(?:a|an|the)\s+[^,;]{{3,100}},\s+"
+                             rf"{_SAY}\b")
 # ", the air force said in a statement, adding ...": a speaker set off by a comma inside the sentence
 _SRC_INSIDE = re.compile(rf",\s+((?:the|a|an|two|three|its|their)\s+[^,;.\"“”]{{2,60}}?|[a-z]+(?:\s+[a-z]+){{0,4}}|"
                          rf"(?-i:[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){{0,3}}))\s+{_SAY}\b", re.I)
@@ -258,7 +265,7 @@ def attribution(s: str, index: int, previous: Attribution | None,
         m = (_SRC_AFTER.search(s) or _SRC_APPOSITION.search(s) or _SRC_BEFORE.search(s)
              or _SRC_INSIDE.search(s))
         if m:
-            src = m.group(1).strip()
+            src = next(g for g in m.groups() if g).strip()
     if src is None:
         if ANON.search(s):
             return Attribution("anonymous sources", "anonymous", index)
