@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from . import classify
+
 _NUM_WORDS = {w: i for i, w in enumerate(
     "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
     "seventeen eighteen nineteen twenty".split())} | {"thirty": 30, "forty": 40, "fifty": 50, "a hundred": 100}
@@ -65,7 +67,9 @@ _TOLL_ROSE = re.compile(rf"\btoll\s+(?:\w+\s+){{0,2}}(?:rose|climbed|increased|r
 # "killing a vendor and a tricycle driver", "killing a woman, her son and two neighbours": the people listed
 _KILLING_LIST = re.compile(r"\b(?:killing|killed|shot dead|shooting dead)\s+((?:(?:a|an|one|his|her|their|its|"
                            r"[\w-]+)\s+)[^.;:]{1,120}?)(?=,?\s+and\s+(?:wound|injur|leav)\w*|[.;:]|,\s+(?:the|a|an|"
-                           r"according|police|officials?|witnesses|residents)\b|$)", re.I)
+                           r"according|police|officials?|witnesses|residents)\b|"
+                           # "a tapper and his son-in-law as they rode home": the list ends at the clause
+                           r",?\s+(?:as|when|while|after|before|who|whom|near|outside)\s|$)", re.I)
 # "the mayor" is one; "the two men", "the villagers", "the men" are not counted from the article
 _NUMBER = _N.replace("(", "(?:", 1)
 _ITEM = re.compile(r"^(?:(a|an|one|his|her|their|its|the(?!\s+" + _NUMBER + r"\b)(?!\s+(?:\w+\s+)?(?:\w+s|men|women|"
@@ -86,14 +90,22 @@ def _listed(s: str) -> int | None:
         im = _ITEM.match(item)
         if not im:
             return None
-        n = 1 if im.group(1) else _num(im.group(2))
+        own = re.match(rf"(?:his|her|their|its)\s+{_N}\s", item, re.I)  # "his two sons" are two
+        n = _num(own.group(1)) if own else 1 if im.group(1) else _num(im.group(2))
         if n is None or _INJURED.search(item):
             return None
         total += n
     return total
 
 
+# "youths burned cars on Saturday, a day after a teenager died in a crash": the death belongs to another story
+_OTHER_DAY = re.compile(r",\s+(?:a|one|two|three|four|five|six|\d|several) days? (?:after|before)\b.*$", re.I)
+
+
 def _sentence_toll(s: str) -> Toll | None:
+    other = _OTHER_DAY.search(s)
+    if other and classify.trigger(s[:other.start()]) is not None:  # the act is told before the other story
+        s = s[:other.start()]
     m = _ONE_AND_N.search(s)
     if m and _num(m.group(1)) is not None:
         return Toll(1 + (_num(m.group(1)) or 0))
