@@ -79,6 +79,7 @@ def _propose(raw: str, published: dt.date | None, source: str | None, document: 
     unfilled = []
     for e in events:
         e.pop("actor1_obj", None)
+        e.pop("actor2_obj", None)
         if registry is not None:
             _canonical(e, registry)
         if e["geo_precision"] == "country":
@@ -145,7 +146,7 @@ def _event(d: segment.Draft, n: int, iso3: str, outlet: str, src: dict[str, Any]
           "denied_by": v.denied_by, "verification_note": v.note, "claims": v.claims,
           "evidence": EVIDENCE_GAP.join(_joined(d, raw)),
           "notes": f"{d.sub} ({d.trigger.words!r}, dated from {d.when.how!r}). {NOTE}",
-          "sources": [dict(src)], "coder": CODER, "actor1_obj": a1}
+          "sources": [dict(src)], "coder": CODER, "actor1_obj": a1, "actor2_obj": a2}
     return e
 
 

@@ -80,7 +80,7 @@ Pair = tuple[Actor, Optional[Actor]]
 def assign(sub: str, core: str, text: str, pos: int, iso3: str, before: list[Any]) -> Pair:
     """(actor1, actor2) for the event whose trigger is at `pos` of its first sentence `core`; `text` is
     all its sentences; `before` the events proposed before it."""
-    pair = _demonstration(sub, text, iso3) or _state_act(sub, core, iso3)
+    pair = _demonstration(sub, text, iso3) or _state_act(sub, core, iso3, before)
     if pair:
         return pair
     perp = _perpetrator(core, text, iso3, before)
@@ -111,7 +111,11 @@ def _demonstration(sub: str, text: str, iso3: str) -> Pair | None:
     return None
 
 
-def _state_act(sub: str, core: str, iso3: str) -> Pair | None:
+_BOTH = re.compile(r"\bbetween (?:the )?two (?:\w+ )?(?:groups|sides|militias|factions|gangs|parties)\b|"
+                   r"\bbetween (?:the )?(?:warring|rival) (?:sides|groups|factions|parties)\b", re.I)
+
+
+def _state_act(sub: str, core: str, iso3: str, before: list[Any] | None = None) -> Pair | None:
     """Arrests, agreements and defused devices: the state acts (actor1)."""
     fs = actors.forces(core, iso3)
     if sub == "Arrests":
@@ -121,9 +125,16 @@ def _state_act(sub: str, core: str, iso3: str) -> Pair | None:
     if sub == "Agreement":
         govs = [f for f in fs if f.kind == "government"]
         groups = actors.named_groups(core, iso3)
+        # "a ceasefire between the two groups": the sides of the fight told before
+        fought = [b for b in before or [] if b.get("actor2_obj") is not None and b["actor1_obj"].kind == "group"]
+        if not groups and _BOTH.search(core) and fought:
+            return fought[-1]["actor1_obj"], fought[-1]["actor2_obj"]
         a1 = govs[0] if govs else (groups.pop(0) if groups else actors.state("government", iso3, iso3))
         return a1, (groups[0] if groups else None)
     return None
+
+
+_TWO_SIDES = re.compile(r"\b(?:two|rival)\s+(?:armed\s+|criminal\s+)?(?:groups|militias|gangs|factions)\b", re.I)
 
 
 def _clash(core: str, text: str, pos: int, iso3: str, perp: Actor | None) -> Pair:
@@ -131,6 +142,9 @@ def _clash(core: str, text: str, pos: int, iso3: str, perp: Actor | None) -> Pai
     if len(militias) >= 2:
         return militias[0], militias[1]
     groups = actors.named_groups(core, iso3)
+    if len(groups) < 2 and _TWO_SIDES.search(core):
+        # "two armed groups fought ...", named in the next sentence ("the fighting pitted X against Y")
+        groups = actors.named_groups(text, iso3)
     if len(groups) >= 2:
         first_group = perp or groups[0]
         return first_group, next(g for g in groups if g.name != first_group.name)
