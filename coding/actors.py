@@ -190,8 +190,10 @@ def named_groups(text: str, iso3: str) -> list[Actor]:
         front = re.sub(r"^(?:the|The)\s+", "", front)
         name = f"FARC Dissidents: {_ascii(front)} Front"
         found.setdefault(name, Actor(name, 2, "group", m.start()))
-    for m in re.finditer(r"FARC dissidents? (?:of|from) the ((?:[A-Z][\w-]+\s+){1,3})[Ff]ront\b", text):
-        name = f"FARC Dissidents: {_ascii(m.group(1).strip())} Front"  # "FARC dissidents of the X front"
+    for m in re.finditer(r"FARC dissidents? (?:of|from) the ((?:[A-Z][\w-]+\s+){1,3})[Ff]ront\b|"
+                         r"dissidents? (?:of|from) the FARC'?s? ((?:[A-Z][\w-]+\s+){1,3})[Ff]ront\b", text):
+        front = m.group(1) or m.group(2)
+        name = f"FARC Dissidents: {_ascii(front.strip())} Front"  # "dissidents of the FARC's X front"
         found.setdefault(name, Actor(name, 2, "group", m.start()))
     if "FARC" in text and not any(a.name.startswith("FARC") for a in found.values()):
         m = re.search(r"FARC", text)

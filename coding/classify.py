@@ -49,7 +49,9 @@ RULES: list[tuple[str, str, re.Pattern[str]]] = [
         r"peace agreement)\b", re.I)),
     ("Strategic developments", "Non-violent transfer of territory",
      _P(r"\b(?:entered|took|took control of|seized|captured)\b[^.]{0,80}\bwithout (?:firing a shot|a fight|"
-        r"(?:any )?resistance|fighting)|\b(?:withdrew|pulled out) from\b", re.I)),
+        r"(?:any )?resistance|fighting)|\b(?:withdrew|pulled out) from\b|"
+        r"\b(?:withdrew|pulled out|retreated|fled)\b[^.]{0,30}\bwithout (?:a fight|fighting|(?:any )?resistance|"
+        r"firing a shot)", re.I)),
     ("Battles", "Government regains territory",
      _P(r"\b(?:recaptur\w+|retook|retaken|regain\w* control|liberated|liberation of)\b", re.I)),
     ("Battles", "Non-state actor overtakes territory",
@@ -159,10 +161,20 @@ def _state_takes(sentence: str, pos: int) -> bool:
     """"Its forces took control of X", "the army captured X": the state regains territory."""
     before = sentence[:pos]
     # "the Arakan Army", "the National Liberation Army": a group's name, not the state's army
-    state = [m.end() for m in _STATE_SUBJECT.finditer(before)
+    state = [m for m in _STATE_SUBJECT.finditer(before)
              if not (m.group(0)[0].isupper() and re.search(r"[A-Z][\w'-]+\s+$", before[:m.start()]))]
     group = [m.end() for m in _GROUP_SUBJECT.finditer(before)]
-    return bool(state) and (not group or state[-1] > group[-1])
+    own = [m.end() for m in state if not _groups_own(before, m, state, group)]
+    return bool(own) and (not group or own[-1] > group[-1])
+
+
+def _groups_own(before: str, m: re.Match[str], state: list[re.Match[str]], group: list[int]) -> bool:
+    """"The KIA said its troops had captured X": "its troops" are the group's when a group was named last."""
+    if not (re.search(r"\b(?:its|their)\s+$", before[:m.start()]) or m.group(0).lower().startswith("its ")):
+        return False
+    last_group = max((g for g in group if g < m.start()), default=-1)
+    last_state = max((x.end() for x in state if x.end() <= m.start()), default=-1)
+    return last_group > last_state
 
 
 # what a court, a charge or an accusation is about: "the trial of four men accused of firing rockets"

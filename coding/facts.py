@@ -29,7 +29,7 @@ _AT_LEAST = re.compile(rf"\b(?:at least|no fewer than|a minimum of)\s+{_N}\b", r
 _KILLING = re.compile(rf"\b(?:kill(?:ing|ed)|shot dead|shooting dead)\s+(?:the\s+)?(?:at least\s+|about\s+|around\s+|"
                       rf"some\s+|nearly\s+|approximately\s+|a total of\s+)?{_N}\b\s*"
                       rf"{_VICTIMS}?", re.I)
-_N_KILLED = re.compile(rf"(?<![\w-]){_N}\s+{_VICTIMS}?\s*(?:[\w,]+\s+){{0,6}}?{_KILLED}\b", re.I)
+_N_KILLED = re.compile(rf"(?<![\w-]){_N}\s+{_VICTIMS}?\s*(?:[\w,\"“”]+\s+){{0,6}}?{_KILLED}\b", re.I)
 _ZERO = re.compile(r"\bno (?:casualties|deaths|fatalities) (?:were |was |had been )?(?:reported|recorded)|"
                    r"\bkilling no one\b|\bno one (?:was |has been |had been )?(?:killed|died|has died|hurt)|"
                    r"\bwithout casualties\b|\bno one has died\b|\bnobody was (?:killed|hurt)\b|\bno deaths\b|"
@@ -101,9 +101,13 @@ def _listed(s: str) -> int | None:
 # "youths burned cars on Saturday, a day after a teenager died in a crash": the death belongs to another story
 _OTHER_DAY = re.compile(r",\s+(?:a|one|two|three|four|five|six|\d|several) days? (?:after|before)\b.*$", re.I)
 
+# "marched on Thursday to reject violence after a bomb attack ... killed two officers last week": an earlier story
+_EARLIER = re.compile(r"\s(?:after|following|since)\s+(?:a|an|the)\s[^.;]*?\b(?:last (?:week|month|year)|"
+                      r"earlier this (?:week|month|year)|(?:days|weeks|months) ago|in (?:19|20)\d\d)\b.*$", re.I)
+
 
 def _sentence_toll(s: str) -> Toll | None:
-    other = _OTHER_DAY.search(s)
+    other = _OTHER_DAY.search(s) or _EARLIER.search(s)
     if other and classify.trigger(s[:other.start()]) is not None:  # the act is told before the other story
         s = s[:other.start()]
     m = _ONE_AND_N.search(s)
@@ -157,8 +161,12 @@ _PARTY_CLAIM = re.compile(r"\bclaim(?:ed|s)?\b[^.;]{0,60}\bkill|"
                           r"\b(?:soldiers|troops|policemen|enemy)\b[^.;]{0,30}\b(?:killed|dead)|"
                           r"\b(?:neutrali[sz]ed|neutrali[sz]ing)\b|"
                           # "the group said it had killed 20 soldiers": a party's count of its enemy's dead
-                          r"\b(?:said|says|claimed|boasted)\s+(?:that\s+)?(?:it|its (?:fighters|forces|men|troops|"
-                          r"units)|they|their (?:fighters|forces|men))\s+(?:had\s+)?kill(?:ed)?\b|"
+                          r"\b(?:said|says|claimed|boasted)\s+(?:[^.;]{0,60}?\bthat\s+)?(?:it|its (?:fighters|forces|"
+                          r"men|troops|units)|they|their (?:fighters|forces|men))\s+(?:had\s+)?kill(?:ed)?\b|"
+                          # "the army said, adding that three dissidents were killed": a force's count of its enemy
+                          r"\b(?:army|military|police|ministry|spokes\w+)\s+said,?\s+adding\s+that\s+[^.;]{0,30}?"
+                          r"\b(?:militants|terrorists|insurgents|rebels|jihadists|dissidents|guerrillas|gunmen|bandits|"
+                          r"fighters)\b[^.;]{0,20}\b(?:killed|dead)|"
                           r"\bkill(?:ed|ing)\s+(?:\w+\s+){0,3}(?:suspected\s+)?(?:[\w']+\s+){0,3}(?:militants|terrorists|"
                           r"insurgents|rebels|jihadists|fighters)\b[^.]*,\s+(?:the|a|an)\s+(?:army|military|police|"
                           r"ministry|spokes\w+)[^.,]{0,30}\s+said|"
@@ -200,8 +208,10 @@ HEDGE = re.compile(r"\b(?:reportedly|allegedly|purportedly|reported to have|said
                    r"could not (?:independently )?(?:verify|confirm)|did not independently (?:verify|confirm)|"
                    r"no independent confirmation|not (?:been )?independently (?:verified|confirmed))\b", re.I)
 # a hedge on the toll only ("could not confirm the number of gang members killed"): not on the event
-TOLL_HEDGE = re.compile(HEDGE.pattern + r"[^.;]{0,30}\b(?:number|toll|figure|count|casualt\w+|dead|death\w*|killed)\b",
-                        re.I)
+TOLL_HEDGE = re.compile(HEDGE.pattern + r"[^.;]{0,30}\b(?:number|toll|figure|count|casualt\w+|dead|death\w*|killed)\b|"
+                        # "The toll could not be independently verified"
+                        r"\b(?:toll|figures?|number of (?:dead|deaths|casualties)|casualty count)\b[^.;]{0,20}?"
+                        + HEDGE.pattern, re.I)
 SILENCE = re.compile(r"\b(?:declined to comment|did not comment|has not commented|have not commented|"
                      r"no comment|did not respond|gave no details|could not be reached)\b", re.I)
 # contradicting accounts told as such, without a denial verb

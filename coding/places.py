@@ -138,11 +138,23 @@ def _admin1_seat(name: str, iso3: str) -> Any:
     if len(name) < 4 or name.lower() in _NOT_PLACES:
         return None
     g = _g()
-    admin1 = g.known_admin1(iso3, name)
-    if admin1 is None or not _fold(admin1).startswith(_fold(name)):
+    admin1 = g.known_admin1(iso3, name) or _admin1_variant(name, iso3)
+    if admin1 is None or not _variant(admin1).startswith(_variant(name)):
         return None  # the province must be named by its own name, not found through a town of it
     i = g.admin1_seat.get((iso3, admin1))
     return g.place(i) if i is not None else None
+
+
+def _variant(name: str) -> str:
+    """A province's name folded over spelling variants: "Hiraan" and "Hiiraan", "North Kivu" and "Nord-Kivu"."""
+    key = re.sub(r"[^a-z ]", " ", _fold(name))
+    key = re.sub(r"\b(?:nord|north)\b", "n", re.sub(r"\b(?:sud|south)\b", "s", key))
+    return re.sub(r"(.)\1+", r"\1", " ".join(key.split()))
+
+
+def _admin1_variant(name: str, iso3: str) -> str | None:
+    want = _variant(name)
+    return next((a for a in _g().admin1_names.get(iso3, {}).values() if _variant(a) == want), None)
 
 
 def candidates(sentence: str, iso3: str) -> list[Where]:
@@ -189,7 +201,7 @@ def candidates(sentence: str, iso3: str) -> list[Where]:
     return sorted(found, key=lambda w: (w.precision == "region", -w.score, w.pos))
 
 
-_CAPITAL = re.compile(r"\b(?:in|at|into|across|of)\s+the\s+(?:([A-Z][\w'’]+)\s+)?capital\b(?!\s+of\b)")
+_CAPITAL = re.compile(r"\b(?i:in|at|into|across|of)\s+the\s+(?:([A-Z][\w'’]+)\s+)?capital\b(?!\s+of\b)")
 
 
 def _abroad(sentence: str, iso3: str) -> list[Where]:

@@ -117,6 +117,19 @@ def _place_list(s: str, found: list[places.Where]) -> list[places.Where]:
     return ordered if re.search(r"\band\b", between) and len(between) < 40 * len(ordered) else []
 
 
+def _town_within(d: Draft, iso3: str) -> None:
+    """An event placed at a province only ("in the department of Arauca") whose next sentences name a town of
+    that province ("taken from their vehicle near the town of Saravena") is at the town."""
+    if d.where is None or d.where.precision != "region" or d.where.iso3:
+        return
+    for s in d.sentences[1:]:
+        town = next((w for w in places.candidates(s.text, iso3) if w.precision != "region"
+                     and w.place.admin1 == d.where.place.admin1), None)
+        if town is not None:
+            d.where = town
+            return
+
+
 class _Segmenter:
     """Reads the report sentence by sentence, keeping the dates and places it has given so far."""
 
@@ -148,6 +161,8 @@ class _Segmenter:
             if not any(x.where and x.where.place.name == d.where.place.name
                        and abs((x.when.start - d.when.start).days) <= 1 for x in self.drafts):
                 self.drafts.append(d)
+        for d in self.drafts:
+            _town_within(d, self.iso3)
         return self.drafts
 
     def _attach(self, s: Sentence, t: classify.Trigger | None) -> None:
