@@ -78,7 +78,7 @@ RULES: list[tuple[str, str, re.Pattern[str]]] = [
     ("Explosions/Remote violence", "Grenade", _P(r"(?<!stun )(?<!propelled )(?<!flash )\bgrenades?\b", re.I)),
     ("Violence against civilians", "Abduction/forced disappearance",
      # an abduction told beside killings is part of an attack: the killings make the event
-     _P(r"^(?!.*\b(?:killing|killed|shot dead)\b).*?\b(?:abduct\w*|kidnap\w*|taken hostage|forcibly disappeared|"
+     _P(r"\b(?:abduct\w*|kidnap\w*|taken hostage|forcibly disappeared|"
         r"(?:forced|bundled|dragged|pushed) (?:him|her|them|(?:a|an|the|two|three|four) (?:[\w-]+ ){0,2}?[\w-]+) into "
         r"(?:a|an|the) (?:\w+ ){0,2}(?:car|vehicle|van|truck|pickup|SUV))\b", re.I)),
     # "the detained politician": a word that names a person, not an arrest told
@@ -129,7 +129,7 @@ _NEWS_DAY = _P(r"\b(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|y
                r"last night|overnight|this (?:morning|afternoon|evening))\b", re.I)
 _CLAUSE_END = _P(r"[,;:()\u2014]|\s-\s|\.(?:\s|$)|\b(?:and|but|while|when|after|as)\b")
 _STATE_SUBJECT = _P(r"\b(?:army|military|troops|soldiers|government forces|armed forces|its forces|our forces|"
-                    r"security forces|(?:defen[cs]e )?ministry)\b", re.I)
+                    r"security forces|police|(?:defen[cs]e )?ministry)\b", re.I)
 _GROUP_SUBJECT = _P(r"\b(?:rebels?|militants?|insurgents?|jihadists?|fighters|militias?|gunmen|group|"
                     r"[A-Z]{2,}\d*)\b")
 
@@ -145,7 +145,8 @@ def _in_past_clause(sentence: str, pos: int) -> bool:
 
 _ARMED_VICTIMS = _P(r"\s+(?:at least\s+|some\s+|about\s+)?(?:\w+\s+){0,2}(?:suspected\s+)?"
                     r"(?:militants|rebels|insurgents|jihadists|fighters|terrorists|bandits|gunmen|Maoists|guerrillas|"
-                    r"gang members|militiamen)\b", re.I)
+                    r"gang members|militiamen|gang leaders?|gangsters|kidnappers|(?:drug )?traffickers|"
+                    r"cartel members|gang)\b", re.I)
 _ARMED_SUBJECT = _P(r"\b(?:gunmen|militants|jihadists|insurgents|rebels|bandits|fighters|attackers|assailants|"
                     r"militiamen|armed men|soldiers|troops)\b", re.I)
 _CROWD = _P(r"\b(?:protest\w*|demonstrat\w+|rall(?:y|ies)|marchers|crowds?|strikers|sit-ins?|vigils?|picket\w*)\b",
@@ -154,7 +155,10 @@ _CROWD = _P(r"\b(?:protest\w*|demonstrat\w+|rall(?:y|ies)|marchers|crowds?|strik
 
 def _armed_not_protest(sentence: str, pos: int) -> bool:
     """Armed men named before the word that reads as a demonstration, and no crowd in the sentence."""
-    return bool(_ARMED_SUBJECT.search(sentence[:pos])) and not _CROWD.search(sentence)
+    armed = [m for m in _ARMED_SUBJECT.finditer(sentence[:pos])
+             # "relatives of missing soldiers rallied": the soldiers are whom the crowd speaks for
+             if not re.search(r"\b(?:of|for)\s+(?:the\s+)?(?:\w+\s+)?$", sentence[max(0, m.start() - 25):m.start()])]
+    return bool(armed) and not _CROWD.search(sentence)
 
 
 def _state_takes(sentence: str, pos: int) -> bool:
@@ -187,6 +191,8 @@ _WENT_OFF = _P(r"\b(?:explod\w*|blasts?|blew up|went off|detonat\w*|hit|struck|s
                r"wounded|injur\w*|died)\b", re.I)
 
 
+_CALLED_FOR = _P(r"\b(?:calls?|called|calling|appeals?|appealed|plans?|planned|threat(?:s|ened)?|urged|urging)\s+"
+                 r"(?:for\s+)?(?:(?:new|more|fresh|further|nationwide|mass)\s+)?$", re.I)
 _NEGATED = _P(r"\b(?:no one|nobody|none|no \w+)\s+(?:was|were|has been|had been|got)\s+$", re.I)
 
 
@@ -197,6 +203,8 @@ def _words(sentence: str, m: re.Match[str]) -> bool:
         return False
     if _NEGATED.search(sentence[:m.start()]):
         return False
+    if _CALLED_FOR.search(sentence[:m.start()]):
+        return False  # "despite calls for protests", "threatened a strike": a plan, not an event
     return not _in_past_clause(sentence, m.start()) and not _LEGAL.search(sentence[:m.start()])
 
 
@@ -209,6 +217,8 @@ def trigger(sentence: str) -> Trigger | None:
             continue
         if event_type == "Protests" and _armed_not_protest(sentence, m.start()):
             continue  # "insurgents marched into the village": armed men, not a demonstration
+        if sub == "Abduction/forced disappearance" and re.search(r"\b(?:killing|killed|shot dead)\b", sentence, re.I):
+            continue  # an abduction told beside killings is part of an attack: the killings make the event
         if sub == "Remote explosive/landmine/IED" and _PLANTED.search(sentence) and not _WENT_OFF.search(sentence):
             continue  # "had planted landmines along the road": nothing exploded
         if sub == "Non-state actor overtakes territory" and _state_takes(sentence, m.start()):
@@ -243,5 +253,7 @@ SEVERITY = {"Peaceful protest": 0, "Protest with intervention": 1, "Excessive fo
 def anaphoric(sentence: str, t: Trigger) -> bool:
     """"The fighting", "the attack", "the blast": a sentence that refers back to an event already told."""
     before = sentence[max(0, t.pos - 12):t.pos].lower()
-    return bool(re.search(r"\b(?:the|this|that|its|their)\s+$", before)) and t.sub_event_type in (
-        "Armed clash", "Attack", "Peaceful protest", "Remote explosive/landmine/IED", "Arrests")
+    return bool(re.search(r"\b(?:the|this|that|its|their)\s+$", before)) and (t.sub_event_type in (
+        "Armed clash", "Attack", "Peaceful protest", "Remote explosive/landmine/IED", "Arrests") or bool(re.fullmatch(
+            r"(?:abduction|kidnapping|shelling|bombing|air ?strikes?|airstrikes?|strikes?|blast|explosion|raid)s?",
+            t.words, re.I)))

@@ -17,6 +17,7 @@ _MONTH = r"(January|February|March|April|May|June|July|August|September|October|
          r"Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?"
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     # "the night of Saturday to Sunday": the night is coded to the day it began
+    # "the night of Saturday to Sunday": the night is coded to the day it began
     ("night_of", re.compile(rf"\bnight of\s+{_WD}\s+(?:to|into)\s+{_WD}\b", re.I)),
     ("two_days", re.compile(rf"\b(?:on|between)\s+{_WD}\s+and\s+{_WD}\b")),
     ("last_weekday", re.compile(rf"\blast\s+{_WD}\b", re.I)),

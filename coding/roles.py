@@ -85,7 +85,7 @@ def assign(sub: str, core: str, text: str, pos: int, iso3: str, before: list[Any
         return pair
     perp = _perpetrator(core, text, iso3, before)
     if sub in ("Non-state actor overtakes territory", "Non-violent transfer of territory"):
-        return perp or actors.generic("armed", iso3), (
+        return perp or foreign_taker(core, pos, iso3) or actors.generic("armed", iso3), (
             None if sub.startswith("Non-violent") else actors.state("military", iso3, iso3))
     if sub == "Government regains territory":
         groups = actors.named_groups(text, iso3) or [b["actor1_obj"] for b in before
@@ -94,6 +94,15 @@ def assign(sub: str, core: str, text: str, pos: int, iso3: str, before: list[Any
     if sub == "Armed clash":
         return _clash(core, text, pos, iso3, perp)
     return _violence(sub, core, text, pos, iso3, perp, before)
+
+
+def foreign_taker(core: str, pos: int, iso3: str) -> Actor | None:
+    """The foreign state whose forces take a place: the country named before the act ("Russian troops captured",
+    "Russia's defence ministry said its forces had liberated"), when it is not the event's."""
+    if actors.named_groups(core[:pos], iso3):
+        return None
+    home = country_named(core[:pos])
+    return actors.state("military", home, iso3) if home and home != iso3 else None
 
 
 def _demonstration(sub: str, text: str, iso3: str) -> Pair | None:

@@ -38,6 +38,10 @@ _REFERS = re.compile(r"\b(?:claim\w*|denied|denies|blamed|accused|statement|the 
 _TOLD = re.compile(r"\b(?:the|this|that|Monday's|Tuesday's|Wednesday's|Thursday's|Friday's|Saturday's|Sunday's)\s+"
                    r"(?:\w+\s+)?(?:fighting|clash(?:es)?|attack|ambush|raid|shelling|bombing|strike|explosion|blast|"
                    r"unrest|violence|gunfight|battle)\b")
+# an unknown place named as where the act happened ("in Petion-Ville on Tuesday"), not a building or an office
+_NAMED_UNKNOWN = re.compile(r"\b(?:in|near|outside)\s+(?:the\s+(?:town|village|city|district|neighbou?rhood|suburb)\s+"
+                            r"of\s+)?(?!the\b)([A-ZÀ-Ý][\w'’-]+(?:\s+(?!District|Ward|Quarter|County)[A-ZÀ-Ý][\w'’-]+)?)"
+                            r"(?:\s+(?:on|in|at|late|early|yesterday|overnight|last|this)\b|,|\.)")
 # an event named by its kind: which types it may be
 _DEFINITE = r"\b(?:the|this|that|\w+day's|yesterday's)\s+(?:\w+\s+)?"
 _KIND_NOUNS = [(r"(?:blast|bombing|explosion|car bomb)\b", ("Explosions/Remote violence",)),
@@ -174,7 +178,9 @@ class _Segmenter:
         family = ("Protests", "Riots")
         about = last is not None and (_speaks_of(last, s.text) or (t is not None and (
             t.event_type == last.event_type or (t.event_type in family and last.event_type in family)))
-                                      or _EYEWITNESS_ACCOUNT.search(s.text) is not None)
+                                      or _EYEWITNESS_ACCOUNT.search(s.text) is not None
+                                      # the outlet's reporters at the scene describe what was just told
+                                      or facts.OWN.search(s.text) is not None)
         target = self.current or (last if last is not None and not self.intro and not self.own and not self.another
                                   and about and not _PERFECT.search(main_clause(s.text)) else None)
         if target is None and self.joined is not None and (t is None or t.event_type == self.joined.event_type) \
@@ -305,8 +311,12 @@ class _Segmenter:
         if where is None and _SEPARATE.search(s.text):
             return places.unresolved(s.text, self.iso3)  # another event: not at the place of the one before
         if where is None:
+            unknown = places.unresolved(s.text, self.iso3, self._around(s)) if cur is None else None
             if cur is not None and cur.where is not None:
                 where = cur.where
+            elif unknown is not None and unknown.precision == "near" and any(
+                    m.group(1) == unknown.name for m in _NAMED_UNKNOWN.finditer(s.text)):
+                where = unknown  # "in Petion-Ville", a place the gazetteer lacks: near the town the report is from
             else:
                 same = [d for d in self.drafts if d.event_type == t.event_type and d.where]
                 where = same[-1].where if same else self.last_where

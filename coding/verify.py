@@ -109,7 +109,7 @@ def _acknowledged(sentences: list[str], atts: list[facts.Attribution], acting: l
 
 def verify(sentences: list[str], actor1: Actor, actor2: Actor | None, iso3: str, outlet: str,
            previous: str | None = None, intervention: bool = False, place: str | None = None,
-           clash: bool = False, roles: dict[str, str] | None = None) -> Verdict:
+           clash: bool = False, roles: dict[str, str] | None = None, excessive: bool = False) -> Verdict:
     """The status of the event whose sentences are given (the first states it); `previous` is the sentence
     before it in the report; with `intervention`, the force that intervened (actor2) is an actor too."""
     core = sentences[0]
@@ -120,7 +120,9 @@ def verify(sentences: list[str], actor1: Actor, actor2: Actor | None, iso3: str,
     fought = clash and bool(_FOUGHT_BACK.search(" ".join(sentences)))
     acting = [actor1] + ([actor2] if (intervention or fought) and actor2 is not None else [])
     ack = _acknowledged(sentences, atts, acting, iso3, place)
-    denial = next((i for i, s in enumerate(sentences) if facts.DENIAL.search(s) and not facts.DENIAL_OF_ASPECT.search(s)
+    # excessive force rests on the killing or wounding: denying it disputes the event, not only the toll
+    denial = next((i for i, s in enumerate(sentences) if facts.DENIAL.search(s) and (
+        not facts.DENIAL_OF_ASPECT.search(s) or (excessive and re.search(facts.TOLL_DENIAL, s, re.I)))
                    and not facts.SILENCE.search(s) and not _denies_another_claim(s, ack, core_att, iso3)), None)
     # a hedge in the sentence, or in the next one about it ("This claim has yet to be verified"), unless
     # the actor put its own act on the record: then the hedge is on what it claims besides (the toll)
@@ -144,8 +146,8 @@ def verify(sentences: list[str], actor1: Actor, actor2: Actor | None, iso3: str,
                        "Contradicting accounts in the report: one side asserts what the coding rests on, the other "
                        "denies it.")
     # the outlet's reporter saw it, or the outlet verified what it shows ("video verified by the Andean Courier")
-    by_outlet = re.compile(rf"\b(?:verified|authenticated|geolocated|confirmed|seen) by (?:the )?{re.escape(outlet)}",
-                           re.I) if outlet else None
+    by_outlet = re.compile(rf"\b(?:verified|authenticated|geolocated|confirmed|seen|reviewed|analy[sz]ed|examined) by "
+                           rf"(?:the )?{re.escape(outlet)}", re.I) if outlet else None
     own = next((i for i, s in enumerate(sentences) if facts.OWN.search(s) or (by_outlet and by_outlet.search(s))),
                None)
     if own is not None and not hedged:  # the outlet's reporter saw it: its own reporting, whoever else spoke
