@@ -65,7 +65,8 @@ _CIVILIANS = re.compile(r"\b(?:civilians|villagers|passengers|residents|traders|
                         re.I)
 _PROTESTERS = re.compile(r"\b(?:protesters|demonstrators|marchers|teachers|members|students|workers|people|crowd)\b",
                          re.I)
-_ETHNIC = re.compile(r"\b(?:volunteers|militia(?:men|s)?|fighters|youths)\s+(?:from|of)\s+the\s+([A-Z][\w-]+)"
+_ETHNIC = re.compile(r"\b(?:volunteers|militia(?:men|s)?|fighters|youths|armed men|gunmen)\s+(?:from|of)\s+the\s+"
+                     r"([A-Z][\w-]+)"
                      r"(?:\s+and\s+([A-Z][\w-]+))?\s+(?:communit|tribe|clan|ethnic)", re.I)
 _NAMED_GROUP = re.compile(r"(?:the\s+)?((?:[A-Z][\w'’-]*\s+)*?[A-Z][\w'’-]*"
                           r"(?:\s+(?:del|de|of|la)\s+[A-Z][\w'’-]*)*),\s+"
@@ -211,6 +212,8 @@ def named_groups(text: str, iso3: str) -> list[Actor]:
             found[name] = Actor(name, 3 if m.group(2) == "militia" else 2, "group", m.start())
     for m in _KIND_NAMED.finditer(text):  # "the Viv Ansanm gang coalition": the group by the outlet's name for it
         name = m.group(1).strip()
+        if m.group(2).lower() == "cartel":
+            name = f"{name} Cartel"  # ACLED keeps the word: "Sinaloa Cartel", "Gulf Cartel"
         if name not in found and not any(a <= m.start(1) < b for a, b in known) and not _generic_name(name):
             found[name] = Actor(name, 2 if m.group(2).lower().startswith(("rebel", "insurgent")) else 3, "group",
                                 m.start(1))

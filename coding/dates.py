@@ -33,8 +33,8 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
                           r"this week)\b", re.I)),
     ("day_month", re.compile(rf"\b(\d{{1,2}})\s+{_MONTH}(?:\s+(\d{{4}}))?\b")),
     ("month_day", re.compile(rf"\b{_MONTH}\s+(\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(\d{{4}}))?\b")),
-    ("same_day", re.compile(r"\b(?:hours|minutes|moments) (?:later|before|earlier|after)\b|\blater that day\b|"
-                            r"\bthe same day\b", re.I)),
+    ("same_day", re.compile(r"\b(?:hours|minutes|moments) (?:later|before|earlier|after)\b|\blater that "
+                            r"(?:day|night|evening|morning|afternoon)\b|\bthe same (?:day|night)\b", re.I)),
 ]
 # a date that tells when something was said, not when the event happened
 # only the words of a statement may stand between ("said in a statement on", "told reporters late on"): in
@@ -231,7 +231,8 @@ _DEATH_DAY = re.compile(r"\b(?:died|succumbed|passed away|pronounced dead)"
 
 
 _CAME = re.compile(r"\b(?:the|this|that)\s+(?:\w+\s+)?(?:attack|blast|bombing|strike|raid|ambush|killings?|fighting|"
-                   r"clashes|protest|march|rally|arrests?)\s+(?:came|happened|occurred|followed|took place)\b", re.I)
+                   r"clashes|protest|march|rally|arrests?|discovery|massacre|shooting|incident)\s+(?:came|happened|"
+                   r"occurred|followed|took place)\b", re.I)
 
 
 def days_before_told(sentence: str, act: int | None) -> int | None:

@@ -29,7 +29,7 @@ _AT_LEAST = re.compile(rf"\b(?:at least|no fewer than|a minimum of)\s+{_N}\b", r
 _KILLING = re.compile(rf"\b(?:kill(?:ing|ed)|shot dead|shooting dead)\s+(?:the\s+)?(?:at least\s+|about\s+|around\s+|"
                       rf"some\s+|nearly\s+|approximately\s+|a total of\s+)?{_N}\b\s*"
                       rf"{_VICTIMS}?", re.I)
-_N_KILLED = re.compile(rf"(?<![\w-]){_N}\s+{_VICTIMS}?\s*(?:[\w,\"“”]+\s+){{0,6}}?{_KILLED}\b", re.I)
+_N_KILLED = re.compile(rf"(?<![\w-])(?<!no ){_N}\s+{_VICTIMS}?\s*(?:[\w,\"“”]+\s+){{0,6}}?{_KILLED}\b", re.I)
 _ZERO = re.compile(r"\bno (?:casualties|deaths|fatalities) (?:were |was |had been )?(?:reported|recorded)|"
                    r"\bkilling no one\b|\bno one (?:was |has been |had been )?(?:killed|died|has died|hurt)|"
                    r"\bwithout casualties\b|\bno one has died\b|\bnobody was (?:killed|hurt)\b|\bno deaths\b|"
@@ -102,14 +102,17 @@ def _listed(s: str) -> int | None:
 _OTHER_DAY = re.compile(r",\s+(?:a|one|two|three|four|five|six|\d|several) days? (?:after|before)\b.*$", re.I)
 
 # "marched on Thursday to reject violence after a bomb attack ... killed two officers last week": an earlier story
-_EARLIER = re.compile(r"\s(?:after|following|since)\s+(?:a|an|the)\s[^.;]*?\b(?:last (?:week|month|year)|"
+_EARLIER = re.compile(r"\s(?:after|following|since)\s+[^.;]*?\b(?:last (?:week|month|year)|"
                       r"earlier this (?:week|month|year)|(?:days|weeks|months) ago|in (?:19|20)\d\d)\b.*$", re.I)
 
 
 def _sentence_toll(s: str) -> Toll | None:
-    other = _OTHER_DAY.search(s) or _EARLIER.search(s)
+    other = _OTHER_DAY.search(s)
     if other and classify.trigger(s[:other.start()]) is not None:  # the act is told before the other story
         s = s[:other.start()]
+    earlier = _EARLIER.search(s)
+    if earlier and earlier.start() > 0:  # "after separatists killed a soldier there last week": another story
+        s = s[:earlier.start()]
     m = _ONE_AND_N.search(s)
     if m and _num(m.group(1)) is not None:
         return Toll(1 + (_num(m.group(1)) or 0))
@@ -168,8 +171,9 @@ _PARTY_CLAIM = re.compile(r"\bclaim(?:ed|s)?\b[^.;]{0,60}\bkill|"
                           r"\b(?:militants|terrorists|insurgents|rebels|jihadists|dissidents|guerrillas|gunmen|bandits|"
                           r"fighters)\b[^.;]{0,20}\b(?:killed|dead)|"
                           r"\bkill(?:ed|ing)\s+(?:\w+\s+){0,3}(?:suspected\s+)?(?:[\w']+\s+){0,3}(?:militants|terrorists|"
-                          r"insurgents|rebels|jihadists|fighters)\b[^.]*,\s+(?:the|a|an)\s+(?:army|military|police|"
-                          r"ministry|spokes\w+)[^.,]{0,30}\s+said|"
+                          r"insurgents|rebels|jihadists|fighters|attackers|assailants|gunmen|bandits|gang members|"
+                          r"dissidents|guerrillas|separatists)\b[^.]*,\s+(?:the|a|an)\s+(?:\w+\s+)?(?:army|military|"
+                          r"police|ministry|spokes\w+)[^.,]{0,30}\s+said|"
                           # "struck suspected jihadists, killing about 20 of them, a security source said"
                           r"\b(?:militants|terrorists|insurgents|rebels|jihadists|fighters)\b[^.]{0,60}\bkill(?:ing|ed)\b"
                           r"[^.]*,\s+(?:the|a|an)\s+(?:\w+\s+)?(?:army|military|police|security|ministry|spokes\w+)"

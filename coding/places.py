@@ -161,7 +161,11 @@ def candidates(sentence: str, iso3: str) -> list[Where]:
     """The places a sentence names in the country, best first: after "in", "near", "of" (the town of),
     a verb of taking or striking; towns before districts, districts before provinces."""
     found: list[Where] = []
+    # "in the city's Tierra Blanca neighbourhood": a part of the town told before, not a town of that name elsewhere
+    parts = [(p.start(), p.end()) for p in CITY_PART.finditer(sentence)]
     for m in _NAME.finditer(sentence.replace("’", "'")):
+        if any(a <= m.start() < b for a, b in parts):
+            continue
         found_one = _first_resolved(m.group(1), m.start(), iso3)
         if found_one is None:
             continue
@@ -201,6 +205,8 @@ def candidates(sentence: str, iso3: str) -> list[Where]:
     return sorted(found, key=lambda w: (w.precision == "region", -w.score, w.pos))
 
 
+CITY_PART = re.compile(r"\bthe (?:city|town|capital|port)'s\s+(?:[A-ZÀ-Ý][\w'’-]*\s+){1,3}(?:neighbou?rhood|district|"
+                        r"suburb|quarter|area|market|slum|township)\b")
 _CAPITAL = re.compile(r"\b(?i:in|at|into|across|of)\s+the\s+(?:([A-Z][\w'’]+)\s+)?capital\b(?!\s+of\b)")
 
 

@@ -42,6 +42,9 @@ _TOLD = re.compile(r"\b(?:the|this|that|Monday's|Tuesday's|Wednesday's|Thursday'
 _NAMED_UNKNOWN = re.compile(r"\b(?:in|near|outside)\s+(?:the\s+(?:town|village|city|district|neighbou?rhood|suburb)\s+"
                             r"of\s+)?(?!the\b)([A-ZÀ-Ý][\w'’-]+(?:\s+(?!District|Ward|Quarter|County)[A-ZÀ-Ý][\w'’-]+)?)"
                             r"(?:\s+(?:on|in|at|late|early|yesterday|overnight|last|this)\b|,|\.)")
+# "north of the town": near the place told before ("in the north of the city" is inside it)
+_NEAR_THE_TOWN = re.compile(r"(?<!\bin the )(?<!-)\b(?:near|north|south|east|west|outside|around)\b[^.]{0,25}"
+                            r"\bthe (?:town|city|village|area)\b")
 # an event named by its kind: which types it may be
 _DEFINITE = r"\b(?:the|this|that|\w+day's|yesterday's)\s+(?:\w+\s+)?"
 _KIND_NOUNS = [(r"(?:blast|bombing|explosion|car bomb)\b", ("Explosions/Remote violence",)),
@@ -325,8 +328,9 @@ class _Segmenter:
             if where is None and self.report.dateline:
                 # a lead that names no place ("outside parliament"): the town of the dateline
                 where = next(iter(places.candidates(f"In {self.report.dateline}.", self.iso3)), None)
-            if where is not None and re.search(r"(?<!\bin the )(?<!-)\b(?:near|north|south|east|west|outside|around)\b"
-                                               r"[^.]{0,25}\bthe (?:town|city|village|area)\b", s.text):
+            if where is not None and places.CITY_PART.search(s.text):
+                where = places.Where(where.name, where.place, "exact", where.score, where.pos)  # inside the town
+            elif where is not None and _NEAR_THE_TOWN.search(s.text):
                 where = places.Where(where.name, where.place, "near", where.score, where.pos)
         elif cur is not None and cur.where is not None and t.sub_event_type not in _REMOTE and \
                 t.event_type == cur.event_type and where.place.name != cur.where.place.name and where.score < 3:
