@@ -53,7 +53,7 @@ _POLICE = r"(?:riot |traffic |federal |local )?police(?:men|man| officers?| pers
 _MILITARY = r"(?:government|army|military) positions|" \
             r"army|soldiers?|troops|military|armed forces|air force|aircraft|warplanes?|air support|units|navy|" \
             r"artillery|fighter jets?|helicopters?|drones?|security forces|forces|paramilitar\w+|national guard|" \
-            r"[A-Z][a-z]+ Rifles|junta|air ?strikes|airstrikes|warplanes|jets|missiles|rockets|(?<!gas )shells"
+            r"[A-Z][a-z]+ Rifles|junta|air ?strikes?|airstrikes?|warplanes|jets|missiles|rockets|(?<!gas )shells"
 _FORCE = re.compile(rf"\b(?:{_POLICE}|{_MILITARY})\b", re.I)
 _GOV = re.compile(r"\b(?:the government|government of|authorities)\b", re.I)
 _ARMED = re.compile(r"\b(?:gunmen|militants|jihadists?(?: fighters)?|insurgents|assailants|attackers|rebels|"

@@ -65,7 +65,10 @@ RULES: list[tuple[str, str, re.Pattern[str]]] = [
         r"\b(?:were|was) (?:\w+ )?(?:defused|deactivated|disarmed|made safe|detonated safely)\b", re.I)),
     ("Explosions/Remote violence", "Remote explosive/landmine/IED",
      _P(r"\b(?:roadside bomb|improvised explosive|IEDs?\b|landmines?|land mines?|car bomb|explosive device|"
-        r"bomb (?:exploded|went off|blast))", re.I)),
+        r"bomb (?:exploded|went off|blast)|bomb\b[^.;]{0,40}\b(?:exploded|went off|detonated)|"
+        # infrastructure blown up with explosives
+        r"blew up (?:a|the|two|several) (?:\w+ ){0,2}(?:bridges?|pipelines?|towers?|power lines?|pylons?|railway|"
+        r"culverts?))", re.I)),
     ("Explosions/Remote violence", "Air/drone strike",
      _P(r"\b(?:drones?|aircraft|warplanes?|jets?|helicopters?|air support|air ?strikes?|airstrikes?|air raids?)\b"
         r"[^.]{0,60}\b(?:struck|hit|strike|bombed|attacked|fired|targeted)|\b(?:air|drone) ?strikes?\b|"
@@ -82,7 +85,7 @@ RULES: list[tuple[str, str, re.Pattern[str]]] = [
         r"(?:forced|bundled|dragged|pushed) (?:him|her|them|(?:a|an|the|two|three|four) (?:[\w-]+ ){0,2}?[\w-]+) into "
         r"(?:a|an|the) (?:\w+ ){0,2}(?:car|vehicle|van|truck|pickup|SUV))\b", re.I)),
     # "the detained politician": a word that names a person, not an arrest told
-    ("Strategic developments", "Arrests", _P(r"\b(?:arrest(?:ed|s)?|(?<!the )(?<!a )detained|rounded up|"
+    ("Strategic developments", "Arrests", _P(r"\b(?:arrest(?:ed|s|ing)?|(?<!the )(?<!a )detained|rounded up|"
                                              r"took into custody)\b", re.I)),
     ("Riots", "Mob violence", _P(r"\b(?:a mob|mobs|lynch\w*)\b|\b(?:supporters|activists|youths|villagers|"
                                  r"residents|students)\b[^.]{0,60}\bclash(?:ed|es)\b|"
@@ -182,7 +185,8 @@ def _groups_own(before: str, m: re.Match[str], state: list[re.Match[str]], group
 
 
 # what a court, a charge or an accusation is about: "the trial of four men accused of firing rockets"
-_LEGAL = _P(r"\b(?:accused of|charged with|convicted of|acquitted of|suspected of|sentenced\b[^.;]{0,40}\bfor|"
+_LEGAL = _P(r"\b(?:accused of|charged with|convicted of|acquitted of|suspected of|responsible for|blamed for|"
+            r"sentenced\b[^.;]{0,40}\bfor|"
             r"trial of|wanted (?:in|for)|in connection with|indicted (?:for|over))\b[^.;:()]*$", re.I)
 
 
@@ -193,7 +197,8 @@ _WENT_OFF = _P(r"\b(?:explod\w*|blasts?|blew up|went off|detonat\w*|hit|struck|s
 
 _CALLED_FOR = _P(r"\b(?:calls?|called|calling|appeals?|appealed|plans?|planned|threat(?:s|ened)?|urged|urging)\s+"
                  r"(?:for\s+)?(?:(?:new|more|fresh|further|nationwide|mass)\s+)?$", re.I)
-_NEGATED = _P(r"\b(?:no one|nobody|none|no \w+)\s+(?:was|were|has been|had been|got)\s+$", re.I)
+_NEGATED = _P(r"\b(?:no one|nobody|none|no \w+)\s+(?:was|were|has been|had been|got)\s+$|"
+              r"\b(?:no|without)\s+(?:mention of\s+|reports? of\s+)?(?:any\s+)?$", re.I)
 
 
 def _words(sentence: str, m: re.Match[str]) -> bool:

@@ -244,6 +244,17 @@ def days_before_told(sentence: str, act: int | None) -> int | None:
     return _DAYS_N.get(after.group(1).lower()) or (int(after.group(1)) if after.group(1).isdigit() else 1)
 
 
+_DAYS_LATER = re.compile(r"\b(a|one|two|three|four|five|six|[1-6]) days? later\b|\bthe (?:next|following) day\b", re.I)
+
+
+def days_later(sentence: str) -> int | None:
+    """"Two days later", "the next day": how many days after the event just told."""
+    m = _DAYS_LATER.search(sentence)
+    if m is None:
+        return None
+    return 1 if m.group(1) is None else _DAYS_N.get(m.group(1).lower()) or int(m.group(1))
+
+
 def same_day(sentence: str) -> bool:
     """"Hours later", "hours before": the day of the event the sentence follows."""
     return bool(_PATTERNS[-1][1].search(sentence))

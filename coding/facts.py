@@ -33,7 +33,8 @@ _N_KILLED = re.compile(rf"(?<![\w-])(?<!no ){_N}\s+{_VICTIMS}?\s*(?:[\w,\"“”
 _ZERO = re.compile(r"\bno (?:casualties|deaths|fatalities) (?:were |was |had been )?(?:reported|recorded)|"
                    r"\bkilling no one\b|\bno one (?:was |has been |had been )?(?:killed|died|has died|hurt)|"
                    r"\bwithout casualties\b|\bno one has died\b|\bnobody was (?:killed|hurt)\b|\bno deaths\b|"
-                   r"\bthere (?:were|was) no (?:casualties|deaths|fatalities|victims)\b|\bcaused no casualties\b",
+                   r"\bthere (?:were|was) no (?:casualties|deaths|fatalities|victims)\b|\bcaused no casualties\b|"
+                   r"\bno (?:immediate )?reports? of (?:any )?(?:casualties|deaths|fatalities)\b",
                    re.I)
 _INJURED = re.compile(r"\b(?:wound\w*|injur\w*|hurt|hospitali[sz]ed|broken (?:arm|leg|ribs?|jaw|nose|hand|skull)|"
                      r"fractur\w+|bruis\w+|beaten|(?:treated|admitted) (?:in|at|for)\b)", re.I)
@@ -217,7 +218,8 @@ TOLL_HEDGE = re.compile(HEDGE.pattern + r"[^.;]{0,30}\b(?:number|toll|figure|cou
                         r"\b(?:toll|figures?|number of (?:dead|deaths|casualties)|casualty count)\b[^.;]{0,20}?"
                         + HEDGE.pattern, re.I)
 SILENCE = re.compile(r"\b(?:declined to comment|did not comment|has not commented|have not commented|"
-                     r"no comment|did not respond|gave no details|could not be reached)\b", re.I)
+                     r"no comment|did not respond|gave no details|could not be reached|(?:made|gave) no mention of|"
+                     r"did not mention|said nothing about)\b", re.I)
 # contradicting accounts told as such, without a denial verb
 DISPUTE = re.compile(r"\baccounts? (?:differ\w*|conflict\w*|var(?:y|ied))|\bconflicting (?:accounts|versions)|"
                      r"\bcontradict(?:ed|s|ing)\b|\bgave a (?:different|conflicting) account|"

@@ -236,6 +236,10 @@ class _Segmenter:
         whens = dates.find(s.text, self.pub, t.pos if t else None)
         if not whens and dates.same_day(s.text) and self.drafts:
             whens = [self.drafts[-1].when]
+        later = dates.days_later(s.text) if self.drafts and not whens else None
+        if later is not None:  # "two days later, soldiers arrested ...": after the event just told
+            day = self.drafts[-1].when.start + dt.timedelta(days=later)
+            whens = [dates.When(day, None, "day", "days after the event told", 0)] if day <= self.pub else []
         back = dates.days_before_told(s.text, t.pos if t else None) if self.drafts and not whens else None
         if back is not None:  # "the attack came two days after gunfights ...": dated from the event told
             day = self.drafts[-1].when.start - dt.timedelta(days=back)
