@@ -23,7 +23,9 @@ _PROTEST = r"\b(?:protest(?:s|ed|ing)?|protesters|demonstrat\w+|rall(?:y|ied|ies
            r"(?:general|labou?r|workers'?|nationwide|hunger|transport) strikes?|" \
            r"block(?:ed|ing|aded) (?:a |the )?(?:\w+ )?(?:roads?|highways?|streets?)|in solidarity with|" \
            r"(?:people|residents|crowds?|hundreds|thousands|supporters|students|workers) (?:\w+ ){0,2}gathered)\b"
-_INTERVENE = _P(r"\b(?:tear ?gas|pepper spray|water cannons?|rubber bullets|batons?|(?<!the )detained|arrested|removed|"
+# "the release of detained colleagues": the word names people held before, not detentions at the protest
+_INTERVENE = _P(r"\b(?:tear ?gas|pepper spray|water cannons?|rubber bullets|batons?|"
+                r"(?<!the )(?<!of )detained(?! \w+s\b)|arrested|removed|"
                 r"dispersed (?:by force|them|the)|to disperse|push(?:ed)? back|beat|beating|beaten|"
                 r"carried (?:them )?off|forcibly|kettled)\b", re.I)
 _EXCESSIVE = _P(r"\b(?:live (?:rounds|ammunition|fire)|opened fire on (?:the )?(?:protesters|demonstrators|crowd)|"
@@ -143,6 +145,10 @@ def _in_past_clause(sentence: str, pos: int) -> bool:
     start = starts[-1] if starts else 0
     end = _CLAUSE_END.search(sentence, pos)
     clause = sentence[start:end.start() if end else len(sentence)]
+    # "the funeral on Monday of 14 villagers killed by gunmen last month": what follows the word dates it
+    tail = sentence[pos:end.start() if end else len(sentence)]
+    if _PAST_CLAUSE.search(tail) and not _NEWS_DAY.search(tail):
+        return True
     return bool(_PAST_CLAUSE.search(clause)) and not _NEWS_DAY.search(clause)
 
 

@@ -67,7 +67,8 @@ _TOLL_ROSE = re.compile(rf"\btoll\s+(?:\w+\s+){{0,2}}(?:rose|climbed|increased|r
 
 # "killing a vendor and a tricycle driver", "killing a woman, her son and two neighbours": the people listed
 _KILLING_LIST = re.compile(r"\b(?:killing|killed|shot dead|shooting dead)\s+((?:(?:a|an|one|his|her|their|its|"
-                           r"[\w-]+)\s+)[^.;:]{1,120}?)(?=,?\s+and\s+(?:wound|injur|leav)\w*|[.;:]|,\s+(?:the|a|an|"
+                           r"[\w-]+)\s+)[^.;:]{1,120}?)(?=,?\s+and\s+(?:wound|injur|leav|abduct|kidnap|burn|set|loot|"
+                           r"took|stole|drove|seiz)\w*|[.;:]|,\s+(?:the|a|an|"
                            r"according|police|officials?|witnesses|residents)\b|"
                            # "a tapper and his son-in-law as they rode home": the list ends at the clause
                            r",?\s+(?:as|when|while|after|before|who|whom|near|outside)\s|$)", re.I)

@@ -34,6 +34,9 @@ _UNIT_BEFORE = re.compile(r"\b(?:department|province|state|region|governorate|ob
 _EVENT_NAME = re.compile(r"^(?:'s)?\s+(?:protests?|day|days|festival|holiday|anniversary|movement|rall(?:y|ies)|"
                          r"march(?:es)?|uprising|commemorations?|celebrations?|strikes?|revolution|massacre|"
                          r"campaign|demonstrations?|memorial|accords?|agreement|process)\b", re.I)
+# a capitalised name followed by one of these names an organisation ("the Rapid Support Forces"), not a place
+_ORGANISATION = re.compile(r"^\s+(?:Forces|Army|Front|Movement|Brigades?|Militia|Party|Council|Alliance|Union|"
+                           r"Committee|Coalition|Organi[sz]ation)\b")
 _MARKS = re.compile(r"\b(?:marks?|marking|mark the|commemorat\w+|celebrat\w+|anniversary of|observe[sd]?)\s+"
                     r"(?:the\s+)?(?:\w+\s+)?$", re.I)
 _COMPASS = re.compile(r"\s+(?:East|West|North|South|Central)$")
@@ -173,7 +176,7 @@ def candidates(sentence: str, iso3: str) -> list[Where]:
         before, after = sentence[max(0, start - 40):start], sentence[m.end():m.end() + 20]
         if "-" in m.group(1) and "-" not in name and _ROAD.match(after):
             r = (r[0], "near" if r[1] == "exact" else r[1])
-        if _EVENT_NAME.match(after) or _MARKS.search(before):
+        if _EVENT_NAME.match(after) or _MARKS.search(before) or _ORGANISATION.match(after):
             continue  # "the Saba Saba protests", "marks Independence Day": the name of an event, not a place
         place, precision = r
         score = 3 if _STRONG.search(before) else 1
@@ -216,7 +219,8 @@ def _abroad(sentence: str, iso3: str) -> list[Where]:
     out = []
     for m in _LOCATIVE.finditer(sentence):
         name = m.group(1)
-        if name.lower() in _NOT_PLACES or countries.code_for_name(name) or name.lower() in DEMONYMS:
+        if name.lower() in _NOT_PLACES or countries.code_for_name(name) or name.lower() in DEMONYMS \
+                or _ORGANISATION.match(sentence[m.end():]):
             continue
         named = [p for p in _g().places_named(name)
                  if p.population >= 1000 and p.iso3 != iso3 and p.iso3 in _neighbours(iso3)]
@@ -262,7 +266,7 @@ def _first_resolved(phrase: str, start: int, iso3: str) -> tuple[str, int, Any] 
 
 
 _LOCATIVE = re.compile(r"\b(?:in|near|outside|at|around|of)\s+(?:the\s+)?(?:(?:town|city|village|district)\s+of\s+)?"
-                       r"([A-ZÀ-Ý][\w'’-]+(?:\s+[A-ZÀ-Ý][\w'’-]+)?)")
+                       r"([A-ZÀ-Ý][\w'’-]+(?:\s+(?:[A-ZÀ-Ý]|(?:al|el|ad|ar|as|ash|at|az)-)[\w'’-]+)?)")
 
 
 def unresolved(sentence: str, iso3: str, around: str = "") -> Where | None:
@@ -271,7 +275,8 @@ def unresolved(sentence: str, iso3: str, around: str = "") -> Where | None:
     `country`, under its own name, for the coder to place."""
     for m in _LOCATIVE.finditer(sentence):
         name = m.group(1)
-        if name.lower() in _NOT_PLACES or countries.code_for_name(name) or name.lower() in DEMONYMS:
+        if name.lower() in _NOT_PLACES or countries.code_for_name(name) or name.lower() in DEMONYMS \
+                or _ORGANISATION.match(sentence[m.end():]):
             continue
         nearby = candidates(around, iso3) if around else []
         if nearby:  # a neighbourhood or village of the town the paragraph is about, not the capital

@@ -97,6 +97,8 @@ def _acknowledged(sentences: list[str], atts: list[facts.Attribution], acting: l
         for a in atts:
             if a.sentence > 0 and _elsewhere(sentences[a.sentence], iso3, place):
                 continue
+            if facts.DENIAL.search(sentences[a.sentence]):
+                continue  # "the RSF denied targeting civilians and said it had fought militias": no acknowledgement
             if _is_actor_side(a, actor, iso3, sentences[a.sentence]):
                 return actor, a
         if actor.kind == "group":
