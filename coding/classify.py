@@ -202,7 +202,10 @@ _WENT_OFF = _P(r"\b(?:explod\w*|blasts?|blew up|went off|detonat\w*|hit|struck|s
 
 
 _CALLED_FOR = _P(r"\b(?:calls?|called|calling|appeals?|appealed|plans?|planned|threat(?:s|ened)?|urged|urging)\s+"
-                 r"(?:for\s+)?(?:(?:new|more|fresh|further|nationwide|mass)\s+)?$", re.I)
+                 r"(?:for\s+)?(?:(?:new|more|fresh|further|nationwide|mass)\s+)?$|"
+                 # "rights groups plan to march on Friday", "vowed to strike back": an intention, not an act
+                 r"\b(?:plans?|planning|planned|intends?|intended|vowed|vows|threatened|threatens|promised|pledged|"
+                 r"will|would|(?:are|is|was|were) (?:set )?to)\s+(?:to\s+)?(?:\w+\s+)?$", re.I)
 _NEGATED = _P(r"\b(?:no one|nobody|none|no \w+)\s+(?:was|were|has been|had been|got)\s+$|"
               r"\b(?:no|without)\s+(?:mention of\s+|reports? of\s+)?(?:any\s+)?$", re.I)
 

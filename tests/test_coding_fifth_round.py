@@ -2,7 +2,7 @@
 internet cut; a Sudanese report of contested accounts): a funeral of people "killed ... last month" is no
 event; a list of the killed ends at "and abducted"; an actor's statement that denies the coded aspect
 acknowledges nothing; an organisation's name ("the Rapid Support Forces") is no place; "the release of
-detained colleagues" is no intervention. Each sentence is invented."""
+detained colleagues" is no intervention; "plan to march" is an intention. Each sentence is invented."""
 
 from __future__ import annotations
 
@@ -38,3 +38,9 @@ def test_a_denying_statement_is_no_acknowledgement() -> None:
 def test_detained_colleagues_are_no_intervention() -> None:
     assert classify.protest_kind("Lawyers staged a sit-in demanding the release of detained colleagues.")[1] == \
         "Peaceful protest"
+
+
+def test_an_intention_is_no_event() -> None:
+    assert classify.trigger("Rights groups plan to march to the oversight authority in Nairobi on Friday.") is None
+    assert classify.trigger("The rebels vowed to attack army posts across the region.") is None
+    assert classify.trigger("Thousands marched in Nairobi on Friday.") is not None
