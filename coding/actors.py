@@ -53,7 +53,8 @@ _POLICE = r"(?:riot |traffic |federal |local )?police(?:men|man| officers?| pers
 _MILITARY = r"(?:government|army|military) positions|" \
             r"army|soldiers?|troops|military|armed forces|air force|aircraft|warplanes?|air support|units|navy|" \
             r"artillery|fighter jets?|helicopters?|drones?|security forces|forces|paramilitar\w+|national guard|" \
-            r"[A-Z][a-z]+ Rifles|junta|air ?strikes?|airstrikes?|warplanes|jets|missiles|rockets|(?<!gas )shells"
+            r"[A-Z][a-z]+ Rifles|junta|air ?strikes?|airstrikes?|warplanes|jets|missiles|rockets|(?<!gas )shells|" \
+            r"tanks|gunboats|warships"
 _FORCE = re.compile(rf"\b(?:{_POLICE}|{_MILITARY})\b", re.I)
 _GOV = re.compile(r"\b(?:the government|government of|authorities)\b", re.I)
 _ARMED = re.compile(r"\b(?:gunmen|militants|jihadists?(?: fighters)?|insurgents|assailants|attackers|rebels|"
@@ -258,7 +259,9 @@ def forces(text: str, iso3: str) -> list[Actor]:
         if re.search(r"\b(?:its|their)\s+$", before) and earlier:
             out.append(Actor(earlier[-1].name, earlier[-1].inter, earlier[-1].kind, m.start()))
             continue
-        home = country_named(before.split(",")[-1]) or iso3
+        # "warplanes of the Saudi-led coalition": the country named after the force
+        of = re.match(r"\s+of\s+the\s+([A-Z][\w'-]+)", text[m.end():m.end() + 40])
+        home = country_named(before.split(",")[-1]) or (country_named(of.group(1)) if of else None) or iso3
         word = m.group(0).lower()
         if word in ("missiles", "rockets", "shells") and not country_named(before.split(",")[-1]):
             continue  # "shells struck a street": munitions any side fires name no state's force by themselves

@@ -15,7 +15,8 @@ from cedar.schema.regions import region_of
 
 from .lexicon import ACLED_COUNTRY, DEMONYMS, REGION_CENTRES
 
-_NAME = re.compile(r"(?<![\w'’-])((?:[A-ZÀ-Ý][\w'’‘-]*)(?:\s+(?:de|del|la|al|el|d'|of|da|do|e)?\s*[A-ZÀ-Ý][\w'’‘-]*)*)")
+_NAME = re.compile(r"(?<![\w'’-])((?:[A-ZÀ-Ý][\w'’‘-]*)(?:\s+(?:de|del|la|al|el|d'|of|da|do|du|des|e)?\s*"
+                   r"[A-ZÀ-Ý][\w'’‘-]*)*)")
 # "north of X" is near X; "in the north of X" is inside it
 _NEAR = re.compile(r"(?:\bnear|\boutside|\baround|\bbetween|"
                    r"\bof\s+(?:the\s+)?(?:outskirts|rural areas|countryside|vicinity)\s+of|"
@@ -100,8 +101,8 @@ def main_country(text: str, dateline: str | None) -> str | None:
 
 
 def country_named(text: str) -> str | None:
-    """The country a phrase names by name or demonym ("Turkish", "Israel's", "the Congolese")."""
-    for w in re.findall(r"[A-Z][\w-]+(?:\s+[A-Z][\w-]+)?", text.replace("’", "'")):
+    """The country a phrase names by name or demonym ("Turkish", "Israel's", "the Congolese", "Saudi-led")."""
+    for w in re.findall(r"[A-Z][\w-]+(?:\s+[A-Z][\w-]+)?", re.sub(r"-led\b", "", text.replace("’", "'"))):
         for cand in (w, w.split()[0], w.split()[-1]):
             stem = re.sub(r"'s$", "", cand)
             if stem.lower() in DEMONYMS:

@@ -13,6 +13,9 @@ from .facts import DENIAL, DENIAL_OF_ROLE
 from .places import country_named
 
 _CLAIMED = re.compile(r"\b(?:claimed|blamed|accused|attributed)\b", re.I)
+# "No group claimed the attack, but JNIM is active in the area": no claim names the group
+_NO_CLAIM = re.compile(r"\b(?:no (?:group|one|organi[sz]ation)|nobody|not|never)\b[^.;,]{0,20}\b(?:claimed|blamed)\b",
+                       re.I)
 # "two soldiers were killed", "two soldiers died": the force named is the side hit
 _HIT = re.compile(r"[^.,;]{0,30}\b(?:(?:were|was) (?:killed|wounded|injured)|died)")
 _STATE_TARGET = re.compile(r"\b(?:police (?:station|checkpost|checkpoint|post|patrol|officers|van)|checkpost|"
@@ -27,7 +30,7 @@ def _perpetrator(core: str, text: str, iso3: str, drafts_before: list[Any]) -> A
     denied = {g.name for g in groups for s in re.split(r"(?<=[.!?])\s+", text)
               if DENIAL.search(s) and DENIAL_OF_ROLE.search(s) and _mentions(s, g, iso3)}
     for s in re.split(r"(?<=[.!?])\s+", text):
-        if _CLAIMED.search(s):
+        if _CLAIMED.search(s) and not _NO_CLAIM.search(s):
             for g in actors.named_groups(s, iso3):
                 if g.name not in denied:
                     return g

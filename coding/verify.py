@@ -104,7 +104,8 @@ def _acknowledged(sentences: list[str], atts: list[facts.Attribution], acting: l
         if actor.kind == "group":
             short = re.escape(actor.name.split(":")[0])
             for i, s in enumerate(sentences):
-                if re.search(rf"\b{short}\b", s) and re.search(r"\bclaimed (?:the attack|responsibility|the)\b", s):
+                if re.search(rf"\b{short}\b", s) and re.search(r"\bclaimed (?:the attack|responsibility|the)\b", s) \
+                        and not re.search(r"\b(?:no (?:group|one)|nobody|not|never)\b[^.;,]{0,20}\bclaimed\b", s, re.I):
                     return actor, facts.Attribution(actor.name, "group", i)
     return None
 
@@ -129,8 +130,11 @@ def verify(sentences: list[str], actor1: Actor, actor2: Actor | None, iso3: str,
     # a hedge in the sentence, or in the next one about it ("This claim has yet to be verified"), unless
     # the actor put its own act on the record: then the hedge is on what it claims besides (the toll)
     # a hedge later in the event ("the outlet was unable to verify her account") too, unless it is on the toll
-    hedged = bool(facts.HEDGE.search(core)) or (ack is None and any(
-        facts.HEDGE.search(s) and not facts.TOLL_HEDGE.search(s) for s in sentences[1:]))
+    # (the hedge stands too when the acknowledging side is the only one that speaks: "the army said ... The claim
+    # could not be independently verified")
+    later = any(facts.HEDGE.search(s) and not facts.TOLL_HEDGE.search(s) for s in sentences[1:])
+    alone = ack is not None and len({a.kind for a in atts if a.kind != "own"}) <= 1
+    hedged = bool(facts.HEDGE.search(core)) or ((ack is None or alone) and later)
     if denial is None and (dispute := next((i for i, s in enumerate(sentences) if facts.DISPUTE.search(s)), None)) \
             is not None:
         sides = list(dict.fromkeys(a.source for a in atts if a.kind not in ("own",)))
