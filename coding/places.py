@@ -193,8 +193,8 @@ def candidates(sentence: str, iso3: str) -> list[Where]:
         if unit:
             precision = "near" if unit.group(1) else "region"
             score -= 1 if unit.group(1) else 2
-        if precision == "exact" and _NEAR.search(before):
-            precision = "near"
+        if precision == "exact" and _NEAR.search(before) and not re.search(r"\b(?:in|at)\s+(?:the\s+)?$", before):
+            precision = "near"  # "outside parliament in Tbilisi" is in Tbilisi
         if re.search(r"\b(?:from|to)\s+$", before) and not _NEAR.search(before):
             score -= 1
         found.append(Where(name, place, precision, score, start))

@@ -163,10 +163,11 @@ class _Segmenter:
             self.legal = False  # the paragraph tells a court case
             for s in para:
                 self._sentence(s)
+        told = list(self.drafts)  # events told place by place take the place of the line that listed them
         for d in self.pending:
             assert d.where is not None
             if not any(x.where and x.where.place.name == d.where.place.name
-                       and abs((x.when.start - d.when.start).days) <= 1 for x in self.drafts):
+                       and abs((x.when.start - d.when.start).days) <= 1 for x in told):
                 self.drafts.append(d)
         for d in self.drafts:
             _town_within(d, self.iso3)
@@ -281,7 +282,8 @@ class _Segmenter:
         listed = _place_list(s.text, found)
         if listed or _GENERAL.search(s.text):
             self.context = self.para_dates = whens
-            self.pending.extend(Draft(t, whens[0], w, [s], s.paragraph) for w in listed)
+            # "in Puno and Cusco on Tuesday and Wednesday": one event per place and day
+            self.pending.extend(Draft(t, when, w, [s], s.paragraph) for w in listed for when in whens)
             return
         lead = self.para_lead if not found and self.current is None else None
         where = lead[0] if lead else self._where(s, t, found)
