@@ -36,7 +36,8 @@ _RIOT = _P(r"\b(?:set fire|setting (?:\w+ ){0,3}(?:on )?fire|set (?:\w+ ){0,3}on
            r"clashed with (?:police|security)|"
            r"barricades?|barricaded|burning (?:\w+ )?(?:tyres|tires)|ston(?:ed|ing)|threw rocks)\b", re.I)
 _ARREST_AWAY = _P(r"\b(?:ahead of|before (?:a|the)|hours before|raids?|"
-                  r"at (?:his|her|their|the \w+'s) (?:homes?|offices?|headquarters)|on charges|charged with)\b", re.I)
+                  r"at (?:his|her|their|its|the)(?: \w+'s)? (?:homes?|house|residence|offices?|headquarters)|"
+                  r"on charges|charged with)\b", re.I)
 
 # a fight with sticks, bricks or machetes is a brawl of crowds, not an armed clash (no firearms)
 _BRAWL = r"\b(?:fought|clash(?:ed|es)?|brawl\w*|attacked each other|fighting)\b[^.]{0,30}\bwith (?:\w+ ){0,2}" \
@@ -122,6 +123,11 @@ RULES: list[tuple[str, str, re.Pattern[str]]] = [
         r"(?:were |had been )?(?:found|discovered|dumped)|"
         r"\b(?:attacked|shot dead|killed|killing|massacre\w*|stabbed|hacked|beat|beaten|executed|opened fire|"
         r"stormed|raided)\b", re.I)),
+    # armed men burning or looting property, with no one killed: property destruction (a killing makes an attack)
+    ("Strategic developments", "Looting/property destruction",
+     _P(r"\b(?:burned|burnt|torched|set fire to|looted|ransacked|destroyed)\s+(?:a|an|the|several|dozens of|\d+)?\s*"
+        r"(?:\w+\s+)?(?:church|mosque|homes|houses|huts|shops|school|market|clinic|health centre|village|granary)\b",
+        re.I)),
 ]
 
 

@@ -268,6 +268,7 @@ OWN = re.compile(r"\b(?:reporter|correspondent|journalist|photographer|camera ?m
 STATE_SIDE = re.compile(r"\b(?:army|air force|navy|armed forces|defen[cs]e|military|ministry|minister|government|"
                         r"spokes(?:man|woman|person)|police|"
                         r"commissioner|forces|authorities|governor|agency|president|presidency|command|troops|"
+                        r"prosecutors?|prosecutor's office|"
                         r"officer|officials?)\b", re.I)
 GROUP_SIDE = re.compile(r"\b(?:group|rebels|movement|front|militants|faction)\b", re.I)
 

@@ -227,6 +227,8 @@ class _Segmenter:
         if t.sub_event_type == "Arrests" and last is not None and last.event_type in ("Protests", "Riots") \
                 and not self.another:
             return []  # detentions told after a demonstration, without a day of their own, are its own
+        if t.sub_event_type in _DATED_BY_REPORT and any(d.sub == t.sub_event_type for d in self.drafts):
+            return []  # "the prosecutor said Masra had been detained": the arrest already told, without a new day
         if t.sub_event_type in _DATED_BY_REPORT and not _PERFECT.search(main_clause(s.text)):
             # an act told in the past without a day: a short span up to the report, not a guessed day
             return [dates.When(self.pub - dt.timedelta(days=7), self.pub, "span", "no day given", 0)]
