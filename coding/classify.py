@@ -122,6 +122,7 @@ RULES: list[tuple[str, str, re.Pattern[str]]] = [
      _P(r"\b(?:found|discovered|recovered) the (?:bodies|remains|corpses) of|\b(?:bodies|corpses) of (?:\w+ ){0,4}"
         r"(?:were |had been )?(?:found|discovered|dumped)|"
         r"\b(?:attacked|shot dead|killed|killing|massacre\w*|stabbed|hacked|beat|beaten|executed|opened fire|"
+        r"shot and (?:wounded|injured)|"
         r"stormed|raided)\b", re.I)),
     # armed men burning or looting property, with no one killed: property destruction (a killing makes an attack)
     ("Strategic developments", "Looting/property destruction",

@@ -108,6 +108,11 @@ _EARLIER = re.compile(r"\s(?:after|following|since)\s+[^.;]*?\b(?:last (?:week|m
                       r"earlier this (?:week|month|year)|(?:days|weeks|months) ago|in (?:19|20)\d\d)\b.*$", re.I)
 
 
+# "two suspected militants and a soldier were killed": both counts
+_N_AND_N = re.compile(rf"(?<![\w-]){_N}\s+(?:[\w-]+\s+){{0,2}}?\w+\s+and\s+(a|an|one|{_N[1:-1]})\s+"
+                      rf"(?:[\w-]+\s+){{0,2}}?\w+\s+(?:were|had been|have been|was)\s+killed\b", re.I)
+
+
 def _sentence_toll(s: str) -> Toll | None:
     other = _OTHER_DAY.search(s)
     if other and classify.trigger(s[:other.start()]) is not None:  # the act is told before the other story
@@ -118,6 +123,10 @@ def _sentence_toll(s: str) -> Toll | None:
     m = _ONE_AND_N.search(s)
     if m and _num(m.group(1)) is not None:
         return Toll(1 + (_num(m.group(1)) or 0))
+    m = _N_AND_N.search(s)
+    if m and _num(m.group(1)) is not None and not _injury_near(s, m.start(), m.end()):
+        second = 1 if m.group(2).lower() in ("a", "an", "one") else _num(m.group(2))
+        return Toll((_num(m.group(1)) or 0) + (second or 0))
     listed = _listed(s)
     if listed is not None:
         return Toll(listed)

@@ -74,12 +74,14 @@ def _g() -> Any:
 def main_country(text: str, dateline: str | None) -> str | None:
     """The country the report is about: its dateline's place, the countries and demonyms it names."""
     votes: Counter[str] = Counter()
+    home = None
     if dateline:
         # the place whose own name the dateline is ("Jayapura"), before a larger one it is an alternate
         # name of ("Jaipur")
         named = _g().places_named(dateline)
         for p in sorted(named, key=lambda p: _fold(p.name) != _fold(dateline))[:1]:
             votes[p.iso3] += 3
+            home = p.iso3
     for m in _NAME.finditer(text):
         words = m.group(1).replace("’", "'").split()
         for n in range(len(words), 0, -1):
@@ -97,6 +99,10 @@ def main_country(text: str, dateline: str | None) -> str | None:
         named = [p for p in _g().places_named(m.group(1)) if p.population >= 1000]
         if named and len({p.iso3 for p in named}) == 1:  # a name only one country has
             votes[named[0].iso3] += 1
+    # (a dateline across a border from the countries named is kept: "KYIV - Russian troops captured ...")
+    if home is not None and votes[home] == 3 and len(votes) > 1 and not any(
+            c in _neighbours(home) for c in votes if c != home):
+        votes[home] = 0.5  # type: ignore[assignment]  # "GENEVA - ... eastern Congo": a dateline named only there
     return votes.most_common(1)[0][0] if votes else None
 
 
@@ -192,7 +198,7 @@ def candidates(sentence: str, iso3: str) -> list[Where]:
             unit = None  # "Tripoli's Ain Zara district": a district of the town, which is the place
         if unit:
             precision = "near" if unit.group(1) else "region"
-            score -= 1 if unit.group(1) else 2
+            score -= 0 if unit.group(1) else 2  # a district is a place to code near; a province ranks last
         if precision == "exact" and _NEAR.search(before) and not re.search(r"\b(?:in|at)\s+(?:the\s+)?$", before):
             precision = "near"  # "outside parliament in Tbilisi" is in Tbilisi
         if re.search(r"\b(?:from|to)\s+$", before) and not _NEAR.search(before):

@@ -30,8 +30,11 @@ def _perpetrator(core: str, text: str, iso3: str, drafts_before: list[Any]) -> A
     denied = {g.name for g in groups for s in re.split(r"(?<=[.!?])\s+", text)
               if DENIAL.search(s) and DENIAL_OF_ROLE.search(s) and _mentions(s, g, iso3)}
     for s in re.split(r"(?<=[.!?])\s+", text):
-        if _CLAIMED.search(s) and not _NO_CLAIM.search(s):
-            for g in actors.named_groups(s, iso3):
+        verb = _CLAIMED.search(s)
+        if verb and not _NO_CLAIM.search(s):
+            # "The M23 accused the army of the strikes": the one blamed follows the verb; one who claims, before it
+            after = verb.group(0).lower() in ("blamed", "accused", "attributed")
+            for g in actors.named_groups(s[verb.end():] if after else s, iso3):
                 if g.name not in denied:
                     return g
     core_groups = [g for g in actors.named_groups(core, iso3) if g.name not in denied]

@@ -284,8 +284,12 @@ class _Segmenter:
         listed = _place_list(s.text, found)
         if listed or _GENERAL.search(s.text):
             self.context = self.para_dates = whens
-            # "in Puno and Cusco on Tuesday and Wednesday": one event per place and day
-            self.pending.extend(Draft(t, when, w, [s], s.paragraph) for w in listed for when in whens)
+            # "in Puno and Cusco on Tuesday and Wednesday": one event per place and day; "hit X on Saturday and
+            # Y on Sunday": each place with its own day
+            paired = len(whens) == len(listed) > 1 and all(w.pos < d.pos for w, d in zip(listed, whens)) and all(
+                d.pos < w.pos for d, w in zip(whens, listed[1:]))
+            self.pending.extend(Draft(t, when, w, [s], s.paragraph) for w, when in zip(listed, whens)) if paired \
+                else self.pending.extend(Draft(t, when, w, [s], s.paragraph) for w in listed for when in whens)
             return
         lead = self.para_lead if not found and self.current is None else None
         where = lead[0] if lead else self._where(s, t, found)
