@@ -206,6 +206,9 @@ def find(sentence: str, pub: dt.date, act: int | None = None) -> list[When]:
     if len(found) > 1:  # "died early today, hours after being beaten ... yesterday": the act's day, not the death's
         kept = [w for w in found if not _DEATH_DAY.search(sentence[max(0, w.pos - 60):w.pos])]
         found = kept or found
+    if len(found) > 1:  # "blocked roads on Wednesday to demand justice for a student killed on Sunday": the grievance's
+        kept = [w for w in found if not _GRIEVANCE.search(sentence[:w.pos])]
+        found = kept or found
     if len(found) > 1:
         # "detained six men today ..., suspected of involvement in Monday's bombing": "Monday's" names an event
         # already told, and what someone is suspected of is not the act the sentence tells
@@ -222,6 +225,8 @@ def find(sentence: str, pub: dt.date, act: int | None = None) -> list[When]:
     return sorted(found, key=lambda w: w.pos)
 
 
+_GRIEVANCE = re.compile(r"\b(?:to demand|demanding|to protest (?:against|over|at)|in protest (?:at|against|over)|"
+                        r"in memory of|to mourn|to denounce|to condemn|justice for|in solidarity with)\b[^.;]*$", re.I)
 _SUSPECTED = re.compile(r"\b(?:suspected of|accused of|charged with|in connection with|over their role in|"
                         r"blamed for)\b[^.;]*$", re.I)
 _DAYS_AFTER = re.compile(r"\b(a|one|two|three|four|five|six|[1-6]) days? after\b", re.I)

@@ -342,7 +342,7 @@ def kind_of(src: str) -> str:
     """Which side a source speaks for, from its words: eyewitnesses, the state, a group, or another."""
     if EYEWIT.search(src):
         return "eyewitnesses"
-    if STATE_SIDE.search(src) and not re.search(r"\b(?:local|regional|district|provincial)\s+(?:official|"
-                                                 r"administrator)", src, re.I):
+    if STATE_SIDE.search(src) and not re.search(r"\b(?:local|regional|district|provincial|hospital|health|medical)\s+"
+                                                 r"(?:official|administrator)", src, re.I):
         return "state"
     return "group" if GROUP_SIDE.search(src) else "other"
