@@ -43,6 +43,9 @@ _ARREST_AWAY = _P(r"\b(?:ahead of|before (?:a|the)|hours before|raids?|"
 _BRAWL = r"\b(?:fought|clash(?:ed|es)?|brawl\w*|attacked each other|fighting)\b[^.]{0,30}\bwith (?:\w+ ){0,2}" \
          r"(?:sticks|bricks|stones|rocks|clubs|machetes|knives|iron rods|bamboo|batons|bats)\b"
 
+_CROWD_FIRE = _P(r"\b(?:opened fire on|fired (?:live rounds )?(?:on|at|into)|shot at|attacked)\s+(?:the\s+)?"
+                 r"(?:\w+\s+){0,2}(?:protesters|demonstrators|marchers|supporters|crowd|mourners)\b", re.I)
+
 RULES: list[tuple[str, str, re.Pattern[str]]] = [
     ("Strategic developments", "Agreement",
      _P(r"\bsigned (?:an? |the )?(?:\w+ )?(?:agreement|accord|deal|ceasefire|truce|peace)|"
@@ -94,6 +97,9 @@ RULES: list[tuple[str, str, re.Pattern[str]]] = [
                                  r"residents|students)\b[^.]{0,60}\bclash(?:ed|es)\b|"
                                  r"\bclash(?:es)? between (?:\w+ ){0,3}(?:supporters|activists|youths|villagers|"
                                  r"residents|students|members)\b|" + _BRAWL, re.I)),
+    # armed men who are no state force firing on a crowd attack civilians (protesters); a force doing so is
+    # excessive force, read from the demonstration below
+    ("Violence against civilians", "Attack", _CROWD_FIRE),
     ("Protests", "Peaceful protest", _P(_PROTEST, re.I)),
     # a crowd's own violence told without the word "protest": barricades, stoning, burning tyres, looting
     ("Riots", "Violent demonstration",
@@ -208,6 +214,8 @@ _WENT_OFF = _P(r"\b(?:explod\w*|blasts?|blew up|went off|detonat\w*|hit|struck|s
                r"wounded|injur\w*|died)\b", re.I)
 
 
+_FORCE_SUBJECT = _P(r"\b(?:police|policemen|officers|troops|soldiers|army|security forces|gendarmes|riot police|"
+                    r"forces)\b", re.I)
 _CALLED_FOR = _P(r"\b(?:calls?|called|calling|appeals?|appealed|plans?|planned|threat(?:s|ened)?|urged|urging)\s+"
                  r"(?:for\s+)?(?:(?:new|more|fresh|further|nationwide|mass)\s+)?$|"
                  # "rights groups plan to march on Friday", "vowed to strike back": an intention, not an act
@@ -236,6 +244,8 @@ def trigger(sentence: str) -> Trigger | None:
         m = next((x for x in pattern.finditer(sentence) if _words(sentence, x)), None)
         if not m:
             continue
+        if pattern is _CROWD_FIRE and _FORCE_SUBJECT.search(sentence[:m.start()]):
+            continue  # police firing on protesters: the demonstration's type says how
         if event_type == "Protests" and _armed_not_protest(sentence, m.start()):
             continue  # "insurgents marched into the village": armed men, not a demonstration
         if sub == "Abduction/forced disappearance" and re.search(r"\b(?:killing|killed|shot dead)\b", sentence, re.I):

@@ -211,6 +211,8 @@ def _violence(sub: str, core: str, text: str, pos: int, iso3: str, perp: Actor |
                     and _HIT.match(core[f.pos:])), None)
     if victims is not None:  # "two soldiers were killed when their vehicle hit a landmine"
         return a1, victims
+    if sub == "Attack" and re.match(r"[^.]{0,40}\b(?:protest\w*|demonstrat\w+|marchers|crowd)\b", after, re.I):
+        return a1, actors.generic("protesters", iso3)  # "fired on opposition supporters protesting"
     hit = after if sub in ("Attack", "Armed clash") else core
     remote = sub in ("Air/drone strike", "Shelling/artillery/missile attack")
     if (actors.civilians_in(hit) or sub in ("Attack", "Abduction/forced disappearance")) and not (
