@@ -151,11 +151,7 @@ def verify(sentences: list[str], actor1: Actor, actor2: Actor | None, iso3: str,
         return Verdict("disputed", None, [asserter], [denier], claims,
                        "Contradicting accounts in the report: one side asserts what the coding rests on, the other "
                        "denies it.")
-    # the outlet's reporter saw it, or the outlet verified what it shows ("video verified by the Andean Courier")
-    by_outlet = re.compile(rf"\b(?:verified|authenticated|geolocated|confirmed|seen|reviewed|analy[sz]ed|examined) by "
-                           rf"(?:the )?{re.escape(outlet)}", re.I) if outlet else None
-    own = next((i for i, s in enumerate(sentences) if facts.OWN.search(s) or (by_outlet and by_outlet.search(s))),
-               None)
+    own = _own_sentence(sentences, outlet)
     if own is not None and not hedged:  # the outlet's reporter saw it: its own reporting, whoever else spoke
         v = Verdict("verified", "outlet-own-reporting", [], [], [_claim("occurrence", outlet, "asserts", "verified",
                                                                         sentences[own])],
@@ -212,6 +208,15 @@ def _denies_another_claim(sentence: str, ack: tuple[Actor, facts.Attribution] | 
         return " ".join(re.sub(r"^(?:the|a|an|its)\s+|^[\w'’]+'s\s+", "", src.lower()).split()[-2:])
 
     return asserter is not None and a.kind == asserter.kind and tail(a.source) == tail(asserter.source)
+
+
+def _own_sentence(sentences: list[str], outlet: str) -> int | None:
+    """The sentence in which the outlet's reporter saw the event, or the outlet verified what it shows ("video
+    verified by the Andean Courier")."""
+    by_outlet = re.compile(rf"\b(?:verified|authenticated|geolocated|confirmed|seen|reviewed|analy[sz]ed|examined) by "
+                           rf"(?:the )?{re.escape(outlet)}", re.I) if outlet else None
+    return next((i for i, s in enumerate(sentences) if facts.OWN.search(s) or (by_outlet and by_outlet.search(s))),
+                None)
 
 
 def _both_sides(sentences: list[str], atts: list[facts.Attribution], actor1: Actor, actor2: Actor, iso3: str,
