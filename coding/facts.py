@@ -61,7 +61,8 @@ class Toll:
 _ONE_AND_N = re.compile(rf"\b(?:killed|killing|shot dead|shooting dead)\s+(?:a|an|one)\s+[\w\s-]{{1,40}}?\s+and\s+"
                         rf"{_N}\s+"
                         rf"(?:of\s+(?:his|her|their|its)\s+)?\w+", re.I)
-_TOLL_ROSE = re.compile(rf"\btoll\s+(?:\w+\s+){{0,2}}(?:rose|climbed|increased|reached|stood at|stands at|has risen)\s+"
+_TOLL_ROSE = re.compile(rf"\btoll\s+(?:\w+\s+){{0,2}}(?:rose|climbed|increased|reached|stood at|stands at|"
+                        rf"(?:has|had) risen)\s+"
                         rf"(?:to\s+)?(?:at least\s+)?{_N}\b", re.I)
 
 

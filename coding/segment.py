@@ -45,6 +45,8 @@ _NAMED_UNKNOWN = re.compile(r"\b(?:in|near|outside)\s+(?:the\s+(?:town|village|c
 # "north of the town": near the place told before ("in the north of the city" is inside it)
 _NEAR_THE_TOWN = re.compile(r"(?<!\bin the )(?<!-)\b(?:near|north|south|east|west|outside|around)\b[^.]{0,25}"
                             r"\bthe (?:town|city|village|area)\b")
+# the perpetrators of the event just told, doing more in it
+_SAME_ATTACKERS = re.compile(r"\bthe (?:attackers|assailants|raiders|gunmen)\s+(?:had\s+)?also\b", re.I)
 # an event named by its kind: which types it may be
 _DEFINITE = r"\b(?:the|this|that|\w+day's|yesterday's)\s+(?:\w+\s+)?"
 _KIND_NOUNS = [(r"(?:blast|bombing|explosion|car bomb)\b", ("Explosions/Remote violence",)),
@@ -273,6 +275,9 @@ class _Segmenter:
             self.para_dates = whens or self.para_dates
             return
         found = places.candidates(s.text, self.iso3)
+        if not whens and self.drafts and _SAME_ATTACKERS.search(s.text, 0, t.pos):
+            self.drafts[-1].add(s)  # "the attackers also abducted 12 children": part of the attack just told
+            return
         whens = whens or ([] if self.legal else self._dates(s, t))
         if not whens:
             self._attach(s, t)
