@@ -50,9 +50,11 @@ def generic(kind: str, iso3: str, pos: int = 0) -> Actor:
 
 _POLICE = r"(?:riot |traffic |federal |local )?police(?:men|man| officers?| personnel| forces?)?|gendarm\w+|" \
           r"bomb disposal squad|General Security(?: forces)?|security personnel|officers"
-_MILITARY = r"army|soldiers?|troops|military|armed forces|air force|aircraft|warplanes?|air support|units|navy|" \
+_MILITARY = r"(?:government|army|military) positions|" \
+            r"army|soldiers?|troops|military|armed forces|air force|aircraft|warplanes?|air support|units|navy|" \
             r"artillery|fighter jets?|helicopters?|drones?|security forces|forces|paramilitar\w+|national guard|" \
-            r"[A-Z][a-z]+ Rifles|junta|air ?strikes|airstrikes|warplanes|jets|missiles|rockets|(?<!gas )shells"
+            r"[A-Z][a-z]+ Rifles|junta|air ?strikes?|airstrikes?|warplanes|jets|missiles|rockets|(?<!gas )shells|" \
+            r"tanks|gunboats|warships"
 _FORCE = re.compile(rf"\b(?:{_POLICE}|{_MILITARY})\b", re.I)
 _GOV = re.compile(r"\b(?:the government|government of|authorities)\b", re.I)
 _ARMED = re.compile(r"\b(?:gunmen|militants|jihadists?(?: fighters)?|insurgents|assailants|attackers|rebels|"
@@ -64,7 +66,8 @@ _CIVILIANS = re.compile(r"\b(?:civilians|villagers|passengers|residents|traders|
                         re.I)
 _PROTESTERS = re.compile(r"\b(?:protesters|demonstrators|marchers|teachers|members|students|workers|people|crowd)\b",
                          re.I)
-_ETHNIC = re.compile(r"\b(?:volunteers|militia(?:men|s)?|fighters|youths)\s+(?:from|of)\s+the\s+([A-Z][\w-]+)"
+_ETHNIC = re.compile(r"\b(?:volunteers|militia(?:men|s)?|fighters|youths|armed men|gunmen)\s+(?:from|of)\s+the\s+"
+                     r"([A-Z][\w-]+)"
                      r"(?:\s+and\s+([A-Z][\w-]+))?\s+(?:communit|tribe|clan|ethnic)", re.I)
 _NAMED_GROUP = re.compile(r"(?:the\s+)?((?:[A-Z][\w'’-]*\s+)*?[A-Z][\w'’-]*"
                           r"(?:\s+(?:del|de|of|la)\s+[A-Z][\w'’-]*)*),\s+"
@@ -100,14 +103,14 @@ _DEFINED = re.compile(r"(?<![\w'’-])((?:[A-Z][\w'’-]*\s+(?:(?:of|for|the|and
                       r"(?:Army|Front|Movement|Organi[sz]ation|Brigades?|Council|Alliance|Union|Militia|Coalition|"
                       r"Resistance|Party|Group|Forces))\s+\(([A-Z][A-Za-z0-9-]{1,11})\)")
 _STATE_NAME = re.compile(r"\b(?:Armed Forces|Defen[cs]e Forces|Police|Gendarmerie|Military|Navy|Air Force|Guard)\b")
-_REPORT_GROUPS: ContextVar[tuple[tuple[re.Pattern[str], re.Pattern[str], str, int], ...]] = \
+_REPORT_GROUPS: ContextVar[tuple[tuple[re.Pattern[str], re.Pattern[str] | None, str, int], ...]] = \
     ContextVar("report_groups", default=())
 
 
-def defined_groups(text: str) -> list[tuple[str, int, str, str]]:
+def defined_groups(text: str) -> list[tuple[str, int, str, str | None]]:
     """Groups a report introduces as "Full Name (ACRONYM)" that the lexicon does not know under that name:
     (ACLED-style name "ACRONYM: Full Name", inter, full name, acronym). A state's force so named is not one."""
-    out = []
+    out: list[tuple[str, int, str, str | None]] = []
     for m in _DEFINED.finditer(text):
         # "Fighters of the X Army (XA)": the people before "of the" are not part of the name
         full = re.sub(r"^(?:(?:[A-Z]\w*s|Spokes\w+|Leader|Commander|Chief|Head)\s+(?:of|from)\s+(?:the\s+)?|"
@@ -119,7 +122,36 @@ def defined_groups(text: str) -> list[tuple[str, int, str, str]]:
         if any(p.fullmatch(full) or p.fullmatch(acr) for p, _, _ in _alias_table()):
             continue  # the lexicon's own name for it
         out.append((f"{acr}: {full}", 3 if "Militia" in full else 2, full, acr))
+    return out + _sides(text, {n for n, _, _, _ in out})
+
+
+_SIDE = r"((?:\d+(?:st|nd|rd|th)\s+)?[A-Z][\w'’-]*(?:\s+(?:of\s+(?:the\s+)?)?[A-Z][\w'’-]*){0,5})" \
+        r"(?:\s+\(([A-Z][A-Za-z0-9-]{1,11})\))?"
+# the outlet naming the two sides of a fight: "pitted the X (XA) against the Y", "shooting between Los A and Los B"
+_SIDES = re.compile(rf"\b(?:pitted|pitting)\s+(?:the\s+)?{_SIDE}\s+against\s+(?:the\s+)?{_SIDE}|"
+                    rf"\b(?:clash(?:es)?|fighting|battles?|gunfights?|shooting)\s+between\s+(?:members\s+of\s+)?"
+                    rf"(?:the\s+)?{_SIDE}\s+and\s+(?:members\s+of\s+)?(?:the\s+)?{_SIDE}")
+
+
+def _sides(text: str, known: set[str]) -> list[tuple[str, int, str, str | None]]:
+    """The two sides a report names as fighting each other, when the lexicon does not know them: named by
+    their own words ("ACRONYM: Full Name" given an acronym); rebels are type 2, other armed groups (militias,
+    gangs) type 3."""
+    inter = 2 if re.search(r"\b(?:rebels?|insurgents?|jihadists?|separatists?)\b", text, re.I) else 3
+    out: list[tuple[str, int, str, str | None]] = []
+    for m in _SIDES.finditer(text):
+        groups = [g for g in m.groups()]
+        pairs = [(groups[i], groups[i + 1]) for i in range(0, 8, 2) if groups[i]]
+        for full, acr in pairs:
+            full = full.strip()
+            if len(full.split()) < 2 and not acr or _STATE_NAME.search(full) or country_named(full) \
+                    or full.split()[0].lower() in DEMONYMS or named_groups(full, ""):
+                continue
+            name = f"{acr}: {full}" if acr else full
+            if name not in known and all(name != o[0] for o in out):
+                out.append((name, inter, full, acr))
     return out
+
 
 
 @contextmanager
@@ -128,7 +160,8 @@ def report_groups(text: str) -> Iterator[None]:
     def word(w: str) -> re.Pattern[str]:
         return re.compile(rf"(?<![\w-]){re.escape(w)}(?![\w-])")
 
-    rows = tuple((word(full), word(acr), name, inter) for name, inter, full, acr in defined_groups(text))
+    rows = tuple((word(full), word(acr) if acr else None, name, inter)
+                 for name, inter, full, acr in defined_groups(text))
     token = _REPORT_GROUPS.set(rows)
     try:
         yield
@@ -142,7 +175,7 @@ def named_groups(text: str, iso3: str) -> list[Actor]:
     for full, acr, name, inter in _REPORT_GROUPS.get():
         spans = [(m.start(), m.end()) for m in full.finditer(text)]
         inside.extend(spans)
-        m = full.search(text) or acr.search(text)
+        m = full.search(text) or (acr.search(text) if acr else None)
         if m:
             found.setdefault(name, Actor(name, inter, "group", spans[0][0] if spans else m.start()))
     for pattern, name, inter in _alias_table():
@@ -150,7 +183,7 @@ def named_groups(text: str, iso3: str) -> list[Actor]:
         if m and name not in found:
             found[name] = Actor(name, inter, "group", m.start())
     for alias in ISLAMIC_STATE:
-        m = re.search(rf"\b{alias}\b(?! (?:Sahel|West Africa))", text)
+        m = re.search(rf"\b{alias}\b(?!(?:'s)? (?:in the )?(?:Sahel|West Africa|Greater Sahara))", text)
         if m:
             found.setdefault("is", Actor(f"Islamic State ({_plain(iso3)})", 2, "group", m.start()))
     for m in re.finditer(r"((?:\d+(?:st|nd|rd|th))|(?:[A-Z][\w-]+\s+){1,2})\s*[Ff]ront\b(?:[^.]{0,60}?\bFARC)|"
@@ -159,8 +192,10 @@ def named_groups(text: str, iso3: str) -> list[Actor]:
         front = re.sub(r"^(?:the|The)\s+", "", front)
         name = f"FARC Dissidents: {_ascii(front)} Front"
         found.setdefault(name, Actor(name, 2, "group", m.start()))
-    for m in re.finditer(r"FARC dissidents? (?:of|from) the ((?:[A-Z][\w-]+\s+){1,3})[Ff]ront\b", text):
-        name = f"FARC Dissidents: {_ascii(m.group(1).strip())} Front"  # "FARC dissidents of the X front"
+    for m in re.finditer(r"FARC dissidents? (?:of|from) the ((?:[A-Z][\w-]+\s+){1,3})[Ff]ront\b|"
+                         r"dissidents? (?:of|from) the FARC'?s? ((?:[A-Z][\w-]+\s+){1,3})[Ff]ront\b", text):
+        front = m.group(1) or m.group(2)
+        name = f"FARC Dissidents: {_ascii(front.strip())} Front"  # "dissidents of the FARC's X front"
         found.setdefault(name, Actor(name, 2, "group", m.start()))
     if "FARC" in text and not any(a.name.startswith("FARC") for a in found.values()):
         m = re.search(r"FARC", text)
@@ -178,6 +213,8 @@ def named_groups(text: str, iso3: str) -> list[Actor]:
             found[name] = Actor(name, 3 if m.group(2) == "militia" else 2, "group", m.start())
     for m in _KIND_NAMED.finditer(text):  # "the Viv Ansanm gang coalition": the group by the outlet's name for it
         name = m.group(1).strip()
+        if m.group(2).lower() == "cartel":
+            name = f"{name} Cartel"  # ACLED keeps the word: "Sinaloa Cartel", "Gulf Cartel"
         if name not in found and not any(a <= m.start(1) < b for a, b in known) and not _generic_name(name):
             found[name] = Actor(name, 2 if m.group(2).lower().startswith(("rebel", "insurgent")) else 3, "group",
                                 m.start(1))
@@ -222,8 +259,12 @@ def forces(text: str, iso3: str) -> list[Actor]:
         if re.search(r"\b(?:its|their)\s+$", before) and earlier:
             out.append(Actor(earlier[-1].name, earlier[-1].inter, earlier[-1].kind, m.start()))
             continue
-        home = country_named(before.split(",")[-1]) or iso3
+        # "warplanes of the Saudi-led coalition": the country named after the force
+        of = re.match(r"\s+of\s+the\s+([A-Z][\w'-]+)", text[m.end():m.end() + 40])
+        home = country_named(before.split(",")[-1]) or (country_named(of.group(1)) if of else None) or iso3
         word = m.group(0).lower()
+        if word in ("missiles", "rockets", "shells") and not country_named(before.split(",")[-1]):
+            continue  # "shells struck a street": munitions any side fires name no state's force by themselves
         kind = "police" if re.match(_POLICE, m.group(0), re.I) else "military"
         if word in ("forces", "units", "security forces") and re.search(r"\bGeneral Security\b", before + word):
             kind = "police"

@@ -23,7 +23,9 @@ _PROTEST = r"\b(?:protest(?:s|ed|ing)?|protesters|demonstrat\w+|rall(?:y|ied|ies
            r"(?:general|labou?r|workers'?|nationwide|hunger|transport) strikes?|" \
            r"block(?:ed|ing|aded) (?:a |the )?(?:\w+ )?(?:roads?|highways?|streets?)|in solidarity with|" \
            r"(?:people|residents|crowds?|hundreds|thousands|supporters|students|workers) (?:\w+ ){0,2}gathered)\b"
-_INTERVENE = _P(r"\b(?:tear ?gas|pepper spray|water cannons?|rubber bullets|batons?|(?<!the )detained|arrested|removed|"
+# "the release of detained colleagues": the word names people held before, not detentions at the protest
+_INTERVENE = _P(r"\b(?:tear ?gas|pepper spray|water cannons?|rubber bullets|batons?|"
+                r"(?<!the )(?<!of )detained(?! \w+s\b)|arrested|removed|"
                 r"dispersed (?:by force|them|the)|to disperse|push(?:ed)? back|beat|beating|beaten|"
                 r"carried (?:them )?off|forcibly|kettled)\b", re.I)
 _EXCESSIVE = _P(r"\b(?:live (?:rounds|ammunition|fire)|opened fire on (?:the )?(?:protesters|demonstrators|crowd)|"
@@ -34,11 +36,15 @@ _RIOT = _P(r"\b(?:set fire|setting (?:\w+ ){0,3}(?:on )?fire|set (?:\w+ ){0,3}on
            r"clashed with (?:police|security)|"
            r"barricades?|barricaded|burning (?:\w+ )?(?:tyres|tires)|ston(?:ed|ing)|threw rocks)\b", re.I)
 _ARREST_AWAY = _P(r"\b(?:ahead of|before (?:a|the)|hours before|raids?|"
-                  r"at (?:his|her|their|the \w+'s) (?:homes?|offices?|headquarters)|on charges|charged with)\b", re.I)
+                  r"at (?:his|her|their|its|the)(?: \w+'s)? (?:homes?|house|residence|offices?|headquarters)|"
+                  r"on charges|charged with)\b", re.I)
 
 # a fight with sticks, bricks or machetes is a brawl of crowds, not an armed clash (no firearms)
 _BRAWL = r"\b(?:fought|clash(?:ed|es)?|brawl\w*|attacked each other|fighting)\b[^.]{0,30}\bwith (?:\w+ ){0,2}" \
          r"(?:sticks|bricks|stones|rocks|clubs|machetes|knives|iron rods|bamboo|batons|bats)\b"
+
+_CROWD_FIRE = _P(r"\b(?:opened fire on|fired (?:live rounds )?(?:on|at|into)|shot at|attacked)\s+(?:the\s+)?"
+                 r"(?:\w+\s+){0,2}(?:protesters|demonstrators|marchers|supporters|crowd|mourners)\b", re.I)
 
 RULES: list[tuple[str, str, re.Pattern[str]]] = [
     ("Strategic developments", "Agreement",
@@ -49,7 +55,9 @@ RULES: list[tuple[str, str, re.Pattern[str]]] = [
         r"peace agreement)\b", re.I)),
     ("Strategic developments", "Non-violent transfer of territory",
      _P(r"\b(?:entered|took|took control of|seized|captured)\b[^.]{0,80}\bwithout (?:firing a shot|a fight|"
-        r"(?:any )?resistance|fighting)|\b(?:withdrew|pulled out) from\b", re.I)),
+        r"(?:any )?resistance|fighting)|\b(?:withdrew|pulled out) from\b|"
+        r"\b(?:withdrew|pulled out|retreated|fled)\b[^.]{0,30}\bwithout (?:a fight|fighting|(?:any )?resistance|"
+        r"firing a shot)", re.I)),
     ("Battles", "Government regains territory",
      _P(r"\b(?:recaptur\w+|retook|retaken|regain\w* control|liberated|liberation of)\b", re.I)),
     ("Battles", "Non-state actor overtakes territory",
@@ -63,10 +71,13 @@ RULES: list[tuple[str, str, re.Pattern[str]]] = [
         r"\b(?:were|was) (?:\w+ )?(?:defused|deactivated|disarmed|made safe|detonated safely)\b", re.I)),
     ("Explosions/Remote violence", "Remote explosive/landmine/IED",
      _P(r"\b(?:roadside bomb|improvised explosive|IEDs?\b|landmines?|land mines?|car bomb|explosive device|"
-        r"bomb (?:exploded|went off|blast))", re.I)),
+        r"bomb (?:exploded|went off|blast)|bomb\b[^.;]{0,40}\b(?:exploded|went off|detonated)|"
+        # infrastructure blown up with explosives
+        r"blew up (?:a|the|two|several) (?:\w+ ){0,2}(?:bridges?|pipelines?|towers?|power lines?|pylons?|railway|"
+        r"culverts?))", re.I)),
     ("Explosions/Remote violence", "Air/drone strike",
      _P(r"\b(?:drones?|aircraft|warplanes?|jets?|helicopters?|air support|air ?strikes?|airstrikes?|air raids?)\b"
-        r"[^.]{0,60}\b(?:struck|hit|strike|bombed|attacked|fired|targeted)|\b(?:air|drone) ?strikes?\b|"
+        r"[^.]{0,60}\b(?:struck|hit|strike|bombed|attacked|fired|targeted|destroyed)|\b(?:air|drone) ?strikes?\b|"
         r"\bairstrikes?\b|\bair raids?\b|\bbombed\b|\bdropped (?:\w+ ){0,2}(?:bombs?|explosives?|munitions)\b|"
         r"\bbombs? dropped\b|\bbombing raids?\b|"
         r"\b(?:launched|dropped|fired) (?:from|by) (?:an? |armed )?drones?\b|\bdrone-(?:launched|dropped)\b", re.I)),
@@ -76,16 +87,19 @@ RULES: list[tuple[str, str, re.Pattern[str]]] = [
     ("Explosions/Remote violence", "Grenade", _P(r"(?<!stun )(?<!propelled )(?<!flash )\bgrenades?\b", re.I)),
     ("Violence against civilians", "Abduction/forced disappearance",
      # an abduction told beside killings is part of an attack: the killings make the event
-     _P(r"^(?!.*\b(?:killing|killed|shot dead)\b).*?\b(?:abduct\w*|kidnap\w*|taken hostage|forcibly disappeared|"
+     _P(r"\b(?:abduct\w*|kidnap\w*|taken hostage|forcibly disappeared|"
         r"(?:forced|bundled|dragged|pushed) (?:him|her|them|(?:a|an|the|two|three|four) (?:[\w-]+ ){0,2}?[\w-]+) into "
         r"(?:a|an|the) (?:\w+ ){0,2}(?:car|vehicle|van|truck|pickup|SUV))\b", re.I)),
     # "the detained politician": a word that names a person, not an arrest told
-    ("Strategic developments", "Arrests", _P(r"\b(?:arrest(?:ed|s)?|(?<!the )(?<!a )detained|rounded up|"
+    ("Strategic developments", "Arrests", _P(r"\b(?:arrest(?:ed|s|ing)?|(?<!the )(?<!a )detained|rounded up|"
                                              r"took into custody)\b", re.I)),
     ("Riots", "Mob violence", _P(r"\b(?:a mob|mobs|lynch\w*)\b|\b(?:supporters|activists|youths|villagers|"
                                  r"residents|students)\b[^.]{0,60}\bclash(?:ed|es)\b|"
                                  r"\bclash(?:es)? between (?:\w+ ){0,3}(?:supporters|activists|youths|villagers|"
                                  r"residents|students|members)\b|" + _BRAWL, re.I)),
+    # armed men who are no state force firing on a crowd attack civilians (protesters); a force doing so is
+    # excessive force, read from the demonstration below
+    ("Violence against civilians", "Attack", _CROWD_FIRE),
     ("Protests", "Peaceful protest", _P(_PROTEST, re.I)),
     # a crowd's own violence told without the word "protest": barricades, stoning, burning tyres, looting
     ("Riots", "Violent demonstration",
@@ -114,7 +128,13 @@ RULES: list[tuple[str, str, re.Pattern[str]]] = [
      _P(r"\b(?:found|discovered|recovered) the (?:bodies|remains|corpses) of|\b(?:bodies|corpses) of (?:\w+ ){0,4}"
         r"(?:were |had been )?(?:found|discovered|dumped)|"
         r"\b(?:attacked|shot dead|killed|killing|massacre\w*|stabbed|hacked|beat|beaten|executed|opened fire|"
+        r"shot and (?:wounded|injured)|"
         r"stormed|raided)\b", re.I)),
+    # armed men burning or looting property, with no one killed: property destruction (a killing makes an attack)
+    ("Strategic developments", "Looting/property destruction",
+     _P(r"\b(?:burned|burnt|torched|set fire to|looted|ransacked|destroyed)\s+(?:a|an|the|several|dozens of|\d+)?\s*"
+        r"(?:\w+\s+)?(?:church|mosque|homes|houses|huts|shops|school|market|clinic|health centre|village|granary)\b",
+        re.I)),
 ]
 
 
@@ -127,7 +147,7 @@ _NEWS_DAY = _P(r"\b(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|y
                r"last night|overnight|this (?:morning|afternoon|evening))\b", re.I)
 _CLAUSE_END = _P(r"[,;:()\u2014]|\s-\s|\.(?:\s|$)|\b(?:and|but|while|when|after|as)\b")
 _STATE_SUBJECT = _P(r"\b(?:army|military|troops|soldiers|government forces|armed forces|its forces|our forces|"
-                    r"security forces|(?:defen[cs]e )?ministry)\b", re.I)
+                    r"security forces|police|(?:defen[cs]e )?ministry)\b", re.I)
 _GROUP_SUBJECT = _P(r"\b(?:rebels?|militants?|insurgents?|jihadists?|fighters|militias?|gunmen|group|"
                     r"[A-Z]{2,}\d*)\b")
 
@@ -138,12 +158,17 @@ def _in_past_clause(sentence: str, pos: int) -> bool:
     start = starts[-1] if starts else 0
     end = _CLAUSE_END.search(sentence, pos)
     clause = sentence[start:end.start() if end else len(sentence)]
+    # "the funeral on Monday of 14 villagers killed by gunmen last month": what follows the word dates it
+    tail = sentence[pos:end.start() if end else len(sentence)]
+    if _PAST_CLAUSE.search(tail) and not _NEWS_DAY.search(tail):
+        return True
     return bool(_PAST_CLAUSE.search(clause)) and not _NEWS_DAY.search(clause)
 
 
 _ARMED_VICTIMS = _P(r"\s+(?:at least\s+|some\s+|about\s+)?(?:\w+\s+){0,2}(?:suspected\s+)?"
                     r"(?:militants|rebels|insurgents|jihadists|fighters|terrorists|bandits|gunmen|Maoists|guerrillas|"
-                    r"gang members|militiamen)\b", re.I)
+                    r"gang members|militiamen|gang leaders?|gangsters|kidnappers|(?:drug )?traffickers|"
+                    r"cartel members|gang)\b", re.I)
 _ARMED_SUBJECT = _P(r"\b(?:gunmen|militants|jihadists|insurgents|rebels|bandits|fighters|attackers|assailants|"
                     r"militiamen|armed men|soldiers|troops)\b", re.I)
 _CROWD = _P(r"\b(?:protest\w*|demonstrat\w+|rall(?:y|ies)|marchers|crowds?|strikers|sit-ins?|vigils?|picket\w*)\b",
@@ -152,21 +177,35 @@ _CROWD = _P(r"\b(?:protest\w*|demonstrat\w+|rall(?:y|ies)|marchers|crowds?|strik
 
 def _armed_not_protest(sentence: str, pos: int) -> bool:
     """Armed men named before the word that reads as a demonstration, and no crowd in the sentence."""
-    return bool(_ARMED_SUBJECT.search(sentence[:pos])) and not _CROWD.search(sentence)
+    armed = [m for m in _ARMED_SUBJECT.finditer(sentence[:pos])
+             # "relatives of missing soldiers rallied": the soldiers are whom the crowd speaks for
+             if not re.search(r"\b(?:of|for)\s+(?:the\s+)?(?:\w+\s+)?$", sentence[max(0, m.start() - 25):m.start()])]
+    return bool(armed) and not _CROWD.search(sentence)
 
 
 def _state_takes(sentence: str, pos: int) -> bool:
     """"Its forces took control of X", "the army captured X": the state regains territory."""
     before = sentence[:pos]
     # "the Arakan Army", "the National Liberation Army": a group's name, not the state's army
-    state = [m.end() for m in _STATE_SUBJECT.finditer(before)
+    state = [m for m in _STATE_SUBJECT.finditer(before)
              if not (m.group(0)[0].isupper() and re.search(r"[A-Z][\w'-]+\s+$", before[:m.start()]))]
     group = [m.end() for m in _GROUP_SUBJECT.finditer(before)]
-    return bool(state) and (not group or state[-1] > group[-1])
+    own = [m.end() for m in state if not _groups_own(before, m, state, group)]
+    return bool(own) and (not group or own[-1] > group[-1])
+
+
+def _groups_own(before: str, m: re.Match[str], state: list[re.Match[str]], group: list[int]) -> bool:
+    """"The KIA said its troops had captured X": "its troops" are the group's when a group was named last."""
+    if not (re.search(r"\b(?:its|their)\s+$", before[:m.start()]) or m.group(0).lower().startswith("its ")):
+        return False
+    last_group = max((g for g in group if g < m.start()), default=-1)
+    last_state = max((x.end() for x in state if x.end() <= m.start()), default=-1)
+    return last_group > last_state
 
 
 # what a court, a charge or an accusation is about: "the trial of four men accused of firing rockets"
-_LEGAL = _P(r"\b(?:accused of|charged with|convicted of|acquitted of|suspected of|sentenced\b[^.;]{0,40}\bfor|"
+_LEGAL = _P(r"\b(?:accused of|charged with|convicted of|acquitted of|suspected of|responsible for|blamed for|"
+            r"sentenced\b[^.;]{0,40}\bfor|"
             r"trial of|wanted (?:in|for)|in connection with|indicted (?:for|over))\b[^.;:()]*$", re.I)
 
 
@@ -175,7 +214,15 @@ _WENT_OFF = _P(r"\b(?:explod\w*|blasts?|blew up|went off|detonat\w*|hit|struck|s
                r"wounded|injur\w*|died)\b", re.I)
 
 
-_NEGATED = _P(r"\b(?:no one|nobody|none|no \w+)\s+(?:was|were|has been|had been|got)\s+$", re.I)
+_FORCE_SUBJECT = _P(r"\b(?:police|policemen|officers|troops|soldiers|army|security forces|gendarmes|riot police|"
+                    r"forces)\b", re.I)
+_CALLED_FOR = _P(r"\b(?:calls?|called|calling|appeals?|appealed|plans?|planned|threat(?:s|ened)?|urged|urging)\s+"
+                 r"(?:for\s+)?(?:(?:new|more|fresh|further|nationwide|mass)\s+)?$|"
+                 # "rights groups plan to march on Friday", "vowed to strike back": an intention, not an act
+                 r"\b(?:plans?|planning|planned|intends?|intended|vowed|vows|threatened|threatens|promised|pledged|"
+                 r"will|would|(?:are|is|was|were) (?:set )?to)\s+(?:to\s+)?(?:\w+\s+)?$", re.I)
+_NEGATED = _P(r"\b(?:no one|nobody|none|no \w+)\s+(?:was|were|has been|had been|got)\s+$|"
+              r"\b(?:no|without)\s+(?:mention of\s+|reports? of\s+)?(?:any\s+)?$", re.I)
 
 
 def _words(sentence: str, m: re.Match[str]) -> bool:
@@ -185,6 +232,8 @@ def _words(sentence: str, m: re.Match[str]) -> bool:
         return False
     if _NEGATED.search(sentence[:m.start()]):
         return False
+    if _CALLED_FOR.search(sentence[:m.start()]):
+        return False  # "despite calls for protests", "threatened a strike": a plan, not an event
     return not _in_past_clause(sentence, m.start()) and not _LEGAL.search(sentence[:m.start()])
 
 
@@ -195,8 +244,12 @@ def trigger(sentence: str) -> Trigger | None:
         m = next((x for x in pattern.finditer(sentence) if _words(sentence, x)), None)
         if not m:
             continue
+        if pattern is _CROWD_FIRE and _FORCE_SUBJECT.search(sentence[:m.start()]):
+            continue  # police firing on protesters: the demonstration's type says how
         if event_type == "Protests" and _armed_not_protest(sentence, m.start()):
             continue  # "insurgents marched into the village": armed men, not a demonstration
+        if sub == "Abduction/forced disappearance" and re.search(r"\b(?:killing|killed|shot dead)\b", sentence, re.I):
+            continue  # an abduction told beside killings is part of an attack: the killings make the event
         if sub == "Remote explosive/landmine/IED" and _PLANTED.search(sentence) and not _WENT_OFF.search(sentence):
             continue  # "had planted landmines along the road": nothing exploded
         if sub == "Non-state actor overtakes territory" and _state_takes(sentence, m.start()):
@@ -231,5 +284,7 @@ SEVERITY = {"Peaceful protest": 0, "Protest with intervention": 1, "Excessive fo
 def anaphoric(sentence: str, t: Trigger) -> bool:
     """"The fighting", "the attack", "the blast": a sentence that refers back to an event already told."""
     before = sentence[max(0, t.pos - 12):t.pos].lower()
-    return bool(re.search(r"\b(?:the|this|that|its|their)\s+$", before)) and t.sub_event_type in (
-        "Armed clash", "Attack", "Peaceful protest", "Remote explosive/landmine/IED", "Arrests")
+    return bool(re.search(r"\b(?:the|this|that|its|their)\s+$", before)) and (t.sub_event_type in (
+        "Armed clash", "Attack", "Peaceful protest", "Remote explosive/landmine/IED", "Arrests") or bool(re.fullmatch(
+            r"(?:abduction|kidnapping|shelling|bombing|air ?strikes?|airstrikes?|strikes?|blast|explosion|raid)s?",
+            t.words, re.I)))

@@ -17,6 +17,7 @@ _MONTH = r"(January|February|March|April|May|June|July|August|September|October|
          r"Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?"
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     # "the night of Saturday to Sunday": the night is coded to the day it began
+    # "the night of Saturday to Sunday": the night is coded to the day it began
     ("night_of", re.compile(rf"\bnight of\s+{_WD}\s+(?:to|into)\s+{_WD}\b", re.I)),
     ("two_days", re.compile(rf"\b(?:on|between)\s+{_WD}\s+and\s+{_WD}\b")),
     ("last_weekday", re.compile(rf"\blast\s+{_WD}\b", re.I)),
@@ -32,8 +33,8 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
                           r"this week)\b", re.I)),
     ("day_month", re.compile(rf"\b(\d{{1,2}})\s+{_MONTH}(?:\s+(\d{{4}}))?\b")),
     ("month_day", re.compile(rf"\b{_MONTH}\s+(\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(\d{{4}}))?\b")),
-    ("same_day", re.compile(r"\b(?:hours|minutes|moments) (?:later|before|earlier|after)\b|\blater that day\b|"
-                            r"\bthe same day\b", re.I)),
+    ("same_day", re.compile(r"\b(?:hours|minutes|moments) (?:later|before|earlier|after)\b|\blater that "
+                            r"(?:day|night|evening|morning|afternoon)\b|\bthe same (?:day|night)\b", re.I)),
 ]
 # a date that tells when something was said, not when the event happened
 # only the words of a statement may stand between ("said in a statement on", "told reporters late on"): in
@@ -205,6 +206,9 @@ def find(sentence: str, pub: dt.date, act: int | None = None) -> list[When]:
     if len(found) > 1:  # "died early today, hours after being beaten ... yesterday": the act's day, not the death's
         kept = [w for w in found if not _DEATH_DAY.search(sentence[max(0, w.pos - 60):w.pos])]
         found = kept or found
+    if len(found) > 1:  # "blocked roads on Wednesday to demand justice for a student killed on Sunday": the grievance's
+        kept = [w for w in found if not _GRIEVANCE.search(sentence[:w.pos])]
+        found = kept or found
     if len(found) > 1:
         # "detained six men today ..., suspected of involvement in Monday's bombing": "Monday's" names an event
         # already told, and what someone is suspected of is not the act the sentence tells
@@ -221,6 +225,8 @@ def find(sentence: str, pub: dt.date, act: int | None = None) -> list[When]:
     return sorted(found, key=lambda w: w.pos)
 
 
+_GRIEVANCE = re.compile(r"\b(?:to demand|demanding|to protest (?:against|over|at)|in protest (?:at|against|over)|"
+                        r"in memory of|to mourn|to denounce|to condemn|justice for|in solidarity with)\b[^.;]*$", re.I)
 _SUSPECTED = re.compile(r"\b(?:suspected of|accused of|charged with|in connection with|over their role in|"
                         r"blamed for)\b[^.;]*$", re.I)
 _DAYS_AFTER = re.compile(r"\b(a|one|two|three|four|five|six|[1-6]) days? after\b", re.I)
@@ -230,7 +236,8 @@ _DEATH_DAY = re.compile(r"\b(?:died|succumbed|passed away|pronounced dead)"
 
 
 _CAME = re.compile(r"\b(?:the|this|that)\s+(?:\w+\s+)?(?:attack|blast|bombing|strike|raid|ambush|killings?|fighting|"
-                   r"clashes|protest|march|rally|arrests?)\s+(?:came|happened|occurred|followed|took place)\b", re.I)
+                   r"clashes|protest|march|rally|arrests?|discovery|massacre|shooting|incident)\s+(?:came|happened|"
+                   r"occurred|followed|took place)\b", re.I)
 
 
 def days_before_told(sentence: str, act: int | None) -> int | None:
@@ -240,6 +247,17 @@ def days_before_told(sentence: str, act: int | None) -> int | None:
     if after is None or (act is not None and act < after.end()) or not _CAME.search(sentence[:after.start()]):
         return None
     return _DAYS_N.get(after.group(1).lower()) or (int(after.group(1)) if after.group(1).isdigit() else 1)
+
+
+_DAYS_LATER = re.compile(r"\b(a|one|two|three|four|five|six|[1-6]) days? later\b|\bthe (?:next|following) day\b", re.I)
+
+
+def days_later(sentence: str) -> int | None:
+    """"Two days later", "the next day": how many days after the event just told."""
+    m = _DAYS_LATER.search(sentence)
+    if m is None:
+        return None
+    return 1 if m.group(1) is None else _DAYS_N.get(m.group(1).lower()) or int(m.group(1))
 
 
 def same_day(sentence: str) -> bool:

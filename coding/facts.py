@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from . import classify
+
 _NUM_WORDS = {w: i for i, w in enumerate(
     "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
     "seventeen eighteen nineteen twenty".split())} | {"thirty": 30, "forty": 40, "fifty": 50, "a hundred": 100}
@@ -27,11 +29,12 @@ _AT_LEAST = re.compile(rf"\b(?:at least|no fewer than|a minimum of)\s+{_N}\b", r
 _KILLING = re.compile(rf"\b(?:kill(?:ing|ed)|shot dead|shooting dead)\s+(?:the\s+)?(?:at least\s+|about\s+|around\s+|"
                       rf"some\s+|nearly\s+|approximately\s+|a total of\s+)?{_N}\b\s*"
                       rf"{_VICTIMS}?", re.I)
-_N_KILLED = re.compile(rf"(?<![\w-]){_N}\s+{_VICTIMS}?\s*(?:[\w,]+\s+){{0,6}}?{_KILLED}\b", re.I)
+_N_KILLED = re.compile(rf"(?<![\w-])(?<!no ){_N}\s+{_VICTIMS}?\s*(?:[\w,\"“”]+\s+){{0,6}}?{_KILLED}\b", re.I)
 _ZERO = re.compile(r"\bno (?:casualties|deaths|fatalities) (?:were |was |had been )?(?:reported|recorded)|"
                    r"\bkilling no one\b|\bno one (?:was |has been |had been )?(?:killed|died|has died|hurt)|"
                    r"\bwithout casualties\b|\bno one has died\b|\bnobody was (?:killed|hurt)\b|\bno deaths\b|"
-                   r"\bthere (?:were|was) no (?:casualties|deaths|fatalities|victims)\b|\bcaused no casualties\b",
+                   r"\bthere (?:were|was) no (?:casualties|deaths|fatalities|victims)\b|\bcaused no casualties\b|"
+                   r"\bno (?:immediate )?reports? of (?:any )?(?:casualties|deaths|fatalities)\b",
                    re.I)
 _INJURED = re.compile(r"\b(?:wound\w*|injur\w*|hurt|hospitali[sz]ed|broken (?:arm|leg|ribs?|jaw|nose|hand|skull)|"
                      r"fractur\w+|bruis\w+|beaten|(?:treated|admitted) (?:in|at|for)\b)", re.I)
@@ -58,14 +61,18 @@ class Toll:
 _ONE_AND_N = re.compile(rf"\b(?:killed|killing|shot dead|shooting dead)\s+(?:a|an|one)\s+[\w\s-]{{1,40}}?\s+and\s+"
                         rf"{_N}\s+"
                         rf"(?:of\s+(?:his|her|their|its)\s+)?\w+", re.I)
-_TOLL_ROSE = re.compile(rf"\btoll\s+(?:\w+\s+){{0,2}}(?:rose|climbed|increased|reached|stood at|stands at|has risen)\s+"
+_TOLL_ROSE = re.compile(rf"\btoll\s+(?:\w+\s+){{0,2}}(?:rose|climbed|increased|reached|stood at|stands at|"
+                        rf"(?:has|had) risen)\s+"
                         rf"(?:to\s+)?(?:at least\s+)?{_N}\b", re.I)
 
 
 # "killing a vendor and a tricycle driver", "killing a woman, her son and two neighbours": the people listed
 _KILLING_LIST = re.compile(r"\b(?:killing|killed|shot dead|shooting dead)\s+((?:(?:a|an|one|his|her|their|its|"
-                           r"[\w-]+)\s+)[^.;:]{1,120}?)(?=,?\s+and\s+(?:wound|injur|leav)\w*|[.;:]|,\s+(?:the|a|an|"
-                           r"according|police|officials?|witnesses|residents)\b|$)", re.I)
+                           r"[\w-]+)\s+)[^.;:]{1,120}?)(?=,?\s+and\s+(?:wound|injur|leav|abduct|kidnap|burn|set|loot|"
+                           r"took|stole|drove|seiz)\w*|[.;:]|,\s+(?:the|a|an|"
+                           r"according|police|officials?|witnesses|residents)\b|"
+                           # "a tapper and his son-in-law as they rode home": the list ends at the clause
+                           r",?\s+(?:as|when|while|after|before|who|whom|near|outside)\s|$)", re.I)
 # "the mayor" is one; "the two men", "the villagers", "the men" are not counted from the article
 _NUMBER = _N.replace("(", "(?:", 1)
 _ITEM = re.compile(r"^(?:(a|an|one|his|her|their|its|the(?!\s+" + _NUMBER + r"\b)(?!\s+(?:\w+\s+)?(?:\w+s|men|women|"
@@ -86,17 +93,41 @@ def _listed(s: str) -> int | None:
         im = _ITEM.match(item)
         if not im:
             return None
-        n = 1 if im.group(1) else _num(im.group(2))
+        own = re.match(rf"(?:his|her|their|its)\s+{_N}\s", item, re.I)  # "his two sons" are two
+        n = _num(own.group(1)) if own else 1 if im.group(1) else _num(im.group(2))
         if n is None or _INJURED.search(item):
             return None
         total += n
     return total
 
 
+# "youths burned cars on Saturday, a day after a teenager died in a crash": the death belongs to another story
+_OTHER_DAY = re.compile(r",\s+(?:a|one|two|three|four|five|six|\d|several) days? (?:after|before)\b.*$", re.I)
+
+# "marched on Thursday to reject violence after a bomb attack ... killed two officers last week": an earlier story
+_EARLIER = re.compile(r"\s(?:after|following|since)\s+[^.;]*?\b(?:last (?:week|month|year)|"
+                      r"earlier this (?:week|month|year)|(?:days|weeks|months) ago|in (?:19|20)\d\d)\b.*$", re.I)
+
+
+# "two suspected militants and a soldier were killed": both counts
+_N_AND_N = re.compile(rf"(?<![\w-]){_N}\s+(?:[\w-]+\s+){{0,2}}?\w+\s+and\s+(a|an|one|{_N[1:-1]})\s+"
+                      rf"(?:[\w-]+\s+){{0,2}}?\w+\s+(?:were|had been|have been|was)\s+killed\b", re.I)
+
+
 def _sentence_toll(s: str) -> Toll | None:
+    other = _OTHER_DAY.search(s)
+    if other and classify.trigger(s[:other.start()]) is not None:  # the act is told before the other story
+        s = s[:other.start()]
+    earlier = _EARLIER.search(s)
+    if earlier and earlier.start() > 0:  # "after separatists killed a soldier there last week": another story
+        s = s[:earlier.start()]
     m = _ONE_AND_N.search(s)
     if m and _num(m.group(1)) is not None:
         return Toll(1 + (_num(m.group(1)) or 0))
+    m = _N_AND_N.search(s)
+    if m and _num(m.group(1)) is not None and not _injury_near(s, m.start(), m.end()):
+        second = 1 if m.group(2).lower() in ("a", "an", "one") else _num(m.group(2))
+        return Toll((_num(m.group(1)) or 0) + (second or 0))
     listed = _listed(s)
     if listed is not None:
         return Toll(listed)
@@ -145,11 +176,16 @@ _PARTY_CLAIM = re.compile(r"\bclaim(?:ed|s)?\b[^.;]{0,60}\bkill|"
                           r"\b(?:soldiers|troops|policemen|enemy)\b[^.;]{0,30}\b(?:killed|dead)|"
                           r"\b(?:neutrali[sz]ed|neutrali[sz]ing)\b|"
                           # "the group said it had killed 20 soldiers": a party's count of its enemy's dead
-                          r"\b(?:said|says|claimed|boasted)\s+(?:that\s+)?(?:it|its (?:fighters|forces|men|troops|"
-                          r"units)|they|their (?:fighters|forces|men))\s+(?:had\s+)?kill(?:ed)?\b|"
+                          r"\b(?:said|says|claimed|boasted)\s+(?:[^.;]{0,60}?\bthat\s+)?(?:it|its (?:fighters|forces|"
+                          r"men|troops|units)|they|their (?:fighters|forces|men))\s+(?:had\s+)?kill(?:ed)?\b|"
+                          # "the army said, adding that three dissidents were killed": a force's count of its enemy
+                          r"\b(?:army|military|police|ministry|spokes\w+)\s+said,?\s+adding\s+that\s+[^.;]{0,30}?"
+                          r"\b(?:militants|terrorists|insurgents|rebels|jihadists|dissidents|guerrillas|gunmen|bandits|"
+                          r"fighters)\b[^.;]{0,20}\b(?:killed|dead)|"
                           r"\bkill(?:ed|ing)\s+(?:\w+\s+){0,3}(?:suspected\s+)?(?:[\w']+\s+){0,3}(?:militants|terrorists|"
-                          r"insurgents|rebels|jihadists|fighters)\b[^.]*,\s+(?:the|a|an)\s+(?:army|military|police|"
-                          r"ministry|spokes\w+)[^.,]{0,30}\s+said|"
+                          r"insurgents|rebels|jihadists|fighters|attackers|assailants|gunmen|bandits|gang members|"
+                          r"dissidents|guerrillas|separatists)\b[^.]*,\s+(?:the|a|an)\s+(?:\w+\s+)?(?:army|military|"
+                          r"police|ministry|spokes\w+)[^.,]{0,30}\s+said|"
                           # "struck suspected jihadists, killing about 20 of them, a security source said"
                           r"\b(?:militants|terrorists|insurgents|rebels|jihadists|fighters)\b[^.]{0,60}\bkill(?:ing|ed)\b"
                           r"[^.]*,\s+(?:the|a|an)\s+(?:\w+\s+)?(?:army|military|police|security|ministry|spokes\w+)"
@@ -188,10 +224,13 @@ HEDGE = re.compile(r"\b(?:reportedly|allegedly|purportedly|reported to have|said
                    r"could not (?:independently )?(?:verify|confirm)|did not independently (?:verify|confirm)|"
                    r"no independent confirmation|not (?:been )?independently (?:verified|confirmed))\b", re.I)
 # a hedge on the toll only ("could not confirm the number of gang members killed"): not on the event
-TOLL_HEDGE = re.compile(HEDGE.pattern + r"[^.;]{0,30}\b(?:number|toll|figure|count|casualt\w+|dead|death\w*|killed)\b",
-                        re.I)
+TOLL_HEDGE = re.compile(HEDGE.pattern + r"[^.;]{0,30}\b(?:number|toll|figure|count|casualt\w+|dead|death\w*|killed)\b|"
+                        # "The toll could not be independently verified"
+                        r"\b(?:toll|figures?|number of (?:dead|deaths|casualties)|casualty count)\b[^.;]{0,20}?"
+                        + HEDGE.pattern, re.I)
 SILENCE = re.compile(r"\b(?:declined to comment|did not comment|has not commented|have not commented|"
-                     r"no comment|did not respond|gave no details|could not be reached)\b", re.I)
+                     r"no comment|did not respond|gave no details|could not be reached|(?:made|gave) no mention of|"
+                     r"did not mention|said nothing about)\b", re.I)
 # contradicting accounts told as such, without a denial verb
 DISPUTE = re.compile(r"\baccounts? (?:differ\w*|conflict\w*|var(?:y|ied))|\bconflicting (?:accounts|versions)|"
                      r"\bcontradict(?:ed|s|ing)\b|\bgave a (?:different|conflicting) account|"
@@ -201,8 +240,12 @@ DENIAL = re.compile(r"\b(?:denied|denies|deny|rejected (?:the|this|that) (?:clai
 # a denial of the toll only ("denied that any of its fighters had been killed", "denied suffering losses")
 TOLL_DENIAL = (r"(?:denied|denies|deny)\s+(?:that\s+)?[^.,;]{0,50}?(?:(?:had been|were|was|been) killed|"
                r"(?:suffering|any|suffered) (?:casualties|losses)|the (?:death )?toll)")
+# a denial of having done it: of involvement, or with a counter-accusation ("denied that its forces had fired on X
+# and accused government troops of shelling it")
 DENIAL_OF_ROLE = re.compile(r"\b(?:involvement|any role|responsibility|taken part|took part|any part|behind|"
-                            r"carried out|its members|their members)\b", re.I)
+                            r"carried out|its members|their members|(?:were|was|been) involved|"
+                            r"(?:were|was) responsible|accus(?:ed|ing)\b[^.;]{2,60}\bof|"
+                            r"blam(?:ed|ing)\b[^.;]{2,60}\bfor)\b", re.I)
 # a denial of one aspect only (who did it, whom it targeted): the event keeps the status of its occurrence
 DENIAL_OF_ASPECT = re.compile(DENIAL_OF_ROLE.pattern[:-3] + r"|(?:target|attack|strik|hit|kill|shell|bomb)\w* "
                               r"(?:any )?civilians|" + TOLL_DENIAL + r")\b", re.I)
@@ -213,7 +256,10 @@ _SRC_AFTER = re.compile(rf"[,;]\s*((?:the|a|an|two|three|four|several|some|other
                         rf"\s+{_SAY}\b[^,.;]*[.,;]?\s*$", re.I)
 _SRC_BEFORE = re.compile(rf"^(?:[^,]{{0,80}},\s+)?((?:the|a|an|two|three)?\s*[^,;.\"“”]{{2,90}}?)\s+{_SAY}\b", re.I)
 # "Ruben Vardanyan, a figure in the administration, reported ..."
-_SRC_APPOSITION = re.compile(rf"^((?:[A-Z][\w.'’-]+\s+){{0,3}}[A-Z][\w.'’-]+),\s+[^,]{{3,120}},\s+{_SAY}\b")
+_SRC_APPOSITION = re.compile(rf"^((?:[A-Z][\w.'’-]+\s+){{0,3}}[A-Z][\w.'’-]+),\s+[^,]{{3,120}},\s+{_SAY}\b|"
+                             # "Separately, the management of Radio X, a private station, said on Wednesday that"
+                             rf"^(?:[A-Z]\w+,\s+)?((?:the|a|an)\s+[^,;]{{2,80}}),\s+(?:a|an|the)\s+[^,;]{{3,100}},\s+"
+                             rf"{_SAY}\b")
 # ", the air force said in a statement, adding ...": a speaker set off by a comma inside the sentence
 _SRC_INSIDE = re.compile(rf",\s+((?:the|a|an|two|three|its|their)\s+[^,;.\"“”]{{2,60}}?|[a-z]+(?:\s+[a-z]+){{0,4}}|"
                          rf"(?-i:[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){{0,3}}))\s+{_SAY}\b", re.I)
@@ -232,6 +278,7 @@ OWN = re.compile(r"\b(?:reporter|correspondent|journalist|photographer|camera ?m
 STATE_SIDE = re.compile(r"\b(?:army|air force|navy|armed forces|defen[cs]e|military|ministry|minister|government|"
                         r"spokes(?:man|woman|person)|police|"
                         r"commissioner|forces|authorities|governor|agency|president|presidency|command|troops|"
+                        r"prosecutors?|prosecutor's office|"
                         r"officer|officials?)\b", re.I)
 GROUP_SIDE = re.compile(r"\b(?:group|rebels|movement|front|militants|faction)\b", re.I)
 
@@ -258,7 +305,7 @@ def attribution(s: str, index: int, previous: Attribution | None,
         m = (_SRC_AFTER.search(s) or _SRC_APPOSITION.search(s) or _SRC_BEFORE.search(s)
              or _SRC_INSIDE.search(s))
         if m:
-            src = m.group(1).strip()
+            src = next(g for g in m.groups() if g).strip()
     if src is None:
         if ANON.search(s):
             return Attribution("anonymous sources", "anonymous", index)
@@ -296,7 +343,7 @@ def kind_of(src: str) -> str:
     """Which side a source speaks for, from its words: eyewitnesses, the state, a group, or another."""
     if EYEWIT.search(src):
         return "eyewitnesses"
-    if STATE_SIDE.search(src) and not re.search(r"\b(?:local|regional|district|provincial)\s+(?:official|"
-                                                 r"administrator)", src, re.I):
+    if STATE_SIDE.search(src) and not re.search(r"\b(?:local|regional|district|provincial|hospital|health|medical)\s+"
+                                                 r"(?:official|administrator)", src, re.I):
         return "state"
     return "group" if GROUP_SIDE.search(src) else "other"

@@ -15,7 +15,8 @@ from cedar.schema.regions import region_of
 
 from .lexicon import ACLED_COUNTRY, DEMONYMS, REGION_CENTRES
 
-_NAME = re.compile(r"(?<![\w'’-])((?:[A-ZÀ-Ý][\w'’‘-]*)(?:\s+(?:de|del|la|al|el|d'|of|da|do|e)?\s*[A-ZÀ-Ý][\w'’‘-]*)*)")
+_NAME = re.compile(r"(?<![\w'’-])((?:[A-ZÀ-Ý][\w'’‘-]*)(?:\s+(?:de|del|la|al|el|d'|of|da|do|du|des|e)?\s*"
+                   r"[A-ZÀ-Ý][\w'’‘-]*)*)")
 # "north of X" is near X; "in the north of X" is inside it
 _NEAR = re.compile(r"(?:\bnear|\boutside|\baround|\bbetween|"
                    r"\bof\s+(?:the\s+)?(?:outskirts|rural areas|countryside|vicinity)\s+of|"
@@ -34,6 +35,9 @@ _UNIT_BEFORE = re.compile(r"\b(?:department|province|state|region|governorate|ob
 _EVENT_NAME = re.compile(r"^(?:'s)?\s+(?:protests?|day|days|festival|holiday|anniversary|movement|rall(?:y|ies)|"
                          r"march(?:es)?|uprising|commemorations?|celebrations?|strikes?|revolution|massacre|"
                          r"campaign|demonstrations?|memorial|accords?|agreement|process)\b", re.I)
+# a capitalised name followed by one of these names an organisation ("the Rapid Support Forces"), not a place
+_ORGANISATION = re.compile(r"^\s+(?:Forces|Army|Front|Movement|Brigades?|Militia|Party|Council|Alliance|Union|"
+                           r"Committee|Coalition|Organi[sz]ation)\b")
 _MARKS = re.compile(r"\b(?:marks?|marking|mark the|commemorat\w+|celebrat\w+|anniversary of|observe[sd]?)\s+"
                     r"(?:the\s+)?(?:\w+\s+)?$", re.I)
 _COMPASS = re.compile(r"\s+(?:East|West|North|South|Central)$")
@@ -70,12 +74,14 @@ def _g() -> Any:
 def main_country(text: str, dateline: str | None) -> str | None:
     """The country the report is about: its dateline's place, the countries and demonyms it names."""
     votes: Counter[str] = Counter()
+    home = None
     if dateline:
         # the place whose own name the dateline is ("Jayapura"), before a larger one it is an alternate
         # name of ("Jaipur")
         named = _g().places_named(dateline)
         for p in sorted(named, key=lambda p: _fold(p.name) != _fold(dateline))[:1]:
             votes[p.iso3] += 3
+            home = p.iso3
     for m in _NAME.finditer(text):
         words = m.group(1).replace("’", "'").split()
         for n in range(len(words), 0, -1):
@@ -93,12 +99,16 @@ def main_country(text: str, dateline: str | None) -> str | None:
         named = [p for p in _g().places_named(m.group(1)) if p.population >= 1000]
         if named and len({p.iso3 for p in named}) == 1:  # a name only one country has
             votes[named[0].iso3] += 1
+    # (a dateline across a border from the countries named is kept: "KYIV - Russian troops captured ...")
+    if home is not None and votes[home] == 3 and len(votes) > 1 and not any(
+            c in _neighbours(home) for c in votes if c != home):
+        votes[home] = 0.5  # type: ignore[assignment]  # "GENEVA - ... eastern Congo": a dateline named only there
     return votes.most_common(1)[0][0] if votes else None
 
 
 def country_named(text: str) -> str | None:
-    """The country a phrase names by name or demonym ("Turkish", "Israel's", "the Congolese")."""
-    for w in re.findall(r"[A-Z][\w-]+(?:\s+[A-Z][\w-]+)?", text.replace("’", "'")):
+    """The country a phrase names by name or demonym ("Turkish", "Israel's", "the Congolese", "Saudi-led")."""
+    for w in re.findall(r"[A-Z][\w-]+(?:\s+[A-Z][\w-]+)?", re.sub(r"-led\b", "", text.replace("’", "'"))):
         for cand in (w, w.split()[0], w.split()[-1]):
             stem = re.sub(r"'s$", "", cand)
             if stem.lower() in DEMONYMS:
@@ -138,18 +148,34 @@ def _admin1_seat(name: str, iso3: str) -> Any:
     if len(name) < 4 or name.lower() in _NOT_PLACES:
         return None
     g = _g()
-    admin1 = g.known_admin1(iso3, name)
-    if admin1 is None or not _fold(admin1).startswith(_fold(name)):
+    admin1 = g.known_admin1(iso3, name) or _admin1_variant(name, iso3)
+    if admin1 is None or not _variant(admin1).startswith(_variant(name)):
         return None  # the province must be named by its own name, not found through a town of it
     i = g.admin1_seat.get((iso3, admin1))
     return g.place(i) if i is not None else None
+
+
+def _variant(name: str) -> str:
+    """A province's name folded over spelling variants: "Hiraan" and "Hiiraan", "North Kivu" and "Nord-Kivu"."""
+    key = re.sub(r"[^a-z ]", " ", _fold(name))
+    key = re.sub(r"\b(?:nord|north)\b", "n", re.sub(r"\b(?:sud|south)\b", "s", key))
+    return re.sub(r"(.)\1+", r"\1", " ".join(key.split()))
+
+
+def _admin1_variant(name: str, iso3: str) -> str | None:
+    want = _variant(name)
+    return next((a for a in _g().admin1_names.get(iso3, {}).values() if _variant(a) == want), None)
 
 
 def candidates(sentence: str, iso3: str) -> list[Where]:
     """The places a sentence names in the country, best first: after "in", "near", "of" (the town of),
     a verb of taking or striking; towns before districts, districts before provinces."""
     found: list[Where] = []
+    # "in the city's Tierra Blanca neighbourhood": a part of the town told before, not a town of that name elsewhere
+    parts = [(p.start(), p.end()) for p in CITY_PART.finditer(sentence)]
     for m in _NAME.finditer(sentence.replace("’", "'")):
+        if any(a <= m.start() < b for a, b in parts):
+            continue
         found_one = _first_resolved(m.group(1), m.start(), iso3)
         if found_one is None:
             continue
@@ -157,7 +183,7 @@ def candidates(sentence: str, iso3: str) -> list[Where]:
         before, after = sentence[max(0, start - 40):start], sentence[m.end():m.end() + 20]
         if "-" in m.group(1) and "-" not in name and _ROAD.match(after):
             r = (r[0], "near" if r[1] == "exact" else r[1])
-        if _EVENT_NAME.match(after) or _MARKS.search(before):
+        if _EVENT_NAME.match(after) or _MARKS.search(before) or _ORGANISATION.match(after):
             continue  # "the Saba Saba protests", "marks Independence Day": the name of an event, not a place
         place, precision = r
         score = 3 if _STRONG.search(before) else 1
@@ -172,9 +198,9 @@ def candidates(sentence: str, iso3: str) -> list[Where]:
             unit = None  # "Tripoli's Ain Zara district": a district of the town, which is the place
         if unit:
             precision = "near" if unit.group(1) else "region"
-            score -= 1 if unit.group(1) else 2
-        if precision == "exact" and _NEAR.search(before):
-            precision = "near"
+            score -= 0 if unit.group(1) else 2  # a district is a place to code near; a province ranks last
+        if precision == "exact" and _NEAR.search(before) and not re.search(r"\b(?:in|at)\s+(?:the\s+)?$", before):
+            precision = "near"  # "outside parliament in Tbilisi" is in Tbilisi
         if re.search(r"\b(?:from|to)\s+$", before) and not _NEAR.search(before):
             score -= 1
         found.append(Where(name, place, precision, score, start))
@@ -189,7 +215,9 @@ def candidates(sentence: str, iso3: str) -> list[Where]:
     return sorted(found, key=lambda w: (w.precision == "region", -w.score, w.pos))
 
 
-_CAPITAL = re.compile(r"\b(?:in|at|into|across|of)\s+the\s+(?:([A-Z][\w'’]+)\s+)?capital\b(?!\s+of\b)")
+CITY_PART = re.compile(r"\bthe (?:city|town|capital|port)'s\s+(?:[A-ZÀ-Ý][\w'’-]*\s+){1,3}(?:neighbou?rhood|district|"
+                        r"suburb|quarter|area|market|slum|township)\b")
+_CAPITAL = re.compile(r"\b(?i:in|at|into|across|of)\s+the\s+(?:([A-Z][\w'’]+)\s+)?capital\b(?!\s+of\b)")
 
 
 def _abroad(sentence: str, iso3: str) -> list[Where]:
@@ -198,7 +226,8 @@ def _abroad(sentence: str, iso3: str) -> list[Where]:
     out = []
     for m in _LOCATIVE.finditer(sentence):
         name = m.group(1)
-        if name.lower() in _NOT_PLACES or countries.code_for_name(name) or name.lower() in DEMONYMS:
+        if name.lower() in _NOT_PLACES or countries.code_for_name(name) or name.lower() in DEMONYMS \
+                or _ORGANISATION.match(sentence[m.end():]):
             continue
         named = [p for p in _g().places_named(name)
                  if p.population >= 1000 and p.iso3 != iso3 and p.iso3 in _neighbours(iso3)]
@@ -244,7 +273,7 @@ def _first_resolved(phrase: str, start: int, iso3: str) -> tuple[str, int, Any] 
 
 
 _LOCATIVE = re.compile(r"\b(?:in|near|outside|at|around|of)\s+(?:the\s+)?(?:(?:town|city|village|district)\s+of\s+)?"
-                       r"([A-ZÀ-Ý][\w'’-]+(?:\s+[A-ZÀ-Ý][\w'’-]+)?)")
+                       r"([A-ZÀ-Ý][\w'’-]+(?:\s+(?:[A-ZÀ-Ý]|(?:al|el|ad|ar|as|ash|at|az)-)[\w'’-]+)?)")
 
 
 def unresolved(sentence: str, iso3: str, around: str = "") -> Where | None:
@@ -253,7 +282,8 @@ def unresolved(sentence: str, iso3: str, around: str = "") -> Where | None:
     `country`, under its own name, for the coder to place."""
     for m in _LOCATIVE.finditer(sentence):
         name = m.group(1)
-        if name.lower() in _NOT_PLACES or countries.code_for_name(name) or name.lower() in DEMONYMS:
+        if name.lower() in _NOT_PLACES or countries.code_for_name(name) or name.lower() in DEMONYMS \
+                or _ORGANISATION.match(sentence[m.end():]):
             continue
         nearby = candidates(around, iso3) if around else []
         if nearby:  # a neighbourhood or village of the town the paragraph is about, not the capital

@@ -15,7 +15,7 @@ from cedar.errors import InputError
 from cedar.schema.rules import EVIDENCE_GAP
 from cedar.schema.vocab import disorder_type_of, interaction_of
 
-from . import CODER, actors, facts, places, roles, segment, text, verify
+from . import CODER, actors, classify, facts, places, roles, segment, text, verify
 
 NOTE = "Proposed by machine (cedar code): check every field against the report before submitting."
 _FILE_DATE = re.compile(r"(\d{4}-\d{2}-\d{2})")
@@ -79,6 +79,7 @@ def _propose(raw: str, published: dt.date | None, source: str | None, document: 
     unfilled = []
     for e in events:
         e.pop("actor1_obj", None)
+        e.pop("actor2_obj", None)
         if registry is not None:
             _canonical(e, registry)
         if e["geo_precision"] == "country":
@@ -116,11 +117,15 @@ def _event(d: segment.Draft, n: int, iso3: str, outlet: str, src: dict[str, Any]
         segment.upgrade(d, " ".join(sents))  # what happened at a demonstration may be told after it
     assert d.where is not None
     iso3 = d.where.iso3 or iso3  # an event abroad is coded in the country it happened in
+    if d.sub == "Government regains territory" and roles.foreign_taker(core, d.trigger.pos, iso3) is not None:
+        # "Russia's defence ministry said its forces had 'liberated' X", told from Ukraine: a foreign force takes it
+        d.trigger = classify.Trigger("Battles", "Non-state actor overtakes territory", d.trigger.pos, d.trigger.words)
     a1, a2 = roles.assign(d.sub, core, " ".join(sents), d.trigger.pos, iso3, before)
     toll = facts.fatalities(sents, d.sub)
     v = verify.verify(sents, a1, a2, iso3, outlet, previous=previous,
                       intervention=d.sub in ("Protest with intervention", "Excessive force against protesters"),
-                      place=d.where.place.name, clash=d.sub == "Armed clash", roles=speakers)
+                      place=d.where.place.name, clash=d.sub == "Armed clash", roles=speakers,
+                      excessive=d.sub == "Excessive force against protesters")
     if toll.best is not None and toll.sentence is not None:
         att = facts.attribution(sents[toll.sentence], 0, None)
         if att and v.status != "disputed":
@@ -145,7 +150,7 @@ def _event(d: segment.Draft, n: int, iso3: str, outlet: str, src: dict[str, Any]
           "denied_by": v.denied_by, "verification_note": v.note, "claims": v.claims,
           "evidence": EVIDENCE_GAP.join(_joined(d, raw)),
           "notes": f"{d.sub} ({d.trigger.words!r}, dated from {d.when.how!r}). {NOTE}",
-          "sources": [dict(src)], "coder": CODER, "actor1_obj": a1}
+          "sources": [dict(src)], "coder": CODER, "actor1_obj": a1, "actor2_obj": a2}
     return e
 
 

@@ -13,6 +13,9 @@ from .facts import DENIAL, DENIAL_OF_ROLE
 from .places import country_named
 
 _CLAIMED = re.compile(r"\b(?:claimed|blamed|accused|attributed)\b", re.I)
+# "No group claimed the attack, but JNIM is active in the area": no claim names the group
+_NO_CLAIM = re.compile(r"\b(?:no (?:group|one|organi[sz]ation)|nobody|not|never)\b[^.;,]{0,20}\b(?:claimed|blamed)\b",
+                       re.I)
 # "two soldiers were killed", "two soldiers died": the force named is the side hit
 _HIT = re.compile(r"[^.,;]{0,30}\b(?:(?:were|was) (?:killed|wounded|injured)|died)")
 _STATE_TARGET = re.compile(r"\b(?:police (?:station|checkpost|checkpoint|post|patrol|officers|van)|checkpost|"
@@ -27,8 +30,11 @@ def _perpetrator(core: str, text: str, iso3: str, drafts_before: list[Any]) -> A
     denied = {g.name for g in groups for s in re.split(r"(?<=[.!?])\s+", text)
               if DENIAL.search(s) and DENIAL_OF_ROLE.search(s) and _mentions(s, g, iso3)}
     for s in re.split(r"(?<=[.!?])\s+", text):
-        if _CLAIMED.search(s):
-            for g in actors.named_groups(s, iso3):
+        verb = _CLAIMED.search(s)
+        if verb and not _NO_CLAIM.search(s):
+            # "The M23 accused the army of the strikes": the one blamed follows the verb; one who claims, before it
+            after = verb.group(0).lower() in ("blamed", "accused", "attributed")
+            for g in actors.named_groups(s[verb.end():] if after else s, iso3):
                 if g.name not in denied:
                     return g
     core_groups = [g for g in actors.named_groups(core, iso3) if g.name not in denied]
@@ -80,12 +86,12 @@ Pair = tuple[Actor, Optional[Actor]]
 def assign(sub: str, core: str, text: str, pos: int, iso3: str, before: list[Any]) -> Pair:
     """(actor1, actor2) for the event whose trigger is at `pos` of its first sentence `core`; `text` is
     all its sentences; `before` the events proposed before it."""
-    pair = _demonstration(sub, text, iso3) or _state_act(sub, core, iso3)
+    pair = _demonstration(sub, text, iso3) or _state_act(sub, core, iso3, before)
     if pair:
         return pair
     perp = _perpetrator(core, text, iso3, before)
     if sub in ("Non-state actor overtakes territory", "Non-violent transfer of territory"):
-        return perp or actors.generic("armed", iso3), (
+        return perp or foreign_taker(core, pos, iso3) or actors.generic("armed", iso3), (
             None if sub.startswith("Non-violent") else actors.state("military", iso3, iso3))
     if sub == "Government regains territory":
         groups = actors.named_groups(text, iso3) or [b["actor1_obj"] for b in before
@@ -94,6 +100,15 @@ def assign(sub: str, core: str, text: str, pos: int, iso3: str, before: list[Any
     if sub == "Armed clash":
         return _clash(core, text, pos, iso3, perp)
     return _violence(sub, core, text, pos, iso3, perp, before)
+
+
+def foreign_taker(core: str, pos: int, iso3: str) -> Actor | None:
+    """The foreign state whose forces take a place: the country named before the act ("Russian troops captured",
+    "Russia's defence ministry said its forces had liberated"), when it is not the event's."""
+    if actors.named_groups(core[:pos], iso3):
+        return None
+    home = country_named(core[:pos])
+    return actors.state("military", home, iso3) if home and home != iso3 else None
 
 
 def _demonstration(sub: str, text: str, iso3: str) -> Pair | None:
@@ -111,7 +126,11 @@ def _demonstration(sub: str, text: str, iso3: str) -> Pair | None:
     return None
 
 
-def _state_act(sub: str, core: str, iso3: str) -> Pair | None:
+_BOTH = re.compile(r"\bbetween (?:the )?two (?:\w+ )?(?:groups|sides|militias|factions|gangs|parties)\b|"
+                   r"\bbetween (?:the )?(?:warring|rival) (?:sides|groups|factions|parties)\b", re.I)
+
+
+def _state_act(sub: str, core: str, iso3: str, before: list[Any] | None = None) -> Pair | None:
     """Arrests, agreements and defused devices: the state acts (actor1)."""
     fs = actors.forces(core, iso3)
     if sub == "Arrests":
@@ -121,9 +140,16 @@ def _state_act(sub: str, core: str, iso3: str) -> Pair | None:
     if sub == "Agreement":
         govs = [f for f in fs if f.kind == "government"]
         groups = actors.named_groups(core, iso3)
+        # "a ceasefire between the two groups": the sides of the fight told before
+        fought = [b for b in before or [] if b.get("actor2_obj") is not None and b["actor1_obj"].kind == "group"]
+        if not groups and _BOTH.search(core) and fought:
+            return fought[-1]["actor1_obj"], fought[-1]["actor2_obj"]
         a1 = govs[0] if govs else (groups.pop(0) if groups else actors.state("government", iso3, iso3))
         return a1, (groups[0] if groups else None)
     return None
+
+
+_TWO_SIDES = re.compile(r"\b(?:two|rival)\s+(?:armed\s+|criminal\s+)?(?:groups|militias|gangs|factions)\b", re.I)
 
 
 def _clash(core: str, text: str, pos: int, iso3: str, perp: Actor | None) -> Pair:
@@ -131,6 +157,9 @@ def _clash(core: str, text: str, pos: int, iso3: str, perp: Actor | None) -> Pai
     if len(militias) >= 2:
         return militias[0], militias[1]
     groups = actors.named_groups(core, iso3)
+    if len(groups) < 2 and _TWO_SIDES.search(core):
+        # "two armed groups fought ...", named in the next sentence ("the fighting pitted X against Y")
+        groups = actors.named_groups(text, iso3)
     if len(groups) >= 2:
         first_group = perp or groups[0]
         return first_group, next(g for g in groups if g.name != first_group.name)
@@ -182,6 +211,8 @@ def _violence(sub: str, core: str, text: str, pos: int, iso3: str, perp: Actor |
                     and _HIT.match(core[f.pos:])), None)
     if victims is not None:  # "two soldiers were killed when their vehicle hit a landmine"
         return a1, victims
+    if sub == "Attack" and re.match(r"[^.]{0,40}\b(?:protest\w*|demonstrat\w+|marchers|crowd)\b", after, re.I):
+        return a1, actors.generic("protesters", iso3)  # "fired on opposition supporters protesting"
     hit = after if sub in ("Attack", "Armed clash") else core
     remote = sub in ("Air/drone strike", "Shelling/artillery/missile attack")
     if (actors.civilians_in(hit) or sub in ("Attack", "Abduction/forced disappearance")) and not (

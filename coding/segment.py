@@ -38,6 +38,15 @@ _REFERS = re.compile(r"\b(?:claim\w*|denied|denies|blamed|accused|statement|the 
 _TOLD = re.compile(r"\b(?:the|this|that|Monday's|Tuesday's|Wednesday's|Thursday's|Friday's|Saturday's|Sunday's)\s+"
                    r"(?:\w+\s+)?(?:fighting|clash(?:es)?|attack|ambush|raid|shelling|bombing|strike|explosion|blast|"
                    r"unrest|violence|gunfight|battle)\b")
+# an unknown place named as where the act happened ("in Petion-Ville on Tuesday"), not a building or an office
+_NAMED_UNKNOWN = re.compile(r"\b(?:in|near|outside)\s+(?:the\s+(?:town|village|city|district|neighbou?rhood|suburb)\s+"
+                            r"of\s+)?(?!the\b)([A-ZÀ-Ý][\w'’-]+(?:\s+(?!District|Ward|Quarter|County)[A-ZÀ-Ý][\w'’-]+)?)"
+                            r"(?:\s+(?:on|in|at|late|early|yesterday|overnight|last|this)\b|,|\.)")
+# "north of the town": near the place told before ("in the north of the city" is inside it)
+_NEAR_THE_TOWN = re.compile(r"(?<!\bin the )(?<!-)\b(?:near|north|south|east|west|outside|around)\b[^.]{0,25}"
+                            r"\bthe (?:town|city|village|area)\b")
+# the perpetrators of the event just told, doing more in it
+_SAME_ATTACKERS = re.compile(r"\bthe (?:attackers|assailants|raiders|gunmen)\s+(?:had\s+)?also\b", re.I)
 # an event named by its kind: which types it may be
 _DEFINITE = r"\b(?:the|this|that|\w+day's|yesterday's)\s+(?:\w+\s+)?"
 _KIND_NOUNS = [(r"(?:blast|bombing|explosion|car bomb)\b", ("Explosions/Remote violence",)),
@@ -117,6 +126,19 @@ def _place_list(s: str, found: list[places.Where]) -> list[places.Where]:
     return ordered if re.search(r"\band\b", between) and len(between) < 40 * len(ordered) else []
 
 
+def _town_within(d: Draft, iso3: str) -> None:
+    """An event placed at a province only ("in the department of Arauca") whose next sentences name a town of
+    that province ("taken from their vehicle near the town of Saravena") is at the town."""
+    if d.where is None or d.where.precision != "region" or d.where.iso3:
+        return
+    for s in d.sentences[1:]:
+        town = next((w for w in places.candidates(s.text, iso3) if w.precision != "region"
+                     and w.place.admin1 == d.where.place.admin1), None)
+        if town is not None:
+            d.where = town
+            return
+
+
 class _Segmenter:
     """Reads the report sentence by sentence, keeping the dates and places it has given so far."""
 
@@ -143,11 +165,14 @@ class _Segmenter:
             self.legal = False  # the paragraph tells a court case
             for s in para:
                 self._sentence(s)
+        told = list(self.drafts)  # events told place by place take the place of the line that listed them
         for d in self.pending:
             assert d.where is not None
             if not any(x.where and x.where.place.name == d.where.place.name
-                       and abs((x.when.start - d.when.start).days) <= 1 for x in self.drafts):
+                       and abs((x.when.start - d.when.start).days) <= 1 for x in told):
                 self.drafts.append(d)
+        for d in self.drafts:
+            _town_within(d, self.iso3)
         return self.drafts
 
     def _attach(self, s: Sentence, t: classify.Trigger | None) -> None:
@@ -159,7 +184,9 @@ class _Segmenter:
         family = ("Protests", "Riots")
         about = last is not None and (_speaks_of(last, s.text) or (t is not None and (
             t.event_type == last.event_type or (t.event_type in family and last.event_type in family)))
-                                      or _EYEWITNESS_ACCOUNT.search(s.text) is not None)
+                                      or _EYEWITNESS_ACCOUNT.search(s.text) is not None
+                                      # the outlet's reporters at the scene describe what was just told
+                                      or facts.OWN.search(s.text) is not None)
         target = self.current or (last if last is not None and not self.intro and not self.own and not self.another
                                   and about and not _PERFECT.search(main_clause(s.text)) else None)
         if target is None and self.joined is not None and (t is None or t.event_type == self.joined.event_type) \
@@ -202,6 +229,8 @@ class _Segmenter:
         if t.sub_event_type == "Arrests" and last is not None and last.event_type in ("Protests", "Riots") \
                 and not self.another:
             return []  # detentions told after a demonstration, without a day of their own, are its own
+        if t.sub_event_type in _DATED_BY_REPORT and any(d.sub == t.sub_event_type for d in self.drafts):
+            return []  # "the prosecutor said Masra had been detained": the arrest already told, without a new day
         if t.sub_event_type in _DATED_BY_REPORT and not _PERFECT.search(main_clause(s.text)):
             # an act told in the past without a day: a short span up to the report, not a guessed day
             return [dates.When(self.pub - dt.timedelta(days=7), self.pub, "span", "no day given", 0)]
@@ -212,6 +241,10 @@ class _Segmenter:
         whens = dates.find(s.text, self.pub, t.pos if t else None)
         if not whens and dates.same_day(s.text) and self.drafts:
             whens = [self.drafts[-1].when]
+        later = dates.days_later(s.text) if self.drafts and not whens else None
+        if later is not None:  # "two days later, soldiers arrested ...": after the event just told
+            day = self.drafts[-1].when.start + dt.timedelta(days=later)
+            whens = [dates.When(day, None, "day", "days after the event told", 0)] if day <= self.pub else []
         back = dates.days_before_told(s.text, t.pos if t else None) if self.drafts and not whens else None
         if back is not None:  # "the attack came two days after gunfights ...": dated from the event told
             day = self.drafts[-1].when.start - dt.timedelta(days=back)
@@ -242,6 +275,9 @@ class _Segmenter:
             self.para_dates = whens or self.para_dates
             return
         found = places.candidates(s.text, self.iso3)
+        if not whens and self.drafts and _SAME_ATTACKERS.search(s.text, 0, t.pos):
+            self.drafts[-1].add(s)  # "the attackers also abducted 12 children": part of the attack just told
+            return
         whens = whens or ([] if self.legal else self._dates(s, t))
         if not whens:
             self._attach(s, t)
@@ -253,7 +289,12 @@ class _Segmenter:
         listed = _place_list(s.text, found)
         if listed or _GENERAL.search(s.text):
             self.context = self.para_dates = whens
-            self.pending.extend(Draft(t, whens[0], w, [s], s.paragraph) for w in listed)
+            # "in Puno and Cusco on Tuesday and Wednesday": one event per place and day; "hit X on Saturday and
+            # Y on Sunday": each place with its own day
+            paired = len(whens) == len(listed) > 1 and all(w.pos < d.pos for w, d in zip(listed, whens)) and all(
+                d.pos < w.pos for d, w in zip(whens, listed[1:]))
+            self.pending.extend(Draft(t, when, w, [s], s.paragraph) for w, when in zip(listed, whens)) if paired \
+                else self.pending.extend(Draft(t, when, w, [s], s.paragraph) for w in listed for when in whens)
             return
         lead = self.para_lead if not found and self.current is None else None
         where = lead[0] if lead else self._where(s, t, found)
@@ -290,8 +331,12 @@ class _Segmenter:
         if where is None and _SEPARATE.search(s.text):
             return places.unresolved(s.text, self.iso3)  # another event: not at the place of the one before
         if where is None:
+            unknown = places.unresolved(s.text, self.iso3, self._around(s)) if cur is None else None
             if cur is not None and cur.where is not None:
                 where = cur.where
+            elif unknown is not None and unknown.precision == "near" and any(
+                    m.group(1) == unknown.name for m in _NAMED_UNKNOWN.finditer(s.text)):
+                where = unknown  # "in Petion-Ville", a place the gazetteer lacks: near the town the report is from
             else:
                 same = [d for d in self.drafts if d.event_type == t.event_type and d.where]
                 where = same[-1].where if same else self.last_where
@@ -300,8 +345,9 @@ class _Segmenter:
             if where is None and self.report.dateline:
                 # a lead that names no place ("outside parliament"): the town of the dateline
                 where = next(iter(places.candidates(f"In {self.report.dateline}.", self.iso3)), None)
-            if where is not None and re.search(r"(?<!\bin the )(?<!-)\b(?:near|north|south|east|west|outside|around)\b"
-                                               r"[^.]{0,25}\bthe (?:town|city|village|area)\b", s.text):
+            if where is not None and places.CITY_PART.search(s.text):
+                where = places.Where(where.name, where.place, "exact", where.score, where.pos)  # inside the town
+            elif where is not None and _NEAR_THE_TOWN.search(s.text):
                 where = places.Where(where.name, where.place, "near", where.score, where.pos)
         elif cur is not None and cur.where is not None and t.sub_event_type not in _REMOTE and \
                 t.event_type == cur.event_type and where.place.name != cur.where.place.name and where.score < 3:

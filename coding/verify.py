@@ -12,7 +12,12 @@ from .actors import Actor
 from .places import country_named
 
 _FOUGHT_BACK = re.compile(r"\b(?:troops|soldiers|police|policemen|officers|forces|army|units|military|patrol)\b"
-                          r"[^.;]{0,60}\b(?:returned fire|traded fire|exchanged fire|repelled|repulsed|fought)\b", re.I)
+                          r"[^.;]{0,60}\b(?:returned fire|traded fire|exchanged fire|repelled|repulsed|fought)\b|"
+                          # "the attackers had been repelled": by the side they attacked
+                          r"\b(?:attackers|assailants|militants|rebels|fighters|insurgents|attack)\b[^.;]{0,25}\b(?:were|was|"
+                          r"had been|been)\s+[\"“]?(?:repelled|repulsed|pushed back|beaten back|foiled)\b|"
+                          # fighting told as such: both sides fought
+                          r"\bthe (?:\w+ )?fighting\b|\bfighting (?:on|between|in|that)\b", re.I)
 
 
 @dataclass
@@ -92,19 +97,22 @@ def _acknowledged(sentences: list[str], atts: list[facts.Attribution], acting: l
         for a in atts:
             if a.sentence > 0 and _elsewhere(sentences[a.sentence], iso3, place):
                 continue
+            if facts.DENIAL.search(sentences[a.sentence]):
+                continue  # "the RSF denied targeting civilians and said it had fought militias": no acknowledgement
             if _is_actor_side(a, actor, iso3, sentences[a.sentence]):
                 return actor, a
         if actor.kind == "group":
             short = re.escape(actor.name.split(":")[0])
             for i, s in enumerate(sentences):
-                if re.search(rf"\b{short}\b", s) and re.search(r"\bclaimed (?:the attack|responsibility|the)\b", s):
+                if re.search(rf"\b{short}\b", s) and re.search(r"\bclaimed (?:the attack|responsibility|the)\b", s) \
+                        and not re.search(r"\b(?:no (?:group|one)|nobody|not|never)\b[^.;,]{0,20}\bclaimed\b", s, re.I):
                     return actor, facts.Attribution(actor.name, "group", i)
     return None
 
 
 def verify(sentences: list[str], actor1: Actor, actor2: Actor | None, iso3: str, outlet: str,
            previous: str | None = None, intervention: bool = False, place: str | None = None,
-           clash: bool = False, roles: dict[str, str] | None = None) -> Verdict:
+           clash: bool = False, roles: dict[str, str] | None = None, excessive: bool = False) -> Verdict:
     """The status of the event whose sentences are given (the first states it); `previous` is the sentence
     before it in the report; with `intervention`, the force that intervened (actor2) is an actor too."""
     core = sentences[0]
@@ -115,13 +123,18 @@ def verify(sentences: list[str], actor1: Actor, actor2: Actor | None, iso3: str,
     fought = clash and bool(_FOUGHT_BACK.search(" ".join(sentences)))
     acting = [actor1] + ([actor2] if (intervention or fought) and actor2 is not None else [])
     ack = _acknowledged(sentences, atts, acting, iso3, place)
-    denial = next((i for i, s in enumerate(sentences) if facts.DENIAL.search(s) and not facts.DENIAL_OF_ASPECT.search(s)
-                   and not facts.SILENCE.search(s)), None)
+    # excessive force rests on the killing or wounding: denying it disputes the event, not only the toll
+    denial = next((i for i, s in enumerate(sentences) if facts.DENIAL.search(s) and (
+        not facts.DENIAL_OF_ASPECT.search(s) or (excessive and re.search(facts.TOLL_DENIAL, s, re.I)))
+                   and not facts.SILENCE.search(s) and not _denies_another_claim(s, ack, core_att, iso3)), None)
     # a hedge in the sentence, or in the next one about it ("This claim has yet to be verified"), unless
     # the actor put its own act on the record: then the hedge is on what it claims besides (the toll)
     # a hedge later in the event ("the outlet was unable to verify her account") too, unless it is on the toll
-    hedged = bool(facts.HEDGE.search(core)) or (ack is None and any(
-        facts.HEDGE.search(s) and not facts.TOLL_HEDGE.search(s) for s in sentences[1:]))
+    # (the hedge stands too when the acknowledging side is the only one that speaks: "the army said ... The claim
+    # could not be independently verified")
+    later = any(facts.HEDGE.search(s) and not facts.TOLL_HEDGE.search(s) for s in sentences[1:])
+    alone = ack is not None and len({a.kind for a in atts if a.kind != "own"}) <= 1
+    hedged = bool(facts.HEDGE.search(core)) or ((ack is None or alone) and later)
     if denial is None and (dispute := next((i for i, s in enumerate(sentences) if facts.DISPUTE.search(s)), None)) \
             is not None:
         sides = list(dict.fromkeys(a.source for a in atts if a.kind not in ("own",)))
@@ -138,7 +151,7 @@ def verify(sentences: list[str], actor1: Actor, actor2: Actor | None, iso3: str,
         return Verdict("disputed", None, [asserter], [denier], claims,
                        "Contradicting accounts in the report: one side asserts what the coding rests on, the other "
                        "denies it.")
-    own = next((i for i, s in enumerate(sentences) if facts.OWN.search(s)), None)
+    own = _own_sentence(sentences, outlet)
     if own is not None and not hedged:  # the outlet's reporter saw it: its own reporting, whoever else spoke
         v = Verdict("verified", "outlet-own-reporting", [], [], [_claim("occurrence", outlet, "asserts", "verified",
                                                                         sentences[own])],
@@ -174,6 +187,36 @@ def verify(sentences: list[str], actor1: Actor, actor2: Actor | None, iso3: str,
                       "fatalities" if re.search(facts.TOLL_DENIAL, s, re.I) else "perpetrator")
             v.claims.append(_claim(aspect, _denier(s, atts, i, actor2, iso3), "denies", "unverified", s))
     return v
+
+
+_CLAIM_DENIED = re.compile(r"\b(?:a |the |this |that )?(?:claim|account|report)s?\s+(?:that\s+)?((?:the|a|an|its)\s+"
+                           r"[^,.;]{2,60}?)\s+(?:denied|rejected|dismissed)\b", re.I)
+
+
+def _denies_another_claim(sentence: str, ack: tuple[Actor, facts.Attribution] | None,
+                          asserter: facts.Attribution | None, iso3: str) -> bool:
+    """"Saba said its forces had taken positions, a claim the defence ministry denied": a denial by the side that
+    put the event on the record (or asserts it) denies another side's claim, not the event."""
+    m = _CLAIM_DENIED.search(sentence)
+    if m is None:
+        return False
+    a = facts.Attribution(m.group(1), facts.kind_of(m.group(1)), 0)
+    if ack is not None and _is_actor_side(a, ack[0], iso3, sentence):
+        return True
+
+    def tail(src: str) -> str:
+        return " ".join(re.sub(r"^(?:the|a|an|its)\s+|^[\w'’]+'s\s+", "", src.lower()).split()[-2:])
+
+    return asserter is not None and a.kind == asserter.kind and tail(a.source) == tail(asserter.source)
+
+
+def _own_sentence(sentences: list[str], outlet: str) -> int | None:
+    """The sentence in which the outlet's reporter saw the event, or the outlet verified what it shows ("video
+    verified by the Andean Courier")."""
+    by_outlet = re.compile(rf"\b(?:verified|authenticated|geolocated|confirmed|seen|reviewed|analy[sz]ed|examined) by "
+                           rf"(?:the )?{re.escape(outlet)}", re.I) if outlet else None
+    return next((i for i, s in enumerate(sentences) if facts.OWN.search(s) or (by_outlet and by_outlet.search(s))),
+                None)
 
 
 def _both_sides(sentences: list[str], atts: list[facts.Attribution], actor1: Actor, actor2: Actor, iso3: str,
