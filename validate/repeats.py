@@ -105,9 +105,7 @@ class Repeats:
         import pyarrow.compute as pc
 
         file_no = len(self.files) - 1
-        parts = [pa.Table.from_batches([], schema=pa.schema([  # (pa.array and empty_table import pandas)
-            ("i", pa.int64()), ("k", pa.int32()), ("field", pa.string()), ("v", pa.string()),
-            ("first_f", pa.int32()), ("first_i", pa.int64())]))]
+        parts = [_empty_found()]
         for k, (field, values) in enumerate(columns.items()):
             values = values if isinstance(values, pa.ChunkedArray) else pa.chunked_array(values, pa.string())
             n = len(values)
@@ -120,15 +118,26 @@ class Repeats:
                 continue  # the common case: no value twice, and no window to pay for
             con.register("repeats_", every)
             try:
-                parts.append(con.sql("""
-                    SELECT i::BIGINT AS i, ?::INTEGER AS k, ?::VARCHAR AS field, v::VARCHAR AS v,
-                           first_f::INTEGER AS first_f, first_i::BIGINT AS first_i FROM (
-                        SELECT f, i, v, first_value(f) OVER w AS first_f, first_value(i) OVER w AS first_i,
-                               row_number() OVER w AS n
-                        FROM repeats_ WINDOW w AS (PARTITION BY v ORDER BY f, i))
-                    WHERE n > 1 AND f = ?""", params=[k, field, file_no]).to_arrow_table())
+                parts.append(con.sql(_FOUND_SQL.format(table="repeats_"), params=[k, field, file_no]).to_arrow_table())
             finally:
                 con.unregister("repeats_")
+        return pa.concat_tables(parts).sort_by([("i", "ascending"), ("k", "ascending")])
+
+    def found_in(self, con: Any, keys: dict[str, str]) -> Any:
+        """As `found`, with the values taken by SQL (per field, an expression over the check's table x, whose
+        rid is the record index - 1) and kept in DuckDB tables of the connection across the files (bounded
+        and spilling in an ingest), not in Arrow: a 5M-row file's event keys and their hash took some 1 GB."""
+        file_no = len(self.files) - 1
+        parts = [_empty_found()]
+        for k, (field, sql) in enumerate(keys.items()):
+            table = f"repeats_{field}"
+            con.execute(f"CREATE TABLE IF NOT EXISTS {table} (f INTEGER, i BIGINT, v VARCHAR)")
+            con.execute(f"INSERT INTO {table} SELECT {file_no}, rid + 1, {sql} FROM x WHERE {sql} IS NOT NULL")
+            if not con.execute(f"SELECT 1 FROM {table} GROUP BY v HAVING count(*) > 1 LIMIT 1").fetchall():
+                continue  # the common case: no value twice, and no window to pay for
+            parts.append(con.sql(_FOUND_SQL.format(table=table), params=[k, field, file_no]).to_arrow_table())
+        import pyarrow as pa
+
         return pa.concat_tables(parts).sort_by([("i", "ascending"), ("k", "ascending")])
 
     def rows(self, found: Any) -> Iterator[tuple[int, str, str, str, int]]:
@@ -137,6 +146,25 @@ class Repeats:
             for i, field, v, first_f, first_i in zip(*(batch.column(c).to_pylist()
                                                        for c in ("i", "field", "v", "first_f", "first_i"))):
                 yield i, field, v, self.files[first_f], first_i
+
+
+# The records of file f = $3 whose value v an earlier record used, with where it was first used; $1, $2:
+# the field's position and name
+_FOUND_SQL = """
+    SELECT i::BIGINT AS i, $1::INTEGER AS k, $2::VARCHAR AS field, v::VARCHAR AS v,
+           first_f::INTEGER AS first_f, first_i::BIGINT AS first_i FROM (
+        SELECT f, i, v, first_value(f) OVER w AS first_f, first_value(i) OVER w AS first_i,
+               row_number() OVER w AS n
+        FROM {table} WINDOW w AS (PARTITION BY v ORDER BY f, i))
+    WHERE n > 1 AND f = $3"""
+
+
+def _empty_found() -> Any:
+    import pyarrow as pa
+
+    return pa.Table.from_batches([], schema=pa.schema([  # (pa.array and empty_table would import pandas)
+        ("i", pa.int64()), ("k", pa.int32()), ("field", pa.string()), ("v", pa.string()),
+        ("first_f", pa.int32()), ("first_i", pa.int64())]))
 
 
 def _from_numpy(a: Any, type_: Any) -> Any:

@@ -218,11 +218,9 @@ def _distinct_rows(con: Any, today: Any) -> None:
 
 def _repeats(con: Any, path: Path, header: list[str], seen: repeats.Repeats) -> Any:
     """The records whose ref, event_id or event an earlier record used, as an Arrow table in record order
-    (cedar.validate.repeats, Repeats.found)."""
+    (cedar.validate.repeats, Repeats.found_in)."""
     seen.start(str(path))
-    keys = {k: con.sql(f"SELECT k_{k} FROM x ORDER BY rid").to_arrow_table().column(0)
-            for k in repeats.key_sql(header)}
-    return seen.found(con, keys)
+    return seen.found_in(con, {k: f"k_{k}" for k in repeats.key_sql(header)})
 
 
 def _twice_by_rid(path: Path, found: Any, seen: repeats.Repeats) -> Iterator[tuple[int, list[Problem]]]:
