@@ -32,8 +32,12 @@ def find(con: Any, near_km: float = NEAR_KM, max_listed: int = MAX_LISTED) -> li
     point = "event_date, event_type, actor1, latitude, longitude"
     on_point = " AND ".join(f"p.{c} = s.{c}" for c in point.split(", "))
     # Rows at the very same point are matched by a window, not a join, and only distinct points are
-    # compared pairwise: a file that repeats one event many times stays linear, not quadratic.
-    rows = con.execute(f"""
+    # compared pairwise: a file that repeats one event many times stays linear, not quadratic. The
+    # matches stay in DuckDB, three numbers a row, and only the listed ones are read with their details:
+    # a submission coded twice matched 500,000 rows, whose details at once overran the transaction's
+    # memory limit.
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE duplicate_matches AS
         WITH s AS (
             SELECT row_no, change, {point},
                    first_value(row_no) OVER (PARTITION BY {point} ORDER BY row_no) AS first_row
@@ -56,16 +60,22 @@ def find(con: Any, near_km: float = NEAR_KM, max_listed: int = MAX_LISTED) -> li
                    arg_min(b.event_id, lpad(b.event_id, 24, '0')) AS other_id
             FROM new_pts a JOIN store_pts b ON {same} WHERE {dist} <= $km GROUP BY ALL),
         against AS (SELECT s.row_no, p.other_id FROM stage_events s JOIN near_store p ON {on_point})
-        SELECT s.file, s.row, s.event_id, o.row, o.event_id, g.other_id,
-               {haversine_sql("s", "o")}, {haversine_sql("s", "e")}
-        FROM stage_events s
-        LEFT JOIN inside i ON i.row_no = s.row_no LEFT JOIN stage_events o ON o.row_no = i.other_row
-        LEFT JOIN against g ON g.row_no = s.row_no LEFT JOIN event_current e ON e.event_id = g.other_id
+        SELECT s.row_no, i.other_row, g.other_id FROM stage_events s
+        LEFT JOIN inside i ON i.row_no = s.row_no LEFT JOIN against g ON g.row_no = s.row_no
         WHERE s.change IN ('added', 'updated') AND (i.row_no IS NOT NULL OR g.row_no IS NOT NULL)
-        ORDER BY s.row_no
-    """, {"km": near_km}).fetchall()
+    """, {"km": near_km})
+    found = con.execute("SELECT count(*) FROM duplicate_matches").fetchone()[0]
+    rows = con.execute(f"""
+        SELECT s.file, s.row, s.event_id, o.row, o.event_id, m.other_id,
+               {haversine_sql("s", "o")}, {haversine_sql("s", "e")}
+        FROM (SELECT * FROM duplicate_matches ORDER BY row_no LIMIT $listed) m
+        JOIN stage_events s ON s.row_no = m.row_no LEFT JOIN stage_events o ON o.row_no = m.other_row
+        LEFT JOIN event_current e ON e.event_id = m.other_id
+        ORDER BY m.row_no
+    """, {"listed": max_listed}).fetchall()
+    con.execute("DROP TABLE duplicate_matches")
     out = []
-    for file, row, event_id, other_row, other_row_id, other_id, km_row, km_store in rows[:max_listed]:
+    for file, row, event_id, other_row, other_row_id, other_id, km_row, km_store in rows:
         if other_id is not None:
             out.append(problem("possible-duplicate", file=file, row=row, field="event_id", value=other_id,
                                event_id=event_id, other=f"{other_id} in the store", km=f"{km_store:.1f}",
@@ -75,6 +85,6 @@ def find(con: Any, near_km: float = NEAR_KM, max_listed: int = MAX_LISTED) -> li
             out.append(problem("possible-duplicate", file=file, row=row, value=other_row_id, event_id=event_id,
                                other=f"row {other_row} ({other_row_id}) of this submission", km=f"{km_row:.1f}",
                                fix="keep one row"))
-    if len(rows) > max_listed:
-        out.append(problem("possible-duplicates-not-listed", value=len(rows) - max_listed, listed=max_listed))
+    if found > max_listed:
+        out.append(problem("possible-duplicates-not-listed", value=found - max_listed, listed=max_listed))
     return out

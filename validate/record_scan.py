@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import io
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterable, Iterator
 
 _BLOCK = 32 * 1024 * 1024
 
@@ -56,18 +56,18 @@ def record_starts(path: Path) -> tuple[Any, Any]:
     return starts_a[keep], lines_a[keep]
 
 
-def spans(path: Path, starts: Any, indices: list[int]) -> list[tuple[int, int]]:
-    """The byte spans (start, end) of the records at these indices of `starts` (record_starts)."""
+def spans(path: Path, starts: Any, indices: Iterable[int]) -> Iterator[tuple[int, int]]:
+    """The byte spans (start, end) of the records at these indices of `starts` (record_starts), one at a time."""
     size = path.stat().st_size
-    return [(int(starts[i]), int(starts[i + 1]) if i + 1 < len(starts) else size) for i in indices]
+    for i in indices:
+        yield int(starts[i]), int(starts[i + 1]) if i + 1 < len(starts) else size
 
 
-def read_records(path: Path, at: list[tuple[int, int]]) -> list[list[str]]:
-    """The cells of the records at these byte spans (start, end)."""
-    out = []
+def read_records(path: Path, at: Iterable[tuple[int, int]]) -> Iterator[list[str]]:
+    """The cells of the records at these byte spans (start, end), one record at a time: the SQL engine may
+    hand most of a file's records back, and their cells at once took some 2 KB a record."""
     with path.open("rb") as f:
         for start, end in at:
             f.seek(start)
             text = f.read(end - start).decode("utf-8-sig" if start == 0 else "utf-8")
-            out.append(next(csv.reader(io.StringIO(text)), []))
-    return out
+            yield next(csv.reader(io.StringIO(text)), [])

@@ -11,7 +11,7 @@ compared in DuckDB. Either way the later row is reported and the message names t
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Iterator
 
 from cedar.validate.report import Problem, problem
 
@@ -94,13 +94,19 @@ class Repeats:
         """(record index, field, value, first file, first record index) of each record of the current file whose
         value an earlier record (of this file or an earlier one) used. `columns`: per field, the
         file's values in record order (record index 1 first), null where empty."""
+        return list(self.rows(self.found(con, columns)))
+
+    def found(self, con: Any, columns: dict[str, Any]) -> Any:
+        """As `see_columns`, an Arrow table (i, k, field, v, first_f, first_i) in record order, fields in the
+        order of `columns` within a record (k), the first file by its number (`rows` names it): a file may
+        use its values again on most of its rows, and a Python tuple a row would grow with them."""
         import numpy as np
         import pyarrow as pa
         import pyarrow.compute as pc
 
         file_no = len(self.files) - 1
-        out = []
-        for field, values in columns.items():
+        parts = [_empty_found()]
+        for k, (field, values) in enumerate(columns.items()):
             values = values if isinstance(values, pa.ChunkedArray) else pa.chunked_array(values, pa.string())
             n = len(values)
             table = pa.table({"f": _from_numpy(np.full(n, file_no, dtype=np.int32), pa.int32()),
@@ -112,16 +118,53 @@ class Repeats:
                 continue  # the common case: no value twice, and no window to pay for
             con.register("repeats_", every)
             try:
-                found = con.execute("""
-                    SELECT i, v, first_f, first_i FROM (
-                        SELECT f, i, v, first_value(f) OVER w AS first_f, first_value(i) OVER w AS first_i,
-                               row_number() OVER w AS n
-                        FROM repeats_ WINDOW w AS (PARTITION BY v ORDER BY f, i))
-                    WHERE n > 1 AND f = ? ORDER BY i""", [file_no]).fetchall()
+                parts.append(con.sql(_FOUND_SQL.format(table="repeats_"), params=[k, field, file_no]).to_arrow_table())
             finally:
                 con.unregister("repeats_")
-            out += [(i, field, v, self.files[ff], fi) for i, v, ff, fi in found]
-        return out
+        return pa.concat_tables(parts).sort_by([("i", "ascending"), ("k", "ascending")])
+
+    def found_in(self, con: Any, keys: dict[str, str]) -> Any:
+        """As `found`, with the values taken by SQL (per field, an expression over the check's table x, whose
+        rid is the record index - 1) and kept in DuckDB tables of the connection across the files (bounded
+        and spilling in an ingest), not in Arrow: a 5M-row file's event keys and their hash took some 1 GB."""
+        file_no = len(self.files) - 1
+        parts = [_empty_found()]
+        for k, (field, sql) in enumerate(keys.items()):
+            table = f"repeats_{field}"
+            con.execute(f"CREATE TABLE IF NOT EXISTS {table} (f INTEGER, i BIGINT, v VARCHAR)")
+            con.execute(f"INSERT INTO {table} SELECT {file_no}, rid + 1, {sql} FROM x WHERE {sql} IS NOT NULL")
+            if not con.execute(f"SELECT 1 FROM {table} GROUP BY v HAVING count(*) > 1 LIMIT 1").fetchall():
+                continue  # the common case: no value twice, and no window to pay for
+            parts.append(con.sql(_FOUND_SQL.format(table=table), params=[k, field, file_no]).to_arrow_table())
+        import pyarrow as pa
+
+        return pa.concat_tables(parts).sort_by([("i", "ascending"), ("k", "ascending")])
+
+    def rows(self, found: Any) -> Iterator[tuple[int, str, str, str, int]]:
+        """The rows of `found` as `see_columns` gives them, a batch at a time."""
+        for batch in found.to_batches(max_chunksize=10_000):
+            for i, field, v, first_f, first_i in zip(*(batch.column(c).to_pylist()
+                                                       for c in ("i", "field", "v", "first_f", "first_i"))):
+                yield i, field, v, self.files[first_f], first_i
+
+
+# The records of file f = $3 whose value v an earlier record used, with where it was first used; $1, $2:
+# the field's position and name
+_FOUND_SQL = """
+    SELECT i::BIGINT AS i, $1::INTEGER AS k, $2::VARCHAR AS field, v::VARCHAR AS v,
+           first_f::INTEGER AS first_f, first_i::BIGINT AS first_i FROM (
+        SELECT f, i, v, first_value(f) OVER w AS first_f, first_value(i) OVER w AS first_i,
+               row_number() OVER w AS n
+        FROM {table} WINDOW w AS (PARTITION BY v ORDER BY f, i))
+    WHERE n > 1 AND f = $3"""
+
+
+def _empty_found() -> Any:
+    import pyarrow as pa
+
+    return pa.Table.from_batches([], schema=pa.schema([  # (pa.array and empty_table would import pandas)
+        ("i", pa.int64()), ("k", pa.int32()), ("field", pa.string()), ("v", pa.string()),
+        ("first_f", pa.int32()), ("first_i", pa.int64())]))
 
 
 def _from_numpy(a: Any, type_: Any) -> Any:

@@ -22,7 +22,7 @@ from __future__ import annotations
 import codecs
 import datetime as dt
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Iterable, Iterator
 
 from cedar.schema import flat, rules_sql
 from cedar.schema.rules import RULES, Context
@@ -204,7 +204,7 @@ def _render(code: str, field: str) -> str:
     return RULES[code].template.format_map(_Blank(field=field, value=""))
 
 
-def row_engine_records(path: Path, header: list[str], at: list[tuple[int, int]], lines: list[int], ctx: Context,
+def row_engine_records(path: Path, header: list[str], at: Iterable[tuple[int, int]], lines: Iterable[int], ctx: Context,
                        build: bool = False) -> Iterator[tuple[int, Any, list[Problem]]]:
     """(line, event or None, problems) of the CSV records at these byte spans, by the row engine: the
     exact messages (and, with `build`, the event) for the few records the SQL engine hands back."""
@@ -230,7 +230,7 @@ def row_engine_records(path: Path, header: list[str], at: list[tuple[int, int]],
         yield record.row, event, problems
 
 
-def _exact_problems(path: Path, at: list[tuple[int, int]], lines: list[int],
+def _exact_problems(path: Path, at: Iterable[tuple[int, int]], lines: list[int],
                     today: dt.date) -> dict[int, list[Problem]]:
     """The row engine's problems for these records, by line: the exact messages."""
     return {line: problems for line, _, problems in

@@ -164,16 +164,17 @@ def check_file(con: Any, path: Path, ctx: Context, registry: ActorRegistry | Non
     twice = _repeats(con, path, header, seen)
     _actor_names(con, registry)
     con.register("x_lines", pa.table({"rid": np.arange(total, dtype=np.int64), "line": lines[1:]}))
-    con.register("x_twice", pa.table({"rid": pa.array(sorted(twice), pa.int64())}))
+    con.register("x_twice", twice)
     _number_rows(con, offset)
     con.unregister("x_lines")
     con.unregister("x_twice")
     rows = scalar(con, "SELECT count(*) FROM x_rows")
     if rows == 0:
         return None  # the row engine says "no rows"
-    python = con.execute("SELECT rid, line, row_no FROM x_rows WHERE python ORDER BY rid").fetchall()
+    # the row engine's records as columns, not a tuple each: a file may hand it most of its rows
+    python = con.sql("SELECT rid, line, row_no FROM x_rows WHERE python ORDER BY rid").to_arrow_table()
     build = stager is not None
-    checked = _row_engine(path, header, starts, python, ctx, twice, build)
+    checked = _row_engine(path, header, starts, python, ctx, _twice_by_rid(path, twice, seen), build)
     out = CheckedFile(rows, stager.events(path) if stager is not None else [])
     _report(report, checked, _actor_warnings(con), path, registry, out.events if build else None)
     report.rows_checked += rows
@@ -192,7 +193,7 @@ def _number_rows(con: Any, offset: int) -> None:
         SELECT x.rid, l.line, {offset} + row_number() OVER (ORDER BY x.rid) AS row_no,
                f IS NOT NULL OR latitude IS NULL OR longitude IS NULL
                OR coalesce(x.inter1 <> t1.actor_type, false) OR coalesce(x.inter2 <> 0 AND x.inter2 <> t2.actor_type,
-               false) OR x.rid IN (SELECT rid FROM x_twice) OR x.rid IN (SELECT rid FROM x_places) AS python
+               false) OR x.rid IN (SELECT i - 1 FROM x_twice) OR x.rid IN (SELECT rid FROM x_places) AS python
         FROM x JOIN x_lines l USING (rid)
         LEFT JOIN x_names t1 ON t1.name = x.actor1 LEFT JOIN x_names t2 ON t2.name = x.actor2
         WHERE f IS DISTINCT FROM '{BLANK}'
@@ -215,34 +216,52 @@ def _distinct_rows(con: Any, today: Any) -> None:
     con.unregister("x_found")
 
 
-def _repeats(con: Any, path: Path, header: list[str], seen: repeats.Repeats) -> dict[int, list[Problem]]:
-    """The problems of records whose ref or event_id an earlier record used, by rid (as `cedar check`
-    reports them, cedar.validate.repeats)."""
+def _repeats(con: Any, path: Path, header: list[str], seen: repeats.Repeats) -> Any:
+    """The records whose ref, event_id or event an earlier record used, as an Arrow table in record order
+    (cedar.validate.repeats, Repeats.found_in)."""
     seen.start(str(path))
-    keys = {k: con.sql(f"SELECT k_{k} FROM x ORDER BY rid").to_arrow_table().column(0)
-            for k in repeats.key_sql(header)}
-    out: dict[int, list[Problem]] = {}
+    return seen.found_in(con, {k: f"k_{k}" for k in repeats.key_sql(header)})
+
+
+def _twice_by_rid(path: Path, found: Any, seen: repeats.Repeats) -> Iterator[tuple[int, list[Problem]]]:
+    """(rid, problems) of the records in `found` (`_repeats`), in rid order, made as they are reached (as
+    `cedar check` reports them, cedar.validate.repeats)."""
     lines = seen.lines[str(path)][1]
-    for index, field_, value, first_file, first_index in seen.see_columns(con, keys):
+    rid, problems = -1, list[Problem]()
+    for index, field_, value, first_file, first_index in seen.rows(found):
+        if index - 1 != rid and problems:
+            yield rid, problems
+            problems = []
+        rid = index - 1
         first_line = int(seen.lines[first_file][1][first_index])
         line = int(lines[index])
-        out.setdefault(index - 1, []).append(repeats.duplicate(field_, value, str(path), line, line, first_file,
-                                                               first_line))
-    return out
+        problems.append(repeats.duplicate(field_, value, str(path), line, line, first_file, first_line))
+    if problems:
+        yield rid, problems
 
 
-def _row_engine(path: Path, header: list[str], starts: Any, rows: list[tuple[int, int, int]], ctx: Context,
-                twice: dict[int, list[Problem]], build: bool) -> Iterator[tuple[int, int, int, list[Problem], Any]]:
-    """(rid, row_no, line, problems, event or None) of these records, by the row engine, as they are checked;
-    `twice`: the problems of refs and event_ids used again, which follow a record's own (and keep its
-    event out)."""
-    at = spans(path, starts, [rid + 1 for rid, _, _ in rows])
-    records = row_engine_records(path, header, at, [line for _, line, _ in rows], ctx, build=build)
-    for (rid, _, row_no), (line, event, problems) in zip(rows, records):
-        if rid in twice:  # a ref or id used twice keeps the event out; a likely double coding only warns
-            problems = problems + twice[rid]
-            event = None if any(p.severity == ERROR for p in twice[rid]) else event
+def _row_engine(path: Path, header: list[str], starts: Any, rows: Any, ctx: Context,
+                twice: Iterator[tuple[int, list[Problem]]], build: bool
+                ) -> Iterator[tuple[int, int, int, list[Problem], Any]]:
+    """(rid, row_no, line, problems, event or None) of these records (an Arrow table of rid, line, row_no in
+    rid order), by the row engine, as they are checked; `twice`: the problems of refs and event_ids used
+    again, in rid order (`_twice_by_rid`), which follow a record's own (and keep its event out)."""
+    at = spans(path, starts, (rid + 1 for (rid,) in _values(rows, "rid")))
+    records = row_engine_records(path, header, at, (line for (line,) in _values(rows, "line")), ctx, build=build)
+    again = next(twice, None)
+    for (rid, row_no), (line, event, problems) in zip(_values(rows, "rid", "row_no"), records):
+        while again is not None and again[0] < rid:
+            again = next(twice, None)
+        if again is not None and again[0] == rid:  # a ref or id used twice keeps the event out, a likely
+            problems = problems + again[1]  # double coding only warns
+            event = None if any(p.severity == ERROR for p in again[1]) else event
         yield rid, row_no, line, problems, event
+
+
+def _values(table: Any, *names: str) -> Iterator[tuple[Any, ...]]:
+    """An Arrow table's columns as tuples, a batch at a time (to_numpy would import pandas)."""
+    for batch in table.to_batches(max_chunksize=10_000):
+        yield from zip(*(batch.column(c).to_pylist() for c in names))
 
 
 def _actor_names(con: Any, registry: ActorRegistry | None) -> None:
