@@ -94,17 +94,18 @@ def measure(store: Path, version: str, work: Path, step: Callable[..., dict[str,
                                           "--years", str(year), "--format", "json"], json_out=True)
     w, p = whole.get("result") or {}, part.get("result") or {}
 
-    def data_bytes(got: dict[str, Any]) -> int:  # the partition files' share of what was fetched
-        return sum(f["bytes"] for f in got.get("files") or [] if "/year=" in f["name"] and f["status"] == "downloaded")
+    def data_bytes(got: dict[str, Any], changes: bool = False) -> int:  # the tables' (or changes') partitions
+        return sum(f["bytes"] for f in got.get("files") or [] if "/year=" in f["name"] and f["status"] == "downloaded"
+                   and f["name"].startswith("changes/") == changes)
     man = json.loads((store / version / "manifest.json").read_text(encoding="utf-8"))
     return {"version": version, "year": year, "events": sum(int(x.get("rows") or 0) for x in man["partitions"]
                                                             if x["table"] == "events"),
             "partitions": len(man["partitions"]),
             "whole": {"bytes": w.get("downloaded_bytes"), "files": len(w.get("files") or []),
-                      "data_bytes": data_bytes(w),
+                      "data_bytes": data_bytes(w), "changes_bytes": data_bytes(w, True),
                       "seconds": whole.get("seconds"), "peak_mb": whole.get("peak_mb")},
             "year_only": {"bytes": p.get("downloaded_bytes"), "files": len(p.get("files") or []),
-                          "data_bytes": data_bytes(p),
+                          "data_bytes": data_bytes(p), "changes_bytes": data_bytes(p, True),
                           "skipped": len(p.get("skipped") or []), "seconds": part.get("seconds"),
                           "peak_mb": part.get("peak_mb")},
             "year_events": _count(cedar, year_to / version),
@@ -121,12 +122,12 @@ def table_rows(res: dict[str, Any]) -> list[str]:
     return ["", f"`cedar download --years {f['year']}` of a partitioned release of {f['events']:,} events "
             f"({f['partitions']} partition files) over loopback HTTP, beside a whole download; the year's copy "
             f"held {f['year_events']:,} events, {same} as the whole copy filtered to {f['year']}:", "",
-            "| what | wall s | peak MB | bytes fetched | of which partitions | files | share |",
-            "|---|---:|---:|---:|---:|---:|---:|",
+            "| what | wall s | peak MB | bytes fetched | table partitions | changes by span | files | share |",
+            "|---|---:|---:|---:|---:|---:|---:|---:|",
             f"| cedar download (whole) | {w['seconds']} | {w['peak_mb']} | {w['bytes'] or 0:,} | {w['data_bytes']:,} | "
-            f"{w['files']} | 100% |",
+            f"{w['changes_bytes']:,} | {w['files']} | 100% |",
             f"| cedar download --years {f['year']} | {y['seconds']} | {y['peak_mb']} | {y['bytes'] or 0:,} | "
-            f"{y['data_bytes']:,} | {y['files']} | {share} |"]
+            f"{y['data_bytes']:,} | {y['changes_bytes']:,} | {y['files']} | {share} |"]
 
 
 def main() -> None:

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from cedar.sample_data import seed_path
+from cedar.schema import event_ids
 from cedar.schema.model import Claim, Event, Source
 
 from . import facts
@@ -79,7 +80,8 @@ def release(s: Session) -> dict[str, Any]:
     out: dict[str, Any] = {"version": s.version, "manifest": manifest(s.folder), "gate": _gate(s.folder)}
     if s.has("changes"):
         out["change_counts"] = dict(s.rows("SELECT change, count(*) FROM changes GROUP BY change ORDER BY change")[1])
-        out["changes"] = s.dicts("SELECT * FROM changes LIMIT 500")
+        # in id order: a partitioned release's changes are files by year, read one after the other
+        out["changes"] = s.dicts(f"SELECT * FROM changes ORDER BY {event_ids.order_sql()} LIMIT 500")
     if s.has("deletions"):
         out["deletions"] = s.dicts("SELECT * FROM deletions LIMIT 500")
     return out

@@ -17,7 +17,8 @@ Layout of a release (DESIGN.md, "Releases"):
 
 A partitioned release (`--partition`, releases/partitions.py: by default past 1,000,000 events) writes
 events/, claims/, sources/ and actors/ as Parquet files by year (by month in a large year) instead of
-the single files and their CSV forms, and lists them in manifest.json's "partitions".
+the single files and their CSV forms, and changes/ as CSV files by the same spans instead of changes.csv,
+and lists them in manifest.json's "partitions".
 
 Reproducible: the data files (everything but manifest.json, CITATION.cff, SHA256SUMS and validation/) depend
 only on the store's contents and the release version, so the same store built twice gives them
@@ -268,7 +269,9 @@ def _build_in(con: Any, tmp: Path, version: str, store: Path, previous: dict[str
         gate, changes, deletions = _write_beside_gate(con, tmp, version, store, previous, created, step, timings,
                                                       hashes, terms.private, spans, engine)
         (tmp / "codebook.md").write_text(codebook_markdown(), encoding="utf-8")
-        _write_datapackage(tmp, version, hashes, licensing.datapackage_fields(terms, version, created), spans)
+        change_spans = partitions.change_spans(con, spans) if spans else None
+        _write_datapackage(tmp, version, hashes, licensing.datapackage_fields(terms, version, created), spans,
+                           change_spans)
         row_counts = {name: _count(con, f"SELECT count(*) FROM {name}") for name in snapshot.table_columns()}
         row_counts.update(changes=_count(con, "SELECT count(*) FROM changes"), deletions=deletions)
         changes["unchanged"] = row_counts["events"] - changes["added"] - changes["updated"]
@@ -278,7 +281,7 @@ def _build_in(con: Any, tmp: Path, version: str, store: Path, previous: dict[str
         _write_validation(tmp, version, created, previous, gate, row_counts)
         t = time.perf_counter()
         _write_manifest(tmp, version, created, previous, gate, row_counts, hashes, terms,
-                        partitions.entries(con, spans) if spans else None)
+                        partitions.entries(con, spans, change_spans) if spans else None)
         timings["hashes"] = time.perf_counter() - t  # what is left of hashing once the rest is done
     finally:
         hashes.close()
@@ -312,7 +315,7 @@ def _write_beside_gate(con: Any, tmp: Path, version: str, store: Path, previous:
                 partitions.write(con, tmp, spans, hashes)
             else:
                 _write_data_files(con, tmp, hashes)
-            changes, deletions = _write_changes(con, tmp, version, prev_deletions, hashes)
+            changes, deletions = _write_changes(con, tmp, version, prev_deletions, hashes, spans)
             if previous:  # what changed since the previous release, for `cedar sync` (releases/delta.py)
                 delta.write(con, tmp, version, hashes)
             timings["files"] = time.perf_counter() - t
@@ -364,11 +367,10 @@ def _one_thread(con: Any) -> Iterator[None]:
 
 
 def _write_changes(con: Any, tmp: Path, version: str, prev_deletions: list[dict[str, Any]],
-                   hashes: manifest.Hashes) -> tuple[dict[str, int], int]:
-    """changes.csv and deletions.csv (cumulative) against the previous release. Returns the
-    change counts and the number of rows of deletions.csv."""
-    csvsafe.copy_csv(con, "changes", snapshot.CHANGE_COLUMNS, tmp / "changes.csv")
-    hashes.start("changes.csv")
+                   hashes: manifest.Hashes, spans: list[partitions.Span] | None) -> tuple[dict[str, int], int]:
+    """changes.csv (or in a partitioned release its files by span) and deletions.csv (cumulative) against
+    the previous release. Returns the change counts and the number of rows of deletions.csv."""
+    partitions.write_changes(con, tmp, spans, hashes, snapshot.CHANGE_COLUMNS)
     counts = dict(con.execute("SELECT change, count(*) FROM changes GROUP BY change").fetchall())
     deletions = prev_deletions + [
         {"event_id": i, "deleted_in": version, "last_version": last, "reason": reason}
@@ -417,8 +419,8 @@ def _write_data_files(con: Any, tmp: Path, hashes: manifest.Hashes) -> None:
 
 
 def _write_datapackage(tmp: Path, version: str, hashes: manifest.Hashes,
-                       terms_fields: dict[str, Any] | None = None,
-                       spans: list[partitions.Span] | None = None) -> None:
+                       terms_fields: dict[str, Any] | None = None, spans: list[partitions.Span] | None = None,
+                       change_spans: list[partitions.Span] | None = None) -> None:
     ev_required = {n for n in flat.event_columns() if Event.model_fields[n].is_required()} | set(ALWAYS_FILLED)
     specs = [
         ("events", snapshot.event_columns(), ev_required, ["event_id"]),
@@ -437,8 +439,7 @@ def _write_datapackage(tmp: Path, version: str, hashes: manifest.Hashes,
     for name, columns, required, key in specs if not spans else []:
         resources.append({"name": f"{name}-parquet", "path": f"{name}.parquet", "table": name, "columns": columns,
                           "required": required, "key": key})
-    resources.append({"name": "changes", "path": "changes.csv", "table": "changes", "columns": snapshot.CHANGE_COLUMNS,
-                      "required": {"event_id", "change"}, "key": ["event_id"]})
+    resources.append(partitions.changes_resource(change_spans, snapshot.CHANGE_COLUMNS))
     resources.append({"name": "deletions", "path": "deletions.csv", "table": "deletions",
                       "columns": snapshot.DELETION_COLUMNS, "required": {"event_id", "deleted_in"},
                       "key": ["event_id"]})

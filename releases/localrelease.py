@@ -4,10 +4,13 @@ An in-memory DuckDB gets the views `events`, `event_actors`, `claims` and `sourc
 schema.tables.view_sql() (the same definitions as in the store) over read_parquet() of the
 release's own Parquet files, the long forms `actors_long` and `sources_long` over those
 (releases/long_forms.py), and a view over each other table the release holds (`actors`,
-`changes`, `deletions`, `events_acled`). Claims and sources in a release hold the current version only and
+`changes`, `deletions`, `events_acled`; a partitioned release's actors and changes are its files by span).
+Claims and sources in a release hold the current version only and
 carry no `version` column, so they are given their event's version for the views' join. A partial copy
 (selection.json, releases/selection.py) shows the events of its part only, and the other tables' rows
-through their event; a table none of whose partitions it holds is empty, with its columns. The
+through their event (so its changes are its events' added and updated ones: a deleted event has no event
+to select it by, and is in `deletions`); a table none of whose partitions it holds is empty, with its
+columns. The
 statement guard and the locks are cedar.validate.readonly's, shared with the store's query.
 
 Locks, measured on DuckDB 2.0.1:
@@ -51,8 +54,11 @@ PARQUET = {"events": "events.parquet", "claims": "claims.parquet", "sources": "s
 OTHER_TABLES = {"actors": ("actors.parquet", "actors.csv"), "changes": ("changes.csv",),
                 "deletions": ("deletions.csv",), "events_acled": (ACLED_FILE,)}
 
-# The other tables that a selection (selection.json) filters, by the column naming their event.
-_BY_EVENT = {"actors": "event_id", "events_acled": "event_id_cnty"}
+# The other tables that a selection (selection.json) filters, by the column naming their event. A partial
+# copy's changes are those of its events: a deleted event has no row to place it, and is in `deletions`.
+_BY_EVENT = {"actors": "event_id", "changes": "event_id", "events_acled": "event_id_cnty"}
+# A partitioned release's tables whose files a partial copy may hold none of (then empty, with columns).
+_PARTITIONED_OTHERS = ("actors", partitions.CHANGES)
 
 RELEASE = readonly.Target(
     what="the release", command="cedar query --releases",
@@ -123,10 +129,11 @@ def connect(folder: Path, memory_limit: str | None = None, spill: str | None = N
         sel = selection.read(folder)
         readers = {name: parquet_reader(found) if found else selection.empty(name) for name, found in files.items()}
         ev = selection.filtered(readers["events"], sel)
-        if partitioned and "actors" not in others:  # a partial copy without any of the actors' partitions
-            con.execute(f"CREATE VIEW actors AS SELECT * FROM {selection.empty('actors')}")
+        for name in _PARTITIONED_OTHERS if partitioned else ():
+            if name not in others:  # a partial copy without any of this table's partitions
+                con.execute(f"CREATE VIEW {name} AS SELECT * FROM {_empty(name)}")
         for name, found in others.items():
-            reader = parquet_reader(found) if found[0].suffix == ".parquet" else _read_csv(name, found[0])
+            reader = parquet_reader(found) if found[0].suffix == ".parquet" else _read_csv(name, found)
             if name in _BY_EVENT:  # a partial copy: the rows of the selected events only
                 reader = selection.of_events(reader, ev, sel, _BY_EVENT[name])
             con.execute(f"CREATE VIEW {name} AS SELECT * FROM {reader}")
@@ -162,16 +169,26 @@ CSV_TYPES: dict[str, dict[str, str]] = {
 }
 
 
-def _read_csv(name: str, path: Path) -> str:
-    """read_csv of a release's CSV table (csvsafe's dialect), its columns named by its header line and typed
-    by CSV_TYPES (text when not listed); DuckDB's detection for a table not listed there."""
+def _read_csv(name: str, files: list[Path]) -> str:
+    """read_csv of a release's CSV table (csvsafe's dialect) from its file or its files by span (each with
+    the header line), its columns named by the first file's header line and typed by CSV_TYPES (text when
+    not listed); DuckDB's detection for a table not listed there."""
+    where = _quote(files[0]) if len(files) == 1 else f"[{', '.join(_quote(f) for f in files)}]"
     if name not in CSV_TYPES:
-        return f"read_csv({_quote(path)})"
-    with path.open(encoding="utf-8", newline="") as fh:
+        return f"read_csv({where}, hive_partitioning = false)"
+    with files[0].open(encoding="utf-8", newline="") as fh:
         header = next(csv.reader([fh.readline(1 << 16)]), [])
     types = ", ".join(f"{_quote_text(c)}: '{CSV_TYPES[name].get(c, 'VARCHAR')}'" for c in header)
-    return (f"read_csv({_quote(path)}, header = true, auto_detect = false, delim = ',', quote = '\"', "
-            f"escape = '\"', columns = {{{types}}})")
+    return (f"read_csv({where}, header = true, auto_detect = false, delim = ',', quote = '\"', "
+            f"escape = '\"', columns = {{{types}}}, hive_partitioning = false)")
+
+
+def _empty(name: str) -> str:
+    """A table with the columns and types of a partitioned table and no rows."""
+    if name != partitions.CHANGES:
+        return selection.empty(name)
+    cols = ", ".join(f'CAST(NULL AS {t}) AS "{n}"' for n, t in CSV_TYPES[name].items())
+    return f"(SELECT {cols} LIMIT 0)"
 
 
 def _quote_text(text: str) -> str:
@@ -180,14 +197,16 @@ def _quote_text(text: str) -> str:
 
 def _other_tables(folder: Path) -> dict[str, list[Path]]:
     """The files of each of the release's other tables that the folder holds and its manifest lists: the
-    first candidate file found, or the actors' partition files in a partitioned release."""
+    first candidate file found, or the actors' and the changes' partition files in a partitioned release
+    (one that lists changes.csv, built before the changes were partitioned, keeps that)."""
     data = partitions.read_manifest(folder)
     listed = set(data.get("files") or {}) if isinstance(data.get("files"), dict) else set()
     found: dict[str, list[Path]] = {}
     if partitions.is_partitioned(data):
-        actors = partitions.table_files(folder, "actors", data)
-        if actors:
-            found["actors"] = actors
+        for name in _PARTITIONED_OTHERS:
+            held = partitions.table_files(folder, name, data)
+            if held:
+                found[name] = held
     for name, candidates in OTHER_TABLES.items():
         for file in candidates:
             if name not in found and file in listed and (folder / file).is_file():

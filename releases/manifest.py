@@ -176,7 +176,16 @@ def datapackage(version: str, folder: Path, resources: list[dict[str, Any]],
 
 def _partitioned_resource(folder: Path, r: dict[str, Any]) -> dict[str, Any]:
     """A table written as partition files: its paths, their bytes in all, and its table schema with
-    lists as arrays (each file's sha256 is in manifest.json and SHA256SUMS)."""
+    lists as arrays (each file's sha256 is in manifest.json and SHA256SUMS). The changes are CSV files by
+    span, each with its header line, so that each opens alone in a spreadsheet."""
+    if all(p.endswith(".csv") for p in r["path"]):
+        return {"name": r["name"], "path": r["path"], "profile": "tabular-data-resource", "format": "csv",
+                "mediatype": "text/csv", "encoding": "utf-8",
+                "dialect": {"delimiter": ",", "quoteChar": '"', "doubleQuote": True, "header": True},
+                "description": f"The rows of table '{r['table']}' in CSV, one file per year (per month in a large "
+                               "year), each with the header line, in natural event_id order within each file.",
+                "bytes": sum((folder / p).stat().st_size for p in r["path"]),
+                "schema": table_schema(r["table"], r["columns"], True, r.get("required", set()), r.get("key", []))}
     return {"name": r["name"], "path": r["path"], "profile": "data-resource", "type": "file",
             "mediatype": "application/vnd.apache.parquet",
             "description": f"The rows of table '{r['table']}' in Parquet, one file per year (per month in a large "

@@ -4,6 +4,9 @@ year, and by month where a year is large (docs/scale.md, "Partitioned releases")
     events/year=2023/events-2023.parquet        a whole year, rows in natural event_id order
     events/year=2024/events-2024-01.parquet     a year of more than MONTH_SPLIT_ROWS events, one file a month
     claims/..., sources/..., actors/...         the long forms, by their event's event_date
+    changes/year=2023/changes-2023.csv          the changes against the previous release (CSV, as
+                                                changes.csv), by the event's event_date, or for a deleted
+                                                event by its event_date in the previous release
 
 `cedar release build --partition auto` (the default) partitions a release of more than
 PARTITION_THRESHOLD events; `always` and `never` force one layout. A partitioned release has no
@@ -29,6 +32,8 @@ from typing import Any, Callable
 
 from cedar.errors import UsageError
 
+from . import csvsafe
+
 MODES = ("auto", "always", "never")
 # A release of more events than this is partitioned under --partition auto: at 1M events the single
 # events.parquet is about 150 MB and its CSV forms several times that, which every download fetched whole.
@@ -37,6 +42,10 @@ PARTITION_THRESHOLD = 1_000_000
 MONTH_SPLIT_ROWS = 2_000_000
 LAYOUT = "partitioned"
 TABLES = ("events", "claims", "sources", "actors")
+# changes.csv partitioned by the same spans: a first release lists every event as added (23 bytes an
+# event, 70 MB at 3M events), which a partial download fetched whole, 90% of a year's download.
+CHANGES = "changes"
+SUFFIX = {CHANGES: "csv"}
 MANIFEST = "manifest.json"
 
 
@@ -67,7 +76,11 @@ class Span:
         return f"{self.year}" if self.month is None else f"{self.year}-{self.month:02d}"
 
     def path(self, table: str) -> str:
-        return f"{table}/year={self.year}/{table}-{self.name}.parquet"
+        return f"{table}/year={self.year}/{table}-{self.name}.{SUFFIX.get(table, 'parquet')}"
+
+    @property
+    def key(self) -> tuple[int, int]:  # spans in order: a whole year, then its months
+        return (self.year, 0 if self.month is None else self.month)
 
     def where(self, alias: str = "s") -> str:
         month = "IS NULL" if self.month is None else f"= {int(self.month)}"
@@ -152,16 +165,62 @@ def write(con: Any, tmp: Path, spans: list[Span], hashes: Any) -> None:
             future.result()
 
 
-def entries(con: Any, spans: list[Span]) -> list[dict[str, Any]]:
+def stage_change_spans(con: Any, spans: list[Span]) -> list[Span]:
+    """Table change_span: the staged changes (event_id, change, version, previous_version) with the span
+    (y, m), iso3 and event_date of their event, sorted by span and then in id order. An added or updated
+    event is filed by its event_date in this release, a deleted one by its event_date (and iso3) in the
+    previous release, in the span this release gives that date (its month where the year is split).
+    Returns the changes' spans: the events' and any year that only deleted events fall in."""
+    split = sorted({s.year for s in spans if s.month is not None})
+    by_month = f"year(p.event_date) IN ({', '.join(map(str, split))})" if split else "false"
+    con.execute(f"""CREATE OR REPLACE TABLE change_span AS SELECT * EXCLUDE (__r) FROM (
+        SELECT * FROM (
+          SELECT c.rowid AS __r, s.y, s.m, s.iso3, s.event_date, c.* FROM changes c
+            JOIN event_span s ON s.event_id = c.event_id
+          UNION ALL
+          SELECT c.rowid, year(p.event_date), CASE WHEN {by_month} THEN month(p.event_date) END, p.iso3,
+                 p.event_date, c.* FROM changes c JOIN previous_events p ON p.event_id = c.event_id
+            WHERE c.change = 'deleted')
+        ORDER BY y, m NULLS FIRST, __r)""")
+    return change_spans(con, spans)
+
+
+def change_spans(con: Any, spans: list[Span]) -> list[Span]:
+    """The spans of the changes staged in change_span: the events' spans and those of deleted events only."""
+    found = {Span(int(y), None if m is None else int(m))
+             for y, m in con.execute("SELECT DISTINCT y, m FROM change_span").fetchall()}
+    return sorted(set(spans) | found, key=lambda s: s.key)
+
+
+def write_changes(con: Any, tmp: Path, spans: list[Span] | None, hashes: Any, columns: list[tuple[str, str]]) -> None:
+    """The release's changes: changes.csv of the staged table, or when the release is partitioned (`spans`,
+    the events' spans) each span's file from change_span (stage_change_spans), in id order, with the
+    columns and cells of changes.csv (an empty span's file has the header line alone)."""
+    if not spans:
+        csvsafe.copy_csv(con, CHANGES, columns, tmp / "changes.csv")
+        hashes.start("changes.csv")
+        return
+    for span in stage_change_spans(con, spans):
+        target = tmp / span.path(CHANGES)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        month = "IS NULL" if span.month is None else f"= {int(span.month)}"
+        rows = f"(SELECT * FROM change_span WHERE y = {int(span.year)} AND m {month} ORDER BY rowid)"
+        csvsafe.copy_csv(con, rows, columns, target)
+        hashes.start(span.path(CHANGES))
+
+
+def entries(con: Any, spans: list[Span], change_spans: list[Span] | None = None) -> list[dict[str, Any]]:
     """manifest.json's "partitions": one entry per partition file, sorted by path: its table, year,
-    month, rows, the sorted distinct iso3 codes and the first and last event_date of its events."""
+    month, rows, the sorted distinct iso3 codes and the first and last event_date of its events (for
+    the changes, of their events as filed: a deleted event's in the previous release)."""
     out = []
-    for table in TABLES:
-        join = "" if table == "events" else f"JOIN {table} x ON x.event_id = s.event_id"
+    for table in (*TABLES, CHANGES) if change_spans is not None else TABLES:
+        source = {"events": "event_span s", CHANGES: "change_span s"}.get(
+            table, f"event_span s JOIN {table} x ON x.event_id = s.event_id")
         stats = {(y, m): (n, c, lo, hi) for y, m, n, c, lo, hi in con.execute(
             f"SELECT s.y, s.m, count(*), list(DISTINCT s.iso3 ORDER BY s.iso3), min(s.event_date), "
-            f"max(s.event_date) FROM event_span s {join} GROUP BY ALL").fetchall()}
-        for span in spans:
+            f"max(s.event_date) FROM {source} GROUP BY ALL").fetchall()}
+        for span in spans if table != CHANGES else change_spans or []:
             n, countries, lo, hi = stats.get((span.year, span.month), (0, [], None, None))
             out.append({"table": table, "path": span.path(table), "year": span.year, "month": span.month,
                         "rows": int(n), "countries": sorted(countries),
@@ -203,3 +262,9 @@ def resources(spans: list[Span], specs: list[tuple[str, Any, set[str], list[str]
     list of paths for one resource), with the table's schema."""
     return [{"name": name, "path": [s.path(name) for s in spans], "table": name, "columns": columns,
              "required": required, "key": key, "parquet_schema": True} for name, columns, required, key in specs]
+
+
+def changes_resource(spans: list[Span] | None, columns: Any) -> dict[str, Any]:
+    """datapackage.json's resource of the changes: changes.csv, or its CSV files by span as one resource."""
+    return {"name": CHANGES, "path": [s.path(CHANGES) for s in spans] if spans else "changes.csv", "table": CHANGES,
+            "columns": columns, "required": {"event_id", "change"}, "key": ["event_id"]}

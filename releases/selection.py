@@ -2,11 +2,12 @@
 
 A selection names years (of event_date) and countries (iso3), either or both. In a partitioned release
 (manifest "layout": "partitioned") a partition file is the unit of transfer: a file is fetched when its
-year is selected and its manifest "countries" meet the selected ones; every file that is not a partition
-(codebook, changes, deletions, delta, validation, ...) is always fetched. Rows are filtered locally: the
-download writes `selection.json` beside manifest.json, and the views of a downloaded release
-(localrelease.connect) read the events through `filtered()`, the claims, sources and actors through their
-event. A single-file release is fetched whole and filtered by the same views.
+year is selected and its manifest "countries" meet the selected ones (the changes' files by span too);
+every file that is not a partition (codebook, deletions, validation, ...) is always fetched, but the
+delta/ of a partitioned release. Rows are filtered locally: the download writes `selection.json` beside
+manifest.json, and the views of a downloaded release (localrelease.connect) read the events through
+`filtered()`, the claims, sources, actors and changes through their event. A single-file release is
+fetched whole and filtered by the same views.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from cedar.errors import InputError, UsageError
 from cedar.schema import countries as country_codes
 
 from . import snapshot
-from .partitions import TABLES, is_partitioned
+from .partitions import CHANGES, TABLES, is_partitioned
 
 SELECTION = "selection.json"
 DELTA = "delta/"
@@ -137,7 +138,7 @@ def partitions(man: dict[str, Any]) -> dict[str, dict[str, Any]]:
         if not isinstance(p, dict):
             raise ValueError(f"partition {n} is not an object")
         path, year, cs = p.get("path"), p.get("year"), p.get("countries")
-        if p.get("table") not in TABLES:
+        if p.get("table") not in (*TABLES, CHANGES):
             raise ValueError(f"partition {n} names a table {p.get('table')!r}")
         if not isinstance(path, str) or path not in files:
             raise ValueError(f"partition {n} names a file {path!r} the manifest does not list")

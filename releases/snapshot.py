@@ -185,7 +185,8 @@ def _sql_path(path: Path) -> str:
 
 def stage_previous(con: Any, store: Path, previous: dict[str, Any] | None) -> list[dict[str, Any]]:
     """The tables previous_events (the previous release's event_id under its current id, version,
-    fatalities), changed_in_place (events whose published fields changed while their version did
+    fatalities, and its event_date and iso3, by which a partitioned release files a deleted event's
+    change), changed_in_place (events whose published fields changed while their version did
     not, with the fields) and changes (one row per added, updated or deleted event, in id order);
     returns the previous release's deletions, under their current ids."""
     prev_deletions: list[dict[str, Any]] = []
@@ -193,7 +194,8 @@ def stage_previous(con: Any, store: Path, previous: dict[str, Any] | None) -> li
         prev_dir = store / previous["version"]
         prev_events = partitions.reader(partitions.table_files(prev_dir, "events") or [prev_dir / "events.parquet"])
         con.execute("CREATE TABLE previous_events AS SELECT coalesce(a.event_id, p.event_id) AS event_id, "
-                    "CAST(p.version AS BIGINT) AS version, CAST(p.fatalities AS BIGINT) AS fatalities "
+                    "CAST(p.version AS BIGINT) AS version, CAST(p.fatalities AS BIGINT) AS fatalities, "
+                    "CAST(p.event_date AS DATE) AS event_date, CAST(p.iso3 AS VARCHAR) AS iso3 "
                     f"FROM {prev_events} p "
                     "LEFT JOIN id_aliases a ON a.old_id = p.event_id")
         typed = {t: [(n, SQL_TYPES[k]) for n, k in cs] for t, cs in table_columns().items() if t != "actors"}
@@ -202,7 +204,8 @@ def stage_previous(con: Any, store: Path, previous: dict[str, Any] | None) -> li
         prev_deletions = [{**r, "event_id": aliases.get(r["event_id"], r["event_id"])}
                           for r in read_deletions(prev_dir / "deletions.csv")]
     else:
-        con.execute("CREATE TABLE previous_events (event_id VARCHAR, version BIGINT, fatalities BIGINT)")
+        con.execute("CREATE TABLE previous_events (event_id VARCHAR, version BIGINT, fatalities BIGINT, "
+                    "event_date DATE, iso3 VARCHAR)")
         con.execute("CREATE TABLE changed_in_place (event_id VARCHAR, changed VARCHAR[])")
     con.execute(_CHANGES.format(order=id_order()))
     return prev_deletions

@@ -18,7 +18,7 @@ V1, V2 = "2026.11.1", "2026.11.2"
 # every view of a copy, with the columns that order its rows
 VIEWS = {"events": "event_id", "claims": "event_id, claim_no", "sources": "event_id, source_no",
          "actors": "event_id, role, position", "event_actors": "ALL", "actors_long": "ALL",
-         "sources_long": "ALL", "events_acled": "event_id_cnty"}
+         "sources_long": "ALL", "events_acled": "event_id_cnty", "changes": "event_id"}
 
 
 def synthetic_store(folder: Path, n: int = 240, seed: int = 3) -> Path:

@@ -69,6 +69,18 @@ def test_no_selection_and_a_single_file_release_skip_nothing():
         (["codebook.md", "events.parquet"], [])
 
 
+def test_the_changes_files_by_span_are_chosen_like_the_tables_partitions():
+    man = _manifest()
+    changes = [{**_part("changes", y, cs), "path": f"changes/year={y}/changes-{y}.csv"}
+               for y, cs in ((2022, ["UKR"]), (2023, ["ARM"]), (2021, ["GEO"]))]
+    man["partitions"] = sorted(man["partitions"] + changes, key=lambda p: p["path"])
+    man["files"].pop("changes.csv")
+    man["files"].update({p["path"]: {"bytes": 9, "sha256": "5" * 64} for p in changes})
+    keep, skipped = selection.split(man, sorted(man["files"]), Selection(years=(2021, 2023), countries=("ARM",)))
+    assert [n for n in keep if n.startswith("changes/")] == ["changes/year=2023/changes-2023.csv"]
+    assert {"changes/year=2021/changes-2021.csv", "changes/year=2022/changes-2022.csv"} <= set(skipped)
+
+
 def test_a_partition_without_countries_is_fetched_for_any_country():
     assert selection.wanted({"year": 2023, "countries": None}, Selection(countries=("ARM",)))
     assert not selection.wanted({"year": 2023, "countries": ["AZE"]}, Selection(countries=("ARM",)))
