@@ -18,7 +18,10 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
+
+Step = Callable[..., dict[str, Any]]
+Say = Callable[[str], None]
 
 ROOT = Path(__file__).resolve().parents[1]
 PY = sys.executable
@@ -210,8 +213,17 @@ def main(scale: float | None = None, work: Path | None = None, plain: bool = Tru
         res[name] = r
         return r
 
+    clean = _checks(res, work, scale, n_check, plain, step)
+    db, store = _release(res, work, clean, n_check, n_release, plain, step, say)
+    _at_scale(res, work, scale, db, store, clean, n_release, timeout, step, say)
+    res["finished"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+    res["ratios"] = ratios(res)
+    return res
+
+
+def _checks(res: dict[str, Any], work: Path, scale: float, n_check: int, plain: bool, step: Step) -> Path:
+    """`cedar check` of clean, faulty and half-size files and of 1M disputed claims; the plain baselines."""
     clean, faulty = work / f"synth-{n_check}.csv", work / f"synth-{n_check}-faults.csv"
-    parts = [clean] + [work / f"synth-{n_check}-part{i}.csv" for i in (2, 3)]
     if not clean.exists():
         step("synth", CEDAR + ["synth", str(n_check), "--seed", "1", "--out", str(clean)])
     if not faulty.exists():
@@ -238,7 +250,13 @@ def main(scale: float | None = None, work: Path | None = None, plain: bool = Tru
         # frictionless refuses a path outside its working folder ("not safe"): run it beside the file
         step("plain_frictionless_check", [PY, "-m", "frictionless", "validate", clean.name], ok=(0, 1),
              cwd=clean.parent)
+    return clean
 
+
+def _release(res: dict[str, Any], work: Path, clean: Path, n_check: int, n_release: int, plain: bool,
+             step: Step, say: Say) -> tuple[Path, Path]:
+    """A store of n_release events, its release, and what users do with a release: query, panel, export."""
+    parts = [clean] + [work / f"synth-{n_check}-part{i}.csv" for i in (2, 3)]
     db = work / "bench.duckdb"
     for p in (db, Path(str(db) + ".wal")):
         p.unlink(missing_ok=True)
@@ -285,6 +303,12 @@ def main(scale: float | None = None, work: Path | None = None, plain: bool = Tru
         res["explorer"] = explorer.measure(release, say=say)  # cedar serve on the bench release
 
         python_api.run(res, release, say)
+    return db, store
+
+
+def _at_scale(res: dict[str, Any], work: Path, scale: float, db: Path, store: Path, clean: Path, n_release: int,
+              timeout: float, step: Step, say: Say) -> None:
+    """Gates, sync, downloads, imports, scale runs, the coding assist and the place checks."""
     from benchmarks import imports, scale_gate, sync
 
     say("bench: the gate on DuckDB and on Spark, same release ...")
@@ -311,9 +335,6 @@ def main(scale: float | None = None, work: Path | None = None, plain: bool = Tru
 
     rows_places = max(500, int(100_000 * scale))
     res["place_checks"] = place_checks.run_all(rows_places, work, say=say, ablate=scale >= 0.01)
-    res["finished"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
-    res["ratios"] = ratios(res)
-    return res
 
 
 def ratios(res: dict[str, Any]) -> dict[str, float]:
