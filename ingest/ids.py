@@ -52,7 +52,7 @@ def assign(con: Any) -> int:
 
 # The store's layout version in store_meta: 2 gives ids the `CDR-` form, 3 gives every event its licensor
 # and licence (cedar.ingest.licences); a store without the key is 1.
-STORE_VERSION = 3
+STORE_VERSION = 4
 # (table, its columns that hold Cedar event ids); event_links may be absent from an older store.
 _ID_COLUMNS = (("event_current", ("event_id",)), ("event_history", ("event_id",)), ("event_claims", ("event_id",)),
                ("event_sources", ("event_id",)), ("deletions", ("event_id",)),
@@ -72,12 +72,15 @@ def migrate(con: Any, now: Any) -> int:
     """Bring a store to the current layout in one transaction. From layout 1: every event gets its id
     in the current form, in every table that holds event ids, the history included; the old id is kept
     in `event_id_aliases`, so it still finds its event. From layout 2 (and 1): every event version gets
-    its licensor and licence (cedar.ingest.licences). Returns how many ids changed."""
+    its licensor and licence (cedar.ingest.licences). From layout 3 (and before): the event tables lose
+    their primary-key indexes (cedar.schema.tables.UNINDEXED). Returns how many ids changed."""
     from_version = store_version(con)
     con.execute("BEGIN")
     try:
         if from_version >= 2:
-            licences.fill(con)
+            if from_version == 2:
+                licences.fill(con)
+            _drop_event_keys(con)
             con.execute("INSERT INTO store_meta VALUES ('store_version', ?) ON CONFLICT (key) DO UPDATE "
                         "SET value = excluded.value", [str(STORE_VERSION)])
             con.execute("COMMIT")
@@ -92,6 +95,10 @@ def migrate(con: Any, now: Any) -> int:
             if table in have:
                 _rename_ids(con, table, columns)
         licences.fill(con)
+        _drop_event_keys(con)
+        twice = duplicate_keys(con)
+        if twice:  # the keys held by an index before: an old id renamed onto a current one
+            raise ValueError(f"a key would be held twice: {'; '.join(twice)}")
         con.execute("INSERT INTO store_meta VALUES ('store_version', ?) ON CONFLICT (key) DO UPDATE "
                     "SET value = excluded.value", [str(STORE_VERSION)])
         renamed = con.execute("SELECT count(*) FROM event_id_aliases WHERE renamed_at = ?::TIMESTAMP",
@@ -100,7 +107,7 @@ def migrate(con: Any, now: Any) -> int:
     except Exception as exc:
         con.execute("ROLLBACK")
         if from_version >= 2:
-            raise StoreError(f"The store's events could not be given their licence columns: {exc}",
+            raise StoreError(f"The store could not be brought to the current layout: {exc}",
                              "Nothing was changed. Restore the store from a copy, or ask for help with this "
                              "message.") from None
         raise StoreError(f"The store's event ids could not be given their current form: {exc}",
@@ -120,10 +127,7 @@ def _rename_ids(con: Any, table: str, columns: tuple[str, ...]) -> None:
     if have == [c for c, _ in tables.TABLES[table][0]]:
         # The table rebuilt under its declared form: 13 times faster than updating its rows in place
         # (6 s against 81 s for 200,000 events with 320,000 sources), since no index entry is deleted.
-        con.execute(tables.create_table_sql(table).replace(f"IF NOT EXISTS {table} ", f"{table}__renamed ", 1))
-        con.execute(f"INSERT INTO {table}__renamed SELECT * REPLACE ({renamed}) FROM {table}")
-        con.execute(f"DROP TABLE {table}")
-        con.execute(f"ALTER TABLE {table}__renamed RENAME TO {table}")
+        _rebuild(con, table, f"SELECT * REPLACE ({renamed}) FROM {table}")
         return
     # A table of another form (an older store's): the renamed rows inserted, then the old ones deleted;
     # the keys differ, so no key is held twice.
@@ -131,3 +135,42 @@ def _rename_ids(con: Any, table: str, columns: tuple[str, ...]) -> None:
     con.execute(f"INSERT INTO {table} SELECT * REPLACE ({renamed}) FROM {table} WHERE {legacy}")
     con.execute(f"DELETE FROM {table} WHERE {legacy}")
 
+
+def _rebuild(con: Any, table: str, select: str) -> None:
+    """The table made anew under its declared form from `select`, and put in its place."""
+    con.execute(tables.create_table_sql(table).replace(f"IF NOT EXISTS {table} ", f"{table}__rebuilt ", 1))
+    con.execute(f"INSERT INTO {table}__rebuilt {select}")
+    con.execute(f"DROP TABLE {table}")
+    con.execute(f"ALTER TABLE {table}__rebuilt RENAME TO {table}")
+
+
+def _drop_event_keys(con: Any) -> None:
+    """The event tables without their primary-key indexes (cedar.schema.tables.UNINDEXED), rows unchanged."""
+    keyed = {t for (t,) in con.execute(
+        "SELECT DISTINCT table_name FROM duckdb_constraints() WHERE database_name = current_database() "
+        "AND constraint_type = 'PRIMARY KEY'").fetchall()}
+    for table in tables.UNINDEXED:
+        if table not in keyed:
+            continue
+        have = [c for (c,) in con.execute(
+            "SELECT column_name FROM duckdb_columns() WHERE database_name = current_database() AND table_name = ? "
+            "ORDER BY column_index", [table]).fetchall()]
+        if have == [c for c, _ in tables.TABLES[table][0]]:
+            _rebuild(con, table, f"SELECT * FROM {table}")
+        else:  # an older form (columns added later by `cedar init`): kept as it is, less the key
+            con.execute(f"CREATE TABLE {table}__rebuilt AS SELECT * FROM {table}")
+            con.execute(f"DROP TABLE {table}")
+            con.execute(f"ALTER TABLE {table}__rebuilt RENAME TO {table}")
+
+
+def duplicate_keys(con: Any, only: str | None = None) -> list[str]:
+    """Keys held twice in the event tables, which no index guards (at most five a table); `only` is a query
+    of the event ids to look at (a submission's), else every row is."""
+    found = []
+    for table in tables.UNINDEXED:
+        key = tables.TABLES[table][1]
+        where = f"WHERE event_id IN ({only})" if only else ""
+        rows = con.execute(f"SELECT {', '.join(key)} FROM {table} {where} GROUP BY ALL HAVING count(*) > 1 "
+                           "ORDER BY ALL LIMIT 5").fetchall()
+        found += [f"{table} " + ", ".join(f"{k}={v}" for k, v in zip(key, r)) for r in rows]
+    return found

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
+from cedar.errors import StoreError
 from cedar.ingest import actors, duplicates, ids, spool, stage, stage_csv, store, submissions
 from cedar.schema import vocab
 from cedar.schema.model import Claim, Source
@@ -376,6 +377,10 @@ def write(con: Any, submission_id: str, received: Any) -> dict[str, int]:
                             ("sources", "source_no", list(Source.model_fields))):
         con.execute(f"INSERT INTO event_{part} SELECT s.event_id, s.version, p.{no}, {_q(names, 'p')} "
                     f"FROM stage_{part} p JOIN stage_events s USING (row_no) WHERE s.{changed}")
+    twice = ids.duplicate_keys(con, f"SELECT event_id FROM stage_events WHERE {changed}")
+    if twice:
+        raise StoreError(f"The submission would give an event's key twice: {'; '.join(twice)}. Nothing was "
+                         "written.", "The store's ids were changed outside Cedar: restore the store from a copy.")
     before = con.execute("SELECT count(*) FROM documents").fetchone()[0]
     con.execute("INSERT INTO documents SELECT DISTINCT ON (sha256) sha256, name, text, bytes, ?, ? "
                 "FROM stage_documents ON CONFLICT (sha256) DO NOTHING", [submission_id, received])

@@ -54,9 +54,17 @@ TABLES: dict[str, tuple[list[tuple[str, str]], tuple[str, ...]]] = {
 CREATED_ON_DEMAND = ("event_links",)
 
 
+# The event tables grow by a submission's rows in one transaction, and DuckDB holds a transaction's new
+# index entries in memory (a primary key over 5M new events outgrew a 400 MB limit): their keys hold by
+# construction and are checked when written (cedar.ingest.load), not by an index.
+UNINDEXED = ("event_current", "event_history", "event_claims", "event_sources")
+
+
 def create_table_sql(name: str) -> str:
     columns, key = TABLES[name]
     body = ",\n  ".join(f'"{c}" {t}' for c, t in columns)
+    if name in UNINDEXED:
+        return f'CREATE TABLE IF NOT EXISTS {name} (\n  {body}\n)'
     return f'CREATE TABLE IF NOT EXISTS {name} (\n  {body},\n  PRIMARY KEY ({", ".join(key)})\n)'
 
 

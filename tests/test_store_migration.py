@@ -188,3 +188,49 @@ def test_a_table_of_an_older_form_is_migrated_too(tmp_path):
     assert _ids(db, "SELECT * FROM deletions")[0][0] == "CDR-AZE-6"
     assert [c for (c,) in _ids(db, "SELECT column_name FROM duckdb_columns() WHERE table_name = 'deletions'")] == [
         "event_id", "last_version", "reason", "deleted_at"]
+
+
+def _keyed(db: Path) -> set[str]:
+    return {t for (t,) in _ids(db, "SELECT table_name FROM duckdb_constraints() WHERE constraint_type = 'PRIMARY KEY'")}
+
+
+def test_a_store_of_layout_3_loses_the_event_tables_keys_and_keeps_their_rows(tmp_path):
+    """A store made when the event tables had primary keys: opened for writing, those four tables are
+    rebuilt without the index (a transaction's new index entries stay in memory), rows unchanged."""
+    db = tmp_path / "l3.duckdb"
+    store.init(db)
+    ingest(db, str(write_events(tmp_path, "e.json", seed_events())))
+    con = duckdb.connect(str(db))
+    for table in tables.UNINDEXED:  # the layout-3 form: the same columns under a primary key
+        key = ", ".join(tables.TABLES[table][1])
+        ddl = tables.create_table_sql(table).replace(f"IF NOT EXISTS {table} ", f"{table}_k ", 1)
+        con.execute(ddl[:-2] + f",\n  PRIMARY KEY ({key})\n)")
+        con.execute(f"INSERT INTO {table}_k SELECT * FROM {table}")
+        con.execute(f"DROP TABLE {table}")
+        con.execute(f"ALTER TABLE {table}_k RENAME TO {table}")
+    con.execute("UPDATE store_meta SET value = '3' WHERE key = 'store_version'")
+    con.close()
+    assert set(tables.UNINDEXED) <= _keyed(db)
+    before = {t: _ids(db, f"SELECT * FROM {t} ORDER BY ALL") for t in tables.UNINDEXED}
+    with store.connect(db, write=True):
+        pass
+    assert not set(tables.UNINDEXED) & _keyed(db) and "documents" in _keyed(db)
+    assert {t: _ids(db, f"SELECT * FROM {t} ORDER BY ALL") for t in tables.UNINDEXED} == before
+    assert _ids(db, "SELECT value FROM store_meta WHERE key = 'store_version'") == [(str(ids.STORE_VERSION),)]
+
+
+def test_an_ingest_that_would_hold_an_event_key_twice_is_refused(tmp_path):
+    """No index guards the event tables' keys: the write checks the submission's ids instead. A current
+    event written by hand, outside the history, holds the id the counters give next."""
+    db = tmp_path / "s.duckdb"
+    store.init(db)
+    ingest(db, str(write_events(tmp_path, "a.json", seed_events()[:2])))
+    con = duckdb.connect(str(db))
+    con.execute("INSERT INTO event_current SELECT * REPLACE ('CDR-AZE-3' AS event_id) FROM event_current "
+                "WHERE event_id = 'CDR-AZE-1'")
+    con.close()
+    proc, _ = ingest(db, str(write_events(tmp_path, "b.json", [dict(seed_events()[2], ref="again")])))
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr
+    assert "key twice" in proc.stderr and "event_id=CDR-AZE-3" in proc.stderr
+    assert _ids(db, "SELECT event_id FROM event_history ORDER BY ALL") == [("CDR-AZE-1",), ("CDR-AZE-2",)]
+    assert _ids(db, "SELECT count(*) FROM event_current") == [(3,)]
