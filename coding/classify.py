@@ -43,6 +43,10 @@ _ARREST_AWAY = _P(r"\b(?:ahead of|before (?:a|the)|hours before|raids?|"
 _BRAWL = r"\b(?:fought|clash(?:ed|es)?|brawl\w*|attacked each other|fighting)\b[^.]{0,30}\bwith (?:\w+ ){0,2}" \
          r"(?:sticks|bricks|stones|rocks|clubs|machetes|knives|iron rods|bamboo|batons|bats)\b"
 
+# two crowds stoning each other, or communal clashes: a fight of crowds outside a demonstration
+_STONE_FIGHT = r"\bstone[- ]?(?:pelting|throwing)\s+between\b|\b(?:threw|throwing|hurled|hurling|pelted|pelting)\s+" \
+               r"(?:stones|rocks|bricks)(?:\s+and\s+\w+)?\s+at\s+each\s+other\b|\bcommunal (?:clash|violence|riot)\w*"
+
 _CROWD_FIRE = _P(r"\b(?:opened fire on|fired (?:live rounds )?(?:on|at|into)|shot at|attacked)\s+(?:the\s+)?"
                  r"(?:\w+\s+){0,2}(?:protesters|demonstrators|marchers|supporters|crowd|mourners)\b", re.I)
 
@@ -96,7 +100,7 @@ RULES: list[tuple[str, str, re.Pattern[str]]] = [
     ("Riots", "Mob violence", _P(r"\b(?:a mob|mobs|lynch\w*)\b|\b(?:supporters|activists|youths|villagers|"
                                  r"residents|students)\b[^.]{0,60}\bclash(?:ed|es)\b|"
                                  r"\bclash(?:es)? between (?:\w+ ){0,3}(?:supporters|activists|youths|villagers|"
-                                 r"residents|students|members)\b|" + _BRAWL, re.I)),
+                                 r"residents|students|members)\b|" + _BRAWL + "|" + _STONE_FIGHT, re.I)),
     # armed men who are no state force firing on a crowd attack civilians (protesters); a force doing so is
     # excessive force, read from the demonstration below
     ("Violence against civilians", "Attack", _CROWD_FIRE),

@@ -214,6 +214,12 @@ def find(sentence: str, pub: dt.date, act: int | None = None) -> list[When]:
         # already told, and what someone is suspected of is not the act the sentence tells
         kept = [w for w in found if not (w.how.endswith("'s") or _SUSPECTED.search(sentence[:w.pos]))]
         found = kept or found
+    if len(found) > 1 and act is not None:
+        # "X remained under curfew on Saturday after stone-pelting ... on Thursday": the act told after "after"
+        # carries its own day; the day before "after" is of the consequence
+        cut = next((m.end() for m in _AFTER_ACT.finditer(sentence, 0, act)
+                    if any(w.pos < m.start() for w in found) and any(w.pos > act for w in found)), None)
+        found = [w for w in found if w.pos > cut] if cut is not None else found
     after = _DAYS_AFTER.search(sentence)
     if after and found and all(w.pos < after.start() for w in found) and (act is None or act > after.start()):
         # "a curfew on Thursday, two days after fighters attacked a convoy": the act is two days earlier (but in
@@ -225,6 +231,8 @@ def find(sentence: str, pub: dt.date, act: int | None = None) -> list[When]:
     return sorted(found, key=lambda w: w.pos)
 
 
+_AFTER_ACT = re.compile(r"\b(?:after|following)\s+"
+                        r"(?!(?:a|one|two|three|four|five|six|seven|\d+)\s+(?:days?|weeks?|hours?)\b)")
 _GRIEVANCE = re.compile(r"\b(?:to demand|demanding|to protest (?:against|over|at)|in protest (?:at|against|over)|"
                         r"in memory of|to mourn|to denounce|to condemn|justice for|in solidarity with)\b[^.;]*$", re.I)
 _SUSPECTED = re.compile(r"\b(?:suspected of|accused of|charged with|in connection with|over their role in|"

@@ -121,11 +121,12 @@ def _demonstration(sub: str, text: str, iso3: str) -> Pair | None:
     if sub == "Violent demonstration":
         return actors.generic("rioters", iso3), (forces[0] if forces else None)
     if sub == "Mob violence":  # two crowds that clash are both rioters; a mob's victims are civilians
-        other = "rioters" if re.search(r"\bclash(?:ed|es)?\b|\bfought\b|\beach other\b", text, re.I) else "civilians"
+        other = "rioters" if _TWO_CROWDS.search(text) else "civilians"
         return actors.generic("rioters", iso3), actors.generic(other, iso3)
     return None
 
 
+_TWO_CROWDS = re.compile(r"\bclash(?:ed|es)?\b|\bfought\b|\beach other\b|\bbetween (?:the )?two\b|\bcommunal\b", re.I)
 _BOTH = re.compile(r"\bbetween (?:the )?two (?:\w+ )?(?:groups|sides|militias|factions|gangs|parties)\b|"
                    r"\bbetween (?:the )?(?:warring|rival) (?:sides|groups|factions|parties)\b", re.I)
 

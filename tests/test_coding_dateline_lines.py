@@ -27,3 +27,12 @@ def test_a_report_under_a_dateline_line_is_coded_in_that_towns_country() -> None
     [e] = propose(raw, name="invented.txt").events
     assert (e["iso3"], e["location"], e["sub_event_type"]) == ("NPL", "Pokhara", "Protest with intervention")
     assert e["actor2"] == "Police Forces of Nepal (2025-)"
+
+
+def test_state_forces_carry_the_government_period_of_2026() -> None:
+    from cedar.coding import actors
+
+    # governments that took office by 2026: Chile (March 2026), Honduras (January 2026); Guinea's since 2021
+    assert actors.state("police", "CHL", "CHL").name == "Police Forces of Chile (2026-)"
+    assert actors.state("police", "HND", "HND").name == "Police Forces of Honduras (2026-)"
+    assert actors.state("military", "GIN", "GIN").name == "Military Forces of Guinea (2021-)"
