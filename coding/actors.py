@@ -54,7 +54,7 @@ _MILITARY = r"(?:government|army|military) positions|" \
             r"army|soldiers?|troops|military|armed forces|air force|aircraft|warplanes?|air support|units|navy|" \
             r"artillery|fighter jets?|helicopters?|drones?|security forces|forces|paramilitar\w+|national guard|" \
             r"[A-Z][a-z]+ Rifles|junta|air ?strikes?|airstrikes?|warplanes|jets|missiles|rockets|(?<!gas )shells|" \
-            r"tanks|gunboats|warships"
+            r"tanks|gunboats|warships|border guards?|border (?:service|troops|forces)|frontier guards?"
 _FORCE = re.compile(rf"\b(?:{_POLICE}|{_MILITARY})\b", re.I)
 _GOV = re.compile(r"\b(?:the government|government of|authorities)\b", re.I)
 _ARMED = re.compile(r"\b(?:gunmen|militants|jihadists?(?: fighters)?|insurgents|assailants|attackers|rebels|"
@@ -266,6 +266,12 @@ def forces(text: str, iso3: str) -> list[Actor]:
         if word in ("missiles", "rockets", "shells") and not country_named(before.split(",")[-1]):
             continue  # "shells struck a street": munitions any side fires name no state's force by themselves
         kind = "police" if re.match(_POLICE, m.group(0), re.I) else "military"
+        pair = re.search(r"\b([A-Z][\w'-]+)\s+and\s+([A-Z][\w'-]+)\s+$", before)
+        first = country_named(pair.group(1)) if pair else None
+        if pair and first and country_named(pair.group(2)) not in (None, first):
+            # "Kyrgyz and Tajik border guards", "Afghan and Pakistani troops": a force of each country
+            out.append(state(kind, first, iso3, m.start() - len(pair.group(0))))
+            home = country_named(pair.group(2)) or home
         if word in ("forces", "units", "security forces") and re.search(r"\bGeneral Security\b", before + word):
             kind = "police"
         out.append(state(kind, home, iso3, m.start()))

@@ -117,7 +117,7 @@ RULES: list[tuple[str, str, re.Pattern[str]]] = [
      _P(r"\b(?:tear ?gas|pepper spray|water cannons?|rubber bullets|stun grenades)\b[^.]{0,80}\b(?:to stop|to disperse|"
         r"on|at|against|dispers\w+)\b", re.I)),
     ("Battles", "Armed clash",
-     _P(r"\b(?:clash(?:ed|es)?|exchanged fire|(?:an |the )?exchanges? of (?:gun)?fire|traded fire|"
+     _P(r"\b(?:clash(?:ed|es)?|exchanged (?:[\w-]+ ){0,3}?fire|(?:an |the )?exchanges? of (?:gun)?fire|traded fire|"
         r"(?:came|come|coming) under (?:heavy )?(?:fire|attack)|fighting between|fought|gun ?battle|firefight|"
         r"shoot-?outs?|gunfights?|in an encounter|encounter with|"
         r"(?:police|military|army|security|joint) (?:operation|raid|offensive) (?:against|targeting) (?:\w+ ){0,3}"
@@ -213,6 +213,9 @@ _LEGAL = _P(r"\b(?:accused of|charged with|convicted of|acquitted of|suspected o
             r"trial of|wanted (?:in|for)|in connection with|indicted (?:for|over))\b[^.;:()]*$", re.I)
 
 
+# two sides firing at each other, whatever the weapons: ground fighting, not a one-sided bombardment
+_EXCHANGED = _P(r"\b(?:exchanged|exchanging|traded|trading)\s+(?:[\w-]+\s+){0,4}?(?:fire|shots|gunfire)\b|"
+                r"\bexchanges?\s+of\s+(?:[\w-]+\s+){0,4}?(?:fire|gunfire)\b", re.I)
 _PLANTED = _P(r"\b(?:planted|laid|placed|buried|planting|laying)\b", re.I)
 _WENT_OFF = _P(r"\b(?:explod\w*|blasts?|blew up|went off|detonat\w*|hit|struck|strikes?|killing|killed|wounding|"
                r"wounded|injur\w*|died)\b", re.I)
@@ -256,6 +259,8 @@ def trigger(sentence: str) -> Trigger | None:
             continue  # an abduction told beside killings is part of an attack: the killings make the event
         if sub == "Remote explosive/landmine/IED" and _PLANTED.search(sentence) and not _WENT_OFF.search(sentence):
             continue  # "had planted landmines along the road": nothing exploded
+        if sub == "Shelling/artillery/missile attack" and _EXCHANGED.search(sentence):
+            event_type, sub = "Battles", "Armed clash"  # "troops exchanged machine-gun and mortar fire": a fight
         if sub == "Non-state actor overtakes territory" and _state_takes(sentence, m.start()):
             event_type, sub = "Battles", "Government regains territory"
         if sub == "Arrests" and re.search(_PROTEST, sentence, re.I) and not _ARREST_AWAY.search(sentence):
@@ -290,5 +295,6 @@ def anaphoric(sentence: str, t: Trigger) -> bool:
     before = sentence[max(0, t.pos - 12):t.pos].lower()
     return bool(re.search(r"\b(?:the|this|that|its|their)\s+$", before)) and (t.sub_event_type in (
         "Armed clash", "Attack", "Peaceful protest", "Remote explosive/landmine/IED", "Arrests") or bool(re.fullmatch(
-            r"(?:abduction|kidnapping|shelling|bombing|air ?strikes?|airstrikes?|strikes?|blast|explosion|raid)s?",
+            r"(?:abduction|kidnapping|shelling|bombing|air ?strikes?|airstrikes?|strikes?|blast|explosion|raid|"
+            r"shell|rocket|missile|mortar)s?",
             t.words, re.I)))

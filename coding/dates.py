@@ -40,11 +40,14 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
 # only the words of a statement may stand between ("said in a statement on", "told reporters late on"): in
 # "the army said rebels attacked a base on Monday" the day is the attack's
 _SAID_ON = re.compile(r"\b(?:said|says|told|stated|announced|reported|added|statement|comment(?:ed)?|conference|"
-                      r"confirmed|read)\b(?:\s+(?:in|at|to|a|an|the|its|his|her|their|our|statements?|press|news|"
+                      r"confirmed|read)\b(?:\s+(?:in|at|to|a|an|the|its|his|her|their|our|statements?|press|news|issued|released|"
                       r"conference|briefing|interview|reporters|journalists|the media|by|telephone|phone|text|message|"
                       r"post|posted|video|televised|address|speech|separately|also|later|state|television|radio|on|"
                       r"channel|account|website|outlet|media|social|late|early|"
                       r"(?-i:[A-Z][\w'’-]+)|[\w'’-]+'s)){0,6}?\s+(?:on|late on|early on|by)\s+$", re.I)
+# "put the toll at three before revising it on Monday": the day a figure was revised, not the act's
+_REVISED_ON = re.compile(r"\b(?:revis|updat|correct|rais|lower)(?:e|ed|es|ing)\s+(?:it|them|the\s+(?:\w+\s+)?"
+                         r"(?:toll|figure|number|count|tally))(?:\s+\w+){0,3}?\s+(?:on|late on|early on)\s+$", re.I)
 # "On Monday, the army said ...": the day of the statement
 _SAID_AFTER = re.compile(r",\s+(?:the\s+|a\s+|an\s+)?[\w' -]{2,50}?\s+(?:said|told|announced|stated|reported|"
                          r"confirmed|claimed)\b")
@@ -193,7 +196,8 @@ def find(sentence: str, pub: dt.date, act: int | None = None) -> list[When]:
             if any(a <= m.start() < b for a, b in taken):
                 continue
             before = sentence[max(0, m.start() - 50):m.start()]
-            if _SAID_ON.search(before) or _FUTURE.search(sentence[max(0, m.start() - 40):m.end()]) \
+            if _SAID_ON.search(before) or _REVISED_ON.search(before) \
+                    or _FUTURE.search(sentence[max(0, m.start() - 40):m.end()]) \
                     or (found and _statement_tail(sentence, m.start())) \
                     or (_SAID_AFTER.match(sentence[m.end():]) and re.fullmatch(r"\s*(?:On\s+)?", before, re.I)):
                 continue

@@ -260,6 +260,9 @@ _SRC_APPOSITION = re.compile(rf"^((?:[A-Z][\w.'’-]+\s+){{0,3}}[A-Z][\w.'’-]+
                              # "Separately, the management of Radio X, a private station, said on Wednesday that"
                              rf"^(?:[A-Z]\w+,\s+)?((?:the|a|an)\s+[^,;]{{2,80}}),\s+(?:a|an|the)\s+[^,;]{{3,100}},\s+"
                              rf"{_SAY}\b")
+# "Pakistan's military, in a statement issued on Monday, said ...": the subject before a phrase of how it spoke
+_SRC_INTERPOSED = re.compile(rf"^((?:the\s+)?[^,;.\"“”]{{2,60}}?),\s+(?:in|through|via|by|on)\s+[^,;]{{3,100}},\s+"
+                             rf"(?:also\s+)?{_SAY}\b", re.I)
 # ", the air force said in a statement, adding ...": a speaker set off by a comma inside the sentence
 _SRC_INSIDE = re.compile(rf",\s+((?:the|a|an|two|three|its|their)\s+[^,;.\"“”]{{2,60}}?|[a-z]+(?:\s+[a-z]+){{0,4}}|"
                          rf"(?-i:[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){{0,3}}))\s+{_SAY}\b", re.I)
@@ -302,7 +305,7 @@ def attribution(s: str, index: int, previous: Attribution | None,
     elif m:
         return None  # "according to a police estimate": the figure is theirs, not the event
     if src is None:
-        m = (_SRC_AFTER.search(s) or _SRC_APPOSITION.search(s) or _SRC_BEFORE.search(s)
+        m = (_SRC_AFTER.search(s) or _SRC_APPOSITION.search(s) or _SRC_INTERPOSED.search(s) or _SRC_BEFORE.search(s)
              or _SRC_INSIDE.search(s))
         if m:
             src = next(g for g in m.groups() if g).strip()

@@ -175,6 +175,9 @@ def _clash(core: str, text: str, pos: int, iso3: str, perp: Actor | None) -> Pai
     first = perp or (groups[0] if groups else None)
     if first is None:
         before_forces = [f for f in fs if f.pos <= pos]  # "a police operation against ...": the police act
+        sides = list({f.name: f for f in sorted(before_forces, key=lambda f: f.inter)}.values())
+        if len(sides) >= 2 and sides[0].kind == sides[1].kind == "military" and sides[0].inter != sides[1].inter:
+            return sides[0], sides[1]  # "Afghan and Pakistani troops exchanged fire": the home force first
         if before_forces and not actors.armed_generic(core[:pos]):
             other = next(iter(actors.named_groups(text, iso3)), unidentified)
             return before_forces[0], other
@@ -235,3 +238,22 @@ def target_kind(sub: str, actor2: Actor | None, text: str) -> str:
     if re.search(r"\b(?:farmland|houses|homes|shops|vehicles|buildings?|property|office)\b", text, re.I):
         return "property"
     return "unknown"
+
+
+_ACROSS = re.compile(r"\bfrom (?:across|over|the other side of) the (?:border|frontier)\b", re.I)
+
+
+def across_border(core: str, report: str, iso3: str) -> Actor | None:
+    """"Shells fired from across the border": the force of the neighbour the report names first, not the home
+    army (type 8, coded where the shells fell)."""
+    if not _ACROSS.search(core):
+        return None
+    from .places import _neighbours
+
+    near = _neighbours(iso3)
+    for m in re.finditer(r"[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?", report):
+        code = country_named(m.group(0))
+        if code and code != iso3 and code in near:
+            return actors.state("military", code, iso3)
+    return None
+

@@ -61,8 +61,8 @@ def split_sentences(para: str) -> list[tuple[int, int]]:
 
 _DATELINE_END = re.compile(r"^\([^)]{2,60}\)\s*(?:--|[-–—:])\s+|"  # "(Shan Highlands Herald) - "
                            r"^[A-ZÀ-Ý][^a-z]{2,60}?(?:\([^)]{0,60}\))?\s*(?:(?:--|[-–—:])\s+)|"
-                           r"^[A-ZÀ-Ý][A-ZÀ-Ý .'’-]{2,}?\s*(?:,[^-–—:]{0,60}?|\([^)]{0,60}\)\s*)?(?:--|[-–—:])\s+")
-_DATELINE = re.compile(r"^([A-ZÀ-Ý][A-ZÀ-Ý .'-]{2,}?)(?:,|\s+[-–—(]|\s*\()")
+                           r"^[A-ZÀ-Ý][A-ZÀ-Ý .'’/-]{2,}?\s*(?:,[^-–—:]{0,60}?|\([^)]{0,60}\)\s*)?(?:--|[-–—:])\s+")
+_DATELINE = re.compile(r"^([A-ZÀ-Ý][A-ZÀ-Ý .'-]{2,}?)(?:/[A-ZÀ-Ý][A-ZÀ-Ý .'-]+)?(?:,|\s+[-–—(]|\s*\()")
 # a dateline on a line of its own, under the headline: "The Madhesh Times, Birgunj, 28 March", "RADIO X -
 # Bunia, Tuesday 25 August 2026", "OUTLET | Kampala | Thursday, July 9, 2026": the outlet comes first, then
 # the place; parts with a day or a date are not places

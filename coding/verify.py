@@ -66,6 +66,9 @@ def _clip(text: str, n: int = 200) -> str:
     return text if len(text) <= n else text[:n].rsplit(" ", 1)[0]
 
 
+_ON_TOLL = re.compile(r"\s*(?:any\s+)?(?:civilian\s+)?(?:casualties|deaths|dead|losses|victims|the toll)\b", re.I)
+
+
 def _attributions(sentences: list[str], previous: str | None,
                   roles: dict[str, str] | None = None) -> list[facts.Attribution]:
     """The attribution of each sentence; "it said" takes the speaker of the sentence before; a person named
@@ -73,8 +76,11 @@ def _attributions(sentences: list[str], previous: str | None,
     atts: list[facts.Attribution] = []
     prev = facts.attribution(previous, -1, None, roles) if previous else None
     for i, s in enumerate(sentences):
-        if facts.SILENCE.search(s):
-            continue  # silence is not denial, nor acknowledgement
+        quiet = facts.SILENCE.search(s)
+        if quiet and not (re.search(r"\b(?:said|says|stated)\b[^.;]{0,40}\b(?:had|has|its|their)\b", s[:quiet.start()])
+                          and _ON_TOLL.match(s[quiet.end():])):
+            continue  # silence is not denial, nor acknowledgement ("said its troops had ..., and made no mention of
+            # casualties": the silence is on one aspect, the statement stands)
         a = facts.attribution(s, i, prev, roles)
         if a:
             atts.append(a)
