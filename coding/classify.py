@@ -229,7 +229,10 @@ _CALLED_FOR = _P(r"\b(?:calls?|called|calling|appeals?|appealed|plans?|planned|t
                  r"\b(?:plans?|planning|planned|intends?|intended|vowed|vows|threatened|threatens|promised|pledged|"
                  r"will|would|(?:are|is|was|were) (?:set )?to)\s+(?:to\s+)?(?:\w+\s+)?$", re.I)
 _NEGATED = _P(r"\b(?:no one|nobody|none|no \w+)\s+(?:was|were|has been|had been|got)\s+$|"
-              r"\b(?:no|without)\s+(?:mention of\s+|reports? of\s+)?(?:any\s+)?$", re.I)
+              r"\b(?:no|without)\s+(?:mention of\s+|reports? of\s+)?(?:any\s+)?$|"
+              # "he did not say how many attackers had been killed or captured": what a source left unsaid
+              r"\b(?:did not|didn't|would not|could not|declined to|refused to)\s+(?:say|specify|disclose|confirm)\s+"
+              r"(?:how many|whether|if|who)\b[^.;]*$", re.I)
 
 
 def _words(sentence: str, m: re.Match[str]) -> bool:

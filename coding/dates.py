@@ -39,11 +39,11 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
 # a date that tells when something was said, not when the event happened
 # only the words of a statement may stand between ("said in a statement on", "told reporters late on"): in
 # "the army said rebels attacked a base on Monday" the day is the attack's
-_SAID_ON = re.compile(r"\b(?:said|says|told|stated|announced|reported|added|statement|comment(?:ed)?|conference|"
+_SAID_ON = re.compile(r"\b(?:said|says|told|stated|announced|reported|added|statement|comment(?:ed)?|conference|saying|"
                       r"confirmed|read)\b(?:\s+(?:in|at|to|a|an|the|its|his|her|their|our|statements?|press|news|issued|released|"
                       r"conference|briefing|interview|reporters|journalists|the media|by|telephone|phone|text|message|"
                       r"post|posted|video|televised|address|speech|separately|also|later|state|television|radio|on|"
-                      r"channel|account|website|outlet|media|social|late|early|"
+                      r"channel|account|website|outlet|media|social|late|early|official|agency|"
                       r"(?-i:[A-Z][\w'’-]+)|[\w'’-]+'s)){0,6}?\s+(?:on|late on|early on|by)\s+$", re.I)
 # "put the toll at three before revising it on Monday": the day a figure was revised, not the act's
 _REVISED_ON = re.compile(r"\b(?:revis|updat|correct|rais|lower)(?:e|ed|es|ing)\s+(?:it|them|the\s+(?:\w+\s+)?"

@@ -111,6 +111,24 @@ def background(text: str, whens: list[dates.When]) -> bool:
     return not whens and bool(dates.BACKGROUND.search(text) or re.search(r"\b(?:has|have) since\b", text))
 
 
+_OPENS_PAST = re.compile(r"^(?:In|By|During|Since|Back in|Until)\s+(?:(?:early|late|mid-?)\s*)?"
+                         r"(?:(January|February|March|April|May|June|July|August|September|October|November|December)"
+                         r"\s+)?(?:\d{1,2},?\s+)?((?:19|20)\d{2}),")
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+           "November", "December")
+
+
+def _opens_in_past(text: str, pub: dt.date) -> bool:
+    """The sentence opens on a past year or a month two or more months back: what it tells is of that time."""
+    m = _OPENS_PAST.match(text)
+    if m is None:
+        return False
+    year = int(m.group(2))
+    month = _MONTHS.index(m.group(1)) + 1 if m.group(1) else None
+    return year < pub.year and (month is None or (pub.year - year) * 12 + pub.month - month >= 2) or (
+        year == pub.year and month is not None and pub.month - month >= 2)
+
+
 def _place_list(s: str, found: list[places.Where]) -> list[places.Where]:
     """Places named as a list ("in Belgrade, Novi Sad and Kragujevac"): a general line over them."""
     names: list[places.Where] = []
@@ -252,6 +270,8 @@ class _Segmenter:
         if not whens and dates.day_before(s.text):  # the day before the event told, else before the report
             day = (self.drafts[-1].when.start if self.drafts else self.pub) - dt.timedelta(days=1)
             whens = [dates.When(day, None, "day", "the day before", 0)]
+        if _opens_in_past(s.text, self.pub):
+            return  # "In September 2022, security forces opened fire on a protest after Friday prayers": background
         future = dates.is_future(s.text) and not whens
         main = main_clause(s.text)
         if background(s.text, whens) or (not whens and (dates.old_date(main, self.pub)
