@@ -122,7 +122,8 @@ RULES: list[tuple[str, str, re.Pattern[str]]] = [
         r"shoot-?outs?|gunfights?|in an encounter|encounter with|"
         r"(?:police|military|army|security|joint) (?:operation|raid|offensive) (?:against|targeting) (?:\w+ ){0,3}"
         r"(?:gangs?|traffickers|militants|rebels|insurgents|jihadists|bandits|cartel|fighters|terrorists)|"
-        r"ambush\w*|"
+        r"ambush\w*|engaged (?:them|the (?:\w+ )?(?:assailants|attackers|militants|rebels|militiamen|fighters|gunmen|"
+        r"insurgents|jihadists|bandits))|"
         r"(?:launched|initiated|began|started) [^.]{0,40}(?:operation|offensive|activities)|"
         r"attacked (?:an? |the )?(?:\w+ ){0,2}(?:army|military|police|soldiers|troops|patrol|checkpoint|base|post|"
         r"detachment|convoy|station|barracks|positions|outposts?|trenches|front ?lines?)|"
@@ -133,7 +134,11 @@ RULES: list[tuple[str, str, re.Pattern[str]]] = [
         r"(?:were |had been )?(?:found|discovered|dumped)|"
         r"\b(?:attacked|shot dead|killed|killing|massacre\w*|stabbed|hacked|beat|beaten|executed|opened fire|"
         r"shot and (?:wounded|injured)|"
-        r"stormed|raided)\b", re.I)),
+        r"stormed|raided)\b|"
+        # "the assailants, armed with machetes, entered the site": armed men breaking into a place of civilians
+        r"\b(?:assailants|attackers|gunmen|armed men|militiamen)\b[^.;]{0,60}\b(?:entered|burst into|broke into)\s+"
+        r"(?:a|the)\s+(?:\w+\s+){0,2}(?:site|camp|village|hamlet|homes?|houses?|church|mosque|school|market|"
+        r"hospital|compound)\b", re.I)),
     # armed men burning or looting property, with no one killed: property destruction (a killing makes an attack)
     ("Strategic developments", "Looting/property destruction",
      _P(r"\b(?:burned|burnt|torched|set fire to|looted|ransacked|destroyed)\s+(?:a|an|the|several|dozens of|\d+)?\s*"

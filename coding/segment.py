@@ -360,6 +360,11 @@ class _Segmenter:
             else:
                 same = [d for d in self.drafts if d.event_type == t.event_type and d.where]
                 where = same[-1].where if same else self.last_where
+            if where is None and not self.drafts:
+                # "the attack on a site in the Djugu territory ... The assailants entered the site": the place the
+                # lead named before the first event is told
+                where = next((w[0] for w in (places.candidates(x.text, self.iso3) for x in
+                                             reversed(self.report.sentences[:s.index])) if w), None)
             if where is None:
                 where = places.unresolved(s.text, self.iso3, self._around(s))
             if where is None and self.report.dateline:

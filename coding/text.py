@@ -98,7 +98,9 @@ def read(text: str, published: dt.date | None = None) -> Report:
             sents.append(Sentence(block[s:e], b_start + s, len(report.paragraphs), n))
             n += 1
         # a headline: one short line without a full stop at its end
-        if len(sents) == 1 and not sents[0].text.rstrip().endswith((".", "”", '"')) and len(sents[0].text) < 120:
+        # (the report's first line is its headline up to 250 characters: "Water cannon on the Alameda as ...")
+        if len(sents) == 1 and not sents[0].text.rstrip().endswith((".", "”", '"')) and (
+                len(sents[0].text) < 120 or (not lines and len(sents[0].text) < 250)):
             if lines and not report.paragraphs and line_place is None:
                 line_place = _line_place(sents[0].text)
             lines += 1
