@@ -278,11 +278,13 @@ OWN = re.compile(r"\b(?:reporter|correspondent|journalist|photographer|camera ?m
                  r"outside|who (?:visited|reached|went to))\s+(?:the\s+)?[\w-]+(?:\s+[\w-]+)?\s+)?"
                  r"(?:saw|witnessed|counted|reported|observed|watched|heard|found)\b|\bseen by (?:an? |our |the )?"
                  r"(?:\w+ )?(?:reporter|correspondent|journalist)", re.I)
-STATE_SIDE = re.compile(r"\b(?:army|air force|navy|armed forces|defen[cs]e|military|ministry|minister|government|"
-                        r"spokes(?:man|woman|person)|police|"
+STATE_SIDE = re.compile(r"\b(?:army|armies|air force|navy|armed forces|defen[cs]e|military|ministry|minister|"
+                        r"government|spokes(?:man|woman|person)|police|"
                         r"commissioner|forces|authorities|governor|agency|president|presidency|command|troops|"
                         r"prosecutors?|prosecutor's office|"
-                        r"officer|officials?)\b", re.I)
+                        r"officer|officials?|"
+                        # an officer's rank without a group named: a state force's officer
+                        r"(?-i:Lieutenant|Lt\.?|Colonel|Col\.?|Captain|Capt\.?|Sergeant|Sgt\.?))\b", re.I)
 GROUP_SIDE = re.compile(r"\b(?:group|rebels|movement|front|militants|faction)\b", re.I)
 
 
@@ -304,11 +306,15 @@ def attribution(s: str, index: int, previous: Attribution | None,
         src = m.group(1)
     elif m:
         return None  # "according to a police estimate": the figure is theirs, not the event
+    pronoun = src if src is not None and re.fullmatch(r"(?:him|her|them|it)", src.strip(), re.I) else None
+    if pronoun:
+        src = None  # "X said that ..., where, according to him, ...": the speaker named in the sentence
     if src is None:
         m = (_SRC_AFTER.search(s) or _SRC_APPOSITION.search(s) or _SRC_INTERPOSED.search(s) or _SRC_BEFORE.search(s)
              or _SRC_INSIDE.search(s))
         if m:
             src = next(g for g in m.groups() if g).strip()
+    src = src or pronoun
     if src is None:
         if ANON.search(s):
             return Attribution("anonymous sources", "anonymous", index)
@@ -316,13 +322,17 @@ def attribution(s: str, index: int, previous: Attribution | None,
     if re.search(r"\b(?:were|was|been|is|are|be)$", src):
         return None  # "no casualties were reported": passive, no one is quoted
     src = re.sub(r"^(?:on condition of anonymity,?\s*)", "", src).strip()
-    if re.fullmatch(r"(?:it|they|he|she)", src, re.I) and previous:
+    if _OUR_STAFF.match(src):
+        return Attribution(src, "own", index)  # "our correspondent there reported": the outlet's own reporting
+    if re.fullmatch(r"(?:it|they|he|she|him|her|them)", src, re.I) and previous:
         return Attribution(previous.source, previous.kind, index)
     role = (roles or {}).get(src.split()[-1]) if _BARE_NAME.fullmatch(src) else None
     kind = "anonymous" if ANON.search(s) else kind_of(role or src)
     return Attribution(src, kind, index)
 
 
+_OUR_STAFF = re.compile(r"(?:our|this (?:paper|newspaper|station|agency)'s)\s+(?:\w+\s+)?(?:correspondents?|reporters?|"
+                        r"photographers?|journalists?|staff|team|newsroom|bureau)\b", re.I)
 _BARE_NAME = re.compile(r"(?:[A-Z][\w.'’-]+\s+){0,3}[A-Z][\w'’-]+")
 # "Capt. Ramon Villareal, spokesperson of the Army's 8th Infantry Division", "police spokesman Garry Desrosiers"
 _NAME_ROLE = re.compile(r"(?<![\w.])((?:[A-Z][\w.'’-]+\s+){0,3}[A-Z][\w'’-]+),\s+((?:a |an |the )?[a-z][^,;.]{3,80}),")

@@ -70,7 +70,7 @@ _ON_TOLL = re.compile(r"\s*(?:any\s+)?(?:civilian\s+)?(?:casualties|deaths|dead|
 
 
 def _attributions(sentences: list[str], previous: str | None,
-                  roles: dict[str, str] | None = None) -> list[facts.Attribution]:
+                  roles: dict[str, str] | None = None, outlet: str | None = None) -> list[facts.Attribution]:
     """The attribution of each sentence; "it said" takes the speaker of the sentence before; a person named
     alone speaks for the role the report gave them (`roles`, by surname)."""
     atts: list[facts.Attribution] = []
@@ -82,6 +82,8 @@ def _attributions(sentences: list[str], previous: str | None,
             continue  # silence is not denial, nor acknowledgement ("said its troops had ..., and made no mention of
             # casualties": the silence is on one aspect, the statement stands)
         a = facts.attribution(s, i, prev, roles)
+        if a and outlet and len(outlet) > 3 and re.sub(r"^the\s+", "", outlet.lower()) in a.source.lower():
+            a = facts.Attribution(a.source, "own", i)  # "..., the Valley Daily saw": the outlet by its name
         if a:
             atts.append(a)
             prev = a
@@ -122,7 +124,7 @@ def verify(sentences: list[str], actor1: Actor, actor2: Actor | None, iso3: str,
     """The status of the event whose sentences are given (the first states it); `previous` is the sentence
     before it in the report; with `intervention`, the force that intervened (actor2) is an actor too."""
     core = sentences[0]
-    atts = _attributions(sentences, previous, roles)
+    atts = _attributions(sentences, previous, roles, outlet)
     core_att = next((a for a in atts if a.sentence == 0), None)
     # a force that fought back ("traded fire") is an actor of the clash: on the record, it acknowledges its part;
     # a force that was only hit (an attack on its post) is a party, not an actor
