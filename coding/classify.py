@@ -247,6 +247,8 @@ def _words(sentence: str, m: re.Match[str]) -> bool:
         return False
     if _NEGATED.search(sentence[:m.start()]):
         return False
+    if re.search(r"\b(?:denied|denies|deny|denying)\s+(?:that\s+)?[^.;]{0,60}$", sentence[:m.start()], re.I):
+        return False  # "denied that its forces had used mortars": a denial speaks of an event told, starts none
     if _CALLED_FOR.search(sentence[:m.start()]):
         return False  # "despite calls for protests", "threatened a strike": a plan, not an event
     return not _in_past_clause(sentence, m.start()) and not _LEGAL.search(sentence[:m.start()])

@@ -244,7 +244,10 @@ TOLL_DENIAL = (r"(?:denied|denies|deny)\s+(?:that\s+)?[^.,;]{0,50}?(?:(?:had bee
 # and accused government troops of shelling it")
 DENIAL_OF_ROLE = re.compile(r"\b(?:involvement|any role|responsibility|taken part|took part|any part|behind|"
                             r"carried out|its members|their members|(?:were|was|been) involved|"
-                            r"(?:were|was) responsible|accus(?:ed|ing)\b[^.;]{2,60}\bof|"
+                            r"(?:were|was) responsible|accus(?:ed|es|ing)\b[^.;]{2,60}\bof|"
+                            # "denied that its forces had used mortars": the side denies having done it
+                            r"(?:its|their|his) (?:own )?(?:forces|troops|soldiers|fighters|men|members|units) "
+                            r"(?:had|have)|"
                             r"blam(?:ed|ing)\b[^.;]{2,60}\bfor)\b", re.I)
 # a denial of one aspect only (who did it, whom it targeted): the event keeps the status of its occurrence
 DENIAL_OF_ASPECT = re.compile(DENIAL_OF_ROLE.pattern[:-3] + r"|(?:target|attack|strik|hit|kill|shell|bomb)\w* "

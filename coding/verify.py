@@ -133,7 +133,8 @@ def verify(sentences: list[str], actor1: Actor, actor2: Actor | None, iso3: str,
     ack = _acknowledged(sentences, atts, acting, iso3, place)
     # excessive force rests on the killing or wounding: denying it disputes the event, not only the toll
     denial = next((i for i, s in enumerate(sentences) if facts.DENIAL.search(s) and (
-        not facts.DENIAL_OF_ASPECT.search(s) or (excessive and re.search(facts.TOLL_DENIAL, s, re.I)))
+        not facts.DENIAL_OF_ASPECT.search(s) or (excessive and re.search(
+            facts.TOLL_DENIAL + r"|live (?:ammunition|rounds|fire)|lethal force|firearms|opened fire", s, re.I)))
                    and not facts.SILENCE.search(s) and not _denies_another_claim(s, ack, core_att, iso3)), None)
     # a hedge in the sentence, or in the next one about it ("This claim has yet to be verified"), unless
     # the actor put its own act on the record: then the hedge is on what it claims besides (the toll)
