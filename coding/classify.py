@@ -34,7 +34,8 @@ _RIOT = _P(r"\b(?:set fire|setting (?:\w+ ){0,3}(?:on )?fire|set (?:\w+ ){0,3}on
            r"burn(?:ed|t) (?:down )?(?:cars|vehicles|tyres|tires|buildings)|threw stones|"
            r"hurled|pelted|stormed|tried to storm|smash\w*|vandali[sz]ed|ransacked|looted|looting|"
            r"clashed with (?:police|security)|"
-           r"barricades?|barricaded|burning (?:\w+ )?(?:tyres|tires)|ston(?:ed|ing)|threw rocks)\b", re.I)
+           r"barricades?|barricaded|burning (?:\w+ )?(?:tyres|tires)|ston(?:ed|ing)|threw rocks|"
+           r"stone[- ]?(?:throwing|pelting)|throwing stones)\b", re.I)
 _ARREST_AWAY = _P(r"\b(?:ahead of|before (?:a|the)|hours before|raids?|"
                   r"at (?:his|her|their|its|the)(?: \w+'s)? (?:homes?|house|residence|offices?|headquarters)|"
                   r"on charges|charged with)\b", re.I)
@@ -44,7 +45,9 @@ _BRAWL = r"\b(?:fought|clash(?:ed|es)?|brawl\w*|attacked each other|fighting)\b[
          r"(?:sticks|bricks|stones|rocks|clubs|machetes|knives|iron rods|bamboo|batons|bats)\b"
 
 # two crowds stoning each other, or communal clashes: a fight of crowds outside a demonstration
-_STONE_FIGHT = r"\bstone[- ]?(?:pelting|throwing)\s+between\b|\b(?:threw|throwing|hurled|hurling|pelted|pelting)\s+" \
+_STONE_FIGHT = r"\bstone[- ]?(?:pelting|throwing)\s+between\b" \
+               r"(?![^.;,]{0,50}\band (?:the )?(?:police|gendarm\w*|soldiers|troops|security forces|riot police)\b)|" \
+               r"\b(?:threw|throwing|hurled|hurling|pelted|pelting)\s+" \
                r"(?:stones|rocks|bricks)(?:\s+and\s+\w+)?\s+at\s+each\s+other\b|\bcommunal (?:clash|violence|riot)\w*"
 
 _CROWD_FIRE = _P(r"\b(?:opened fire on|fired (?:live rounds )?(?:on|at|into)|shot at|attacked)\s+(?:the\s+)?"
@@ -109,8 +112,9 @@ RULES: list[tuple[str, str, re.Pattern[str]]] = [
     ("Riots", "Violent demonstration",
      _P(r"\b(?:erected|set up|built|manned) (?:\w+ ){0,2}barricades|\bburn(?:ed|t|ing) (?:\w+ )?(?:tyres|tires)\b|"
         r"\b(?:youths|young (?:men|people)|rioters|demonstrators|crowds?|mobs?|(?:a )?group of (?:about |around |"
-        r"some |at least )?\d+ (?:people|youths|men)) [^.]{0,40}\b(?:stoned|threw (?:stones|rocks|fireworks|"
-        r"firecrackers|Molotov cocktails|petrol bombs|bottles)|looted|pelted|set fire to|torched)\b|"
+        r"some |at least )?\d+ (?:people|youths|men))\b[^.]{0,80}\b(?:stoned|threw (?:stones|rocks|fireworks|"
+        r"firecrackers|Molotov cocktails|petrol bombs|bottles)|looted|pelted|set fire to|torched|"
+        r"smashed (?:\w+ ){0,3}(?:shops|shutters|windows|cars|stalls)|carried off)\b|"
         r"\brioters\b|\brioting\b", re.I)),
     # crowd-control weapons used on people: a demonstration, whatever the report calls the crowd
     ("Protests", "Protest with intervention",

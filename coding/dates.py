@@ -34,7 +34,9 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("day_month", re.compile(rf"\b(\d{{1,2}})\s+{_MONTH}(?:\s+(\d{{4}}))?\b")),
     ("month_day", re.compile(rf"\b{_MONTH}\s+(\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(\d{{4}}))?\b")),
     ("same_day", re.compile(r"\b(?:hours|minutes|moments) (?:later|before|earlier|after)\b|\blater that "
-                            r"(?:day|night|evening|morning|afternoon)\b|\bthe same (?:day|night)\b", re.I)),
+                            r"(?:day|night|evening|morning|afternoon)\b|\bthe same (?:day|night)\b|"
+                            # a paragraph opening "In the afternoon" goes on with the day just told
+                            r"^(?:In|By|Later in|Early in) the (?:afternoon|evening)\b", re.I)),
 ]
 # a date that tells when something was said, not when the event happened
 # only the words of a statement may stand between ("said in a statement on", "told reporters late on"): in

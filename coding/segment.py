@@ -183,6 +183,9 @@ class _Segmenter:
             self.legal = False  # the paragraph tells a court case
             for s in para:
                 self._sentence(s)
+            # "The anger spilled on to the streets again on Thursday." with no act of its own: the lead's day is
+            # the day of what the next paragraph tells
+            self.lead_day = self.para_dates[:1] if not self.drafts and para is report.paragraphs[0] else []
         told = list(self.drafts)  # events told place by place take the place of the line that listed them
         for d in self.pending:
             assert d.where is not None
@@ -239,6 +242,8 @@ class _Segmenter:
             return self.para_dates[:1]
         if self.current is not None:
             return [self.current.when]
+        if getattr(self, "lead_day", None) and not self.drafts and s.paragraph == 1:
+            return list(self.lead_day)
         if (self.intro or re.search(r"\balso\b", s.text)) and self.context:
             return self.context[:1]
         if t.sub_event_type in _REMOTE and self.lead is not None and not self.another:
@@ -409,7 +414,9 @@ def segment(report: Report, iso3: str, lead: dt.date | None) -> list[Draft]:
 
 
 def upgrade(d: Draft, text: str) -> None:
-    """A demonstration's type is the most severe thing that happened at it."""
+    """A demonstration's type is the most severe thing that happened at it (a fight of two crowds stays one)."""
+    if d.sub == "Mob violence":
+        return
     et, sub = classify.protest_kind(text)
     if classify.SEVERITY.get(sub, 0) > classify.SEVERITY.get(d.sub, 0):
         d.trigger = classify.Trigger(et, sub, d.trigger.pos, d.trigger.words)
