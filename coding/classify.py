@@ -84,7 +84,8 @@ RULES: list[tuple[str, str, re.Pattern[str]]] = [
         r"culverts?))", re.I)),
     ("Explosions/Remote violence", "Air/drone strike",
      _P(r"\b(?:drones?|aircraft|warplanes?|jets?|helicopters?|air support|air ?strikes?|airstrikes?|air raids?)\b"
-        r"[^.]{0,60}\b(?:struck|hit|strike|bombed|attacked|fired|targeted|destroyed)|\b(?:air|drone) ?strikes?\b|"
+        r"[^.]{0,60}\b(?:struck|hit|strike|bombed|attacked|fired|targeted|destroyed|set fire to|set ablaze)|"
+        r"\b(?:air|drone) ?strikes?\b|"
         r"\bairstrikes?\b|\bair raids?\b|\bbombed\b|\bdropped (?:\w+ ){0,2}(?:bombs?|explosives?|munitions)\b|"
         r"\bbombs? dropped\b|\bbombing raids?\b|"
         r"\b(?:launched|dropped|fired) (?:from|by) (?:an? |armed )?drones?\b|\bdrone-(?:launched|dropped)\b", re.I)),

@@ -257,3 +257,21 @@ def across_border(core: str, report: str, iso3: str) -> Actor | None:
             return actors.state("military", code, iso3)
     return None
 
+
+_FORCE_WORDS = r"(?:armed forces|forces|military|army|troops|General Staff|defen[cs]e ministry|air force)"
+_BLAMED_FORCE = re.compile(rf"\bblam(?:ed|ing|es)\s+(?:the\s+)?((?:[A-Z][\w'’-]+\s+){{1,2}}{_FORCE_WORDS})")
+_OWN_STRIKE = re.compile(rf"((?:[A-Z][\w'’-]+\s+){{1,3}}(?:of\s+)?(?:[A-Z][\w'’-]+\s+)?{_FORCE_WORDS})"
+                         rf"[^.]{{0,80}}?\bsaid\b[^.]{{0,60}}\b(?:its|their)\s+(?:units|forces|troops|drones|aircraft)\s+had\s+"
+                         rf"(?:struck|hit|attacked|targeted|destroyed)")
+
+
+def foreign_striker(text: str, iso3: str) -> Actor | None:
+    """A strike a foreign state's force is blamed for ("blaming the Ukrainian armed forces") or that it puts
+    on the record ("the General Staff of Ukraine's armed forces said its units had struck the depot")."""
+    for pattern in (_OWN_STRIKE, _BLAMED_FORCE):
+        for m in pattern.finditer(text):
+            code = country_named(m.group(1))
+            if code and code != iso3:
+                return actors.state("military", code, iso3)
+    return None
+
