@@ -282,7 +282,18 @@ def forces(text: str, iso3: str) -> list[Actor]:
     return out
 
 
+# "fighting between the Yanaitin and Pupukin clans", "gunmen believed to belong to the Yanaitin clan": ACLED's
+# communal militias, named by their clan
+_CLANS = re.compile(r"\bbetween (?:the )?([A-Z][\w-]+) and (?:the )?([A-Z][\w-]+) (?:clans|sub-clans)\b|"
+                    r"\b(?:belong(?:ing)? to|members of|from) the ([A-Z][\w-]+) (?:clan|sub-clan)\b")
+
+
 def ethnic_militias(text: str, iso3: str) -> list[Actor]:
+    """Armed men of a community ("volunteers of the Meitei community": A Ethnic Militia) or of a clan (X Communal
+    Militia)."""
+    c = _CLANS.search(text)
+    if c:
+        return [Actor(f"{n} Communal Militia ({_plain(iso3)})", 4, "militia", c.start()) for n in c.groups() if n]
     m = _ETHNIC.search(text)
     if not m:
         return []

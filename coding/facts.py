@@ -227,7 +227,9 @@ HEDGE = re.compile(r"\b(?:reportedly|allegedly|purportedly|reported to have|said
 TOLL_HEDGE = re.compile(HEDGE.pattern + r"[^.;]{0,30}\b(?:number|toll|figure|count|casualt\w+|dead|death\w*|killed)\b|"
                         # "The toll could not be independently verified"
                         r"\b(?:toll|figures?|number of (?:dead|deaths|casualties)|casualty count)\b[^.;]{0,20}?"
-                        + HEDGE.pattern, re.I)
+                        + HEDGE.pattern + "|"
+                        # "police were unable to confirm which clan had lost the most men": on a side, not the event
+                        + HEDGE.pattern + r"\s+(?:which|who)\b", re.I)
 SILENCE = re.compile(r"\b(?:declined to comment|did not comment|has not commented|have not commented|"
                      r"no comment|did not respond|gave no details|could not be reached|(?:made|gave) no mention of|"
                      r"did not mention|said nothing about)\b", re.I)

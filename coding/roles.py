@@ -98,7 +98,7 @@ def assign(sub: str, core: str, text: str, pos: int, iso3: str, before: list[Any
                                                      if b.get("actor1_obj") and b["actor1_obj"].kind == "group"]
         return actors.state("military", iso3, iso3), (groups[0] if groups else actors.generic("armed", iso3))
     if sub == "Armed clash":
-        return _clash(core, text, pos, iso3, perp)
+        return _clash(core, text, pos, iso3, perp, before)
     return _violence(sub, core, text, pos, iso3, perp, before)
 
 
@@ -153,10 +153,14 @@ def _state_act(sub: str, core: str, iso3: str, before: list[Any] | None = None) 
 _TWO_SIDES = re.compile(r"\b(?:two|rival)\s+(?:armed\s+|criminal\s+)?(?:groups|militias|gangs|factions)\b", re.I)
 
 
-def _clash(core: str, text: str, pos: int, iso3: str, perp: Actor | None) -> Pair:
+def _clash(core: str, text: str, pos: int, iso3: str, perp: Actor | None, before: list[Any] | None = None) -> Pair:
     militias = actors.ethnic_militias(core, iso3)
     if len(militias) >= 2:
         return militias[0], militias[1]
+    last = before[-1] if before else None
+    if last is not None and re.search(r"\bthe (?:fighting|clashes)\b", core, re.I) and last.get("inter1") == \
+            last.get("inter2") == 4 and last.get("sub_event_type") == "Armed clash":
+        return last["actor1_obj"], last["actor2_obj"]  # "when the fighting resumed": the same two militias
     groups = actors.named_groups(core, iso3)
     if len(groups) < 2 and _TWO_SIDES.search(core):
         # "two armed groups fought ...", named in the next sentence ("the fighting pitted X against Y")
@@ -192,6 +196,9 @@ def _violence(sub: str, core: str, text: str, pos: int, iso3: str, perp: Actor |
     agent = _passive_agent(core, iso3)
     if agent is not None and not (perp and _CLAIMED.search(text)):
         perp = agent  # "shot dead by police", "shells fired by the RSF": the agent named is the perpetrator
+    clan = [m for m in actors.ethnic_militias(core, iso3) if m.pos < pos]
+    if perp is None and len(clan) == 1:
+        perp = clan[0]  # "gunmen believed by police to belong to the Yanaitin clan"
     found: Actor | None = perp
     if sub in ("Air/drone strike", "Shelling/artillery/missile attack"):
         # a group named as the one that struck, or claimed or blamed, before a force named near the strike

@@ -57,7 +57,9 @@ _KIND_NOUNS = [(r"(?:blast|bombing|explosion|car bomb)\b", ("Explosions/Remote v
 _COURT = re.compile(r"\b(?:judge|court|trial|hearing|tribunal|prosecutors?|indictment|verdict|sentenced|acquitted|"
                     r"convicted|charges)\b", re.I)
 
-_AGGREGATE = re.compile(r"\b(?:tally|tallies|statistics|(?:recorded|counted|documented|registered|logged) "
+_AGGREGATE = re.compile(r"\b(?:has|have) (?:left|killed|claimed)\b[^.;]{0,60}\bsince the (?:start|beginning) of\b|"
+                        # "fighting has left eleven dead since the start of the week": a running tally
+                        r"\b(?:tally|tallies|statistics|(?:recorded|counted|documented|registered|logged) "
                         r"(?:more than |at least |some |over |nearly )?\d[\d,]* (?:[\w-]+ ){0,4}(?:strikes|attacks|"
                         r"incidents|killings|homicides|murders|violations|events|clashes|protests))\b",
                         re.I)
@@ -116,6 +118,9 @@ _OPENS_PAST = re.compile(r"^(?:In|By|During|Since|Back in|Until)\s+(?:(?:early|l
                          r"\s+)?(?:\d{1,2},?\s+)?((?:19|20)\d{2}),")
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
            "November", "December")
+
+
+_RESUMED = re.compile(r"\b(?:resumed|flared (?:up )?again|broke out again|erupted again|renewed)\b", re.I)
 
 
 def _opens_in_past(text: str, pub: dt.date) -> bool:
@@ -288,7 +293,11 @@ class _Segmenter:
             if self.current is not None and t is None:
                 self.current.add(s)
             return
-        if t is None or (classify.anaphoric(s.text, t) and not self._first_mention(t, whens)) or future:
+        if t is not None and whens and classify.anaphoric(s.text, t) and _RESUMED.search(s.text) and not any(
+                d.when.start == whens[0].start for d in self.drafts if d.event_type == t.event_type):
+            t = classify.Trigger(t.event_type, t.sub_event_type, t.pos, t.words + " (resumed)")
+            self.current = None  # "six more died when the fighting resumed on Tuesday": that day's own event
+        elif t is None or (classify.anaphoric(s.text, t) and not self._first_mention(t, whens)) or future:
             self._attach(s, t)
             if t is None and whens and _COURT.search(s.text):
                 self.para_dates = []  # a hearing's day: what the paragraph then tells of the case is not dated by it
