@@ -101,7 +101,9 @@ RULES: list[tuple[str, str, re.Pattern[str]]] = [
     # "the detained politician": a word that names a person, not an arrest told
     ("Strategic developments", "Arrests", _P(r"\b(?:arrest(?:ed|s|ing)?|(?<!the )(?<!a )detained|rounded up|"
                                              r"took into custody)\b", re.I)),
-    ("Riots", "Mob violence", _P(r"\b(?:a mob|mobs|lynch\w*)\b|\b(?:supporters|activists|youths|villagers|"
+    ("Riots", "Mob violence", _P(r"\b(?:a mob|mobs|lynch\w*)\b|"
+                                 r"\b(?:beaten|stoned|hacked|burned|burnt)(?: to death)? by (?:a |an )?(?:angry )?"
+                                 r"(?:crowd|mob)\b|\b(?:supporters|activists|youths|villagers|"
                                  r"residents|students)\b[^.]{0,60}\bclash(?:ed|es)\b|"
                                  r"\bclash(?:es)? between (?:\w+ ){0,3}(?:supporters|activists|youths|villagers|"
                                  r"residents|students|members)\b|" + _BRAWL + "|" + _STONE_FIGHT, re.I)),
@@ -256,7 +258,10 @@ def _words(sentence: str, m: re.Match[str]) -> bool:
         return False  # "denied that its forces had used mortars": a denial speaks of an event told, starts none
     if _CALLED_FOR.search(sentence[:m.start()]):
         return False  # "despite calls for protests", "threatened a strike": a plan, not an event
-    return not _in_past_clause(sentence, m.start()) and not _LEGAL.search(sentence[:m.start()])
+    legal = _LEGAL.search(sentence[:m.start()]) and not re.search(r"\b(?:were|was)\s+(?:\w+\s+)?$",
+                                                                     sentence[:m.start()])
+    # ("two men suspected of stealing cattle were beaten": the passive verb after the charge is the act)
+    return not _in_past_clause(sentence, m.start()) and not legal
 
 
 def trigger(sentence: str) -> Trigger | None:

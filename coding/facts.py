@@ -22,7 +22,8 @@ _N = r"((?!(?:19|20)\d\d\b)\d[\d,]*|" + "|".join(sorted(_NUM_WORDS, key=len, rev
 _VICTIMS = r"(?:[\w-]+\s+){0,3}?(?:people|persons|civilians|soldiers|policemen|police officers|officers|troops|" \
            r"militants|fighters|passengers|men|women|children|members|villagers|residents|protesters|workers|" \
            r"traders|rebels|insurgents|personnel|guards|students|of (?:its|their|the) \w+|others|dead)"
-_KILLED = r"(?:killed|dead|died|shot dead|lost their lives|were killed|was killed|have been killed|had been killed)"
+_KILLED = r"(?:killed|dead|died|shot dead|lost their lives|were killed|was killed|have been killed|had been killed|" \
+          r"(?:beaten|stoned|hacked|stabbed|burned|burnt|lynched) to death)"
 
 _RANGE = re.compile(rf"\bbetween\s+{_N}\s+and\s+{_N}\s+{_VICTIMS}?", re.I)
 _AT_LEAST = re.compile(rf"\b(?:at least|no fewer than|a minimum of)\s+{_N}\b", re.I)
@@ -141,8 +142,8 @@ def _sentence_toll(s: str) -> Toll | None:
             return Toll(a, a, b)
     for pattern in (_KILLING, _N_KILLED):
         for m in pattern.finditer(s):
-            if (pattern is _N_KILLED and _INJURED.search(m.group(0))) or re.search(r"(?:more than|no)\s*$",
-                                                                                  s[:m.start()]):
+            hurt = pattern is _N_KILLED and _INJURED.search(m.group(0)) and "to death" not in m.group(0)
+            if hurt or re.search(r"(?:more than|no)\s*$", s[:m.start()]):
                 continue
             n = _num(m.group(1))
             if n is None:

@@ -210,6 +210,9 @@ def candidates(sentence: str, iso3: str) -> list[Where]:
             precision = "near"  # "outside parliament in Tbilisi" is in Tbilisi
         if re.search(r"\b(?:from|to)\s+$", before) and not _NEAR.search(before):
             score -= 1
+        if re.search(r"\b(?:road|way|route|highway|journey)\s+(?:to|from|towards)\s+(?:the\s+(?:town|commune|village|"
+                     r"city|district)\s+of\s+)?$", before):
+            score -= 2  # "caught on the road to the commune of X": a place named in passing, not the act's
         found.append(Where(name, place, precision, score, start))
     capital = _CAPITAL.search(sentence)
     if capital and (capital.group(1) is None or DEMONYMS.get(capital.group(1).lower()) == iso3 or
