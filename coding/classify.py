@@ -22,7 +22,8 @@ _PROTEST = r"\b(?:protest(?:s|ed|ing)?|protesters|demonstrat\w+|rall(?:y|ied|ies
            r"sit-ins?|picket\w*|took to the streets|to demand|demanding|vigils?|went on strike|" \
            r"(?:general|labou?r|workers'?|nationwide|hunger|transport) strikes?|" \
            r"block(?:ed|ing|aded) (?:a |the )?(?:\w+ )?(?:roads?|highways?|streets?)|in solidarity with|" \
-           r"(?:people|residents|crowds?|hundreds|thousands|supporters|students|workers) (?:\w+ ){0,2}gathered)\b"
+           r"(?:people|residents|crowds?|hundreds|thousands|supporters|students|workers|women|members|activists|" \
+           r"relatives|families|mothers) (?:\w+ ){0,3}gathered)\b"
 # "the release of detained colleagues": the word names people held before, not detentions at the protest
 _INTERVENE = _P(r"\b(?:tear ?gas|pepper spray|water cannons?|rubber bullets|batons?|"
                 r"(?<!the )(?<!of )detained(?! \w+s\b)|arrested|removed|"
@@ -92,7 +93,8 @@ RULES: list[tuple[str, str, re.Pattern[str]]] = [
     # rocket-propelled grenades are weapons of ground fighting; stun grenades of crowd control
     ("Explosions/Remote violence", "Shelling/artillery/missile attack",
      _P(r"(?<!gas )\b(?:shell(?:ed|ing|s)|artillery|mortars?|rockets?(?!-propelled)|missiles?)\b", re.I)),
-    ("Explosions/Remote violence", "Grenade", _P(r"(?<!stun )(?<!propelled )(?<!flash )\bgrenades?\b", re.I)),
+    ("Explosions/Remote violence", "Grenade", _P(r"(?<!stun )(?<!propelled )(?<!flash )(?<!gas )(?<!gas-)"
+                                                 r"\bgrenades?\b", re.I)),
     ("Violence against civilians", "Abduction/forced disappearance",
      # an abduction told beside killings is part of an attack: the killings make the event
      _P(r"\b(?:abduct\w*|kidnap\w*|taken hostage|forcibly disappeared|"
@@ -228,6 +230,11 @@ _LEGAL = _P(r"\b(?:accused of|charged with|convicted of|acquitted of|suspected o
 # two sides firing at each other, whatever the weapons: ground fighting, not a one-sided bombardment
 _EXCHANGED = _P(r"\b(?:exchanged|exchanging|traded|trading)\s+(?:[\w-]+\s+){0,4}?(?:fire|shots|gunfire)\b|"
                 r"\bexchanges?\s+of\s+(?:[\w-]+\s+){0,4}?(?:fire|gunfire)\b", re.I)
+# "taken from their homes by men in uniform, according to the movement, which denounced 'abductions'"
+_STATE_TAKES_PEOPLE = _P(r"\b(?:men in uniform|police(?:men)?|soldiers|gendarmes|security forces|security agents|"
+                         r"intelligence agents|plain-clothes (?:officers|police))\b", re.I)
+_LABELLED = _P(r"\b(?:denounced|denouncing|called|calling|described|describing|termed|branded)\s+(?:\w+\s+){0,3}$",
+               re.I)
 _PLANTED = _P(r"\b(?:planted|laid|placed|buried|planting|laying)\b", re.I)
 _WENT_OFF = _P(r"\b(?:explod\w*|blasts?|blew up|went off|detonat\w*|hit|struck|strikes?|killing|killed|wounding|"
                r"wounded|injur\w*|died)\b", re.I)
@@ -277,6 +284,9 @@ def trigger(sentence: str) -> Trigger | None:
             continue  # "insurgents marched into the village": armed men, not a demonstration
         if sub == "Abduction/forced disappearance" and re.search(r"\b(?:killing|killed|shot dead)\b", sentence, re.I):
             continue  # an abduction told beside killings is part of an attack: the killings make the event
+        if sub == "Abduction/forced disappearance" and _STATE_TAKES_PEOPLE.search(sentence) and (
+                _LABELLED.search(sentence[:m.start()]) or sentence[max(0, m.start() - 1):m.start()] in "\"“'‘"):
+            event_type, sub = "Strategic developments", "Arrests"  # a party's word for detentions by the state
         if sub == "Remote explosive/landmine/IED" and _PLANTED.search(sentence) and not _WENT_OFF.search(sentence):
             continue  # "had planted landmines along the road": nothing exploded
         if sub == "Shelling/artillery/missile attack" and _EXCHANGED.search(sentence):

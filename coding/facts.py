@@ -283,7 +283,9 @@ EYEWIT = re.compile(r"\b(?:residents|witnesses|eyewitnesses|locals|villagers|loc
 OWN = re.compile(r"\b(?:reporter|correspondent|journalist|photographer|camera ?m[ae]n)s?\s+(?:(?:at|on|in|near|"
                  r"outside|who (?:visited|reached|went to))\s+(?:the\s+)?[\w-]+(?:\s+[\w-]+)?\s+)?"
                  r"(?:saw|witnessed|counted|reported|observed|watched|heard|found)\b|\bseen by (?:an? |our |the )?"
-                 r"(?:\w+ )?(?:reporter|correspondent|journalist)", re.I)
+                 r"(?:\w+ )?(?:reporter|correspondent|journalist)|"
+                 # "..., we observed": the outlet speaking for its own staff
+                 r"\bwe (?:observed|saw|witnessed|counted|found)\b", re.I)
 STATE_SIDE = re.compile(r"\b(?:army|armies|air force|navy|armed forces|defen[cs]e|military|ministry|minister|"
                         r"government|spokes(?:man|woman|person)|police|"
                         r"commissioner|forces|authorities|governor|agency|president|presidency|command|troops|"
@@ -328,7 +330,7 @@ def attribution(s: str, index: int, previous: Attribution | None,
     if re.search(r"\b(?:were|was|been|is|are|be)$", src):
         return None  # "no casualties were reported": passive, no one is quoted
     src = re.sub(r"^(?:on condition of anonymity,?\s*)", "", src).strip()
-    if _OUR_STAFF.match(src):
+    if _OUR_STAFF.search(src):
         return Attribution(src, "own", index)  # "our correspondent there reported": the outlet's own reporting
     if re.fullmatch(r"(?:it|they|he|she|him|her|them)", src, re.I) and previous:
         return Attribution(previous.source, previous.kind, index)
@@ -337,8 +339,9 @@ def attribution(s: str, index: int, previous: Attribution | None,
     return Attribution(src, kind, index)
 
 
-_OUR_STAFF = re.compile(r"(?:our|this (?:paper|newspaper|station|agency)'s)\s+(?:\w+\s+)?(?:correspondents?|reporters?|"
-                        r"photographers?|journalists?|staff|team|newsroom|bureau)\b", re.I)
+_OUR_STAFF = re.compile(r"(?:^|\b)(?:our|this (?:paper|newspaper|station|agency)'s)\s+(?:\w+\s+)?"
+                        r"(?:correspondents?|reporters?|photographers?|journalists?|staff|team|newsroom|bureau)\b",
+                        re.I)
 _BARE_NAME = re.compile(r"(?:[A-Z][\w.'’-]+\s+){0,3}[A-Z][\w'’-]+")
 # "Capt. Ramon Villareal, spokesperson of the Army's 8th Infantry Division", "police spokesman Garry Desrosiers"
 _NAME_ROLE = re.compile(r"(?<![\w.])((?:[A-Z][\w.'’-]+\s+){0,3}[A-Z][\w'’-]+),\s+((?:a |an |the )?[a-z][^,;.]{3,80}),")
