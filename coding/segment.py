@@ -253,6 +253,10 @@ class _Segmenter:
             return self.context[:1]
         if t.sub_event_type in _REMOTE and self.lead is not None and not self.another:
             return [dates.When(self.lead, None, "day", "the report's day", 0)]
+        if t.event_type == "Protests" and self.lead is not None and self.drafts and not self.another and all(
+                d.when.start == self.lead for d in self.drafts if d.event_type in ("Protests", "Riots")):
+            # "At Kankan, women of the movement gathered in the morning": another place of the day's protests
+            return [dates.When(self.lead, None, "day", "the day of the report's protests", 0)]
         last = self.drafts[-1] if self.drafts else None
         if t.sub_event_type == "Arrests" and last is not None and last.event_type in ("Protests", "Riots") \
                 and not self.another:

@@ -33,3 +33,15 @@ def test_we_observed_is_the_outlets_own_reporting() -> None:
               "Clashes followed, according to the observations of our reporters on the ground."):
         a = facts.attribution(s, 0, None)
         assert a is not None and a.kind == "own", s
+
+
+def test_a_protest_elsewhere_without_a_day_is_on_the_day_of_the_reports_protests() -> None:
+    from cedar.coding.propose import propose
+
+    raw = ("Published: 2026-10-23\nDay of protest in Conakry\n\nCONAKRY - Thursday was tense in Conakry, where "
+           "youths erected barricades of burning tyres and threw stones at the police, our reporters saw.\n\n"
+           "In the interior of the country, the call was little followed. At Labé, some forty women of the "
+           "movement gathered in front of the prefecture in the morning, then dispersed calmly.\n")
+    events = propose(raw, name="invented.txt").events
+    assert [(e["location"], e["event_date"], e["sub_event_type"]) for e in events] == [
+        ("Conakry", "2026-10-22", "Violent demonstration"), ("Labé", "2026-10-22", "Peaceful protest")]
