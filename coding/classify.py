@@ -235,6 +235,12 @@ _STATE_TAKES_PEOPLE = _P(r"\b(?:men in uniform|police(?:men)?|soldiers|gendarmes
                          r"intelligence agents|plain-clothes (?:officers|police))\b", re.I)
 _LABELLED = _P(r"\b(?:denounced|denouncing|called|calling|described|describing|termed|branded)\s+(?:\w+\s+){0,3}$",
                re.I)
+_TAKEN_AWAY = _P(r"\b(?:taking away|took away|taken away|carried off|carrying off|detain\w*|arrest\w*|"
+                 r"rounded up|rounding up|led away|bundled)\b", re.I)
+_SHORT_QUOTE = _P(r"[\"“][^\"“”]{1,30}[\"”]")
+# ("two leaders were taken from their homes ..., which the movement denounced as 'abductions'": the act is told)
+_TOLD_ACT = _P(r"\b(?:taken|seized|picked up|held|led away|carried off)\b", re.I)
+_LABEL_BEFORE = _P(r"\b(?:was|were|is|are|as|called|calling|denounced|denouncing|termed|branded)\s+$", re.I)
 _PLANTED = _P(r"\b(?:planted|laid|placed|buried|planting|laying)\b", re.I)
 _WENT_OFF = _P(r"\b(?:explod\w*|blasts?|blew up|went off|detonat\w*|hit|struck|strikes?|killing|killed|wounding|"
                r"wounded|injur\w*|died)\b", re.I)
@@ -261,6 +267,9 @@ def _words(sentence: str, m: re.Match[str]) -> bool:
         return False
     if _NEGATED.search(sentence[:m.start()]):
         return False
+    if any(q.start() < m.start() < q.end() and _LABEL_BEFORE.search(sentence[:q.start()])
+           and not _TOLD_ACT.search(sentence[:q.start()]) for q in _SHORT_QUOTE.finditer(sentence)):
+        return False  # "the party said the raid was 'an abduction'": a party's label in quotes, not the act told
     if re.search(r"\b(?:denied|denies|deny|denying)\s+(?:that\s+)?[^.;]{0,60}$", sentence[:m.start()], re.I):
         return False  # "denied that its forces had used mortars": a denial speaks of an event told, starts none
     if _CALLED_FOR.search(sentence[:m.start()]):
@@ -297,6 +306,9 @@ def trigger(sentence: str) -> Trigger | None:
             event_type, sub = "Protests", "Peaceful protest"
         if event_type == "Protests":
             event_type, sub = protest_kind(sentence)
+        if sub == "Attack" and m.group(0).lower() in ("stormed", "raided") and _FORCE_SUBJECT.search(
+                sentence[:m.start()]) and _TAKEN_AWAY.search(sentence, m.end()):
+            event_type, sub = "Strategic developments", "Arrests"  # "police stormed the office, taking away 23"
         if sub == "Attack" and _ARMED_VICTIMS.match(sentence[m.end():]) and _STATE_SUBJECT.search(sentence[:m.start()]):
             event_type, sub = "Battles", "Armed clash"  # "troops killed three Maoists": armed men on both sides
         return Trigger(event_type, sub, m.start(), m.group(0))
