@@ -249,7 +249,9 @@ _WENT_OFF = _P(r"\b(?:explod\w*|blasts?|blew up|went off|detonat\w*|hit|struck|s
 _FORCE_SUBJECT = _P(r"\b(?:police|policemen|officers|troops|soldiers|army|security forces|gendarmes|riot police|"
                     r"forces)\b", re.I)
 _CALLED_FOR = _P(r"\b(?:calls?|called|calling|appeals?|appealed|plans?|planned|threat(?:s|ened)?|urged|urging)\s+"
-                 r"(?:for\s+)?(?:(?:new|more|fresh|further|nationwide|mass)\s+)?$|"
+                 r"(?:for\s+)?(?:an?\s+|the\s+)?(?:(?:new|more|fresh|further|nationwide|mass)\s+)?$|"
+                 # "the mayor whose arrest triggered the protest", "is due to appear": a reference or a plan
+                 r"\bwhose\s+$|\b(?:is|are)\s+due\s+to\s+(?:\w+\s+){0,3}$|"
                  # "rights groups plan to march on Friday", "vowed to strike back": an intention, not an act
                  r"\b(?:plans?|planning|planned|intends?|intended|vowed|vows|threatened|threatens|promised|pledged|"
                  r"will|would|(?:are|is|was|were) (?:set )?to)\s+(?:to\s+)?(?:\w+\s+)?$", re.I)
