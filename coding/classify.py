@@ -241,6 +241,9 @@ _SHORT_QUOTE = _P(r"[\"“][^\"“”]{1,30}[\"”]")
 # ("two leaders were taken from their homes ..., which the movement denounced as 'abductions'": the act is told)
 _TOLD_ACT = _P(r"\b(?:taken|seized|picked up|held|led away|carried off)\b", re.I)
 _LABEL_BEFORE = _P(r"\b(?:was|were|is|are|as|called|calling|denounced|denouncing|termed|branded)\s+$", re.I)
+_WITHDREW = _P(r"\b(?:before|after)\s+(?:withdrawing|retreating|pulling back|pulling out|fleeing)\b|"
+               r"\b(?:then|later|eventually)\s+(?:withdrew|retreated|pulled back|fled)\b|\b(?:were|was) repelled\b",
+               re.I)
 _PLANTED = _P(r"\b(?:planted|laid|placed|buried|planting|laying)\b", re.I)
 _WENT_OFF = _P(r"\b(?:explod\w*|blasts?|blew up|went off|detonat\w*|hit|struck|strikes?|killing|killed|wounding|"
                r"wounded|injur\w*|died)\b", re.I)
@@ -302,6 +305,8 @@ def trigger(sentence: str) -> Trigger | None:
             continue  # "had planted landmines along the road": nothing exploded
         if sub == "Shelling/artillery/missile attack" and _EXCHANGED.search(sentence):
             event_type, sub = "Battles", "Armed clash"  # "troops exchanged machine-gun and mortar fire": a fight
+        if sub == "Non-state actor overtakes territory" and _WITHDREW.search(sentence, m.end()):
+            event_type, sub = "Battles", "Armed clash"  # "overran the perimeter ... before withdrawing": held nothing
         if sub == "Non-state actor overtakes territory" and _state_takes(sentence, m.start()):
             event_type, sub = "Battles", "Government regains territory"
         if sub == "Arrests" and re.search(_PROTEST, sentence, re.I) and not _ARREST_AWAY.search(sentence):

@@ -42,6 +42,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
 # only the words of a statement may stand between ("said in a statement on", "told reporters late on"): in
 # "the army said rebels attacked a base on Monday" the day is the attack's
 _SAID_ON = re.compile(r"\b(?:said|says|told|stated|announced|reported|added|statement|comment(?:ed)?|conference|saying|"
+                      r"communiqu[ée]s?|bulletin|briefing|"
                       r"confirmed|read)\b(?:\s+(?:in|at|to|a|an|the|its|his|her|their|our|statements?|press|news|issued|released|"
                       r"conference|briefing|interview|reporters|journalists|the media|by|telephone|phone|text|message|"
                       r"post|posted|video|televised|address|speech|separately|also|later|state|television|radio|on|"
