@@ -244,6 +244,11 @@ _LABEL_BEFORE = _P(r"\b(?:was|were|is|are|as|called|calling|denounced|denouncing
 _WITHDREW = _P(r"\b(?:before|after)\s+(?:withdrawing|retreating|pulling back|pulling out|fleeing)\b|"
                r"\b(?:then|later|eventually)\s+(?:withdrew|retreated|pulled back|fled)\b|\b(?:were|was) repelled\b",
                re.I)
+_TOLL_TOLD = _P(r"\b(?:spoke of|reports? of|put the (?:death )?toll at|a (?:death )?toll of|counted)\s+"
+               r"(?:(?:at least|some|about|around)\s+)?\w+\s+(?:\w+\s+){0,2}$|"
+               # "was later able to establish, through the hospital, that two passengers had been killed"
+               r"\b(?:establish|establishe?d|confirm|confirmed|verif(?:y|ied))\b[^.;]{0,60}\bthat\s+(?:\w+\s+){1,3}"
+               r"(?:had been|have been|were|was)\s+$", re.I)
 _PLANTED = _P(r"\b(?:planted|laid|placed|buried|planting|laying)\b", re.I)
 _WENT_OFF = _P(r"\b(?:explod\w*|blasts?|blew up|went off|detonat\w*|hit|struck|strikes?|killing|killed|wounding|"
                r"wounded|injur\w*|died)\b", re.I)
@@ -272,6 +277,8 @@ def _words(sentence: str, m: re.Match[str]) -> bool:
         return False
     if _NEGATED.search(sentence[:m.start()]):
         return False
+    if _TOLL_TOLD.search(sentence[:m.start()]):
+        return False  # "initial reports spoke of four people killed": a toll told of an event, not another act
     if any(q.start() < m.start() < q.end() and _LABEL_BEFORE.search(sentence[:q.start()])
            and not _TOLD_ACT.search(sentence[:q.start()]) for q in _SHORT_QUOTE.finditer(sentence)):
         return False  # "the party said the raid was 'an abduction'": a party's label in quotes, not the act told

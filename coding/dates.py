@@ -19,6 +19,9 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     # "the night of Saturday to Sunday": the night is coded to the day it began
     # "the night of Saturday to Sunday": the night is coded to the day it began
     ("night_of", re.compile(rf"\bnight of\s+{_WD}\s+(?:to|into)\s+{_WD}\b", re.I)),
+    # "during the night of 4 to 5 March": the first day
+    ("day_month", re.compile(rf"\bnight of\s+(?:the\s+)?(\d{{1,2}})\s+(?:to|into)\s+(?:the\s+)?\d{{1,2}}\s+{_MONTH}"
+                             rf"(?:\s+(\d{{4}}))?\b")),
     ("two_days", re.compile(rf"\b(?:on|between)\s+{_WD}\s+and\s+{_WD}\b")),
     ("last_weekday", re.compile(rf"\blast\s+{_WD}\b", re.I)),
     ("weekday", re.compile(rf"\b{_WD}(?:'s)?\b")),

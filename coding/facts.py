@@ -64,7 +64,10 @@ _ONE_AND_N = re.compile(rf"\b(?:killed|killing|shot dead|shooting dead)\s+(?:a|a
                         rf"(?:of\s+(?:his|her|their|its)\s+)?\w+", re.I)
 _TOLL_ROSE = re.compile(rf"\btoll\s+(?:\w+\s+){{0,2}}(?:rose|climbed|increased|reached|stood at|stands at|"
                         rf"(?:has|had) risen)\s+"
-                        rf"(?:to\s+)?(?:at least\s+)?{_N}\b", re.I)
+                        rf"(?:to\s+)?(?:at least\s+)?{_N}\b|"
+                        # "later able to establish, through the hospital, that two passengers had been killed"
+                        rf"\blater\b[^.;]{{0,30}}\b(?:established|establish|confirmed|found)\b[^.;]{{0,60}}\bthat\s+"
+                        rf"(?:only\s+)?{_N}\s+(?:[\w-]+\s+){{0,2}}(?:had been|were|have been)\s+killed\b", re.I)
 
 
 # "killing a vendor and a tricycle driver", "killing a woman, her son and two neighbours": the people listed
@@ -198,8 +201,9 @@ def fatalities(sentences: list[str], sub_event_type: str) -> Toll:
     when only injuries are reported, and not stated (null) otherwise."""
     for i, s in reversed(list(enumerate(sentences))):
         m = _TOLL_ROSE.search(s)  # "the death toll rose to six": the latest figure
-        if m and _num(m.group(1)) is not None:
-            return Toll(_num(m.group(1)), sentence=i)
+        figure = next((g for g in m.groups() if g), None) if m else None
+        if figure is not None and _num(figure) is not None:
+            return Toll(_num(figure), sentence=i)
     for i, s in enumerate(sentences):
         if _PARTY_CLAIM.search(s):
             continue
