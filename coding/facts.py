@@ -354,12 +354,20 @@ _ROLE_NAME = re.compile(r"\b((?:[A-Z]?[a-z]+\s+){0,3}(?:spokes(?:man|woman|perso
                         r"(?:(?:Col|Gen|Capt|Maj|Lt|Sgt|Mr|Mrs|Ms|Dr)\.?\s+)?((?:[A-Z][\w'’-]+\s+){0,2}[A-Z][\w'’-]+)")
 
 
+_ROLE_WORD = re.compile(r"\b(?:spokes\w+|director|commander|commissioner|minister|governor|mayor|chief|general|"
+                        r"colonel|official|officer|secretary|president|leader|head|member|chairman|chairwoman|"
+                        r"coordinator|representative|prefect|administrator|adviser|advisor|inspector|superintendent|"
+                        r"deputy|lawyer|doctor|nurse|witness|resident|activist|analyst|researcher|expert)\b",
+                        re.I)
+
+
 def speakers(text: str) -> dict[str, str]:
     """The people a report introduces with their role ("X, spokesperson of the army,", "police spokesman X"),
     by surname: a later "X said" is then that role speaking."""
     found: dict[str, str] = {}
     for m in _NAME_ROLE.finditer(text):
-        found.setdefault(m.group(1).split()[-1], m.group(2))
+        if _ROLE_WORD.search(m.group(2)):  # "X, both accused militiamen of Y,": no role
+            found.setdefault(m.group(1).split()[-1], m.group(2))
     for m in _ROLE_NAME.finditer(text):
         found.setdefault(m.group(2).split()[-1], m.group(1))
     return found

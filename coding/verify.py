@@ -12,12 +12,14 @@ from .actors import Actor
 from .places import country_named
 
 _FOUGHT_BACK = re.compile(r"\b(?:troops|soldiers|police|policemen|officers|forces|army|units|military|patrol)\b"
-                          r"[^.;]{0,60}\b(?:returned fire|traded fire|exchanged fire|repelled|repulsed|fought)\b|"
+                          r"[^.;]{0,60}\b(?:returned fire|traded fire|exchanged fire|repelled|repulsed|fought|"
+                          r"engaged (?:them|the)|pursued (?:them|the))\b|"
                           # "the attackers had been repelled": by the side they attacked
                           r"\b(?:attackers|assailants|militants|rebels|fighters|insurgents|attack)\b[^.;]{0,25}\b(?:were|was|"
                           r"had been|been)\s+[\"“]?(?:repelled|repulsed|pushed back|beaten back|foiled)\b|"
                           # fighting told as such: both sides fought
-                          r"\bthe (?:\w+ )?fighting\b|\bfighting (?:on|between|in|that)\b", re.I)
+                          r"\bthe (?:\w+ )?fighting\b|\bfighting (?:on|between|in|that)\b|"
+                          r"\bshoot-?outs?\b|\bgun ?battles?\b|\bfirefights?\b|\bgunfights?\b", re.I)
 
 
 @dataclass
@@ -35,6 +37,8 @@ def _is_actor_side(a: facts.Attribution, actor1: Actor, iso3: str, text: str) ->
     the named group. An anonymous source from its side ("sources close to the group") is one partisan claim."""
     if a.kind == "anonymous":
         return False
+    if re.search(r"\bboth (?:sides|parties|governments|countries|armies)\b|\bthe two sides\b", a.source, re.I):
+        return True  # "identical statements issued by both sides": each actor on the record
     if actor1.kind in ("military", "police", "government"):
         if a.kind != "state":
             return False
