@@ -150,7 +150,9 @@ RULES: list[tuple[str, str, re.Pattern[str]]] = [
         r"hospital|compound)\b", re.I)),
     # armed men burning or looting property, with no one killed: property destruction (a killing makes an attack)
     ("Strategic developments", "Looting/property destruction",
-     _P(r"\b(?:burned|burnt|torched|set fire to|looted|ransacked|destroyed)\s+(?:a|an|the|several|dozens of|\d+)?\s*"
+     # armed men robbing people or a vehicle without hurting anyone
+     _P(r"\b(?:stopped|held up|hijacked) at gunpoint\b|\b(?:were|was) robbed of\b|"
+        r"\b(?:burned|burnt|torched|set fire to|looted|ransacked|destroyed)\s+(?:a|an|the|several|dozens of|\d+)?\s*"
         r"(?:\w+\s+)?(?:church|mosque|homes|houses|huts|shops|school|market|clinic|health centre|village|granary)\b",
         re.I)),
 ]

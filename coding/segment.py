@@ -120,6 +120,9 @@ _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "Augu
            "November", "December")
 
 
+# "the clash of 2 May, covered in Bulletin No. 18": told in an earlier issue, not news of this one
+_IN_EARLIER_ISSUE = re.compile(r"\b(?:covered|reported|described|mentioned|documented) in (?:the )?(?:previous |last |"
+                               r"earlier )?(?:Bulletin|Update|Report|Issue|Sitrep|edition|bulletin|update|issue)\b")
 _RESUMED = re.compile(r"\b(?:resumed|flared (?:up )?again|broke out again|erupted again|renewed)\b", re.I)
 
 
@@ -284,7 +287,7 @@ class _Segmenter:
         if not whens and dates.day_before(s.text):  # the day before the event told, else before the report
             day = (self.drafts[-1].when.start if self.drafts else self.pub) - dt.timedelta(days=1)
             whens = [dates.When(day, None, "day", "the day before", 0)]
-        if _opens_in_past(s.text, self.pub):
+        if _opens_in_past(s.text, self.pub) or _IN_EARLIER_ISSUE.search(s.text):
             return  # "In September 2022, security forces opened fire on a protest after Friday prayers": background
         future = dates.is_future(s.text) and not whens
         main = main_clause(s.text)
