@@ -123,6 +123,9 @@ _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "Augu
 # "the clash of 2 May, covered in Bulletin No. 18": told in an earlier issue, not news of this one
 _IN_EARLIER_ISSUE = re.compile(r"\b(?:covered|reported|described|mentioned|documented) in (?:the )?(?:previous |last |"
                                r"earlier )?(?:Bulletin|Update|Report|Issue|Sitrep|edition|bulletin|update|issue)\b")
+_OTHER_CROWD = re.compile(r"\bafter the (?:march|protest|rally|demonstration|procession) had "
+                          r"(?:dispersed|ended|broken up)\b|"
+                          r"\bwho had not taken part\b|\bnot part of the (?:march|protest|rally|demonstration)\b", re.I)
 _RESUMED = re.compile(r"\b(?:resumed|flared (?:up )?again|broke out again|erupted again|renewed)\b", re.I)
 
 
@@ -408,6 +411,8 @@ class _Segmenter:
 
     def _add(self, d: Draft, s: Sentence, single: bool) -> None:
         twin = next((x for x in self.drafts if x.key() == d.key()), None)
+        if twin is not None and d.event_type == "Riots" and _OTHER_CROWD.search(s.text):
+            twin = None  # "after the march had dispersed, youths who had not taken part in it": another actor pair
         if twin is not None:
             twin.add(s)
             if twin.event_type in ("Protests", "Riots"):
