@@ -54,7 +54,7 @@ _MILITARY = r"(?:government|army|military) positions|" \
             r"army|soldiers?|troops|military|armed forces|air force|aircraft|warplanes?|air support|units|navy|" \
             r"artillery|fighter jets?|helicopters?|drones?|security forces|forces|paramilitar\w+|national guard|" \
             r"[A-Z][a-z]+ Rifles|junta|air ?strikes?|airstrikes?|warplanes|jets|missiles|rockets|(?<!gas )shells|" \
-            r"tanks|gunboats|warships"
+            r"tanks|gunboats|warships|border guards?|border (?:service|troops|forces)|frontier guards?"
 _FORCE = re.compile(rf"\b(?:{_POLICE}|{_MILITARY})\b", re.I)
 _GOV = re.compile(r"\b(?:the government|government of|authorities)\b", re.I)
 _ARMED = re.compile(r"\b(?:gunmen|militants|jihadists?(?: fighters)?|insurgents|assailants|attackers|rebels|"
@@ -266,6 +266,12 @@ def forces(text: str, iso3: str) -> list[Actor]:
         if word in ("missiles", "rockets", "shells") and not country_named(before.split(",")[-1]):
             continue  # "shells struck a street": munitions any side fires name no state's force by themselves
         kind = "police" if re.match(_POLICE, m.group(0), re.I) else "military"
+        pair = re.search(r"\b([A-Z][\w'-]+)\s+and\s+([A-Z][\w'-]+)\s+$", before)
+        first = country_named(pair.group(1)) if pair else None
+        if pair and first and country_named(pair.group(2)) not in (None, first):
+            # "Kyrgyz and Tajik border guards", "Afghan and Pakistani troops": a force of each country
+            out.append(state(kind, first, iso3, m.start() - len(pair.group(0))))
+            home = country_named(pair.group(2)) or home
         if word in ("forces", "units", "security forces") and re.search(r"\bGeneral Security\b", before + word):
             kind = "police"
         out.append(state(kind, home, iso3, m.start()))
@@ -276,7 +282,18 @@ def forces(text: str, iso3: str) -> list[Actor]:
     return out
 
 
+# "fighting between the Yanaitin and Pupukin clans", "gunmen believed to belong to the Yanaitin clan": ACLED's
+# communal militias, named by their clan
+_CLANS = re.compile(r"\bbetween (?:the )?([A-Z][\w-]+) and (?:the )?([A-Z][\w-]+) (?:clans|sub-clans)\b|"
+                    r"\b(?:belong(?:ing)? to|members of|from) the ([A-Z][\w-]+) (?:clan|sub-clan)\b")
+
+
 def ethnic_militias(text: str, iso3: str) -> list[Actor]:
+    """Armed men of a community ("volunteers of the Meitei community": A Ethnic Militia) or of a clan (X Communal
+    Militia)."""
+    c = _CLANS.search(text)
+    if c:
+        return [Actor(f"{n} Communal Militia ({_plain(iso3)})", 4, "militia", c.start()) for n in c.groups() if n]
     m = _ETHNIC.search(text)
     if not m:
         return []

@@ -19,6 +19,9 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     # "the night of Saturday to Sunday": the night is coded to the day it began
     # "the night of Saturday to Sunday": the night is coded to the day it began
     ("night_of", re.compile(rf"\bnight of\s+{_WD}\s+(?:to|into)\s+{_WD}\b", re.I)),
+    # "during the night of 4 to 5 March": the first day
+    ("day_month", re.compile(rf"\bnight of\s+(?:the\s+)?(\d{{1,2}})\s+(?:to|into)\s+(?:the\s+)?\d{{1,2}}\s+{_MONTH}"
+                             rf"(?:\s+(\d{{4}}))?\b")),
     ("two_days", re.compile(rf"\b(?:on|between)\s+{_WD}\s+and\s+{_WD}\b")),
     ("last_weekday", re.compile(rf"\blast\s+{_WD}\b", re.I)),
     ("weekday", re.compile(rf"\b{_WD}(?:'s)?\b")),
@@ -34,17 +37,23 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("day_month", re.compile(rf"\b(\d{{1,2}})\s+{_MONTH}(?:\s+(\d{{4}}))?\b")),
     ("month_day", re.compile(rf"\b{_MONTH}\s+(\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(\d{{4}}))?\b")),
     ("same_day", re.compile(r"\b(?:hours|minutes|moments) (?:later|before|earlier|after)\b|\blater that "
-                            r"(?:day|night|evening|morning|afternoon)\b|\bthe same (?:day|night)\b", re.I)),
+                            r"(?:day|night|evening|morning|afternoon)\b|\bthe same (?:day|night)\b|"
+                            # a paragraph opening "In the afternoon" goes on with the day just told
+                            r"^(?:In|By|Later in|Early in) the (?:afternoon|evening)\b", re.I)),
 ]
 # a date that tells when something was said, not when the event happened
 # only the words of a statement may stand between ("said in a statement on", "told reporters late on"): in
 # "the army said rebels attacked a base on Monday" the day is the attack's
-_SAID_ON = re.compile(r"\b(?:said|says|told|stated|announced|reported|added|statement|comment(?:ed)?|conference|"
-                      r"confirmed|read)\b(?:\s+(?:in|at|to|a|an|the|its|his|her|their|our|statements?|press|news|"
+_SAID_ON = re.compile(r"\b(?:said|says|told|stated|announced|reported|added|statement|comment(?:ed)?|conference|saying|"
+                      r"communiqu[ée]s?|bulletin|briefing|"
+                      r"confirmed|read)\b(?:\s+(?:in|at|to|a|an|the|its|his|her|their|our|statements?|press|news|issued|released|"
                       r"conference|briefing|interview|reporters|journalists|the media|by|telephone|phone|text|message|"
                       r"post|posted|video|televised|address|speech|separately|also|later|state|television|radio|on|"
-                      r"channel|account|website|outlet|media|social|late|early|"
+                      r"channel|account|website|outlet|media|social|late|early|official|agency|"
                       r"(?-i:[A-Z][\w'’-]+)|[\w'’-]+'s)){0,6}?\s+(?:on|late on|early on|by)\s+$", re.I)
+# "put the toll at three before revising it on Monday": the day a figure was revised, not the act's
+_REVISED_ON = re.compile(r"\b(?:revis|updat|correct|rais|lower)(?:e|ed|es|ing)\s+(?:it|them|the\s+(?:\w+\s+)?"
+                         r"(?:toll|figure|number|count|tally))(?:\s+\w+){0,3}?\s+(?:on|late on|early on)\s+$", re.I)
 # "On Monday, the army said ...": the day of the statement
 _SAID_AFTER = re.compile(r",\s+(?:the\s+|a\s+|an\s+)?[\w' -]{2,50}?\s+(?:said|told|announced|stated|reported|"
                          r"confirmed|claimed)\b")
@@ -193,7 +202,8 @@ def find(sentence: str, pub: dt.date, act: int | None = None) -> list[When]:
             if any(a <= m.start() < b for a, b in taken):
                 continue
             before = sentence[max(0, m.start() - 50):m.start()]
-            if _SAID_ON.search(before) or _FUTURE.search(sentence[max(0, m.start() - 40):m.end()]) \
+            if _SAID_ON.search(before) or _REVISED_ON.search(before) \
+                    or _FUTURE.search(sentence[max(0, m.start() - 40):m.end()]) \
                     or (found and _statement_tail(sentence, m.start())) \
                     or (_SAID_AFTER.match(sentence[m.end():]) and re.fullmatch(r"\s*(?:On\s+)?", before, re.I)):
                 continue
@@ -214,6 +224,12 @@ def find(sentence: str, pub: dt.date, act: int | None = None) -> list[When]:
         # already told, and what someone is suspected of is not the act the sentence tells
         kept = [w for w in found if not (w.how.endswith("'s") or _SUSPECTED.search(sentence[:w.pos]))]
         found = kept or found
+    if len(found) > 1 and act is not None:
+        # "X remained under curfew on Saturday after stone-pelting ... on Thursday": the act told after "after"
+        # carries its own day; the day before "after" is of the consequence
+        cut = next((m.end() for m in _AFTER_ACT.finditer(sentence, 0, act)
+                    if any(w.pos < m.start() for w in found) and any(w.pos > act for w in found)), None)
+        found = [w for w in found if w.pos > cut] if cut is not None else found
     after = _DAYS_AFTER.search(sentence)
     if after and found and all(w.pos < after.start() for w in found) and (act is None or act > after.start()):
         # "a curfew on Thursday, two days after fighters attacked a convoy": the act is two days earlier (but in
@@ -225,6 +241,8 @@ def find(sentence: str, pub: dt.date, act: int | None = None) -> list[When]:
     return sorted(found, key=lambda w: w.pos)
 
 
+_AFTER_ACT = re.compile(r"\b(?:after|following)\s+"
+                        r"(?!(?:a|one|two|three|four|five|six|seven|\d+)\s+(?:days?|weeks?|hours?)\b)")
 _GRIEVANCE = re.compile(r"\b(?:to demand|demanding|to protest (?:against|over|at)|in protest (?:at|against|over)|"
                         r"in memory of|to mourn|to denounce|to condemn|justice for|in solidarity with)\b[^.;]*$", re.I)
 _SUSPECTED = re.compile(r"\b(?:suspected of|accused of|charged with|in connection with|over their role in|"

@@ -22,7 +22,8 @@ _N = r"((?!(?:19|20)\d\d\b)\d[\d,]*|" + "|".join(sorted(_NUM_WORDS, key=len, rev
 _VICTIMS = r"(?:[\w-]+\s+){0,3}?(?:people|persons|civilians|soldiers|policemen|police officers|officers|troops|" \
            r"militants|fighters|passengers|men|women|children|members|villagers|residents|protesters|workers|" \
            r"traders|rebels|insurgents|personnel|guards|students|of (?:its|their|the) \w+|others|dead)"
-_KILLED = r"(?:killed|dead|died|shot dead|lost their lives|were killed|was killed|have been killed|had been killed)"
+_KILLED = r"(?:killed|dead|died|shot dead|lost their lives|were killed|was killed|have been killed|had been killed|" \
+          r"(?:beaten|stoned|hacked|stabbed|burned|burnt|lynched) to death)"
 
 _RANGE = re.compile(rf"\bbetween\s+{_N}\s+and\s+{_N}\s+{_VICTIMS}?", re.I)
 _AT_LEAST = re.compile(rf"\b(?:at least|no fewer than|a minimum of)\s+{_N}\b", re.I)
@@ -63,7 +64,10 @@ _ONE_AND_N = re.compile(rf"\b(?:killed|killing|shot dead|shooting dead)\s+(?:a|a
                         rf"(?:of\s+(?:his|her|their|its)\s+)?\w+", re.I)
 _TOLL_ROSE = re.compile(rf"\btoll\s+(?:\w+\s+){{0,2}}(?:rose|climbed|increased|reached|stood at|stands at|"
                         rf"(?:has|had) risen)\s+"
-                        rf"(?:to\s+)?(?:at least\s+)?{_N}\b", re.I)
+                        rf"(?:to\s+)?(?:at least\s+)?{_N}\b|"
+                        # "later able to establish, through the hospital, that two passengers had been killed"
+                        rf"\blater\b[^.;]{{0,30}}\b(?:established|establish|confirmed|found)\b[^.;]{{0,60}}\bthat\s+"
+                        rf"(?:only\s+)?{_N}\s+(?:[\w-]+\s+){{0,2}}(?:had been|were|have been)\s+killed\b", re.I)
 
 
 # "killing a vendor and a tricycle driver", "killing a woman, her son and two neighbours": the people listed
@@ -141,8 +145,8 @@ def _sentence_toll(s: str) -> Toll | None:
             return Toll(a, a, b)
     for pattern in (_KILLING, _N_KILLED):
         for m in pattern.finditer(s):
-            if (pattern is _N_KILLED and _INJURED.search(m.group(0))) or re.search(r"(?:more than|no)\s*$",
-                                                                                  s[:m.start()]):
+            hurt = pattern is _N_KILLED and _INJURED.search(m.group(0)) and "to death" not in m.group(0)
+            if hurt or re.search(r"(?:more than|no)\s*$", s[:m.start()]):
                 continue
             n = _num(m.group(1))
             if n is None:
@@ -197,8 +201,9 @@ def fatalities(sentences: list[str], sub_event_type: str) -> Toll:
     when only injuries are reported, and not stated (null) otherwise."""
     for i, s in reversed(list(enumerate(sentences))):
         m = _TOLL_ROSE.search(s)  # "the death toll rose to six": the latest figure
-        if m and _num(m.group(1)) is not None:
-            return Toll(_num(m.group(1)), sentence=i)
+        figure = next((g for g in m.groups() if g), None) if m else None
+        if figure is not None and _num(figure) is not None:
+            return Toll(_num(figure), sentence=i)
     for i, s in enumerate(sentences):
         if _PARTY_CLAIM.search(s):
             continue
@@ -227,7 +232,9 @@ HEDGE = re.compile(r"\b(?:reportedly|allegedly|purportedly|reported to have|said
 TOLL_HEDGE = re.compile(HEDGE.pattern + r"[^.;]{0,30}\b(?:number|toll|figure|count|casualt\w+|dead|death\w*|killed)\b|"
                         # "The toll could not be independently verified"
                         r"\b(?:toll|figures?|number of (?:dead|deaths|casualties)|casualty count)\b[^.;]{0,20}?"
-                        + HEDGE.pattern, re.I)
+                        + HEDGE.pattern + "|"
+                        # "police were unable to confirm which clan had lost the most men": on a side, not the event
+                        + HEDGE.pattern + r"\s+(?:which|who)\b", re.I)
 SILENCE = re.compile(r"\b(?:declined to comment|did not comment|has not commented|have not commented|"
                      r"no comment|did not respond|gave no details|could not be reached|(?:made|gave) no mention of|"
                      r"did not mention|said nothing about)\b", re.I)
@@ -244,7 +251,10 @@ TOLL_DENIAL = (r"(?:denied|denies|deny)\s+(?:that\s+)?[^.,;]{0,50}?(?:(?:had bee
 # and accused government troops of shelling it")
 DENIAL_OF_ROLE = re.compile(r"\b(?:involvement|any role|responsibility|taken part|took part|any part|behind|"
                             r"carried out|its members|their members|(?:were|was|been) involved|"
-                            r"(?:were|was) responsible|accus(?:ed|ing)\b[^.;]{2,60}\bof|"
+                            r"(?:were|was) responsible|accus(?:ed|es|ing)\b[^.;]{2,60}\bof|"
+                            # "denied that its forces had used mortars": the side denies having done it
+                            r"(?:its|their|his) (?:own )?(?:forces|troops|soldiers|fighters|men|members|units) "
+                            r"(?:had|have)|"
                             r"blam(?:ed|ing)\b[^.;]{2,60}\bfor)\b", re.I)
 # a denial of one aspect only (who did it, whom it targeted): the event keeps the status of its occurrence
 DENIAL_OF_ASPECT = re.compile(DENIAL_OF_ROLE.pattern[:-3] + r"|(?:target|attack|strik|hit|kill|shell|bomb)\w* "
@@ -260,6 +270,9 @@ _SRC_APPOSITION = re.compile(rf"^((?:[A-Z][\w.'’-]+\s+){{0,3}}[A-Z][\w.'’-]+
                              # "Separately, the management of Radio X, a private station, said on Wednesday that"
                              rf"^(?:[A-Z]\w+,\s+)?((?:the|a|an)\s+[^,;]{{2,80}}),\s+(?:a|an|the)\s+[^,;]{{3,100}},\s+"
                              rf"{_SAY}\b")
+# "Pakistan's military, in a statement issued on Monday, said ...": the subject before a phrase of how it spoke
+_SRC_INTERPOSED = re.compile(rf"^((?:the\s+)?[^,;.\"“”]{{2,60}}?),\s+(?:in|through|via|by|on)\s+[^,;]{{3,100}},\s+"
+                             rf"(?:also\s+)?{_SAY}\b", re.I)
 # ", the air force said in a statement, adding ...": a speaker set off by a comma inside the sentence
 _SRC_INSIDE = re.compile(rf",\s+((?:the|a|an|two|three|its|their)\s+[^,;.\"“”]{{2,60}}?|[a-z]+(?:\s+[a-z]+){{0,4}}|"
                          rf"(?-i:[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){{0,3}}))\s+{_SAY}\b", re.I)
@@ -274,12 +287,16 @@ EYEWIT = re.compile(r"\b(?:residents|witnesses|eyewitnesses|locals|villagers|loc
 OWN = re.compile(r"\b(?:reporter|correspondent|journalist|photographer|camera ?m[ae]n)s?\s+(?:(?:at|on|in|near|"
                  r"outside|who (?:visited|reached|went to))\s+(?:the\s+)?[\w-]+(?:\s+[\w-]+)?\s+)?"
                  r"(?:saw|witnessed|counted|reported|observed|watched|heard|found)\b|\bseen by (?:an? |our |the )?"
-                 r"(?:\w+ )?(?:reporter|correspondent|journalist)", re.I)
-STATE_SIDE = re.compile(r"\b(?:army|air force|navy|armed forces|defen[cs]e|military|ministry|minister|government|"
-                        r"spokes(?:man|woman|person)|police|"
+                 r"(?:\w+ )?(?:reporter|correspondent|journalist)|"
+                 # "..., we observed": the outlet speaking for its own staff
+                 r"\bwe (?:observed|saw|witnessed|counted|found)\b", re.I)
+STATE_SIDE = re.compile(r"\b(?:army|armies|air force|navy|armed forces|defen[cs]e|military|ministry|minister|"
+                        r"government|spokes(?:man|woman|person)|police|"
                         r"commissioner|forces|authorities|governor|agency|president|presidency|command|troops|"
                         r"prosecutors?|prosecutor's office|"
-                        r"officer|officials?)\b", re.I)
+                        r"officer|officials?|"
+                        # an officer's rank without a group named: a state force's officer
+                        r"(?-i:Lieutenant|Lt\.?|Colonel|Col\.?|Captain|Capt\.?|Sergeant|Sgt\.?))\b", re.I)
 GROUP_SIDE = re.compile(r"\b(?:group|rebels|movement|front|militants|faction)\b", re.I)
 
 
@@ -301,11 +318,15 @@ def attribution(s: str, index: int, previous: Attribution | None,
         src = m.group(1)
     elif m:
         return None  # "according to a police estimate": the figure is theirs, not the event
+    pronoun = src if src is not None and re.fullmatch(r"(?:him|her|them|it)", src.strip(), re.I) else None
+    if pronoun:
+        src = None  # "X said that ..., where, according to him, ...": the speaker named in the sentence
     if src is None:
-        m = (_SRC_AFTER.search(s) or _SRC_APPOSITION.search(s) or _SRC_BEFORE.search(s)
+        m = (_SRC_AFTER.search(s) or _SRC_APPOSITION.search(s) or _SRC_INTERPOSED.search(s) or _SRC_BEFORE.search(s)
              or _SRC_INSIDE.search(s))
         if m:
             src = next(g for g in m.groups() if g).strip()
+    src = src or pronoun
     if src is None:
         if ANON.search(s):
             return Attribution("anonymous sources", "anonymous", index)
@@ -313,13 +334,18 @@ def attribution(s: str, index: int, previous: Attribution | None,
     if re.search(r"\b(?:were|was|been|is|are|be)$", src):
         return None  # "no casualties were reported": passive, no one is quoted
     src = re.sub(r"^(?:on condition of anonymity,?\s*)", "", src).strip()
-    if re.fullmatch(r"(?:it|they|he|she)", src, re.I) and previous:
+    if _OUR_STAFF.search(src):
+        return Attribution(src, "own", index)  # "our correspondent there reported": the outlet's own reporting
+    if re.fullmatch(r"(?:it|they|he|she|him|her|them)", src, re.I) and previous:
         return Attribution(previous.source, previous.kind, index)
     role = (roles or {}).get(src.split()[-1]) if _BARE_NAME.fullmatch(src) else None
     kind = "anonymous" if ANON.search(s) else kind_of(role or src)
     return Attribution(src, kind, index)
 
 
+_OUR_STAFF = re.compile(r"(?:^|\b)(?:our|this (?:paper|newspaper|station|agency)'s)\s+(?:\w+\s+)?"
+                        r"(?:correspondents?|reporters?|photographers?|journalists?|staff|team|newsroom|bureau)\b",
+                        re.I)
 _BARE_NAME = re.compile(r"(?:[A-Z][\w.'’-]+\s+){0,3}[A-Z][\w'’-]+")
 # "Capt. Ramon Villareal, spokesperson of the Army's 8th Infantry Division", "police spokesman Garry Desrosiers"
 _NAME_ROLE = re.compile(r"(?<![\w.])((?:[A-Z][\w.'’-]+\s+){0,3}[A-Z][\w'’-]+),\s+((?:a |an |the )?[a-z][^,;.]{3,80}),")
@@ -328,12 +354,20 @@ _ROLE_NAME = re.compile(r"\b((?:[A-Z]?[a-z]+\s+){0,3}(?:spokes(?:man|woman|perso
                         r"(?:(?:Col|Gen|Capt|Maj|Lt|Sgt|Mr|Mrs|Ms|Dr)\.?\s+)?((?:[A-Z][\w'’-]+\s+){0,2}[A-Z][\w'’-]+)")
 
 
+_ROLE_WORD = re.compile(r"\b(?:spokes\w+|director|commander|commissioner|minister|governor|mayor|chief|general|"
+                        r"colonel|official|officer|secretary|president|leader|head|member|chairman|chairwoman|"
+                        r"coordinator|representative|prefect|administrator|adviser|advisor|inspector|superintendent|"
+                        r"deputy|lawyer|doctor|nurse|witness|resident|activist|analyst|researcher|expert)\b",
+                        re.I)
+
+
 def speakers(text: str) -> dict[str, str]:
     """The people a report introduces with their role ("X, spokesperson of the army,", "police spokesman X"),
     by surname: a later "X said" is then that role speaking."""
     found: dict[str, str] = {}
     for m in _NAME_ROLE.finditer(text):
-        found.setdefault(m.group(1).split()[-1], m.group(2))
+        if _ROLE_WORD.search(m.group(2)):  # "X, both accused militiamen of Y,": no role
+            found.setdefault(m.group(1).split()[-1], m.group(2))
     for m in _ROLE_NAME.finditer(text):
         found.setdefault(m.group(2).split()[-1], m.group(1))
     return found

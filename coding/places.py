@@ -51,6 +51,11 @@ _FACILITY = re.compile(r"\s+(?:[A-Z][\w-]*\s+){0,3}(?:Hospital|University|Colleg
 _PERSON_FACILITY = re.compile(r"^\s+(?:university |teaching |general |military |district |regional )?"
                               r"(?:hospital|clinic|university|college|school|airport|stadium|prison|barracks|mosque|"
                               r"church)\b")
+# a square, avenue or metro station of a city, named after a person or a place elsewhere: not a town
+_LANDMARK_BEFORE = re.compile(r"\b(?:Plaza|Avenida|Avenue|Calle|Rua|Boulevard|Piazza|Praça|Parque|Paseo|Jirón|Carrera)"
+                              r"\s+(?:(?:de|del|de la|dos|da)\s+)?$")
+_LANDMARK_AFTER = re.compile(r"^(?:\s+(?:de|del|de la)\s+[A-ZÀ-Ý][\w'-]+)*\s+(?:metro|subway|underground|MRT)\s+"
+                             r"station\b")
 # "the Bamenda-Bafut road": a road between two towns, coded near the first
 _ROAD = re.compile(r"^\s*(?:road|highway|motorway|route|axis|corridor|railway)\b", re.I)
 
@@ -183,6 +188,8 @@ def candidates(sentence: str, iso3: str) -> list[Where]:
         before, after = sentence[max(0, start - 40):start], sentence[m.end():m.end() + 20]
         if "-" in m.group(1) and "-" not in name and _ROAD.match(after):
             r = (r[0], "near" if r[1] == "exact" else r[1])
+        if _LANDMARK_BEFORE.search(before) or _LANDMARK_AFTER.match(sentence[start + len(name):start + len(name) + 60]):
+            continue  # "near Plaza Baquedano", "the Universidad de Chile metro station": a landmark, not a town
         if _EVENT_NAME.match(after) or _MARKS.search(before) or _ORGANISATION.match(after):
             continue  # "the Saba Saba protests", "marks Independence Day": the name of an event, not a place
         place, precision = r
@@ -203,6 +210,9 @@ def candidates(sentence: str, iso3: str) -> list[Where]:
             precision = "near"  # "outside parliament in Tbilisi" is in Tbilisi
         if re.search(r"\b(?:from|to)\s+$", before) and not _NEAR.search(before):
             score -= 1
+        if re.search(r"\b(?:road|way|route|highway|journey)\s+(?:to|from|towards)\s+(?:the\s+(?:town|commune|village|"
+                     r"city|district)\s+of\s+)?$", before):
+            score -= 2  # "caught on the road to the commune of X": a place named in passing, not the act's
         found.append(Where(name, place, precision, score, start))
     capital = _CAPITAL.search(sentence)
     if capital and (capital.group(1) is None or DEMONYMS.get(capital.group(1).lower()) == iso3 or
@@ -288,6 +298,8 @@ def unresolved(sentence: str, iso3: str, around: str = "") -> Where | None:
         nearby = candidates(around, iso3) if around else []
         if nearby:  # a neighbourhood or village of the town the paragraph is about, not the capital
             best = nearby[0]
+            if _LANDMARK_BEFORE.search(sentence[:m.start(1)]) or _LANDMARK_AFTER.match(sentence[m.end(1):]):
+                return Where(name, best.place, best.precision, 0, m.start(1))  # a square or station in the town
             return Where(name, best.place, "near" if best.precision != "region" else "region", 0, m.start(1))
         capital = _capital(iso3)
         if capital is not None:

@@ -121,6 +121,8 @@ def _event(d: segment.Draft, n: int, iso3: str, outlet: str, src: dict[str, Any]
         # "Russia's defence ministry said its forces had 'liberated' X", told from Ukraine: a foreign force takes it
         d.trigger = classify.Trigger("Battles", "Non-state actor overtakes territory", d.trigger.pos, d.trigger.words)
     a1, a2 = roles.assign(d.sub, core, " ".join(sents), d.trigger.pos, iso3, before)
+    if d.event_type == "Explosions/Remote violence" and a1.kind in ("armed", "military") and a1.inter in (1, 3):
+        a1 = roles.across_border(core, raw, iso3) or roles.foreign_striker(" ".join(sents), iso3) or a1
     toll = facts.fatalities(sents, d.sub)
     v = verify.verify(sents, a1, a2, iso3, outlet, previous=previous,
                       intervention=d.sub in ("Protest with intervention", "Excessive force against protesters"),

@@ -98,7 +98,7 @@ def assign(sub: str, core: str, text: str, pos: int, iso3: str, before: list[Any
                                                      if b.get("actor1_obj") and b["actor1_obj"].kind == "group"]
         return actors.state("military", iso3, iso3), (groups[0] if groups else actors.generic("armed", iso3))
     if sub == "Armed clash":
-        return _clash(core, text, pos, iso3, perp)
+        return _clash(core, text, pos, iso3, perp, before)
     return _violence(sub, core, text, pos, iso3, perp, before)
 
 
@@ -121,11 +121,12 @@ def _demonstration(sub: str, text: str, iso3: str) -> Pair | None:
     if sub == "Violent demonstration":
         return actors.generic("rioters", iso3), (forces[0] if forces else None)
     if sub == "Mob violence":  # two crowds that clash are both rioters; a mob's victims are civilians
-        other = "rioters" if re.search(r"\bclash(?:ed|es)?\b|\bfought\b|\beach other\b", text, re.I) else "civilians"
+        other = "rioters" if _TWO_CROWDS.search(text) else "civilians"
         return actors.generic("rioters", iso3), actors.generic(other, iso3)
     return None
 
 
+_TWO_CROWDS = re.compile(r"\bclash(?:ed|es)?\b|\bfought\b|\beach other\b|\bbetween (?:the )?two\b|\bcommunal\b", re.I)
 _BOTH = re.compile(r"\bbetween (?:the )?two (?:\w+ )?(?:groups|sides|militias|factions|gangs|parties)\b|"
                    r"\bbetween (?:the )?(?:warring|rival) (?:sides|groups|factions|parties)\b", re.I)
 
@@ -152,10 +153,14 @@ def _state_act(sub: str, core: str, iso3: str, before: list[Any] | None = None) 
 _TWO_SIDES = re.compile(r"\b(?:two|rival)\s+(?:armed\s+|criminal\s+)?(?:groups|militias|gangs|factions)\b", re.I)
 
 
-def _clash(core: str, text: str, pos: int, iso3: str, perp: Actor | None) -> Pair:
+def _clash(core: str, text: str, pos: int, iso3: str, perp: Actor | None, before: list[Any] | None = None) -> Pair:
     militias = actors.ethnic_militias(core, iso3)
     if len(militias) >= 2:
         return militias[0], militias[1]
+    last = before[-1] if before else None
+    if last is not None and re.search(r"\bthe (?:fighting|clashes)\b", core, re.I) and last.get("inter1") == \
+            last.get("inter2") == 4 and last.get("sub_event_type") == "Armed clash":
+        return last["actor1_obj"], last["actor2_obj"]  # "when the fighting resumed": the same two militias
     groups = actors.named_groups(core, iso3)
     if len(groups) < 2 and _TWO_SIDES.search(core):
         # "two armed groups fought ...", named in the next sentence ("the fighting pitted X against Y")
@@ -174,6 +179,9 @@ def _clash(core: str, text: str, pos: int, iso3: str, perp: Actor | None) -> Pai
     first = perp or (groups[0] if groups else None)
     if first is None:
         before_forces = [f for f in fs if f.pos <= pos]  # "a police operation against ...": the police act
+        sides = list({f.name: f for f in sorted(before_forces, key=lambda f: f.inter)}.values())
+        if len(sides) >= 2 and sides[0].kind == sides[1].kind == "military" and sides[0].inter != sides[1].inter:
+            return sides[0], sides[1]  # "Afghan and Pakistani troops exchanged fire": the home force first
         if before_forces and not actors.armed_generic(core[:pos]):
             other = next(iter(actors.named_groups(text, iso3)), unidentified)
             return before_forces[0], other
@@ -188,6 +196,9 @@ def _violence(sub: str, core: str, text: str, pos: int, iso3: str, perp: Actor |
     agent = _passive_agent(core, iso3)
     if agent is not None and not (perp and _CLAIMED.search(text)):
         perp = agent  # "shot dead by police", "shells fired by the RSF": the agent named is the perpetrator
+    clan = [m for m in actors.ethnic_militias(core, iso3) if m.pos < pos]
+    if perp is None and len(clan) == 1:
+        perp = clan[0]  # "gunmen believed by police to belong to the Yanaitin clan"
     found: Actor | None = perp
     if sub in ("Air/drone strike", "Shelling/artillery/missile attack"):
         # a group named as the one that struck, or claimed or blamed, before a force named near the strike
@@ -234,3 +245,40 @@ def target_kind(sub: str, actor2: Actor | None, text: str) -> str:
     if re.search(r"\b(?:farmland|houses|homes|shops|vehicles|buildings?|property|office)\b", text, re.I):
         return "property"
     return "unknown"
+
+
+_ACROSS = re.compile(r"\bfrom (?:across|over|the other side of) the (?:border|frontier)\b", re.I)
+
+
+def across_border(core: str, report: str, iso3: str) -> Actor | None:
+    """"Shells fired from across the border": the force of the neighbour the report names first, not the home
+    army (type 8, coded where the shells fell)."""
+    if not _ACROSS.search(core):
+        return None
+    from .places import _neighbours
+
+    near = _neighbours(iso3)
+    for m in re.finditer(r"[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?", report):
+        code = country_named(m.group(0))
+        if code and code != iso3 and code in near:
+            return actors.state("military", code, iso3)
+    return None
+
+
+_FORCE_WORDS = r"(?:armed forces|forces|military|army|troops|General Staff|defen[cs]e ministry|air force)"
+_BLAMED_FORCE = re.compile(rf"\bblam(?:ed|ing|es)\s+(?:the\s+)?((?:[A-Z][\w'’-]+\s+){{1,2}}{_FORCE_WORDS})")
+_OWN_STRIKE = re.compile(rf"((?:[A-Z][\w'’-]+\s+){{1,3}}(?:of\s+)?(?:[A-Z][\w'’-]+\s+)?{_FORCE_WORDS})"
+                         rf"[^.]{{0,80}}?\bsaid\b[^.]{{0,60}}\b(?:its|their)\s+(?:units|forces|troops|drones|aircraft)\s+had\s+"
+                         rf"(?:struck|hit|attacked|targeted|destroyed)")
+
+
+def foreign_striker(text: str, iso3: str) -> Actor | None:
+    """A strike a foreign state's force is blamed for ("blaming the Ukrainian armed forces") or that it puts
+    on the record ("the General Staff of Ukraine's armed forces said its units had struck the depot")."""
+    for pattern in (_OWN_STRIKE, _BLAMED_FORCE):
+        for m in pattern.finditer(text):
+            code = country_named(m.group(1))
+            if code and code != iso3:
+                return actors.state("military", code, iso3)
+    return None
+

@@ -57,7 +57,9 @@ _KIND_NOUNS = [(r"(?:blast|bombing|explosion|car bomb)\b", ("Explosions/Remote v
 _COURT = re.compile(r"\b(?:judge|court|trial|hearing|tribunal|prosecutors?|indictment|verdict|sentenced|acquitted|"
                     r"convicted|charges)\b", re.I)
 
-_AGGREGATE = re.compile(r"\b(?:tally|tallies|statistics|(?:recorded|counted|documented|registered|logged) "
+_AGGREGATE = re.compile(r"\b(?:has|have) (?:left|killed|claimed)\b[^.;]{0,60}\bsince the (?:start|beginning) of\b|"
+                        # "fighting has left eleven dead since the start of the week": a running tally
+                        r"\b(?:tally|tallies|statistics|(?:recorded|counted|documented|registered|logged) "
                         r"(?:more than |at least |some |over |nearly )?\d[\d,]* (?:[\w-]+ ){0,4}(?:strikes|attacks|"
                         r"incidents|killings|homicides|murders|violations|events|clashes|protests))\b",
                         re.I)
@@ -109,6 +111,33 @@ def background(text: str, whens: list[dates.When]) -> bool:
     # not make the sentence background
     text = main_clause(text)
     return not whens and bool(dates.BACKGROUND.search(text) or re.search(r"\b(?:has|have) since\b", text))
+
+
+_OPENS_PAST = re.compile(r"^(?:In|By|During|Since|Back in|Until)\s+(?:(?:early|late|mid-?)\s*)?"
+                         r"(?:(January|February|March|April|May|June|July|August|September|October|November|December)"
+                         r"\s+)?(?:\d{1,2},?\s+)?((?:19|20)\d{2}),")
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+           "November", "December")
+
+
+# "the clash of 2 May, covered in Bulletin No. 18": told in an earlier issue, not news of this one
+_IN_EARLIER_ISSUE = re.compile(r"\b(?:covered|reported|described|mentioned|documented) in (?:the )?(?:previous |last |"
+                               r"earlier )?(?:Bulletin|Update|Report|Issue|Sitrep|edition|bulletin|update|issue)\b")
+_OTHER_CROWD = re.compile(r"\bafter the (?:march|protest|rally|demonstration|procession) had "
+                          r"(?:dispersed|ended|broken up)\b|"
+                          r"\bwho had not taken part\b|\bnot part of the (?:march|protest|rally|demonstration)\b", re.I)
+_RESUMED = re.compile(r"\b(?:resumed|flared (?:up )?again|broke out again|erupted again|renewed)\b", re.I)
+
+
+def _opens_in_past(text: str, pub: dt.date) -> bool:
+    """The sentence opens on a past year or a month two or more months back: what it tells is of that time."""
+    m = _OPENS_PAST.match(text)
+    if m is None:
+        return False
+    year = int(m.group(2))
+    month = _MONTHS.index(m.group(1)) + 1 if m.group(1) else None
+    return year < pub.year and (month is None or (pub.year - year) * 12 + pub.month - month >= 2) or (
+        year == pub.year and month is not None and pub.month - month >= 2)
 
 
 def _place_list(s: str, found: list[places.Where]) -> list[places.Where]:
@@ -165,6 +194,9 @@ class _Segmenter:
             self.legal = False  # the paragraph tells a court case
             for s in para:
                 self._sentence(s)
+            # "The anger spilled on to the streets again on Thursday." with no act of its own: the lead's day is
+            # the day of what the next paragraph tells
+            self.lead_day = self.para_dates[:1] if not self.drafts and para is report.paragraphs[0] else []
         told = list(self.drafts)  # events told place by place take the place of the line that listed them
         for d in self.pending:
             assert d.where is not None
@@ -221,10 +253,16 @@ class _Segmenter:
             return self.para_dates[:1]
         if self.current is not None:
             return [self.current.when]
+        if getattr(self, "lead_day", None) and not self.drafts and s.paragraph == 1:
+            return list(self.lead_day)
         if (self.intro or re.search(r"\balso\b", s.text)) and self.context:
             return self.context[:1]
         if t.sub_event_type in _REMOTE and self.lead is not None and not self.another:
             return [dates.When(self.lead, None, "day", "the report's day", 0)]
+        if t.event_type == "Protests" and self.lead is not None and self.drafts and not self.another and all(
+                d.when.start == self.lead for d in self.drafts if d.event_type in ("Protests", "Riots")):
+            # "At Kankan, women of the movement gathered in the morning": another place of the day's protests
+            return [dates.When(self.lead, None, "day", "the day of the report's protests", 0)]
         last = self.drafts[-1] if self.drafts else None
         if t.sub_event_type == "Arrests" and last is not None and last.event_type in ("Protests", "Riots") \
                 and not self.another:
@@ -252,6 +290,8 @@ class _Segmenter:
         if not whens and dates.day_before(s.text):  # the day before the event told, else before the report
             day = (self.drafts[-1].when.start if self.drafts else self.pub) - dt.timedelta(days=1)
             whens = [dates.When(day, None, "day", "the day before", 0)]
+        if _opens_in_past(s.text, self.pub) or _IN_EARLIER_ISSUE.search(s.text):
+            return  # "In September 2022, security forces opened fire on a protest after Friday prayers": background
         future = dates.is_future(s.text) and not whens
         main = main_clause(s.text)
         if background(s.text, whens) or (not whens and (dates.old_date(main, self.pub)
@@ -263,7 +303,11 @@ class _Segmenter:
             if self.current is not None and t is None:
                 self.current.add(s)
             return
-        if t is None or (classify.anaphoric(s.text, t) and not self._first_mention(t, whens)) or future:
+        if t is not None and whens and classify.anaphoric(s.text, t) and _RESUMED.search(s.text) and not any(
+                d.when.start == whens[0].start for d in self.drafts if d.event_type == t.event_type):
+            t = classify.Trigger(t.event_type, t.sub_event_type, t.pos, t.words + " (resumed)")
+            self.current = None  # "six more died when the fighting resumed on Tuesday": that day's own event
+        elif t is None or (classify.anaphoric(s.text, t) and not self._first_mention(t, whens)) or future:
             self._attach(s, t)
             if t is None and whens and _COURT.search(s.text):
                 self.para_dates = []  # a hearing's day: what the paragraph then tells of the case is not dated by it
@@ -340,6 +384,11 @@ class _Segmenter:
             else:
                 same = [d for d in self.drafts if d.event_type == t.event_type and d.where]
                 where = same[-1].where if same else self.last_where
+            if where is None and not self.drafts:
+                # "the attack on a site in the Djugu territory ... The assailants entered the site": the place the
+                # lead named before the first event is told
+                where = next((w[0] for w in (places.candidates(x.text, self.iso3) for x in
+                                             reversed(self.report.sentences[:s.index])) if w), None)
             if where is None:
                 where = places.unresolved(s.text, self.iso3, self._around(s))
             if where is None and self.report.dateline:
@@ -362,6 +411,8 @@ class _Segmenter:
 
     def _add(self, d: Draft, s: Sentence, single: bool) -> None:
         twin = next((x for x in self.drafts if x.key() == d.key()), None)
+        if twin is not None and d.event_type == "Riots" and _OTHER_CROWD.search(s.text):
+            twin = None  # "after the march had dispersed, youths who had not taken part in it": another actor pair
         if twin is not None:
             twin.add(s)
             if twin.event_type in ("Protests", "Riots"):
@@ -384,7 +435,9 @@ def segment(report: Report, iso3: str, lead: dt.date | None) -> list[Draft]:
 
 
 def upgrade(d: Draft, text: str) -> None:
-    """A demonstration's type is the most severe thing that happened at it."""
+    """A demonstration's type is the most severe thing that happened at it (a fight of two crowds stays one)."""
+    if d.sub == "Mob violence":
+        return
     et, sub = classify.protest_kind(text)
     if classify.SEVERITY.get(sub, 0) > classify.SEVERITY.get(d.sub, 0):
         d.trigger = classify.Trigger(et, sub, d.trigger.pos, d.trigger.words)

@@ -61,8 +61,22 @@ def split_sentences(para: str) -> list[tuple[int, int]]:
 
 _DATELINE_END = re.compile(r"^\([^)]{2,60}\)\s*(?:--|[-–—:])\s+|"  # "(Shan Highlands Herald) - "
                            r"^[A-ZÀ-Ý][^a-z]{2,60}?(?:\([^)]{0,60}\))?\s*(?:(?:--|[-–—:])\s+)|"
-                           r"^[A-ZÀ-Ý][A-ZÀ-Ý .'’-]{2,}?\s*(?:,[^-–—:]{0,60}?|\([^)]{0,60}\)\s*)?(?:--|[-–—:])\s+")
-_DATELINE = re.compile(r"^([A-ZÀ-Ý][A-ZÀ-Ý .'-]{2,}?)(?:,|\s+[-–—(]|\s*\()")
+                           r"^[A-ZÀ-Ý][A-ZÀ-Ý .'’/-]{2,}?\s*(?:,[^-–—:]{0,60}?|\([^)]{0,60}\)\s*)?(?:--|[-–—:])\s+")
+_DATELINE = re.compile(r"^([A-ZÀ-Ý][A-ZÀ-Ý .'-]{2,}?)(?:/[A-ZÀ-Ý][A-ZÀ-Ý .'-]+)?(?:,|\s+[-–—(]|\s*\()")
+# a dateline on a line of its own, under the headline: "The Madhesh Times, Birgunj, 28 March", "RADIO X -
+# Bunia, Tuesday 25 August 2026", "OUTLET | Kampala | Thursday, July 9, 2026": the outlet comes first, then
+# the place; parts with a day or a date are not places
+_LINE_PARTS = re.compile(r"\s+[-–—|]\s+|\s*[,|()]\s*")
+_DAY_WORD = re.compile(r"\d|\b(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day\b|\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|"
+                       r"Sep|Sept|Oct|Nov|Dec)[a-z]*\b", re.I)
+
+
+def _line_place(line: str) -> str | None:
+    """The place a dateline line names: its last part after the first that is not a day, a date or a byline."""
+    parts = [x.strip() for x in _LINE_PARTS.split(line.strip()) if x and x.strip()]
+    places = [x for x in parts[1:] if not _DAY_WORD.search(x) and not x.lower().startswith("by ")
+              and len(x.split()) <= 4 and x[:1].isupper()]
+    return places[-1].title() if places and places[-1].isupper() else (places[-1] if places else None)
 
 
 def read(text: str, published: dt.date | None = None) -> Report:
@@ -72,6 +86,8 @@ def read(text: str, published: dt.date | None = None) -> Report:
     report = Report(text, published or pub, body)
     pos = body
     n = 0
+    lines = 0  # headline-like lines before the first paragraph
+    line_place = None
     for block in re.split(r"(\n\s*\n|\n)", text[body:]):
         b_start = pos
         pos += len(block)
@@ -82,7 +98,12 @@ def read(text: str, published: dt.date | None = None) -> Report:
             sents.append(Sentence(block[s:e], b_start + s, len(report.paragraphs), n))
             n += 1
         # a headline: one short line without a full stop at its end
-        if len(sents) == 1 and not sents[0].text.rstrip().endswith((".", "”", '"')) and len(sents[0].text) < 120:
+        # (the report's first line is its headline up to 250 characters: "Water cannon on the Alameda as ...")
+        if len(sents) == 1 and not sents[0].text.rstrip().endswith((".", "”", '"')) and (
+                len(sents[0].text) < 120 or (not lines and len(sents[0].text) < 250)):
+            if lines and not report.paragraphs and line_place is None:
+                line_place = _line_place(sents[0].text)
+            lines += 1
             continue
         for sent in sents:  # numbered in the report's reading order, headlines left out
             sent.index, sent.paragraph = len(report.sentences), len(report.paragraphs)
@@ -93,6 +114,8 @@ def read(text: str, published: dt.date | None = None) -> Report:
         d = _DATELINE.match(first.text)
         if d:
             report.dateline = d.group(1).strip().title()
+        elif line_place:
+            report.dateline = line_place
         # the dateline is not part of what the report says: quotes start after it
         cut = _DATELINE_END.match(first.text)
         if cut and len(first.text) - cut.end() > 20:

@@ -12,12 +12,14 @@ from .actors import Actor
 from .places import country_named
 
 _FOUGHT_BACK = re.compile(r"\b(?:troops|soldiers|police|policemen|officers|forces|army|units|military|patrol)\b"
-                          r"[^.;]{0,60}\b(?:returned fire|traded fire|exchanged fire|repelled|repulsed|fought)\b|"
+                          r"[^.;]{0,60}\b(?:returned fire|traded fire|exchanged fire|repelled|repulsed|fought|"
+                          r"engaged (?:them|the)|pursued (?:them|the))\b|"
                           # "the attackers had been repelled": by the side they attacked
                           r"\b(?:attackers|assailants|militants|rebels|fighters|insurgents|attack)\b[^.;]{0,25}\b(?:were|was|"
                           r"had been|been)\s+[\"“]?(?:repelled|repulsed|pushed back|beaten back|foiled)\b|"
                           # fighting told as such: both sides fought
-                          r"\bthe (?:\w+ )?fighting\b|\bfighting (?:on|between|in|that)\b", re.I)
+                          r"\bthe (?:\w+ )?fighting\b|\bfighting (?:on|between|in|that)\b|"
+                          r"\bshoot-?outs?\b|\bgun ?battles?\b|\bfirefights?\b|\bgunfights?\b", re.I)
 
 
 @dataclass
@@ -35,6 +37,8 @@ def _is_actor_side(a: facts.Attribution, actor1: Actor, iso3: str, text: str) ->
     the named group. An anonymous source from its side ("sources close to the group") is one partisan claim."""
     if a.kind == "anonymous":
         return False
+    if re.search(r"\bboth (?:sides|parties|governments|countries|armies)\b|\bthe two sides\b", a.source, re.I):
+        return True  # "identical statements issued by both sides": each actor on the record
     if actor1.kind in ("military", "police", "government"):
         if a.kind != "state":
             return False
@@ -66,16 +70,24 @@ def _clip(text: str, n: int = 200) -> str:
     return text if len(text) <= n else text[:n].rsplit(" ", 1)[0]
 
 
+_ON_TOLL = re.compile(r"\s*(?:any\s+)?(?:civilian\s+)?(?:casualties|deaths|dead|losses|victims|the toll)\b", re.I)
+
+
 def _attributions(sentences: list[str], previous: str | None,
-                  roles: dict[str, str] | None = None) -> list[facts.Attribution]:
+                  roles: dict[str, str] | None = None, outlet: str | None = None) -> list[facts.Attribution]:
     """The attribution of each sentence; "it said" takes the speaker of the sentence before; a person named
     alone speaks for the role the report gave them (`roles`, by surname)."""
     atts: list[facts.Attribution] = []
     prev = facts.attribution(previous, -1, None, roles) if previous else None
     for i, s in enumerate(sentences):
-        if facts.SILENCE.search(s):
-            continue  # silence is not denial, nor acknowledgement
+        quiet = facts.SILENCE.search(s)
+        if quiet and not (re.search(r"\b(?:said|says|stated)\b[^.;]{0,40}\b(?:had|has|its|their)\b", s[:quiet.start()])
+                          and _ON_TOLL.match(s[quiet.end():])):
+            continue  # silence is not denial, nor acknowledgement ("said its troops had ..., and made no mention of
+            # casualties": the silence is on one aspect, the statement stands)
         a = facts.attribution(s, i, prev, roles)
+        if a and outlet and len(outlet) > 3 and re.sub(r"^the\s+", "", outlet.lower()) in a.source.lower():
+            a = facts.Attribution(a.source, "own", i)  # "..., the Valley Daily saw": the outlet by its name
         if a:
             atts.append(a)
             prev = a
@@ -116,7 +128,7 @@ def verify(sentences: list[str], actor1: Actor, actor2: Actor | None, iso3: str,
     """The status of the event whose sentences are given (the first states it); `previous` is the sentence
     before it in the report; with `intervention`, the force that intervened (actor2) is an actor too."""
     core = sentences[0]
-    atts = _attributions(sentences, previous, roles)
+    atts = _attributions(sentences, previous, roles, outlet)
     core_att = next((a for a in atts if a.sentence == 0), None)
     # a force that fought back ("traded fire") is an actor of the clash: on the record, it acknowledges its part;
     # a force that was only hit (an attack on its post) is a party, not an actor
@@ -125,7 +137,8 @@ def verify(sentences: list[str], actor1: Actor, actor2: Actor | None, iso3: str,
     ack = _acknowledged(sentences, atts, acting, iso3, place)
     # excessive force rests on the killing or wounding: denying it disputes the event, not only the toll
     denial = next((i for i, s in enumerate(sentences) if facts.DENIAL.search(s) and (
-        not facts.DENIAL_OF_ASPECT.search(s) or (excessive and re.search(facts.TOLL_DENIAL, s, re.I)))
+        not facts.DENIAL_OF_ASPECT.search(s) or (excessive and re.search(
+            facts.TOLL_DENIAL + r"|live (?:ammunition|rounds|fire)|lethal force|firearms|opened fire", s, re.I)))
                    and not facts.SILENCE.search(s) and not _denies_another_claim(s, ack, core_att, iso3)), None)
     # a hedge in the sentence, or in the next one about it ("This claim has yet to be verified"), unless
     # the actor put its own act on the record: then the hedge is on what it claims besides (the toll)
