@@ -198,7 +198,10 @@ _PARTY_CLAIM = re.compile(r"\bclaim(?:ed|s)?\b[^.;]{0,60}\bkill|"
 
 def fatalities(sentences: list[str], sub_event_type: str) -> Toll:
     """The toll from the first sentence that gives one; else 0 for a type that kills no one by itself or
-    when only injuries are reported, and not stated (null) otherwise."""
+    when only injuries are reported, and not stated (null) otherwise. A peaceful protest kills no one (the
+    convention `cedar check` holds it to): a toll told beside it is another event's or background."""
+    if sub_event_type == "Peaceful protest":
+        return Toll(0)
     for i, s in reversed(list(enumerate(sentences))):
         m = _TOLL_ROSE.search(s)  # "the death toll rose to six": the latest figure
         figure = next((g for g in m.groups() if g), None) if m else None
