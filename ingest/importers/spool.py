@@ -1,0 +1,155 @@
+"""The rows an import accepted, on disk as they are checked: memory stays flat however large the export.
+
+Each accepted row's JSON Lines text goes to a working file, and three numbers of it (its row in the peer file,
+whether a warning rule filled a value, the id of its `Shape`) to an index beside it. What the rows' actors
+say about their types is kept as the count of each distinct `Shape` (a few thousand in a national file), enough
+for the outlier pass and the store's registry to decide; the rows they refuse are then left out when the
+kept text is copied to the submission. The working folder is removed on close, on an error and at exit.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import tempfile
+import weakref
+from array import array
+from pathlib import Path
+from typing import Any, Collection, Iterator, NamedTuple
+
+# Rows buffered before a write: a few large writes rather than one a row.
+CHUNK = 4096
+_FIELDS = 3  # numbers in the index a row: its row in the peer file, warned (0/1), its shape id
+
+
+class Shape(NamedTuple):
+    """The fields of an event the actor registry reads (as attributes, as of an Event): rows that share them
+    count alike, so the rows are counted per distinct shape and not kept."""
+
+    actor1: str | None
+    inter1: int | None
+    actor2: str | None
+    inter2: int | None
+    iso3: str | None
+    assoc_actor_1: tuple[str, ...]
+    assoc_actor_2: tuple[str, ...]
+
+
+def shape_of(e: Any) -> Shape:
+    """The shape of an event's data (a dict) or of a checked Event."""
+    if isinstance(e, dict):
+        get = e.get
+        return Shape(get("actor1"), get("inter1"), get("actor2"), get("inter2"), get("iso3"),
+                     tuple(get("assoc_actor_1") or ()), tuple(get("assoc_actor_2") or ()))
+    return Shape(e.actor1, e.inter1, e.actor2, e.inter2, e.iso3, tuple(e.assoc_actor_1 or ()),
+                 tuple(e.assoc_actor_2 or ()))
+
+
+def weighted(shapes: list[Shape], counts: list[int]) -> Iterator[Shape]:
+    """Each shape as many times as rows have it (what `actors.learned_from` counts)."""
+    for shape, n in zip(shapes, counts):
+        for _ in range(n):
+            yield shape
+
+
+def _remove(folder: str, files: list[Any]) -> None:
+    for f in files:
+        f.close()
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+class RowSpool:
+    """The accepted rows of one import, in the order checked (`add`), read back by `records` after `finish`."""
+
+    def __init__(self, folder: Path | None = None):
+        self.folder = Path(tempfile.mkdtemp(prefix="cedar-import-", dir=folder))
+        self.text_path, self.index_path = self.folder / "rows.jsonl", self.folder / "rows.index"
+        self._text = open(self.text_path, "w", encoding="utf-8", newline="\n")
+        self._index = open(self.index_path, "wb")
+        self._lines: list[str] = []
+        self._numbers = array("q")
+        self.count = 0
+        self.shape_ids: dict[Shape, int] = {}
+        self.shapes: list[Shape] = []
+        self.shape_counts: list[int] = []
+        self._closer = weakref.finalize(self, _remove, str(self.folder), [self._text, self._index])
+
+    def add(self, row: int, line: str, warned: bool, shape: Shape) -> None:
+        sid = self.shape_ids.get(shape)
+        if sid is None:
+            sid = self.shape_ids[shape] = len(self.shapes)
+            self.shapes.append(shape)
+            self.shape_counts.append(0)
+        self.shape_counts[sid] += 1
+        self._lines.append(line)
+        self._numbers.extend((row, warned, sid))
+        self.count += 1
+        if len(self._lines) >= CHUNK:
+            self._flush()
+
+    def _flush(self) -> None:
+        if self._lines:
+            self._text.write("\n".join(self._lines) + "\n")
+            self._numbers.tofile(self._index)
+            self._lines, self._numbers = [], array("q")
+
+    def finish(self) -> None:
+        """Every row added is on disk: the spool is read from now on."""
+        self._flush()
+        self._text.close()
+        self._index.close()
+
+    def close(self) -> None:
+        self._closer()
+
+    def index(self) -> Iterator[tuple[int, int, int, int]]:
+        """(position, row, warned, shape id) of every row, from the index alone."""
+        position = 0
+        with open(self.index_path, "rb") as f:
+            while True:
+                numbers = array("q")
+                numbers.frombytes(f.read(CHUNK * _FIELDS * numbers.itemsize))
+                if not numbers:
+                    return
+                for i in range(0, len(numbers), _FIELDS):
+                    yield position, numbers[i], numbers[i + 1], numbers[i + 2]
+                    position += 1
+
+    def records(self, drop: Collection[int] = ()) -> Iterator[tuple[int, int, int, str]]:
+        """(row, warned, shape id, JSON text without its line break) of every row but those at the positions in
+        `drop`, in order."""
+        with open(self.text_path, encoding="utf-8", newline="\n") as text:
+            for (position, row, warned, sid), line in zip(self.index(), text):
+                if position not in drop:
+                    yield row, warned, sid, line[:-1]
+
+    def write_jsonl(self, path: Path, drop: Collection[int] = ()) -> None:
+        """The kept rows as JSON Lines at `path` (a copy made by the kernel when every row is kept)."""
+        if not drop:
+            shutil.copyfile(self.text_path, path)
+            return
+        with open(path, "w", encoding="utf-8", newline="\n") as out:
+            lines: list[str] = []
+            for _, _, _, line in self.records(drop):
+                lines.append(line)
+                if len(lines) >= CHUNK:
+                    out.write("\n".join(lines) + "\n")
+                    lines = []
+            if lines:
+                out.write("\n".join(lines) + "\n")
+
+    def write_json(self, path: Path, drop: Collection[int] = ()) -> None:
+        """The kept rows as one JSON array, an event a line (as json.dumps writes each)."""
+        with open(path, "w", encoding="utf-8", newline="\n") as out:
+            out.write("[\n")
+            first = True
+            for _, _, _, line in self.records(drop):
+                out.write(line if first else ",\n" + line)
+                first = False
+            out.write("\n]\n")
+
+
+def data_of(line: str) -> dict[str, Any]:
+    """A spooled row's data, from its JSON text."""
+    data: dict[str, Any] = json.loads(line)
+    return data

@@ -1,0 +1,82 @@
+"""An import keeps no row in memory: the rows it accepts go to a spool on disk as they are checked, and only the
+counts of their actors' types stay for the outlier pass. What it writes is the same as mapping every row and
+dropping the refused ones: here for a file whose rows code one actor with two types (the rarer refused). The
+rows are invented events at real places."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import pytest
+
+from cedar.ingest.importers import acled, import_file
+from cedar.ingest.importers.common import ImportResult
+from cedar.schema.acled_layout import CURRENT
+
+FORCES = "Military Forces of Kenya (2022-)"
+NAIROBI = ("404", "Eastern Africa", "Kenya", "Nairobi", "Nairobi", "-1.2864", "36.8172")
+
+
+def _row(n: int, inter1: int) -> list[object]:
+    num, region, country, admin1, town, lat, lon = NAIROBI
+    return [f"KEN{n}", f"2023-04-{n % 28 + 1:02d}", 2023, 1, "Political violence", "Battles", "Armed clash",
+            FORCES, "", inter1, "Unidentified Armed Group (Kenya)", "", 3, "", "", num, region, country, admin1, "",
+            "", town, lat, lon, 1, "Invented Daily", "National", f"An invented clash in {town}, number {n}.", 1, "",
+            1700000000]
+
+
+@pytest.fixture
+def outliers(tmp_path: Path) -> Path:
+    """Ten rows code the forces as state forces (1), rows 4 and 9 of the file as rebels (2)."""
+    path = tmp_path / "outliers.csv"
+    with path.open("w", encoding="utf-8", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(CURRENT)
+        w.writerows(_row(n, 2 if n in (3, 8) else 1) for n in range(1, 13))
+    return path
+
+
+def test_outliers_are_refused_and_the_rest_written_as_mapped(tmp_path: Path, outliers: Path):
+    result = import_file("acled", outliers)
+    assert sorted(result.refused) == [4, 9]  # the file's lines of the two rows of another type
+    assert all("type" in r[0] for r in result.refused.values())
+    assert result.imported == result.kept == 10 and len(result.events) == 10
+    result.write(tmp_path / "out.jsonl")
+    expected = [m.data.json for m in acled.read(outliers) if m.data is not None and m.line not in (4, 9)]
+    assert (tmp_path / "out.jsonl").read_text(encoding="utf-8").splitlines() == expected
+    result.write(tmp_path / "out.json")
+    assert json.loads((tmp_path / "out.json").read_text(encoding="utf-8")) == [json.loads(t) for t in expected]
+    assert [e.row for e in result.events] == [n for n in range(2, 14) if n not in (4, 9)]
+
+
+def test_the_runner_spools_rows_instead_of_holding_them(tmp_path: Path, outliers: Path):
+    work = tmp_path / "work"
+    work.mkdir()
+    result = import_file("acled", outliers, folder=work)
+    assert not any(isinstance(v, list) for v in vars(result).values())  # no list of events
+    assert result.spool is not None and result.spool.folder.parent == work
+    spooled = result.spool.text_path.read_text(encoding="utf-8").splitlines()
+    assert len(spooled) == 12  # every row checked, the two outliers left out only when written
+    assert result.dropped == {2, 7}
+    assert sum(result.spool.shape_counts) == 12 and len(result.spool.shapes) == 2
+    result.close()
+    assert list(work.iterdir()) == []
+
+
+def test_a_failed_import_leaves_no_spool(tmp_path: Path, outliers: Path):
+    work = tmp_path / "work"
+    work.mkdir()
+
+    def stop() -> None:
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        import_file("acled", outliers, folder=work, on_row=stop)
+    assert list(work.iterdir()) == []
+
+
+def test_an_import_result_without_rows_writes_nothing_and_holds_nothing(tmp_path: Path):
+    result = ImportResult("acled", tmp_path / "none.csv", report=None)  # type: ignore[arg-type]
+    assert result.kept == 0 and not result.events and list(result.events) == []
