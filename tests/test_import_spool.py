@@ -80,3 +80,27 @@ def test_a_failed_import_leaves_no_spool(tmp_path: Path, outliers: Path):
 def test_an_import_result_without_rows_writes_nothing_and_holds_nothing(tmp_path: Path):
     result = ImportResult("acled", tmp_path / "none.csv", report=None)  # type: ignore[arg-type]
     assert result.kept == 0 and not result.events and list(result.events) == []
+
+
+def test_types_learned_from_shape_counts_are_those_learned_from_every_row():
+    from cedar.ingest.actors import learned_from
+    from cedar.ingest.importers.spool import Shape, learned, weighted
+
+    shapes = [Shape(FORCES, 1, "Rebels (Kenya)", 2, "KEN", ("Police Forces of Kenya (2022-)",), ()),
+              Shape(FORCES, 8, "Al Shabaab", 2, "SOM", (), ("Civilians (Somalia)",)),
+              Shape(FORCES, 2, None, None, "KEN", (), ()), Shape("Rebels (Kenya)", 3, FORCES, 1, "UGA", (), ()),
+              Shape(" ", 1, "", 0, None, (), ())]
+    counts = [3, 5, 2, 4, 1]
+    by_row = learned_from(list(weighted(shapes, counts)))
+    assert learned(shapes, counts) == by_row
+    assert by_row[FORCES].actor_type == 1 and by_row[FORCES].country == "KEN"  # 7 rows as 1, 5 as 8; KEN 5, UGA 4
+
+
+def test_a_submission_of_every_spooled_row_is_the_spool_under_its_name(tmp_path: Path, outliers: Path):
+    result = import_file("acled", outliers, folder=tmp_path)
+    result.dropped.clear()  # every row kept: nothing to leave out
+    result.write(tmp_path / "all.jsonl")
+    assert result.spool is not None
+    assert (tmp_path / "all.jsonl").stat().st_ino == result.spool.text_path.stat().st_ino
+    result.close()
+    assert len((tmp_path / "all.jsonl").read_text(encoding="utf-8").splitlines()) == 12

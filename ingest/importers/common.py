@@ -23,7 +23,7 @@ from cedar.validate.report import ERROR, WARNING, Report, problem, reworded
 from cedar.validate.rows import Shared, event_of, prefetch_places, validate_record
 
 from .reading import LayoutError, Mapped, Refuse, ends_with_newline
-from .spool import RowSpool, data_of, shape_of, weighted
+from .spool import RowSpool, data_of, learned, shape_of
 from .submission_files import companion_parts, line_of, replace_file, submission_format, write_submission
 
 # Names other modules import from here.
@@ -259,11 +259,11 @@ def _refuse_type_outliers(result: ImportResult, severity: str) -> None:
     are 1 at home, 8 abroad) are refused: the store's registry would learn the commonest and refuse these rows
     on the next import of the same file, so they are refused on the first. Decided per distinct shape of the
     rows' actors; the rows of a refused shape are found in the spool's index."""
-    from cedar.ingest.actors import Registry, learned_from
+    from cedar.ingest.actors import Registry
 
     spool = result.spool
     assert spool is not None
-    registry = Registry([], learned=learned_from(weighted(spool.shapes, spool.shape_counts)))
+    registry = Registry([], learned=learned(spool.shapes, spool.shape_counts))
     contradiction = functools.lru_cache(maxsize=None)(registry.type_contradiction)  # few actors, many rows
     outliers = {sid for sid, e in enumerate(spool.shapes)
                 if (e.actor1 and contradiction(e.actor1, e.inter1, e.iso3))

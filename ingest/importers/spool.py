@@ -10,6 +10,7 @@ kept text is copied to the submission. The working folder is removed on close, o
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import tempfile
 import weakref
@@ -35,14 +36,16 @@ class Shape(NamedTuple):
     assoc_actor_2: tuple[str, ...]
 
 
-def shape_of(e: Any) -> Shape:
-    """The shape of an event's data (a dict) or of a checked Event."""
+def shape_of(e: Any) -> tuple[Any, ...]:
+    """The fields of an event's data (a dict) or of a checked Event that make its `Shape`, as a plain tuple (a
+    named one is made only once per distinct shape: `RowSpool.add`)."""
     if isinstance(e, dict):
         get = e.get
-        return Shape(get("actor1"), get("inter1"), get("actor2"), get("inter2"), get("iso3"),
-                     tuple(get("assoc_actor_1") or ()), tuple(get("assoc_actor_2") or ()))
-    return Shape(e.actor1, e.inter1, e.actor2, e.inter2, e.iso3, tuple(e.assoc_actor_1 or ()),
-                 tuple(e.assoc_actor_2 or ()))
+        a1, a2 = get("assoc_actor_1"), get("assoc_actor_2")
+        return (get("actor1"), get("inter1"), get("actor2"), get("inter2"), get("iso3"),
+                tuple(a1) if a1 else (), tuple(a2) if a2 else ())
+    return (e.actor1, e.inter1, e.actor2, e.inter2, e.iso3, tuple(e.assoc_actor_1 or ()),
+            tuple(e.assoc_actor_2 or ()))
 
 
 def weighted(shapes: list[Shape], counts: list[int]) -> Iterator[Shape]:
@@ -50,6 +53,36 @@ def weighted(shapes: list[Shape], counts: list[int]) -> Iterator[Shape]:
     for shape, n in zip(shapes, counts):
         for _ in range(n):
             yield shape
+
+
+def learned(shapes: list[Shape], counts: list[int]) -> dict[str, Any]:
+    """`actors.learned_from` of the rows, from the count of rows of each shape: what the registry would record of
+    their actors (the commonest type, and commonest country outside the events where they act as external forces;
+    ties go to the lowest), worked out once per shape instead of once per row."""
+    from cedar.ingest.actors import EXTERNAL, Actor
+
+    types: dict[str, dict[int, int]] = {}
+    places: dict[str, dict[str, int]] = {}
+    for e, n in zip(shapes, counts):
+        if n <= 0:
+            continue
+        pairs: list[tuple[str | None, int | None]] = [(e.actor1, e.inter1), (e.actor2, e.inter2)]
+        pairs += [(a, None) for a in (*e.assoc_actor_1, *e.assoc_actor_2)]
+        for name, inter in pairs:
+            if not name or not name.strip():
+                continue
+            if inter is not None and 1 <= inter <= 8:
+                held = types.setdefault(name, {})
+                held[inter] = held.get(inter, 0) + n
+            if e.iso3 and inter != EXTERNAL:
+                seen = places.setdefault(name, {})
+                seen[e.iso3] = seen.get(e.iso3, 0) + n
+    out: dict[str, Any] = {}
+    for name in types.keys() | places.keys():
+        t, p = types.get(name), places.get(name)
+        out[name] = Actor(name, min(t, key=lambda k: (-t[k], k)) if t else None,
+                          min(p, key=lambda k: (-p[k], k)) if p else None)
+    return out
 
 
 def _remove(folder: str, files: list[Any]) -> None:
@@ -69,16 +102,16 @@ class RowSpool:
         self._lines: list[str] = []
         self._numbers = array("q")
         self.count = 0
-        self.shape_ids: dict[Shape, int] = {}
+        self.shape_ids: dict[tuple[Any, ...], int] = {}
         self.shapes: list[Shape] = []
         self.shape_counts: list[int] = []
         self._closer = weakref.finalize(self, _remove, str(self.folder), [self._text, self._index])
 
-    def add(self, row: int, line: str, warned: bool, shape: Shape) -> None:
+    def add(self, row: int, line: str, warned: bool, shape: tuple[Any, ...]) -> None:
         sid = self.shape_ids.get(shape)
         if sid is None:
             sid = self.shape_ids[shape] = len(self.shapes)
-            self.shapes.append(shape)
+            self.shapes.append(Shape._make(shape))
             self.shape_counts.append(0)
         self.shape_counts[sid] += 1
         self._lines.append(line)
@@ -126,7 +159,10 @@ class RowSpool:
     def write_jsonl(self, path: Path, drop: Collection[int] = ()) -> None:
         """The kept rows as JSON Lines at `path` (a copy made by the kernel when every row is kept)."""
         if not drop:
-            shutil.copyfile(self.text_path, path)
+            try:  # the spool is the file: a second name for it, when both are on one file system
+                os.link(self.text_path, path)
+            except OSError:
+                shutil.copyfile(self.text_path, path)
             return
         with open(path, "w", encoding="utf-8", newline="\n") as out:
             lines: list[str] = []

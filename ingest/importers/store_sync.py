@@ -27,7 +27,7 @@ from cedar.validate.report import ERROR, WARNING, Problem, Report, problem, rewo
 
 from . import acled, matching
 from .common import ImportResult
-from .spool import RowSpool, weighted
+from .spool import RowSpool, learned
 from .submission_files import member
 
 
@@ -197,7 +197,7 @@ def _store_check(result: ImportResult, drop: set[int], counts: list[int], db: Pa
     assert spool is not None
     # the types this ingest would record for actors the registry lacks count already: a second import of the
     # same rows meets them in the registry, and must give the same verdict
-    registry.learn(actors.learned_from(weighted(spool.shapes, counts)))
+    registry.learn(learned(spool.shapes, counts))
     rule = RULES["actor-type-contradicts-registry"]
     contradiction = functools.lru_cache(maxsize=None)(registry.type_contradiction)  # few actors, many rows
     errors_of: dict[int, list[tuple[str, Any, dict[str, Any]]]] = {}
