@@ -104,3 +104,31 @@ def test_a_submission_of_every_spooled_row_is_the_spool_under_its_name(tmp_path:
     assert (tmp_path / "all.jsonl").stat().st_ino == result.spool.text_path.stat().st_ino
     result.close()
     assert len((tmp_path / "all.jsonl").read_text(encoding="utf-8").splitlines()) == 12
+
+
+def test_repeated_external_ids_are_found_from_hashes_then_exactly(tmp_path: Path):
+    from cedar.ingest.importers.spool import SeenIds
+
+    seen = SeenIds(tmp_path)
+    for row, ext in enumerate(["acled:KEN1", "acled:KEN2", 'acled:"odd" id\n'], start=2):
+        assert seen.first(ext) is None
+        seen.add(ext, row)
+    assert seen.first("acled:KEN3") is None  # another hash: answered without the ids
+    assert seen.path.exists()
+    assert seen.first('acled:"odd" id\n') == 4  # a hash met again: the ids read back, answered exactly
+    assert not seen.path.exists()
+    assert seen.first("acled:KEN1") == 2 and seen.first("acled:KEN3") is None
+    seen.add("acled:KEN3", 9)
+    assert seen.first("acled:KEN3") == 9
+
+
+def test_a_repeated_row_is_refused_naming_the_first(tmp_path: Path):
+    path = tmp_path / "repeated.csv"
+    with path.open("w", encoding="utf-8", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(CURRENT)
+        w.writerows([_row(1, 1), _row(2, 1), _row(1, 1), _row(3, 1), _row(2, 1)])
+    result = import_file("acled", path)
+    assert sorted(result.refused) == [4, 6] and result.kept == 3
+    firsts = [p.message for p in result.report.problems if p.row in (4, 6)]
+    assert "row 2" in firsts[0] and "row 3" in firsts[1]

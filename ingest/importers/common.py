@@ -23,7 +23,7 @@ from cedar.validate.report import ERROR, WARNING, Report, problem, reworded
 from cedar.validate.rows import Shared, event_of, prefetch_places, validate_record
 
 from .reading import LayoutError, Mapped, Refuse, ends_with_newline
-from .spool import RowSpool, data_of, learned, shape_of
+from .spool import RowSpool, SeenIds, data_of, learned, shape_of
 from .submission_files import companion_parts, line_of, replace_file, submission_format, write_submission
 
 # Names other modules import from here.
@@ -207,7 +207,7 @@ def _run(result: ImportResult, rows: Iterator[Mapped], *, on_row: Callable[[], N
     severity = ERROR if result.strict else WARNING  # of a refused row
     ctx = Context()
     shared = Shared()  # the rules' findings per distinct labels, actors and countries
-    seen: dict[str, int] = {}
+    seen = SeenIds(spool.folder)  # the external ids of the rows accepted so far
     f = str(path)
     repeats: dict[tuple[str, Any], list[int]] = {}  # a warning met again is counted, not repeated
     last: int | None = None
@@ -218,8 +218,10 @@ def _run(result: ImportResult, rows: Iterator[Mapped], *, on_row: Callable[[], N
             on_row()
         if m.notes:
             _note(report, f, m, repeats)
-        if m.refusal is None and m.external_id and m.external_id in seen:
-            m.refusal = Refuse("duplicate-external-id", "external_ids", m.external_id, first=seen[m.external_id])
+        if m.refusal is None and m.external_id:
+            first = seen.first(m.external_id)
+            if first is not None:
+                m.refusal = Refuse("duplicate-external-id", "external_ids", m.external_id, first=first)
         if m.refusal is not None:
             r = m.refusal
             reason = problem(r.code, file=f, row=m.line, line=m.line, field=r.field, value=r.value, **r.params)
@@ -237,7 +239,7 @@ def _run(result: ImportResult, rows: Iterator[Mapped], *, on_row: Callable[[], N
                 event = validate_record(m.data, Context(), where)[0] if problems else None
                 spool.add(m.line, line_of(m.data), bool(problems), shape_of(m.data if event is None else event))
                 if m.external_id:
-                    seen[m.external_id] = m.line
+                    seen.add(m.external_id, m.line)
         if reasons:
             report.extend(reasons)
             result.refused[m.line] = [p.message.removeprefix("Row refused: ") for p in reasons]
