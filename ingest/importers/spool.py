@@ -18,6 +18,8 @@ from array import array
 from pathlib import Path
 from typing import Any, Collection, Iterator, NamedTuple
 
+from cedar import paths
+
 from .submission_files import text_json
 
 # Rows buffered before a write: a few large writes rather than one a row.
@@ -97,7 +99,10 @@ class RowSpool:
     """The accepted rows of one import, in the order checked (`add`), read back by `records` after `finish`."""
 
     def __init__(self, folder: Path | None = None):
-        self.folder = Path(tempfile.mkdtemp(prefix="cedar-import-", dir=folder))
+        try:
+            self.folder = Path(tempfile.mkdtemp(prefix="cedar-import-", dir=folder))
+        except OSError as exc:  # a full disk, a folder that cannot be written: said, not a traceback
+            raise paths.disk_error(exc, folder) from None
         self.text_path, self.index_path = self.folder / "rows.jsonl", self.folder / "rows.index"
         self._text = open(self.text_path, "w", encoding="utf-8", newline="\n")
         self._index = open(self.index_path, "wb")
@@ -124,15 +129,21 @@ class RowSpool:
 
     def _flush(self) -> None:
         if self._lines:
-            self._text.write("\n".join(self._lines) + "\n")
-            self._numbers.tofile(self._index)
+            try:
+                self._text.write("\n".join(self._lines) + "\n")
+                self._numbers.tofile(self._index)
+            except OSError as exc:  # a full disk while spooling: said as for any file Cedar writes
+                raise paths.disk_error(exc, self.folder) from None
             self._lines, self._numbers = [], array("q")
 
     def finish(self) -> None:
         """Every row added is on disk: the spool is read from now on."""
         self._flush()
-        self._text.close()
-        self._index.close()
+        try:
+            self._text.close()
+            self._index.close()
+        except OSError as exc:
+            raise paths.disk_error(exc, self.folder) from None
 
     def close(self) -> None:
         self._closer()
@@ -217,7 +228,10 @@ class SeenIds:
         self._hashes.add(hash(external_id))
         self._pending.append(f"{row} {text_json(external_id)}\n")
         if len(self._pending) >= CHUNK:
-            self._file.write("".join(self._pending))
+            try:
+                self._file.write("".join(self._pending))
+            except OSError as exc:
+                raise paths.disk_error(exc, self.path) from None
             self._pending = []
 
     def _read_back(self) -> None:
