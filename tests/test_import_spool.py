@@ -132,3 +132,17 @@ def test_a_repeated_row_is_refused_naming_the_first(tmp_path: Path):
     assert sorted(result.refused) == [4, 6] and result.kept == 3
     firsts = [p.message for p in result.report.problems if p.row in (4, 6)]
     assert "row 2" in firsts[0] and "row 3" in firsts[1]
+
+
+def test_refs_read_off_the_rows_text_are_those_of_their_data(tmp_path: Path):
+    from cedar.ingest.importers import store_sync
+
+    path = tmp_path / "refs.csv"
+    with path.open("w", encoding="utf-8", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(CURRENT)
+        w.writerows([_row(1, 1), [*_row(2, 1)[:0], 'KEN"2\\', *_row(2, 1)[1:]], _row(3, 1)])
+    result = import_file("acled", path)
+    store_sync._respool(result, set(), {1: "CDR-KEN-9"})  # an update: the event_id in front, the ref after it
+    assert list(store_sync._refs(result)) == [e.data["ref"] for e in result.events]
+    assert list(store_sync._refs(result)) == ["acled:KEN1", 'acled:KEN"2\\', "acled:KEN3"]

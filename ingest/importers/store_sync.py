@@ -27,7 +27,7 @@ from cedar.validate.report import ERROR, WARNING, Problem, Report, problem, rewo
 
 from . import acled, matching
 from .common import ImportResult
-from .spool import RowSpool, learned
+from .spool import RowSpool, data_of, learned
 from .submission_files import member
 
 
@@ -99,8 +99,16 @@ def ingest(result: ImportResult, db: Path, *, submitter: str | None = None, dry_
 
 
 def _refs(result: ImportResult) -> Iterator[Any]:
-    for item in result.events:
-        yield item.data.get("ref")
+    """Each kept row's ref, read off the front of its text where the importer put it first (as ACLED's does:
+    '{"ref": "acled:X", ...', the text up to the next quote when it holds no escape), else from its data."""
+    assert result.spool is not None
+    for _, _, _, line in result.spool.records(result.dropped):
+        if line.startswith('{"ref": "'):
+            end = line.find('"', 9)
+            if end > 0 and "\\" not in line[9:end]:
+                yield line[9:end]
+                continue
+        yield data_of(line).get("ref")
 
 
 class RowsOf:
