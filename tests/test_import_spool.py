@@ -146,3 +146,14 @@ def test_refs_read_off_the_rows_text_are_those_of_their_data(tmp_path: Path):
     store_sync._respool(result, set(), {1: "CDR-KEN-9"})  # an update: the event_id in front, the ref after it
     assert list(store_sync._refs(result)) == [e.data["ref"] for e in result.events]
     assert list(store_sync._refs(result)) == ["acled:KEN1", 'acled:KEN"2\\', "acled:KEN3"]
+
+
+def test_many_external_ids_grow_the_table_and_stay_found(tmp_path: Path):
+    from cedar.ingest.importers.spool import SeenIds
+
+    seen = SeenIds(tmp_path)
+    ids = [f"acled:KEN{n}" for n in range(200_000)]  # past the first table's half (32,768) several times
+    for row, ext in enumerate(ids, start=2):
+        assert seen.first(ext) is None
+        seen.add(ext, row)
+    assert seen.first("acled:KEN199999") == 200_001 and seen.first("acled:KEN0") == 2

@@ -200,22 +200,38 @@ class RowSpool:
 
 class SeenIds:
     """The external ids of the rows accepted so far, to refuse a repeated one naming the row of the first. Kept
-    as their hashes (about 60 bytes a row against 140 for a dict of the ids), the ids themselves written to a
-    file beside the spool; the first time a hash comes again, the file is read back into a dict (id -> row),
-    which answers exactly from then on (a hash met again may be another id's)."""
+    as their hashes in an open-addressing table of 64-bit numbers (at most half full: 16-32 bytes a row, where a
+    dict of the ids took 140 and a set of their hashes 100), the ids themselves written to a file beside the
+    spool; the first time a hash comes again, the file is read back into a dict (id -> row), which answers
+    exactly from then on (a hash met again may be another id's)."""
 
     def __init__(self, folder: Path):
         self.path = folder / "ids.txt"
         self._file = open(self.path, "w", encoding="utf-8", newline="\n")
-        self._hashes: set[int] = set()
+        self._table = array("q", bytes(8 << 16))
+        self._mask, self._used = (1 << 16) - 1, 0
+        self._slot: tuple[str, int, int] | None = None  # (id, its slot, its hash) that `first` found free
         self._rows: dict[str, int] | None = None
         self._pending: list[str] = []
         self._closer = weakref.finalize(self, self._file.close)
 
+    def _probe(self, h: int) -> int:
+        """The slot that holds `h`, or the free one where it would go."""
+        table, mask = self._table, self._mask
+        i = h & mask
+        while True:
+            held = table[i]
+            if held == 0 or held == h:
+                return i
+            i = (i + 1) & mask
+
     def first(self, external_id: str) -> int | None:
         """The row an accepted row with this id was on, or None."""
         if self._rows is None:
-            if hash(external_id) not in self._hashes:
+            h = hash(external_id) or 1  # 0 marks a free slot
+            i = self._probe(h)
+            if self._table[i] != h:
+                self._slot = (external_id, i, h)
                 return None
             self._read_back()
         assert self._rows is not None
@@ -225,7 +241,18 @@ class SeenIds:
         if self._rows is not None:
             self._rows[external_id] = row
             return
-        self._hashes.add(hash(external_id))
+        slot = self._slot
+        if slot is not None and slot[0] is external_id:
+            _, i, h = slot
+        else:
+            h = hash(external_id) or 1
+            i = self._probe(h)
+        self._slot = None
+        if self._table[i] != h:
+            self._table[i] = h
+            self._used += 1
+            if self._used * 2 > self._mask:
+                self._grow()
         self._pending.append(f"{row} {text_json(external_id)}\n")
         if len(self._pending) >= CHUNK:
             try:
@@ -233,6 +260,14 @@ class SeenIds:
             except OSError as exc:
                 raise paths.disk_error(exc, self.path) from None
             self._pending = []
+
+    def _grow(self) -> None:
+        old = self._table
+        self._mask = self._mask * 2 + 1
+        self._table = array("q", bytes(8 * (self._mask + 1)))
+        for h in old:
+            if h:
+                self._table[self._probe(h)] = h
 
     def _read_back(self) -> None:
         self._file.write("".join(self._pending))
@@ -242,7 +277,7 @@ class SeenIds:
             for line in f:
                 row, text = line.split(" ", 1)
                 rows[json.loads(text)] = int(row)
-        self._rows, self._hashes, self._pending = rows, set(), []
+        self._rows, self._table, self._pending = rows, array("q"), []
         self.path.unlink()
 
 
