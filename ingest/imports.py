@@ -77,7 +77,9 @@ def run_import(dataset: str, path: Path, *, db: Path, ingest: bool = False, out:
     if dataset == "acled" and _is_acled_deletions(path, encoding):
         return _apply_deletions(path, db, ingest=ingest, submitter=submitter, dry_run=dry_run, encoding=encoding,
                                 say=say)
-    mapped = import_file(dataset, path, strict=strict, encoding=encoding, on_row=on_row)
+    # the rows kept are spooled beside the output, which then becomes a second name for the spool's file
+    spool_in = out.parent if out is not None and not ingest else None
+    mapped = import_file(dataset, path, strict=strict, encoding=encoding, on_row=on_row, folder=spool_in)
     run = ImportRun(dataset, path, mapped.report, Verdict.WRITTEN, mapped=mapped)
     summary: dict[str, Any] = mapped.summary()
     if mapped.refused_all:
@@ -99,6 +101,7 @@ def run_import(dataset: str, path: Path, *, db: Path, ingest: bool = False, out:
         summary["out"] = str(run.out)
         summary["files"] = [str(p) for p in run.written]
     run.report.extra["import"] = summary
+    mapped.close()  # the rows are written: their spool goes (an error or exit removes it too)
     return run
 
 

@@ -8,7 +8,7 @@ import csv
 import json
 from pathlib import Path
 
-from cedar.ingest.importers import acled, import_file
+from cedar.ingest.importers import acled, import_file, store_sync
 from cedar.ingest.importers.submission_files import Encoded, number_json
 
 # Cells a row's own text may hold: quotes, backslashes, tabs, non-ASCII letters, a character beyond the BMP.
@@ -49,15 +49,16 @@ def test_written_lines_are_the_encoders_text(tmp_path: Path):
     assert any("東京" in line for line in lines)  # written as it is, not escaped
 
 
-def test_replaced_data_is_encoded_whole(tmp_path: Path):
-    """Data replaced after mapping (an event_id put in front, as an update by external id does) is plain again,
-    so its line is encoded from the data, not from the text made when it was mapped."""
+def test_an_update_puts_the_event_id_in_front_of_the_rows_text(tmp_path: Path):
+    """A row the store holds under the same external id gets its event_id in front (an update): the spooled
+    text becomes the encoder's text of the new dict, the other rows stay as they were."""
     result = import_file("acled", tricky_export(tmp_path / "tricky.csv"))
-    first = result.events[0]
-    first.data = {"event_id": "CDR-ETH-1", **first.data}
+    before = [e.data for e in result.events]
+    store_sync._respool(result, set(), {0: "CDR-ETH-1"})
     result.write_jsonl(tmp_path / "out.jsonl")
-    line = (tmp_path / "out.jsonl").read_text(encoding="utf-8").splitlines()[0]
-    assert line.startswith('{"event_id": "CDR-ETH-1", "ref": ')
+    lines = (tmp_path / "out.jsonl").read_text(encoding="utf-8").splitlines()
+    assert lines[0] == json.dumps({"event_id": "CDR-ETH-1", **before[0]}, ensure_ascii=False)
+    assert lines[1:] == [json.dumps(d, ensure_ascii=False) for d in before[1:]]
 
 
 def test_numbers_as_the_encoder_writes_them():

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import gc
+import itertools
 import time
 import zipfile
 from dataclasses import dataclass, field
@@ -21,35 +22,37 @@ from cedar.schema.rules import Context
 from cedar.validate.report import ERROR, WARNING, Report, problem, reworded
 from cedar.validate.rows import Shared, event_of, prefetch_places, validate_record
 
-from . import submission_files
 from .reading import LayoutError, Mapped, Refuse, ends_with_newline
-from .submission_files import companion_parts, replace_file, submission_format, write_submission
+from .spool import RowSpool, SeenIds, data_of, learned, shape_of
+from .submission_files import companion_parts, line_of, replace_file, submission_format, write_submission
 
 # Names other modules import from here.
 __all__ = ["EventFields", "ImportResult", "ImportedEvent", "LayoutError", "companion_parts", "run",
            "submission_format", "write_submission"]
 
 class ImportedEvent:
-    """A row that passed the check: its JSON-ready nested event (as written to the submission) and the checked
-    cedar Event, built only when asked for (a flat submission, matching): building it is a third of the check's
-    time, and a JSON Lines submission is written from the data alone."""
+    """A row that passed the check, read back from the spool: its JSON-ready nested event (as written to the
+    submission) and the checked cedar Event, built only when asked for (a flat submission, matching): building
+    it is a third of the check's time, and a JSON Lines submission is written from the text alone. A row on
+    which a rule filled a value (`warned`) has its Event from the rules again, as the data leaves it apart."""
 
-    __slots__ = ("row", "data", "_event")
+    __slots__ = ("row", "data", "_event", "warned", "file")
 
-    def __init__(self, row: int, data: dict[str, Any], event: Any = None):
-        self.row, self.data, self._event = row, data, event
+    def __init__(self, row: int, data: dict[str, Any], event: Any = None, warned: bool = False, file: str = ""):
+        self.row, self.data, self._event, self.warned, self.file = row, data, event, warned, file
 
     @property
     def event(self) -> Any:
         if self._event is None:
-            self._event = event_of(self.data)
+            where = {"file": self.file, "row": self.row, "line": self.row}
+            self._event = validate_record(self.data, Context(), where)[0] if self.warned else event_of(self.data)
         return self._event
 
     @property
     def fields(self) -> "EventFields":
         """The event's actors, types and country, read from the data (as the Event has them: the check of
         an import has no actor registry, so it replaces no alias)."""
-        return EventFields(self.data) if self._event is None else self._event
+        return EventFields(self.data) if self._event is None and not self.warned else self.event
 
 
 class EventFields:
@@ -64,12 +67,45 @@ class EventFields:
         self.assoc_actor_1, self.assoc_actor_2, self.iso3 = get("assoc_actor_1"), get("assoc_actor_2"), get("iso3")
 
 
+class SpooledEvents:
+    """The kept rows of an import, read back from its spool each time they are gone through (none is held)."""
+
+    def __init__(self, result: "ImportResult"):
+        self.result = result
+
+    def __len__(self) -> int:
+        return self.result.kept
+
+    def __bool__(self) -> bool:
+        return self.result.kept > 0
+
+    def __iter__(self) -> Iterator[ImportedEvent]:
+        spool, f = self.result.spool, str(self.result.path)
+        if spool is None:
+            return
+        for row, warned, _, line in spool.records(self.result.dropped):
+            yield ImportedEvent(row, data_of(line), warned=bool(warned), file=f)
+
+    def __getitem__(self, i: int) -> ImportedEvent:
+        if i < 0:
+            i += len(self)
+        found = next(itertools.islice(iter(self), i, None), None) if i >= 0 else None
+        if found is None:
+            raise IndexError(i)
+        return found
+
+
 @dataclass
 class ImportResult:
+    """What an import mapped and checked: its report, the rows refused (row -> reasons) and the rows kept, on
+    disk in `spool` (less those at the positions in `dropped`); `events` reads them back. `close` removes the
+    spool (as does exit)."""
+
     dataset: str
     path: Path
     report: Report
-    events: list[ImportedEvent] = field(default_factory=list)
+    spool: RowSpool | None = None
+    dropped: set[int] = field(default_factory=set)  # positions in the spool of rows refused after the check
     refused: dict[int, list[str]] = field(default_factory=dict)  # row -> reasons
     rows_read: int = 0
     seconds: float = 0.0
@@ -77,8 +113,17 @@ class ImportResult:
     deletions: list[tuple[int, str, str]] | None = None  # (row, external id, deleted on) for a deletions file
 
     @property
+    def kept(self) -> int:
+        """The rows that passed every check (on disk, in the spool)."""
+        return (self.spool.count if self.spool is not None else 0) - len(self.dropped)
+
+    @property
+    def events(self) -> SpooledEvents:
+        return SpooledEvents(self)
+
+    @property
     def imported(self) -> int:
-        return len(self.events) if not self.refused_all else 0
+        return self.kept if not self.refused_all else 0
 
     @property
     def refused_all(self) -> bool:
@@ -92,13 +137,29 @@ class ImportResult:
 
     def write_jsonl(self, out: Path) -> None:
         """The submission as JSON Lines, whatever `out` is named (the store's own ingest reads it)."""
-        with paused_gc():
-            replace_file(out, lambda f: submission_files.write_jsonl([e.data for e in self.events], f))
+        assert self.spool is not None
+        spool = self.spool
+        replace_file(out, lambda f: spool.write_jsonl(f, self.dropped))
 
     def write(self, out: Path) -> list[Path]:
-        """The submission in the format `out`'s ending names (see `write_submission`)."""
+        """The submission in the format `out`'s ending names (see `write_submission`): JSON text copied from the
+        spool, a flat file from the events read back."""
+        fmt = submission_format(out)
+        if fmt == "jsonl":
+            self.write_jsonl(out)
+            return [out]
+        if fmt == "json":
+            assert self.spool is not None
+            spool = self.spool
+            replace_file(out, lambda f: spool.write_json(f, self.dropped))
+            return [out]
         with paused_gc():
             return write_submission(self.events, out)
+
+    def close(self) -> None:
+        """The spool removed: the kept rows are gone (their counts stay)."""
+        if self.spool is not None:
+            self.spool.close()
 
 
 # Warnings reported once with the rows they recur on (the same misspelling in every row of a file).
@@ -111,17 +172,24 @@ def _ranges(lines: list[int], limit: int = 20) -> str:
 
 
 def run(dataset: str, path: Path, rows: Iterator[Mapped], *, strict: bool = False,
-        on_row: Callable[[], None] | None = None) -> ImportResult:
-    """Check every mapped row with the rules of `cedar check`; collect events, refusals and warnings."""
-    with paused_gc():
-        return _run(dataset, path, rows, strict=strict, on_row=on_row)
+        on_row: Callable[[], None] | None = None, folder: Path | None = None) -> ImportResult:
+    """Check every mapped row with the rules of `cedar check`; the rows kept go to a spool (in `folder`, by
+    default the system's temporary folder), refusals and warnings to the result. An error or Ctrl-C removes
+    the spool."""
+    result = ImportResult(dataset, path, Report(check=f"import-{dataset}"), strict=strict, spool=RowSpool(folder))
+    try:
+        with paused_gc():
+            _run(result, rows, on_row=on_row)
+    except BaseException:
+        result.close()
+        raise
+    return result
 
 
 @contextlib.contextmanager
 def paused_gc() -> Iterator[None]:
-    """The cyclic garbage collector paused while an import maps, checks and writes its rows: the heap of checked
-    events grows with every row and no row's objects form a cycle, yet collections over it cost a fifth of the
-    check's time, and the first one after the check (while the submission is written) 0.2 s per 100,000 rows."""
+    """The cyclic garbage collector paused while an import maps, checks and writes its rows: no row's objects
+    form a cycle, yet collections over the caches of distinct values cost a fifth of the check's time."""
     collecting = gc.isenabled()
     gc.disable()
     try:
@@ -131,16 +199,15 @@ def paused_gc() -> Iterator[None]:
             gc.enable()
 
 
-def _run(dataset: str, path: Path, rows: Iterator[Mapped], *, strict: bool,
-         on_row: Callable[[], None] | None) -> ImportResult:
+def _run(result: ImportResult, rows: Iterator[Mapped], *, on_row: Callable[[], None] | None) -> None:
     started = time.perf_counter()
-    report = Report(check=f"import-{dataset}")
+    path, report, spool = result.path, result.report, result.spool
+    assert spool is not None
     report.files.append(str(path))
-    result = ImportResult(dataset, path, report, strict=strict)
-    severity = ERROR if strict else WARNING  # of a refused row
+    severity = ERROR if result.strict else WARNING  # of a refused row
     ctx = Context()
     shared = Shared()  # the rules' findings per distinct labels, actors and countries
-    seen: dict[str, int] = {}
+    seen = SeenIds(spool.folder)  # the external ids of the rows accepted so far
     f = str(path)
     repeats: dict[tuple[str, Any], list[int]] = {}  # a warning met again is counted, not repeated
     last: int | None = None
@@ -151,8 +218,10 @@ def _run(dataset: str, path: Path, rows: Iterator[Mapped], *, strict: bool,
             on_row()
         if m.notes:
             _note(report, f, m, repeats)
-        if m.refusal is None and m.external_id and m.external_id in seen:
-            m.refusal = Refuse("duplicate-external-id", "external_ids", m.external_id, first=seen[m.external_id])
+        if m.refusal is None and m.external_id:
+            first = seen.first(m.external_id)
+            if first is not None:
+                m.refusal = Refuse("duplicate-external-id", "external_ids", m.external_id, first=first)
         if m.refusal is not None:
             r = m.refusal
             reason = problem(r.code, file=f, row=m.line, line=m.line, field=r.field, value=r.value, **r.params)
@@ -166,16 +235,17 @@ def _run(dataset: str, path: Path, rows: Iterator[Mapped], *, strict: bool,
                 reasons = [reworded(p, "row-refused-by-check", severity=severity) for p in problems
                            if p.severity == ERROR]
                 report.extend(p for p in problems if p.severity != ERROR)
-            if not reasons:  # a rule that filled a value (a warning) left the Event apart from the data: built now
+            if not reasons:  # a rule that filled a value (a warning) left the Event apart from the data
                 event = validate_record(m.data, Context(), where)[0] if problems else None
-                result.events.append(ImportedEvent(m.line, m.data, event))
+                spool.add(m.line, line_of(m.data), bool(problems), shape_of(m.data if event is None else event))
                 if m.external_id:
-                    seen[m.external_id] = m.line
+                    seen.add(m.external_id, m.line)
         if reasons:
             report.extend(reasons)
             result.refused[m.line] = [p.message.removeprefix("Row refused: ") for p in reasons]
         report.rows_checked += 1
-    if dataset == "acled":  # GDELT's and UCDP's actor names are generic ("CHINA"); their types vary by event
+    spool.finish()
+    if result.dataset == "acled":  # GDELT's and UCDP's actor names are generic ("CHINA"); their types vary by event
         _refuse_type_outliers(result, severity)
     if last is not None and not zipfile.is_zipfile(path) and not ends_with_newline(path):
         report.add(problem("no-final-line-break", file=f, row=last, line=last))
@@ -184,36 +254,40 @@ def _run(dataset: str, path: Path, rows: Iterator[Mapped], *, strict: bool,
             report.add(problem(code, file=f, value=value, severity=WARNING, worded_as="warning-repeated", warning=code,
                                count=len(lines) - 1, rows=_ranges(lines[1:])))
     result.seconds = time.perf_counter() - started
-    return result
 
 
 def _refuse_type_outliers(result: ImportResult, severity: str) -> None:
     """Rows that code an actor with another type than the file's commonest (in ACLED's context: a state's forces
     are 1 at home, 8 abroad) are refused: the store's registry would learn the commonest and refuse these rows
-    on the next import of the same file, so they are refused on the first."""
-    from cedar.ingest.actors import Registry, learned_from
+    on the next import of the same file, so they are refused on the first. Decided per distinct shape of the
+    rows' actors; the rows of a refused shape are found in the spool's index."""
+    from cedar.ingest.actors import Registry
 
-    fields = [i.fields for i in result.events]  # read once for both passes
-    registry = Registry([], learned=learned_from(fields))
+    spool = result.spool
+    assert spool is not None
+    registry = Registry([], learned=learned(spool.shapes, spool.shape_counts))
     contradiction = functools.lru_cache(maxsize=None)(registry.type_contradiction)  # few actors, many rows
-    keep = []
+    outliers = {sid for sid, e in enumerate(spool.shapes)
+                if (e.actor1 and contradiction(e.actor1, e.inter1, e.iso3))
+                or (e.actor2 and contradiction(e.actor2, e.inter2, e.iso3))}
+    if not outliers:  # most files: every row kept, the spool is the submission as it is
+        return
     f = str(result.path)
-    for item, e in zip(result.events, fields):
-        if not ((e.actor1 and contradiction(e.actor1, e.inter1, e.iso3))
-                or (e.actor2 and contradiction(e.actor2, e.inter2, e.iso3))):  # most rows: asked once, kept
-            keep.append(item)
+    for position, row, _, sid in spool.index():
+        if sid not in outliers:
             continue
+        e = spool.shapes[sid]
         reasons: list[Any] = []
         for actor, inter in (("actor1", "inter1"), ("actor2", "inter2")):
             name, given = getattr(e, actor), getattr(e, inter)
             expected = contradiction(name, given, e.iso3) if name else None
             if expected:
-                p = problem("actor-type-differs-in-file", file=f, row=item.row, line=item.row, field=inter,
+                p = problem("actor-type-differs-in-file", file=f, row=row, line=row, field=inter,
                             value=given, actor=name, expected=expected, label=vocab.ACTOR_TYPES.get(expected, ""))
                 reasons.append(reworded(p, "row-refused", severity=severity))
         result.report.extend(reasons)
-        result.refused[item.row] = [p.message.removeprefix("Row refused: ") for p in reasons]
-    result.events = keep
+        result.refused[row] = [p.message.removeprefix("Row refused: ") for p in reasons]
+        result.dropped.add(position)
 
 
 def _note(report: Report, f: str, m: Mapped, repeats: dict[tuple[str, Any], list[int]]) -> None:

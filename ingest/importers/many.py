@@ -18,7 +18,7 @@ from cedar import paths as checked_paths
 from cedar.validate.report import Report
 
 from . import READERS, import_file
-from .store_sync import StoreOutcome, _by_external_id, _put_back, _store_check, external_index
+from .store_sync import RowsOf, StoreOutcome, _put_back, external_index, kept_rows, prepare
 
 
 @dataclass
@@ -61,26 +61,26 @@ def ingest_many(dataset: str, files: list[Path], db: Path, *, strict: bool = Fal
     # a day of GDELT has tens of thousands of refused rows: past a number per code they are counted, not listed
     run = ManyFiles(dataset, list(files), Report(check=f"import-{dataset}", warnings_per_code=load.WARNINGS_PER_CODE))
     updated = skipped = 0
-    written: list[tuple[Path, Path, list[int]]] = []  # (JSON Lines, peer file, the peer row of each line)
+    written: list[tuple[Path, Path, RowsOf]] = []  # (JSON Lines, peer file, the peer row of each line)
     with spool.Spool(db) as work:
         for n, path in enumerate(files, start=1):
             say(f"Importing {path.name} ({n} of {len(files)}) ...")
-            mapped = import_file(dataset, path, strict=strict, encoding=encoding, on_row=on_row)
-            keep, up, skip = _by_external_id(mapped, current, deleted)
-            keep = _store_check(mapped, keep, db)
-            updated, skipped = updated + up, skipped + skip
-            run.report.take(mapped.report)
-            run.rows_read += mapped.rows_read
-            run.refused_rows += len(mapped.refused)
-            run.imported += len(keep)
-            run.per_file.append({"file": str(path), "rows_read": mapped.rows_read, "imported": len(keep),
-                                 "refused": len(mapped.refused)})
-            if keep:
-                out = work.folder / f"{n:05d}-{path.name}.cedar.jsonl"
-                mapped.events = keep
-                mapped.write_jsonl(out)
-                written.append((out, path, [item.row for item in keep]))
-            mapped.events = []  # this file's events are on disk now: the next file starts from nothing
+            mapped = import_file(dataset, path, strict=strict, encoding=encoding, on_row=on_row, folder=work.folder)
+            try:
+                up, skip = prepare(mapped, current, deleted, db)
+                updated, skipped = updated + up, skipped + skip
+                run.report.take(mapped.report)
+                run.rows_read += mapped.rows_read
+                run.refused_rows += len(mapped.refused)
+                run.imported += mapped.kept
+                run.per_file.append({"file": str(path), "rows_read": mapped.rows_read, "imported": mapped.kept,
+                                     "refused": len(mapped.refused)})
+                if mapped.kept:
+                    out = work.folder / f"{n:05d}-{path.name}.cedar.jsonl"
+                    mapped.write_jsonl(out)
+                    written.append((out, path, kept_rows(mapped)))
+            finally:
+                mapped.close()  # this file's rows are on disk now: the next file starts from nothing
         if strict and run.refused_rows:
             run.strict_refused = True
             return run
@@ -89,6 +89,6 @@ def ingest_many(dataset: str, files: list[Path], db: Path, *, strict: bool = Fal
         outcome = load.ingest(db, [w for w, _, _ in written], submitter=submitter or f"cedar import {dataset}",
                               dry_run=dry_run, say=say)
         for out, peer, rows in written:
-            _put_back(outcome, str(out), str(peer), dict(enumerate(rows, start=1)))
+            _put_back(outcome, str(out), str(peer), rows)
     run.stored = StoreOutcome(outcome, updated, skipped)
     return run

@@ -16,16 +16,19 @@ from __future__ import annotations
 import csv
 import functools
 import tempfile
+from array import array
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 from cedar.schema import vocab
 from cedar.schema.rules import RULES
 from cedar.validate.report import ERROR, WARNING, Problem, Report, problem, reworded
 
 from . import acled, matching
-from .common import ImportedEvent, ImportResult
+from .common import ImportResult
+from .spool import RowSpool, data_of, learned
+from .submission_files import member
 
 
 @dataclass
@@ -57,13 +60,12 @@ def ingest(result: ImportResult, db: Path, *, submitter: str | None = None, dry_
     from cedar.ingest import load, store  # the store's modules (DuckDB): only when an import goes into it
     with store.connect(db, write=False) as con:
         current, deleted = external_index(con)
-    keep, updated, skipped = _by_external_id(result, current, deleted)
-    keep = _store_check(result, keep, db)
-    result.events = keep
+    updated, skipped = prepare(result, current, deleted, db)
     if result.strict and result.refused:
         refused = load.Outcome(Report(check="ingest", files=[str(result.path)]), str(db), dry_run, refused=True)
         return StoreOutcome(refused, updated, skipped)
-    say(f"{updated} of {len(keep)} events are already in the store (same external id): they are updated, not added.")
+    say(f"{updated} of {result.kept} events are already in the store (same external id): they are updated, not "
+        "added.")
     with tempfile.TemporaryDirectory(prefix="cedar-import-") as tmp:
         path = Path(tmp) / f"{result.path.stem}.{result.dataset}.cedar.jsonl"
         result.write_jsonl(path)  # the store ingests JSON Lines: one line an event, so rows map back
@@ -71,18 +73,18 @@ def ingest(result: ImportResult, db: Path, *, submitter: str | None = None, dry_
             result.write(out)
         outcome = load.ingest(db, [path], submitter=submitter or f"cedar import {result.dataset}", dry_run=dry_run,
                               say=say)
-        rows = {n: item.row for n, item in enumerate(keep, start=1)}
-        _put_back(outcome, str(path), str(result.path), rows)
+        _put_back(outcome, str(path), str(result.path), kept_rows(result))
     done = StoreOutcome(outcome, updated, skipped)
     if outcome.refused or outcome.submission_id is None:
         return done
     ids = {e["ref"]: e["event_id"] for e in outcome.events if e.get("ref")}
-    stored = [i for i in keep if i.data.get("ref") in ids]
-    if stored:
+    stored = [i for i in result.events if i.data.get("ref") in ids] if dry_run else []
+    refs = [ids[r] for r in _refs(result) if r in ids] if not dry_run else []
+    if stored or refs:
         with store.connect(db, write=not dry_run) as con:
             # as stored: actor aliases replaced by canonical names; the rows' own Events (built for this alone,
             # a sixth of an import's time) only when nothing was stored (a dry run)
-            new = matching.stored_candidates(con, [ids[i.data["ref"]] for i in stored]) if not dry_run else []
+            new = matching.stored_candidates(con, refs) if not dry_run else []
             new = new or [matching.candidate(ids[i.data["ref"]], i.event) for i in stored]
             held = matching.held_candidates(con, min(c.start for c in new), max(c.end for c in new))
             done.matches = matching.find(new, held)
@@ -96,63 +98,141 @@ def ingest(result: ImportResult, db: Path, *, submitter: str | None = None, dry_
     return done
 
 
-def _by_external_id(result: ImportResult, current: dict[str, str],
-                    deleted: dict[str, str]) -> tuple[list[ImportedEvent], int, int]:
-    """The events to ingest: those the store holds under the same external id get its event_id (an update);
-    those whose event was deleted are left out with a warning. Also how many of each."""
-    keep: list[ImportedEvent] = []
-    updated = skipped = 0
-    for item in result.events:
-        ext = (item.data.get("external_ids") or [None])[0]
-        if ext in current:
-            item.data = {"event_id": current[ext], **item.data}
-            updated += 1
-        elif ext in deleted:
-            skipped += 1
-            result.report.add(problem("deleted-in-store", file=str(result.path), row=item.row, line=item.row,
-                                      field="external_ids", value=ext, event_id=deleted[ext]))
-            continue
-        keep.append(item)
-    return keep, updated, skipped
+def _refs(result: ImportResult) -> Iterator[Any]:
+    """Each kept row's ref, read off the front of its text where the importer put it first (as ACLED's does:
+    '{"ref": "acled:X", ...', the text up to the next quote when it holds no escape), else from its data."""
+    assert result.spool is not None
+    for _, _, _, line in result.spool.records(result.dropped):
+        if line.startswith('{"ref": "'):
+            end = line.find('"', 9)
+            if end > 0 and "\\" not in line[9:end]:
+                yield line[9:end]
+                continue
+        yield data_of(line).get("ref")
 
 
-def _store_check(result: ImportResult, items: list[ImportedEvent], db: Path) -> list[ImportedEvent]:
+class RowsOf:
+    """Line of the written submission (1 = the first) -> row of the peer file, as `_put_back` asks of it."""
+
+    def __init__(self, rows: "array[int]"):
+        self.rows = rows
+
+    def get(self, n: Any, default: Any = None) -> Any:
+        return self.rows[n - 1] if type(n) is int and 1 <= n <= len(self.rows) else default
+
+    def __getitem__(self, n: int) -> int:
+        return self.rows[n - 1]
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+
+def kept_rows(result: ImportResult) -> RowsOf:
+    """The peer file's row of each line of the submission written from `result`."""
+    return RowsOf(array("q", (row for _, row, _, _ in _kept_index(result))))
+
+
+def _kept_index(result: ImportResult) -> Iterator[tuple[int, int, int, int]]:
+    assert result.spool is not None
+    return (i for i in result.spool.index() if i[0] not in result.dropped)
+
+
+def prepare(result: ImportResult, current: dict[str, str], deleted: dict[str, str], db: Path) -> tuple[int, int]:
+    """The kept rows as the store will take them: those the store holds under the same external id get its
+    event_id (an update); those whose event was deleted are left out with a warning; those the store's registry
+    refuses are refused (`_store_check`). The result's spool is replaced by one of the rows to ingest when any
+    of this changed a row. Returns how many were updated and skipped."""
+    spool = result.spool
+    assert spool is not None
+    counts = list(spool.shape_counts)
+    drop: set[int] = set(result.dropped)
+    updates: dict[int, str] = {}  # position -> the store's event_id
+    skipped = 0
+    if current or deleted:  # a new store holds no external id: no row need be read again
+        f = str(result.path)
+        for (position, row, _, sid), item in zip(_kept_index(result), result.events):
+            ext = (item.data.get("external_ids") or [None])[0]
+            if ext in current:
+                updates[position] = current[ext]
+            elif ext in deleted:
+                skipped += 1
+                drop.add(position)
+                counts[sid] -= 1
+                result.report.add(problem("deleted-in-store", file=f, row=row, line=row, field="external_ids",
+                                          value=ext, event_id=deleted[ext]))
+    if result.dropped:  # rows refused already teach the registry nothing
+        for position, _, _, sid in spool.index():
+            counts[sid] -= position in result.dropped
+    drop |= _store_check(result, drop, counts, db)
+    if updates or drop != result.dropped:
+        _respool(result, drop, updates)
+    return len(updates), skipped
+
+
+def _respool(result: ImportResult, drop: set[int], updates: dict[int, str]) -> None:
+    """The result's rows less those at `drop`, with an event_id put in front of those at `updates` (the
+    encoder's text of the new dict: '{"event_id": ID, ' and the rest of the row's text)."""
+    old = result.spool
+    assert old is not None
+    new = RowSpool(old.folder.parent)
+    try:
+        for (position, row, warned, sid), (_, _, _, line) in zip(old.index(), old.records()):
+            if position in drop:
+                continue
+            if position in updates:
+                line = "{" + member("event_id", updates[position]) + (", " + line[1:] if line != "{}" else "}")
+            new.add(row, line, bool(warned), old.shapes[sid])
+        new.finish()
+    except BaseException:
+        new.close()
+        raise
+    old.close()
+    result.spool, result.dropped = new, set()
+
+
+def _store_check(result: ImportResult, drop: set[int], counts: list[int], db: Path) -> set[int]:
     """Rows the store's own check would refuse are refused here one by one, so that the rest go in (the store's
     ingest refuses a submission whole). The rows passed `cedar check` already: what the store knows more is
-    its actor registry, whose one rule that refuses is the actor type (asked of it directly, not by checking
-    every row again: a third of an import's time)."""
+    its actor registry, whose one rule that refuses is the actor type (asked of it directly per distinct shape
+    of the rows' actors, not by checking every row again: a third of an import's time). Returns the positions
+    of the rows refused."""
     from cedar.ingest import actors, store
     with store.connect(db, write=False) as con:
         if not actors.has_table(con):
-            return items
+            return set()
         registry = actors.load_for_check(con, str(db))
+    spool = result.spool
+    assert spool is not None
     # the types this ingest would record for actors the registry lacks count already: a second import of the
     # same rows meets them in the registry, and must give the same verdict
-    registry.learn(actors.learned_from(i.fields for i in items))
+    registry.learn(learned(spool.shapes, counts))
     rule = RULES["actor-type-contradicts-registry"]
     contradiction = functools.lru_cache(maxsize=None)(registry.type_contradiction)  # few actors, many rows
-    keep = []
-    severity = ERROR if result.strict else WARNING
-    f = str(result.path)
-    for item in items:
-        e = item.fields
-        errors = []
+    errors_of: dict[int, list[tuple[str, Any, dict[str, Any]]]] = {}
+    for sid, e in enumerate(spool.shapes):
         for actor, inter in (("actor1", "inter1"), ("actor2", "inter2")):
             name, given = getattr(e, actor), getattr(e, inter)
             expected = contradiction(name, given, e.iso3) if name else None
             if expected:
                 params = {"actor": name, "expected": expected, "label": vocab.ACTOR_TYPES.get(expected, "")}
-                errors.append(Problem(rule.code, rule.render(field=inter, value=given, **params), rule.severity,
-                                      file=f, row=item.row, line=item.row, field=inter, value=given))
-        if errors:
-            result.report.extend(reworded(p, "row-refused-by-store", severity=severity) for p in errors)
-            result.refused[item.row] = [p.message for p in errors]
+                errors_of.setdefault(sid, []).append((inter, given, params))
+    refused: set[int] = set()
+    if not errors_of:
+        return refused
+    severity = ERROR if result.strict else WARNING
+    f = str(result.path)
+    for position, row, _, sid in spool.index():
+        if sid not in errors_of or position in drop:
             continue
-        keep.append(item)
-    return keep
+        errors = [Problem(rule.code, rule.render(field=inter, value=given, **params), rule.severity, file=f, row=row,
+                          line=row, field=inter, value=given) for inter, given, params in errors_of[sid]]
+        result.report.extend(reworded(p, "row-refused-by-store", severity=severity) for p in errors)
+        result.refused[row] = [p.message for p in errors]
+        refused.add(position)
+    return refused
 
 
-def _put_back(outcome: Any, written: str, peer: str, rows: dict[int, int]) -> None:
+def _put_back(outcome: Any, written: str, peer: str, rows: Any) -> None:
     """Problems and event rows of the written submission, named by the peer file's rows."""
     from cedar.ingest import load
     report = outcome.report

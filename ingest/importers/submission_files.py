@@ -8,7 +8,7 @@ import csv
 import functools
 import json
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import Any, Callable, Iterable
 
 from cedar import paths
 from cedar.errors import UsageError
@@ -125,7 +125,7 @@ def companion_parts(out: Path) -> list[Path]:
     return [companion_path(out, part) for part in COMPANIONS]
 
 
-def write_submission(events: Sequence[Any], out: Path) -> list[Path]:
+def write_submission(events: Iterable[Any], out: Path) -> list[Path]:
     """The events (`common.ImportedEvent`: `data`, `event`) as a submission in the format `out`'s ending names:
     JSON Lines (.jsonl, .ndjson), a JSON array (.json), or a flat file (.csv, .parquet) with its companion
     tables NAME.sources.csv and NAME.claims.csv (both written, one perhaps with its header only, so that an older
