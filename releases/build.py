@@ -215,7 +215,8 @@ def _build_from_store(db: Path, store: Path, tmp: Path, version: str, previous: 
     try:
         step("Reading the store")
         con = snapshot.open_work(work)
-        snapshot.stage_store(con, db)
+        # a partitioned release is staged in span order, so each partition file reads one run of rows
+        snapshot.stage_store(con, db, lambda c: partitions.span_key(c, *layout))
         terms = licensing.check(con, version, db, private)  # before a file is written
         spans = partitions.plan(con, *layout)
         timings = {"snapshot": time.perf_counter() - t0}

@@ -18,6 +18,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from cedar.schema import event_ids
+
 from . import partitions
 
 FOLDER = "delta"
@@ -36,10 +38,12 @@ def _sql_path(path: Path) -> str:
 def write(con: Any, tmp: Path, version: str, hashes: Any) -> None:
     """The delta files of release `version` from the build's staged tables (events, claims, sources,
     actors, changes, store_deletions) into `tmp`/delta, each hashed as soon as it is written. Rows keep
-    the staged tables' order (rowid), so the files are as reproducible as the full ones."""
+    natural id order and within an event the staged tables' order (rowid), so the files are as
+    reproducible as the full ones (a partitioned release stages its tables by span first)."""
     (tmp / FOLDER).mkdir()
     for table in TABLES:
-        con.execute(f"COPY (SELECT x.* FROM {table} x WHERE x.event_id IN ({_CHANGED}) ORDER BY x.rowid) "
+        con.execute(f"COPY (SELECT x.* FROM {table} x WHERE x.event_id IN ({_CHANGED}) "
+                    f"ORDER BY {event_ids.order_sql('x.event_id')}, x.rowid) "
                     f"TO {_sql_path(tmp / FOLDER / f'{table}.parquet')} (FORMAT parquet, COMPRESSION zstd)")
         hashes.start(f"{FOLDER}/{table}.parquet")
     quoted = version.replace("'", "''")

@@ -16,9 +16,10 @@ manifest.json lists every partition file with its rows, countries and dates, so 
 only the partitions it needs. A span is written for every table, even when the long form has no row
 in it, so every table has the same partitions.
 
-Each file is one COPY of its span's rows in release order (filtering the staged table, or, past
-DIRECT_SPANS spans, a copy of it sorted by span so that a file reads only its own row groups), one file
-at a time on each cursor: memory stays that of one partition, and DuckDB spills past the build's
+The build stages its tables sorted by span and then in natural id order (span_key), the one sort of
+each table it makes anyway, so each file is one COPY of a run of rows (DuckDB's zone maps on rowid
+skip the other row groups): the work stays linear in the events whatever the number of spans. One
+file at a time on each cursor: memory stays that of one partition, and DuckDB spills past the build's
 memory limit.
 """
 
@@ -96,15 +97,15 @@ def plan(con: Any, mode: str, month_split_rows: int | None = None) -> list[Span]
 
 
 def stage_spans(con: Any, month_split_rows: int | None = None) -> list[Span]:
-    """Table event_span (event_id, y, m, iso3, event_date; m is null for a year kept whole) from the
-    staged events, and the spans it holds, in order. A table, not a temporary one: the writers' cursors
-    read it."""
+    """Table event_span (event_id, y, m, iso3, event_date, and r the event's rowid; m is null for a year
+    kept whole) from the staged events, and the spans it holds, in order. A table, not a temporary one:
+    the writers' cursors read it."""
     split = MONTH_SPLIT_ROWS if month_split_rows is None else month_split_rows
     con.execute("CREATE OR REPLACE TEMP TABLE year_rows AS SELECT year(event_date) AS y, count(*) AS n "
                 "FROM events GROUP BY ALL")
     con.execute("CREATE OR REPLACE TABLE event_span AS SELECT e.event_id, year(e.event_date) AS y, "
-                f"CASE WHEN r.n > {int(split)} THEN month(e.event_date) END AS m, e.iso3, e.event_date "
-                "FROM events e JOIN year_rows r ON r.y = year(e.event_date)")
+                f"CASE WHEN r.n > {int(split)} THEN month(e.event_date) END AS m, e.iso3, e.event_date, "
+                "e.rowid AS r FROM events e JOIN year_rows r ON r.y = year(e.event_date)")
     con.execute("DROP TABLE year_rows")
     rows = con.execute("SELECT DISTINCT y, m FROM event_span ORDER BY y, m NULLS FIRST").fetchall()
     return [Span(int(y), None if m is None else int(m)) for y, m in rows]
@@ -114,29 +115,52 @@ def _sql_path(path: Path) -> str:
     return "'" + str(path).replace("'", "''") + "'"
 
 
-# Up to this many spans, each partition file is one COPY filtering the staged table (a scan of the
-# table per file); past it, each table is first copied sorted by span so that a file reads only its own
-# row groups. At 3M events in 8 yearly spans the scans cost less (94 CPU s for the build against 120 s with
-# the sorted copy); 30M events split by month make about 100 spans, and 100 scans of the whole table.
-DIRECT_SPANS = 16
+def span_key(con: Any, mode: str, month_split_rows: int | None = None,
+             source: str = "store.event_current") -> str | None:
+    """When `mode` partitions the release of the events in `source`, an SQL sort key over their event_date
+    that puts the spans in order (a whole year as year * 100, a month of a split year as year * 100 +
+    month); else None. The build stages its tables in this order and then in natural id order
+    (snapshot.stage_store), so that a partition's rows are one run of rows of each staged table."""
+    split = MONTH_SPLIT_ROWS if month_split_rows is None else month_split_rows
+    rows = con.execute(f"SELECT year(event_date), count(*) FROM {source} GROUP BY ALL").fetchall()
+    if not wanted(mode, sum(int(n) for _, n in rows)):
+        return None
+    years = sorted(int(y) for y, n in rows if y is not None and n > split)
+    month = (f"CASE WHEN year(event_date) IN ({', '.join(map(str, years))}) THEN month(event_date) ELSE 0 END"
+             if years else "0")
+    return f"year(event_date) * 100 + {month}"
 
 
-def _stage_by_span(cur: Any, table: str) -> None:
-    """Table {table}_by_span: the staged table's rows with their span (__y, __m), sorted by span and then
-    in the table's order, so that a span's COPY reads only its row groups (DuckDB's zone maps)."""
-    cur.execute(f"CREATE OR REPLACE TABLE {table}_by_span AS SELECT s.y AS __y, s.m AS __m, x.* FROM {table} x "
-                "JOIN event_span s ON s.event_id = x.event_id ORDER BY s.y, s.m NULLS FIRST, x.rowid")
+Runs = dict[tuple[int, int | None], tuple[int, int]]  # (year, month) -> first and last rowid of its rows
 
 
-def _copy(cur: Any, table: str, span: Span, target: Path, by_span: bool) -> None:
+def _runs(cur: Any, table: str) -> Runs | None:
+    """Each span's rows of the staged `table` as (first rowid, last rowid), when every span's rows are
+    one run (the tables were staged in span order: span_key), else None. A span without rows is absent."""
+    source = "event_span s" if table == "events" else f"event_span s JOIN {table} x ON x.event_id = s.event_id"
+    rowid = "s.r" if table == "events" else "x.rowid"
+    found = cur.execute(f"SELECT s.y, s.m, min({rowid}), max({rowid}), count(*) FROM {source} GROUP BY ALL").fetchall()
+    runs = {(int(y), None if m is None else int(m)): (int(lo), int(hi)) for y, m, lo, hi, _ in found}
+    if any(hi - lo + 1 != n for _, _, lo, hi, n in found):
+        return None
+    ordered = sorted(runs.items(), key=lambda kv: (kv[0][0], -1 if kv[0][1] is None else kv[0][1]))
+    if any(a[1][1] >= b[1][0] for a, b in zip(ordered, ordered[1:])):
+        return None
+    return runs
+
+
+def _copy(cur: Any, table: str, span: Span, target: Path, runs: Runs | None) -> None:
+    """One partition file: its rows in the table's order. From a run of rows (the zone maps of rowid skip
+    every other row group), or else by filtering the table (a scan of it per file)."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    if by_span:
-        month = "IS NULL" if span.month is None else f"= {int(span.month)}"
-        rows = (f"SELECT * EXCLUDE (__y, __m) FROM {table}_by_span WHERE __y = {int(span.year)} AND __m {month} "
-                "ORDER BY rowid")
+    if runs is not None:
+        lo, hi = runs.get((span.year, span.month), (0, -1))
+        rows = f"SELECT * FROM {table} WHERE rowid BETWEEN {lo} AND {hi} ORDER BY rowid"
     else:
         rows = (f"SELECT x.* FROM {table} x WHERE x.event_id IN (SELECT s.event_id FROM event_span s "
                 f"WHERE {span.where()}) ORDER BY x.rowid")
+    # ORDER BY even over a run: the Parquet writer's row groups follow the chunks it is given, which a
+    # sort makes the same whichever way the rows were found (the same bytes either way)
     cur.execute(f"COPY ({rows}) TO {_sql_path(target)} (FORMAT parquet, COMPRESSION zstd)")
 
 
@@ -144,19 +168,15 @@ def write(con: Any, tmp: Path, spans: list[Span], hashes: Any) -> None:
     """Every partition file of every table into `tmp`, each hashed as soon as it is written. Two
     cursors each write one file at a time: the events on one, the long forms on the other."""
     queues = [["events"], [t for t in TABLES if t != "events"]]
-    by_span = len(spans) > DIRECT_SPANS
 
     def run(tables: list[str]) -> None:
         cur = con.cursor()
         try:
             for table in tables:
-                if by_span:
-                    _stage_by_span(cur, table)
+                runs = _runs(cur, table)
                 for span in spans:
-                    _copy(cur, table, span, tmp / span.path(table), by_span)
+                    _copy(cur, table, span, tmp / span.path(table), runs)
                     hashes.start(span.path(table))
-                if by_span:
-                    cur.execute(f"DROP TABLE {table}_by_span")  # its blocks are reused by the next table's copy
         finally:
             cur.close()
 

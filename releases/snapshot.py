@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import csv
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import duckdb
 
@@ -92,9 +92,13 @@ def _sql_text(text: str) -> str:
     return text.replace("'", "''")
 
 
-def stage_store(con: Any, db: Path) -> None:
+def stage_store(con: Any, db: Path, first_by: Callable[[Any], str | None] | None = None) -> str | None:
     """Copy the store's current events, their long forms and its deletions into `con`'s tables
-    events, claims, sources, actors and store_deletions, typed and in release order."""
+    events, claims, sources, actors and store_deletions, typed and in release order.
+
+    `first_by(con)`, called in the staging transaction with the store attached as `store`, may return an
+    SQL sort key over store.event_current's columns that orders the events before their natural id
+    order (a partitioned release's spans: releases.partitions.span_key); returns that key or None."""
     if not db.exists():
         raise UsageError(f"There is no store at {db}.", "Create one with `cedar init`, or name it with --db.")
     try:
@@ -109,10 +113,12 @@ def stage_store(con: Any, db: Path) -> None:
     try:
         con.execute("BEGIN")  # one transaction: every table from the same state of the store
         _refuse_legacy_ids(con, db)
-        # each event's place in natural order, computed once on the narrow key; the wide tables are
-        # then sorted on that integer
+        key = first_by(con) if first_by else None
+        # each event's place in release order, computed once on the narrow key; the wide tables are
+        # then sorted on that integer (so a partition's rows are one run of each table, sorted once)
+        first = f"{key}, " if key else ""
         con.execute("CREATE TEMP TABLE event_order AS SELECT event_id, version, "
-                    f"row_number() OVER (ORDER BY {id_order()}) AS n FROM store.event_current")
+                    f"row_number() OVER (ORDER BY {first}{id_order()}) AS n FROM store.event_current")
         con.execute(f"CREATE TABLE events AS SELECT {_typed(event_columns(), 'e')} FROM store.event_current e "
                     "JOIN event_order o ON o.event_id = e.event_id ORDER BY o.n")
         for table, long, key, columns in (("claims", "event_claims", "claim_no", claim_columns()),
@@ -127,6 +133,7 @@ def stage_store(con: Any, db: Path) -> None:
         _stage_aliases(con)
         con.execute("DROP TABLE event_order")
         con.execute("COMMIT")
+        return key
     except duckdb.CatalogException as exc:
         raise StoreError(f"{db} is not a Cedar store: {exc}.", "Create one with `cedar init`.") from None
     finally:

@@ -349,20 +349,32 @@ def test_seed_claims_are_partitioned_with_their_events(tmp_path):
     assert sum(p["rows"] for p in parts) == len(claims["parted"])
 
 
-def test_both_ways_of_writing_partitions_give_the_same_bytes(built, tmp_path, monkeypatch):
-    """Past DIRECT_SPANS spans each table is copied sorted by span first; the files are the same bytes."""
+def test_partition_files_read_from_runs_of_span_ordered_tables_equal_filtered_ones(built, tmp_path, monkeypatch):
+    """A partitioned build stages its tables in span order and writes each file from its run of rows;
+    staged in natural id order alone, each file filters the table instead. The files are the same bytes."""
     from cedar.releases import partitions
     from cedar.releases.build import build_release
 
-    assert build_release(V1, built["db"], tmp_path / "sorted", partition="always", month_split_rows=10).passed
-    monkeypatch.setattr(partitions, "DIRECT_SPANS", 10_000)
-    assert build_release(V1, built["db"], tmp_path / "direct", partition="always", month_split_rows=10).passed
-    by_span, direct = _manifest(tmp_path / "sorted" / V1), _manifest(tmp_path / "direct" / V1)
-    assert len(by_span["partitions"]) > 4 * 16  # more than DIRECT_SPANS (16) spans in each of the four tables
-    assert by_span["partitions"] == direct["partitions"]
-    for p in by_span["partitions"]:
+    ways: list[tuple[str, bool]] = []  # each file's table, and whether it was read from a run
+    copy = partitions._copy
+
+    def noted(cur, table, span, target, runs):
+        ways.append((table, runs is not None))
+        copy(cur, table, span, target, runs)
+
+    monkeypatch.setattr(partitions, "_copy", noted)
+    assert build_release(V1, built["db"], tmp_path / "runs", partition="always", month_split_rows=10).passed
+    assert ways and all(run for _, run in ways)
+    ways.clear()
+    monkeypatch.setattr(partitions, "span_key", lambda *_args: None)  # staged in natural id order only
+    assert build_release(V1, built["db"], tmp_path / "filtered", partition="always", month_split_rows=10).passed
+    assert not any(run for table, run in ways if table == "events")  # the events' spans interleave in id order
+    runs, filtered = _manifest(tmp_path / "runs" / V1), _manifest(tmp_path / "filtered" / V1)
+    assert len(runs["partitions"]) > 4 * 16  # months: many spans in each of the four tables
+    assert runs["partitions"] == filtered["partitions"]
+    for p in runs["partitions"]:
         if p["rows"]:  # an empty file may differ in its columns' nullability (DuckDB's statistics)
-            assert by_span["files"][p["path"]] == direct["files"][p["path"]], p["path"]
+            assert runs["files"][p["path"]] == filtered["files"][p["path"]], p["path"]
         else:
-            names = [pq.read_schema(tmp_path / w / V1 / p["path"]).names for w in ("sorted", "direct")]
+            names = [pq.read_schema(tmp_path / w / V1 / p["path"]).names for w in ("runs", "filtered")]
             assert names[0] == names[1], p["path"]
