@@ -183,9 +183,16 @@ class Registry:
 def learned_from(events: Iterable[Any]) -> dict[str, Actor]:
     """What `record_staged` would record of these events' actors (their commonest type, and commonest
     country outside the events where they act as external forces; ties go to the lowest), by name."""
+    return learned_counted((e, 1) for e in events)
+
+
+def learned_counted(rows: Iterable[tuple[Any, int]]) -> dict[str, Actor]:
+    """`learned_from` of (event, how many rows are like it) pairs: an importer counts its rows by shape."""
     types: dict[str, dict[int, int]] = {}
     places: dict[str, dict[str, int]] = {}
-    for e in events:
+    for e, n in rows:
+        if n <= 0:
+            continue
         pairs = [(e.actor1, e.inter1), (e.actor2, e.inter2)]
         pairs += [(a, None) for a in (*(e.assoc_actor_1 or ()), *(e.assoc_actor_2 or ()))]
         for name, inter in pairs:
@@ -193,10 +200,10 @@ def learned_from(events: Iterable[Any]) -> dict[str, Actor]:
                 continue
             if inter is not None and 1 <= inter <= 8:
                 counts = types.setdefault(name, {})
-                counts[inter] = counts.get(inter, 0) + 1
+                counts[inter] = counts.get(inter, 0) + n
             if e.iso3 and inter != EXTERNAL:
                 seen = places.setdefault(name, {})
-                seen[e.iso3] = seen.get(e.iso3, 0) + 1
+                seen[e.iso3] = seen.get(e.iso3, 0) + n
     out: dict[str, Actor] = {}
     for name in types.keys() | places.keys():
         t, p = types.get(name), places.get(name)

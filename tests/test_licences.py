@@ -14,7 +14,7 @@ from release_support import cedar_ok, ingest_store
 from store_helpers import query
 
 import cedar
-from cedar.ingest import ids
+from cedar.ingest.ids import STORE_VERSION
 from cedar.schema import licences
 from cedar.schema.derive import complete
 
@@ -113,7 +113,7 @@ def test_a_store_made_before_the_licence_columns_gets_them_filled(tmp_path):
     con.close()
     rows = query(db, "SELECT licensor, count(*) AS n FROM event_current GROUP BY ALL ORDER BY ALL")
     assert rows == [{"licensor": "cedar", "n": 6}, {"licensor": "ucdp-ged", "n": 5}]
-    assert query(db, "SELECT value FROM store_meta WHERE key = 'store_version'") == [{"value": str(ids.STORE_VERSION)}]
+    assert query(db, "SELECT value FROM store_meta WHERE key = 'store_version'") == [{"value": str(STORE_VERSION)}]
     assert query(db, "SELECT count(*) AS n FROM event_history WHERE licence IS NULL") == [{"n": 0}]
     cedar_ok("init", "--db", str(db))  # views made again over the migrated tables
     assert query(db, "SELECT count(*) AS n FROM events WHERE licence = 'CC-BY-4.0'") == [{"n": 11}]

@@ -61,32 +61,10 @@ def weighted(shapes: list[Shape], counts: list[int]) -> Iterator[Shape]:
 
 def learned(shapes: list[Shape], counts: list[int]) -> dict[str, Any]:
     """`actors.learned_from` of the rows, from the count of rows of each shape: what the registry would record of
-    their actors (the commonest type, and commonest country outside the events where they act as external forces;
-    ties go to the lowest), worked out once per shape instead of once per row."""
-    from cedar.ingest.actors import EXTERNAL, Actor
+    their actors, worked out once per shape instead of once per row."""
+    from cedar.ingest.actors import learned_counted
 
-    types: dict[str, dict[int, int]] = {}
-    places: dict[str, dict[str, int]] = {}
-    for e, n in zip(shapes, counts):
-        if n <= 0:
-            continue
-        pairs: list[tuple[str | None, int | None]] = [(e.actor1, e.inter1), (e.actor2, e.inter2)]
-        pairs += [(a, None) for a in (*e.assoc_actor_1, *e.assoc_actor_2)]
-        for name, inter in pairs:
-            if not name or not name.strip():
-                continue
-            if inter is not None and 1 <= inter <= 8:
-                held = types.setdefault(name, {})
-                held[inter] = held.get(inter, 0) + n
-            if e.iso3 and inter != EXTERNAL:
-                seen = places.setdefault(name, {})
-                seen[e.iso3] = seen.get(e.iso3, 0) + n
-    out: dict[str, Any] = {}
-    for name in types.keys() | places.keys():
-        t, p = types.get(name), places.get(name)
-        out[name] = Actor(name, min(t, key=lambda k: (-t[k], k)) if t else None,
-                          min(p, key=lambda k: (-p[k], k)) if p else None)
-    return out
+    return learned_counted(zip(shapes, counts))
 
 
 def _remove(folder: str, files: list[Any]) -> None:
