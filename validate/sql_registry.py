@@ -188,9 +188,11 @@ def _number_rows(con: Any, offset: int) -> None:
     """Table x_rows: every non-blank record, numbered as the row engine numbers its events; `python`: the
     row engine's (a finding, no coordinates, an actor type the registry contradicts, a ref or event_id
     used before, a place rule that fires)."""
+    # numbered in a second step: a window over the joins' output (two threads, one side an Arrow scan)
+    # held more than DuckDB's limit at 5M rows, where over a table it spills
     run_sql(con, f"""
-        CREATE OR REPLACE TABLE x_rows AS
-        SELECT x.rid, l.line, {offset} + row_number() OVER (ORDER BY x.rid) AS row_no,
+        CREATE OR REPLACE TABLE x_rows0 AS
+        SELECT x.rid, l.line, NULL::BIGINT AS row_no,
                f IS NOT NULL OR latitude IS NULL OR longitude IS NULL
                OR coalesce(x.inter1 <> t1.actor_type, false) OR coalesce(x.inter2 <> 0 AND x.inter2 <> t2.actor_type,
                false) OR x.rid IN (SELECT i - 1 FROM x_twice) OR x.rid IN (SELECT rid FROM x_places) AS python
@@ -198,6 +200,10 @@ def _number_rows(con: Any, offset: int) -> None:
         LEFT JOIN x_names t1 ON t1.name = x.actor1 LEFT JOIN x_names t2 ON t2.name = x.actor2
         WHERE f IS DISTINCT FROM '{BLANK}'
     """)
+    run_sql(con, f"CREATE OR REPLACE TABLE x_rows AS SELECT * REPLACE ({offset} + row_number() OVER (ORDER BY rid) "
+                 "AS row_no) FROM x_rows0")
+    run_sql(con, "DROP TABLE x_rows0")
+
 
 
 def _distinct_rows(con: Any, today: Any) -> None:
