@@ -24,6 +24,11 @@ from cedar.validate.sql_query import ident, quote
 from cedar.validate.sql_registry import CheckedFile, run_sql, scalar
 
 _ACTOR_LISTS = ("assoc_actor_1", "assoc_actor_2")
+# the Parquet writer holds a row group per thread: at DuckDB's default (122,880 wide rows) two of them
+# took more than 100 MB, whatever the file's size
+ROW_GROUP = 30_000
+# x and x_all are paired by position (no hash table of the file's rids): a pair out of step is a bug
+_PAIRED = "NOT w.blank AND NOT w.python AND CASE WHEN x.rid = w.rid THEN true ELSE error('rows out of step') END"
 
 
 class CsvStager:
@@ -73,29 +78,30 @@ def _stage(con: Any, path: Path, spool: Spool) -> dict[str, list[Path]]:
     cols = []
     for name, _ in EVENT_COLUMNS:
         if name in ("actor1", "actor2"):
-            cols.append(f"coalesce(a_{name}.canonical, x.{name}) AS {name}")
+            cols.append(f"coalesce(m.aliases[x.{name}], x.{name}) AS {name}")
         elif name in _ACTOR_LISTS and aliases:
             cols.append(f"list_transform(x.{name}, lambda v: coalesce(m.aliases[v], v)) AS {name}")
         elif name == "region":
-            cols.append("coalesce(x.region, g.region) AS region")
+            cols.append("coalesce(x.region, m.regions[x.iso3]) AS region")
         else:
             cols.append(f"x.{ident(name)}")
+    # the aliases and regions are maps in a one-row table, not joins: DuckDB would build a join's hash
+    # table on the positional pair (its size unknown to the planner), a million wide rows
     queries = {"stage_events": f"""
-        WITH m AS (SELECT map(list(name), list(canonical)) AS aliases FROM x_aliases)
+        WITH m AS (SELECT (SELECT map(list(name), list(canonical)) FROM x_aliases) AS aliases,
+                          (SELECT map(list(iso3), list(region)) FROM x_regions) AS regions)
         SELECT w.row_no, {quote(str(path))} AS file, w.line AS row, NULL::VARCHAR AS change, {', '.join(cols)}
-        FROM x JOIN x_rows w USING (rid) LEFT JOIN x_regions g ON g.iso3 = x.iso3
-        LEFT JOIN x_aliases a_actor1 ON a_actor1.name = x.actor1
-        LEFT JOIN x_aliases a_actor2 ON a_actor2.name = x.actor2, m
-        WHERE NOT w.python
-    """, "stage_sources": """
+        FROM x POSITIONAL JOIN x_all w, m
+        WHERE {_PAIRED}
+    """, "stage_sources": f"""
         SELECT row_no, source_no, name FROM (
             SELECT w.row_no, unnest(x.sources) AS name, generate_subscripts(x.sources, 1) AS source_no
-            FROM x JOIN x_rows w USING (rid) WHERE NOT w.python)
+            FROM x POSITIONAL JOIN x_all w WHERE {_PAIRED})
     """}
     out: dict[str, list[Path]] = {}
     for name, sql in queries.items():  # DuckDB writes the file a row group at a time: no Arrow copy in Python
         target = spool.file(name)
-        run_sql(con, f"COPY ({sql}) TO {quote(str(target))} (FORMAT parquet)")
+        run_sql(con, f"COPY ({sql}) TO {quote(str(target))} (FORMAT parquet, ROW_GROUP_SIZE {ROW_GROUP})")
         out[name] = [target]
     con.unregister("x_regions")
     return out

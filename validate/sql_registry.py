@@ -10,8 +10,9 @@ an actor the registry does not know) are made once per distinct name.
 
 A `Stager` (cedar.ingest.stage_csv) stages each file from the tables its check leaves on the
 connection: x (the file's rows, rid = record index - 1, with the typed values and the store's
-event columns), x_rows (rid, line, row_no, python: the row engine checked it) and the view x_names
-(name, canonical, actor_type).
+event columns), x_all (a row for each of x's, in the same order: rid, line, blank, row_no, python: the row
+engine checked it; its view x_rows without the blank records) and the view x_names (name, canonical,
+actor_type).
 """
 
 from __future__ import annotations
@@ -162,7 +163,7 @@ def check_file(con: Any, path: Path, ctx: Context, registry: ActorRegistry | Non
     if total != len(starts) - 1:
         return None
     twice = _repeats(con, path, header, seen)
-    _actor_names(con, registry)
+    bad = _actor_names(con, registry)
     con.register("x_lines", pa.table({"rid": np.arange(total, dtype=np.int64), "line": lines[1:]}))
     con.register("x_twice", twice)
     _number_rows(con, offset)
@@ -176,34 +177,41 @@ def check_file(con: Any, path: Path, ctx: Context, registry: ActorRegistry | Non
     build = stager is not None
     checked = _row_engine(path, header, starts, python, ctx, _twice_by_rid(path, twice, seen), build)
     out = CheckedFile(rows, stager.events(path) if stager is not None else [])
-    _report(report, checked, _actor_warnings(con), path, registry, out.events if build else None)
+    _report(report, checked, _actor_warnings(con, lines, bad), path, registry, out.events if build else None)
     report.rows_checked += rows
     if stager is not None and report.valid:
         stager.stage(con, path, out)
     con.unregister("x_names")
+    con.unregister("x_bad")
     return out
 
 
 def _number_rows(con: Any, offset: int) -> None:
-    """Table x_rows: every non-blank record, numbered as the row engine numbers its events; `python`: the
-    row engine's (a finding, no coordinates, an actor type the registry contradicts, a ref or event_id
-    used before, a place rule that fires)."""
+    """Table x_all: a row for every record of x, in rid order (so that x POSITIONAL JOIN x_all pairs a
+    record with its own: no hash table of a million rids), with `blank`, its line, and `python`: the row
+    engine's (a finding, no coordinates, an actor type the registry contradicts, a ref or event_id used
+    before, a place rule that fires); `row_no` numbers the non-blank records as the row engine numbers its
+    events. The view x_rows holds the non-blank ones."""
     # numbered in a second step: a window over the joins' output (two threads, one side an Arrow scan)
     # held more than DuckDB's limit at 5M rows, where over a table it spills
     run_sql(con, f"""
         CREATE OR REPLACE TABLE x_rows0 AS
-        SELECT x.rid, l.line, NULL::BIGINT AS row_no,
+        SELECT x.rid, l.line, f IS NOT DISTINCT FROM '{BLANK}' AS blank,
                f IS NOT NULL OR latitude IS NULL OR longitude IS NULL
                OR coalesce(x.inter1 <> t1.actor_type, false) OR coalesce(x.inter2 <> 0 AND x.inter2 <> t2.actor_type,
                false) OR x.rid IN (SELECT i - 1 FROM x_twice) OR x.rid IN (SELECT rid FROM x_places) AS python
         FROM x JOIN x_lines l USING (rid)
         LEFT JOIN x_names t1 ON t1.name = x.actor1 LEFT JOIN x_names t2 ON t2.name = x.actor2
-        WHERE f IS DISTINCT FROM '{BLANK}'
     """)
-    run_sql(con, f"CREATE OR REPLACE TABLE x_rows AS SELECT * REPLACE ({offset} + row_number() OVER (ORDER BY rid) "
-                 "AS row_no) FROM x_rows0")
+    run_sql(con, f"""
+        CREATE OR REPLACE TABLE x_all AS
+        SELECT rid, line, blank, python AND NOT blank AS python,
+               CASE WHEN NOT blank THEN {offset} + sum((NOT blank)::BIGINT) OVER (ORDER BY rid ROWS UNBOUNDED PRECEDING)
+               END AS row_no
+        FROM x_rows0 ORDER BY rid
+    """)
     run_sql(con, "DROP TABLE x_rows0")
-
+    run_sql(con, "CREATE OR REPLACE VIEW x_rows AS SELECT rid, line, row_no, python FROM x_all WHERE NOT blank")
 
 
 def _distinct_rows(con: Any, today: Any) -> None:
@@ -270,9 +278,10 @@ def _values(table: Any, *names: str) -> Iterator[tuple[Any, ...]]:
         yield from zip(*(batch.column(c).to_pylist() for c in names))
 
 
-def _actor_names(con: Any, registry: ActorRegistry | None) -> None:
+def _actor_names(con: Any, registry: ActorRegistry | None) -> list[tuple[str, str | None]]:
     """Every actor name of the file with what the registry says of it, asked once per distinct name:
-    its canonical name (None when unknown) and actor type, registered as the view x_names."""
+    its canonical name (None when unknown) and actor type, registered as the view x_names; the names the
+    registry replaces or does not know as x_bad (id: their index in the list returned, of (name, canonical))."""
     import pyarrow as pa
 
     names = [n for (n,) in con.execute("""
@@ -287,16 +296,23 @@ def _actor_names(con: Any, registry: ActorRegistry | None) -> None:
     con.register("x_names", pa.table({"name": pa.array(names, pa.string()),
                                       "canonical": pa.array(canonical, pa.string()),
                                       "actor_type": pa.array(types, pa.int32())}))
+    bad = [(n, c) for n, c in zip(names, canonical) if c != n]
+    con.register("x_bad", pa.table({"id": pa.array(range(len(bad)), pa.int32()),
+                                    "name": pa.array([n for n, _ in bad], pa.string()),
+                                    "unknown": pa.array([c is None for _, c in bad], pa.bool_())}))
+    return bad
 
 
-def _actor_warnings(con: Any) -> Any:
+def _actor_warnings(con: Any, lines: Any, bad: list[tuple[str, str | None]]) -> Iterator[tuple[Any, ...]]:
     """The registry's warnings on the rows the row engine does not see, in the row engine's order
-    (replacements, then unknown names; actor1, actor2, then the associated actors), as an Arrow table
-    of rid, line, unknown, name, canonical, iso3 (the event's country, which the suggestions keep to), field,
-    read as a stream of record batches."""
-    return con.sql("""
-        WITH r AS (SELECT x.rid, x.iso3, x.actor1, x.actor2, x.assoc_actor_1, x.assoc_actor_2 FROM x
-                   JOIN x_rows w USING (rid) WHERE NOT w.python),
+    (replacements, then unknown names; actor1, actor2, then the associated actors), as tuples of rid, line,
+    unknown, name, canonical, iso3 (the event's country, which the suggestions keep to), field."""
+    # the sort carries numbers only (the name as its index in `bad`), read a batch at a time: a million
+    # rows may carry millions of warnings, and a sort of their names and lines with joins over every row
+    # held more than DuckDB's limit at 1M rows and 100 MB
+    reader = con.sql(f"""
+        WITH r AS (SELECT rid, iso3, actor1, actor2, assoc_actor_1, assoc_actor_2 FROM x
+                   WHERE f IS DISTINCT FROM '{BLANK}' AND rid NOT IN (SELECT rid FROM x_rows WHERE python)),
         occ AS (
             SELECT rid, iso3, 0 AS slot, 0 AS i, actor1 AS name FROM r
             UNION ALL SELECT rid, iso3, 1, 0, actor2 FROM r WHERE actor2 IS NOT NULL
@@ -304,16 +320,21 @@ def _actor_warnings(con: Any) -> Any:
                 SELECT rid, iso3, unnest(assoc_actor_1) AS name, generate_subscripts(assoc_actor_1, 1) AS i FROM r)
             UNION ALL SELECT rid, iso3, 3, i - 1, name FROM (
                 SELECT rid, iso3, unnest(assoc_actor_2) AS name, generate_subscripts(assoc_actor_2, 1) AS i FROM r))
-        SELECT o.rid, w.line, n.canonical IS NULL AS unknown, o.name, n.canonical, o.iso3,
-               CASE o.slot WHEN 0 THEN 'actor1' WHEN 1 THEN 'actor2'
-               ELSE (CASE o.slot WHEN 2 THEN 'assoc_actor_1[' ELSE 'assoc_actor_2[' END) || o.i || ']' END AS field
-        FROM occ o JOIN x_names n USING (name) JOIN x_rows w USING (rid)
-        WHERE n.canonical IS DISTINCT FROM n.name
-        ORDER BY o.rid, unknown, o.slot, o.i
-    """).to_arrow_reader(50_000)  # read a batch at a time: a million rows may carry millions of warnings
+        SELECT o.rid, b.id, b.unknown, o.slot::TINYINT AS slot, o.i::INTEGER AS i, o.iso3
+        FROM occ o JOIN x_bad b USING (name)
+        ORDER BY o.rid, b.unknown, o.slot, o.i
+    """).to_arrow_reader(50_000)
+    fields = ("actor1", "actor2", "assoc_actor_1[", "assoc_actor_2[")
+    for batch in reader:
+        for rid, id_, unknown, slot, i, iso3 in zip(*(batch.column(c).to_pylist()
+                                                      for c in ("rid", "id", "unknown", "slot", "i", "iso3"))):
+            name, canonical = bad[id_]
+            yield (rid, int(lines[rid + 1]), unknown, name, canonical, iso3,
+                   fields[slot] if slot < 2 else f"{fields[slot]}{i}]")
 
 
-def _report(report: Report, checked: Iterator[tuple[int, int, int, list[Problem], Any]], warnings: Any, path: Path,
+def _report(report: Report, checked: Iterator[tuple[int, int, int, list[Problem], Any]],
+            warnings: Iterator[tuple[Any, ...]], path: Path,
             registry: ActorRegistry | None, events: EventsOut | None) -> None:
     """Every problem into the report in file order, as the row engine adds them: the row engine's rows
     and the actor warnings of the others, merged by rid. A warning's message is rendered once per (rule,
@@ -324,7 +345,7 @@ def _report(report: Report, checked: Iterator[tuple[int, int, int, list[Problem]
     rows = _Rows(checked, report, events)
     add = report.add if report.max_errors is not None or report.warnings_per_code is not None else \
         report.problems.append
-    for rid, line, is_unknown, name, canonical, iso3, column in _warning_rows(warnings):
+    for rid, line, is_unknown, name, canonical, iso3, column in warnings:
         rows.add_before(rid)
         rule = rules[is_unknown]
         if report.max_errors is not None and report.full:
@@ -339,12 +360,6 @@ def _report(report: Report, checked: Iterator[tuple[int, int, int, list[Problem]
                 else rule.render(field=column, value=name, canonical=canonical))
         add(Problem(rule.code, message, rule.severity, file, line, line, column, name))
     rows.add_before(None)
-
-
-def _warning_rows(warnings: Any) -> Iterator[tuple[Any, ...]]:
-    for batch in warnings:
-        yield from zip(*(batch.column(c).to_pylist()
-                         for c in ("rid", "line", "unknown", "name", "canonical", "iso3", "field")))
 
 
 class _Rows:
