@@ -169,14 +169,29 @@ def _drop_event_keys(con: Any) -> None:
             con.execute(f"ALTER TABLE {table}__rebuilt RENAME TO {table}")
 
 
-def duplicate_keys(con: Any, only: str | None = None) -> list[str]:
-    """Keys held twice in the event tables, which no index guards (at most five a table); `only` is a query
-    of the event ids to look at (a submission's), else every row is."""
+def held_versions(con: Any, table: str, versions: str) -> list[str]:
+    """Rows of `table` (claims or sources) already held for the (event_id, version) pairs of the query
+    `versions`, at most five: checked before a submission adds its own, which are numbered apart, so that
+    none of its keys can be held twice (cheaper than grouping every key after)."""
+    rows = con.execute(f"SELECT DISTINCT event_id, version FROM {table} JOIN ({versions}) USING (event_id, version) "
+                       "ORDER BY ALL LIMIT 5").fetchall()
+    return [f"{table} event_id={e}, version={v}" for e, v in rows]
+
+
+def duplicate_keys(con: Any, only: str | None = None, among: tuple[str, ...] = tables.UNINDEXED) -> list[str]:
+    """Keys held twice in the event tables `among`, which no index guards (at most five a table); `only` is
+    a query of the event ids to look at (a submission's), else every row is."""
     found = []
-    for table in tables.UNINDEXED:
-        key = tables.TABLES[table][1]
-        where = f"WHERE event_id IN ({only})" if only else ""
-        rows = con.execute(f"SELECT {', '.join(key)} FROM {table} {where} GROUP BY ALL HAVING count(*) > 1 "
-                           "ORDER BY ALL LIMIT 5").fetchall()
-        found += [f"{table} " + ", ".join(f"{k}={v}" for k, v in zip(key, r)) for r in rows]
+    for table in among:
+        key = ", ".join(tables.TABLES[table][1])
+        # 64-bit hashes first, the keys only where two hashes meet: a hash table of a million string
+        # keys took most of DuckDB's limit in the store's transaction
+        # (a join, not IN: DuckDB's IN over a subquery did not spill)
+        rows = f"{table} JOIN ({only}) USING (event_id)" if only else table
+        twice = f"SELECT hash({key}) AS h FROM {rows} GROUP BY h HAVING count(*) > 1"
+        if not con.execute(f"SELECT count(*) FROM ({twice})").fetchone()[0]:
+            continue
+        rows = con.execute(f"SELECT {key} FROM {table} WHERE hash({key}) IN ({twice}) GROUP BY ALL "
+                           "HAVING count(*) > 1 ORDER BY ALL LIMIT 5").fetchall()
+        found += [f"{table} " + ", ".join(f"{k}={v}" for k, v in zip(tables.TABLES[table][1], r)) for r in rows]
     return found

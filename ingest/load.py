@@ -194,7 +194,8 @@ def _write_submission(db: Path, outcome: Outcome, staged: _Tables, prints: list[
             say(f"Writing {staged.event_count} events as submission {submission_id} to {db} ...")
         con.execute("BEGIN TRANSACTION")
         try:
-            stage.load(con, staged.tables)
+            received = store.utcnow()
+            stage.load(con, staged.tables, received, submission_id)
             staged.tables.clear()  # the staging tables hold them now: a million rows' Arrow copy is not kept
             report.extend(keep_stored_sources(con))
             keep_stored_claims(con)
@@ -203,15 +204,13 @@ def _write_submission(db: Path, outcome: Outcome, staged: _Tables, prints: list[
                 con.execute("ROLLBACK")
                 outcome.refused = True
                 return
-            received = store.utcnow()
             counts = write(con, submission_id, received)
             actors.put_seed(con)  # a store from before `cedar init` put the seed in (else nothing to do)
             actors.record_staged(con)
             report.extend(duplicates.find(con))
             submissions.record(con, submission_id, "events", prints, staged.rows_per_file, submitter, received,
                                counts)
-            outcome.events = EventRows(con.sql("SELECT file, row, ref, event_id, version, change FROM stage_events "
-                                               "ORDER BY row_no").to_arrow_table())
+            outcome.events = _event_rows(con)
             con.execute("ROLLBACK" if outcome.dry_run else "COMMIT")
         except BaseException:
             store.rollback(con)
@@ -222,6 +221,19 @@ def _write_submission(db: Path, outcome: Outcome, staged: _Tables, prints: list[
 
 # A source's details besides its name: a source that gives none of them (a flat row names its sources only)
 _DETAILS = [n for n in Source.model_fields if n != "name"]
+
+
+def _event_rows(con: Any) -> EventRows:
+    """What became of each staged row, in row order; the file as an index into the submission's few files
+    (a dictionary column): the sort and the table carry a number, not a path a row (some 150 MB at 5M rows)."""
+    import pyarrow as pa  # heavy: an ingest of rows only
+
+    files = [f for (f,) in con.execute("SELECT DISTINCT file FROM stage_events ORDER BY file").fetchall()]
+    # read a batch at a time: the whole sorted result at once is held by DuckDB too
+    table = con.sql("SELECT (list_position($files, file) - 1)::INTEGER AS file, row, ref, event_id, version, change "
+                    "FROM stage_events ORDER BY row_no", params={"files": files}).to_arrow_reader(100_000).read_all()
+    index = table.column("file").combine_chunks()
+    return EventRows(table.set_column(0, "file", pa.DictionaryArray.from_arrays(index, pa.array(files, pa.string()))))
 
 
 def keep_stored_sources(con: Any) -> list[Problem]:
@@ -330,7 +342,6 @@ def _struct(alias: str, names: list[str]) -> str:
 
 
 def _mark_changes(con: Any) -> None:
-    con.execute("UPDATE stage_events SET change = CASE WHEN event_id IS NULL THEN 'added' ELSE 'updated' END")
     content = [c for c, _ in EVENT_COLUMNS if c not in IDENTITY]
     claim_cols, source_cols = list(Claim.model_fields), list(Source.model_fields)
     same_row = " AND ".join(f's."{c}" IS NOT DISTINCT FROM e."{c}"' for c in content)
@@ -360,8 +371,6 @@ def write(con: Any, submission_id: str, received: Any) -> dict[str, int]:
     """The staged submission into the store's tables (inside the caller's transaction)."""
     _mark_changes(con)
     ids.assign(con)
-    con.execute("UPDATE stage_events SET version = 1, timestamp = ?, submission_id = ? WHERE change = 'added'",
-                [received, submission_id])
     con.execute("UPDATE stage_events s SET version = e.version + 1, timestamp = ?, submission_id = ? "
                 "FROM event_current e WHERE e.event_id = s.event_id AND s.change = 'updated'",
                 [received, submission_id])
@@ -373,11 +382,14 @@ def write(con: Any, submission_id: str, received: Any) -> dict[str, int]:
     con.execute("DELETE FROM event_current WHERE event_id IN "
                 "(SELECT event_id FROM stage_events WHERE change = 'updated')")
     con.execute(f"INSERT INTO event_current ({cols}) SELECT {cols} FROM stage_events WHERE {changed}")
+    twice = []
     for part, no, names in (("claims", "claim_no", list(Claim.model_fields)),
                             ("sources", "source_no", list(Source.model_fields))):
+        twice += ids.held_versions(con, f"event_{part}", f"SELECT event_id, version FROM stage_events WHERE {changed}")
         con.execute(f"INSERT INTO event_{part} SELECT s.event_id, s.version, p.{no}, {_q(names, 'p')} "
                     f"FROM stage_{part} p JOIN stage_events s USING (row_no) WHERE s.{changed}")
-    twice = ids.duplicate_keys(con, f"SELECT event_id FROM stage_events WHERE {changed}")
+    twice += ids.duplicate_keys(con, f"SELECT event_id FROM stage_events WHERE {changed}",
+                                ("event_current", "event_history"))
     if twice:
         raise StoreError(f"The submission would give an event's key twice: {'; '.join(twice)}. Nothing was "
                          "written.", "The store's ids were changed outside Cedar: restore the store from a copy.")

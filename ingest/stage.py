@@ -88,20 +88,31 @@ def _rows(checked: list[Any], offset: int, documents: dict[Path, str],
     return {"stage_events": events, "stage_claims": claims, "stage_sources": sources}
 
 
-def load(con: Any, tables: dict[str, Any]) -> None:
+def load(con: Any, tables: dict[str, Any], received: Any = None, submission_id: str | None = None) -> None:
     """Temporary tables with the store's types, filled by column name from the Arrow tables, or lists of
-    Arrow tables and Parquet files."""
+    Arrow tables and Parquet files. An event row without an event_id is marked 'added' as it is read,
+    with version 1, `received` and `submission_id`; one with an id 'updated' (the store decides later
+    whether it changed anything)."""
+    # set as the rows are read, not by UPDATE: a transaction keeps every updated cell, which DuckDB
+    # cannot spill (some 25 MB a column per million rows; the store's transaction of 5M rows ran out)
+    new = ("CASE WHEN event_id IS NULL THEN 'added' ELSE 'updated' END AS change, "
+           "CASE WHEN event_id IS NULL THEN 1 ELSE version END AS version, "
+           "CASE WHEN event_id IS NULL THEN $received ELSE timestamp END AS timestamp, "
+           "CASE WHEN event_id IS NULL THEN $submission ELSE submission_id END AS submission_id")
+    marks = {"received": received, "submission": submission_id}
     for name, columns in STAGE_TABLES.items():
         body = ", ".join(f'"{c}" {t}' for c, t in columns)
         con.execute(f"CREATE OR REPLACE TEMP TABLE {name} ({body})")
+        select, params = (f"SELECT * REPLACE ({new})", marks) if name == "stage_events" else ("SELECT *", {})
         parts = tables[name] if isinstance(tables[name], list) else [tables[name]]
         files = [str(p) for p in parts if isinstance(p, Path)]
         if files:  # an ingest's spool (cedar.ingest.spool): DuckDB reads them a row group at a time; by name,
             # since DuckDB's files and pyarrow's (the row engine's events) order and type the columns apart
-            con.execute(f"INSERT INTO {name} BY NAME SELECT * FROM read_parquet(?, union_by_name = true)", [files])
+            con.execute(f"INSERT INTO {name} BY NAME {select} FROM read_parquet($files, union_by_name = true)",
+                        {**params, "files": files})
         for table in parts:
             if isinstance(table, Path):
                 continue
             con.register(f"{name}_arrow", table)
-            con.execute(f"INSERT INTO {name} BY NAME SELECT * FROM {name}_arrow")
+            con.execute(f"INSERT INTO {name} BY NAME {select} FROM {name}_arrow", params)
             con.unregister(f"{name}_arrow")

@@ -234,3 +234,19 @@ def test_an_ingest_that_would_hold_an_event_key_twice_is_refused(tmp_path):
     assert "key twice" in proc.stderr and "event_id=CDR-AZE-3" in proc.stderr
     assert _ids(db, "SELECT event_id FROM event_history ORDER BY ALL") == [("CDR-AZE-1",), ("CDR-AZE-2",)]
     assert _ids(db, "SELECT count(*) FROM event_current") == [(3,)]
+
+
+def test_an_ingest_whose_sources_are_already_held_is_refused(tmp_path):
+    """Sources left for an id the counters give next (written by hand) would be held twice with the
+    submission's own: the write checks the (event_id, version) pairs before adding them."""
+    db = tmp_path / "s.duckdb"
+    store.init(db)
+    ingest(db, str(write_events(tmp_path, "a.json", seed_events()[:2])))
+    con = duckdb.connect(str(db))
+    con.execute("INSERT INTO event_sources SELECT * REPLACE ('CDR-AZE-3' AS event_id) FROM event_sources "
+                "WHERE event_id = 'CDR-AZE-1'")
+    con.close()
+    proc, _ = ingest(db, str(write_events(tmp_path, "b.json", [dict(seed_events()[2], ref="again")])))
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr
+    assert "key twice" in proc.stderr and "event_sources event_id=CDR-AZE-3, version=1" in proc.stderr
+    assert _ids(db, "SELECT event_id FROM event_history ORDER BY ALL") == [("CDR-AZE-1",), ("CDR-AZE-2",)]
