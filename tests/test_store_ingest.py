@@ -76,6 +76,15 @@ def test_ingest_of_the_seed_into_a_new_store(db):
     assert row["disorder_type"] == "Political violence"
 
 
+def test_the_text_summary_lists_the_first_twenty_rows_written_and_counts_the_rest(db, tmp_path):
+    events = [dict(seed_events()[i % 6], ref=f"r{i}") for i in range(25)]
+    proc = run_cedar("ingest", str(write_events(tmp_path, "many.json", events)), "--db", str(db))
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    listed = [line for line in proc.stdout.splitlines() if " -> CDR-" in line]
+    assert listed[0].strip() == "r0 -> CDR-AZE-1 (version 1, added)" and len(listed) == 20
+    assert "  ... and 5 more (--format json lists every row)" in proc.stdout.splitlines()
+
+
 def test_same_file_twice_adds_nothing_and_names_the_earlier_submission(seeded, tmp_path):
     before = counts(seeded)
     proc = run_cedar("ingest", str(seed_path()), "--db", str(seeded))
