@@ -180,7 +180,7 @@ def _write_submission(db: Path, outcome: Outcome, staged: _Tables, prints: list[
     recorded, and committed (rolled back for a dry run or when the store refuses it)."""
     report = outcome.report
     with store.connect(db, write=True) as con:
-        work.limit(con)  # the stage tables and the transaction's new rows spill beside the store
+        work.limit(con, spool.STORE_MEMORY_LIMIT)  # the stage tables and the transaction's new rows spill beside it
         late = submissions.find_held(con, prints)  # another ingest may have finished meanwhile
         if late:
             report.extend(held_problem(h) for h in late)

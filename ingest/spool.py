@@ -25,6 +25,9 @@ from cedar.validate.check import CheckedEvent
 # beyond them is written to the spool folder. Python's own share (the gazetteer, a chunk of rows) is
 # about 400 MB besides; at 600 MB a 1M-row CSV peaked at 1.6 GB.
 MEMORY_LIMIT = "400MB"
+# the store's transaction: by then the check's Python share is gone (some 250 MB is left), and at 400 MB
+# the write of 5M rows ran out of DuckDB's memory once in two runs
+STORE_MEMORY_LIMIT = "800MB"
 
 
 class Spool:
@@ -45,10 +48,10 @@ class Spool:
         self._files += 1
         return self.folder / f"{name}-{self._files:06d}.parquet"
 
-    def limit(self, con: Any) -> None:
-        """Bound a DuckDB connection's memory, spilling into this folder."""
+    def limit(self, con: Any, memory: str | None = None) -> None:
+        """Bound a DuckDB connection's memory (MEMORY_LIMIT unless given), spilling into this folder."""
         (self.folder / "duckdb").mkdir(exist_ok=True)
-        con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
+        con.execute(f"SET memory_limit = '{memory or MEMORY_LIMIT}'")
         con.execute("SET temp_directory = ?", [str(self.folder / "duckdb")])
 
     def close(self) -> None:
