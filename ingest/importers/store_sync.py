@@ -25,7 +25,7 @@ from cedar.schema import vocab
 from cedar.schema.rules import RULES
 from cedar.validate.report import ERROR, WARNING, Problem, Report, problem, reworded
 
-from . import acled, matching
+from . import acled, matching, matching_store
 from .common import ImportResult
 from .spool import RowSpool, data_of, learned
 from .submission_files import member
@@ -77,25 +77,46 @@ def ingest(result: ImportResult, db: Path, *, submitter: str | None = None, dry_
     done = StoreOutcome(outcome, updated, skipped)
     if outcome.refused or outcome.submission_id is None:
         return done
-    ids = {e["ref"]: e["event_id"] for e in outcome.events if e.get("ref")}
-    stored = [i for i in result.events if i.data.get("ref") in ids] if dry_run else []
-    refs = [ids[r] for r in _refs(result) if r in ids] if not dry_run else []
-    if stored or refs:
-        with store.connect(db, write=not dry_run) as con:
-            # as stored: actor aliases replaced by canonical names; the rows' own Events (built for this alone,
-            # a sixth of an import's time) only when nothing was stored (a dry run)
-            new = matching.stored_candidates(con, refs) if not dry_run else []
-            new = new or [matching.candidate(ids[i.data["ref"]], i.event) for i in stored]
-            held = matching.held_candidates(con, min(c.start for c in new), max(c.end for c in new))
-            done.matches = matching.find(new, held)
-            if link and not dry_run and done.matches:
-                done.links_added = matching.link(con, done.matches, f"cedar import {result.dataset}",
-                                                 store.utcnow())
+    if outcome.events:
+        done.matches, done.links_added = _match(result, outcome, db, dry_run=dry_run, link=link)
     for m in done.matches[:200]:
         outcome.report.add(problem("likely-match", file=str(result.path), field="event_id", value=m.b.key,
                                    label=m.b.label, first=m.a.key, first_label=m.a.label, first_type=m.a.event_type,
                                    type=m.b.event_type, days=m.days_apart, km=f"{m.km:.1f}"))
     return done
+
+
+def _match(result: ImportResult, outcome: Any, db: Path, *, dry_run: bool, link: bool) -> tuple[list[Any], int]:
+    """Likely matches of the submission's events with the store's events of other datasets, found by DuckDB
+    (matching_store), and linked unless it is a dry run. The new events are those stored (aliases replaced
+    by canonical names), or, in a dry run, the rows' own Events (built for this alone)."""
+    from cedar.ingest import spool, store
+
+    ids = _submitted_ids(outcome.events)
+    with spool.Spool(db) as work, store.connect(db, write=not dry_run) as con:
+        work.limit(con)  # DuckDB's joins spill beside the store rather than grow
+        con.register("import_ids", ids)
+        if dry_run:
+            matching_store.new_from_events(con, "import_ids", ((i.data.get("ref"), i.event) for i in result.events))
+        else:
+            matching_store.new_from_store(con, "import_ids")
+        matches = list(matching_store.find(con))
+        added = 0
+        if link and not dry_run and matches:
+            added = matching.link(con, matches, f"cedar import {result.dataset}", store.utcnow())
+        return matches, added
+
+
+def _submitted_ids(events: Any) -> Any:
+    """(ref, event_id, pos) of each row of the submission that has a ref, as an Arrow table."""
+    import pyarrow as pa  # heavy: an import into the store only
+    import pyarrow.compute as pc
+
+    table = events.table if hasattr(events, "table") else pa.Table.from_pylist(
+        [{"ref": e.get("ref"), "event_id": e.get("event_id")} for e in events],
+        schema=pa.schema([("ref", pa.string()), ("event_id", pa.string())]))
+    table = table.select(["ref", "event_id"]).append_column("pos", pa.array(range(table.num_rows), pa.int64()))
+    return table.filter(pc.is_valid(table.column("ref")))
 
 
 def _refs(result: ImportResult) -> Iterator[Any]:
