@@ -71,12 +71,17 @@ def new_from_events(con: Any, ids: str, events: Iterable[tuple[Any, Any]]) -> No
     con.execute(f"DROP TABLE {staged}")
 
 
+def _ds(alias: str) -> str:
+    """An event's datasets: the prefixes of its external ids, sorted (one list per set)."""
+    return f"list_sort(list_distinct(list_transform({alias}.external_ids, lambda x: split_part(x, ':', 1))))"
+
+
 def _derived(alias: str) -> str:
     """An event's dataset set, its window of dates (matching.window), whether it is an aggregate, in SQL."""
     a = alias
     slack = "CASE {p} WHEN 'day' THEN 1 WHEN 'week' THEN 7 WHEN 'month' THEN 31 WHEN 'span' THEN 0 ELSE 1 END"
     slack = slack.format(p=f"{a}.date_precision")
-    return (f"list_sort(list_distinct(list_transform({a}.external_ids, lambda x: split_part(x, ':', 1)))) AS ds, "
+    return (f"{_ds(a)} AS ds, "
             f"CASE WHEN {a}.event_end > {a}.event_date THEN {a}.event_date "
             f"WHEN {a}.date_precision = 'month' THEN date_trunc('month', {a}.event_date)::DATE "
             f"ELSE {a}.event_date - {slack} END AS w_from, "
@@ -95,26 +100,32 @@ _KM = ("2 * 6371.0 * asin(least(1.0, sqrt(pow(sin(radians(h.latitude - n.latitud
        "n.latitude)) * cos(radians(h.latitude)) * pow(sin(radians(h.longitude - n.longitude) / 2), 2))))")
 
 
-def _pairs_sql(lo: dt.date, hi: dt.date) -> str:
-    """The pairs of a new event and a held one of other datasets whose windows share a day, with their
-    latitudes at most a degree apart, types compatible, both aggregates or neither, and their distance within
-    the larger of their precisions' (with a margin: `matching._pair` decides)."""
+def _held_sql(lo: dt.date, hi: dt.date) -> str:
+    """The store's current events of usable precision with an external id whose dates come near [lo, hi],
+    with their dataset sets, windows and whether they are aggregates."""
+    return f"""SELECT *, {_derived('h')} FROM (
+    SELECT event_id AS key, external_ids, event_date, coalesce(event_date_end, event_date) AS event_end,
+           date_precision, latitude, longitude, geo_precision, event_type, actor1, assoc_actor_1, actor2,
+           assoc_actor_2, inter1, inter2 FROM event_current
+    WHERE len(external_ids) > 0 AND event_date <= DATE '{hi}' AND coalesce(event_date_end, event_date) >= DATE '{lo}'
+) h WHERE {_USABLE}"""
+
+
+def _pairs_sql(held: str) -> str:
+    """The pairs of a new event and a held one (`held`, of the dataset sets paired in `import_match_groups`)
+    whose windows share a day, with their latitudes at most a degree apart, types compatible, both aggregates
+    or neither, and their distance within the larger of their precisions' (with a margin: `matching._pair`
+    decides). Each side is read once (a CTE read twice is held whole)."""
     cols = ", ".join(f"{{a}}.{c}" for c in COLUMNS if c != "pos")
     max_km = f"greatest({_km_of('n')}, {_km_of('h')})"
     return f"""
-WITH n AS (SELECT *, {_derived(NEW)} FROM {NEW} WHERE {_USABLE}),
-h AS (SELECT event_id AS key, external_ids, event_date, coalesce(event_date_end, event_date) AS event_end,
-             date_precision, latitude, longitude, geo_precision, event_type, actor1, assoc_actor_1, actor2,
-             assoc_actor_2, inter1, inter2 FROM event_current
-      WHERE len(external_ids) > 0 AND event_date <= DATE '{hi}'
-        AND coalesce(event_date_end, event_date) >= DATE '{lo}'),
-hd AS (SELECT *, {_derived('h')} FROM h WHERE {_USABLE}),
-groups AS (SELECT a.ds AS nds, b.ds AS hds FROM (SELECT DISTINCT ds FROM n) a, (SELECT DISTINCT ds FROM hd) b
-           WHERE NOT list_has_any(a.ds, b.ds)),
-nx AS (SELECT n.*, g.hds, n.w_from + d.i::INTEGER AS day, floor(n.latitude)::BIGINT + c.o AS cell
-       FROM n JOIN groups g ON g.nds = n.ds, range(0, n.w_to - n.w_from + 1) d(i), (VALUES (-1), (0), (1)) c(o)),
+WITH nx AS (SELECT n.*, g.hds, n.w_from + d.i::INTEGER AS day, floor(n.latitude)::BIGINT + c.o AS cell
+            FROM (SELECT *, {_derived(NEW)} FROM {NEW} WHERE {_USABLE}) n
+            JOIN import_match_groups g ON g.nds = n.ds, range(0, n.w_to - n.w_from + 1) d(i),
+            (VALUES (-1), (0), (1)) c(o)),
 hx AS (SELECT hd.*, hd.w_from + d.i::INTEGER AS day, floor(hd.latitude)::BIGINT AS cell
-       FROM hd, range(0, hd.w_to - hd.w_from + 1) d(i) WHERE hd.ds IN (SELECT hds FROM groups))
+       FROM ({held}) hd, range(0, hd.w_to - hd.w_from + 1) d(i)
+       WHERE hd.ds IN (SELECT hds FROM import_match_groups))
 SELECT {cols.format(a='n')}, {cols.format(a='h')}
 FROM nx n JOIN hx h ON h.ds = n.hds AND h.day = n.day AND h.cell = n.cell
 WHERE n.day = greatest(n.w_from, h.w_from) AND abs(n.latitude - h.latitude) <= 1.0 AND h.key <> n.key
@@ -140,7 +151,20 @@ def find(con: Any) -> Iterator[Match]:
     if lo_hi is None or lo_hi[0] is None:
         return
     reach = dt.timedelta(days=MAX_SPAN_DAYS + 2 * max(matching.DAYS.values()))
-    cur = con.execute(_pairs_sql(lo_hi[0] - reach, lo_hi[1] + reach))
+    held = _held_sql(lo_hi[0] - reach, lo_hi[1] + reach)
+    # the dataset sets of either side (a few): no pair to join when none of them differ (ACLED into ACLED)
+    new_sets = [r[0] for r in con.execute(f"SELECT DISTINCT {_ds(NEW)} FROM {NEW} "
+                                          f"WHERE {_USABLE}").fetchall()]
+    held_sets = [r[0] for r in con.execute(f"SELECT DISTINCT ds FROM ({held})").fetchall()] if new_sets else []
+    groups = [(a, b) for a in new_sets for b in held_sets if not set(a) & set(b)]
+    if not groups:
+        return
+    import pyarrow as pa  # heavy: an import into the store only
+
+    con.register("import_match_groups", pa.table({"nds": [a for a, _ in groups], "hds": [b for _, b in groups]},
+                                                 schema=pa.schema([("nds", pa.list_(pa.string())),
+                                                                   ("hds", pa.list_(pa.string()))])))
+    cur = con.execute(_pairs_sql(held))
     width = len(COLUMNS) - 1
     key: str | None = None
     found: list[Match] = []
