@@ -113,3 +113,27 @@ def test_no_pairs_are_looked_for_within_one_dataset(tmp_path):
         con.register("ids", pa.table({"event_id": [r[0] for r in rows[:25]], "pos": list(range(25))}))
         matching_store.new_from_store(con, "ids")
         assert list(matching_store.find(con)) == []
+
+
+def test_links_are_gathered_in_the_store_once_per_pair(tmp_path):
+    """Every match found is linked, however many: the pairs go into DuckDB a batch at a time, then one
+    transaction stores each pair once, with its days and km, as matching.link would."""
+    rows = _events(900, seed=5)
+    db = _store(tmp_path, rows)
+    new_ids = [r[0] for r in rows[::2]]
+    with store.connect(db, write=True) as con:
+        new = matching.stored_candidates(con, new_ids)
+        expected = matching.find(new, matching.held_candidates(con, dt.date(2020, 1, 1), dt.date(2022, 1, 1)))
+        con.register("ids", pa.table({"event_id": new_ids, "pos": list(range(len(new_ids)))}))
+        matching_store.new_from_store(con, "ids")
+        links = matching_store.Links(con)
+        links.batch_size = 7  # several batches
+        for m in matching_store.find(con):
+            links.add(m)
+        added = links.store("test", dt.datetime(2026, 1, 1))
+        stored = con.execute("SELECT event_id, other_event_id, days_apart, round(km, 6) FROM event_links").fetchall()
+    pairs = {}
+    for m in sorted(expected, key=lambda m: (m.days_apart, m.km)):
+        pairs.setdefault(tuple(sorted((m.a.key, m.b.key))), (m.days_apart, round(m.km, 6)))
+    assert added == len(pairs) > 20
+    assert sorted(stored) == sorted((*k, *v) for k, v in pairs.items())

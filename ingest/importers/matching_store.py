@@ -12,7 +12,9 @@ pairs come back a batch at a time, ordered by the new event.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import itertools
 from typing import Any, Iterable, Iterator
 
 from . import matching
@@ -20,6 +22,8 @@ from .matching import KM, MAX_SPAN_DAYS, SIDE_KIND, Candidate, Match
 
 BATCH = 20_000  # new events put in, and pairs fetched, at a time
 NEW = "import_match_new"  # the temporary table of the new events
+PAIRS = "import_match_pairs"  # the pairs DuckDB found, to judge
+LINKS = "import_match_links"  # the pairs judged likely matches, to link
 COLUMNS = ("key", "pos", "external_ids", "event_date", "event_end", "date_precision", "latitude", "longitude",
            "geo_precision", "event_type", "actor1", "assoc_actor_1", "actor2", "assoc_actor_2", "inter1", "inter2")
 _CREATE = (f"CREATE OR REPLACE TEMP TABLE {NEW} (key VARCHAR, pos BIGINT, external_ids VARCHAR[], event_date DATE, "
@@ -164,11 +168,18 @@ def find(con: Any) -> Iterator[Match]:
     con.register("import_match_groups", pa.table({"nds": [a for a, _ in groups], "hds": [b for _, b in groups]},
                                                  schema=pa.schema([("nds", pa.list_(pa.string())),
                                                                    ("hds", pa.list_(pa.string()))])))
-    cur = con.execute(_pairs_sql(held))
+    # the pairs wait in a table, read back a batch at a time: between batches the connection is free for
+    # the caller (the links go into DuckDB as they are found)
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {PAIRS} AS SELECT row_number() OVER () AS seq, * FROM "
+                f"({_pairs_sql(held)})")
     width = len(COLUMNS) - 1
     key: str | None = None
     found: list[Match] = []
-    while rows := cur.fetchmany(BATCH):
+    for start in itertools.count(1, BATCH):
+        rows = con.execute(f"SELECT * EXCLUDE (seq) FROM {PAIRS} WHERE seq >= ? AND seq < ? ORDER BY seq",
+                           [start, start + BATCH]).fetchall()
+        if not rows:
+            break
         for r in rows:
             a, b = _candidate(r[:width]), _candidate(r[width:])
             if a.key != key:
@@ -178,3 +189,48 @@ def find(con: Any) -> Iterator[Match]:
             if m is not None:
                 found.append(m)
     yield from sorted(found, key=lambda m: (m.days_apart, m.km))
+    con.execute(f"DROP TABLE {PAIRS}")
+
+
+class Links:
+    """The pairs of the matches found, gathered in a temporary table a batch at a time, then stored as
+    corroboration links in one transaction (`matching.link`'s rules: once per pair, none if interrupted)."""
+
+    def __init__(self, con: Any):
+        self.con, self.batch_size = con, BATCH
+        self.batch: list[tuple[str, str, int, float]] = []
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {LINKS} (a VARCHAR, b VARCHAR, days INTEGER, km DOUBLE)")
+
+    def add(self, m: Match) -> None:
+        a, b = sorted((m.a.key, m.b.key))
+        self.batch.append((a, b, m.days_apart, m.km))
+        if len(self.batch) >= self.batch_size:
+            self.flush()
+
+    def flush(self) -> None:
+        if self.batch:
+            self.con.execute(f"INSERT INTO {LINKS} SELECT unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), "
+                             "unnest(?::INTEGER[]), unnest(?::DOUBLE[])", [list(c) for c in zip(*self.batch)])
+            self.batch = []
+
+    def store(self, found_by: str, now: Any) -> int:
+        """The links stored (those new); returns how many."""
+        from cedar.schema import tables
+
+        self.flush()
+        con = self.con
+        for sql in (tables.create_table_sql("event_links"), *tables.store_view_sql()):
+            con.execute(sql)
+        con.execute("BEGIN TRANSACTION")
+        try:
+            before = con.execute("SELECT count(*) FROM event_links").fetchone()[0]
+            con.execute(f"INSERT INTO event_links SELECT a, b, 'corroborates', first(days ORDER BY days, km), "
+                        f"first(km ORDER BY days, km), ?::TIMESTAMP, ? FROM {LINKS} GROUP BY a, b "
+                        "ON CONFLICT DO NOTHING", [now, found_by])
+            added = con.execute("SELECT count(*) FROM event_links").fetchone()[0] - before
+            con.execute("COMMIT")
+        except BaseException:
+            with contextlib.suppress(Exception):  # a broken connection rolls back when it closes
+                con.execute("ROLLBACK")
+            raise
+        return int(added)

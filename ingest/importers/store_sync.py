@@ -30,19 +30,23 @@ from .common import ImportResult
 from .spool import RowSpool, data_of, learned
 from .submission_files import member
 
+# Likely matches listed in the outcome (and its JSON); the rest are counted, and linked all the same.
+MATCHES_LISTED = 10_000
+
 
 @dataclass
 class StoreOutcome:
     outcome: Any  # cedar.ingest.load.Outcome
     updated_by_external_id: int = 0
     skipped_deleted: int = 0
-    matches: list[matching.Match] = field(default_factory=list)
+    matches: list[matching.Match] = field(default_factory=list)  # the first MATCHES_LISTED of them
     links_added: int = 0
+    match_count: int = 0  # likely matches found (each linked, listed or not)
 
     def to_dict(self) -> dict[str, Any]:
         return {**self.outcome.to_dict(), "matched_by_external_id": self.updated_by_external_id,
                 "skipped_deleted": self.skipped_deleted, "likely_matches": [m.to_dict() for m in self.matches],
-                "links_added": self.links_added}
+                "likely_match_count": self.match_count, "links_added": self.links_added}
 
 
 def external_index(con: Any) -> tuple[dict[str, str], dict[str, str]]:
@@ -78,7 +82,7 @@ def ingest(result: ImportResult, db: Path, *, submitter: str | None = None, dry_
     if outcome.refused or outcome.submission_id is None:
         return done
     if outcome.events:
-        done.matches, done.links_added = _match(result, outcome, db, dry_run=dry_run, link=link)
+        done.matches, done.match_count, done.links_added = _match(result, outcome, db, dry_run=dry_run, link=link)
     for m in done.matches[:200]:
         outcome.report.add(problem("likely-match", file=str(result.path), field="event_id", value=m.b.key,
                                    label=m.b.label, first=m.a.key, first_label=m.a.label, first_type=m.a.event_type,
@@ -86,7 +90,8 @@ def ingest(result: ImportResult, db: Path, *, submitter: str | None = None, dry_
     return done
 
 
-def _match(result: ImportResult, outcome: Any, db: Path, *, dry_run: bool, link: bool) -> tuple[list[Any], int]:
+def _match(result: ImportResult, outcome: Any, db: Path, *, dry_run: bool,
+           link: bool) -> tuple[list[matching.Match], int, int]:
     """Likely matches of the submission's events with the store's events of other datasets, found by DuckDB
     (matching_store), and linked unless it is a dry run. The new events are those stored (aliases replaced
     by canonical names), or, in a dry run, the rows' own Events (built for this alone)."""
@@ -100,11 +105,17 @@ def _match(result: ImportResult, outcome: Any, db: Path, *, dry_run: bool, link:
             matching_store.new_from_events(con, "import_ids", ((i.data.get("ref"), i.event) for i in result.events))
         else:
             matching_store.new_from_store(con, "import_ids")
-        matches = list(matching_store.find(con))
-        added = 0
-        if link and not dry_run and matches:
-            added = matching.link(con, matches, f"cedar import {result.dataset}", store.utcnow())
-        return matches, added
+        links = matching_store.Links(con) if link and not dry_run else None
+        listed: list[matching.Match] = []
+        count = 0
+        for m in matching_store.find(con):
+            count += 1
+            if len(listed) < MATCHES_LISTED:
+                listed.append(m)
+            if links is not None:
+                links.add(m)
+        added = links.store(f"cedar import {result.dataset}", store.utcnow()) if links is not None and count else 0
+        return listed, count, added
 
 
 def _submitted_ids(events: Any) -> Any:
