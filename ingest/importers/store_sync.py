@@ -65,6 +65,7 @@ def ingest(result: ImportResult, db: Path, *, submitter: str | None = None, dry_
     with store.connect(db, write=False) as con:
         current, deleted = external_index(con)
     updated, skipped = prepare(result, current, deleted, db)
+    del current, deleted  # every external id the store holds (millions): not kept through its ingest
     if result.strict and result.refused:
         refused = load.Outcome(Report(check="ingest", files=[str(result.path)]), str(db), dry_run, refused=True)
         return StoreOutcome(refused, updated, skipped)
