@@ -137,3 +137,29 @@ def test_links_are_gathered_in_the_store_once_per_pair(tmp_path):
         pairs.setdefault(tuple(sorted((m.a.key, m.b.key))), (m.days_apart, round(m.km, 6)))
     assert added == len(pairs) > 20
     assert sorted(stored) == sorted((*k, *v) for k, v in pairs.items())
+
+
+def test_matches_past_the_listed_number_are_counted_and_linked(tmp_path, monkeypatch):
+    """The outcome lists the first MATCHES_LISTED likely matches; every one is counted and linked."""
+    import csv
+
+    from conftest import ACLED
+    from test_import_store import _gdelt_protest_like
+
+    from cedar.ingest.importers import import_file, store_sync
+
+    db = tmp_path / "store.duckdb"
+    store.init(db)
+    target = next(csv.DictReader(ACLED.open(encoding="utf-8", newline="")))
+    store_sync.ingest(import_file("acled", ACLED), db)
+    one = _gdelt_protest_like(tmp_path, target)
+    line = one.read_text(encoding="utf-8")
+    cells = line.rstrip("\n").split("\t")
+    cells[0] = "900000002"
+    one.write_text(line + "\t".join(cells) + "\n", encoding="utf-8")
+    monkeypatch.setattr(store_sync, "MATCHES_LISTED", 1)
+    done = store_sync.ingest(import_file("gdelt", one), db)
+    assert (len(done.matches), done.match_count, done.links_added) == (1, 2, 2)
+    assert done.to_dict()["likely_match_count"] == 2 and len(done.to_dict()["likely_matches"]) == 1
+    with store.connect(db, write=False) as con:
+        assert con.execute("SELECT count(*) FROM event_links").fetchall() == [(2,)]
