@@ -101,7 +101,9 @@ def _match(result: ImportResult, outcome: Any, db: Path, *, dry_run: bool,
     ids = _submitted_ids(outcome.events)
     with spool.Spool(db) as work, store.connect(db, write=not dry_run) as con:
         work.limit(con)  # DuckDB's joins spill beside the store rather than grow
-        con.register("import_ids", ids)
+        con.register("import_events", ids)
+        con.execute('CREATE TEMP VIEW import_ids AS SELECT ref, event_id, "row" AS pos FROM import_events '
+                    "WHERE ref IS NOT NULL")
         if dry_run:
             matching_store.new_from_events(con, "import_ids", ((i.data.get("ref"), i.event) for i in result.events))
         else:
@@ -120,15 +122,16 @@ def _match(result: ImportResult, outcome: Any, db: Path, *, dry_run: bool,
 
 
 def _submitted_ids(events: Any) -> Any:
-    """(ref, event_id, pos) of each row of the submission that has a ref, as an Arrow table."""
+    """(ref, event_id, row) of each row of the submission (the peer file's row orders the matches), as an
+    Arrow table: the ingest's own columns when it has them (no copy of millions of ids)."""
     import pyarrow as pa  # heavy: an import into the store only
-    import pyarrow.compute as pc
 
-    table = events.table if hasattr(events, "table") else pa.Table.from_pylist(
-        [{"ref": e.get("ref"), "event_id": e.get("event_id")} for e in events],
-        schema=pa.schema([("ref", pa.string()), ("event_id", pa.string())]))
-    table = table.select(["ref", "event_id"]).append_column("pos", pa.array(range(table.num_rows), pa.int64()))
-    return table.filter(pc.is_valid(table.column("ref")))
+    if hasattr(events, "table"):
+        return events.table.select(["ref", "event_id", "row"])
+    return pa.Table.from_pylist([{"ref": e.get("ref"), "event_id": e.get("event_id"), "row": e.get("row")}
+                                 for e in events],
+                                schema=pa.schema([("ref", pa.string()), ("event_id", pa.string()),
+                                                  ("row", pa.int64())]))
 
 
 def _refs(result: ImportResult) -> Iterator[Any]:
