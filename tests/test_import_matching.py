@@ -73,6 +73,7 @@ def test_matches_found_in_the_store_are_those_of_the_python_rules(tmp_path):
         new.sort(key=lambda c: order[c.key])
         held = matching.held_candidates(con, min(c.start for c in new), max(c.end for c in new))
         expected = matching.find(new, held)
+        assert matching_store.may_match(con)
         con.register("ids", pa.table({"event_id": new_ids, "pos": list(range(len(new_ids)))}))
         matching_store.new_from_store(con, "ids")
         found = list(matching_store.find(con))
@@ -110,6 +111,7 @@ def test_no_pairs_are_looked_for_within_one_dataset(tmp_path):
     with store.connect(db, write=False) as con:
         assert matching.find(matching.stored_candidates(con, [r[0] for r in rows[:25]]),
                              matching.held_candidates(con, dt.date(2021, 1, 1), dt.date(2021, 6, 1))) == []
+        assert not matching_store.may_match(con)  # so an import reads none of its events back
         con.register("ids", pa.table({"event_id": [r[0] for r in rows[:25]], "pos": list(range(25))}))
         matching_store.new_from_store(con, "ids")
         assert list(matching_store.find(con)) == []

@@ -35,6 +35,15 @@ _STORED = ("e.event_id, e.external_ids, e.event_date, coalesce(e.event_date_end,
            "e.assoc_actor_2, e.inter1, e.inter2")
 
 
+def may_match(con: Any) -> bool:
+    """Whether two of the store's current events could match at all: their dataset sets differ somewhere.
+    Read from the distinct sets alone (one pass, a few lists), so that an import into a store of its own
+    dataset alone (ACLED into ACLED) reads no event; the new events, once stored, are among these."""
+    sets = [set(r[0]) for r in con.execute(f"SELECT DISTINCT {_ds('e')} FROM event_current e "
+                                           "WHERE len(e.external_ids) > 0").fetchall()]
+    return any(not a & b for i, a in enumerate(sets) for b in sets[i + 1:])
+
+
 def new_from_store(con: Any, ids: str) -> None:
     """The new events as the store holds them (aliases replaced by canonical names): those of `ids`, a
     relation of (event_id, pos), the first position of an event_id ordering its matches."""

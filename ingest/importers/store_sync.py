@@ -101,6 +101,8 @@ def _match(result: ImportResult, outcome: Any, db: Path, *, dry_run: bool,
     ids = _submitted_ids(outcome.events)
     with spool.Spool(db) as work, store.connect(db, write=not dry_run) as con:
         work.limit(con)  # DuckDB's joins spill beside the store rather than grow
+        if not dry_run and not matching_store.may_match(con):
+            return [], 0, 0
         con.register("import_events", ids)
         con.execute('CREATE TEMP VIEW import_ids AS SELECT ref, event_id, "row" AS pos FROM import_events '
                     "WHERE ref IS NOT NULL")
