@@ -54,6 +54,14 @@ class ImportRun:
     def refused(self) -> bool:
         return self.verdict in REFUSED
 
+    def to_dict(self) -> dict[str, Any]:
+        """The report in its JSON form, with what the store did (every event's id and change) under
+        import.store: worked out only here, as a million events' dicts take gigabytes."""
+        summary = self.report.extra.get("import")
+        if self.stored is not None and isinstance(summary, dict):
+            summary["store"] = self.stored.to_dict()
+        return self.report.to_dict()
+
 
 def run_import(dataset: str, path: Path, *, db: Path, ingest: bool = False, out: Path | None = None,
                strict: bool = False, dry_run: bool = False, submitter: str | None = None, encoding: str = "utf-8",
@@ -90,7 +98,6 @@ def run_import(dataset: str, path: Path, *, db: Path, ingest: bool = False, out:
         done = store_sync.ingest(mapped, db, submitter=submitter, dry_run=dry_run, out=out, say=say)
         outcome = done.outcome
         run.report.extend(outcome.report.problems)
-        summary["store"] = done.to_dict()
         run.stored, run.unreadable = done, outcome.unreadable
         run.verdict = (Verdict.STORE_REFUSED if outcome.refused else
                        Verdict.ALREADY_HELD if outcome.submission_id is None else Verdict.STORED)
@@ -147,7 +154,6 @@ def run_import_files(dataset: str, files: list[Path], *, db: Path, ingest: bool 
     else:
         outcome = many.stored.outcome
         run.report.extend(outcome.report.problems)
-        summary["store"] = many.stored.to_dict()
         run.unreadable = outcome.unreadable
         run.verdict = (Verdict.STORE_REFUSED if outcome.refused else
                        Verdict.ALREADY_HELD if outcome.submission_id is None else Verdict.STORED)

@@ -157,3 +157,13 @@ def test_many_external_ids_grow_the_table_and_stay_found(tmp_path: Path):
         assert seen.first(ext) is None
         seen.add(ext, row)
     assert seen.first("acled:KEN199999") == 200_001 and seen.first("acled:KEN0") == 2
+
+
+def test_peer_rows_go_to_arrow_without_a_list():
+    """The peer file's row of each submission line, as the Arrow array the ingest's event rows take."""
+    from array import array
+
+    from cedar.ingest.importers import store_sync
+
+    rows = store_sync.RowsOf(array("q", [2, 3, 7, 10]))
+    assert rows.arrow().to_pylist() == [2, 3, 7, 10] and rows.get(3) == 7 and rows.get(5) is None

@@ -97,7 +97,7 @@ def import_(
         _layout_refused(exc.path, exc)
         raise typer.Exit(exits.FAILED) from None
     if output is OutputFormat.json:
-        out_json(run.report.to_dict())
+        out_json(run.to_dict())
     else:
         out(render_text(run.report))
         out("\n".join(_summary(run, db, dry_run)))

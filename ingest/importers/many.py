@@ -81,6 +81,7 @@ def ingest_many(dataset: str, files: list[Path], db: Path, *, strict: bool = Fal
                     written.append((out, path, kept_rows(mapped)))
             finally:
                 mapped.close()  # this file's rows are on disk now: the next file starts from nothing
+        del current, deleted  # every external id the store holds (millions): not kept through its ingest
         if strict and run.refused_rows:
             run.strict_refused = True
             return run

@@ -25,10 +25,13 @@ from cedar.schema import vocab
 from cedar.schema.rules import RULES
 from cedar.validate.report import ERROR, WARNING, Problem, Report, problem, reworded
 
-from . import acled, matching
+from . import acled, matching, matching_store
 from .common import ImportResult
 from .spool import RowSpool, data_of, learned
 from .submission_files import member
+
+# Likely matches listed in the outcome (and its JSON); the rest are counted, and linked all the same.
+MATCHES_LISTED = 10_000
 
 
 @dataclass
@@ -36,13 +39,14 @@ class StoreOutcome:
     outcome: Any  # cedar.ingest.load.Outcome
     updated_by_external_id: int = 0
     skipped_deleted: int = 0
-    matches: list[matching.Match] = field(default_factory=list)
+    matches: list[matching.Match] = field(default_factory=list)  # the first MATCHES_LISTED of them
     links_added: int = 0
+    match_count: int = 0  # likely matches found (each linked, listed or not)
 
     def to_dict(self) -> dict[str, Any]:
         return {**self.outcome.to_dict(), "matched_by_external_id": self.updated_by_external_id,
                 "skipped_deleted": self.skipped_deleted, "likely_matches": [m.to_dict() for m in self.matches],
-                "links_added": self.links_added}
+                "likely_match_count": self.match_count, "links_added": self.links_added}
 
 
 def external_index(con: Any) -> tuple[dict[str, str], dict[str, str]]:
@@ -61,6 +65,7 @@ def ingest(result: ImportResult, db: Path, *, submitter: str | None = None, dry_
     with store.connect(db, write=False) as con:
         current, deleted = external_index(con)
     updated, skipped = prepare(result, current, deleted, db)
+    del current, deleted  # every external id the store holds (millions): not kept through its ingest
     if result.strict and result.refused:
         refused = load.Outcome(Report(check="ingest", files=[str(result.path)]), str(db), dry_run, refused=True)
         return StoreOutcome(refused, updated, skipped)
@@ -77,25 +82,58 @@ def ingest(result: ImportResult, db: Path, *, submitter: str | None = None, dry_
     done = StoreOutcome(outcome, updated, skipped)
     if outcome.refused or outcome.submission_id is None:
         return done
-    ids = {e["ref"]: e["event_id"] for e in outcome.events if e.get("ref")}
-    stored = [i for i in result.events if i.data.get("ref") in ids] if dry_run else []
-    refs = [ids[r] for r in _refs(result) if r in ids] if not dry_run else []
-    if stored or refs:
-        with store.connect(db, write=not dry_run) as con:
-            # as stored: actor aliases replaced by canonical names; the rows' own Events (built for this alone,
-            # a sixth of an import's time) only when nothing was stored (a dry run)
-            new = matching.stored_candidates(con, refs) if not dry_run else []
-            new = new or [matching.candidate(ids[i.data["ref"]], i.event) for i in stored]
-            held = matching.held_candidates(con, min(c.start for c in new), max(c.end for c in new))
-            done.matches = matching.find(new, held)
-            if link and not dry_run and done.matches:
-                done.links_added = matching.link(con, done.matches, f"cedar import {result.dataset}",
-                                                 store.utcnow())
+    if outcome.events:
+        done.matches, done.match_count, done.links_added = _match(result, outcome, db, dry_run=dry_run, link=link)
     for m in done.matches[:200]:
         outcome.report.add(problem("likely-match", file=str(result.path), field="event_id", value=m.b.key,
                                    label=m.b.label, first=m.a.key, first_label=m.a.label, first_type=m.a.event_type,
                                    type=m.b.event_type, days=m.days_apart, km=f"{m.km:.1f}"))
     return done
+
+
+def _match(result: ImportResult, outcome: Any, db: Path, *, dry_run: bool,
+           link: bool) -> tuple[list[matching.Match], int, int]:
+    """Likely matches of the submission's events with the store's events of other datasets, found by DuckDB
+    (matching_store), and linked unless it is a dry run. The new events are those stored (aliases replaced
+    by canonical names), or, in a dry run, the rows' own Events (built for this alone)."""
+    from cedar.ingest import spool, store
+
+    ids = _submitted_ids(outcome.events)
+    with spool.Spool(db) as work, store.connect(db, write=not dry_run) as con:
+        work.limit(con)  # DuckDB's joins spill beside the store rather than grow
+        if not dry_run and not matching_store.may_match(con):
+            return [], 0, 0
+        con.register("import_events", ids)
+        con.execute('CREATE TEMP VIEW import_ids AS SELECT ref, event_id, "row" AS pos FROM import_events '
+                    "WHERE ref IS NOT NULL")
+        if dry_run:
+            matching_store.new_from_events(con, "import_ids", ((i.data.get("ref"), i.event) for i in result.events))
+        else:
+            matching_store.new_from_store(con, "import_ids")
+        links = matching_store.Links(con) if link and not dry_run else None
+        listed: list[matching.Match] = []
+        count = 0
+        for m in matching_store.find(con):
+            count += 1
+            if len(listed) < MATCHES_LISTED:
+                listed.append(m)
+            if links is not None:
+                links.add(m)
+        added = links.store(f"cedar import {result.dataset}", store.utcnow()) if links is not None and count else 0
+        return listed, count, added
+
+
+def _submitted_ids(events: Any) -> Any:
+    """(ref, event_id, row) of each row of the submission (the peer file's row orders the matches), as an
+    Arrow table: the ingest's own columns when it has them (no copy of millions of ids)."""
+    import pyarrow as pa  # heavy: an import into the store only
+
+    if hasattr(events, "table"):
+        return events.table.select(["ref", "event_id", "row"])
+    return pa.Table.from_pylist([{"ref": e.get("ref"), "event_id": e.get("event_id"), "row": e.get("row")}
+                                 for e in events],
+                                schema=pa.schema([("ref", pa.string()), ("event_id", pa.string()),
+                                                  ("row", pa.int64())]))
 
 
 def _refs(result: ImportResult) -> Iterator[Any]:
@@ -125,6 +163,12 @@ class RowsOf:
 
     def __len__(self) -> int:
         return len(self.rows)
+
+    def arrow(self) -> Any:
+        """The rows as an Arrow array over the same memory (a list of 3M ints took some 110 MB)."""
+        import pyarrow as pa  # heavy: an import into the store only
+
+        return pa.Array.from_buffers(pa.int64(), len(self.rows), [None, pa.py_buffer(self.rows)])
 
 
 def kept_rows(result: ImportResult) -> RowsOf:
@@ -247,7 +291,8 @@ def _put_back(outcome: Any, written: str, peer: str, rows: Any) -> None:
     report.problems = fixed
     report.files = [peer if f == written else f for f in report.files]
     if isinstance(outcome.events, load.EventRows):  # Arrow columns: renamed at once
-        outcome.events.put_back(written, peer, [rows[n] for n in range(1, len(rows) + 1)])
+        outcome.events.put_back(written, peer, rows.arrow() if isinstance(rows, RowsOf) else
+                                [rows[n] for n in range(1, len(rows) + 1)])
         return
     for e in outcome.events:
         if e.get("file") == written:
