@@ -68,7 +68,14 @@ class EventRows(Sequence[dict[str, Any]]):
         index = pc.if_else(mine, pc.subtract(t.column("row"), 1), 0).cast(pa.int64())
         moved = pc.take(pa.array(rows, pa.int64()), index).cast(t.schema.field("row").type)
         t = t.set_column(t.schema.get_field_index("row"), "row", pc.if_else(mine, moved, t.column("row")))
-        t = t.set_column(t.schema.get_field_index("file"), "file", pc.if_else(mine, peer, t.column("file")))
+        files = t.column("file")
+        if pa.types.is_dictionary(files.type):  # the file's entry renamed: no path a row
+            files = pa.chunked_array([pa.DictionaryArray.from_arrays(
+                c.indices, pc.if_else(pc.equal(c.dictionary, written), peer, c.dictionary)) for c in files.chunks],
+                files.type)
+        else:
+            files = pc.if_else(mine, peer, files)
+        t = t.set_column(t.schema.get_field_index("file"), "file", files)
         self.table = t
 
 
