@@ -219,13 +219,18 @@ def link(con: Any, matches: list[Match], found_by: str, now: Any) -> int:
     pairs = sorted({(*sorted((m.a.key, m.b.key)), m.days_apart, m.km) for m in matches})
     if not pairs:
         return 0
+    return insert_links(con, "INSERT INTO event_links SELECT a, b, 'corroborates', first(days), first(km), "
+                        "?::TIMESTAMP, ? FROM (SELECT unnest(?::VARCHAR[]) AS a, unnest(?::VARCHAR[]) AS b, "
+                        "unnest(?::INTEGER[]) AS days, unnest(?::DOUBLE[]) AS km) GROUP BY a, b ON CONFLICT DO NOTHING",
+                        [now, found_by, *(list(col) for col in zip(*pairs))])
+
+
+def insert_links(con: Any, sql: str, params: list[Any]) -> int:
+    """Run the INSERT into event_links in one transaction (an interruption leaves none); how many were new."""
     con.execute("BEGIN TRANSACTION")
     try:
         before = con.execute("SELECT count(*) FROM event_links").fetchone()[0]
-        con.execute("INSERT INTO event_links SELECT a, b, 'corroborates', first(days), first(km), ?::TIMESTAMP, ? "
-                    "FROM (SELECT unnest(?::VARCHAR[]) AS a, unnest(?::VARCHAR[]) AS b, unnest(?::INTEGER[]) AS days, "
-                    "unnest(?::DOUBLE[]) AS km) GROUP BY a, b ON CONFLICT DO NOTHING",
-                    [now, found_by, *(list(col) for col in zip(*pairs))])
+        con.execute(sql, params)
         added = con.execute("SELECT count(*) FROM event_links").fetchone()[0] - before
         con.execute("COMMIT")
     except BaseException:

@@ -12,7 +12,6 @@ pairs come back a batch at a time, ordered by the new event.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import itertools
 from typing import Any, Iterable, Iterator
@@ -230,16 +229,7 @@ class Links:
         con = self.con
         for sql in (tables.create_table_sql("event_links"), *tables.store_view_sql()):
             con.execute(sql)
-        con.execute("BEGIN TRANSACTION")
-        try:
-            before = con.execute("SELECT count(*) FROM event_links").fetchone()[0]
-            con.execute(f"INSERT INTO event_links SELECT a, b, 'corroborates', first(days ORDER BY days, km), "
-                        f"first(km ORDER BY days, km), ?::TIMESTAMP, ? FROM {LINKS} GROUP BY a, b "
-                        "ON CONFLICT DO NOTHING", [now, found_by])
-            added = con.execute("SELECT count(*) FROM event_links").fetchone()[0] - before
-            con.execute("COMMIT")
-        except BaseException:
-            with contextlib.suppress(Exception):  # a broken connection rolls back when it closes
-                con.execute("ROLLBACK")
-            raise
-        return int(added)
+        return matching.insert_links(
+            con, f"INSERT INTO event_links SELECT a, b, 'corroborates', first(days ORDER BY days, km), "
+                 f"first(km ORDER BY days, km), ?::TIMESTAMP, ? FROM {LINKS} GROUP BY a, b ON CONFLICT DO NOTHING",
+            [now, found_by])
