@@ -13,6 +13,8 @@
 
 from __future__ import annotations
 
+import shutil
+import weakref
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,23 +39,68 @@ WARNINGS_PER_CODE = 10_000
 
 
 class EventRows(Sequence[dict[str, Any]]):
-    """What became of each row (file, row, ref, event_id, version, change), as dicts on demand: held as Arrow
-    columns, since a million rows as dicts took half a gigabyte."""
+    """What became of each row (file, row, ref, event_id, version, change), as dicts on demand. Kept in a
+    Parquet file beside the store (its folder goes with this object) and read a batch at a time: held as
+    Arrow columns they took 55 bytes a row, 275 MB of an ingest's peak at 5M rows. `table` reads them whole,
+    for an import that renames its rows; the file's column is an index into `files`."""
 
-    def __init__(self, table: Any):
-        self.table = table
+    def __init__(self, path: Path, files: list[str], count: int):
+        self.path, self.files, self._count = path, files, count
+        self._table: Any = None
+        weakref.finalize(self, shutil.rmtree, path.parent, True)
+
+    @property
+    def table(self) -> Any:
+        if self._table is None:
+            import pyarrow.parquet as pq  # heavy: an import into the store only
+
+            self._table = self._named(pq.read_table(self.path))
+        return self._table
+
+    @table.setter
+    def table(self, table: Any) -> None:
+        self._table = table
+
+    def _named(self, table: Any) -> Any:
+        """The file column as a dictionary of the submission's few paths (a number a row, not a path)."""
+        import pyarrow as pa
+
+        index = table.column("file").combine_chunks()
+        return table.set_column(0, "file", pa.DictionaryArray.from_arrays(index, pa.array(self.files, pa.string())))
 
     def __len__(self) -> int:
-        return int(self.table.num_rows)
+        return self._count
 
     def __getitem__(self, i: Any) -> Any:
         if isinstance(i, slice):
             return [self[j] for j in range(*i.indices(len(self)))]
-        return self.table.slice(i if i >= 0 else len(self) + i, 1).to_pylist()[0]
+        i = i if i >= 0 else len(self) + i
+        if not 0 <= i < len(self):
+            raise IndexError(i)
+        if self._table is not None:
+            return self._table.slice(i, 1).to_pylist()[0]
+        import pyarrow.parquet as pq
+
+        with pq.ParquetFile(self.path) as f:
+            for group in range(f.num_row_groups):
+                rows = f.metadata.row_group(group).num_rows
+                if i < rows:
+                    return self._named(f.read_row_group(group)).slice(i, 1).to_pylist()[0]
+                i -= rows
+        raise IndexError(i)
 
     def __iter__(self) -> Iterator[dict[str, Any]]:
-        for batch in self.table.to_batches(max_chunksize=10_000):
-            yield from batch.to_pylist()
+        if self._table is not None:
+            for batch in self._table.to_batches(max_chunksize=10_000):
+                yield from batch.to_pylist()
+            return
+        import pyarrow.parquet as pq
+
+        with pq.ParquetFile(self.path) as f:
+            for batch in f.iter_batches(batch_size=10_000):
+                for row in batch.to_pylist():
+                    row["file"] = None if row["file"] is None else self.files[row["file"]]
+                    yield row
 
     def put_back(self, written: str, peer: str, rows: Any) -> None:
         """The rows of the file `written` named as rows of `peer` instead: row n is `rows[n - 1]` (a sequence
@@ -61,7 +108,7 @@ class EventRows(Sequence[dict[str, Any]]):
         import pyarrow as pa  # heavy: an import into the store only
         import pyarrow.compute as pc
 
-        t = self.table
+        t = self.table  # read whole: the import's submissions are one file's rows
         mine = pc.fill_null(pc.equal(t.column("file"), written), False)
         if not pc.any(mine).as_py():
             return
@@ -77,6 +124,23 @@ class EventRows(Sequence[dict[str, Any]]):
             files = pc.if_else(mine, peer, files)
         t = t.set_column(t.schema.get_field_index("file"), "file", files)
         self.table = t
+
+
+class RefIds:
+    """ref -> event_id of each row that has a ref, as a mapping read as it goes (`items`): a JSON report
+    streams it rather than hold a dict of every row's ids."""
+
+    def __init__(self, events: Sequence[dict[str, Any]]):
+        self.events = events
+
+    def items(self) -> Iterator[tuple[str, str]]:
+        return ((e["ref"], e["event_id"]) for e in self.events if e.get("ref"))
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self.items())
+
+    def __eq__(self, other: object) -> bool:
+        return dict(self.items()) == other
 
 
 @dataclass
@@ -100,8 +164,7 @@ class Outcome:
                 "already_ingested": [{"file": str(h.path), "submission_id": h.submission_id,
                                       "received": str(h.received), "submitter": h.submitter} for h in self.held],
                 "counts": self.counts,
-                "ids": {e["ref"]: e["event_id"] for e in self.events if e.get("ref")},
-                "events": list(self.events), "store_counts": self.store_counts}
+                "ids": RefIds(self.events), "events": self.events, "store_counts": self.store_counts}
 
 
 @dataclass
@@ -217,7 +280,7 @@ def _write_submission(db: Path, outcome: Outcome, staged: _Tables, prints: list[
             report.extend(duplicates.find(con))
             submissions.record(con, submission_id, "events", prints, staged.rows_per_file, submitter, received,
                                counts)
-            outcome.events = _event_rows(con)
+            outcome.events = _event_rows(con, db)
             con.execute("ROLLBACK" if outcome.dry_run else "COMMIT")
         except BaseException:
             store.rollback(con)
@@ -230,17 +293,20 @@ def _write_submission(db: Path, outcome: Outcome, staged: _Tables, prints: list[
 _DETAILS = [n for n in Source.model_fields if n != "name"]
 
 
-def _event_rows(con: Any) -> EventRows:
-    """What became of each staged row, in row order; the file as an index into the submission's few files
-    (a dictionary column): the sort and the table carry a number, not a path a row (some 150 MB at 5M rows)."""
-    import pyarrow as pa  # heavy: an ingest of rows only
-
+def _event_rows(con: Any, db: Path) -> EventRows:
+    """What became of each staged row, in row order, written by DuckDB (its sort spills) to a Parquet file in
+    a folder of its own beside the store; the file as an index into the submission's few files."""
     files = [f for (f,) in con.execute("SELECT DISTINCT file FROM stage_events ORDER BY file").fetchall()]
-    # read a batch at a time: the whole sorted result at once is held by DuckDB too
-    table = con.sql("SELECT (list_position($files, file) - 1)::INTEGER AS file, row, ref, event_id, version, change "
-                    "FROM stage_events ORDER BY row_no", params={"files": files}).to_arrow_reader(100_000).read_all()
-    index = table.column("file").combine_chunks()
-    return EventRows(table.set_column(0, "file", pa.DictionaryArray.from_arrays(index, pa.array(files, pa.string()))))
+    path = spool.own_folder(db, "rows") / "rows.parquet"
+    try:
+        con.sql("SELECT (list_position($files, file) - 1)::INTEGER AS file, row, ref, event_id, version, change "
+                "FROM stage_events ORDER BY row_no", params={"files": files}).write_parquet(
+            str(path), row_group_size=100_000)
+        count = con.execute("SELECT count(*) FROM stage_events").fetchone()[0]
+    except BaseException:
+        shutil.rmtree(path.parent, ignore_errors=True)
+        raise
+    return EventRows(path, files, int(count))
 
 
 def keep_stored_sources(con: Any) -> list[Problem]:

@@ -35,12 +35,7 @@ class Spool:
 
     def __init__(self, db: Path):
         _remove_orphans(db)
-        try:
-            self.folder = Path(tempfile.mkdtemp(prefix=f".{db.name}.ingest-{os.getpid()}-", dir=db.parent))
-        except OSError as exc:
-            raise StoreError(f"Cannot make a working folder beside the store {db}: {exc.strerror or exc}.",
-                             "An ingest needs to write beside the store: check the folder's free space and "
-                             "permissions.") from None
+        self.folder = own_folder(db)
         self._files = 0
 
     def file(self, name: str) -> Path:
@@ -62,6 +57,17 @@ class Spool:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def own_folder(db: Path, tag: str = "") -> Path:
+    """A new working folder beside the store, named for this process so that it is removed as an orphan if
+    the process is killed before it removes it."""
+    try:
+        return Path(tempfile.mkdtemp(prefix=f".{db.name}.ingest-{os.getpid()}-{tag}", dir=db.parent))
+    except OSError as exc:
+        raise StoreError(f"Cannot make a working folder beside the store {db}: {exc.strerror or exc}.",
+                         "An ingest needs to write beside the store: check the folder's free space and "
+                         "permissions.") from None
 
 
 def _remove_orphans(db: Path) -> None:

@@ -94,6 +94,47 @@ def test_the_working_folder_is_removed_after_an_ingest(tmp_path, synth_files):
     assert _leftovers(db) == []
 
 
+def test_what_became_of_each_row_is_read_from_a_file_that_goes_with_the_outcome(tmp_path, synth_files):
+    import gc
+
+    src, _ = synth_files
+    db = _store(tmp_path, "s")
+    outcome = load.ingest(db, [src], fast_threshold=FAST_PATH)
+    events = outcome.events
+    assert isinstance(events, load.EventRows) and events.path.is_file()
+    assert events.path.parent.parent == db.parent and len(_leftovers(db)) == 1  # beside the store, while it lives
+    rows = list(events)
+    numbers = [r["row"] for r in rows]
+    assert len(rows) == len(events) == 60 and numbers == list(range(numbers[0], numbers[0] + 60))  # in order
+    assert {r["file"] for r in rows} == {str(src)} and {r["change"] for r in rows} == {"added"}
+    assert events[0] == rows[0] and events[-1] == rows[-1] and events[10:12] == rows[10:12]
+    with store.connect(db, write=False) as con:
+        stored = dict(con.execute("SELECT event_id, version FROM event_current").fetchall())
+    assert {r["event_id"]: r["version"] for r in rows} == stored
+    refs = {r["ref"]: r["event_id"] for r in rows if r["ref"]}
+    assert refs and load.RefIds(events) == refs
+    del outcome, events
+    gc.collect()
+    assert _leftovers(db) == []
+
+
+def test_the_json_form_streams_a_report_of_every_row_as_json_would_write_it(tmp_path, synth_files, capsys):
+    import json
+
+    from cedar.cli.common import out_json
+
+    src, _ = synth_files
+    db = _store(tmp_path, "s")
+    outcome = load.ingest(db, [src], fast_threshold=FAST_PATH)
+    rows = list(outcome.events)
+    capsys.readouterr()
+    out_json(outcome.to_dict())
+    text = capsys.readouterr().out
+    whole = {**outcome.to_dict(), "ids": {r["ref"]: r["event_id"] for r in rows if r["ref"]}, "events": rows}
+    assert text == json.dumps(whole, ensure_ascii=False, indent=2, default=str) + "\n"
+    assert len(json.loads(text)["events"]) == 60
+
+
 def test_a_refused_ingest_leaves_the_store_and_no_working_folder(tmp_path, synth_files):
     src, _ = synth_files
     db = _store(tmp_path, "s")

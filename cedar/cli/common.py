@@ -63,8 +63,63 @@ def printable(text: str) -> str:
 
 
 def out_json(data: Any) -> None:
-    """The one JSON form of every command: indented by 2 spaces, UTF-8 as is, ending in a newline."""
-    out(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+    """The one JSON form of every command: indented by 2 spaces, UTF-8 as is, ending in a newline. Written
+    as it is encoded, a megabyte at a time: an ingest's report lists every row (read from a file as it
+    goes), which as one string and a dict a row took gigabytes at millions of rows."""
+    chunks: list[str] = []
+    size = 0
+    for chunk in json.JSONEncoder(ensure_ascii=False, indent=2, default=_streamed).iterencode(data):
+        chunks.append(chunk)
+        size += len(chunk)
+        if size >= 1 << 20:
+            _out_part("".join(chunks))
+            chunks, size = [], 0
+    _out_part("".join(chunks) + "\n")
+
+
+def _out_part(text: str) -> None:
+    try:  # JSON escapes control characters: no escape codes to strip
+        typer.echo(text, nl=False, color=True)
+    except UnicodeEncodeError:  # a file name that is not UTF-8 (surrogates): shown escaped
+        typer.echo(printable(text), nl=False, color=True)
+
+
+class _List(list):
+    """A sequence json's Python encoder reads as it goes (an indented encoder never takes the C path,
+    which would read a list subclass's own, empty, storage)."""
+
+    def __init__(self, items: Any):
+        super().__init__()
+        self._items = items
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self._items)
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+
+class _Dict(dict):
+    """A mapping json's Python encoder reads as it goes (its `items`)."""
+
+    def __init__(self, items: Any):
+        super().__init__()
+        self._items = items
+
+    def items(self) -> Any:
+        return self._items.items()
+
+    def __bool__(self) -> bool:  # only whether to write {}: not a count of every row
+        return any(True for _ in self._items.items())
+
+
+def _streamed(value: Any) -> Any:
+    """What json cannot encode itself: a mapping or sequence the library reads as it goes, else its text."""
+    if hasattr(value, "items") and hasattr(value, "__len__"):
+        return _Dict(value)
+    if hasattr(value, "__iter__") and hasattr(value, "__len__") and not isinstance(value, (str, bytes)):
+        return _List(value)
+    return str(value)
 
 
 def releases_folder(releases: Optional[str], *, exists: bool = True) -> Path:
