@@ -41,18 +41,29 @@ def record_starts(path: Path) -> tuple[Any, Any]:
             quotes += len(q)
             newlines += len(nl)
             base += len(a)
-    starts_a, lines_a = np.concatenate(starts), np.concatenate(lines)
+    # each block's arrays freed as they are joined, no copy when no record is empty: 16 bytes a record kept,
+    # where the lists, their joins, the next starts and the filtered copies held some 70 at once
+    starts_a = np.concatenate(starts)
+    del starts
+    lines_a = np.concatenate(lines)
+    del lines
     # a record is empty when the next one starts right after its newline ("\n" or "\r\n") or at the end
-    nxt = np.append(starts_a[1:], size + 1)
-    length = nxt - starts_a - 1
+    length = np.empty_like(starts_a)
+    np.subtract(starts_a[1:], starts_a[:-1], out=length[:-1])
+    length[-1] = size + 1 - starts_a[-1]
+    length -= 1
+    maybe_cr = np.flatnonzero(length == 1)
     keep = length > 0
+    del length
     if keep.any():
         with path.open("rb") as f:  # a lone "\r" line is empty too: look at those one-byte records
-            for i in np.flatnonzero(length == 1):
+            for i in maybe_cr:
                 f.seek(int(starts_a[i]))
                 if f.read(1) == b"\r":
                     keep[i] = False
     keep &= starts_a < size
+    if keep.all():
+        return starts_a, lines_a
     return starts_a[keep], lines_a[keep]
 
 
