@@ -36,6 +36,8 @@ IDENTITY = ("event_id", "version", "timestamp", "submission_id", "ref")
 # Warnings of one code listed in an ingest's report; the rest are counted (the report's totals). A synthetic
 # million rows against a new store drew 1.67M unknown-actor warnings, some 300 MB of Python objects.
 WARNINGS_PER_CODE = 10_000
+# Staged rows joined at once when their claims and sources are written (see `write`)
+JOIN_ROWS = 1_000_000
 
 
 class EventRows(Sequence[dict[str, Any]]):
@@ -456,11 +458,18 @@ def write(con: Any, submission_id: str, received: Any) -> dict[str, int]:
                 "(SELECT event_id FROM stage_events WHERE change = 'updated')")
     con.execute(f"INSERT INTO event_current ({cols}) SELECT {cols} FROM stage_events WHERE {changed}")
     twice = []
+    last_row = con.execute("SELECT coalesce(max(row_no), 0) FROM stage_events").fetchone()[0]
     for part, no, names in (("claims", "claim_no", list(Claim.model_fields)),
                             ("sources", "source_no", list(Source.model_fields))):
         twice += ids.held_versions(con, f"event_{part}", f"SELECT event_id, version FROM stage_events WHERE {changed}")
-        con.execute(f"INSERT INTO event_{part} SELECT s.event_id, s.version, p.{no}, {_q(names, 'p')} "
-                    f"FROM stage_{part} p JOIN stage_events s USING (row_no) WHERE s.{changed}")
+        # a million rows at a time: the join's hash table of 5M staged events (row_no -> id, version) was
+        # the peak of a 5M-row ingest, beyond DuckDB's limit; the stage tables are in row order, so each
+        # batch reads only its own row groups
+        for first in range(1, last_row + 1, JOIN_ROWS):
+            con.execute(f"INSERT INTO event_{part} SELECT s.event_id, s.version, p.{no}, {_q(names, 'p')} "
+                        f"FROM stage_{part} p JOIN stage_events s USING (row_no) WHERE s.{changed} "
+                        "AND p.row_no BETWEEN $1 AND $2 AND s.row_no BETWEEN $1 AND $2",
+                        [first, first + JOIN_ROWS - 1])
     twice += ids.duplicate_keys(con, f"SELECT event_id FROM stage_events WHERE {changed}",
                                 ("event_current", "event_history"))
     if twice:
