@@ -178,20 +178,27 @@ def held_versions(con: Any, table: str, versions: str) -> list[str]:
     return [f"{table} event_id={e}, version={v}" for e, v in rows]
 
 
-def duplicate_keys(con: Any, only: str | None = None, among: tuple[str, ...] = tables.UNINDEXED) -> list[str]:
+def duplicate_keys(con: Any, only: str | None = None, among: tuple[str, ...] = tables.UNINDEXED,
+                   per_pass: int = 1_000_000) -> list[str]:
     """Keys held twice in the event tables `among`, which no index guards (at most five a table); `only` is
-    a query of the event ids to look at (a submission's), else every row is."""
+    a query of the event ids to look at (a submission's), else every row is. The ids of `only` are taken
+    `per_pass` at a time (by their hash: a key's rows share its event_id, so they meet in one pass)."""
     found = []
+    ids = int(con.execute(f"SELECT count(*) FROM ({only})").fetchone()[0]) if only else 0
+    passes = max(1, -(-ids // per_pass))
     for table in among:
         key = ", ".join(tables.TABLES[table][1])
-        # 64-bit hashes first, the keys only where two hashes meet: a hash table of a million string
-        # keys took most of DuckDB's limit in the store's transaction
-        # (a join, not IN: DuckDB's IN over a subquery did not spill)
-        rows = f"{table} JOIN ({only}) USING (event_id)" if only else table
-        twice = f"SELECT hash({key}) AS h FROM {rows} GROUP BY h HAVING count(*) > 1"
-        if not con.execute(f"SELECT count(*) FROM ({twice})").fetchone()[0]:
-            continue
-        rows = con.execute(f"SELECT {key} FROM {table} WHERE hash({key}) IN ({twice}) GROUP BY ALL "
-                           "HAVING count(*) > 1 ORDER BY ALL LIMIT 5").fetchall()
-        found += [f"{table} " + ", ".join(f"{k}={v}" for k, v in zip(tables.TABLES[table][1], r)) for r in rows]
+        for n in range(passes):
+            # 64-bit hashes first, the keys only where two hashes meet: a hash table of a million string
+            # keys took most of DuckDB's limit in the store's transaction, and the join's of 5M ids was the
+            # peak of a 5M-row ingest (a join, not IN: DuckDB's IN over a subquery did not spill)
+            part = f" WHERE hash(event_id) % {passes} = {n}" if passes > 1 else ""
+            rows = f"{table} JOIN (SELECT event_id FROM ({only}){part}) USING (event_id)" if only else table
+            twice = f"SELECT hash({key}) AS h FROM {rows} GROUP BY h HAVING count(*) > 1"
+            if not con.execute(f"SELECT count(*) FROM ({twice})").fetchone()[0]:
+                continue
+            rows = con.execute(f"SELECT {key} FROM {table} WHERE hash({key}) IN ({twice}) GROUP BY ALL "
+                               "HAVING count(*) > 1 ORDER BY ALL LIMIT 5").fetchall()
+            found += [f"{table} " + ", ".join(f"{k}={v}" for k, v in zip(tables.TABLES[table][1], r)) for r in rows]
+            break  # five of a table are enough to say so
     return found

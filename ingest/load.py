@@ -471,7 +471,7 @@ def write(con: Any, submission_id: str, received: Any) -> dict[str, int]:
                         "AND p.row_no BETWEEN $1 AND $2 AND s.row_no BETWEEN $1 AND $2",
                         [first, first + JOIN_ROWS - 1])
     twice += ids.duplicate_keys(con, f"SELECT event_id FROM stage_events WHERE {changed}",
-                                ("event_current", "event_history"))
+                                ("event_current", "event_history"), JOIN_ROWS)
     if twice:
         raise StoreError(f"The submission would give an event's key twice: {'; '.join(twice)}. Nothing was "
                          "written.", "The store's ids were changed outside Cedar: restore the store from a copy.")

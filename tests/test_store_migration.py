@@ -236,6 +236,21 @@ def test_an_ingest_that_would_hold_an_event_key_twice_is_refused(tmp_path):
     assert _ids(db, "SELECT count(*) FROM event_current") == [(3,)]
 
 
+def test_keys_held_twice_are_found_whatever_the_number_of_passes(tmp_path):
+    """The submission's ids are looked at a share at a time (by hash): a key's rows meet in one share."""
+    db = tmp_path / "s.duckdb"
+    store.init(db)
+    ingest(db, str(write_events(tmp_path, "a.json", seed_events())))
+    con = duckdb.connect(str(db))
+    only = "SELECT event_id FROM event_current"
+    clean = [ids.duplicate_keys(con, only, per_pass=n) for n in (1, 2, 1_000_000)]
+    con.execute("INSERT INTO event_history SELECT * FROM event_history WHERE event_id = 'CDR-AZE-2'")
+    found = [ids.duplicate_keys(con, only, per_pass=n) for n in (1, 2, 1_000_000)]
+    con.close()
+    assert clean == [[], [], []]
+    assert found == [["event_history event_id=CDR-AZE-2, version=1"]] * 3
+
+
 def test_an_ingest_whose_sources_are_already_held_is_refused(tmp_path):
     """Sources left for an id the counters give next (written by hand) would be held twice with the
     submission's own: the write checks the (event_id, version) pairs before adding them."""
