@@ -114,13 +114,12 @@ def stage_store(con: Any, db: Path, first_by: Callable[[Any], str | None] | None
         con.execute("BEGIN")  # one transaction: every table from the same state of the store
         _refuse_legacy_ids(con, db)
         key = first_by(con) if first_by else None
-        # each event's place in release order, computed once on the narrow key; the wide tables are
-        # then sorted on that integer (so a partition's rows are one run of each table, sorted once)
+        # the events sorted once on their own keys (no join: a join of 30M wide rows spills); the long
+        # forms then sort on each event's place in that order (a partition's rows are one run of each table)
         first = f"{key}, " if key else ""
-        con.execute("CREATE TEMP TABLE event_order AS SELECT event_id, version, "
-                    f"row_number() OVER (ORDER BY {first}{id_order()}) AS n FROM store.event_current")
         con.execute(f"CREATE TABLE events AS SELECT {_typed(event_columns(), 'e')} FROM store.event_current e "
-                    "JOIN event_order o ON o.event_id = e.event_id ORDER BY o.n")
+                    f"ORDER BY {first}{id_order('e.event_id')}")
+        con.execute("CREATE TEMP TABLE event_order AS SELECT event_id, version, rowid AS n FROM events")
         for table, long, key, columns in (("claims", "event_claims", "claim_no", claim_columns()),
                                           ("sources", "event_sources", "source_no", source_columns())):
             con.execute(f"CREATE TABLE {table} AS SELECT {_typed(columns, 'x')} FROM store.{long} x "
