@@ -126,7 +126,7 @@ def stage_store(con: Any, db: Path, first_by: Callable[[Any], str | None] | None
                         f"JOIN event_order o ON o.event_id = x.event_id AND o.version = x.version "
                         f"ORDER BY o.n, x.{key}")
         con.execute(f"CREATE TABLE actors AS SELECT {_typed(ACTOR_COLUMNS, 'a')} FROM ({_ACTORS}) a "
-                    "JOIN event_order o ON o.event_id = a.event_id ORDER BY o.n, a.rank, a.position")
+                    "ORDER BY a.n, a.rank, a.position")
         con.execute("CREATE TABLE store_deletions AS SELECT event_id, CAST(last_version AS BIGINT) AS last_version, "
                     f"reason FROM store.deletions ORDER BY {id_order()}")
         _stage_aliases(con)
@@ -170,18 +170,19 @@ def _rollback_open(con: Any) -> None:
         pass  # no transaction open: it committed
 
 
-# acledR's long form of the actors: one row per actor and role, with its place in a list.
+# acledR's long form of the actors: one row per actor and role, with its place in a list. From the
+# staged events, whose rowid is the event's place (no join with the store: at 30M events it spills).
 _ACTORS = """
-  SELECT event_id, 'actor1' AS role, 1 AS rank, 1 AS position, actor1 AS actor, inter1 AS inter
-    FROM store.event_current
+  SELECT rowid AS n, event_id, 'actor1' AS role, 1 AS rank, 1 AS position, actor1 AS actor, inter1 AS inter
+    FROM events
   UNION ALL
-  SELECT event_id, 'assoc_actor_1', 2, generate_subscripts(assoc_actor_1, 1), unnest(assoc_actor_1), NULL
-    FROM store.event_current
+  SELECT rowid, event_id, 'assoc_actor_1', 2, generate_subscripts(assoc_actor_1, 1), unnest(assoc_actor_1), NULL
+    FROM events
   UNION ALL
-  SELECT event_id, 'actor2', 3, 1, actor2, inter2 FROM store.event_current WHERE actor2 IS NOT NULL
+  SELECT rowid, event_id, 'actor2', 3, 1, actor2, inter2 FROM events WHERE actor2 IS NOT NULL
   UNION ALL
-  SELECT event_id, 'assoc_actor_2', 4, generate_subscripts(assoc_actor_2, 1), unnest(assoc_actor_2), NULL
-    FROM store.event_current
+  SELECT rowid, event_id, 'assoc_actor_2', 4, generate_subscripts(assoc_actor_2, 1), unnest(assoc_actor_2), NULL
+    FROM events
 """
 
 
