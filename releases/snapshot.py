@@ -114,20 +114,19 @@ def stage_store(con: Any, db: Path, first_by: Callable[[Any], str | None] | None
         con.execute("BEGIN")  # one transaction: every table from the same state of the store
         _refuse_legacy_ids(con, db)
         key = first_by(con) if first_by else None
-        # each event's place in release order, computed once on the narrow key; the wide tables are
-        # then sorted on that integer (so a partition's rows are one run of each table, sorted once)
+        # the events sorted once on their own keys (no join: a join of 30M wide rows spills); the long
+        # forms then sort on each event's place in that order (a partition's rows are one run of each table)
         first = f"{key}, " if key else ""
-        con.execute("CREATE TEMP TABLE event_order AS SELECT event_id, version, "
-                    f"row_number() OVER (ORDER BY {first}{id_order()}) AS n FROM store.event_current")
         con.execute(f"CREATE TABLE events AS SELECT {_typed(event_columns(), 'e')} FROM store.event_current e "
-                    "JOIN event_order o ON o.event_id = e.event_id ORDER BY o.n")
+                    f"ORDER BY {first}{id_order('e.event_id')}")
+        con.execute("CREATE TEMP TABLE event_order AS SELECT event_id, version, rowid AS n FROM events")
         for table, long, key, columns in (("claims", "event_claims", "claim_no", claim_columns()),
                                           ("sources", "event_sources", "source_no", source_columns())):
             con.execute(f"CREATE TABLE {table} AS SELECT {_typed(columns, 'x')} FROM store.{long} x "
                         f"JOIN event_order o ON o.event_id = x.event_id AND o.version = x.version "
                         f"ORDER BY o.n, x.{key}")
         con.execute(f"CREATE TABLE actors AS SELECT {_typed(ACTOR_COLUMNS, 'a')} FROM ({_ACTORS}) a "
-                    "JOIN event_order o ON o.event_id = a.event_id ORDER BY o.n, a.rank, a.position")
+                    "ORDER BY a.n, a.rank, a.position")
         con.execute("CREATE TABLE store_deletions AS SELECT event_id, CAST(last_version AS BIGINT) AS last_version, "
                     f"reason FROM store.deletions ORDER BY {id_order()}")
         _stage_aliases(con)
@@ -171,18 +170,19 @@ def _rollback_open(con: Any) -> None:
         pass  # no transaction open: it committed
 
 
-# acledR's long form of the actors: one row per actor and role, with its place in a list.
+# acledR's long form of the actors: one row per actor and role, with its place in a list. From the
+# staged events, whose rowid is the event's place (no join with the store: at 30M events it spills).
 _ACTORS = """
-  SELECT event_id, 'actor1' AS role, 1 AS rank, 1 AS position, actor1 AS actor, inter1 AS inter
-    FROM store.event_current
+  SELECT rowid AS n, event_id, 'actor1' AS role, 1 AS rank, 1 AS position, actor1 AS actor, inter1 AS inter
+    FROM events
   UNION ALL
-  SELECT event_id, 'assoc_actor_1', 2, generate_subscripts(assoc_actor_1, 1), unnest(assoc_actor_1), NULL
-    FROM store.event_current
+  SELECT rowid, event_id, 'assoc_actor_1', 2, generate_subscripts(assoc_actor_1, 1), unnest(assoc_actor_1), NULL
+    FROM events
   UNION ALL
-  SELECT event_id, 'actor2', 3, 1, actor2, inter2 FROM store.event_current WHERE actor2 IS NOT NULL
+  SELECT rowid, event_id, 'actor2', 3, 1, actor2, inter2 FROM events WHERE actor2 IS NOT NULL
   UNION ALL
-  SELECT event_id, 'assoc_actor_2', 4, generate_subscripts(assoc_actor_2, 1), unnest(assoc_actor_2), NULL
-    FROM store.event_current
+  SELECT rowid, event_id, 'assoc_actor_2', 4, generate_subscripts(assoc_actor_2, 1), unnest(assoc_actor_2), NULL
+    FROM events
 """
 
 
