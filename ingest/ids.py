@@ -184,13 +184,13 @@ def duplicate_keys(con: Any, only: str | None = None, among: tuple[str, ...] = t
     a query of the event ids to look at (a submission's), else every row is. The ids of `only` are taken
     `per_pass` at a time (by their hash: a key's rows share its event_id, so they meet in one pass)."""
     found = []
-    ids = int(con.execute(f"SELECT count(*) FROM ({only})").fetchone()[0]) if only else 0
-    passes = max(1, -(-ids // per_pass))
+    count = int(con.execute(f"SELECT count(*) FROM ({only})").fetchone()[0]) if only else 0
+    passes = max(1, -(-count // per_pass))
     for table in among:
         key = ", ".join(tables.TABLES[table][1])
         for n in range(passes):
             # 64-bit hashes first, the keys only where two hashes meet: a hash table of a million string
-            # keys took most of DuckDB's limit in the store's transaction, and the join's of 5M ids was the
+            # keys took most of DuckDB's limit in the store's transaction, and the join of 5M ids was the
             # peak of a 5M-row ingest (a join, not IN: DuckDB's IN over a subquery did not spill)
             part = f" WHERE hash(event_id) % {passes} = {n}" if passes > 1 else ""
             rows = f"{table} JOIN (SELECT event_id FROM ({only}){part}) USING (event_id)" if only else table

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import shutil
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pytest
@@ -219,17 +220,24 @@ def test_a_store_of_layout_3_loses_the_event_tables_keys_and_keeps_their_rows(tm
     assert _ids(db, "SELECT value FROM store_meta WHERE key = 'store_version'") == [(str(ids.STORE_VERSION),)]
 
 
-def test_an_ingest_that_would_hold_an_event_key_twice_is_refused(tmp_path):
-    """No index guards the event tables' keys: the write checks the submission's ids instead. A current
-    event written by hand, outside the history, holds the id the counters give next."""
+def _ingest_after_a_row_by_hand(tmp_path: Path, table: str) -> tuple[Path, Any]:
+    """A store of two events where `table` holds a copy of CDR-AZE-1's rows under the id the counters give
+    next (CDR-AZE-3, written by hand), then the ingest of one new event."""
     db = tmp_path / "s.duckdb"
     store.init(db)
     ingest(db, str(write_events(tmp_path, "a.json", seed_events()[:2])))
     con = duckdb.connect(str(db))
-    con.execute("INSERT INTO event_current SELECT * REPLACE ('CDR-AZE-3' AS event_id) FROM event_current "
+    con.execute(f"INSERT INTO {table} SELECT * REPLACE ('CDR-AZE-3' AS event_id) FROM {table} "
                 "WHERE event_id = 'CDR-AZE-1'")
     con.close()
     proc, _ = ingest(db, str(write_events(tmp_path, "b.json", [dict(seed_events()[2], ref="again")])))
+    return db, proc
+
+
+def test_an_ingest_that_would_hold_an_event_key_twice_is_refused(tmp_path):
+    """No index guards the event tables' keys: the write checks the submission's ids instead. A current
+    event written by hand, outside the history, holds the id the counters give next."""
+    db, proc = _ingest_after_a_row_by_hand(tmp_path, "event_current")
     assert proc.returncode == 1 and "Traceback" not in proc.stderr
     assert "key twice" in proc.stderr and "event_id=CDR-AZE-3" in proc.stderr
     assert _ids(db, "SELECT event_id FROM event_history ORDER BY ALL") == [("CDR-AZE-1",), ("CDR-AZE-2",)]
@@ -254,14 +262,7 @@ def test_keys_held_twice_are_found_whatever_the_number_of_passes(tmp_path):
 def test_an_ingest_whose_sources_are_already_held_is_refused(tmp_path):
     """Sources left for an id the counters give next (written by hand) would be held twice with the
     submission's own: the write checks the (event_id, version) pairs before adding them."""
-    db = tmp_path / "s.duckdb"
-    store.init(db)
-    ingest(db, str(write_events(tmp_path, "a.json", seed_events()[:2])))
-    con = duckdb.connect(str(db))
-    con.execute("INSERT INTO event_sources SELECT * REPLACE ('CDR-AZE-3' AS event_id) FROM event_sources "
-                "WHERE event_id = 'CDR-AZE-1'")
-    con.close()
-    proc, _ = ingest(db, str(write_events(tmp_path, "b.json", [dict(seed_events()[2], ref="again")])))
+    db, proc = _ingest_after_a_row_by_hand(tmp_path, "event_sources")
     assert proc.returncode == 1 and "Traceback" not in proc.stderr
     assert "key twice" in proc.stderr and "event_sources event_id=CDR-AZE-3, version=1" in proc.stderr
     assert _ids(db, "SELECT event_id FROM event_history ORDER BY ALL") == [("CDR-AZE-1",), ("CDR-AZE-2",)]
