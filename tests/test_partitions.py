@@ -378,3 +378,37 @@ def test_partition_files_read_from_runs_of_span_ordered_tables_equal_filtered_on
         else:
             names = [pq.read_schema(tmp_path / w / V1 / p["path"]).names for w in ("runs", "filtered")]
             assert names[0] == names[1], p["path"]
+
+
+@pytest.mark.parametrize("source", ["synth", "seed"])
+def test_staging_a_group_of_spans_at_a_time_writes_the_same_files(built, tmp_path, monkeypatch, source):
+    """A partitioned release is staged a group of whole spans at a time (at most snapshot.GROUP_ROWS
+    events each): its files are the bytes of one staging pass, with claims (the seed) and without."""
+    from release_support import ingest_store
+
+    from cedar.releases import snapshot
+    from cedar.releases.build import build_release
+
+    db = built["db"] if source == "synth" else ingest_store(tmp_path / "cedar.duckdb")
+    if source == "seed":  # the seed's events share a month: two of them moved, to give three spans
+        execute(db, "UPDATE event_current SET event_date = DATE '2022-03-01' + CAST(right(event_id, 1) AS INT) "
+                    "WHERE event_id IN ('CDR-AZE-1', 'CDR-AZE-2')")
+    groups: list[str] = []
+    stage_group = snapshot._stage_group
+
+    def counted(con, key, where, dates):
+        groups.append(where)
+        stage_group(con, key, where, dates)
+
+    monkeypatch.setattr(snapshot, "_stage_group", counted)
+    manifests = {}
+    for name, rows in (("one", 10**9), ("groups", 2)):
+        monkeypatch.setattr(snapshot, "GROUP_ROWS", rows)
+        groups.clear()
+        assert build_release(V1, db, tmp_path / name, partition="always", month_split_rows=1).passed
+        assert (len(groups) == 1) == (name == "one"), groups
+        manifests[name] = _manifest(tmp_path / name / V1)
+    assert manifests["one"]["partitions"] == manifests["groups"]["partitions"]
+    data = [{p: f for p, f in m["files"].items() if p.split("/")[0] in (*TABLES, "changes")}
+            for m in manifests.values()]
+    assert len(data[0]) == len(manifests["one"]["partitions"]) and data[0] == data[1]
