@@ -58,6 +58,7 @@ from .gating import GateEngine, run_release_gate
 from .html_report import render
 
 Step = Callable[[str], None]  # announces a step of the build ("Reading the store", ...)
+Parts = list[dict[str, Any]] | None  # a partitioned release's manifest entries (partitions.entries)
 
 
 @dataclass
@@ -267,8 +268,8 @@ def _build_in(con: Any, tmp: Path, version: str, store: Path, previous: dict[str
     terms = terms or licensing.ReleaseTerms()
     hashes = manifest.Hashes(tmp)
     try:
-        gate, changes, deletions = _write_beside_gate(con, tmp, version, store, previous, created, step, timings,
-                                                      hashes, terms.private, spans, engine)
+        gate, changes, deletions, parts = _write_beside_gate(con, tmp, version, store, previous, created, step,
+                                                             timings, hashes, terms.private, spans, engine)
         (tmp / "codebook.md").write_text(codebook_markdown(), encoding="utf-8")
         change_spans = partitions.change_spans(con, spans) if spans else None
         _write_datapackage(tmp, version, hashes, licensing.datapackage_fields(terms, version, created), spans,
@@ -281,8 +282,7 @@ def _build_in(con: Any, tmp: Path, version: str, store: Path, previous: dict[str
         timings["gx_import_and_run"] = gate.seconds
         _write_validation(tmp, version, created, previous, gate, row_counts)
         t = time.perf_counter()
-        _write_manifest(tmp, version, created, previous, gate, row_counts, hashes, terms,
-                        partitions.entries(con, spans, change_spans) if spans else None)
+        _write_manifest(tmp, version, created, previous, gate, row_counts, hashes, terms, parts)
         timings["hashes"] = time.perf_counter() - t  # what is left of hashing once the rest is done
     finally:
         hashes.close()
@@ -294,15 +294,18 @@ def _write_beside_gate(con: Any, tmp: Path, version: str, store: Path, previous:
                        created: str, step: Step, timings: dict[str, float],
                        hashes: manifest.Hashes, private: bool = False,
                        spans: list[partitions.Span] | None = None,
-                       engine: GateEngine | None = None) -> tuple[GateResult, dict[str, int], int]:
+                       engine: GateEngine | None = None) -> tuple[GateResult, dict[str, int], int, Parts]:
     """The data files, changes.csv and deletions.csv, written while the gate runs.
 
     The gate reads only the staged tables, so it runs in a thread of its own (on its own cursor)
     beside the file writers: GX spends much of its time in Python, DuckDB's COPY almost none, and
-    together they keep both cores busy. Returns the gate's result, the change counts and the rows
-    of deletions.csv."""
+    together they keep both cores busy. Returns the gate's result, the change counts, the rows
+    of deletions.csv and a partitioned release's manifest entries (counted while the gate runs)."""
+    with _one_thread(con):
+        prev_deletions = snapshot.stage_previous(con, store, previous, changes=False)
+    # the changes' sort fixes their order, so it runs on every thread (at 30M events, one thread took 32 s)
+    snapshot.stage_changes(con)
     with _one_thread(con), ThreadPoolExecutor(max_workers=1, thread_name_prefix="gate") as pool:
-        prev_deletions = snapshot.stage_previous(con, store, previous)
         gate_con = con.cursor()
         try:
             gate_args = (gate_con, previous is not None, [r["event_id"] for r in prev_deletions], created, private,
@@ -319,6 +322,7 @@ def _write_beside_gate(con: Any, tmp: Path, version: str, store: Path, previous:
             changes, deletions = _write_changes(con, tmp, version, prev_deletions, hashes, spans)
             if previous:  # what changed since the previous release, for `cedar sync` (releases/delta.py)
                 delta.write(con, tmp, version, hashes)
+            parts = partitions.entries(con, spans, partitions.change_spans(con, spans)) if spans else None
             timings["files"] = time.perf_counter() - t
             if gate_run is None:
                 files = {name: [tmp / s.path(name) for s in spans or []] for name in partitions.TABLES}
@@ -327,7 +331,7 @@ def _write_beside_gate(con: Any, tmp: Path, version: str, store: Path, previous:
                 gate, timings["gate"] = gate_run.result()
         finally:
             gate_con.close()
-    return gate, changes, deletions
+    return gate, changes, deletions, parts
 
 
 def _write_manifest(tmp: Path, version: str, created: str, previous: dict[str, Any] | None, gate: GateResult,

@@ -233,12 +233,13 @@ def _sql_path(path: Path) -> str:
     return "'" + _sql_text(str(path)) + "'"
 
 
-def stage_previous(con: Any, store: Path, previous: dict[str, Any] | None) -> list[dict[str, Any]]:
+def stage_previous(con: Any, store: Path, previous: dict[str, Any] | None,
+                   changes: bool = True) -> list[dict[str, Any]]:
     """The tables previous_events (the previous release's event_id under its current id, version,
     fatalities, and its event_date and iso3, by which a partitioned release files a deleted event's
     change), changed_in_place (events whose published fields changed while their version did
-    not, with the fields) and changes (one row per added, updated or deleted event, in id order);
-    returns the previous release's deletions, under their current ids."""
+    not, with the fields) and, unless `changes` is false, changes (stage_changes); returns the
+    previous release's deletions, under their current ids."""
     prev_deletions: list[dict[str, Any]] = []
     if previous:
         prev_dir = store / previous["version"]
@@ -257,8 +258,15 @@ def stage_previous(con: Any, store: Path, previous: dict[str, Any] | None) -> li
         con.execute("CREATE TABLE previous_events (event_id VARCHAR, version BIGINT, fatalities BIGINT, "
                     "event_date DATE, iso3 VARCHAR)")
         con.execute("CREATE TABLE changed_in_place (event_id VARCHAR, changed VARCHAR[])")
-    con.execute(_CHANGES.format(order=id_order()))
+    if changes:
+        stage_changes(con)
     return prev_deletions
+
+
+def stage_changes(con: Any) -> None:
+    """Table changes: one row per added, updated or deleted event against previous_events, in id order
+    (a total order: the same rows whichever number of threads DuckDB sorts them on)."""
+    con.execute(_CHANGES.format(order=id_order()))
 
 
 # changes.csv: one row per added, updated or deleted event, in id order.
