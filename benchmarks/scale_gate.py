@@ -82,6 +82,7 @@ def child(engine: str, db: Path, store: Path) -> dict[str, Any]:
         con = snapshot.open_work(work)
         snapshot.stage_store(con, db)
         prev = snapshot.stage_previous(con, store, latest)
+        snapshot.stage_changes(con)
         staged = time.perf_counter() - t
         events = con.execute("SELECT count(*) FROM events").fetchall()[0][0]
         gate = gating.run_release_gate(con, True, [r["event_id"] for r in prev], latest["created"],

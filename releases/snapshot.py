@@ -7,8 +7,8 @@ COPY and the gate runs its SQL; nothing holds a whole table in Python. The stagi
 in a work folder beside the release's temporary folder and is removed with it; DuckDB spills to
 that folder past its memory limit, so peak memory stays bounded as the store grows.
 
-`stage_previous` adds the previous release's event ids, versions and fatalities and the changes
-against it (changes.csv), and reads its deletions.csv.
+`stage_previous` adds the previous release's event ids, versions and fatalities and reads its
+deletions.csv; `stage_changes` then finds the changes against it (changes.csv).
 
 The column types come from the event model (schema.flat): integers as BIGINT and times as UTC
 TIMESTAMPTZ, so Parquet, CSV, the datapackage's table schemas and the gate all see the same typed
@@ -233,13 +233,12 @@ def _sql_path(path: Path) -> str:
     return "'" + _sql_text(str(path)) + "'"
 
 
-def stage_previous(con: Any, store: Path, previous: dict[str, Any] | None,
-                   changes: bool = True) -> list[dict[str, Any]]:
+def stage_previous(con: Any, store: Path, previous: dict[str, Any] | None) -> list[dict[str, Any]]:
     """The tables previous_events (the previous release's event_id under its current id, version,
     fatalities, and its event_date and iso3, by which a partitioned release files a deleted event's
     change), changed_in_place (events whose published fields changed while their version did
-    not, with the fields) and, unless `changes` is false, changes (stage_changes); returns the
-    previous release's deletions, under their current ids."""
+    not, with the fields), against which stage_changes finds the changes; returns the previous
+    release's deletions, under their current ids."""
     prev_deletions: list[dict[str, Any]] = []
     if previous:
         prev_dir = store / previous["version"]
@@ -258,8 +257,6 @@ def stage_previous(con: Any, store: Path, previous: dict[str, Any] | None,
         con.execute("CREATE TABLE previous_events (event_id VARCHAR, version BIGINT, fatalities BIGINT, "
                     "event_date DATE, iso3 VARCHAR)")
         con.execute("CREATE TABLE changed_in_place (event_id VARCHAR, changed VARCHAR[])")
-    if changes:
-        stage_changes(con)
     return prev_deletions
 
 

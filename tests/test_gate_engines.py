@@ -52,6 +52,7 @@ def _gate(db: Path, releases: Path, work: Path, engine: GateEngine, plant: tuple
     try:
         snapshot.stage_store(con, db)
         prev = snapshot.stage_previous(con, releases, {"version": V2})
+        snapshot.stage_changes(con)
         for stmt in plant:
             con.execute(stmt)
         return gating.run_release_gate(con, True, [r["event_id"] for r in prev], CREATED, engine=engine)

@@ -94,6 +94,7 @@ def test_the_sql_of_dataset_expectations_returns_their_rows_in_the_staging_datab
         snapshot.stage_store(con, db)
         previous = {"version": V1}
         prev_deletions = snapshot.stage_previous(con, store, previous)
+        snapshot.stage_changes(con)
         gate = gating.run_release_gate(con, True, [r["event_id"] for r in prev_deletions], "2026-11-20T00:00:00Z")
         assert not gate.passed
         found = {}
