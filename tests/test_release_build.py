@@ -348,3 +348,30 @@ def test_a_third_release_may_not_bring_back_a_deleted_id(second, tmp_path):
     assert not result.passed
     _nothing_published(store, "2026.11.3", before)
     assert {p.code: p.value for p in result.gate.report.problems}["deleted-id-reused"] == ["CDR-AZE-3"]
+
+
+def test_gate_reports_no_failing_rows_for_passed_row_expectations_and_counts_failed_ones(seed, tmp_path):
+    """Row-by-row expectations run for their success first and again only when they fail: a passed one
+    reports no failing rows, a failed one its count and ids, and gx-results.json lists every expectation
+    once, in the suite's order."""
+    results = json.loads((seed["folder"] / "validation" / "results.json").read_text(encoding="utf-8"))
+    row_kinds = {"ExpectColumnValuesToNotBeNull", "ExpectColumnValuesToBeInSet", "ExpectColumnValuesToBeBetween",
+                 "ExpectColumnValuesToBeUnique", "ExpectCompoundColumnsToBeUnique",
+                 "ExpectColumnPairValuesAToBeGreaterThanB"}
+    passed = [x for x in results["expectations"] if x["expectation"] in row_kinds]
+    assert passed and all(x["success"] and x["unexpected_count"] == 0 for x in passed)
+    raw = json.loads((seed["folder"] / "validation" / "gx-results.json").read_text(encoding="utf-8"))
+    for table, entry in raw.items():
+        indexes = [r["expectation_config"]["meta"]["cedar_index"] for r in entry["results"]]
+        assert indexes == list(range(len(indexes))), table
+        assert entry["statistics"]["evaluated_expectations"] == len(indexes)
+    assert sum(len(e["results"]) for e in raw.values()) == len(results["expectations"])
+
+    db, store = _copy_seed(seed, tmp_path)
+    execute(db, "UPDATE event_current SET latitude = 123 WHERE event_id IN ('CDR-AZE-2', 'CDR-AZE-3')")
+    proc = run_cedar("release", "build", V2, "--db", str(db), "--store", str(store), "--format", "json")
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    failed = {x["code"]: x for x in json.loads(proc.stdout)["gate"]["expectations"] if not x["success"]}
+    assert set(failed) == {"out-of-range", "changed-without-version"}  # changed in place, at the same version
+    assert (failed["out-of-range"]["unexpected_count"], failed["out-of-range"]["sample_event_ids"]) == (
+        2, ["CDR-AZE-2", "CDR-AZE-3"])

@@ -19,7 +19,6 @@ A session is local (LOCAL_MASTER) unless a master URL is given; Java comes from 
 
 from __future__ import annotations
 
-import copy
 import os
 import re
 import shutil
@@ -40,8 +39,8 @@ from cedar.validate.gate import (
     Outcome,
     _outcome,
     _quiet_gx,
-    _slim,
     gate_report,
+    validate_in_passes,
 )
 
 LOCAL_MASTER = "local[2]"
@@ -188,11 +187,10 @@ def run_spark_gate(spark: Any, files: dict[str, list[Path]], specs: list[Spec]) 
             df.count()
             batch = source.add_dataframe_asset(table).add_batch_definition_whole_dataframe("all").get_batch(
                 batch_parameters={"dataframe": df})
-            results = _validate(ctx, batch, table, expectations, "event_id" in df.columns)
+            results, raw[table] = validate_in_passes(ctx, batch, table, expectations, "event_id" in df.columns)
         finally:
             df.unpersist()
-        raw[table] = results["raw"]
-        for r in results["results"]:
+        for r in results:
             spec = table_specs[r.expectation_config.meta["cedar_index"]]
             outcome = _outcome(spec, r)
             if not outcome.success:
@@ -204,37 +202,6 @@ def run_spark_gate(spark: Any, files: dict[str, list[Path]], specs: list[Spec]) 
                          f"great_expectations {gx.__version__} (Spark {spark.version}, {spark.sparkContext.master})")
     report.extra["spark_files"] = {table: [Path(p).name for p in paths] for table, paths in files.items()}
     return GateResult(report, outcomes, raw, time.perf_counter() - start, gx.__version__)
-
-
-def _validate(ctx: Any, batch: Any, table: str, expectations: list[Any], with_ids: bool) -> dict[str, Any]:
-    """GX's results for one batch, in two passes: every expectation with success alone (GX on Spark
-    runs a job or two per expectation; SUMMARY, with its samples of values and ids, runs about twice
-    as many), then the failed ones again for their counts and samples."""
-    import great_expectations as gx  # imported already by run_spark_gate
-
-    # a suite binds what it is given: each pass gets copies
-    first = batch.validate(ctx.suites.add(gx.ExpectationSuite(name=f"cedar_{table}",
-                                                              expectations=[copy.copy(e) for e in expectations])),
-                           result_format={"result_format": "BOOLEAN_ONLY"})
-    raw = _slim(first.to_json_dict())
-    results = list(first.results)
-    failed = [i for i, r in enumerate(results) if not r.success]
-    if failed:
-        result_format: dict[str, Any] = {"result_format": "SUMMARY", "partial_unexpected_count": SAMPLE_IDS}
-        if with_ids:
-            result_format["unexpected_index_column_names"] = ["event_id"]
-        again = [copy.copy(expectations[results[i].expectation_config.meta["cedar_index"]]) for i in failed]
-        second = batch.validate(ctx.suites.add(gx.ExpectationSuite(name=f"cedar_{table}_failed", expectations=again)),
-                                result_format=result_format)
-        by_index = {r.expectation_config.meta["cedar_index"]: r for r in second.results}
-        second_raw = {r["expectation_config"]["meta"]["cedar_index"]: r
-                      for r in _slim(second.to_json_dict())["results"]}
-        for i in failed:
-            index = results[i].expectation_config.meta["cedar_index"]
-            results[i] = by_index[index]
-            raw["results"][i] = second_raw[index]
-        raw["success"] = False
-    return {"results": results, "raw": raw}
 
 
 def _name_rows(spark: Any, outcome: Outcome) -> None:
