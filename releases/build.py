@@ -303,8 +303,12 @@ def _write_beside_gate(con: Any, tmp: Path, version: str, store: Path, previous:
     of deletions.csv and a partitioned release's manifest entries (counted while the gate runs)."""
     with _one_thread(con):
         prev_deletions = snapshot.stage_previous(con, store, previous)
-    # the changes' sort fixes their order, so it runs on every thread (30M events: 17.5 s; one thread, 36 s)
-    snapshot.stage_changes(con)
+    # the changes' sort fixes their order, so it runs on every thread (30M events: 17.5 s; one thread, 36 s);
+    # a partitioned release's are sorted by span at once (19 to 28 s, where sorting again took 51 to 68 s more)
+    if spans:
+        partitions.stage_change_spans(con, spans)
+    else:
+        snapshot.stage_changes(con)
     with _one_thread(con), ThreadPoolExecutor(max_workers=1, thread_name_prefix="gate") as pool:
         gate_con = con.cursor()
         try:
@@ -315,14 +319,15 @@ def _write_beside_gate(con: Any, tmp: Path, version: str, store: Path, previous:
             gate_run = None if after else pool.submit(_timed, run_release_gate, *gate_args)
             step("Running the gate (Great Expectations), beside the writing")
             t = time.perf_counter()
+            stats = None
             if spans:
-                partitions.write(con, tmp, spans, hashes)
+                stats = partitions.write(con, tmp, spans, hashes)
             else:
                 _write_data_files(con, tmp, hashes)
             changes, deletions = _write_changes(con, tmp, version, prev_deletions, hashes, spans)
             if previous:  # what changed since the previous release, for `cedar sync` (releases/delta.py)
                 delta.write(con, tmp, version, hashes)
-            parts = partitions.entries(con, spans, partitions.change_spans(con, spans)) if spans else None
+            parts = partitions.entries(con, spans, partitions.change_spans(con, spans), stats) if spans else None
             timings["files"] = time.perf_counter() - t
             if gate_run is None:
                 files = {name: [tmp / s.path(name) for s in spans or []] for name in partitions.TABLES}

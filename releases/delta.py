@@ -49,8 +49,8 @@ def write(con: Any, tmp: Path, version: str, hashes: Any) -> None:
     quoted = version.replace("'", "''")
     con.execute(f"COPY (SELECT c.event_id, CAST('{quoted}' AS VARCHAR) AS deleted_in, c.previous_version AS "
                 "last_version, d.reason FROM changes c LEFT JOIN store_deletions d ON d.event_id = c.event_id "
-                f"WHERE c.change = 'deleted' ORDER BY c.rowid) TO {_sql_path(tmp / DELETIONS)} "
-                "(FORMAT parquet, COMPRESSION zstd)")
+                f"WHERE c.change = 'deleted' ORDER BY {event_ids.order_sql('c.event_id')}) "
+                f"TO {_sql_path(tmp / DELETIONS)} (FORMAT parquet, COMPRESSION zstd)")
     hashes.start(DELETIONS)
 
 
