@@ -50,6 +50,8 @@ from .acled_export import copy_acled_csv
 from .manifest import MANIFEST, SUMS, sha256_file
 
 Say = Callable[[str], None]
+# The sync's DuckDB memory before it spills (a user's machine; the build's staging has a larger one).
+MEMORY_LIMIT = "2GB"
 
 
 @dataclass
@@ -318,12 +320,12 @@ def _rebuild(copy: _Copy, deltas: list[Path], work: Path, stage: Path, names: li
 
 
 def _work_database(work: Path) -> Any:
-    """An in-memory DuckDB (nothing here needs to outlive the sync) in UTC, with the build's memory
-    limit, spilling to `work` past it."""
+    """An in-memory DuckDB (nothing here needs to outlive the sync) in UTC, its memory bounded
+    (MEMORY_LIMIT), spilling to `work` past it."""
     work.mkdir(parents=True, exist_ok=True)
     con = duckdb.connect(config=readonly.NO_EXTENSIONS)
     con.execute("SET TimeZone = 'UTC'")
-    con.execute(f"SET memory_limit = '{snapshot.MEMORY_LIMIT}'")
+    con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
     con.execute("SET temp_directory = '" + str(work / "spill").replace("'", "''") + "'")
     return con
 
