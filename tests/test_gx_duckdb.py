@@ -54,3 +54,56 @@ def test_patched_gx_sql_path_gives_real_results():
     assert not_null["result"]["unexpected_count"] == 1
     assert not_null["result"]["partial_unexpected_index_list"] == [{"event_id": "AZE7", "fatalities": None}]
     assert '"raised_exception": true' not in not_null["exception"]
+
+
+UNIQUENESS_PROBE = r"""
+import json, sys, duckdb, great_expectations as gx
+from cedar.validate.gate import _quiet_gx
+from cedar.validate.gx_duckdb import UNIQUENESS_COUNTS, add_duckdb_source
+
+_quiet_gx()
+con = duckdb.connect()
+# AZE7 three times and AZE9 twice among 500 ids, and two null ids (outside a column's domain)
+con.execute("CREATE TABLE events AS SELECT 'AZE' || i AS event_id FROM range(1, 501) r(i) "
+            "UNION ALL SELECT * FROM (VALUES ('AZE7'), ('AZE7'), ('AZE9'), (NULL), (NULL))")
+# (AZE1, 0) three times; pairs with a null repeat too, which GX does not count as repeated
+con.execute("CREATE TABLE sources AS SELECT 'AZE' || (i % 100) AS event_id, i // 100 AS source_no "
+            "FROM range(0, 400) r(i) "
+            "UNION ALL SELECT * FROM (VALUES ('AZE1', 0), ('AZE1', 0), ('AZE2', NULL), ('AZE2', NULL), "
+            "(NULL, 3), (NULL, 3), (NULL, NULL), (NULL, NULL))")
+ctx = gx.get_context(mode="ephemeral")
+source = add_duckdb_source(ctx, "probe", con, group_uniqueness=sys.argv[1] == "grouped")
+out = {}
+for table, expectation in (("events", gx.expectations.ExpectColumnValuesToBeUnique(column="event_id")),
+                           ("sources", gx.expectations.ExpectCompoundColumnsToBeUnique(
+                               column_list=["event_id", "source_no"]))):
+    suite = ctx.suites.add(gx.ExpectationSuite(name=table, expectations=[expectation]))
+    batch = source.add_table_asset(table, table_name=table).add_batch_definition_whole_table("all").get_batch()
+    for fmt in ("BOOLEAN_ONLY", "SUMMARY"):
+        r = batch.validate(suite, result_format={"result_format": fmt}).results[0]
+        out[f"{table} {fmt}"] = {"success": r.success, "unexpected_count": (r.result or {}).get("unexpected_count"),
+                                 "values": sorted(map(str, (r.result or {}).get("partial_unexpected_list") or [])),
+                                 "raised": '"raised_exception": true' in json.dumps(r.exception_info, default=str)}
+from great_expectations.expectations.registry import _registered_metrics
+out["providers"] = [_registered_metrics[n]["providers"]["SqlAlchemyExecutionEngine"][1].__name__
+                    for n in UNIQUENESS_COUNTS]
+print(json.dumps(out))
+"""
+
+
+def test_uniqueness_counted_by_group_equals_gx_own_count():
+    """The gate counts repeated values by GROUP BY (cedar.validate.gx_duckdb.count_repeated_rows): the same
+    counts, results and samples as GX's own queries, nulls handled as GX handles them."""
+    def probe(mode: str) -> dict:
+        proc = subprocess.run([sys.executable, "-c", UNIQUENESS_PROBE, mode], capture_output=True, text=True,
+                              timeout=300)
+        assert proc.returncode == 0, proc.stderr
+        return json.loads(proc.stdout.strip().splitlines()[-1])
+
+    grouped, own = probe("grouped"), probe("gx")
+    assert grouped.pop("providers") == ["count_repeated_rows"] * 2
+    assert "count_repeated_rows" not in own.pop("providers")
+    assert grouped == own
+    assert own["events SUMMARY"]["unexpected_count"] == 5 and own["sources SUMMARY"]["unexpected_count"] == 3
+    assert own["events SUMMARY"]["values"] == ["AZE7"] * 3 + ["AZE9"] * 2
+    assert all(r["success"] is False and not r["raised"] for r in grouped.values())
