@@ -351,7 +351,8 @@ def test_seed_claims_are_partitioned_with_their_events(tmp_path):
 
 def test_partition_files_read_from_runs_of_span_ordered_tables_equal_filtered_ones(built, tmp_path, monkeypatch):
     """A partitioned build stages its tables in span order and writes each file from its run of rows;
-    staged in natural id order alone, each file filters the table instead. The files are the same bytes."""
+    staged in natural id order alone, each file filters the table instead. The files hold the same rows in
+    the same order (here, where each span fits in one of DuckDB's vectors, the same bytes)."""
     from cedar.releases import partitions
     from cedar.releases.build import build_release
 
@@ -383,7 +384,8 @@ def test_partition_files_read_from_runs_of_span_ordered_tables_equal_filtered_on
 @pytest.mark.parametrize("source", ["synth", "seed"])
 def test_staging_a_group_of_spans_at_a_time_writes_the_same_files(built, tmp_path, monkeypatch, source):
     """A partitioned release is staged a group of whole spans at a time (at most snapshot.GROUP_ROWS
-    events each): its files are the bytes of one staging pass, with claims (the seed) and without."""
+    events each): its files hold the rows of one staging pass in the same order, with claims (the seed) and
+    without (here, where each span fits in one of DuckDB's vectors, the same bytes)."""
     from release_support import ingest_store
 
     from cedar.releases import snapshot
