@@ -45,7 +45,7 @@ SQL_TYPES = {flat.INT: "BIGINT", flat.FLOAT: "DOUBLE", flat.BOOL: "BOOLEAN", fla
              flat.TIMESTAMP: "TIMESTAMPTZ", flat.TEXT: "VARCHAR", flat.LIST: "VARCHAR[]"}
 
 # The staging database's memory before it spills to its work folder (the build's peak memory
-# is this plus Python, GX and DuckDB's own overheads: 3,405 MB at 30M events). At 2 GB the 30M build's
+# is this plus Python, GX and DuckDB's own overheads: 3,393 to 3,589 MB at 30M events). At 2 GB the 30M build's
 # joins on 30M event ids spilled (the gate's unknown-event check took 30 s a query, 12 s at 3 GB).
 MEMORY_LIMIT = "3GB"
 
