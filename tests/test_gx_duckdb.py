@@ -1,7 +1,8 @@
-"""The one patch of Great Expectations (cedar.validate.gx_duckdb) is still needed, and works.
+"""The patches of Great Expectations (cedar.validate.gx_duckdb): the bug fix is still needed and works,
+and repeated values counted by GROUP BY give GX's own counts.
 
-GX's SQL path over DuckDB fails without it (a GX bug: results read after their connection
-closed). When the first test fails, the pinned GX has fixed the bug: drop the patch, then this file.
+GX's SQL path over DuckDB fails without the bug fix (a GX bug: results read after their connection
+closed). When the first test fails, the pinned GX has fixed the bug: drop that patch, then the first two tests.
 Real GX, real DuckDB; the unpatched run is in a child process, since the patch is process-wide."""
 
 from __future__ import annotations

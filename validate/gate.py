@@ -2,8 +2,9 @@
 
 Engine: GX's SQL path (SqlAlchemyExecutionEngine) over the build's DuckDB staging database, so
 each expectation is a query over the staged release tables and nothing is loaded into pandas:
-memory stays flat as the release grows, and a 3M-event gate takes seconds. It needs one patch of
-GX, kept in cedar.validate.gx_duckdb with the reason and a test that shows it is still needed.
+memory stays flat as the release grows, and a 3M-event gate takes seconds. It patches GX in one
+place, cedar.validate.gx_duckdb: a bug fix (with a test that shows it is still needed) and a cheaper
+count of repeated values (with a test that it counts what GX counts).
 Cross-column rules use GX's column-pair and conditional expectations; patterns, which GX's SQL
 path does not translate for DuckDB, are UnexpectedRowsExpectations with a SQL regular expression.
 

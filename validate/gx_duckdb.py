@@ -71,6 +71,8 @@ def patch_execute_query(*, group_uniqueness: bool = True) -> None:
     GROUP BY (see above)."""
     global _patched
     if _patched:
+        if group_uniqueness:
+            _count_uniqueness_by_group()  # idempotent: the same provider registered again
         return
     import great_expectations as gx  # heavy (seconds): paid by the gate only
     from great_expectations.execution_engine.sqlalchemy_execution_engine import SqlAlchemyExecutionEngine
